@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what sla-lens needs on a fresh Debian 12 machine. Idempotent: each step checks first.
+#   scripts/setup.sh rust      Rust wasm target + the pinned wasm-bindgen-cli
+#   scripts/setup.sh node      npm packages (npm ci)
+#   scripts/setup.sh browser   Debian chromium + chromium-driver
+#   scripts/setup.sh python    a venv with pandas for the differential test
+#   scripts/setup.sh all       everything
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_root() { if [ "$(id -u)" -ne 0 ]; then echo "sudo"; fi; }
+SUDO=$(need_root)
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ $APT_UPDATED -eq 0 ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock
+}
+
+setup_rust() {
+  rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  local want have
+  want=$(wasm_bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    echo "installing wasm-bindgen-cli $want (found: ${have:-none}); this takes about 10 minutes" >&2
+    # Installed into cargo's own bin folder, outside the repo, so fresh clones reuse it.
+    cargo install wasm-bindgen-cli --version "$want" --force >/dev/null
+  fi
+}
+
+setup_node() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+setup_browser() {
+  apt_install chromium chromium-driver
+}
+
+setup_python() {
+  if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null; then
+    apt_install python3-venv >/dev/null 2>&1 || true
+    python3 -m venv .tools/venv
+    .tools/venv/bin/pip install -q -r tests/differential/requirements.txt
+  fi
+}
+
+for what in "${@:-all}"; do
+  case "$what" in
+    rust) setup_rust ;;
+    node) setup_node ;;
+    browser) setup_browser ;;
+    python) setup_python ;;
+    all) setup_rust; setup_node; setup_browser; setup_python ;;
+    *) echo "unknown part: $what" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,286 @@
+//! The `sla-lens` command line: check policies, evaluate tickets, and do raw calendar arithmetic.
+
+use clap::{Parser, Subcommand};
+use serde_json::{json, Value};
+use sla_lens::calendar::{Calendar, CalendarSpec, ALWAYS};
+use sla_lens::diagnostic::Diagnostic;
+use sla_lens::ticket::{format_instant, parse_instant, Stamp};
+use sla_lens::{duration, evaluate, explain, Policy, Ticket};
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "sla-lens",
+    version,
+    about = "Evaluate SLA policies against tracker issues"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a policy and print every diagnostic; exit 1 if any is an error.
+    Check {
+        /// The policy file (JSON).
+        policy: String,
+        /// Print the diagnostics as a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate tickets (a JSON array in the canonical ticket format) and print JSON results.
+    Eval {
+        /// The policy file; the built-in default (seed) policy when omitted.
+        #[arg(long)]
+        policy: Option<String>,
+        /// The evaluation instant (RFC 3339); the current time when omitted.
+        #[arg(long)]
+        now: Option<String>,
+        /// Include each ticket's explanation trace and sentences.
+        #[arg(long)]
+        explain: bool,
+        /// The tickets file (`-` for standard input).
+        tickets: String,
+    },
+    /// The deadline `duration` of business time after `start` on a calendar. Without --start,
+    /// reads JSON lines `{"start": ..., "duration": ...}` on stdin and writes one line each.
+    Deadline {
+        /// A calendar file (one `calendars` entry of a policy), or `24x7`.
+        #[arg(long)]
+        calendar: String,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        duration: Option<String>,
+    },
+    /// The business time in `[start, end)` on a calendar. Without --start, reads JSON lines
+    /// `{"start": ..., "end": ...}` on stdin and writes one line each.
+    Elapsed {
+        #[arg(long)]
+        calendar: String,
+        #[arg(long)]
+        start: Option<String>,
+        #[arg(long)]
+        end: Option<String>,
+    },
+    /// Print the built-in default policy (the seed SLA), the starting point for admins.
+    DefaultPolicy {
+        /// `business-hours` prints the Berlin business-hours example instead.
+        #[arg(long)]
+        example: Option<String>,
+    },
+    /// Print the policy JSON Schema.
+    Schema,
+}
+
+type Fallible<T> = Result<T, String>;
+
+fn read(path: &str) -> Fallible<String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{path}`: {e}"))
+}
+
+fn instant(text: &str, what: &str) -> Fallible<i64> {
+    parse_instant(&Stamp::Text(text.to_string())).map_err(|e| format!("--{what}: {e}"))
+}
+
+fn load_policy(path: Option<&str>) -> Fallible<Policy> {
+    match path {
+        None => Ok(Policy::default_policy()),
+        Some(p) => Policy::from_json(&read(p)?).map_err(|d| format!("{p}: {d}")),
+    }
+}
+
+fn load_calendar(arg: &str) -> Fallible<Calendar> {
+    if arg == ALWAYS {
+        return Ok(Calendar::always());
+    }
+    let text = read(arg)?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| format!("{arg}: not JSON: {e}"))?;
+    let spec: CalendarSpec = serde_path_to_error::deserialize(&v)
+        .map_err(|e| format!("{arg}: at {}: {}", e.path(), e.inner()))?;
+    let mut diags = Vec::new();
+    Calendar::compile("calendar", &spec, "", &mut diags).ok_or_else(|| {
+        let lines: Vec<String> = diags.iter().map(Diagnostic::to_string).collect();
+        format!("{arg}:\n  {}", lines.join("\n  "))
+    })
+}
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn out(v: &impl serde::Serialize) -> Fallible<()> {
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, v).map_err(|e| e.to_string())?;
+    writeln!(stdout).map_err(|e| e.to_string())
+}
+
+/// Runs a calendar computation once, or once per JSON line of stdin.
+fn per_case(single: Option<Value>, f: impl Fn(&Value) -> Fallible<Value>) -> Fallible<()> {
+    if let Some(case) = single {
+        return out(&f(&case)?);
+    }
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line.map_err(|e| e.to_string())?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Value>(&line)
+            .map_err(|e| format!("line {}: not JSON: {e}", n + 1))
+            .and_then(|v| f(&v));
+        let v = result.unwrap_or_else(|e| json!({ "error": e }));
+        serde_json::to_writer(&mut stdout, &v).map_err(|e| e.to_string())?;
+        writeln!(stdout).map_err(|e| e.to_string())?;
+    }
+    stdout.flush().map_err(|e| e.to_string())
+}
+
+fn field<'v>(v: &'v Value, k: &str) -> Fallible<&'v str> {
+    v.get(k)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("missing string field `{k}`"))
+}
+
+fn run(cli: Cli) -> Fallible<ExitCode> {
+    match cli.command {
+        Command::Check { policy, json } => {
+            let diags = Policy::validate(&read(&policy)?);
+            if json {
+                out(&diags)?;
+            } else if diags.is_empty() {
+                println!("{policy}: ok");
+            } else {
+                for d in &diags {
+                    println!("{d}");
+                }
+            }
+            let failed = diags.iter().any(Diagnostic::is_error);
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Eval {
+            policy,
+            now,
+            explain: with_trace,
+            tickets,
+        } => {
+            let policy = load_policy(policy.as_deref())?;
+            let now = match now {
+                Some(n) => instant(&n, "now")?,
+                None => now_seconds(),
+            };
+            let batch = Ticket::parse_batch(&read(&tickets)?).map_err(|e| e.to_string())?;
+            let mut results = Vec::with_capacity(batch.len());
+            for t in &batch {
+                let r = match t {
+                    Err(e) => json!({ "id": e.id, "error": e }),
+                    Ok(t) if with_trace => match explain(&policy, t, now) {
+                        Ok(x) => json!({ "id": t.id, "evaluation": x.evaluation, "explanation": {
+                            "timeZone": x.time_zone, "segments": x.segments, "truncated": x.truncated,
+                            "lines": x.lines, "review": x.review } }),
+                        Err(e) => json!({ "id": t.id, "error": e }),
+                    },
+                    Ok(t) => match evaluate(&policy, t, now) {
+                        Ok(e) => json!({ "id": t.id, "evaluation": e }),
+                        Err(e) => json!({ "id": t.id, "error": e }),
+                    },
+                };
+                results.push(r);
+            }
+            out(
+                &json!({ "policy": policy.spec.id, "now": format_instant(now), "results": results }),
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Deadline {
+            calendar,
+            start,
+            duration: d,
+        } => {
+            let cal = load_calendar(&calendar)?;
+            let single = match (start, d) {
+                (Some(s), Some(d)) => Some(json!({ "start": s, "duration": d })),
+                (None, None) => None,
+                _ => {
+                    return Err(
+                        "give both --start and --duration, or neither to read JSON lines".into(),
+                    )
+                }
+            };
+            per_case(single, |v| {
+                let start = instant(field(v, "start")?, "start")?;
+                let secs = match v.get("duration") {
+                    Some(Value::Number(n)) => {
+                        n.as_i64().ok_or("`duration` must be whole seconds")?
+                    }
+                    _ => duration::parse(field(v, "duration")?).map_err(|e| e.to_string())?,
+                };
+                let t = cal.add(start, secs).map_err(|e| e.to_string())?;
+                Ok(json!({ "deadline": format_instant(t) }))
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Elapsed {
+            calendar,
+            start,
+            end,
+        } => {
+            let cal = load_calendar(&calendar)?;
+            let single = match (start, end) {
+                (Some(s), Some(e)) => Some(json!({ "start": s, "end": e })),
+                (None, None) => None,
+                _ => {
+                    return Err("give both --start and --end, or neither to read JSON lines".into())
+                }
+            };
+            per_case(single, |v| {
+                let a = instant(field(v, "start")?, "start")?;
+                let b = instant(field(v, "end")?, "end")?;
+                let s = cal.elapsed(a, b).map_err(|e| e.to_string())?;
+                Ok(json!({ "seconds": s, "duration": duration::format_compact(s) }))
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::DefaultPolicy { example } => {
+            let text = match example.as_deref() {
+                None | Some("default") => sla_lens::DEFAULT_POLICY_JSON,
+                Some("business-hours") => sla_lens::BUSINESS_HOURS_POLICY_JSON,
+                Some(other) => {
+                    return Err(format!("no example named `{other}`: use `business-hours`"))
+                }
+            };
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            out(&sla_lens::policy_schema())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("sla-lens: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

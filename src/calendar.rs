@@ -1,0 +1,780 @@
+//! Business calendars and the time arithmetic on them.
+//!
+//! The rules are written down, with test vectors, in `DESIGN.md` ("Time semantics"). In short:
+//! windows are local wall-clock times in the calendar's zone, half-open `[open, close)`; a close at
+//! or before the open is an overnight window owned by the weekday it starts on; a holiday removes
+//! the windows that *start* on its local date; a nonexistent local time moves forward by the gap,
+//! an ambiguous one means its earlier instant; durations are real elapsed seconds.
+//!
+//! Instants are Unix seconds (`i64`). A compiled calendar turns its weekly pattern into sorted UTC
+//! intervals with prefix sums, one lazily built table per local year, so `add` and `elapsed` are
+//! two binary searches however long the duration is.
+
+use crate::diagnostic::{index, join, Diagnostic};
+use chrono::{
+    Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday,
+};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// Unix seconds.
+pub type Instant = i64;
+
+/// First and last local year a business calendar covers. Instants outside are an error.
+pub const MIN_YEAR: i32 = 1970;
+pub const MAX_YEAR: i32 = 2199;
+
+/// The name of the built-in round-the-clock calendar.
+pub const ALWAYS: &str = "24x7";
+
+// ---------------------------------------------------------------------------------------------
+// The document form
+// ---------------------------------------------------------------------------------------------
+
+/// A calendar as written in a policy (`calendars.<name>`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CalendarSpec {
+    /// Free text shown in explanations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// IANA time zone, e.g. `Europe/Berlin`. The windows are wall-clock times in this zone.
+    pub time_zone: String,
+    /// Opening hours per weekday, as `HH:MM-HH:MM` strings. A missing day is closed.
+    /// `24:00` is the end of the day; an end at or before the start is an overnight window.
+    pub week: WeekSpec,
+    /// Days with no business hours. `YYYY-MM-DD` for one date, `MM-DD` for every year.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<HolidaySpec>,
+    /// Dates with their own windows (half days, a Saturday opening); `[]` closes the day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<ExceptionSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WeekSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mon: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tue: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wed: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub thu: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fri: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sat: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sun: Vec<String>,
+}
+
+impl WeekSpec {
+    fn days(&self) -> [(&'static str, &Vec<String>); 7] {
+        [
+            ("mon", &self.mon),
+            ("tue", &self.tue),
+            ("wed", &self.wed),
+            ("thu", &self.thu),
+            ("fri", &self.fri),
+            ("sat", &self.sat),
+            ("sun", &self.sun),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HolidaySpec {
+    /// `YYYY-MM-DD`, or `MM-DD` for a holiday on that date every year.
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExceptionSpec {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The windows of that date, replacing the weekday's; `[]` closes the day.
+    pub windows: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiled form
+// ---------------------------------------------------------------------------------------------
+
+/// A window in seconds after the local midnight of the day it belongs to. `close` may exceed
+/// 86,400 for an overnight window (it then ends on the next day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalWindow {
+    pub open: u32,
+    pub close: u32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Interval {
+    start: Instant,
+    end: Instant,
+    /// Business seconds in this year's table before `start`.
+    before: i64,
+}
+
+impl Interval {
+    fn after(&self) -> i64 {
+        self.before + (self.end - self.start)
+    }
+}
+
+#[derive(Debug, Default)]
+struct YearTable {
+    intervals: Vec<Interval>,
+    total: i64,
+}
+
+impl YearTable {
+    /// Business seconds of this table in `[table start, t)`.
+    fn used_before(&self, t: Instant) -> i64 {
+        let k = self.intervals.partition_point(|iv| iv.start <= t);
+        if k == 0 {
+            return 0;
+        }
+        let iv = &self.intervals[k - 1];
+        if t < iv.end {
+            iv.before + (t - iv.start)
+        } else {
+            iv.after()
+        }
+    }
+
+    /// The last instant at which `p` business seconds of this table are used, for
+    /// `p < total`.
+    fn instant_at(&self, p: i64) -> Instant {
+        let k = self.intervals.partition_point(|iv| iv.after() <= p);
+        let iv = &self.intervals[k];
+        iv.start + (p - iv.before)
+    }
+}
+
+#[derive(Debug)]
+struct Business {
+    tz: Tz,
+    week: [Vec<LocalWindow>; 7],
+    holidays: BTreeMap<NaiveDate, Option<String>>,
+    yearly: BTreeMap<(u32, u32), Option<String>>,
+    exceptions: BTreeMap<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+    /// UTC instant of local midnight, 1 January, for `MIN_YEAR ..= MAX_YEAR + 1`.
+    year_starts: Vec<Instant>,
+    years: Vec<OnceLock<YearTable>>,
+}
+
+/// A compiled calendar: the built-in 24x7 or a business calendar.
+#[derive(Debug)]
+pub struct Calendar {
+    name: String,
+    business: Option<Box<Business>>,
+}
+
+/// Calendar arithmetic failed: an instant outside the years the calendar covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange;
+
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "instant outside the supported years {MIN_YEAR}..={MAX_YEAR}"
+        )
+    }
+}
+
+/// What a local date is, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum DayKind {
+    Regular,
+    Holiday { name: Option<String> },
+    Exception { name: Option<String> },
+}
+
+fn min_instant() -> Instant {
+    // 1970-01-02 keeps every zone's local year >= MIN_YEAR.
+    86_400
+}
+
+fn max_instant() -> Instant {
+    NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|dt| dt.and_utc().timestamp())
+        .unwrap_or(i64::MAX / 4)
+}
+
+impl Calendar {
+    /// The built-in round-the-clock calendar: every second counts.
+    pub fn always() -> Calendar {
+        Calendar {
+            name: ALWAYS.to_string(),
+            business: None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn is_always(&self) -> bool {
+        self.business.is_none()
+    }
+
+    /// The IANA zone of a business calendar; `UTC` for 24x7.
+    pub fn time_zone(&self) -> Tz {
+        self.business.as_ref().map_or(Tz::UTC, |b| b.tz)
+    }
+
+    /// Compiles a calendar, pushing every problem found into `diags` (paths start at `path`).
+    /// Returns `None` when any error was found.
+    pub fn compile(
+        name: &str,
+        spec: &CalendarSpec,
+        path: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Calendar> {
+        let before = diags.iter().filter(|d| d.is_error()).count();
+        let tz: Option<Tz> = match spec.time_zone.parse::<Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                diags.push(Diagnostic::error(
+                    "invalid-time-zone",
+                    join(path, "timeZone"),
+                    format!(
+                        "`{}` is not an IANA time zone: use a name such as `Europe/Berlin`, \
+                         `America/New_York` or `UTC`",
+                        spec.time_zone
+                    ),
+                ));
+                None
+            }
+        };
+        let week_path = join(path, "week");
+        let mut week: [Vec<LocalWindow>; 7] = Default::default();
+        for (i, (day, texts)) in spec.week.days().into_iter().enumerate() {
+            let day_path = join(&week_path, day);
+            week[i] = parse_windows(texts, &day_path, diags);
+        }
+        check_week_overlaps(&week, &week_path, diags);
+        let open_per_week: u64 = week
+            .iter()
+            .flatten()
+            .map(|w| u64::from(w.close - w.open))
+            .sum();
+        let mut holidays = BTreeMap::new();
+        let mut yearly = BTreeMap::new();
+        for (i, h) in spec.holidays.iter().enumerate() {
+            let hp = join(&index(&join(path, "holidays"), i), "date");
+            match parse_holiday_date(&h.date) {
+                Some(HolidayDate::Once(d)) => {
+                    if holidays.insert(d, h.name.clone()).is_some() {
+                        diags.push(Diagnostic::warning(
+                            "duplicate-holiday",
+                            hp,
+                            format!("`{}` is listed twice: remove one of the entries", h.date),
+                        ));
+                    }
+                }
+                Some(HolidayDate::Yearly(m, d)) => {
+                    if yearly.insert((m, d), h.name.clone()).is_some() {
+                        diags.push(Diagnostic::warning(
+                            "duplicate-holiday",
+                            hp,
+                            format!("`{}` is listed twice: remove one of the entries", h.date),
+                        ));
+                    }
+                }
+                None => diags.push(Diagnostic::error(
+                    "invalid-date",
+                    hp,
+                    format!(
+                        "`{}` is not a date: write `YYYY-MM-DD` for one day or `MM-DD` for the \
+                         same day every year",
+                        h.date
+                    ),
+                )),
+            }
+        }
+        let mut exceptions = BTreeMap::new();
+        let mut exception_hours = false;
+        for (i, e) in spec.exceptions.iter().enumerate() {
+            let ep = index(&join(path, "exceptions"), i);
+            let windows = parse_windows(&e.windows, &join(&ep, "windows"), diags);
+            exception_hours |= !windows.is_empty();
+            match NaiveDate::parse_from_str(&e.date, "%Y-%m-%d") {
+                Ok(d) => {
+                    if exceptions.insert(d, (windows, e.name.clone())).is_some() {
+                        diags.push(Diagnostic::error(
+                            "duplicate-exception",
+                            join(&ep, "date"),
+                            format!(
+                                "`{}` has two exceptions: merge their windows into one entry",
+                                e.date
+                            ),
+                        ));
+                    }
+                }
+                Err(_) => diags.push(Diagnostic::error(
+                    "invalid-date",
+                    join(&ep, "date"),
+                    format!("`{}` is not a date: write `YYYY-MM-DD`", e.date),
+                )),
+            }
+        }
+        if open_per_week == 0 && !exception_hours {
+            diags.push(Diagnostic::error(
+                "calendar-without-hours",
+                week_path,
+                format!(
+                    "calendar `{name}` has no opening hours, so no deadline on it could ever be \
+                     reached: add windows such as `\"mon\": [\"09:00-17:00\"]`, or use the \
+                     built-in `24x7` calendar"
+                ),
+            ));
+        }
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let tz = tz?;
+        if errors > before {
+            return None;
+        }
+        Some(Calendar::business(
+            name, tz, week, holidays, yearly, exceptions,
+        ))
+    }
+
+    fn business(
+        name: &str,
+        tz: Tz,
+        week: [Vec<LocalWindow>; 7],
+        holidays: BTreeMap<NaiveDate, Option<String>>,
+        yearly: BTreeMap<(u32, u32), Option<String>>,
+        exceptions: BTreeMap<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+    ) -> Calendar {
+        let year_starts = (MIN_YEAR..=MAX_YEAR + 1)
+            .map(|y| {
+                let d = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+                resolve_local(&tz, d, 0)
+            })
+            .collect();
+        let years = (MIN_YEAR..=MAX_YEAR).map(|_| OnceLock::new()).collect();
+        Calendar {
+            name: name.to_string(),
+            business: Some(Box::new(Business {
+                tz,
+                week,
+                holidays,
+                yearly,
+                exceptions,
+                year_starts,
+                years,
+            })),
+        }
+    }
+
+    fn check(t: Instant) -> Result<(), OutOfRange> {
+        if (min_instant()..=max_instant()).contains(&t) {
+            Ok(())
+        } else {
+            Err(OutOfRange)
+        }
+    }
+
+    /// Business seconds in `[a, b)`; zero when `b <= a`.
+    pub fn elapsed(&self, a: Instant, b: Instant) -> Result<i64, OutOfRange> {
+        Self::check(a)?;
+        Self::check(b)?;
+        if b <= a {
+            return Ok(0);
+        }
+        let Some(biz) = &self.business else {
+            return Ok(b - a);
+        };
+        let (ya, yb) = (biz.year_of(a), biz.year_of(b));
+        if ya == yb {
+            let t = biz.table(ya);
+            return Ok(t.used_before(b) - t.used_before(a));
+        }
+        let ta = biz.table(ya);
+        let mut sum = ta.total - ta.used_before(a);
+        for y in ya + 1..yb {
+            sum += biz.table(y).total;
+        }
+        Ok(sum + biz.table(yb).used_before(b))
+    }
+
+    /// The deadline `d` business seconds after `t`: the last instant at which the business time
+    /// used since `t` is still at most `d`. `add(t, 0)` is `t` inside business hours, else the
+    /// next opening; a budget running out exactly at a close lands on the next opening.
+    pub fn add(&self, t: Instant, d: i64) -> Result<Instant, OutOfRange> {
+        Self::check(t)?;
+        let d = d.max(0);
+        let Some(biz) = &self.business else {
+            let r = t.checked_add(d).ok_or(OutOfRange)?;
+            Self::check(r)?;
+            return Ok(r);
+        };
+        let mut y = biz.year_of(t);
+        let mut p = biz.table(y).used_before(t) + d;
+        loop {
+            let table = biz.table(y);
+            if p < table.total {
+                return Ok(table.instant_at(p));
+            }
+            p -= table.total;
+            y += 1;
+            if y >= biz.years.len() {
+                return Err(OutOfRange);
+            }
+        }
+    }
+
+    /// The next instant at or after `t` that is inside business hours.
+    pub fn next_open(&self, t: Instant) -> Result<Instant, OutOfRange> {
+        self.add(t, 0)
+    }
+
+    /// The end of the last business interval that ends at or before `t` (within a year back).
+    pub fn prev_close(&self, t: Instant) -> Result<Option<Instant>, OutOfRange> {
+        Self::check(t)?;
+        let Some(biz) = &self.business else {
+            return Ok(Some(t));
+        };
+        let y = biz.year_of(t);
+        for yy in (y.saturating_sub(1)..=y).rev() {
+            let table = biz.table(yy);
+            let k = table.intervals.partition_point(|iv| iv.end <= t);
+            if k > 0 {
+                return Ok(Some(table.intervals[k - 1].end));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether `t` is inside business hours.
+    pub fn is_open(&self, t: Instant) -> Result<bool, OutOfRange> {
+        Ok(self.next_open(t)? == t)
+    }
+
+    /// The business intervals intersecting `[a, b)`, clipped to it, in order.
+    pub fn open_intervals(
+        &self,
+        a: Instant,
+        b: Instant,
+    ) -> Result<Vec<(Instant, Instant)>, OutOfRange> {
+        Self::check(a)?;
+        Self::check(b)?;
+        let Some(biz) = &self.business else {
+            return Ok(if a < b { vec![(a, b)] } else { vec![] });
+        };
+        let mut out: Vec<(Instant, Instant)> = Vec::new();
+        if b <= a {
+            return Ok(out);
+        }
+        for y in biz.year_of(a)..=biz.year_of(b) {
+            let t = biz.table(y);
+            let k = t.intervals.partition_point(|iv| iv.end <= a);
+            for iv in &t.intervals[k..] {
+                if iv.start >= b {
+                    break;
+                }
+                let (s, e) = (iv.start.max(a), iv.end.min(b));
+                match out.last_mut() {
+                    Some(last) if last.1 == s => last.1 = e,
+                    _ => out.push((s, e)),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The UTC offset in seconds at `t` in the calendar's zone.
+    pub fn offset_at(&self, t: Instant) -> i32 {
+        let tz = self.time_zone();
+        match chrono::DateTime::from_timestamp(t, 0) {
+            Some(dt) => tz
+                .offset_from_utc_datetime(&dt.naive_utc())
+                .fix()
+                .local_minus_utc(),
+            None => 0,
+        }
+    }
+
+    /// The local date of `t` in the calendar's zone.
+    pub fn local_date(&self, t: Instant) -> Option<NaiveDate> {
+        let dt = chrono::DateTime::from_timestamp(t, 0)?;
+        Some(dt.with_timezone(&self.time_zone()).date_naive())
+    }
+
+    /// What kind of day a local date is (holiday, exception, regular).
+    pub fn day_kind(&self, date: NaiveDate) -> DayKind {
+        let Some(biz) = &self.business else {
+            return DayKind::Regular;
+        };
+        if let Some((_, name)) = biz.exceptions.get(&date) {
+            return DayKind::Exception { name: name.clone() };
+        }
+        if let Some(name) = biz.holiday(date) {
+            return DayKind::Holiday { name: name.clone() };
+        }
+        DayKind::Regular
+    }
+
+    /// The nominal weekly pattern: windows per weekday (Monday first).
+    pub fn week(&self) -> Option<&[Vec<LocalWindow>; 7]> {
+        self.business.as_ref().map(|b| &b.week)
+    }
+}
+
+impl Business {
+    fn year_of(&self, t: Instant) -> usize {
+        // `check` keeps t within the table; the partition point is at least 1.
+        self.year_starts
+            .partition_point(|&s| s <= t)
+            .saturating_sub(1)
+            .min(self.years.len() - 1)
+    }
+
+    fn holiday(&self, date: NaiveDate) -> Option<&Option<String>> {
+        self.holidays
+            .get(&date)
+            .or_else(|| self.yearly.get(&(date.month(), date.day())))
+    }
+
+    fn windows_of(&self, date: NaiveDate) -> &[LocalWindow] {
+        if let Some((w, _)) = self.exceptions.get(&date) {
+            return w;
+        }
+        if self.holiday(date).is_some() {
+            return &[];
+        }
+        &self.week[date.weekday().num_days_from_monday() as usize]
+    }
+
+    fn table(&self, y: usize) -> &YearTable {
+        self.years[y].get_or_init(|| self.build(y))
+    }
+
+    fn build(&self, y: usize) -> YearTable {
+        let (lo, hi) = (self.year_starts[y], self.year_starts[y + 1]);
+        let year = MIN_YEAR + y as i32;
+        let mut spans: Vec<(Instant, Instant)> = Vec::with_capacity(400);
+        let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.pred_opt()) else {
+            return YearTable::default();
+        };
+        let mut day = first;
+        while day.year() <= year {
+            for w in self.windows_of(day) {
+                let s = resolve_local(&self.tz, day, w.open).max(lo);
+                let e = resolve_local(&self.tz, day, w.close).min(hi);
+                if e > s {
+                    spans.push((s, e));
+                }
+            }
+            match day.succ_opt() {
+                Some(d) => day = d,
+                None => break,
+            }
+        }
+        spans.sort_unstable();
+        let mut intervals: Vec<Interval> = Vec::with_capacity(spans.len());
+        let mut total = 0;
+        for (s, e) in spans {
+            match intervals.last_mut() {
+                Some(last) if s <= last.end => {
+                    if e > last.end {
+                        total += e - last.end;
+                        last.end = e;
+                    }
+                }
+                _ => {
+                    intervals.push(Interval {
+                        start: s,
+                        end: e,
+                        before: total,
+                    });
+                    total += e - s;
+                }
+            }
+        }
+        YearTable { intervals, total }
+    }
+}
+
+/// The UTC instant of local `date` + `secs` seconds (which may run past midnight), resolving a
+/// nonexistent local time forward by the gap and an ambiguous one to its earlier instant.
+pub fn resolve_local(tz: &Tz, date: NaiveDate, secs: u32) -> Instant {
+    let naive: NaiveDateTime =
+        date.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::seconds(i64::from(secs));
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => t.timestamp(),
+        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
+        LocalResult::None => {
+            // In a gap: read the wall clock with the offset in force before the gap, which moves
+            // the time forward by exactly the gap's length.
+            let probe = naive - Duration::hours(24);
+            let before = tz.offset_from_utc_datetime(&probe).fix().local_minus_utc();
+            naive.and_utc().timestamp() - i64::from(before)
+        }
+    }
+}
+
+enum HolidayDate {
+    Once(NaiveDate),
+    Yearly(u32, u32),
+}
+
+fn parse_holiday_date(text: &str) -> Option<HolidayDate> {
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(HolidayDate::Once(d));
+    }
+    let (m, d) = text.split_once('-')?;
+    if m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    // 2024 is a leap year, so 02-29 is accepted as a yearly date.
+    NaiveDate::from_ymd_opt(2024, m, d)?;
+    Some(HolidayDate::Yearly(m, d))
+}
+
+/// Parses `HH:MM` (or `HH:MM:SS`) into seconds after midnight; `24:00` is 86,400.
+pub fn parse_clock(text: &str) -> Option<u32> {
+    let mut parts = text.trim().split(':');
+    let h: u32 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
+    let m: u32 = parts.next().filter(|p| p.len() == 2)?.parse().ok()?;
+    let s: u32 = match parts.next() {
+        Some(p) if p.len() == 2 => p.parse().ok()?,
+        Some(_) => return None,
+        None => 0,
+    };
+    if parts.next().is_some() || m > 59 || s > 59 {
+        return None;
+    }
+    let secs = h * 3600 + m * 60 + s;
+    (secs <= 86_400).then_some(secs)
+}
+
+/// Parses `HH:MM-HH:MM` into a window; an end at or before the start runs overnight.
+pub fn parse_window(text: &str) -> Option<LocalWindow> {
+    let (a, b) = text.split_once('-')?;
+    let open = parse_clock(a)?;
+    let close = parse_clock(b)?;
+    if open >= 86_400 {
+        return None;
+    }
+    let close = if close <= open { close + 86_400 } else { close };
+    Some(LocalWindow { open, close })
+}
+
+fn parse_windows(texts: &[String], path: &str, diags: &mut Vec<Diagnostic>) -> Vec<LocalWindow> {
+    let mut out: Vec<LocalWindow> = Vec::new();
+    for (i, t) in texts.iter().enumerate() {
+        let p = index(path, i);
+        match parse_window(t) {
+            Some(w) => {
+                if let Some(j) = out
+                    .iter()
+                    .position(|o| w.open < o.close && o.open < w.close)
+                {
+                    diags.push(Diagnostic::error(
+                        "overlapping-windows",
+                        p,
+                        format!(
+                            "window `{t}` overlaps window `{}` of the same day: make them \
+                             disjoint or merge them into one window",
+                            texts[j]
+                        ),
+                    ));
+                }
+                out.push(w);
+            }
+            None => diags.push(Diagnostic::error(
+                "invalid-window",
+                p,
+                format!(
+                    "`{t}` is not a window: write `HH:MM-HH:MM` in 24-hour time, such as \
+                     `09:00-17:00`, `22:00-06:00` (overnight) or `00:00-24:00` (all day)"
+                ),
+            )),
+        }
+    }
+    out.sort_by_key(|w| w.open);
+    out
+}
+
+/// Overnight windows must not run into the next weekday's first window.
+fn check_week_overlaps(week: &[Vec<LocalWindow>; 7], path: &str, diags: &mut Vec<Diagnostic>) {
+    const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    for i in 0..7 {
+        let next = (i + 1) % 7;
+        for w in &week[i] {
+            if w.close <= 86_400 {
+                continue;
+            }
+            let spill = w.close - 86_400;
+            if let Some(o) = week[next].iter().find(|o| o.open < spill) {
+                diags.push(Diagnostic::error(
+                    "overlapping-windows",
+                    join(path, NAMES[i]),
+                    format!(
+                        "the overnight window {} of `{}` runs until {} on `{}`, past the opening \
+                         {} of that day: end the overnight window earlier or start `{}` later",
+                        fmt_window(w),
+                        NAMES[i],
+                        fmt_clock(spill),
+                        NAMES[next],
+                        fmt_clock(o.open),
+                        NAMES[next]
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+pub fn fmt_clock(secs: u32) -> String {
+    let secs = secs % 86_400 + if secs == 86_400 { 86_400 } else { 0 };
+    if secs % 60 == 0 {
+        format!("{:02}:{:02}", secs / 3600, (secs % 3600) / 60)
+    } else {
+        format!(
+            "{:02}:{:02}:{:02}",
+            secs / 3600,
+            (secs % 3600) / 60,
+            secs % 60
+        )
+    }
+}
+
+fn fmt_window(w: &LocalWindow) -> String {
+    format!("{}-{}", fmt_clock(w.open), fmt_clock(w.close % 86_400))
+}
+
+/// Weekday index helper for explanations.
+pub fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    }
+}

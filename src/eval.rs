@@ -1,0 +1,868 @@
+//! Evaluating a policy against a ticket at a given `now`.
+//!
+//! Everything here is a pure function of `(policy, ticket, now)`. Events after `now` are ignored,
+//! so evaluating at an earlier `now` replays the past exactly. The result borrows its strings from
+//! the policy and the ticket: evaluation allocates nothing per ticket.
+
+use crate::calendar::{Calendar, Instant, OutOfRange};
+use crate::policy::{
+    After, Condition, Contact, Level, MetricKind, MetricSpec, Policy, Target, TierSpec, TimeBasis,
+};
+use crate::ticket::{format_instant, Ticket, TicketError};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+/// An instant that serialises as RFC 3339 UTC text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At(pub Instant);
+
+impl Serialize for At {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_instant(self.0))
+    }
+}
+
+/// The state of one metric (and of the badge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum State {
+    /// The clock runs and less than the at-risk share of the target is used ("on track").
+    Running,
+    /// The clock is stopped by a pause status.
+    Paused,
+    /// More than the at-risk share of the target is used.
+    AtRisk,
+    /// The deadline has passed and the metric has not stopped.
+    Breached,
+    /// Stopped at or before the deadline.
+    Met,
+    /// Stopped after the deadline.
+    MetLate,
+    /// No target applies (out of scope, no tier, no target for this metric).
+    NotApplicable,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Running => "running",
+            State::Paused => "paused",
+            State::AtRisk => "atRisk",
+            State::Breached => "breached",
+            State::Met => "met",
+            State::MetLate => "metLate",
+            State::NotApplicable => "notApplicable",
+        }
+    }
+
+    fn is_active(self) -> bool {
+        matches!(
+            self,
+            State::Running | State::Paused | State::AtRisk | State::Breached
+        )
+    }
+
+    /// Rank for picking the badge's headline metric: the most urgent active state first.
+    fn urgency(self) -> u8 {
+        match self {
+            State::Breached => 6,
+            State::AtRisk => 5,
+            State::Running => 4,
+            State::Paused => 3,
+            State::MetLate => 2,
+            State::Met => 1,
+            State::NotApplicable => 0,
+        }
+    }
+}
+
+/// Which fact made a condition hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Matched<'a> {
+    pub field: &'a str,
+    pub value: &'a str,
+}
+
+/// The tier (priority or category) a ticket fell into, and why.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TierMatch<'a> {
+    pub list: &'static str,
+    pub index: usize,
+    pub tier: &'a TierSpec,
+    /// The condition that matched; `None` for the fallback tier.
+    pub rule: Option<usize>,
+    pub matched: Option<Matched<'a>>,
+}
+
+impl Serialize for TierMatch<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("TierMatch", 5)?;
+        st.serialize_field("id", &self.tier.id)?;
+        st.serialize_field("name", &self.tier.name)?;
+        let rule = match self.rule {
+            Some(r) => format!("{}[{}].when[{}]", self.list, self.index, r),
+            None => format!("{}[{}]", self.list, self.index),
+        };
+        st.serialize_field("rule", &rule)?;
+        st.serialize_field("fallback", &self.rule.is_none())?;
+        st.serialize_field("matched", &self.matched)?;
+        st.end()
+    }
+}
+
+/// Why a ticket is in or out of scope, or why it has no SLA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Applicability<'a> {
+    /// In scope with a target.
+    Applies,
+    /// `scope.include` is not empty and no condition matched.
+    NotIncluded,
+    /// `scope.exclude[rule]` matched.
+    Excluded { rule: usize, matched: Matched<'a> },
+    /// No priority tier matched and there is no fallback.
+    NoPriority,
+    /// The priority (and category) have no target.
+    NoTarget,
+}
+
+/// One metric's result for the current cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricEval {
+    pub metric: MetricKind,
+    pub state: State,
+    /// Target in seconds of the calendar's business time.
+    pub target: Option<i64>,
+    /// Start of the current cycle.
+    pub start: Option<At>,
+    /// Last instant at which the metric is on time; `None` while paused indefinitely.
+    pub deadline: Option<At>,
+    /// Instant the at-risk share of the target is used.
+    pub at_risk_at: Option<At>,
+    /// Instant the metric stopped (first response, resolution).
+    pub stopped_at: Option<At>,
+    /// Business seconds used (up to now or the stop).
+    pub elapsed: i64,
+    /// Business seconds left (negative once breached).
+    pub remaining: Option<i64>,
+    /// Wall-clock seconds from now to the deadline (negative once passed).
+    pub until_deadline: Option<i64>,
+    /// Share of the target used, in percent.
+    pub percent_used: Option<f64>,
+    /// Wall-clock seconds spent paused in this cycle.
+    pub paused_seconds: i64,
+    /// Business seconds that fell in pauses (the deadline moved by exactly this much).
+    pub paused_business_seconds: i64,
+    /// The clock is in a pause status now.
+    pub paused: bool,
+    /// When the deadline was passed, if it was (this cycle).
+    pub breached_at: Option<At>,
+    /// Cycles so far (1 + reopenings).
+    pub cycles: u32,
+    /// Any cycle, this one included, breached or was met late.
+    pub ever_breached: bool,
+}
+
+/// An escalation level as reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelEval<'a> {
+    pub level: u32,
+    pub role: &'a str,
+    pub contacts: &'a [Contact],
+    /// When it was (or will be) reached.
+    pub at: At,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationEval<'a> {
+    /// The level reached now (absent: none, or the ticket is resolved).
+    pub current: Option<LevelEval<'a>>,
+    /// The next level and when it is reached if the ticket stays unresolved.
+    pub next: Option<LevelEval<'a>>,
+    /// The highest level reached in any cycle.
+    pub max_level: u32,
+}
+
+/// The evaluation of one ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation<'a> {
+    pub id: &'a str,
+    pub at: At,
+    pub applicability: Applicability<'a>,
+    pub priority: Option<TierMatch<'a>>,
+    pub category: Option<TierMatch<'a>>,
+    /// The calendar the targets are counted on.
+    pub calendar: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// The badge's state: the most urgent active metric, else the last stopped one.
+    pub state: State,
+    /// Which metric the badge state comes from.
+    pub headline: MetricKind,
+    pub response: MetricEval,
+    pub resolution: MetricEval,
+    pub escalation: EscalationEval<'a>,
+    /// The next instant at which anything above changes if nothing else happens.
+    pub next_change: Option<At>,
+}
+
+impl Evaluation<'_> {
+    pub fn metric(&self, m: MetricKind) -> &MetricEval {
+        match m {
+            MetricKind::Response => &self.response,
+            MetricKind::Resolution => &self.resolution,
+        }
+    }
+}
+
+fn out_of_range(t: &Ticket, _: OutOfRange) -> TicketError {
+    TicketError {
+        id: Some(t.id.clone()),
+        code: "out-of-range",
+        path: String::new(),
+        message: format!(
+            "the ticket's times fall outside the years {}..={} the calendars cover: check its \
+             timestamps",
+            crate::calendar::MIN_YEAR,
+            crate::calendar::MAX_YEAR
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The status timeline
+// ---------------------------------------------------------------------------------------------
+
+fn any_eq(list: &[String], s: Option<&str>) -> bool {
+    s.is_some_and(|s| list.iter().any(|x| x.eq_ignore_ascii_case(s)))
+}
+
+/// The ticket's history as seen at `now`: changes after `now` are ignored.
+#[derive(Clone, Copy)]
+pub(crate) struct Timeline<'a> {
+    pub ticket: &'a Ticket,
+    pub changes: &'a [crate::ticket::StatusChange],
+}
+
+impl<'a> Timeline<'a> {
+    pub fn new(ticket: &'a Ticket, now: Instant) -> Self {
+        let k = ticket.history.partition_point(|c| c.at <= now);
+        Timeline {
+            ticket,
+            changes: &ticket.history[..k],
+        }
+    }
+
+    /// The status in force at `t` (the last change at or before `t`).
+    pub fn status_at(&self, t: Instant) -> Option<&'a str> {
+        let k = self.changes.partition_point(|c| c.at <= t);
+        if k == 0 {
+            self.ticket.initial_status.as_deref()
+        } else {
+            Some(self.changes[k - 1].to.as_str())
+        }
+    }
+
+    /// Cycles `(start, end)`: the first starts at creation; a resolution ends one; moving out
+    /// of a resolved status starts the next.
+    pub fn cycles(&self, resolved: &'a [String]) -> Cycles<'a> {
+        Cycles {
+            tl: *self,
+            resolved,
+            i: 0,
+            next_start: Some(self.ticket.created),
+            state_resolved: any_eq(resolved, self.ticket.initial_status.as_deref()),
+        }
+    }
+
+    /// The running stretches of a metric's clock from `start` on, skipping pause statuses.
+    pub fn runs(&self, start: Instant, pause: &'a [String]) -> Runs<'a> {
+        let i = self.changes.partition_point(|c| c.at <= start);
+        Runs {
+            changes: self.changes,
+            i,
+            t: start,
+            status: self.status_at(start),
+            pause,
+            done: false,
+        }
+    }
+}
+
+pub(crate) struct Cycles<'a> {
+    tl: Timeline<'a>,
+    resolved: &'a [String],
+    i: usize,
+    next_start: Option<Instant>,
+    state_resolved: bool,
+}
+
+impl Iterator for Cycles<'_> {
+    type Item = (Instant, Option<Instant>);
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.next_start.take()?;
+        if self.state_resolved {
+            // Created in a resolved status: the cycle ends where it starts.
+            let end = start;
+            self.advance_to_reopen();
+            return Some((start, Some(end)));
+        }
+        while self.i < self.tl.changes.len() {
+            let c = &self.tl.changes[self.i];
+            self.i += 1;
+            if any_eq(self.resolved, Some(&c.to)) {
+                let end = c.at;
+                self.state_resolved = true;
+                self.advance_to_reopen();
+                return Some((start, Some(end)));
+            }
+        }
+        Some((start, None))
+    }
+}
+
+impl Cycles<'_> {
+    fn advance_to_reopen(&mut self) {
+        while self.i < self.tl.changes.len() {
+            let c = &self.tl.changes[self.i];
+            self.i += 1;
+            if !any_eq(self.resolved, Some(&c.to)) {
+                self.state_resolved = false;
+                self.next_start = Some(c.at);
+                return;
+            }
+        }
+    }
+}
+
+pub(crate) struct Runs<'a> {
+    changes: &'a [crate::ticket::StatusChange],
+    i: usize,
+    t: Instant,
+    status: Option<&'a str>,
+    pause: &'a [String],
+    done: bool,
+}
+
+impl Iterator for Runs<'_> {
+    /// A running stretch `[a, b)`; `b` is `None` when it runs on past the known history.
+    type Item = (Instant, Option<Instant>);
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.done {
+                return None;
+            }
+            let paused = any_eq(self.pause, self.status);
+            if paused {
+                match self.changes.get(self.i) {
+                    None => {
+                        self.done = true;
+                        return None;
+                    }
+                    Some(c) => {
+                        self.t = c.at;
+                        self.status = Some(&c.to);
+                        self.i += 1;
+                    }
+                }
+                continue;
+            }
+            let a = self.t;
+            // Run on through changes to other non-pause statuses.
+            loop {
+                match self.changes.get(self.i) {
+                    None => {
+                        self.done = true;
+                        return Some((a, None));
+                    }
+                    Some(c) => {
+                        self.i += 1;
+                        self.t = c.at;
+                        self.status = Some(&c.to);
+                        if any_eq(self.pause, self.status) {
+                            if c.at > a {
+                                return Some((a, Some(c.at)));
+                            }
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The instant at which a clock made of `runs` has used `budget` business seconds (the last
+/// instant at which it has used at most that); `None` when the history ends in a pause first.
+pub(crate) fn clock_instant(
+    cal: &Calendar,
+    runs: impl Iterator<Item = (Instant, Option<Instant>)>,
+    budget: i64,
+) -> Result<Option<Instant>, OutOfRange> {
+    let mut left = budget;
+    for (a, b) in runs {
+        let cand = cal.add(a, left)?;
+        match b {
+            None => return Ok(Some(cand)),
+            Some(b) if cand < b => return Ok(Some(cand)),
+            Some(b) => left -= cal.elapsed(a, b)?,
+        }
+    }
+    Ok(None)
+}
+
+/// Business seconds used by the clock before `upto`, and the wall-clock length of its runs.
+fn clock_used(
+    cal: &Calendar,
+    runs: impl Iterator<Item = (Instant, Option<Instant>)>,
+    upto: Instant,
+) -> Result<(i64, i64), OutOfRange> {
+    let (mut used, mut wall) = (0, 0);
+    for (a, b) in runs {
+        if a >= upto {
+            break;
+        }
+        let e = b.map_or(upto, |b| b.min(upto));
+        used += cal.elapsed(a, e)?;
+        wall += e - a;
+    }
+    Ok((used, wall))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions and tiers
+// ---------------------------------------------------------------------------------------------
+
+fn fact_matches<'a>(
+    ticket: &'a Ticket,
+    field: &'a str,
+    status: Option<&'a str>,
+    want: &str,
+) -> Option<&'a str> {
+    let direct = |v: Option<&'a str>| v.filter(|v| v.eq_ignore_ascii_case(want));
+    match field {
+        "status" => direct(status),
+        "assignee" if !ticket.fields.contains_key("assignee") => direct(ticket.assignee.as_deref()),
+        "requester" if !ticket.fields.contains_key("requester") => {
+            direct(ticket.requester.as_deref())
+        }
+        _ => ticket.fields.get(field).and_then(|v| v.matches(want)),
+    }
+}
+
+fn condition_matches<'a>(
+    c: &'a Condition,
+    ticket: &'a Ticket,
+    status: Option<&'a str>,
+) -> Option<Matched<'a>> {
+    let mut hit = None;
+    if let (Some(field), Some(values)) = (&c.field, &c.one_of) {
+        let value = values
+            .iter()
+            .find_map(|w| fact_matches(ticket, field, status, w))?;
+        hit = Some(Matched { field, value });
+    }
+    if let Some(labels) = &c.labels {
+        let value = ticket
+            .labels
+            .iter()
+            .find(|l| labels.iter().any(|w| w.eq_ignore_ascii_case(l)))?;
+        hit = hit.or(Some(Matched {
+            field: "labels",
+            value,
+        }));
+    }
+    hit
+}
+
+fn any_condition<'a>(
+    conds: &'a [Condition],
+    ticket: &'a Ticket,
+    status: Option<&'a str>,
+) -> Option<(usize, Matched<'a>)> {
+    conds
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| condition_matches(c, ticket, status).map(|m| (i, m)))
+}
+
+fn pick_tier<'a>(
+    list: &'static str,
+    tiers: &'a [TierSpec],
+    ticket: &'a Ticket,
+    status: Option<&'a str>,
+) -> Option<TierMatch<'a>> {
+    tiers.iter().enumerate().find_map(|(index, tier)| {
+        if tier.when.is_empty() {
+            return Some(TierMatch {
+                list,
+                index,
+                tier,
+                rule: None,
+                matched: None,
+            });
+        }
+        any_condition(&tier.when, ticket, status).map(|(r, m)| TierMatch {
+            list,
+            index,
+            tier,
+            rule: Some(r),
+            matched: Some(m),
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics
+// ---------------------------------------------------------------------------------------------
+
+struct Ctx<'a> {
+    policy: &'a Policy,
+    tl: Timeline<'a>,
+    now: Instant,
+}
+
+impl<'a> Ctx<'a> {
+    fn spec(&self, m: MetricKind) -> &'a MetricSpec {
+        match m {
+            MetricKind::Response => &self.policy.spec.metrics.response,
+            MetricKind::Resolution => &self.policy.spec.metrics.resolution,
+        }
+    }
+
+    /// When metric `m` stops in the cycle `(start, end)`, as far as known at `now`.
+    fn stop(&self, m: MetricKind, start: Instant, end: Option<Instant>) -> Option<Instant> {
+        let known = |t: Instant| (t <= self.now).then_some(t);
+        match m {
+            MetricKind::Resolution => end,
+            MetricKind::Response => {
+                let k = self.tl.ticket.staff_replies.partition_point(|&r| r < start);
+                let reply = self.tl.ticket.staff_replies.get(k).copied().and_then(known);
+                let direct = if start == self.tl.ticket.created {
+                    self.tl.ticket.first_response_at.and_then(known)
+                } else {
+                    None
+                };
+                let replied = match (reply, direct) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                match (replied, end) {
+                    (Some(r), Some(e)) => Some(r.min(e)),
+                    (r, e) => r.or(e),
+                }
+            }
+        }
+    }
+
+    fn budget_instant(
+        &self,
+        cal: &Calendar,
+        m: MetricKind,
+        start: Instant,
+        budget: i64,
+    ) -> Result<Option<Instant>, OutOfRange> {
+        clock_instant(cal, self.tl.runs(start, &self.spec(m).paused_by), budget)
+    }
+
+    /// One metric over every cycle; the result describes the current (last) cycle.
+    fn metric(
+        &self,
+        m: MetricKind,
+        cal: &Calendar,
+        target: Option<i64>,
+    ) -> Result<MetricEval, OutOfRange> {
+        let pause = &self.spec(m).paused_by;
+        let mut out = MetricEval {
+            metric: m,
+            state: State::NotApplicable,
+            target,
+            start: None,
+            deadline: None,
+            at_risk_at: None,
+            stopped_at: None,
+            elapsed: 0,
+            remaining: None,
+            until_deadline: None,
+            percent_used: None,
+            paused_seconds: 0,
+            paused_business_seconds: 0,
+            paused: false,
+            breached_at: None,
+            cycles: 0,
+            ever_breached: false,
+        };
+        for (start, end) in self.tl.cycles(&self.policy.spec.statuses.resolved) {
+            out.cycles += 1;
+            let stop = self.stop(m, start, end);
+            let upto = stop.unwrap_or(self.now).min(self.now).max(start);
+            let (used, run_wall) = clock_used(cal, self.tl.runs(start, pause), upto)?;
+            let total_biz = cal.elapsed(start, upto)?;
+            out.start = Some(At(start));
+            out.stopped_at = stop.map(At);
+            out.elapsed = used;
+            out.paused_seconds = (upto - start) - run_wall;
+            out.paused_business_seconds = total_biz - used;
+            out.paused = stop.is_none() && any_eq(pause, self.tl.status_at(self.now));
+            out.breached_at = None;
+            out.deadline = None;
+            out.at_risk_at = None;
+            out.remaining = None;
+            out.until_deadline = None;
+            out.percent_used = None;
+            let Some(target) = target else {
+                out.state = State::NotApplicable;
+                continue;
+            };
+            let deadline = self.budget_instant(cal, m, start, target)?;
+            let risk_budget = target * i64::from(self.policy.spec.at_risk_percent) / 100;
+            let at_risk = self.budget_instant(cal, m, start, risk_budget)?;
+            out.deadline = deadline.map(At);
+            out.at_risk_at = at_risk.map(At);
+            out.remaining = Some(target - used);
+            out.until_deadline = deadline.map(|d| d - self.now);
+            out.percent_used = Some(used as f64 * 100.0 / target as f64);
+            out.state = match (stop, deadline) {
+                (Some(s), Some(d)) if s > d => State::MetLate,
+                (Some(_), _) => State::Met,
+                (None, Some(d)) if self.now > d => State::Breached,
+                (None, _) if out.paused => State::Paused,
+                (None, _) if at_risk.is_some_and(|r| self.now > r) => State::AtRisk,
+                (None, _) => State::Running,
+            };
+            if matches!(out.state, State::Breached | State::MetLate) {
+                out.breached_at = out.deadline;
+                out.ever_breached = true;
+            }
+        }
+        Ok(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The evaluation
+// ---------------------------------------------------------------------------------------------
+
+/// Evaluates one ticket at `now` (Unix seconds).
+///
+/// # Errors
+/// A [`TicketError`] for this ticket only, when its instants fall outside the calendars' years.
+///
+/// # Example
+/// ```
+/// use sla_lens::{evaluate, Policy, Ticket, State};
+/// let policy = Policy::default_policy();
+/// let ticket = Ticket::from_value(&serde_json::json!({
+///     "id": "7", "created": "2026-11-20T09:00:00Z",
+///     "fields": {"priority": "Urgent", "requesterGroup": "Marketing"}
+/// }))?;
+/// let now = 1_795_165_200 + 3 * 3600; // three hours later
+/// let e = evaluate(&policy, &ticket, now)?;
+/// assert_eq!(e.response.state, State::AtRisk); // 3 of 4 critical hours used
+/// # Ok::<(), sla_lens::TicketError>(())
+/// ```
+pub fn evaluate<'a>(
+    policy: &'a Policy,
+    ticket: &'a Ticket,
+    now: Instant,
+) -> Result<Evaluation<'a>, TicketError> {
+    let now = now.max(ticket.created);
+    let tl = Timeline::new(ticket, now);
+    let status = tl.status_at(now);
+    let ctx = Ctx { policy, tl, now };
+    let spec = &policy.spec;
+    let na = |m| MetricEval {
+        metric: m,
+        state: State::NotApplicable,
+        target: None,
+        start: None,
+        deadline: None,
+        at_risk_at: None,
+        stopped_at: None,
+        elapsed: 0,
+        remaining: None,
+        until_deadline: None,
+        percent_used: None,
+        paused_seconds: 0,
+        paused_business_seconds: 0,
+        paused: false,
+        breached_at: None,
+        cycles: 0,
+        ever_breached: false,
+    };
+    let mut ev = Evaluation {
+        id: &ticket.id,
+        at: At(now),
+        applicability: Applicability::Applies,
+        priority: None,
+        category: None,
+        calendar: None,
+        status,
+        state: State::NotApplicable,
+        headline: MetricKind::Response,
+        response: na(MetricKind::Response),
+        resolution: na(MetricKind::Resolution),
+        escalation: EscalationEval {
+            current: None,
+            next: None,
+            max_level: 0,
+        },
+        next_change: None,
+    };
+
+    // Scope.
+    if !spec.scope.include.is_empty()
+        && any_condition(&spec.scope.include, ticket, status).is_none()
+    {
+        ev.applicability = Applicability::NotIncluded;
+        return Ok(ev);
+    }
+    if let Some((rule, matched)) = any_condition(&spec.scope.exclude, ticket, status) {
+        ev.applicability = Applicability::Excluded { rule, matched };
+        return Ok(ev);
+    }
+
+    // Tiers.
+    ev.category = pick_tier("categories", &spec.categories, ticket, status);
+    ev.priority = pick_tier("priorities", &spec.priorities, ticket, status);
+    let Some(priority) = ev.priority else {
+        ev.applicability = Applicability::NoPriority;
+        return Ok(ev);
+    };
+    let Some(target) = policy.target_for(priority.index, ev.category.map(|c| c.index)) else {
+        ev.applicability = Applicability::NoTarget;
+        return Ok(ev);
+    };
+    let cal = policy.calendar(target.calendar);
+    ev.calendar = Some(cal.name());
+    let oor = |e| out_of_range(ticket, e);
+    ev.response = ctx
+        .metric(MetricKind::Response, cal, target.response)
+        .map_err(oor)?;
+    ev.resolution = ctx
+        .metric(MetricKind::Resolution, cal, target.resolution)
+        .map_err(oor)?;
+
+    let (headline, state) = [ev.response, ev.resolution]
+        .iter()
+        .map(|m| (m.metric, m.state))
+        .max_by_key(|(m, s)| (s.urgency(), *m == MetricKind::Resolution))
+        .unwrap_or((MetricKind::Response, State::NotApplicable));
+    ev.headline = headline;
+    ev.state = state;
+    ev.escalation = escalation(&ctx, cal, target).map_err(oor)?;
+
+    // The next change: a threshold of an active metric, or the next escalation level.
+    let mut next: Option<Instant> = None;
+    let mut consider = |t: Option<At>| {
+        if let Some(At(t)) = t {
+            // A threshold at `t` is crossed just after it.
+            if t >= now {
+                next = Some(next.map_or(t + 1, |n: Instant| n.min(t + 1)));
+            }
+        }
+    };
+    for m in [ev.response, ev.resolution] {
+        if m.state.is_active() && !m.paused {
+            if m.state == State::Running {
+                consider(m.at_risk_at);
+            }
+            if m.state != State::Breached {
+                consider(m.deadline);
+            }
+        }
+    }
+    consider(ev.escalation.next.map(|l| l.at));
+    ev.next_change = next.map(At);
+    Ok(ev)
+}
+
+fn level_instant(
+    ctx: &Ctx<'_>,
+    cal: &Calendar,
+    target: &Target,
+    level: &Level,
+    start: Instant,
+) -> Result<Option<Instant>, OutOfRange> {
+    let m = level.spec.trigger.metric;
+    let Some(t) = (match m {
+        MetricKind::Response => target.response,
+        MetricKind::Resolution => target.resolution,
+    }) else {
+        return Ok(None);
+    };
+    let offset = match level.after {
+        After::Seconds(s) => s,
+        After::Percent(p) => t * i64::from(p) / 100,
+    };
+    match level.spec.trigger.time {
+        TimeBasis::Business => ctx.budget_instant(cal, m, start, t + offset),
+        TimeBasis::Calendar => Ok(ctx.budget_instant(cal, m, start, t)?.map(|d| d + offset)),
+    }
+}
+
+fn escalation<'a>(
+    ctx: &Ctx<'a>,
+    cal: &Calendar,
+    target: &Target,
+) -> Result<EscalationEval<'a>, OutOfRange> {
+    let mut out = EscalationEval {
+        current: None,
+        next: None,
+        max_level: 0,
+    };
+    let levels = &ctx.policy.levels;
+    if levels.is_empty() {
+        return Ok(out);
+    }
+    for (start, end) in ctx.tl.cycles(&ctx.policy.spec.statuses.resolved) {
+        out.current = None;
+        out.next = None;
+        for level in levels {
+            let Some(at) = level_instant(ctx, cal, target, level, start)? else {
+                continue;
+            };
+            let unresolved_then = end.is_none_or(|e| e > at);
+            if !unresolved_then {
+                continue;
+            }
+            let lv = LevelEval {
+                level: level.spec.level,
+                role: &level.spec.role,
+                contacts: &level.spec.contacts,
+                at: At(at),
+            };
+            if ctx.now > at {
+                out.max_level = out.max_level.max(lv.level);
+                if end.is_none() {
+                    out.current = Some(lv);
+                }
+            } else if end.is_none() && out.next.is_none() {
+                out.next = Some(lv);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Evaluates a batch; each ticket's error stays with that ticket.
+pub fn evaluate_all<'a>(
+    policy: &'a Policy,
+    tickets: &'a [Ticket],
+    now: Instant,
+) -> Vec<Result<Evaluation<'a>, TicketError>> {
+    tickets.iter().map(|t| evaluate(policy, t, now)).collect()
+}
+
+/// The earliest `next_change` among evaluations: when a page should re-evaluate.
+pub fn next_change<'e, 'a: 'e>(
+    evals: impl IntoIterator<Item = &'e Evaluation<'a>>,
+) -> Option<Instant> {
+    evals
+        .into_iter()
+        .filter_map(|e| e.next_change.map(|a| a.0))
+        .min()
+}

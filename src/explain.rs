@@ -1,0 +1,533 @@
+//! Explanations: the trace of what counted, what paused, what fell outside hours or on holidays,
+//! where the clocks changed, and the sentences a tooltip shows.
+
+use crate::calendar::{Calendar, DayKind, Instant, OutOfRange};
+use crate::duration::format as dur;
+use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Timeline};
+use crate::policy::{MetricKind, Policy};
+use crate::review::ReviewStatus;
+use crate::ticket::{Ticket, TicketError};
+use chrono::{DateTime, TimeZone};
+use serde::Serialize;
+
+/// At most this many trace segments are kept; `truncated` says when more existed.
+pub const MAX_SEGMENTS: usize = 200;
+
+/// One stretch of the headline metric's current cycle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Segment {
+    /// Business time that counted against the target.
+    Counted { start: At, end: At, seconds: i64 },
+    /// Outside opening hours on a regular day.
+    OutsideHours { start: At, end: At },
+    /// Outside hours that include a holiday or a closed exception date.
+    Holiday {
+        start: At,
+        end: At,
+        name: Option<String>,
+        date: String,
+    },
+    /// The clock was stopped by a pause status.
+    Paused {
+        start: At,
+        end: At,
+        status: Option<String>,
+        #[serde(rename = "businessSeconds")]
+        business_seconds: i64,
+    },
+    /// The calendar's zone changed its UTC offset (DST).
+    DstChange {
+        at: At,
+        #[serde(rename = "fromOffset")]
+        from_offset: String,
+        #[serde(rename = "toOffset")]
+        to_offset: String,
+    },
+}
+
+/// An evaluation with its trace and human sentences.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation<'a> {
+    pub evaluation: Evaluation<'a>,
+    /// The calendar's IANA zone (for showing local times).
+    pub time_zone: &'static str,
+    pub segments: Vec<Segment>,
+    pub truncated: bool,
+    /// Sentences for a tooltip, most important first. Plain text.
+    pub lines: Vec<String>,
+    pub review: Option<ReviewStatus>,
+}
+
+/// Formats an instant in the calendar's zone: `Tue 24 Nov 2026 11:10 CET`.
+pub fn local(cal: &Calendar, t: Instant) -> String {
+    let tz = cal.time_zone();
+    match DateTime::from_timestamp(t, 0) {
+        Some(d) => tz
+            .from_utc_datetime(&d.naive_utc())
+            .format("%a %-d %b %Y %H:%M %Z")
+            .to_string(),
+        None => t.to_string(),
+    }
+}
+
+fn offset_text(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let a = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", a / 3600, (a % 3600) / 60)
+}
+
+/// Explains one ticket at `now`.
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn explain<'a>(
+    policy: &'a Policy,
+    ticket: &'a Ticket,
+    now: Instant,
+) -> Result<Explanation<'a>, TicketError> {
+    let ev = evaluate(policy, ticket, now)?;
+    let review = policy.spec.review.as_ref().and_then(|r| {
+        let today = DateTime::from_timestamp(now, 0)?.date_naive();
+        r.status(today)
+    });
+    let mut out = Explanation {
+        evaluation: ev,
+        time_zone: "UTC",
+        segments: Vec::new(),
+        truncated: false,
+        lines: Vec::new(),
+        review,
+    };
+    let err = |_: OutOfRange| TicketError {
+        id: Some(ticket.id.clone()),
+        code: "out-of-range",
+        path: String::new(),
+        message: "the ticket's times fall outside the calendars' years".into(),
+    };
+    lines_for_scope(policy, &ev, &mut out.lines);
+    if ev.applicability != Applicability::Applies {
+        return Ok(out);
+    }
+    let Some(cal) = ev.calendar.and_then(|c| policy.calendar_by_name(c)) else {
+        return Ok(out);
+    };
+    out.time_zone = cal.time_zone().name();
+    let now = ev.at.0;
+    let m = *ev.metric(ev.headline);
+    if let Some(At(start)) = m.start {
+        let end = match (m.stopped_at, m.deadline) {
+            (Some(At(s)), _) => s,
+            (None, Some(At(d))) => d.max(now),
+            (None, None) => now,
+        };
+        let pause = match ev.headline {
+            MetricKind::Response => &policy.spec.metrics.response.paused_by,
+            MetricKind::Resolution => &policy.spec.metrics.resolution.paused_by,
+        };
+        let tl = Timeline::new(ticket, now);
+        trace(cal, &tl, pause, start, end, &mut out).map_err(err)?;
+    }
+    metric_lines(cal, &ev, &m, &out.segments, &mut out.lines).map_err(err)?;
+    let other = match ev.headline {
+        MetricKind::Response => ev.resolution,
+        MetricKind::Resolution => ev.response,
+    };
+    if other.state != State::NotApplicable {
+        metric_lines(cal, &ev, &other, &[], &mut out.lines).map_err(err)?;
+    }
+    escalation_lines(cal, &ev, &mut out.lines);
+    if let Some(r) = &out.review {
+        out.lines.push(if r.overdue {
+            format!(
+                "SLA review overdue since {} (every {} months)",
+                r.next_review, r.interval_months
+            )
+        } else {
+            format!(
+                "next SLA review due {} (every {} months)",
+                r.next_review, r.interval_months
+            )
+        });
+    }
+    Ok(out)
+}
+
+fn lines_for_scope(policy: &Policy, ev: &Evaluation<'_>, lines: &mut Vec<String>) {
+    match ev.applicability {
+        Applicability::Applies => {}
+        Applicability::NotIncluded => {
+            lines.push(format!(
+                "out of scope: no condition of scope.include matched, so \"{}\" does not cover this issue",
+                policy.spec.name
+            ));
+            return;
+        }
+        Applicability::Excluded { rule, matched } => {
+            lines.push(format!(
+                "out of scope: excluded by scope.exclude[{rule}] ({} = {})",
+                matched.field, matched.value
+            ));
+            if let Some(d) = &policy.spec.scope.description {
+                lines.push(d.clone());
+            }
+            return;
+        }
+        Applicability::NoPriority => {
+            lines.push(
+                "no SLA: no priority tier matched and the policy has no fallback tier".into(),
+            );
+            return;
+        }
+        Applicability::NoTarget => {
+            lines.push("no SLA: the policy sets no target for this priority".into());
+        }
+    }
+    if let Some(p) = ev.priority {
+        let why = match p.matched {
+            Some(m) => format!("{} = {}", m.field, m.value),
+            None => "fallback".into(),
+        };
+        let cat = ev
+            .category
+            .map(|c| {
+                let w = c
+                    .matched
+                    .map(|m| format!("{} = {}", m.field, m.value))
+                    .unwrap_or_else(|| "fallback".into());
+                format!("; category {} ({w})", c.tier.name)
+            })
+            .unwrap_or_default();
+        lines.push(format!("priority {} ({why}){cat}", p.tier.name));
+    }
+}
+
+fn metric_name(m: MetricKind) -> &'static str {
+    match m {
+        MetricKind::Response => "response",
+        MetricKind::Resolution => "resolution",
+    }
+}
+
+fn metric_lines(
+    cal: &Calendar,
+    ev: &Evaluation<'_>,
+    m: &MetricEval,
+    segs: &[Segment],
+    lines: &mut Vec<String>,
+) -> Result<(), OutOfRange> {
+    let name = metric_name(m.metric);
+    let Some(target) = m.target else {
+        return Ok(());
+    };
+    let kind = if cal.is_always() {
+        "calendar time".to_string()
+    } else {
+        format!(
+            "business time on {} ({})",
+            cal.name(),
+            cal.time_zone().name()
+        )
+    };
+    let now = ev.at.0;
+    let deadline = m.deadline.map(|d| d.0);
+    match m.state {
+        State::Running | State::AtRisk => {
+            if let Some(d) = deadline {
+                let risk = if m.state == State::AtRisk {
+                    format!(" — at risk, {:.0}% used", m.percent_used.unwrap_or(0.0))
+                } else {
+                    String::new()
+                };
+                let left = if cal.is_always() {
+                    ""
+                } else {
+                    " business time"
+                };
+                lines.push(format!(
+                    "{name} due {}, {}{left} left ({} wall clock){risk}",
+                    local(cal, d),
+                    dur(m.remaining.unwrap_or(0)),
+                    dur(d - now)
+                ));
+            }
+        }
+        State::Paused => {
+            let status = ev.status.unwrap_or("a pause status");
+            lines.push(format!(
+                "{name} clock paused ({status}); {} left when it resumes",
+                dur(m.remaining.unwrap_or(0))
+            ));
+            if let Some(d) = deadline {
+                lines.push(format!("{name} due {} if nothing changes", local(cal, d)));
+            }
+        }
+        State::Breached => {
+            if let Some(d) = deadline {
+                lines.push(format!(
+                    "{name} breached: {} target used up; late since {} ({} ago)",
+                    dur(target),
+                    local(cal, d),
+                    dur(now - d)
+                ));
+                if let Some(close) = landed_on_close(cal, d)? {
+                    lines.push(format!(
+                        "all {} used at {}; late from {} (no business time in between)",
+                        dur(target),
+                        local(cal, close),
+                        local(cal, d)
+                    ));
+                }
+            }
+        }
+        State::Met | State::MetLate => {
+            if let (Some(At(s)), Some(At(start))) = (m.stopped_at, m.start) {
+                let verb = if m.metric == MetricKind::Response {
+                    "responded"
+                } else {
+                    "resolved"
+                };
+                let how = match (m.state, deadline) {
+                    (State::MetLate, Some(d)) => {
+                        format!("{} after the deadline {}", dur(s - d), local(cal, d))
+                    }
+                    (_, Some(d)) => format!("deadline was {}", local(cal, d)),
+                    _ => String::new(),
+                };
+                lines.push(format!(
+                    "{name} {}: {verb} {} after {} of {kind} ({how})",
+                    if m.state == State::Met {
+                        "met"
+                    } else {
+                        "met late"
+                    },
+                    local(cal, s),
+                    dur(m.elapsed),
+                ));
+                let _ = start;
+            }
+        }
+        State::NotApplicable => {}
+    }
+    if m.state != State::Met && m.state != State::MetLate && m.state != State::NotApplicable {
+        lines.push(format!("{name} target {} of {kind}", dur(target)));
+    }
+    if m.paused_seconds > 0 {
+        lines.push(format!(
+            "{name} clock paused {} in all ({} of business time), deadline moved by that much",
+            dur(m.paused_seconds),
+            dur(m.paused_business_seconds)
+        ));
+    }
+    if m.cycles > 1 {
+        lines.push(format!(
+            "reopened: cycle {} of {name}{}",
+            m.cycles,
+            if m.ever_breached {
+                ", an earlier cycle breached"
+            } else {
+                ""
+            }
+        ));
+    }
+    for s in segs {
+        match s {
+            Segment::Holiday {
+                name: Some(n),
+                date,
+                ..
+            } => lines.push(format!("not counted: {n} ({date})")),
+            Segment::Holiday {
+                name: None, date, ..
+            } => lines.push(format!("not counted: closed on {date}")),
+            Segment::DstChange {
+                at,
+                from_offset,
+                to_offset,
+            } => lines.push(format!(
+                "clocks changed {} ({from_offset} → {to_offset}); durations count real time",
+                local(cal, at.0)
+            )),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// When the deadline lies on an opening because the budget ran out at the close before it,
+/// that close.
+fn landed_on_close(cal: &Calendar, deadline: Instant) -> Result<Option<Instant>, OutOfRange> {
+    if cal.is_always() {
+        return Ok(None);
+    }
+    let before_open = !cal.is_open(deadline - 1)?;
+    if !before_open {
+        return Ok(None);
+    }
+    cal.prev_close(deadline)
+}
+
+fn escalation_lines(cal: &Calendar, ev: &Evaluation<'_>, lines: &mut Vec<String>) {
+    let who = |contacts: &[crate::policy::Contact]| {
+        contacts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(c) = ev.escalation.current {
+        lines.push(format!(
+            "escalated to level {} — {} ({}) since {}",
+            c.level,
+            c.role,
+            who(c.contacts),
+            local(cal, c.at.0)
+        ));
+    }
+    if let Some(n) = ev.escalation.next {
+        lines.push(format!(
+            "next escalation: level {} — {} ({}) at {} if still unresolved",
+            n.level,
+            n.role,
+            who(n.contacts),
+            local(cal, n.at.0)
+        ));
+    }
+}
+
+fn push(out: &mut Explanation<'_>, s: Segment) {
+    if out.segments.len() >= MAX_SEGMENTS {
+        out.truncated = true;
+    } else {
+        out.segments.push(s);
+    }
+}
+
+fn trace(
+    cal: &Calendar,
+    tl: &Timeline<'_>,
+    pause: &[String],
+    start: Instant,
+    end: Instant,
+    out: &mut Explanation<'_>,
+) -> Result<(), OutOfRange> {
+    let mut cursor = start;
+    let runs: Vec<(Instant, Instant)> = tl
+        .runs(start, pause)
+        .map(|(a, b)| (a, b.unwrap_or(Instant::MAX)))
+        .take_while(|(a, _)| *a < end)
+        .map(|(a, b)| (a, b.min(end)))
+        .collect();
+    for (a, b) in runs {
+        if a > cursor {
+            let biz = cal.elapsed(cursor, a)?;
+            push(
+                out,
+                Segment::Paused {
+                    start: At(cursor),
+                    end: At(a),
+                    status: tl.status_at(cursor).map(str::to_string),
+                    business_seconds: biz,
+                },
+            );
+        }
+        let mut c = a;
+        for (s, e) in cal.open_intervals(a, b)? {
+            if s > c {
+                gap(cal, c, s, out);
+            }
+            push(
+                out,
+                Segment::Counted {
+                    start: At(s),
+                    end: At(e),
+                    seconds: e - s,
+                },
+            );
+            dst(cal, s, e, out);
+            c = e;
+        }
+        if c < b {
+            gap(cal, c, b, out);
+        }
+        cursor = b;
+    }
+    if cursor < end {
+        let biz = cal.elapsed(cursor, end)?;
+        push(
+            out,
+            Segment::Paused {
+                start: At(cursor),
+                end: At(end),
+                status: tl.status_at(cursor).map(str::to_string),
+                business_seconds: biz,
+            },
+        );
+    }
+    Ok(())
+}
+
+fn gap(cal: &Calendar, a: Instant, b: Instant, out: &mut Explanation<'_>) {
+    // A gap that covers a holiday or closed exception date is reported as such.
+    let mut d = cal.local_date(a);
+    let last = cal.local_date(b - 1);
+    let mut found = None;
+    while let (Some(day), Some(l)) = (d, last) {
+        if day > l {
+            break;
+        }
+        match cal.day_kind(day) {
+            DayKind::Holiday { name } | DayKind::Exception { name } => {
+                found = Some((name, day.format("%a %-d %b %Y").to_string()));
+                break;
+            }
+            DayKind::Regular => {}
+        }
+        d = day.succ_opt();
+    }
+    match found {
+        Some((name, date)) => push(
+            out,
+            Segment::Holiday {
+                start: At(a),
+                end: At(b),
+                name,
+                date,
+            },
+        ),
+        None => push(
+            out,
+            Segment::OutsideHours {
+                start: At(a),
+                end: At(b),
+            },
+        ),
+    }
+    dst(cal, a, b, out);
+}
+
+fn dst(cal: &Calendar, a: Instant, b: Instant, out: &mut Explanation<'_>) {
+    let (oa, ob) = (cal.offset_at(a), cal.offset_at(b - 1));
+    if oa == ob {
+        return;
+    }
+    // Binary search for the first second with the new offset.
+    let (mut lo, mut hi) = (a, b - 1);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if cal.offset_at(mid) == oa {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    push(
+        out,
+        Segment::DstChange {
+            at: At(hi),
+            from_offset: offset_text(oa),
+            to_offset: offset_text(ob),
+        },
+    );
+}

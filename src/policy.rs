@@ -1,0 +1,1064 @@
+//! The SLA policy: its JSON document form ([`PolicySpec`]), parsing that reports every problem at
+//! once, and the checked form the evaluator runs on ([`Policy`]).
+
+use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
+use crate::diagnostic::{index, join, Diagnostic, Diagnostics};
+use crate::duration;
+use crate::review::ReviewSpec;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The only policy format version this build reads.
+pub const POLICY_VERSION: u32 = 1;
+
+/// The default (seed) policy: the internal IT ↔ Marketing SLA.
+pub const DEFAULT_POLICY_JSON: &str = include_str!("../policies/default.json");
+/// The business-hours example: Mon–Fri 09:00–17:00 Europe/Berlin with German holidays.
+pub const BUSINESS_HOURS_POLICY_JSON: &str = include_str!("../policies/business-hours.json");
+
+// ---------------------------------------------------------------------------------------------
+// Document form
+// ---------------------------------------------------------------------------------------------
+
+/// A policy document (format version 1).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PolicySpec {
+    /// Optional pointer to the JSON Schema, for editors.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// Format version; must be 1.
+    pub version: u32,
+    /// Stable identifier, e.g. `it-marketing-internal-sla`.
+    pub id: String,
+    /// Human name shown in badges and reports.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Who provides the service and who receives it.
+    pub parties: Parties,
+    /// Which tickets the SLA covers.
+    #[serde(default)]
+    pub scope: ScopeSpec,
+    /// Service categories, first match wins; a tier without `when` is the fallback.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<TierSpec>,
+    /// Priority tiers, first match wins; a tier without `when` is the fallback.
+    pub priorities: Vec<TierSpec>,
+    /// Named business calendars. `24x7` is built in and need not be declared.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub calendars: BTreeMap<String, CalendarSpec>,
+    /// Which ticket statuses mean what.
+    #[serde(default)]
+    pub statuses: StatusesSpec,
+    /// How the two metrics run.
+    #[serde(default)]
+    pub metrics: MetricsSpec,
+    /// Targets per priority (and optionally category).
+    pub targets: Vec<TargetSpec>,
+    /// Percent of a target used at which a metric is "at risk" (1–99, default 75).
+    #[serde(
+        default = "default_at_risk",
+        skip_serializing_if = "is_default_at_risk"
+    )]
+    pub at_risk_percent: u32,
+    /// Who is told, in order, when a ticket stays unresolved.
+    #[serde(default)]
+    pub escalation: EscalationSpec,
+    /// When the SLA itself is reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<ReviewSpec>,
+}
+
+fn default_at_risk() -> u32 {
+    75
+}
+
+fn is_default_at_risk(v: &u32) -> bool {
+    *v == 75
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Parties {
+    pub provider: Party,
+    pub customer: Party,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A ticket is in scope when it matches any of these (or when the list is empty)...
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<Condition>,
+    /// ...and matches none of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<Condition>,
+}
+
+/// A test on a ticket's facts. Every part given must hold; a `when` list holds when any of its
+/// conditions does. Values compare case-insensitively.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// A ticket fact: `project`, `tracker`, `priority`, `category`, `requesterGroup`, `assignee`,
+    /// `status`, or any custom field name the adapter fills in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// With `field`: the field's value must be one of these.
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<String>>,
+    /// The ticket must carry at least one of these labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TierSpec {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Matches when any condition holds. Omit it (or leave it empty) for the fallback tier.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusesSpec {
+    /// Statuses that mean the ticket is resolved (case-insensitive). Moving out of one reopens it.
+    pub resolved: Vec<String>,
+}
+
+impl Default for StatusesSpec {
+    fn default() -> Self {
+        StatusesSpec {
+            resolved: ["Resolved", "Closed", "Rejected", "Done"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MetricsSpec {
+    #[serde(default)]
+    pub response: MetricSpec,
+    #[serde(default)]
+    pub resolution: MetricSpec,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct MetricSpec {
+    /// Statuses during which this metric's clock stops (case-insensitive).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paused_by: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    /// A priority tier id.
+    pub priority: String,
+    /// A category id; a target with a category wins over one without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Time to first response, e.g. `4h`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+    /// Time to resolution, e.g. `3d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// The calendar the durations are counted on (default `24x7`).
+    #[serde(default = "default_calendar")]
+    pub calendar: String,
+}
+
+fn default_calendar() -> String {
+    ALWAYS.to_string()
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EscalationSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<LevelSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    /// 1, 2, ... in order.
+    pub level: u32,
+    /// Who is escalated to, e.g. `IT manager`.
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    /// When the level is reached, while the ticket is unresolved.
+    pub trigger: TriggerSpec,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The person's user name in the tracker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MetricKind {
+    Response,
+    Resolution,
+}
+
+impl MetricKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricKind::Response => "response",
+            MetricKind::Resolution => "resolution",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TimeBasis {
+    /// Counted on the target's calendar, with the metric's pauses.
+    #[default]
+    Business,
+    /// Wall-clock time after the deadline.
+    Calendar,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSpec {
+    /// The metric whose deadline the trigger is relative to.
+    pub metric: MetricKind,
+    /// How long after that deadline: a duration (`0h`, `2h`) or a share of the metric's target
+    /// (`100%` = one more target).
+    #[serde(default = "zero_after")]
+    pub after: String,
+    /// `business` (the target's calendar and pauses, the default) or `calendar` (wall clock).
+    #[serde(default)]
+    pub time: TimeBasis,
+}
+
+fn zero_after() -> String {
+    "0h".into()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checked form
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    Seconds(i64),
+    /// Percent of the metric's target.
+    Percent(u32),
+}
+
+#[derive(Debug)]
+pub struct Target {
+    pub priority: usize,
+    pub category: Option<usize>,
+    pub response: Option<i64>,
+    pub resolution: Option<i64>,
+    pub calendar: usize,
+}
+
+#[derive(Debug)]
+pub struct Level {
+    pub spec: LevelSpec,
+    pub after: After,
+}
+
+/// A checked policy, ready to evaluate tickets.
+#[derive(Debug)]
+pub struct Policy {
+    pub spec: PolicySpec,
+    /// `calendars[0]` is the built-in 24x7.
+    pub calendars: Vec<Calendar>,
+    pub targets: Vec<Target>,
+    pub levels: Vec<Level>,
+    /// Warnings found while loading (errors prevent loading).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Policy {
+    /// Parses and checks a policy document, reporting every problem at once.
+    ///
+    /// # Errors
+    /// The full list of diagnostics when any of them is an error.
+    ///
+    /// # Example
+    /// ```
+    /// let policy = sla_lens::Policy::from_json(sla_lens::DEFAULT_POLICY_JSON)?;
+    /// assert_eq!(policy.spec.priorities[0].id, "critical");
+    /// # Ok::<(), sla_lens::Diagnostics>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<Policy, Diagnostics> {
+        let mut diags = Vec::new();
+        let spec = parse_spec(text, &mut diags);
+        let policy = spec.and_then(|spec| check(spec, &mut diags));
+        match policy {
+            Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
+                p.warnings = diags;
+                Ok(p)
+            }
+            _ => {
+                sort_diagnostics(&mut diags);
+                Err(Diagnostics(diags))
+            }
+        }
+    }
+
+    /// The built-in default policy (the seed SLA).
+    pub fn default_policy() -> Policy {
+        match Policy::from_json(DEFAULT_POLICY_JSON) {
+            Ok(p) => p,
+            // The default policy is pinned by tests; this branch is unreachable in a release.
+            Err(d) => panic!("the built-in default policy is invalid: {d}"),
+        }
+    }
+
+    /// Diagnostics of a policy document, errors and warnings, without keeping the policy.
+    pub fn validate(text: &str) -> Vec<Diagnostic> {
+        match Policy::from_json(text) {
+            Ok(p) => p.warnings,
+            Err(d) => d.0,
+        }
+    }
+
+    pub fn calendar(&self, i: usize) -> &Calendar {
+        &self.calendars[i]
+    }
+
+    pub fn calendar_by_name(&self, name: &str) -> Option<&Calendar> {
+        self.calendars.iter().find(|c| c.name() == name)
+    }
+
+    /// The target for a priority tier and category, preferring the category-specific one.
+    pub fn target_for(&self, priority: usize, category: Option<usize>) -> Option<&Target> {
+        let exact = category.and_then(|c| {
+            self.targets
+                .iter()
+                .find(|t| t.priority == priority && t.category == Some(c))
+        });
+        exact.or_else(|| {
+            self.targets
+                .iter()
+                .find(|t| t.priority == priority && t.category.is_none())
+        })
+    }
+}
+
+fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| a.severity.cmp(&b.severity));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing: section by section, element by element, so one typo does not hide the next
+// ---------------------------------------------------------------------------------------------
+
+/// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
+pub(crate) fn part<T: DeserializeOwned>(
+    v: &Value,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let inner = e.path().to_string();
+            let full = if inner == "." {
+                path.to_string()
+            } else if path.is_empty() {
+                inner
+            } else if inner.starts_with('[') {
+                format!("{path}{inner}")
+            } else {
+                format!("{path}.{inner}")
+            };
+            diags.push(serde_diagnostic(&e.into_inner().to_string(), full));
+            None
+        }
+    }
+}
+
+/// Maps serde's message to a stable code and a message that names the fix.
+fn serde_diagnostic(msg: &str, path: String) -> Diagnostic {
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let hint = if expected.is_empty() {
+            "remove it".to_string()
+        } else {
+            format!("expected {expected}; check the spelling or remove it")
+        };
+        return Diagnostic::error(
+            "unknown-field",
+            path,
+            format!("unknown field {field}: {hint}"),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return Diagnostic::error(
+            "missing-field",
+            path,
+            format!("missing field {rest}: add it (see `sla-lens schema` for its form)"),
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant ") {
+        return Diagnostic::error("invalid-value", path, format!("unknown value {rest}"));
+    }
+    if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
+        return Diagnostic::error(
+            "invalid-type",
+            path,
+            format!("{msg}: change the value to the expected type"),
+        );
+    }
+    Diagnostic::error("invalid-value", path, msg.to_string())
+}
+
+const TOP_LEVEL: [&str; 16] = [
+    "$schema",
+    "version",
+    "id",
+    "name",
+    "description",
+    "parties",
+    "scope",
+    "categories",
+    "priorities",
+    "calendars",
+    "statuses",
+    "metrics",
+    "targets",
+    "atRiskPercent",
+    "escalation",
+    "review",
+];
+
+fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<PolicySpec> {
+    let root: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "json-syntax",
+                "",
+                format!(
+                    "the policy is not valid JSON: {} at line {}, column {}; fix the syntax (a \
+                     trailing comma or a missing quote is the usual cause)",
+                    strip_position(&e.to_string()),
+                    e.line(),
+                    e.column()
+                ),
+            ));
+            return None;
+        }
+    };
+    let Value::Object(obj) = &root else {
+        diags.push(Diagnostic::error(
+            "invalid-type",
+            "",
+            "the policy must be a JSON object `{ ... }`: start from `sla-lens default-policy`",
+        ));
+        return None;
+    };
+    let before = diags.len();
+    for key in obj.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            diags.push(Diagnostic::error(
+                "unknown-field",
+                key.clone(),
+                format!(
+                    "unknown field `{key}`: expected one of {}; check the spelling or remove it",
+                    TOP_LEVEL
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    // Sections whose elements are checked one by one, so each bad element gets its own diagnostic.
+    let list = |k: &str, diags: &mut Vec<Diagnostic>| -> Option<Value> {
+        match obj.get(k) {
+            Some(Value::Array(items)) => {
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    ok &= match k {
+                        "categories" | "priorities" => {
+                            part::<TierSpec>(item, &index(k, i), diags).is_some()
+                        }
+                        "targets" => part::<TargetSpec>(item, &index(k, i), diags).is_some(),
+                        _ => true,
+                    };
+                }
+                ok.then(|| obj[k].clone())
+            }
+            Some(other) => Some(other.clone()),
+            None => Some(Value::Null),
+        }
+    };
+    let mut sections = serde_json::Map::new();
+    let mut ok = true;
+    for k in ["categories", "priorities", "targets"] {
+        match list(k, diags) {
+            Some(Value::Null) => {}
+            Some(v) => {
+                sections.insert(k.into(), v);
+            }
+            None => ok = false,
+        }
+    }
+    if let Some(Value::Object(cals)) = obj.get("calendars") {
+        for (name, cal) in cals {
+            ok &= part::<CalendarSpec>(cal, &join("calendars", name), diags).is_some();
+        }
+    }
+    if let Some(Value::Object(esc)) = obj.get("escalation") {
+        if let Some(Value::Array(levels)) = esc.get("levels") {
+            for (i, l) in levels.iter().enumerate() {
+                ok &= part::<LevelSpec>(l, &index("escalation.levels", i), diags).is_some();
+            }
+        }
+    }
+    if !ok || diags.len() > before {
+        // Still report the other sections' problems.
+        for k in ["parties", "scope", "statuses", "metrics", "review"] {
+            if let Some(v) = obj.get(k) {
+                let _ = match k {
+                    "parties" => part::<Parties>(v, k, diags).map(|_| ()),
+                    "scope" => part::<ScopeSpec>(v, k, diags).map(|_| ()),
+                    "statuses" => part::<StatusesSpec>(v, k, diags).map(|_| ()),
+                    "metrics" => part::<MetricsSpec>(v, k, diags).map(|_| ()),
+                    _ => part::<ReviewSpec>(v, k, diags).map(|_| ()),
+                };
+            }
+        }
+        return None;
+    }
+    // Every element parsed: the whole document now parses or fails on the remaining sections.
+    part::<PolicySpec>(&root, "", diags)
+}
+
+fn strip_position(msg: &str) -> &str {
+    msg.split(" at line ").next().unwrap_or(msg)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking: every semantic rule, every problem pushed
+// ---------------------------------------------------------------------------------------------
+
+fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
+    if spec.version != POLICY_VERSION {
+        diags.push(Diagnostic::error(
+            "unsupported-version",
+            "version",
+            format!(
+                "policy format version {} is not supported: this build reads version \
+                 {POLICY_VERSION}; set `\"version\": {POLICY_VERSION}`",
+                spec.version
+            ),
+        ));
+    }
+    for (field, value) in [("id", &spec.id), ("name", &spec.name)] {
+        if value.trim().is_empty() {
+            diags.push(Diagnostic::error(
+                "empty-value",
+                field,
+                format!("`{field}` is empty: give the policy a {field}"),
+            ));
+        }
+    }
+    for (p, party) in [
+        ("parties.provider", &spec.parties.provider),
+        ("parties.customer", &spec.parties.customer),
+    ] {
+        if party.name.trim().is_empty() {
+            diags.push(Diagnostic::error(
+                "empty-value",
+                join(p, "name"),
+                "the party's name is empty: name the department, e.g. `IT department`",
+            ));
+        }
+    }
+    check_conditions(&spec.scope.include, "scope.include", diags);
+    check_conditions(&spec.scope.exclude, "scope.exclude", diags);
+    check_tiers(&spec.categories, "categories", false, diags);
+    check_tiers(&spec.priorities, "priorities", true, diags);
+
+    // Calendars.
+    let mut calendars = vec![Calendar::always()];
+    let mut calendars_ok = true;
+    for (name, cal) in &spec.calendars {
+        let path = join("calendars", name);
+        if name == ALWAYS {
+            diags.push(Diagnostic::error(
+                "reserved-name",
+                path,
+                "`24x7` is the built-in round-the-clock calendar: give your calendar another name",
+            ));
+            calendars_ok = false;
+            continue;
+        }
+        match Calendar::compile(name, cal, &path, diags) {
+            Some(c) => calendars.push(c),
+            None => calendars_ok = false,
+        }
+    }
+
+    // Statuses.
+    for (metric, m) in [
+        ("response", &spec.metrics.response),
+        ("resolution", &spec.metrics.resolution),
+    ] {
+        for (i, s) in m.paused_by.iter().enumerate() {
+            if spec
+                .statuses
+                .resolved
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(s))
+            {
+                diags.push(Diagnostic::error(
+                    "pause-is-resolved",
+                    index(&format!("metrics.{metric}.pausedBy"), i),
+                    format!(
+                        "status `{s}` both pauses the {metric} clock and resolves the ticket: \
+                         remove it from one of `metrics.{metric}.pausedBy` and `statuses.resolved`"
+                    ),
+                ));
+            }
+        }
+    }
+    if spec.statuses.resolved.is_empty() {
+        diags.push(Diagnostic::error(
+            "empty-value",
+            "statuses.resolved",
+            "no status resolves a ticket, so no ticket could ever be met: list the tracker's \
+             closing statuses, e.g. `[\"Resolved\", \"Closed\"]`",
+        ));
+    }
+
+    // Targets.
+    let mut targets = Vec::new();
+    let mut seen: Vec<(usize, Option<usize>, usize)> = Vec::new();
+    for (i, t) in spec.targets.iter().enumerate() {
+        let path = index("targets", i);
+        let priority = spec.priorities.iter().position(|p| p.id == t.priority);
+        if priority.is_none() {
+            diags.push(Diagnostic::error(
+                "unknown-priority",
+                join(&path, "priority"),
+                format!(
+                    "no priority tier has id `{}`: use one of {}",
+                    t.priority,
+                    ids(&spec.priorities)
+                ),
+            ));
+        }
+        let category = match &t.category {
+            None => Some(None),
+            Some(c) => match spec.categories.iter().position(|x| &x.id == c) {
+                Some(ci) => Some(Some(ci)),
+                None => {
+                    diags.push(Diagnostic::error(
+                        "unknown-category",
+                        join(&path, "category"),
+                        format!(
+                            "no category has id `{c}`: use one of {}",
+                            ids(&spec.categories)
+                        ),
+                    ));
+                    None
+                }
+            },
+        };
+        let calendar = if t.calendar == ALWAYS {
+            Some(0)
+        } else if spec.calendars.contains_key(&t.calendar) {
+            calendars.iter().position(|c| c.name() == t.calendar)
+        } else {
+            let known: Vec<String> = std::iter::once(ALWAYS.to_string())
+                .chain(spec.calendars.keys().cloned())
+                .map(|k| format!("`{k}`"))
+                .collect();
+            diags.push(Diagnostic::error(
+                "unknown-calendar",
+                join(&path, "calendar"),
+                format!(
+                    "no calendar is named `{}`: use one of {}, or declare it under `calendars`",
+                    t.calendar,
+                    known.join(", ")
+                ),
+            ));
+            None
+        };
+        let response = target_duration(t.response.as_deref(), &join(&path, "response"), diags);
+        let resolution =
+            target_duration(t.resolution.as_deref(), &join(&path, "resolution"), diags);
+        if t.response.is_none() && t.resolution.is_none() {
+            diags.push(Diagnostic::error(
+                "empty-target",
+                path.clone(),
+                "the target sets neither `response` nor `resolution`: add at least one duration, \
+                 e.g. `\"response\": \"4h\"`",
+            ));
+        }
+        if let (Some(p), Some(c)) = (priority, category) {
+            if let Some(&(_, _, j)) = seen.iter().find(|(sp, sc, _)| *sp == p && *sc == c) {
+                diags.push(Diagnostic::error(
+                    "duplicate-target",
+                    path.clone(),
+                    format!(
+                        "`targets[{j}]` already covers priority `{}`{}: remove one of them",
+                        t.priority,
+                        t.category
+                            .as_ref()
+                            .map(|c| format!(" in category `{c}`"))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+            seen.push((p, c, i));
+            if let (Some(cal), Some(Ok(r)), Some(Ok(s))) = (calendar, response, resolution) {
+                targets.push(Target {
+                    priority: p,
+                    category: c,
+                    response: r,
+                    resolution: s,
+                    calendar: cal,
+                });
+            }
+        }
+    }
+    for (i, p) in spec.priorities.iter().enumerate() {
+        if !seen.iter().any(|(sp, sc, _)| *sp == i && sc.is_none()) {
+            diags.push(Diagnostic::warning(
+                "missing-target",
+                index("priorities", i),
+                format!(
+                    "priority `{}` has no target without a category, so its tickets outside the \
+                     categories that have one get no SLA: add `{{\"priority\": \"{}\", \
+                     \"response\": \"24h\"}}` to `targets`",
+                    p.id, p.id
+                ),
+            ));
+        }
+    }
+
+    // Escalation.
+    let mut levels = Vec::new();
+    for (i, l) in spec.escalation.levels.iter().enumerate() {
+        let path = index("escalation.levels", i);
+        if l.level as usize != i + 1 {
+            diags.push(Diagnostic::error(
+                "levels-out-of-order",
+                join(&path, "level"),
+                format!(
+                    "level {} is listed in position {}: number the levels 1, 2, 3… in the order \
+                     they are reached",
+                    l.level,
+                    i + 1
+                ),
+            ));
+        }
+        if l.role.trim().is_empty() {
+            diags.push(Diagnostic::error(
+                "empty-value",
+                join(&path, "role"),
+                "the level's role is empty: name who is escalated to, e.g. `IT manager`",
+            ));
+        }
+        for (j, c) in l.contacts.iter().enumerate() {
+            if c.name.trim().is_empty() {
+                diags.push(Diagnostic::error(
+                    "empty-value",
+                    join(&index(&join(&path, "contacts"), j), "name"),
+                    "the contact's name is empty: give the person's name",
+                ));
+            }
+        }
+        let after = parse_after(&l.trigger.after, &join(&path, "trigger.after"), diags);
+        if let Some(after) = after {
+            if let Some(prev) = levels.last() {
+                let prev: &Level = prev;
+                if prev.spec.trigger.metric == l.trigger.metric
+                    && prev.spec.trigger.time == l.trigger.time
+                    && before_previous(prev.after, after)
+                {
+                    diags.push(Diagnostic::error(
+                        "levels-out-of-order",
+                        join(&path, "trigger.after"),
+                        format!(
+                            "level {} triggers at `{}` after the {} deadline, before level {} \
+                             (`{}`): a later level must trigger at the same time or later",
+                            l.level,
+                            l.trigger.after,
+                            l.trigger.metric.as_str(),
+                            prev.spec.level,
+                            prev.spec.trigger.after
+                        ),
+                    ));
+                }
+            }
+            levels.push(Level {
+                spec: l.clone(),
+                after,
+            });
+        }
+    }
+    if spec
+        .escalation
+        .levels
+        .iter()
+        .any(|l| l.trigger.metric == MetricKind::Response)
+        && !spec.targets.iter().any(|t| t.response.is_some())
+        || spec
+            .escalation
+            .levels
+            .iter()
+            .any(|l| l.trigger.metric == MetricKind::Resolution)
+            && !spec.targets.iter().any(|t| t.resolution.is_some())
+    {
+        diags.push(Diagnostic::error(
+            "unreachable-level",
+            "escalation.levels",
+            "a level triggers on a metric that no target sets, so it can never be reached: add \
+             that metric to `targets` or trigger on the other metric",
+        ));
+    }
+
+    if !(1..=99).contains(&spec.at_risk_percent) {
+        diags.push(Diagnostic::error(
+            "at-risk-out-of-range",
+            "atRiskPercent",
+            format!(
+                "{} is not a usable threshold: give a percent of the target between 1 and 99 \
+                 (default 75)",
+                spec.at_risk_percent
+            ),
+        ));
+    }
+    if let Some(r) = &spec.review {
+        r.check("review", diags);
+    }
+
+    if !calendars_ok || diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Policy {
+        spec,
+        calendars,
+        targets,
+        levels,
+        warnings: Vec::new(),
+    })
+}
+
+fn before_previous(prev: After, next: After) -> bool {
+    match (prev, next) {
+        (After::Seconds(a), After::Seconds(b)) => b < a,
+        (After::Percent(a), After::Percent(b)) => b < a,
+        _ => false,
+    }
+}
+
+fn ids(tiers: &[TierSpec]) -> String {
+    if tiers.is_empty() {
+        return "(none declared)".into();
+    }
+    tiers
+        .iter()
+        .map(|t| format!("`{}`", t.id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn target_duration(
+    text: Option<&str>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Result<Option<i64>, ()>> {
+    let Some(text) = text else {
+        return Some(Ok(None));
+    };
+    match duration::parse(text) {
+        Ok(0) => {
+            diags.push(Diagnostic::error(
+                "zero-duration",
+                path,
+                format!("the target `{text}` is zero, so every ticket would breach at once: give a positive duration such as `4h`"),
+            ));
+            Some(Err(()))
+        }
+        Ok(s) => Some(Ok(Some(s))),
+        Err(e) => {
+            diags.push(Diagnostic::error("invalid-duration", path, e.to_string()));
+            Some(Err(()))
+        }
+    }
+}
+
+fn parse_after(text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Option<After> {
+    if let Some(p) = text.trim().strip_suffix('%') {
+        return match p.trim().parse::<u32>() {
+            Ok(v) if v <= 10_000 => Some(After::Percent(v)),
+            _ => {
+                diags.push(Diagnostic::error(
+                    "invalid-duration",
+                    path,
+                    format!(
+                        "`{text}` is not a share of the target: write a whole percent such as \
+                         `100%` (one more target), or a duration such as `2h`"
+                    ),
+                ));
+                None
+            }
+        };
+    }
+    match duration::parse(text) {
+        Ok(s) => Some(After::Seconds(s)),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                "invalid-duration",
+                path,
+                format!("{e}; a share of the target such as `100%` also works"),
+            ));
+            None
+        }
+    }
+}
+
+fn check_conditions(conds: &[Condition], path: &str, diags: &mut Vec<Diagnostic>) {
+    for (i, c) in conds.iter().enumerate() {
+        let p = index(path, i);
+        let has_field = c.field.is_some() || c.one_of.is_some();
+        if c.field.is_some() != c.one_of.is_some() {
+            diags.push(Diagnostic::error(
+                "incomplete-condition",
+                p.clone(),
+                "a condition with `field` needs `in` (and the other way round): write \
+                 `{\"field\": \"priority\", \"in\": [\"Urgent\"]}`",
+            ));
+        }
+        if !has_field && c.labels.is_none() {
+            diags.push(Diagnostic::error(
+                "empty-condition",
+                p.clone(),
+                "the condition tests nothing, so it would match every ticket: give \
+                 `field` with `in`, or `labels`",
+            ));
+        }
+        for (k, list) in [("in", &c.one_of), ("labels", &c.labels)] {
+            if matches!(list, Some(l) if l.is_empty()) {
+                diags.push(Diagnostic::error(
+                    "empty-condition",
+                    join(&p, k),
+                    format!("`{k}` is an empty list, so the condition can never match: list at least one value"),
+                ));
+            }
+        }
+    }
+}
+
+fn check_tiers(tiers: &[TierSpec], path: &str, required: bool, diags: &mut Vec<Diagnostic>) {
+    if required && tiers.is_empty() {
+        diags.push(Diagnostic::error(
+            "empty-value",
+            path,
+            "no priority tiers are declared: declare at least one, e.g. `{\"id\": \"normal\", \
+             \"name\": \"Normal\"}` as the fallback",
+        ));
+    }
+    let mut fallback: Option<usize> = None;
+    for (i, t) in tiers.iter().enumerate() {
+        let p = index(path, i);
+        if t.id.trim().is_empty() {
+            diags.push(Diagnostic::error(
+                "empty-value",
+                join(&p, "id"),
+                "the tier's id is empty: give it a short id such as `critical`",
+            ));
+        }
+        if let Some(j) = tiers[..i].iter().position(|o| o.id == t.id) {
+            diags.push(Diagnostic::error(
+                "duplicate-id",
+                join(&p, "id"),
+                format!(
+                    "`{}` is already the id of `{path}[{j}]`: ids must be unique",
+                    t.id
+                ),
+            ));
+        }
+        if let Some(f) = fallback {
+            diags.push(Diagnostic::warning(
+                "unreachable-tier",
+                p.clone(),
+                format!(
+                    "`{}` can never match: `{path}[{f}]` has no `when` and catches every ticket \
+                     first; move the fallback to the end",
+                    t.id
+                ),
+            ));
+        }
+        check_conditions(&t.when, &join(&p, "when"), diags);
+        if t.when.is_empty() && fallback.is_none() {
+            fallback = Some(i);
+        }
+    }
+    if !tiers.is_empty() && fallback.is_none() {
+        diags.push(Diagnostic::warning(
+            "no-fallback-tier",
+            path,
+            format!(
+                "no tier in `{path}` is a fallback, so a ticket matching none of them gets no \
+                 SLA: add a last tier without `when`"
+            ),
+        ));
+    }
+}

@@ -1,0 +1,1 @@
+//! The JavaScript binding (wasm32 only). Filled in by the Wasm/JS issue.
