@@ -14,6 +14,7 @@ pub mod duration;
 pub mod eval;
 pub mod explain;
 pub mod policy;
+pub mod adapters;
 pub mod review;
 pub mod ticket;
 
