@@ -340,8 +340,19 @@ impl Policy {
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, Diagnostics> {
         let mut diags = Vec::new();
-        let spec = parse_spec(text, &mut diags);
-        let policy = spec.and_then(|spec| check(spec, &mut diags));
+        let parsed = parse_spec(text, &mut diags);
+        let policy = parsed.and_then(|p| {
+            let structural = diags.len();
+            let policy = check(p.spec, &mut diags);
+            if p.dropped {
+                let mut i = 0;
+                diags.retain(|d| {
+                    i += 1;
+                    i <= structural || !CONSEQUENTIAL.contains(&d.code)
+                });
+            }
+            policy
+        });
         match policy {
             Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
                 p.warnings = diags;
@@ -402,29 +413,97 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
 // Parsing: section by section, element by element, so one typo does not hide the next
 // ---------------------------------------------------------------------------------------------
 
+/// A structural error found while parsing one value.
+struct PartError {
+    diag: Diagnostic,
+    /// Path segments of the offending value inside the parsed value.
+    segments: Vec<PathSeg>,
+    unknown_field: bool,
+}
+
+enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+fn full_path(base: &str, inner: &str) -> String {
+    if inner == "." {
+        base.to_string()
+    } else if base.is_empty() {
+        inner.to_string()
+    } else if inner.starts_with('[') {
+        format!("{base}{inner}")
+    } else {
+        format!("{base}.{inner}")
+    }
+}
+
 /// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
-pub(crate) fn part<T: DeserializeOwned>(
-    v: &Value,
+fn try_part<T: DeserializeOwned>(v: &Value, path: &str) -> Result<T, PartError> {
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let full = full_path(path, &e.path().to_string());
+        let segments = e
+            .path()
+            .iter()
+            .filter_map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Some(PathSeg::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(PathSeg::Key(key.clone())),
+                _ => None,
+            })
+            .collect();
+        let msg = e.into_inner().to_string();
+        PartError {
+            unknown_field: msg.starts_with("unknown field "),
+            diag: serde_diagnostic(&msg, full),
+            segments,
+        }
+    })
+}
+
+/// Removes the value at `segments` (an unknown key) from `v`.
+fn remove_at(v: &mut Value, segments: &[PathSeg]) -> bool {
+    let Some((last, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut cur = v;
+    for s in parents {
+        cur = match (s, cur) {
+            (PathSeg::Key(k), Value::Object(o)) => match o.get_mut(k) {
+                Some(x) => x,
+                None => return false,
+            },
+            (PathSeg::Index(i), Value::Array(a)) => match a.get_mut(*i) {
+                Some(x) => x,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, cur) {
+        (PathSeg::Key(k), Value::Object(o)) => o.remove(k).is_some(),
+        _ => false,
+    }
+}
+
+/// Parses `v` into `T`, reporting each structural error; unknown fields are reported and
+/// removed so the rest of the value is still checked. `None` when another error remains.
+fn repair<T: DeserializeOwned>(
+    v: &mut Value,
     path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(v) {
-        Ok(t) => Some(t),
-        Err(e) => {
-            let inner = e.path().to_string();
-            let full = if inner == "." {
-                path.to_string()
-            } else if path.is_empty() {
-                inner
-            } else if inner.starts_with('[') {
-                format!("{path}{inner}")
-            } else {
-                format!("{path}.{inner}")
-            };
-            diags.push(serde_diagnostic(&e.into_inner().to_string(), full));
-            None
+    for _ in 0..64 {
+        match try_part::<T>(v, path) {
+            Ok(t) => return Some(t),
+            Err(e) => {
+                diags.push(e.diag);
+                if !(e.unknown_field && remove_at(v, &e.segments)) {
+                    return None;
+                }
+            }
         }
     }
+    None
 }
 
 /// Maps serde's message to a stable code and a message that names the fix.
@@ -456,10 +535,26 @@ fn serde_diagnostic(msg: &str, path: String) -> Diagnostic {
         return Diagnostic::error(
             "invalid-type",
             path,
-            format!("{msg}: change the value to the expected type"),
+            format!(
+                "{}: change the value to the expected type",
+                plain_types(msg)
+            ),
         );
     }
     Diagnostic::error("invalid-value", path, msg.to_string())
+}
+
+/// serde names Rust types; policy authors write JSON.
+fn plain_types(msg: &str) -> String {
+    let mut out = msg
+        .replace("u32", "a whole number")
+        .replace("a sequence", "a list `[...]`")
+        .replace("a map", "an object `{...}`");
+    if let Some(i) = out.find("expected struct ") {
+        out.truncate(i);
+        out.push_str("expected an object `{...}`");
+    }
+    out
 }
 
 const TOP_LEVEL: [&str; 16] = [
@@ -481,8 +576,26 @@ const TOP_LEVEL: [&str; 16] = [
     "review",
 ];
 
-fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<PolicySpec> {
-    let root: Value = match serde_json::from_str(text) {
+/// Diagnostics that only follow from an element dropped for a structural error; they are not
+/// reported when something was dropped, since fixing the element fixes them.
+const CONSEQUENTIAL: [&str; 7] = [
+    "unknown-priority",
+    "unknown-category",
+    "unknown-calendar",
+    "missing-target",
+    "unreachable-level",
+    "levels-out-of-order",
+    "no-fallback-tier",
+];
+
+/// The parsed document, and whether elements were dropped for structural errors.
+struct Parsed {
+    spec: PolicySpec,
+    dropped: bool,
+}
+
+fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
+    let mut root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             diags.push(Diagnostic::error(
@@ -499,7 +612,7 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<PolicySpec> {
             return None;
         }
     };
-    let Value::Object(obj) = &root else {
+    let Value::Object(obj) = &mut root else {
         diags.push(Diagnostic::error(
             "invalid-type",
             "",
@@ -507,83 +620,73 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<PolicySpec> {
         ));
         return None;
     };
-    let before = diags.len();
-    for key in obj.keys() {
-        if !TOP_LEVEL.contains(&key.as_str()) {
-            diags.push(Diagnostic::error(
-                "unknown-field",
-                key.clone(),
-                format!(
-                    "unknown field `{key}`: expected one of {}; check the spelling or remove it",
-                    TOP_LEVEL
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        }
+    let unknown: Vec<String> = obj
+        .keys()
+        .filter(|k| !TOP_LEVEL.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for key in unknown {
+        diags.push(Diagnostic::error(
+            "unknown-field",
+            key.clone(),
+            format!(
+                "unknown field `{key}`: expected one of {}; check the spelling or remove it",
+                TOP_LEVEL
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+        obj.remove(&key);
     }
-    // Sections whose elements are checked one by one, so each bad element gets its own diagnostic.
-    let list = |k: &str, diags: &mut Vec<Diagnostic>| -> Option<Value> {
-        match obj.get(k) {
-            Some(Value::Array(items)) => {
-                let mut ok = true;
-                for (i, item) in items.iter().enumerate() {
-                    ok &= match k {
-                        "categories" | "priorities" => {
-                            part::<TierSpec>(item, &index(k, i), diags).is_some()
-                        }
-                        "targets" => part::<TargetSpec>(item, &index(k, i), diags).is_some(),
-                        _ => true,
-                    };
-                }
-                ok.then(|| obj[k].clone())
-            }
-            Some(other) => Some(other.clone()),
-            None => Some(Value::Null),
-        }
-    };
-    let mut sections = serde_json::Map::new();
-    let mut ok = true;
+    // Elements are checked one by one, so each bad element gets its own diagnostic; an element
+    // that cannot be repaired is dropped and the rest is still checked.
+    let mut dropped = false;
     for k in ["categories", "priorities", "targets"] {
-        match list(k, diags) {
-            Some(Value::Null) => {}
-            Some(v) => {
-                sections.insert(k.into(), v);
-            }
-            None => ok = false,
-        }
-    }
-    if let Some(Value::Object(cals)) = obj.get("calendars") {
-        for (name, cal) in cals {
-            ok &= part::<CalendarSpec>(cal, &join("calendars", name), diags).is_some();
-        }
-    }
-    if let Some(Value::Object(esc)) = obj.get("escalation") {
-        if let Some(Value::Array(levels)) = esc.get("levels") {
-            for (i, l) in levels.iter().enumerate() {
-                ok &= part::<LevelSpec>(l, &index("escalation.levels", i), diags).is_some();
-            }
-        }
-    }
-    if !ok || diags.len() > before {
-        // Still report the other sections' problems.
-        for k in ["parties", "scope", "statuses", "metrics", "review"] {
-            if let Some(v) = obj.get(k) {
-                let _ = match k {
-                    "parties" => part::<Parties>(v, k, diags).map(|_| ()),
-                    "scope" => part::<ScopeSpec>(v, k, diags).map(|_| ()),
-                    "statuses" => part::<StatusesSpec>(v, k, diags).map(|_| ()),
-                    "metrics" => part::<MetricsSpec>(v, k, diags).map(|_| ()),
-                    _ => part::<ReviewSpec>(v, k, diags).map(|_| ()),
+        if let Some(Value::Array(items)) = obj.get_mut(k) {
+            let mut keep = Vec::with_capacity(items.len());
+            for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
+                let path = index(k, i);
+                let ok = match k {
+                    "targets" => repair::<TargetSpec>(&mut item, &path, diags).is_some(),
+                    _ => repair::<TierSpec>(&mut item, &path, diags).is_some(),
                 };
+                if ok {
+                    keep.push(item);
+                } else {
+                    dropped = true;
+                }
+            }
+            *items = keep;
+        }
+    }
+    if let Some(Value::Object(cals)) = obj.get_mut("calendars") {
+        let names: Vec<String> = cals.keys().cloned().collect();
+        for name in names {
+            let path = join("calendars", &name);
+            let ok = cals
+                .get_mut(&name)
+                .is_some_and(|c| repair::<CalendarSpec>(c, &path, diags).is_some());
+            if !ok {
+                cals.remove(&name);
+                dropped = true;
             }
         }
-        return None;
     }
-    // Every element parsed: the whole document now parses or fails on the remaining sections.
-    part::<PolicySpec>(&root, "", diags)
+    if let Some(Value::Array(levels)) = obj.get_mut("escalation").and_then(|e| e.get_mut("levels"))
+    {
+        let mut keep = Vec::new();
+        for (i, mut l) in std::mem::take(levels).into_iter().enumerate() {
+            if repair::<LevelSpec>(&mut l, &index("escalation.levels", i), diags).is_some() {
+                keep.push(l);
+            } else {
+                dropped = true;
+            }
+        }
+        *levels = keep;
+    }
+    repair::<PolicySpec>(&mut root, "", diags).map(|spec| Parsed { spec, dropped })
 }
 
 fn strip_position(msg: &str) -> &str {
