@@ -535,6 +535,23 @@ impl Calendar {
         DayKind::Regular
     }
 
+    /// The weekday's regular windows on `date` as UTC intervals, ignoring holidays and
+    /// exceptions (what the day would have had).
+    pub fn regular_windows(&self, date: NaiveDate) -> Vec<(Instant, Instant)> {
+        let Some(biz) = &self.business else {
+            return Vec::new();
+        };
+        biz.week[date.weekday().num_days_from_monday() as usize]
+            .iter()
+            .map(|w| {
+                (
+                    resolve_local(&biz.tz, date, w.open),
+                    resolve_local(&biz.tz, date, w.close),
+                )
+            })
+            .collect()
+    }
+
     /// The nominal weekly pattern: windows per weekday (Monday first).
     pub fn week(&self) -> Option<&[Vec<LocalWindow>; 7]> {
         self.business.as_ref().map(|b| &b.week)

@@ -106,6 +106,20 @@ pub fn format(seconds: i64) -> String {
     out
 }
 
+/// Formats business time in hours and minutes (`36h`, `3h 30m`, `45m`): a "day" of business
+/// time would be read as a business day, so days are never used.
+pub fn format_hours(seconds: i64) -> String {
+    let sign = if seconds < 0 { "-" } else { "" };
+    let s = seconds.unsigned_abs();
+    let (h, m) = (s / 3600, (s % 3600) / 60);
+    match (h, m) {
+        (0, 0) if s > 0 => format!("{sign}{s}s"),
+        (0, m) => format!("{sign}{m}m"),
+        (h, 0) => format!("{sign}{h}h"),
+        (h, m) => format!("{sign}{h}h {m}m"),
+    }
+}
+
 /// Formats seconds in the policy's own canonical syntax (`1h30m`), lossless.
 pub fn format_compact(seconds: i64) -> String {
     if seconds == 0 {
@@ -171,6 +185,16 @@ mod tests {
         assert_eq!(format(86_400), "1d");
         assert_eq!(format(-7200), "-2h");
         assert_eq!(format(61), "1m 1s");
+    }
+
+    #[test]
+    fn business_time_is_shown_in_hours() {
+        assert_eq!(format_hours(36 * 3600), "36h");
+        assert_eq!(format_hours(3 * 3600 + 30 * 60), "3h 30m");
+        assert_eq!(format_hours(45 * 60), "45m");
+        assert_eq!(format_hours(0), "0m");
+        assert_eq!(format_hours(30), "30s");
+        assert_eq!(format_hours(-5400), "-1h 30m");
     }
 
     #[test]

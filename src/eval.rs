@@ -746,10 +746,12 @@ pub fn evaluate<'a>(
         .metric(MetricKind::Resolution, cal, target.resolution)
         .map_err(oor)?;
 
+    // The badge follows the most urgent metric; between equally urgent ones, the earlier deadline.
     let (headline, state) = [ev.response, ev.resolution]
         .iter()
-        .map(|m| (m.metric, m.state))
-        .max_by_key(|(m, s)| (s.urgency(), *m == MetricKind::Resolution))
+        .map(|m| (m.metric, m.state, m.deadline.map_or(i64::MAX, |d| d.0)))
+        .max_by_key(|(_, s, d)| (s.urgency(), std::cmp::Reverse(*d)))
+        .map(|(m, s, _)| (m, s))
         .unwrap_or((MetricKind::Response, State::NotApplicable));
     ev.headline = headline;
     ev.state = state;

@@ -2,7 +2,7 @@
 //! where the clocks changed, and the sentences a tooltip shows.
 
 use crate::calendar::{Calendar, DayKind, Instant, OutOfRange};
-use crate::duration::format as dur;
+use crate::duration::{format as dur, format_hours as hours};
 use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Timeline};
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
@@ -21,12 +21,12 @@ pub enum Segment {
     Counted { start: At, end: At, seconds: i64 },
     /// Outside opening hours on a regular day.
     OutsideHours { start: At, end: At },
-    /// Outside hours that include a holiday or a closed exception date.
-    Holiday {
+    /// Outside hours that include holidays or exception dates, which would otherwise have
+    /// had business hours in this stretch.
+    Closed {
         start: At,
         end: At,
-        name: Option<String>,
-        date: String,
+        days: Vec<ClosedDay>,
     },
     /// The clock was stopped by a pause status.
     Paused {
@@ -44,6 +44,16 @@ pub enum Segment {
         #[serde(rename = "toOffset")]
         to_offset: String,
     },
+}
+
+/// A holiday or exception date inside a [`Segment::Closed`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClosedDay {
+    /// `Thu 24 Dec 2026`.
+    pub date: String,
+    pub name: Option<String>,
+    /// `holiday` or `exception` (a date with its own, shorter hours).
+    pub kind: &'static str,
 }
 
 /// An evaluation with its trace and human sentences.
@@ -115,28 +125,38 @@ pub fn explain<'a>(
     };
     out.time_zone = cal.time_zone().name();
     let now = ev.at.0;
-    let m = *ev.metric(ev.headline);
-    if let Some(At(start)) = m.start {
-        let end = match (m.stopped_at, m.deadline) {
-            (Some(At(s)), _) => s,
-            (None, Some(At(d))) => d.max(now),
-            (None, None) => now,
-        };
-        let pause = match ev.headline {
-            MetricKind::Response => &policy.spec.metrics.response.paused_by,
-            MetricKind::Resolution => &policy.spec.metrics.resolution.paused_by,
-        };
-        let tl = Timeline::new(ticket, now);
-        trace(cal, &tl, pause, start, end, &mut out).map_err(err)?;
-    }
-    metric_lines(cal, &ev, &m, &out.segments, &mut out.lines).map_err(err)?;
+    let tl = Timeline::new(ticket, now);
+    let headline = *ev.metric(ev.headline);
     let other = match ev.headline {
         MetricKind::Response => ev.resolution,
         MetricKind::Resolution => ev.response,
     };
-    if other.state != State::NotApplicable {
-        metric_lines(cal, &ev, &other, &[], &mut out.lines).map_err(err)?;
+    for (i, m) in [headline, other].iter().enumerate() {
+        if i == 1 && m.state == State::NotApplicable {
+            continue;
+        }
+        let mut t = Trace::default();
+        if let Some(At(start)) = m.start {
+            let end = match (m.stopped_at, m.deadline) {
+                (Some(At(s)), _) => s,
+                (None, Some(At(d))) => d.max(now),
+                (None, None) => now,
+            };
+            let pause = match m.metric {
+                MetricKind::Response => &policy.spec.metrics.response.paused_by,
+                MetricKind::Resolution => &policy.spec.metrics.resolution.paused_by,
+            };
+            trace(cal, &tl, pause, start, end, &mut t).map_err(err)?;
+        }
+        metric_lines(cal, &ev, m, &t.segments, &mut out.lines).map_err(err)?;
+        if i == 0 {
+            out.segments = t.segments;
+            out.truncated = t.truncated;
+        }
     }
+    // A holiday or clock change inside both metrics' periods is said once.
+    let mut seen = std::collections::HashSet::new();
+    out.lines.retain(|l| seen.insert(l.clone()));
     escalation_lines(cal, &ev, &mut out.lines);
     if let Some(r) = &out.review {
         out.lines.push(if r.overdue {
@@ -248,7 +268,7 @@ fn metric_lines(
                 lines.push(format!(
                     "{name} due {}, {}{left} left ({} wall clock){risk}",
                     local(cal, d),
-                    dur(m.remaining.unwrap_or(0)),
+                    hours(m.remaining.unwrap_or(0)),
                     dur(d - now)
                 ));
             }
@@ -257,7 +277,7 @@ fn metric_lines(
             let status = ev.status.unwrap_or("a pause status");
             lines.push(format!(
                 "{name} clock paused ({status}); {} left when it resumes",
-                dur(m.remaining.unwrap_or(0))
+                hours(m.remaining.unwrap_or(0))
             ));
             if let Some(d) = deadline {
                 lines.push(format!("{name} due {} if nothing changes", local(cal, d)));
@@ -267,14 +287,14 @@ fn metric_lines(
             if let Some(d) = deadline {
                 lines.push(format!(
                     "{name} breached: {} target used up; late since {} ({} ago)",
-                    dur(target),
+                    hours(target),
                     local(cal, d),
                     dur(now - d)
                 ));
                 if let Some(close) = landed_on_close(cal, d)? {
                     lines.push(format!(
                         "all {} used at {}; late from {} (no business time in between)",
-                        dur(target),
+                        hours(target),
                         local(cal, close),
                         local(cal, d)
                     ));
@@ -303,7 +323,7 @@ fn metric_lines(
                         "met late"
                     },
                     local(cal, s),
-                    dur(m.elapsed),
+                    hours(m.elapsed),
                 ));
                 let _ = start;
             }
@@ -311,13 +331,18 @@ fn metric_lines(
         State::NotApplicable => {}
     }
     if m.state != State::Met && m.state != State::MetLate && m.state != State::NotApplicable {
-        lines.push(format!("{name} target {} of {kind}", dur(target)));
+        lines.push(format!("{name} target {} of {kind}", hours(target)));
     }
     if m.paused_seconds > 0 {
+        let tail = if m.paused {
+            "so far"
+        } else {
+            "the deadline moved by that much"
+        };
         lines.push(format!(
-            "{name} clock paused {} in all ({} of business time), deadline moved by that much",
+            "{name} clock paused {} in all ({} of business time); {tail}",
             dur(m.paused_seconds),
-            dur(m.paused_business_seconds)
+            hours(m.paused_business_seconds)
         ));
     }
     if m.cycles > 1 {
@@ -333,14 +358,22 @@ fn metric_lines(
     }
     for s in segs {
         match s {
-            Segment::Holiday {
-                name: Some(n),
-                date,
-                ..
-            } => lines.push(format!("not counted: {n} ({date})")),
-            Segment::Holiday {
-                name: None, date, ..
-            } => lines.push(format!("not counted: closed on {date}")),
+            Segment::Closed { days, .. } => {
+                for d in days {
+                    let holiday = d.kind == "holiday";
+                    let name = d.name.as_deref().unwrap_or(if holiday {
+                        "holiday"
+                    } else {
+                        "special hours"
+                    });
+                    let what = if holiday {
+                        "not counted"
+                    } else {
+                        "shorter hours"
+                    };
+                    lines.push(format!("{what}: {name}, {}", d.date));
+                }
+            }
             Segment::DstChange {
                 at,
                 from_offset,
@@ -396,7 +429,13 @@ fn escalation_lines(cal: &Calendar, ev: &Evaluation<'_>, lines: &mut Vec<String>
     }
 }
 
-fn push(out: &mut Explanation<'_>, s: Segment) {
+#[derive(Default)]
+struct Trace {
+    segments: Vec<Segment>,
+    truncated: bool,
+}
+
+fn push(out: &mut Trace, s: Segment) {
     if out.segments.len() >= MAX_SEGMENTS {
         out.truncated = true;
     } else {
@@ -410,7 +449,7 @@ fn trace(
     pause: &[String],
     start: Instant,
     end: Instant,
-    out: &mut Explanation<'_>,
+    out: &mut Trace,
 ) -> Result<(), OutOfRange> {
     let mut cursor = start;
     let runs: Vec<(Instant, Instant)> = tl
@@ -468,46 +507,56 @@ fn trace(
     Ok(())
 }
 
-fn gap(cal: &Calendar, a: Instant, b: Instant, out: &mut Explanation<'_>) {
-    // A gap that covers a holiday or closed exception date is reported as such.
-    let mut d = cal.local_date(a);
-    let last = cal.local_date(b - 1);
-    let mut found = None;
+fn gap(cal: &Calendar, a: Instant, b: Instant, out: &mut Trace) {
+    // Holidays and exception dates whose regular hours fall in this gap are named.
+    let mut days = Vec::new();
+    let (mut d, last) = (cal.local_date(a), cal.local_date(b - 1));
     while let (Some(day), Some(l)) = (d, last) {
         if day > l {
             break;
         }
-        match cal.day_kind(day) {
-            DayKind::Holiday { name } | DayKind::Exception { name } => {
-                found = Some((name, day.format("%a %-d %b %Y").to_string()));
-                break;
+        let kind = match cal.day_kind(day) {
+            DayKind::Holiday { name } => Some((name, "holiday")),
+            DayKind::Exception { name } => Some((name, "exception")),
+            DayKind::Regular => None,
+        };
+        if let Some((name, kind)) = kind {
+            if cal
+                .regular_windows(day)
+                .iter()
+                .any(|&(s, e)| s < b && a < e)
+            {
+                days.push(ClosedDay {
+                    date: day.format("%a %-d %b %Y").to_string(),
+                    name,
+                    kind,
+                });
             }
-            DayKind::Regular => {}
         }
         d = day.succ_opt();
     }
-    match found {
-        Some((name, date)) => push(
-            out,
-            Segment::Holiday {
-                start: At(a),
-                end: At(b),
-                name,
-                date,
-            },
-        ),
-        None => push(
+    if days.is_empty() {
+        push(
             out,
             Segment::OutsideHours {
                 start: At(a),
                 end: At(b),
             },
-        ),
+        );
+    } else {
+        push(
+            out,
+            Segment::Closed {
+                start: At(a),
+                end: At(b),
+                days,
+            },
+        );
     }
     dst(cal, a, b, out);
 }
 
-fn dst(cal: &Calendar, a: Instant, b: Instant, out: &mut Explanation<'_>) {
+fn dst(cal: &Calendar, a: Instant, b: Instant, out: &mut Trace) {
     let (oa, ob) = (cal.offset_at(a), cal.offset_at(b - 1));
     if oa == ob {
         return;
