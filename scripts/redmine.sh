@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A real local Redmine (Debian 12 packages, SQLite, puma on 127.0.0.1) for sla-lens's fixtures
+# and end-to-end tests.
+#   scripts/redmine.sh install   apt-get install redmine + redmine-sqlite + puma (idempotent, ~1 min)
+#   scripts/redmine.sh start     run puma as www-data on 127.0.0.1:$REDMINE_PORT, wait until ready
+#   scripts/redmine.sh stop      stop that puma (and wait until it is gone)
+#   scripts/redmine.sh seed      enable REST, create users/group/trackers/priorities/statuses,
+#                                seed issues over REST, backdate them with sqlite3
+#   scripts/redmine.sh record    save the REST responses into tests/fixtures/redmine/
+#   scripts/redmine.sh all       install, start, seed, record, stop
+# Environment: REDMINE_PORT (default 3088), REDMINE_STATE (default /tmp/sla-lens-redmine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PORT=${REDMINE_PORT:-3088}
+STATE=${REDMINE_STATE:-/tmp/sla-lens-redmine}
+RM_DIR=/usr/share/redmine
+DB=/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default
+BASE="http://127.0.0.1:$PORT"
+SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+# Run as www-data (Redmine's files and database belong to it).
+if [ "$(id -u)" -eq 0 ]; then AS_WWW=(runuser -u www-data --); else AS_WWW=(sudo -u www-data); fi
+
+log() { printf '[redmine %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+install() {
+  if dpkg -s redmine redmine-sqlite puma >/dev/null 2>&1; then log "already installed"; return 0; fi
+  local t0=$SECONDS
+  cat <<'SEL' | $SUDO debconf-set-selections
+redmine redmine/instances/default/dbconfig-install boolean true
+redmine redmine/instances/default/database-type select sqlite3
+redmine redmine/instances/default/db/basepath string /var/lib/dbconfig-common/sqlite3/redmine/instances/default
+redmine redmine/instances/default/db/dbname string redmine_default
+SEL
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    redmine redmine-sqlite puma sqlite3 curl jq >/dev/null
+  log "installed in $((SECONDS - t0)) s"
+}
+
+# The wrapper Gemfile: Redmine's own plus puma (Debian's Redmine Gemfile does not list it).
+wrapper_gemfile() {
+  mkdir -p "$STATE"
+  cat >"$STATE/Gemfile" <<GEM
+eval_gemfile '$RM_DIR/Gemfile'
+gem 'puma'
+GEM
+  # Bundler writes a lock file beside the Gemfile: let www-data own the folder.
+  chown -R www-data:www-data "$STATE"
+}
+
+as_www() {
+  (cd "$RM_DIR" && "${AS_WWW[@]}" env HOME="$STATE" BUNDLE_GEMFILE="$STATE/Gemfile" \
+    RAILS_ENV=production REDMINE_INSTANCE=default "$@")
+}
+
+rails_runner() { as_www ruby -rbundler/setup bin/rails runner "$@"; }
+
+start() {
+  if [ -f "$STATE/puma.pid" ] && kill -0 "$(cat "$STATE/puma.pid")" 2>/dev/null; then
+    log "already running (pid $(cat "$STATE/puma.pid")) on $BASE"; return 0
+  fi
+  wrapper_gemfile
+  local t0=$SECONDS
+  # setsid: puma gets its own session, so `stop` can end it (and only it) by its pid.
+  (cd "$RM_DIR" && setsid "${AS_WWW[@]}" env HOME="$STATE" BUNDLE_GEMFILE="$STATE/Gemfile" \
+    RAILS_ENV=production REDMINE_INSTANCE=default \
+    ruby -rbundler/setup /usr/bin/puma -b "tcp://127.0.0.1:$PORT" -e production \
+    --pidfile "$STATE/puma.pid" config.ru >"$STATE/puma.log" 2>&1 &)
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null "$BASE/login" 2>/dev/null; then
+      log "ready on $BASE in $((SECONDS - t0)) s (pid $(cat "$STATE/puma.pid" 2>/dev/null))"; return 0
+    fi
+    if [ -f "$STATE/puma.pid" ] && ! kill -0 "$(cat "$STATE/puma.pid")" 2>/dev/null; then
+      log "puma exited; see $STATE/puma.log"; tail -20 "$STATE/puma.log" >&2; return 1
+    fi
+    sleep 1
+  done
+  log "puma did not answer within 120 s; see $STATE/puma.log"; tail -20 "$STATE/puma.log" >&2; return 1
+}
+
+stop() {
+  local pid
+  if [ ! -f "$STATE/puma.pid" ]; then log "not running"; return 0; fi
+  pid=$(cat "$STATE/puma.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then log "puma $pid ignored TERM; sending KILL"; kill -KILL "$pid"; fi
+  fi
+  rm -f "$STATE/puma.pid"
+  if curl -fsS -o /dev/null --max-time 2 "$BASE/login" 2>/dev/null; then
+    log "something still answers on $BASE"; return 1
+  fi
+  log "stopped"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop ;;
+  seed) . scripts/redmine/seed.sh; seed ;;
+  record) . scripts/redmine/record.sh; record ;;
+  all) install; start; . scripts/redmine/seed.sh; seed; . scripts/redmine/record.sh; record; stop ;;
+  *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+esac
