@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
+use sla_lens::adapters::{self, SiteConfig, TrackerKind};
 use sla_lens::calendar::{Calendar, CalendarSpec, ALWAYS};
 use sla_lens::diagnostic::Diagnostic;
 use sla_lens::ticket::{format_instant, parse_instant, Stamp};
@@ -41,8 +42,19 @@ enum Command {
         /// Include each ticket's explanation trace and sentences.
         #[arg(long)]
         explain: bool,
-        /// The tickets file (`-` for standard input).
-        tickets: String,
+        /// Read the tracker's own REST responses instead of canonical tickets (see
+        /// docs/trackers.md for each tracker's accepted shapes).
+        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        tracker: Option<String>,
+        /// The site file (tracker kind, field mapping, staff rule); the tracker's defaults when
+        /// omitted. Implies --tracker.
+        #[arg(long)]
+        site: Option<String>,
+        /// The tickets files (`-` for standard input). With --tracker, every file's responses
+        /// are read together (e.g. an `/issues.json` page, `/issues/N.json` responses and
+        /// `/issue_statuses.json`).
+        #[arg(required = true)]
+        tickets: Vec<String>,
     },
     /// The deadline `duration` of business time after `start` on a calendar. Without --start,
     /// reads JSON lines `{"start": ..., "duration": ...}` on stdin and writes one line each.
@@ -113,6 +125,67 @@ fn load_calendar(arg: &str) -> Fallible<Calendar> {
     })
 }
 
+/// The tickets of `files`: canonical tickets, or a tracker's REST responses mapped through a
+/// site configuration. A ticket that cannot be read stays an error for that ticket alone.
+fn load_tickets(
+    tracker: Option<&str>,
+    site: Option<&str>,
+    files: &[String],
+) -> Fallible<Vec<Result<Ticket, sla_lens::TicketError>>> {
+    let texts = files
+        .iter()
+        .map(|f| read(f))
+        .collect::<Fallible<Vec<_>>>()?;
+    let site = match site {
+        Some(path) => Some(SiteConfig::from_json(&read(path)?).map_err(|d| {
+            let lines: Vec<String> = d.0.iter().map(Diagnostic::to_string).collect();
+            format!("{path}:\n  {}", lines.join("\n  "))
+        })?),
+        None => None,
+    };
+    let kind = match (tracker, &site) {
+        (None, None) => {
+            let mut all = Vec::new();
+            for (f, t) in files.iter().zip(&texts) {
+                all.extend(Ticket::parse_batch(t).map_err(|e| format!("{f}: {e}"))?);
+            }
+            return Ok(all);
+        }
+        (Some(t), None) => t.parse::<TrackerKind>()?,
+        (None, Some(s)) => s.tracker,
+        (Some(t), Some(s)) => {
+            let k = t.parse::<TrackerKind>()?;
+            if k != s.tracker {
+                return Err(format!(
+                    "--tracker {k} disagrees with the site file's tracker `{}`: drop one",
+                    s.tracker
+                ));
+            }
+            k
+        }
+    };
+    let site = site.unwrap_or_else(|| SiteConfig::default_for(kind));
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mapped = adapters::map_texts(kind, &refs, &site).map_err(|e| {
+        let which = match e.path.strip_prefix("<input ") {
+            Some(rest) => rest
+                .split('>')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| files.get(n))
+                .map(|f| format!("{f}: "))
+                .unwrap_or_default(),
+            None if files.len() == 1 => format!("{}: ", files[0]),
+            None => String::new(),
+        };
+        format!("{which}{e}")
+    })?;
+    Ok(mapped
+        .into_iter()
+        .map(|r| r.and_then(Ticket::from_input))
+        .collect())
+}
+
 fn now_seconds() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -178,6 +251,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             policy,
             now,
             explain: with_trace,
+            tracker,
+            site,
             tickets,
         } => {
             let policy = load_policy(policy.as_deref())?;
@@ -185,7 +260,7 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 Some(n) => instant(&n, "now")?,
                 None => now_seconds(),
             };
-            let batch = Ticket::parse_batch(&read(&tickets)?).map_err(|e| e.to_string())?;
+            let batch = load_tickets(tracker.as_deref(), site.as_deref(), &tickets)?;
             let mut results = Vec::with_capacity(batch.len());
             for t in &batch {
                 let r = match t {

@@ -1,0 +1,405 @@
+//! Redmine: `/issues.json` pages, `/issues/N.json?include=journals` responses and
+//! `/issue_statuses.json`, mapped to tickets.
+//!
+//! - created: `created_on`.
+//! - status history: journal details with `property: "attr"`, `name: "status_id"`; their
+//!   `old_value`/`new_value` are status ids, named through `/issue_statuses.json` (in the input),
+//!   the site's `statuses`, or any issue in the input whose current status has that id.
+//! - first response: the first journal with non-empty, non-private notes by staff (by default
+//!   anyone but the author).
+//! - `/issues.json` ignores `include=journals`: an issue known only from a list page has no
+//!   history and no replies; a `/issues/N.json?include=journals` response for the same issue, in
+//!   the same input, takes its place.
+
+use super::{
+    doc_path, is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx,
+    Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+};
+use crate::ticket::{CommentInput, FieldValue, StatusChangeInput, TicketError, TicketInput};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub struct Redmine;
+
+/// `{"id": 1, "name": "..."}`, Redmine's reference to another record.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Ref {
+    pub id: i64,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueStatus {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub is_closed: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CustomField {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub multiple: Option<bool>,
+    /// A string, an array of strings (multiple values), or null.
+    #[serde(default)]
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JournalDetail {
+    pub property: String,
+    pub name: String,
+    #[serde(default)]
+    pub old_value: Option<String>,
+    #[serde(default)]
+    pub new_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Journal {
+    pub id: i64,
+    #[serde(default)]
+    pub user: Option<Ref>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    pub created_on: String,
+    #[serde(default)]
+    pub private_notes: Option<bool>,
+    #[serde(default)]
+    pub details: Vec<JournalDetail>,
+}
+
+/// An issue as `/issues.json` and `/issues/N.json` return it (the fields sla-lens reads).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issue {
+    pub id: i64,
+    pub project: Ref,
+    #[serde(default)]
+    pub tracker: Option<Ref>,
+    pub status: Ref,
+    #[serde(default)]
+    pub priority: Option<Ref>,
+    #[serde(default)]
+    pub author: Option<Ref>,
+    #[serde(default)]
+    pub assigned_to: Option<Ref>,
+    #[serde(default)]
+    pub category: Option<Ref>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    pub created_on: String,
+    #[serde(default)]
+    pub closed_on: Option<String>,
+    #[serde(default)]
+    pub custom_fields: Vec<CustomField>,
+    /// Present only in `/issues/N.json?include=journals`.
+    #[serde(default)]
+    pub journals: Option<Vec<Journal>>,
+}
+
+impl Tracker for Redmine {
+    const KIND: TrackerKind = TrackerKind::Redmine;
+
+    /// `/issues`, `/issues/N`, `/projects/P/issues`, `/projects/P/agile/board` (RedmineUP
+    /// Agile plugin). Jira's `/issues/?jql=` navigator is not Redmine's.
+    fn page(url: &str) -> Option<Page> {
+        let u = split_url(url);
+        let segs = u.segments();
+        let page = |kind, project: Option<&str>, issue: Option<&str>| {
+            Some(Page {
+                tracker: TrackerKind::Redmine,
+                kind,
+                project: project.map(str::to_string),
+                issue: issue.map(str::to_string),
+            })
+        };
+        if u.param("jql").is_some() || u.param("filter").is_some() {
+            return None;
+        }
+        match segs.as_slice() {
+            ["issues"] if !u.trailing_slash => page(PageKind::IssueList, None, None),
+            ["issues", n] if is_number(n) => page(PageKind::Issue, None, Some(n)),
+            ["projects", p, "issues"] if is_identifier(p) => {
+                page(PageKind::IssueList, Some(p), None)
+            }
+            ["projects", p, "agile", "board"] if is_identifier(p) => {
+                page(PageKind::Board, Some(p), None)
+            }
+            _ => None,
+        }
+    }
+
+    fn tickets(docs: &[Value], site: &SiteConfig) -> Batch {
+        // Gather every issue (list pages and single responses) and every status name.
+        let mut names: BTreeMap<String, String> = site.statuses.clone();
+        let mut order: Vec<String> = Vec::new();
+        let mut issues: BTreeMap<String, (Value, String, bool)> = BTreeMap::new();
+        let mut add = |v: &Value, path: String, detailed: bool| {
+            let key = raw_id(v, &["id"]).unwrap_or_else(|| format!("<{path}>"));
+            match issues.get(&key) {
+                Some((_, _, true)) if !detailed => {}
+                Some(_) => {
+                    issues.insert(key, (v.clone(), path, detailed));
+                }
+                None => {
+                    order.push(key.clone());
+                    issues.insert(key, (v.clone(), path, detailed));
+                }
+            }
+        };
+        const EXPECTED: &str = "a `/issues.json` page (`{\"issues\": [...]}`), an \
+            `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, or an array \
+            of these";
+        let mut visit = |v: &Value, path: String| -> Result<(), TicketError> {
+            let Value::Object(o) = v else {
+                return Err(unexpected(TrackerKind::Redmine, path, EXPECTED));
+            };
+            let mut known = false;
+            if let Some(issue) = o.get("issue") {
+                known = true;
+                add(issue, join(&path, "issue"), issue.get("journals").is_some());
+            }
+            if let Some(list) = o.get("issues") {
+                known = true;
+                let Value::Array(list) = list else {
+                    return Err(unexpected(
+                        TrackerKind::Redmine,
+                        join(&path, "issues"),
+                        EXPECTED,
+                    ));
+                };
+                for (i, issue) in list.iter().enumerate() {
+                    add(issue, format!("{}[{i}]", join(&path, "issues")), false);
+                }
+            }
+            if let Some(list) = o.get("issue_statuses") {
+                known = true;
+                let statuses: Vec<IssueStatus> = parse_item(
+                    list,
+                    &join(&path, "issue_statuses"),
+                    None,
+                    "`/issue_statuses.json`",
+                )?;
+                for s in statuses {
+                    names.insert(s.id.to_string(), s.name);
+                }
+            }
+            if o.contains_key("issue_priorities") || o.contains_key("trackers") {
+                known = true; // Reference data, read for the record; not needed for mapping.
+            }
+            if known {
+                Ok(())
+            } else {
+                Err(unexpected(TrackerKind::Redmine, path, EXPECTED))
+            }
+        };
+        for (i, d) in docs.iter().enumerate() {
+            let base = doc_path(docs, i);
+            match d {
+                Value::Array(items) => {
+                    for (j, item) in items.iter().enumerate() {
+                        visit(item, format!("{base}[{j}]"))?;
+                    }
+                }
+                other => visit(other, base)?,
+            }
+        }
+        let parsed: Vec<Result<Issue, TicketError>> = order
+            .iter()
+            .map(|k| {
+                let (v, path, _) = &issues[k];
+                parse_item::<Issue>(v, path, raw_id(v, &["id"]), "a Redmine issue")
+            })
+            .collect();
+        // Every issue's current status names its id too.
+        for i in parsed.iter().flatten() {
+            if let Some(n) = &i.status.name {
+                names
+                    .entry(i.status.id.to_string())
+                    .or_insert_with(|| n.clone());
+            }
+        }
+        Ok(order
+            .iter()
+            .zip(parsed)
+            .map(|(k, r)| r.and_then(|i| map_issue(&i, &issues[k].1, &names, site)))
+            .collect())
+    }
+}
+
+fn is_identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 100
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn custom_value(f: &CustomField) -> Vec<String> {
+    match &f.value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::Number(n) => vec![n.to_string()],
+        _ => vec![],
+    }
+}
+
+fn source_values(i: &Issue, src: &Source) -> Vec<String> {
+    let name = |r: &Option<Ref>| {
+        r.as_ref()
+            .and_then(|r| r.name.clone())
+            .into_iter()
+            .collect()
+    };
+    match src {
+        Source::Priority => name(&i.priority),
+        Source::Tracker => name(&i.tracker),
+        Source::Category => name(&i.category),
+        Source::Project => i.project.name.clone().into_iter().collect(),
+        Source::CustomField(key) => i
+            .custom_fields
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case(key) || f.id.to_string() == *key)
+            .flat_map(custom_value)
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn first_source(i: &Issue, sources: &[Source]) -> Vec<String> {
+    sources
+        .iter()
+        .map(|s| source_values(i, s))
+        .find(|v| v.iter().any(|s| !s.trim().is_empty()))
+        .unwrap_or_default()
+}
+
+fn user_keys(r: &Ref) -> Vec<String> {
+    let mut k = vec![r.id.to_string()];
+    k.extend(r.name.clone());
+    k
+}
+
+fn map_issue(
+    i: &Issue,
+    path: &str,
+    names: &BTreeMap<String, String>,
+    site: &SiteConfig,
+) -> Result<TicketInput, TicketError> {
+    let cx = IssueCtx {
+        id: i.id.to_string(),
+        path,
+    };
+    let mut t = TicketInput {
+        id: i.id.to_string(),
+        title: i.subject.clone(),
+        url: site
+            .origin
+            .as_ref()
+            .map(|o| format!("{}/issues/{}", o.trim_end_matches('/'), i.id)),
+        ..TicketInput::default()
+    };
+    let (created, stamp) = cx.stamp("created_on", &i.created_on)?;
+    t.created = Some(stamp);
+    put(
+        &mut t,
+        "project",
+        i.project.name.clone().into_iter().collect(),
+    );
+    put(&mut t, "tracker", source_values(i, &Source::Tracker));
+    put(&mut t, "priority", first_source(i, &site.fields.priority));
+    put(&mut t, "category", first_source(i, &site.fields.category));
+    let author = i.author.as_ref();
+    let mut group = first_source(i, &site.fields.requester_group);
+    if group.is_empty() {
+        if let Some(a) = author {
+            let keys = user_keys(a);
+            group = site.group_of(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+    }
+    put(&mut t, "requesterGroup", group);
+    // Custom fields are facts too, under their names (the standard facts above win).
+    for f in &i.custom_fields {
+        if !t.fields.contains_key(&f.name) {
+            put(&mut t, &f.name, custom_value(f));
+        }
+    }
+    t.requester = author.and_then(|a| a.name.clone());
+    t.assignee = i.assigned_to.as_ref().and_then(|a| a.name.clone());
+    t.status = i.status.name.clone();
+    if let Some(s) = &t.status {
+        t.fields.insert("status".into(), FieldValue::One(s.clone()));
+    }
+
+    let mut journals: Vec<(usize, &Journal)> = i.journals.iter().flatten().enumerate().collect();
+    let mut times = BTreeMap::new();
+    for (k, j) in &journals {
+        let (at, _) = cx.stamp(&format!("journals[{k}].created_on"), &j.created_on)?;
+        times.insert(*k, at);
+    }
+    journals.sort_by_key(|(k, j)| (times[k], j.id));
+    let status_name = |id: &Option<String>, path: String| -> Result<Option<String>, TicketError> {
+        let Some(id) = id.as_deref().filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        names.get(id).cloned().map(Some).ok_or_else(|| {
+            cx.err(
+                "unknown-status",
+                &path,
+                format!(
+                    "status id {id} has no name in the input: add Redmine's \
+                     `/issue_statuses.json` response to the input, or `statuses` to the site file"
+                ),
+            )
+        })
+    };
+    let mut first_response = None;
+    for (k, j) in &journals {
+        let at = times[k];
+        let stamp = crate::ticket::Stamp::Text(crate::ticket::format_instant(at));
+        for (d, detail) in j.details.iter().enumerate() {
+            if detail.property == "attr" && detail.name == "status_id" {
+                let p = format!("journals[{k}].details[{d}]");
+                let from = status_name(&detail.old_value, format!("{p}.old_value"))?;
+                let Some(to) = status_name(&detail.new_value, format!("{p}.new_value"))? else {
+                    continue;
+                };
+                t.status_history.push(StatusChangeInput {
+                    at: stamp.clone(),
+                    from,
+                    to,
+                });
+            }
+        }
+        let has_notes = j.notes.as_deref().is_some_and(|n| !n.trim().is_empty());
+        let private = j.private_notes.unwrap_or(false);
+        if !has_notes || (private && !site.private_comments_respond) {
+            continue;
+        }
+        let staff = match (&site.staff, &j.user) {
+            (_, None) => false,
+            (StaffRule::Users(list), Some(u)) => {
+                let keys = user_keys(u);
+                SiteConfig::listed_staff(list, &keys.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            // Redmine has no author association: any other rule means "not the author".
+            (_, Some(u)) => author.is_none_or(|a| a.id != u.id),
+        };
+        if staff && first_response.is_none() && at >= created {
+            first_response = Some(stamp.clone());
+        }
+        t.comments.push(CommentInput {
+            at: stamp,
+            author: j.user.as_ref().and_then(|u| u.name.clone()),
+            staff,
+        });
+    }
+    t.first_response_at = first_response;
+    Ok(t)
+}
