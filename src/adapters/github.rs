@@ -12,7 +12,7 @@
 
 use super::timeline::{self, Event};
 use super::{
-    doc_path, is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    doc_path, is_number, join, Collector, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
     IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
@@ -189,17 +189,19 @@ impl Tracker for Github {
     fn tickets(docs: &[Value], site: &SiteConfig) -> Batch {
         const EXPECTED: &str = "an issue, an array of issues (List repository issues), or \
             `{\"issue\": ..., \"timeline\": [...], \"comments\": [...]}` bundles";
-        let mut out = Vec::new();
+        let mut out = Collector::default();
         let mut one = |v: &Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Github, path, EXPECTED));
             };
             if o.contains_key("issue") {
                 let id = o.get("issue").and_then(|i| raw_id(i, &["number"]));
-                out.push(
-                    parse_item::<Bundle>(v, &path, id, "a GitHub issue bundle")
-                        .and_then(|b| map_bundle(&b, true, &path, site)),
-                );
+                let r = parse_item::<Bundle>(v, &path, id.clone(), "a GitHub issue bundle")
+                    .and_then(|b| map_bundle(&b, true, &path, site));
+                // A bundled pull request is skipped like a listed one.
+                if let Some(r) = r.transpose() {
+                    out.push(id, true, r);
+                }
             } else if o.contains_key("number") {
                 if o.get("pull_request").is_some_and(|p| !p.is_null()) {
                     return Ok(());
@@ -210,7 +212,9 @@ impl Tracker for Github {
                     events: None,
                     comments: None,
                 };
-                out.push(map_bundle(&b, false, &path, site));
+                if let Some(r) = map_bundle(&b, false, &path, site).transpose() {
+                    out.push(raw_id(v, &["number"]), false, r);
+                }
             } else {
                 return Err(unexpected(TrackerKind::Github, path, EXPECTED));
             }
@@ -227,19 +231,7 @@ impl Tracker for Github {
                 other => one(other, base)?,
             }
         }
-        // A bundled pull request is skipped like a listed one.
-        Ok(out.into_iter().flatten_ok())
-    }
-}
-
-/// `Vec<Result<Option<T>, E>>` → `Vec<Result<T, E>>`, dropping `Ok(None)`.
-trait FlattenOk<T> {
-    fn flatten_ok(self) -> Vec<Result<T, TicketError>>;
-}
-
-impl<T, I: Iterator<Item = Result<Option<T>, TicketError>>> FlattenOk<T> for I {
-    fn flatten_ok(self) -> Vec<Result<T, TicketError>> {
-        self.filter_map(|r| r.transpose()).collect()
+        Ok(out.finish())
     }
 }
 

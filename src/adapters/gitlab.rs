@@ -10,7 +10,7 @@
 
 use super::timeline::{self, Event};
 use super::{
-    doc_path, is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    doc_path, is_number, join, Collector, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
     IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
@@ -180,17 +180,16 @@ impl Tracker for Gitlab {
         const EXPECTED: &str = "an issue, an array of issues (List issues), or `{\"issue\": \
             ..., \"resource_state_events\": [...], \"resource_label_events\": [...], \"notes\": \
             [...]}` bundles";
-        let mut out = Vec::new();
+        let mut out = Collector::default();
         let mut one = |v: &Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Gitlab, path, EXPECTED));
             };
             if o.contains_key("issue") {
-                let id = o.get("issue").and_then(|i| raw_id(i, &["iid"]));
-                out.push(
-                    parse_item::<Bundle>(v, &path, id, "a GitLab issue bundle")
-                        .and_then(|b| map_bundle(&b, true, &path, site)),
-                );
+                let id = o.get("issue").and_then(|i| raw_id(i, &["id"]));
+                let r = parse_item::<Bundle>(v, &path, id.clone(), "a GitLab issue bundle")
+                    .and_then(|b| map_bundle(&b, true, &path, site));
+                out.push(id, true, r);
             } else if o.contains_key("iid") {
                 let b = Bundle {
                     issue: v.clone(),
@@ -198,7 +197,7 @@ impl Tracker for Gitlab {
                     resource_label_events: vec![],
                     notes: vec![],
                 };
-                out.push(map_bundle(&b, false, &path, site));
+                out.push(raw_id(v, &["id"]), false, map_bundle(&b, false, &path, site));
             } else {
                 return Err(unexpected(TrackerKind::Gitlab, path, EXPECTED));
             }
@@ -215,7 +214,7 @@ impl Tracker for Gitlab {
                 other => one(other, base)?,
             }
         }
-        Ok(out)
+        Ok(out.finish())
     }
 }
 

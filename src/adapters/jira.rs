@@ -9,7 +9,7 @@
 //!   but the reporter), not restricted (`visibility`) nor internal (`jsdPublic: false`).
 
 use super::{
-    doc_path, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page, PageKind,
+    doc_path, parse_item, Collector, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page, PageKind,
     SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{
@@ -82,10 +82,24 @@ pub struct Comment {
     pub visibility: Option<Value>,
 }
 
+/// `fields.comment`: a page of comments (what Jira sends), or a bare array (as the "Get issue"
+/// example in Atlassian's reference shows it).
 #[derive(Debug, Clone, Deserialize)]
-pub struct CommentPage {
-    #[serde(default)]
-    pub comments: Vec<Comment>,
+#[serde(untagged)]
+pub enum CommentPage {
+    Page {
+        #[serde(default)]
+        comments: Vec<Comment>,
+    },
+    List(Vec<Comment>),
+}
+
+impl CommentPage {
+    fn comments(&self) -> &[Comment] {
+        match self {
+            CommentPage::Page { comments } | CommentPage::List(comments) => comments,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -223,13 +237,13 @@ impl Tracker for Jira {
     fn tickets(docs: &[Value], site: &SiteConfig) -> Batch {
         const EXPECTED: &str = "an issue (`{\"key\": ..., \"fields\": {...}}`), a search \
             result (`{\"issues\": [...]}`), or an array of issues";
-        let mut out = Vec::new();
+        let mut out = Collector::default();
         let mut one = |v: &Value, path: String| {
             let id = raw_id(v, &["key", "id"]);
-            out.push(
-                parse_item::<Issue>(v, &path, id, "a Jira issue")
-                    .and_then(|i| map_issue(&i, &path, site)),
-            );
+            let detailed = v.get("changelog").is_some();
+            let r = parse_item::<Issue>(v, &path, id.clone(), "a Jira issue")
+                .and_then(|i| map_issue(&i, &path, site));
+            out.push(id, detailed, r);
         };
         let mut visit = |v: &Value, path: String| -> Result<(), TicketError> {
             match v {
@@ -265,7 +279,7 @@ impl Tracker for Jira {
                 other => visit(other, base)?,
             }
         }
-        Ok(out)
+        Ok(out.finish())
     }
 }
 
@@ -400,7 +414,7 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         .collect();
 
     let mut comments = Vec::new();
-    for (k, c) in f.comment.iter().flat_map(|p| p.comments.iter()).enumerate() {
+    for (k, c) in f.comment.iter().flat_map(|p| p.comments().iter()).enumerate() {
         let (at, _) = cx.stamp(&format!("fields.comment.comments[{k}].created"), &c.created)?;
         comments.push((at, c));
     }

@@ -350,6 +350,37 @@ pub(crate) fn unexpected(kind: TrackerKind, path: String, expected: &str) -> Tic
     }
 }
 
+/// Collects one result per issue: a detailed entry (a bundle, or a response with history)
+/// replaces a bare one (a list page's) for the same issue; otherwise the first entry stays.
+/// Issues keep the order in which they first appear.
+#[derive(Default)]
+pub(crate) struct Collector {
+    order: Vec<(Option<String>, bool, Result<TicketInput, TicketError>)>,
+}
+
+impl Collector {
+    pub fn push(
+        &mut self,
+        key: Option<String>,
+        detailed: bool,
+        r: Result<TicketInput, TicketError>,
+    ) {
+        if let Some(k) = &key {
+            if let Some(slot) = self.order.iter_mut().find(|(o, _, _)| o.as_ref() == Some(k)) {
+                if detailed && !slot.1 {
+                    *slot = (key, detailed, r);
+                }
+                return;
+            }
+        }
+        self.order.push((key, detailed, r));
+    }
+
+    pub fn finish(self) -> Vec<Result<TicketInput, TicketError>> {
+        self.order.into_iter().map(|(_, _, r)| r).collect()
+    }
+}
+
 pub(crate) fn doc_path(docs: &[Value], i: usize) -> String {
     if docs.len() > 1 {
         format!("<input {i}>")
