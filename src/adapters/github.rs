@@ -12,8 +12,8 @@
 
 use super::timeline::{self, Event};
 use super::{
-    doc_path, is_number, join, Collector, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
-    IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    doc_path, is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use serde::Deserialize;

@@ -10,8 +10,8 @@
 
 use super::timeline::{self, Event};
 use super::{
-    doc_path, is_number, join, Collector, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
-    IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    doc_path, is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use serde::Deserialize;
@@ -197,7 +197,11 @@ impl Tracker for Gitlab {
                     resource_label_events: vec![],
                     notes: vec![],
                 };
-                out.push(raw_id(v, &["id"]), false, map_bundle(&b, false, &path, site));
+                out.push(
+                    raw_id(v, &["id"]),
+                    false,
+                    map_bundle(&b, false, &path, site),
+                );
             } else {
                 return Err(unexpected(TrackerKind::Gitlab, path, EXPECTED));
             }

@@ -9,8 +9,8 @@
 //!   but the reporter), not restricted (`visibility`) nor internal (`jsdPublic: false`).
 
 use super::{
-    doc_path, parse_item, Collector, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page, PageKind,
-    SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    doc_path, parse_item, put, raw_id, split_url, unexpected, Batch, Collector, IssueCtx, Page,
+    PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{
     format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
@@ -414,7 +414,12 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         .collect();
 
     let mut comments = Vec::new();
-    for (k, c) in f.comment.iter().flat_map(|p| p.comments().iter()).enumerate() {
+    for (k, c) in f
+        .comment
+        .iter()
+        .flat_map(|p| p.comments().iter())
+        .enumerate()
+    {
         let (at, _) = cx.stamp(&format!("fields.comment.comments[{k}].created"), &c.created)?;
         comments.push((at, c));
     }

@@ -366,7 +366,11 @@ impl Collector {
         r: Result<TicketInput, TicketError>,
     ) {
         if let Some(k) = &key {
-            if let Some(slot) = self.order.iter_mut().find(|(o, _, _)| o.as_ref() == Some(k)) {
+            if let Some(slot) = self
+                .order
+                .iter_mut()
+                .find(|(o, _, _)| o.as_ref() == Some(k))
+            {
                 if detailed && !slot.1 {
                     *slot = (key, detailed, r);
                 }
