@@ -8,7 +8,11 @@
 #                                seed issues over REST, backdate them with sqlite3
 #   scripts/redmine.sh record    save the REST responses into tests/fixtures/redmine/
 #   scripts/redmine.sh all       install, start, seed, record, stop
-# Environment: REDMINE_PORT (default 3088), REDMINE_STATE (default /tmp/sla-lens-redmine).
+# Environment: REDMINE_PORT (default 3088), REDMINE_STATE (default /tmp/sla-lens-redmine),
+# REDMINE_FIXTURES (where `record` writes; default tests/fixtures/redmine).
+# Re-seeding deletes and recreates the seeded projects. Issue ids come out the same (SQLite reuses
+# the freed ids), project and category ids do not; the tests key on the tag each subject starts
+# with, not on ids.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)

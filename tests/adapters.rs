@@ -1463,6 +1463,75 @@ fn no_detector_takes_pages_that_are_not_issue_pages() {
     }
 }
 
+fn arb_url() -> impl Strategy<Value = String> {
+    let seg = prop_oneof![
+        Just("issues"),
+        Just("projects"),
+        Just("-"),
+        Just("browse"),
+        Just("jira"),
+        Just("software"),
+        Just("c"),
+        Just("boards"),
+        Just("agile"),
+        Just("board"),
+        Just("orgs"),
+        Just("groups"),
+        Just("work_items"),
+        Just("queues"),
+        Just("servicedesk"),
+        Just("secure"),
+        Just("acme"),
+        Just("marketing-it"),
+        Just("MKT"),
+        Just("MKT-12"),
+        Just("12"),
+        Just("RapidBoard.jspa"),
+        Just(""),
+        Just("%2F"),
+        Just("é"),
+    ];
+    let query = prop_oneof![
+        Just(""),
+        Just("?jql=x"),
+        Just("?filter=1"),
+        Just("?rapidView=2"),
+        Just("?q=1")
+    ];
+    (
+        prop_oneof![Just(""), Just("https://h.example"), Just("http://h:8080")],
+        prop::collection::vec(seg, 0..7),
+        any::<bool>(),
+        query,
+    )
+        .prop_map(|(origin, segs, slash, q)| {
+            format!(
+                "{origin}/{}{}{q}",
+                segs.join("/"),
+                if slash { "/" } else { "" }
+            )
+        })
+}
+
+proptest! {
+    /// No URL is two trackers' page: the detectors partition the URL space.
+    #[test]
+    fn at_most_one_tracker_claims_a_url(url in arb_url()) {
+        let claims: Vec<TrackerKind> = TrackerKind::ALL
+            .into_iter()
+            .filter(|k| detect_page(*k, &url).is_some())
+            .collect();
+        prop_assert!(claims.len() <= 1, "{url} claimed by {claims:?}");
+    }
+
+    #[test]
+    fn detectors_never_panic(url in ".{0,80}") {
+        for k in TrackerKind::ALL {
+            let _ = detect_page(k, &url);
+        }
+    }
+}
+
 #[test]
 fn a_site_base_path_is_removed_before_detection() {
     let site = SiteConfig::from_json(r#"{"tracker": "redmine", "basePath": "/redmine"}"#).unwrap();

@@ -1,7 +1,7 @@
 # Sourced by scripts/redmine.sh: `record` (needs a seeded, started server). Saves the REST
-# responses byte for byte as Redmine sent them.
+# responses byte for byte as Redmine sent them, into tests/fixtures/redmine (or $REDMINE_FIXTURES).
 record() {
-  local out="$ROOT/tests/fixtures/redmine" key ids id version
+  local out="${REDMINE_FIXTURES:-$ROOT/tests/fixtures/redmine}" key ids id version
   key=$(jq -r .api_key "$STATE/setup.json")
   version=$(jq -r .redmine "$STATE/setup.json")
   get() { curl -fsS -H "X-Redmine-API-Key: $key" "$BASE$1"; }
