@@ -754,6 +754,28 @@ fn github_maps_issues_timeline_and_comments() {
 }
 
 #[test]
+fn the_issue_state_settles_missing_events() {
+    let site = SiteConfig::default_for(TrackerKind::Github);
+    let issue = |state: &str, closed_at: Value| {
+        json!({"id": 1, "number": 1, "title": "t", "state": state,
+               "created_at": "2026-11-27T08:00:00Z", "closed_at": closed_at})
+    };
+    let closed = json!({"event": "closed", "created_at": "2026-11-27T09:00:00Z"});
+    // Events end closed but the issue is open: the unmatched close is dropped.
+    let doc = json!({"issue": issue("open", Value::Null), "events": [closed]});
+    let t = ok(adapters::map_responses(TrackerKind::Github, &[doc], &site).unwrap());
+    assert!(t[0].status_history.is_empty());
+    assert_eq!(t[0].status.as_deref(), Some("Open"));
+    // The issue is closed but no event says when: `closed_at` does.
+    let doc = json!({"issue": issue("closed", json!("2026-11-27T10:00:00Z")), "events": []});
+    let t = ok(adapters::map_responses(TrackerKind::Github, &[doc], &site).unwrap());
+    assert_eq!(
+        history(&t[0]),
+        vec![h("2026-11-27T10:00:00Z", "Open", "Closed")]
+    );
+}
+
+#[test]
 fn github_staff_rules() {
     let mut site = SiteConfig::default_for(TrackerKind::Github);
     site.staff = StaffRule::AuthorAssociation(vec!["OWNER".into()]);

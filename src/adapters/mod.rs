@@ -512,15 +512,15 @@ pub(crate) mod timeline {
                 push(t, closed.to_string(), &mut current);
             }
         } else if !final_state_closed && is_closed {
-            // Reopened with no event for it: the reopen instant is unknown; say open from the
-            // last change on rather than invent one.
-            let next = status_of(false, &active);
-            if let Some(last) = changes.last_mut() {
-                if last.to == closed {
-                    last.to = next.clone();
-                }
+            // Open now, yet the events end closed (a page of them is missing): the reopening's
+            // instant is unknown, so the close the state contradicts is dropped rather
+            // than a reopening invented.
+            while changes.last().is_some_and(|c| c.to == closed) {
+                changes.pop();
             }
-            current = next;
+            current = changes
+                .last()
+                .map_or_else(|| open.to_string(), |c| c.to.clone());
         }
         (current, changes)
     }
