@@ -1,1 +1,659 @@
-//! The JavaScript binding (wasm32 only). Filled in by the Wasm/JS issue.
+//! The JavaScript binding (wasm32 only): a facade over the core, and the only code that touches
+//! wasm-bindgen, js-sys and serde-wasm-bindgen.
+//!
+//! Every method is *JS value in → core → JS value out*. Conventions on the JS side:
+//! - property names are camelCase, maps are plain objects (one serializer, [`SERIALIZER`]);
+//! - instants **going in** are epoch milliseconds (`nowMs`, typed arrays) or, inside tickets,
+//!   RFC 3339 text or epoch milliseconds; instants **coming out** of `evaluate`/`explain` are
+//!   RFC 3339 UTC strings (exactly what the CLI prints), while `nextChange` and the calendar batch
+//!   API return epoch milliseconds, ready for `setTimeout` and `new Date(ms)`;
+//! - errors are thrown as `Error` objects: a policy error carries `diagnostics` (every problem
+//!   found), a ticket error carries `code`, `path` and `ticketId`. Nothing here panics on input.
+//!
+//! The TypeScript declarations of the whole API are hand-written below
+//! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
+
+use crate::calendar::Calendar;
+use crate::diagnostic::Diagnostic;
+use crate::eval::Evaluation;
+use crate::explain::Segment;
+use crate::review::ReviewStatus;
+use crate::ticket::{parse_instant, Stamp};
+use crate::{
+    evaluate as core_evaluate, explain as core_explain, Policy, Ticket, TicketError,
+    BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON,
+};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The one serializer: `null` for `None`, plain objects for maps, numbers for integers.
+const SERIALIZER: serde_wasm_bindgen::Serializer =
+    serde_wasm_bindgen::Serializer::json_compatible();
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT: &'static str = r#"
+/** An instant in output: RFC 3339 UTC text, e.g. `2026-11-27T12:00:00Z`. */
+export type IsoInstant = string;
+/** An instant in input: RFC 3339 text with an offset, or epoch milliseconds. */
+export type Stamp = string | number;
+
+export type Severity = "error" | "warning";
+/** One problem in a policy: a stable code, a JSON path and a message naming the fix. */
+export interface Diagnostic {
+  severity: Severity;
+  code: string;
+  /** e.g. `targets[0].response`; `""` for the whole document. */
+  path: string;
+  message: string;
+}
+export interface ValidationResult {
+  /** No diagnostic is an error. Warnings may remain. */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+}
+/** Thrown by `new SlaEngine(text)` when the policy has errors. */
+export interface PolicyError extends Error {
+  name: "PolicyError";
+  diagnostics: Diagnostic[];
+}
+/** Thrown by `explain` for a ticket that cannot be read or evaluated. */
+export interface TicketErrorThrown extends Error {
+  name: "TicketError";
+  code: string;
+  path: string;
+  ticketId: string | null;
+}
+
+export type FieldValue = string | string[] | number | boolean | null;
+/** A tracker-agnostic ticket (only `id` and `created` are required). */
+export interface TicketInput {
+  id: string | number;
+  title?: string;
+  url?: string;
+  created: Stamp;
+  /** Facts for scope and tier conditions: `project`, `priority`, `category`, `requesterGroup`... */
+  fields?: Record<string, FieldValue>;
+  labels?: string[];
+  requester?: string;
+  assignee?: string;
+  /** The current status; used from creation on when there is no history. */
+  status?: string;
+  statusHistory?: { at: Stamp; from?: string; to: string }[];
+  comments?: { at: Stamp; author?: string; staff?: boolean }[];
+  firstResponseAt?: Stamp;
+}
+
+export type State =
+  | "running" | "paused" | "atRisk" | "breached" | "met" | "metLate" | "notApplicable";
+export type MetricKind = "response" | "resolution";
+
+export interface Matched { field: string; value: string }
+export type Applicability =
+  | { kind: "applies" }
+  | { kind: "notIncluded" }
+  | { kind: "excluded"; rule: number; matched: Matched }
+  | { kind: "noPriority" }
+  | { kind: "noTarget" };
+export interface TierMatch {
+  id: string;
+  name: string;
+  /** e.g. `priorities[0].when[1]`. */
+  rule: string;
+  fallback: boolean;
+  matched: Matched | null;
+}
+export interface MetricEval {
+  metric: MetricKind;
+  state: State;
+  /** Target in business seconds. */
+  target: number | null;
+  start: IsoInstant | null;
+  deadline: IsoInstant | null;
+  atRiskAt: IsoInstant | null;
+  stoppedAt: IsoInstant | null;
+  /** Business seconds used. */
+  elapsed: number;
+  /** Business seconds left (negative once breached). */
+  remaining: number | null;
+  /** Wall-clock seconds from now to the deadline (negative once passed). */
+  untilDeadline: number | null;
+  percentUsed: number | null;
+  pausedSeconds: number;
+  pausedBusinessSeconds: number;
+  paused: boolean;
+  breachedAt: IsoInstant | null;
+  cycles: number;
+  everBreached: boolean;
+}
+export interface Contact { name: string; email?: string; handle?: string }
+export interface LevelEval { level: number; role: string; contacts: Contact[]; at: IsoInstant }
+export interface EscalationEval {
+  current: LevelEval | null;
+  next: LevelEval | null;
+  maxLevel: number;
+}
+export interface Evaluation {
+  id: string;
+  at: IsoInstant;
+  applicability: Applicability;
+  priority: TierMatch | null;
+  category: TierMatch | null;
+  calendar: string | null;
+  status: string | null;
+  /** The badge's state: the most urgent active metric, else the last stopped one. */
+  state: State;
+  headline: MetricKind;
+  response: MetricEval;
+  resolution: MetricEval;
+  escalation: EscalationEval;
+  /** The next instant at which anything above changes if nothing else happens. */
+  nextChange: IsoInstant | null;
+}
+export type Segment =
+  | { kind: "counted"; start: IsoInstant; end: IsoInstant; seconds: number }
+  | { kind: "outsideHours"; start: IsoInstant; end: IsoInstant }
+  | { kind: "closed"; start: IsoInstant; end: IsoInstant; days: ClosedDay[] }
+  | { kind: "paused"; start: IsoInstant; end: IsoInstant; status: string | null; businessSeconds: number }
+  | { kind: "dstChange"; at: IsoInstant; fromOffset: string; toOffset: string };
+/** A holiday or exception date inside a `closed` segment. */
+export interface ClosedDay {
+  /** e.g. `Thu 24 Dec 2026`. */
+  date: string;
+  name: string | null;
+  kind: "holiday" | "exception";
+}
+export interface ReviewStatus {
+  effective: string;
+  lastReview: string;
+  nextReview: string;
+  intervalMonths: number;
+  overdue: boolean;
+  daysUntil: number;
+}
+/** The trace behind an evaluation; `lines` are plain-text tooltip sentences. */
+export interface ExplanationTrace {
+  timeZone: string;
+  segments: Segment[];
+  truncated: boolean;
+  lines: string[];
+  review: ReviewStatus | null;
+}
+export interface Explanation extends ExplanationTrace { evaluation: Evaluation }
+export interface TicketErrorInfo {
+  id: string | null;
+  code: string;
+  path: string;
+  message: string;
+}
+/** One ticket's outcome in a batch: exactly the objects `sla-lens eval` prints. */
+export type TicketResult =
+  | { id: string; evaluation: Evaluation; explanation?: ExplanationTrace; error?: undefined }
+  | { id: string | null; error: TicketErrorInfo; evaluation?: undefined; explanation?: undefined };
+export interface EvaluateOptions {
+  /** Add each ticket's explanation trace and tooltip sentences. */
+  explain?: boolean;
+}
+/** What `nextChange` reads: batch results, evaluations or explanations. */
+export type HasNextChange =
+  | { evaluation?: { nextChange: IsoInstant | null } | null }
+  | { nextChange: IsoInstant | null };
+export type ExamplePolicy = "default" | "business-hours";
+"#;
+
+// ---------------------------------------------------------------------------------------------
+// The error adapter
+// ---------------------------------------------------------------------------------------------
+
+/// An `Error` with a name and extra properties (diagnostics, codes).
+fn js_error(name: &str, message: &str, props: &[(&str, JsValue)]) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name(name);
+    for (k, v) in props {
+        // Setting a property on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str(k), v);
+    }
+    err.into()
+}
+
+fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&SERIALIZER)
+        .map_err(|e| JsError::new(&format!("cannot convert the result to JS: {e}")).into())
+}
+
+fn policy_error(diags: &[Diagnostic]) -> JsValue {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let first = diags
+        .iter()
+        .find(|d| d.is_error())
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let more = if errors > 1 {
+        format!(" (and {} more; see `diagnostics`)", errors - 1)
+    } else {
+        String::new()
+    };
+    let list = to_js(diags).unwrap_or_else(|_| js_sys::Array::new().into());
+    js_error(
+        "PolicyError",
+        &format!("the policy has {errors} error(s){first}{more}"),
+        &[("diagnostics", list)],
+    )
+}
+
+fn ticket_error(e: &TicketError) -> JsValue {
+    let id = e.id.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+    js_error(
+        "TicketError",
+        &e.to_string(),
+        &[
+            ("code", JsValue::from_str(e.code)),
+            ("path", JsValue::from_str(&e.path)),
+            ("ticketId", id),
+        ],
+    )
+}
+
+/// `nowMs` → Unix seconds (floored, like ticket stamps).
+fn now_seconds(now_ms: f64) -> Result<i64, JsValue> {
+    parse_instant(&Stamp::Millis(now_ms)).map_err(|m| {
+        JsError::new(&format!(
+            "nowMs: {m}; pass `Date.now()` or `date.getTime()`"
+        ))
+        .into()
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results, shaped exactly as the CLI prints them
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraceView<'a> {
+    time_zone: &'a str,
+    segments: &'a [Segment],
+    truncated: bool,
+    lines: &'a [String],
+    review: &'a Option<ReviewStatus>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResultView<'a> {
+    Evaluated {
+        id: &'a str,
+        evaluation: Evaluation<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        explanation: Option<TraceView<'a>>,
+    },
+    Failed {
+        id: Option<&'a str>,
+        error: &'a TicketError,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Free functions
+// ---------------------------------------------------------------------------------------------
+
+/// Checks a policy document without keeping it: every error and warning, each with a path.
+#[wasm_bindgen(js_name = validatePolicy, unchecked_return_type = "ValidationResult")]
+pub fn validate_policy(text: &str) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        ok: bool,
+        diagnostics: Vec<Diagnostic>,
+    }
+    let diagnostics = Policy::validate(text);
+    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    to_js(&Out { ok, diagnostics })
+}
+
+/// The text of a built-in example policy: `default` (the seed SLA, 24x7) or `business-hours`
+/// (Mon–Fri 09:00–17:00 Europe/Berlin with German holidays).
+#[wasm_bindgen(js_name = examplePolicy)]
+pub fn example_policy(
+    #[wasm_bindgen(unchecked_param_type = "ExamplePolicy")] name: &str,
+) -> Result<String, JsError> {
+    match name {
+        "default" => Ok(DEFAULT_POLICY_JSON.to_string()),
+        "business-hours" => Ok(BUSINESS_HOURS_POLICY_JSON.to_string()),
+        other => Err(JsError::new(&format!(
+            "no example policy is named `{other}`: use `default` or `business-hours`"
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+// ---------------------------------------------------------------------------------------------
+
+/// A checked SLA policy, ready to evaluate tickets. Call `free()` when done with it (or let the
+/// finalizer do it).
+#[wasm_bindgen]
+pub struct SlaEngine {
+    policy: Policy,
+}
+
+#[wasm_bindgen]
+impl SlaEngine {
+    /// Reads and checks a policy from its JSON **text** (so unknown fields are caught).
+    /// Throws a `PolicyError` whose `diagnostics` lists every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(js_name = policyText)] policy_text: &str,
+    ) -> Result<SlaEngine, JsValue> {
+        Policy::from_json(policy_text)
+            .map(|policy| SlaEngine { policy })
+            .map_err(|d| policy_error(&d.0))
+    }
+
+    /// The built-in default (seed) policy.
+    #[wasm_bindgen(js_name = defaultPolicy)]
+    pub fn default_policy() -> Result<SlaEngine, JsValue> {
+        SlaEngine::new(DEFAULT_POLICY_JSON)
+    }
+
+    /// The policy's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.policy.spec.id.clone()
+    }
+
+    /// The policy's human name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.policy.spec.name.clone()
+    }
+
+    /// Warnings found while loading the policy (errors prevent loading).
+    #[wasm_bindgen(getter, unchecked_return_type = "Diagnostic[]")]
+    pub fn warnings(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.policy.warnings)
+    }
+
+    /// The names of the policy's calendars, `24x7` first.
+    #[wasm_bindgen(getter)]
+    pub fn calendars(&self) -> Vec<String> {
+        self.policy
+            .calendars
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect()
+    }
+
+    /// Evaluates a whole batch in one call. `tickets` is an array of ticket objects, or the JSON
+    /// text of one (an array or `{"tickets": [...]}`). One result per ticket, in order; a bad
+    /// ticket gives `{id, error}` and does not stop the others. With `{explain: true}` each
+    /// result also carries `explanation` (the trace and the tooltip sentences).
+    #[wasm_bindgen(unchecked_return_type = "TicketResult[]")]
+    pub fn evaluate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string")] tickets: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        #[wasm_bindgen(unchecked_optional_param_type = "EvaluateOptions")] options: Option<
+            js_sys::Object,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let now = now_seconds(now_ms)?;
+        let explain = match options {
+            Some(o) => js_sys::Reflect::get(&o, &JsValue::from_str("explain"))
+                .map(|v| v.is_truthy())
+                .unwrap_or(false),
+            None => false,
+        };
+        let batch = read_batch(tickets)?;
+        let out = js_sys::Array::new_with_length(batch.len() as u32);
+        for (i, t) in batch.iter().enumerate() {
+            let v = match t {
+                Err(e) => to_js(&ResultView::Failed {
+                    id: e.id.as_deref(),
+                    error: e,
+                })?,
+                Ok(t) => self.one(t, now, explain)?,
+            };
+            out.set(i as u32, v);
+        }
+        Ok(out.into())
+    }
+
+    /// Explains one ticket: its evaluation, the trace of what counted, paused, fell outside
+    /// hours or on holidays, and the tooltip sentences. Throws a `TicketError` for a bad ticket.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput")] ticket: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let now = now_seconds(now_ms)?;
+        let value = js_value_to_json(ticket)?;
+        let ticket = Ticket::from_value(&value).map_err(|e| ticket_error(&e))?;
+        let x = core_explain(&self.policy, &ticket, now).map_err(|e| ticket_error(&e))?;
+        to_js(&x)
+    }
+
+    /// The next instant (epoch ms) at which any of these results changes state or escalation
+    /// level: re-evaluate then. Reads `nextChange` of each batch result, evaluation or
+    /// explanation. `nowMs` when a change is already due (the results are stale); `null` when
+    /// nothing will change without a new event.
+    #[wasm_bindgen(js_name = nextChange, unchecked_return_type = "number | null")]
+    pub fn next_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "HasNextChange[]")] evaluations: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        let now = now_seconds(now_ms)?;
+        let Some(items) = evaluations.dyn_ref::<js_sys::Array>() else {
+            return Err(JsError::new(
+                "nextChange expects the array `evaluate` returned (or evaluations)",
+            )
+            .into());
+        };
+        let key_eval = JsValue::from_str("evaluation");
+        let key_next = JsValue::from_str("nextChange");
+        let mut next: Option<i64> = None;
+        for (i, item) in items.iter().enumerate() {
+            if !item.is_object() {
+                continue;
+            }
+            let inner = js_sys::Reflect::get(&item, &key_eval).unwrap_or(JsValue::UNDEFINED);
+            let ev = if inner.is_object() { inner } else { item };
+            let Some(text) = js_sys::Reflect::get(&ev, &key_next)
+                .ok()
+                .and_then(|v| v.as_string())
+            else {
+                continue;
+            };
+            let t = parse_instant(&Stamp::Text(text))
+                .map_err(|m| JsError::new(&format!("nextChange of item {i}: {m}")))?;
+            next = Some(next.map_or(t, |n| n.min(t)));
+        }
+        Ok(next.map_or(JsValue::NULL, |t| {
+            JsValue::from_f64(t.max(now) as f64 * 1000.0)
+        }))
+    }
+
+    /// Deadlines on one of the policy's calendars for many starts at once: for each start
+    /// (epoch ms, floored to the second) the instant (epoch ms) at which `durationSeconds` of
+    /// business time are used. `durationSeconds` is one number for all, or one per start.
+    /// A start outside the calendar's years gives `NaN` in its slot.
+    pub fn deadlines(
+        &self,
+        calendar: &str,
+        #[wasm_bindgen(js_name = startsMs)] starts_ms: &[f64],
+        #[wasm_bindgen(js_name = durationSeconds, unchecked_param_type = "number | Float64Array")]
+        duration_seconds: JsValue,
+    ) -> Result<Vec<f64>, JsError> {
+        let cal = self.calendar(calendar)?;
+        let per_item = durations(&duration_seconds, starts_ms.len())?;
+        let mut out = Vec::with_capacity(starts_ms.len());
+        for (i, &s) in starts_ms.iter().enumerate() {
+            let d = match &per_item {
+                Durations::One(d) => *d,
+                Durations::Each(v) => v[i],
+            };
+            out.push(match (ms_to_seconds(s), seconds(d)) {
+                (Some(s), Some(d)) => cal.add(s, d).map_or(f64::NAN, |t| t as f64 * 1000.0),
+                _ => f64::NAN,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Business seconds in `[start, end)` on one of the policy's calendars, for many pairs at
+    /// once (epoch ms, floored to the second). `0` when `end <= start`; `NaN` outside the
+    /// calendar's years.
+    pub fn elapsed(
+        &self,
+        calendar: &str,
+        #[wasm_bindgen(js_name = startsMs)] starts_ms: &[f64],
+        #[wasm_bindgen(js_name = endsMs)] ends_ms: &[f64],
+    ) -> Result<Vec<f64>, JsError> {
+        let cal = self.calendar(calendar)?;
+        if starts_ms.len() != ends_ms.len() {
+            return Err(JsError::new(&format!(
+                "startsMs has {} items and endsMs {}: give one end per start",
+                starts_ms.len(),
+                ends_ms.len()
+            )));
+        }
+        Ok(starts_ms
+            .iter()
+            .zip(ends_ms)
+            .map(|(&a, &b)| match (ms_to_seconds(a), ms_to_seconds(b)) {
+                (Some(a), Some(b)) => cal.elapsed(a, b).map_or(f64::NAN, |s| s as f64),
+                _ => f64::NAN,
+            })
+            .collect())
+    }
+}
+
+impl SlaEngine {
+    fn one(&self, t: &Ticket, now: i64, explain: bool) -> Result<JsValue, JsValue> {
+        if explain {
+            return match core_explain(&self.policy, t, now) {
+                Ok(x) => to_js(&ResultView::Evaluated {
+                    id: &t.id,
+                    evaluation: x.evaluation,
+                    explanation: Some(TraceView {
+                        time_zone: x.time_zone,
+                        segments: &x.segments,
+                        truncated: x.truncated,
+                        lines: &x.lines,
+                        review: &x.review,
+                    }),
+                }),
+                Err(e) => to_js(&ResultView::Failed {
+                    id: Some(&t.id),
+                    error: &e,
+                }),
+            };
+        }
+        match core_evaluate(&self.policy, t, now) {
+            Ok(evaluation) => to_js(&ResultView::Evaluated {
+                id: &t.id,
+                evaluation,
+                explanation: None,
+            }),
+            Err(e) => to_js(&ResultView::Failed {
+                id: Some(&t.id),
+                error: &e,
+            }),
+        }
+    }
+
+    fn calendar(&self, name: &str) -> Result<&Calendar, JsError> {
+        self.policy.calendar_by_name(name).ok_or_else(|| {
+            let known: Vec<String> = self
+                .policy
+                .calendars
+                .iter()
+                .map(|c| format!("`{}`", c.name()))
+                .collect();
+            JsError::new(&format!(
+                "the policy has no calendar named `{name}`: use one of {}",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
+enum Durations {
+    One(f64),
+    Each(Vec<f64>),
+}
+
+fn durations(v: &JsValue, n: usize) -> Result<Durations, JsError> {
+    if let Some(d) = v.as_f64() {
+        return Ok(Durations::One(d));
+    }
+    if let Some(a) = v.dyn_ref::<js_sys::Float64Array>() {
+        let each = a.to_vec();
+        if each.len() != n {
+            return Err(JsError::new(&format!(
+                "durationSeconds has {} items for {n} starts: give one per start, or one number",
+                each.len()
+            )));
+        }
+        return Ok(Durations::Each(each));
+    }
+    Err(JsError::new(
+        "durationSeconds must be a number of seconds or a Float64Array with one per start",
+    ))
+}
+
+/// Epoch ms → Unix seconds (floored); `None` for NaN or absurd values.
+fn ms_to_seconds(ms: f64) -> Option<i64> {
+    (ms.is_finite() && ms.abs() < 1e16).then(|| (ms / 1000.0).floor() as i64)
+}
+
+fn seconds(d: f64) -> Option<i64> {
+    (d.is_finite() && d >= 0.0 && d < 1e15).then_some(d.floor() as i64)
+}
+
+fn js_value_to_json(v: JsValue) -> Result<Value, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| {
+        JsError::new(&format!(
+            "the ticket is not plain JSON data: {e}; pass objects, arrays, strings and numbers"
+        ))
+        .into()
+    })
+}
+
+/// Tickets from an array of objects or from JSON text, one result each, with the same error
+/// paths as `Ticket::parse_batch` (`[i].created`).
+fn read_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsValue> {
+    if let Some(text) = tickets.as_string() {
+        return Ticket::parse_batch(&text).map_err(|e| ticket_error(&e));
+    }
+    let Some(items) = tickets.dyn_ref::<js_sys::Array>() else {
+        return Err(JsError::new(
+            "tickets must be an array of ticket objects or the JSON text of one",
+        )
+        .into());
+    };
+    let mut out = Vec::with_capacity(items.length() as usize);
+    for (i, item) in items.iter().enumerate() {
+        let parsed = match serde_wasm_bindgen::from_value::<Value>(item) {
+            Ok(v) => Ticket::from_value(&v),
+            Err(e) => Err(TicketError {
+                id: None,
+                code: "invalid-ticket",
+                path: String::new(),
+                message: format!("the ticket is not plain JSON data: {e}"),
+            }),
+        };
+        out.push(parsed.map_err(|mut e| {
+            e.path = if e.path == "." || e.path.is_empty() {
+                format!("[{i}]")
+            } else {
+                format!("[{i}].{}", e.path)
+            };
+            e
+        }));
+    }
+    Ok(out)
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the Wasm engine for the browser (www/pkg, --target web) and for Node tests
+# (www/pkg-node, --target nodejs): release wasm32, wasm-bindgen (pinned to Cargo.lock), then
+# wasm-opt -O from the npm `binaryen` package. The shipped module has no name section.
+#   WASM_OPT_LEVEL=3|s|z   override the release opt-level (measured in BENCHMARKS.md; default z)
+#   WASM_NO_WASM_OPT=1     skip wasm-opt (to measure what it saves)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# opt-level "z" gave the smallest module (see BENCHMARKS.md, "Wasm size"); Cargo.toml keeps 3
+# for the native build, so the Wasm build overrides it here only.
+LEVEL="${WASM_OPT_LEVEL:-z}"
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="$LEVEL"
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
+RAW="$TARGET_DIR/wasm32-unknown-unknown/release/sla_lens.wasm"
+
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  echo "wasm-bindgen $have does not match Cargo.lock ($want): run scripts/setup.sh rust" >&2
+  exit 1
+fi
+WASM_OPT=node_modules/.bin/wasm-opt
+if [ -z "${WASM_NO_WASM_OPT:-}" ] && [ ! -x "$WASM_OPT" ]; then
+  echo "node_modules/.bin/wasm-opt is missing: run scripts/setup.sh node" >&2
+  exit 1
+fi
+
+for target in web nodejs; do
+  out=www/pkg
+  [ "$target" = nodejs ] && out=www/pkg-node
+  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+  wasm-bindgen "$RAW" --target "$target" --out-dir "$out.tmp" \
+    --remove-name-section --remove-producers-section
+  if [ -z "${WASM_NO_WASM_OPT:-}" ]; then
+    # -O: the default optimisation level; without -g binaryen writes no name section.
+    "$WASM_OPT" -O "$out.tmp/sla_lens_bg.wasm" -o "$out.tmp/sla_lens_bg.opt.wasm"
+    mv "$out.tmp/sla_lens_bg.opt.wasm" "$out.tmp/sla_lens_bg.wasm"
+  fi
+  # The nodejs glue is CommonJS; the repo's package.json says "type": "module".
+  [ "$target" = nodejs ] && echo '{ "type": "commonjs" }' > "$out.tmp/package.json"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+done
+if [ -n "${WASM_NO_WASM_OPT:-}" ]; then
+  echo "built www/pkg and www/pkg-node (opt-level $LEVEL, no wasm-opt)"
+else
+  echo "built www/pkg and www/pkg-node (opt-level $LEVEL, wasm-opt -O)"
+fi

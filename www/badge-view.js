@@ -1,0 +1,182 @@
+// What a badge shows, as plain data: tone, short text, escalation chip, accessible label and
+// tooltip lines. Pure functions (no DOM, no clock, no Wasm), so node:test covers them directly.
+//
+// Input: one batch result of `engine.evaluate(tickets, nowMs, {explain: true})` and the current
+// instant. Between two evaluations only time moves, so the countdown is derived here from the
+// evaluation: `remainingNow` (business seconds left now) comes from the caller, which asks the
+// engine's calendar API (`engine.elapsed`) how much business time passed since the evaluation.
+
+/** @typedef {import('./pkg/sla_lens.js').TicketResult} TicketResult */
+/** @typedef {import('./pkg/sla_lens.js').State} State */
+
+/** Badge tones, one per state (plus `error`). */
+export const TONES = Object.freeze({
+  running: 'on-track',
+  atRisk: 'at-risk',
+  breached: 'breached',
+  paused: 'paused',
+  met: 'met',
+  metLate: 'met-late',
+  notApplicable: 'out-of-scope',
+});
+
+const TONE_WORDS = Object.freeze({
+  'on-track': 'on track',
+  'at-risk': 'at risk',
+  breached: 'breached',
+  paused: 'paused',
+  met: 'met',
+  'met-late': 'met late',
+  'out-of-scope': 'out of scope',
+  error: 'error',
+});
+
+/** Instant text (RFC 3339) or null → epoch ms or null. */
+export function ms(iso) {
+  if (iso == null) return null;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** Compact duration, two units at most, minute resolution: `2d 3h`, `4h 12m`, `12m`, `<1m`. */
+export function shortDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return '<1m';
+  const m = Math.floor(s / 60);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mm = m % 60;
+  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return mm > 0 ? `${h}h ${mm}m` : `${h}h`;
+  return `${mm}m`;
+}
+
+/** One unit, floored, for "… ago": `2h`, `3d`, `5m`. */
+export function coarseDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return '<1m';
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** Spoken duration for labels: `4 hours 12 minutes`. */
+export function spokenDuration(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return 'less than a minute';
+  const m = Math.floor(s / 60);
+  const parts = [];
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mm = m % 60;
+  const unit = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  if (d) parts.push(unit(d, 'day'));
+  if (h) parts.push(unit(h, 'hour'));
+  if (mm && !d) parts.push(unit(mm, 'minute'));
+  return parts.join(' ');
+}
+
+const METRIC = { response: 'Response', resolution: 'Resolution' };
+
+/**
+ * The badge's view of a result at `nowMs`.
+ * @param {TicketResult | null | undefined} result
+ * @param {number} nowMs
+ * @param {{ remainingNow?: number | null, policyName?: string }} [extra]
+ */
+export function badgeView(result, nowMs, extra = {}) {
+  if (!result) {
+    return {
+      tone: 'out-of-scope', state: 'unknown', text: '…', escalation: null,
+      label: 'SLA: not evaluated yet', heading: 'Not evaluated yet', lines: [], footer: '',
+    };
+  }
+  if (result.error) {
+    const e = result.error;
+    return {
+      tone: 'error',
+      state: 'error',
+      text: 'SLA error',
+      escalation: null,
+      label: `SLA error: ${e.message}`,
+      heading: `Cannot evaluate this issue (${e.code})`,
+      lines: [e.message, e.path ? `at ${e.path}` : ''].filter(Boolean),
+      footer: extra.policyName ?? '',
+    };
+  }
+  const ev = result.evaluation;
+  const tone = TONES[ev.state] ?? 'out-of-scope';
+  const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+  const metric = METRIC[ev.headline] ?? 'SLA';
+  const calendarKind = ev.calendar && ev.calendar !== '24x7' ? ' of business time' : '';
+  let text;
+  let spoken;
+  switch (ev.state) {
+    case 'running':
+    case 'atRisk': {
+      const left = extra.remainingNow ?? m.remaining ?? 0;
+      if (left <= 0) {
+        text = 'due now';
+        spoken = 'due now';
+      } else {
+        text = `${shortDuration(left)} left`;
+        spoken = `${spokenDuration(left)}${calendarKind} left`;
+      }
+      break;
+    }
+    case 'breached': {
+      const due = ms(m.deadline);
+      const ago = due == null ? 0 : (nowMs - due) / 1000;
+      text = ago < 60 ? 'breached just now' : `breached ${coarseDuration(ago)} ago`;
+      spoken = ago < 60 ? 'breached just now' : `breached ${spokenDuration(ago)} ago`;
+      break;
+    }
+    case 'paused':
+      text = 'paused';
+      spoken = `paused${ev.status ? ` (${ev.status})` : ''}, ${spokenDuration(m.remaining ?? 0)}${calendarKind} left when it resumes`;
+      break;
+    case 'met':
+      text = 'met';
+      spoken = 'met';
+      break;
+    case 'metLate':
+      text = 'met late';
+      spoken = 'met late';
+      break;
+    default: {
+      const kind = ev.applicability.kind;
+      const out = kind === 'notIncluded' || kind === 'excluded';
+      text = out ? 'out of scope' : 'no SLA';
+      spoken = out ? 'out of scope' : 'no SLA applies';
+    }
+  }
+  const cur = ev.escalation.current;
+  const escalation = cur ? `L${cur.level}` : null;
+  const escSpoken = cur ? `, escalated to level ${cur.level} (${cur.role})` : '';
+  const isNa = ev.state === 'notApplicable';
+  const label = isNa ? `SLA: ${spoken}` : `${metric} SLA ${TONE_WORDS[tone]}: ${spoken}${escSpoken}`;
+  const tier = ev.priority ? ` · ${ev.priority.name}` : '';
+  const heading = isNa ? (text === 'out of scope' ? 'Out of scope' : 'No SLA') : `${metric} ${TONE_WORDS[tone]}${tier}`;
+  return {
+    tone,
+    state: ev.state,
+    text,
+    escalation,
+    label,
+    heading,
+    lines: result.explanation ? result.explanation.lines.slice() : [],
+    footer: extra.policyName ?? '',
+  };
+}
+
+/** Counts of results per tone, for summaries. */
+export function toneCounts(results) {
+  const counts = {};
+  for (const r of results) {
+    const t = r?.error ? 'error' : TONES[r?.evaluation?.state] ?? 'out-of-scope';
+    counts[t] = (counts[t] ?? 0) + 1;
+  }
+  return counts;
+}
+
+export { TONE_WORDS };

@@ -1,0 +1,478 @@
+// sla-lens in a web page: load the Wasm engine once, evaluate batches of issues, and show each
+// one's SLA with the <sla-badge> element. An ES module; no bundler needed.
+//
+//   import { load, Board } from './sla-lens.js';
+//   const { SlaEngine } = await load();                 // idempotent; or load(url | bytes)
+//   const board = new Board(SlaEngine.defaultPolicy()); // or new SlaEngine(policyText)
+//   board.setTickets(tickets);                          // one Wasm call for the whole batch
+//   board.mount(document);                              // <sla-badge ticket-id="42"> get results
+//
+// Live countdown: every board shares one page timer at minute resolution. Between state
+// changes only the badges' texts move (business time is measured with the engine's calendar
+// API); the batch is re-evaluated only when `engine.nextChange` says a state or escalation
+// level changes. No timer runs while the tab is hidden.
+//
+// Rendering is text only: no data from a policy or a tracker ever reaches innerHTML.
+
+import init, * as wasm from './pkg/sla_lens.js';
+import { badgeView, ms } from './badge-view.js';
+
+export { badgeView, shortDuration, coarseDuration, spokenDuration, TONES, toneCounts } from './badge-view.js';
+
+let loading = null;
+
+/**
+ * Loads and instantiates the Wasm module once. `source` is a URL (string or URL), a Response,
+ * the module's bytes (ArrayBuffer / typed array) or a compiled WebAssembly.Module; by default
+ * `pkg/sla_lens_bg.wasm` next to this file. Later calls return the same promise, whatever
+ * their source; after a failure the next call tries again.
+ * @returns {Promise<typeof import('./pkg/sla_lens.js')>}
+ */
+export function load(source) {
+  if (!loading) {
+    const module_or_path = source ?? new URL('./pkg/sla_lens_bg.wasm', import.meta.url);
+    loading = init({ module_or_path }).then(() => wasm);
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/** Whether `load` has been called (and not failed). */
+export function isLoading() {
+  return loading !== null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page clock and the one shared timer
+// ---------------------------------------------------------------------------------------------
+
+let clock = () => Date.now();
+
+/** Replaces the page clock (tests, demos with a fixed "now"). Re-evaluates every board. */
+export function setClock(fn) {
+  clock = fn;
+  scheduler.kick();
+}
+
+/** The page clock's current instant (epoch ms). */
+export function now() {
+  return clock();
+}
+
+const MINUTE = 60_000;
+const hasDocument = typeof document !== 'undefined';
+
+const scheduler = {
+  boards: new Set(),
+  timer: null,
+  /** Instant the next tick is due (epoch ms of the page clock), for tests. */
+  dueAt: null,
+  ticks: 0,
+  add(board) {
+    this.boards.add(board);
+    this.schedule();
+  },
+  remove(board) {
+    this.boards.delete(board);
+    this.schedule();
+  },
+  hidden() {
+    return hasDocument && document.visibilityState === 'hidden';
+  },
+  schedule() {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.dueAt = null;
+    if (this.boards.size === 0 || this.hidden()) return;
+    const t = clock();
+    // Minute resolution: the next minute boundary, or a state change due before it.
+    let due = t - (t % MINUTE) + MINUTE;
+    for (const b of this.boards) {
+      if (b.nextChangeMs !== null && b.nextChangeMs < due) due = b.nextChangeMs;
+    }
+    this.dueAt = due;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - t));
+  },
+  tick() {
+    this.timer = null;
+    this.ticks += 1;
+    const t = clock();
+    for (const b of this.boards) b.tick(t);
+    this.schedule();
+  },
+  /** Updates every board now (after the clock or visibility changed) and reschedules. */
+  kick() {
+    if (this.boards.size === 0) return this.schedule();
+    if (this.hidden()) return this.schedule();
+    this.tick();
+  },
+};
+
+if (hasDocument) {
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') scheduler.schedule(); // clears the timer
+    else scheduler.kick();
+  });
+}
+
+/** The shared timer's state, for tests and diagnostics. */
+export function timerState() {
+  return {
+    running: scheduler.timer !== null,
+    dueAt: scheduler.dueAt,
+    boards: scheduler.boards.size,
+    ticks: scheduler.ticks,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boards: one engine, one batch of tickets, the badges that show them
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A batch of tickets evaluated together under one policy engine. Results are kept by ticket id;
+ * badges bound to the board show them and follow the shared timer.
+ */
+export class Board {
+  /**
+   * @param {import('./pkg/sla_lens.js').SlaEngine} engine
+   * @param {{ explain?: boolean }} [options]
+   */
+  constructor(engine, options = {}) {
+    this.engine = engine;
+    this.explain = options.explain ?? true;
+    this.tickets = [];
+    this.results = [];
+    this.byId = new Map();
+    this.remaining = new Map();
+    this.badges = new Set();
+    this.evaluatedAt = null;
+    this.nextChangeMs = null;
+    this.evaluations = 0;
+    this.policyName = safe(() => engine.name, '');
+  }
+
+  /** Replaces the tickets and evaluates them at once (one Wasm call). */
+  setTickets(tickets) {
+    this.tickets = Array.from(tickets);
+    this.evaluate(clock());
+    scheduler.add(this);
+    return this.results;
+  }
+
+  /** Evaluates the whole batch at `t` and refreshes every badge. */
+  evaluate(t = clock()) {
+    this.results = this.engine.evaluate(this.tickets, t, { explain: this.explain });
+    this.evaluations += 1;
+    this.evaluatedAt = t;
+    this.byId.clear();
+    this.results.forEach((r, i) => {
+      const id = r.id ?? String(this.tickets[i]?.id ?? i);
+      this.byId.set(String(id), r);
+    });
+    this.remaining.clear();
+    this.nextChangeMs = this.engine.nextChange(this.results, t);
+    this.render(t);
+    return this.results;
+  }
+
+  /** Called by the shared timer. */
+  tick(t) {
+    if (this.nextChangeMs !== null && t >= this.nextChangeMs) {
+      this.evaluate(t);
+    } else {
+      this.measure(t);
+      this.render(t);
+    }
+  }
+
+  /**
+   * Business seconds left now for every running metric, without re-evaluating: one calendar
+   * batch call per calendar (`engine.elapsed` since the evaluation instant).
+   */
+  measure(t) {
+    this.remaining.clear();
+    if (this.evaluatedAt === null) return;
+    const byCal = new Map();
+    for (const r of this.results) {
+      const ev = r.evaluation;
+      if (!ev || (ev.state !== 'running' && ev.state !== 'atRisk') || !ev.calendar) continue;
+      const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+      if (m.remaining == null) continue;
+      if (!byCal.has(ev.calendar)) byCal.set(ev.calendar, []);
+      byCal.get(ev.calendar).push([r.id, m.remaining, ms(ev.at)]);
+    }
+    for (const [cal, rows] of byCal) {
+      const starts = Float64Array.from(rows, (row) => row[2]);
+      const ends = new Float64Array(rows.length).fill(t);
+      const used = this.engine.elapsed(cal, starts, ends);
+      rows.forEach(([id, remaining], i) => {
+        const u = used[i];
+        this.remaining.set(String(id), Number.isNaN(u) ? remaining : remaining - u);
+      });
+    }
+  }
+
+  /** The result for a ticket id, or undefined. */
+  result(id) {
+    return this.byId.get(String(id));
+  }
+
+  /** What the badge for `id` shows at `t`. */
+  view(id, t = clock()) {
+    const key = String(id);
+    return badgeView(this.byId.get(key), t, {
+      remainingNow: this.remaining.has(key) ? this.remaining.get(key) : null,
+      policyName: this.policyName,
+    });
+  }
+
+  render(t) {
+    for (const b of this.badges) b.update(t);
+  }
+
+  /** Binds every `<sla-badge ticket-id>` under `root` to this board. */
+  mount(root) {
+    for (const el of root.querySelectorAll('sla-badge[ticket-id]')) el.board = this;
+    return this;
+  }
+
+  /** Stops updating; unbinds badges. */
+  dispose() {
+    scheduler.remove(this);
+    for (const b of [...this.badges]) b.board = null;
+  }
+}
+
+function safe(fn, fallback) {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// <sla-badge>
+// ---------------------------------------------------------------------------------------------
+
+const CSS = `
+:host { display: inline-block; position: relative; font: 500 12px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; vertical-align: middle; }
+:host([hidden]) { display: none; }
+.badge { display: inline-flex; align-items: center; gap: 6px; padding: 3px 9px 3px 7px; border-radius: 999px;
+  border: 1px solid var(--bd); background: var(--bg); color: var(--fg); white-space: nowrap; cursor: default;
+  outline: none; font-variant-numeric: tabular-nums; letter-spacing: .01em; }
+.badge:focus-visible { box-shadow: 0 0 0 2px #fff, 0 0 0 4px #2563eb; }
+.dot { width: 8px; height: 8px; border-radius: 50%; background: var(--dot); flex: none; }
+.esc { font-size: 10.5px; font-weight: 700; padding: 1px 5px; border-radius: 4px; background: var(--esc-bg, #7f1d1d); color: #fff; letter-spacing: .03em; }
+.esc[hidden] { display: none; }
+.tone-on-track   { --bg:#ecfdf3; --fg:#05603a; --bd:#abefc6; --dot:#12b76a; }
+.tone-at-risk    { --bg:#fffaeb; --fg:#93370d; --bd:#fedf89; --dot:#f79009; --esc-bg:#b54708; }
+.tone-breached   { --bg:#fef3f2; --fg:#912018; --bd:#fecdca; --dot:#f04438; }
+.tone-paused     { --bg:#f0f4ff; --fg:#3538cd; --bd:#c7d7fe; --dot:#6172f3; }
+.tone-met        { --bg:#f6fef9; --fg:#067647; --bd:#d1fadf; --dot:transparent; }
+.tone-met-late   { --bg:#fff6ed; --fg:#9c2a10; --bd:#f9dbaf; --dot:transparent; }
+.tone-out-of-scope { --bg:#f9fafb; --fg:#475467; --bd:#eaecf0; --dot:#98a2b3; }
+.tone-error      { --bg:#fff; --fg:#b42318; --bd:#fda29b; --dot:#b42318; border-style: dashed; }
+.tone-met .dot, .tone-met-late .dot { width: auto; height: auto; background: none; border-radius: 0; }
+.tone-met .dot::before { content: "✓"; font-weight: 700; }
+.tone-met-late .dot::before { content: "✓"; font-weight: 700; }
+.tone-paused .dot { border-radius: 1px; width: 8px; background: linear-gradient(90deg, var(--dot) 0 35%, transparent 35% 65%, var(--dot) 65%); }
+.tone-breached .dot { box-shadow: 0 0 0 3px rgba(240,68,56,.18); }
+.tip { position: fixed; inset: auto; margin: 0; z-index: 2147483000; box-sizing: border-box; width: max-content; max-width: min(420px, calc(100vw - 16px));
+  padding: 10px 12px; border: 1px solid #d0d5dd; border-radius: 10px; background: #fff; color: #101828;
+  box-shadow: 0 12px 24px -6px rgba(16,24,40,.18), 0 4px 8px -4px rgba(16,24,40,.08);
+  font: 400 12.5px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; white-space: normal; text-align: left; }
+.tip:not(:popover-open).fallback-hidden, .tip.fallback-hidden { display: none; }
+.tip-head { font-weight: 650; font-size: 13px; margin-bottom: 6px; display: flex; align-items: center; gap: 6px; }
+.tip-head .dot { width: 8px; height: 8px; }
+.tip ul { margin: 0; padding: 0 0 0 16px; }
+.tip li { margin: 2px 0; }
+.tip li::marker { color: #98a2b3; }
+.tip-foot { margin-top: 8px; padding-top: 6px; border-top: 1px solid #eaecf0; color: #667085; font-size: 11.5px; }
+.tip-foot:empty { display: none; }
+`;
+
+let sheet = null;
+function styleFor(root) {
+  if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = CSS;
+  root.append(style);
+}
+
+function el(tag, cls, attrs = {}) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+const supportsPopover = typeof HTMLElement !== 'undefined' && 'popover' in HTMLElement.prototype;
+
+if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined') {
+  class SlaBadge extends HTMLElement {
+    static observedAttributes = ['ticket-id'];
+
+    #board = null;
+    #result = undefined;
+    #ui = null;
+    #lastKey = '';
+    #open = false;
+
+    /** The board whose result for `ticket-id` this badge shows. */
+    get board() {
+      return this.#board;
+    }
+    set board(b) {
+      if (this.#board === b) return;
+      this.#board?.badges.delete(this);
+      this.#board = b;
+      b?.badges.add(this);
+      this.update();
+    }
+
+    /** A result to show directly (without a board); frozen at `now()` of the page clock. */
+    get result() {
+      return this.#result ?? this.#board?.result(this.ticketId);
+    }
+    set result(r) {
+      this.#result = r;
+      this.update();
+    }
+
+    get ticketId() {
+      return this.getAttribute('ticket-id') ?? '';
+    }
+
+    /** What the badge shows now: tone, text, escalation, label and tooltip lines. */
+    get view() {
+      return this.#computeView(clock());
+    }
+
+    connectedCallback() {
+      this.#render();
+      this.update();
+    }
+
+    disconnectedCallback() {
+      this.#hide();
+    }
+
+    attributeChangedCallback() {
+      this.update();
+    }
+
+    #computeView(t) {
+      if (this.#result !== undefined) return badgeView(this.#result, t, {});
+      if (this.#board) return this.#board.view(this.ticketId, t);
+      return badgeView(null, t);
+    }
+
+    #render() {
+      if (this.#ui) return;
+      const root = this.attachShadow({ mode: 'open' });
+      styleFor(root);
+      const badge = el('span', 'badge', { part: 'badge', role: 'img', tabindex: '0', 'aria-describedby': 'tip' });
+      const dot = el('span', 'dot', { 'aria-hidden': 'true' });
+      const text = el('span', 'text', { 'aria-hidden': 'true' });
+      const esc = el('span', 'esc', { 'aria-hidden': 'true', part: 'escalation' });
+      esc.hidden = true;
+      badge.append(dot, text, esc);
+      const tip = el('div', 'tip', { id: 'tip', role: 'tooltip', part: 'tooltip' });
+      if (supportsPopover) tip.setAttribute('popover', 'manual');
+      else tip.classList.add('fallback-hidden');
+      const headDot = el('span', 'dot', { 'aria-hidden': 'true' });
+      const headText = el('span', 'tip-title');
+      const head = el('div', 'tip-head');
+      head.append(headDot, headText);
+      const list = el('ul', 'tip-lines');
+      const foot = el('div', 'tip-foot');
+      tip.append(head, list, foot);
+      root.append(badge, tip);
+      this.#ui = { badge, text, esc, tip, head, headText, list, foot };
+      const show = () => this.#show();
+      const hide = () => this.#hide();
+      badge.addEventListener('mouseenter', show);
+      badge.addEventListener('mouseleave', hide);
+      badge.addEventListener('focus', show);
+      badge.addEventListener('blur', hide);
+      badge.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape') hide();
+      });
+    }
+
+    /** Re-renders when what the badge shows changed. Text only: textContent, never HTML. */
+    update(t = clock()) {
+      if (!this.#ui) return;
+      const v = this.#computeView(t);
+      const key = JSON.stringify(v);
+      if (key === this.#lastKey) return;
+      this.#lastKey = key;
+      const ui = this.#ui;
+      ui.badge.className = `badge tone-${v.tone}`;
+      ui.text.textContent = v.text;
+      ui.esc.textContent = v.escalation ?? '';
+      ui.esc.hidden = !v.escalation;
+      ui.badge.setAttribute('aria-label', v.label);
+      ui.head.className = `tip-head tone-${v.tone}`;
+      ui.headText.textContent = v.heading;
+      ui.list.replaceChildren(
+        ...v.lines.map((line) => {
+          const li = document.createElement('li');
+          li.textContent = line;
+          return li;
+        }),
+      );
+      ui.foot.textContent = v.footer ? `Policy: ${v.footer}` : '';
+      this.setAttribute('tone', v.tone);
+      this.setAttribute('state', v.state);
+      if (this.#open) this.#place();
+    }
+
+    #show() {
+      if (!this.#ui) return;
+      this.#open = true;
+      const { tip } = this.#ui;
+      if (supportsPopover) {
+        if (!tip.matches(':popover-open')) tip.showPopover();
+      } else tip.classList.remove('fallback-hidden');
+      this.#place();
+      this.dispatchEvent(new CustomEvent('sla-tooltip', { detail: { open: true }, bubbles: true, composed: true }));
+    }
+
+    #hide() {
+      if (!this.#ui) return;
+      this.#open = false;
+      const { tip } = this.#ui;
+      if (supportsPopover) {
+        if (tip.matches(':popover-open')) tip.hidePopover();
+      } else tip.classList.add('fallback-hidden');
+    }
+
+    #place() {
+      const { badge, tip } = this.#ui;
+      const r = badge.getBoundingClientRect();
+      const w = tip.offsetWidth;
+      const h = tip.offsetHeight;
+      const vw = document.documentElement.clientWidth;
+      const vh = document.documentElement.clientHeight;
+      let left = Math.min(Math.max(8, r.left), Math.max(8, vw - w - 8));
+      let top = r.bottom + 6;
+      if (top + h > vh - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
+      tip.style.left = `${Math.round(left)}px`;
+      tip.style.top = `${Math.round(top)}px`;
+    }
+  }
+
+  if (!customElements.get('sla-badge')) customElements.define('sla-badge', SlaBadge);
+}
