@@ -86,6 +86,14 @@ fn now() -> i64 {
     parse_instant(&Stamp::Text(NOW.into())).unwrap()
 }
 
+/// The `now` the Redmine fixtures were seeded for, as the recording says.
+fn recorded_now() -> i64 {
+    let seed: Value = serde_json::from_str(&read("redmine/seed.json")).unwrap();
+    let now = seed["now"].as_str().expect("seed.json names its now");
+    assert_eq!(now, NOW);
+    parse_instant(&Stamp::Text(now.into())).unwrap()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Redmine (recorded)
 // ---------------------------------------------------------------------------------------------
@@ -417,6 +425,13 @@ fn applies_kind(a: &Applicability) -> &'static str {
 fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
     let policy = Policy::default_policy();
     let tickets = redmine(&SiteConfig::default_for(TrackerKind::Redmine));
+    let at = recorded_now();
+    // The recording's own list of seeded issues matches the issues recorded.
+    let seed: Value = serde_json::from_str(&read("redmine/seed.json")).unwrap();
+    for s in seed["issues"].as_array().unwrap() {
+        let tag = s["tag"].as_str().unwrap().split(' ').next().unwrap();
+        assert_eq!(tagged(&tickets, tag).id, s["id"].to_string(), "{tag}");
+    }
     let e = |tag, state, applies, priority, category, level, cycles| Expect {
         tag,
         state,
@@ -523,7 +538,7 @@ fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
     ];
     for x in cases {
         let t = Ticket::from_input(tagged(&tickets, x.tag).clone()).unwrap();
-        let ev = evaluate(&policy, &t, now()).unwrap();
+        let ev = evaluate(&policy, &t, at).unwrap();
         let tag = x.tag;
         assert_eq!(ev.state, x.state, "{tag} state");
         assert_eq!(
@@ -551,7 +566,7 @@ fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
     }
     // The reopened issue runs its second cycle from the reopening, with no reply since.
     let t = Ticket::from_input(tagged(&tickets, "S10").clone()).unwrap();
-    let ev = evaluate(&policy, &t, now()).unwrap();
+    let ev = evaluate(&policy, &t, at).unwrap();
     assert_eq!(
         ev.response.start.map(|a| format_instant(a.0)).as_deref(),
         Some("2026-11-27T09:00:00Z")
@@ -562,11 +577,96 @@ fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
     );
     // The critical one: 4 hours from creation.
     let t = Ticket::from_input(tagged(&tickets, "S09").clone()).unwrap();
-    let ev = evaluate(&policy, &t, now()).unwrap();
+    let ev = evaluate(&policy, &t, at).unwrap();
     assert_eq!(
         ev.response.deadline.map(|a| format_instant(a.0)).as_deref(),
         Some("2026-11-27T15:00:00Z")
     );
+}
+
+/// The CLI reads the same files the same way: what the browser test will compare badges with.
+#[test]
+fn cli_evaluates_tracker_responses() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut args: Vec<String> = ["eval", "--tracker", "redmine", "--now", NOW]
+        .map(String::from)
+        .to_vec();
+    args.push(dir.join("redmine/issues.json").display().to_string());
+    args.push(
+        dir.join("redmine/issue_statuses.json")
+            .display()
+            .to_string(),
+    );
+    for f in redmine_issue_files() {
+        args.push(dir.join(f).display().to_string());
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sla-lens"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let states: Vec<String> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["id"].as_str().unwrap(),
+                r["evaluation"]["state"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "1 running",
+            "2 atRisk",
+            "3 breached",
+            "4 breached",
+            "5 met",
+            "6 metLate",
+            "7 notApplicable",
+            "8 notApplicable",
+            "9 running",
+            "10 running",
+            "11 met",
+            "12 running",
+        ]
+    );
+
+    // Errors name the file; a site file and --tracker must agree.
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_sla-lens"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let jira = dir.join("jira/issue.json").display().to_string();
+    let (code, err) = run(&["eval", "--tracker", "github", &jira]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("jira/issue.json: ") && err.contains("unexpected-shape"),
+        "{err}"
+    );
+    let site = std::env::temp_dir().join(format!("sla-lens-site-{}.json", std::process::id()));
+    std::fs::write(&site, r#"{"tracker": "jira"}"#).unwrap();
+    let site = site.display().to_string();
+    let (code, err) = run(&["eval", "--tracker", "github", "--site", &site, &jira]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("disagrees"), "{err}");
+    let (code, _) = run(&["eval", "--site", &site, "--now", NOW, &jira]);
+    assert_eq!(code, Some(0));
+    let _ = std::fs::remove_file(&site);
 }
 
 #[test]
