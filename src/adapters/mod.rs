@@ -355,7 +355,8 @@ pub(crate) fn unexpected(kind: TrackerKind, path: String, expected: &str) -> Tic
 /// Issues keep the order in which they first appear.
 #[derive(Default)]
 pub(crate) struct Collector {
-    order: Vec<(Option<String>, bool, Result<TicketInput, TicketError>)>,
+    order: Vec<(bool, Result<TicketInput, TicketError>)>,
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Collector {
@@ -365,23 +366,20 @@ impl Collector {
         detailed: bool,
         r: Result<TicketInput, TicketError>,
     ) {
-        if let Some(k) = &key {
-            if let Some(slot) = self
-                .order
-                .iter_mut()
-                .find(|(o, _, _)| o.as_ref() == Some(k))
-            {
-                if detailed && !slot.1 {
-                    *slot = (key, detailed, r);
+        if let Some(k) = key {
+            if let Some(&i) = self.index.get(&k) {
+                if detailed && !self.order[i].0 {
+                    self.order[i] = (detailed, r);
                 }
                 return;
             }
+            self.index.insert(k, self.order.len());
         }
-        self.order.push((key, detailed, r));
+        self.order.push((detailed, r));
     }
 
     pub fn finish(self) -> Vec<Result<TicketInput, TicketError>> {
-        self.order.into_iter().map(|(_, _, r)| r).collect()
+        self.order.into_iter().map(|(_, r)| r).collect()
     }
 }
 

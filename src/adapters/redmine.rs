@@ -133,28 +133,28 @@ impl Tracker for Redmine {
         }
     }
 
-    fn tickets(docs: &[Value], site: &SiteConfig) -> Batch {
+    fn tickets<'d>(docs: &'d [Value], site: &SiteConfig) -> Batch {
         // Gather every issue (list pages and single responses) and every status name.
         let mut names: BTreeMap<String, String> = site.statuses.clone();
         let mut order: Vec<String> = Vec::new();
-        let mut issues: BTreeMap<String, (Value, String, bool)> = BTreeMap::new();
-        let mut add = |v: &Value, path: String, detailed: bool| {
+        let mut issues: BTreeMap<String, (&Value, String, bool)> = BTreeMap::new();
+        let mut add = |v: &'d Value, path: String, detailed: bool| {
             let key = raw_id(v, &["id"]).unwrap_or_else(|| format!("<{path}>"));
             match issues.get(&key) {
                 Some((_, _, true)) if !detailed => {}
                 Some(_) => {
-                    issues.insert(key, (v.clone(), path, detailed));
+                    issues.insert(key, (v, path, detailed));
                 }
                 None => {
                     order.push(key.clone());
-                    issues.insert(key, (v.clone(), path, detailed));
+                    issues.insert(key, (v, path, detailed));
                 }
             }
         };
         const EXPECTED: &str = "a `/issues.json` page (`{\"issues\": [...]}`), an \
             `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, or an array \
             of these";
-        let mut visit = |v: &Value, path: String| -> Result<(), TicketError> {
+        let mut visit = |v: &'d Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Redmine, path, EXPECTED));
             };
