@@ -1,0 +1,224 @@
+// The demo page: a tracker's issue list with an SLA column. Everything from the data (titles,
+// names, policy text) is put into the page with textContent only.
+
+import { load, Board, setClock, toneCounts, TONES } from './sla-lens.js';
+import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from './demo-data.js';
+
+const params = new URLSearchParams(location.search);
+const frozen = params.has('frozen');
+const started = performance.now();
+// The demo clock: DEMO_NOW, running on in real time unless frozen.
+setClock(frozen ? () => DEMO_NOW : () => DEMO_NOW + Math.floor(performance.now() - started));
+
+const $ = (sel) => document.querySelector(sel);
+const h = (tag, props = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+};
+
+const TONE_LABEL = {
+  'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached', paused: 'paused',
+  met: 'met', 'met-late': 'met late', 'out-of-scope': 'out of scope', error: 'error',
+};
+const AVATAR_COLORS = ['#7a5af8', '#2e90fa', '#ee46bc', '#15b79e', '#ef6820', '#6172f3'];
+
+function statusClass(s) {
+  const v = (s ?? '').toLowerCase();
+  if (v === 'new') return 's-new';
+  if (v === 'in progress') return 's-progress';
+  if (v.startsWith('waiting') || v === 'feedback') return 's-waiting';
+  if (['resolved', 'closed', 'done', 'rejected'].includes(v)) return 's-done';
+  return '';
+}
+
+function initials(name) {
+  return name.split(/\s+/).map((p) => p[0] ?? '').join('').slice(0, 2).toUpperCase();
+}
+
+function colorFor(name) {
+  let n = 0;
+  for (const ch of name) n = (n * 31 + ch.codePointAt(0)) >>> 0;
+  return AVATAR_COLORS[n % AVATAR_COLORS.length];
+}
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin',
+});
+
+function createdText(stamp) {
+  const t = Date.parse(stamp);
+  return Number.isNaN(t) ? String(stamp) : dateFmt.format(t);
+}
+
+function row(t) {
+  const critical = /^(urgent|critical|immediate|blocker|highest|p1)$/i.test(t.fields?.priority ?? '');
+  const title = h('td', { class: 'title' }, h('a', { href: `#${t.id}`, text: t.title }));
+  const meta = h('div', { class: 'meta' });
+  meta.append(h('span', { text: `by ${t.requester ?? 'unknown'}` }));
+  for (const l of t.labels ?? []) meta.append(h('span', { class: l === 'general-it' ? 'label warn' : 'label', text: l }));
+  title.append(meta);
+  const assignee = t.assignee
+    ? h('span', { class: 'assignee' }, h('span', { class: 'avatar', style: `--av:${colorFor(t.assignee)}`, 'aria-hidden': 'true', text: initials(t.assignee) }), t.assignee)
+    : h('span', { class: 'unassigned', text: 'Unassigned' });
+  const badge = h('sla-badge', { 'ticket-id': t.id });
+  return h('tr', { 'data-id': t.id },
+    h('td', { class: 'id', text: t.id }),
+    title,
+    h('td', {}, h('span', { class: critical ? 'prio critical' : 'prio', text: t.fields?.priority ?? '—' })),
+    h('td', { text: t.fields?.category ?? '—' }),
+    h('td', {}, h('span', { class: `status ${statusClass(t.status)}`, text: t.status ?? '—' })),
+    h('td', {}, assignee),
+    h('td', { class: 'created', text: createdText(t.created) }),
+    h('td', { class: 'sla' }, badge));
+}
+
+function durationText(spec) {
+  return spec;
+}
+
+function termsOf(policyText) {
+  try {
+    const p = JSON.parse(policyText);
+    const tiers = new Map((p.priorities ?? []).map((x) => [x.id, x.name]));
+    const parts = (p.targets ?? []).filter((t) => !t.category).map((t) => {
+      const m = [t.response && `response ${durationText(t.response)}`, t.resolution && `resolution ${durationText(t.resolution)}`].filter(Boolean).join(', ');
+      return `${tiers.get(t.priority) ?? t.priority}: ${m}`;
+    });
+    const cal = (p.targets ?? [])[0]?.calendar ?? '24x7';
+    const calText = cal === '24x7' ? 'round the clock (24×7)' : `${cal} (${p.calendars?.[cal]?.timeZone ?? ''})`;
+    const esc = (p.escalation?.levels ?? []).map((l) => `L${l.level} ${l.role}`).join(' → ');
+    return [parts.join(' · '), calText, esc && `escalation ${esc}`].filter(Boolean).join(' · ');
+  } catch {
+    return '';
+  }
+}
+
+const views = {
+  seed: { tickets: SEED_TICKETS, policyText: null },
+  business: { tickets: BUSINESS_TICKETS, policyText: null },
+};
+let api;
+let board = null;
+let current = 'seed';
+
+function showIssues(view) {
+  const v = views[view];
+  const engine = new api.SlaEngine(v.policyText);
+  board?.dispose();
+  board = new Board(engine);
+  const rows = $('#rows');
+  rows.replaceChildren(...v.tickets.map(row));
+  board.setTickets(engineTickets(v.tickets));
+  board.mount(rows);
+  $('#policy-name').textContent = engine.name;
+  $('#policy-terms').textContent = termsOf(v.policyText);
+  renderSummary();
+}
+
+function renderSummary() {
+  const counts = toneCounts(board.results);
+  const order = Object.values(TONES).concat('error');
+  const items = [...new Set(order)].filter((t) => counts[t]).map((t) =>
+    h('li', { class: `t-${t}` }, h('b', { text: String(counts[t]) }), ` ${TONE_LABEL[t]}`));
+  $('#summary').replaceChildren(...items);
+}
+
+function selectTab(view) {
+  current = view;
+  for (const b of document.querySelectorAll('.tabs button')) {
+    b.setAttribute('aria-selected', String(b.dataset.view === view));
+  }
+  const policy = view === 'policy';
+  $('#panel-issues').hidden = policy;
+  $('#panel-policy').hidden = !policy;
+  if (!policy) {
+    $('#panel-issues').setAttribute('aria-labelledby', `tab-${view}`);
+    showIssues(view);
+  }
+  const url = new URL(location.href);
+  url.hash = view === 'seed' ? '' : view;
+  history.replaceState(null, '', url);
+}
+
+function renderDiagnostics(text) {
+  const res = api.validatePolicy(text);
+  const list = $('#diagnostics');
+  if (res.diagnostics.length === 0) {
+    list.replaceChildren(h('li', { class: 'ok' }, h('div', { class: 'd-head', text: 'No problems found' }), 'The policy is valid.'));
+  } else {
+    list.replaceChildren(...res.diagnostics.map((d) =>
+      h('li', { class: d.severity },
+        h('div', { class: 'd-head' }, `${d.severity} · ${d.code}`, h('span', { class: 'd-path', text: d.path || '(document)' })),
+        d.message)));
+  }
+  $('#apply').disabled = !res.ok;
+  return res;
+}
+
+function tickClock() {
+  const el = $('#clock');
+  const t = frozen ? DEMO_NOW : DEMO_NOW + Math.floor(performance.now() - started);
+  const when = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin', timeZoneName: 'short',
+  }).format(t);
+  el.replaceChildren(h('span', { text: `Demo time ${when}` }), h('span', { class: frozen ? 'live frozen' : 'live', text: frozen ? 'frozen' : 'live' }));
+}
+
+async function main() {
+  const t0 = performance.now();
+  api = await load();
+  const loadMs = performance.now() - t0;
+  $('#load-time').textContent = `(engine loaded in ${loadMs.toFixed(0)} ms)`;
+  views.seed.policyText = api.examplePolicy('default');
+  views.business.policyText = api.examplePolicy('business-hours');
+  $('#legend').textContent =
+    'Hover or focus a badge for the explanation: business vs wall-clock time, pauses, holidays, escalation. The countdowns tick every minute; the engine re-evaluates only when a state or escalation level changes.';
+
+  const editor = $('#policy-text');
+  editor.value = views.seed.policyText;
+  renderDiagnostics(editor.value);
+  let pending = 0;
+  editor.addEventListener('input', () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => renderDiagnostics(editor.value), 150);
+  });
+  $('#apply').addEventListener('click', () => {
+    const res = renderDiagnostics(editor.value);
+    if (!res.ok) return;
+    views.seed.policyText = editor.value;
+    $('#apply-status').textContent = 'Applied to the "Seed SLA" issue list.';
+    selectTab('seed');
+  });
+  $('#reset').addEventListener('click', () => {
+    editor.value = api.examplePolicy('default');
+    views.seed.policyText = editor.value;
+    renderDiagnostics(editor.value);
+    $('#apply-status').textContent = 'Reset to the seed policy.';
+  });
+  for (const b of document.querySelectorAll('.tabs button')) {
+    b.addEventListener('click', () => selectTab(b.dataset.view));
+  }
+  tickClock();
+  setInterval(tickClock, 15_000);
+  window.addEventListener('hashchange', () => {
+    const v = location.hash.slice(1);
+    const view = v === 'business' || v === 'policy' ? v : 'seed';
+    if (view !== current) selectTab(view);
+  });
+  const initial = location.hash.slice(1);
+  selectTab(initial === 'business' || initial === 'policy' ? initial : 'seed');
+  document.body.dataset.ready = 'true';
+  window.slaDemo = { board: () => board, api, current: () => current };
+}
+
+main().catch((e) => {
+  document.body.dataset.ready = 'error';
+  $('#rows').replaceChildren(h('tr', {}, h('td', { colspan: '8', text: `Cannot load the SLA engine: ${e.message}` })));
+  throw e;
+});
