@@ -755,6 +755,45 @@ fn redmine_site_file_sets_staff_groups_and_origin() {
     );
 }
 
+#[test]
+fn redmine_groups_give_staff_and_requester_groups() {
+    let site =
+        SiteConfig::from_json(r#"{"tracker": "redmine", "staff": {"groups": ["IT"]}}"#).unwrap();
+    let mut files = vec!["redmine/issue_statuses.json".to_string()];
+    files.extend(redmine_issue_files());
+    files.push("redmine/groups/9.json".into());
+    files.push("redmine/groups/10.json".into());
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let tickets = ok(map(TrackerKind::Redmine, &refs, &site));
+    // Sam is in "IT": his note answers; Mia's (Marketing) does not.
+    let t = tagged(&tickets, "S05");
+    assert_eq!(
+        text(&t.first_response_at).as_deref(),
+        Some("2026-11-25T13:00:00Z")
+    );
+    let t = tagged(&tickets, "S01");
+    assert_eq!(
+        comments(t),
+        vec![("2026-11-27T11:00:00Z".to_string(), false)]
+    );
+    // Without a Department value, the author's Redmine group is the requester group.
+    assert_eq!(one(t, "requesterGroup").as_deref(), Some("Marketing"));
+    assert_eq!(
+        one(tagged(&tickets, "S07"), "requesterGroup"),
+        None,
+        "Gus is in no group"
+    );
+    // Only listed groups are staff.
+    let site =
+        SiteConfig::from_json(r#"{"tracker": "redmine", "staff": {"groups": ["10"]}}"#).unwrap();
+    let tickets = ok(map(TrackerKind::Redmine, &refs, &site));
+    assert_eq!(tagged(&tickets, "S05").first_response_at, None);
+    // Other trackers have no groups to read.
+    let d =
+        SiteConfig::from_json(r#"{"tracker": "gitlab", "staff": {"groups": ["IT"]}}"#).unwrap_err();
+    assert_eq!(d.0[0].code, "site-unsupported-staff");
+}
+
 // ---------------------------------------------------------------------------------------------
 // GitHub, GitLab, Jira (built from the published references)
 // ---------------------------------------------------------------------------------------------

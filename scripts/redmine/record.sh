@@ -12,6 +12,11 @@ record() {
   get "/enumerations/issue_priorities.json" >"$out/issue_priorities.json"
   ids=$(jq -r '.issues[].id' "$STATE/seed.json")
   for id in $ids; do get "/issues/$id.json?include=journals" >"$out/issues/$id.json"; done
+  # Group memberships (admin only): the staff rule and requester groups can use them.
+  rm -rf "$out/groups"; mkdir -p "$out/groups"
+  for id in $(get "/groups.json" | jq -r '.groups[].id'); do
+    get "/groups/$id.json?include=users" >"$out/groups/$id.json"
+  done
   jq --arg v "$version" '. + {redmine: $v}' "$STATE/seed.json" >"$out/seed.json"
   # An empty page, as Redmine answers a filter that matches nothing.
   get "/issues.json?subject=~no-such-issue-anywhere&status_id=*" >"$out/empty-page.json"

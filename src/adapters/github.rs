@@ -380,7 +380,8 @@ fn map_bundle(
             StaffRule::Users(list) => user
                 .as_ref()
                 .is_some_and(|u| SiteConfig::listed_staff(list, &[&u.login, &u.id.to_string()])),
-            StaffRule::AnyoneButAuthor => user
+            // Group memberships are Redmine's only; elsewhere a group rule means "not the author".
+            StaffRule::AnyoneButAuthor | StaffRule::Groups(_) => user
                 .as_ref()
                 .is_some_and(|u| author.is_none_or(|a| a.id != u.id)),
         };

@@ -6,7 +6,8 @@
 //!   `old_value`/`new_value` are status ids, named through `/issue_statuses.json` (in the input),
 //!   the site's `statuses`, or any issue in the input whose current status has that id.
 //! - first response: the first journal with non-empty, non-private notes by staff (by default
-//!   anyone but the author).
+//!   anyone but the author; or listed users; or members of listed groups, known from
+//!   `/groups/N.json?include=users` responses in the input).
 //! - `/issues.json` ignores `include=journals`: an issue known only from a list page has no
 //!   history and no replies; a `/issues/N.json?include=journals` response for the same issue, in
 //!   the same input, takes its place.
@@ -73,6 +74,40 @@ pub struct Journal {
     pub details: Vec<JournalDetail>,
 }
 
+/// A group as `/groups/N.json?include=users` returns it (admin only).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Group {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub users: Vec<Ref>,
+}
+
+/// Group memberships known from the input.
+#[derive(Debug, Default)]
+struct Groups(Vec<Group>);
+
+impl Groups {
+    /// The names of the groups user `u` is in.
+    fn of(&self, u: &Ref) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|g| g.users.iter().any(|m| m.id == u.id))
+            .map(|g| g.name.clone())
+            .collect()
+    }
+
+    /// Whether user `u` is in one of `wanted` (group names or ids).
+    fn member_of_any(&self, u: &Ref, wanted: &[String]) -> bool {
+        self.0.iter().any(|g| {
+            wanted
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(&g.name) || *w == g.id.to_string())
+                && g.users.iter().any(|m| m.id == u.id)
+        })
+    }
+}
+
 /// An issue as `/issues.json` and `/issues/N.json` return it (the fields sla-lens reads).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Issue {
@@ -136,6 +171,7 @@ impl Tracker for Redmine {
     fn tickets<'d>(docs: &'d [Value], site: &SiteConfig) -> Batch {
         // Gather every issue (list pages and single responses) and every status name.
         let mut names: BTreeMap<String, String> = site.statuses.clone();
+        let mut groups = Groups::default();
         let mut order: Vec<String> = Vec::new();
         let mut issues: BTreeMap<String, (&Value, String, bool)> = BTreeMap::new();
         let mut add = |v: &'d Value, path: String, detailed: bool| {
@@ -152,8 +188,8 @@ impl Tracker for Redmine {
             }
         };
         const EXPECTED: &str = "a `/issues.json` page (`{\"issues\": [...]}`), an \
-            `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, or an array \
-            of these";
+            `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, \
+            `/groups/N.json?include=users`, or an array of these";
         let mut visit = |v: &'d Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Redmine, path, EXPECTED));
@@ -188,7 +224,19 @@ impl Tracker for Redmine {
                     names.insert(s.id.to_string(), s.name);
                 }
             }
-            if o.contains_key("issue_priorities") || o.contains_key("trackers") {
+            if let Some(g) = o.get("group") {
+                known = true;
+                groups.0.push(parse_item(
+                    g,
+                    &join(&path, "group"),
+                    None,
+                    "`/groups/N.json`",
+                )?);
+            }
+            if o.contains_key("issue_priorities")
+                || o.contains_key("trackers")
+                || o.contains_key("groups")
+            {
                 known = true; // Reference data, read for the record; not needed for mapping.
             }
             if known {
@@ -226,7 +274,7 @@ impl Tracker for Redmine {
         Ok(order
             .iter()
             .zip(parsed)
-            .map(|(k, r)| r.and_then(|i| map_issue(&i, &issues[k].1, &names, site)))
+            .map(|(k, r)| r.and_then(|i| map_issue(&i, &issues[k].1, &names, &groups, site)))
             .collect())
     }
 }
@@ -290,6 +338,7 @@ fn map_issue(
     i: &Issue,
     path: &str,
     names: &BTreeMap<String, String>,
+    groups: &Groups,
     site: &SiteConfig,
 ) -> Result<TicketInput, TicketError> {
     let cx = IssueCtx {
@@ -321,6 +370,10 @@ fn map_issue(
         if let Some(a) = author {
             let keys = user_keys(a);
             group = site.group_of(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+            if group.is_empty() {
+                // The author's Redmine groups, when the input holds `/groups/N.json` responses.
+                group = groups.of(a);
+            }
         }
     }
     put(&mut t, "requesterGroup", group);
@@ -388,6 +441,7 @@ fn map_issue(
                 let keys = user_keys(u);
                 SiteConfig::listed_staff(list, &keys.iter().map(String::as_str).collect::<Vec<_>>())
             }
+            (StaffRule::Groups(list), Some(u)) => groups.member_of_any(u, list),
             // Redmine has no author association: any other rule means "not the author".
             (_, Some(u)) => author.is_none_or(|a| a.id != u.id),
         };

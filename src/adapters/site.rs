@@ -128,6 +128,9 @@ pub enum StaffRule {
     /// These users: Redmine user ids or names, GitHub/GitLab logins or ids, Jira account ids,
     /// names or display names.
     Users(Vec<String>),
+    /// Redmine: members of these groups (names or ids); the memberships come from
+    /// `/groups/N.json?include=users` responses in the input.
+    Groups(Vec<String>),
 }
 
 /// A site's configuration. Build one with [`SiteConfig::default_for`] or
@@ -345,6 +348,13 @@ impl SiteConfig {
                     "site-unsupported-staff",
                     "staff",
                     format!("only GitHub has `authorAssociation`: use `anyoneButAuthor` or `{{\"users\": [...]}}` for {kind}"),
+                ));
+            }
+            if matches!(&s, StaffRule::Groups(_)) && kind != TrackerKind::Redmine {
+                diags.push(Diagnostic::error(
+                    "site-unsupported-staff",
+                    "staff",
+                    format!("only Redmine has `groups` (from `/groups/N.json`): use `anyoneButAuthor` or `{{\"users\": [...]}}` for {kind}"),
                 ));
             }
             site.staff = s;
