@@ -1277,6 +1277,37 @@ fn unexpected_documents_are_refused_whole() {
     assert_eq!(e.path, "<input 1>");
 }
 
+/// The wording of the adapters' errors is part of their interface: pinned here.
+#[test]
+fn error_messages() {
+    let site = SiteConfig::default_for(TrackerKind::Redmine);
+    let r = map(TrackerKind::Redmine, &["redmine/issues/5.json"], &site);
+    let e = r[0].as_ref().unwrap_err();
+    insta::assert_snapshot!(e, @"ticket 5: unknown-status at issue.journals[1].details[0].old_value: status id 1 has no name in the input: add Redmine's `/issue_statuses.json` response to the input, or `statuses` to the site file");
+    let gh = SiteConfig::default_for(TrackerKind::Github);
+    let e = adapters::map_texts(TrackerKind::Github, &[r#"{"message": "Not Found"}"#], &gh)
+        .unwrap_err();
+    insta::assert_snapshot!(e.message, @r#"this is not a github response sla-lens reads: expected an issue, an array of issues (List repository issues), or `{"issue": ..., "timeline": [...], "comments": [...]}` bundles"#);
+    let r = adapters::map_texts(
+        TrackerKind::Github,
+        &[
+            r#"[{"id": 1, "number": 1, "title": "t", "state": "open", "created_at": "yesterday"},
+              {"id": 2, "number": 2, "title": "t", "state": "open"}]"#,
+        ],
+        &gh,
+    )
+    .unwrap();
+    insta::assert_snapshot!(r[0].as_ref().unwrap_err(), @"ticket 1: invalid-timestamp at [0].created_at: `yesterday` is not a timestamp the tracker sends: expected RFC 3339 (`2026-11-27T10:00:00Z`) or Jira's `2026-11-27T10:00:00.000+0000`");
+    insta::assert_snapshot!(r[1].as_ref().unwrap_err(), @"ticket 2: invalid-issue at [1]: missing field `created_at`: this is not the shape of a GitHub issue (see docs/trackers.md)");
+    let e = adapters::map_texts(
+        TrackerKind::Jira,
+        &["{"],
+        &SiteConfig::default_for(TrackerKind::Jira),
+    )
+    .unwrap_err();
+    insta::assert_snapshot!(e.message, @"the jira response is not valid JSON: EOF while parsing an object at line 1 column 1");
+}
+
 fn arb_json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(Value::Null),

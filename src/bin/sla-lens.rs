@@ -178,7 +178,15 @@ fn load_tickets(
             None if files.len() == 1 => format!("{}: ", files[0]),
             None => String::new(),
         };
-        format!("{which}{e}")
+        let at = match e.path.split_once('>') {
+            Some((_, rest)) => rest.trim_start_matches('.'),
+            None => e.path.as_str(),
+        };
+        if at.is_empty() {
+            format!("{which}{}: {}", e.code, e.message)
+        } else {
+            format!("{which}{} at {at}: {}", e.code, e.message)
+        }
     })?;
     Ok(mapped
         .into_iter()
