@@ -20,10 +20,13 @@ setup:
 cli:
 	$(CARGO) build --release --features cli
 
-demo: cli
-	./target/release/sla-lens eval --explain --now 2026-11-27T12:00:00Z tests/fixtures/demo-tickets.json
+demo:
+	scripts/setup.sh rust node
+	$(MAKE) wasm
+	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: lint test-rust test-differential
+test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e
 
 test-rust:
 	$(CARGO) test --all-features
@@ -41,3 +44,44 @@ bench:
 
 fuzz:
 	cd fuzz && for t in policy evaluate; do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+
+# --- Wasm / JS (src/wasm.rs, www/, tests/wasm.rs, tests/js, tests/golden, tests/e2e) ---------
+.PHONY: wasm wasm-size wasm-screenshots test-wasm-node test-wasm-browser test-js test-golden test-e2e bench-wasm
+WASM_TEST = CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --test wasm
+
+wasm:
+	scripts/setup.sh rust node
+	scripts/wasm-build.sh
+
+wasm-size: wasm
+	node scripts/wasm-size.mjs
+
+wasm-screenshots: wasm
+	scripts/setup.sh browser
+	node scripts/wasm-screenshot.mjs target/screenshots
+
+test-wasm-node:
+	scripts/setup.sh rust
+	$(WASM_TEST)
+
+test-wasm-browser:
+	scripts/setup.sh rust browser
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
+	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/e2e/webdriver.json $(WASM_TEST)
+
+test-js: wasm
+	node_modules/.bin/tsc --noEmit -p tsconfig.json
+	node --test tests/js/
+
+test-golden: wasm cli
+	node --test tests/golden/
+
+test-e2e: wasm
+	scripts/setup.sh browser
+	node --test tests/e2e/
+
+bench-wasm: wasm cli
+	scripts/setup.sh browser
+	node bench/js/deadlines.mjs
+	node bench/js/instantiate.mjs

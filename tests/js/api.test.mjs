@@ -1,0 +1,100 @@
+// One suite over every backend (see backends.mjs): the JS-visible contract of the Wasm API.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { BACKENDS } from './backends.mjs';
+
+const NOW = Date.parse('2026-11-27T12:00:00Z');
+const TICKETS = [
+  { id: 'A', created: '2026-11-27T08:50:00Z', fields: { priority: 'Urgent', requesterGroup: 'Marketing' } },
+  { id: 7, created: Date.parse('2026-11-26T09:00:00Z'), fields: { priority: 'Normal', requesterGroup: 'Marketing' } },
+  { id: 'C', created: '2026-11-27T09:00:00Z', fields: { requesterGroup: 'Sales' } },
+  { id: 'D', created: 'not a date' },
+];
+
+for (const [name, loadBackend] of Object.entries(BACKENDS)) {
+  describe(`Wasm API (${name})`, () => {
+    let w;
+    before(async () => {
+      w = await loadBackend();
+    });
+
+    it('evaluates a batch and keeps bad tickets to themselves', () => {
+      const e = w.SlaEngine.defaultPolicy();
+      const r = e.evaluate(TICKETS, NOW);
+      assert.equal(r.length, 4);
+      assert.equal(r[0].evaluation.state, 'atRisk');
+      assert.equal(r[0].evaluation.response.deadline, '2026-11-27T12:50:00Z');
+      assert.equal(r[1].id, '7');
+      assert.equal(r[1].evaluation.escalation.current.level, 1);
+      assert.equal(r[2].evaluation.applicability.kind, 'notIncluded');
+      assert.deepEqual(Object.keys(r[3]).sort(), ['error', 'id']);
+      assert.equal(r[3].error.code, 'invalid-timestamp');
+      assert.equal(r[3].error.path, '[3].created');
+      e.free();
+    });
+
+    it('gives plain JSON data: objects, arrays, strings, numbers and null', () => {
+      const e = w.SlaEngine.defaultPolicy();
+      const r = e.evaluate(TICKETS, NOW, { explain: true });
+      assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+      assert.equal(Object.getPrototypeOf(r[0].evaluation), Object.prototype);
+      assert.equal(r[0].evaluation.escalation.current, null);
+      assert.ok(r[0].explanation.lines.some((l) => l.includes('response due')));
+    });
+
+    it('throws a PolicyError with every diagnostic', () => {
+      const bad = JSON.parse(w.examplePolicy('default'));
+      bad.targets[0].response = 'soon';
+      bad.atRiskPercent = 0;
+      bad.colour = 'blue';
+      assert.throws(() => new w.SlaEngine(JSON.stringify(bad)), (err) => {
+        assert.ok(err instanceof Error);
+        assert.equal(err.name, 'PolicyError');
+        const codes = err.diagnostics.map((d) => d.code);
+        assert.ok(codes.includes('unknown-field'), codes.join());
+        assert.ok(codes.includes('invalid-duration'), codes.join());
+        assert.ok(codes.includes('at-risk-out-of-range'), codes.join());
+        assert.ok(err.diagnostics.every((d) => d.severity && d.message && typeof d.path === 'string'));
+        return true;
+      });
+      const v = w.validatePolicy(JSON.stringify(bad));
+      assert.equal(v.ok, false);
+      assert.equal(v.diagnostics.length, 3);
+      assert.deepEqual(w.validatePolicy(w.examplePolicy('business-hours')), { ok: true, diagnostics: [] });
+    });
+
+    it('explains one ticket and throws TicketError for a bad one', () => {
+      const e = new w.SlaEngine(w.examplePolicy('business-hours'));
+      const x = e.explain(TICKETS[0], NOW);
+      assert.equal(x.timeZone, 'Europe/Berlin');
+      assert.ok(x.segments.length > 0);
+      assert.ok(x.lines.length > 0);
+      assert.throws(() => e.explain(TICKETS[3], NOW), (err) => err.name === 'TicketError' && err.code === 'invalid-timestamp' && err.ticketId === 'D');
+    });
+
+    it('nextChange says when to re-evaluate, in epoch ms', () => {
+      const e = w.SlaEngine.defaultPolicy();
+      const r = e.evaluate(TICKETS, NOW);
+      assert.equal(e.nextChange(r, NOW), Date.parse('2026-11-27T12:50:01Z'));
+      assert.equal(e.nextChange(r.map((x) => x.evaluation).filter(Boolean), NOW), Date.parse('2026-11-27T12:50:01Z'));
+      assert.equal(e.nextChange([], NOW), null);
+      const later = NOW + 3 * 3600_000;
+      assert.equal(e.nextChange(r, later), later);
+    });
+
+    it('computes deadlines and elapsed business time over typed arrays', () => {
+      const e = new w.SlaEngine(w.examplePolicy('business-hours'));
+      const starts = new Float64Array([Date.parse('2026-11-27T15:00:00Z'), Date.parse('2026-12-24T08:00:00Z')]);
+      const due = e.deadlines('berlin-office', starts, 4 * 3600);
+      assert.ok(due instanceof Float64Array);
+      // Fri 16:00 + 4h: 1h Friday, 3h Monday. Thu 24 Dec (half day 09-12) + 4h: 3h, then the
+      // 25th and 26th are holidays and the 27th a Sunday: Mon 28 Dec 10:00.
+      assert.deepEqual([...due].map((t) => new Date(t).toISOString()), ['2026-11-30T11:00:00.000Z', '2026-12-28T09:00:00.000Z']);
+      const used = e.elapsed('berlin-office', starts, due);
+      assert.deepEqual([...used], [4 * 3600, 4 * 3600]);
+      assert.throws(() => e.deadlines('nope', starts, 1), /no calendar named `nope`/);
+      assert.throws(() => e.elapsed('24x7', starts, new Float64Array(1)), /one end per start/);
+      assert.ok(Number.isNaN(e.deadlines('24x7', new Float64Array([NaN]), 1)[0]));
+    });
+  });
+}
