@@ -5,6 +5,7 @@
 //! The Redmine fixtures are real responses recorded by `scripts/redmine.sh record`; the GitHub,
 //! GitLab and Jira fixtures are built from each tracker's published API reference (see the
 //! README beside each). The Redmine issues are found by the tag their subject starts with.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -585,6 +586,7 @@ fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
 }
 
 /// The CLI reads the same files the same way: what the browser test will compare badges with.
+#[cfg(feature = "cli")]
 #[test]
 fn cli_evaluates_tracker_responses() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
