@@ -207,16 +207,24 @@ pub enum DayKind {
     Exception { name: Option<String> },
 }
 
-fn min_instant() -> Instant {
-    // 1970-01-02 keeps every zone's local year >= MIN_YEAR.
-    86_400
+/// 1970-01-02T00:00:00Z: keeps every zone's local year >= `MIN_YEAR`.
+const MIN_INSTANT: Instant = 86_400;
+/// 2199-12-31T00:00:00Z: keeps every zone's local year <= `MAX_YEAR` (a test pins it).
+const MAX_INSTANT: Instant = 7_258_032_000;
+
+/// Where an instant sits on a calendar: its year table and the business seconds before it in
+/// that year. Computing it once lets several deadlines from one start share the lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    t: Instant,
+    year: usize,
+    used: i64,
 }
 
-fn max_instant() -> Instant {
-    NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|dt| dt.and_utc().timestamp())
-        .unwrap_or(i64::MAX / 4)
+impl Pos {
+    pub fn instant(&self) -> Instant {
+        self.t
+    }
 }
 
 impl Calendar {
@@ -388,7 +396,7 @@ impl Calendar {
     }
 
     fn check(t: Instant) -> Result<(), OutOfRange> {
-        if (min_instant()..=max_instant()).contains(&t) {
+        if (MIN_INSTANT..=MAX_INSTANT).contains(&t) {
             Ok(())
         } else {
             Err(OutOfRange)
@@ -397,40 +405,51 @@ impl Calendar {
 
     /// Business seconds in `[a, b)`; zero when `b <= a`.
     pub fn elapsed(&self, a: Instant, b: Instant) -> Result<i64, OutOfRange> {
-        Self::check(a)?;
         Self::check(b)?;
         if b <= a {
+            Self::check(a)?;
             return Ok(0);
         }
-        let Some(biz) = &self.business else {
-            return Ok(b - a);
-        };
-        let (ya, yb) = (biz.year_of(a), biz.year_of(b));
-        if ya == yb {
-            let t = biz.table(ya);
-            return Ok(t.used_before(b) - t.used_before(a));
-        }
-        let ta = biz.table(ya);
-        let mut sum = ta.total - ta.used_before(a);
-        for y in ya + 1..yb {
-            sum += biz.table(y).total;
-        }
-        Ok(sum + biz.table(yb).used_before(b))
+        self.elapsed_from(self.pos(a)?, b)
     }
 
     /// The deadline `d` business seconds after `t`: the last instant at which the business time
     /// used since `t` is still at most `d`. `add(t, 0)` is `t` inside business hours, else the
     /// next opening; a budget running out exactly at a close lands on the next opening.
     pub fn add(&self, t: Instant, d: i64) -> Result<Instant, OutOfRange> {
+        self.add_from(self.pos(t)?, d)
+    }
+
+    /// The position of `t`, for [`Calendar::add_from`] and [`Calendar::elapsed_from`].
+    pub fn pos(&self, t: Instant) -> Result<Pos, OutOfRange> {
         Self::check(t)?;
+        Ok(match &self.business {
+            None => Pos {
+                t,
+                year: 0,
+                used: 0,
+            },
+            Some(biz) => {
+                let year = biz.year_of(t);
+                Pos {
+                    t,
+                    year,
+                    used: biz.table(year).used_before(t),
+                }
+            }
+        })
+    }
+
+    /// `add(pos.t, d)` from a position computed once.
+    pub fn add_from(&self, pos: Pos, d: i64) -> Result<Instant, OutOfRange> {
         let d = d.max(0);
         let Some(biz) = &self.business else {
-            let r = t.checked_add(d).ok_or(OutOfRange)?;
+            let r = pos.t.checked_add(d).ok_or(OutOfRange)?;
             Self::check(r)?;
             return Ok(r);
         };
-        let mut y = biz.year_of(t);
-        let mut p = biz.table(y).used_before(t) + d;
+        let mut y = pos.year;
+        let mut p = pos.used + d;
         loop {
             let table = biz.table(y);
             if p < table.total {
@@ -442,6 +461,23 @@ impl Calendar {
                 return Err(OutOfRange);
             }
         }
+    }
+
+    /// `elapsed(pos.t, b)` from a position computed once.
+    pub fn elapsed_from(&self, pos: Pos, b: Instant) -> Result<i64, OutOfRange> {
+        Self::check(b)?;
+        if b <= pos.t {
+            return Ok(0);
+        }
+        let Some(biz) = &self.business else {
+            return Ok(b - pos.t);
+        };
+        let yb = biz.year_of(b);
+        let mut sum = -pos.used;
+        for y in pos.year..yb {
+            sum += biz.table(y).total;
+        }
+        Ok(sum + biz.table(yb).used_before(b))
     }
 
     /// The next instant at or after `t` that is inside business hours.
@@ -560,11 +596,18 @@ impl Calendar {
 
 impl Business {
     fn year_of(&self, t: Instant) -> usize {
-        // `check` keeps t within the table; the partition point is at least 1.
-        self.year_starts
-            .partition_point(|&s| s <= t)
-            .saturating_sub(1)
-            .min(self.years.len() - 1)
+        // Estimate from the mean Gregorian year, then step to the exact table (`check` keeps t
+        // within the covered years, so at most a step or two).
+        let last = self.years.len() - 1;
+        let mut y = ((t - self.year_starts[0]).max(0) / 31_556_952) as usize;
+        y = y.min(last);
+        while y > 0 && self.year_starts[y] > t {
+            y -= 1;
+        }
+        while y < last && self.year_starts[y + 1] <= t {
+            y += 1;
+        }
+        y
     }
 
     fn holiday(&self, date: NaiveDate) -> Option<&Option<String>> {
@@ -781,6 +824,22 @@ pub fn fmt_clock(secs: u32) -> String {
 
 fn fmt_window(w: &LocalWindow) -> String {
     format!("{}-{}", fmt_clock(w.open), fmt_clock(w.close % 86_400))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_supported_range_is_what_the_constants_say() {
+        let max = NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(max.and_utc().timestamp(), MAX_INSTANT);
+        assert_eq!(Calendar::always().add(MAX_INSTANT, 1), Err(OutOfRange));
+        assert_eq!(Calendar::always().elapsed(0, 10), Err(OutOfRange));
+    }
 }
 
 /// Weekday index helper for explanations.

@@ -4,11 +4,11 @@
 //! so evaluating at an earlier `now` replays the past exactly. The result borrows its strings from
 //! the policy and the ticket: evaluation allocates nothing per ticket.
 
-use crate::calendar::{Calendar, Instant, OutOfRange};
+use crate::calendar::{Calendar, Instant, OutOfRange, Pos};
 use crate::policy::{
-    After, Condition, Contact, Level, MetricKind, MetricSpec, Policy, Target, TierSpec, TimeBasis,
+    After, Condition, Contact, MetricKind, MetricSpec, Policy, Target, TierSpec, TimeBasis,
 };
-use crate::ticket::{format_instant, Ticket, TicketError};
+use crate::ticket::{format_instant, FieldValue, Ticket, TicketError};
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
@@ -436,20 +436,33 @@ fn clock_used(
 // Conditions and tiers
 // ---------------------------------------------------------------------------------------------
 
-fn fact_matches<'a>(
-    ticket: &'a Ticket,
-    field: &'a str,
-    status: Option<&'a str>,
-    want: &str,
-) -> Option<&'a str> {
-    let direct = |v: Option<&'a str>| v.filter(|v| v.eq_ignore_ascii_case(want));
-    match field {
-        "status" => direct(status),
-        "assignee" if !ticket.fields.contains_key("assignee") => direct(ticket.assignee.as_deref()),
-        "requester" if !ticket.fields.contains_key("requester") => {
-            direct(ticket.requester.as_deref())
+/// A ticket fact looked up once per condition.
+enum Fact<'a> {
+    Missing,
+    Text(&'a str),
+    Field(&'a FieldValue),
+}
+
+impl<'a> Fact<'a> {
+    fn of(ticket: &'a Ticket, field: &str, status: Option<&'a str>) -> Fact<'a> {
+        let text = |v: Option<&'a str>| v.map_or(Fact::Missing, Fact::Text);
+        if let Some(v) = ticket.fields.get(field) {
+            return Fact::Field(v);
         }
-        _ => ticket.fields.get(field).and_then(|v| v.matches(want)),
+        match field {
+            "status" => text(status),
+            "assignee" => text(ticket.assignee.as_deref()),
+            "requester" => text(ticket.requester.as_deref()),
+            _ => Fact::Missing,
+        }
+    }
+
+    fn matches(&self, want: &str) -> Option<&'a str> {
+        match self {
+            Fact::Missing => None,
+            Fact::Text(v) => v.eq_ignore_ascii_case(want).then_some(*v),
+            Fact::Field(v) => v.matches(want),
+        }
     }
 }
 
@@ -460,9 +473,8 @@ fn condition_matches<'a>(
 ) -> Option<Matched<'a>> {
     let mut hit = None;
     if let (Some(field), Some(values)) = (&c.field, &c.one_of) {
-        let value = values
-            .iter()
-            .find_map(|w| fact_matches(ticket, field, status, w))?;
+        let fact = Fact::of(ticket, field, status);
+        let value = values.iter().find_map(|w| fact.matches(w))?;
         hit = Some(Matched { field, value });
     }
     if let Some(labels) = &c.labels {
@@ -478,41 +490,43 @@ fn condition_matches<'a>(
     hit
 }
 
-fn any_condition<'a>(
-    conds: &'a [Condition],
+/// Tests a ticket's conditions; `status` is its status at `now`.
+#[derive(Clone, Copy)]
+struct Test<'a> {
     ticket: &'a Ticket,
     status: Option<&'a str>,
-) -> Option<(usize, Matched<'a>)> {
-    conds
-        .iter()
-        .enumerate()
-        .find_map(|(i, c)| condition_matches(c, ticket, status).map(|m| (i, m)))
 }
 
-fn pick_tier<'a>(
-    list: &'static str,
-    tiers: &'a [TierSpec],
-    ticket: &'a Ticket,
-    status: Option<&'a str>,
-) -> Option<TierMatch<'a>> {
-    tiers.iter().enumerate().find_map(|(index, tier)| {
-        if tier.when.is_empty() {
-            return Some(TierMatch {
+impl<'a> Test<'a> {
+    /// The first condition that holds, with the fact that made it hold.
+    fn any(&self, conds: &'a [Condition]) -> Option<(usize, Matched<'a>)> {
+        conds
+            .iter()
+            .enumerate()
+            .find_map(|(i, c)| condition_matches(c, self.ticket, self.status).map(|m| (i, m)))
+    }
+
+    /// The first tier whose `when` holds, or the fallback.
+    fn tier(&self, list: &'static str, tiers: &'a [TierSpec]) -> Option<TierMatch<'a>> {
+        tiers.iter().enumerate().find_map(|(index, tier)| {
+            if tier.when.is_empty() {
+                return Some(TierMatch {
+                    list,
+                    index,
+                    tier,
+                    rule: None,
+                    matched: None,
+                });
+            }
+            self.any(&tier.when).map(|(r, m)| TierMatch {
                 list,
                 index,
                 tier,
-                rule: None,
-                matched: None,
-            });
-        }
-        any_condition(&tier.when, ticket, status).map(|(r, m)| TierMatch {
-            list,
-            index,
-            tier,
-            rule: Some(r),
-            matched: Some(m),
+                rule: Some(r),
+                matched: Some(m),
+            })
         })
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,87 +572,204 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn budget_instant(
+    /// Both metrics and the escalation, over every cycle in one pass; the results describe the
+    /// current (last) cycle.
+    fn run(
         &self,
-        cal: &Calendar,
-        m: MetricKind,
-        start: Instant,
-        budget: i64,
-    ) -> Result<Option<Instant>, OutOfRange> {
-        clock_instant(cal, self.tl.runs(start, &self.spec(m).paused_by), budget)
-    }
-
-    /// One metric over every cycle; the result describes the current (last) cycle.
-    fn metric(
-        &self,
-        m: MetricKind,
-        cal: &Calendar,
-        target: Option<i64>,
-    ) -> Result<MetricEval, OutOfRange> {
-        let pause = &self.spec(m).paused_by;
-        let mut out = MetricEval {
-            metric: m,
-            state: State::NotApplicable,
-            target,
-            start: None,
-            deadline: None,
-            at_risk_at: None,
-            stopped_at: None,
-            elapsed: 0,
-            remaining: None,
-            until_deadline: None,
-            percent_used: None,
-            paused_seconds: 0,
-            paused_business_seconds: 0,
-            paused: false,
-            breached_at: None,
-            cycles: 0,
-            ever_breached: false,
+        cal: &'a Calendar,
+        target: &Target,
+    ) -> Result<(MetricEval, MetricEval, EscalationEval<'a>), OutOfRange> {
+        let mut resp = blank(MetricKind::Response, target.response);
+        let mut res = blank(MetricKind::Resolution, target.resolution);
+        let mut esc = EscalationEval {
+            current: None,
+            next: None,
+            max_level: 0,
         };
         for (start, end) in self.tl.cycles(&self.policy.spec.statuses.resolved) {
-            out.cycles += 1;
-            let stop = self.stop(m, start, end);
-            let upto = stop.unwrap_or(self.now).min(self.now).max(start);
-            let (used, run_wall) = clock_used(cal, self.tl.runs(start, pause), upto)?;
-            let total_biz = cal.elapsed(start, upto)?;
-            out.start = Some(At(start));
-            out.stopped_at = stop.map(At);
-            out.elapsed = used;
-            out.paused_seconds = (upto - start) - run_wall;
-            out.paused_business_seconds = total_biz - used;
-            out.paused = stop.is_none() && any_eq(pause, self.tl.status_at(self.now));
-            out.breached_at = None;
-            out.deadline = None;
-            out.at_risk_at = None;
-            out.remaining = None;
-            out.until_deadline = None;
-            out.percent_used = None;
-            let Some(target) = target else {
-                out.state = State::NotApplicable;
-                continue;
-            };
-            let deadline = self.budget_instant(cal, m, start, target)?;
-            let risk_budget = target * i64::from(self.policy.spec.at_risk_percent) / 100;
-            let at_risk = self.budget_instant(cal, m, start, risk_budget)?;
-            out.deadline = deadline.map(At);
-            out.at_risk_at = at_risk.map(At);
-            out.remaining = Some(target - used);
-            out.until_deadline = deadline.map(|d| d - self.now);
-            out.percent_used = Some(used as f64 * 100.0 / target as f64);
-            out.state = match (stop, deadline) {
-                (Some(s), Some(d)) if s > d => State::MetLate,
-                (Some(_), _) => State::Met,
-                (None, Some(d)) if self.now > d => State::Breached,
-                (None, _) if out.paused => State::Paused,
-                (None, _) if at_risk.is_some_and(|r| self.now > r) => State::AtRisk,
-                (None, _) => State::Running,
-            };
-            if matches!(out.state, State::Breached | State::MetLate) {
-                out.breached_at = out.deadline;
-                out.ever_breached = true;
+            let pos = cal.pos(start)?;
+            let c_resp = Clock::new(
+                cal,
+                self.tl,
+                &self.spec(MetricKind::Response).paused_by,
+                pos,
+            );
+            let c_res = Clock::new(
+                cal,
+                self.tl,
+                &self.spec(MetricKind::Resolution).paused_by,
+                pos,
+            );
+            let d_resp = self.cycle(&mut resp, &c_resp, end)?;
+            let d_res = self.cycle(&mut res, &c_res, end)?;
+            esc.current = None;
+            esc.next = None;
+            for level in &self.policy.levels {
+                let (clock, t, deadline) = match level.spec.trigger.metric {
+                    MetricKind::Response => (&c_resp, target.response, d_resp),
+                    MetricKind::Resolution => (&c_res, target.resolution, d_res),
+                };
+                let Some(t) = t else { continue };
+                let offset = match level.after {
+                    After::Seconds(s) => s,
+                    After::Percent(p) => t * i64::from(p) / 100,
+                };
+                let at = match level.spec.trigger.time {
+                    TimeBasis::Business if offset == 0 => deadline,
+                    TimeBasis::Business => clock.instant(t + offset)?,
+                    TimeBasis::Calendar => deadline.map(|d| d + offset),
+                };
+                let Some(at) = at else { continue };
+                // Reached only if the cycle was still unresolved at that instant.
+                if end.is_some_and(|e| e <= at) {
+                    continue;
+                }
+                let lv = LevelEval {
+                    level: level.spec.level,
+                    role: &level.spec.role,
+                    contacts: &level.spec.contacts,
+                    at: At(at),
+                };
+                if self.now > at {
+                    esc.max_level = esc.max_level.max(lv.level);
+                    if end.is_none() {
+                        esc.current = Some(lv);
+                    }
+                } else if end.is_none() && esc.next.is_none() {
+                    esc.next = Some(lv);
+                }
             }
         }
-        Ok(out)
+        Ok((resp, res, esc))
+    }
+
+    /// One metric in one cycle, written into `out`; returns the cycle's deadline.
+    fn cycle(
+        &self,
+        out: &mut MetricEval,
+        clock: &Clock<'_>,
+        end: Option<Instant>,
+    ) -> Result<Option<Instant>, OutOfRange> {
+        let start = clock.start.instant();
+        let stop = self.stop(out.metric, start, end);
+        let upto = stop.unwrap_or(self.now).min(self.now).max(start);
+        let (used, run_wall) = clock.used(upto)?;
+        let total_biz = if clock.simple {
+            used
+        } else {
+            clock.cal.elapsed_from(clock.start, upto)?
+        };
+        out.cycles += 1;
+        out.start = Some(At(start));
+        out.stopped_at = stop.map(At);
+        out.elapsed = used;
+        out.paused_seconds = (upto - start) - run_wall;
+        out.paused_business_seconds = total_biz - used;
+        out.paused = stop.is_none() && any_eq(clock.pause, self.tl.status_at(self.now));
+        out.breached_at = None;
+        out.deadline = None;
+        out.at_risk_at = None;
+        out.remaining = None;
+        out.until_deadline = None;
+        out.percent_used = None;
+        let Some(target) = out.target else {
+            out.state = State::NotApplicable;
+            return Ok(None);
+        };
+        let deadline = clock.instant(target)?;
+        let at_risk = clock.instant(target * i64::from(self.policy.spec.at_risk_percent) / 100)?;
+        out.deadline = deadline.map(At);
+        out.at_risk_at = at_risk.map(At);
+        out.remaining = Some(target - used);
+        out.until_deadline = deadline.map(|d| d - self.now);
+        out.percent_used = Some(used as f64 * 100.0 / target as f64);
+        out.state = match (stop, deadline) {
+            (Some(s), Some(d)) if s > d => State::MetLate,
+            (Some(_), _) => State::Met,
+            (None, Some(d)) if self.now > d => State::Breached,
+            (None, _) if out.paused => State::Paused,
+            (None, _) if at_risk.is_some_and(|r| self.now > r) => State::AtRisk,
+            (None, _) => State::Running,
+        };
+        if matches!(out.state, State::Breached | State::MetLate) {
+            out.breached_at = out.deadline;
+            out.ever_breached = true;
+        }
+        Ok(deadline)
+    }
+}
+
+/// A metric's clock in one cycle: it runs from `start` and stops while the status pauses it.
+struct Clock<'a> {
+    cal: &'a Calendar,
+    tl: Timeline<'a>,
+    pause: &'a [String],
+    start: Pos,
+    /// No pause status occurs from the start on, so the clock is one run (the common case).
+    simple: bool,
+}
+
+impl<'a> Clock<'a> {
+    fn new(cal: &'a Calendar, tl: Timeline<'a>, pause: &'a [String], start: Pos) -> Self {
+        let t = start.instant();
+        let k = tl.changes.partition_point(|c| c.at <= t);
+        let simple = pause.is_empty()
+            || !(any_eq(pause, tl.status_at(t))
+                || tl.changes[k..].iter().any(|c| any_eq(pause, Some(&c.to))));
+        Clock {
+            cal,
+            tl,
+            pause,
+            start,
+            simple,
+        }
+    }
+
+    /// The instant at which the clock has used `budget` (see [`clock_instant`]).
+    fn instant(&self, budget: i64) -> Result<Option<Instant>, OutOfRange> {
+        if self.simple {
+            return self.cal.add_from(self.start, budget).map(Some);
+        }
+        clock_instant(
+            self.cal,
+            self.tl.runs(self.start.instant(), self.pause),
+            budget,
+        )
+    }
+
+    /// Business seconds used before `upto`, and the wall-clock length of the runs.
+    fn used(&self, upto: Instant) -> Result<(i64, i64), OutOfRange> {
+        if self.simple {
+            let used = self.cal.elapsed_from(self.start, upto)?;
+            return Ok((used, (upto - self.start.instant()).max(0)));
+        }
+        clock_used(
+            self.cal,
+            self.tl.runs(self.start.instant(), self.pause),
+            upto,
+        )
+    }
+}
+
+fn blank(metric: MetricKind, target: Option<i64>) -> MetricEval {
+    MetricEval {
+        metric,
+        state: State::NotApplicable,
+        target,
+        start: None,
+        deadline: None,
+        at_risk_at: None,
+        stopped_at: None,
+        elapsed: 0,
+        remaining: None,
+        until_deadline: None,
+        percent_used: None,
+        paused_seconds: 0,
+        paused_business_seconds: 0,
+        paused: false,
+        breached_at: None,
+        cycles: 0,
+        ever_breached: false,
     }
 }
 
@@ -659,9 +790,9 @@ impl<'a> Ctx<'a> {
 ///     "id": "7", "created": "2026-11-20T09:00:00Z",
 ///     "fields": {"priority": "Urgent", "requesterGroup": "Marketing"}
 /// }))?;
-/// let now = 1_795_165_200 + 3 * 3600; // three hours later
+/// let now = 1_795_165_200 + 3 * 3600 + 60; // 3 h 1 m later
 /// let e = evaluate(&policy, &ticket, now)?;
-/// assert_eq!(e.response.state, State::AtRisk); // 3 of 4 critical hours used
+/// assert_eq!(e.response.state, State::AtRisk); // over 75 % of the critical 4 h used
 /// # Ok::<(), sla_lens::TicketError>(())
 /// ```
 pub fn evaluate<'a>(
@@ -674,25 +805,6 @@ pub fn evaluate<'a>(
     let status = tl.status_at(now);
     let ctx = Ctx { policy, tl, now };
     let spec = &policy.spec;
-    let na = |m| MetricEval {
-        metric: m,
-        state: State::NotApplicable,
-        target: None,
-        start: None,
-        deadline: None,
-        at_risk_at: None,
-        stopped_at: None,
-        elapsed: 0,
-        remaining: None,
-        until_deadline: None,
-        percent_used: None,
-        paused_seconds: 0,
-        paused_business_seconds: 0,
-        paused: false,
-        breached_at: None,
-        cycles: 0,
-        ever_breached: false,
-    };
     let mut ev = Evaluation {
         id: &ticket.id,
         at: At(now),
@@ -703,8 +815,8 @@ pub fn evaluate<'a>(
         status,
         state: State::NotApplicable,
         headline: MetricKind::Response,
-        response: na(MetricKind::Response),
-        resolution: na(MetricKind::Resolution),
+        response: blank(MetricKind::Response, None),
+        resolution: blank(MetricKind::Resolution, None),
         escalation: EscalationEval {
             current: None,
             next: None,
@@ -713,21 +825,21 @@ pub fn evaluate<'a>(
         next_change: None,
     };
 
+    let test = Test { ticket, status };
+
     // Scope.
-    if !spec.scope.include.is_empty()
-        && any_condition(&spec.scope.include, ticket, status).is_none()
-    {
+    if !spec.scope.include.is_empty() && test.any(&spec.scope.include).is_none() {
         ev.applicability = Applicability::NotIncluded;
         return Ok(ev);
     }
-    if let Some((rule, matched)) = any_condition(&spec.scope.exclude, ticket, status) {
+    if let Some((rule, matched)) = test.any(&spec.scope.exclude) {
         ev.applicability = Applicability::Excluded { rule, matched };
         return Ok(ev);
     }
 
     // Tiers.
-    ev.category = pick_tier("categories", &spec.categories, ticket, status);
-    ev.priority = pick_tier("priorities", &spec.priorities, ticket, status);
+    ev.category = test.tier("categories", &spec.categories);
+    ev.priority = test.tier("priorities", &spec.priorities);
     let Some(priority) = ev.priority else {
         ev.applicability = Applicability::NoPriority;
         return Ok(ev);
@@ -739,23 +851,17 @@ pub fn evaluate<'a>(
     let cal = policy.calendar(target.calendar);
     ev.calendar = Some(cal.name());
     let oor = |e| out_of_range(ticket, e);
-    ev.response = ctx
-        .metric(MetricKind::Response, cal, target.response)
-        .map_err(oor)?;
-    ev.resolution = ctx
-        .metric(MetricKind::Resolution, cal, target.resolution)
-        .map_err(oor)?;
+    (ev.response, ev.resolution, ev.escalation) = ctx.run(cal, target).map_err(oor)?;
 
     // The badge follows the most urgent metric; between equally urgent ones, the earlier deadline.
-    let (headline, state) = [ev.response, ev.resolution]
-        .iter()
+    let (headline, state) = [&ev.response, &ev.resolution]
+        .into_iter()
         .map(|m| (m.metric, m.state, m.deadline.map_or(i64::MAX, |d| d.0)))
         .max_by_key(|(_, s, d)| (s.urgency(), std::cmp::Reverse(*d)))
         .map(|(m, s, _)| (m, s))
         .unwrap_or((MetricKind::Response, State::NotApplicable));
     ev.headline = headline;
     ev.state = state;
-    ev.escalation = escalation(&ctx, cal, target).map_err(oor)?;
 
     // The next change: a threshold of an active metric, or the next escalation level.
     let mut next: Option<Instant> = None;
@@ -767,7 +873,7 @@ pub fn evaluate<'a>(
             }
         }
     };
-    for m in [ev.response, ev.resolution] {
+    for m in [&ev.response, &ev.resolution] {
         if m.state.is_active() && !m.paused {
             if m.state == State::Running {
                 consider(m.at_risk_at);
@@ -780,74 +886,6 @@ pub fn evaluate<'a>(
     consider(ev.escalation.next.map(|l| l.at));
     ev.next_change = next.map(At);
     Ok(ev)
-}
-
-fn level_instant(
-    ctx: &Ctx<'_>,
-    cal: &Calendar,
-    target: &Target,
-    level: &Level,
-    start: Instant,
-) -> Result<Option<Instant>, OutOfRange> {
-    let m = level.spec.trigger.metric;
-    let Some(t) = (match m {
-        MetricKind::Response => target.response,
-        MetricKind::Resolution => target.resolution,
-    }) else {
-        return Ok(None);
-    };
-    let offset = match level.after {
-        After::Seconds(s) => s,
-        After::Percent(p) => t * i64::from(p) / 100,
-    };
-    match level.spec.trigger.time {
-        TimeBasis::Business => ctx.budget_instant(cal, m, start, t + offset),
-        TimeBasis::Calendar => Ok(ctx.budget_instant(cal, m, start, t)?.map(|d| d + offset)),
-    }
-}
-
-fn escalation<'a>(
-    ctx: &Ctx<'a>,
-    cal: &Calendar,
-    target: &Target,
-) -> Result<EscalationEval<'a>, OutOfRange> {
-    let mut out = EscalationEval {
-        current: None,
-        next: None,
-        max_level: 0,
-    };
-    let levels = &ctx.policy.levels;
-    if levels.is_empty() {
-        return Ok(out);
-    }
-    for (start, end) in ctx.tl.cycles(&ctx.policy.spec.statuses.resolved) {
-        out.current = None;
-        out.next = None;
-        for level in levels {
-            let Some(at) = level_instant(ctx, cal, target, level, start)? else {
-                continue;
-            };
-            let unresolved_then = end.is_none_or(|e| e > at);
-            if !unresolved_then {
-                continue;
-            }
-            let lv = LevelEval {
-                level: level.spec.level,
-                role: &level.spec.role,
-                contacts: &level.spec.contacts,
-                at: At(at),
-            };
-            if ctx.now > at {
-                out.max_level = out.max_level.max(lv.level);
-                if end.is_none() {
-                    out.current = Some(lv);
-                }
-            } else if end.is_none() && out.next.is_none() {
-                out.next = Some(lv);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Evaluates a batch; each ticket's error stays with that ticket.
