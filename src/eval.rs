@@ -578,7 +578,9 @@ impl<'a> Ctx<'a> {
         &self,
         cal: &'a Calendar,
         target: &Target,
+        mut history: Option<&mut Vec<Reached<'a>>>,
     ) -> Result<(MetricEval, MetricEval, EscalationEval<'a>), OutOfRange> {
+        let mut cycle = 0u32;
         let mut resp = blank(MetricKind::Response, target.response);
         let mut res = blank(MetricKind::Resolution, target.resolution);
         let mut esc = EscalationEval {
@@ -587,6 +589,7 @@ impl<'a> Ctx<'a> {
             max_level: 0,
         };
         for (start, end) in self.tl.cycles(&self.policy.spec.statuses.resolved) {
+            cycle += 1;
             let pos = cal.pos(start)?;
             let c_resp = Clock::new(
                 cal,
@@ -631,6 +634,14 @@ impl<'a> Ctx<'a> {
                     at: At(at),
                 };
                 if self.now > at {
+                    if let Some(h) = history.as_deref_mut() {
+                        h.push(Reached {
+                            cycle,
+                            level: lv.level,
+                            role: lv.role,
+                            at: lv.at,
+                        });
+                    }
                     esc.max_level = esc.max_level.max(lv.level);
                     if end.is_none() {
                         esc.current = Some(lv);
@@ -800,6 +811,40 @@ pub fn evaluate<'a>(
     ticket: &'a Ticket,
     now: Instant,
 ) -> Result<Evaluation<'a>, TicketError> {
+    evaluate_with(policy, ticket, now, None)
+}
+
+/// An escalation level reached in some cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reached<'a> {
+    pub cycle: u32,
+    pub level: u32,
+    pub role: &'a str,
+    pub at: At,
+}
+
+/// Evaluates a ticket and lists every escalation level it reached, in every cycle (for reports
+/// and explanations; unlike [`evaluate`] this allocates).
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn evaluate_with_history<'a>(
+    policy: &'a Policy,
+    ticket: &'a Ticket,
+    now: Instant,
+) -> Result<(Evaluation<'a>, Vec<Reached<'a>>), TicketError> {
+    let mut history = Vec::new();
+    let ev = evaluate_with(policy, ticket, now, Some(&mut history))?;
+    Ok((ev, history))
+}
+
+fn evaluate_with<'a>(
+    policy: &'a Policy,
+    ticket: &'a Ticket,
+    now: Instant,
+    history: Option<&mut Vec<Reached<'a>>>,
+) -> Result<Evaluation<'a>, TicketError> {
     let now = now.max(ticket.created);
     let tl = Timeline::new(ticket, now);
     let status = tl.status_at(now);
@@ -851,7 +896,7 @@ pub fn evaluate<'a>(
     let cal = policy.calendar(target.calendar);
     ev.calendar = Some(cal.name());
     let oor = |e| out_of_range(ticket, e);
-    (ev.response, ev.resolution, ev.escalation) = ctx.run(cal, target).map_err(oor)?;
+    (ev.response, ev.resolution, ev.escalation) = ctx.run(cal, target, history).map_err(oor)?;
 
     // The badge follows the most urgent metric; between equally urgent ones, the earlier deadline.
     let (headline, state) = [&ev.response, &ev.resolution]

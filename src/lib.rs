@@ -8,13 +8,13 @@
 //! The time semantics (business calendars, DST, holidays, pauses, landing on a close) are
 //! specified in `DESIGN.md` and pinned by the test vectors in `tests/`.
 
+pub mod adapters;
 pub mod calendar;
 pub mod diagnostic;
 pub mod duration;
 pub mod eval;
 pub mod explain;
 pub mod policy;
-pub mod adapters;
 pub mod review;
 pub mod ticket;
 
@@ -23,7 +23,10 @@ pub mod wasm;
 
 pub use calendar::{Calendar, CalendarSpec, Instant, OutOfRange};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
-pub use eval::{evaluate, evaluate_all, next_change, Applicability, Evaluation, MetricEval, State};
+pub use eval::{
+    evaluate, evaluate_all, evaluate_with_history, next_change, Applicability, Evaluation,
+    MetricEval, Reached, State,
+};
 pub use explain::{explain, Explanation};
 pub use policy::{Policy, PolicySpec, BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON};
 pub use ticket::{Ticket, TicketError, TicketInput};

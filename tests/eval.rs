@@ -127,6 +127,37 @@ fn seed_escalation_levels_follow_the_response_target() {
 }
 
 #[test]
+fn escalation_history_lists_every_level_in_every_cycle() {
+    let p = Policy::default_policy();
+    let mut v = marketing("13", "2026-11-20T09:00:00Z", "Urgent");
+    v["statusHistory"] = json!([
+        {"at": "2026-11-20T19:00:00Z", "from": "New", "to": "Resolved"},
+        {"at": "2026-11-27T06:00:00Z", "from": "Resolved", "to": "In Progress"}
+    ]);
+    let tk = ticket(v);
+    let (e, history) = sla_lens::evaluate_with_history(&p, &tk, t(NOW)).unwrap();
+    let seen: Vec<(u32, u32, String)> = history
+        .iter()
+        .map(|r| (r.cycle, r.level, format_instant(r.at.0)))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, 1, "2026-11-20T13:00:00Z".to_string()),
+            (1, 2, "2026-11-20T17:00:00Z".to_string()),
+            (2, 1, "2026-11-27T10:00:00Z".to_string()),
+        ]
+    );
+    assert_eq!(e.escalation.current.unwrap().level, 1);
+    assert_eq!(e.escalation.max_level, 2);
+    assert_eq!(
+        e,
+        evaluate(&p, &tk, t(NOW)).unwrap(),
+        "the history does not change the evaluation"
+    );
+}
+
+#[test]
 fn seed_normal_issue_responded_but_unresolved_still_escalates() {
     // "If IT is unable to resolve an issue within the response time, it is escalated."
     let p = Policy::default_policy();
