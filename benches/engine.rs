@@ -13,7 +13,10 @@ const Y2026: i64 = 1_767_225_600;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -94,7 +97,9 @@ fn bench(c: &mut Criterion) {
 
     let cal = business.calendar_by_name("berlin-office").unwrap();
     let mut rng = Lcg(7);
-    let starts: Vec<i64> = (0..1024).map(|_| Y2026 + rng.below(360 * 86_400) as i64).collect();
+    let starts: Vec<i64> = (0..1024)
+        .map(|_| Y2026 + rng.below(360 * 86_400) as i64)
+        .collect();
     let mut g = c.benchmark_group("calendar");
     g.bench_function("add 2,000 business hours", |b| {
         let mut i = 0;
@@ -118,7 +123,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("compile the business-hours policy", |b| {
-        b.iter_batched(|| BUSINESS_HOURS_POLICY_JSON, |p| black_box(Policy::from_json(p).is_ok()), BatchSize::SmallInput)
+        b.iter_batched(
+            || BUSINESS_HOURS_POLICY_JSON,
+            |p| black_box(Policy::from_json(p).is_ok()),
+            BatchSize::SmallInput,
+        )
     });
     g.finish();
 }

@@ -9,7 +9,10 @@ const Y2026: i64 = 1_767_225_600;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -55,7 +58,11 @@ fn tickets(n: usize) -> Vec<Ticket> {
 
 fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
-    let policy = if which == "default" { Policy::default_policy() } else { Policy::from_json(BUSINESS_HOURS_POLICY_JSON).unwrap() };
+    let policy = if which == "default" {
+        Policy::default_policy()
+    } else {
+        Policy::from_json(BUSINESS_HOURS_POLICY_JSON).unwrap()
+    };
     let batch = tickets(20_000);
     let now = Y2026 + 331 * 86_400;
     let mut n = 0;

@@ -826,6 +826,19 @@ fn fmt_window(w: &LocalWindow) -> String {
     format!("{}-{}", fmt_clock(w.open), fmt_clock(w.close % 86_400))
 }
 
+/// Weekday index helper for explanations.
+pub fn weekday_name(d: Weekday) -> &'static str {
+    match d {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -839,18 +852,5 @@ mod tests {
         assert_eq!(max.and_utc().timestamp(), MAX_INSTANT);
         assert_eq!(Calendar::always().add(MAX_INSTANT, 1), Err(OutOfRange));
         assert_eq!(Calendar::always().elapsed(0, 10), Err(OutOfRange));
-    }
-}
-
-/// Weekday index helper for explanations.
-pub fn weekday_name(d: Weekday) -> &'static str {
-    match d {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
     }
 }

@@ -580,7 +580,6 @@ impl<'a> Ctx<'a> {
         target: &Target,
         mut history: Option<&mut Vec<Reached<'a>>>,
     ) -> Result<(MetricEval, MetricEval, EscalationEval<'a>), OutOfRange> {
-        let mut cycle = 0u32;
         let mut resp = blank(MetricKind::Response, target.response);
         let mut res = blank(MetricKind::Resolution, target.resolution);
         let mut esc = EscalationEval {
@@ -588,8 +587,9 @@ impl<'a> Ctx<'a> {
             next: None,
             max_level: 0,
         };
-        for (start, end) in self.tl.cycles(&self.policy.spec.statuses.resolved) {
-            cycle += 1;
+        for (cycle, (start, end)) in
+            (1u32..).zip(self.tl.cycles(&self.policy.spec.statuses.resolved))
+        {
             let pos = cal.pos(start)?;
             let c_resp = Clock::new(
                 cal,

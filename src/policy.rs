@@ -406,7 +406,7 @@ impl Policy {
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| a.severity.cmp(&b.severity));
+    diags.sort_by_key(|d| d.severity);
 }
 
 // ---------------------------------------------------------------------------------------------

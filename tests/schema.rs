@@ -14,8 +14,22 @@ fn committed_schema_is_current() {
 fn schema_names_every_top_level_field() {
     let schema = sla_lens::policy_schema();
     let props = schema["properties"].as_object().unwrap();
-    for field in ["version", "parties", "scope", "categories", "priorities", "calendars", "targets", "escalation", "review", "atRiskPercent"] {
+    for field in [
+        "version",
+        "parties",
+        "scope",
+        "categories",
+        "priorities",
+        "calendars",
+        "targets",
+        "escalation",
+        "review",
+        "atRiskPercent",
+    ] {
         assert!(props.contains_key(field), "{field} missing from the schema");
     }
-    assert_eq!(schema["additionalProperties"], false, "unknown fields must be rejected by editors too");
+    assert_eq!(
+        schema["additionalProperties"], false,
+        "unknown fields must be rejected by editors too"
+    );
 }
