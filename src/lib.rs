@@ -15,6 +15,7 @@ pub mod duration;
 pub mod eval;
 pub mod explain;
 pub mod policy;
+pub mod report;
 pub mod review;
 pub mod ticket;
 

@@ -85,6 +85,60 @@ enum Command {
     },
     /// Print the policy JSON Schema.
     Schema,
+    /// The review report over an export: per metric × priority × category and per month, the
+    /// tickets in scope, met %, breaches, time to respond and resolve, escalations and pauses;
+    /// the breaches with their escalation history; the review banner.
+    Report {
+        /// The policy file; the built-in default (seed) policy when omitted.
+        #[arg(long)]
+        policy: Option<String>,
+        /// First day of the period (`YYYY-MM-DD` in the report zone, or RFC 3339). Default: the
+        /// policy's last review (or effective date).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day of the period, inclusive (`YYYY-MM-DD`; an RFC 3339 instant is exclusive).
+        /// Default: the day before the next review.
+        #[arg(long)]
+        to: Option<String>,
+        /// The report instant (RFC 3339); tickets are evaluated at min(now, end of the period).
+        /// The current time when omitted.
+        #[arg(long)]
+        now: Option<String>,
+        /// Read the tracker's own REST responses instead of canonical tickets.
+        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        tracker: Option<String>,
+        /// The site file (tracker kind, field mapping, staff rule). Implies --tracker.
+        #[arg(long)]
+        site: Option<String>,
+        /// `json` (every figure) or `markdown` (tables for a review meeting).
+        #[arg(long, default_value = "json", value_parser = ["json", "markdown"])]
+        format: String,
+        /// The export files (`-` for standard input).
+        #[arg(required = true)]
+        export: Vec<String>,
+    },
+}
+
+/// A period end: a local date in the report zone (`--to` dates are inclusive, so the end is the
+/// next day's start) or an RFC 3339 instant.
+fn period_end(policy: &Policy, text: Option<&str>, what: &str) -> Fallible<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let d = if what == "to" {
+            d.succ_opt().unwrap_or(d)
+        } else {
+            d
+        };
+        return Ok(Some(sla_lens::report::day_start(
+            sla_lens::report::zone(policy),
+            d,
+        )));
+    }
+    parse_instant(&Stamp::Text(text.to_string()))
+        .map(Some)
+        .map_err(|_| {
+            format!("--{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant")
+        })
 }
 
 type Fallible<T> = Result<T, String>;
@@ -353,6 +407,36 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
         }
         Command::Schema => {
             out(&sla_lens::policy_schema())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            policy,
+            from,
+            to,
+            now,
+            tracker,
+            site,
+            format,
+            export,
+        } => {
+            let policy = load_policy(policy.as_deref())?;
+            let now = match now {
+                Some(n) => instant(&n, "now")?,
+                None => now_seconds(),
+            };
+            let from = period_end(&policy, from.as_deref(), "from")?;
+            let to = period_end(&policy, to.as_deref(), "to")?;
+            let batch = load_tickets(tracker.as_deref(), site.as_deref(), &export)?;
+            let report = sla_lens::report::report(&policy, &batch, from, to, now)
+                .map_err(|e| e.to_string())?;
+            if format == "markdown" {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(report.markdown().as_bytes())
+                    .map_err(|e| e.to_string())?;
+            } else {
+                out(&report)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,0 +1,1319 @@
+//! The six-monthly review report: what the SLA achieved over a period, as figures.
+//!
+//! [`report`] is a pure function of `(policy, tickets, from, to, now)`: it evaluates every ticket
+//! created in the period as at `min(now, to)` (so later events do not leak in) and counts, per
+//! metric × priority × category and per month, the tickets in scope, met, met late, breached and
+//! still open, the met percentage, the median and 90th percentile of the time to respond and to
+//! resolve (business time and wall clock), the escalation levels reached and the time paused
+//! waiting on the customer; it lists the breaches with their escalation history and the tickets
+//! that could not be read, and carries the review banner. [`Report::markdown`] renders it for a
+//! review meeting. The rules (which tickets count, reopened tickets, percentiles, zones) are
+//! written down in `DESIGN.md`, "Review report".
+
+use crate::calendar::{resolve_local, Instant};
+use crate::eval::{
+    evaluate, evaluate_with_history, Applicability, At, MetricEval, State, Timeline,
+};
+use crate::policy::{MetricKind, Policy};
+use crate::review::ReviewStatus;
+use crate::ticket::{format_instant, Ticket, TicketError};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Timelike};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::fmt;
+
+/// The period's length when the policy has no review cadence to take it from.
+pub const DEFAULT_PERIOD_MONTHS: u32 = 6;
+
+/// The longest period a report covers, in months (the cube of figures grows with it).
+pub const MAX_MONTHS: usize = 120;
+
+/// Why no report could be made (the period, never a ticket: bad tickets are listed in it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ReportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ReportError {}
+
+// ---------------------------------------------------------------------------------------------
+// The period and its zone
+// ---------------------------------------------------------------------------------------------
+
+/// The zone months and dates are counted in: the zone of the first business calendar a target
+/// uses (in target order), or UTC when every target counts on the 24x7 calendar.
+pub fn zone(policy: &Policy) -> Tz {
+    policy
+        .targets
+        .iter()
+        .map(|t| policy.calendar(t.calendar))
+        .find(|c| !c.is_always())
+        .map_or(Tz::UTC, |c| c.time_zone())
+}
+
+/// The instant local `date` begins in `tz`.
+pub fn day_start(tz: Tz, date: NaiveDate) -> Instant {
+    resolve_local(&tz, date, 0)
+}
+
+fn local(tz: Tz, t: Instant) -> Option<chrono::NaiveDateTime> {
+    Some(
+        DateTime::from_timestamp(t, 0)?
+            .with_timezone(&tz)
+            .naive_local(),
+    )
+}
+
+/// The local date of `t` in `tz`.
+pub fn local_date(tz: Tz, t: Instant) -> Option<NaiveDate> {
+    local(tz, t).map(|d| d.date())
+}
+
+/// `t` moved by `months` calendar months in `tz`, keeping the wall-clock time (the day clamped
+/// to the month's end).
+fn add_months(tz: Tz, t: Instant, months: u32, forward: bool) -> Option<Instant> {
+    let l = local(tz, t)?;
+    let m = Months::new(months);
+    let date = if forward {
+        l.date().checked_add_months(m)?
+    } else {
+        l.date().checked_sub_months(m)?
+    };
+    Some(resolve_local(
+        &tz,
+        date,
+        l.time().num_seconds_from_midnight(),
+    ))
+}
+
+/// Where a report's period came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PeriodSource {
+    /// From the last review (or the effective date) to the next review.
+    Review,
+    /// The [`DEFAULT_PERIOD_MONTHS`] before `now` (the policy has no review cadence).
+    BeforeNow,
+    /// Given (one end given: the review interval from it).
+    Given,
+}
+
+/// A half-open period `[from, to)` of creation instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Instant,
+    pub to: Instant,
+    pub source: PeriodSource,
+}
+
+/// The period a report covers. Both ends absent: from the last review (or the effective date)
+/// to the next review, or the six months before `now` when the policy has no review. One end
+/// given: the review interval (six months without one) from or to it.
+///
+/// # Errors
+/// `empty-period` when `from` is not before `to`; `period-too-long` beyond [`MAX_MONTHS`].
+pub fn period(
+    policy: &Policy,
+    from: Option<Instant>,
+    to: Option<Instant>,
+    now: Instant,
+) -> Result<Period, ReportError> {
+    let tz = zone(policy);
+    let review = policy.spec.review.as_ref();
+    let months = review.map_or(DEFAULT_PERIOD_MONTHS, |r| r.interval_months);
+    let bad = || ReportError {
+        code: "out-of-range",
+        message: "the period's ends are outside the dates sla-lens can count: give dates between \
+                  1970 and 2199"
+            .into(),
+    };
+    let (from, to, source) = match (from, to) {
+        (Some(f), Some(t)) => (f, t, PeriodSource::Given),
+        (Some(f), None) => (
+            f,
+            add_months(tz, f, months, true).ok_or_else(bad)?,
+            PeriodSource::Given,
+        ),
+        (None, Some(t)) => (
+            add_months(tz, t, months, false).ok_or_else(bad)?,
+            t,
+            PeriodSource::Given,
+        ),
+        (None, None) => {
+            let today = local_date(tz, now).ok_or_else(bad)?;
+            match review.and_then(|r| r.status(today)) {
+                Some(s) => (
+                    day_start(tz, s.last_review),
+                    day_start(tz, s.next_review),
+                    PeriodSource::Review,
+                ),
+                None => (
+                    add_months(tz, now, DEFAULT_PERIOD_MONTHS, false).ok_or_else(bad)?,
+                    now,
+                    PeriodSource::BeforeNow,
+                ),
+            }
+        }
+    };
+    if from >= to {
+        return Err(ReportError {
+            code: "empty-period",
+            message: format!(
+                "the period starts at {} and ends at {}, so it holds no time: give a start \
+                 before the end",
+                format_instant(from),
+                format_instant(to)
+            ),
+        });
+    }
+    Ok(Period { from, to, source })
+}
+
+/// The starts of the months overlapping `[from, to)` in `tz`, then the start of the month after.
+fn month_starts(tz: Tz, from: Instant, to: Instant) -> Option<Vec<(NaiveDate, Instant)>> {
+    let first = local_date(tz, from)?.with_day(1)?;
+    let mut out = Vec::new();
+    let mut d = first;
+    loop {
+        let s = day_start(tz, d);
+        out.push((d, s));
+        if s >= to || out.len() > MAX_MONTHS + 1 {
+            return Some(out);
+        }
+        d = d.checked_add_months(Months::new(1))?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeriodInfo {
+    /// First instant of the period (tickets created at or after it count).
+    pub from: At,
+    /// End of the period, exclusive.
+    pub to: At,
+    /// The period's first and last local day in the report zone.
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub source: PeriodSource,
+    /// The zone months and days are counted in.
+    pub zone: String,
+    /// `now` as given.
+    pub now: At,
+    /// The instant every ticket is evaluated at: `min(now, to)`.
+    pub evaluated_at: At,
+}
+
+/// A tier as named by the policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// An escalation level as named by the policy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LevelRef {
+    pub level: u32,
+    pub role: String,
+    pub metric: MetricKind,
+}
+
+/// A metric and whether any target sets it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricRef {
+    pub metric: MetricKind,
+    /// Some target sets this metric; without one its times are measured but nothing is judged.
+    pub targeted: bool,
+}
+
+/// How the tickets read were accounted for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketCounts {
+    /// Every ticket given, readable or not.
+    pub read: u64,
+    /// Tickets that could not be read or evaluated (listed in `unreadable`).
+    pub unreadable: u64,
+    /// Created before the period.
+    pub before_period: u64,
+    /// Created at or after the period's end, or after the evaluation instant.
+    pub after_period: u64,
+    /// Created in the period: `in_scope + out_of_scope`.
+    pub in_period: u64,
+    pub in_scope: u64,
+    pub out_of_scope: u64,
+}
+
+/// Tickets created in the period (or one month of it) and why some are out of scope.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeRow {
+    /// `YYYY-MM`; `null` for the whole period.
+    pub month: Option<String>,
+    pub created: u64,
+    pub in_scope: u64,
+    pub out_of_scope: u64,
+    /// `scope.include` is not empty and none of its conditions held.
+    pub not_included: u64,
+    /// A `scope.exclude` condition held.
+    pub excluded: u64,
+    /// No priority tier matched and there is no fallback.
+    pub no_priority: u64,
+    /// The priority (and category) have no target.
+    pub no_target: u64,
+}
+
+/// How often each `scope.exclude` rule excluded a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleCount {
+    /// `scope.exclude[N]`.
+    pub rule: String,
+    pub count: u64,
+}
+
+/// Count, median and 90th percentile (nearest rank) of durations in seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Times {
+    pub count: u64,
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+/// How often an escalation level was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LevelCount {
+    pub level: u32,
+    pub reached: u64,
+}
+
+/// Time a metric's clock was paused (its `pausedBy` statuses: waiting on the customer).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paused {
+    /// Measured tickets with any paused time.
+    pub tickets: u64,
+    /// Wall-clock seconds paused, summed over the measured tickets.
+    pub total_seconds: i64,
+    /// Median wall-clock seconds paused, over the tickets with any paused time.
+    pub median_seconds: Option<i64>,
+    /// Business seconds that fell in pauses, summed.
+    pub total_business_seconds: i64,
+}
+
+/// The figures of one metric for one month (or the whole period), priority (or all) and
+/// category (or all).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Cell {
+    pub metric: MetricKind,
+    /// `YYYY-MM`; `null` for the whole period.
+    pub month: Option<String>,
+    /// Priority tier id; `null` for all priorities.
+    pub priority: Option<String>,
+    /// Category tier id; `null` for all categories; `""` for tickets that matched no category.
+    pub category: Option<String>,
+    /// In the SLA's scope with a target for this metric: `met + metLate + breached + open`.
+    pub in_scope: u64,
+    pub met: u64,
+    pub met_late: u64,
+    /// Still open past the deadline.
+    pub breached: u64,
+    /// Still open, deadline not passed (running, at risk or paused).
+    pub open: u64,
+    /// In the SLA's scope but no target sets this metric: measured, not judged.
+    pub untargeted: u64,
+    /// `met / (met + metLate + breached)` in percent; `null` when that is 0 / 0.
+    pub met_percent: Option<f64>,
+    /// Time to respond or resolve in business seconds (the target calendar, pauses excluded).
+    pub business: Times,
+    /// The same in wall-clock seconds, from the cycle's start to the stop, pauses included.
+    pub wall: Times,
+    /// Times each level triggered by this metric was reached.
+    pub escalations: Vec<LevelCount>,
+    pub paused: Paused,
+}
+
+/// An escalation level reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Escalation {
+    pub cycle: u32,
+    pub level: u32,
+    pub role: String,
+    pub at: At,
+}
+
+/// A ticket whose metric missed its target (in any cycle), with its escalation history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Breach {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub created: At,
+    pub month: String,
+    pub priority: String,
+    pub category: Option<String>,
+    pub metric: MetricKind,
+    /// `breached` (open past the deadline) or `metLate` (stopped late, or missed in an earlier
+    /// cycle).
+    pub state: State,
+    /// Target in business seconds.
+    pub target: i64,
+    /// The current cycle's deadline and stop.
+    pub deadline: Option<At>,
+    pub stopped_at: Option<At>,
+    /// Business seconds used in the current cycle.
+    pub elapsed: i64,
+    pub cycles: u32,
+    /// The levels of this metric reached, in every cycle, in order.
+    pub escalations: Vec<Escalation>,
+}
+
+/// The review report. Every figure is a whole count, seconds, a percentage or `null`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub policy: PolicyRef,
+    pub period: PeriodInfo,
+    /// The review banner on `now`'s date; `null` when the policy has no review cadence.
+    pub review: Option<ReviewStatus>,
+    /// `YYYY-MM` of every month the period overlaps, in the report zone.
+    pub months: Vec<String>,
+    pub priorities: Vec<TierRef>,
+    pub categories: Vec<TierRef>,
+    pub metrics: Vec<MetricRef>,
+    pub levels: Vec<LevelRef>,
+    pub tickets: TicketCounts,
+    /// The whole period first, then each month.
+    pub scope: Vec<ScopeRow>,
+    pub excluded_by: Vec<RuleCount>,
+    /// Every metric × (period, each month) × (all, each priority) × (all, each category).
+    pub cells: Vec<Cell>,
+    /// Sorted by creation, then id.
+    pub breaches: Vec<Breach>,
+    /// In input order.
+    pub unreadable: Vec<TicketError>,
+}
+
+impl Report {
+    /// The cell of a metric, month, priority and category (`None`: all).
+    pub fn cell(
+        &self,
+        metric: MetricKind,
+        month: Option<&str>,
+        priority: Option<&str>,
+        category: Option<&str>,
+    ) -> Option<&Cell> {
+        self.cells.iter().find(|c| {
+            c.metric == metric
+                && c.month.as_deref() == month
+                && c.priority.as_deref() == priority
+                && c.category.as_deref() == category
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accumulation
+// ---------------------------------------------------------------------------------------------
+
+const METRICS: [MetricKind; 2] = [MetricKind::Response, MetricKind::Resolution];
+
+#[derive(Default)]
+struct Acc {
+    in_scope: u64,
+    met: u64,
+    met_late: u64,
+    breached: u64,
+    open: u64,
+    untargeted: u64,
+    business: Vec<i64>,
+    wall: Vec<i64>,
+    paused: Vec<i64>,
+    paused_total: i64,
+    paused_business_total: i64,
+    escalations: Vec<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Met,
+    MetLate,
+    Breached,
+    Open,
+    Untargeted,
+}
+
+/// A ticket's outcome for one metric: the current cycle's state, except that a miss in any
+/// cycle (`everBreached`) counts as met late unless the current cycle is breached.
+fn class(m: &MetricEval) -> Class {
+    if m.target.is_none() {
+        return Class::Untargeted;
+    }
+    match m.state {
+        State::Breached => Class::Breached,
+        _ if m.ever_breached => Class::MetLate,
+        State::Met => Class::Met,
+        State::MetLate => Class::MetLate,
+        State::Running | State::AtRisk | State::Paused => Class::Open,
+        State::NotApplicable => Class::Untargeted,
+    }
+}
+
+/// A metric's figures over all of a ticket's cycles.
+#[derive(Clone, Copy, Default)]
+struct Sums {
+    /// Business and wall-clock seconds to the stop, summed over the cycles; `None` while the
+    /// current cycle has not stopped.
+    business: Option<i64>,
+    wall: Option<i64>,
+    paused: i64,
+    paused_business: i64,
+}
+
+fn add_cycle(s: &mut Sums, m: &MetricEval) {
+    s.paused += m.paused_seconds;
+    s.paused_business += m.paused_business_seconds;
+    match (m.start, m.stopped_at) {
+        (Some(a), Some(b)) => {
+            s.business = s.business.map(|x| x + m.elapsed);
+            s.wall = s.wall.map(|x| x + (b.0 - a.0));
+        }
+        _ => {
+            s.business = None;
+            s.wall = None;
+        }
+    }
+}
+
+/// Both metrics summed over every cycle: earlier cycles are replayed by evaluating at their
+/// ends (events after `now` are ignored, so each is then the last cycle).
+fn sums(policy: &Policy, ticket: &Ticket, at: Instant, ev: &[&MetricEval; 2]) -> [Sums; 2] {
+    let zero = Sums {
+        business: Some(0),
+        wall: Some(0),
+        ..Sums::default()
+    };
+    let mut out = [zero, zero];
+    let cycles = ev[0].cycles;
+    if cycles > 1 {
+        let tl = Timeline::new(ticket, at.max(ticket.created));
+        let ends = tl
+            .cycles(&policy.spec.statuses.resolved)
+            .take(cycles as usize - 1)
+            .filter_map(|(_, end)| end);
+        for (k, end) in ends.enumerate() {
+            // A cycle resolved and reopened in the same second cannot be replayed on its own;
+            // its figures are left out of the sums.
+            let Ok(e) = evaluate(policy, ticket, end) else {
+                continue;
+            };
+            if e.response.cycles as usize != k + 1 {
+                continue;
+            }
+            add_cycle(&mut out[0], &e.response);
+            add_cycle(&mut out[1], &e.resolution);
+        }
+    }
+    add_cycle(&mut out[0], ev[0]);
+    add_cycle(&mut out[1], ev[1]);
+    out
+}
+
+/// Nearest-rank percentile position (1-based) of `p` percent among `n` samples, `n > 0`.
+fn rank(p: usize, n: usize) -> usize {
+    (p * n).div_ceil(100).max(1)
+}
+
+fn times(v: &mut [i64]) -> Times {
+    let n = v.len();
+    if n == 0 {
+        return Times::default();
+    }
+    let (r50, r90) = (rank(50, n), rank(90, n));
+    let p90 = *v.select_nth_unstable(r90 - 1).1;
+    let median = if r50 == r90 {
+        p90
+    } else {
+        *v[..r90 - 1].select_nth_unstable(r50 - 1).1
+    };
+    Times {
+        count: n as u64,
+        median: Some(median),
+        p90: Some(p90),
+    }
+}
+
+fn month_key(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// The review report over `tickets` (readable or not) for the period `[from, to)` (see
+/// [`period`] for the defaults), with every ticket evaluated as at `min(now, to)`.
+///
+/// # Errors
+/// Only for the period ([`period`]); unreadable tickets are listed in the report.
+///
+/// # Example
+/// ```
+/// use sla_lens::{report::report, Policy, Ticket};
+/// let policy = Policy::default_policy();
+/// let tickets = Ticket::parse_batch(r#"[
+///   {"id": "1", "created": "2026-07-01T09:00:00Z", "fields": {"requesterGroup": "Marketing"},
+///    "comments": [{"at": "2026-07-01T11:00:00Z", "staff": true}]},
+///   {"id": "2", "created": "2026-07-02T09:00:00Z", "fields": {"requesterGroup": "Sales"}}
+/// ]"#)?;
+/// let now = 1_795_780_800; // 2026-11-27T12:00:00Z
+/// let r = report(&policy, &tickets, None, None, now).unwrap();
+/// assert_eq!(r.period.first_day.to_string(), "2026-06-01"); // since the effective date
+/// assert_eq!((r.tickets.in_scope, r.tickets.out_of_scope), (1, 1));
+/// let all = r.cell(sla_lens::policy::MetricKind::Response, None, None, None).unwrap();
+/// assert_eq!((all.met, all.met_percent, all.business.median), (1, Some(100.0), Some(7200)));
+/// # Ok::<(), sla_lens::TicketError>(())
+/// ```
+pub fn report(
+    policy: &Policy,
+    tickets: &[Result<Ticket, TicketError>],
+    from: Option<Instant>,
+    to: Option<Instant>,
+    now: Instant,
+) -> Result<Report, ReportError> {
+    let p = period(policy, from, to, now)?;
+    let tz = zone(policy);
+    let at = now.min(p.to);
+    let starts = month_starts(tz, p.from, p.to).ok_or_else(|| ReportError {
+        code: "out-of-range",
+        message: "the period's ends are outside the dates sla-lens can count: give dates \
+                  between 1970 and 2199"
+            .into(),
+    })?;
+    let n_months = starts.len() - 1;
+    if n_months > MAX_MONTHS {
+        return Err(ReportError {
+            code: "period-too-long",
+            message: format!(
+                "the period spans more than {MAX_MONTHS} months: report on at most ten years at \
+                 a time"
+            ),
+        });
+    }
+    let bounds: Vec<Instant> = starts.iter().map(|s| s.1).collect();
+    let spec = &policy.spec;
+    let (n_p, n_c, n_l) = (
+        spec.priorities.len(),
+        spec.categories.len(),
+        policy.levels.len(),
+    );
+    // Index 0 of each dimension is "all"; the last category index is "no category".
+    let (dm, dp, dc) = (n_months + 1, n_p + 1, n_c + 2);
+    let idx = |metric: usize, m: usize, p: usize, c: usize| ((metric * dm + m) * dp + p) * dc + c;
+    let mut cells: Vec<Acc> = (0..2 * dm * dp * dc)
+        .map(|_| Acc {
+            escalations: vec![0; n_l],
+            ..Acc::default()
+        })
+        .collect();
+    let mut scope: Vec<ScopeRow> = (0..dm).map(|_| ScopeRow::default()).collect();
+    let mut excluded_by = vec![0u64; spec.scope.exclude.len()];
+    let mut counts = TicketCounts::default();
+    let mut breaches = Vec::new();
+    let mut unreadable = Vec::new();
+    let mut uncategorised = false;
+    // The metric each level is triggered by, and a level's position from its number.
+    let level_metric: Vec<MetricKind> = policy
+        .levels
+        .iter()
+        .map(|l| l.spec.trigger.metric)
+        .collect();
+    let level_index = |n: u32| policy.levels.iter().position(|l| l.spec.level == n);
+
+    for t in tickets {
+        counts.read += 1;
+        let t = match t {
+            Ok(t) => t,
+            Err(e) => {
+                unreadable.push(e.clone());
+                continue;
+            }
+        };
+        if t.created < p.from {
+            counts.before_period += 1;
+            continue;
+        }
+        if t.created >= p.to || t.created > at {
+            counts.after_period += 1;
+            continue;
+        }
+        let (ev, history) = match evaluate_with_history(policy, t, at) {
+            Ok(x) => x,
+            Err(e) => {
+                unreadable.push(e);
+                continue;
+            }
+        };
+        counts.in_period += 1;
+        let month = bounds.partition_point(|&s| s <= t.created).max(1);
+        let rows = [0, month];
+        for &m in &rows {
+            scope[m].created += 1;
+        }
+        let reason = match ev.applicability {
+            Applicability::Applies => None,
+            Applicability::NotIncluded => Some(0),
+            Applicability::Excluded { rule, .. } => {
+                if let Some(c) = excluded_by.get_mut(rule) {
+                    *c += 1;
+                }
+                Some(1)
+            }
+            Applicability::NoPriority => Some(2),
+            Applicability::NoTarget => Some(3),
+        };
+        if let Some(r) = reason {
+            counts.out_of_scope += 1;
+            for &m in &rows {
+                let s = &mut scope[m];
+                s.out_of_scope += 1;
+                match r {
+                    0 => s.not_included += 1,
+                    1 => s.excluded += 1,
+                    2 => s.no_priority += 1,
+                    _ => s.no_target += 1,
+                }
+            }
+            continue;
+        }
+        counts.in_scope += 1;
+        for &m in &rows {
+            scope[m].in_scope += 1;
+        }
+        let Some(prio) = ev.priority else { continue };
+        let pi = prio.index + 1;
+        let ci = ev.category.map_or(n_c + 1, |c| c.index + 1);
+        uncategorised |= ev.category.is_none();
+        let metrics = [&ev.response, &ev.resolution];
+        let sums = sums(policy, t, at, &metrics);
+        for (k, metric) in METRICS.iter().enumerate() {
+            let m = metrics[k];
+            let cls = class(m);
+            let s = sums[k];
+            let reached: Vec<(usize, &crate::eval::Reached<'_>)> = history
+                .iter()
+                .filter_map(|r| {
+                    let i = level_index(r.level)?;
+                    (level_metric[i] == *metric).then_some((i, r))
+                })
+                .collect();
+            for &mi in &rows {
+                for pj in [0, pi] {
+                    for cj in [0, ci] {
+                        let a = &mut cells[idx(k, mi, pj, cj)];
+                        match cls {
+                            Class::Met => a.met += 1,
+                            Class::MetLate => a.met_late += 1,
+                            Class::Breached => a.breached += 1,
+                            Class::Open => a.open += 1,
+                            Class::Untargeted => a.untargeted += 1,
+                        }
+                        if cls != Class::Untargeted {
+                            a.in_scope += 1;
+                        }
+                        if let (Some(b), Some(w)) = (s.business, s.wall) {
+                            a.business.push(b);
+                            a.wall.push(w);
+                        }
+                        if s.paused > 0 || s.paused_business > 0 {
+                            a.paused.push(s.paused);
+                        }
+                        a.paused_total += s.paused;
+                        a.paused_business_total += s.paused_business;
+                        for &(i, _) in &reached {
+                            a.escalations[i] += 1;
+                        }
+                    }
+                }
+            }
+            if matches!(cls, Class::Breached | Class::MetLate) {
+                breaches.push(Breach {
+                    id: t.id.clone(),
+                    title: t.title.clone(),
+                    url: t.url.clone(),
+                    created: At(t.created),
+                    month: month_key(starts[month - 1].0),
+                    priority: prio.tier.id.clone(),
+                    category: ev.category.map(|c| c.tier.id.clone()),
+                    metric: *metric,
+                    state: if cls == Class::Breached {
+                        State::Breached
+                    } else {
+                        State::MetLate
+                    },
+                    target: m.target.unwrap_or(0),
+                    deadline: m.deadline,
+                    stopped_at: m.stopped_at,
+                    elapsed: m.elapsed,
+                    cycles: m.cycles,
+                    escalations: reached
+                        .iter()
+                        .map(|(_, r)| Escalation {
+                            cycle: r.cycle,
+                            level: r.level,
+                            role: r.role.to_string(),
+                            at: r.at,
+                        })
+                        .collect(),
+                });
+            }
+        }
+    }
+    counts.unreadable = unreadable.len() as u64;
+    breaches.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+
+    let month_name = |m: usize| (m > 0).then(|| month_key(starts[m - 1].0));
+    for (m, s) in scope.iter_mut().enumerate() {
+        s.month = month_name(m);
+    }
+    let prio_name = |p: usize| (p > 0).then(|| spec.priorities[p - 1].id.clone());
+    let cat_name = |c: usize| match c {
+        0 => None,
+        c if c <= n_c => Some(spec.categories[c - 1].id.clone()),
+        _ => Some(String::new()),
+    };
+    let mut out_cells = Vec::with_capacity(cells.len());
+    for (k, metric) in METRICS.iter().enumerate() {
+        for m in 0..dm {
+            for pj in 0..dp {
+                for cj in 0..dc {
+                    if cj == n_c + 1 && !uncategorised {
+                        continue;
+                    }
+                    let a = &mut cells[idx(k, m, pj, cj)];
+                    let decided = a.met + a.met_late + a.breached;
+                    out_cells.push(Cell {
+                        metric: *metric,
+                        month: month_name(m),
+                        priority: prio_name(pj),
+                        category: cat_name(cj),
+                        in_scope: a.in_scope,
+                        met: a.met,
+                        met_late: a.met_late,
+                        breached: a.breached,
+                        open: a.open,
+                        untargeted: a.untargeted,
+                        met_percent: (decided > 0).then(|| a.met as f64 * 100.0 / decided as f64),
+                        business: times(&mut a.business),
+                        wall: times(&mut a.wall),
+                        escalations: policy
+                            .levels
+                            .iter()
+                            .zip(&a.escalations)
+                            .filter(|(l, _)| l.spec.trigger.metric == *metric)
+                            .map(|(l, &n)| LevelCount {
+                                level: l.spec.level,
+                                reached: n,
+                            })
+                            .collect(),
+                        paused: Paused {
+                            tickets: a.paused.len() as u64,
+                            total_seconds: a.paused_total,
+                            median_seconds: times(&mut a.paused).median,
+                            total_business_seconds: a.paused_business_total,
+                        },
+                    });
+                }
+            }
+        }
+    }
+
+    let tiers = |v: &[crate::policy::TierSpec]| {
+        v.iter()
+            .map(|t| TierRef {
+                id: t.id.clone(),
+                name: t.name.clone(),
+            })
+            .collect()
+    };
+    let last = p.to - 1;
+    let day = |t: Instant| local_date(tz, t).unwrap_or_default();
+    Ok(Report {
+        policy: PolicyRef {
+            id: spec.id.clone(),
+            name: spec.name.clone(),
+        },
+        period: PeriodInfo {
+            from: At(p.from),
+            to: At(p.to),
+            first_day: day(p.from),
+            last_day: day(last),
+            source: p.source,
+            zone: tz.name().to_string(),
+            now: At(now),
+            evaluated_at: At(at),
+        },
+        review: spec.review.as_ref().and_then(|r| r.status(day(now))),
+        months: starts[..n_months].iter().map(|s| month_key(s.0)).collect(),
+        priorities: tiers(&spec.priorities),
+        categories: tiers(&spec.categories),
+        metrics: METRICS
+            .iter()
+            .map(|&metric| MetricRef {
+                metric,
+                targeted: policy.targets.iter().any(|t| match metric {
+                    MetricKind::Response => t.response.is_some(),
+                    MetricKind::Resolution => t.resolution.is_some(),
+                }),
+            })
+            .collect(),
+        levels: policy
+            .levels
+            .iter()
+            .map(|l| LevelRef {
+                level: l.spec.level,
+                role: l.spec.role.clone(),
+                metric: l.spec.trigger.metric,
+            })
+            .collect(),
+        tickets: counts,
+        scope,
+        excluded_by: excluded_by
+            .iter()
+            .enumerate()
+            .map(|(i, &count)| RuleCount {
+                rule: format!("scope.exclude[{i}]"),
+                count,
+            })
+            .collect(),
+        cells: out_cells,
+        breaches,
+        unreadable,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+// ---------------------------------------------------------------------------------------------
+
+/// Text for a Markdown table cell: pipes escaped, line breaks flattened.
+fn md_text(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+fn md_table(out: &mut String, head: &[&str], right: usize, rows: &[Vec<String>]) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "| {} |", head.join(" | "));
+    let align: Vec<&str> = (0..head.len())
+        .map(|i| if i < right { "---" } else { "--:" })
+        .collect();
+    let _ = writeln!(out, "|{}|", align.join("|"));
+    for r in rows {
+        let _ = writeln!(out, "| {} |", r.join(" | "));
+    }
+    out.push('\n');
+}
+
+fn opt_hours(v: Option<i64>) -> String {
+    v.map_or("–".into(), crate::duration::format_hours)
+}
+
+fn opt_wall(v: Option<i64>) -> String {
+    v.map_or("–".into(), crate::duration::format)
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("–".into(), |p| format!("{p:.1} %"))
+}
+
+impl Report {
+    fn tz(&self) -> Tz {
+        self.period.zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    /// An instant as local `YYYY-MM-DD HH:MM` in the report zone.
+    fn local_time(&self, t: At) -> String {
+        local(self.tz(), t.0)
+            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| format_instant(t.0))
+    }
+
+    fn priority_name(&self, id: Option<&str>) -> String {
+        match id {
+            None => "All".into(),
+            Some(id) => self
+                .priorities
+                .iter()
+                .find(|p| p.id == id)
+                .map_or(id.to_string(), |p| p.name.clone()),
+        }
+    }
+
+    fn category_name(&self, id: Option<&str>) -> String {
+        match id {
+            None => "All".into(),
+            Some("") => "(none)".into(),
+            Some(id) => self
+                .categories
+                .iter()
+                .find(|c| c.id == id)
+                .map_or(id.to_string(), |c| c.name.clone()),
+        }
+    }
+
+    fn metric_levels(&self, metric: MetricKind) -> Vec<&LevelRef> {
+        self.levels.iter().filter(|l| l.metric == metric).collect()
+    }
+
+    /// The report as Markdown tables a review meeting can read (charts are the dashboard's).
+    pub fn markdown(&self) -> String {
+        use std::fmt::Write;
+        let mut o = String::new();
+        let p = &self.period;
+        let _ = writeln!(o, "# SLA review report: {}\n", md_text(&self.policy.name));
+        let _ = writeln!(
+            o,
+            "Policy `{}`. Tickets created from {} to {} inclusive ({}), evaluated as at {}.\n",
+            md_text(&self.policy.id),
+            p.first_day,
+            p.last_day,
+            p.zone,
+            format_instant(p.evaluated_at.0)
+        );
+        match &self.review {
+            Some(r) if r.overdue => {
+                let _ = writeln!(
+                    o,
+                    "> **Review overdue**: due {} ({} days ago); reviewed every {} months, last \
+                     on {}.\n",
+                    r.next_review, -r.days_until, r.interval_months, r.last_review
+                );
+            }
+            Some(r) => {
+                let _ = writeln!(
+                    o,
+                    "> **Next review: {}** (in {} days); reviewed every {} months, last on {}.\n",
+                    r.next_review, r.days_until, r.interval_months, r.last_review
+                );
+            }
+            None => o.push_str("> The policy sets no review cadence.\n\n"),
+        }
+
+        // Tickets.
+        let t = &self.tickets;
+        o.push_str("## Tickets\n\n");
+        let rows = [
+            ("Read", t.read),
+            ("Unreadable", t.unreadable),
+            ("Created before the period", t.before_period),
+            ("Created after the period", t.after_period),
+            ("Created in the period", t.in_period),
+            ("In scope", t.in_scope),
+            ("Out of scope", t.out_of_scope),
+        ];
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(k, v)| vec![k.to_string(), v.to_string()])
+            .collect();
+        md_table(&mut o, &["Tickets", "Count"], 1, &rows);
+        let rows: Vec<Vec<String>> = self
+            .scope
+            .iter()
+            .map(|s| {
+                vec![
+                    s.month.clone().unwrap_or_else(|| "**Period**".into()),
+                    s.created.to_string(),
+                    s.in_scope.to_string(),
+                    s.out_of_scope.to_string(),
+                    s.not_included.to_string(),
+                    s.excluded.to_string(),
+                    s.no_priority.to_string(),
+                    s.no_target.to_string(),
+                ]
+            })
+            .collect();
+        md_table(
+            &mut o,
+            &[
+                "Month",
+                "Created",
+                "In scope",
+                "Out of scope",
+                "Not included",
+                "Excluded",
+                "No priority",
+                "No target",
+            ],
+            1,
+            &rows,
+        );
+        if self.excluded_by.iter().any(|r| r.count > 0) {
+            let rows: Vec<Vec<String>> = self
+                .excluded_by
+                .iter()
+                .map(|r| vec![format!("`{}`", r.rule), r.count.to_string()])
+                .collect();
+            md_table(&mut o, &["Excluded by", "Tickets"], 1, &rows);
+        }
+
+        for m in &self.metrics {
+            self.md_metric(&mut o, m);
+        }
+        self.md_breaches(&mut o);
+
+        if !self.unreadable.is_empty() {
+            let _ = writeln!(o, "## Unreadable tickets ({})\n", self.unreadable.len());
+            let rows: Vec<Vec<String>> = self
+                .unreadable
+                .iter()
+                .map(|e| {
+                    vec![
+                        format!("`{}`", md_text(&e.path)),
+                        md_text(e.id.as_deref().unwrap_or("")),
+                        format!("`{}`", e.code),
+                        md_text(&e.message),
+                    ]
+                })
+                .collect();
+            md_table(&mut o, &["Where", "Ticket", "Code", "Reason"], 4, &rows);
+        }
+        o
+    }
+
+    fn md_metric(&self, o: &mut String, m: &MetricRef) {
+        use std::fmt::Write;
+        let name = match m.metric {
+            MetricKind::Response => ("Response", "respond"),
+            MetricKind::Resolution => ("Resolution", "resolve"),
+        };
+        let _ = writeln!(o, "## {}\n", name.0);
+        let levels = self.metric_levels(m.metric);
+        if !m.targeted {
+            let _ = writeln!(
+                o,
+                "No target sets this metric: the time to {} is measured, not judged.\n",
+                name.1
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "Met % = met / (met + met late + breached); open tickets are not yet decided. \
+                 Times to {} are over the tickets whose clock stopped (nearest-rank median and \
+                 90th percentile); business time excludes pauses, wall clock includes them.\n",
+                name.1
+            );
+        }
+        let mut head: Vec<String> = vec!["Priority".into(), "Category".into()];
+        if m.targeted {
+            for h in ["In scope", "Met", "Met late", "Breached", "Open", "Met %"] {
+                head.push(h.into());
+            }
+        } else {
+            head.push("Measured".into());
+        }
+        for h in [
+            "Median (business)",
+            "p90 (business)",
+            "Median (wall)",
+            "p90 (wall)",
+        ] {
+            head.push(h.into());
+        }
+        for l in &levels {
+            head.push(format!("L{} {}", l.level, md_text(&l.role)));
+        }
+        head.push("Paused (tickets, total)".into());
+        let row = |c: &Cell, first: Vec<String>| {
+            let mut r = first;
+            if m.targeted {
+                r.extend([
+                    c.in_scope.to_string(),
+                    c.met.to_string(),
+                    c.met_late.to_string(),
+                    c.breached.to_string(),
+                    c.open.to_string(),
+                    pct(c.met_percent),
+                ]);
+            } else {
+                r.push((c.in_scope + c.untargeted).to_string());
+            }
+            r.extend([
+                opt_hours(c.business.median),
+                opt_hours(c.business.p90),
+                opt_wall(c.wall.median),
+                opt_wall(c.wall.p90),
+            ]);
+            r.extend(c.escalations.iter().map(|e| e.reached.to_string()));
+            r.push(if c.paused.tickets == 0 {
+                "–".into()
+            } else {
+                format!(
+                    "{}, {}",
+                    c.paused.tickets,
+                    crate::duration::format(c.paused.total_seconds)
+                )
+            });
+            r
+        };
+        let measured = |c: &Cell| c.in_scope + c.untargeted > 0;
+        let mine = |c: &&Cell| c.metric == m.metric;
+
+        let _ = writeln!(o, "### By priority and category\n");
+        let head_ref: Vec<&str> = head.iter().map(String::as_str).collect();
+        let mut rows = Vec::new();
+        let period: Vec<&Cell> = self
+            .cells
+            .iter()
+            .filter(mine)
+            .filter(|c| c.month.is_none())
+            .collect();
+        for pr in self
+            .priorities
+            .iter()
+            .map(|p| Some(p.id.as_str()))
+            .chain([None])
+        {
+            for c in period.iter().filter(|c| c.priority.as_deref() == pr) {
+                if c.category.is_some() && !measured(c) {
+                    continue;
+                }
+                let label = |s: String, bold: bool| if bold { format!("**{s}**") } else { s };
+                let total = c.category.is_none();
+                rows.push(row(
+                    c,
+                    vec![
+                        label(self.priority_name(pr), total),
+                        label(self.category_name(c.category.as_deref()), total),
+                    ],
+                ));
+            }
+        }
+        md_table(o, &head_ref, 2, &rows);
+
+        let _ = writeln!(o, "### By month\n");
+        let mut head_m = head_ref.clone();
+        head_m[0] = "Month";
+        head_m[1] = "Priority";
+        let mut rows = Vec::new();
+        for month in &self.months {
+            for pr in [None]
+                .into_iter()
+                .chain(self.priorities.iter().map(|p| Some(p.id.as_str())))
+            {
+                let Some(c) = self.cells.iter().find(|c| {
+                    c.metric == m.metric
+                        && c.month.as_deref() == Some(month)
+                        && c.priority.as_deref() == pr
+                        && c.category.is_none()
+                }) else {
+                    continue;
+                };
+                if pr.is_some() && !measured(c) {
+                    continue;
+                }
+                rows.push(row(c, vec![month.clone(), self.priority_name(pr)]));
+            }
+        }
+        md_table(o, &head_m, 2, &rows);
+    }
+
+    fn md_breaches(&self, o: &mut String) {
+        use std::fmt::Write;
+        let _ = writeln!(o, "## Breaches ({})\n", self.breaches.len());
+        if self.breaches.is_empty() {
+            o.push_str("No ticket missed its target in the period.\n\n");
+            return;
+        }
+        let rows: Vec<Vec<String>> = self
+            .breaches
+            .iter()
+            .map(|b| {
+                let id = match &b.url {
+                    Some(u) => format!("[{}]({})", md_text(&b.id), md_text(u)),
+                    None => md_text(&b.id),
+                };
+                let esc: Vec<String> = b
+                    .escalations
+                    .iter()
+                    .map(|e| {
+                        let cycle = if b.cycles > 1 {
+                            format!(" (cycle {})", e.cycle)
+                        } else {
+                            String::new()
+                        };
+                        format!(
+                            "L{} {} {}{}",
+                            e.level,
+                            md_text(&e.role),
+                            self.local_time(e.at),
+                            cycle
+                        )
+                    })
+                    .collect();
+                vec![
+                    id,
+                    md_text(b.title.as_deref().unwrap_or("")),
+                    self.local_time(b.created),
+                    self.priority_name(Some(&b.priority)),
+                    self.category_name(b.category.as_deref().or(Some(""))),
+                    b.metric.as_str().to_string(),
+                    match b.state {
+                        State::Breached => "breached".into(),
+                        _ => "met late".into(),
+                    },
+                    crate::duration::format_hours(b.target),
+                    b.deadline.map_or("–".into(), |d| self.local_time(d)),
+                    b.stopped_at.map_or("open".into(), |d| self.local_time(d)),
+                    b.cycles.to_string(),
+                    if esc.is_empty() {
+                        "–".into()
+                    } else {
+                        esc.join("; ")
+                    },
+                ]
+            })
+            .collect();
+        md_table(
+            o,
+            &[
+                "Ticket",
+                "Title",
+                "Created",
+                "Priority",
+                "Category",
+                "Metric",
+                "State",
+                "Target",
+                "Deadline",
+                "Stopped",
+                "Cycles",
+                "Escalations",
+            ],
+            12,
+            &rows,
+        );
+    }
+}
