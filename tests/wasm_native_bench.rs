@@ -1,7 +1,7 @@
 //! The native half of `bench/js/deadlines.mjs` (Wasm vs native on the same workload): reads the
 //! starts the JS bench wrote, computes the same deadlines with `Calendar::add`, prints the time
 //! per deadline and writes the results back for comparison. Ignored in normal test runs:
-//!   cargo test --release --test wasm_native_bench -- --ignored --nocapture
+//!   cargo test --release --no-default-features --test wasm_native_bench -- --ignored --nocapture
 
 use sla_lens::Policy;
 use std::time::Instant;
