@@ -449,7 +449,7 @@ impl Calendar {
             return Ok(r);
         };
         let mut y = pos.year;
-        let mut p = pos.used + d;
+        let mut p = pos.used.checked_add(d).ok_or(OutOfRange)?;
         loop {
             let table = biz.table(y);
             if p < table.total {

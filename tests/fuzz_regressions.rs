@@ -1,0 +1,46 @@
+//! Inputs found by the cargo-fuzz targets in `fuzz/`, minimised and kept as ordinary tests.
+//! Each test names the target and the panic it found.
+
+use serde_json::json;
+use sla_lens::calendar::{Calendar, CalendarSpec};
+use sla_lens::OutOfRange;
+
+fn calendar(doc: serde_json::Value) -> Calendar {
+    let spec: CalendarSpec = serde_json::from_value(doc).expect("a calendar document");
+    let mut diags = Vec::new();
+    Calendar::compile("fuzz", &spec, "calendars.fuzz", &mut diags)
+        .unwrap_or_else(|| panic!("the calendar compiles: {diags:?}"))
+}
+
+/// fuzz target `calendar`: `add(t, d)` with `d` near `i64::MAX` panicked with "attempt to add
+/// with overflow" at `pos.used + d` (in a release build it wrapped and returned an instant
+/// before `t`, e.g. `sla-lens deadline` printed `{"deadline":"-9223372035086297409"}` for
+/// `{"start": "2026-03-02T12:00:00Z", "duration": 9223372036854775807}`).
+#[test]
+fn add_with_a_duration_near_i64_max_is_out_of_range() {
+    // The input as the fuzzer found it: Lord Howe Island, Saturdays 22:42-24:00, a start in 2033.
+    let found = calendar(json!({
+        "timeZone": "Australia/Lord_Howe",
+        "week": { "sat": ["22:42:00-00:00"] }
+    }));
+    let t = 1_767_225_600 + 237_424_128;
+    assert_eq!(found.add(t, i64::MAX), Err(OutOfRange));
+
+    // The same on a plain office calendar, from inside and outside business hours.
+    let office = calendar(json!({
+        "timeZone": "UTC",
+        "week": {
+            "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
+            "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]
+        }
+    }));
+    for t in [
+        1_772_452_800, // 2026-03-02T12:00:00Z, a Monday, open
+        1_772_481_600, // 2026-03-02T20:00:00Z, closed
+        1_767_225_600, // 2026-01-01T00:00:00Z, nothing used yet this year
+    ] {
+        for d in [i64::MAX, i64::MAX - 1, i64::MAX - 31_536_000] {
+            assert_eq!(office.add(t, d), Err(OutOfRange), "add({t}, {d})");
+        }
+    }
+}
