@@ -42,8 +42,18 @@ lint:
 bench:
 	$(CARGO) bench --bench engine
 
+FUZZ_TARGETS ?= policy evaluate calendar
+
+# Each target grows its corpus in fuzz/corpus/<target> (ignored by git), starting from the
+# committed fuzz/seeds/<target>; the JSON targets use fuzz/dicts/policy.dict.
 fuzz:
-	cd fuzz && for t in policy evaluate; do cargo +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) || exit 1; done
+	cargo +nightly fuzz --version >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus/$$t; seeds=; dict=; \
+	  if [ -d seeds/$$t ]; then seeds=seeds/$$t; fi; \
+	  if [ $$t != calendar ]; then dict=-dict=dicts/policy.dict; fi; \
+	  cargo +nightly fuzz run $$t corpus/$$t $$seeds -- -max_total_time=$(FUZZ_SECONDS) $$dict || exit 1; \
+	done
 
 # --- Wasm / JS (src/wasm.rs, www/, tests/wasm.rs, tests/js, tests/golden, tests/e2e) ---------
 .PHONY: wasm wasm-size wasm-screenshots test-wasm-node test-wasm-browser test-js test-golden test-e2e bench-wasm
