@@ -2,7 +2,8 @@
 //! wasm-bindgen, js-sys and serde-wasm-bindgen.
 //!
 //! Every method is *JS value in → core → JS value out*. Conventions on the JS side:
-//! - property names are camelCase, maps are plain objects (one serializer, [`SERIALIZER`]);
+//! - property names are camelCase, maps are plain objects, `None` is `null`: values cross as JSON
+//!   text (one `JSON.stringify`/`JSON.parse` per call, see `to_js` and `from_js`);
 //! - instants **going in** are epoch milliseconds (`nowMs`, typed arrays) or, inside tickets,
 //!   RFC 3339 text or epoch milliseconds; instants **coming out** of `evaluate`/`explain` are
 //!   RFC 3339 UTC strings (exactly what the CLI prints), while `nextChange` and the calendar batch
@@ -27,10 +28,6 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// The one serializer: `null` for `None`, plain objects for maps, numbers for integers.
-const SERIALIZER: serde_wasm_bindgen::Serializer =
-    serde_wasm_bindgen::Serializer::json_compatible();
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPESCRIPT: &'static str = r#"
@@ -218,9 +215,15 @@ fn js_error(name: &str, message: &str, props: &[(&str, JsValue)]) -> JsValue {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&SERIALIZER)
-        .map_err(|e| JsError::new(&format!("cannot convert the result to JS: {e}")).into())
+    // JSON text and one `JSON.parse` beat building the objects property by property through
+    // the boundary (measured in BENCHMARKS.md), and give exactly the CLI's JSON: plain objects,
+    // `null` for `None`, numbers for integers.
+    let text = serde_json::to_string(value).map_err(|e| {
+        JsValue::from(JsError::new(&format!(
+            "cannot convert the result to JS: {e}"
+        )))
+    })?;
+    js_sys::JSON::parse(&text)
 }
 
 fn policy_error(diags: &[Diagnostic]) -> JsValue {
@@ -429,7 +432,7 @@ impl SlaEngine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let now = now_seconds(now_ms)?;
-        let value = js_value_to_json(ticket)?;
+        let value = from_js(&ticket)?;
         let ticket = Ticket::from_value(&value).map_err(|e| ticket_error(&e))?;
         let x = core_explain(&self.policy, &ticket, now).map_err(|e| ticket_error(&e))?;
         to_js(&x)
@@ -614,46 +617,37 @@ fn seconds(d: f64) -> Option<i64> {
     (d.is_finite() && d >= 0.0 && d < 1e15).then_some(d.floor() as i64)
 }
 
-fn js_value_to_json(v: JsValue) -> Result<Value, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| {
-        JsError::new(&format!(
-            "the ticket is not plain JSON data: {e}; pass objects, arrays, strings and numbers"
-        ))
-        .into()
-    })
+/// JS data → JSON text: `JSON.stringify` (so `Date` objects become RFC 3339 text).
+fn json_text(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "{what} must be plain JSON data (objects, arrays, strings, numbers): it could not \
+                 be converted with JSON.stringify"
+            ))
+            .into()
+        })
 }
 
-/// Tickets from an array of objects or from JSON text, one result each, with the same error
-/// paths as `Ticket::parse_batch` (`[i].created`).
+fn from_js(v: &JsValue) -> Result<Value, JsValue> {
+    let text = json_text(v, "the ticket")?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("the ticket: {e}")).into())
+}
+
+/// Tickets from an array of objects or from JSON text, one result each; the batch is read by
+/// `Ticket::parse_batch`, so error paths are the CLI's (`[3].created`).
 fn read_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsValue> {
-    if let Some(text) = tickets.as_string() {
-        return Ticket::parse_batch(&text).map_err(|e| ticket_error(&e));
-    }
-    let Some(items) = tickets.dyn_ref::<js_sys::Array>() else {
-        return Err(JsError::new(
-            "tickets must be an array of ticket objects or the JSON text of one",
-        )
-        .into());
+    let text = match tickets.as_string() {
+        Some(text) => text,
+        None if js_sys::Array::is_array(&tickets) => json_text(&tickets, "the tickets")?,
+        None => {
+            return Err(JsError::new(
+                "tickets must be an array of ticket objects or the JSON text of one",
+            )
+            .into())
+        }
     };
-    let mut out = Vec::with_capacity(items.length() as usize);
-    for (i, item) in items.iter().enumerate() {
-        let parsed = match serde_wasm_bindgen::from_value::<Value>(item) {
-            Ok(v) => Ticket::from_value(&v),
-            Err(e) => Err(TicketError {
-                id: None,
-                code: "invalid-ticket",
-                path: String::new(),
-                message: format!("the ticket is not plain JSON data: {e}"),
-            }),
-        };
-        out.push(parsed.map_err(|mut e| {
-            e.path = if e.path == "." || e.path.is_empty() {
-                format!("[{i}]")
-            } else {
-                format!("[{i}].{}", e.path)
-            };
-            e
-        }));
-    }
-    Ok(out)
+    Ticket::parse_batch(&text).map_err(|e| ticket_error(&e))
 }
