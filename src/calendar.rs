@@ -453,7 +453,9 @@ impl Calendar {
         loop {
             let table = biz.table(y);
             if p < table.total {
-                return Ok(table.instant_at(p));
+                let r = table.instant_at(p);
+                Self::check(r)?;
+                return Ok(r);
             }
             p -= table.total;
             y += 1;

@@ -44,3 +44,34 @@ fn add_with_a_duration_near_i64_max_is_out_of_range() {
         }
     }
 }
+
+/// fuzz target `calendar`: `add(t, d)` returned an instant after the last covered one
+/// (2199-12-31T00:00:00Z), which `elapsed` and every other operation then rejected, so
+/// `elapsed(t, add(t, d)) == d` failed with `Err(OutOfRange)`. The 24x7 calendar already
+/// answered `OutOfRange` there; a business calendar now does too.
+#[test]
+fn add_never_returns_an_instant_past_the_covered_years() {
+    const LAST: i64 = 7_258_032_000; // 2199-12-31T00:00:00Z
+    // The input as the fuzzer found it: Kathmandu (+05:45), an overnight Monday window and a
+    // Saturday afternoon; the deadline fell on 2199-12-31T01:16:15Z.
+    let found = calendar(json!({
+        "timeZone": "Asia/Kathmandu",
+        "week": { "mon": ["12:02-12:00"], "sat": ["12:38-19:58:01"] }
+    }));
+    let t = 7_248_930_611;
+    assert_eq!(found.add(t, 1_724_179), Err(OutOfRange));
+
+    let always_open = calendar(json!({
+        "timeZone": "UTC",
+        "week": {
+            "mon": ["00:00-24:00"], "tue": ["00:00-24:00"], "wed": ["00:00-24:00"],
+            "thu": ["00:00-24:00"], "fri": ["00:00-24:00"], "sat": ["00:00-24:00"],
+            "sun": ["00:00-24:00"]
+        }
+    }));
+    assert_eq!(always_open.add(LAST - 10, 10), Ok(LAST));
+    assert_eq!(always_open.elapsed(LAST - 10, LAST), Ok(10));
+    assert_eq!(always_open.add(LAST - 10, 11), Err(OutOfRange));
+    assert_eq!(always_open.add(LAST, 1), Err(OutOfRange));
+    assert_eq!(Calendar::always().add(LAST, 1), Err(OutOfRange));
+}
