@@ -51,7 +51,9 @@ fn add_with_a_duration_near_i64_max_is_out_of_range() {
 /// answered `OutOfRange` there; a business calendar now does too.
 #[test]
 fn add_never_returns_an_instant_past_the_covered_years() {
-    const LAST: i64 = 7_258_032_000; // 2199-12-31T00:00:00Z
+    // 2199-12-31T00:00:00Z, the last instant a business calendar covers.
+    const LAST: i64 = 7_258_032_000;
+
     // The input as the fuzzer found it: Kathmandu (+05:45), an overnight Monday window and a
     // Saturday afternoon; the deadline fell on 2199-12-31T01:16:15Z.
     let found = calendar(json!({

@@ -31,7 +31,7 @@ const ZONES: &[&str] = &[
     "Antarctica/Troll",    // two-hour DST shift
     "Asia/Tehran",
     "America/Sao_Paulo",
-    "Pacific/Chatham",     // +12:45 / +13:45
+    "Pacific/Chatham", // +12:45 / +13:45
     "Etc/GMT+12",
     "Not/AZone",
 ];
@@ -237,14 +237,25 @@ fuzz_target!(|input: Input| {
             Ok(want),
             "elapsed({t}, add({t}, {d}) = {r}) is not the budget"
         );
-        assert_eq!(cal.is_open(r), Ok(true), "add({t}, {d}) = {r} is outside business hours");
+        assert_eq!(
+            cal.is_open(r),
+            Ok(true),
+            "add({t}, {d}) = {r} is outside business hours"
+        );
         if let Ok(h) = cal.add(t, want / 2) {
-            assert!(h <= r, "add({t}, {}) = {h} is after add({t}, {d}) = {r}", want / 2);
+            assert!(
+                h <= r,
+                "add({t}, {}) = {h} is after add({t}, {d}) = {r}",
+                want / 2
+            );
         }
         if r - t <= 60 * 86_400 {
             if let Ok(ivs) = cal.open_intervals(t, r) {
                 let sum: i64 = ivs.iter().map(|(a, b)| b - a).sum();
-                assert_eq!(sum, want, "open_intervals({t}, {r}) do not add up to {want}");
+                assert_eq!(
+                    sum, want,
+                    "open_intervals({t}, {r}) do not add up to {want}"
+                );
             }
         }
     }

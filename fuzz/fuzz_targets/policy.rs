@@ -12,5 +12,9 @@ fuzz_target!(|data: &[u8]| {
     let diags = Policy::validate(text);
     // `validate` is `from_json` keeping only the diagnostics: they must agree on the verdict.
     let has_error = diags.iter().any(|d| d.is_error());
-    assert_eq!(parsed.is_err(), has_error, "from_json and validate disagree");
+    assert_eq!(
+        parsed.is_err(),
+        has_error,
+        "from_json and validate disagree"
+    );
 });
