@@ -73,6 +73,7 @@ wasm-screenshots: wasm
 
 test-wasm-node:
 	scripts/setup.sh rust
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --lib --test wasm -- -D warnings
 	$(WASM_TEST)
 
 test-wasm-browser:

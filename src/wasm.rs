@@ -288,7 +288,7 @@ struct TraceView<'a> {
 enum ResultView<'a> {
     Evaluated {
         id: &'a str,
-        evaluation: Evaluation<'a>,
+        evaluation: &'a Evaluation<'a>,
         #[serde(skip_serializing_if = "Option::is_none")]
         explanation: Option<TraceView<'a>>,
     },
@@ -540,7 +540,7 @@ impl SlaEngine {
             return match core_explain(&self.policy, t, now) {
                 Ok(x) => to_js(&ResultView::Evaluated {
                     id: &t.id,
-                    evaluation: x.evaluation,
+                    evaluation: &x.evaluation,
                     explanation: Some(TraceView {
                         time_zone: x.time_zone,
                         segments: &x.segments,
@@ -558,7 +558,7 @@ impl SlaEngine {
         match core_evaluate(&self.policy, t, now) {
             Ok(evaluation) => to_js(&ResultView::Evaluated {
                 id: &t.id,
-                evaluation,
+                evaluation: &evaluation,
                 explanation: None,
             }),
             Err(e) => to_js(&ResultView::Failed {
@@ -614,7 +614,7 @@ fn ms_to_seconds(ms: f64) -> Option<i64> {
 }
 
 fn seconds(d: f64) -> Option<i64> {
-    (d.is_finite() && d >= 0.0 && d < 1e15).then_some(d.floor() as i64)
+    (0.0..1e15).contains(&d).then_some(d.floor() as i64)
 }
 
 /// JS data → JSON text: `JSON.stringify` (so `Date` objects become RFC 3339 text).
