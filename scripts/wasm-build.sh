@@ -27,6 +27,15 @@ if [ -z "${WASM_NO_WASM_OPT:-}" ] && [ ! -x "$WASM_OPT" ]; then
   exit 1
 fi
 
+# Up to date: both outputs are newer than the cargo output and this script (a plain build only).
+stamp=www/pkg-node/.built
+[ -n "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}" ] && rm -f "$stamp"
+if [ -z "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}${WASM_FORCE:-}" ] && [ -f "$stamp" ] \
+  && [ "$stamp" -nt "$RAW" ] && [ "$stamp" -nt "$0" ] && [ -f www/pkg/sla_lens_bg.wasm ]; then
+  echo "www/pkg and www/pkg-node are up to date"
+  exit 0
+fi
+
 for target in web nodejs; do
   out=www/pkg
   [ "$target" = nodejs ] && out=www/pkg-node
@@ -44,6 +53,7 @@ for target in web nodejs; do
   [ "$target" = nodejs ] && echo '{ "type": "commonjs" }' > "$out.tmp/package.json"
   rm -rf "$out" && mv "$out.tmp" "$out"
 done
+[ -z "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}" ] && touch "$stamp"
 if [ -n "${WASM_NO_WASM_OPT:-}" ]; then
   echo "built www/pkg and www/pkg-node (opt-level $LEVEL, no wasm-opt)"
 else
