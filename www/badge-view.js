@@ -82,7 +82,8 @@ const METRIC = { response: 'Response', resolution: 'Resolution' };
  * The badge's view of a result at `nowMs`.
  * @param {TicketResult | null | undefined} result
  * @param {number} nowMs
- * @param {{ remainingNow?: number | null, policyName?: string }} [extra]
+ * @param {{ remainingNow?: number | null, policyName?: string, lines?: string[] | null }} [extra]
+ *   `lines`: the tooltip sentences when the result has no `explanation` (lazy boards).
  */
 export function badgeView(result, nowMs, extra = {}) {
   if (!result) {
@@ -164,7 +165,7 @@ export function badgeView(result, nowMs, extra = {}) {
     escalation,
     label,
     heading,
-    lines: result.explanation ? result.explanation.lines.slice() : [],
+    lines: (extra.lines ?? result.explanation?.lines ?? []).slice(),
     footer: extra.policyName ?? '',
   };
 }

@@ -138,12 +138,16 @@ export function timerState() {
 export class Board {
   /**
    * @param {import('./pkg/sla_lens.js').SlaEngine} engine
-   * @param {{ explain?: boolean }} [options]
+   * @param {{ explain?: boolean | 'lazy' }} [options] `'lazy'` (default): the batch is evaluated
+   *   without explanations, and a badge asks for its ticket's sentences when its tooltip opens
+   *   (about 20× cheaper per ticket); `true`: every result carries its explanation.
    */
   constructor(engine, options = {}) {
     this.engine = engine;
-    this.explain = options.explain ?? true;
+    this.explain = options.explain ?? 'lazy';
     this.tickets = [];
+    this.inputs = new Map();
+    this.linesCache = new Map();
     this.results = [];
     this.byId = new Map();
     this.remaining = new Map();
@@ -164,13 +168,16 @@ export class Board {
 
   /** Evaluates the whole batch at `t` and refreshes every badge. */
   evaluate(t = clock()) {
-    this.results = this.engine.evaluate(this.tickets, t, { explain: this.explain });
+    this.results = this.engine.evaluate(this.tickets, t, { explain: this.explain === true });
     this.evaluations += 1;
     this.evaluatedAt = t;
     this.byId.clear();
+    this.inputs.clear();
+    this.linesCache.clear();
     this.results.forEach((r, i) => {
-      const id = r.id ?? String(this.tickets[i]?.id ?? i);
-      this.byId.set(String(id), r);
+      const id = String(r.id ?? this.tickets[i]?.id ?? i);
+      this.byId.set(id, r);
+      this.inputs.set(id, this.tickets[i]);
     });
     this.remaining.clear();
     this.nextChangeMs = this.engine.nextChange(this.results, t);
@@ -220,12 +227,35 @@ export class Board {
     return this.byId.get(String(id));
   }
 
-  /** What the badge for `id` shows at `t`. */
-  view(id, t = clock()) {
+  /**
+   * The explanation sentences for `id` at `t` (minute resolution, cached until the next
+   * evaluation): from the batch result when it has them, else one `engine.explain` call.
+   */
+  lines(id, t = clock()) {
+    const key = String(id);
+    const r = this.byId.get(key);
+    if (!r || r.error) return null;
+    if (r.explanation) return r.explanation.lines;
+    const minute = Math.floor(t / MINUTE);
+    const hit = this.linesCache.get(key);
+    if (hit && hit.minute === minute) return hit.lines;
+    let lines = [];
+    try {
+      lines = this.engine.explain(this.inputs.get(key), t).lines;
+    } catch {
+      lines = [];
+    }
+    this.linesCache.set(key, { minute, lines });
+    return lines;
+  }
+
+  /** What the badge for `id` shows at `t`; tooltip sentences only `withLines`. */
+  view(id, t = clock(), withLines = true) {
     const key = String(id);
     return badgeView(this.byId.get(key), t, {
       remainingNow: this.remaining.has(key) ? this.remaining.get(key) : null,
       policyName: this.policyName,
+      lines: withLines ? this.lines(key, t) : null,
     });
   }
 
@@ -374,7 +404,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
 
     #computeView(t) {
       if (this.#result !== undefined) return badgeView(this.#result, t, {});
-      if (this.#board) return this.#board.view(this.ticketId, t);
+      if (this.#board) return this.#board.view(this.ticketId, t, this.#open);
       return badgeView(null, t);
     }
 
@@ -442,6 +472,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
     #show() {
       if (!this.#ui) return;
       this.#open = true;
+      this.update();
       const { tip } = this.#ui;
       if (supportsPopover) {
         if (!tip.matches(':popover-open')) tip.showPopover();

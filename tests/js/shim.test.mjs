@@ -82,6 +82,24 @@ describe('Board and the shared timer', () => {
     assert.equal(st.boards, 0);
   });
 
+  it('explains lazily: one engine.explain when a tooltip asks, cached for the minute', () => {
+    now = Date.parse('2026-11-27T12:00:30Z');
+    const board = new Board(api.SlaEngine.defaultPolicy());
+    board.setTickets(tickets);
+    assert.equal(board.results[0].explanation, undefined);
+    const lines = board.lines('T1');
+    assert.ok(lines.some((l) => l.startsWith('response due')), lines.join('\n'));
+    assert.equal(board.lines('T1'), lines);
+    assert.deepEqual(board.view('T1').lines, lines);
+    assert.deepEqual(board.view('T1', now, false).lines, []);
+    assert.equal(board.lines('nope'), null);
+    board.dispose();
+    const eager = new Board(api.SlaEngine.defaultPolicy(), { explain: true });
+    eager.setTickets(tickets);
+    assert.deepEqual(eager.results[0].explanation.lines, lines);
+    eager.dispose();
+  });
+
   it('counts business time only while the calendar is open', () => {
     const bh = new api.SlaEngine(api.examplePolicy('business-hours'));
     now = Date.parse('2026-11-27T15:30:00Z'); // Fri 16:30 in Berlin
