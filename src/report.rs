@@ -1317,3 +1317,102 @@ impl Report {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+// ---------------------------------------------------------------------------------------------
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+impl Report {
+    /// Every cell as one CSV row (RFC 4180, header first, `\n` line ends): the figures of the
+    /// JSON `cells`, flattened. An empty month, priority or category means "all"; the category
+    /// `(none)` holds the tickets that matched no category tier. Absent figures are empty. Each
+    /// escalation level has a column `levelN`, empty for the cells of the other metric.
+    pub fn cells_csv(&self) -> String {
+        let mut head: Vec<String> = [
+            "metric",
+            "month",
+            "priority",
+            "category",
+            "inScope",
+            "met",
+            "metLate",
+            "breached",
+            "open",
+            "untargeted",
+            "metPercent",
+            "businessCount",
+            "businessMedian",
+            "businessP90",
+            "wallCount",
+            "wallMedian",
+            "wallP90",
+        ]
+        .map(String::from)
+        .to_vec();
+        head.extend(self.levels.iter().map(|l| format!("level{}", l.level)));
+        head.extend(
+            [
+                "pausedTickets",
+                "pausedTotalSeconds",
+                "pausedMedianSeconds",
+                "pausedTotalBusinessSeconds",
+            ]
+            .map(String::from),
+        );
+        let mut out = head.join(",");
+        out.push('\n');
+        let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
+        for c in &self.cells {
+            let mut row = vec![
+                c.metric.as_str().to_string(),
+                c.month.clone().unwrap_or_default(),
+                c.priority.clone().unwrap_or_default(),
+                match c.category.as_deref() {
+                    None => String::new(),
+                    Some("") => "(none)".into(),
+                    Some(id) => id.to_string(),
+                },
+                c.in_scope.to_string(),
+                c.met.to_string(),
+                c.met_late.to_string(),
+                c.breached.to_string(),
+                c.open.to_string(),
+                c.untargeted.to_string(),
+                c.met_percent.map_or(String::new(), |p| p.to_string()),
+                c.business.count.to_string(),
+                opt(c.business.median),
+                opt(c.business.p90),
+                c.wall.count.to_string(),
+                opt(c.wall.median),
+                opt(c.wall.p90),
+            ];
+            for l in &self.levels {
+                row.push(
+                    c.escalations
+                        .iter()
+                        .find(|e| e.level == l.level)
+                        .map_or(String::new(), |e| e.reached.to_string()),
+                );
+            }
+            row.extend([
+                c.paused.tickets.to_string(),
+                c.paused.total_seconds.to_string(),
+                opt(c.paused.median_seconds),
+                c.paused.total_business_seconds.to_string(),
+            ]);
+            let row: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+            out.push_str(&row.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}

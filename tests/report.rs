@@ -646,6 +646,34 @@ fn markdown_tables() {
     }
 }
 
+#[test]
+fn csv_of_every_cell() {
+    let r = seed_report();
+    let csv = r.cells_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 1 + r.cells.len());
+    assert_eq!(
+        lines[0],
+        "metric,month,priority,category,inScope,met,metLate,breached,open,untargeted,metPercent,\
+         businessCount,businessMedian,businessP90,wallCount,wallMedian,wallP90,level1,level2,\
+         pausedTickets,pausedTotalSeconds,pausedMedianSeconds,pausedTotalBusinessSeconds"
+    );
+    // The whole period, all priorities, all categories (see seed_response_figures).
+    assert_eq!(
+        lines[1],
+        "response,,,,7,2,3,1,1,0,33.333333333333336,5,21600,180000,5,21600,180000,4,2,0,0,,0"
+    );
+    // A resolution cell: no level triggers on resolution, no met %.
+    let res = lines
+        .iter()
+        .find(|l| l.starts_with("resolution,,,,"))
+        .unwrap();
+    assert_eq!(
+        *res,
+        "resolution,,,,0,0,0,0,0,7,,5,86400,208800,5,86400,208800,,,0,0,,0"
+    );
+}
+
 #[cfg(feature = "cli")]
 #[test]
 fn cli_json_and_markdown_match_the_library() {
@@ -675,6 +703,7 @@ fn cli_json_and_markdown_match_the_library() {
     assert_eq!(json["cells"][0]["metPercent"], json!(200.0 / 6.0));
     assert_eq!(json["tickets"]["inScope"], 7);
     assert_eq!(run("markdown"), r.markdown());
+    assert_eq!(run("csv"), r.cells_csv());
     // A bad period is refused with the reason.
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_sla-lens"))
         .args(["report", "--from", "2026-07-01", "--to", "2026-06-30"])

@@ -110,8 +110,9 @@ enum Command {
         /// The site file (tracker kind, field mapping, staff rule). Implies --tracker.
         #[arg(long)]
         site: Option<String>,
-        /// `json` (every figure) or `markdown` (tables for a review meeting).
-        #[arg(long, default_value = "json", value_parser = ["json", "markdown"])]
+        /// `json` (every figure), `markdown` (tables for a review meeting) or `csv` (every cell's
+        /// figures, one row each).
+        #[arg(long, default_value = "json", value_parser = ["json", "markdown", "csv"])]
         format: String,
         /// The export files (`-` for standard input).
         #[arg(required = true)]
@@ -429,14 +430,15 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             let batch = load_tickets(tracker.as_deref(), site.as_deref(), &export)?;
             let report = sla_lens::report::report(&policy, &batch, from, to, now)
                 .map_err(|e| e.to_string())?;
-            if format == "markdown" {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(report.markdown().as_bytes())
-                    .map_err(|e| e.to_string())?;
-            } else {
-                out(&report)?;
-            }
+            let text = match format.as_str() {
+                "markdown" => report.markdown(),
+                "csv" => report.cells_csv(),
+                _ => return out(&report).map(|()| ExitCode::SUCCESS),
+            };
+            std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
     }
