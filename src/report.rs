@@ -1029,7 +1029,7 @@ impl Report {
             ("Read", t.read),
             ("Unreadable", t.unreadable),
             ("Created before the period", t.before_period),
-            ("Created after the period", t.after_period),
+            ("Created after the period (or after now)", t.after_period),
             ("Created in the period", t.in_period),
             ("In scope", t.in_scope),
             ("Out of scope", t.out_of_scope),
