@@ -111,17 +111,17 @@ function showIssues(view) {
   const v = views[view];
   const engine = new api.SlaEngine(v.policyText);
   board?.dispose();
-  board = new Board(engine);
+  board = new Board(engine, { onEvaluate: () => renderSummary() });
   const rows = $('#rows');
   rows.replaceChildren(...v.tickets.map(row));
   board.setTickets(engineTickets(v.tickets));
   board.mount(rows);
   $('#policy-name').textContent = engine.name;
   $('#policy-terms').textContent = termsOf(v.policyText);
-  renderSummary();
 }
 
 function renderSummary() {
+  if (!board) return;
   const counts = toneCounts(board.results);
   const order = Object.values(TONES).concat('error');
   const items = [...new Set(order)].filter((t) => counts[t]).map((t) =>

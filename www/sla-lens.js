@@ -138,13 +138,14 @@ export function timerState() {
 export class Board {
   /**
    * @param {import('./pkg/sla_lens.js').SlaEngine} engine
-   * @param {{ explain?: boolean | 'lazy' }} [options] `'lazy'` (default): the batch is evaluated
+   * @param {{ explain?: boolean | 'lazy', onEvaluate?: (results: any[]) => void }} [options] `'lazy'` (default): the batch is evaluated
    *   without explanations, and a badge asks for its ticket's sentences when its tooltip opens
    *   (about 20× cheaper per ticket); `true`: every result carries its explanation.
-   */
+   *   `onEvaluate(results)`: called after each (re-)evaluation of the batch.
   constructor(engine, options = {}) {
     this.engine = engine;
     this.explain = options.explain ?? 'lazy';
+    this.onEvaluate = options.onEvaluate ?? null;
     this.tickets = [];
     this.inputs = new Map();
     this.linesCache = new Map();
@@ -182,6 +183,7 @@ export class Board {
     this.remaining.clear();
     this.nextChangeMs = this.engine.nextChange(this.results, t);
     this.render(t);
+    this.onEvaluate?.(this.results);
     return this.results;
   }
 
