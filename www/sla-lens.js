@@ -138,10 +138,12 @@ export function timerState() {
 export class Board {
   /**
    * @param {import('./pkg/sla_lens.js').SlaEngine} engine
-   * @param {{ explain?: boolean | 'lazy', onEvaluate?: (results: any[]) => void }} [options] `'lazy'` (default): the batch is evaluated
-   *   without explanations, and a badge asks for its ticket's sentences when its tooltip opens
-   *   (about 20× cheaper per ticket); `true`: every result carries its explanation.
-   *   `onEvaluate(results)`: called after each (re-)evaluation of the batch.
+   * @param {{ explain?: boolean | 'lazy', onEvaluate?: (results: any[]) => void }} [options]
+   *   `explain: 'lazy'` (default): the batch is evaluated without explanations, and a badge asks
+   *   for its ticket's sentences when its tooltip opens (about 20× cheaper per ticket); `true`:
+   *   every result carries its explanation. `onEvaluate(results)`: called after each
+   *   (re-)evaluation of the batch.
+   */
   constructor(engine, options = {}) {
     this.engine = engine;
     this.explain = options.explain ?? 'lazy';
