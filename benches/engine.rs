@@ -27,6 +27,14 @@ impl Lcg {
 /// Realistic tickets: mixed priorities and categories, a third with a staff reply, a fifth
 /// paused waiting on the customer for a while, a tenth resolved.
 pub fn tickets(n: usize) -> Vec<Ticket> {
+    ticket_values(n)
+        .iter()
+        .map(|v| Ticket::from_value(v).expect("generated ticket"))
+        .collect()
+}
+
+/// The same tickets as JSON values.
+pub fn ticket_values(n: usize) -> Vec<serde_json::Value> {
     let mut rng = Lcg(42);
     let priorities = ["Urgent", "Normal", "Low", "High", "Immediate"];
     let categories = ["Hardware", "Network", "Backup", "Training", "Other"];
@@ -55,7 +63,7 @@ pub fn tickets(n: usize) -> Vec<Ticket> {
                 history.push(json!({"at": format_instant(created + 5 * 86_400), "from": "In Progress", "to": "Resolved"}));
             }
             v["statusHistory"] = json!(history);
-            Ticket::from_value(&v).expect("generated ticket")
+            v
         })
         .collect()
 }
@@ -92,6 +100,15 @@ fn bench(c: &mut Criterion) {
             }
             black_box(n)
         })
+    });
+    g.finish();
+
+    let text = serde_json::Value::Array(ticket_values(10_000)).to_string();
+    let mut g = c.benchmark_group("parse");
+    g.throughput(Throughput::Elements(10_000));
+    g.sample_size(10);
+    g.bench_function("10k tickets from JSON text", |b| {
+        b.iter(|| black_box(Ticket::parse_batch(black_box(&text)).map(|v| v.len())))
     });
     g.finish();
 
