@@ -1,0 +1,569 @@
+// The service worker (Chromium) / event page (Firefox): owns the Wasm engine, the policy and the
+// site configuration. Content scripts send it their tracker's REST responses; it maps them with
+// the Rust adapters, evaluates, and answers with results they render. It also registers the
+// content scripts for the configured origins, keeps the toolbar badge, and runs the scheduled
+// escalation check that shows desktop notifications.
+//
+// Imported statically (service workers have no dynamic import()); the esbuild bundle is one
+// classic script, the same file for Chromium's `service_worker` and Firefox's `scripts`.
+
+import { initSync, SlaEngine, validatePolicy, examplePolicy } from '../../www/pkg/sla_lens.js';
+import { ext } from './lib/chrome.js';
+import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize } from './lib/config.js';
+import { decide } from './lib/notify.js';
+import { mapDocs, adapterInfo } from './lib/adapter.js';
+import { fetchRedmine, listOpenRedmine } from './lib/fetch-tracker.js';
+
+/* global __SLA_TEST__ */
+const TEST_BUILD = typeof __SLA_TEST__ !== 'undefined' && __SLA_TEST__;
+
+// ---------------------------------------------------------------------------------------------
+// The engine
+// ---------------------------------------------------------------------------------------------
+
+export const stats = { fetchMs: null, compileMs: null, instantiateMs: null, evaluations: [] };
+let ready = null;
+
+function loadEngine() {
+  if (!ready) {
+    ready = (async () => {
+      const t0 = performance.now();
+      const bytes = await (await fetch(ext.runtime.getURL('sla_lens_bg.wasm'))).arrayBuffer();
+      const t1 = performance.now();
+      const module = await WebAssembly.compile(bytes);
+      const t2 = performance.now();
+      initSync({ module });
+      const t3 = performance.now();
+      stats.fetchMs = t1 - t0;
+      stats.compileMs = t2 - t1;
+      stats.instantiateMs = t3 - t2;
+    })();
+    ready.catch(() => {
+      ready = null;
+    });
+  }
+  return ready;
+}
+
+const engines = new Map();
+/** The engine for a policy text (null: the built-in seed policy) and a site's extra pauses. */
+function engineFor(text, pauses = []) {
+  const key = `${pauses.join('\u0001')}\u0000${text ?? ''}`;
+  let e = engines.get(key);
+  if (!e) {
+    const base = text ?? null;
+    e = base === null && !pauses.length ? SlaEngine.defaultPolicy() : new SlaEngine(policyWithPauses(base ?? defaultPolicyText(), pauses));
+    if (engines.size > 8) {
+      for (const old of engines.values()) old.free?.();
+      engines.clear();
+    }
+    engines.set(key, e);
+  }
+  return e;
+}
+
+function defaultPolicyText() {
+  return examplePolicy('default');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration: storage.local (the user's), storage.managed (the organisation's)
+// ---------------------------------------------------------------------------------------------
+
+let cache = null;
+
+export async function readConfig() {
+  if (cache) return cache;
+  const { config: stored } = await ext.storage.local.get('config');
+  const m = migrate(stored);
+  if (m.migrated || (!stored && !m.error)) await ext.storage.local.set({ config: m.config });
+  let managed = {};
+  try {
+    managed = (await ext.storage.managed?.get(null)) ?? {};
+  } catch {
+    managed = {}; // no managed storage (Firefox without a policy, or no schema support)
+  }
+  if (TEST_BUILD) {
+    const { testManaged } = await ext.storage.local.get('testManaged');
+    if (testManaged) managed = { ...managed, ...testManaged };
+  }
+  const eff = effective(m.config, managed);
+  cache = { user: m.config, managedRaw: managed, ...eff, storageError: m.error ?? null };
+  return cache;
+}
+
+function invalidate() {
+  cache = null;
+}
+
+/** The policy's engine, or the default one with the error when the stored policy fails. */
+function policyEngine(cfg, pauses = []) {
+  try {
+    return { engine: engineFor(cfg.config.policy.text, pauses), error: null };
+  } catch (e) {
+    return { engine: engineFor(null, pauses), error: e.message, diagnostics: e.diagnostics ?? [] };
+  }
+}
+
+function siteFor(cfg, origin) {
+  return cfg.config.sites.find((s) => s.origin === origin && s.enabled) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clock: the browser's, or the tracker's when they differ by more than a minute; test builds
+// can set it.
+// ---------------------------------------------------------------------------------------------
+
+let testClock = null; // { base, setAt, frozen }
+async function loadTestClock() {
+  if (!TEST_BUILD) return;
+  const { testNow } = await ext.storage.local.get('testNow');
+  testClock = testNow ?? null;
+}
+
+export function now() {
+  if (TEST_BUILD && testClock) return testClock.frozen ? testClock.base : testClock.base + (Date.now() - testClock.setAt);
+  return Date.now();
+}
+
+function clockFor(serverDate) {
+  const t = now();
+  if (!serverDate || (TEST_BUILD && testClock)) return { nowMs: t, skewMs: 0 };
+  const server = Date.parse(serverDate);
+  if (!Number.isFinite(server)) return { nowMs: t, skewMs: 0 };
+  const skew = server - Date.now();
+  return Math.abs(skew) > 60_000 ? { nowMs: t + skew, skewMs: skew } : { nowMs: t, skewMs: 0 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation for content scripts
+// ---------------------------------------------------------------------------------------------
+
+const tabs = new Map(); // tabId → summary for the popup and the toolbar badge
+
+function summarize(results, nowMs) {
+  const counts = {};
+  let nearest = null;
+  for (const r of results) {
+    const st = r.error ? 'error' : r.evaluation.state;
+    counts[st] = (counts[st] ?? 0) + 1;
+    const ev = r.evaluation;
+    if (ev && (ev.state === 'running' || ev.state === 'atRisk')) {
+      const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+      const d = Date.parse(m.deadline);
+      if (Number.isFinite(d) && (!nearest || d < nearest.at)) nearest = { at: d, id: r.id };
+    }
+  }
+  return { total: results.length, counts, nearest, at: nowMs };
+}
+
+async function setTabBadge(tabId, summary) {
+  if (tabId == null || !ext.action) return;
+  const breached = summary?.counts?.breached ?? 0;
+  try {
+    await ext.action.setBadgeBackgroundColor({ tabId, color: '#d92d20' });
+    await ext.action.setBadgeText({ tabId, text: breached ? String(breached) : '' });
+    await ext.action.setTitle({ tabId, title: summary ? `sla-lens: ${summary.total} issue${summary.total === 1 ? '' : 's'}${breached ? `, ${breached} breached` : ''}` : 'sla-lens' });
+  } catch {
+    // the tab closed meanwhile
+  }
+}
+
+/** Maps a site's REST documents and evaluates them. */
+function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
+  const { engine, error } = policyEngine(cfg, site.pauseStatuses);
+  const clock = clockFor(serverDate);
+  const t0 = performance.now();
+  const mapped = mapDocs(site.tracker, docs, siteFile(site));
+  const t1 = performance.now();
+  const tickets = mapped.tickets;
+  const results = tickets.length ? engine.evaluate(tickets, clock.nowMs, { explain: !!opts.explain }) : [];
+  const t2 = performance.now();
+  // Issues the adapter could not read, and issues whose requests failed, are unavailable.
+  const unavailable = { ...mapped.errors };
+  for (const [id, why] of Object.entries(failed ?? {})) unavailable[id] = why;
+  stats.evaluations.push({ tickets: tickets.length, mapMs: t1 - t0, evaluateMs: t2 - t1 });
+  if (stats.evaluations.length > 20) stats.evaluations.shift();
+  return {
+    ok: true,
+    nowMs: clock.nowMs,
+    skewMs: clock.skewMs,
+    policy: { id: engine.id, name: engine.name, error },
+    tickets,
+    results,
+    unavailable,
+    nextChange: results.length ? engine.nextChange(results, clock.nowMs) : null,
+    timing: { mapMs: t1 - t0, evaluateMs: t2 - t1 },
+  };
+}
+
+const handlers = {
+  /** A content script starting: its site (or null) and the policy's name. */
+  async hello(msg, sender) {
+    const cfg = await readConfig();
+    const site = siteFor(cfg, originOf(msg.url ?? sender.url));
+    if (!site) return { ok: true, site: null };
+    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token }, adapter: adapterInfo() };
+  },
+
+  /** The content script's fetched REST documents → results. */
+  async evaluate(msg, sender) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const origin = originOf(sender.url ?? msg.url);
+    const site = siteFor(cfg, origin);
+    if (!site) return { ok: false, error: `no site configured for ${origin}` };
+    const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.serverDate, msg);
+    const tabId = sender.tab?.id;
+    if (tabId != null) {
+      const summary = { ...summarize(out.results, out.nowMs), unavailable: Object.keys(out.unavailable).length, policyName: out.policy.name, origin, url: sender.url };
+      tabs.set(tabId, summary);
+      ext.storage.session?.set({ [`tab:${tabId}`]: summary }).catch(() => {});
+      setTabBadge(tabId, summary);
+    }
+    return out;
+  },
+
+  /**
+   * Fetches and evaluates on the worker's side: for content scripts whose page forbids their own
+   * requests, and for the options page's "test on this URL". Uses the site's token if any.
+   */
+  async fetchEvaluate(msg) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const site = msg.siteDraft ?? siteFor(cfg, originOf(msg.url));
+    if (!site) return { ok: false, error: 'no site configured for this URL' };
+    if (site.tracker !== 'redmine') return { ok: false, error: `${site.tracker}: fetching from the worker is not supported yet; open the page` };
+    const f = await fetchRedmine(site, msg.ids, { credentials: 'include' });
+    return { ...evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, msg), requests: f.requests };
+  },
+
+  /** Re-evaluates canonical tickets the content script already has (timer ticks). */
+  async evaluateTickets(msg, sender) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const site = siteFor(cfg, originOf(sender.url ?? msg.url));
+    const { engine } = policyEngine(cfg, site?.pauseStatuses);
+    const t = msg.nowMs ?? now();
+    const results = engine.evaluate(msg.tickets, t, {});
+    const tabId = sender.tab?.id;
+    if (tabId != null) {
+      const summary = { ...summarize(results, t), unavailable: msg.unavailable ?? 0, policyName: engine.name, origin: site?.origin, url: sender.url };
+      tabs.set(tabId, summary);
+      ext.storage.session?.set({ [`tab:${tabId}`]: summary }).catch(() => {});
+      setTabBadge(tabId, summary);
+    }
+    return { ok: true, nowMs: t, results, nextChange: results.length ? engine.nextChange(results, t) : null, policy: { name: engine.name } };
+  },
+
+  /** One ticket's tooltip sentences. */
+  async explain(msg, sender) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const site = siteFor(cfg, originOf(sender.url ?? msg.url));
+    const { engine } = policyEngine(cfg, site?.pauseStatuses);
+    try {
+      return { ok: true, lines: engine.explain(msg.ticket, msg.nowMs ?? now()).lines };
+    } catch (e) {
+      return { ok: true, lines: [e.message] };
+    }
+  },
+
+  /** The options page's live validation. */
+  async validate(msg) {
+    await loadEngine();
+    const v = validatePolicy(msg.text);
+    let info = null;
+    if (v.ok) {
+      try {
+        const e = new SlaEngine(msg.text);
+        info = { id: e.id, name: e.name, contacts: contactsOf(msg.text) };
+        e.free?.();
+      } catch (e) {
+        return { ok: true, valid: false, diagnostics: e.diagnostics ?? [{ severity: 'error', code: 'invalid', path: '', message: e.message }] };
+      }
+    }
+    return { ok: true, valid: v.ok, diagnostics: v.diagnostics, info };
+  },
+
+  /** The built-in policies, for "start from the default". */
+  async examplePolicy(msg) {
+    await loadEngine();
+    return { ok: true, text: examplePolicy(msg.name ?? 'default') };
+  },
+
+  /** What the options page and the popup show. */
+  async state() {
+    const cfg = await readConfig();
+    await loadEngine();
+    const { engine, error, diagnostics } = policyEngine(cfg);
+    const policyText = cfg.config.policy.text ?? examplePolicyText('default');
+    return {
+      ok: true,
+      config: cfg.config,
+      user: cfg.user,
+      locked: cfg.locked,
+      managed: cfg.managed,
+      storageError: cfg.storageError,
+      policy: { id: engine.id, name: engine.name, error, diagnostics: diagnostics ?? [], text: policyText, contacts: contactsOf(policyText), review: reviewOf(engine) },
+      adapter: adapterInfo(),
+      stats,
+      testBuild: TEST_BUILD,
+      nowMs: now(),
+    };
+  },
+
+  /** The popup: the current tab's summary. */
+  async tabSummary(msg) {
+    const cfg = await readConfig();
+    await loadEngine();
+    const { engine } = policyEngine(cfg);
+    let s = tabs.get(msg.tabId);
+    if (!s && ext.storage.session) s = (await ext.storage.session.get(`tab:${msg.tabId}`))[`tab:${msg.tabId}`];
+    return { ok: true, summary: s ?? null, policy: { name: engine.name, review: reviewOf(engine) }, nowMs: now(), sites: cfg.config.sites.length };
+  },
+
+  /** Saves the user's configuration (the options page); managed parts are not written. */
+  async saveConfig(msg) {
+    const m = migrate(msg.config);
+    if (m.error) return { ok: false, error: m.error };
+    const c = normalize(m.config);
+    c.sites = c.sites.filter((s) => !s.managed);
+    await ext.storage.local.set({ config: c });
+    invalidate();
+    await syncContentScripts();
+    await syncAlarm();
+    await broadcast({ type: 'configChanged' });
+    return { ok: true };
+  },
+
+  async checkNow() {
+    return { ok: true, ...(await check()) };
+  },
+};
+
+function examplePolicyText(name) {
+  return examplePolicy(name);
+}
+
+function contactsOf(text) {
+  try {
+    const p = JSON.parse(text);
+    return (p.escalation?.levels ?? []).map((l) => ({ level: l.level, role: l.role, contacts: l.contacts ?? [] }));
+  } catch {
+    return [];
+  }
+}
+
+/** The policy's review status today ("SLA review due on …"), via an explanation's trace. */
+function reviewOf(engine) {
+  try {
+    const t = now();
+    return engine.explain({ id: 'review', created: t }, t).review ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  const h = msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
+  if (!h) return false;
+  // Only our own pages and our content scripts talk to us (runtime messages never come from
+  // web pages without externally_connectable), but check the sender anyway.
+  if (sender.id !== ext.runtime.id) return false;
+  Promise.resolve()
+    .then(() => (TEST_BUILD ? loadTestClock() : null))
+    .then(() => h(msg, sender))
+    .then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
+  return true;
+});
+
+/** Tells every annotated tab that the policy or the sites changed, so badges update in place. */
+async function broadcast(msg) {
+  const ids = new Set(tabs.keys());
+  if (ext.storage.session) {
+    const all = await ext.storage.session.get(null);
+    for (const k of Object.keys(all)) if (k.startsWith('tab:')) ids.add(Number(k.slice(4)));
+  }
+  await Promise.all([...ids].map((id) => ext.tabs.sendMessage(id, msg).catch(() => {
+    tabs.delete(id);
+    ext.storage.session?.remove(`tab:${id}`).catch(() => {});
+  })));
+}
+
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed' || (area === 'local' && (changes.config || changes.testManaged))) {
+    invalidate();
+    syncContentScripts().catch(() => {});
+    syncAlarm().catch(() => {});
+    broadcast({ type: 'configChanged' }).catch(() => {});
+  }
+  if (TEST_BUILD && area === 'local' && changes.testNow) {
+    testClock = changes.testNow.newValue ?? null;
+    broadcast({ type: 'configChanged' }).catch(() => {});
+  }
+});
+
+ext.tabs.onRemoved.addListener((id) => {
+  tabs.delete(id);
+  ext.storage.session?.remove(`tab:${id}`).catch(() => {});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Content scripts, registered per configured origin that the user granted
+// ---------------------------------------------------------------------------------------------
+
+const CS_PREFIX = 'sla-lens-site-';
+
+export async function syncContentScripts() {
+  const cfg = await readConfig();
+  const want = [];
+  for (const s of cfg.config.sites) {
+    if (!s.enabled) continue;
+    const pattern = `${s.origin}/*`;
+    const granted = await ext.permissions.contains({ origins: [pattern] }).catch(() => false);
+    if (granted) want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [pattern] });
+  }
+  const have = await ext.scripting.getRegisteredContentScripts().catch(() => []);
+  const mine = have.filter((c) => c.id.startsWith(CS_PREFIX) && !c.id.endsWith('-main'));
+  const stale = mine.filter((c) => !want.some((w) => w.id === c.id && w.matches[0] === c.matches?.[0])).map((c) => c.id);
+  if (stale.length) {
+    const ids = new Set(have.map((c) => c.id));
+    await ext.scripting.unregisterContentScripts({ ids: stale.flatMap((id) => [id, `${id}-main`]).filter((id) => ids.has(id)) });
+  }
+  const add = want.filter((w) => !mine.some((c) => c.id === w.id && !stale.includes(c.id)));
+  if (add.length) {
+    // Two scripts per origin: the badge element in the page's world (custom elements do not
+    // exist in isolated worlds), and the content script that talks to this worker.
+    await ext.scripting.registerContentScripts(add.flatMap((w) => [
+      { id: `${w.id}-main`, matches: w.matches, js: ['badge-main.js'], runAt: 'document_idle', world: 'MAIN', persistAcrossSessions: true },
+      { id: w.id, matches: w.matches, js: ['content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+    ]));
+  }
+  return { registered: want.map((w) => w.matches[0]) };
+}
+
+ext.permissions.onAdded?.addListener(() => syncContentScripts().catch(() => {}));
+ext.permissions.onRemoved?.addListener(() => syncContentScripts().catch(() => {}));
+ext.runtime.onInstalled.addListener(async (details) => {
+  await syncContentScripts().catch(() => {});
+  await syncAlarm().catch(() => {});
+  if (details.reason === 'install' && !TEST_BUILD) ext.runtime.openOptionsPage?.();
+});
+ext.runtime.onStartup?.addListener(() => {
+  syncContentScripts().catch(() => {});
+  syncAlarm().catch(() => {});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Escalation notifications (opt-in): a scheduled check of the configured trackers' open issues
+// ---------------------------------------------------------------------------------------------
+
+const ALARM = 'sla-lens-check';
+
+async function syncAlarm() {
+  const cfg = await readConfig();
+  const n = cfg.config.notifications;
+  const allowed = await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false);
+  if (n.enabled && allowed) {
+    const cur = await ext.alarms.get(ALARM);
+    if (!cur || cur.periodInMinutes !== n.intervalMinutes) await ext.alarms.create(ALARM, { periodInMinutes: n.intervalMinutes, delayInMinutes: 1 });
+  } else {
+    await ext.alarms.clear(ALARM);
+  }
+}
+
+ext.alarms.onAlarm.addListener((a) => {
+  if (a.name === ALARM) check().catch(() => {});
+});
+
+/** One scheduled check: fetch open issues, evaluate, decide, notify. */
+export async function check() {
+  await loadEngine();
+  if (TEST_BUILD) await loadTestClock();
+  const cfg = await readConfig();
+  const prefs = cfg.config.notifications;
+  if (!prefs.enabled) return { skipped: 'notifications are off', shown: [] };
+  if (!(await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false))) return { skipped: 'no notifications permission', shown: [] };
+  const batches = [];
+  const errors = {};
+  for (const site of cfg.config.sites) {
+    if (!site.enabled || site.tracker !== 'redmine') continue;
+    if (!(await ext.permissions.contains({ origins: [`${site.origin}/*`] }).catch(() => false))) continue;
+    const open = await listOpenRedmine(site, 300);
+    if (open.error) {
+      errors[site.origin] = open.error;
+      continue;
+    }
+    const f = await fetchRedmine(site, open.ids, { credentials: 'include', concurrency: 3 });
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate);
+    batches.push({
+      siteKey: site.origin,
+      issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), title: out.tickets[i].title, url: out.tickets[i].url, siteKey: site.origin, result: r })),
+    });
+  }
+  const { notifyMemory = {}, notifyBaselined = {} } = await ext.storage.local.get(['notifyMemory', 'notifyBaselined']);
+  const d = decide({ batches, memory: notifyMemory, baselined: notifyBaselined, now: now(), prefs, me: cfg.config.me });
+  await ext.storage.local.set({ notifyMemory: d.memory, notifyBaselined: d.baselined });
+  const { notifyLog = [] } = await ext.storage.local.get('notifyLog');
+  for (const n of d.show) {
+    const id = `sla:${n.id}`.slice(0, 200);
+    await ext.notifications.create(id, { type: 'basic', iconUrl: ext.runtime.getURL('icons/icon-128.png'), title: n.title, message: n.message, priority: 1 }).catch(() => {});
+    notifyLog.push({ ...n, at: now() });
+    if (n.url) await ext.storage.session?.set({ [`notif:${id}`]: n.url }).catch(() => {});
+  }
+  await ext.storage.local.set({ notifyLog: notifyLog.slice(-50) });
+  return { shown: d.show, quiet: d.quiet, errors, checked: batches.reduce((a, b) => a + b.issues.length, 0) };
+}
+
+ext.notifications?.onClicked?.addListener(async (id) => {
+  const key = `notif:${id}`;
+  const url = (await ext.storage.session?.get(key))?.[key];
+  if (url && /^https?:/.test(url)) await ext.tabs.create({ url });
+  ext.notifications.clear(id).catch(() => {});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hooks for the test harness and the benchmarks (the extension's own global, not the page's)
+// ---------------------------------------------------------------------------------------------
+
+globalThis.slaLens = {
+  stats,
+  loadEngine,
+  check,
+  syncContentScripts,
+  readConfig: async () => {
+    invalidate();
+    return readConfig();
+  },
+  /** Evaluates `tickets` under the configured policy: the worker benchmark. */
+  async bench(tickets, nowMs, rounds = 5) {
+    await loadEngine();
+    const { engine } = policyEngine(await readConfig());
+    const times = [];
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      engine.evaluate(tickets, nowMs, {});
+      times.push(performance.now() - t0);
+    }
+    return times;
+  },
+};
+if (TEST_BUILD) {
+  globalThis.slaLens.setNow = async (ms, frozen = true) => {
+    const v = ms == null ? null : { base: ms, setAt: Date.now(), frozen };
+    testClock = v;
+    if (v) await ext.storage.local.set({ testNow: v });
+    else await ext.storage.local.remove('testNow');
+  };
+}
+
+loadEngine().catch(() => {});

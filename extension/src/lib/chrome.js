@@ -1,0 +1,10 @@
+// The WebExtension API object: `browser` (Firefox, promise-based) or `chrome` (Chromium, whose
+// MV3 APIs also return promises). Every call site uses promise forms only.
+export const ext = globalThis.browser?.runtime?.id ? globalThis.browser : globalThis.chrome;
+
+/** Sends a message to the service worker; resolves with its answer or rejects with its error. */
+export async function ask(msg) {
+  const r = await ext.runtime.sendMessage(msg);
+  if (r && r.error && r.ok === false) throw Object.assign(new Error(r.error), r);
+  return r;
+}

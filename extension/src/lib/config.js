@@ -1,0 +1,284 @@
+// The extension's configuration: one versioned document in chrome.storage.local, the managed
+// (browser policy) values that win over it, and the import/export format. Pure functions only:
+// no chrome.* here, so node:test covers every migration and merge rule.
+
+export const CONFIG_VERSION = 3;
+export const TRACKERS = ['redmine', 'github', 'gitlab', 'jira'];
+export const EXPORT_KIND = 'sla-lens-extension-config';
+
+/** The configuration of a fresh install: the built-in seed policy, no sites, no notifications. */
+export function defaultConfig() {
+  return {
+    version: CONFIG_VERSION,
+    policy: { text: null, source: 'default', updatedAt: null },
+    sites: [],
+    me: { handles: [], emails: [] },
+    notifications: {
+      enabled: false,
+      atRisk: true,
+      breached: true,
+      escalations: true,
+      intervalMinutes: 5,
+      quietHours: { enabled: true, start: '20:00', end: '08:00' },
+    },
+  };
+}
+
+/**
+ * Migrations, each from version `from` to `from + 1`. Version 1 (0.0.x builds) kept the policy
+ * text and one flat site list; version 2 had no `me` and a notifications flag only.
+ */
+const MIGRATIONS = {
+  1: (c) => ({
+    version: 2,
+    policy: { text: c.policyText ?? null, source: c.policyText ? 'pasted' : 'default', updatedAt: null },
+    sites: (c.sites ?? []).map((s) => ({
+      origin: s.origin,
+      tracker: s.tracker ?? s.kind ?? 'redmine',
+      token: s.token ?? '',
+      site: s.site ?? {},
+    })),
+    notifications: { enabled: !!c.notify },
+  }),
+  2: (c) => ({
+    ...c,
+    version: 3,
+    me: { handles: c.notifications?.handle ? [c.notifications.handle] : [], emails: [] },
+    notifications: {
+      ...defaultConfig().notifications,
+      enabled: !!c.notifications?.enabled,
+    },
+  }),
+};
+
+/**
+ * Brings a stored document (any version, or nothing) to the current version, filling every
+ * missing key with its default. Unknown future versions are refused (returned as `error`),
+ * never silently downgraded.
+ * @returns {{ config: object, migrated: boolean, from: number | null, error?: string }}
+ */
+export function migrate(stored) {
+  if (stored == null || typeof stored !== 'object') return { config: defaultConfig(), migrated: false, from: null };
+  let c = stored;
+  const from = Number.isInteger(c.version) ? c.version : 1;
+  if (from > CONFIG_VERSION) {
+    return { config: defaultConfig(), migrated: false, from, error: `stored configuration is version ${from}, newer than this extension (${CONFIG_VERSION})` };
+  }
+  let v = from;
+  if (!Number.isInteger(c.version)) c = { ...c, version: 1 };
+  while (v < CONFIG_VERSION) {
+    c = MIGRATIONS[v](c);
+    v += 1;
+  }
+  return { config: normalize(c), migrated: from !== CONFIG_VERSION, from };
+}
+
+function strings(v) {
+  if (Array.isArray(v)) return v.map((s) => String(s).trim()).filter(Boolean);
+  if (typeof v === 'string') return v.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return [];
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Fills defaults and drops what is not ours; sites get normalised origins and ids. */
+export function normalize(c) {
+  const d = defaultConfig();
+  const n = c.notifications ?? {};
+  const q = n.quietHours ?? {};
+  return {
+    version: CONFIG_VERSION,
+    policy: {
+      text: typeof c.policy?.text === 'string' && c.policy.text.trim() ? c.policy.text : null,
+      source: c.policy?.source ?? (c.policy?.text ? 'pasted' : 'default'),
+      updatedAt: c.policy?.updatedAt ?? null,
+    },
+    sites: (Array.isArray(c.sites) ? c.sites : []).map(normalizeSite).filter((s) => s.origin),
+    me: { handles: strings(c.me?.handles), emails: strings(c.me?.emails) },
+    notifications: {
+      enabled: !!n.enabled,
+      atRisk: n.atRisk ?? d.notifications.atRisk,
+      breached: n.breached ?? d.notifications.breached,
+      escalations: n.escalations ?? d.notifications.escalations,
+      intervalMinutes: Math.min(60, Math.max(1, Number(n.intervalMinutes) || d.notifications.intervalMinutes)),
+      quietHours: {
+        enabled: q.enabled ?? d.notifications.quietHours.enabled,
+        start: HHMM.test(q.start ?? '') ? q.start : d.notifications.quietHours.start,
+        end: HHMM.test(q.end ?? '') ? q.end : d.notifications.quietHours.end,
+      },
+    },
+  };
+}
+
+/**
+ * `https://Host:443/path` → `https://host`; anything that is not an http(s) origin → null.
+ * Paths are not part of an origin: a tracker under a path sets the site's `basePath`.
+ */
+export function normalizeOrigin(text) {
+  if (typeof text !== 'string' || !text.trim()) return null;
+  let u;
+  try {
+    u = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+  return u.origin;
+}
+
+export function normalizeSite(s) {
+  const origin = normalizeOrigin(s?.origin ?? '');
+  const tracker = TRACKERS.includes(s?.tracker) ? s.tracker : 'redmine';
+  let site = s?.site && typeof s.site === 'object' ? { ...s.site } : {};
+  // Managed storage carries the site file as JSON text (its schema has no free-form objects).
+  if (typeof s?.siteJson === 'string' && s.siteJson.trim()) {
+    try {
+      const parsed = JSON.parse(s.siteJson);
+      if (parsed && typeof parsed === 'object') site = parsed;
+    } catch {
+      site = {};
+    }
+  }
+  delete site.tracker;
+  delete site.origin;
+  return {
+    origin,
+    tracker,
+    enabled: s?.enabled !== false,
+    site,
+    pauseStatuses: strings(s?.pauseStatuses),
+    token: typeof s?.token === 'string' ? s.token.trim() : '',
+    managed: !!s?.managed,
+  };
+}
+
+/** The site file (docs/trackers.md) the adapter reads for `s`: the tracker, origin and mapping. */
+export function siteFile(s) {
+  return { ...s.site, tracker: s.tracker, origin: s.origin };
+}
+
+/** Problems with a site entry, each with the form field it belongs to. */
+export function siteProblems(s, others = []) {
+  const out = [];
+  if (!normalizeOrigin(s.origin ?? '')) out.push({ path: 'origin', message: 'Enter the tracker\'s address, e.g. https://redmine.example.com' });
+  if (!TRACKERS.includes(s.tracker)) out.push({ path: 'tracker', message: `Choose one of ${TRACKERS.join(', ')}` });
+  const o = normalizeOrigin(s.origin ?? '');
+  if (o && others.some((x) => x.origin === o)) out.push({ path: 'origin', message: `${o} is already configured` });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Managed storage (chrome.storage.managed, schema in managed_schema.json)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The effective configuration: managed values win. A managed `policy` replaces the user's; managed
+ * `sites` come first and hide a user site with the same origin; managed notification settings
+ * replace the user's field by field. Returns which parts are locked so pages show them read-only.
+ */
+export function effective(user, managed) {
+  const m = managed && typeof managed === 'object' ? managed : {};
+  const cfg = structuredClone(user);
+  const locked = { policy: false, sites: false, notifications: [], me: false };
+  if (typeof m.policy === 'string' && m.policy.trim()) {
+    cfg.policy = { text: m.policy, source: 'managed', updatedAt: null };
+    locked.policy = true;
+  } else if (m.policy && typeof m.policy === 'object') {
+    cfg.policy = { text: JSON.stringify(m.policy, null, 2), source: 'managed', updatedAt: null };
+    locked.policy = true;
+  }
+  if (Array.isArray(m.sites)) {
+    const managedSites = m.sites.map((s) => ({ ...normalizeSite(s), managed: true })).filter((s) => s.origin);
+    const taken = new Set(managedSites.map((s) => s.origin));
+    const own = m.allowUserSites === false ? [] : cfg.sites.filter((s) => !taken.has(s.origin));
+    // A token is personal: a user's token for a managed origin is kept.
+    for (const s of managedSites) {
+      const mine = user.sites.find((u) => u.origin === s.origin);
+      if (!s.token && mine?.token) s.token = mine.token;
+    }
+    cfg.sites = [...managedSites, ...own];
+    locked.sites = true;
+  }
+  if (m.notifications && typeof m.notifications === 'object') {
+    const n = m.notifications;
+    for (const k of ['enabled', 'atRisk', 'breached', 'escalations', 'intervalMinutes']) {
+      if (n[k] !== undefined) {
+        cfg.notifications[k] = n[k];
+        locked.notifications.push(k);
+      }
+    }
+    if (n.quietHours) {
+      cfg.notifications.quietHours = { ...cfg.notifications.quietHours, ...n.quietHours };
+      locked.notifications.push('quietHours');
+    }
+  }
+  if (m.me && typeof m.me === 'object') {
+    cfg.me = { handles: strings(m.me.handles), emails: strings(m.me.emails) };
+    locked.me = true;
+  }
+  return { config: normalizeKeepManaged(cfg), locked, managed: Object.keys(m).length > 0 };
+}
+
+function normalizeKeepManaged(c) {
+  const n = normalize(c);
+  n.sites = n.sites.map((s, i) => ({ ...s, managed: !!c.sites[i]?.managed }));
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import / export: the whole configuration as one JSON file
+// ---------------------------------------------------------------------------------------------
+
+/** The export file. Tokens are left out unless `withTokens` (they are secrets). */
+export function exportConfig(config, { withTokens = false } = {}) {
+  const c = structuredClone(config);
+  c.sites = c.sites.filter((s) => !s.managed).map(({ managed, ...s }) => (withTokens ? s : { ...s, token: '' }));
+  return JSON.stringify({ kind: EXPORT_KIND, exportedAt: new Date().toISOString(), config: c }, null, 2);
+}
+
+/**
+ * Reads an export file (or a bare configuration document of any version). Tokens already stored
+ * for the same origins are kept when the file has none.
+ * @returns {{ config?: object, error?: string }}
+ */
+export function importConfig(text, current) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { error: `Not JSON: ${e.message}` };
+  }
+  if (!doc || typeof doc !== 'object') return { error: 'Not a configuration file' };
+  const body = doc.kind === EXPORT_KIND ? doc.config : doc;
+  if (!body || typeof body !== 'object' || !('sites' in body || 'policy' in body || 'policyText' in body)) {
+    return { error: 'Not an sla-lens configuration: expected "policy" and "sites"' };
+  }
+  const m = migrate(body);
+  if (m.error) return { error: m.error };
+  const cfg = m.config;
+  for (const s of cfg.sites) {
+    const had = current?.sites?.find((x) => x.origin === s.origin);
+    if (!s.token && had?.token) s.token = had.token;
+  }
+  return { config: cfg };
+}
+
+/**
+ * The policy text with a site's extra pause statuses added to every target's `pausedBy`, so a
+ * tracker whose "waiting" status has its own name still stops the clock. Unchanged when none.
+ */
+export function policyWithPauses(policyText, pauseStatuses) {
+  if (!pauseStatuses?.length) return policyText;
+  let p;
+  try {
+    p = JSON.parse(policyText);
+  } catch {
+    return policyText;
+  }
+  if (!Array.isArray(p.targets)) return policyText;
+  for (const t of p.targets) {
+    const have = Array.isArray(t.pausedBy) ? t.pausedBy : [];
+    t.pausedBy = [...have, ...pauseStatuses.filter((s) => !have.includes(s))];
+  }
+  return JSON.stringify(p);
+}

@@ -1,0 +1,121 @@
+// Escalation notifications: which issues deserve a desktop notification now. Pure: the worker
+// passes the evaluation results, what it notified before and the clock; this returns what to show
+// and the new memory. Each issue notifies once per transition (entering "at risk", breaching,
+// reaching an escalation level aimed at the current user), per SLA cycle, and never in quiet hours.
+
+/** Minutes since local midnight of `ms` (the browser's time zone). */
+function minuteOfDay(ms) {
+  const d = new Date(ms);
+  return d.getHours() * 60 + d.getMinutes();
+}
+
+function hhmm(s) {
+  const [h, m] = s.split(':').map(Number);
+  return h * 60 + m;
+}
+
+/** Whether `ms` falls in the quiet hours (which may wrap midnight, e.g. 20:00–08:00). */
+export function inQuietHours(ms, quiet) {
+  if (!quiet?.enabled) return false;
+  const t = minuteOfDay(ms);
+  const a = hhmm(quiet.start);
+  const b = hhmm(quiet.end);
+  if (a === b) return false;
+  return a < b ? t >= a && t < b : t >= a || t < b;
+}
+
+/** Whether a policy contact is the current user (by tracker handle or email, case-insensitive). */
+export function isMe(contact, me) {
+  const h = (contact.handle ?? '').toLowerCase();
+  const e = (contact.email ?? '').toLowerCase();
+  return (!!h && me.handles.some((x) => x.toLowerCase() === h)) || (!!e && me.emails.some((x) => x.toLowerCase() === e));
+}
+
+/**
+ * The transitions an evaluation has reached: `atRisk`, `breached`, and `L<n>` for each escalation
+ * level reached whose contacts include the user. Keys carry the cycle so a reopened issue can
+ * notify again.
+ */
+export function transitions(ev, me, prefs) {
+  const out = [];
+  const metric = ev.headline === 'resolution' ? ev.resolution : ev.response;
+  const cycle = Math.max(ev.response?.cycles ?? 1, ev.resolution?.cycles ?? 1);
+  if (prefs.atRisk && ev.state === 'atRisk') out.push({ key: `atRisk@${cycle}`, kind: 'atRisk' });
+  if (prefs.breached && ev.state === 'breached') out.push({ key: `breached@${cycle}`, kind: 'breached', metric: ev.headline });
+  const cur = ev.escalation?.current;
+  if (prefs.escalations && cur) {
+    // Every level up to the current one; a user met at a lower level already got that one.
+    const mine = cur.contacts.filter((c) => isMe(c, me));
+    if (mine.length) out.push({ key: `L${cur.level}@${cycle}`, kind: 'escalation', level: cur.level, role: cur.role });
+  }
+  void metric;
+  return out;
+}
+
+/**
+ * Decides the notifications for one check.
+ * @param {object} args
+ * @param {{ siteKey: string, issues: { id: string, title?: string, url?: string, result: any }[] }[]} args.batches
+ * @param {Record<string, string[]>} args.memory   issue key (`siteKey#id`) → transition keys already notified
+ * @param {Record<string, boolean>} args.baselined  siteKey → whether a first check happened
+ * @param {number} args.now
+ * @param {object} args.prefs   the `notifications` part of the configuration
+ * @param {{ handles: string[], emails: string[] }} args.me
+ * @returns {{ show: object[], memory: object, baselined: object, quiet: boolean }}
+ */
+export function decide({ batches, memory, baselined, now, prefs, me }) {
+  const mem = { ...memory };
+  const base = { ...baselined };
+  const quiet = inQuietHours(now, prefs.quietHours);
+  const show = [];
+  for (const { siteKey, issues } of batches) {
+    const first = !base[siteKey];
+    for (const it of issues) {
+      const ev = it.result?.evaluation;
+      if (!ev) continue;
+      const k = `${siteKey}#${it.id}`;
+      const had = new Set(mem[k] ?? []);
+      const reached = transitions(ev, me, prefs);
+      const fresh = reached.filter((t) => !had.has(t.key));
+      if (!fresh.length) continue;
+      // The first check only records what is already true: no flood when notifications are
+      // switched on, only what changes from then on. Quiet hours record nothing, so what is
+      // still true when they end is notified then.
+      if (first) {
+        mem[k] = [...had, ...fresh.map((t) => t.key)];
+        continue;
+      }
+      if (quiet) continue;
+      mem[k] = [...had, ...fresh.map((t) => t.key)];
+      show.push(notification(it, ev, fresh));
+    }
+    if (!quiet || first) base[siteKey] = true;
+  }
+  return { show, memory: mem, baselined: base, quiet };
+}
+
+/** The notification's text: plain strings (the browser renders them as text). */
+export function notification(issue, ev, fresh) {
+  const esc = fresh.find((t) => t.kind === 'escalation');
+  const breached = fresh.some((t) => t.kind === 'breached');
+  const atRisk = fresh.some((t) => t.kind === 'atRisk');
+  const metric = ev.headline === 'resolution' ? 'Resolution' : 'Response';
+  let title;
+  if (esc) title = `Escalated to you (level ${esc.level}, ${esc.role})`;
+  else if (breached) title = `${metric} SLA breached`;
+  else if (atRisk) title = `${metric} SLA at risk`;
+  else title = 'SLA update';
+  const parts = [];
+  if (esc && breached) parts.push(`${metric} SLA breached`);
+  const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+  if (m?.deadline) parts.push(`${breached || ev.state === 'breached' ? 'was due' : 'due'} ${m.deadline.replace('T', ' ').replace(/:00Z$/, ' UTC')}`);
+  const subject = issue.title ? `#${issue.id} ${issue.title}` : `#${issue.id}`;
+  return {
+    id: `${issue.siteKey ?? ''}#${issue.id}#${fresh.map((t) => t.key).join(',')}`,
+    issueId: issue.id,
+    url: issue.url ?? null,
+    title,
+    message: [subject, ...parts].join('\n'),
+    kinds: fresh.map((t) => t.key),
+  };
+}

@@ -1,0 +1,472 @@
+// The options page: the policy editor with live validation (the draft is kept, whatever its
+// errors), the tracker sites with a "test on this URL" preview, the escalation contacts, the
+// notification settings, and import/export. Managed values show read-only. Text only: nothing
+// from a policy, a tracker or a file reaches innerHTML.
+import { ext, ask } from './lib/chrome.js';
+import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, TRACKERS } from './lib/config.js';
+import { findIssues } from './pages.js';
+
+const $ = (id) => document.getElementById(id);
+const h = (tag, props = {}, ...kids) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v === true) e.setAttribute(k, '');
+    else if (v !== false && v != null) e.setAttribute(k, v);
+  }
+  for (const k of kids) if (k != null) e.append(k);
+  return e;
+};
+
+let st = null; // the worker's state: effective config, user config, locks, policy
+let editing = null; // index in user sites, or -1 for a new one
+const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+function toast(text) {
+  const t = $('toast');
+  t.textContent = text;
+  t.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => {
+    t.hidden = true;
+  }, 2500);
+}
+
+async function refresh() {
+  st = await ask({ type: 'state' });
+  document.body.dataset.ready = 'true';
+  render();
+}
+
+async function save(user, message) {
+  const r = await ask({ type: 'saveConfig', config: user });
+  if (!r.ok) throw new Error(r.error);
+  await refresh();
+  if (message) toast(message);
+}
+
+function render() {
+  const { locked } = st;
+  const what = [];
+  if (locked.policy) what.push('the policy');
+  if (locked.sites) what.push('the tracker sites');
+  if (locked.notifications.length) what.push('notification settings');
+  $('managed-banner').hidden = !st.managed;
+  $('managed-what').textContent = what.length ? `Set by browser policy and read-only here: ${what.join(', ')}.` : '';
+  $('storage-error').hidden = !st.storageError;
+  $('storage-error').textContent = st.storageError ?? '';
+  $('version').textContent = `sla-lens ${ext.runtime.getManifest().version}${st.testBuild ? ' (test build)' : ''}`;
+  renderPolicy();
+  renderSites();
+  renderContacts();
+  renderNotifications();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy
+// ---------------------------------------------------------------------------------------------
+
+let validateTimer = null;
+let lastValid = null;
+
+async function renderPolicy() {
+  const p = st.policy;
+  const ta = $('policy-text');
+  const managed = st.locked.policy;
+  const status = $('policy-status');
+  status.className = `pill ${managed ? 'lock' : p.error ? 'err' : 'ok'}`;
+  status.textContent = managed ? 'Managed · read-only' : p.error ? 'Stored policy has errors' : 'In effect';
+  $('policy-current').textContent = `In effect: ${p.name}${st.config.policy.source === 'default' ? ' (the built-in default)' : ''}${p.review ? ` · SLA review ${p.review.overdue ? 'overdue since' : 'due on'} ${p.review.nextReview}` : ''}`;
+  $('policy-tools').hidden = managed;
+  ta.readOnly = managed;
+  if (managed) {
+    ta.value = p.text;
+    $('policy-diags').replaceChildren();
+    return;
+  }
+  if (document.activeElement !== ta) {
+    const { policyDraft } = await ext.storage.local.get('policyDraft');
+    ta.value = policyDraft ?? p.text;
+  }
+  validate();
+}
+
+function diagRow(d) {
+  return h('div', { class: `diag ${d.severity}`, role: d.severity === 'error' ? 'alert' : null },
+    h('span', { class: 'path', text: d.path || '(whole policy)' }),
+    h('span', { class: 'code', text: d.code }),
+    h('span', { class: 'msg', text: d.message }));
+}
+
+async function validate() {
+  const text = $('policy-text').value;
+  const r = await ask({ type: 'validate', text });
+  if ($('policy-text').value !== text) return; // a newer keystroke wins
+  const box = $('policy-diags');
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  lastValid = r.valid ? text : null;
+  const rows = r.diagnostics.map(diagRow);
+  if (r.valid) {
+    rows.unshift(h('div', { class: 'diag ok', text: `Valid: ${r.info?.name ?? 'policy'}${r.diagnostics.length ? `, ${r.diagnostics.length} warning${r.diagnostics.length === 1 ? '' : 's'}` : ''}.` }));
+  } else {
+    rows.unshift(h('div', { class: 'diag', role: 'alert' }, h('span', { class: 'path', text: `${errors.length} error${errors.length === 1 ? '' : 's'}` }), h('span'), h('span', { text: 'Your draft is kept; fix the problems below to apply it.' })));
+  }
+  box.replaceChildren(...rows);
+  box.dataset.valid = String(r.valid);
+  const current = st.policy.text;
+  $('policy-apply').disabled = !r.valid || text === current;
+}
+
+$('policy-text').addEventListener('input', () => {
+  ext.storage.local.set({ policyDraft: $('policy-text').value });
+  clearTimeout(validateTimer);
+  validateTimer = setTimeout(validate, 120);
+});
+
+$('policy-apply').addEventListener('click', async () => {
+  const text = $('policy-text').value;
+  if (lastValid !== text) return;
+  const user = structuredClone(st.user);
+  user.policy = { text, source: 'pasted', updatedAt: new Date().toISOString() };
+  await ext.storage.local.remove('policyDraft');
+  await save(user, 'Policy applied to open tracker tabs');
+});
+
+$('policy-revert').addEventListener('click', async () => {
+  await ext.storage.local.remove('policyDraft');
+  $('policy-text').value = st.policy.text;
+  validate();
+});
+
+async function loadExample(name) {
+  const r = await ask({ type: 'examplePolicy', name });
+  $('policy-text').value = r.text;
+  await ext.storage.local.set({ policyDraft: r.text });
+  validate();
+}
+$('policy-default').addEventListener('click', () => loadExample('default'));
+$('policy-business').addEventListener('click', () => loadExample('business-hours'));
+$('policy-file').addEventListener('change', async (e) => {
+  const f = e.target.files?.[0];
+  if (!f) return;
+  $('policy-text').value = await f.text();
+  await ext.storage.local.set({ policyDraft: $('policy-text').value });
+  e.target.value = '';
+  validate();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Sites
+// ---------------------------------------------------------------------------------------------
+
+function mappingSummary(s) {
+  const f = s.site?.fields ?? {};
+  const parts = [];
+  if (f.priority) parts.push(`priority ← ${f.priority.join(', ')}`);
+  if (f.category) parts.push(`category ← ${f.category.join(', ')}`);
+  if (f.requesterGroup) parts.push(`group ← ${f.requesterGroup.join(', ')}`);
+  if (s.pauseStatuses.length) parts.push(`pauses: ${s.pauseStatuses.join(', ')}`);
+  return parts.length ? parts.join(' · ') : 'tracker defaults';
+}
+
+async function renderSites() {
+  const tbody = $('sites-table').querySelector('tbody');
+  const rows = [];
+  for (const s of st.config.sites) {
+    const granted = await ext.permissions.contains({ origins: [`${s.origin}/*`] }).catch(() => false);
+    const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
+    const actions = h('td', { class: 'actions' });
+    if (!granted) actions.append(h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s.origin) }));
+    if (!s.managed && userIndex >= 0) {
+      actions.append(h('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => openForm(userIndex) }));
+      actions.append(h('button', { type: 'button', class: 'danger', text: 'Remove', onclick: () => removeSite(userIndex) }));
+    }
+    rows.push(h('tr', { 'data-origin': s.origin },
+      h('td', {}, h('span', { class: 'mono', text: s.origin }), s.managed ? h('span', { class: 'tag', text: 'managed' }) : null, s.token ? h('span', { class: 'tag', text: 'token' }) : null),
+      h('td', { text: s.tracker }),
+      h('td', { text: mappingSummary(s) }),
+      h('td', {}, h('span', { class: `access ${granted ? 'ok' : 'no'}`, text: granted ? 'granted' : 'not granted' })),
+      actions));
+  }
+  tbody.replaceChildren(...rows);
+  $('sites-empty').hidden = rows.length > 0;
+  $('sites-table').hidden = rows.length === 0;
+  $('site-add').hidden = st.locked.sites && st.config.sites.every((s) => s.managed) && st.user.sites.length === 0 && st.locked.sites && st.managedAllowsUser === false;
+}
+
+async function grant(origin) {
+  const ok = await ext.permissions.request({ origins: [`${origin}/*`] });
+  toast(ok ? `Access to ${origin} granted` : 'Access not granted');
+  await ask({ type: 'saveConfig', config: st.user });
+  await refresh();
+}
+
+async function removeSite(i) {
+  const user = structuredClone(st.user);
+  const [gone] = user.sites.splice(i, 1);
+  await save(user, `Removed ${gone.origin}`);
+  ext.permissions.remove({ origins: [`${gone.origin}/*`] }).catch(() => {});
+}
+
+function openForm(i) {
+  editing = i;
+  const s = i >= 0 ? st.user.sites[i] : normalizeSite({ origin: '', tracker: 'redmine' });
+  $('site-form-title').textContent = i >= 0 ? `Edit ${s.origin}` : 'Add a site';
+  $('site-origin').value = s.origin ?? '';
+  $('site-tracker').value = s.tracker;
+  $('site-basepath').value = s.site?.basePath ?? '';
+  $('site-token').value = s.token ?? '';
+  $('site-priority').value = (s.site?.fields?.priority ?? []).join(', ');
+  $('site-category').value = (s.site?.fields?.category ?? []).join(', ');
+  $('site-group').value = (s.site?.fields?.requesterGroup ?? []).join(', ');
+  const staff = s.site?.staff;
+  const kind = !staff || staff === 'anyoneButAuthor' ? 'anyoneButAuthor' : Object.keys(staff)[0];
+  $('site-staff-kind').value = kind;
+  $('site-staff-list').value = kind === 'anyoneButAuthor' ? '' : (staff[kind] ?? []).join(', ');
+  $('site-pauses').value = s.pauseStatuses.join(', ');
+  $('site-test-url').value = s.origin ? `${s.origin}${s.site?.basePath ?? ''}/issues` : '';
+  $('site-test-out').textContent = '';
+  $('site-problems').replaceChildren();
+  $('site-form').hidden = false;
+  $('site-origin').focus();
+}
+
+/** The site being edited, as stored. */
+function formSite() {
+  const site = {};
+  const basePath = $('site-basepath').value.trim();
+  if (basePath) site.basePath = basePath.replace(/\/$/, '');
+  const fields = {};
+  for (const [k, id] of [['priority', 'site-priority'], ['category', 'site-category'], ['requesterGroup', 'site-group']]) {
+    const v = list($(id).value);
+    if (v.length) fields[k] = v;
+  }
+  if (Object.keys(fields).length) site.fields = fields;
+  const kind = $('site-staff-kind').value;
+  if (kind !== 'anyoneButAuthor') site.staff = { [kind]: list($('site-staff-list').value) };
+  return normalizeSite({
+    origin: $('site-origin').value,
+    tracker: $('site-tracker').value,
+    site,
+    pauseStatuses: list($('site-pauses').value),
+    token: $('site-token').value,
+  });
+}
+
+$('site-add').addEventListener('click', () => openForm(-1));
+$('site-cancel').addEventListener('click', () => {
+  $('site-form').hidden = true;
+  editing = null;
+});
+$('site-origin').addEventListener('change', () => {
+  const o = normalizeOrigin($('site-origin').value);
+  if (o && !$('site-test-url').value) $('site-test-url').value = `${o}/issues`;
+});
+
+$('site-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const s = formSite();
+  const others = st.user.sites.filter((_, i) => i !== editing);
+  const problems = siteProblems({ ...s, origin: $('site-origin').value }, others);
+  $('site-problems').replaceChildren(...problems.map((p) => diagRow({ severity: 'error', code: p.path, path: p.path, message: p.message })));
+  if (problems.length) return;
+  // Ask for the host permission inside the click (a user gesture), before anything awaits.
+  const asked = ext.permissions.request({ origins: [`${s.origin}/*`] });
+  (async () => {
+    const granted = await asked.catch(() => false);
+    const user = structuredClone(st.user);
+    if (editing >= 0) user.sites[editing] = s;
+    else user.sites.push(s);
+    $('site-form').hidden = true;
+    editing = null;
+    await save(user, granted ? `Saved ${s.origin}; badges appear on its pages` : `Saved ${s.origin}; grant access to see badges`);
+  })();
+});
+
+$('site-test').addEventListener('click', () => {
+  const s = formSite();
+  const out = $('site-test-out');
+  let url;
+  try {
+    url = new URL($('site-test-url').value.trim());
+  } catch {
+    out.textContent = 'Enter a page address of this tracker.';
+    return;
+  }
+  if (!s.origin || url.origin !== s.origin) {
+    out.textContent = `The URL must be on ${s.origin ?? 'the site\'s address'}.`;
+    return;
+  }
+  const asked = ext.permissions.request({ origins: [`${s.origin}/*`] });
+  (async () => {
+    if (!(await asked.catch(() => false))) {
+      out.textContent = 'Access to the site was not granted.';
+      return;
+    }
+    out.textContent = 'Testing…';
+    try {
+      const res = await fetch(url, { credentials: 'include' });
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      const found = findIssues(s.tracker, doc, url, s.site.basePath ?? '');
+      const ids = [...new Set(found.map((f) => f.id))];
+      if (!ids.length) {
+        out.textContent = `No issues found on this page (HTTP ${res.status}).`;
+        return;
+      }
+      const r = await ask({ type: 'fetchEvaluate', siteDraft: s, ids });
+      if (!r.ok) {
+        out.textContent = `Found ${ids.length} issues; ${r.error}`;
+        return;
+      }
+      const counts = {};
+      for (const x of r.results) {
+        const k = x.error ? 'error' : x.evaluation.state;
+        counts[k] = (counts[k] ?? 0) + 1;
+      }
+      const un = Object.keys(r.unavailable).length;
+      const by = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+      out.textContent = `Found ${ids.length} issue${ids.length === 1 ? '' : 's'}; ${r.results.length} mapped and evaluated${by ? ` (${by})` : ''}${un ? `; ${un} unavailable: ${Object.values(r.unavailable)[0]}` : ''}.`;
+      out.dataset.found = String(ids.length);
+      out.dataset.mapped = String(r.results.length);
+    } catch (err) {
+      out.textContent = `Could not test: ${err.message}`;
+    }
+  })();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Escalation contacts and "me"
+// ---------------------------------------------------------------------------------------------
+
+function renderContacts() {
+  const me = st.config.me;
+  const tbody = $('contacts-table').querySelector('tbody');
+  const rows = [];
+  for (const lvl of st.policy.contacts) {
+    for (const c of lvl.contacts) {
+      const mine = (c.handle && me.handles.includes(c.handle)) || (c.email && me.emails.includes(c.email));
+      const box = h('input', { type: 'checkbox', 'aria-label': `${c.name ?? ''} is me` });
+      box.checked = !!mine;
+      box.disabled = st.locked.me;
+      box.addEventListener('change', () => toggleMe(c, box.checked));
+      rows.push(h('tr', {},
+        h('td', { text: `L${lvl.level}` }),
+        h('td', { text: lvl.role ?? '' }),
+        h('td', { text: c.name ?? '' }),
+        h('td', { class: 'mono', text: c.email ?? '' }),
+        h('td', { class: 'mono', text: c.handle ?? '' }),
+        h('td', {}, box)));
+    }
+  }
+  if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: '6', class: 'muted', text: 'The policy names no escalation contacts.' })));
+  tbody.replaceChildren(...rows);
+  $('me-handles').value = me.handles.join(', ');
+  $('me-emails').value = me.emails.join(', ');
+  $('me-handles').readOnly = $('me-emails').readOnly = st.locked.me;
+}
+
+async function toggleMe(c, on) {
+  const user = structuredClone(st.user);
+  const edit = (arr, v) => {
+    if (!v) return arr;
+    const rest = arr.filter((x) => x.toLowerCase() !== v.toLowerCase());
+    return on ? [...rest, v] : rest;
+  };
+  user.me.handles = edit(user.me.handles, c.handle);
+  user.me.emails = edit(user.me.emails, c.email);
+  await save(user, on ? `Escalations to ${c.name} will notify you` : `${c.name} is not you`);
+}
+
+for (const id of ['me-handles', 'me-emails']) {
+  $(id).addEventListener('change', async () => {
+    const user = structuredClone(st.user);
+    user.me = { handles: list($('me-handles').value), emails: list($('me-emails').value) };
+    await save(user, 'Saved');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+// ---------------------------------------------------------------------------------------------
+
+function renderNotifications() {
+  const n = st.config.notifications;
+  const lock = (k) => st.locked.notifications.includes(k);
+  $('n-enabled').checked = n.enabled;
+  $('n-enabled').disabled = lock('enabled');
+  $('n-atrisk').checked = n.atRisk;
+  $('n-atrisk').disabled = lock('atRisk');
+  $('n-breached').checked = n.breached;
+  $('n-breached').disabled = lock('breached');
+  $('n-escalations').checked = n.escalations;
+  $('n-escalations').disabled = lock('escalations');
+  $('n-interval').value = String(n.intervalMinutes);
+  $('n-interval').disabled = lock('intervalMinutes');
+  $('n-quiet').checked = n.quietHours.enabled;
+  $('n-quiet-start').value = n.quietHours.start;
+  $('n-quiet-end').value = n.quietHours.end;
+  for (const id of ['n-quiet', 'n-quiet-start', 'n-quiet-end']) $(id).disabled = lock('quietHours');
+  $('n-details').classList.toggle('off', !n.enabled);
+}
+
+function notificationsFromForm() {
+  return {
+    enabled: $('n-enabled').checked,
+    atRisk: $('n-atrisk').checked,
+    breached: $('n-breached').checked,
+    escalations: $('n-escalations').checked,
+    intervalMinutes: Number($('n-interval').value),
+    quietHours: { enabled: $('n-quiet').checked, start: $('n-quiet-start').value || '20:00', end: $('n-quiet-end').value || '08:00' },
+  };
+}
+
+$('n-enabled').addEventListener('change', () => {
+  const on = $('n-enabled').checked;
+  const asked = on ? ext.permissions.request({ permissions: ['notifications'] }) : Promise.resolve(true);
+  (async () => {
+    const ok = await asked.catch(() => false);
+    const user = structuredClone(st.user);
+    user.notifications = { ...notificationsFromForm(), enabled: on && ok };
+    await save(user, on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
+  })();
+});
+for (const id of ['n-atrisk', 'n-breached', 'n-escalations', 'n-interval', 'n-quiet', 'n-quiet-start', 'n-quiet-end']) {
+  $(id).addEventListener('change', async () => {
+    const user = structuredClone(st.user);
+    user.notifications = notificationsFromForm();
+    await save(user, 'Saved');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Import / export
+// ---------------------------------------------------------------------------------------------
+
+$('export').addEventListener('click', () => {
+  const text = exportConfig(st.user, { withTokens: $('export-tokens').checked });
+  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/json' })), download: 'sla-lens-config.json' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  $('io-out').textContent = `Exported ${st.user.sites.length} site${st.user.sites.length === 1 ? '' : 's'} and the ${st.user.policy.text ? 'custom' : 'default'} policy${$('export-tokens').checked ? ', with tokens' : ' (tokens left out)'}.`;
+});
+
+$('import-file').addEventListener('change', async (e) => {
+  const f = e.target.files?.[0];
+  e.target.value = '';
+  if (!f) return;
+  const r = importConfig(await f.text(), st.user);
+  if (r.error) {
+    $('io-out').textContent = `Not imported: ${r.error}`;
+    return;
+  }
+  await save(r.config, 'Configuration imported');
+  const missing = [];
+  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: [`${s.origin}/*`] }).catch(() => false))) missing.push(s.origin);
+  $('io-out').textContent = `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
+});
+
+void TRACKERS;
+refresh();

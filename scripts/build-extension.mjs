@@ -1,0 +1,188 @@
+// Builds the browser extension from extension/ and the Wasm package in www/pkg:
+//   node scripts/build-extension.mjs [chrome] [firefox] [test]   (default: chrome firefox)
+// Outputs dist/extension/<target>/ (unpacked) and, for the store targets, dist/sla-lens-<target>.zip.
+// The `test` target is the Chromium build the tests load: it pre-grants http://127.0.0.1/* and
+// notifications (a permission prompt cannot be clicked headless), has a fixed extension id
+// (tests/extension/test-key.txt holds a public key only), and compiles in the test clock and the
+// managed-storage stub. The store builds have none of these.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deflateRawSync, crc32 } from 'node:zlib';
+import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(ROOT, 'extension');
+const DIST = join(ROOT, 'dist');
+const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['chrome', 'firefox'];
+
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+const GECKO_ID = 'sla-lens@sla-lens.dev';
+
+function manifestFor(target) {
+  const m = JSON.parse(readFileSync(join(SRC, 'manifest.template.json'), 'utf8').replace('{{version}}', version));
+  if (target === 'firefox') {
+    m.background = { scripts: ['background.js'] };
+    m.browser_specific_settings = {
+      gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+    };
+    // Firefox reads managed storage from enterprise policies / native manifests, not a schema.
+    delete m.storage;
+  } else {
+    m.background = { service_worker: 'background.js' };
+    m.minimum_chrome_version = '116';
+  }
+  if (target === 'test') {
+    m.name = `${m.name} (test build)`;
+    m.key = readFileSync(join(ROOT, 'tests/extension/test-key.txt'), 'utf8').trim();
+    m.host_permissions = ['http://127.0.0.1/*'];
+    m.permissions = [...m.permissions, 'notifications'];
+  }
+  return m;
+}
+
+// The page-world badge script needs <sla-badge> and badge-view.js, never the engine: the Wasm
+// glue is replaced with a stub so no Wasm code or loader reaches the page.
+const noEngine = {
+  name: 'no-engine',
+  setup(b) {
+    b.onResolve({ filter: /pkg\/sla_lens\.js$/ }, () => ({ path: 'sla-lens-engine-stub', namespace: 'stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export default function init() { throw new Error("no engine in the page"); }',
+      loader: 'js',
+    }));
+  },
+};
+
+async function bundle(target, out) {
+  const common = {
+    bundle: true,
+    format: 'iife',
+    target: ['chrome116', 'firefox128'],
+    minifySyntax: true, // drops the test-only branches of store builds; names and layout stay readable
+    legalComments: 'inline',
+    charset: 'utf8',
+    define: { __SLA_TEST__: target === 'test' ? 'true' : 'false' },
+    logLevel: 'warning',
+    // The wasm-bindgen glue and load() read import.meta.url only when no module is passed; the
+    // worker always passes one, and the page-world script never loads the engine.
+    logOverride: { 'empty-import-meta': 'silent' },
+  };
+  await build({
+    ...common,
+    entryPoints: {
+      background: join(SRC, 'src/background.js'),
+      content: join(SRC, 'src/content.js'),
+      options: join(SRC, 'src/options.js'),
+      popup: join(SRC, 'src/popup.js'),
+    },
+    outdir: out,
+  });
+  await build({ ...common, entryPoints: { 'badge-main': join(SRC, 'src/badge-main.js') }, outdir: out, plugins: [noEngine] });
+}
+
+function copy(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+}
+
+function icons(out) {
+  for (const size of [16, 32, 48, 128]) {
+    const png = encodePng(size, size, drawIcon(size));
+    mkdirSync(join(out, 'icons'), { recursive: true });
+    writeFileSync(join(out, 'icons', `icon-${size}.png`), png);
+  }
+}
+
+function files(dir, base = dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...files(p, base));
+    else out.push(relative(base, p).split('\\').join('/'));
+  }
+  return out;
+}
+
+/** A deterministic zip (fixed timestamps, sorted entries, deflate). */
+function zip(dir, dest) {
+  const locals = [];
+  const central = [];
+  let offset = 0;
+  const DOS_TIME = 0; // 00:00:00
+  const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1; // 2026-01-01
+  for (const name of files(dir)) {
+    const data = readFileSync(join(dir, name));
+    const comp = deflateRawSync(data, { level: 9 });
+    const crc = crc32(data);
+    const nameBuf = Buffer.from(name, 'utf8');
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt16LE(0x0800, 6);
+    h.writeUInt16LE(8, 8);
+    h.writeUInt16LE(DOS_TIME, 10);
+    h.writeUInt16LE(DOS_DATE, 12);
+    h.writeUInt32LE(crc, 14);
+    h.writeUInt32LE(comp.length, 18);
+    h.writeUInt32LE(data.length, 22);
+    h.writeUInt16LE(nameBuf.length, 26);
+    h.writeUInt16LE(0, 28);
+    locals.push(h, nameBuf, comp);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(0x0314, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt16LE(0x0800, 8);
+    c.writeUInt16LE(8, 10);
+    c.writeUInt16LE(DOS_TIME, 12);
+    c.writeUInt16LE(DOS_DATE, 14);
+    c.writeUInt32LE(crc, 16);
+    c.writeUInt32LE(comp.length, 20);
+    c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(nameBuf.length, 28);
+    c.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+    c.writeUInt32LE(offset, 42);
+    central.push(c, nameBuf);
+    offset += 30 + nameBuf.length + comp.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(central.length / 2, 8);
+  end.writeUInt16LE(central.length / 2, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  writeFileSync(dest, Buffer.concat([...locals, cd, end]));
+}
+
+const wasm = join(ROOT, 'www/pkg/sla_lens_bg.wasm');
+if (!existsSync(wasm)) {
+  console.error('www/pkg/sla_lens_bg.wasm is missing: run `make wasm` first');
+  process.exit(1);
+}
+
+for (const target of targets) {
+  const out = join(DIST, 'extension', target);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  await bundle(target, out);
+  for (const f of ['options.html', 'options.css', 'popup.html', 'popup.css']) copy(join(SRC, 'src', f), join(out, f));
+  copy(join(SRC, 'managed_schema.json'), join(out, 'managed_schema.json'));
+  copy(join(SRC, 'PRIVACY.md'), join(out, 'PRIVACY.md'));
+  copy(wasm, join(out, 'sla_lens_bg.wasm'));
+  icons(out);
+  const manifest = manifestFor(target);
+  if (target === 'firefox') rmSync(join(out, 'managed_schema.json'));
+  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (target !== 'test') {
+    const dest = join(DIST, `sla-lens-${target}.zip`);
+    zip(out, dest);
+    const sha = createHash('sha256').update(readFileSync(dest)).digest('hex').slice(0, 16);
+    console.log(`${relative(ROOT, dest)}  ${(statSync(dest).size / 1024).toFixed(0)} KiB  sha256 ${sha}…`);
+  } else {
+    console.log(`${relative(ROOT, out)}/ (unpacked test build)`);
+  }
+}
