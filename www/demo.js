@@ -123,7 +123,8 @@ function showIssues(view) {
 function renderSummary() {
   if (!board) return;
   const counts = toneCounts(board.results);
-  const order = Object.values(TONES).concat('error');
+  /** @type {string[]} */
+  const order = [...Object.values(TONES), 'error'];
   const items = [...new Set(order)].filter((t) => counts[t]).map((t) =>
     h('li', { class: `t-${t}` }, h('b', { text: String(counts[t]) }), ` ${TONE_LABEL[t]}`));
   $('#summary').replaceChildren(...items);
@@ -131,7 +132,7 @@ function renderSummary() {
 
 function selectTab(view) {
   current = view;
-  for (const b of document.querySelectorAll('.tabs button')) {
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tabs button[data-view]'))) {
     b.setAttribute('aria-selected', String(b.dataset.view === view));
   }
   const policy = view === 'policy';
@@ -201,7 +202,7 @@ async function main() {
     renderDiagnostics(editor.value);
     $('#apply-status').textContent = 'Reset to the seed policy.';
   });
-  for (const b of document.querySelectorAll('.tabs button')) {
+  for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tabs button[data-view]'))) {
     b.addEventListener('click', () => selectTab(b.dataset.view));
   }
   tickClock();
@@ -214,7 +215,7 @@ async function main() {
   const initial = location.hash.slice(1);
   selectTab(initial === 'business' || initial === 'policy' ? initial : 'seed');
   document.body.dataset.ready = 'true';
-  window.slaDemo = { board: () => board, api, current: () => current };
+  /** @type {any} */ (window).slaDemo = { board: () => board, api, current: () => current };
 }
 
 main().catch((e) => {
