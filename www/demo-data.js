@@ -166,6 +166,14 @@ export const BUSINESS_TICKETS = [
     expect: { state: 'metLate', text: 'met late' },
   },
   {
+    id: 'MKT-3391', title: 'Easter campaign microsite down',
+    created: '2026-04-02T16:30:00+02:00', status: 'Resolved', assignee: 'Aylin Demir', requester: 'Lea Braun',
+    fields: marketing({ priority: 'Critical', category: 'Network' }), labels: ['web', 'campaign'],
+    comments: [{ at: '2026-04-07T09:30:00+02:00', author: 'Aylin Demir', staff: true }],
+    statusHistory: [{ at: '2026-04-08T12:00:00+02:00', from: 'In Progress', to: 'Resolved' }],
+    expect: { state: 'met', text: 'met' },
+  },
+  {
     id: 'MKT-4123', title: 'New laptop for the Sales team lead',
     created: cet(27, '09:00'), status: 'New', assignee: null, requester: 'Paul Keller',
     fields: { requesterGroup: 'Sales', project: 'general-it', priority: 'Normal', category: 'Hardware' },

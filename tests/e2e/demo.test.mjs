@@ -112,6 +112,11 @@ describe('tooltips', () => {
     await badge(page, 'MKT-4126').locator('.badge').hover();
     const t2 = await badge(page, 'MKT-4126').locator('.tip').textContent();
     assert.match(t2, /2h 30m business time left/);
+    await badge(page, 'MKT-3391').locator('.badge').hover();
+    const t3 = await badge(page, 'MKT-3391').locator('.tip').textContent();
+    assert.match(t3, /responded Tue 7 Apr 2026 09:30 CEST after 1h of business time/);
+    assert.match(t3, /not counted: Karfreitag, Fri 3 Apr 2026/);
+    assert.match(t3, /not counted: Ostermontag, Mon 6 Apr 2026/);
     await page.close();
   });
 });
