@@ -26,6 +26,7 @@ try {
     ['seed-tooltip', '', 'MKT-4121'],
     ['business', '#business', null],
     ['business-tooltip', '#business', 'MKT-4117'],
+    ['business-holidays', '#business', 'MKT-3391'],
     ['policy', '#policy', null],
   ];
   for (const [name, hash, hover] of shots) {
