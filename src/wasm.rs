@@ -651,3 +651,256 @@ fn read_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsVa
     };
     Ticket::parse_batch(&text).map_err(|e| ticket_error(&e))
 }
+
+// =============================================================================================
+// Report: the review report and raw tracker exports for the dashboards (`www/board/`)
+// =============================================================================================
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_REPORT: &'static str = r#"
+export type TrackerName = "redmine" | "github" | "gitlab" | "jira";
+/** Tickets mapped from a tracker's own REST responses: the readable ones and why others are not. */
+export interface MappedExport {
+  tickets: TicketInput[];
+  /** One per issue that could not be mapped, with its position among the issues. */
+  errors: (TicketErrorInfo & { index: number })[];
+}
+/** A period end: `YYYY-MM-DD` in the report zone (`to` inclusive, as the CLI), RFC 3339, or epoch ms. */
+export type PeriodEnd = string | number;
+export interface ReportOptions {
+  /** The report instant (epoch ms); tickets are evaluated at min(now, end of the period). */
+  nowMs: number;
+  from?: PeriodEnd | null;
+  to?: PeriodEnd | null;
+  /** Read the tracker's own REST responses instead of canonical tickets. */
+  tracker?: TrackerName | null;
+}
+export interface ReportTimes { count: number; median: number | null; p90: number | null }
+export interface ReportCell {
+  metric: MetricKind;
+  month: string | null;
+  priority: string | null;
+  category: string | null;
+  inScope: number; met: number; metLate: number; breached: number; open: number; untargeted: number;
+  metPercent: number | null;
+  business: ReportTimes;
+  wall: ReportTimes;
+  escalations: { level: number; reached: number }[];
+  paused: { tickets: number; totalSeconds: number; medianSeconds: number | null; totalBusinessSeconds: number };
+}
+export interface ReportScopeRow {
+  month: string | null;
+  created: number; inScope: number; outOfScope: number;
+  notIncluded: number; excluded: number; noPriority: number; noTarget: number;
+}
+export interface ReportBreach {
+  id: string; title?: string; url?: string;
+  created: IsoInstant; month: string; priority: string; category: string | null;
+  metric: MetricKind; state: State; target: number;
+  deadline: IsoInstant | null; stoppedAt: IsoInstant | null; elapsed: number; cycles: number;
+  escalations: { cycle: number; level: number; role: string; at: IsoInstant }[];
+}
+/** The review report: exactly what `sla-lens report --format json` prints. */
+export interface Report {
+  policy: { id: string; name: string };
+  period: {
+    from: IsoInstant; to: IsoInstant; firstDay: string; lastDay: string;
+    source: "review" | "beforeNow" | "given"; zone: string; now: IsoInstant; evaluatedAt: IsoInstant;
+  };
+  review: ReviewStatus | null;
+  months: string[];
+  priorities: { id: string; name: string }[];
+  categories: { id: string; name: string }[];
+  metrics: { metric: MetricKind; targeted: boolean }[];
+  levels: { level: number; role: string; metric: MetricKind }[];
+  tickets: {
+    read: number; unreadable: number; beforePeriod: number; afterPeriod: number;
+    inPeriod: number; inScope: number; outOfScope: number;
+  };
+  scope: ReportScopeRow[];
+  excludedBy: { rule: string; count: number }[];
+  cells: ReportCell[];
+  breaches: ReportBreach[];
+  unreadable: TicketErrorInfo[];
+}
+/** Thrown by `report` when the period is empty or out of range. */
+export interface ReportErrorThrown extends Error { name: "ReportError"; code: string }
+"#;
+
+/// Raw texts for the adapters: one JSON text, or an array of them (one per REST response).
+fn export_texts(v: &JsValue) -> Result<Vec<String>, JsValue> {
+    if let Some(s) = v.as_string() {
+        return Ok(vec![s]);
+    }
+    if let Some(a) = v.dyn_ref::<js_sys::Array>() {
+        return a
+            .iter()
+            .map(|x| match x.as_string() {
+                Some(s) => Ok(s),
+                None => json_text(&x, "each response"),
+            })
+            .collect();
+    }
+    if v.is_object() {
+        return Ok(vec![json_text(v, "the response")?]);
+    }
+    Err(JsError::new("a tracker export must be JSON text or an array of JSON texts").into())
+}
+
+fn tracker_kind(name: &str) -> Result<crate::adapters::TrackerKind, JsValue> {
+    name.parse::<crate::adapters::TrackerKind>()
+        .map_err(|e| JsError::new(&e).into())
+}
+
+fn mapped(
+    kind: crate::adapters::TrackerKind,
+    texts: &[String],
+) -> Result<Vec<Result<crate::ticket::TicketInput, TicketError>>, JsValue> {
+    let site = crate::adapters::SiteConfig::default_for(kind);
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    crate::adapters::map_texts(kind, &refs, &site).map_err(|e| ticket_error(&e))
+}
+
+/// Maps a tracker's own REST responses (Redmine, GitHub, GitLab, Jira; one JSON text or an array
+/// of them) to canonical tickets with the default site mapping. Issues that cannot be mapped are
+/// listed in `errors` with the reason; the rest are in `tickets`. Throws only for input that
+/// holds no recognisable response at all.
+#[wasm_bindgen(js_name = mapExport, unchecked_return_type = "MappedExport")]
+pub fn map_export(
+    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | string[] | object")] export: JsValue,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct IndexedError<'a> {
+        index: usize,
+        #[serde(flatten)]
+        error: &'a TicketError,
+    }
+    #[derive(Serialize)]
+    struct Out<'a> {
+        tickets: Vec<&'a crate::ticket::TicketInput>,
+        errors: Vec<IndexedError<'a>>,
+    }
+    let all = mapped(tracker_kind(tracker)?, &export_texts(&export)?)?;
+    let mut out = Out {
+        tickets: Vec::new(),
+        errors: Vec::new(),
+    };
+    for (index, r) in all.iter().enumerate() {
+        match r {
+            Ok(t) => out.tickets.push(t),
+            Err(error) => out.errors.push(IndexedError { index, error }),
+        }
+    }
+    to_js(&out)
+}
+
+/// A period end from JS: a date (`to` inclusive), RFC 3339 text or epoch ms.
+fn report_end(policy: &Policy, v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(None);
+    }
+    if let Some(n) = v.as_f64() {
+        return ms_to_seconds(n)
+            .map(Some)
+            .ok_or_else(|| JsError::new(&format!("{what}: not a valid instant")).into());
+    }
+    let Some(text) = v.as_string() else {
+        return Err(JsError::new(&format!(
+            "{what}: give a date `YYYY-MM-DD`, RFC 3339 text or epoch milliseconds"
+        ))
+        .into());
+    };
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        let d = if what == "to" {
+            d.succ_opt().unwrap_or(d)
+        } else {
+            d
+        };
+        return Ok(Some(crate::report::day_start(
+            crate::report::zone(policy),
+            d,
+        )));
+    }
+    parse_instant(&Stamp::Text(text.clone()))
+        .map(Some)
+        .map_err(|_| {
+            JsError::new(&format!(
+                "{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant"
+            ))
+            .into()
+        })
+}
+
+fn get(o: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen]
+impl SlaEngine {
+    /// The review report over `tickets` (canonical tickets as JSON text or an array, or with
+    /// `options.tracker` the tracker's own REST responses): exactly the figures of
+    /// `sla-lens report --format json` for the same export, period and now.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn report(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[]")]
+        tickets: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let r = self.make_report(tickets, &options)?;
+        to_js(&r)
+    }
+
+    /// The report as Markdown tables for a review meeting (`sla-lens report --format markdown`).
+    #[wasm_bindgen(js_name = reportMarkdown)]
+    pub fn report_markdown(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[]")]
+        tickets: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.make_report(tickets, &options)?.markdown())
+    }
+
+    /// Every cell of the report as CSV, one row each (`sla-lens report --format csv`).
+    #[wasm_bindgen(js_name = reportCsv)]
+    pub fn report_csv(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[]")]
+        tickets: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        Ok(self.make_report(tickets, &options)?.cells_csv())
+    }
+}
+
+impl SlaEngine {
+    fn make_report(
+        &self,
+        tickets: JsValue,
+        options: &JsValue,
+    ) -> Result<crate::report::Report, JsValue> {
+        if !options.is_object() {
+            return Err(JsError::new("report options must be an object with `nowMs`").into());
+        }
+        let now = now_seconds(get(options, "nowMs").as_f64().unwrap_or(f64::NAN))?;
+        let from = report_end(&self.policy, &get(options, "from"), "from")?;
+        let to = report_end(&self.policy, &get(options, "to"), "to")?;
+        let tracker = get(options, "tracker").as_string();
+        let batch = match tracker.as_deref() {
+            None | Some("") => read_batch(tickets)?,
+            Some(name) => mapped(tracker_kind(name)?, &export_texts(&tickets)?)?
+                .into_iter()
+                .map(|r| r.and_then(Ticket::from_input))
+                .collect(),
+        };
+        crate::report::report(&self.policy, &batch, from, to, now).map_err(|e| {
+            js_error(
+                "ReportError",
+                &e.message,
+                &[("code", JsValue::from_str(e.code))],
+            )
+        })
+    }
+}

@@ -61,6 +61,9 @@ export async function usage(bytes: ArrayBuffer): Promise<number | null> {
   const used: Float64Array = engine.elapsed('24x7', starts, due);
   void [name, alsoText, dueEach, used];
   const next: number | null = engine.nextChange(results, now);
+  const report: import('../../www/pkg/sla_lens.js').Report = engine.report(JSON.stringify(tickets), { nowMs: now, from: '2026-06-01', to: null });
+  const mapped: import('../../www/pkg/sla_lens.js').MappedExport = (await import('../../www/pkg/sla_lens.js')).mapExport('redmine', '{"issues": []}');
+  void [report.cells[0]?.metPercent, engine.reportMarkdown(tickets, { nowMs: now }), engine.reportCsv('[]', { nowMs: now, tracker: 'jira' }), mapped.errors];
   engine.free();
   return next;
 }
