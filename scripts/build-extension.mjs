@@ -26,7 +26,9 @@ function manifestFor(target) {
   if (target === 'firefox') {
     m.background = { scripts: ['background.js'] };
     m.browser_specific_settings = {
-      gecko: { id: GECKO_ID, strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+      // 140: data_collection_permissions (and MAIN-world content scripts, from 128).
+      gecko: { id: GECKO_ID, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+      gecko_android: { strict_min_version: '142.0' },
     };
     // Firefox reads managed storage from enterprise policies / native manifests, not a schema.
     delete m.storage;

@@ -14,8 +14,9 @@ import { decide } from './lib/notify.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
 import { fetchRedmine, listOpenRedmine } from './lib/fetch-tracker.js';
 
+// `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
+// branch below is compiled out of the store builds.
 /* global __SLA_TEST__ */
-const TEST_BUILD = typeof __SLA_TEST__ !== 'undefined' && __SLA_TEST__;
 
 // ---------------------------------------------------------------------------------------------
 // The engine
@@ -83,7 +84,7 @@ export async function readConfig() {
   } catch {
     managed = {}; // no managed storage (Firefox without a policy, or no schema support)
   }
-  if (TEST_BUILD) {
+  if (__SLA_TEST__) {
     const { testManaged } = await ext.storage.local.get('testManaged');
     if (testManaged) managed = { ...managed, ...testManaged };
   }
@@ -116,19 +117,19 @@ function siteFor(cfg, origin) {
 
 let testClock = null; // { base, setAt, frozen }
 async function loadTestClock() {
-  if (!TEST_BUILD) return;
+  if (!__SLA_TEST__) return;
   const { testNow } = await ext.storage.local.get('testNow');
   testClock = testNow ?? null;
 }
 
 export function now() {
-  if (TEST_BUILD && testClock) return testClock.frozen ? testClock.base : testClock.base + (Date.now() - testClock.setAt);
+  if (__SLA_TEST__ && testClock) return testClock.frozen ? testClock.base : testClock.base + (Date.now() - testClock.setAt);
   return Date.now();
 }
 
 function clockFor(serverDate) {
   const t = now();
-  if (!serverDate || (TEST_BUILD && testClock)) return { nowMs: t, skewMs: 0 };
+  if (!serverDate || (__SLA_TEST__ && testClock)) return { nowMs: t, skewMs: 0 };
   const server = Date.parse(serverDate);
   if (!Number.isFinite(server)) return { nowMs: t, skewMs: 0 };
   const skew = server - Date.now();
@@ -193,6 +194,7 @@ function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
     results,
     unavailable,
     nextChange: results.length ? engine.nextChange(results, clock.nowMs) : null,
+    fatal: mapped.fatal ?? null,
     timing: { mapMs: t1 - t0, evaluateMs: t2 - t1 },
   };
 }
@@ -308,7 +310,7 @@ const handlers = {
       policy: { id: engine.id, name: engine.name, error, diagnostics: diagnostics ?? [], text: policyText, contacts: contactsOf(policyText), review: reviewOf(engine) },
       adapter: adapterInfo(),
       stats,
-      testBuild: TEST_BUILD,
+      testBuild: __SLA_TEST__,
       nowMs: now(),
     };
   },
@@ -331,9 +333,9 @@ const handlers = {
     c.sites = c.sites.filter((s) => !s.managed);
     await ext.storage.local.set({ config: c });
     invalidate();
-    await syncContentScripts();
-    await syncAlarm();
-    await broadcast({ type: 'configChanged' });
+    await syncContentScripts().catch(() => {});
+    await syncAlarm().catch(() => {});
+    await broadcast({ type: 'configChanged' }).catch(() => {});
     return { ok: true };
   },
 
@@ -380,7 +382,7 @@ ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   // web pages without externally_connectable), but check the sender anyway.
   if (sender.id !== ext.runtime.id) return false;
   Promise.resolve()
-    .then(() => (TEST_BUILD ? loadTestClock() : null))
+    .then(() => (__SLA_TEST__ ? loadTestClock() : null))
     .then(() => h(msg, sender))
     .then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
   return true;
@@ -400,13 +402,13 @@ async function broadcast(msg) {
 }
 
 ext.storage.onChanged.addListener((changes, area) => {
-  if (area === 'managed' || (area === 'local' && (changes.config || changes.testManaged))) {
+  if (area === 'managed' || (area === 'local' && (changes.config || (__SLA_TEST__ && changes.testManaged)))) {
     invalidate();
     syncContentScripts().catch(() => {});
     syncAlarm().catch(() => {});
     broadcast({ type: 'configChanged' }).catch(() => {});
   }
-  if (TEST_BUILD && area === 'local' && changes.testNow) {
+  if (__SLA_TEST__ && area === 'local' && changes.testNow) {
     testClock = changes.testNow.newValue ?? null;
     broadcast({ type: 'configChanged' }).catch(() => {});
   }
@@ -423,7 +425,15 @@ ext.tabs.onRemoved.addListener((id) => {
 
 const CS_PREFIX = 'sla-lens-site-';
 
-export async function syncContentScripts() {
+let syncing = Promise.resolve();
+/** Registers the content scripts for the granted, enabled sites; one sync at a time. */
+export function syncContentScripts() {
+  const run = syncing.then(syncOnce, syncOnce);
+  syncing = run.catch(() => {});
+  return run;
+}
+
+async function syncOnce() {
   const cfg = await readConfig();
   const want = [];
   for (const s of cfg.config.sites) {
@@ -456,7 +466,7 @@ ext.permissions.onRemoved?.addListener(() => syncContentScripts().catch(() => {}
 ext.runtime.onInstalled.addListener(async (details) => {
   await syncContentScripts().catch(() => {});
   await syncAlarm().catch(() => {});
-  if (details.reason === 'install' && !TEST_BUILD) ext.runtime.openOptionsPage?.();
+  if (details.reason === 'install' && !__SLA_TEST__) ext.runtime.openOptionsPage?.();
 });
 ext.runtime.onStartup?.addListener(() => {
   syncContentScripts().catch(() => {});
@@ -488,7 +498,7 @@ ext.alarms.onAlarm.addListener((a) => {
 /** One scheduled check: fetch open issues, evaluate, decide, notify. */
 export async function check() {
   await loadEngine();
-  if (TEST_BUILD) await loadTestClock();
+  if (__SLA_TEST__) await loadTestClock();
   const cfg = await readConfig();
   const prefs = cfg.config.notifications;
   if (!prefs.enabled) return { skipped: 'notifications are off', shown: [] };
@@ -557,7 +567,7 @@ globalThis.slaLens = {
     return times;
   },
 };
-if (TEST_BUILD) {
+if (__SLA_TEST__) {
   globalThis.slaLens.setNow = async (ms, frozen = true) => {
     const v = ms == null ? null : { base: ms, setAt: Date.now(), frozen };
     testClock = v;

@@ -79,7 +79,8 @@ function absorb(out, asked) {
     state.unavailable.set(id, why);
     state.results.delete(id);
   }
-  for (const id of asked) if (!state.results.has(id) && !state.unavailable.has(id)) state.unavailable.set(id, 'the tracker did not return this issue');
+  const why = out.fatal ? `the tracker's answer could not be read (${out.fatal})` : 'the tracker did not return this issue';
+  for (const id of asked) if (!state.results.has(id) && !state.unavailable.has(id)) state.unavailable.set(id, why);
 }
 
 /** Fetches and evaluates `ids` (new to this page view). */

@@ -3,27 +3,34 @@
 // this after the engine is loaded.
 import * as wasm from '../../../www/pkg/sla_lens.js';
 
-/** Which binding the Wasm module offers (its export names changed while it was being built). */
+/**
+ * The binding the Wasm module offers: a site-aware mapping `(kind, docs, site)` when present,
+ * else `mapExport(kind, docs)`, which maps with the tracker's default site configuration.
+ */
 function binding() {
-  return wasm.mapResponses ?? wasm.mapTracker ?? wasm.mapTrackerResponses ?? null;
+  const siteAware = wasm.mapResponses ?? wasm.mapTracker;
+  if (siteAware) return { fn: siteAware, site: true };
+  if (wasm.mapExport) return { fn: (kind, docs) => wasm.mapExport(kind, docs), site: false };
+  return null;
 }
 
 export function adapterInfo() {
-  return { available: !!binding() };
+  const b = binding();
+  return { available: !!b, siteMapping: !!b?.site };
 }
 
 /**
  * @param {string} kind  redmine | github | gitlab | jira
  * @param {any[]} docs   the tracker's responses, as fetched
  * @param {object} site  the site file (docs/trackers.md)
- * @returns {{ tickets: object[], errors: Record<string,string> }}
+ * @returns {{ tickets: object[], errors: Record<string,string>, fatal?: string }}
  */
 export function mapDocs(kind, docs, site) {
-  const f = binding();
-  if (!f) throw new Error('this build of the Wasm module has no tracker adapters');
+  const b = binding();
+  if (!b) throw new Error('this build of the Wasm module has no tracker adapters');
   let out;
   try {
-    out = f(kind, docs, site);
+    out = b.fn(kind, docs, site);
   } catch (e) {
     // The whole input unreadable (no response of the tracker's shapes): every issue unavailable.
     return { tickets: [], errors: {}, fatal: e.message };
