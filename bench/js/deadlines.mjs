@@ -179,7 +179,7 @@ async function main() {
   if (!args.includes('--no-native')) {
     mkdirSync('target/bench', { recursive: true });
     writeFileSync('target/bench/starts.f64', Buffer.from(starts.buffer));
-    const out = execFileSync('cargo', ['test', '--release', '--quiet', '--no-default-features', '--test', 'wasm_native_bench', '--', '--ignored', '--nocapture'], {
+    const out = execFileSync('cargo', ['run', '--release', '--quiet', '--no-default-features', '--example', 'native_deadlines'], {
       encoding: 'utf8', env: { ...process.env, SLA_BENCH_POLICY: POLICY }, stdio: ['ignore', 'pipe', 'inherit'],
     });
     const ns = Number(/native_ns_per_op=([\d.]+)/.exec(out)?.[1]);

@@ -1,14 +1,12 @@
 //! The native half of `bench/js/deadlines.mjs` (Wasm vs native on the same workload): reads the
 //! starts the JS bench wrote, computes the same deadlines with `Calendar::add`, prints the time
-//! per deadline and writes the results back for comparison. Ignored in normal test runs:
-//!   cargo test --release --no-default-features --test wasm_native_bench -- --ignored --nocapture
+//! per deadline and writes the results back for comparison. A benchmark, not a test:
+//!   cargo run --release --no-default-features --example native_deadlines
 
 use sla_lens::Policy;
 use std::time::Instant;
 
-#[test]
-#[ignore = "benchmark helper, run by bench/js/deadlines.mjs"]
-fn native_deadlines() {
+fn main() {
     let policy_text = std::env::var("SLA_BENCH_POLICY").expect("SLA_BENCH_POLICY");
     let policy = Policy::from_json(&policy_text).expect("bench policy");
     let cal = policy.calendar_by_name("berlin").expect("berlin calendar");
