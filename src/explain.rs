@@ -157,7 +157,7 @@ pub fn explain<'a>(
     // A holiday or clock change inside both metrics' periods is said once.
     let mut seen = std::collections::HashSet::new();
     out.lines.retain(|l| seen.insert(l.clone()));
-    escalation_lines(cal, &ev, &mut out.lines);
+    escalation_lines(policy, cal, &ev, &mut out.lines);
     if let Some(r) = &out.review {
         out.lines.push(if r.overdue {
             format!(
@@ -401,7 +401,36 @@ fn landed_on_close(cal: &Calendar, deadline: Instant) -> Result<Option<Instant>,
     cal.prev_close(deadline)
 }
 
-fn escalation_lines(cal: &Calendar, ev: &Evaluation<'_>, lines: &mut Vec<String>) {
+/// Why a level triggers, in words: "still unresolved when the response target ran out".
+fn trigger_text(policy: &Policy, level: u32) -> String {
+    use crate::policy::{After, TimeBasis};
+    let Some(l) = policy.levels.iter().find(|l| l.spec.level == level) else {
+        return String::new();
+    };
+    let metric = metric_name(l.spec.trigger.metric);
+    match (l.after, l.spec.trigger.time) {
+        (After::Seconds(0), _) | (After::Percent(0), _) => {
+            format!("not resolved when the {metric} target ran out")
+        }
+        (After::Percent(100), _) => {
+            format!("not resolved one more {metric} target after the {metric} deadline")
+        }
+        (After::Percent(p), _) => {
+            format!("not resolved {p}% of the {metric} target after the {metric} deadline")
+        }
+        (After::Seconds(s), TimeBasis::Business) => {
+            format!(
+                "not resolved {} of business time after the {metric} deadline",
+                hours(s)
+            )
+        }
+        (After::Seconds(s), TimeBasis::Calendar) => {
+            format!("not resolved {} after the {metric} deadline", dur(s))
+        }
+    }
+}
+
+fn escalation_lines(policy: &Policy, cal: &Calendar, ev: &Evaluation<'_>, lines: &mut Vec<String>) {
     let who = |contacts: &[crate::policy::Contact]| {
         contacts
             .iter()
@@ -411,20 +440,22 @@ fn escalation_lines(cal: &Calendar, ev: &Evaluation<'_>, lines: &mut Vec<String>
     };
     if let Some(c) = ev.escalation.current {
         lines.push(format!(
-            "escalated to level {} — {} ({}) since {}",
+            "escalated to level {} — {} ({}) since {}: {}",
             c.level,
             c.role,
             who(c.contacts),
-            local(cal, c.at.0)
+            local(cal, c.at.0),
+            trigger_text(policy, c.level)
         ));
     }
     if let Some(n) = ev.escalation.next {
         lines.push(format!(
-            "next escalation: level {} — {} ({}) at {} if still unresolved",
+            "next escalation: level {} — {} ({}) at {} if {}",
             n.level,
             n.role,
             who(n.contacts),
-            local(cal, n.at.0)
+            local(cal, n.at.0),
+            trigger_text(policy, n.level).replacen("not resolved", "still unresolved", 1)
         ));
     }
 }
