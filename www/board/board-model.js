@@ -1,0 +1,272 @@
+// The <sla-board> table as plain data: rows from tickets and batch results, urgency, sorting,
+// filtering, grouping, search, facets and formatting. Pure functions (no DOM, no clock, no Wasm),
+// so node:test covers them directly (tests/js/board-model.test.mjs).
+
+import { TONES, shortDuration } from '../badge-view.js';
+
+/** Urgency rank of a row's state: smaller is more urgent. */
+export const STATE_RANK = Object.freeze({
+  breached: 0, atRisk: 1, running: 2, paused: 3, metLate: 4, met: 5, notApplicable: 6,
+});
+
+export const STATE_LABEL = Object.freeze({
+  breached: 'Breached', atRisk: 'At risk', running: 'On track', paused: 'Paused',
+  metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope',
+});
+
+/** The table's columns: key, header, and whether the column can filter and group. */
+export const COLUMNS = Object.freeze([
+  { key: 'sla', label: 'SLA', facet: false },
+  { key: 'id', label: '#', facet: false },
+  { key: 'title', label: 'Issue', facet: false },
+  { key: 'priority', label: 'Priority', facet: true },
+  { key: 'category', label: 'Category', facet: true },
+  { key: 'state', label: 'State', facet: true },
+  { key: 'status', label: 'Status', facet: true },
+  { key: 'assignee', label: 'Assignee', facet: true },
+  { key: 'level', label: 'Escalation', facet: true },
+  { key: 'created', label: 'Created', facet: false },
+]);
+
+/** The dimensions rows can be filtered and grouped by. */
+export const FACETS = Object.freeze(['priority', 'category', 'state', 'status', 'assignee', 'level']);
+
+const NONE = '—';
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+function str(v) {
+  if (v == null) return '';
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  return String(v);
+}
+
+/**
+ * One table row from a ticket input and its batch result (`engine.evaluate`). Rows whose result
+ * is an error are returned with `error` set (the board lists them apart, with the reason).
+ * @param {any} ticket  the ticket input (canonical JSON), may be undefined
+ * @param {any} result  the batch result `{id, evaluation}` or `{id, error}`
+ * @param {number} index  position in the batch
+ */
+export function toRow(ticket, result, index) {
+  const t = ticket ?? {};
+  const id = str(result?.id ?? t.id ?? '') || `#${index + 1}`;
+  const ev = result?.evaluation ?? null;
+  const fields = t.fields ?? {};
+  const created = Date.parse(ev?.response?.start ?? t.created ?? '');
+  const row = {
+    index,
+    id,
+    title: str(t.title),
+    url: typeof t.url === 'string' ? t.url : '',
+    priority: ev?.priority?.name ?? (str(fields.priority) || NONE),
+    priorityRank: 0,
+    category: ev?.category?.name ?? (str(fields.category) || NONE),
+    status: str(ev?.status ?? t.status) || NONE,
+    assignee: str(t.assignee) || 'Unassigned',
+    created: Number.isNaN(created) ? (typeof t.created === 'number' ? t.created : null) : created,
+    state: ev?.state ?? 'error',
+    level: ev?.escalation?.current?.level ?? 0,
+    remaining: null,
+    error: result?.error ?? null,
+  };
+  if (ev) {
+    const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+    row.remaining = m?.untilDeadline ?? m?.remaining ?? null;
+  }
+  return row;
+}
+
+/** The label of a row's value in a facet (what filters and group headers show). */
+export function facetLabel(key, value) {
+  if (key === 'state') return STATE_LABEL[value] ?? String(value);
+  if (key === 'level') return value ? `Level ${value}` : 'Not escalated';
+  return String(value);
+}
+
+/**
+ * Urgency order: breached (most overdue first), at risk and on track (least time left first),
+ * paused, met late, met, out of scope; ties by creation (newest first), then id.
+ */
+export function compareUrgency(a, b) {
+  const ra = STATE_RANK[a.state] ?? 7;
+  const rb = STATE_RANK[b.state] ?? 7;
+  if (ra !== rb) return ra - rb;
+  const xa = a.remaining ?? Infinity;
+  const xb = b.remaining ?? Infinity;
+  if (xa !== xb) return xa < xb ? -1 : 1;
+  return (b.created ?? 0) - (a.created ?? 0) || collator.compare(a.id, b.id);
+}
+
+function compareKey(key) {
+  switch (key) {
+    case 'sla':
+      return compareUrgency;
+    case 'created':
+      return (a, b) => (a.created ?? -Infinity) - (b.created ?? -Infinity);
+    case 'level':
+      return (a, b) => a.level - b.level;
+    case 'state':
+      return (a, b) => (STATE_RANK[a.state] ?? 7) - (STATE_RANK[b.state] ?? 7);
+    case 'priority':
+      return (a, b) => a.priorityRank - b.priorityRank || collator.compare(a.priority, b.priority);
+    default:
+      return (a, b) => collator.compare(str(a[key]), str(b[key]));
+  }
+}
+
+/**
+ * Sorted copy of `rows` by `key` (`asc` or `desc`); stable, ties broken by urgency then id.
+ * @param {any[]} rows
+ * @param {{ key: string, dir?: 'asc' | 'desc' }} sort
+ */
+export function sortRows(rows, { key = 'sla', dir = 'asc' } = { key: 'sla' }) {
+  const cmp = compareKey(key);
+  const sign = dir === 'desc' ? -1 : 1;
+  const out = rows.slice();
+  out.sort((a, b) => sign * cmp(a, b) || (key === 'sla' ? 0 : compareUrgency(a, b)) || a.index - b.index);
+  return out;
+}
+
+/** Lower-case, accent-free text for search. */
+export function fold(s) {
+  return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/**
+ * Rows that pass every filter: `filters` maps a facet key to the wanted value (as text; empty
+ * or absent: any), `query` matches id, title, assignee, status, priority and category.
+ */
+export function filterRows(rows, filters = {}, query = '') {
+  const active = Object.entries(filters).filter(([, v]) => v !== '' && v != null);
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  return rows.filter((r) => {
+    for (const [k, v] of active) if (String(r[k]) !== String(v)) return false;
+    if (words.length === 0) return true;
+    const hay = fold(`${r.id} ${r.title} ${r.assignee} ${r.status} ${r.priority} ${r.category} ${STATE_LABEL[r.state] ?? ''}`);
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+/**
+ * Every value of each facet with its count, in a useful order (states by urgency, levels
+ * ascending, priorities by policy order, the rest alphabetically).
+ * @returns {Record<string, { value: string, label: string, count: number }[]>}
+ */
+export function facets(rows) {
+  /** @type {Record<string, Map<string, number>>} */
+  const maps = {};
+  const ranks = new Map();
+  for (const k of FACETS) maps[k] = new Map();
+  for (const r of rows) {
+    for (const k of FACETS) {
+      const v = String(r[k]);
+      maps[k].set(v, (maps[k].get(v) ?? 0) + 1);
+    }
+    ranks.set(r.priority, r.priorityRank);
+  }
+  /** @type {Record<string, any[]>} */
+  const out = {};
+  for (const k of FACETS) {
+    const vals = [...maps[k].keys()];
+    if (k === 'state') vals.sort((a, b) => (STATE_RANK[a] ?? 7) - (STATE_RANK[b] ?? 7));
+    else if (k === 'level') vals.sort((a, b) => Number(a) - Number(b));
+    else if (k === 'priority') vals.sort((a, b) => (ranks.get(a) ?? 0) - (ranks.get(b) ?? 0) || collator.compare(a, b));
+    else vals.sort(collator.compare);
+    out[k] = vals.map((value) => ({ value, label: facetLabel(k, value), count: maps[k].get(value) }));
+  }
+  return out;
+}
+
+/**
+ * Groups sorted rows by a facet (group order: as `facets` orders values); each group keeps the
+ * rows' order and counts its states.
+ * @returns {{ key: string, label: string, rows: any[], states: Record<string, number> }[]}
+ */
+export function groupRows(rows, key) {
+  const order = facets(rows)[key]?.map((f) => f.value) ?? [];
+  const groups = new Map(order.map((v) => [v, { key: v, label: facetLabel(key, v), rows: [], states: {} }]));
+  for (const r of rows) {
+    const g = groups.get(String(r[key]));
+    g.rows.push(r);
+    g.states[r.state] = (g.states[r.state] ?? 0) + 1;
+  }
+  return [...groups.values()].filter((g) => g.rows.length > 0);
+}
+
+/**
+ * What the virtualised table shows: the flat list of items (group headers, rows), optionally
+ * with groups collapsed.
+ */
+export function flatten(rows, groupBy, collapsed = new Set()) {
+  if (!groupBy) return rows.map((row) => ({ type: 'row', row }));
+  const items = [];
+  for (const g of groupRows(rows, groupBy)) {
+    items.push({ type: 'group', group: g, collapsed: collapsed.has(g.key) });
+    if (!collapsed.has(g.key)) for (const row of g.rows) items.push({ type: 'row', row });
+  }
+  return items;
+}
+
+/** The first and last item index (exclusive) to render for a scroll position, with overscan. */
+export function windowFor(scrollTop, viewport, rowHeight, count, overscan = 8) {
+  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
+  const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  return { first, last: Math.max(first, last) };
+}
+
+/** Counts of rows by badge tone (`on-track`, `breached`...). */
+export function toneTotals(rows) {
+  const out = {};
+  for (const r of rows) {
+    const tone = TONES[r.state] ?? 'error';
+    out[tone] = (out[tone] ?? 0) + 1;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------
+
+const dateFormats = new Map();
+/** `27 Nov 2026, 13:00` in `timeZone` (default UTC); `—` for null. */
+export function formatDateTime(msValue, timeZone = 'UTC') {
+  if (msValue == null || Number.isNaN(msValue)) return NONE;
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone });
+    dateFormats.set(timeZone, f);
+  }
+  return f.format(msValue);
+}
+
+/** A percentage with one decimal (`93.4 %`), `—` for null. */
+export function formatPercent(p) {
+  if (p == null || Number.isNaN(p)) return NONE;
+  return `${(Math.round(p * 10) / 10).toFixed(1)} %`;
+}
+
+/** A duration in seconds for reports: `4h 12m`, `2d 3h`, `—` for null. */
+export function formatSeconds(s) {
+  if (s == null || Number.isNaN(s)) return NONE;
+  return s < 60 ? `${Math.max(0, Math.round(s))}s` : shortDuration(s);
+}
+
+/** `2026-11` → `Nov 2026`. */
+export function formatMonth(ym) {
+  const m = /^(\d{4})-(\d{2})$/.exec(ym ?? '');
+  if (!m) return String(ym ?? NONE);
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${names[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+/** One CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
+export function csvField(v) {
+  const s = v == null ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV text from a header and rows of values. */
+export function toCsv(header, rows) {
+  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}

@@ -1,0 +1,615 @@
+// <sla-board>: a live SLA table for a static page. One ES module to include:
+//
+//   <script type="module" src="board/sla-board.js"></script>
+//   <sla-board src="issues.json" policy="policy.json"></sla-board>
+//
+// Attributes
+//   src       URL of the issues: canonical ticket JSON (an array or {"tickets": [...]}), or with
+//             `tracker` the tracker's own REST export (one response, or an array of responses)
+//   tracker   redmine | github | gitlab | jira: read `src` through the Rust adapters
+//   policy    URL of the policy JSON, or the policy text itself (starts with `{`); default: the
+//             seed SLA. A child <script type="application/json" data-policy> works too, and
+//             <script type="application/json" data-tickets> holds inline tickets.
+//   theme     light | dark (default: the page's prefers-color-scheme)
+//   now       start the page clock at this instant (RFC 3339); `frozen` keeps it there
+//   heading   the table's caption (default: the policy's name)
+//
+// Properties: `tickets` (set an array to show it), `policyText`, `rows`, `visibleRows`, and
+// `sortBy(key, dir)`, `setFilter(key, value)`, `setGroupBy(key)`, `setQuery(text)`.
+// Events: `sla-board-ready` (detail: timings in ms) after the first paint of the table.
+//
+// Rendering is text only: data reaches the page through textContent and setAttribute, never
+// innerHTML. Rows are virtualised (fixed row height), so 10,000 issues scroll smoothly; print
+// renders every row.
+
+import { load, Board, setClock, now as clockNow } from '../sla-lens.js';
+import {
+  COLUMNS, FACETS, STATE_LABEL, toRow, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
+  formatDateTime, facetLabel, toCsv,
+} from './board-model.js';
+import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
+
+const ROW_HEIGHT = 44;
+const PRINT_LIMIT = 20000;
+
+const BOARD_CSS = `${THEME_CSS}
+${darkBadges(BADGE_DARK_CSS)}
+.wrap { display: flex; flex-direction: column; gap: 10px; }
+.head { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 8px 16px; }
+.caption { font-size: 17px; font-weight: 650; margin: 0; }
+.totals { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; font-size: 12.5px; color: var(--fg-soft); }
+.totals li { display: inline-flex; align-items: center; gap: 5px; padding: 2px 9px; border-radius: 999px; background: var(--chip-bg); }
+.totals b { color: var(--fg); font-variant-numeric: tabular-nums; }
+.totals .dot { width: 8px; height: 8px; border-radius: 50%; }
+.tools { display: flex; flex-wrap: wrap; align-items: flex-end; gap: 8px 10px; padding: 10px 12px; background: var(--bg-soft); border: 1px solid var(--line); border-radius: 12px; }
+.tools .search { flex: 1 1 220px; }
+.tools .search input { width: 100%; }
+.tools .field select { max-width: 170px; }
+.tools .actions { display: flex; gap: 6px; margin-left: auto; }
+.status { font-size: 12.5px; color: var(--fg-faint); min-height: 1.2em; }
+.scroller { position: relative; height: var(--sla-board-height, min(70vh, 720px)); overflow: auto; border: 1px solid var(--line); border-radius: 12px; background: var(--bg); contain: strict; }
+table { width: 100%; border-collapse: separate; border-spacing: 0; table-layout: fixed; font-size: 13.5px; }
+col.c-sla { width: 200px; } col.c-id { width: 70px; } col.c-title { width: auto; } col.c-priority { width: 92px; }
+col.c-category { width: 150px; } col.c-state { width: 92px; } col.c-status { width: 120px; } col.c-assignee { width: 120px; }
+col.c-level { width: 96px; } col.c-created { width: 168px; }
+thead th { position: sticky; top: 0; z-index: 2; background: var(--bg-head); color: var(--fg-soft); text-align: left; font-size: 12px; font-weight: 650;
+  border-bottom: 1px solid var(--line-strong); padding: 0; height: 36px; }
+thead th button { all: unset; box-sizing: border-box; display: flex; width: 100%; height: 100%; align-items: center; gap: 4px; padding: 0 10px; cursor: pointer; }
+thead th button:focus-visible { outline: 2px solid var(--focus); outline-offset: -3px; border-radius: 6px; }
+thead th button:hover { color: var(--fg); }
+thead th .arrow { font-size: 10px; opacity: .35; }
+thead th[aria-sort] .arrow { opacity: 1; color: var(--accent); }
+tbody td { height: ${ROW_HEIGHT}px; padding: 0 10px; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: middle; }
+tbody tr.r:hover td { background: var(--row-hover); }
+td.id { color: var(--fg-faint); font-variant-numeric: tabular-nums; }
+td.title a { color: var(--fg); text-decoration: none; font-weight: 550; }
+td.title a:hover { text-decoration: underline; color: var(--accent); }
+td.num, td.created { font-variant-numeric: tabular-nums; color: var(--fg-soft); }
+.chip { display: inline-block; padding: 1px 8px; border-radius: 6px; background: var(--chip-bg); color: var(--chip-fg); font-size: 12px; font-weight: 550; }
+.chip.crit { background: var(--esc-bg); color: var(--esc-fg); }
+.lvl { display: inline-block; padding: 1px 7px; border-radius: 6px; background: var(--esc-bg); color: var(--esc-fg); font-size: 11.5px; font-weight: 700; }
+.faint { color: var(--fg-faint); }
+tr.g th { position: sticky; top: 36px; z-index: 1; height: ${ROW_HEIGHT}px; padding: 0 6px; text-align: left; background: var(--bg-soft); border-bottom: 1px solid var(--line-strong); font-weight: 650; }
+tr.g button { all: unset; cursor: pointer; display: inline-flex; align-items: center; gap: 8px; padding: 4px 6px; border-radius: 6px; }
+tr.g button:focus-visible { outline: 2px solid var(--focus); }
+tr.g .count { color: var(--fg-faint); font-weight: 500; font-size: 12.5px; }
+tr.g .tw { display: inline-block; transition: transform .1s; font-size: 10px; }
+tr.g button[aria-expanded="false"] .tw { transform: rotate(-90deg); }
+tr.spacer td { padding: 0; border: 0; height: auto; }
+.empty { padding: 28px; text-align: center; color: var(--fg-faint); }
+details.bad { border: 1px solid var(--line); border-radius: 12px; padding: 8px 14px; background: var(--bg-soft); }
+details.bad summary { cursor: pointer; font-weight: 600; color: var(--esc-fg); }
+details.bad ul { margin: 8px 0 4px; padding-left: 18px; max-height: 240px; overflow: auto; font-size: 13px; }
+details.bad code { font-size: 12px; background: var(--chip-bg); padding: 0 4px; border-radius: 4px; }
+@media print {
+  .tools, .status .hint { display: none; }
+  .scroller { height: auto; overflow: visible; contain: none; border: 0; }
+  thead th { position: static; }
+  thead { display: table-header-group; }
+  tbody td { height: auto; padding: 3px 6px; white-space: normal; }
+  tr.r { break-inside: avoid; }
+  tr.g th { position: static; }
+  details.bad { break-before: auto; }
+}
+`;
+
+let sheet = null;
+function adopt(root) {
+  if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(BOARD_CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const s = document.createElement('style');
+    s.textContent = BOARD_CSS;
+    root.append(s);
+  }
+}
+
+/** `h('td', {class: 'x', text: data})`: attributes via setAttribute, text via textContent. */
+function h(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c != null) e.append(c);
+  return e;
+}
+
+const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
+const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
+
+/** Reads a URL as text, with a message that names it on failure. */
+async function fetchText(url, what) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${what}: ${url} answered ${res.status} ${res.statusText}`);
+  return res.text();
+}
+
+export class SlaBoardElement extends HTMLElement {
+  static observedAttributes = ['src', 'policy', 'tracker', 'heading'];
+
+  #ui = null;
+  #board = null;
+  #engine = null;
+  #wasm = null;
+  #tickets = null;
+  #policyText = null;
+  #mapErrors = [];
+  #rows = [];
+  #bad = [];
+  #view = [];
+  #items = [];
+  #sort = { key: 'sla', dir: 'asc' };
+  #filters = {};
+  #query = '';
+  #groupBy = '';
+  #collapsed = new Set();
+  #win = { first: -1, last: -1 };
+  #printing = false;
+  #raf = 0;
+  #loadSeq = 0;
+  #badges = [];
+  #connected = false;
+  #priorityRank = new Map();
+  timings = null;
+
+  connectedCallback() {
+    this.#connected = true;
+    if (!this.#ui) this.#render();
+    if (this.hasAttribute('now')) {
+      const start = Date.parse(this.getAttribute('now'));
+      if (!Number.isNaN(start)) {
+        const t0 = performance.now();
+        setClock(this.hasAttribute('frozen') ? () => start : () => start + Math.floor(performance.now() - t0));
+      }
+    }
+    this.#reload();
+  }
+
+  disconnectedCallback() {
+    this.#connected = false;
+    this.#board?.dispose();
+    this.#print?.removeEventListener('change', this.#onPrint);
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.#connected || old === value) return;
+    if (name === 'heading') this.#renderHead();
+    else this.#reload();
+  }
+
+  /** The tickets shown (canonical inputs); set an array to show it instead of `src`. */
+  get tickets() {
+    return this.#tickets;
+  }
+  set tickets(v) {
+    this.#tickets = v;
+    this.#srcTickets = v;
+    if (this.#connected) this.#reload();
+  }
+  #srcTickets = null;
+
+  /** The policy text in use; set it to re-evaluate under another policy. */
+  get policyText() {
+    return this.#policyText;
+  }
+  set policyText(v) {
+    this.#policyOverride = v;
+    if (this.#connected) this.#reload();
+  }
+  #policyOverride = null;
+
+  /** The board's engine and Board (sla-lens.js), for pages that want more. */
+  get board() {
+    return this.#board;
+  }
+  get rows() {
+    return this.#rows;
+  }
+  /** The rows after filters, search and sort, in table order. */
+  get visibleRows() {
+    return this.#view;
+  }
+  /** Tickets that could not be mapped or evaluated: `{id, index, code, path, message}`. */
+  get problems() {
+    return this.#bad;
+  }
+  get state() {
+    return { sort: { ...this.#sort }, filters: { ...this.#filters }, query: this.#query, groupBy: this.#groupBy };
+  }
+
+  sortBy(key, dir) {
+    const same = this.#sort.key === key;
+    this.#sort = { key, dir: dir ?? (same && this.#sort.dir === 'asc' ? 'desc' : 'asc') };
+    this.#refresh();
+  }
+  setFilter(key, value) {
+    if (value === '' || value == null) delete this.#filters[key];
+    else this.#filters[key] = String(value);
+    this.#syncControls();
+    this.#refresh();
+  }
+  setGroupBy(key) {
+    this.#groupBy = key ?? '';
+    this.#collapsed.clear();
+    this.#syncControls();
+    this.#refresh();
+  }
+  setQuery(q) {
+    this.#query = q ?? '';
+    this.#syncControls();
+    this.#refresh();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Loading
+  // -------------------------------------------------------------------------------------------
+
+  async #reload() {
+    const seq = ++this.#loadSeq;
+    const t0 = performance.now();
+    const ui = this.#ui;
+    ui.error.hidden = true;
+    ui.status.textContent = 'Loading…';
+    try {
+      const [wasm, policyText, source] = await Promise.all([load(), this.#readPolicy(), this.#readTickets()]);
+      if (seq !== this.#loadSeq) return;
+      const t1 = performance.now();
+      this.#wasm = wasm;
+      const text = policyText ?? wasm.examplePolicy('default');
+      let engine;
+      try {
+        engine = new wasm.SlaEngine(text);
+      } catch (e) {
+        throw new Error(`The policy could not be loaded: ${e.message}${e.diagnostics ? `\n${e.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : ''}`);
+      }
+      this.#policyText = text;
+      this.#priorityRank = new Map();
+      try {
+        const spec = JSON.parse(text);
+        (spec.priorities ?? []).forEach((p, i) => this.#priorityRank.set(p.name ?? p.id, i));
+      } catch {
+        /* the engine read it; ranks stay alphabetical */
+      }
+      const tracker = this.getAttribute('tracker');
+      let tickets;
+      this.#mapErrors = [];
+      if (Array.isArray(source)) tickets = source;
+      else if (tracker) {
+        const mapped = wasm.mapExport(/** @type {any} */ (tracker), source);
+        tickets = mapped.tickets;
+        this.#mapErrors = mapped.errors;
+      } else {
+        let doc;
+        try {
+          doc = JSON.parse(source);
+        } catch (e) {
+          throw new Error(`The issues are not JSON: ${e.message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
+        }
+        tickets = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
+        if (!tickets) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
+      }
+      const t2 = performance.now();
+      this.#board?.dispose();
+      this.#engine?.free?.();
+      this.#engine = engine;
+      this.#tickets = tickets;
+      const board = new Board(engine, { onEvaluate: () => this.#rebuild() });
+      this.#board = board;
+      board.setTickets(tickets); // evaluates → onEvaluate → rebuild → first window
+      const t3 = performance.now();
+      this.#renderHead();
+      requestAnimationFrame(() => {
+        const t4 = performance.now();
+        this.timings = { load: t1 - t0, parse: t2 - t1, evaluate: t3 - t2, paint: t4 - t3, total: t4 - t0, rows: tickets.length };
+        this.dataset.ready = 'true';
+        this.dispatchEvent(new CustomEvent('sla-board-ready', { detail: this.timings, bubbles: true, composed: true }));
+      });
+    } catch (e) {
+      if (seq !== this.#loadSeq) return;
+      ui.error.hidden = false;
+      ui.error.textContent = e?.message ?? String(e);
+      ui.status.textContent = '';
+      this.dataset.ready = 'error';
+      this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
+    }
+  }
+
+  async #readPolicy() {
+    if (this.#policyOverride != null) return this.#policyOverride;
+    const inline = this.querySelector(':scope > script[type="application/json"][data-policy]');
+    if (inline) return inline.textContent;
+    const attr = this.getAttribute('policy');
+    if (!attr) return null;
+    if (attr.trim().startsWith('{')) return attr;
+    return fetchText(new URL(attr, document.baseURI), 'the policy');
+  }
+
+  async #readTickets() {
+    if (this.#srcTickets) return this.#srcTickets;
+    const inline = this.querySelector(':scope > script[type="application/json"][data-tickets]');
+    if (inline) return inline.textContent;
+    const src = this.getAttribute('src');
+    if (!src) return '[]';
+    return fetchText(new URL(src, document.baseURI), 'the issues');
+  }
+
+  /** Rows from the latest evaluation (after each (re-)evaluation of the batch). */
+  #rebuild() {
+    const board = this.#board;
+    if (!board) return;
+    const rows = [];
+    const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping' }));
+    board.results.forEach((r, i) => {
+      const row = toRow(this.#tickets[i], r, i);
+      if (r.error) {
+        bad.push({ id: r.error.id ?? r.id ?? null, index: i, code: r.error.code, path: r.error.path, message: r.error.message, stage: 'reading' });
+        return;
+      }
+      row.priorityRank = this.#priorityRank.get(row.priority) ?? 99;
+      row.levelRole = r.evaluation?.escalation?.current?.role ?? '';
+      rows.push(row);
+    });
+    this.#rows = rows;
+    this.#bad = bad;
+    this.#renderProblems();
+    this.#renderFacets();
+    this.#refresh();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rendering
+  // -------------------------------------------------------------------------------------------
+
+  #render() {
+    const root = this.attachShadow({ mode: 'open' });
+    adopt(root);
+    const caption = h('h2', { class: 'caption', id: 'caption' });
+    const totals = h('ul', { class: 'totals', 'aria-label': 'SLA states' });
+    const head = h('div', { class: 'head' }, caption, totals);
+
+    const search = h('input', { type: 'search', placeholder: 'Search id, title, assignee…', 'aria-describedby': 'status', autocomplete: 'off' });
+    const tools = h('div', { class: 'tools no-print', role: 'group', 'aria-label': 'Filter, group and search' },
+      h('label', { class: 'field search' }, 'Search', search));
+    const selects = {};
+    for (const k of FACETS) {
+      const sel = h('select', { 'data-facet': k });
+      selects[k] = sel;
+      tools.append(h('label', { class: 'field' }, COLUMNS.find((c) => c.key === k).label, sel));
+      sel.addEventListener('change', () => this.setFilter(k, sel.value));
+    }
+    const group = h('select', { 'data-group': '' });
+    group.append(h('option', { value: '', text: 'No grouping' }));
+    for (const k of FACETS) group.append(h('option', { value: k, text: COLUMNS.find((c) => c.key === k).label }));
+    group.addEventListener('change', () => this.setGroupBy(group.value));
+    tools.append(h('label', { class: 'field' }, 'Group by', group));
+    const reset = h('button', { type: 'button', class: 'btn', text: 'Clear' });
+    reset.addEventListener('click', () => {
+      this.#filters = {};
+      this.#query = '';
+      this.#groupBy = '';
+      this.#sort = { key: 'sla', dir: 'asc' };
+      this.#syncControls();
+      this.#refresh();
+    });
+    const csv = h('button', { type: 'button', class: 'btn', text: 'Export CSV' });
+    csv.addEventListener('click', () => this.#exportCsv());
+    tools.append(h('div', { class: 'actions' }, reset, csv));
+    let searchTimer = 0;
+    search.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => {
+        this.#query = search.value;
+        this.#refresh();
+      }, 80);
+    });
+
+    const status = h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+    const error = h('div', { class: 'error-box', role: 'alert' });
+    error.hidden = true;
+    error.style.whiteSpace = 'pre-wrap';
+
+    const colgroup = h('colgroup');
+    const headRow = h('tr');
+    const ths = {};
+    for (const c of COLUMNS) {
+      colgroup.append(h('col', { class: `c-${c.key}` }));
+      const btn = h('button', { type: 'button' }, h('span', { text: c.label }), h('span', { class: 'arrow', 'aria-hidden': 'true', text: '↕' }));
+      btn.addEventListener('click', () => this.sortBy(c.key));
+      const th = h('th', { scope: 'col', 'data-key': c.key }, btn);
+      ths[c.key] = th;
+      headRow.append(th);
+    }
+    const tbody = h('tbody');
+    const table = h('table', { 'aria-labelledby': 'caption', 'aria-describedby': 'status' }, colgroup, h('thead', {}, headRow), tbody);
+    const scroller = h('div', { class: 'scroller', part: 'scroller' }, table);
+    scroller.addEventListener('scroll', () => this.#schedule(), { passive: true });
+    const problems = h('details', { class: 'bad' });
+    problems.hidden = true;
+
+    root.append(h('div', { class: 'wrap', part: 'board' }, head, tools, error, status, scroller, problems));
+    this.#ui = { caption, totals, search, selects, group, status, error, tbody, table, scroller, ths, problems };
+
+    this.#print = typeof matchMedia === 'function' ? matchMedia('print') : null;
+    this.#print?.addEventListener('change', this.#onPrint);
+    addEventListener('beforeprint', () => this.#onPrint({ matches: true }));
+    addEventListener('afterprint', () => this.#onPrint({ matches: false }));
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.#schedule()).observe(scroller);
+  }
+
+  #print = null;
+  #onPrint = (e) => {
+    if (this.#printing === e.matches) return;
+    this.#printing = e.matches;
+    this.#renderWindow(true);
+  };
+
+  #renderHead() {
+    if (!this.#ui) return;
+    this.#ui.caption.textContent = this.getAttribute('heading') ?? (this.#engine ? `${this.#engine.name}` : 'SLA board');
+  }
+
+  #renderFacets() {
+    const f = facets(this.#rows);
+    for (const k of FACETS) {
+      const sel = this.#ui.selects[k];
+      const opts = [h('option', { value: '', text: `All (${this.#rows.length})` })];
+      for (const v of f[k]) opts.push(h('option', { value: v.value, text: `${v.label} (${v.count})` }));
+      sel.replaceChildren(...opts);
+    }
+    this.#syncControls();
+  }
+
+  #syncControls() {
+    const ui = this.#ui;
+    if (!ui) return;
+    for (const k of FACETS) ui.selects[k].value = this.#filters[k] ?? '';
+    ui.group.value = this.#groupBy;
+    if (ui.search.value !== this.#query) ui.search.value = this.#query;
+  }
+
+  #renderProblems() {
+    const { problems } = this.#ui;
+    const bad = this.#bad;
+    problems.hidden = bad.length === 0;
+    if (!bad.length) return problems.replaceChildren();
+    const list = h('ul');
+    for (const b of bad.slice(0, 500)) {
+      list.append(h('li', {},
+        h('strong', { text: b.id != null ? `Issue ${b.id}` : `Item ${b.index + 1}` }),
+        ` (${b.stage === 'mapping' ? 'not mapped' : 'not read'}) `,
+        h('code', { text: b.path || b.code }),
+        `: ${b.message}`));
+    }
+    if (bad.length > 500) list.append(h('li', { text: `… and ${bad.length - 500} more` }));
+    problems.replaceChildren(h('summary', { text: `${bad.length} issue${bad.length === 1 ? '' : 's'} could not be shown — the reasons` }), list);
+  }
+
+  /** Re-filters, re-sorts and re-groups, then renders the header and the visible window. */
+  #refresh() {
+    if (!this.#ui || !this.#board) return;
+    const filtered = filterRows(this.#rows, this.#filters, this.#query);
+    this.#view = sortRows(filtered, this.#sort);
+    this.#items = flatten(this.#view, this.#groupBy, this.#collapsed);
+    for (const c of COLUMNS) {
+      const th = this.#ui.ths[c.key];
+      const arrow = th.querySelector('.arrow');
+      if (this.#sort.key === c.key) {
+        th.setAttribute('aria-sort', this.#sort.dir === 'asc' ? 'ascending' : 'descending');
+        arrow.textContent = this.#sort.dir === 'asc' ? '▲' : '▼';
+      } else {
+        th.removeAttribute('aria-sort');
+        arrow.textContent = '↕';
+      }
+    }
+    const totals = toneTotals(this.#view);
+    this.#ui.totals.replaceChildren(...Object.keys(TONE_WORD).filter((t) => totals[t]).map((t) =>
+      h('li', {}, h('span', { class: 'dot', style: `background:${TONE_DOT[t]}`, 'aria-hidden': 'true' }), h('b', { text: String(totals[t]) }), ` ${TONE_WORD[t]}`)));
+    const sortLabel = COLUMNS.find((c) => c.key === this.#sort.key)?.label ?? this.#sort.key;
+    const parts = [`Showing ${this.#view.length} of ${this.#rows.length} issues`];
+    if (this.#sort.key === 'sla' && this.#sort.dir === 'asc') parts.push('most urgent first');
+    else parts.push(`sorted by ${sortLabel} ${this.#sort.dir === 'asc' ? 'ascending' : 'descending'}`);
+    if (this.#groupBy) parts.push(`grouped by ${COLUMNS.find((c) => c.key === this.#groupBy).label.toLowerCase()}`);
+    this.#ui.status.textContent = `${parts.join(', ')}.`;
+    this.#ui.table.setAttribute('aria-rowcount', String(this.#items.length + 1));
+    this.#ui.scroller.scrollTop = Math.min(this.#ui.scroller.scrollTop, Math.max(0, this.#items.length * ROW_HEIGHT));
+    this.#renderWindow(true);
+  }
+
+  #schedule() {
+    if (this.#raf) return;
+    this.#raf = requestAnimationFrame(() => {
+      this.#raf = 0;
+      this.#renderWindow(false);
+    });
+  }
+
+  #renderWindow(force) {
+    const ui = this.#ui;
+    if (!ui || !this.#board) return;
+    const n = this.#items.length;
+    let { first, last } = this.#printing
+      ? { first: 0, last: Math.min(n, PRINT_LIMIT) }
+      : windowFor(ui.scroller.scrollTop, ui.scroller.clientHeight || 720, ROW_HEIGHT, n);
+    if (!force && first === this.#win.first && last === this.#win.last) return;
+    this.#win = { first, last };
+    for (const b of this.#badges) b.board = null;
+    this.#badges = [];
+    const trs = [];
+    const span = COLUMNS.length;
+    if (first > 0) trs.push(h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: span, style: `height:${first * ROW_HEIGHT}px` })));
+    for (let i = first; i < last; i++) trs.push(this.#item(this.#items[i], i));
+    if (last < n) trs.push(h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: span, style: `height:${(n - last) * ROW_HEIGHT}px` })));
+    if (n === 0) trs.push(h('tr', {}, h('td', { colspan: span, class: 'empty', text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.' })));
+    // Keep keyboard focus on the same control across re-renders (sort buttons are in thead).
+    ui.tbody.replaceChildren(...trs);
+  }
+
+  #item(item, i) {
+    if (item.type === 'group') {
+      const g = item.group;
+      const btn = h('button', { type: 'button', 'aria-expanded': String(!item.collapsed) },
+        h('span', { class: 'tw', 'aria-hidden': 'true', text: '▼' }),
+        h('span', { text: `${COLUMNS.find((c) => c.key === this.#groupBy).label}: ${g.label}` }),
+        h('span', { class: 'count', text: `${g.rows.length} issue${g.rows.length === 1 ? '' : 's'}${g.states.breached ? ` · ${g.states.breached} breached` : ''}${g.states.atRisk ? ` · ${g.states.atRisk} at risk` : ''}` }));
+      btn.addEventListener('click', () => {
+        if (this.#collapsed.has(g.key)) this.#collapsed.delete(g.key);
+        else this.#collapsed.add(g.key);
+        this.#refresh();
+        this.#ui.tbody.querySelector(`tr.g[data-key="${CSS.escape(g.key)}"] button`)?.focus();
+      });
+      return h('tr', { class: 'g', 'data-key': g.key, 'aria-rowindex': i + 2 }, h('th', { colspan: COLUMNS.length, scope: 'rowgroup' }, btn));
+    }
+    const r = item.row;
+    const badge = document.createElement('sla-badge');
+    badge.setAttribute('ticket-id', r.id);
+    /** @type {any} */ (badge).board = this.#board;
+    this.#badges.push(badge);
+    const title = r.url ? h('a', { href: r.url, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener' }) : h('span', { text: r.title || '(no title)', title: r.title });
+    const crit = r.priorityRank === 0;
+    return h('tr', { class: 'r', 'data-id': r.id, 'data-state': r.state, 'aria-rowindex': i + 2 },
+      h('td', { class: 'sla' }, badge),
+      h('td', { class: 'id', text: r.id }),
+      h('td', { class: 'title' }, title),
+      h('td', {}, h('span', { class: crit ? 'chip crit' : 'chip', text: r.priority })),
+      h('td', { text: r.category, title: r.category }),
+      h('td', { text: STATE_LABEL[r.state] ?? r.state }),
+      h('td', { text: r.status, title: r.status }),
+      h('td', { text: r.assignee, title: r.assignee }),
+      h('td', {}, r.level ? h('span', { class: 'lvl', text: `L${r.level}`, title: r.levelRole || facetLabel('level', r.level) }) : h('span', { class: 'faint', text: '—' })),
+      h('td', { class: 'created', text: formatDateTime(r.created) }));
+  }
+
+  #exportCsv() {
+    const header = ['id', 'title', 'url', 'priority', 'category', 'state', 'status', 'assignee', 'escalationLevel', 'created', 'secondsToDeadline'];
+    const rows = this.#view.map((r) => [r.id, r.title, r.url, r.priority, r.category, r.state, r.status, r.assignee, r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
+    download('sla-board.csv', toCsv(header, rows), 'text/csv');
+  }
+
+  /** The page clock's now (epoch ms), as the badges use it. */
+  get now() {
+    return clockNow();
+  }
+}
+
+/** Offers `text` as a file download. */
+export function download(name, text, type) {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+if (typeof customElements !== 'undefined' && !customElements.get('sla-board')) {
+  customElements.define('sla-board', SlaBoardElement);
+}
