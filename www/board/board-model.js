@@ -79,7 +79,7 @@ export function toRow(ticket, result, index) {
 /** The label of a row's value in a facet (what filters and group headers show). */
 export function facetLabel(key, value) {
   if (key === 'state') return STATE_LABEL[value] ?? String(value);
-  if (key === 'level') return value ? `Level ${value}` : 'Not escalated';
+  if (key === 'level') return Number(value) ? `Level ${value}` : 'Not escalated';
   return String(value);
 }
 

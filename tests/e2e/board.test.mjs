@@ -1,0 +1,239 @@
+// <sla-board> and <sla-review> in headless Chromium over the demo export: the dashboard renders
+// (virtualised), sorting / filtering / grouping / search work, bad rows are listed, data renders
+// as text, and the review page's figures are the CLI's (`sla-lens report --format json`).
+// Screenshots (light, dark, print) go to target/screenshots/board-*.png.
+//   make test-board   (or make test-e2e; needs target/release/sla-lens: make cli)
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveWww } from './server.mjs';
+import { formatPercent, formatSeconds } from '../../www/board/board-model.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'target/release/sla-lens');
+const EXPORT = join(ROOT, 'www/demo-data/export-2000.json');
+const NOW = '2026-11-27T12:00:00Z';
+const XSS = '<img src=x onerror=alert(1)>';
+const SHOTS = join(ROOT, 'target/screenshots');
+
+let server;
+let context;
+let profile;
+const dialogs = [];
+const pageErrors = [];
+
+async function open(path, { dark = false } = {}) {
+  const page = await context.newPage();
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (dark) await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(`${server.url}${path}`);
+  await page.waitForFunction(() => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'), null, { timeout: 20000 });
+  return page;
+}
+
+const ids = (page) => page.locator('sla-board tr.r').evaluateAll((trs) => trs.map((t) => t.dataset.id));
+const status = (page) => page.locator('sla-board .status').textContent();
+
+before(async () => {
+  server = await serveWww();
+  profile = mkdtempSync(join(tmpdir(), 'sla-board-e2e-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1440, height: 1000 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe('<sla-board> on the demo dashboard', () => {
+  it('renders 2,000 issues, most urgent first, virtualised, with badges', async () => {
+    const page = await open('dashboard.html?frozen');
+    assert.match(await status(page), /^Showing 2000 of 2000 issues, most urgent first\./);
+    const first = await ids(page);
+    assert.ok(first.length > 10 && first.length < 80, `rendered ${first.length} rows, not all 2000`);
+    assert.equal(first[0], '2992'); // the one breached ticket at the demo's now
+    assert.equal(await page.locator('sla-board tr.r').first().getAttribute('data-state'), 'breached');
+    const badge = page.locator('sla-board tr.r').first().locator('sla-badge');
+    assert.equal(await badge.getAttribute('tone'), 'breached');
+    assert.match(await badge.locator('.text').textContent(), /breached/);
+    assert.equal(await page.locator('sla-board th[data-key="sla"]').getAttribute('aria-sort'), 'ascending');
+    // Scrolling to the end renders the last rows.
+    await page.locator('sla-board .scroller').evaluate((s) => { s.scrollTop = s.scrollHeight; });
+    await page.waitForTimeout(100);
+    const last = await ids(page);
+    assert.notEqual(last[0], first[0]);
+    assert.equal(await page.locator('sla-board tr.r').last().getAttribute('data-state'), 'notApplicable');
+    await page.close();
+  });
+
+  it('sorts by any column with the header buttons (aria-sort follows)', async () => {
+    const page = await open('dashboard.html?frozen');
+    const idHeader = page.locator('sla-board th[data-key="id"]');
+    await idHeader.locator('button').click();
+    assert.equal(await idHeader.getAttribute('aria-sort'), 'ascending');
+    assert.equal(await page.locator('sla-board th[data-key="sla"]').getAttribute('aria-sort'), null);
+    assert.deepEqual((await ids(page)).slice(0, 3), ['1001', '1002', '1003']);
+    await idHeader.locator('button').press('Enter'); // keyboard: a real button
+    assert.equal(await idHeader.getAttribute('aria-sort'), 'descending');
+    assert.equal((await ids(page))[0], '3000');
+    const created = page.locator('sla-board th[data-key="created"] button');
+    await created.click();
+    const rows = await page.locator('sla-board sla-board-x, sla-board').evaluate((b) => b.visibleRows.slice(0, 50).map((r) => r.created));
+    assert.deepEqual(rows, [...rows].sort((a, b) => a - b));
+    await page.close();
+  });
+
+  it('filters by state, priority and escalation, searches, and groups', async () => {
+    const page = await open('dashboard.html?frozen');
+    const select = (k) => page.locator(`sla-board select[data-facet="${k}"]`);
+    await select('state').selectOption('breached');
+    assert.deepEqual(await ids(page), ['2992']);
+    assert.match(await status(page), /^Showing 1 of 2000/);
+    await select('state').selectOption('');
+    await select('priority').selectOption('Critical');
+    const critical = await page.locator('sla-board').evaluate((b) => b.visibleRows.map((r) => r.priority));
+    assert.ok(critical.length > 50 && critical.every((p) => p === 'Critical'));
+    await select('level').selectOption('1');
+    const lvl = await page.locator('sla-board').evaluate((b) => b.visibleRows.map((r) => r.level));
+    assert.ok(lvl.every((l) => l === 1));
+    await page.locator('sla-board button', { hasText: 'Clear' }).click();
+    await page.locator('sla-board input[type="search"]').fill('photoshop export');
+    await page.waitForFunction(() => document.querySelector('sla-board').visibleRows.length < 2000);
+    const found = await page.locator('sla-board').evaluate((b) => b.visibleRows.map((r) => r.title));
+    assert.ok(found.length > 0 && found.every((t) => /photoshop/i.test(t) && /export/i.test(t)), `${found.length}: ${found.slice(0, 5).join('; ')}`);
+    await page.locator('sla-board button', { hasText: 'Clear' }).click();
+    await page.locator('sla-board select[data-group]').selectOption('category');
+    const groups = page.locator('sla-board tr.g');
+    assert.equal(await groups.count(), 1, 'the first group fills the window');
+    const firstGroup = groups.first().locator('button');
+    assert.equal(await firstGroup.getAttribute('aria-expanded'), 'true');
+    const before = await page.locator('sla-board').evaluate((b) => b.visibleRows.length);
+    await firstGroup.click();
+    assert.equal(await page.locator('sla-board tr.g').first().locator('button').getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.locator('sla-board').evaluate((b) => b.visibleRows.length), before);
+    assert.ok((await groups.count()) >= 2, 'the next group header follows the collapsed one');
+    const labels = await groups.evaluateAll((gs) => gs.map((g) => g.textContent));
+    assert.ok(labels.every((l) => /^▼Category: .+\d+ issues?/.test(l)), labels.join('; '));
+    assert.match(await status(page), /grouped by category/);
+    await page.close();
+  });
+
+  it('renders data as text and lists the rows it cannot read', async () => {
+    const page = await open('dashboard.html?frozen');
+    await page.evaluate((xss) => {
+      const el = document.createElement('sla-board');
+      el.id = 'x';
+      el.setAttribute('heading', xss);
+      el.tickets = [
+        { id: 'x1', title: xss, created: '2026-11-27T10:00:00Z', assignee: xss, fields: { priority: 'Urgent', category: xss } },
+        { id: 'x2', title: 'no creation date' },
+        { id: 'x3', title: 'fine', created: '2026-11-27T11:00:00Z' },
+      ];
+      document.querySelector('main').append(el);
+    }, XSS);
+    await page.waitForFunction(() => document.getElementById('x').dataset.ready === 'true');
+    const x = page.locator('#x');
+    assert.equal(await x.locator('tr.r[data-id="x1"] td.title').textContent(), XSS);
+    assert.equal(await x.locator('.caption').textContent(), XSS);
+    assert.equal(await x.locator('img').count(), 0);
+    assert.deepEqual(await x.evaluate((b) => b.rows.map((r) => r.id)), ['x1', 'x3']);
+    const problems = x.locator('details.bad');
+    assert.match(await problems.locator('summary').textContent(), /^1 issue could not be shown/);
+    assert.match(await problems.locator('li').first().textContent(), /Issue x2.*created/);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  it('reads raw tracker exports through the Rust adapters', async () => {
+    const page = await open('dashboard.html?frozen');
+    await page.evaluate(() => {
+      const el = document.createElement('sla-board');
+      el.id = 'rm';
+      el.setAttribute('tracker', 'redmine');
+      const s = document.createElement('script');
+      s.type = 'application/json';
+      s.dataset.tickets = '';
+      s.textContent = JSON.stringify({ issues: [
+        { id: 42, subject: 'Printer on fire', project: { id: 1, name: 'Marketing IT support' }, status: { id: 1, name: 'New' },
+          priority: { id: 4, name: 'Urgent' }, author: { id: 7, name: 'Mia' }, created_on: '2026-11-27T10:00:00Z' },
+        { id: 43, subject: 'broken', created_on: 'yesterday' },
+      ] });
+      el.append(s);
+      document.querySelector('main').append(el);
+    });
+    await page.waitForFunction(() => document.getElementById('rm').dataset.ready === 'true');
+    const rm = page.locator('#rm');
+    assert.deepEqual(await rm.evaluate((b) => b.rows.map((r) => [r.id, r.title])), [['42', 'Printer on fire']]);
+    assert.equal(await rm.evaluate((b) => b.problems.length), 1);
+    await page.close();
+  });
+
+  it('takes the light, dark and print screenshots', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [name, dark] of [['light', false], ['dark', true]]) {
+      const page = await open('dashboard.html?frozen', { dark });
+      await page.screenshot({ path: join(SHOTS, `board-dashboard-${name}.png`) });
+      await page.close();
+      const review = await open('review.html?frozen', { dark });
+      await review.screenshot({ path: join(SHOTS, `board-review-${name}.png`) });
+      await review.close();
+    }
+    const page = await open('review.html?frozen');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(SHOTS, 'board-review-print.png'), fullPage: true });
+    const dash = await open('dashboard.html?frozen');
+    await dash.emulateMedia({ media: 'print' });
+    assert.ok((await dash.locator('sla-board tr.r').count()) === 2000, 'print renders every row');
+    await dash.close();
+    await page.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('<sla-review>: CLI and dashboard agree', () => {
+  it('shows exactly the figures of `sla-lens report --format json` on the same export, policy and now', async (t) => {
+    assert.ok(existsSync(CLI), `${CLI} is missing: run make cli`);
+    const cli = JSON.parse(execFileSync(CLI, ['report', '--format', 'json', '--now', NOW, EXPORT], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const page = await open('review.html?frozen');
+    const review = page.locator('sla-review');
+    const report = await review.evaluate((r) => r.report);
+    assert.deepEqual(report, cli, 'the report object is the CLI JSON');
+    // The figures on the page, cell by cell.
+    const shown = await review.locator('tr[data-cell]').evaluateAll((trs) => trs.map((tr) => [tr.dataset.cell, [...tr.children].map((c) => c.textContent)]));
+    assert.ok(shown.length > 20, `${shown.length} cells shown`);
+    for (const [key, texts] of shown) {
+      const [metric, month, priority, category] = key.split('|').map((x) => (x === '*' ? null : x));
+      const c = cli.cells.find((x) => x.metric === metric && x.month === month && x.priority === priority && x.category === category);
+      assert.ok(c, key);
+      const want = [c.inScope, c.met, c.metLate, c.breached, c.open, formatPercent(c.metPercent), formatSeconds(c.business.median), formatSeconds(c.business.p90)].map(String);
+      assert.deepEqual(texts.slice(2, 10), want, key);
+    }
+    const breachIds = await review.locator('tr[data-breach]').evaluateAll((trs) => trs.map((tr) => tr.dataset.breach));
+    assert.deepEqual(breachIds, cli.breaches.map((b) => b.id));
+    const banner = await review.locator('.banner').textContent();
+    assert.match(banner, new RegExp(`Next review 1 Dec 2026 · in ${cli.review.daysUntil} days`));
+    // Another period: the CLI and the page agree again.
+    await review.evaluate((r) => { r.setAttribute('from', '2026-01-01'); r.setAttribute('to', '2026-03-31'); });
+    await page.waitForFunction(() => document.querySelector('sla-review').report.period.firstDay === '2026-01-01');
+    const q1 = JSON.parse(execFileSync(CLI, ['report', '--format', 'json', '--now', NOW, '--from', '2026-01-01', '--to', '2026-03-31', EXPORT], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    assert.deepEqual(await review.evaluate((r) => r.report), q1);
+    t.diagnostic(`${shown.length} cells and ${breachIds.length} breaches compared`);
+    await page.close();
+  });
+});

@@ -1,0 +1,114 @@
+// The <sla-board> table's pure parts: rows, urgency, sorting, filtering, grouping, search,
+// windowing and formatting (www/board/board-model.js), and the report view's figure helpers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  toRow, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
+  formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold,
+} from '../../www/board/board-model.js';
+import { niceTicks, scale, bucketOf, TIME_BUCKETS } from '../../www/board/charts.js';
+
+const ev = (state, { remaining = null, level = 0, priority = 'Normal', category = 'Network', status = 'New' } = {}) => ({
+  state, headline: 'response', priority: { name: priority }, category: { name: category }, status,
+  response: { untilDeadline: remaining, remaining, start: '2026-11-27T10:00:00Z' }, resolution: {},
+  escalation: { current: level ? { level, role: 'IT manager' } : null },
+});
+const mk = (id, state, opts = {}, ticket = {}) =>
+  toRow({ id, title: `Ticket ${id}`, created: '2026-11-27T10:00:00Z', assignee: opts.assignee, ...ticket }, { id, evaluation: ev(state, opts) }, Number(id));
+
+const rows = [
+  mk('1', 'met'), mk('2', 'running', { remaining: 3600 }), mk('3', 'breached', { remaining: -60, level: 1 }),
+  mk('4', 'breached', { remaining: -7200, level: 2, priority: 'Critical' }), mk('5', 'atRisk', { remaining: 600, assignee: 'it-ana' }),
+  mk('6', 'paused', { remaining: 9000, category: 'Hardware' }), mk('7', 'notApplicable'), mk('8', 'metLate', { category: 'Hardware' }),
+  mk('10', 'running', { remaining: 60 }),
+];
+
+test('toRow reads the evaluation and falls back to the ticket', () => {
+  const r = rows[3];
+  assert.equal(r.id, '4');
+  assert.equal(r.priority, 'Critical');
+  assert.equal(r.level, 2);
+  assert.equal(r.remaining, -7200);
+  assert.equal(r.assignee, 'Unassigned');
+  assert.equal(r.created, Date.parse('2026-11-27T10:00:00Z'));
+  const bad = toRow({ id: 'x' }, { id: 'x', error: { code: 'missing-field', path: '[0].created', message: 'no created' } }, 0);
+  assert.equal(bad.state, 'error');
+  assert.equal(bad.error.code, 'missing-field');
+  const plain = toRow({ id: 9, created: 'nope', fields: { priority: 'Low', category: ['A', 'B'] } }, { id: '9', evaluation: null }, 0);
+  assert.deepEqual([plain.priority, plain.category, plain.created], ['Low', 'A, B', null]);
+});
+
+test('urgency: breached (most overdue first), at risk / running by time left, paused, met late, met, out of scope', () => {
+  assert.deepEqual(sortRows(rows, { key: 'sla', dir: 'asc' }).map((r) => r.id), ['4', '3', '5', '10', '2', '6', '8', '1', '7']);
+  assert.deepEqual(sortRows(rows, { key: 'sla', dir: 'desc' }).map((r) => r.id).slice(0, 2), ['7', '1']);
+  assert.ok(compareUrgency(rows[2], rows[1]) < 0);
+});
+
+test('sort by any column; ids sort numerically; stable', () => {
+  assert.deepEqual(sortRows(rows, { key: 'id', dir: 'asc' }).map((r) => r.id), ['1', '2', '3', '4', '5', '6', '7', '8', '10']);
+  assert.deepEqual(sortRows(rows, { key: 'id', dir: 'desc' }).map((r) => r.id)[0], '10');
+  assert.deepEqual(sortRows(rows, { key: 'level', dir: 'desc' }).map((r) => r.id).slice(0, 2), ['4', '3']);
+  const byCat = sortRows(rows, { key: 'category', dir: 'asc' }).map((r) => r.category);
+  assert.deepEqual(byCat, [...byCat].sort());
+  assert.equal(sortRows(rows, { key: 'assignee', dir: 'asc' })[0].assignee, 'it-ana');
+  const ranked = rows.map((r) => ({ ...r, priorityRank: r.priority === 'Critical' ? 0 : 1 }));
+  assert.equal(sortRows(ranked, { key: 'priority', dir: 'asc' })[0].id, '4');
+});
+
+test('filters by facet, search across fields (case and accent insensitive)', () => {
+  assert.deepEqual(filterRows(rows, { state: 'breached' }).map((r) => r.id), ['3', '4']);
+  assert.deepEqual(filterRows(rows, { level: '2' }).map((r) => r.id), ['4']);
+  assert.deepEqual(filterRows(rows, { category: 'Hardware', state: 'paused' }).map((r) => r.id), ['6']);
+  assert.deepEqual(filterRows(rows, { priority: '' }).length, rows.length);
+  assert.deepEqual(filterRows(rows, {}, 'IT-ANA').map((r) => r.id), ['5']);
+  assert.deepEqual(filterRows(rows, {}, 'ticket 10').map((r) => r.id), ['10']);
+  assert.deepEqual(filterRows(rows, {}, 'breached critical').map((r) => r.id), ['4']);
+  assert.equal(fold('Café Ärger'), 'cafe arger');
+});
+
+test('facets count values in a useful order; groups keep the sort order', () => {
+  const f = facets(rows);
+  assert.deepEqual(f.state.map((x) => x.value), ['breached', 'atRisk', 'running', 'paused', 'metLate', 'met', 'notApplicable']);
+  assert.deepEqual(f.state.find((x) => x.value === 'running'), { value: 'running', label: 'On track', count: 2 });
+  assert.deepEqual(f.level.map((x) => x.label), ['Not escalated', 'Level 1', 'Level 2']);
+  const sorted = sortRows(rows, { key: 'sla' });
+  const groups = groupRows(sorted, 'category');
+  assert.deepEqual(groups.map((g) => [g.label, g.rows.length]), [['Hardware', 2], ['Network', 7]]);
+  assert.deepEqual(groups[1].rows.map((r) => r.id).slice(0, 2), ['4', '3']);
+  assert.equal(groups[1].states.breached, 2);
+  const items = flatten(sorted, 'category', new Set(['Hardware']));
+  assert.deepEqual(items.slice(0, 2).map((i) => i.type), ['group', 'group']);
+  assert.equal(items.length, 2 + 7);
+  assert.equal(flatten(sorted, '').length, rows.length);
+  assert.deepEqual(toneTotals(rows), { 'met': 1, 'on-track': 2, 'breached': 2, 'at-risk': 1, 'paused': 1, 'out-of-scope': 1, 'met-late': 1 });
+});
+
+test('virtual window: only the visible rows plus overscan', () => {
+  assert.deepEqual(windowFor(0, 440, 44, 10000, 5), { first: 0, last: 15 });
+  assert.deepEqual(windowFor(44 * 5000, 440, 44, 10000, 5), { first: 4995, last: 5015 });
+  assert.deepEqual(windowFor(44 * 20000, 440, 44, 10000, 5), { first: 19995, last: 19995 });
+});
+
+test('formatting', () => {
+  assert.equal(formatPercent(85.2987), '85.3 %');
+  assert.equal(formatPercent(100), '100.0 %');
+  assert.equal(formatPercent(null), '—');
+  assert.equal(formatSeconds(8580), '2h 23m');
+  assert.equal(formatSeconds(30), '30s');
+  assert.equal(formatSeconds(null), '—');
+  assert.equal(formatMonth('2026-11'), 'Nov 2026');
+  assert.equal(formatDateTime(Date.parse('2026-11-27T07:14:09Z')), '27 Nov 2026, 07:14');
+  assert.equal(formatDateTime(null), '—');
+  assert.equal(csvField('a,"b"'), '"a,""b"""');
+  assert.equal(toCsv(['x', 'y'], [[1, 'two\nlines']]), 'x,y\r\n1,"two\nlines"\r\n');
+});
+
+test('chart helpers: nice ticks, scales, response-time buckets', () => {
+  assert.deepEqual(niceTicks(52), [0, 20, 40, 60]);
+  assert.deepEqual(niceTicks(177), [0, 50, 100, 150, 200]);
+  assert.deepEqual(niceTicks(0), [0, 1]);
+  assert.equal(scale(0, 100, 200, 0)(25), 150);
+  assert.equal(bucketOf(0), 0);
+  assert.equal(bucketOf(3600), 3);
+  assert.equal(bucketOf(10 ** 9), TIME_BUCKETS.length - 1);
+});
