@@ -97,3 +97,16 @@ bench-wasm: wasm cli
 	scripts/setup.sh browser
 	node bench/js/deadlines.mjs
 	node bench/js/instantiate.mjs
+
+# --- Dashboards (www/board/, tests/js/board*.test.mjs, tests/e2e/board*.test.mjs, bench/js/board*.mjs)
+.PHONY: test-board bench-board
+# The board e2e test compares the review page with the CLI's report.
+test-e2e: cli
+
+test-board: wasm cli
+	scripts/setup.sh browser
+	node --test tests/js/board-model.test.mjs tests/e2e/board.test.mjs
+
+bench-board: wasm
+	scripts/setup.sh browser
+	node bench/js/board.mjs
