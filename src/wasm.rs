@@ -904,3 +904,285 @@ impl SlaEngine {
         })
     }
 }
+
+// =============================================================================================
+// Tracker pages: site-aware mapping of REST responses, page and link detection (`www/trackers/`)
+// =============================================================================================
+//
+// The page integration (`www/trackers/annotate.js`) and the extension fetch a tracker's own REST
+// responses and hand them over as they came. A response that is not JSON or not one of the
+// tracker's shapes (an HTML error page, `{"errors": [...]}`) is set aside with the reason instead
+// of failing the others, so one bad answer costs only the issues it was meant to carry.
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_TRACKERS: &'static str = r#"
+export type TrackerPageKind = "issueList" | "issue" | "board";
+/** A recognised tracker page: its kind, and the project and issue the URL names. */
+export interface TrackerPage {
+  tracker: TrackerName;
+  kind: TrackerPageKind;
+  /** Redmine project identifier, `owner/repo`, `group/project`, or Jira project key. */
+  project: string | null;
+  /** Redmine/GitHub/GitLab issue number, or Jira issue key (`KEY-123`). */
+  issue: string | null;
+}
+/** A site file (docs/trackers.md), as an object or its JSON text; `tracker` may be left out. */
+export type SiteInput = string | ({ tracker?: TrackerName } & Record<string, unknown>);
+/** Thrown for a site file with errors. */
+export interface SiteError extends Error {
+  name: "SiteError";
+  diagnostics: Diagnostic[];
+}
+/** A response that was set aside: not JSON, or none of the tracker's shapes. */
+export interface RejectedResponse {
+  /** Its position in the `responses` given. */
+  input: number;
+  code: "json-syntax" | "unexpected-shape" | string;
+  message: string;
+}
+/** Tickets mapped from a tracker's REST responses under a site's configuration. */
+export interface MappedIssues {
+  tickets: TicketInput[];
+  /** Issues that were found but cannot be read, each with its id when known. */
+  errors: TicketErrorInfo[];
+  rejected: RejectedResponse[];
+}
+"#;
+
+/// A site file for `kind`: the tracker's defaults when `site` is null or undefined; otherwise
+/// its JSON text or an object (which may leave `tracker` out). Throws a `SiteError`.
+fn site_config(
+    kind: crate::adapters::TrackerKind,
+    site: &JsValue,
+) -> Result<crate::adapters::SiteConfig, JsValue> {
+    use crate::adapters::SiteConfig;
+    if site.is_null() || site.is_undefined() {
+        return Ok(SiteConfig::default_for(kind));
+    }
+    let text = match site.as_string() {
+        Some(t) => t,
+        None => json_text(site, "the site")?,
+    };
+    // An object without `tracker` takes the one the call names.
+    let text = match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Object(mut o)) if !o.contains_key("tracker") => {
+            o.insert("tracker".into(), Value::String(kind.as_str().into()));
+            Value::Object(o).to_string()
+        }
+        _ => text,
+    };
+    let cfg = SiteConfig::from_json(&text).map_err(|d| site_error(&d.0))?;
+    if cfg.tracker != kind {
+        return Err(JsError::new(&format!(
+            "the site file is for {} but the call names {kind}: drop one",
+            cfg.tracker
+        ))
+        .into());
+    }
+    Ok(cfg)
+}
+
+fn site_error(diags: &[Diagnostic]) -> JsValue {
+    let first = diags
+        .iter()
+        .find(|d| d.is_error())
+        .map(|d| format!(": {d}"))
+        .unwrap_or_default();
+    let list = to_js(diags).unwrap_or_else(|_| js_sys::Array::new().into());
+    js_error(
+        "SiteError",
+        &format!("the site file has {} error(s){first}", diags.len()),
+        &[("diagnostics", list)],
+    )
+}
+
+/// Checks a site file (docs/trackers.md) without keeping it: every problem, each with a path.
+#[wasm_bindgen(js_name = validateSite, unchecked_return_type = "ValidationResult")]
+pub fn validate_site(
+    #[wasm_bindgen(unchecked_param_type = "SiteInput")] site: JsValue,
+) -> Result<JsValue, JsValue> {
+    #[derive(Serialize)]
+    struct Out {
+        ok: bool,
+        diagnostics: Vec<Diagnostic>,
+    }
+    let text = match site.as_string() {
+        Some(t) => t,
+        None => json_text(&site, "the site")?,
+    };
+    let diagnostics = match crate::adapters::SiteConfig::from_json(&text) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.0,
+    };
+    let ok = !diagnostics.iter().any(Diagnostic::is_error);
+    to_js(&Out { ok, diagnostics })
+}
+
+/// Which page `url` is on a `tracker` site (after removing the site's `basePath`), or `null`.
+/// A pure function of the URL's path and query: the caller checks the origin.
+#[wasm_bindgen(js_name = detectPage, unchecked_return_type = "TrackerPage | null")]
+pub fn detect_page(
+    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+    url: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+) -> Result<JsValue, JsValue> {
+    let site = site_config(tracker_kind(tracker)?, &site)?;
+    match crate::adapters::detect_page_for_site(&site, url) {
+        Some(p) => to_js(&p),
+        None => Ok(JsValue::NULL),
+    }
+}
+
+/// For each href (a path or an absolute URL of the site), the issue it links to (`"42"`,
+/// `"MKT-7"`), or `null` when it is not a link to an issue page. One call for a whole page.
+#[wasm_bindgen(js_name = issueLinks, unchecked_return_type = "(string | null)[]")]
+pub fn issue_links(
+    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+    #[wasm_bindgen(unchecked_param_type = "string[]")] hrefs: js_sys::Array,
+    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+) -> Result<js_sys::Array, JsValue> {
+    use crate::adapters::PageKind;
+    let site = site_config(tracker_kind(tracker)?, &site)?;
+    let out = js_sys::Array::new_with_length(hrefs.length());
+    for (i, h) in hrefs.iter().enumerate() {
+        let issue = h
+            .as_string()
+            .and_then(|h| crate::adapters::detect_page_for_site(&site, &h))
+            .filter(|p| p.kind == PageKind::Issue)
+            .and_then(|p| p.issue);
+        out.set(
+            i as u32,
+            issue.map_or(JsValue::NULL, |s| JsValue::from_str(&s)),
+        );
+    }
+    Ok(out)
+}
+
+/// Maps a tracker's REST responses (JSON texts or parsed objects, as fetched) to tickets under
+/// a site's configuration (its defaults when `site` is left out): exactly what
+/// `sla-lens eval --tracker T --site S` reads. An issue that cannot be read is in `errors`; a
+/// response that is not JSON or not one of the tracker's shapes is in `rejected` and the
+/// others are still mapped together (so list pages, per-issue responses and status names
+/// combine as in the CLI). Throws only for a bad tracker name or site file.
+#[wasm_bindgen(js_name = mapResponses, unchecked_return_type = "MappedIssues")]
+pub fn map_responses(
+    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+    #[wasm_bindgen(unchecked_param_type = "(string | object)[] | string | object")]
+    responses: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+) -> Result<JsValue, JsValue> {
+    let kind = tracker_kind(tracker)?;
+    let site = site_config(kind, &site)?;
+    let texts = export_texts(&responses)?;
+    let (results, rejected) = map_tolerant(kind, &texts, &site);
+    #[derive(Serialize)]
+    struct Out<'a> {
+        tickets: Vec<&'a crate::ticket::TicketInput>,
+        errors: Vec<&'a TicketError>,
+        rejected: &'a [Rejected],
+    }
+    let mut out = Out {
+        tickets: Vec::with_capacity(results.len()),
+        errors: Vec::new(),
+        rejected: &rejected,
+    };
+    for r in &results {
+        match r {
+            Ok(t) => out.tickets.push(t),
+            Err(e) => out.errors.push(e),
+        }
+    }
+    to_js(&out)
+}
+
+#[derive(Serialize)]
+struct Rejected {
+    input: usize,
+    code: &'static str,
+    message: String,
+}
+
+type Mapped = Vec<Result<crate::ticket::TicketInput, TicketError>>;
+
+/// Maps `texts` together, setting aside the ones that are not JSON or not the tracker's shapes.
+/// A whole-call error names its document (`<input k>`); that document is dropped and the rest
+/// mapped again. After a few such rounds the remaining documents are checked one by one, so
+/// the work stays linear however many answers are bad.
+fn map_tolerant(
+    kind: crate::adapters::TrackerKind,
+    texts: &[String],
+    site: &crate::adapters::SiteConfig,
+) -> (Mapped, Vec<Rejected>) {
+    use crate::adapters::map_responses as map;
+    let mut rejected = Vec::new();
+    let mut docs: Vec<Value> = Vec::with_capacity(texts.len());
+    let mut index: Vec<usize> = Vec::with_capacity(texts.len());
+    for (i, t) in texts.iter().enumerate() {
+        match serde_json::from_str::<Value>(t) {
+            Ok(v) => {
+                docs.push(v);
+                index.push(i);
+            }
+            Err(e) => rejected.push(Rejected {
+                input: i,
+                code: "json-syntax",
+                message: format!("the {kind} response is not valid JSON: {e}"),
+            }),
+        }
+    }
+    for _round in 0..4 {
+        if docs.is_empty() {
+            break;
+        }
+        match map(kind, &docs, site) {
+            Ok(r) => {
+                rejected.sort_by_key(|r| r.input);
+                return (r, rejected);
+            }
+            Err(e) => {
+                let k = if docs.len() == 1 {
+                    Some(0)
+                } else {
+                    input_of(&e.path).filter(|&k| k < docs.len())
+                };
+                let Some(k) = k else { break };
+                docs.remove(k);
+                rejected.push(Rejected {
+                    input: index.remove(k),
+                    code: e.code,
+                    message: e.message,
+                });
+            }
+        }
+    }
+    // Many bad answers: check each remaining document alone, then map the good ones together.
+    let mut good_docs = Vec::with_capacity(docs.len());
+    for (doc, i) in docs.into_iter().zip(index) {
+        match map(kind, std::slice::from_ref(&doc), site) {
+            Ok(_) => good_docs.push(doc),
+            Err(e) => rejected.push(Rejected {
+                input: i,
+                code: e.code,
+                message: e.message,
+            }),
+        }
+    }
+    rejected.sort_by_key(|r| r.input);
+    if good_docs.is_empty() {
+        return (Vec::new(), rejected);
+    }
+    match map(kind, &good_docs, site) {
+        Ok(r) => (r, rejected),
+        // Each was accepted alone; together they cannot fail on shape, but stay total anyway.
+        Err(e) => (vec![Err(e)], rejected),
+    }
+}
+
+/// `<input 3>.issues[0]` → 3.
+fn input_of(path: &str) -> Option<usize> {
+    path.strip_prefix("<input ")?
+        .split('>')
+        .next()?
+        .parse()
+        .ok()
+}

@@ -64,6 +64,10 @@ export async function usage(bytes: ArrayBuffer): Promise<number | null> {
   const report: import('../../www/pkg/sla_lens.js').Report = engine.report(JSON.stringify(tickets), { nowMs: now, from: '2026-06-01', to: null });
   const mapped: import('../../www/pkg/sla_lens.js').MappedExport = (await import('../../www/pkg/sla_lens.js')).mapExport('redmine', '{"issues": []}');
   void [report.cells[0]?.metPercent, engine.reportMarkdown(tickets, { nowMs: now }), engine.reportCsv('[]', { nowMs: now, tracker: 'jira' }), mapped.errors];
+  const trackers = await import('../../www/pkg/sla_lens.js');
+  const site: import('../../www/pkg/sla_lens.js').MappedIssues = trackers.mapResponses('redmine', ['{"issues": []}', { issue: {} }], { origin: 'https://rm.example' });
+  const page: import('../../www/pkg/sla_lens.js').TrackerPage | null = trackers.detectPage('redmine', '/issues/1');
+  void [site.rejected[0]?.input, site.errors[0]?.id, page?.kind, trackers.issueLinks('jira', ['/browse/MKT-1'], null), trackers.validateSite('{"tracker": "jira"}').ok];
   engine.free();
   return next;
 }
