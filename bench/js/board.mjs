@@ -1,0 +1,100 @@
+// Dashboard benchmark (figures in BENCHMARKS.md, "Dashboard"):
+//  1. a 10,000-issue export in <sla-board> in headless Chromium: parse + evaluate + first paint
+//     of the table (the Wasm module already instantiated; the fetch excluded), budget 300 ms;
+//  2. scrolling the 10,000 rows: frame times while the table scrolls 100 frames;
+//  3. the review report for 100,000 issues in Wasm (Node, www/pkg-node), budget 1 s.
+// Exports are generated with scripts/gen-export.py (seeded) into target/bench/.
+//   make bench-board      (node bench/js/board.mjs [runs])
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serveWww } from '../../tests/e2e/server.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'target/bench');
+const RUNS = Number(process.argv[2] ?? 5);
+const NOW = '2026-11-27T12:00:00Z';
+mkdirSync(OUT, { recursive: true });
+
+function exportOf(n) {
+  const file = join(OUT, `export-${n}.json`);
+  if (!existsSync(file)) execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', String(n), '--out', file]);
+  return file;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f = (x) => x.toFixed(0);
+
+// 1 + 2: Chromium
+const text10k = readFileSync(exportOf(10000), 'utf8');
+const server = await serveWww();
+const profile = mkdtempSync(join(tmpdir(), 'sla-board-bench-'));
+const ctx = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', headless: true,
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  viewport: { width: 1440, height: 1000 },
+});
+const runs = [];
+let scroll = null;
+try {
+  const page = await ctx.newPage();
+  await page.route('**/bench/export-10000.json', (r) => r.fulfill({ body: text10k, contentType: 'application/json' }));
+  await page.goto(`${server.url}dashboard.html?frozen`);
+  await page.waitForFunction(() => document.querySelector('sla-board').dataset.ready === 'true');
+  for (let i = 0; i < RUNS; i++) {
+    const t = await page.evaluate(async () => {
+      // Fetched once outside the measurement: the board reads `src` text from the cache.
+      await fetch('bench/export-10000.json').then((r) => r.text());
+      document.querySelectorAll('sla-board').forEach((b) => b.remove());
+      const el = document.createElement('sla-board');
+      el.setAttribute('src', 'bench/export-10000.json');
+      el.setAttribute('now', '2026-11-27T12:00:00Z');
+      el.setAttribute('frozen', '');
+      const done = new Promise((ok) => el.addEventListener('sla-board-ready', (e) => ok(e.detail), { once: true }));
+      document.querySelector('main').append(el);
+      return done;
+    });
+    runs.push(t);
+  }
+  // Scrolling: 100 frames, each scrolls 600 px, timed with requestAnimationFrame.
+  scroll = await page.evaluate(async () => {
+    const el = document.querySelector('sla-board');
+    const sc = el.shadowRoot.querySelector('.scroller');
+    const frames = [];
+    let last = performance.now();
+    for (let i = 0; i < 100; i++) {
+      sc.scrollTop += 600;
+      await new Promise((ok) => requestAnimationFrame(() => ok()));
+      const now = performance.now();
+      frames.push(now - last);
+      last = now;
+    }
+    frames.sort((a, b) => a - b);
+    return { rows: el.rows.length, rendered: el.shadowRoot.querySelectorAll('tr.r').length, median: frames[50], p95: frames[95], max: frames[99] };
+  });
+} finally {
+  await ctx.close();
+  await server.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+const firstPaint = runs.map((r) => r.parse + r.evaluate + r.paint);
+console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): parse ${f(median(runs.map((r) => r.parse)))} ms + evaluate/rows/window ${f(median(runs.map((r) => r.evaluate)))} ms + paint ${f(median(runs.map((r) => r.paint)))} ms = ${f(median(firstPaint))} ms (min ${f(Math.min(...firstPaint))}, max ${f(Math.max(...firstPaint))}; budget 300 ms)`);
+console.log(`scrolling 10,000 rows: ${scroll.rendered} rows in the DOM; frame time median ${scroll.median.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms`);
+
+// 3: the report for 100,000 issues in Wasm (Node)
+const require = createRequire(import.meta.url);
+const wasm = require(join(ROOT, 'www/pkg-node/sla_lens.js'));
+const text100k = readFileSync(exportOf(100000), 'utf8');
+const engine = wasm.SlaEngine.defaultPolicy();
+const times = [];
+let report;
+for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
+  const t0 = performance.now();
+  report = engine.report(text100k, { nowMs: Date.parse(NOW), from: '2025-11-27', to: '2026-11-26' });
+  times.push(performance.now() - t0);
+}
+console.log(`review report, 100,000 issues (Wasm in Node, ${times.length} runs): median ${f(median(times))} ms (min ${f(Math.min(...times))}); ${report.tickets.inPeriod} in the period, ${report.cells.length} cells, ${report.breaches.length} breaches; budget 1000 ms`);
