@@ -29,6 +29,7 @@ const TONE_WORDS = Object.freeze({
   'met-late': 'met late',
   'out-of-scope': 'out of scope',
   error: 'error',
+  unavailable: 'unavailable',
 });
 
 /** Instant text (RFC 3339) or null → epoch ms or null. */
@@ -90,6 +91,21 @@ export function badgeView(result, nowMs, extra = {}) {
     return {
       tone: 'out-of-scope', state: 'unknown', text: '…', escalation: null,
       label: 'SLA: not evaluated yet', heading: 'Not evaluated yet', lines: [], footer: '',
+    };
+  }
+  if (result.unavailable) {
+    // The tracker's data could not be had (HTTP error, timeout, malformed answer): a grey badge
+    // whose tooltip says why (www/trackers/).
+    const u = result.unavailable;
+    return {
+      tone: 'unavailable',
+      state: 'unavailable',
+      text: 'SLA unavailable',
+      escalation: null,
+      label: `SLA unavailable: ${u.reason}`,
+      heading: 'SLA unavailable',
+      lines: [u.reason, ...(u.lines ?? [])],
+      footer: extra.policyName ?? '',
     };
   }
   if (result.error) {
@@ -174,10 +190,64 @@ export function badgeView(result, nowMs, extra = {}) {
 export function toneCounts(results) {
   const counts = {};
   for (const r of results) {
-    const t = r?.error ? 'error' : TONES[r?.evaluation?.state] ?? 'out-of-scope';
+    const t = r?.unavailable ? 'unavailable' : r?.error ? 'error' : TONES[r?.evaluation?.state] ?? 'out-of-scope';
     counts[t] = (counts[t] ?? 0) + 1;
   }
   return counts;
 }
 
 export { TONE_WORDS };
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines in two zones
+// ---------------------------------------------------------------------------------------------
+
+const formats = new Map();
+function parts(ms, zone) {
+  let f = formats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short',
+      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    });
+    formats.set(zone, f);
+  }
+  const out = {};
+  for (const p of f.formatToParts(ms)) out[p.type] = p.value;
+  return out;
+}
+
+/** `Europe/Berlin` → `Berlin`, `America/New_York` → `New York`, `UTC` → `UTC`. */
+export function zonePlace(zone) {
+  const last = String(zone).split('/').pop() ?? String(zone);
+  return last.replace(/_/g, ' ');
+}
+
+/** `17:00`, with the day when it is not today in that zone: `Mon 30 Nov 10:00`. */
+function clockIn(ms, zone, nowMs) {
+  const d = parts(ms, zone);
+  const n = parts(nowMs, zone);
+  const time = `${d.hour}:${d.minute}`;
+  if (d.day === n.day && d.month === n.month && d.year === n.year) return time;
+  const year = d.year === n.year ? '' : ` ${d.year}`;
+  return `${d.weekday} ${d.day} ${d.month}${year} ${time}`;
+}
+
+/**
+ * A deadline for a reader in `viewerZone` under a calendar in `calendarZone`:
+ * `due 17:00 Berlin · 11:00 your time`; `due 17:00 Berlin time` when both clocks read the same;
+ * `due 11:00 your time` without a calendar zone (24x7 counts no local hours). The day is added
+ * when it is not today in that zone. `past: true` says `was due`.
+ * @param {number} deadlineMs
+ * @param {{ nowMs: number, viewerZone?: string, calendarZone?: string | null, past?: boolean }} o
+ */
+export function dueText(deadlineMs, o) {
+  const word = o.past ? 'was due' : 'due';
+  const viewer = o.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const mine = clockIn(deadlineMs, viewer, o.nowMs);
+  const cal = o.calendarZone;
+  if (!cal) return `${word} ${mine} your time`;
+  const theirs = clockIn(deadlineMs, cal, o.nowMs);
+  if (theirs === mine) return `${word} ${theirs} ${zonePlace(cal)} time`;
+  return `${word} ${theirs} ${zonePlace(cal)} · ${mine} your time`;
+}
