@@ -223,21 +223,22 @@ export function zonePlace(zone) {
   return last.replace(/_/g, ' ');
 }
 
-/** `17:00`, with the day when it is not today in that zone: `Mon 30 Nov 10:00`. */
+/** `{ day, time }` in that zone; `day` (`Mon 30 Nov`) is empty when it is today there. */
 function clockIn(ms, zone, nowMs) {
   const d = parts(ms, zone);
   const n = parts(nowMs, zone);
   const time = `${d.hour}:${d.minute}`;
-  if (d.day === n.day && d.month === n.month && d.year === n.year) return time;
+  if (d.day === n.day && d.month === n.month && d.year === n.year) return { day: '', time };
   const year = d.year === n.year ? '' : ` ${d.year}`;
-  return `${d.weekday} ${d.day} ${d.month}${year} ${time}`;
+  return { day: `${d.weekday} ${d.day} ${d.month}${year} `, time };
 }
 
 /**
  * A deadline for a reader in `viewerZone` under a calendar in `calendarZone`:
  * `due 17:00 Berlin · 11:00 your time`; `due 17:00 Berlin time` when both clocks read the same;
  * `due 11:00 your time` without a calendar zone (24x7 counts no local hours). The day is added
- * when it is not today in that zone. `past: true` says `was due`.
+ * when it is not today in that zone (`due Mon 30 Nov 09:00 Berlin · 03:00 your time`; the
+ * viewer's day only when it differs from the calendar's). `past: true` says `was due`.
  * @param {number} deadlineMs
  * @param {{ nowMs: number, viewerZone?: string, calendarZone?: string | null, past?: boolean }} o
  */
@@ -246,8 +247,10 @@ export function dueText(deadlineMs, o) {
   const viewer = o.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const mine = clockIn(deadlineMs, viewer, o.nowMs);
   const cal = o.calendarZone;
-  if (!cal) return `${word} ${mine} your time`;
+  if (!cal) return `${word} ${mine.day}${mine.time} your time`;
   const theirs = clockIn(deadlineMs, cal, o.nowMs);
-  if (theirs === mine) return `${word} ${theirs} ${zonePlace(cal)} time`;
-  return `${word} ${theirs} ${zonePlace(cal)} · ${mine} your time`;
+  if (theirs.day === mine.day && theirs.time === mine.time) return `${word} ${theirs.day}${theirs.time} ${zonePlace(cal)} time`;
+  // The viewer's day only when it differs from the calendar's.
+  const myDay = mine.day === theirs.day ? '' : mine.day || 'today ';
+  return `${word} ${theirs.day}${theirs.time} ${zonePlace(cal)} · ${myDay}${mine.time} your time`;
 }
