@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The real-Redmine end-to-end test of the page integration (www/trackers/) and its page fixtures.
+#   scripts/redmine-e2e.sh run     install Redmine if needed (apt, idempotent), start it unless it
+#                                  already runs, seed it unless the seed is in place, run
+#                                  tests/e2e/redmine*.test.mjs, and stop Redmine again if this
+#                                  script started it (also on failure or Ctrl-C)
+#   scripts/redmine-e2e.sh pages   save the issue list and issue pages, as the normal user `sam`
+#                                  sees them, into tests/fixtures/pages/redmine/ (Redmine running)
+# Environment: as scripts/redmine.sh (REDMINE_PORT, default 3088; REDMINE_STATE).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PORT=${REDMINE_PORT:-3088}
+STATE=${REDMINE_STATE:-/tmp/sla-lens-redmine}
+BASE="http://127.0.0.1:$PORT"
+log() { printf '[redmine-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+running() { curl -fsS -o /dev/null --max-time 3 "$BASE/login" 2>/dev/null; }
+
+# The seed is in place when every seeded tag is there with its backdated creation instant.
+seeded() {
+  [ -f "$STATE/setup.json" ] || return 1
+  local key want got
+  key=$(jq -r .api_key "$STATE/setup.json")
+  want=$(jq -c '[.issues[] | {id, tag}]' tests/fixtures/redmine/seed.json)
+  got=$(curl -fsS --max-time 10 -H "X-Redmine-API-Key: $key" "$BASE/issues.json?status_id=*&sort=id&limit=100" 2>/dev/null \
+    | jq -c '[.issues[] | select(.subject | test("^\\[S[0-9]+ ")) | {id, tag: (.subject | capture("^\\[(?<t>[^\\]]+)\\]").t)}] | sort_by(.id)') || return 1
+  [ "$want" = "$got" ] || return 1
+  # S01 was opened two hours before the seed's now.
+  [ "$(curl -fsS -H "X-Redmine-API-Key: $key" "$BASE/issues/$(jq -r '.issues[0].id' tests/fixtures/redmine/seed.json).json" | jq -r .issue.created_on)" = "2026-11-27T10:00:00Z" ]
+}
+
+run() {
+  scripts/redmine.sh install
+  local started=0
+  if ! running; then
+    # Output to a file, not a pipe: puma inherits the script's descriptors.
+    scripts/redmine.sh start >"$STATE.e2e-start.log" 2>&1 </dev/null || { cat "$STATE.e2e-start.log" >&2; exit 1; }
+    started=1
+  else
+    log "Redmine already answers on $BASE: using it, and leaving it running"
+  fi
+  # shellcheck disable=SC2064
+  [ $started -eq 1 ] && trap "scripts/redmine.sh stop >/dev/null 2>&1 </dev/null || true" EXIT INT TERM
+  if seeded; then log "seed in place"; else
+    log "seeding"
+    scripts/redmine.sh seed >"$STATE.e2e-seed.log" 2>&1 </dev/null || { cat "$STATE.e2e-seed.log" >&2; exit 1; }
+  fi
+  REDMINE_URL="$BASE" REDMINE_SETUP="$STATE/setup.json" node --test --test-concurrency=1 tests/e2e/redmine*.test.mjs
+}
+
+pages() {
+  local out=tests/fixtures/pages/redmine jar tok
+  jar=$(mktemp)
+  trap 'rm -f "$jar"' RETURN
+  tok=$(curl -fsS -c "$jar" -b "$jar" "$BASE/login" | grep -o 'name="authenticity_token" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
+  curl -fsS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "authenticity_token=$tok" \
+    --data-urlencode username=sam --data-urlencode password=sla-lens-seed-1 "$BASE/login"
+  mkdir -p "$out"
+  get() { curl -fsS -b "$jar" -H 'Accept-Language: en' "$BASE$1" >"$out/$2"; }
+  get '/issues?set_filter=1&f%5B%5D=status_id&op%5Bstatus_id%5D=%2A&sort=id' issues.html
+  get '/projects/marketing-it/issues?set_filter=1&f%5B%5D=subject&op%5Bsubject%5D=%7E&v%5Bsubject%5D%5B%5D=no-such-issue-anywhere' issues-empty.html
+  for tag in S03 S05; do
+    local id
+    id=$(jq -r --arg t "$tag" '.issues[] | select(.tag | startswith($t)) | .id' tests/fixtures/redmine/seed.json)
+    get "/issues/$id" "issue-$tag.html"
+  done
+  log "saved $(ls "$out"/*.html | wc -l) pages into $out"
+}
+
+case "${1:-}" in
+  run) run ;;
+  pages) pages ;;
+  *) sed -n '2,10p' "$0" >&2; exit 2 ;;
+esac

@@ -1,0 +1,598 @@
+// sla-lens inside a tracker's own pages: one call puts an SLA badge on every issue row and on the
+// issue page's heading, and keeps them right while the page changes.
+//
+//   import { annotate } from './trackers/annotate.js';
+//   const session = annotate({ tracker: 'redmine' });      // policy: the seed SLA by default
+//   await session.ready;                                    // first pass done
+//   session.stop();                                         // observers, requests, badges gone
+//
+// A pass: the adapter finds targets (reads only), badges are mounted in one batch of writes
+// (idempotent: a target that has a badge keeps it, so annotating twice leaves one badge), the
+// issues not yet known in this page view are fetched through the adapter (batched list calls,
+// per-issue calls only where the API needs them, bounded concurrency, retries), the responses
+// are mapped by the Rust adapters (Wasm `mapResponses`, the CLI's mapping) and the whole page is
+// evaluated in one batch by a `Board`. An issue whose data cannot be had gets a grey
+// "SLA unavailable" badge whose tooltip says why; nothing is thrown into the page.
+//
+// Later passes run on DOM changes (MutationObserver, debounced) and on navigation; a new URL is
+// a new page view (its own cache; the previous view's requests are aborted). Everything is torn
+// down by `stop()` or the `signal` given. The tracker's `Date` header corrects a wrong local
+// clock (more than a minute off), and the tooltips say so.
+
+import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
+import { dueText, ms, shortDuration } from '../badge-view.js';
+import { Client, Fault } from './net.js';
+import { redmine } from './redmine.js';
+import { github } from './github.js';
+import { gitlab } from './gitlab.js';
+import { jira } from './jira.js';
+
+export { Fault } from './net.js';
+
+/**
+ * One adapter per tracker: data plus small functions.
+ * @typedef {object} TrackerAdapter
+ * @property {'redmine'|'github'|'gitlab'|'jira'} tracker  the Rust adapter's name
+ * @property {string} label                                 for tooltips: `Redmine`
+ * @property {Readonly<Record<string, string>>} selectors   every selector it uses, in one place
+ * @property {(root: ParentNode, ctx: FindContext) => Target[]} targets  reads the DOM, no writes
+ * @property {(io: LoadContext) => Promise<Record<string, string>>} auth  request headers
+ * @property {(ids: string[], io: LoadContext) => Promise<LoadResult>} load
+ *
+ * @typedef {object} Target
+ * @property {string} id           the issue (`42`, `MKT-7`)
+ * @property {Element} anchor
+ * @property {'append'|'prepend'|'after'} where  at the end or start of the anchor, or after it
+ * @property {boolean} [heading]   the issue page's own heading
+ *
+ * @typedef {object} FindContext
+ * @property {import('../pkg/sla_lens.js').TrackerPage | null} page  what the URL is
+ * @property {(a: HTMLAnchorElement) => boolean} sameOrigin
+ * @property {(a: HTMLAnchorElement) => string} path       path + query of a link
+ * @property {(hrefs: string[]) => (string | null)[]} issueLinks  the Rust URL rules, one call
+ *
+ * @typedef {object} LoadContext
+ * @property {Client} client
+ * @property {string} base         origin + base path
+ * @property {import('../pkg/sla_lens.js').TrackerPage | null} page
+ * @property {string | null} token
+ * @property {string | null} apiBase
+ * @property {Document} document
+ * @property {number} batchSize
+ * @property {number} concurrency
+ * @property {(key: string, fn: () => Promise<any>) => Promise<any>} once  memo per page view
+ * @property {((texts: string[]) => Set<string> | null) | null} applies  ids the policy covers
+ *
+ * @typedef {object} LoadResult
+ * @property {{ text: string, ids: string[] }[]} texts  responses as fetched, with the ids each carries
+ * @property {Map<string, Fault>} faults                ids whose data could not be had
+ */
+
+export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
+
+const BADGE = 'sla-badge.sla-lens';
+const SKEW_MS = 60_000;
+const RETRY_TRANSIENT_MS = 30_000;
+
+/**
+ * Starts sla-lens on the current page. Never throws for anything the page or the tracker does;
+ * throws a TypeError only for an unknown tracker.
+ * @param {AnnotateOptions} options
+ * @returns {PageSession}
+ *
+ * @typedef {object} AnnotateOptions
+ * @property {'redmine'|'github'|'gitlab'|'jira'} [tracker]
+ * @property {TrackerAdapter} [adapter]        instead of `tracker`
+ * @property {string | object} [site]          the site file (docs/trackers.md); default: this origin
+ * @property {string} [policy]                 policy JSON text; default: the seed policy
+ * @property {import('../pkg/sla_lens.js').SlaEngine} [engine]  instead of `policy`
+ * @property {any} [wasm]                      what `load()` instantiates (URL, bytes)
+ * @property {string} [token]                  API token where the tracker needs one
+ * @property {string} [apiBase]                GitHub API origin (default api.github.com)
+ * @property {AbortSignal} [signal]            aborting it is `stop()`
+ * @property {typeof fetch} [fetch]
+ * @property {number} [timeoutMs]              per request attempt (15 s)
+ * @property {number} [retries]                for 429/5xx (2)
+ * @property {number} [backoffMs]              first backoff (500 ms), doubling
+ * @property {number} [concurrency]            per-issue calls in flight (6)
+ * @property {number} [batchSize]              ids per list call (100)
+ * @property {number} [debounceMs]             after DOM changes (150)
+ * @property {'auto'|'local'} [clock]          `auto`: follow the tracker's clock when ours is off
+ * @property {string} [viewerZone]             default: the browser's zone
+ * @property {Document} [document]
+ */
+export function annotate(options) {
+  const session = new PageSession(options);
+  session.start();
+  return session;
+}
+
+export class PageSession {
+  /** @param {AnnotateOptions} options */
+  constructor(options = {}) {
+    const adapter = options.adapter ?? ADAPTERS[options.tracker ?? ''];
+    if (!adapter) throw new TypeError(`sla-lens: no adapter for tracker \`${options.tracker}\`: use one of ${Object.keys(ADAPTERS).join(', ')}`);
+    this.options = options;
+    this.adapter = adapter;
+    this.document = options.document ?? globalThis.document;
+    this.window = this.document.defaultView ?? globalThis;
+    this.controller = new AbortController();
+    this.signal = this.controller.signal;
+    options.signal?.addEventListener('abort', () => this.stop(), { once: true, signal: this.signal });
+    this.origin = new URL(this.document.location.href).origin;
+    this.site = siteInput(options.site, adapter.tracker, this.origin);
+    this.base = this.origin + (typeof this.site === 'object' && this.site.basePath ? String(this.site.basePath).replace(/\/$/, '') : '');
+    this.viewerZone = options.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    /** Server clock minus local clock (ms) when they differ by more than a minute, else null. */
+    this.skewMs = null;
+    this.ownClock = false;
+    this.view = null;
+    this.board = null;
+    this.api = null;
+    this.zones = new Map();
+    this.problems = [];
+    this.stats = { passes: 0, requests: 0, badges: 0, evaluated: 0, unavailable: 0, lastPass: null };
+    this.ready = null;
+    this.running = null;
+    this.again = false;
+    this.debounce = null;
+  }
+
+  start() {
+    this.ready = this.#init()
+      .then(() => this.refresh())
+      .catch((e) => this.#problem('start', e));
+    return this.ready;
+  }
+
+  async #init() {
+    this.api = await load(this.options.wasm);
+    if (this.signal.aborted) return;
+    const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
+    this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
+    this.zones = calendarZones(policyText);
+    this.board = new PageBoard(this.engine, this);
+    this.#watch();
+  }
+
+  /** Runs a pass now (after any running one); resolves when the page is up to date. */
+  refresh() {
+    if (this.signal.aborted || !this.board) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.#pass();
+        } while (this.again && !this.signal.aborted);
+      } catch (e) {
+        if (!this.signal.aborted) this.#problem('pass', e);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Stops observing and fetching, and removes the badges this page got. */
+  stop() {
+    if (this.signal.aborted) return;
+    clearTimeout(this.debounce);
+    this.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
+    this.view?.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
+    this.board?.dispose();
+    for (const b of this.document.querySelectorAll(BADGE)) b.remove();
+    if (this.ownClock) setClock(() => Date.now());
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // One pass
+  // -------------------------------------------------------------------------------------------
+
+  async #pass() {
+    const href = this.document.location.href;
+    if (!this.view || this.view.href !== href) this.#newView(href);
+    const view = this.view;
+    this.stats.passes += 1;
+    const page = this.#detect(href);
+    view.page = page;
+    const targets = this.adapter.targets(this.document, this.#findContext(page));
+    this.#mount(targets);
+    const ids = [...new Set(targets.map((t) => t.id))];
+    const need = ids.filter((id) => this.#stale(view, id));
+    if (need.length) {
+      const done = await this.#fetch(need, view);
+      if (!done || view !== this.view || this.signal.aborted) return;
+      mark('sla-lens:data-ready');
+      this.#show(ids, view);
+      mark('sla-lens:rendered');
+      measure('sla-lens:render', 'sla-lens:data-ready', 'sla-lens:rendered');
+      afterPaint(this.window, () => {
+        mark('sla-lens:painted');
+        measure('sla-lens:paint', 'sla-lens:data-ready', 'sla-lens:painted');
+      });
+    } else {
+      this.#show(ids, view);
+    }
+    this.stats.lastPass = { targets: targets.length, ids: ids.length, fetched: need.length };
+    this.document.dispatchEvent(new CustomEvent('sla-lens:annotated', { detail: { ...this.stats, ...this.stats.lastPass } }));
+  }
+
+  #newView(href) {
+    this.view?.controller.abort(new DOMException('navigated away', 'AbortError'));
+    const controller = new AbortController();
+    this.signal.addEventListener('abort', () => controller.abort(this.signal.reason), { once: true, signal: controller.signal });
+    const o = this.options;
+    this.view = {
+      href,
+      controller,
+      cache: new Map(),
+      memo: new Map(),
+      page: null,
+      auth: null,
+      client: new Client({
+        fetch: o.fetch,
+        signal: controller.signal,
+        timeoutMs: o.timeoutMs,
+        retries: o.retries,
+        backoffMs: o.backoffMs,
+        tracker: this.adapter.label,
+        credentials: 'same-origin',
+      }),
+    };
+  }
+
+  #detect(href) {
+    try {
+      const u = new URL(href);
+      return this.api.detectPage(this.adapter.tracker, u.pathname + u.search, this.site);
+    } catch (e) {
+      this.#problem('detect', e);
+      return null;
+    }
+  }
+
+  #findContext(page) {
+    return findContext({ api: this.api, tracker: this.adapter.tracker, site: this.site, origin: this.origin, page, onError: (e) => this.#problem('links', e) });
+  }
+
+  #stale(view, id) {
+    const e = view.cache.get(id);
+    if (!e) return true;
+    return !!e.fault?.transient && Date.now() - e.at > RETRY_TRANSIENT_MS;
+  }
+
+  /**
+   * Mounts one badge per target, in one batch of DOM writes after all reads. A target that
+   * already has a badge keeps it (re-pointed if the DOM now shows another issue there).
+   * @param {Target[]} targets
+   */
+  #mount(targets) {
+    const writes = [];
+    for (const t of targets) {
+      const existing = t.where === 'after'
+        ? t.anchor.nextElementSibling?.matches(BADGE) ? t.anchor.nextElementSibling : null
+        : t.anchor.querySelector(`:scope > ${BADGE}`);
+      if (existing) {
+        if (existing.getAttribute('ticket-id') !== t.id) writes.push(() => existing.setAttribute('ticket-id', t.id));
+        continue;
+      }
+      writes.push(() => {
+        const b = this.document.createElement('sla-badge');
+        b.className = 'sla-lens';
+        b.setAttribute('ticket-id', t.id);
+        b.setAttribute('data-tracker', this.adapter.tracker);
+        if (t.where === 'prepend') {
+          b.style.marginInlineEnd = '6px';
+          t.anchor.prepend(b);
+        } else {
+          b.style.marginInlineStart = t.heading ? '10px' : '6px';
+          if (t.where === 'append') t.anchor.append(b);
+          else t.anchor.after(b);
+        }
+        b.board = this.board;
+        const cached = this.view.cache.get(t.id);
+        if (cached?.fault) b.result = unavailable(t.id, cached.fault);
+        this.stats.badges += 1;
+      });
+    }
+    for (const w of writes) w();
+  }
+
+  /** @returns {Promise<boolean>} false when the view went away meanwhile */
+  async #fetch(need, view) {
+    const io = this.#io(view);
+    let res;
+    try {
+      if (!view.auth) view.auth = this.adapter.auth(io).catch(() => ({}));
+      view.client.setHeaders(await view.auth);
+      res = await this.adapter.load(need, io);
+    } catch (e) {
+      if (view.controller.signal.aborted) return false;
+      this.#problem('load', e);
+      res = { texts: [], faults: new Map(need.map((id) => [id, new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${e?.message ?? e}`)])) };
+    } finally {
+      this.stats.requests = view.client.requests;
+    }
+    const faults = res.faults ?? new Map();
+    let mapped = { tickets: [], errors: [], rejected: [] };
+    if (res.texts.length) {
+      try {
+        mapped = this.api.mapResponses(this.adapter.tracker, res.texts.map((t) => t.text), this.site);
+      } catch (e) {
+        this.#problem('map', e);
+        for (const id of need) if (!faults.has(id)) faults.set(id, new Fault('unreadable', `sla-lens could not map ${this.adapter.label}'s answers: ${e?.message ?? e}`));
+      }
+    }
+    for (const r of mapped.rejected) {
+      for (const id of res.texts[r.input]?.ids ?? []) {
+        if (!faults.has(id)) {
+          faults.set(id, new Fault(r.code === 'json-syntax' ? 'malformed' : 'shape', `${this.adapter.label}'s answer could not be read: ${r.message}`));
+        }
+      }
+    }
+    const at = Date.now();
+    for (const e of mapped.errors) {
+      if (e.id != null) {
+        view.cache.set(String(e.id), { fault: new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`), at });
+      }
+    }
+    for (const t of mapped.tickets) view.cache.set(String(t.id), { ticket: t, at });
+    for (const [id, fault] of faults) view.cache.set(id, { fault, at });
+    for (const id of need) {
+      if (!view.cache.has(id)) view.cache.set(id, { fault: new Fault('missing', `${this.adapter.label} sent nothing for this issue`), at });
+    }
+    this.#clock(view.client.skewMs);
+    return view === this.view;
+  }
+
+  /** @returns {LoadContext} */
+  #io(view) {
+    const o = this.options;
+    return {
+      client: view.client,
+      base: this.base,
+      page: view.page,
+      token: o.token ?? null,
+      apiBase: o.apiBase ?? null,
+      document: this.document,
+      batchSize: Math.max(1, Math.min(100, o.batchSize ?? 100)),
+      concurrency: Math.max(1, o.concurrency ?? 6),
+      once: (key, fn) => {
+        if (!view.memo.has(key)) view.memo.set(key, fn());
+        return view.memo.get(key);
+      },
+      applies: (texts) => {
+        try {
+          const m = this.api.mapResponses(this.adapter.tracker, texts, this.site);
+          const results = this.engine.evaluate(m.tickets, pageNow());
+          return new Set(results.filter((r) => r.evaluation?.applicability.kind === 'applies').map((r) => String(r.id)));
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+
+  /** Evaluates every issue on the page that has data (one batch) and marks the others. */
+  #show(ids, view) {
+    const tickets = [];
+    const faults = new Map();
+    for (const id of ids) {
+      const e = view.cache.get(id);
+      if (e?.ticket) tickets.push(e.ticket);
+      else if (e?.fault) faults.set(id, e.fault);
+    }
+    const key = tickets.map((t) => t.id).join('\n');
+    if (key !== this.boardKey || this.board.evaluatedAt === null) {
+      this.boardKey = key;
+      this.board.setTickets(tickets);
+    } else {
+      this.#decorate();
+    }
+    for (const b of this.document.querySelectorAll(BADGE)) {
+      const id = b.getAttribute('ticket-id');
+      const f = faults.get(id);
+      if (f) {
+        if (b.result?.unavailable?.reason !== f.reason) b.result = unavailable(id, f);
+      } else if (b.result?.unavailable) {
+        b.result = undefined;
+      }
+      if (b.board !== this.board) b.board = this.board;
+    }
+    this.stats.evaluated = tickets.length;
+    this.stats.unavailable = faults.size;
+  }
+
+  /** After each evaluation: each badge's deadline as a data attribute (for tests and styles). */
+  #decorate() {
+    for (const b of this.board.badges) {
+      const ev = this.board.result(b.getAttribute('ticket-id'))?.evaluation;
+      const m = ev ? (ev.headline === 'resolution' ? ev.resolution : ev.response) : null;
+      const d = m?.deadline ?? '';
+      if (b.getAttribute('data-deadline') !== d) b.setAttribute('data-deadline', d);
+    }
+  }
+
+  onEvaluate() {
+    this.#decorate();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Clock, notes, observers
+  // -------------------------------------------------------------------------------------------
+
+  #clock(skew) {
+    if (skew == null || this.options.clock === 'local') return;
+    if (Math.abs(skew) <= SKEW_MS) {
+      if (this.skewMs !== null && this.ownClock) setClock(() => Date.now());
+      this.skewMs = null;
+      return;
+    }
+    const moved = this.skewMs === null || Math.abs(this.skewMs - skew) > 5_000;
+    this.skewMs = skew;
+    // Only a page clock that follows the local one is corrected (a test or a demo that froze
+    // it keeps its own).
+    if (moved && (this.ownClock || Math.abs(pageNow() - Date.now()) < 2_000)) {
+      this.ownClock = true;
+      setClock(() => Date.now() + skew);
+    }
+  }
+
+  /** The tooltip lines sla-lens adds to the engine's: the deadline in both zones, clock skew. */
+  notes(result, t) {
+    const out = [];
+    const ev = result?.evaluation;
+    if (ev && (ev.state === 'running' || ev.state === 'atRisk' || ev.state === 'breached')) {
+      const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+      const d = ms(m?.deadline);
+      if (d !== null) {
+        const calendarZone = ev.calendar && ev.calendar !== '24x7' ? this.zones.get(ev.calendar) ?? null : null;
+        out.push(dueText(d, { nowMs: t, viewerZone: this.viewerZone, calendarZone, past: d <= t }));
+      }
+    }
+    if (this.skewMs !== null) out.push(skewNote(this.skewMs, this.adapter.label));
+    return out;
+  }
+
+  #watch() {
+    const signal = this.signal;
+    const schedule = () => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => this.refresh(), this.options.debounceMs ?? 150);
+    };
+    const MO = this.window.MutationObserver ?? globalThis.MutationObserver;
+    if (MO) {
+      const mo = new MO((records) => {
+        // Our own badges going in are not a change of the page.
+        if (records.some(relevant) || this.document.location.href !== this.view?.href) schedule();
+      });
+      mo.observe(this.document.body ?? this.document.documentElement, { childList: true, subtree: true });
+      signal.addEventListener('abort', () => mo.disconnect(), { once: true });
+    }
+    this.window.addEventListener?.('popstate', schedule, { signal });
+    this.window.navigation?.addEventListener?.('navigatesuccess', schedule, { signal });
+    for (const type of ['turbo:load', 'turbo:render', 'pjax:end']) this.document.addEventListener(type, schedule, { signal });
+  }
+
+  #problem(where, e) {
+    this.problems.push({ where, message: String(e?.message ?? e) });
+    if (this.problems.length > 50) this.problems.shift();
+    globalThis.console?.debug?.(`sla-lens (${where}):`, e);
+  }
+}
+
+/** A Board whose tooltips also give the deadline in both zones and any clock correction. */
+class PageBoard extends Board {
+  constructor(engine, session) {
+    super(engine, { onEvaluate: () => session.onEvaluate() });
+    this.session = session;
+  }
+
+  view(id, t, withLines = true) {
+    const v = super.view(id, t, withLines);
+    if (withLines) {
+      const notes = this.session.notes(this.result(id), t ?? pageNow());
+      if (notes.length) v.lines = [...notes, ...v.lines];
+    }
+    return v;
+  }
+}
+
+/**
+ * What an adapter's `targets` needs: the page the URL is, and the Rust URL rules for links.
+ * @param {{ api: any, tracker: string, site: any, origin: string,
+ *   page: import('../pkg/sla_lens.js').TrackerPage | null, onError?: (e: unknown) => void }} o
+ * @returns {FindContext}
+ */
+export function findContext({ api, tracker, site, origin, page, onError }) {
+  const prefix = origin + '/';
+  return {
+    page,
+    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
+    path: (a) => a.href.slice(origin.length),
+    issueLinks: (hrefs) => {
+      if (!hrefs.length) return [];
+      try {
+        return api.issueLinks(tracker, hrefs, site);
+      } catch (e) {
+        onError?.(e);
+        return hrefs.map(() => null);
+      }
+    },
+  };
+}
+
+function relevant(record) {
+  for (const n of record.addedNodes) {
+    if (n.nodeType === 1 && !(n.localName === 'sla-badge' && n.classList.contains('sla-lens'))) return true;
+  }
+  return false;
+}
+
+/** The result an "SLA unavailable" badge shows. */
+export function unavailable(id, fault) {
+  return {
+    id,
+    unavailable: {
+      kind: fault.kind,
+      reason: fault.reason,
+      lines: fault.transient ? ['The page itself is unaffected.'] : [],
+    },
+  };
+}
+
+function skewNote(skewMs, label) {
+  const ahead = skewMs < 0;
+  return `Your computer's clock is ${shortDuration(Math.abs(skewMs) / 1000)} ${ahead ? 'ahead of' : 'behind'} ${label}'s; times here follow ${label}'s clock`;
+}
+
+/** The site file for the Wasm calls: the one given, else this origin with the defaults. */
+function siteInput(site, tracker, origin) {
+  if (site == null) return { tracker, origin };
+  if (typeof site === 'string') {
+    try {
+      return { origin, ...JSON.parse(site) };
+    } catch {
+      return site; // the Wasm side reports the syntax error
+    }
+  }
+  return { origin, ...site };
+}
+
+/** Calendar name → IANA zone, from the policy's text. */
+function calendarZones(policyText) {
+  const zones = new Map();
+  try {
+    const cals = JSON.parse(policyText ?? 'null')?.calendars ?? {};
+    for (const [name, c] of Object.entries(cals)) if (typeof c?.timeZone === 'string') zones.set(name, c.timeZone);
+  } catch {
+    // the engine has already refused a policy that is not JSON
+  }
+  return zones;
+}
+
+function mark(name) {
+  try {
+    globalThis.performance?.mark?.(name);
+  } catch {
+    /* marks are best effort */
+  }
+}
+
+function measure(name, from, to) {
+  try {
+    globalThis.performance?.measure?.(name, from, to);
+  } catch {
+    /* a mark missing after a clear */
+  }
+}
+
+/** Calls `fn` once the next frame has been painted. */
+function afterPaint(win, fn) {
+  if (typeof win.requestAnimationFrame !== 'function') return void setTimeout(fn, 0);
+  win.requestAnimationFrame(() => setTimeout(fn, 0));
+}

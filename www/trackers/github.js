@@ -1,0 +1,86 @@
+// GitHub in its own pages: issue rows of a repository's issue list (the React list view and the
+// older `.js-issue-row` list) and the issue page's title. GitHub's REST API lives on another
+// origin (api.github.com, or `/api/v3` on GitHub Enterprise Server) and does not take the
+// github.com session, so it needs a token from the site settings (sent as a Bearer header to the
+// API origin only, never with cookies); without one, public repositories answer within
+// GitHub's anonymous rate limit.
+//
+// Markup sources (2024–2025 GitHub): `a[data-testid="issue-pr-title-link"]` and
+// `[data-listview-component="items-list"] > li` are what refined-github and GitHub's own list
+// view use for issue rows; `.js-issue-row` with `a.Link--primary[data-hovercard-type="issue"]`
+// is the older list; `bdi[data-testid="issue-title"]` and `h1.gh-header-title .js-issue-title`
+// are the issue page's title (React and classic). See tests/fixtures/pages/github/README.md.
+
+import { pool } from './net.js';
+
+export const SELECTORS = Object.freeze({
+  /** Links to issues in list rows, newest markup first. */
+  rowLink: [
+    'a[data-testid="issue-pr-title-link"]',
+    'a[data-testid="listitem-title-link"]',
+    '.js-issue-row a.Link--primary[data-hovercard-type="issue"]',
+  ].join(', '),
+  /** The issue page's title. */
+  title: 'bdi[data-testid="issue-title"], h1.gh-header-title .js-issue-title',
+});
+
+/** `owner/repo` of a link to `/owner/repo/issues/N`. */
+const repoOf = (a) => new URL(a.href).pathname.split('/').slice(1, 3).join('/');
+
+/** @type {import('./annotate.js').TrackerAdapter} */
+export const github = {
+  tracker: 'github',
+  label: 'GitHub',
+  selectors: SELECTORS,
+
+  targets(root, ctx) {
+    const out = [];
+    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
+    const repo = ctx.page?.project ?? null;
+    links.forEach((a, i) => {
+      // Numbers are per repository: on a repository's pages only its own issues are badged.
+      if (ids[i] && (!repo || repoOf(a) === repo)) out.push({ id: ids[i], anchor: a, where: 'after' });
+    });
+    if (ctx.page?.kind === 'issue' && ctx.page.issue) {
+      const title = root.querySelector(SELECTORS.title);
+      if (title) out.push({ id: ctx.page.issue, anchor: title, where: 'after', heading: true });
+    }
+    return out;
+  },
+
+  async auth(io) {
+    return io.token ? { Authorization: `Bearer ${io.token}`, 'X-GitHub-Api-Version': '2022-11-28' } : {};
+  },
+
+  /** The API origin: `apiBase` from the options, else api.github.com (GHES: `/api/v3`). */
+  apiBase(io) {
+    if (io.apiBase) return io.apiBase.replace(/\/$/, '');
+    return /(^|\.)github\.com$/.test(new URL(io.base).hostname) ? 'https://api.github.com' : `${io.base}/api/v3`;
+  },
+
+  /**
+   * Per issue, the issue and its timeline (close/reopen and label events, comments with their
+   * `author_association`), bundled as `{"issue", "timeline"}`: GitHub has no list call by
+   * number, so two calls per issue, at most `io.concurrency` issues at a time.
+   */
+  async load(ids, io) {
+    const faults = new Map();
+    const texts = [];
+    const repo = io.page?.project;
+    if (!repo) return { texts, faults };
+    const api = `${this.apiBase(io)}/repos/${repo}/issues`;
+    const got = await pool(ids, io.concurrency, async (id) => {
+      const issue = await io.client.get(`${api}/${id}`, { accept: 'application/vnd.github+json' });
+      if (!issue.ok) return { id, fault: issue.fault };
+      const timeline = await io.client.get(`${api}/${id}/timeline?per_page=100`, { accept: 'application/vnd.github+json' });
+      if (!timeline.ok) return { id, fault: timeline.fault };
+      return { id, text: `{"issue":${issue.text},"timeline":${timeline.text}}` };
+    });
+    for (const g of got) {
+      if (g.fault) faults.set(g.id, g.fault);
+      else texts.push({ text: g.text, ids: [g.id] });
+    }
+    return { texts, faults };
+  },
+};

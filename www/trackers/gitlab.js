@@ -1,0 +1,108 @@
+// GitLab in its own pages: rows of a project's or group's issue list and the issue page's
+// title. GitLab's REST API is on the same origin and takes the signed-in session for GET
+// requests, so no token is needed (a `PRIVATE-TOKEN` from the site settings is sent if given).
+//
+// Markup sources (GitLab 16–17): the issuable list renders `li.issue` rows
+// (`data-testid="issuable-item-wrapper"`) whose title link is
+// `a[data-testid="issuable-title-link"]` (older: `.issue-title-text a`); the issue page's title
+// is `h1[data-testid="issue-title"]` (work items: `[data-testid="work-item-title"]`). See
+// tests/fixtures/pages/gitlab/README.md.
+
+import { Fault, chunks, pool, tryJson } from './net.js';
+
+export const SELECTORS = Object.freeze({
+  rowLink: 'li.issue a[data-testid="issuable-title-link"], li.issue .issue-title-text a, li.issue a.issue-title-text',
+  title: 'h1[data-testid="issue-title"], [data-testid="work-item-title"]',
+});
+
+/** `group/sub/project` and `7` of a link to `/group/sub/project/-/issues/7`. */
+function projectOf(href) {
+  const path = new URL(href, 'https://x.invalid').pathname;
+  const i = path.indexOf('/-/');
+  return i > 0 ? path.slice(1, i) : null;
+}
+
+/** @type {import('./annotate.js').TrackerAdapter} */
+export const gitlab = {
+  tracker: 'gitlab',
+  label: 'GitLab',
+  selectors: SELECTORS,
+
+  targets(root, ctx) {
+    const out = [];
+    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
+    const project = ctx.page?.project ?? null;
+    links.forEach((a, i) => {
+      // iids are per project: badge the page's own project's issues.
+      if (ids[i] && (!project || projectOf(ctx.path(a)) === project)) {
+        out.push({ id: ids[i], anchor: a, where: 'after' });
+      }
+    });
+    if (ctx.page?.kind === 'issue' && ctx.page.issue) {
+      const title = root.querySelector(SELECTORS.title);
+      if (title) out.push({ id: ctx.page.issue, anchor: title, where: 'append', heading: true });
+    }
+    return out;
+  },
+
+  async auth(io) {
+    return io.token ? { 'PRIVATE-TOKEN': io.token } : {};
+  },
+
+  /**
+   * One `GET /api/v4/projects/:path/issues?iids[]=…` per 100 iids; then, for issues changed
+   * since they were opened, their resource state events, label events and notes (three calls),
+   * bundled with the issue as `{"issue", "resource_state_events", "resource_label_events",
+   * "notes"}`.
+   */
+  async load(ids, io) {
+    const faults = new Map();
+    const texts = [];
+    const project = io.page?.project;
+    if (!project) return { texts, faults };
+    const api = `${io.base}/api/v4/projects/${encodeURIComponent(project)}/issues`;
+    const parts = chunks(ids, io.batchSize);
+    const lists = await pool(parts, 2, (chunk) =>
+      io.client.get(`${api}?${chunk.map((id) => `iids[]=${encodeURIComponent(id)}`).join('&')}&scope=all&state=all&per_page=${chunk.length}`),
+    );
+    const issues = new Map();
+    lists.forEach((r, i) => {
+      if (!r.ok) {
+        for (const id of parts[i]) faults.set(id, r.fault);
+        return;
+      }
+      const doc = tryJson(r.text);
+      if (!Array.isArray(doc)) {
+        texts.push({ text: r.text, ids: parts[i] });
+        return;
+      }
+      for (const it of doc) if (it?.iid != null) issues.set(String(it.iid), it);
+      for (const id of parts[i]) {
+        if (!issues.has(id)) faults.set(id, new Fault('missing', 'GitLab did not list this issue: it was deleted, moved, or you cannot see it'));
+      }
+    });
+    const plain = [];
+    const changed = [];
+    for (const [id, it] of issues) (it.updated_at === it.created_at ? plain : changed).push(id);
+    if (plain.length) texts.push({ text: JSON.stringify(plain.map((id) => issues.get(id))), ids: plain });
+    const got = await pool(changed, io.concurrency, async (id) => {
+      const parts3 = {};
+      for (const what of ['resource_state_events', 'resource_label_events', 'notes']) {
+        const r = await io.client.get(`${api}/${id}/${what}?per_page=100`);
+        if (!r.ok) return { id, fault: r.fault };
+        parts3[what] = r.text;
+      }
+      const issue = JSON.stringify(issues.get(id));
+      return {
+        id,
+        text: `{"issue":${issue},"resource_state_events":${parts3.resource_state_events},"resource_label_events":${parts3.resource_label_events},"notes":${parts3.notes}}`,
+      };
+    });
+    for (const g of got) {
+      if (g.fault) faults.set(g.id, g.fault);
+      else texts.push({ text: g.text, ids: [g.id] });
+    }
+    return { texts, faults };
+  },
+};

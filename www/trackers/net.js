@@ -1,0 +1,227 @@
+// Fetching a tracker's REST API from inside its pages: bounded retries with backoff for 429 and
+// 5xx (honouring Retry-After), a timeout per attempt (AbortController), teardown through an
+// AbortSignal, and every failure turned into a `Fault` — a short reason a tooltip can show.
+// Nothing here throws for an HTTP or network problem; only an abort by the caller's signal
+// rejects (with the signal's reason), so a torn-down page stops quietly.
+//
+// No DOM and no Wasm: the page integration, the extension and the tests (with a fake `fetch`)
+// all use it.
+
+/** Why an issue has no SLA badge: `kind` for code, `reason` (one sentence) for people. */
+export class Fault {
+  /**
+   * @param {'unauthorized'|'forbidden'|'not-found'|'rate-limited'|'server'|'timeout'|'network'|
+   *   'malformed'|'shape'|'missing'|'unreadable'|'http'} kind
+   * @param {string} reason
+   * @param {{ status?: number, tries?: number, transient?: boolean }} [extra]
+   */
+  constructor(kind, reason, extra = {}) {
+    this.kind = kind;
+    this.reason = reason;
+    this.status = extra.status ?? null;
+    this.tries = extra.tries ?? 1;
+    /** Worth asking again later in the same page view (429, 5xx, timeouts, network). */
+    this.transient = extra.transient ?? false;
+  }
+}
+
+const STATUS_TEXT = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+const tries = (n) => (n > 1 ? ` (${n} tries)` : '');
+
+/** The fault for an HTTP status that is not a success. */
+export function statusFault(status, tracker = 'The tracker', n = 1) {
+  const line = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
+  if (status === 401) {
+    return new Fault('unauthorized', `${tracker} asked for a login (${line}): sign in, or give sla-lens an API token in the site settings`, { status, tries: n });
+  }
+  if (status === 403) {
+    return new Fault('forbidden', `${tracker} refused access (${line}): its REST API may be disabled, or you may not see this issue`, { status, tries: n });
+  }
+  if (status === 404) {
+    return new Fault('not-found', `${tracker} does not know this issue (${line}): it was deleted or you cannot see it`, { status, tries: n });
+  }
+  if (status === 429) {
+    return new Fault('rate-limited', `${tracker} is rate limiting requests (${line})${tries(n)}; sla-lens tries again when the page changes`, { status, tries: n, transient: true });
+  }
+  if (status >= 500) {
+    return new Fault('server', `${tracker} answered ${line}${tries(n)}; sla-lens tries again when the page changes`, { status, tries: n, transient: true });
+  }
+  return new Fault('http', `${tracker} answered ${line}`, { status, tries: n });
+}
+
+/** Seconds or an HTTP date in `Retry-After` → milliseconds to wait, or null. */
+export function retryAfterMs(value, nowMs = Date.now()) {
+  if (value == null || value === '') return null;
+  const s = Number(value);
+  if (Number.isFinite(s)) return Math.max(0, s * 1000);
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : Math.max(0, t - nowMs);
+}
+
+/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }
+    function abort() {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
+/**
+ * A client for one tracker origin: `get(url)` resolves `{ ok: true, text, status }` or
+ * `{ ok: false, fault }`. It records the server's clock (`Date` header) against the local one,
+ * and counts requests.
+ */
+export class Client {
+  /**
+   * @param {{
+   *   fetch?: typeof fetch, headers?: Record<string, string>, signal?: AbortSignal,
+   *   timeoutMs?: number, retries?: number, backoffMs?: number, maxBackoffMs?: number,
+   *   tracker?: string, now?: () => number, credentials?: RequestCredentials,
+   * }} [options]
+   */
+  constructor(options = {}) {
+    this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.headers = { Accept: 'application/json', ...options.headers };
+    this.signal = options.signal ?? null;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.retries = options.retries ?? 2;
+    this.backoffMs = options.backoffMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
+    this.tracker = options.tracker ?? 'The tracker';
+    this.credentials = options.credentials ?? 'same-origin';
+    this.localNow = options.now ?? (() => Date.now());
+    /** Requests sent (each retry counts), and by kind of URL for the benchmark. */
+    this.requests = 0;
+    /** Server clock minus local clock (ms) from the latest `Date` header, or null. */
+    this.skewMs = null;
+  }
+
+  /** Adds headers (an API key found later) to every later request. */
+  setHeaders(headers) {
+    Object.assign(this.headers, headers);
+  }
+
+  /**
+   * GET `url`. 429 and 5xx are retried after `Retry-After` or an exponential backoff (at most
+   * `retries` times); a timeout or a network error once more. Never rejects except on abort.
+   * @param {string} url
+   * @param {{ accept?: string, headers?: Record<string, string>, retries?: number }} [opt]
+   */
+  async get(url, opt = {}) {
+    const retries = opt.retries ?? this.retries;
+    let lastFault = null;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (this.signal?.aborted) throw this.signal.reason;
+      const ctl = new AbortController();
+      const onAbort = () => ctl.abort(this.signal.reason);
+      this.signal?.addEventListener('abort', onAbort, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        ctl.abort(new DOMException('timeout', 'TimeoutError'));
+      }, this.timeoutMs);
+      let res;
+      let text;
+      try {
+        this.requests += 1;
+        const headers = opt.accept ? { ...this.headers, Accept: opt.accept } : this.headers;
+        res = await this.fetch(url, {
+          method: 'GET',
+          headers: opt.headers ? { ...headers, ...opt.headers } : headers,
+          credentials: this.credentials,
+          signal: ctl.signal,
+          cache: 'no-store',
+        });
+        this.#clock(res);
+        text = await res.text();
+      } catch (e) {
+        if (this.signal?.aborted) throw this.signal.reason;
+        lastFault = timedOut
+          ? new Fault('timeout', `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`, { tries: attempt + 1, transient: true })
+          : new Fault('network', `${this.tracker} could not be reached (${String(e?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
+        // A timeout or a dropped connection: one more try at most.
+        if (attempt < Math.min(retries, 1)) {
+          await sleep(this.#backoff(attempt), this.signal);
+          continue;
+        }
+        return { ok: false, fault: lastFault };
+      } finally {
+        clearTimeout(timer);
+        this.signal?.removeEventListener('abort', onAbort);
+      }
+      if (res.ok) return { ok: true, text, status: res.status };
+      lastFault = statusFault(res.status, this.tracker, attempt + 1);
+      const again = res.status === 429 || res.status >= 500;
+      if (!again || attempt === retries) return { ok: false, fault: lastFault };
+      const wait = retryAfterMs(res.headers.get('retry-after'), this.localNow());
+      await sleep(Math.min(wait ?? this.#backoff(attempt), this.maxBackoffMs), this.signal);
+    }
+    return { ok: false, fault: lastFault };
+  }
+
+  #backoff(attempt) {
+    // Exponential with ±20 % jitter, so that many pages do not retry in step.
+    const base = this.backoffMs * 2 ** attempt;
+    return Math.min(this.maxBackoffMs, Math.round(base * (0.8 + 0.4 * Math.random())));
+  }
+
+  #clock(res) {
+    const d = res.headers?.get?.('date');
+    if (!d) return;
+    const t = Date.parse(d);
+    if (!Number.isNaN(t)) this.skewMs = t - this.localNow();
+  }
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight; results in order. A rejection
+ * (only an abort, by this module's contract) stops the rest and rejects.
+ */
+export async function pool(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  async function worker() {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i], i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+/** Splits `items` into arrays of at most `size`. */
+export function chunks(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error). */
+export function tryJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
