@@ -1186,3 +1186,231 @@ fn input_of(path: &str) -> Option<usize> {
         .parse()
         .ok()
 }
+
+// =============================================================================================
+// Board rows: the compact batch path of `<sla-board>` (`www/board/`)
+// =============================================================================================
+
+// `evaluate` returns every ticket's full evaluation (~1.2 KB of JSON each, read back with
+// `JSON.parse`); a 10,000-row table needs ~20 values per row. `evaluateRows` evaluates the same
+// batch and returns only those: numbers in one Float64Array (row-major, `BOARD_ROW_FIELDS` per
+// row) and every text once in a string table. Badges on screen ask for their full result lazily.
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_ROWS: &'static str = r#"
+/** The fields of one row of `BoardRows.numbers`, in order. `…Ms` are epoch ms; a `string`
+ *  field holds an index into `BoardRows.strings` (-1: none); a missing number is `NaN`. */
+export type BoardRowField =
+  | "index" | "id" | "state" | "headline" | "applicability" | "calendar"
+  | "deadlineMs" | "untilDeadline" | "remaining" | "percentUsed" | "level" | "levelRole"
+  | "priorityId" | "priorityName" | "categoryId" | "categoryName"
+  | "status" | "assignee" | "title" | "url" | "createdMs" | "nextChangeMs";
+export interface BoardRows {
+  /** Field names of each row, in order (`fields.length` numbers per row). */
+  fields: BoardRowField[];
+  /** Which fields are indices into `strings`. */
+  stringFields: BoardRowField[];
+  /** One row per readable ticket, in batch order (`index`: position in the batch). */
+  numbers: Float64Array;
+  /** Every text the rows refer to, each once. */
+  strings: string[];
+  /** One per ticket that could not be read or evaluated, with its position. */
+  errors: (TicketErrorInfo & { index: number })[];
+  /** The earliest `nextChangeMs` (at least now); null when nothing changes without an event. */
+  nextChange: number | null;
+}
+"#;
+
+/// The row layout of `evaluateRows`; `true`: an index into the string table.
+const BOARD_ROW_FIELDS: [(&str, bool); 22] = [
+    ("index", false),
+    ("id", true),
+    ("state", true),
+    ("headline", true),
+    ("applicability", true),
+    ("calendar", true),
+    ("deadlineMs", false),
+    ("untilDeadline", false),
+    ("remaining", false),
+    ("percentUsed", false),
+    ("level", false),
+    ("levelRole", true),
+    ("priorityId", true),
+    ("priorityName", true),
+    ("categoryId", true),
+    ("categoryName", true),
+    ("status", true),
+    ("assignee", true),
+    ("title", true),
+    ("url", true),
+    ("createdMs", false),
+    ("nextChangeMs", false),
+];
+
+/// Strings by first use (low-cardinality ones once each); `None` → -1.
+#[derive(Default)]
+struct StringTable<'a> {
+    index: std::collections::HashMap<&'a str, u32>,
+    list: Vec<&'a str>,
+}
+
+impl<'a> StringTable<'a> {
+    fn id(&mut self, s: Option<&'a str>) -> f64 {
+        let Some(s) = s else { return -1.0 };
+        let next = self.list.len() as u32;
+        let i = *self.index.entry(s).or_insert(next);
+        if i == next {
+            self.list.push(s);
+        }
+        f64::from(i)
+    }
+
+    /// A text that is (nearly) unique per row (id, title, URL): added without a lookup.
+    fn push(&mut self, s: Option<&'a str>) -> f64 {
+        let Some(s) = s else { return -1.0 };
+        self.list.push(s);
+        (self.list.len() - 1) as f64
+    }
+}
+
+fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
+    use crate::eval::Applicability as A;
+    match a {
+        A::Applies => "applies",
+        A::NotIncluded => "notIncluded",
+        A::Excluded { .. } => "excluded",
+        A::NoPriority => "noPriority",
+        A::NoTarget => "noTarget",
+    }
+}
+
+/// `read_batch` with a fast path: text that reads as a whole as a list of tickets (an array or
+/// `{"tickets": [...]}`) is parsed in one pass, without the syntax check and the split into
+/// raw slices that locate errors (a third of the 10,000-ticket time in Wasm). Anything else
+/// goes through `read_batch`, so errors and their paths are the same.
+fn read_rows_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct Wrapped {
+        tickets: Vec<crate::ticket::TicketInput>,
+    }
+    let text = match tickets.as_string() {
+        Some(text) => text,
+        None if js_sys::Array::is_array(&tickets) => json_text(&tickets, "the tickets")?,
+        None => return read_batch(tickets),
+    };
+    let inputs = serde_json::from_str::<Vec<crate::ticket::TicketInput>>(&text)
+        .ok()
+        .or_else(|| {
+            serde_json::from_str::<Wrapped>(&text)
+                .ok()
+                .map(|w| w.tickets)
+        });
+    let Some(inputs) = inputs else {
+        return read_batch(JsValue::from_str(&text));
+    };
+    Ok(inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, input)| {
+            Ticket::from_input(input).map_err(|mut e| {
+                e.path = if e.path == "." || e.path.is_empty() {
+                    format!("[{i}]")
+                } else {
+                    format!("[{i}].{}", e.path)
+                };
+                e
+            })
+        })
+        .collect())
+}
+
+#[wasm_bindgen]
+impl SlaEngine {
+    /// Evaluates a batch like `evaluate` and returns only what a table row needs (`BoardRows`:
+    /// numbers in a Float64Array, texts in a string table), the unreadable tickets apart, and
+    /// the batch's next change. Pass the JSON text when you have it: it is read without
+    /// `JSON.stringify`.
+    #[wasm_bindgen(js_name = evaluateRows, unchecked_return_type = "BoardRows")]
+    pub fn evaluate_rows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string")] tickets: JsValue,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct IndexedError {
+            index: usize,
+            #[serde(flatten)]
+            error: TicketError,
+        }
+        let now = now_seconds(now_ms)?;
+        let batch = read_rows_batch(tickets)?;
+        let mut evals = Vec::with_capacity(batch.len());
+        let mut failed = Vec::new();
+        for (index, t) in batch.iter().enumerate() {
+            match t {
+                Ok(t) => match core_evaluate(&self.policy, t, now) {
+                    Ok(ev) => evals.push((index, t, ev)),
+                    Err(error) => failed.push(IndexedError { index, error }),
+                },
+                Err(e) => failed.push(IndexedError {
+                    index,
+                    error: e.clone(),
+                }),
+            }
+        }
+        let num = |x: Option<i64>| x.map_or(f64::NAN, |v| v as f64);
+        let mut strings = StringTable::default();
+        let mut numbers = Vec::with_capacity(evals.len() * BOARD_ROW_FIELDS.len());
+        let mut next: Option<i64> = None;
+        for (index, t, ev) in &evals {
+            let m = ev.metric(ev.headline);
+            let cur = ev.escalation.current.as_ref();
+            let nc = ev.next_change.map(|a| a.0);
+            if let Some(n) = nc {
+                next = Some(next.map_or(n, |x| x.min(n)));
+            }
+            numbers.extend_from_slice(&[
+                *index as f64,
+                strings.push(Some(&t.id)),
+                strings.id(Some(ev.state.as_str())),
+                strings.id(Some(ev.headline.as_str())),
+                strings.id(Some(applicability_kind(&ev.applicability))),
+                strings.id(ev.calendar),
+                num(m.deadline.map(|d| d.0 * 1000)),
+                num(m.until_deadline),
+                num(m.remaining),
+                m.percent_used.unwrap_or(f64::NAN),
+                f64::from(cur.map_or(0, |c| c.level)),
+                strings.id(cur.map(|c| c.role)),
+                strings.id(ev.priority.map(|p| p.tier.id.as_str())),
+                strings.id(ev.priority.map(|p| p.tier.name.as_str())),
+                strings.id(ev.category.map(|c| c.tier.id.as_str())),
+                strings.id(ev.category.map(|c| c.tier.name.as_str())),
+                strings.id(ev.status),
+                strings.id(t.assignee.as_deref()),
+                strings.push(t.title.as_deref()),
+                strings.push(t.url.as_deref()),
+                (t.created * 1000) as f64,
+                num(nc.map(|n| n * 1000)),
+            ]);
+        }
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+        let names: Vec<&str> = BOARD_ROW_FIELDS.iter().map(|f| f.0).collect();
+        let string_fields: Vec<&str> = BOARD_ROW_FIELDS
+            .iter()
+            .filter(|f| f.1)
+            .map(|f| f.0)
+            .collect();
+        set("fields", &to_js(&names)?)?;
+        set("stringFields", &to_js(&string_fields)?)?;
+        set("numbers", &js_sys::Float64Array::from(&numbers[..]).into())?;
+        set("strings", &to_js(&strings.list)?)?;
+        set("errors", &to_js(&failed)?)?;
+        let next = next.map_or(JsValue::NULL, |t| {
+            JsValue::from_f64((t.max(now) * 1000) as f64)
+        });
+        set("nextChange", &next)?;
+        Ok(out.into())
+    }
+}

@@ -68,6 +68,9 @@ export async function usage(bytes: ArrayBuffer): Promise<number | null> {
   const site: import('../../www/pkg/sla_lens.js').MappedIssues = trackers.mapResponses('redmine', ['{"issues": []}', { issue: {} }], { origin: 'https://rm.example' });
   const page: import('../../www/pkg/sla_lens.js').TrackerPage | null = trackers.detectPage('redmine', '/issues/1');
   void [site.rejected[0]?.input, site.errors[0]?.id, page?.kind, trackers.issueLinks('jira', ['/browse/MKT-1'], null), trackers.validateSite('{"tracker": "jira"}').ok];
+  const rows: import('../../www/pkg/sla_lens.js').BoardRows = engine.evaluateRows(JSON.stringify(tickets), now);
+  const field: import('../../www/pkg/sla_lens.js').BoardRowField = rows.fields[0];
+  void [rows.numbers[rows.fields.indexOf('remaining')], rows.strings[0], rows.stringFields.includes(field), rows.errors[0]?.index, rows.nextChange];
   engine.free();
   return next;
 }
