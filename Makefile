@@ -26,7 +26,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e
+test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-e2e-redmine
 
 test-rust:
 	$(CARGO) test --all-features
@@ -97,6 +97,19 @@ bench-wasm: wasm cli
 	scripts/setup.sh browser
 	node bench/js/deadlines.mjs
 	node bench/js/instantiate.mjs
+
+# --- Tracker pages (www/trackers/, tests/js/trackers*.test.mjs, tests/e2e/redmine*, bench/js/page*)
+.PHONY: test-e2e-redmine bench-page
+# A real Redmine (installed with apt if missing, started on 127.0.0.1:3088 and seeded unless it
+# already runs seeded, stopped again afterwards) in headless Chromium, checked against the CLI.
+test-e2e-redmine: wasm cli
+	scripts/setup.sh browser
+	scripts/redmine-e2e.sh run
+
+# A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
+bench-page: wasm
+	scripts/setup.sh browser
+	node bench/js/page.mjs
 
 # --- Dashboards (www/board/, tests/js/board*.test.mjs, tests/e2e/board*.test.mjs, bench/js/board*.mjs)
 .PHONY: test-board bench-board

@@ -21,11 +21,24 @@ const TYPES = {
  *   close: () => Promise<void> }>}
  */
 export async function startProxy({ upstream, www = WWW }) {
-  const state = { log: [], fault: null, upstream };
+  const state = { log: [], fault: null, upstream, inFlight: 0, maxInFlight: 0 };
   const sockets = new Set();
   const server = createServer(async (req, res) => {
     const path = req.url ?? '/';
-    const done = (status) => state.log.push({ method: req.method, path, status });
+    // Concurrent REST calls, for the bound on sla-lens's concurrency.
+    const api = path.includes('.json');
+    if (api) {
+      state.inFlight += 1;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    }
+    let counted = api;
+    const done = (status) => {
+      if (counted) {
+        counted = false;
+        state.inFlight -= 1;
+      }
+      state.log.push({ method: req.method, path, status });
+    };
     try {
       if (path.startsWith('/__sla-lens/')) {
         const rel = decodeURIComponent(new URL(path, 'http://x').pathname.slice('/__sla-lens/'.length));
@@ -39,8 +52,9 @@ export async function startProxy({ upstream, www = WWW }) {
       const f = state.fault?.(req);
       if (f) {
         if (f.hang) {
-          done(0);
-          return; // never answers: the client's timeout has to end it
+          // Never answers: the client's timeout has to end it.
+          req.on('close', () => done(0));
+          return;
         }
         if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
         if (f.status) {
