@@ -554,6 +554,23 @@ globalThis.slaLens = {
     invalidate();
     return readConfig();
   },
+  /** Maps a tracker's documents and evaluates them `rounds` times: the worker benchmark. */
+  async benchDocs(kind, docs, nowMs, rounds = 7) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const { engine } = policyEngine(cfg);
+    const t0 = performance.now();
+    const { tickets } = mapDocs(kind, docs, { tracker: kind });
+    const mapMs = performance.now() - t0;
+    const times = [];
+    let results = [];
+    for (let i = 0; i < rounds; i++) {
+      const t = performance.now();
+      results = engine.evaluate(tickets, nowMs, {});
+      times.push(performance.now() - t);
+    }
+    return { tickets: tickets.length, mapMs, evaluateMs: times, states: results.map((r) => r.evaluation?.state ?? 'error') };
+  },
   /** Evaluates `tickets` under the configured policy: the worker benchmark. */
   async bench(tickets, nowMs, rounds = 5) {
     await loadEngine();

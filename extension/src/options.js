@@ -20,6 +20,9 @@ const h = (tag, props = {}, ...kids) => {
   return e;
 };
 
+const STATE_WORDS = { breached: 'breached', atRisk: 'at risk', running: 'on track', paused: 'paused', metLate: 'met late', met: 'met', notApplicable: 'out of scope', error: 'unreadable' };
+const STATE_ORDER = Object.keys(STATE_WORDS);
+
 let st = null; // the worker's state: effective config, user config, locks, policy
 let editing = null; // index in user sites, or -1 for a new one
 const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -82,7 +85,11 @@ async function renderPolicy() {
   $('policy-tools').hidden = managed;
   ta.readOnly = managed;
   if (managed) {
-    ta.value = p.text;
+    try {
+      ta.value = JSON.stringify(JSON.parse(p.text), null, 2);
+    } catch {
+      ta.value = p.text;
+    }
     $('policy-diags').replaceChildren();
     return;
   }
@@ -326,7 +333,7 @@ $('site-test').addEventListener('click', () => {
         counts[k] = (counts[k] ?? 0) + 1;
       }
       const un = Object.keys(r.unavailable).length;
-      const by = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+      const by = STATE_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${STATE_WORDS[k]}`).join(', ');
       out.textContent = `Found ${ids.length} issue${ids.length === 1 ? '' : 's'}; ${r.results.length} mapped and evaluated${by ? ` (${by})` : ''}${un ? `; ${un} unavailable: ${Object.values(r.unavailable)[0]}` : ''}.`;
       out.dataset.found = String(ids.length);
       out.dataset.mapped = String(r.results.length);
@@ -466,6 +473,11 @@ $('import-file').addEventListener('change', async (e) => {
   const missing = [];
   for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: [`${s.origin}/*`] }).catch(() => false))) missing.push(s.origin);
   $('io-out').textContent = `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
+});
+
+// Managed values can arrive or change while the page is open (browser policy refresh).
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === 'managed') setTimeout(refresh, 50);
 });
 
 void TRACKERS;

@@ -2,7 +2,7 @@
 // folder (127.0.0.1:3089 by default, so it never stops someone else's server), seeded when the
 // seeded issues are missing, stopped by `stop()` only if this process started it. Plus the native
 // CLI's results on the same REST data, and a local proxy that adds a strict CSP.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,21 @@ export const NOW = '2026-11-27T12:00:00Z';
 const env = { ...process.env, REDMINE_PORT: String(PORT), REDMINE_STATE: STATE };
 let started = false;
 
+/**
+ * Runs scripts/redmine.sh. Waits for the script to exit, not for its output to close: the puma it
+ * starts keeps inherited descriptors open.
+ */
 function sh(...args) {
-  return execFileSync(join(ROOT, 'scripts/redmine.sh'), args, { env, cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 600_000 });
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, 'scripts/redmine.sh'), args, { env, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`scripts/redmine.sh ${args.join(' ')} exited with ${code}`));
+    });
+  });
 }
 
 async function up() {
@@ -43,16 +56,16 @@ export async function seededIssues() {
 
 export async function start() {
   if (!(await up())) {
-    sh('start');
+    await sh('start');
     started = true;
   }
   const tags = await seededIssues();
-  if (Object.keys(tags).length < 12) sh('seed');
+  if (Object.keys(tags).length < 12) await sh('seed');
   return seededIssues();
 }
 
-export function stop() {
-  if (started) sh('stop');
+export async function stop() {
+  if (started) await sh('stop');
   started = false;
 }
 

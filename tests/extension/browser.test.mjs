@@ -1,0 +1,401 @@
+// The extension in headless Chromium (the unpacked test build) against a real Redmine 5
+// (scripts/redmine.sh on 127.0.0.1:3089, seeded), a CSP proxy in front of it, and a Redmine-shaped
+// server with hostile strings. The site is configured through the options page with clicks and
+// typing; badge states are checked against the native CLI on the same REST data.
+//   make test-extension
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, rmSync, existsSync, readdirSync, rmdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch, extensionId, ROOT } from './harness.mjs';
+import * as redmine from './redmine.mjs';
+import { fakeRedmine } from './fake-redmine.mjs';
+import { badgeView } from '../../www/badge-view.js';
+
+const NOW_MS = Date.parse(redmine.NOW);
+const SHOTS = join(ROOT, 'target/screenshots');
+const XSS = '<img src=x onerror=alert(1)>';
+mkdirSync(SHOTS, { recursive: true });
+
+let b; // the browser with the extension
+let tags; // tag → issue id
+let cli; // id → the CLI's result
+let proxy;
+let fake;
+
+async function options() {
+  const p = await b.context.newPage();
+  await p.goto(b.url('options.html'));
+  await p.waitForSelector('body[data-ready="true"]');
+  return p;
+}
+
+/** Adds a site through the options form, as a user would. */
+async function addSite(origin, tracker = 'redmine', { token = '' } = {}) {
+  const p = await options();
+  await p.getByRole('button', { name: 'Add a site' }).click();
+  await p.locator('#site-origin').click();
+  await p.keyboard.type(origin);
+  await p.locator('#site-tracker').selectOption(tracker);
+  if (token) {
+    await p.locator('#site-token').click();
+    await p.keyboard.type(token);
+  }
+  await p.getByRole('button', { name: 'Save and grant access' }).click();
+  await p.locator(`tr[data-origin="${origin}"] .access.ok`).waitFor();
+  await p.close();
+}
+
+async function badges(page) {
+  await page.waitForSelector('html[data-sla-lens-badges]', { timeout: 20_000 });
+  return page.evaluate(() => [...document.querySelectorAll('sla-badge')].map((el) => ({
+    id: el.getAttribute('ticket-id'),
+    state: el.getAttribute('state'),
+    text: el.shadowRoot?.querySelector('.text')?.textContent ?? null,
+    esc: el.shadowRoot?.querySelector('.esc:not([hidden])')?.textContent ?? null,
+    label: el.shadowRoot?.querySelector('.badge')?.getAttribute('aria-label') ?? null,
+    row: el.closest('tr')?.id ?? null,
+  })));
+}
+
+function expectLikeCli(list, what) {
+  assert.ok(list.length > 0, `${what}: badges`);
+  for (const x of list) {
+    const r = cli[x.id];
+    assert.ok(r, `${what}: the CLI knows #${x.id}`);
+    const v = badgeView(r, NOW_MS, {});
+    assert.equal(x.state, r.evaluation.state, `${what} #${x.id} state`);
+    assert.equal(x.text, v.text, `${what} #${x.id} text`);
+    assert.equal(x.esc, v.escalation, `${what} #${x.id} escalation`);
+  }
+}
+
+async function openTracker(url) {
+  const p = await b.context.newPage();
+  await p.goto(url);
+  return p;
+}
+
+before(async () => {
+  tags = await redmine.start();
+  cli = await redmine.cliResults(Object.values(tags));
+  b = await launch();
+  await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
+});
+
+after(async () => {
+  try {
+    assert.deepEqual(b?.dialogs ?? [], [], 'no script from data ever ran');
+    assert.deepEqual(b?.errors ?? [], [], 'no page errors');
+  } finally {
+    await b?.close();
+    await proxy?.close();
+    await fake?.close();
+    await redmine.stop();
+  }
+});
+
+describe('real Redmine', () => {
+  it('the seeded issues have the states the fixtures document (sanity check of the CLI side)', () => {
+    const want = {
+      'S01 on-track': 'running', 'S02 at-risk': 'atRisk', 'S03 breached': 'breached', 'S04 escalated-2': 'breached',
+      'S05 met': 'met', 'S06 met-late': 'metLate', 'S07 out-of-scope': 'notApplicable', 'S08 excluded': 'notApplicable',
+      'S09 critical-running': 'running', 'S10 reopened': 'running', 'S11 paused': 'met', 'S12 requester-group': 'running',
+    };
+    for (const [tag, state] of Object.entries(want)) assert.equal(cli[tags[tag]].evaluation.state, state, tag);
+  });
+
+  it('configures the site through the options page; content scripts are registered for it only', async () => {
+    await addSite(redmine.BASE);
+    const regs = await b.worker(() => chrome.scripting.getRegisteredContentScripts());
+    assert.deepEqual(regs.map((r) => r.matches[0]).sort(), [`${redmine.BASE}/*`, `${redmine.BASE}/*`]);
+    assert.deepEqual(regs.map((r) => r.world).sort(), ['ISOLATED', 'MAIN']);
+  });
+
+  it('the issue list: one badge per issue, each as the native CLI says', async () => {
+    const p = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id&per_page=25`);
+    const list = await badges(p);
+    const rows = await p.locator('table.issues tr.issue').count();
+    assert.equal(rows, 12);
+    assert.equal(list.length, 12, 'exactly one badge per row');
+    assert.deepEqual(list.map((x) => x.row), list.map((x) => `issue-${x.id}`));
+    expectLikeCli(list, 'list');
+    assert.equal(list.find((x) => x.id === tags['S04 escalated-2']).esc, 'L2');
+    // The tooltip's sentences come from the worker when it opens.
+    await p.mouse.move(5, 5);
+    const s03 = p.locator(`tr#issue-${tags['S03 breached']} sla-badge`);
+    await s03.locator('.badge').hover();
+    await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0, tags['S03 breached']);
+    const tip = await s03.locator('.tip').innerText();
+    assert.match(tip, /response breached: 24h target used up/);
+    assert.match(tip, /Policy: IT ↔ Marketing internal SLA/);
+    await p.mouse.move(5, 5);
+    await p.screenshot({ path: join(SHOTS, 'extension-redmine-list.png') });
+    await s03.locator('.badge').hover();
+    await p.screenshot({ path: join(SHOTS, 'extension-redmine-tooltip.png') });
+    // The toolbar badge counts the breached issues on the tab.
+    const tabId = await b.worker((url) => chrome.tabs.query({ url }).then((t) => t[0].id), `${redmine.BASE}/issues*`);
+    const text = await b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+    assert.equal(text, String(Object.values(cli).filter((r) => r.evaluation.state === 'breached').length));
+    // The popup for that tab.
+    const pop = await b.context.newPage();
+    await pop.setViewportSize({ width: 320, height: 400 });
+    await pop.goto(b.url(`popup.html?tab=${tabId}`));
+    await pop.waitForSelector('body[data-ready="true"]');
+    const found = await pop.locator('#found').innerText();
+    assert.equal(found, '12 issues on this page');
+    assert.match(await pop.locator('#counts').innerText(), /2 breached/);
+    const running = Object.values(cli).filter((r) => ['running', 'atRisk'].includes(r.evaluation.state));
+    const nearest = running.sort((x, y) => Date.parse(x.evaluation.response.deadline) - Date.parse(y.evaluation.response.deadline))[0];
+    assert.match(await pop.locator('#nearest').innerText(), new RegExp(`^Nearest deadline: #${nearest.id}, in ${badgeView(nearest, NOW_MS).text.replace(' left', '')} `));
+    assert.equal(await pop.locator('#review').innerText(), 'SLA review due on 2026-12-01');
+    assert.equal(await pop.locator('#policy').innerText(), 'IT ↔ Marketing internal SLA');
+    await pop.locator('body').screenshot({ path: join(SHOTS, 'extension-popup.png') });
+    await pop.close();
+    await p.close();
+  });
+
+  it('an issue page, a filter change, navigation and reload: badges right and never duplicated', async () => {
+    const id = tags['S04 escalated-2'];
+    const p = await openTracker(`${redmine.BASE}/issues/${id}`);
+    let list = await badges(p);
+    assert.deepEqual(list.map((x) => x.id), [id]);
+    expectLikeCli(list, 'issue page');
+    await p.locator('sla-badge .badge').focus();
+    await p.waitForFunction(() => document.querySelector('sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    await p.screenshot({ path: join(SHOTS, 'extension-redmine-issue.png') });
+
+    // The list, then a filter change through Redmine's own form: open issues only.
+    await p.goto(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
+    await badges(p);
+    await p.locator('#operators_status_id').selectOption('o');
+    await Promise.all([p.waitForNavigation(), p.locator('#query_form a.icon-checked', { hasText: 'Apply' }).click()]);
+    list = await badges(p);
+    const rows = await p.locator('table.issues tr.issue').evaluateAll((trs) => trs.map((tr) => tr.id.slice(6)));
+    assert.ok(rows.length < 12 && rows.length > 0, `filtered rows: ${rows.length}`);
+    assert.deepEqual(list.map((x) => x.id).sort(), rows.sort());
+    expectLikeCli(list, 'filtered list');
+
+    // Navigate to an issue by its link, back, and reload.
+    const first = rows[0];
+    await Promise.all([p.waitForNavigation(), p.locator(`tr#issue-${first} td.subject a`).click()]);
+    list = await badges(p);
+    assert.deepEqual(list.map((x) => x.id), [first]);
+    await p.goBack();
+    list = await badges(p);
+    assert.equal(list.length, rows.length);
+    await p.reload();
+    list = await badges(p);
+    assert.equal(list.length, rows.length, 'no duplicates after reload');
+    expectLikeCli(list, 'reloaded list');
+    await p.close();
+  });
+
+  it('behind a proxy with a strict CSP (no wasm-unsafe-eval) badges still appear', async () => {
+    proxy = await redmine.cspProxy();
+    await addSite(proxy.origin);
+    const p = await openTracker(`${proxy.origin}/issues?set_filter=1&status_id=*&sort=id`);
+    const res = await p.request.get(`${proxy.origin}/issues`);
+    assert.doesNotMatch(res.headers()['content-security-policy'], /wasm-unsafe-eval/);
+    // The page itself may not compile Wasm...
+    const pageWasm = await p.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 'compiled', (e) => e.name));
+    assert.equal(pageWasm, 'CompileError');
+    // ...and the badges are there anyway: the worker evaluated.
+    const list = await badges(p);
+    assert.equal(list.length, 12);
+    expectLikeCli(list, 'CSP proxy');
+    await p.close();
+    // Remove the proxy's site again (it is the same Redmine under a second origin).
+    const o = await options();
+    await o.locator(`tr[data-origin="${proxy.origin}"]`).getByRole('button', { name: 'Remove' }).click();
+    await o.locator(`tr[data-origin="${proxy.origin}"]`).waitFor({ state: 'detached' });
+    await o.close();
+  });
+});
+
+describe('options page', () => {
+  it('a bad policy shows every diagnostic with its path and keeps the draft; a good one applies to the open tab without reload', async () => {
+    const tab = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
+    await badges(tab);
+    await tab.evaluate(() => {
+      window.__notReloaded = true;
+    });
+    const s03 = tags['S03 breached'];
+    assert.equal((await badges(tab)).find((x) => x.id === s03).state, 'breached');
+
+    const p = await options();
+    const ta = p.locator('#policy-text');
+    const text = await ta.inputValue();
+    const bad = text.replace('"response": "24h"', '"response": "a day or so"').replace('"priority": "critical", "response": "4h"', '"priority": "urgent", "response": "4h"');
+    await ta.fill(bad);
+    await p.waitForSelector('#policy-diags[data-valid="false"]');
+    const rows = await p.locator('#policy-diags .diag .path').allInnerTexts();
+    assert.deepEqual(rows.slice(1).sort(), ['priorities[0]', 'targets[0].priority', 'targets[1].response'], rows.join(' | '));
+    assert.match(await p.locator('#policy-diags').innerText(), /`a day or so` is not a duration/);
+    assert.ok(await p.getByRole('button', { name: 'Apply policy' }).isDisabled());
+    await p.screenshot({ path: join(SHOTS, 'extension-options-diagnostics.png'), fullPage: false });
+    // The draft survives closing the page.
+    await p.reload();
+    await p.waitForSelector('#policy-diags[data-valid="false"]');
+    assert.equal(await p.locator('#policy-text').inputValue(), bad);
+
+    // A good policy: 48h for normal issues. The open tab re-evaluates in place.
+    await p.locator('#policy-text').fill(text.replace('"response": "24h"', '"response": "48h"').replace('"name": "IT ↔ Marketing internal SLA"', '"name": "IT ↔ Marketing SLA (48h)"'));
+    await p.waitForSelector('#policy-diags[data-valid="true"]');
+    await p.getByRole('button', { name: 'Apply policy' }).click();
+    await p.waitForSelector('#policy-status.ok');
+    await tab.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'running', s03, { timeout: 10_000 });
+    assert.equal(await tab.evaluate(() => window.__notReloaded), true, 'the tab was not reloaded');
+    // Back to the default for the other tests.
+    await p.getByRole('button', { name: 'Start from the default' }).click();
+    await p.waitForSelector('#policy-diags[data-valid="true"]');
+    await p.getByRole('button', { name: 'Apply policy' }).click();
+    await tab.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached', s03, { timeout: 10_000 });
+    await p.close();
+    await tab.close();
+  });
+
+  it('the policy\'s escalation contacts and a tracker\'s strings render as text', async () => {
+    fake = await fakeRedmine({ count: 12, payload: XSS });
+    await addSite(fake.origin);
+    const p = await options();
+    const hostile = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'));
+    hostile.escalation.levels[0].role = `<b>boss</b>${XSS}`;
+    hostile.escalation.levels[0].contacts[0].name = `<script>alert(2)</script>`;
+    // The tracker's category name carries a payload too; the policy names it so the tooltip shows it.
+    hostile.categories[2].when[0].in.push(`${XSS}Backup`);
+    await p.locator('#policy-text').fill(JSON.stringify(hostile, null, 2));
+    await p.waitForSelector('#policy-diags[data-valid="true"]');
+    await p.getByRole('button', { name: 'Apply policy' }).click();
+    await p.waitForSelector('#policy-status.ok');
+    await p.waitForFunction(() => document.querySelector('#contacts-table tbody').textContent.includes('<script>alert(2)</script>'));
+    assert.equal(await p.locator('#contacts-table img, #contacts-table script, #contacts-table b').count(), 0);
+
+    const tab = await openTracker(`${fake.origin}/issues`);
+    const list = await badges(tab);
+    assert.equal(list.length, 12);
+    const s03 = tab.locator('tr#issue-3 sla-badge');
+    await s03.locator('.badge').hover();
+    await tab.waitForFunction(() => document.querySelector('tr#issue-3 sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    const tip = await s03.locator('.tip').innerText();
+    assert.ok(tip.includes(`category = ${XSS}Backup`), tip);
+    assert.ok(tip.includes(`<b>boss</b>${XSS}`), tip);
+    const injected = await tab.evaluate(() => [...document.querySelectorAll('sla-badge')].reduce((n, el) => n + el.shadowRoot.querySelectorAll('img, script, b').length, 0));
+    assert.equal(injected, 0);
+    await tab.screenshot({ path: join(SHOTS, 'extension-hostile-strings.png') });
+    await tab.close();
+    // Default policy again, and the hostile site removed.
+    await p.getByRole('button', { name: 'Start from the default' }).click();
+    await p.waitForSelector('#policy-diags[data-valid="true"]');
+    await p.getByRole('button', { name: 'Apply policy' }).click();
+    await p.waitForSelector('#policy-status.ok');
+    await p.locator(`tr[data-origin="${fake.origin}"]`).getByRole('button', { name: 'Remove' }).click();
+    await p.locator(`tr[data-origin="${fake.origin}"]`).waitFor({ state: 'detached' });
+    await p.close();
+  });
+
+  it('"test on this URL" reports issues found and mapped', async () => {
+    const p = await options();
+    await p.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
+    await p.locator('#site-test-url').fill(`${redmine.BASE}/issues?set_filter=1&status_id=*`);
+    await p.getByRole('button', { name: 'Test', exact: true }).click();
+    await p.waitForSelector('#site-test-out[data-found]');
+    assert.equal(await p.locator('#site-test-out').innerText(), 'Found 12 issues; 12 mapped and evaluated (2 breached, 1 at risk, 4 on track, 1 met late, 2 met, 2 out of scope).');
+    await p.screenshot({ path: join(SHOTS, 'extension-options.png'), fullPage: true });
+    await p.getByRole('button', { name: 'Cancel' }).click();
+    await p.close();
+  });
+});
+
+describe('escalation notifications', () => {
+  it('a seeded issue crossing its response deadline notifies the level-1 contact once, not twice, and never in quiet hours', async () => {
+    const p = await options();
+    // Opt in, and say who I am: the policy's level-1 contact.
+    await p.getByText('Desktop notifications for the configured trackers\' open issues').click();
+    await p.waitForFunction(() => document.getElementById('n-enabled').checked);
+    await p.getByRole('checkbox', { name: 'IT manager is me' }).check();
+    await p.waitForFunction(() => document.getElementById('me-handles').value === 'it-manager');
+    // Quiet hours 14:00–16:00 (the browser runs in UTC).
+    await p.locator('#n-quiet-start').fill('14:00');
+    await p.locator('#n-quiet-start').dispatchEvent('change');
+    await p.locator('#n-quiet-end').fill('16:00');
+    await p.locator('#n-quiet-end').dispatchEvent('change');
+    await p.waitForTimeout(300);
+    const cfg = await b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications));
+    assert.deepEqual(cfg.quietHours, { enabled: true, start: '14:00', end: '16:00' });
+    assert.equal(await b.worker(() => chrome.alarms.get('sla-lens-check').then((a) => a?.periodInMinutes)), 5);
+
+    const check = async (iso) => {
+      await b.worker((t) => self.slaLens.setNow(t), Date.parse(iso));
+      return b.worker(() => self.slaLens.check());
+    };
+    const s09 = tags['S09 critical-running']; // critical, response due 15:00 on the 27th
+    const s01 = tags['S01 on-track']; // normal, response due 10:00 on the 28th
+    let r = await check('2026-11-27T12:00:00Z');
+    assert.deepEqual(r.shown, [], 'the first check records, it does not flood');
+    assert.ok(r.checked >= 9, `open issues checked: ${r.checked}`);
+    r = await check('2026-11-27T15:01:00Z');
+    assert.equal(r.quiet, true);
+    assert.deepEqual(r.shown, [], 'quiet hours');
+    r = await check('2026-11-27T16:01:00Z');
+    const s09n = r.shown.filter((n) => n.issueId === s09);
+    assert.equal(s09n.length, 1, 'notified once quiet hours ended');
+    assert.equal(s09n[0].title, 'Escalated to you (level 1, IT manager)');
+    r = await check('2026-11-28T10:01:00Z');
+    const s01n = r.shown.filter((n) => n.issueId === s01);
+    assert.equal(s01n.length, 1);
+    assert.equal(s01n[0].title, 'Escalated to you (level 1, IT manager)');
+    assert.match(s01n[0].message, /Response SLA breached/);
+    assert.equal(s01n[0].url, `${redmine.BASE}/issues/${s01}`);
+    r = await check('2026-11-28T10:06:00Z');
+    assert.deepEqual(r.shown.filter((n) => n.issueId === s01), [], 'not twice');
+    const log = await b.worker(() => chrome.storage.local.get('notifyLog').then((x) => x.notifyLog));
+    assert.equal(log.filter((n) => n.issueId === s01).length, 1);
+    assert.equal(log.filter((n) => n.issueId === s09).length, 1);
+    await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
+    await p.close();
+  });
+});
+
+describe('managed storage (Chromium policy file)', () => {
+  it('managed policy and sites win and show read-only', async (t) => {
+    const dir = '/etc/chromium/policies/managed';
+    let created = false;
+    try {
+      if (!existsSync(dir)) {
+        mkdirSync(dir, { recursive: true });
+        created = true;
+      }
+    } catch {
+      t.skip('cannot write Chromium policies here (not root)');
+      return;
+    }
+    const file = join(dir, `sla-lens-test-${process.pid}.json`);
+    const policy = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'));
+    policy.name = 'Org-wide IT SLA (managed)';
+    writeFileSync(file, JSON.stringify({ '3rdparty': { extensions: { [extensionId()]: { policy: JSON.stringify(policy), sites: [{ origin: redmine.BASE, tracker: 'redmine' }], notifications: { quietHours: { enabled: true, start: '19:00', end: '07:00' } } } } } }));
+    // Policies are read at start: a second browser with the same extension.
+    const b2 = await launch();
+    try {
+      const p = await b2.context.newPage();
+      await p.goto(b2.url('options.html'));
+      await p.waitForSelector('body[data-ready="true"]');
+      assert.equal(await p.locator('#managed-banner').isVisible(), true);
+      assert.match(await p.locator('#managed-what').innerText(), /the policy, the tracker sites, notification settings/);
+      assert.equal(await p.locator('#policy-status').innerText(), 'Managed · read-only');
+      assert.equal(await p.locator('#policy-text').getAttribute('readonly'), '');
+      assert.equal(await p.locator('#policy-tools').isHidden(), true);
+      assert.match(await p.locator('#policy-current').innerText(), /Org-wide IT SLA \(managed\)/);
+      const row = p.locator(`tr[data-origin="${redmine.BASE}"]`);
+      assert.match(await row.innerText(), /managed/);
+      assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 0);
+      assert.equal(await p.locator('#n-quiet-start').isDisabled(), true);
+      assert.equal(await p.locator('#n-quiet-start').inputValue(), '19:00');
+      await p.screenshot({ path: join(SHOTS, 'extension-options-managed.png'), fullPage: false });
+    } finally {
+      await b2.close();
+      rmSync(file, { force: true });
+      if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+    }
+  });
+});
