@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  toRow, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
+  toRow, rowsFromBatch, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
   formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold,
 } from '../../www/board/board-model.js';
 import { niceTicks, scale, bucketOf, TIME_BUCKETS } from '../../www/board/charts.js';
@@ -111,4 +111,38 @@ test('chart helpers: nice ticks, scales, response-time buckets', () => {
   assert.equal(bucketOf(0), 0);
   assert.equal(bucketOf(3600), 3);
   assert.equal(bucketOf(10 ** 9), TIME_BUCKETS.length - 1);
+});
+
+test('rowsFromBatch (engine.evaluateRows) gives the rows toRow gives from full results', async () => {
+  const { createRequire } = await import('node:module');
+  const { readFileSync } = await import('node:fs');
+  const wasm = createRequire(import.meta.url)('../../www/pkg-node/sla_lens.js');
+  const engine = wasm.SlaEngine.defaultPolicy();
+  const text = readFileSync(new URL('../../www/demo-data/export-2000.json', import.meta.url), 'utf8');
+  const doc = JSON.parse(text);
+  const tickets = [...(Array.isArray(doc) ? doc : doc.tickets), { id: 'no-created' }, { id: 'bad', created: 'nope' }];
+  const now = Date.parse('2026-11-27T12:00:00Z');
+  const full = engine.evaluate(tickets, now);
+  const { rows, errors } = rowsFromBatch(engine.evaluateRows(JSON.stringify(tickets), now), tickets);
+  // `created` is the ticket's creation (toRow reads the response cycle's start, which a
+  // reopened ticket moves).
+  const expected = full.map((r, i) => ({ ...toRow(tickets[i], r, i), created: Date.parse(tickets[i].created) })).filter((r) => !r.error);
+  const keys = ['index', 'id', 'title', 'url', 'priority', 'category', 'status', 'assignee', 'created', 'state', 'level', 'remaining'];
+  const pick = (r) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+  assert.equal(rows.length, expected.length);
+  assert.deepEqual(rows.map(pick), expected.map(pick));
+  for (const r of rows) {
+    const ev = full[r.index].evaluation;
+    assert.equal(r.levelRole, ev.escalation.current?.role ?? '');
+    assert.equal(r.nextChange, ev.nextChange ? Date.parse(ev.nextChange) : null);
+    const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
+    assert.equal(r.deadline, m.deadline ? Date.parse(m.deadline) : null);
+    assert.equal(r.businessRemaining, m.remaining);
+  }
+  assert.deepEqual(errors, full.map((r, index) => ({ r, index })).filter(({ r }) => r.error).map(({ r, index }) => ({ id: r.error.id, index, code: r.error.code, path: r.error.path, message: r.error.message })));
+  assert.equal(errors.length, 2);
+  // The same from an array (JSON.stringify inside) and from {"tickets": [...]}.
+  assert.deepEqual(rowsFromBatch(engine.evaluateRows(tickets, now), tickets).rows.map(pick), rows.map(pick));
+  assert.deepEqual(rowsFromBatch(engine.evaluateRows(JSON.stringify({ tickets }), now), tickets).rows.length, rows.length);
+  engine.free();
 });

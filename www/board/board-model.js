@@ -76,6 +76,60 @@ export function toRow(ticket, result, index) {
   return row;
 }
 
+/**
+ * Table rows from `engine.evaluateRows` (numbers in a Float64Array, texts in a string table):
+ * the same rows `toRow` makes from full results, plus `levelRole`, `headline`, `calendar`,
+ * `deadline`, `businessRemaining` and `nextChange` (epoch ms / seconds). Tickets that could not
+ * be read or evaluated are in `errors` (`{id, index, code, path, message}`), not in `rows`.
+ * @param {{ fields: string[], stringFields: string[], numbers: Float64Array, strings: string[], errors: any[] }} batch
+ * @param {any[]} [tickets]  the inputs, for what the evaluation leaves open (raw priority, category, status)
+ */
+export function rowsFromBatch(batch, tickets = []) {
+  const { fields, numbers, strings } = batch;
+  const k = fields.length;
+  const col = Object.fromEntries(fields.map((f, i) => [f, i]));
+  const isText = new Set(batch.stringFields);
+  const at = (base, f) => {
+    const v = numbers[base + col[f]];
+    if (isText.has(f)) return v < 0 ? null : strings[v];
+    return Number.isNaN(v) ? null : v;
+  };
+  const n = numbers.length / k;
+  const rows = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const b = r * k;
+    const index = numbers[b + col.index];
+    const t = tickets[index] ?? {};
+    const fields_ = t.fields ?? {};
+    const until = at(b, 'untilDeadline');
+    const remaining = at(b, 'remaining');
+    rows[r] = {
+      index,
+      id: at(b, 'id') || `#${index + 1}`,
+      title: at(b, 'title') ?? '',
+      url: at(b, 'url') ?? '',
+      priority: at(b, 'priorityName') ?? (str(fields_.priority) || NONE),
+      priorityRank: 0,
+      category: at(b, 'categoryName') ?? (str(fields_.category) || NONE),
+      status: at(b, 'status') ?? (str(t.status) || NONE),
+      assignee: at(b, 'assignee') || 'Unassigned',
+      created: at(b, 'createdMs'),
+      state: at(b, 'state'),
+      level: at(b, 'level') ?? 0,
+      levelRole: at(b, 'levelRole') ?? '',
+      remaining: until ?? remaining,
+      error: null,
+      headline: at(b, 'headline'),
+      calendar: at(b, 'calendar'),
+      deadline: at(b, 'deadlineMs'),
+      businessRemaining: remaining,
+      nextChange: at(b, 'nextChangeMs'),
+    };
+  }
+  const errors = batch.errors.map((e) => ({ id: e.id ?? null, index: e.index, code: e.code, path: e.path, message: e.message }));
+  return { rows, errors };
+}
+
 /** The label of a row's value in a facet (what filters and group headers show). */
 export function facetLabel(key, value) {
   if (key === 'state') return STATE_LABEL[value] ?? String(value);

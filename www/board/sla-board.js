@@ -22,9 +22,10 @@
 // innerHTML. Rows are virtualised (fixed row height), so 10,000 issues scroll smoothly; print
 // renders every row.
 
-import { load, Board, setClock, now as clockNow } from '../sla-lens.js';
+import { load, setClock, now as clockNow } from '../sla-lens.js';
+import { RowBoard } from './row-board.js';
 import {
-  COLUMNS, FACETS, STATE_LABEL, toRow, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
+  COLUMNS, FACETS, STATE_LABEL, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
   formatDateTime, facetLabel, toCsv,
 } from './board-model.js';
 import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
@@ -279,6 +280,7 @@ export class SlaBoardElement extends HTMLElement {
       }
       const tracker = this.getAttribute('tracker');
       let tickets;
+      let ticketsText = null;
       this.#mapErrors = [];
       if (Array.isArray(source)) tickets = source;
       else if (tracker) {
@@ -293,6 +295,7 @@ export class SlaBoardElement extends HTMLElement {
           throw new Error(`The issues are not JSON: ${e.message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
         }
         tickets = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
+        ticketsText = source;
         if (!tickets) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
       }
       const t2 = performance.now();
@@ -300,9 +303,10 @@ export class SlaBoardElement extends HTMLElement {
       this.#engine?.free?.();
       this.#engine = engine;
       this.#tickets = tickets;
-      const board = new Board(engine, { onEvaluate: () => this.#rebuild() });
+      // evaluateRows: the table's fields only; full results for the badges on screen.
+      const board = new RowBoard(engine, { onEvaluate: () => this.#rebuild() });
       this.#board = board;
-      board.setTickets(tickets); // evaluates → onEvaluate → rebuild → first window
+      board.setTickets(tickets, ticketsText); // evaluates → onEvaluate → rebuild → first window
       const t3 = performance.now();
       this.#renderHead();
       requestAnimationFrame(() => {
@@ -344,19 +348,11 @@ export class SlaBoardElement extends HTMLElement {
   #rebuild() {
     const board = this.#board;
     if (!board) return;
-    const rows = [];
     const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping' }));
-    board.results.forEach((r, i) => {
-      const row = toRow(this.#tickets[i], r, i);
-      if (r.error) {
-        bad.push({ id: r.error.id ?? r.id ?? null, index: i, code: r.error.code, path: r.error.path, message: r.error.message, stage: 'reading' });
-        return;
-      }
-      row.priorityRank = this.#priorityRank.get(row.priority) ?? 99;
-      row.levelRole = r.evaluation?.escalation?.current?.role ?? '';
-      rows.push(row);
-    });
-    this.#rows = rows;
+    for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
+    const rank = this.#priorityRank;
+    for (const row of board.rows) row.priorityRank = rank.get(row.priority) ?? 99;
+    this.#rows = board.rows;
     this.#bad = bad;
     this.#renderProblems();
     this.#renderFacets();
