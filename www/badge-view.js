@@ -8,6 +8,11 @@
 
 /** @typedef {import('./pkg/sla_lens.js').TicketResult} TicketResult */
 /** @typedef {import('./pkg/sla_lens.js').State} State */
+/**
+ * An issue whose tracker data could not be had (www/trackers/): shown as "SLA unavailable".
+ * @typedef {{ id: string, unavailable: { kind: string, reason: string, lines?: string[] },
+ *   evaluation?: undefined, error?: undefined, explanation?: undefined }} UnavailableResult
+ */
 
 /** Badge tones, one per state (plus `error`). */
 export const TONES = Object.freeze({
@@ -81,7 +86,7 @@ const METRIC = { response: 'Response', resolution: 'Resolution' };
 
 /**
  * The badge's view of a result at `nowMs`.
- * @param {TicketResult | null | undefined} result
+ * @param {TicketResult | UnavailableResult | null | undefined} result
  * @param {number} nowMs
  * @param {{ remainingNow?: number | null, policyName?: string, lines?: string[] | null }} [extra]
  *   `lines`: the tooltip sentences when the result has no `explanation` (lazy boards).
@@ -93,7 +98,7 @@ export function badgeView(result, nowMs, extra = {}) {
       label: 'SLA: not evaluated yet', heading: 'Not evaluated yet', lines: [], footer: '',
     };
   }
-  if (result.unavailable) {
+  if ('unavailable' in result && result.unavailable) {
     // The tracker's data could not be had (HTTP error, timeout, malformed answer): a grey badge
     // whose tooltip says why (www/trackers/).
     const u = result.unavailable;
