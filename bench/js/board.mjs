@@ -40,6 +40,7 @@ const ctx = await chromium.launchPersistentContext(profile, {
 });
 const runs = [];
 let scroll = null;
+let paths = null;
 try {
   const page = await ctx.newPage();
   await page.route('**/bench/export-10000.json', (r) => r.fulfill({ body: text10k, contentType: 'application/json' }));
@@ -60,6 +61,31 @@ try {
     });
     runs.push(t);
   }
+  // Before/after in the same page and run: the old batch path (engine.evaluate: full results,
+  // then toRow) against the board's (engine.evaluateRows, then rowsFromBatch), alternated.
+  paths = await page.evaluate(async ({ runs, now }) => {
+    const { load } = await import('./sla-lens.js');
+    const { toRow, rowsFromBatch } = await import('./board/board-model.js');
+    const wasm = await load();
+    const engine = wasm.SlaEngine.defaultPolicy();
+    const text = await fetch('bench/export-10000.json').then((r) => r.text());
+    const t = Date.parse(now);
+    const full = [];
+    const compact = [];
+    for (let i = 0; i < runs; i++) {
+      let t0 = performance.now();
+      const tickets = JSON.parse(text);
+      const res = engine.evaluate(tickets, t);
+      res.map((r, j) => toRow(tickets[j], r, j));
+      full.push(performance.now() - t0);
+      t0 = performance.now();
+      const tickets2 = JSON.parse(text);
+      rowsFromBatch(engine.evaluateRows(text, t), tickets2);
+      compact.push(performance.now() - t0);
+    }
+    engine.free();
+    return { full, compact };
+  }, { runs: RUNS, now: NOW });
   // Scrolling: 100 frames, each scrolls 600 px, timed with requestAnimationFrame.
   scroll = await page.evaluate(async () => {
     const el = document.querySelector('sla-board');
@@ -83,6 +109,7 @@ try {
 }
 const firstPaint = runs.map((r) => r.parse + r.evaluate + r.paint);
 console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): parse ${f(median(runs.map((r) => r.parse)))} ms + evaluate/rows/window ${f(median(runs.map((r) => r.evaluate)))} ms + paint ${f(median(runs.map((r) => r.paint)))} ms = ${f(median(firstPaint))} ms (min ${f(Math.min(...firstPaint))}, max ${f(Math.max(...firstPaint))}; budget 300 ms)`);
+console.log(`10,000 issues, JSON.parse + batch + rows (same page, alternated, ${RUNS} runs): engine.evaluate + toRow median ${f(median(paths.full))} ms (min ${f(Math.min(...paths.full))}); engine.evaluateRows + rowsFromBatch median ${f(median(paths.compact))} ms (min ${f(Math.min(...paths.compact))})`);
 console.log(`scrolling 10,000 rows: ${scroll.rendered} rows in the DOM; frame time median ${scroll.median.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms`);
 
 // 3: the report for 100,000 issues in Wasm (Node)
