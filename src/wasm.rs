@@ -226,6 +226,18 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+/// Small, cold values (diagnostics) go through serde-wasm-bindgen, configured once to give plain
+/// JSON-compatible objects (maps as objects, `None` as `null`); hot batches use `to_js`.
+fn to_js_object<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            JsValue::from(JsError::new(&format!(
+                "cannot convert the result to JS: {e}"
+            )))
+        })
+}
+
 fn policy_error(diags: &[Diagnostic]) -> JsValue {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let first = diags
@@ -238,7 +250,7 @@ fn policy_error(diags: &[Diagnostic]) -> JsValue {
     } else {
         String::new()
     };
-    let list = to_js(diags).unwrap_or_else(|_| js_sys::Array::new().into());
+    let list = to_js_object(diags).unwrap_or_else(|_| js_sys::Array::new().into());
     js_error(
         "PolicyError",
         &format!("the policy has {errors} error(s){first}{more}"),
@@ -312,7 +324,7 @@ pub fn validate_policy(text: &str) -> Result<JsValue, JsValue> {
     }
     let diagnostics = Policy::validate(text);
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
-    to_js(&Out { ok, diagnostics })
+    to_js_object(&Out { ok, diagnostics })
 }
 
 /// The text of a built-in example policy: `default` (the seed SLA, 24x7) or `business-hours`
@@ -988,7 +1000,7 @@ fn site_error(diags: &[Diagnostic]) -> JsValue {
         .find(|d| d.is_error())
         .map(|d| format!(": {d}"))
         .unwrap_or_default();
-    let list = to_js(diags).unwrap_or_else(|_| js_sys::Array::new().into());
+    let list = to_js_object(diags).unwrap_or_else(|_| js_sys::Array::new().into());
     js_error(
         "SiteError",
         &format!("the site file has {} error(s){first}", diags.len()),
@@ -1015,7 +1027,7 @@ pub fn validate_site(
         Err(d) => d.0,
     };
     let ok = !diagnostics.iter().any(Diagnostic::is_error);
-    to_js(&Out { ok, diagnostics })
+    to_js_object(&Out { ok, diagnostics })
 }
 
 /// Which page `url` is on a `tracker` site (after removing the site's `basePath`), or `null`.
