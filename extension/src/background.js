@@ -170,7 +170,59 @@ async function setTabBadge(tabId, summary) {
   }
 }
 
-/** Maps a site's REST documents and evaluates them. */
+/**
+ * Evaluates a batch for badges: the engine's compact rows (`evaluateRows`: state, headline metric,
+ * level, names; no JSON of the full evaluation) turned into results that carry exactly what
+ * www/badge-view.js reads. Builds without `evaluateRows` fall back to full results.
+ */
+function evaluateLite(engine, tickets, nowMs) {
+  if (typeof engine.evaluateRows !== 'function') {
+    const results = engine.evaluate(tickets, nowMs, {});
+    return { results, nextChange: results.length ? engine.nextChange(results, nowMs) : null };
+  }
+  const rows = engine.evaluateRows(tickets, nowMs);
+  const F = rows.fields.length;
+  const col = Object.fromEntries(rows.fields.map((f, i) => [f, i]));
+  const isString = new Set(rows.stringFields);
+  const n = rows.numbers;
+  const results = [];
+  for (let base = 0; base < n.length; base += F) {
+    const get = (f) => {
+      const i = col[f];
+      if (i === undefined) return null;
+      const v = n[base + i];
+      if (Number.isNaN(v)) return null;
+      return isString.has(f) ? rows.strings[v] : v;
+    };
+    const deadlineMs = get('deadlineMs');
+    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get('remaining') };
+    const headline = get('headline') ?? 'response';
+    const level = get('level');
+    results.push({
+      id: String(get('id')),
+      evaluation: {
+        state: get('state'),
+        headline,
+        calendar: get('calendar'),
+        status: get('status'),
+        applicability: { kind: get('applicability') },
+        priority: get('priorityName') == null ? null : { id: get('priorityId'), name: get('priorityName') },
+        category: get('categoryName') == null ? null : { id: get('categoryId'), name: get('categoryName') },
+        escalation: { current: level ? { level, role: get('levelRole') ?? '', contacts: [] } : null },
+        response: headline === 'response' ? metric : {},
+        resolution: headline === 'resolution' ? metric : {},
+        nextChange: get('nextChangeMs'),
+      },
+    });
+  }
+  for (const e of rows.errors) results.push({ id: e.id ?? String(tickets[e.index]?.id ?? e.index), error: { id: e.id, code: e.code, path: e.path, message: e.message } });
+  return { results, nextChange: rows.nextChange };
+}
+
+/**
+ * Maps a site's REST documents and evaluates them: compact results for badges, or the engine's
+ * full results (`opts.full`, for the notification check, which reads cycles and contacts).
+ */
 function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
   const { engine, error } = policyEngine(cfg, site.pauseStatuses);
   const clock = clockFor(serverDate);
@@ -178,12 +230,17 @@ function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
   const mapped = mapDocs(site.tracker, docs, siteFile(site));
   const t1 = performance.now();
   const tickets = mapped.tickets;
-  const results = tickets.length ? engine.evaluate(tickets, clock.nowMs, { explain: !!opts.explain }) : [];
+  let results = [];
+  let nextChange = null;
+  if (tickets.length && opts.full) {
+    results = engine.evaluate(tickets, clock.nowMs, {});
+    nextChange = engine.nextChange(results, clock.nowMs);
+  } else if (tickets.length) ({ results, nextChange } = evaluateLite(engine, tickets, clock.nowMs));
   const t2 = performance.now();
   // Issues the adapter could not read, and issues whose requests failed, are unavailable.
   const unavailable = { ...mapped.errors };
   for (const [id, why] of Object.entries(failed ?? {})) unavailable[id] = why;
-  stats.evaluations.push({ tickets: tickets.length, mapMs: t1 - t0, evaluateMs: t2 - t1 });
+  stats.evaluations.push({ tickets: tickets.length, mapMs: t1 - t0, evaluateMs: t2 - t1, full: !!opts.full });
   if (stats.evaluations.length > 20) stats.evaluations.shift();
   return {
     ok: true,
@@ -193,10 +250,53 @@ function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
     tickets,
     results,
     unavailable,
-    nextChange: results.length ? engine.nextChange(results, clock.nowMs) : null,
+    nextChange,
     fatal: mapped.fatal ?? null,
     timing: { mapMs: t1 - t0, evaluateMs: t2 - t1 },
   };
+}
+
+// The canonical tickets of each annotated tab stay here (and in session storage, for when the
+// worker was stopped), so content scripts never hold or re-send them.
+const tabTickets = new Map(); // tabId → { origin, byId: Map<id, ticket> }
+
+async function ticketsOf(tabId) {
+  let t = tabTickets.get(tabId);
+  if (!t && ext.storage.session) {
+    const key = `tickets:${tabId}`;
+    const saved = (await ext.storage.session.get(key).catch(() => ({})))[key];
+    if (saved) {
+      t = { origin: saved.origin, byId: new Map(saved.tickets.map((x) => [String(x.id), x])) };
+      tabTickets.set(tabId, t);
+    }
+  }
+  return t ?? null;
+}
+
+function keepTickets(tabId, origin, tickets, reset) {
+  if (tabId == null) return;
+  let t = tabTickets.get(tabId);
+  if (!t || reset || t.origin !== origin) {
+    t = { origin, byId: new Map() };
+    tabTickets.set(tabId, t);
+  }
+  for (const x of tickets) t.byId.set(String(x.id), x);
+  ext.storage.session?.set({ [`tickets:${tabId}`]: { origin, tickets: [...t.byId.values()] } }).catch(() => {});
+}
+
+function noteTab(tabId, results, nowMs, unavailable, policyName, origin, url) {
+  if (tabId == null) return;
+  const summary = { ...summarize(results, nowMs), unavailable, policyName, origin, url };
+  tabs.set(tabId, summary);
+  ext.storage.session?.set({ [`tab:${tabId}`]: summary }).catch(() => {});
+  setTabBadge(tabId, summary);
+}
+
+/** What a content script gets: the results and names, never the tickets. */
+function forPage(out) {
+  const { tickets, ...rest } = out;
+  void tickets;
+  return rest;
 }
 
 const handlers = {
@@ -205,10 +305,11 @@ const handlers = {
     const cfg = await readConfig();
     const site = siteFor(cfg, originOf(msg.url ?? sender.url));
     if (!site) return { ok: true, site: null };
-    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token }, adapter: adapterInfo() };
+    // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy.
+    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, mapping: JSON.stringify(site.site ?? {}) }, adapter: adapterInfo() };
   },
 
-  /** The content script's fetched REST documents → results. */
+  /** The content script's fetched REST documents (JSON texts or objects) → results. */
   async evaluate(msg, sender) {
     await loadEngine();
     const cfg = await readConfig();
@@ -217,45 +318,53 @@ const handlers = {
     if (!site) return { ok: false, error: `no site configured for ${origin}` };
     const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.serverDate, msg);
     const tabId = sender.tab?.id;
+    keepTickets(tabId, origin, out.tickets, msg.reset);
+    const all = tabId != null ? [...tabTickets.get(tabId).byId.values()] : out.tickets;
     if (tabId != null) {
-      const summary = { ...summarize(out.results, out.nowMs), unavailable: Object.keys(out.unavailable).length, policyName: out.policy.name, origin, url: sender.url };
-      tabs.set(tabId, summary);
-      ext.storage.session?.set({ [`tab:${tabId}`]: summary }).catch(() => {});
-      setTabBadge(tabId, summary);
+      // The tab's summary covers every issue it shows, not only this batch.
+      const { engine } = policyEngine(cfg, site.pauseStatuses);
+      const { results } = all.length === out.tickets.length ? out : evaluateLite(engine, all, out.nowMs);
+      noteTab(tabId, results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
     }
-    return out;
+    return forPage(out);
   },
 
   /**
-   * Fetches and evaluates on the worker's side: for content scripts whose page forbids their own
-   * requests, and for the options page's "test on this URL". Uses the site's token if any.
+   * Fetches and evaluates on the worker's side: for a site with a token (which never enters the
+   * page's process), for pages that forbid the content script's requests, and for the options
+   * page's "test on this URL".
    */
-  async fetchEvaluate(msg) {
+  async fetchEvaluate(msg, sender) {
     await loadEngine();
     const cfg = await readConfig();
-    const site = msg.siteDraft ?? siteFor(cfg, originOf(msg.url));
+    const origin = msg.siteDraft?.origin ?? originOf(sender.tab ? sender.url : msg.url);
+    const site = msg.siteDraft ?? siteFor(cfg, origin);
     if (!site) return { ok: false, error: 'no site configured for this URL' };
     if (site.tracker !== 'redmine') return { ok: false, error: `${site.tracker}: fetching from the worker is not supported yet; open the page` };
     const f = await fetchRedmine(site, msg.ids, { credentials: 'include' });
-    return { ...evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, msg), requests: f.requests };
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, msg);
+    if (sender.tab) {
+      keepTickets(sender.tab.id, origin, out.tickets, msg.reset);
+      noteTab(sender.tab.id, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
+    }
+    return { ...forPage(out), requests: f.requests };
   },
 
-  /** Re-evaluates canonical tickets the content script already has (timer ticks). */
-  async evaluateTickets(msg, sender) {
+  /** Re-evaluates the tab's tickets now (timer ticks, a changed policy). */
+  async refresh(msg, sender) {
     await loadEngine();
     const cfg = await readConfig();
-    const site = siteFor(cfg, originOf(sender.url ?? msg.url));
-    const { engine } = policyEngine(cfg, site?.pauseStatuses);
-    const t = msg.nowMs ?? now();
-    const results = engine.evaluate(msg.tickets, t, {});
+    const origin = originOf(sender.url ?? msg.url);
+    const site = siteFor(cfg, origin);
     const tabId = sender.tab?.id;
-    if (tabId != null) {
-      const summary = { ...summarize(results, t), unavailable: msg.unavailable ?? 0, policyName: engine.name, origin: site?.origin, url: sender.url };
-      tabs.set(tabId, summary);
-      ext.storage.session?.set({ [`tab:${tabId}`]: summary }).catch(() => {});
-      setTabBadge(tabId, summary);
-    }
-    return { ok: true, nowMs: t, results, nextChange: results.length ? engine.nextChange(results, t) : null, policy: { name: engine.name } };
+    const kept = tabId != null ? await ticketsOf(tabId) : null;
+    if (!site || !kept || kept.origin !== origin) return { ok: false, gone: true };
+    const { engine } = policyEngine(cfg, site.pauseStatuses);
+    const t = clockFor(null).nowMs + (msg.skewMs ?? 0);
+    const tickets = [...kept.byId.values()];
+    const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t) : { results: [], nextChange: null };
+    noteTab(tabId, results, t, msg.unavailable ?? 0, engine.name, origin, sender.url);
+    return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
   },
 
   /** One ticket's tooltip sentences. */
@@ -264,8 +373,11 @@ const handlers = {
     const cfg = await readConfig();
     const site = siteFor(cfg, originOf(sender.url ?? msg.url));
     const { engine } = policyEngine(cfg, site?.pauseStatuses);
+    const kept = sender.tab ? await ticketsOf(sender.tab.id) : null;
+    const ticket = kept?.byId.get(String(msg.id));
+    if (!ticket) return { ok: true, lines: [] };
     try {
-      return { ok: true, lines: engine.explain(msg.ticket, msg.nowMs ?? now()).lines };
+      return { ok: true, lines: engine.explain(ticket, msg.nowMs ?? now()).lines };
     } catch (e) {
       return { ok: true, lines: [e.message] };
     }
@@ -416,7 +528,8 @@ ext.storage.onChanged.addListener((changes, area) => {
 
 ext.tabs.onRemoved.addListener((id) => {
   tabs.delete(id);
-  ext.storage.session?.remove(`tab:${id}`).catch(() => {});
+  tabTickets.delete(id);
+  ext.storage.session?.remove([`tab:${id}`, `tickets:${id}`]).catch(() => {});
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -514,7 +627,7 @@ export async function check() {
       continue;
     }
     const f = await fetchRedmine(site, open.ids, { credentials: 'include', concurrency: 3 });
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate);
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, { full: true });
     batches.push({
       siteKey: site.origin,
       issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), title: out.tickets[i].title, url: out.tickets[i].url, siteKey: site.origin, result: r })),
@@ -563,13 +676,17 @@ globalThis.slaLens = {
     const { tickets } = mapDocs(kind, docs, { tracker: kind });
     const mapMs = performance.now() - t0;
     const times = [];
+    const full = [];
     let results = [];
     for (let i = 0; i < rounds; i++) {
-      const t = performance.now();
-      results = engine.evaluate(tickets, nowMs, {});
+      let t = performance.now();
+      results = evaluateLite(engine, tickets, nowMs).results;
       times.push(performance.now() - t);
+      t = performance.now();
+      engine.evaluate(tickets, nowMs, {});
+      full.push(performance.now() - t);
     }
-    return { tickets: tickets.length, mapMs, evaluateMs: times, states: results.map((r) => r.evaluation?.state ?? 'error') };
+    return { tickets: tickets.length, mapMs, evaluateMs: times, fullEvaluateMs: full, states: results.map((r) => r.evaluation?.state ?? 'error') };
   },
   /** Evaluates `tickets` under the configured policy: the worker benchmark. */
   async bench(tickets, nowMs, rounds = 5) {

@@ -2,14 +2,16 @@
 // fetches their REST data with the page's own session (or asks the worker to, with the site's
 // token, which never enters the page's process), asks the worker to evaluate, and hands the
 // results to the badge script in the page's world, which renders <sla-badge> elements. No Wasm
-// here: the page's CSP may forbid it.
+// here: the page's CSP may forbid it. The canonical tickets stay in the worker.
 //
-// Between evaluations a shared minute timer asks the worker to re-evaluate the tickets it already
-// has (or earlier, at the worker's `nextChange`); no timer runs while the tab is hidden.
+// Badges are placed for the issues on screen (and a screen's height around it) at once; the
+// others when they scroll near, so a 1,000-row list costs the main thread what the visible rows
+// cost. A minute timer (or the worker's `nextChange`, when earlier) re-evaluates; no timer runs
+// while the tab is hidden.
 
 import { ext } from './lib/chrome.js';
 import { fetchRedmine } from './lib/fetch-tracker.js';
-import { findIssues, place } from './pages.js';
+import { findIssues, place, BADGE_ATTR } from './pages.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';
@@ -19,10 +21,10 @@ const EV_MAIN_READY = 'sla-lens:main-ready';
 
 const state = {
   site: null,
-  tickets: new Map(), // id → canonical ticket (from the worker)
-  results: new Map(), // id → result
+  results: new Map(), // id → result (compact: what the badge shows)
   unavailable: new Map(), // id → reason
-  known: new Set(), // ids fetched in this page view (cache)
+  known: new Set(), // ids requested in this page view (cache)
+  placed: new Set(), // ids with a badge on the page
   policyName: '',
   skewMs: 0,
   offsetMs: 0, // worker's now - Date.now()
@@ -47,11 +49,9 @@ function post(type, detail) {
   document.dispatchEvent(new CustomEvent(type, { detail: JSON.stringify(detail) }));
 }
 
-/** Sends the current results to the badge script: one event, one batch of DOM writes. */
-function publish(changedIds) {
-  const ids = changedIds ?? [...new Set([...state.results.keys(), ...state.unavailable.keys()])];
+/** Sends the results of `ids` (default: every placed badge) to the badge script. */
+function publish(ids = [...state.placed]) {
   post(EV_RESULTS, {
-    nowMs: Date.now() + state.offsetMs,
     offsetMs: state.offsetMs,
     skewMs: state.skewMs,
     policyName: state.policyName,
@@ -69,7 +69,6 @@ function absorb(out, asked) {
   state.skewMs = out.skewMs ?? 0;
   state.offsetMs = out.nowMs - Date.now();
   state.nextChange = out.nextChange ?? null;
-  (out.tickets ?? []).forEach((t) => state.tickets.set(String(t.id), t));
   for (const r of out.results ?? []) {
     if (r.id == null) continue;
     state.results.set(String(r.id), r);
@@ -84,22 +83,68 @@ function absorb(out, asked) {
 }
 
 /** Fetches and evaluates `ids` (new to this page view). */
-async function load(ids) {
+async function load(ids, reset) {
   const site = state.site;
   if (site.token || site.tracker !== 'redmine') {
     // The token stays in the worker; it fetches from the tracker's origin itself.
-    return send({ type: 'fetchEvaluate', url: location.href, ids });
+    return send({ type: 'fetchEvaluate', url: location.href, ids, reset });
   }
-  const f = await fetchRedmine({ origin: location.origin, tracker: 'redmine', site: { basePath: site.basePath } }, ids, { credentials: 'same-origin' });
+  const f = await fetchRedmine({ origin: location.origin, tracker: 'redmine', site: { basePath: site.basePath } }, ids, { credentials: 'same-origin', raw: true });
   if (!f.docs.length && Object.keys(f.failed).length === ids.length && Object.values(f.failed).every((r) => r.startsWith('network'))) {
     // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
-    return send({ type: 'fetchEvaluate', url: location.href, ids });
+    return send({ type: 'fetchEvaluate', url: location.href, ids, reset });
   }
-  return send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, serverDate: f.serverDate });
+  return send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, serverDate: f.serverDate, reset });
 }
 
-/** Finds the page's issues, loads the new ones, and renders every badge. */
-async function annotate() {
+// Anchors whose badge waits until they scroll near the viewport.
+const pending = new Map(); // anchor → found issue
+const near = new IntersectionObserver((entries) => {
+  const now = [];
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    const f = pending.get(e.target);
+    pending.delete(e.target);
+    near.unobserve(e.target);
+    if (f) now.push(f);
+  }
+  if (now.length) show(now);
+}, { rootMargin: '100% 0px' });
+
+function show(found) {
+  observer.disconnect();
+  place(document, found);
+  const ids = [...new Set(found.map((f) => f.id))];
+  ids.forEach((id) => state.placed.add(id));
+  publish(ids);
+  observe();
+}
+
+/**
+ * Badges for the issues on screen (and a screen around it) now, the rest when they come near.
+ * Reads every anchor's position first (one layout, no writes in between), then writes.
+ */
+function render(found) {
+  const vh = window.innerHeight || document.documentElement.clientHeight;
+  const now = [];
+  for (const f of found) {
+    if (f.anchor.querySelector(`:scope > sla-badge[${BADGE_ATTR}]`)) {
+      now.push(f);
+      continue;
+    }
+    if (pending.has(f.anchor)) continue;
+    const r = f.anchor.getBoundingClientRect();
+    if (r.bottom >= -vh && r.top <= 2 * vh) now.push(f);
+    else {
+      pending.set(f.anchor, f);
+      near.observe(f.anchor);
+    }
+  }
+  show(now);
+}
+
+/** Finds the page's issues, loads the new ones, and renders their badges. */
+async function annotate(reset = false) {
   if (state.busy) return state.busy;
   state.busy = (async () => {
     const found = findIssues(state.site.tracker, document, location, state.site.basePath);
@@ -109,7 +154,7 @@ async function annotate() {
     if (fresh.length) {
       let out;
       try {
-        out = await load(fresh);
+        out = await load(fresh, reset);
       } catch (e) {
         out = { ok: false, error: `sla-lens: ${e.message}` };
       }
@@ -117,28 +162,20 @@ async function annotate() {
       // Data ready: from here to painted badges is the content script's main-thread cost.
       const t0 = performance.now();
       absorb(out, fresh);
-      observer.disconnect();
-      place(document, findIssues(state.site.tracker, document, location, state.site.basePath));
-      publish();
-      observe();
+      render(findIssues(state.site.tracker, document, location, state.site.basePath));
       const t1 = performance.now();
-      // Performance marks for the benchmark: script time, the next frame, and after that frame's
-      // style, layout and paint (a task queued from its animation callback).
+      // Marks for the benchmark: script time, the next frame, and after that frame's style,
+      // layout and paint (a task queued from its animation callback).
       requestAnimationFrame(() => {
         const t2 = performance.now();
         setTimeout(() => {
           const t3 = performance.now();
-          state.perf.push({ issues: fresh.length, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0 });
+          state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0 });
           document.documentElement.setAttribute('data-sla-lens-badges', String(state.results.size + state.unavailable.size));
           document.documentElement.setAttribute('data-sla-lens-perf', JSON.stringify(state.perf.at(-1)));
         }, 0);
       });
-    } else {
-      observer.disconnect();
-      place(document, found);
-      publish(found.map((f) => f.id));
-      observe();
-    }
+    } else render(found);
     schedule();
   })().finally(() => {
     state.busy = null;
@@ -146,27 +183,33 @@ async function annotate() {
   return state.busy;
 }
 
-/** Re-evaluates the tickets this page has, at the worker's clock. */
+/** Re-evaluates this page's issues at the worker's clock (the worker keeps their tickets). */
 async function refresh() {
-  const tickets = [...state.tickets.values()];
-  if (!tickets.length) return;
+  if (!state.results.size) return;
+  let out;
   try {
-    const out = await send({ type: 'evaluateTickets', url: location.href, tickets, unavailable: state.unavailable.size });
-    if (!out?.ok) return;
-    state.offsetMs = out.nowMs - Date.now();
-    state.nextChange = out.nextChange ?? null;
-    state.policyName = out.policy?.name ?? state.policyName;
-    for (const r of out.results) if (r.id != null) state.results.set(String(r.id), r);
-    publish();
+    out = await send({ type: 'refresh', url: location.href, unavailable: state.unavailable.size, skewMs: state.skewMs });
   } catch {
-    // the worker restarted; the next tick tries again
+    return; // the next tick tries again
   }
+  if (out?.gone) {
+    // The worker lost this tab's tickets (or the site changed): load them again.
+    state.known.clear();
+    await annotate(true);
+    return;
+  }
+  if (!out?.ok) return;
+  state.offsetMs = out.nowMs - Date.now();
+  state.nextChange = out.nextChange ?? null;
+  state.policyName = out.policy?.name ?? state.policyName;
+  for (const r of out.results) if (r.id != null) state.results.set(String(r.id), r);
+  publish();
 }
 
 function schedule() {
   clearTimeout(state.timer);
   state.timer = null;
-  if (document.visibilityState === 'hidden' || !state.tickets.size) return;
+  if (document.visibilityState === 'hidden' || !state.results.size) return;
   const t = Date.now() + state.offsetMs;
   let due = t - (t % MINUTE) + MINUTE;
   if (state.nextChange != null && state.nextChange > t && state.nextChange < due) due = state.nextChange;
@@ -178,14 +221,14 @@ function schedule() {
 
 // Pages that change without a full load (filters, XHR pagination, Turbo): re-annotate, never
 // duplicating a badge (place() is idempotent), at most once per animation frame.
-let pending = false;
+let queued = false;
 const observer = new MutationObserver((records) => {
-  if (pending) return;
+  if (queued) return;
   const relevant = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && n.localName !== 'sla-badge'));
   if (!relevant) return;
-  pending = true;
+  queued = true;
   requestAnimationFrame(() => {
-    pending = false;
+    queued = false;
     annotate();
   });
 });
@@ -201,9 +244,8 @@ document.addEventListener(EV_WANT_LINES, async (e) => {
   } catch {
     return;
   }
-  const ticket = state.tickets.get(id);
-  if (!ticket) return;
-  const out = await send({ type: 'explain', url: location.href, ticket, nowMs: Date.now() + state.offsetMs }).catch(() => null);
+  if (!state.results.has(id)) return;
+  const out = await send({ type: 'explain', url: location.href, id, nowMs: Date.now() + state.offsetMs }).catch(() => null);
   post(EV_LINES, { id, lines: out?.lines ?? [] });
 });
 
@@ -214,6 +256,7 @@ document.addEventListener('visibilitychange', () => {
 
 window.addEventListener('pagehide', () => {
   observer.disconnect();
+  near.disconnect();
   clearTimeout(state.timer);
 });
 
@@ -224,13 +267,17 @@ ext.runtime.onMessage.addListener((msg) => {
     const hello = await send({ type: 'hello', url: location.href }).catch(() => null);
     if (!hello?.site) {
       post(EV_RESULTS, { clear: true });
+      state.placed.clear();
       return;
     }
+    const siteChanged = JSON.stringify(hello.site) !== JSON.stringify(state.site);
     state.site = hello.site;
-    // A changed site (mapping, token) needs the data again; a changed policy only re-evaluates.
-    state.known.clear();
-    state.tickets.clear();
-    await annotate();
+    if (siteChanged || !state.results.size) {
+      // A changed mapping or token needs the data again.
+      state.known.clear();
+      await annotate(true);
+    } else await refresh();
+    schedule();
   })();
   return false;
 });
@@ -242,7 +289,7 @@ async function start() {
   if (!hello?.site) return;
   state.site = hello.site;
   observe();
-  await annotate();
+  await annotate(true);
 }
 
 start();

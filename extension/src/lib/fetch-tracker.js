@@ -55,6 +55,8 @@ export async function getJson(url, opt = {}) {
       return { ok: false, status: res.status, json: null, date, reason: why ?? `the tracker answered ${res.status}` };
     }
     try {
+      // `raw`: the JSON text, unparsed, for the worker's adapter (no parse on the page's thread).
+      if (opt.raw) return { ok: true, status: res.status, json: null, text: await res.text(), date, reason: null };
       return { ok: true, status: res.status, json: await res.json(), date, reason: null };
     } catch {
       return { ok: false, status: res.status, json: null, date, reason: 'the tracker\'s answer is not JSON' };
@@ -87,7 +89,7 @@ export function authHeaders(site) {
  */
 export async function fetchRedmine(site, ids, opt = {}) {
   const base = redmineBase(site);
-  const get = (path) => getJson(`${base}${path}`, { headers: authHeaders(site), credentials: opt.credentials, fetchImpl: opt.fetchImpl });
+  const get = (path, raw = false) => getJson(`${base}${path}`, { headers: authHeaders(site), credentials: opt.credentials, fetchImpl: opt.fetchImpl, raw });
   const docs = [];
   const failed = {};
   let serverDate = null;
@@ -113,9 +115,10 @@ export async function fetchRedmine(site, ids, opt = {}) {
   });
   for (const id of uniq) if (!listed.has(id) && !failed[id]) failed[id] = 'issue not found (404)';
   const want = uniq.filter((id) => listed.has(id));
-  const singles = await pool(want, opt.concurrency ?? CONCURRENCY, (id) => get(`/issues/${id}.json?include=journals`).then(note));
+  const singles = await pool(want, opt.concurrency ?? CONCURRENCY, (id) => get(`/issues/${id}.json?include=journals`, opt.raw).then(note));
   singles.forEach((r, i) => {
-    if (r.ok && r.json?.issue) docs.push(r.json);
+    if (r.ok && opt.raw && r.text.startsWith('{"issue"')) docs.push(r.text);
+    else if (r.ok && r.json?.issue) docs.push(r.json);
     else failed[want[i]] = r.reason ?? 'unexpected answer';
   });
   const st = await statusP;
