@@ -26,7 +26,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-e2e-redmine
+test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine
 
 test-rust:
 	$(CARGO) test --all-features
@@ -97,6 +97,25 @@ bench-wasm: wasm cli
 	scripts/setup.sh browser
 	node bench/js/deadlines.mjs
 	node bench/js/instantiate.mjs
+
+# --- Browser extension (extension/, scripts/build-extension.mjs, tests/extension) -----------------
+.PHONY: extension test-extension bench-extension
+# dist/sla-lens-chrome.zip, dist/sla-lens-firefox.zip and the unpacked builds in dist/extension/
+# (chrome, firefox, and the test build the browser tests load).
+extension: wasm
+	scripts/setup.sh node
+	node scripts/build-extension.mjs chrome firefox test
+
+# Unit tests, web-ext lint, and the browser tests against a real Redmine (started on
+# 127.0.0.1:3089 and stopped afterwards) and a local CSP proxy in front of it.
+test-extension: extension cli
+	scripts/setup.sh browser
+	scripts/redmine.sh install
+	node --test --test-concurrency=1 tests/extension/
+
+bench-extension: extension
+	scripts/setup.sh browser
+	node tests/extension/bench.mjs
 
 # --- Tracker pages (www/trackers/, tests/js/trackers*.test.mjs, tests/e2e/redmine*, bench/js/page*)
 .PHONY: test-e2e-redmine bench-page
