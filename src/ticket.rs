@@ -400,20 +400,22 @@ impl Ticket {
             path: String::new(),
             message: "expected a JSON array of tickets or `{\"tickets\": [...]}`".into(),
         };
-        // Syntax first, for a located message.
-        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            return Err(TicketError {
-                id: None,
-                code: "json-syntax",
-                path: String::new(),
-                message: format!("the tickets are not valid JSON: {e}"),
-            });
-        }
         let items = match serde_json::from_str::<Vec<&RawValue>>(text) {
             Ok(v) => v,
             Err(_) => match serde_json::from_str::<Wrapped<'_>>(text) {
                 Ok(w) => w.tickets,
-                Err(_) => return Err(not_a_list()),
+                // Only now tell a syntax error (located) from a JSON value that is no list.
+                Err(_) => {
+                    return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                        Err(e) => TicketError {
+                            id: None,
+                            code: "json-syntax",
+                            path: String::new(),
+                            message: format!("the tickets are not valid JSON: {e}"),
+                        },
+                        Ok(_) => not_a_list(),
+                    })
+                }
             },
         };
         Ok(items
@@ -484,6 +486,24 @@ mod tests {
             "[3].statusHistory[0].at"
         );
         assert_eq!(batch[4].as_ref().unwrap_err().code, "invalid-ticket");
+    }
+
+    #[test]
+    fn a_broken_batch_says_whether_it_is_syntax_or_shape() {
+        let syntax = Ticket::parse_batch("[{\"id\": 1,}]").unwrap_err();
+        assert_eq!(syntax.code, "json-syntax");
+        assert!(syntax.message.contains("line 1"), "{}", syntax.message);
+        assert_eq!(
+            Ticket::parse_batch("{\"issues\": []}").unwrap_err().code,
+            "invalid-ticket"
+        );
+        assert_eq!(
+            Ticket::parse_batch("42").unwrap_err().code,
+            "invalid-ticket"
+        );
+        let wrapped = Ticket::parse_batch("{\"tickets\": [{\"id\": 1, \"created\": 0}]}").unwrap();
+        assert_eq!(wrapped.len(), 1);
+        assert!(Ticket::parse_batch("[]").unwrap().is_empty());
     }
 
     #[test]
