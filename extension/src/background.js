@@ -7,12 +7,13 @@
 // Imported statically (service workers have no dynamic import()); the esbuild bundle is one
 // classic script, the same file for Chromium's `service_worker` and Firefox's `scripts`.
 
-import { initSync, SlaEngine, validatePolicy, examplePolicy } from '../../www/pkg/sla_lens.js';
+import { initSync, SlaEngine, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext } from './lib/chrome.js';
 import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize } from './lib/config.js';
 import { decide } from './lib/notify.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
-import { fetchRedmine, listOpenRedmine } from './lib/fetch-tracker.js';
+import { listOpenRedmine } from './lib/fetch-tracker.js';
+import { loadIssues } from './lib/page-adapter.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
 // branch below is compiled out of the store builds.
@@ -127,13 +128,11 @@ export function now() {
   return Date.now();
 }
 
-function clockFor(serverDate) {
+/** Now, from the tracker's clock when this computer's differs by more than a minute. */
+function clockFor(skewMs) {
   const t = now();
-  if (!serverDate || (__SLA_TEST__ && testClock)) return { nowMs: t, skewMs: 0 };
-  const server = Date.parse(serverDate);
-  if (!Number.isFinite(server)) return { nowMs: t, skewMs: 0 };
-  const skew = server - Date.now();
-  return Math.abs(skew) > 60_000 ? { nowMs: t + skew, skewMs: skew } : { nowMs: t, skewMs: 0 };
+  if (skewMs == null || !Number.isFinite(skewMs) || (__SLA_TEST__ && testClock)) return { nowMs: t, skewMs: 0 };
+  return Math.abs(skewMs) > 60_000 ? { nowMs: t + skewMs, skewMs } : { nowMs: t, skewMs: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,9 +222,9 @@ function evaluateLite(engine, tickets, nowMs) {
  * Maps a site's REST documents and evaluates them: compact results for badges, or the engine's
  * full results (`opts.full`, for the notification check, which reads cycles and contacts).
  */
-function evaluateDocs(cfg, site, docs, failed, serverDate, opts = {}) {
+function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   const { engine, error } = policyEngine(cfg, site.pauseStatuses);
-  const clock = clockFor(serverDate);
+  const clock = clockFor(skewMs);
   const t0 = performance.now();
   const mapped = mapDocs(site.tracker, docs, siteFile(site));
   const t1 = performance.now();
@@ -292,6 +291,24 @@ function noteTab(tabId, results, nowMs, unavailable, policyName, origin, url) {
   setTabBadge(tabId, summary);
 }
 
+function pageOf(site, url) {
+  try {
+    const u = new URL(url);
+    return detectPage(site.tracker, u.pathname + u.search, siteFile(site));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The worker's own fetch of a site's issues, through the tracker's adapter: the site's token
+ * (only ever sent to the site's own origin) and the browser's cookies for it.
+ */
+function workerLoad(site, ids, url) {
+  const base = `${site.origin}${site.site?.basePath ?? ''}`.replace(/\/$/, '');
+  return loadIssues(site.tracker, ids, { base, page: url ? pageOf(site, url) : null, token: site.token || null, credentials: 'include' });
+}
+
 /** What a content script gets: the results and names, never the tickets. */
 function forPage(out) {
   const { tickets, ...rest } = out;
@@ -316,7 +333,7 @@ const handlers = {
     const origin = originOf(sender.url ?? msg.url);
     const site = siteFor(cfg, origin);
     if (!site) return { ok: false, error: `no site configured for ${origin}` };
-    const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.serverDate, msg);
+    const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.skewMs, msg);
     const tabId = sender.tab?.id;
     keepTickets(tabId, origin, out.tickets, msg.reset);
     const all = tabId != null ? [...tabTickets.get(tabId).byId.values()] : out.tickets;
@@ -340,9 +357,8 @@ const handlers = {
     const origin = msg.siteDraft?.origin ?? originOf(sender.tab ? sender.url : msg.url);
     const site = msg.siteDraft ?? siteFor(cfg, origin);
     if (!site) return { ok: false, error: 'no site configured for this URL' };
-    if (site.tracker !== 'redmine') return { ok: false, error: `${site.tracker}: fetching from the worker is not supported yet; open the page` };
-    const f = await fetchRedmine(site, msg.ids, { credentials: 'include' });
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, msg);
+    const f = await workerLoad(site, msg.ids, msg.url);
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, msg);
     if (sender.tab) {
       keepTickets(sender.tab.id, origin, out.tickets, msg.reset);
       noteTab(sender.tab.id, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
@@ -360,11 +376,33 @@ const handlers = {
     const kept = tabId != null ? await ticketsOf(tabId) : null;
     if (!site || !kept || kept.origin !== origin) return { ok: false, gone: true };
     const { engine } = policyEngine(cfg, site.pauseStatuses);
-    const t = clockFor(null).nowMs + (msg.skewMs ?? 0);
+    const t = clockFor(msg.skewMs).nowMs;
     const tickets = [...kept.byId.values()];
     const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t) : { results: [], nextChange: null };
     noteTab(tabId, results, t, msg.unavailable ?? 0, engine.name, origin, sender.url);
     return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
+  },
+
+  /** What kind of tracker page a URL is (the Rust detectors). */
+  async detectPage(msg, sender) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const site = msg.siteDraft ?? siteFor(cfg, originOf(sender.tab ? sender.url : msg.url));
+    if (!site) return { ok: true, page: null };
+    return { ok: true, page: pageOf(site, msg.url) };
+  },
+
+  /** Issue ids of links (the Rust URL rules), for links the adapter cannot place by markup. */
+  async issueLinks(msg, sender) {
+    await loadEngine();
+    const cfg = await readConfig();
+    const site = siteFor(cfg, originOf(sender.tab ? sender.url : msg.url));
+    if (!site) return { ok: true, ids: msg.hrefs.map(() => null) };
+    try {
+      return { ok: true, ids: issueLinks(site.tracker, msg.hrefs, siteFile(site)) };
+    } catch {
+      return { ok: true, ids: msg.hrefs.map(() => null) };
+    }
   },
 
   /** One ticket's tooltip sentences. */
@@ -626,8 +664,8 @@ export async function check() {
       errors[site.origin] = open.error;
       continue;
     }
-    const f = await fetchRedmine(site, open.ids, { credentials: 'include', concurrency: 3 });
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.serverDate, { full: true });
+    const f = await workerLoad(site, open.ids, null);
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true });
     batches.push({
       siteKey: site.origin,
       issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), title: out.tickets[i].title, url: out.tickets[i].url, siteKey: site.origin, result: r })),

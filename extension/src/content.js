@@ -10,8 +10,8 @@
 // while the tab is hidden.
 
 import { ext } from './lib/chrome.js';
-import { fetchRedmine } from './lib/fetch-tracker.js';
-import { findIssues, place, BADGE_ATTR } from './pages.js';
+import { findTargets, loadIssues } from './lib/page-adapter.js';
+import { place, existing } from './pages.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';
@@ -25,6 +25,9 @@ const state = {
   unavailable: new Map(), // id → reason
   known: new Set(), // ids requested in this page view (cache)
   placed: new Set(), // ids with a badge on the page
+  page: null, // the worker's detectPage for this URL
+  url: null,
+  memo: new Map(), // per page view: the adapter's once-only requests (statuses, API key)
   policyName: '',
   skewMs: 0,
   offsetMs: 0, // worker's now - Date.now()
@@ -85,16 +88,37 @@ function absorb(out, asked) {
 /** Fetches and evaluates `ids` (new to this page view). */
 async function load(ids, reset) {
   const site = state.site;
-  if (site.token || site.tracker !== 'redmine') {
+  if (site.token) {
     // The token stays in the worker; it fetches from the tracker's origin itself.
     return send({ type: 'fetchEvaluate', url: location.href, ids, reset });
   }
-  const f = await fetchRedmine({ origin: location.origin, tracker: 'redmine', site: { basePath: site.basePath } }, ids, { credentials: 'same-origin', raw: true });
-  if (!f.docs.length && Object.keys(f.failed).length === ids.length && Object.values(f.failed).every((r) => r.startsWith('network'))) {
+  const f = await loadIssues(site.tracker, ids, { base: location.origin + (site.basePath ?? ''), page: state.page, document, memo: state.memo });
+  const failures = Object.values(f.failed);
+  if (!f.docs.length && failures.length === ids.length && failures.every((r) => /could not be reached/.test(r))) {
     // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
     return send({ type: 'fetchEvaluate', url: location.href, ids, reset });
   }
-  return send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, serverDate: f.serverDate, reset });
+  return send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset });
+}
+
+/** The adapter's targets on the page (a new URL is a new page view: its page kind is asked). */
+async function targets() {
+  if (state.url !== location.href) {
+    state.url = location.href;
+    state.memo = new Map();
+    const d = await send({ type: 'detectPage', url: location.href }).catch(() => null);
+    state.page = d?.page ?? null;
+  }
+  return findTargets(state.site.tracker, document, {
+    origin: location.origin,
+    page: state.page,
+    resolveLinks: (hrefs) => send({ type: 'issueLinks', url: location.href, hrefs }).then((r) => r?.ids ?? null),
+  });
+}
+
+/** The targets again if the page changed while the data loaded, else the ones found. */
+async function targetsNow(found) {
+  return found.every((f) => f.anchor.isConnected) ? found : targets();
 }
 
 // Anchors whose badge waits until they scroll near the viewport.
@@ -113,7 +137,7 @@ const near = new IntersectionObserver((entries) => {
 
 function show(found) {
   observer.disconnect();
-  place(document, found);
+  place(document, found, state.site.tracker);
   const ids = [...new Set(found.map((f) => f.id))];
   ids.forEach((id) => state.placed.add(id));
   publish(ids);
@@ -128,7 +152,7 @@ function render(found) {
   const vh = window.innerHeight || document.documentElement.clientHeight;
   const now = [];
   for (const f of found) {
-    if (f.anchor.querySelector(`:scope > sla-badge[${BADGE_ATTR}]`)) {
+    if (existing(f) || f.heading) {
       now.push(f);
       continue;
     }
@@ -147,7 +171,7 @@ function render(found) {
 async function annotate(reset = false) {
   if (state.busy) return state.busy;
   state.busy = (async () => {
-    const found = findIssues(state.site.tracker, document, location, state.site.basePath);
+    const found = await targets();
     if (!found.length) return;
     const fresh = [...new Set(found.map((f) => f.id))].filter((id) => !state.known.has(id));
     fresh.forEach((id) => state.known.add(id));
@@ -162,7 +186,7 @@ async function annotate(reset = false) {
       // Data ready: from here to painted badges is the content script's main-thread cost.
       const t0 = performance.now();
       absorb(out, fresh);
-      render(findIssues(state.site.tracker, document, location, state.site.basePath));
+      render(await targetsNow(found));
       const t1 = performance.now();
       // Marks for the benchmark: script time, the next frame, and after that frame's style,
       // layout and paint (a task queued from its animation callback).

@@ -4,7 +4,7 @@
 // from a policy, a tracker or a file reaches innerHTML.
 import { ext, ask } from './lib/chrome.js';
 import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, TRACKERS } from './lib/config.js';
-import { findIssues } from './pages.js';
+import { findTargets } from './lib/page-adapter.js';
 
 const $ = (id) => document.getElementById(id);
 const h = (tag, props = {}, ...kids) => {
@@ -316,7 +316,8 @@ $('site-test').addEventListener('click', () => {
     try {
       const res = await fetch(url, { credentials: 'include' });
       const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-      const found = findIssues(s.tracker, doc, url, s.site.basePath ?? '');
+      const { page } = await ask({ type: 'detectPage', siteDraft: s, url: url.href });
+      const found = await findTargets(s.tracker, doc, { origin: url.origin, page: page ?? null });
       const ids = [...new Set(found.map((f) => f.id))];
       if (!ids.length) {
         out.textContent = `No issues found on this page (HTTP ${res.status}).`;

@@ -8,7 +8,6 @@ import {
   policyWithPauses, siteProblems, siteFile,
 } from '../../extension/src/lib/config.js';
 import { decide, inQuietHours, isMe, transitions } from '../../extension/src/lib/notify.js';
-import { issueIdOfPath } from '../../extension/src/pages.js';
 
 process.env.TZ = 'UTC';
 
@@ -125,18 +124,6 @@ describe('site pause statuses', () => {
     const out = JSON.parse(policyWithPauses(p, ['Waiting on customer', 'Feedback']));
     assert.deepEqual(out.targets.map((t) => t.pausedBy), [['Waiting on customer', 'Feedback'], ['Feedback', 'Waiting on customer']]);
     assert.equal(policyWithPauses(p, []), p);
-  });
-});
-
-describe('issue URLs', () => {
-  it('recognises each tracker\'s issue paths and rejects the others\'', () => {
-    assert.equal(issueIdOfPath('redmine', '/issues/42'), '42');
-    assert.equal(issueIdOfPath('redmine', '/redmine/issues/42', '/redmine'), '42');
-    assert.equal(issueIdOfPath('redmine', '/issues/42/edit'), null);
-    assert.equal(issueIdOfPath('github', '/o/r/issues/7'), 'o/r#7');
-    assert.equal(issueIdOfPath('gitlab', '/g/sub/p/-/issues/7'), 'g/sub/p#7');
-    assert.equal(issueIdOfPath('jira', '/browse/OPS-12'), 'OPS-12');
-    assert.equal(issueIdOfPath('jira', '/issues/42'), null);
   });
 });
 

@@ -8,7 +8,7 @@ import * as wasm from '../../../www/pkg/sla_lens.js';
  * else `mapExport(kind, docs)`, which maps with the tracker's default site configuration.
  */
 function binding() {
-  const siteAware = wasm.mapResponses ?? wasm.mapTracker;
+  const siteAware = wasm.mapResponses;
   if (siteAware) return { fn: siteAware, site: true };
   if (wasm.mapExport) return { fn: (kind, docs) => wasm.mapExport(kind, docs), site: false };
   return null;

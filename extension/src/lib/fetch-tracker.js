@@ -1,24 +1,6 @@
-// Fetching a tracker's REST responses, as fetched, for the Rust adapters to map. Used by the
-// content script (the page's own session, same origin) and by the worker's scheduled check (the
-// user's token, sent only to the tracker's own origin). Batched (≤ 100 ids per list call),
-// bounded concurrency, 429/5xx retried with backoff, and every failure reported per issue.
-
-const LIST_BATCH = 100;
-const CONCURRENCY = 4;
-
-/** Runs `fn` over `items` with at most `n` in flight. */
-export async function pool(items, n, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
+// The worker's scheduled check: which of a Redmine's issues are open (the issues' own data is
+// then fetched by the tracker adapter, www/trackers/redmine.js). 429/5xx retried with backoff;
+// the site's token is sent only to the site's own origin.
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,51 +62,6 @@ export function authHeaders(site) {
     default:
       return { Authorization: `Bearer ${site.token}` };
   }
-}
-
-/**
- * Redmine: the REST documents for `ids` (a list call per 100 ids, then each issue's journals),
- * plus `/issue_statuses.json` and, for a `groups` staff rule, the groups' memberships.
- * @returns {Promise<{ docs: any[], failed: Record<string,string>, serverDate: string|null, requests: number }>}
- */
-export async function fetchRedmine(site, ids, opt = {}) {
-  const base = redmineBase(site);
-  const get = (path, raw = false) => getJson(`${base}${path}`, { headers: authHeaders(site), credentials: opt.credentials, fetchImpl: opt.fetchImpl, raw });
-  const docs = [];
-  const failed = {};
-  let serverDate = null;
-  let requests = 0;
-  const note = (r) => {
-    requests += 1;
-    if (r.date && !serverDate) serverDate = r.date;
-    return r;
-  };
-  const uniq = [...new Set(ids.map(String))];
-  const listCalls = [];
-  for (let i = 0; i < uniq.length; i += LIST_BATCH) listCalls.push(uniq.slice(i, i + LIST_BATCH));
-  const statusP = get('/issue_statuses.json').then(note);
-  const groups = (site.site?.staff?.groups ?? []).filter((g) => /^\d+$/.test(String(g)));
-  const groupP = pool(groups, 2, (g) => get(`/groups/${g}.json?include=users`).then(note));
-  const lists = await pool(listCalls, 2, (chunk) => get(`/issues.json?issue_id=${chunk.join(',')}&status_id=*&sort=id&limit=${LIST_BATCH}`).then(note));
-  const listed = new Set();
-  lists.forEach((r, i) => {
-    if (r.ok && Array.isArray(r.json?.issues)) {
-      docs.push(r.json);
-      for (const it of r.json.issues) listed.add(String(it.id));
-    } else for (const id of listCalls[i]) failed[id] = r.reason ?? 'unexpected answer';
-  });
-  for (const id of uniq) if (!listed.has(id) && !failed[id]) failed[id] = 'issue not found (404)';
-  const want = uniq.filter((id) => listed.has(id));
-  const singles = await pool(want, opt.concurrency ?? CONCURRENCY, (id) => get(`/issues/${id}.json?include=journals`, opt.raw).then(note));
-  singles.forEach((r, i) => {
-    if (r.ok && opt.raw && r.text.startsWith('{"issue"')) docs.push(r.text);
-    else if (r.ok && r.json?.issue) docs.push(r.json);
-    else failed[want[i]] = r.reason ?? 'unexpected answer';
-  });
-  const st = await statusP;
-  if (st.ok) docs.push(st.json);
-  for (const g of await groupP) if (g.ok) docs.push(g.json);
-  return { docs, failed, serverDate, requests };
 }
 
 /**

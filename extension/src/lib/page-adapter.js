@@ -1,0 +1,86 @@
+// The extension's adapter layer over the page integration's tracker adapters (www/trackers/*.js:
+// where a tracker page's issues are, and how to fetch their REST data). The page integration
+// runs them next to a local Wasm engine; a content script has none (the page's CSP may forbid
+// it), so the Rust URL rules they use (`detectPage`, `issueLinks`) and the mapping come from the
+// worker, by message, and this module hands the adapters the same context they get in the page.
+import { redmine } from '../../../www/trackers/redmine.js';
+import { github } from '../../../www/trackers/github.js';
+import { gitlab } from '../../../www/trackers/gitlab.js';
+import { jira } from '../../../www/trackers/jira.js';
+import { Client } from '../../../www/trackers/net.js';
+
+export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
+const LABELS = { redmine: 'Redmine', github: 'GitHub', gitlab: 'GitLab', jira: 'Jira' };
+
+/**
+ * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
+ * `detectPage` for the URL; `resolveLinks(hrefs)` asks the worker's `issueLinks` for links the
+ * adapter could not place by markup alone (only then is there a second, async pass).
+ */
+export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
+  const adapter = ADAPTERS[tracker];
+  if (!adapter) return [];
+  const prefix = `${origin}/`;
+  const known = new Map();
+  const asked = [];
+  const ctx = {
+    page,
+    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
+    path: (a) => a.href.slice(origin.length),
+    issueLinks: (hrefs) => hrefs.map((h) => {
+      if (known.has(h)) return known.get(h);
+      asked.push(h);
+      return null;
+    }),
+  };
+  let out = adapter.targets(root, ctx);
+  if (asked.length && resolveLinks) {
+    const ids = await resolveLinks([...new Set(asked)]).catch(() => null);
+    if (ids) {
+      [...new Set(asked)].forEach((h, i) => known.set(h, ids[i] ?? null));
+      out = adapter.targets(root, ctx);
+    }
+  }
+  return out;
+}
+
+/**
+ * The REST responses for `ids`, fetched by the tracker's adapter: `{ docs (JSON texts), failed
+ * (id → reason), skewMs, requests }`. In a content script: the page's session; in the worker: the
+ * site's token (sent only to the site's own origin) and the browser's cookies for that origin.
+ */
+export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map() }) {
+  const adapter = ADAPTERS[tracker];
+  const client = new Client({ tracker: LABELS[tracker], credentials });
+  // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
+  // delivered as fetched and the worker maps them all together.
+  const shared = [];
+  const texts = [];
+  const faults = new Map();
+  const io = {
+    client,
+    base,
+    page,
+    token,
+    apiBase,
+    document,
+    batchSize: 100,
+    concurrency,
+    once: (key, fn) => {
+      if (!memo.has(key)) memo.set(key, fn());
+      return memo.get(key);
+    },
+    share: (text) => shared.push(text),
+    deliver: (text, ids2) => texts.push({ text, ids: ids2.map(String) }),
+    final: () => {},
+    fail: (id, fault) => faults.set(String(id), fault),
+  };
+  client.setHeaders(await adapter.auth(io).catch(() => ({})));
+  const res = await adapter.load(ids, io);
+  // Adapters that return their answers instead of delivering them.
+  for (const t of res?.texts ?? []) texts.push(t);
+  for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
+  const failed = {};
+  for (const [id, fault] of faults) failed[id] = fault?.reason ?? String(fault);
+  return { docs: [...shared, ...texts.map((t) => t.text)], failed, skewMs: client.skewMs, requests: client.requests };
+}
