@@ -137,10 +137,13 @@ const near = new IntersectionObserver((entries) => {
 
 function show(found) {
   observer.disconnect();
+  const w0 = performance.now();
   place(document, found, state.site.tracker);
+  const w1 = performance.now();
   const ids = [...new Set(found.map((f) => f.id))];
   ids.forEach((id) => state.placed.add(id));
   publish(ids);
+  state.split2 = { placeMs: w1 - w0, publishMs: performance.now() - w1 };
   observe();
 }
 
@@ -149,6 +152,7 @@ function show(found) {
  * Reads every anchor's position first (one layout, no writes in between), then writes.
  */
 function render(found) {
+  const r0 = performance.now();
   const vh = window.innerHeight || document.documentElement.clientHeight;
   const now = [];
   for (const f of found) {
@@ -164,7 +168,9 @@ function render(found) {
       near.observe(f.anchor);
     }
   }
+  const r1 = performance.now();
   show(now);
+  state.split = { readMs: r1 - r0, writeMs: performance.now() - r1 };
 }
 
 /** Finds the page's issues, loads the new ones, and renders their badges. */
@@ -194,7 +200,7 @@ async function annotate(reset = false) {
         const t2 = performance.now();
         setTimeout(() => {
           const t3 = performance.now();
-          state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0 });
+          state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0, ...state.split, ...state.split2 });
           document.documentElement.setAttribute('data-sla-lens-badges', String(state.results.size + state.unavailable.size));
           document.documentElement.setAttribute('data-sla-lens-perf', JSON.stringify(state.perf.at(-1)));
         }, 0);

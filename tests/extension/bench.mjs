@@ -20,6 +20,7 @@ const page = [];
 const loaf = [];
 const instantiate = [];
 const placedFirst = [];
+const pageLoaf = [];
 let worker = null;
 let requests = null;
 try {
@@ -64,6 +65,8 @@ try {
       await p.waitForFunction((n) => document.querySelectorAll('sla-badge[state]').length === n, N, { timeout: 20_000 });
       const frames = await p.evaluate((t0) => window.__loaf.filter((e) => e.start + e.duration >= t0), perf.dataReadyAt);
       loaf.push(frames.length ? Math.max(...frames.map((f) => f.duration)) : 0);
+      const own = await p.evaluate((t0) => window.__loaf.filter((e) => e.start + e.duration < t0), perf.dataReadyAt);
+      pageLoaf.push(own.length ? Math.max(...own.map((f) => f.duration)) : 0);
       page.push(perf);
       requests = { list: fake.requests.list - before.list, single: fake.requests.single - before.single, other: fake.requests.other - before.other };
       if (run === 0) {
@@ -88,7 +91,11 @@ console.log(`badges placed at data-ready (the rows on screen and a screen around
 row('content script: data-ready → badges in the DOM (script)', page.map((p) => p.scriptMs), 50);
 row('content script: data-ready → next frame', page.map((p) => p.frameMs));
 row('content script: data-ready → after that frame painted', page.map((p) => p.paintedMs));
-row('long animation frames after data-ready (0 = none > 50 ms)', loaf);
+row('  of which reading positions (getBoundingClientRect)', page.map((p) => p.readMs));
+row('  of which placing the badges (custom element upgrades)', page.map((p) => p.placeMs));
+row('  of which handing the results to the badges', page.map((p) => p.publishMs));
+row('longest animation frame after data-ready (script+layout)', loaf);
+row('the page\'s own longest frame before (its first layout)', pageLoaf);
 row(`worker: evaluate ${worker.tickets} tickets (compact rows, what badges use)`, worker.evaluateMs, 5);
 row(`worker: evaluate ${worker.tickets} tickets (full results, JSON)`, worker.fullEvaluateMs);
 console.log(`${'worker: map the REST responses to tickets (once)'.padEnd(58)} ${fmt(worker.mapMs).padStart(7)} ms`);
