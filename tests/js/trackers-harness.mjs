@@ -126,7 +126,10 @@ export async function serveTrackers(o = {}) {
       const fault = state.fault?.(u);
       if (fault) return send(fault.status ?? 200, fault.type ?? 'text/html', fault.body ?? `<h1>${fault.status}</h1>`);
       const extra = o.extra?.(u);
-      if (extra) return send(extra.status ?? 200, extra.type ?? 'application/json', extra.body);
+      if (extra) {
+        if (extra.delayMs) await new Promise((r) => setTimeout(r, extra.delayMs));
+        return send(extra.status ?? 200, extra.type ?? 'application/json', extra.body);
+      }
       if (u.searchParams.get('sla-empty') === '1') return send(200, 'text/html; charset=utf-8', EMPTY);
       const page = pages.get(u.pathname + u.search);
       if (page) return send(200, 'text/html; charset=utf-8', page);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveTrackers, PAGE_FIXTURES, CHROMIUM_ARGS } from './trackers-harness.mjs';
-import { ADAPTERS } from '../../www/trackers/annotate.js';
+import { ADAPTERS, collector } from '../../www/trackers/annotate.js';
 import { Client } from '../../www/trackers/net.js';
 
 const require = createRequire(import.meta.url);
@@ -36,8 +36,10 @@ async function expectedStates(tracker, pageUrl, ids) {
     document: { querySelector: () => null }, batchSize: 100, concurrency: 6, applies: null,
     once: (k, fn) => (memo.has(k) ? memo.get(k) : memo.set(k, fn()).get(k)),
   };
-  const res = await ADAPTERS[tracker].load(ids, io);
-  const m = wasm.mapResponses(tracker, res.texts.map((t) => t.text), { origin: server.url });
+  const c = collector();
+  await ADAPTERS[tracker].load(ids, { ...io, ...c.io });
+  const res = c.result();
+  const m = wasm.mapResponses(tracker, [...res.shared, ...res.texts.map((t) => t.text)], { origin: server.url });
   const engine = wasm.SlaEngine.defaultPolicy();
   const out = new Map(engine.evaluate(m.tickets, NOW).map((r) => [String(r.id), r.evaluation?.state ?? 'error']));
   engine.free();

@@ -13,7 +13,7 @@ import { redmine } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
 import { jira } from '../../www/trackers/jira.js';
-import { unavailable } from '../../www/trackers/annotate.js';
+import { unavailable, collector } from '../../www/trackers/annotate.js';
 import { badgeView, dueText, zonePlace } from '../../www/badge-view.js';
 
 const require = createRequire(import.meta.url);
@@ -323,9 +323,34 @@ function io(fetch, extra = {}) {
     batchSize: 100,
     concurrency: 6,
     once: (k, fn) => (memo.has(k) ? memo.get(k) : memo.set(k, fn()).get(k)),
-    applies: null,
     ...extra,
   };
+}
+
+/** Runs an adapter's `load` with a collecting sink: what it shared, delivered, finalised, failed. */
+async function plan(adapter, ids, fetch, extra = {}) {
+  const c = collector();
+  await adapter.load(ids, io(fetch, { ...c.io, ...extra }));
+  return c.result();
+}
+
+/** The mapping and scope check the page gives adapters, over the Node Wasm build. */
+function wasmMap(tracker) {
+  return (texts) => {
+    const m = wasm.mapResponses(tracker, texts);
+    return {
+      tickets: new Map(m.tickets.map((t) => [String(t.id), t])),
+      errors: new Map(m.errors.map((e) => [String(e.id), new Fault('unreadable', e.message)])),
+      rejected: new Map(m.rejected.map((r) => [r.input, new Fault('shape', r.message)])),
+    };
+  };
+}
+
+/** Every ticket a plan yields, mapped as the page would. */
+function ticketsOf(tracker, p) {
+  const m = wasm.mapResponses(tracker, [...p.shared, ...p.texts.map((t) => t.text)]);
+  const delivered = new Set(p.texts.flatMap((t) => t.ids));
+  return [...m.tickets.filter((t) => delivered.has(String(t.id))), ...p.finals.values()];
 }
 
 /** Redmine's API over the recorded fixtures, plus synthetic issues above the seeded ids. */
@@ -357,7 +382,7 @@ const paths = (f) => f.calls.map((c) => new URL(c, 'https://tracker.example').pa
 describe('Redmine fetch plan', () => {
   it('one list call, the statuses, and journals only where there are some', async () => {
     const f = fakeRedmine();
-    const res = await redmine.load(ISSUE_IDS, io(f));
+    const res = await plan(redmine, ISSUE_IDS, f);
     const list = json(`${RM}issues.json`).issues;
     const withJournals = list.filter((i) => i.updated_on !== i.created_on).map((i) => `/issues/${i.id}.json`);
     assert.ok(withJournals.length < list.length);
@@ -365,42 +390,51 @@ describe('Redmine fetch plan', () => {
     assert.deepEqual(paths(f).filter((p) => /^\/issues\/\d+/.test(p)).sort(), withJournals.sort());
     assert.equal(paths(f).filter((p) => p === '/issue_statuses.json').length, 1);
     assert.equal(res.faults.size, 0);
-    const m = wasm.mapResponses('redmine', res.texts.map((t) => t.text));
-    assert.equal(m.tickets.length, ISSUE_IDS.length);
+    assert.equal(res.shared.length, 1, 'the status names go with every mapping');
+    assert.deepEqual(ticketsOf('redmine', res).map((t) => t.id).sort(), [...ISSUE_IDS].sort());
   });
 
-  it('skips the journals of issues the policy does not cover', async () => {
+  it('with the mapper at hand: issues without journals are final from the list, and out-of-scope ones skip theirs', async () => {
     const f = fakeRedmine();
     const engine = wasm.SlaEngine.defaultPolicy();
-    const applies = (texts) => new Set(engine.evaluate(wasm.mapResponses('redmine', texts).tickets, NOW).filter((r) => r.evaluation.applicability.kind === 'applies').map((r) => r.id));
-    await redmine.load(ISSUE_IDS, io(f, { applies }));
-    const covered = applies([text(`${RM}issue_statuses.json`), text(`${RM}issues.json`)]);
+    const applies = (tickets) => new Set(engine.evaluate(tickets, NOW).filter((r) => r.evaluation.applicability.kind === 'applies').map((r) => r.id));
+    const res = await plan(redmine, ISSUE_IDS, f, { map: wasmMap('redmine'), applies });
     const details = paths(f).filter((p) => /^\/issues\/\d+/.test(p)).map((p) => p.match(/\d+/)[0]);
-    assert.ok(details.every((id) => covered.has(id)));
+    const listOnly = wasm.mapResponses('redmine', [text(`${RM}issues.json`)]).tickets;
+    const covered = applies(listOnly);
+    assert.ok(details.length > 0 && details.every((id) => covered.has(id)));
+    assert.deepEqual([...res.finals.keys(), ...res.texts.flatMap((t) => t.ids)].sort(), [...ISSUE_IDS].sort(), 'every issue exactly once');
+    // The page's result equals the CLI's mapping of everything.
+    const all = wasm.mapResponses('redmine', [text(`${RM}issue_statuses.json`), text(`${RM}issues.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets;
+    const states = (ts) => new Map(engine.evaluate(ts, NOW).map((r) => [r.id, r.evaluation.state]));
+    assert.deepEqual(states(ticketsOf('redmine', res)), states(all));
     engine.free();
   });
 
   it('1,250 issues: ⌈N/100⌉ list calls, per-issue calls at most 6 at a time', async () => {
     const f = fakeRedmine({ extra: 1238 });
     const ids = [...ISSUE_IDS, ...Array.from({ length: 1238 }, (_, i) => String(1000 + i))];
-    await redmine.load(ids, io(f));
+    await plan(redmine, ids, f);
     assert.equal(paths(f).filter((p) => p === '/issues.json').length, Math.ceil(ids.length / 100));
     assert.ok(f.maxInFlight <= 6 + 2, `max in flight ${f.maxInFlight}`);
   });
 
   it('a missing issue and a failing per-issue call fault only their issue', async () => {
     const f = fakeRedmine({ drop: [ISSUE_IDS[0]], fail: { [`/issues/${ISSUE_IDS[2]}.json`]: 404 } });
-    const res = await redmine.load(ISSUE_IDS, io(f));
+    const res = await plan(redmine, ISSUE_IDS, f);
     assert.deepEqual([...res.faults.keys()].sort(), [ISSUE_IDS[0], ISSUE_IDS[2]].sort());
     assert.equal(res.faults.get(ISSUE_IDS[0]).kind, 'missing');
     assert.equal(res.faults.get(ISSUE_IDS[2]).kind, 'not-found');
   });
 
-  it('a failing list call faults its ids, with the reason', async () => {
+  it('a failing list call faults its ids, with the reason; without the statuses, names come from the list', async () => {
     const f = fakeRedmine({ fail: { '/issues.json': 502 } });
-    const res = await redmine.load(ISSUE_IDS, io(f));
+    const res = await plan(redmine, ISSUE_IDS, f);
     assert.equal(res.faults.size, ISSUE_IDS.length);
     assert.match(res.faults.get(ISSUE_IDS[0]).reason, /502 Bad Gateway \(3 tries\)/);
+    const g = fakeRedmine({ fail: { '/issue_statuses.json': 500 } });
+    const res2 = await plan(redmine, ISSUE_IDS, g);
+    assert.match(res2.shared[0], /^\{"issue_statuses":\[/);
   });
 
   it('authenticates with the site\'s token, else the signed-in user\'s key, else not at all', async () => {
@@ -423,11 +457,11 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       return { body: JSON.stringify(m[2] ? b.timeline ?? b.events : b.issue) };
     });
     const x = io(f, { base: 'https://github.com', page: { tracker: 'github', kind: 'issueList', project: 'acme/marketing-it', issue: null } });
-    const res = await github.load(['101', '102', '103'], x);
+    const c = collector();
+    await github.load(['101', '102', '103'], { ...x, ...c.io });
     assert.equal(f.calls.length, 6);
-    assert.ok(f.calls.every((c) => c.startsWith('https://api.github.com/repos/acme/marketing-it/issues/')));
-    const m = wasm.mapResponses('github', res.texts.map((t) => t.text));
-    assert.deepEqual([m.tickets.map((t) => t.id), m.rejected], [['101', '102', '103'], []]);
+    assert.ok(f.calls.every((u) => u.startsWith('https://api.github.com/repos/acme/marketing-it/issues/')));
+    assert.deepEqual(ticketsOf('github', c.result()).map((t) => t.id).sort(), ['101', '102', '103']);
     assert.deepEqual(await github.auth(io(f, { token: 'ghp' })), { Authorization: 'Bearer ghp', 'X-GitHub-Api-Version': '2022-11-28' });
     assert.equal(github.apiBase({ base: 'https://git.example.com', apiBase: null }), 'https://git.example.com/api/v3');
   });
@@ -446,12 +480,13 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       return { status: 404 };
     });
     const x = io(f, { base: 'https://gitlab.example.com', page: { tracker: 'gitlab', kind: 'issueList', project: 'acme/it/marketing-it', issue: null } });
-    const res = await gitlab.load(['7', '8', '9'], x);
-    const lists = f.calls.filter((c) => /\/issues\?/.test(c));
+    const c = collector();
+    await gitlab.load(['7', '8', '9'], { ...x, ...c.io });
+    const lists = f.calls.filter((u) => /\/issues\?/.test(u));
     assert.equal(lists.length, 1);
     assert.equal(f.calls.length, 1 + 3 * issues.filter((i) => i.updated_at !== i.created_at).length);
-    const m = wasm.mapResponses('gitlab', res.texts.map((t) => t.text));
-    assert.deepEqual([m.tickets.map((t) => t.id).sort(), m.rejected, m.errors], [['7', '8', '9'], [], []]);
+    assert.deepEqual(ticketsOf('gitlab', c.result()).map((t) => t.id).sort(), ['7', '8', '9']);
+    assert.equal(c.result().faults.size, 0);
   });
 
   it('Jira: one search per 100 keys, changelog embedded', async () => {
@@ -463,13 +498,12 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       assert.equal(u.searchParams.get('expand'), 'changelog');
       return { body: JSON.stringify({ ...search, issues: all.filter((i) => keys.includes(i.key)) }) };
     });
-    const res = await jira.load(['MKT-1', 'MKT-2', 'MKT-3', 'MKT-9'], io(f, { base: 'https://acme.atlassian.net' }));
-    assert.deepEqual(f.calls.map((c) => new URL(c).pathname), ['/rest/api/3/search/jql']);
+    const res = await plan(jira, ['MKT-1', 'MKT-2', 'MKT-3', 'MKT-9'], f, { base: 'https://acme.atlassian.net' });
+    assert.deepEqual(f.calls.map((u) => new URL(u).pathname), ['/rest/api/3/search/jql']);
     assert.deepEqual([...res.faults.keys()], ['MKT-9']);
-    const m = wasm.mapResponses('jira', res.texts.map((t) => t.text));
-    assert.deepEqual(m.tickets.map((t) => t.id), ['MKT-1', 'MKT-2', 'MKT-3']);
+    assert.deepEqual(ticketsOf('jira', res).map((t) => t.id), ['MKT-1', 'MKT-2', 'MKT-3']);
     const server = fakeFetch(() => ({ body: '{"issues": []}' }));
-    await jira.load(['MKT-1'], io(server, { base: 'https://jira.example.com' }));
+    await plan(jira, ['MKT-1'], server, { base: 'https://jira.example.com' });
     assert.equal(new URL(server.calls[0]).pathname, '/rest/api/2/search');
   });
 });

@@ -10,9 +10,11 @@
 // (idempotent: a target that has a badge keeps it, so annotating twice leaves one badge), the
 // issues not yet known in this page view are fetched through the adapter (batched list calls,
 // per-issue calls only where the API needs them, bounded concurrency, retries), the responses
-// are mapped by the Rust adapters (Wasm `mapResponses`, the CLI's mapping) and the whole page is
-// evaluated in one batch by a `Board`. An issue whose data cannot be had gets a grey
-// "SLA unavailable" badge whose tooltip says why; nothing is thrown into the page.
+// are mapped by the Rust adapters (Wasm `mapResponses`, the CLI's mapping) and evaluated by
+// `Board`s — in chunks while answers are still arriving (each chunk one Wasm call for mapping
+// and one for evaluation), so badges fill in as data comes and little is left to do once the
+// last answer is in. An issue whose data cannot be had gets a grey "SLA unavailable" badge
+// whose tooltip says why; nothing is thrown into the page.
 //
 // Later passes run on DOM changes (MutationObserver, debounced) and on navigation; a new URL is
 // a new page view (its own cache; the previous view's requests are aborted). Everything is torn
@@ -37,13 +39,14 @@ export { Fault } from './net.js';
  * @property {Readonly<Record<string, string>>} selectors   every selector it uses, in one place
  * @property {(root: ParentNode, ctx: FindContext) => Target[]} targets  reads the DOM, no writes
  * @property {(io: LoadContext) => Promise<Record<string, string>>} auth  request headers
- * @property {(ids: string[], io: LoadContext) => Promise<LoadResult>} load
+ * @property {(ids: string[], io: LoadContext) => Promise<void>} load  fetches; tells `io` what it got
  *
  * @typedef {object} Target
  * @property {string} id           the issue (`42`, `MKT-7`)
  * @property {Element} anchor
  * @property {'append'|'prepend'|'after'} where  at the end or start of the anchor, or after it
  * @property {boolean} [heading]   the issue page's own heading
+ * @property {boolean} [fixed]     in a table cell: a line of its own, fixed height (no table relayout on update)
  *
  * @typedef {object} FindContext
  * @property {import('../pkg/sla_lens.js').TrackerPage | null} page  what the URL is
@@ -61,16 +64,24 @@ export { Fault } from './net.js';
  * @property {number} batchSize
  * @property {number} concurrency
  * @property {(key: string, fn: () => Promise<any>) => Promise<any>} once  memo per page view
- * @property {((texts: string[]) => Set<string> | null) | null} applies  ids the policy covers
+ * @property {(text: string) => void} share                  a text every mapping includes
+ * @property {(text: string, ids: string[]) => void} deliver  an answer holding these issues
+ * @property {(id: string, ticket: object) => void} final     an issue already mapped
+ * @property {(id: string, fault: Fault) => void} fail        an issue whose data is not to be had
+ * @property {((texts: string[]) => Mapped) | undefined} [map]  the Rust mapping, where it runs here
+ * @property {((tickets: object[]) => Set<string> | null) | undefined} [applies]  ids the policy covers
  *
- * @typedef {object} LoadResult
- * @property {{ text: string, ids: string[] }[]} texts  responses as fetched, with the ids each carries
- * @property {Map<string, Fault>} faults                ids whose data could not be had
+ * @typedef {object} Mapped
+ * @property {Map<string, object>} tickets    by issue id
+ * @property {Map<string, Fault>} errors      issues that cannot be read
+ * @property {Map<number, Fault>} rejected    answers set aside, by position
  */
 
 export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
 
 const BADGE = 'sla-badge.sla-lens';
+/** A badge's height (22.6 px at the badge's 12 px). */
+const FIXED_HEIGHT = '1.9em';
 const SKEW_MS = 60_000;
 const RETRY_TRANSIENT_MS = 30_000;
 
@@ -127,7 +138,10 @@ export class PageSession {
     this.skewMs = null;
     this.ownClock = false;
     this.view = null;
-    this.board = null;
+    /** One board per chunk of issues evaluated together; `boardOf`: issue → its board. */
+    this.boards = new Set();
+    this.boardOf = new Map();
+    this.badgesById = new Map();
     this.api = null;
     this.zones = new Map();
     this.problems = [];
@@ -151,13 +165,12 @@ export class PageSession {
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
     this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
     this.zones = calendarZones(policyText);
-    this.board = new PageBoard(this.engine, this);
     this.#watch();
   }
 
   /** Runs a pass now (after any running one); resolves when the page is up to date. */
   refresh() {
-    if (this.signal.aborted || !this.board) return Promise.resolve();
+    if (this.signal.aborted || !this.engine) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -183,7 +196,8 @@ export class PageSession {
     clearTimeout(this.debounce);
     this.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
     this.view?.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
-    this.board?.dispose();
+    for (const b of this.boards) b.dispose();
+    this.boards.clear();
     for (const b of this.document.querySelectorAll(BADGE)) b.remove();
     if (this.ownClock) setClock(() => Date.now());
   }
@@ -202,27 +216,40 @@ export class PageSession {
     const targets = this.adapter.targets(this.document, this.#findContext(page));
     this.#mount(targets);
     const ids = [...new Set(targets.map((t) => t.id))];
+    view.onPage = new Set(ids);
     const need = ids.filter((id) => this.#stale(view, id));
+    // What is known already (an earlier pass, a re-rendered row) shows at once.
+    this.#show(ids.filter((id) => !need.includes(id)), view);
     if (need.length) {
       const done = await this.#fetch(need, view);
       if (!done || view !== this.view || this.signal.aborted) return;
-      mark('sla-lens:data-ready');
-      this.#show(ids, view);
       mark('sla-lens:rendered');
       measure('sla-lens:render', 'sla-lens:data-ready', 'sla-lens:rendered');
       afterPaint(this.window, () => {
         mark('sla-lens:painted');
         measure('sla-lens:paint', 'sla-lens:data-ready', 'sla-lens:painted');
       });
-    } else {
-      this.#show(ids, view);
     }
+    this.#retire();
+    let evaluated = 0;
+    let faulted = 0;
+    for (const id of ids) {
+      const e = view.cache.get(id);
+      if (e?.ticket) evaluated += 1;
+      else if (e?.fault) faulted += 1;
+    }
+    this.stats.evaluated = evaluated;
+    this.stats.unavailable = faulted;
+    this.stats.boards = this.boards.size;
     this.stats.lastPass = { targets: targets.length, ids: ids.length, fetched: need.length };
     this.document.dispatchEvent(new CustomEvent('sla-lens:annotated', { detail: { ...this.stats, ...this.stats.lastPass } }));
   }
 
   #newView(href) {
     this.view?.controller.abort(new DOMException('navigated away', 'AbortError'));
+    for (const b of this.boards) b.dispose();
+    this.boards.clear();
+    this.boardOf.clear();
     const controller = new AbortController();
     this.signal.addEventListener('abort', () => controller.abort(this.signal.reason), { once: true, signal: controller.signal });
     const o = this.options;
@@ -233,6 +260,7 @@ export class PageSession {
       memo: new Map(),
       page: null,
       auth: null,
+      onPage: new Set(),
       client: new Client({
         fetch: o.fetch,
         signal: controller.signal,
@@ -272,11 +300,17 @@ export class PageSession {
    */
   #mount(targets) {
     const writes = [];
+    this.badgesById.clear();
+    const keep = (id, b) => {
+      if (!this.badgesById.has(id)) this.badgesById.set(id, []);
+      this.badgesById.get(id).push(b);
+    };
     for (const t of targets) {
       const existing = t.where === 'after'
         ? t.anchor.nextElementSibling?.matches(BADGE) ? t.anchor.nextElementSibling : null
         : t.anchor.querySelector(`:scope > ${BADGE}`);
       if (existing) {
+        keep(t.id, existing);
         if (existing.getAttribute('ticket-id') !== t.id) writes.push(() => existing.setAttribute('ticket-id', t.id));
         continue;
       }
@@ -285,7 +319,16 @@ export class PageSession {
         b.className = 'sla-lens';
         b.setAttribute('ticket-id', t.id);
         b.setAttribute('data-tracker', this.adapter.tracker);
-        if (t.where === 'prepend') {
+        if (t.fixed) {
+          // In a table cell: a line of its own whose size does not depend on what it shows
+          // (size containment), so a badge that fills in re-lays out itself, not the table.
+          b.style.display = 'block';
+          b.style.contain = 'size layout style';
+          b.style.blockSize = FIXED_HEIGHT;
+          b.style.margin = t.where === 'prepend' ? '1px 0 3px' : '3px 0 1px';
+          if (t.where === 'prepend') t.anchor.prepend(b);
+          else t.anchor.append(b);
+        } else if (t.where === 'prepend') {
           b.style.marginInlineEnd = '6px';
           t.anchor.prepend(b);
         } else {
@@ -293,64 +336,47 @@ export class PageSession {
           if (t.where === 'append') t.anchor.append(b);
           else t.anchor.after(b);
         }
-        b.board = this.board;
-        const cached = this.view.cache.get(t.id);
-        if (cached?.fault) b.result = unavailable(t.id, cached.fault);
+        keep(t.id, b);
         this.stats.badges += 1;
       });
     }
     for (const w of writes) w();
   }
 
-  /** @returns {Promise<boolean>} false when the view went away meanwhile */
+  /**
+   * Fetches `need` through the adapter. Answers are mapped and evaluated in chunks while the
+   * rest are still on their way (a chunk: up to FLUSH_AT answers, or what came within
+   * FLUSH_MS), so badges fill in as data arrives and what is left once the last answer is in
+   * is one small chunk.
+   * @returns {Promise<boolean>} false when the view went away meanwhile
+   */
   async #fetch(need, view) {
-    const io = this.#io(view);
-    let res;
+    const sink = new Sink(this, view, need);
+    const io = this.#io(view, sink);
     try {
       if (!view.auth) view.auth = this.adapter.auth(io).catch(() => ({}));
       view.client.setHeaders(await view.auth);
-      res = await this.adapter.load(need, io);
+      await this.adapter.load(need, io);
+      // Every answer is in: what follows (mapping and evaluating the last chunk, rendering) is
+      // sla-lens's own main-thread work, measured up to the next painted frame (bench/js/page.mjs).
+      mark('sla-lens:data-ready');
     } catch (e) {
-      if (view.controller.signal.aborted) return false;
+      if (view.controller.signal.aborted) {
+        sink.cancel();
+        return false;
+      }
       this.#problem('load', e);
-      res = { texts: [], faults: new Map(need.map((id) => [id, new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${e?.message ?? e}`)])) };
+      sink.failRest(new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${e?.message ?? e}`));
     } finally {
       this.stats.requests = view.client.requests;
     }
-    const faults = res.faults ?? new Map();
-    let mapped = { tickets: [], errors: [], rejected: [] };
-    if (res.texts.length) {
-      try {
-        mapped = this.api.mapResponses(this.adapter.tracker, res.texts.map((t) => t.text), this.site);
-      } catch (e) {
-        this.#problem('map', e);
-        for (const id of need) if (!faults.has(id)) faults.set(id, new Fault('unreadable', `sla-lens could not map ${this.adapter.label}'s answers: ${e?.message ?? e}`));
-      }
-    }
-    for (const r of mapped.rejected) {
-      for (const id of res.texts[r.input]?.ids ?? []) {
-        if (!faults.has(id)) {
-          faults.set(id, new Fault(r.code === 'json-syntax' ? 'malformed' : 'shape', `${this.adapter.label}'s answer could not be read: ${r.message}`));
-        }
-      }
-    }
-    const at = Date.now();
-    for (const e of mapped.errors) {
-      if (e.id != null) {
-        view.cache.set(String(e.id), { fault: new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`), at });
-      }
-    }
-    for (const t of mapped.tickets) view.cache.set(String(t.id), { ticket: t, at });
-    for (const [id, fault] of faults) view.cache.set(id, { fault, at });
-    for (const id of need) {
-      if (!view.cache.has(id)) view.cache.set(id, { fault: new Fault('missing', `${this.adapter.label} sent nothing for this issue`), at });
-    }
     this.#clock(view.client.skewMs);
+    sink.finish();
     return view === this.view;
   }
 
   /** @returns {LoadContext} */
-  #io(view) {
+  #io(view, sink) {
     const o = this.options;
     return {
       client: view.client,
@@ -365,10 +391,14 @@ export class PageSession {
         if (!view.memo.has(key)) view.memo.set(key, fn());
         return view.memo.get(key);
       },
-      applies: (texts) => {
+      share: (text) => sink.share(text),
+      deliver: (text, ids) => sink.deliver(text, ids),
+      final: (id, ticket) => sink.final(id, ticket),
+      fail: (id, fault) => sink.fail(id, fault),
+      map: (texts) => this.map(texts),
+      applies: (tickets) => {
         try {
-          const m = this.api.mapResponses(this.adapter.tracker, texts, this.site);
-          const results = this.engine.evaluate(m.tickets, pageNow());
+          const results = this.engine.evaluate(tickets, pageNow());
           return new Set(results.filter((r) => r.evaluation?.applicability.kind === 'applies').map((r) => String(r.id)));
         } catch {
           return null;
@@ -377,48 +407,96 @@ export class PageSession {
     };
   }
 
-  /** Evaluates every issue on the page that has data (one batch) and marks the others. */
+  /**
+   * Maps REST answers with the Rust adapters: tickets by id, and a fault for each issue that
+   * cannot be read and for each answer set aside (by its position).
+   * @param {string[]} texts
+   */
+  map(texts) {
+    const tickets = new Map();
+    const errors = new Map();
+    const rejected = new Map();
+    if (!texts.length) return { tickets, errors, rejected };
+    let m;
+    try {
+      m = this.api.mapResponses(this.adapter.tracker, texts, this.site);
+    } catch (e) {
+      this.#problem('map', e);
+      const f = new Fault('unreadable', `sla-lens could not map ${this.adapter.label}'s answers: ${e?.message ?? e}`);
+      texts.forEach((_, i) => rejected.set(i, f));
+      return { tickets, errors, rejected };
+    }
+    for (const t of m.tickets) tickets.set(String(t.id), t);
+    for (const e of m.errors) {
+      if (e.id != null) errors.set(String(e.id), new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`));
+    }
+    for (const r of m.rejected) {
+      rejected.set(r.input, new Fault(r.code === 'json-syntax' ? 'malformed' : 'shape', `${this.adapter.label}'s answer could not be read: ${r.message}`));
+    }
+    return { tickets, errors, rejected };
+  }
+
+  /**
+   * Shows `ids`: the ones with a ticket not yet on a board are evaluated together on a new
+   * board (one Wasm call); the ones with a fault get a grey badge; each badge is bound to the
+   * board that holds its issue.
+   */
+  showChunk(ids, view) {
+    if (view !== this.view) return;
+    this.#show(ids, view);
+  }
+
   #show(ids, view) {
-    const tickets = [];
-    const faults = new Map();
+    const fresh = [];
     for (const id of ids) {
       const e = view.cache.get(id);
-      if (e?.ticket) tickets.push(e.ticket);
-      else if (e?.fault) faults.set(id, e.fault);
+      if (e?.ticket && !this.boardOf.has(id)) fresh.push(e.ticket);
     }
-    const key = tickets.map((t) => t.id).join('\n');
-    if (key !== this.boardKey || this.board.evaluatedAt === null) {
-      this.boardKey = key;
-      this.board.setTickets(tickets);
-    } else {
-      this.#decorate();
+    if (fresh.length) {
+      const board = new PageBoard(this.engine, this);
+      for (const t of fresh) this.boardOf.set(String(t.id), board);
+      this.boards.add(board);
+      board.setTickets(fresh);
     }
-    for (const b of this.document.querySelectorAll(BADGE)) {
-      const id = b.getAttribute('ticket-id');
-      const f = faults.get(id);
-      if (f) {
-        if (b.result?.unavailable?.reason !== f.reason) b.result = unavailable(id, f);
-      } else if (b.result?.unavailable) {
-        b.result = undefined;
+    for (const id of ids) {
+      const e = view.cache.get(id);
+      for (const b of this.badgesById.get(id) ?? []) {
+        if (e?.fault) {
+          if (b.result?.unavailable?.reason !== e.fault.reason) b.result = unavailable(id, e.fault);
+          continue;
+        }
+        if (b.result?.unavailable) b.result = undefined;
+        const board = this.boardOf.get(id);
+        if (board && b.board !== board) b.board = board;
       }
-      if (b.board !== this.board) b.board = this.board;
     }
-    this.stats.evaluated = tickets.length;
-    this.stats.unavailable = faults.size;
+    if (fresh.length) this.#decorate([...this.boards].at(-1));
+  }
+
+  /** Boards none of whose badges are still in the page stop following the timer. */
+  #retire() {
+    for (const board of this.boards) {
+      if ([...board.badges].some((b) => b.isConnected)) continue;
+      if ([...this.boardOf.entries()].some(([id, b]) => b === board && this.view.onPage.has(id))) continue;
+      board.dispose();
+      this.boards.delete(board);
+      for (const [id, b] of this.boardOf) if (b === board) this.boardOf.delete(id);
+    }
   }
 
   /** After each evaluation: each badge's deadline as a data attribute (for tests and styles). */
-  #decorate() {
-    for (const b of this.board.badges) {
-      const ev = this.board.result(b.getAttribute('ticket-id'))?.evaluation;
+  #decorate(board) {
+    if (!board) return;
+    for (const b of board.badges) {
+      const ev = board.result(b.getAttribute('ticket-id'))?.evaluation;
       const m = ev ? (ev.headline === 'resolution' ? ev.resolution : ev.response) : null;
       const d = m?.deadline ?? '';
       if (b.getAttribute('data-deadline') !== d) b.setAttribute('data-deadline', d);
     }
   }
 
-  onEvaluate() {
-    this.#decorate();
+  onEvaluate(board) {
+    this.#decorate(board);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -485,10 +563,139 @@ export class PageSession {
   }
 }
 
+const FLUSH_AT = 64;
+const FLUSH_MS = 250;
+const SHOW_AT = 128;
+
+/**
+ * Where an adapter's answers go during one fetch: texts to map (batched), tickets already
+ * mapped, faults; each batch is mapped in one Wasm call and shown as soon as it is ready.
+ */
+class Sink {
+  constructor(session, view, need) {
+    this.session = session;
+    this.view = view;
+    this.need = need;
+    this.shared = [];
+    this.pending = [];
+    this.ready = [];
+    this.timer = null;
+    this.done = false;
+    this.finishing = false;
+  }
+
+  /** A text every mapping call includes (Redmine's status names). */
+  share(text) {
+    this.shared.push(text);
+  }
+
+  deliver(text, ids) {
+    if (this.done) return;
+    this.pending.push({ text, ids: ids.map(String) });
+    if (this.pending.length >= FLUSH_AT) this.flush();
+    else this.#soon();
+  }
+
+  final(id, ticket) {
+    if (this.done) return;
+    this.view.cache.set(String(id), { ticket, at: Date.now() });
+    this.ready.push(String(id));
+    this.#soon();
+  }
+
+  fail(id, fault) {
+    if (this.done) return;
+    this.view.cache.set(String(id), { fault, at: Date.now() });
+    this.ready.push(String(id));
+    this.#soon();
+  }
+
+  /** Every issue asked for that got nothing yet fails with `fault`. */
+  failRest(fault) {
+    for (const id of this.need) if (!this.view.cache.has(id)) this.fail(id, fault);
+  }
+
+  #soon() {
+    if (this.timer === null) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.view !== this.session.view || this.session.signal.aborted) return;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length) {
+      const m = this.session.map([...this.shared, ...batch.map((b) => b.text)]);
+      const at = Date.now();
+      batch.forEach((b, i) => {
+        const whole = m.rejected.get(this.shared.length + i);
+        for (const id of b.ids) {
+          const entry = whole ? { fault: whole, at }
+            : m.errors.has(id) ? { fault: m.errors.get(id), at }
+            : m.tickets.has(id) ? { ticket: m.tickets.get(id), at }
+            : null;
+          if (entry) {
+            this.view.cache.set(id, entry);
+            this.ready.push(id);
+          }
+        }
+      });
+    }
+    // At most SHOW_AT issues per task while answers still arrive (short tasks keep the page
+    // responsive); the rest in the next task. `finish` shows everything at once.
+    const all = this.done || this.finishing;
+    const ready = all ? this.ready : this.ready.slice(0, SHOW_AT);
+    this.ready = all ? [] : this.ready.slice(SHOW_AT);
+    if (ready.length) this.session.showChunk(ready, this.view);
+    if (this.ready.length && this.timer === null) this.timer = setTimeout(() => this.flush(), 0);
+  }
+
+  /** The last chunk; issues nothing was said about are missing. */
+  finish() {
+    this.finishing = true;
+    this.flush();
+    const label = this.session.adapter.label;
+    for (const id of this.need) {
+      if (!this.view.cache.has(id)) this.view.cache.set(id, { fault: new Fault('missing', `${label} sent nothing for this issue`), at: Date.now() });
+      else continue;
+      this.ready.push(id);
+    }
+    this.flush();
+    this.done = true;
+  }
+
+  cancel() {
+    clearTimeout(this.timer);
+    this.done = true;
+  }
+}
+
+/**
+ * A sink that only collects (for callers that map elsewhere, e.g. an extension's worker, and
+ * for tests): `io` to give an adapter's `load`, `result()` afterwards.
+ */
+export function collector() {
+  const texts = [];
+  const shared = [];
+  const finals = new Map();
+  const faults = new Map();
+  return {
+    io: {
+      share: (text) => shared.push(text),
+      deliver: (text, ids) => texts.push({ text, ids: ids.map(String) }),
+      final: (id, ticket) => finals.set(String(id), ticket),
+      fail: (id, fault) => faults.set(String(id), fault),
+    },
+    /** @returns {{ shared: string[], texts: { text: string, ids: string[] }[], finals: Map<string, object>, faults: Map<string, Fault> }} */
+    result: () => ({ shared, texts, finals, faults }),
+  };
+}
+
 /** A Board whose tooltips also give the deadline in both zones and any clock correction. */
 class PageBoard extends Board {
   constructor(engine, session) {
-    super(engine, { onEvaluate: () => session.onEvaluate() });
+    super(engine, { onEvaluate: () => session.onEvaluate(this) });
     this.session = session;
   }
 

@@ -65,22 +65,16 @@ export const github = {
    * number, so two calls per issue, at most `io.concurrency` issues at a time.
    */
   async load(ids, io) {
-    const faults = new Map();
-    const texts = [];
     const repo = io.page?.project;
-    if (!repo) return { texts, faults };
+    if (!repo) return;
     const api = `${this.apiBase(io)}/repos/${repo}/issues`;
-    const got = await pool(ids, io.concurrency, async (id) => {
-      const issue = await io.client.get(`${api}/${id}`, { accept: 'application/vnd.github+json' });
-      if (!issue.ok) return { id, fault: issue.fault };
-      const timeline = await io.client.get(`${api}/${id}/timeline?per_page=100`, { accept: 'application/vnd.github+json' });
-      if (!timeline.ok) return { id, fault: timeline.fault };
-      return { id, text: `{"issue":${issue.text},"timeline":${timeline.text}}` };
+    const accept = 'application/vnd.github+json';
+    await pool(ids, io.concurrency, async (id) => {
+      const issue = await io.client.get(`${api}/${id}`, { accept });
+      if (!issue.ok) return io.fail(id, issue.fault);
+      const timeline = await io.client.get(`${api}/${id}/timeline?per_page=100`, { accept });
+      if (!timeline.ok) return io.fail(id, timeline.fault);
+      io.deliver(`{"issue":${issue.text},"timeline":${timeline.text}}`, [id]);
     });
-    for (const g of got) {
-      if (g.fault) faults.set(g.id, g.fault);
-      else texts.push({ text: g.text, ids: [g.id] });
-    }
-    return { texts, faults };
   },
 };

@@ -57,52 +57,49 @@ export const gitlab = {
    * "notes"}`.
    */
   async load(ids, io) {
-    const faults = new Map();
-    const texts = [];
     const project = io.page?.project;
-    if (!project) return { texts, faults };
+    if (!project) return;
     const api = `${io.base}/api/v4/projects/${encodeURIComponent(project)}/issues`;
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
       io.client.get(`${api}?${chunk.map((id) => `iids[]=${encodeURIComponent(id)}`).join('&')}&scope=all&state=all&per_page=${chunk.length}`),
     );
-    const issues = new Map();
+    const changed = new Map();
     lists.forEach((r, i) => {
+      const chunk = parts[i];
       if (!r.ok) {
-        for (const id of parts[i]) faults.set(id, r.fault);
+        for (const id of chunk) io.fail(id, r.fault);
         return;
       }
       const doc = tryJson(r.text);
       if (!Array.isArray(doc)) {
-        texts.push({ text: r.text, ids: parts[i] });
+        io.deliver(r.text, chunk);
         return;
       }
-      for (const it of doc) if (it?.iid != null) issues.set(String(it.iid), it);
-      for (const id of parts[i]) {
-        if (!issues.has(id)) faults.set(id, new Fault('missing', 'GitLab did not list this issue: it was deleted, moved, or you cannot see it'));
+      const plain = [];
+      const seen = new Set();
+      for (const it of doc) {
+        const id = String(it?.iid);
+        if (!chunk.includes(id)) continue;
+        seen.add(id);
+        // Changed since opened: its events and notes tell the history.
+        if (it.updated_at !== it.created_at) changed.set(id, it);
+        else plain.push(it);
+      }
+      if (plain.length) io.deliver(JSON.stringify(plain), plain.map((it) => String(it.iid)));
+      for (const id of chunk) {
+        if (!seen.has(id)) io.fail(id, new Fault('missing', 'GitLab did not list this issue: it was deleted, moved, or you cannot see it'));
       }
     });
-    const plain = [];
-    const changed = [];
-    for (const [id, it] of issues) (it.updated_at === it.created_at ? plain : changed).push(id);
-    if (plain.length) texts.push({ text: JSON.stringify(plain.map((id) => issues.get(id))), ids: plain });
-    const got = await pool(changed, io.concurrency, async (id) => {
+    await pool([...changed.keys()], io.concurrency, async (id) => {
       const parts3 = {};
       for (const what of ['resource_state_events', 'resource_label_events', 'notes']) {
         const r = await io.client.get(`${api}/${id}/${what}?per_page=100`);
-        if (!r.ok) return { id, fault: r.fault };
+        if (!r.ok) return io.fail(id, r.fault);
         parts3[what] = r.text;
       }
-      const issue = JSON.stringify(issues.get(id));
-      return {
-        id,
-        text: `{"issue":${issue},"resource_state_events":${parts3.resource_state_events},"resource_label_events":${parts3.resource_label_events},"notes":${parts3.notes}}`,
-      };
+      const issue = JSON.stringify(changed.get(id));
+      io.deliver(`{"issue":${issue},"resource_state_events":${parts3.resource_state_events},"resource_label_events":${parts3.resource_label_events},"notes":${parts3.notes}}`, [id]);
     });
-    for (const g of got) {
-      if (g.fault) faults.set(g.id, g.fault);
-      else texts.push({ text: g.text, ids: [g.id] });
-    }
-    return { texts, faults };
   },
 };

@@ -31,7 +31,7 @@ export const jira = {
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const cell = tr.querySelector(SELECTORS.rowCell);
       const key = tr.getAttribute('data-issuekey');
-      if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key)) out.push({ id: key, anchor: cell, where: 'append' });
+      if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key)) out.push({ id: key, anchor: cell, where: 'prepend', fixed: true });
     }
     const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
@@ -60,28 +60,21 @@ export const jira = {
    * `/rest/api/3/search/jql`, Server/DC's `/rest/api/2/search`. No per-issue calls.
    */
   async load(ids, io) {
-    const faults = new Map();
-    const texts = [];
     const cloud = /\.atlassian\.net$/.test(new URL(io.base).hostname);
     const path = cloud ? '/rest/api/3/search/jql' : '/rest/api/2/search';
-    const parts = chunks(ids, io.batchSize);
-    const got = await pool(parts, 2, (chunk) => {
+    await pool(chunks(ids, io.batchSize), 2, async (chunk) => {
       const jql = encodeURIComponent(`key in (${chunk.join(',')})`);
-      return io.client.get(`${io.base}${path}?jql=${jql}&expand=changelog&fields=*all&maxResults=${chunk.length}`);
-    });
-    got.forEach((r, i) => {
+      const r = await io.client.get(`${io.base}${path}?jql=${jql}&expand=changelog&fields=*all&maxResults=${chunk.length}`);
       if (!r.ok) {
-        for (const id of parts[i]) faults.set(id, r.fault);
+        for (const id of chunk) io.fail(id, r.fault);
         return;
       }
-      texts.push({ text: r.text, ids: parts[i] });
       const doc = tryJson(r.text);
-      if (!Array.isArray(doc?.issues)) return;
-      const found = new Set(doc.issues.map((it) => it?.key));
-      for (const id of parts[i]) {
-        if (!found.has(id)) faults.set(id, new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'));
+      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((it) => it?.key) : chunk);
+      io.deliver(r.text, chunk.filter((id) => found.has(id)));
+      for (const id of chunk) {
+        if (!found.has(id)) io.fail(id, new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'));
       }
     });
-    return { texts, faults };
   },
 };

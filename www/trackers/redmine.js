@@ -29,6 +29,13 @@ export const SELECTORS = Object.freeze({
 });
 
 const ROW_ID = /^issue-(\d+)$/;
+
+/** Status names from a list's issues, when `/issue_statuses.json` cannot be had. */
+function statusesOf(issues) {
+  const byId = new Map();
+  for (const it of issues) if (it.status?.id != null) byId.set(it.status.id, { id: it.status.id, name: it.status.name, is_closed: !!it.status.is_closed });
+  return [...byId.values()];
+}
 const API_KEY = /<pre[^>]*>\s*([0-9a-f]{40})\s*<\/pre>/i;
 
 /** @type {import('./annotate.js').TrackerAdapter} */
@@ -46,16 +53,16 @@ export const redmine = {
       if (!cell) continue;
       const where = subject ? 'prepend' : 'append';
       const m = ROW_ID.exec(tr.id);
-      if (m) out.push({ id: m[1], anchor: cell, where });
+      if (m) out.push({ id: m[1], anchor: cell, where, fixed: true });
       else {
         const a = tr.querySelector(SELECTORS.rowLink);
-        if (a && ctx.sameOrigin(a)) pending.push({ href: ctx.path(a), anchor: cell, where });
+        if (a && ctx.sameOrigin(a)) pending.push({ href: ctx.path(a), anchor: cell, where, fixed: true });
       }
     }
     if (pending.length) {
       const ids = ctx.issueLinks(pending.map((p) => p.href));
       pending.forEach((p, i) => {
-        if (ids[i]) out.push({ id: ids[i], anchor: p.anchor, where: p.where });
+        if (ids[i]) out.push({ id: ids[i], anchor: p.anchor, where: p.where, fixed: true });
       });
     }
     if (ctx.page?.kind === 'issue' && ctx.page.issue) {
@@ -79,51 +86,71 @@ export const redmine = {
   },
 
   /**
-   * The REST responses for `ids`: `/issue_statuses.json` (once per page view, for the journals'
-   * status ids), one `/issues.json?issue_id=…&status_id=*` per 100 ids, then
+   * Fetches `ids`: `/issue_statuses.json` (once per page view, for the journals' status ids),
+   * one `/issues.json?issue_id=…&status_id=*` per 100 ids, then
    * `/issues/N.json?include=journals` only for issues that have journals (`updated_on` differs
-   * from `created_on`) and that the policy covers (`io.applies`, from the list alone: scope and
-   * tiers depend on fields the list has), at most `io.concurrency` at a time.
-   * @returns {Promise<import('./annotate.js').LoadResult>}
+   * from `created_on`) and that the policy covers (scope and tiers depend only on fields the
+   * list has), at most `io.concurrency` at a time. Issues the list tells all about are final at
+   * once; each per-issue answer is delivered as it arrives.
+   * @param {string[]} ids
+   * @param {import('./annotate.js').LoadContext} io
    */
   async load(ids, io) {
-    const faults = new Map();
-    const texts = [];
     const statuses = io.once('redmine:statuses', () => io.client.get(`${io.base}/issue_statuses.json`));
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
       io.client.get(`${io.base}/issues.json?issue_id=${chunk.join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
     );
     const listed = new Map();
+    const pages = [];
     lists.forEach((r, i) => {
       const chunk = parts[i];
       if (!r.ok) {
-        for (const id of chunk) faults.set(id, r.fault);
+        for (const id of chunk) io.fail(id, r.fault);
         return;
       }
-      texts.push({ text: r.text, ids: chunk });
       const doc = tryJson(r.text);
-      if (!Array.isArray(doc?.issues)) return; // the mapper says what is wrong with it
-      for (const it of doc.issues) if (it && it.id != null) listed.set(String(it.id), it);
-      for (const id of chunk) {
-        if (!listed.has(id)) {
-          faults.set(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
+      if (!Array.isArray(doc?.issues)) {
+        io.deliver(r.text, chunk); // the mapper says what is wrong with it
+        return;
+      }
+      const here = [];
+      for (const it of doc.issues) {
+        if (it && it.id != null && chunk.includes(String(it.id))) {
+          listed.set(String(it.id), it);
+          here.push(String(it.id));
         }
+      }
+      pages.push({ text: r.text, ids: here });
+      for (const id of chunk) {
+        if (!listed.has(id)) io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
       }
     });
     const st = await statuses;
-    if (st.ok) texts.unshift({ text: st.text, ids: [] });
-    let want = [...listed.values()].filter((it) => it.updated_on !== it.created_on).map((it) => String(it.id));
-    if (want.length && io.applies) {
-      const applies = io.applies(texts.map((t) => t.text));
-      if (applies) want = want.filter((id) => applies.has(id));
+    if (st.ok) io.share(st.text);
+    else if (listed.size) io.share(JSON.stringify({ issue_statuses: statusesOf(listed.values()) }));
+
+    const journals = [...listed.values()].filter((it) => it.updated_on !== it.created_on).map((it) => String(it.id));
+    let want = new Set(journals);
+    const m = io.map?.(pages.map((p) => p.text)) ?? null;
+    if (m) {
+      const covered = io.applies?.(journals.map((id) => m.tickets.get(id)).filter(Boolean)) ?? null;
+      if (covered) want = new Set(journals.filter((id) => covered.has(id) || !m.tickets.has(id)));
+      pages.forEach((p, i) => {
+        for (const id of p.ids) {
+          if (want.has(id)) continue;
+          const t = m.tickets.get(id);
+          if (t) io.final(id, t);
+          else io.fail(id, m.errors.get(id) ?? m.rejected.get(i) ?? new Fault('missing', 'Redmine\'s list did not describe this issue'));
+        }
+      });
+    } else {
+      for (const p of pages) io.deliver(p.text, p.ids.filter((id) => !want.has(id)));
     }
-    const details = await pool(want, io.concurrency, (id) => io.client.get(`${io.base}/issues/${id}.json?include=journals`));
-    details.forEach((r, i) => {
-      const id = want[i];
-      if (r.ok) texts.push({ text: r.text, ids: [id] });
-      else faults.set(id, r.fault);
+    await pool([...want], io.concurrency, async (id) => {
+      const r = await io.client.get(`${io.base}/issues/${id}.json?include=journals`);
+      if (r.ok) io.deliver(r.text, [id]);
+      else io.fail(id, r.fault);
     });
-    return { texts, faults };
   },
 };
