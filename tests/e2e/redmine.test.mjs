@@ -242,7 +242,7 @@ describe('sla-lens in a real Redmine', { skip: !REDMINE && 'REDMINE_URL is not s
     await page.close();
   });
 
-  it('re-annotates after a filter change (Redmine reloads the list) and after an XHR change', async () => {
+  it('re-annotates after a filter change (Redmine reloads the list) and after an XHR change (My page)', async () => {
     const cliResults = await cli('default');
     const page = await open(ALL);
     // Filter: status "open", through Redmine's own filter form.
@@ -257,26 +257,34 @@ describe('sla-lens in a real Redmine', { skip: !REDMINE && 'REDMINE_URL is not s
     for (const b of got) assert.deepEqual({ state: b.state, text: b.text }, { state: want(cliResults.get(b.id)).state, text: want(cliResults.get(b.id)).text }, TAG.get(b.id));
     await page.close();
 
-    // XHR: relate S01 to S04 on S01's page; Redmine re-renders the relations with jQuery.
-    const issue = await open(`/issues/${ID.get('S01')}`);
-    const passes = Number(await issue.evaluate(() => document.body.dataset.slaPasses));
-    await issue.locator('#relations .contextual a', { hasText: 'Add' }).click();
-    await issue.fill('#relation_issue_to_id', ID.get('S04'));
-    await issue.locator('#new-relation-form input[type=submit]').click();
-    await issue.waitForSelector('#relations tr.issue sla-badge[state]', { timeout: 10_000 });
-    const rel = await issue.evaluate(() => {
-      const tr = document.querySelector('#relations tr.issue');
-      return { id: tr.id, badges: tr.querySelectorAll('sla-badge').length, state: tr.querySelector('sla-badge').getAttribute('state'), ticket: tr.querySelector('sla-badge').getAttribute('ticket-id'), passes: Number(document.body.dataset.slaPasses) };
-    });
-    assert.match(rel.id, /^relation-\d+$/);
-    assert.deepEqual({ badges: rel.badges, ticket: rel.ticket, state: rel.state }, { badges: 1, ticket: ID.get('S04'), state: 'breached' });
-    assert.ok(rel.passes > passes, 'a pass ran for the DOM change');
-    assert.equal(await issue.locator('sla-badge.sla-lens').count(), 2, 'the heading badge and the related issue');
-    // Clean up: the relation goes again (it does not change any SLA).
-    const relId = rel.id.replace('relation-', '');
-    const del = await fetch(`${REDMINE}/relations/${relId}.json`, { method: 'DELETE', headers: { 'X-Redmine-API-Key': apiKey } });
-    assert.ok(del.status === 204 || del.status === 200, `relation removed (${del.status})`);
-    await issue.close();
+    // XHR: on My page, add the "Updated issues" block; Redmine inserts it with jQuery (no
+    // page load), and its issue rows get badges. The block goes again afterwards (it is only
+    // sam's page layout; no issue changes).
+    const my = await open('/my/page');
+    const before = Number(await my.evaluate(() => document.body.dataset.slaPasses));
+    const already = await my.locator('sla-badge.sla-lens').count();
+    await my.selectOption('#block-select', 'issuesupdatedbyme');
+    try {
+      await my.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')];
+        return rows.length > 0 && rows.every((tr) => ['unknown', null].indexOf(tr.querySelector('sla-badge')?.getAttribute('state') ?? null) < 0);
+      }, null, { timeout: 10_000 });
+      const block = await my.evaluate(() => [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')].map((tr) => ({
+        row: tr.id, badges: tr.querySelectorAll('sla-badge').length, id: tr.querySelector('sla-badge')?.getAttribute('ticket-id'), state: tr.querySelector('sla-badge')?.getAttribute('state'),
+      })));
+      assert.ok(block.length > 0, 'sam updated some issues');
+      for (const r of block) {
+        assert.equal(r.badges, 1, r.row);
+        assert.equal(r.row, `issue-${r.id}`);
+        assert.equal(r.state, want(cliResults.get(r.id)).state, TAG.get(r.id));
+      }
+      assert.ok(Number(await my.evaluate(() => document.body.dataset.slaPasses)) > before, 'a pass ran for the DOM change');
+      assert.equal(await my.locator('sla-badge.sla-lens').count(), already + block.length, 'no badge twice');
+    } finally {
+      await my.locator('#block-issuesupdatedbyme a.icon-close').click().catch(() => {});
+      await my.waitForSelector('#block-issuesupdatedbyme', { state: 'detached', timeout: 10_000 }).catch(() => {});
+    }
+    await my.close();
   });
 
   it('gives grey "SLA unavailable" badges when the API fails, and leaves the page intact', async (t) => {
