@@ -218,8 +218,9 @@ export class PageSession {
     const ids = [...new Set(targets.map((t) => t.id))];
     view.onPage = new Set(ids);
     const need = ids.filter((id) => this.#stale(view, id));
+    const asked = new Set(need);
     // What is known already (an earlier pass, a re-rendered row) shows at once.
-    this.#show(ids.filter((id) => !need.includes(id)), view);
+    this.#show(ids.filter((id) => !asked.has(id)), view);
     if (need.length) {
       const done = await this.#fetch(need, view);
       if (!done || view !== this.view || this.signal.aborted) return;
