@@ -121,16 +121,25 @@ async function targetsNow(found) {
   return found.every((f) => f.anchor.isConnected) ? found : targets();
 }
 
-// Anchors whose badge waits until they scroll near the viewport.
-const pending = new Map(); // anchor → found issue
+// Badges off screen wait until their rows scroll near. Rows are watched in chunks of
+// consecutive targets (their first and last anchors), so a 1,000-row list costs ~80
+// observations, not 1,000.
+const CHUNK = 25;
+const pending = new Map(); // watched anchor → chunk (targets)
+const waiting = new Set(); // anchors whose badge waits
 const near = new IntersectionObserver((entries) => {
   const now = [];
   for (const e of entries) {
     if (!e.isIntersecting) continue;
-    const f = pending.get(e.target);
-    pending.delete(e.target);
-    near.unobserve(e.target);
-    if (f) now.push(f);
+    const chunk = pending.get(e.target);
+    if (!chunk || chunk.done) continue;
+    chunk.done = true;
+    for (const t of chunk.targets) waiting.delete(t.anchor);
+    for (const a of chunk.watch) {
+      pending.delete(a);
+      near.unobserve(a);
+    }
+    now.push(...chunk.targets.filter((t) => t.anchor.isConnected));
   }
   if (now.length) show(now);
 }, { rootMargin: '100% 0px' });
@@ -149,23 +158,47 @@ function show(found) {
 
 /**
  * Badges for the issues on screen (and a screen around it) now, the rest when they come near.
- * Reads every anchor's position first (one layout, no writes in between), then writes.
+ * Rows are in page order, so the on-screen range is found by binary search: a few position
+ * reads (one layout, no writes in between), then the writes.
  */
 function render(found) {
   const r0 = performance.now();
   const vh = window.innerHeight || document.documentElement.clientHeight;
+  const any = !!document.querySelector('sla-badge.sla-lens');
   const now = [];
+  const rows = [];
   for (const f of found) {
-    if (existing(f) || f.heading) {
-      now.push(f);
-      continue;
-    }
-    if (pending.has(f.anchor)) continue;
-    const r = f.anchor.getBoundingClientRect();
-    if (r.bottom >= -vh && r.top <= 2 * vh) now.push(f);
-    else {
-      pending.set(f.anchor, f);
-      near.observe(f.anchor);
+    if (f.heading || (any && existing(f))) now.push(f);
+    else if (!waiting.has(f.anchor)) rows.push(f);
+  }
+  const rect = (i) => rows[i].anchor.getBoundingClientRect();
+  // First row whose bottom is below -vh, last row whose top is above 2·vh.
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rect(mid).bottom < -vh) lo = mid + 1;
+    else hi = mid;
+  }
+  const first = lo;
+  hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rect(mid).top <= 2 * vh) lo = mid + 1;
+    else hi = mid;
+  }
+  const last = lo; // exclusive
+  now.push(...rows.slice(first, last));
+  for (const part of [rows.slice(0, first), rows.slice(last)]) {
+    for (let i = 0; i < part.length; i += CHUNK) {
+      const targets = part.slice(i, i + CHUNK);
+      const watch = [...new Set([targets[0].anchor, targets[targets.length - 1].anchor])];
+      const chunk = { targets, watch, done: false };
+      for (const t of targets) waiting.add(t.anchor);
+      for (const a of watch) {
+        pending.set(a, chunk);
+        near.observe(a);
+      }
     }
   }
   const r1 = performance.now();
