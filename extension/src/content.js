@@ -11,7 +11,7 @@
 
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues } from './lib/page-adapter.js';
-import { place, existing } from './pages.js';
+import { place, existing, reserve } from './pages.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';
@@ -116,11 +116,6 @@ async function targets() {
   });
 }
 
-/** The targets again if the page changed while the data loaded, else the ones found. */
-async function targetsNow(found) {
-  return found.every((f) => f.anchor.isConnected) ? found : targets();
-}
-
 // Badges off screen wait until their rows scroll near. Rows are watched in chunks of
 // consecutive targets (their first and last anchors), so a 1,000-row list costs ~80
 // observations, not 1,000.
@@ -188,6 +183,11 @@ function render(found) {
     else hi = mid;
   }
   const last = lo; // exclusive
+  const r1 = performance.now();
+  // Writes: every row's slot (one relayout of the tracker's table, now), the on-screen badges.
+  observer.disconnect();
+  reserve(document, rows);
+  observe();
   now.push(...rows.slice(first, last));
   for (const part of [rows.slice(0, first), rows.slice(last)]) {
     for (let i = 0; i < part.length; i += CHUNK) {
@@ -201,7 +201,6 @@ function render(found) {
       }
     }
   }
-  const r1 = performance.now();
   show(now);
   state.split = { readMs: r1 - r0, writeMs: performance.now() - r1 };
 }
@@ -215,17 +214,23 @@ async function annotate(reset = false) {
     const fresh = [...new Set(found.map((f) => f.id))].filter((id) => !state.known.has(id));
     fresh.forEach((id) => state.known.add(id));
     if (fresh.length) {
+      // Before the data: slots for every row and badges ("…") for the rows on screen.
+      await mainReady;
+      const p0 = performance.now();
+      render(found);
+      const prep = { prepMs: performance.now() - p0, prepReadMs: state.split.readMs, prepPlaceMs: state.split2.placeMs, prepPlaced: state.placed.size };
       let out;
       try {
         out = await load(fresh, reset);
       } catch (e) {
         out = { ok: false, error: `sla-lens: ${e.message}` };
       }
-      await mainReady;
       // Data ready: from here to painted badges is the content script's main-thread cost.
       const t0 = performance.now();
       absorb(out, fresh);
-      render(await targetsNow(found));
+      const again = found.every((f) => f.anchor.isConnected) ? null : await targets();
+      if (again) render(again);
+      else publish();
       const t1 = performance.now();
       // Marks for the benchmark: script time, the next frame, and after that frame's style,
       // layout and paint (a task queued from its animation callback).
@@ -233,7 +238,7 @@ async function annotate(reset = false) {
         const t2 = performance.now();
         setTimeout(() => {
           const t3 = performance.now();
-          state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0, ...state.split, ...state.split2 });
+          state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0, ...prep });
           document.documentElement.setAttribute('data-sla-lens-badges', String(state.results.size + state.unavailable.size));
           document.documentElement.setAttribute('data-sla-lens-perf', JSON.stringify(state.perf.at(-1)));
         }, 0);

@@ -1,9 +1,19 @@
-// Placing badges for the adapter's targets (www/trackers/*.js `targets`: `{ id, anchor, where }`),
-// idempotently and in one batch of writes after all reads, as the page integration does: the
-// badge is prepended to or appended into the anchor, or put after it (an issue page's heading).
+// Placing badges for the adapter's targets (www/trackers/*.js `targets`: `{ id, anchor, where,
+// fixed, heading }`), idempotently and in one batch of writes after all reads, as the page
+// integration does. A `fixed` target (a table cell) gets a slot first: a line of its own of fixed
+// height with size containment, reserved for every row in one batch, so that badges filling in
+// later (results arriving, rows scrolling near) lay out inside their slot and never re-lay out
+// the tracker's table.
 
 export const BADGE = 'sla-badge.sla-lens';
+export const SLOT = 'span.sla-lens-slot';
 export const BADGE_ATTR = 'data-sla-lens';
+const SLOT_STYLE = 'display:block;contain:size layout style;block-size:23px;margin:1px 0 3px;line-height:23px;white-space:nowrap';
+
+/** The slot of a fixed target, if reserved. */
+export function slotOf(t) {
+  return t.anchor.querySelector(`:scope > ${SLOT}`);
+}
 
 /** The badge already placed for a target, if any. */
 export function existing(t) {
@@ -11,7 +21,34 @@ export function existing(t) {
     const n = t.anchor.nextElementSibling;
     return n?.matches(BADGE) ? n : null;
   }
+  if (t.fixed) return slotOf(t)?.querySelector(`:scope > ${BADGE}`) ?? null;
   return t.anchor.querySelector(`:scope > ${BADGE}`);
+}
+
+/** Reserves the slots of `targets` that have none (one batch of writes). */
+export function reserve(doc, targets) {
+  const writes = [];
+  for (const t of targets) {
+    if (!t.fixed || slotOf(t)) continue;
+    writes.push(t);
+  }
+  for (const t of writes) {
+    const s = doc.createElement('span');
+    s.className = 'sla-lens-slot';
+    s.style.cssText = SLOT_STYLE;
+    if (t.where === 'append') t.anchor.append(s);
+    else t.anchor.prepend(s);
+  }
+  return writes.length;
+}
+
+function badge(doc, t, tracker) {
+  const el = doc.createElement('sla-badge');
+  el.className = 'sla-lens';
+  el.setAttribute(BADGE_ATTR, t.heading ? 'heading' : 'row');
+  el.setAttribute('ticket-id', t.id);
+  if (tracker) el.setAttribute('data-tracker', tracker);
+  return el;
 }
 
 /** Inserts a `<sla-badge class="sla-lens" ticket-id>` for each target that has none yet. */
@@ -24,12 +61,15 @@ export function place(doc, targets, tracker = '') {
       continue;
     }
     writes.push(() => {
-      const el = doc.createElement('sla-badge');
-      el.className = 'sla-lens';
-      el.setAttribute(BADGE_ATTR, t.heading ? 'heading' : 'row');
-      el.setAttribute('ticket-id', t.id);
-      if (tracker) el.setAttribute('data-tracker', tracker);
-      if (t.where === 'prepend') {
+      const el = badge(doc, t, tracker);
+      if (t.fixed) {
+        let s = slotOf(t);
+        if (!s) {
+          reserve(doc, [t]);
+          s = slotOf(t);
+        }
+        s.append(el);
+      } else if (t.where === 'prepend') {
         el.style.marginInlineEnd = '6px';
         t.anchor.prepend(el);
       } else {
