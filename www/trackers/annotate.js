@@ -564,8 +564,8 @@ export class PageSession {
   }
 }
 
-const FLUSH_AT = 64;
-const FLUSH_MS = 250;
+const FLUSH_AT = 24;
+const FLUSH_MS = 150;
 const SHOW_AT = 128;
 
 /**
