@@ -213,6 +213,71 @@ describe('real Redmine', () => {
   });
 });
 
+describe('live updates and tokens', () => {
+  it('badges update on their own when a deadline passes (the minute timer / nextChange)', async () => {
+    const s09 = tags['S09 critical-running']; // critical: response due 15:00
+    await b.worker((t) => self.slaLens.setNow(t, false), Date.parse('2026-11-27T14:59:52Z'));
+    try {
+      const p = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
+      await badges(p);
+      assert.equal(await p.locator(`tr#issue-${s09} sla-badge`).getAttribute('state'), 'atRisk');
+      await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached', s09, { timeout: 30_000 });
+      assert.match(await p.locator(`tr#issue-${s09} sla-badge .text`).innerText(), /^breached (just now|<1m ago)$/);
+      const tabId = await b.worker((url) => chrome.tabs.query({ url }).then((t) => t[0].id), `${redmine.BASE}/issues*`);
+      await p.waitForTimeout(200);
+      assert.equal(await b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId), '3', 'the toolbar count follows');
+      await p.close();
+    } finally {
+      await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
+    }
+  });
+
+  it('a site with an API token: the worker fetches with it, and no page request carries it', async () => {
+    const key = redmine.apiKey();
+    assert.ok(key, 'the seed wrote the admin API key');
+    const o = await options();
+    await o.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
+    await o.locator('#site-token').click();
+    await o.keyboard.type(key);
+    await o.getByRole('button', { name: 'Save and grant access' }).click();
+    await o.locator(`tr[data-origin="${redmine.BASE}"] .tag`, { hasText: 'token' }).waitFor();
+    const p = await b.context.newPage();
+    const carried = [];
+    p.on('request', (r) => {
+      if (Object.keys(r.headers()).some((h) => h.toLowerCase() === 'x-redmine-api-key')) carried.push(r.url());
+    });
+    await p.goto(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
+    const list = await badges(p);
+    assert.equal(list.length, 12);
+    expectLikeCli(list, 'token');
+    assert.deepEqual(carried, []);
+    assert.ok(!(await p.content()).includes(key));
+    await p.close();
+    // The export leaves the token out unless asked.
+    const [download] = await Promise.all([o.waitForEvent('download'), o.getByRole('button', { name: 'Export configuration' }).click()]);
+    const exported = readFileSync(await download.path(), 'utf8');
+    assert.ok(!exported.includes(key));
+    assert.equal(JSON.parse(exported).config.sites[0].origin, redmine.BASE);
+    // Remove the token again.
+    await o.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
+    await o.locator('#site-token').fill('');
+    await o.getByRole('button', { name: 'Save and grant access' }).click();
+    await o.waitForFunction((origin) => !document.querySelector(`tr[data-origin="${origin}"]`)?.textContent.includes('token'), redmine.BASE);
+    // Import: a file with one more site; the existing one is kept.
+    const file = join(SHOTS, '..', 'sla-lens-import-test.json');
+    const cfg = JSON.parse(exported);
+    cfg.config.sites.push({ origin: 'https://gitlab.example.com', tracker: 'gitlab', site: {}, pauseStatuses: [], token: '', enabled: true });
+    writeFileSync(file, JSON.stringify(cfg));
+    await o.locator('#import-file').setInputFiles(file);
+    await o.locator('tr[data-origin="https://gitlab.example.com"]').waitFor();
+    assert.match(await o.locator('#io-out').innerText(), /Imported 2 sites; grant access to https:\/\/gitlab.example.com/);
+    await o.locator('tr[data-origin="https://gitlab.example.com"]').getByRole('button', { name: 'Remove' }).click();
+    await o.locator('tr[data-origin="https://gitlab.example.com"]').waitFor({ state: 'detached' });
+    rmSync(file, { force: true });
+    await o.close();
+  });
+});
+
 describe('options page', () => {
   it('a bad policy shows every diagnostic with its path and keeps the draft; a good one applies to the open tab without reload', async () => {
     const tab = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
