@@ -176,6 +176,18 @@ describe('real Redmine', () => {
     assert.deepEqual(list.map((x) => x.id).sort(), rows.sort());
     expectLikeCli(list, 'filtered list');
 
+    // A row added without a page load (as an XHR update would): re-annotated, one badge.
+    const met = tags['S05 met'];
+    assert.ok(!rows.includes(met), 'the closed issue is not in the open filter');
+    await p.evaluate(({ from, to }) => {
+      const tr = document.getElementById(`issue-${from}`).cloneNode(true);
+      tr.id = `issue-${to}`;
+      document.querySelector('table.issues tbody').append(tr);
+    }, { from: rows[0], to: met });
+    await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'met', met, { timeout: 15_000 });
+    assert.equal(await p.locator(`tr#issue-${met} sla-badge`).count(), 1);
+    assert.equal(await p.locator(`tr#issue-${rows[0]} sla-badge`).count(), 1);
+
     // Navigate to an issue by its link, back, and reload.
     const first = rows[0];
     await Promise.all([p.waitForNavigation(), p.locator(`tr#issue-${first} td.subject a`).click()]);
