@@ -89,8 +89,9 @@ export const redmine = {
    * Fetches `ids`: `/issue_statuses.json` (once per page view, for the journals' status ids),
    * one `/issues.json?issue_id=…&status_id=*` per 100 ids, then
    * `/issues/N.json?include=journals` only for issues that have journals (`updated_on` differs
-   * from `created_on`) and that the policy covers (scope and tiers depend only on fields the
-   * list has), at most `io.concurrency` at a time. Issues the list tells all about are final at
+   * from `created_on`: every note and status change saves the issue; the journals that leave
+   * `updated_on` alone — relations added or removed — hold neither) and that the policy covers
+   * (scope and tiers depend only on fields the list has), at most `io.concurrency` at a time. Issues the list tells all about are final at
    * once; each per-issue answer is delivered as it arrives.
    * @param {string[]} ids
    * @param {import('./annotate.js').LoadContext} io
