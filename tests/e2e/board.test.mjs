@@ -199,7 +199,13 @@ describe('<sla-board> on the demo dashboard', () => {
     await page.screenshot({ path: join(SHOTS, 'board-review-print.png'), fullPage: true });
     const dash = await open('dashboard.html?frozen');
     await dash.emulateMedia({ media: 'print' });
-    assert.ok((await dash.locator('sla-board tr.r').count()) === 2000, 'print renders every row');
+    // The board re-renders on the print media change; wait for it (a loaded machine is slow).
+    let rows = 0;
+    for (let i = 0; i < 150 && rows !== 2000; i++) {
+      rows = await dash.locator('sla-board tr.r').count();
+      if (rows !== 2000) await dash.waitForTimeout(100);
+    }
+    assert.equal(rows, 2000, 'print renders every row');
     await dash.close();
     await page.close();
     assert.deepEqual(pageErrors, []);
