@@ -10,7 +10,7 @@
 
 use super::timeline::{self, Event};
 use super::{
-    doc_path, is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
     Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
@@ -207,17 +207,7 @@ impl Tracker for Gitlab {
             }
             Ok(())
         };
-        for (i, d) in docs.iter().enumerate() {
-            let base = doc_path(docs, i);
-            match d {
-                Value::Array(items) => {
-                    for (j, item) in items.iter().enumerate() {
-                        one(item, format!("{base}[{j}]"))?;
-                    }
-                }
-                other => one(other, base)?,
-            }
-        }
+        super::each_item(docs, &mut one)?;
         Ok(out.finish())
     }
 }

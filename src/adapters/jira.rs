@@ -9,8 +9,8 @@
 //!   but the reporter), not restricted (`visibility`) nor internal (`jsdPublic: false`).
 
 use super::{
-    doc_path, parse_item, put, raw_id, split_url, unexpected, Batch, Collector, IssueCtx, Page,
-    PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    parse_item, put, raw_id, split_url, unexpected, Batch, Collector, IssueCtx, Page, PageKind,
+    SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{
     format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
@@ -268,17 +268,7 @@ impl Tracker for Jira {
                 _ => Err(unexpected(TrackerKind::Jira, path, EXPECTED)),
             }
         };
-        for (i, d) in docs.iter().enumerate() {
-            let base = doc_path(docs, i);
-            match d {
-                Value::Array(items) => {
-                    for (j, item) in items.iter().enumerate() {
-                        visit(item, format!("{base}[{j}]"))?;
-                    }
-                }
-                other => visit(other, base)?,
-            }
-        }
+        super::each_item(docs, &mut visit)?;
         Ok(out.finish())
     }
 }

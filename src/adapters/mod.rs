@@ -383,6 +383,26 @@ impl Collector {
     }
 }
 
+/// Calls `f` for every response in `docs`, and for every element of a response that is an array,
+/// with its path (`<input 1>[3]` when several files were given).
+pub(crate) fn each_item<'d, E>(
+    docs: &'d [Value],
+    mut f: impl FnMut(&'d Value, String) -> Result<(), E>,
+) -> Result<(), E> {
+    for (i, d) in docs.iter().enumerate() {
+        let base = doc_path(docs, i);
+        match d {
+            Value::Array(items) => {
+                for (j, item) in items.iter().enumerate() {
+                    f(item, format!("{base}[{j}]"))?;
+                }
+            }
+            other => f(other, base)?,
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn doc_path(docs: &[Value], i: usize) -> String {
     if docs.len() > 1 {
         format!("<input {i}>")

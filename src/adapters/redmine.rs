@@ -13,8 +13,8 @@
 //!   the same input, takes its place.
 
 use super::{
-    doc_path, is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx,
-    Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page,
+    PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{CommentInput, FieldValue, StatusChangeInput, TicketError, TicketInput};
 use serde::Deserialize;
@@ -245,17 +245,7 @@ impl Tracker for Redmine {
                 Err(unexpected(TrackerKind::Redmine, path, EXPECTED))
             }
         };
-        for (i, d) in docs.iter().enumerate() {
-            let base = doc_path(docs, i);
-            match d {
-                Value::Array(items) => {
-                    for (j, item) in items.iter().enumerate() {
-                        visit(item, format!("{base}[{j}]"))?;
-                    }
-                }
-                other => visit(other, base)?,
-            }
-        }
+        super::each_item(docs, &mut visit)?;
         let parsed: Vec<Result<Issue, TicketError>> = order
             .iter()
             .map(|k| {
