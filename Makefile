@@ -39,8 +39,11 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
 
+# Native benchmarks (criterion): the engine, then the review report. The browser and Node ones:
+# bench-wasm, bench-page, bench-board, bench-extension.
 bench:
 	$(CARGO) bench --bench engine
+	$(CARGO) bench --bench report
 
 FUZZ_TARGETS ?= policy evaluate calendar
 
