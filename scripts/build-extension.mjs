@@ -1,8 +1,9 @@
 // Builds the browser extension from extension/ and the Wasm package in www/pkg:
 //   node scripts/build-extension.mjs [chrome] [firefox] [test]   (default: chrome firefox)
 // Outputs dist/extension/<target>/ (unpacked) and, for the store targets, dist/sla-lens-<target>.zip.
-// The `test` target is the Chromium build the tests load: it pre-grants http://127.0.0.1/* and
-// notifications (a permission prompt cannot be clicked headless), has a fixed extension id
+// The `test` target is the Chromium build the tests load: it pre-grants http://127.0.0.1/*,
+// http://localhost/* and notifications (a permission prompt cannot be clicked headless), has a
+// fixed extension id
 // (tests/extension/test-key.txt holds a public key only), and compiles in the test clock and the
 // managed-storage stub. The store builds have none of these.
 import { build } from 'esbuild';
@@ -39,7 +40,8 @@ function manifestFor(target) {
   if (target === 'test') {
     m.name = `${m.name} (test build)`;
     m.key = readFileSync(join(ROOT, 'tests/extension/test-key.txt'), 'utf8').trim();
-    m.host_permissions = ['http://127.0.0.1/*'];
+    // 127.0.0.1 for the trackers' pages, localhost for a fake GitHub API on another origin.
+    m.host_permissions = ['http://127.0.0.1/*', 'http://localhost/*'];
     m.permissions = [...m.permissions, 'notifications'];
   }
   return m;

@@ -9,10 +9,11 @@
 
 import { initSync, SlaEngine, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext } from './lib/chrome.js';
-import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize } from './lib/config.js';
+import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide } from './lib/notify.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
-import { listOpenRedmine } from './lib/fetch-tracker.js';
+import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tracker.js';
+import { ADAPTERS } from './lib/page-adapter.js';
 import { loadIssues } from './lib/page-adapter.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
@@ -302,11 +303,19 @@ function pageOf(site, url) {
 
 /**
  * The worker's own fetch of a site's issues, through the tracker's adapter: the site's token
- * (only ever sent to the site's own origin) and the browser's cookies for it.
+ * (only ever sent to the site's own origins: its pages' and its API's, lib/fetch-tracker.js) and
+ * the browser's cookies for the tracker (none for GitHub's API). `page` defaults to the URL's.
  */
-function workerLoad(site, ids, url) {
+function workerLoad(site, ids, url, page = null) {
   const base = `${site.origin}${site.site?.basePath ?? ''}`.replace(/\/$/, '');
-  return loadIssues(site.tracker, ids, { base, page: url ? pageOf(site, url) : null, token: site.token || null, credentials: 'include' });
+  return loadIssues(site.tracker, ids, {
+    base,
+    apiBase: site.tracker === 'github' ? apiBaseOf(site) : null,
+    page: page ?? (url ? pageOf(site, url) : null),
+    token: site.token || null,
+    credentials: credentialsFor(site),
+    fetch: siteFetch(site),
+  });
 }
 
 /** What a content script gets: the results and names, never the tickets. */
@@ -323,7 +332,11 @@ const handlers = {
     const site = siteFor(cfg, originOf(msg.url ?? sender.url));
     if (!site) return { ok: true, site: null };
     // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy.
-    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, mapping: JSON.stringify(site.site ?? {}) }, adapter: adapterInfo() };
+    // `fetchInWorker`: the worker fetches for this site, with its token (which never enters the
+    // page's process), or from an API on another origin (GitHub's), which needs its own host
+    // permission and does not take the page's session.
+    const fetchInWorker = !!site.token || apiOrigin(site) !== site.origin;
+    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: JSON.stringify(site.site ?? {}) }, adapter: adapterInfo() };
   },
 
   /** The content script's fetched REST documents (JSON texts or objects) → results. */
@@ -456,6 +469,7 @@ const handlers = {
       user: cfg.user,
       locked: cfg.locked,
       managed: cfg.managed,
+      allowUserSites: cfg.managedRaw?.allowUserSites !== false,
       storageError: cfg.storageError,
       policy: { id: engine.id, name: engine.name, error, diagnostics: diagnostics ?? [], text: policyText, contacts: contactsOf(policyText), review: reviewOf(engine) },
       adapter: adapterInfo(),
@@ -515,6 +529,10 @@ function reviewOf(engine) {
   } catch {
     return null;
   }
+}
+
+function apiOrigin(site) {
+  return originOf(apiBaseOf(site));
 }
 
 function originOf(url) {
@@ -590,7 +608,8 @@ async function syncOnce() {
   for (const s of cfg.config.sites) {
     if (!s.enabled) continue;
     const pattern = `${s.origin}/*`;
-    const granted = await ext.permissions.contains({ origins: [pattern] }).catch(() => false);
+    // The pages and, for GitHub, the API origin the worker fetches from.
+    const granted = await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false);
     if (granted) want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [pattern] });
   }
   const have = await ext.scripting.getRegisteredContentScripts().catch(() => []);
@@ -629,6 +648,12 @@ ext.runtime.onStartup?.addListener(() => {
 // ---------------------------------------------------------------------------------------------
 
 const ALARM = 'sla-lens-check';
+/**
+ * Open issues read per site and check. GitHub has no list call by number: each issue costs two
+ * requests (the issue and its timeline), so 100 issues every 5 minutes stay within its
+ * 5,000-an-hour limit for a token; the others list 100 issues a call.
+ */
+const CHECK_MAX = { redmine: 300, gitlab: 300, jira: 300, github: 100 };
 
 async function syncAlarm() {
   const cfg = await readConfig();
@@ -656,20 +681,30 @@ export async function check() {
   if (!(await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false))) return { skipped: 'no notifications permission', shown: [] };
   const batches = [];
   const errors = {};
+  const requests = {};
   for (const site of cfg.config.sites) {
-    if (!site.enabled || site.tracker !== 'redmine') continue;
-    if (!(await ext.permissions.contains({ origins: [`${site.origin}/*`] }).catch(() => false))) continue;
-    const open = await listOpenRedmine(site, 300);
-    if (open.error) {
-      errors[site.origin] = open.error;
+    if (!site.enabled) continue;
+    if (!(await ext.permissions.contains({ origins: hostPatterns(site) }).catch(() => false))) {
+      errors[site.origin] = `no access to ${hostPatterns(site).join(' and ')}: grant it in the options`;
       continue;
     }
-    const f = await workerLoad(site, open.ids, null);
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true });
-    batches.push({
-      siteKey: site.origin,
-      issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), title: out.tickets[i].title, url: out.tickets[i].url, siteKey: site.origin, result: r })),
-    });
+    const client = siteClient(site);
+    client.setHeaders(await ADAPTERS[site.tracker].auth({ token: site.token || null, client }).catch(() => ({})));
+    const open = await listOpen(site, { client, max: CHECK_MAX[site.tracker] });
+    if (open.errors.length) errors[site.origin] = open.errors.join('; ');
+    let sent = client.requests;
+    for (const { project, ids } of open.groups) {
+      const f = await workerLoad(site, ids, null, project ? { kind: 'issueList', project } : null);
+      sent += f.requests;
+      const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true });
+      // Issue numbers are per project on GitHub and GitLab: one memory per project.
+      const siteKey = project ? `${site.origin} ${project}` : site.origin;
+      batches.push({
+        siteKey,
+        issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), label: project ? `${project}#${r.id ?? out.tickets[i].id}` : null, title: out.tickets[i].title, url: out.tickets[i].url, siteKey, result: r })),
+      });
+    }
+    requests[site.origin] = sent;
   }
   const { notifyMemory = {}, notifyBaselined = {} } = await ext.storage.local.get(['notifyMemory', 'notifyBaselined']);
   const d = decide({ batches, memory: notifyMemory, baselined: notifyBaselined, now: now(), prefs, me: cfg.config.me });
@@ -682,7 +717,7 @@ export async function check() {
     if (n.url) await ext.storage.session?.set({ [`notif:${id}`]: n.url }).catch(() => {});
   }
   await ext.storage.local.set({ notifyLog: notifyLog.slice(-50) });
-  return { shown: d.show, quiet: d.quiet, errors, checked: batches.reduce((a, b) => a + b.issues.length, 0) };
+  return { shown: d.show, quiet: d.quiet, errors, requests, checked: batches.reduce((a, b) => a + b.issues.length, 0) };
 }
 
 ext.notifications?.onClicked?.addListener(async (id) => {

@@ -88,8 +88,9 @@ function absorb(out, asked) {
 /** Fetches and evaluates `ids` (new to this page view). */
 async function load(ids, reset) {
   const site = state.site;
-  if (site.token) {
-    // The token stays in the worker; it fetches from the tracker's origin itself.
+  if (site.token || site.fetchInWorker) {
+    // The token stays in the worker, and an API on another origin (GitHub's) is the worker's to
+    // reach with its own host permission: it fetches itself.
     return send({ type: 'fetchEvaluate', url: location.href, ids, reset });
   }
   const f = await loadIssues(site.tracker, ids, { base: location.origin + (site.basePath ?? ''), page: state.page, document, memo: state.memo });

@@ -3,7 +3,7 @@
 // notification settings, and import/export. Managed values show read-only. Text only: nothing
 // from a policy, a tracker or a file reaches innerHTML.
 import { ext, ask } from './lib/chrome.js';
-import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, TRACKERS } from './lib/config.js';
+import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, apiBaseOf, hostPatterns, TRACKERS } from './lib/config.js';
 import { findTargets } from './lib/page-adapter.js';
 
 const $ = (id) => document.getElementById(id);
@@ -175,6 +175,9 @@ function mappingSummary(s) {
   if (f.category) parts.push(`category ← ${f.category.join(', ')}`);
   if (f.requesterGroup) parts.push(`group ← ${f.requesterGroup.join(', ')}`);
   if (s.pauseStatuses.length) parts.push(`pauses: ${s.pauseStatuses.join(', ')}`);
+  const api = apiBaseOf(s);
+  if (!api.startsWith(`${s.origin}/`) && api !== s.origin) parts.push(`API: ${api}`);
+  if (s.watch.length) parts.push(`watching ${s.watch.join(', ')}`);
   return parts.length ? parts.join(' · ') : 'tracker defaults';
 }
 
@@ -182,10 +185,10 @@ async function renderSites() {
   const tbody = $('sites-table').querySelector('tbody');
   const rows = [];
   for (const s of st.config.sites) {
-    const granted = await ext.permissions.contains({ origins: [`${s.origin}/*`] }).catch(() => false);
+    const granted = await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false);
     const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
     const actions = h('td', { class: 'actions' });
-    if (!granted) actions.append(h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s.origin) }));
+    if (!granted) actions.append(h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s) }));
     if (!s.managed && userIndex >= 0) {
       actions.append(h('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => openForm(userIndex) }));
       actions.append(h('button', { type: 'button', class: 'danger', text: 'Remove', onclick: () => removeSite(userIndex) }));
@@ -200,12 +203,13 @@ async function renderSites() {
   tbody.replaceChildren(...rows);
   $('sites-empty').hidden = rows.length > 0;
   $('sites-table').hidden = rows.length === 0;
-  $('site-add').hidden = st.locked.sites && st.config.sites.every((s) => s.managed) && st.user.sites.length === 0 && st.locked.sites && st.managedAllowsUser === false;
+  // An organisation may allow no sites but its own (`allowUserSites: false`).
+  $('site-add').hidden = st.allowUserSites === false;
 }
 
-async function grant(origin) {
-  const ok = await ext.permissions.request({ origins: [`${origin}/*`] });
-  toast(ok ? `Access to ${origin} granted` : 'Access not granted');
+async function grant(site) {
+  const ok = await ext.permissions.request({ origins: hostPatterns(site) });
+  toast(ok ? `Access to ${hostPatterns(site).map((p) => p.slice(0, -2)).join(' and ')} granted` : 'Access not granted');
   await ask({ type: 'saveConfig', config: st.user });
   await refresh();
 }
@@ -214,7 +218,10 @@ async function removeSite(i) {
   const user = structuredClone(st.user);
   const [gone] = user.sites.splice(i, 1);
   await save(user, `Removed ${gone.origin}`);
-  ext.permissions.remove({ origins: [`${gone.origin}/*`] }).catch(() => {});
+  // Its host permissions, unless another site still needs them (two sites on one API).
+  const still = new Set(st.config.sites.flatMap(hostPatterns));
+  const drop = hostPatterns(gone).filter((p) => !still.has(p));
+  if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
 }
 
 function openForm(i) {
@@ -225,6 +232,9 @@ function openForm(i) {
   $('site-tracker').value = s.tracker;
   $('site-basepath').value = s.site?.basePath ?? '';
   $('site-token').value = s.token ?? '';
+  $('site-api').value = s.api ?? '';
+  $('site-watch').value = s.watch.join(', ');
+  trackerHints();
   $('site-priority').value = (s.site?.fields?.priority ?? []).join(', ');
   $('site-category').value = (s.site?.fields?.category ?? []).join(', ');
   $('site-group').value = (s.site?.fields?.requesterGroup ?? []).join(', ');
@@ -259,8 +269,30 @@ function formSite() {
     site,
     pauseStatuses: list($('site-pauses').value),
     token: $('site-token').value,
+    api: $('site-api').value,
+    watch: list($('site-watch').value),
   });
 }
+
+const WATCH_HINT = {
+  redmine: ['every open issue you can see', 'Redmine lists all open issues'],
+  github: ['acme/website, acme/infra', 'repositories (owner/name); needed for GitHub notifications'],
+  gitlab: ['acme/it/helpdesk (empty: all you can see)', 'project paths; empty: every open issue you can see'],
+  jira: ['MKT, IT (empty: all you can see)', 'project keys; empty: every open issue you can see'],
+};
+
+/** Fields and hints that depend on the tracker kind: GitHub's API address, what to watch. */
+function trackerHints() {
+  const t = $('site-tracker').value;
+  $('site-api-row').hidden = t !== 'github';
+  const [ph, title] = WATCH_HINT[t] ?? WATCH_HINT.redmine;
+  $('site-watch').placeholder = ph;
+  $('site-watch').title = title;
+  $('site-watch').disabled = t === 'redmine';
+  const draft = normalizeSite({ origin: $('site-origin').value, tracker: t, api: $('site-api').value, site: { basePath: $('site-basepath').value.trim() || undefined } });
+  $('site-api').placeholder = draft.origin ? apiBaseOf(draft) : 'https://api.github.com';
+}
+for (const id of ['site-tracker', 'site-origin', 'site-basepath']) $(id).addEventListener('input', trackerHints);
 
 $('site-add').addEventListener('click', () => openForm(-1));
 $('site-cancel').addEventListener('click', () => {
@@ -276,11 +308,12 @@ $('site-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const s = formSite();
   const others = st.user.sites.filter((_, i) => i !== editing);
-  const problems = siteProblems({ ...s, origin: $('site-origin').value }, others);
+  const problems = siteProblems({ ...s, origin: $('site-origin').value, api: $('site-api').value, watch: $('site-watch').value }, others);
   $('site-problems').replaceChildren(...problems.map((p) => diagRow({ severity: 'error', code: p.path, path: p.path, message: p.message })));
   if (problems.length) return;
-  // Ask for the host permission inside the click (a user gesture), before anything awaits.
-  const asked = ext.permissions.request({ origins: [`${s.origin}/*`] });
+  // Ask for the host permissions inside the click (a user gesture), before anything awaits: the
+  // site's pages and, for GitHub, its API's origin (api.github.com).
+  const asked = ext.permissions.request({ origins: hostPatterns(s) });
   (async () => {
     const granted = await asked.catch(() => false);
     const user = structuredClone(st.user);
@@ -306,7 +339,7 @@ $('site-test').addEventListener('click', () => {
     out.textContent = `The URL must be on ${s.origin ?? 'the site\'s address'}.`;
     return;
   }
-  const asked = ext.permissions.request({ origins: [`${s.origin}/*`] });
+  const asked = ext.permissions.request({ origins: hostPatterns(s) });
   (async () => {
     if (!(await asked.catch(() => false))) {
       out.textContent = 'Access to the site was not granted.';
@@ -472,7 +505,7 @@ $('import-file').addEventListener('change', async (e) => {
   }
   await save(r.config, 'Configuration imported');
   const missing = [];
-  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: [`${s.origin}/*`] }).catch(() => false))) missing.push(s.origin);
+  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false))) missing.push(s.origin);
   $('io-out').textContent = `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
 });
 

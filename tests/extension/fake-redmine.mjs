@@ -2,7 +2,8 @@
 // tests/fixtures/redmine (real Redmine 5 shapes): N issues cycling through the 12 seeded ones, an
 // issue list page and issue pages with Redmine's markup, and the REST endpoints the content
 // script calls. `payload` puts HTML/script into tracker strings (category, priority, subject,
-// status) to check they render as text. Used for the hostile-strings test and the 1,000-issue
+// status) to check they render as text. Used for the hostile-strings test, the notification
+// check of every tracker kind (it lists open issues by limit and offset) and the 1,000-issue
 // benchmark; the real Redmine covers everything else.
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -63,6 +64,15 @@ table.list{border-collapse:collapse;width:100%}table.list td,table.list th{borde
       const it = issue(id);
       return send(200, 'text/html; charset=utf-8', page(it.subject, `<h2>${esc(it.tracker.name)} #${id}</h2><div class="issue details"><div class="subject"><div><h3>${esc(it.subject)}</h3></div></div><p>Status: ${esc(it.status.name)} · Category: ${esc(it.category?.name ?? '')}</p></div>`));
     }
+    if (u.pathname === '/issues.json' && !u.searchParams.has('issue_id')) {
+      // The notification check's list: open issues (statuses not closed), by limit and offset.
+      requests.list += 1;
+      const closed = new Set(STATUSES.issue_statuses.filter((s) => s.is_closed).map((s) => s.id));
+      const open = Array.from({ length: count }, (_, i) => i + 1).filter((id) => u.searchParams.get('status_id') !== 'open' || !closed.has(issue(id).status.id));
+      const limit = Math.min(100, Number(u.searchParams.get('limit') ?? 25));
+      const offset = Number(u.searchParams.get('offset') ?? 0);
+      return send(200, 'application/json', JSON.stringify({ issues: open.slice(offset, offset + limit).map(listItem), total_count: open.length, offset, limit }));
+    }
     if (u.pathname === '/issues.json') {
       requests.list += 1;
       const ids = (u.searchParams.get('issue_id') ?? '').split(',').map(Number).filter((n) => n >= 1 && n <= count);
@@ -85,6 +95,12 @@ table.list{border-collapse:collapse;width:100%}table.list td,table.list th{borde
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
     requests,
+    /** Every open issue's (`all`: every issue's) documents with journals, and the statuses, for the CLI. */
+    docs: (all = false) => {
+      const closed = new Set(STATUSES.issue_statuses.filter((s) => s.is_closed).map((s) => s.id));
+      const list = Array.from({ length: count }, (_, i) => issue(i + 1)).filter((it) => all || !closed.has(it.status.id));
+      return [...list.map((it) => ({ issue: it })), statuses];
+    },
     close: () => new Promise((ok) => {
       server.closeAllConnections?.();
       server.close(ok);

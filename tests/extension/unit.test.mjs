@@ -190,6 +190,16 @@ describe('notifications', () => {
     assert.deepEqual(d.show, [], 'not twice');
   });
 
+  it('names an issue as its tracker does, and keeps same numbers of two projects apart', () => {
+    const later = Date.parse('2026-11-28T10:01:00Z');
+    const two = ['acme/web', 'acme/infra'].map((p) => ({ siteKey: `https://github.com ${p}`, issues: [{ id: '7', label: `${p}#7`, title: 'Down', siteKey: `https://github.com ${p}`, result: result('7', 'breached', 1) }] }));
+    const first = decide({ batches: two.map((b) => ({ ...b, issues: [{ ...b.issues[0], result: result('7', 'running') }] })), memory: {}, baselined: {}, now: noon, prefs, me });
+    const d = decide({ batches: two, memory: first.memory, baselined: first.baselined, now: later, prefs, me });
+    assert.deepEqual(d.show.map((n) => n.message.split('\n')[0]), ['acme/web#7 Down', 'acme/infra#7 Down']);
+    const jira = decide({ batches: [{ siteKey: 'https://j.example', issues: [{ id: 'MKT-7', title: 'Down', result: result('MKT-7', 'breached', 1) }] }], memory: {}, baselined: { 'https://j.example': true }, now: later, prefs, me });
+    assert.equal(jira.show[0].message.split('\n')[0], 'MKT-7 Down');
+  });
+
   it('level 2 (someone else) does not notify this user; a reopened cycle notifies again', () => {
     const mem = { 'https://r.example#4': ['breached@1', 'L1@1'] };
     const base = { 'https://r.example': true };

@@ -148,8 +148,58 @@ export function normalizeSite(s) {
     site,
     pauseStatuses: strings(s?.pauseStatuses),
     token: typeof s?.token === 'string' ? s.token.trim() : '',
+    // GitHub only: the REST API's base URL when it is not the default (see apiBaseOf).
+    api: tracker === 'github' ? normalizeApi(s?.api) : '',
+    // What the notification check lists: GitHub `owner/repo`s, GitLab project paths, Jira
+    // project keys (Redmine: every open issue the user can see).
+    watch: strings(s?.watch),
     managed: !!s?.managed,
   };
+}
+
+/** An API base URL (`https://ghe.example.com/api/v3`) without its trailing slash, or ''. */
+export function normalizeApi(text) {
+  if (typeof text !== 'string' || !text.trim()) return '';
+  let u;
+  try {
+    u = new URL(text.trim());
+  } catch {
+    return '';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return '';
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+}
+
+/**
+ * Where a site's REST calls go. GitHub's API is on another origin: `https://api.github.com` for
+ * github.com, `<origin>/api/v3` for GitHub Enterprise Server, or the site's `api` address. The
+ * other trackers answer on the site itself (plus its base path).
+ */
+export function apiBaseOf(s) {
+  const own = `${s.origin}${s.site?.basePath ?? ''}`.replace(/\/$/, '');
+  if (s.tracker !== 'github') return own;
+  if (s.api) return s.api;
+  let host = '';
+  try {
+    host = new URL(s.origin).hostname;
+  } catch {
+    return own;
+  }
+  return /(^|\.)github\.com$/.test(host) ? 'https://api.github.com' : `${own}/api/v3`;
+}
+
+/** The origins a site's token may be sent to: its API's only (for GitHub, not the pages'). */
+export function tokenOrigins(s) {
+  try {
+    return [new URL(apiBaseOf(s)).origin];
+  } catch {
+    return [s.origin];
+  }
+}
+
+/** The host permissions a site needs (match patterns): its pages and, when elsewhere, its API. */
+export function hostPatterns(s) {
+  return [...new Set([s.origin, ...tokenOrigins(s)])].map((o) => `${o}/*`);
 }
 
 /** The site file (docs/trackers.md) the adapter reads for `s`: the tracker, origin and mapping. */
@@ -164,6 +214,17 @@ export function siteProblems(s, others = []) {
   if (!TRACKERS.includes(s.tracker)) out.push({ path: 'tracker', message: `Choose one of ${TRACKERS.join(', ')}` });
   const o = normalizeOrigin(s.origin ?? '');
   if (o && others.some((x) => x.origin === o)) out.push({ path: 'origin', message: `${o} is already configured` });
+  if (s.tracker === 'github' && typeof s.api === 'string' && s.api.trim() && !normalizeApi(s.api)) {
+    out.push({ path: 'api', message: 'Enter the API\'s address, e.g. https://github.example.com/api/v3, or leave it empty' });
+  }
+  if (s.tracker === 'github') {
+    const bad = strings(s.watch).filter((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));
+    if (bad.length) out.push({ path: 'watch', message: `Repositories are owner/name: ${bad.join(', ')}` });
+  }
+  if (s.tracker === 'jira') {
+    const bad = strings(s.watch).filter((k) => !/^[A-Z][A-Z0-9_]*$/.test(k));
+    if (bad.length) out.push({ path: 'watch', message: `Jira project keys are upper case, e.g. MKT: ${bad.join(', ')}` });
+  }
   return out;
 }
 

@@ -1,80 +1,173 @@
-// The worker's scheduled check: which of a Redmine's issues are open (the issues' own data is
-// then fetched by the tracker adapter, www/trackers/redmine.js). 429/5xx retried with backoff;
-// the site's token is sent only to the site's own origin.
+// The worker's own requests to a tracker: a fetch that keeps a site's token to the tracker's API
+// origin, and the scheduled check's list of open issues for each tracker kind (the issues' data
+// is then fetched by the tracker's adapter, www/trackers/*.js, as for a page). Lists are paged
+// and bounded; 429/5xx are retried by the page integration's Client (www/trackers/net.js).
+import { Client, tryJson } from '../../../www/trackers/net.js';
+import { apiBaseOf, tokenOrigins } from './config.js';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The request headers that carry a site's token (Redmine, GitLab, GitHub and Jira). */
+export const TOKEN_HEADERS = Object.freeze(['authorization', 'private-token', 'x-redmine-api-key']);
+
+function originOf(url) {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
 
 /**
- * GET `url` as JSON. Resolves `{ ok, status, json, date, reason }`; never rejects.
- * @param {{ headers?: Record<string,string>, credentials?: RequestCredentials, retries?: number, timeoutMs?: number, fetchImpl?: typeof fetch }} opt
+ * A fetch for one site's requests. A request carrying a token header goes out with it only to
+ * `allowed` origins (the tracker's API origin: config.js tokenOrigins), and then never follows a
+ * redirect: the Fetch
+ * standard drops `Authorization` on a cross-origin redirect, but not `X-Redmine-API-Key` or
+ * `PRIVATE-TOKEN`. To any other origin it goes without the token headers and without cookies.
+ * @param {string[]} allowed  origins (`https://host[:port]`)
+ * @param {typeof fetch} [fetchImpl]
  */
-export async function getJson(url, opt = {}) {
-  const retries = opt.retries ?? 2;
-  const f = opt.fetchImpl ?? fetch;
-  for (let attempt = 0; ; attempt++) {
-    let res;
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), opt.timeoutMs ?? 15_000);
-    try {
-      res = await f(url, { headers: { Accept: 'application/json', ...opt.headers }, credentials: opt.credentials ?? 'same-origin', signal: ctl.signal });
-    } catch (e) {
-      clearTimeout(timer);
-      if (attempt < retries) {
-        await sleep(300 * 2 ** attempt);
-        continue;
+export function guardedFetch(allowed, fetchImpl = (...a) => globalThis.fetch(...a)) {
+  const ok = new Set(allowed);
+  return (url, init = {}) => {
+    const headers = new Headers(init.headers ?? {});
+    if (!TOKEN_HEADERS.some((h) => headers.has(h))) return fetchImpl(url, init);
+    if (ok.has(originOf(String(url)))) return fetchImpl(url, { ...init, headers, redirect: 'error' });
+    for (const h of TOKEN_HEADERS) headers.delete(h);
+    return fetchImpl(url, { ...init, headers, credentials: 'omit' });
+  };
+}
+
+const LABELS = { redmine: 'Redmine', github: 'GitHub', gitlab: 'GitLab', jira: 'Jira' };
+
+/** Statuses Jira counts as finished: its status category `done`. */
+const JIRA_OPEN = 'statusCategory != Done';
+
+/**
+ * The open issues of a site, newest change first, at most `max` in all: `{ groups: [{ project,
+ * ids }], errors: string[], requests }`. `project` is what the adapter's `load` needs for trackers
+ * whose numbers are per project (GitHub `owner/repo`, GitLab `group/project`), else null.
+ * `opt.client` is a net.js Client already carrying the site's auth headers.
+ * @param {object} site   a normalised site entry (config.js)
+ * @param {{ client: Client, max?: number, pageSize?: number }} opt
+ */
+export async function listOpen(site, opt) {
+  const max = opt.max ?? 300;
+  const size = Math.min(100, opt.pageSize ?? 100);
+  const client = opt.client;
+  const groups = new Map(); // project → ids
+  const errors = [];
+  let total = 0;
+  const add = (project, id) => {
+    if (total >= max) return false;
+    if (!groups.has(project)) groups.set(project, []);
+    groups.get(project).push(String(id));
+    total += 1;
+    return true;
+  };
+  /** GETs `url` as JSON: the document, or null with the reason in `errors`. */
+  const get = async (url) => {
+    const r = await client.get(url);
+    if (!r.ok) {
+      errors.push(r.fault.reason);
+      return null;
+    }
+    const doc = tryJson(r.text);
+    if (doc == null) errors.push(`${LABELS[site.tracker]}'s answer is not JSON (${url})`);
+    return doc;
+  };
+  const base = apiBaseOf(site);
+  const pages = Math.ceil(max / size) + 1;
+
+  if (site.tracker === 'redmine') {
+    for (let offset = 0; total < max; offset += size) {
+      const doc = await get(`${base}/issues.json?status_id=open&sort=updated_on:desc&limit=${size}&offset=${offset}`);
+      const list = Array.isArray(doc?.issues) ? doc.issues : null;
+      if (!list) break;
+      for (const it of list) if (it?.id != null && !add(null, it.id)) break;
+      if (list.length < size || offset + size >= (doc.total_count ?? Infinity)) break;
+    }
+  } else if (site.tracker === 'github') {
+    // Numbers are per repository: the repositories to watch are listed in the site.
+    if (!site.watch.length) errors.push('GitHub: list the repositories to watch (owner/name) in the site settings');
+    for (const repo of site.watch) {
+      for (let page = 1; page <= pages && total < max; page++) {
+        const doc = await get(`${base}/repos/${repo}/issues?state=open&sort=updated&direction=desc&per_page=${size}&page=${page}`);
+        if (!Array.isArray(doc)) break;
+        // The issues endpoint lists pull requests too; they have no SLA here.
+        for (const it of doc) if (it?.number != null && !it.pull_request && !add(repo, it.number)) break;
+        if (doc.length < size) break;
       }
-      return { ok: false, status: 0, json: null, date: null, reason: ctl.signal.aborted ? 'the tracker did not answer in time' : `network error (${e.message})` };
     }
-    clearTimeout(timer);
-    const date = res.headers.get('date');
-    if ((res.status === 429 || res.status >= 500) && attempt < retries) {
-      const ra = Number(res.headers.get('retry-after'));
-      await sleep(Number.isFinite(ra) && ra > 0 ? Math.min(ra, 10) * 1000 : 400 * 2 ** attempt);
-      continue;
+  } else if (site.tracker === 'gitlab') {
+    // Listed projects, or every open issue the user can see, grouped by project.
+    const lists = site.watch.length
+      ? site.watch.map((p) => ({ url: `${base}/api/v4/projects/${encodeURIComponent(p)}/issues?state=opened&scope=all&order_by=updated_at&sort=desc`, project: p }))
+      : [{ url: `${base}/api/v4/issues?state=opened&scope=all&order_by=updated_at&sort=desc`, project: null }];
+    for (const { url, project } of lists) {
+      for (let page = 1; page <= pages && total < max; page++) {
+        const doc = await get(`${url}&per_page=${size}&page=${page}`);
+        if (!Array.isArray(doc)) break;
+        for (const it of doc) {
+          const p = project ?? gitlabProject(it);
+          if (it?.iid != null && p && !add(p, it.iid)) break;
+        }
+        if (doc.length < size) break;
+      }
     }
-    if (!res.ok) {
-      const why = { 401: 'not signed in to the tracker (401)', 403: 'no permission to read this issue (403)', 404: 'issue not found (404)', 429: 'the tracker is rate limiting (429)' }[res.status];
-      return { ok: false, status: res.status, json: null, date, reason: why ?? `the tracker answered ${res.status}` };
+  } else if (site.tracker === 'jira') {
+    const keys = site.watch.filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k));
+    const jql = encodeURIComponent(`${keys.length ? `project in (${keys.join(',')}) AND ` : ''}${JIRA_OPEN} ORDER BY updated DESC`);
+    const cloud = /\.atlassian\.net$/.test(new URL(base).hostname);
+    let token = null;
+    for (let page = 0, startAt = 0; page < pages && total < max; page++) {
+      // Cloud pages by `nextPageToken` (/rest/api/3/search/jql), Server/DC by `startAt`.
+      const url = cloud
+        ? `${base}/rest/api/3/search/jql?jql=${jql}&fields=key&maxResults=${size}${token ? `&nextPageToken=${encodeURIComponent(token)}` : ''}`
+        : `${base}/rest/api/2/search?jql=${jql}&fields=key&maxResults=${size}&startAt=${startAt}`;
+      const doc = await get(url);
+      const list = Array.isArray(doc?.issues) ? doc.issues : null;
+      if (!list) break;
+      for (const it of list) if (typeof it?.key === 'string' && !add(null, it.key)) break;
+      if (cloud) {
+        token = doc.nextPageToken ?? null;
+        if (!token || doc.isLast) break;
+      } else {
+        startAt += list.length;
+        if (!list.length || startAt >= (doc.total ?? 0)) break;
+      }
     }
-    try {
-      // `raw`: the JSON text, unparsed, for the worker's adapter (no parse on the page's thread).
-      if (opt.raw) return { ok: true, status: res.status, json: null, text: await res.text(), date, reason: null };
-      return { ok: true, status: res.status, json: await res.json(), date, reason: null };
-    } catch {
-      return { ok: false, status: res.status, json: null, date, reason: 'the tracker\'s answer is not JSON' };
-    }
+  } else {
+    errors.push(`no open-issue list for tracker ${site.tracker}`);
   }
+  return { groups: [...groups].map(([project, ids]) => ({ project, ids })), errors, requests: client.requests };
 }
 
-/** The Redmine base URL of a site (origin plus base path). */
-export function redmineBase(site) {
-  return `${site.origin}${site.site?.basePath ?? ''}`.replace(/\/$/, '');
-}
-
-/** Token headers for a site (only ever sent to the site's own origin). */
-export function authHeaders(site) {
-  if (!site.token) return {};
-  switch (site.tracker) {
-    case 'redmine':
-      return { 'X-Redmine-API-Key': site.token };
-    case 'gitlab':
-      return { 'PRIVATE-TOKEN': site.token };
-    default:
-      return { Authorization: `Bearer ${site.token}` };
+/** A GitLab issue's project path, from `references.full` (`group/project#7`) or `web_url`. */
+function gitlabProject(it) {
+  const full = it?.references?.full;
+  if (typeof full === 'string' && full.includes('#')) return full.slice(0, full.lastIndexOf('#'));
+  try {
+    const path = new URL(it.web_url).pathname;
+    const i = path.indexOf('/-/');
+    return i > 0 ? path.slice(1, i) : null;
+  } catch {
+    return null;
   }
 }
 
 /**
- * Redmine: the ids of open issues (newest first), up to `max`, for the scheduled check.
+ * The credentials mode of a site's worker requests: the browser's cookies for the tracker's own
+ * origin, none for GitHub's API (it does not take the github.com session).
  */
-export async function listOpenRedmine(site, max = 300, opt = {}) {
-  const base = redmineBase(site);
-  const ids = [];
-  for (let offset = 0; offset < max; offset += 100) {
-    const r = await getJson(`${base}/issues.json?status_id=open&sort=updated_on:desc&limit=100&offset=${offset}`, { headers: authHeaders(site), credentials: opt.credentials ?? 'include', fetchImpl: opt.fetchImpl });
-    if (!r.ok) return { ids, error: r.reason };
-    for (const it of r.json.issues ?? []) ids.push(String(it.id));
-    if ((r.json.issues ?? []).length < 100) break;
-  }
-  return { ids: ids.slice(0, max), error: null };
+export function credentialsFor(site) {
+  return site.tracker === 'github' ? 'omit' : 'include';
+}
+
+/** The guarded fetch for a site: its token goes only to `tokenOrigins(site)` (its API's origin). */
+export function siteFetch(site, fetchImpl) {
+  return guardedFetch(tokenOrigins(site), fetchImpl);
+}
+
+/** A Client for a site's worker requests, through the token guard. */
+export function siteClient(site, { fetchImpl } = {}) {
+  return new Client({ tracker: LABELS[site.tracker], credentials: credentialsFor(site), fetch: siteFetch(site, fetchImpl) });
 }

@@ -55,7 +55,7 @@ export function transitions(ev, me, prefs) {
 /**
  * Decides the notifications for one check.
  * @param {object} args
- * @param {{ siteKey: string, issues: { id: string, title?: string, url?: string, result: any }[] }[]} args.batches
+ * @param {{ siteKey: string, issues: { id: string, label?: string, title?: string, url?: string, result: any }[] }[]} args.batches
  * @param {Record<string, string[]>} args.memory   issue key (`siteKey#id`) → transition keys already notified
  * @param {Record<string, boolean>} args.baselined  siteKey → whether a first check happened
  * @param {number} args.now
@@ -109,7 +109,9 @@ export function notification(issue, ev, fresh) {
   if (esc && breached) parts.push(`${metric} SLA breached`);
   const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
   if (m?.deadline) parts.push(`${breached || ev.state === 'breached' ? 'was due' : 'due'} ${m.deadline.replace('T', ' ').replace(/:00Z$/, ' UTC')}`);
-  const subject = issue.title ? `#${issue.id} ${issue.title}` : `#${issue.id}`;
+  // `owner/repo#7` (GitHub, GitLab), `#7` (Redmine), `MKT-7` (Jira).
+  const ref = issue.label ?? (/^\d+$/.test(issue.id) ? `#${issue.id}` : issue.id);
+  const subject = issue.title ? `${ref} ${issue.title}` : ref;
   return {
     id: `${issue.siteKey ?? ''}#${issue.id}#${fresh.map((t) => t.key).join(',')}`,
     issueId: issue.id,

@@ -47,11 +47,12 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
 /**
  * The REST responses for `ids`, fetched by the tracker's adapter: `{ docs (JSON texts), failed
  * (id → reason), skewMs, requests }`. In a content script: the page's session; in the worker: the
- * site's token (sent only to the site's own origin) and the browser's cookies for that origin.
+ * site's token and the browser's cookies for the site, through `fetch` (the worker's guarded
+ * fetch, lib/fetch-tracker.js, which sends the token only to the site's own origins).
  */
-export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map() }) {
+export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
   const adapter = ADAPTERS[tracker];
-  const client = new Client({ tracker: LABELS[tracker], credentials });
+  const client = new Client({ tracker: LABELS[tracker], credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
   const shared = [];
