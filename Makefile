@@ -109,10 +109,11 @@ extension: wasm
 	scripts/setup.sh node
 	node scripts/build-extension.mjs chrome firefox test
 
-# Unit tests, web-ext lint, and the browser tests against a real Redmine (started on
-# 127.0.0.1:3089 and stopped afterwards) and a local CSP proxy in front of it.
+# Unit tests, web-ext lint, the browser tests against a real Redmine (started on
+# 127.0.0.1:3089 and stopped afterwards) and a local CSP proxy in front of it, notifications for
+# every tracker kind against fake trackers, and the Firefox build in Firefox ESR.
 test-extension: extension cli
-	scripts/setup.sh browser
+	scripts/setup.sh browser firefox
 	scripts/redmine.sh install
 	node --test --test-concurrency=1 tests/extension/
 

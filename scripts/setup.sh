@@ -3,6 +3,7 @@
 #   scripts/setup.sh rust      Rust wasm target + the pinned wasm-bindgen-cli
 #   scripts/setup.sh node      npm packages (npm ci)
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
+#   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
 #   scripts/setup.sh python    a venv with pandas for the differential test
 #   scripts/setup.sh all       everything
 set -euo pipefail
@@ -46,6 +47,10 @@ setup_browser() {
   apt_install chromium chromium-driver
 }
 
+setup_firefox() {
+  apt_install firefox-esr
+}
+
 setup_python() {
   if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null; then
     apt_install python3-venv >/dev/null 2>&1 || true
@@ -59,8 +64,9 @@ for what in "${@:-all}"; do
     rust) setup_rust ;;
     node) setup_node ;;
     browser) setup_browser ;;
+    firefox) setup_firefox ;;
     python) setup_python ;;
-    all) setup_rust; setup_node; setup_browser; setup_python ;;
+    all) setup_rust; setup_node; setup_browser; setup_firefox; setup_python ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done
