@@ -4,6 +4,11 @@ SHELL := /bin/bash
 PORT ?= 8037
 CARGO ?= cargo
 FUZZ_SECONDS ?= 60
+# Every target that installs, starts, seeds or restarts the shared local Redmine (one SQLite
+# database, ports 3088/3089, plugins folder) holds this lock for its whole run, so suites run
+# by several people or jobs on one machine take turns instead of seeing each other's state.
+# (-o: a server a suite leaves running does not inherit the lock.)
+REDMINE_LOCK ?= flock -o /tmp/sla-lens-redmine.lock
 
 .PHONY: help setup demo test test-rust test-differential lint bench fuzz cli
 
@@ -114,8 +119,7 @@ extension: wasm
 # every tracker kind against fake trackers, and the Firefox build in Firefox ESR.
 test-extension: extension cli
 	scripts/setup.sh browser firefox
-	scripts/redmine.sh install
-	node --test --test-concurrency=1 tests/extension/
+	$(REDMINE_LOCK) sh -c 'scripts/redmine.sh install && node --test --test-concurrency=1 tests/extension/'
 
 bench-extension: extension
 	scripts/setup.sh browser
@@ -127,7 +131,7 @@ bench-extension: extension
 # already runs seeded, stopped again afterwards) in headless Chromium, checked against the CLI.
 test-e2e-redmine: wasm cli
 	scripts/setup.sh browser
-	scripts/redmine-e2e.sh run
+	$(REDMINE_LOCK) scripts/redmine-e2e.sh run
 
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
 bench-page: wasm
