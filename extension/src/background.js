@@ -8,7 +8,7 @@
 // classic script, the same file for Chromium's `service_worker` and Firefox's `scripts`.
 
 import { initSync, SlaEngine, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
-import { ext } from './lib/chrome.js';
+import { ext, matchPorts } from './lib/chrome.js';
 import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide } from './lib/notify.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
@@ -593,6 +593,12 @@ ext.tabs.onRemoved.addListener((id) => {
 // ---------------------------------------------------------------------------------------------
 
 const CS_PREFIX = 'sla-lens-site-';
+// Content scripts match the site's pages: with its port in Chromium, by host in Firefox (whose
+// match patterns have no port); the content script then asks `hello`, which answers for the
+// configured origin, port included, only.
+function contentPattern(origin) {
+  return hostPatterns({ origin, tracker: 'redmine' }, { ports: matchPorts })[0];
+}
 
 let syncing = Promise.resolve();
 /** Registers the content scripts for the granted, enabled sites; one sync at a time. */
@@ -607,10 +613,9 @@ async function syncOnce() {
   const want = [];
   for (const s of cfg.config.sites) {
     if (!s.enabled) continue;
-    const pattern = `${s.origin}/*`;
     // The pages and, for GitHub, the API origin the worker fetches from.
-    const granted = await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false);
-    if (granted) want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [pattern] });
+    const granted = await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false);
+    if (granted) want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [contentPattern(s.origin)] });
   }
   const have = await ext.scripting.getRegisteredContentScripts().catch(() => []);
   const mine = have.filter((c) => c.id.startsWith(CS_PREFIX) && !c.id.endsWith('-main'));
@@ -684,8 +689,8 @@ export async function check() {
   const requests = {};
   for (const site of cfg.config.sites) {
     if (!site.enabled) continue;
-    if (!(await ext.permissions.contains({ origins: hostPatterns(site) }).catch(() => false))) {
-      errors[site.origin] = `no access to ${hostPatterns(site).join(' and ')}: grant it in the options`;
+    if (!(await ext.permissions.contains({ origins: hostPatterns(site, { ports: matchPorts }) }).catch(() => false))) {
+      errors[site.origin] = `no access to ${hostPatterns(site, { ports: matchPorts }).join(' and ')}: grant it in the options`;
       continue;
     }
     const client = siteClient(site);

@@ -2,7 +2,7 @@
 // errors), the tracker sites with a "test on this URL" preview, the escalation contacts, the
 // notification settings, and import/export. Managed values show read-only. Text only: nothing
 // from a policy, a tracker or a file reaches innerHTML.
-import { ext, ask } from './lib/chrome.js';
+import { ext, ask, matchPorts } from './lib/chrome.js';
 import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, apiBaseOf, hostPatterns, TRACKERS } from './lib/config.js';
 import { findTargets } from './lib/page-adapter.js';
 
@@ -185,7 +185,7 @@ async function renderSites() {
   const tbody = $('sites-table').querySelector('tbody');
   const rows = [];
   for (const s of st.config.sites) {
-    const granted = await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false);
+    const granted = await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false);
     const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
     const actions = h('td', { class: 'actions' });
     if (!granted) actions.append(h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s) }));
@@ -208,8 +208,8 @@ async function renderSites() {
 }
 
 async function grant(site) {
-  const ok = await ext.permissions.request({ origins: hostPatterns(site) });
-  toast(ok ? `Access to ${hostPatterns(site).map((p) => p.slice(0, -2)).join(' and ')} granted` : 'Access not granted');
+  const ok = await ext.permissions.request({ origins: hostPatterns(site, { ports: matchPorts }) });
+  toast(ok ? `Access to ${hostPatterns(site, { ports: matchPorts }).map((p) => p.slice(0, -2)).join(' and ')} granted` : 'Access not granted');
   await ask({ type: 'saveConfig', config: st.user });
   await refresh();
 }
@@ -219,8 +219,8 @@ async function removeSite(i) {
   const [gone] = user.sites.splice(i, 1);
   await save(user, `Removed ${gone.origin}`);
   // Its host permissions, unless another site still needs them (two sites on one API).
-  const still = new Set(st.config.sites.flatMap(hostPatterns));
-  const drop = hostPatterns(gone).filter((p) => !still.has(p));
+  const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
+  const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
   if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
 }
 
@@ -313,7 +313,7 @@ $('site-form').addEventListener('submit', (e) => {
   if (problems.length) return;
   // Ask for the host permissions inside the click (a user gesture), before anything awaits: the
   // site's pages and, for GitHub, its API's origin (api.github.com).
-  const asked = ext.permissions.request({ origins: hostPatterns(s) });
+  const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     const granted = await asked.catch(() => false);
     const user = structuredClone(st.user);
@@ -339,7 +339,7 @@ $('site-test').addEventListener('click', () => {
     out.textContent = `The URL must be on ${s.origin ?? 'the site\'s address'}.`;
     return;
   }
-  const asked = ext.permissions.request({ origins: hostPatterns(s) });
+  const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     if (!(await asked.catch(() => false))) {
       out.textContent = 'Access to the site was not granted.';
@@ -505,7 +505,7 @@ $('import-file').addEventListener('change', async (e) => {
   }
   await save(r.config, 'Configuration imported');
   const missing = [];
-  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: hostPatterns(s) }).catch(() => false))) missing.push(s.origin);
+  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false))) missing.push(s.origin);
   $('io-out').textContent = `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
 });
 

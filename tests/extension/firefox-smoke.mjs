@@ -1,8 +1,11 @@
 // Loads the Firefox build (dist/extension/firefox) into Debian's headless Firefox ESR as a
 // temporary add-on through WebDriver BiDi (`webExtension.install`, Firefox 138+; no web-ext run,
 // no Marionette client, no Playwright: Playwright's Firefox is a patched build), then drives the
-// options page the store build opens on install: the event page's Wasm engine answers (the page gets ready with the built-in
-// policy's name), a bad policy lists its diagnostics with their paths, and the popup renders.
+// options page the store build opens on install: the event page's Wasm engine answers (the page
+// gets ready with the built-in policy's name), a bad policy lists its diagnostics with their
+// paths, and the popup renders. With SLA_FF_SITE (a Redmine-shaped origin), it also adds that
+// site through the options page (a real click; optional permissions granted without the prompt
+// by a profile preference) and opens its issue list: the content scripts put badges on it.
 // Prints one JSON line with what it saw; tests/extension/firefox.test.mjs asserts on it.
 //   node --experimental-websocket tests/extension/firefox-smoke.mjs   (Node 20; 22+ has WebSocket)
 import { spawn } from 'node:child_process';
@@ -31,6 +34,9 @@ writeFileSync(join(profile, 'user.js'), [
   ['network.connectivity-service.enabled', false],
   ['extensions.getAddons.cache.enabled', false],
   ['intl.locale.requested', 'en-US'],
+  // Grants what permissions.request asks for without the prompt a headless test cannot click
+  // (the host permission of the site added below); the build itself is the store build.
+  ['extensions.webextOptionalPermissionPrompts', false],
 ].map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
 
 const ff = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', '--window-size', '1280,900', 'about:blank'], {
@@ -71,12 +77,19 @@ ws.onmessage = (e) => {
 };
 const send = (method, params = {}) => new Promise((ok, fail) => {
   const id = next++;
-  waiting.set(id, { ok, fail });
+  const timer = setTimeout(() => {
+    waiting.delete(id);
+    fail(new Error(`${method}: no answer in 60 s`));
+  }, 60_000);
+  waiting.set(id, { ok: (v) => (clearTimeout(timer), ok(v)), fail: (e) => (clearTimeout(timer), fail(e)) });
+  if (process.env.SLA_FF_DEBUG) console.error(`→ ${method}`);
   ws.send(JSON.stringify({ id, method, params }));
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const out = { firefox: null, installed: null, options: null, diagnostics: null, popup: null };
+// Optional: a Redmine-shaped site to add through the options page and open (its origin).
+const SITE = process.env.SLA_FF_SITE ?? null;
+const out = { firefox: null, installed: null, options: null, diagnostics: null, popup: null, origins: null, registered: null, badges: null };
 try {
   const session = await send('session.new', { capabilities: {} });
   out.firefox = `${session.capabilities.browserName} ${session.capabilities.browserVersion}`;
@@ -137,6 +150,49 @@ try {
     policy: document.getElementById('policy').textContent,
     review: document.getElementById('review').textContent,
   })`));
+  if (SITE) {
+    // Add the site as a user would; the click on "Save and grant access" is a real one (input
+    // events), as permissions.request needs a user action.
+    await evaluate('location.href = "options.html"; true');
+    await until('location.pathname === "/options.html" && document.body.dataset.ready === "true"', 'the options page again');
+    await evaluate(`(() => {
+      document.getElementById('site-add').click();
+      const o = document.getElementById('site-origin');
+      o.value = ${JSON.stringify(SITE)};
+      o.dispatchEvent(new Event('input'));
+      o.dispatchEvent(new Event('change'));
+      document.getElementById('site-save').scrollIntoView({ block: 'center' });
+      return true;
+    })()`);
+    const ref = await send('script.evaluate', { expression: 'document.getElementById("site-save")', target: { context }, awaitPromise: false, resultOwnership: 'root' });
+    await send('input.performActions', {
+      context,
+      actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
+        { type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element: { sharedId: ref.result.sharedId } } },
+        { type: 'pointerDown', button: 0 },
+        { type: 'pointerUp', button: 0 },
+      ] }],
+    });
+    await until(`document.querySelector('tr[data-origin=${JSON.stringify(SITE)}] .access.ok')`, 'the site saved with access granted');
+    out.origins = JSON.parse(await evaluate('browser.permissions.getAll().then((p) => JSON.stringify(p.origins))'));
+    out.registered = JSON.parse(await until('browser.scripting.getRegisteredContentScripts().then((r) => r.length && JSON.stringify(r.map((c) => ({ matches: c.matches, world: c.world ?? null }))))', 'the content scripts registered', 10_000));
+    const tab = (await send('browsingContext.create', { type: 'tab' })).context;
+    await send('browsingContext.navigate', { context: tab, url: `${SITE}/issues`, wait: 'complete' });
+    const inTab = async (expression) => {
+      const r = await send('script.evaluate', { expression, target: { context: tab }, awaitPromise: true, resultOwnership: 'none' });
+      return r.type === 'exception' ? null : r.result.value;
+    };
+    for (const end = Date.now() + 30_000; !(await inTab('document.documentElement.hasAttribute("data-sla-lens-badges")')); await sleep(200)) {
+      if (Date.now() > end) throw new Error(`no badges on the tracker page in Firefox (${await inTab('location.href + " " + document.readyState + ", " + document.querySelectorAll("sla-badge").length + " badges, page-world script: " + document.documentElement.hasAttribute("data-sla-lens-main")')}; registered: ${JSON.stringify(out.registered)})`);
+    }
+    out.badges = JSON.parse(await inTab(`JSON.stringify({
+      at: Date.now(),
+      rows: document.querySelectorAll('table.issues tr.issue').length,
+      list: [...document.querySelectorAll('sla-badge')].map((el) => ({ id: el.getAttribute('ticket-id'), state: el.getAttribute('state'), row: el.closest('tr')?.id ?? null, text: el.shadowRoot?.querySelector('.text')?.textContent ?? null })),
+    })`));
+    const { data } = await send('browsingContext.captureScreenshot', { context: tab });
+    writeFileSync(join(SHOTS, 'extension-firefox-redmine-list.png'), Buffer.from(data, 'base64'));
+  }
   await send('session.end', {}).catch(() => {});
 } catch (e) {
   out.error = String(e?.message ?? e);

@@ -61,6 +61,7 @@ async function addSite(origin, tracker, { token = '', api = '', watch = '' } = {
     await p.locator(id).click();
     await p.keyboard.type(v);
   }
+  if (tracker === 'github') await p.locator('#site-form').screenshot({ path: join(SHOTS, 'extension-options-github-site.png') });
   await p.getByRole('button', { name: 'Save and grant access' }).click();
   await p.locator(`tr[data-origin="${origin}"] .access.ok`).waitFor();
   return p;
@@ -161,6 +162,7 @@ describe('escalation notifications for every tracker kind (fake trackers, test c
     fakes.push(gh);
     const p = await addSite(gh.origin, 'github', { token: 'ghp_sla_lens_test', api: gh.api, watch: gh.repo });
     assert.match(await p.locator(`tr[data-origin="${gh.origin}"]`).innerText(), new RegExp(`API: ${gh.api.replace(/[.:/]/g, '\\$&')}`));
+    await p.locator('#sites-card').screenshot({ path: join(SHOTS, 'extension-options-sites.png') });
     await p.close();
     await crossing({ tracker: 'github', origin: `${gh.origin} ${gh.repo}`, fake: gh, label: (id) => `${gh.repo}#${id}` });
     assert.ok(gh.apiRequests.length > 0);

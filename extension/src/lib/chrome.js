@@ -8,3 +8,9 @@ export async function ask(msg) {
   if (r && r.error && r.ok === false) throw Object.assign(new Error(r.error), r);
   return r;
 }
+
+/**
+ * Whether this browser's match patterns name ports: Chromium's do; Firefox's have none (a pattern
+ * with a port there grants nothing on that port), so Firefox asks for the host on every port.
+ */
+export const matchPorts = typeof globalThis.browser?.runtime?.getBrowserInfo !== 'function';

@@ -197,9 +197,18 @@ export function tokenOrigins(s) {
   }
 }
 
-/** The host permissions a site needs (match patterns): its pages and, when elsewhere, its API. */
-export function hostPatterns(s) {
-  return [...new Set([s.origin, ...tokenOrigins(s)])].map((o) => `${o}/*`);
+/**
+ * The host permissions a site needs (match patterns): its pages and, when elsewhere, its API.
+ * `ports: false` (Firefox) leaves the port out: Firefox's match patterns have no port, and one
+ * with a port grants nothing on that port (found by the Firefox ESR test on 127.0.0.1:PORT).
+ */
+export function hostPatterns(s, { ports = true } = {}) {
+  const pattern = (o) => {
+    if (ports) return `${o}/*`;
+    const u = new URL(o);
+    return `${u.protocol}//${u.hostname}/*`;
+  };
+  return [...new Set([s.origin, ...tokenOrigins(s)].map(pattern))];
 }
 
 /** The site file (docs/trackers.md) the adapter reads for `s`: the tracker, origin and mapping. */
