@@ -8,10 +8,10 @@
 // managed-storage stub. The store builds have none of these.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deflateRawSync, crc32 } from 'node:zlib';
+import webExt from 'web-ext';
 import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,66 +100,10 @@ function icons(out) {
   }
 }
 
-function files(dir, base = dir) {
-  const out = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...files(p, base));
-    else out.push(relative(base, p).split('\\').join('/'));
-  }
-  return out;
-}
-
-/** A deterministic zip (fixed timestamps, sorted entries, deflate). */
-function zip(dir, dest) {
-  const locals = [];
-  const central = [];
-  let offset = 0;
-  const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1; // 2026-01-01
-  for (const name of files(dir)) {
-    const data = readFileSync(join(dir, name));
-    const comp = deflateRawSync(data, { level: 9 });
-    const crc = crc32(data);
-    const nameBuf = Buffer.from(name, 'utf8');
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(20, 4);
-    h.writeUInt16LE(0x0800, 6);
-    h.writeUInt16LE(8, 8);
-    h.writeUInt16LE(DOS_TIME, 10);
-    h.writeUInt16LE(DOS_DATE, 12);
-    h.writeUInt32LE(crc, 14);
-    h.writeUInt32LE(comp.length, 18);
-    h.writeUInt32LE(data.length, 22);
-    h.writeUInt16LE(nameBuf.length, 26);
-    h.writeUInt16LE(0, 28);
-    locals.push(h, nameBuf, comp);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(0x0314, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt16LE(0x0800, 8);
-    c.writeUInt16LE(8, 10);
-    c.writeUInt16LE(DOS_TIME, 12);
-    c.writeUInt16LE(DOS_DATE, 14);
-    c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(comp.length, 20);
-    c.writeUInt32LE(data.length, 24);
-    c.writeUInt16LE(nameBuf.length, 28);
-    c.writeUInt32LE((0o100644 << 16) >>> 0, 38);
-    c.writeUInt32LE(offset, 42);
-    central.push(c, nameBuf);
-    offset += 30 + nameBuf.length + comp.length;
-  }
-  const cd = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(central.length / 2, 8);
-  end.writeUInt16LE(central.length / 2, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  writeFileSync(dest, Buffer.concat([...locals, cd, end]));
+/** The store zip of an unpacked build, by web-ext (Mozilla's tool, also fine for Chrome's store). */
+async function zip(dir, dest) {
+  rmSync(dest, { force: true });
+  await webExt.cmd.build({ sourceDir: dir, artifactsDir: dirname(dest), filename: basename(dest), overwriteDest: true }, { shouldExitProgram: false });
 }
 
 const wasm = join(ROOT, 'www/pkg/sla_lens_bg.wasm');
@@ -183,7 +127,7 @@ for (const target of targets) {
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (target !== 'test') {
     const dest = join(DIST, `sla-lens-${target}.zip`);
-    zip(out, dest);
+    await zip(out, dest);
     const sha = createHash('sha256').update(readFileSync(dest)).digest('hex').slice(0, 16);
     console.log(`${relative(ROOT, dest)}  ${(statSync(dest).size / 1024).toFixed(0)} KiB  sha256 ${sha}…`);
   } else {

@@ -47,3 +47,29 @@ for (const target of ['chrome', 'firefox']) {
     assert.ok(!badge.includes('WebAssembly'), 'no Wasm in the page');
   });
 }
+
+/** A zip's entries: name → { size, head (first 8 bytes, hex), text (for .json/.md) }, read by Python's zipfile. */
+function zipEntries(file) {
+  const py = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: {"size": i.file_size, "head": z.read(i)[:8].hex(), "text": z.read(i).decode() if i.filename.endswith((".json", ".md")) else None} for i in z.infolist() if not i.is_dir()}))';
+  return JSON.parse(execFileSync('python3', ['-c', py, file], { encoding: 'utf8' }));
+}
+
+for (const target of ['chrome', 'firefox']) {
+  it(`dist/sla-lens-${target}.zip is ready for the store: the unpacked build, icons, description, privacy note`, () => {
+    const z = zipEntries(join(ROOT, `dist/sla-lens-${target}.zip`));
+    const dir = join(ROOT, 'dist/extension', target);
+    const m = JSON.parse(z['manifest.json'].text);
+    assert.deepEqual(m, JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), 'the zip holds the unpacked build\'s manifest');
+    assert.ok(m.description.length > 40 && m.description.length <= 132, 'a store description (at most 132 characters)');
+    for (const [size, path] of Object.entries(m.icons)) {
+      assert.ok(z[path], `icon ${path}`);
+      assert.equal(z[path].head, '89504e470d0a1a0a', `${path} is a PNG`);
+      assert.ok(Number(size) > 0);
+    }
+    for (const f of [m.action.default_popup, m.options_ui.page, ...(m.background.scripts ?? [m.background.service_worker]), 'content.js', 'badge-main.js', 'sla_lens_bg.wasm']) assert.ok(z[f]?.size > 0, f);
+    assert.equal(z['sla_lens_bg.wasm'].head.slice(0, 8), '0061736d', 'the Wasm module');
+    assert.match(z['PRIVACY.md'].text, /nothing leaves your browser except requests to your own tracker/);
+    assert.match(z['PRIVACY.md'].text, /api\.github\.com/);
+    assert.equal('managed_schema.json' in z, target === 'chrome');
+  });
+}
