@@ -124,6 +124,7 @@ test-extension: extension cli
 bench-extension: extension
 	scripts/setup.sh browser
 	node tests/extension/bench.mjs
+	node tests/extension/bench-check.mjs
 
 # --- Tracker pages (www/trackers/, tests/js/trackers*.test.mjs, tests/e2e/redmine*, bench/js/page*)
 .PHONY: test-e2e-redmine bench-page

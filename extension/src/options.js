@@ -243,7 +243,7 @@ function openForm(i) {
   $('site-staff-kind').value = kind;
   $('site-staff-list').value = kind === 'anyoneButAuthor' ? '' : (staff[kind] ?? []).join(', ');
   $('site-pauses').value = s.pauseStatuses.join(', ');
-  $('site-test-url').value = s.origin ? `${s.origin}${s.site?.basePath ?? ''}/issues` : '';
+  $('site-test-url').value = s.origin ? testUrl(s) : '';
   $('site-test-out').textContent = '';
   $('site-problems').replaceChildren();
   $('site-form').hidden = false;
@@ -294,6 +294,15 @@ function trackerHints() {
 }
 for (const id of ['site-tracker', 'site-origin', 'site-basepath']) $(id).addEventListener('input', trackerHints);
 
+/** A page to test a site on: its issue list (GitHub, GitLab: the first watched project's). */
+function testUrl(s) {
+  const base = `${s.origin}${s.site?.basePath ?? ''}`;
+  if (s.tracker === 'github' && s.watch[0]) return `${base}/${s.watch[0]}/issues`;
+  if (s.tracker === 'gitlab' && s.watch[0]) return `${base}/${s.watch[0]}/-/issues`;
+  if (s.tracker === 'jira') return `${base}/issues/?jql=${encodeURIComponent(s.watch[0] ? `project = ${s.watch[0]}` : 'order by updated DESC')}`;
+  return `${base}/issues`;
+}
+
 $('site-add').addEventListener('click', () => openForm(-1));
 $('site-cancel').addEventListener('click', () => {
   $('site-form').hidden = true;
@@ -301,7 +310,7 @@ $('site-cancel').addEventListener('click', () => {
 });
 $('site-origin').addEventListener('change', () => {
   const o = normalizeOrigin($('site-origin').value);
-  if (o && !$('site-test-url').value) $('site-test-url').value = `${o}/issues`;
+  if (o && !$('site-test-url').value) $('site-test-url').value = testUrl(formSite());
 });
 
 $('site-form').addEventListener('submit', (e) => {
