@@ -31,7 +31,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine
+test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-redmine-plugin
 
 test-rust:
 	$(CARGO) test --all-features
@@ -151,3 +151,21 @@ test-board: wasm cli
 bench-board: wasm
 	scripts/setup.sh browser
 	node bench/js/board.mjs
+
+# --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
+.PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin
+# dist/sla_lens-redmine-plugin.tar.gz: the plugin with the built Wasm engine, shim and adapters.
+redmine-plugin: wasm
+	scripts/build-redmine-plugin.sh
+
+# Installs that archive into the real Redmine (on 127.0.0.1:3090, seeded if needed), configures it
+# as an administrator, checks the badges an ordinary user sees against the CLI, and uninstalls it
+# (also on failure). The drop-in tag's own test is in tests/e2e/ (make test-e2e).
+test-redmine-plugin: redmine-plugin cli
+	scripts/setup.sh browser
+	$(REDMINE_LOCK) scripts/redmine-plugin-test.sh run
+
+# Archive size, and page load → badges on the issue list with the plugin (BENCHMARKS.md).
+bench-redmine-plugin: redmine-plugin
+	scripts/setup.sh browser
+	$(REDMINE_LOCK) scripts/redmine-plugin-test.sh bench

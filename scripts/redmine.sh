@@ -64,6 +64,12 @@ start() {
   if [ -f "$STATE/puma.pid" ] && kill -0 "$(cat "$STATE/puma.pid")" 2>/dev/null; then
     log "already running (pid $(cat "$STATE/puma.pid")) on $BASE"; return 0
   fi
+  # A plugin test killed before its own cleanup leaves the sla_lens plugin linked in: remove it
+  # (and its settings) so that no other suite sees plugin badges.
+  if [ -L "$RM_DIR/plugins/sla_lens" ] && [ -z "${SLA_LENS_PLUGIN_RUN:-}" ]; then
+    log "removing a plugin left by an interrupted plugin test"
+    scripts/redmine-plugin-test.sh clean
+  fi
   wrapper_gemfile
   local t0=$SECONDS
   # setsid: puma gets its own session, so `stop` can end it (and only it) by its pid.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the installable Redmine plugin: dist/sla_lens-redmine-plugin.tar.gz holds `sla_lens/`
+# (www/integrations/redmine/sla_lens/ plus the built assets: the Wasm engine and its glue from
+# www/pkg, the shim, the badge view, the drop-in loader and the tracker adapters, laid out as in
+# www/ so their relative imports hold). Run `make wasm` first (`make redmine-plugin` does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=www/integrations/redmine/sla_lens
+STAGE=target/redmine-plugin
+OUT=dist/sla_lens-redmine-plugin.tar.gz
+[ -f www/pkg/sla_lens_bg.wasm ] || { echo "www/pkg is missing: run make wasm" >&2; exit 1; }
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE" dist
+cp -r "$SRC" "$STAGE/sla_lens"
+JS="$STAGE/sla_lens/assets/javascripts/sla-lens"
+mkdir -p "$JS/pkg" "$JS/trackers"
+cp www/sla-lens.js www/badge-view.js www/sla-lens-dropin.js "$JS/"
+cp www/pkg/sla_lens.js www/pkg/sla_lens_bg.wasm "$JS/pkg/"
+cp www/trackers/annotate.js www/trackers/net.js www/trackers/redmine.js www/trackers/github.js \
+  www/trackers/gitlab.js www/trackers/jira.js "$JS/trackers/"
+cp LICENSE* "$STAGE/sla_lens/" 2>/dev/null || true
+git rev-parse --short HEAD >"$STAGE/sla_lens/BUILD" 2>/dev/null || echo unknown >"$STAGE/sla_lens/BUILD"
+
+# Reproducible: sorted names, fixed owner and mtime (the commit's time).
+mtime=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" -C "$STAGE" -cf - sla_lens | gzip -n -9 >"$OUT"
+echo "$OUT: $(stat -c %s "$OUT") bytes, $(tar -tzf "$OUT" | grep -vc '/$') files"

@@ -1,0 +1,101 @@
+// The sla-lens plugin's settings page: the policy and the site mapping are checked by the sla-lens
+// Wasm engine (validatePolicy, validateSite) as the administrator types or loads a file; every
+// diagnostic is listed with its JSON path, code and message (as text), and Apply stays disabled
+// — and the form refuses to submit — while either has an error or the check has not run.
+
+import { load } from './sla-lens.js';
+
+const $ = (id) => document.getElementById(id);
+const policy = $('sla_lens_policy');
+const site = $('sla_lens_site');
+const status = $('sla-lens-status');
+const form = policy?.form;
+const buttons = form ? [...form.querySelectorAll('input[type="submit"], button[type="submit"]')] : [];
+let blocked = true;
+
+function block(yes) {
+  blocked = yes;
+  for (const b of buttons) b.disabled = yes;
+}
+
+function list(ul, result) {
+  const items = result.diagnostics.map((d) => {
+    const li = document.createElement('li');
+    li.className = d.severity === 'warning' ? 'warning' : 'error';
+    li.dataset.path = d.path;
+    li.dataset.code = d.code;
+    const path = document.createElement('code');
+    path.className = 'path';
+    path.textContent = d.path || '(the whole document)';
+    const code = document.createElement('code');
+    code.className = 'code';
+    code.textContent = d.code;
+    const msg = document.createElement('span');
+    msg.className = 'message';
+    msg.textContent = d.message;
+    li.append(path, code, msg);
+    return li;
+  });
+  ul.replaceChildren(...items);
+  return result.diagnostics.filter((d) => d.severity !== 'warning').length;
+}
+
+async function check(api) {
+  const p = policy.value.trim();
+  const s = site.value.trim();
+  const pr = p ? api.validatePolicy(p) : { ok: true, diagnostics: [] };
+  const sr = s ? api.validateSite(s) : { ok: true, diagnostics: [] };
+  const errors = list($('sla_lens_policy_diagnostics'), pr) + list($('sla_lens_site_diagnostics'), sr);
+  const warnings = pr.diagnostics.length + sr.diagnostics.length - errors;
+  block(errors > 0);
+  status.className = errors ? 'bad' : 'ok';
+  if (errors) status.textContent = `${errors} error(s): fix them to save (Apply is disabled).`;
+  else {
+    let name = 'the seed SLA (empty policy)';
+    if (p) {
+      try {
+        const engine = new api.SlaEngine(p);
+        name = `policy “${engine.name}”`;
+        engine.free();
+      } catch {
+        name = 'the policy';
+      }
+    }
+    status.textContent = `Valid: ${name}${s ? ' with the site mapping' : ', default Redmine mapping'}${warnings ? `, ${warnings} warning(s)` : ''}.`;
+  }
+  document.body.dataset.slaLensChecked = String(Number(document.body.dataset.slaLensChecked ?? 0) + 1);
+}
+
+if (form) {
+  block(true);
+  form.addEventListener('submit', (e) => {
+    if (blocked) {
+      e.preventDefault();
+      status.scrollIntoView({ block: 'center' });
+    }
+  });
+  load()
+    .then((api) => {
+      let timer = null;
+      const soon = () => {
+        clearTimeout(timer);
+        block(true);
+        timer = setTimeout(() => check(api), 120);
+      };
+      policy.addEventListener('input', soon);
+      site.addEventListener('input', soon);
+      for (const [input, area] of [[$('sla_lens_policy_file'), policy], [$('sla_lens_site_file'), site]]) {
+        input?.addEventListener('change', async () => {
+          const f = input.files?.[0];
+          if (!f) return;
+          area.value = await f.text();
+          soon();
+        });
+      }
+      return check(api);
+    })
+    .catch((e) => {
+      status.className = 'bad';
+      status.textContent = `The sla-lens engine could not be loaded here (${e.message}), so nothing can be checked or saved.`;
+    });
+}

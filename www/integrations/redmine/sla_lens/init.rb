@@ -1,0 +1,60 @@
+# frozen_string_literal: true
+
+# sla-lens for Redmine 5.x: SLA badges on every issue list and issue page, computed in the
+# browser by the sla-lens Wasm engine from Redmine's REST API, for every signed-in user.
+#
+# The Ruby side is thin on purpose: it registers the plugin, stores the policy and the site
+# mapping as text (Administration → Plugins → sla-lens → Configure; validated in the browser by
+# the same engine), and hands them to the page as JSON next to one ES module tag. The assets
+# (the Wasm engine, the shim, the tracker adapters) are under assets/, which Redmine copies to
+# public/plugin_assets/sla_lens/ at boot.
+
+Redmine::Plugin.register :sla_lens do
+  name 'sla-lens'
+  author 'sla-lens'
+  description 'SLA badges (deadlines, risk, breaches, escalation) on issue lists and issue pages, ' \
+              'computed in the browser by the sla-lens engine.'
+  version '0.1.0'
+  url 'https://github.com/sla-lens/sla-lens'
+  requires_redmine version_or_higher: '5.0.0'
+  settings default: { 'policy' => '', 'site' => '' }, partial: 'settings/sla_lens_settings'
+end
+
+# Adds the configuration and the drop-in module to the head of every page a signed-in user sees.
+class SlaLensViewHooks < Redmine::Hook::ViewListener
+  ASSETS = 'plugin_assets/sla_lens/javascripts/sla-lens'
+
+  def self.asset(file)
+    "#{Redmine::Utils.relative_url_root}/#{ASSETS}/#{file}"
+  end
+
+  # The groups a site mapping's `staff.groups` names, as Redmine's own `/groups/N.json` answers:
+  # only administrators may fetch those, and the mapping needs their members.
+  def self.staff_groups(site_text)
+    site = JSON.parse(site_text.to_s)
+    names = site.is_a?(Hash) && site['staff'].is_a?(Hash) ? Array(site['staff']['groups']) : []
+    names.filter_map do |n|
+      g = Group.givable.find_by(id: n.to_s) if n.to_s.match?(/\A\d+\z/)
+      g ||= Group.givable.find_by(lastname: n.to_s)
+      g && { group: { id: g.id, name: g.lastname, users: g.users.active.map { |u| { id: u.id, name: u.name } } } }
+    end
+  rescue JSON::ParserError
+    []
+  end
+
+  def view_layouts_base_html_head(_context = {})
+    return '' unless User.current.logged?
+
+    s = Setting.plugin_sla_lens
+    config = {
+      tracker: 'redmine',
+      policy: s['policy'].presence,
+      site: s['site'].presence,
+      restApi: Setting.rest_api_enabled?,
+      shared: self.class.staff_groups(s['site'])
+    }
+    # json_escape: no `<`, `>` or `&` survive, so no setting can close the element.
+    content_tag(:script, json_escape(config.to_json).html_safe, type: 'application/json', id: 'sla-lens-config') +
+      content_tag(:script, '', type: 'module', src: self.class.asset('sla-lens-dropin.js'))
+  end
+end
