@@ -124,6 +124,7 @@ export async function start(config, more = {}) {
     return null;
   }
   const api = await load(more.wasm);
+  globalThis.performance?.mark?.('sla-lens:engine-ready');
   let problem = null;
   let policy = text(config.policy);
   let site = text(config.site);

@@ -35,18 +35,26 @@ const browser = await chromium.launch({
 async function measure(page) {
   await page.goto(`${REDMINE}${ALL}`);
   await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 60_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('sla-lens:painted').length > 0);
   return page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0];
     const ready = performance.getEntriesByName('sla-lens:dropin-ready')[0]?.startTime;
     const start = performance.getEntriesByName('sla-lens:dropin-start')[0]?.startTime;
-    const assets = performance.getEntriesByType('resource').filter((r) => r.name.includes('/plugin_assets/sla_lens/'));
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+    const resources = performance.getEntriesByType('resource');
+    const assets = resources.filter((r) => r.name.includes('/plugin_assets/sla_lens/'));
     return {
       dcl: nav.domContentLoadedEventEnd,
       load: nav.loadEventEnd,
       start,
       ready,
       badges: document.querySelectorAll('sla-badge.sla-lens').length,
-      bytes: assets.reduce((n, r) => n + r.transferSize, 0),
+      engine: at('sla-lens:engine-ready'),
+      data: at('sla-lens:data-ready'),
+      painted: at('sla-lens:painted'),
+      calls: resources.filter((r) => /\.json|\/my\/api_key/.test(r.name)).length,
+      // What the server sent (puma sends no Content-Encoding: this is the files' size).
+      bytes: assets.reduce((n, r) => n + (r.encodedBodySize || 0), 0),
       files: assets.length,
     };
   });
@@ -76,5 +84,8 @@ console.log(`archive ${archive.slice(ROOT.length)}: ${statSync(archive).size} by
 for (const [name, runs] of [['cold cache', cold], ['warm cache', warm]]) {
   console.log(`${name}: DOMContentLoaded ${fmt(runs.map((r) => r.dcl))}, load ${fmt(runs.map((r) => r.load))}, ` +
     `badges ready ${fmt(runs.map((r) => r.ready))} after navigation start, ${fmt(runs.map((r) => r.ready - r.start))} after the module started; ` +
-    `plugin assets ${fmt(runs.map((r) => r.bytes / 1024), 'KiB')} transferred in ${runs[0].files} files`);
+    `plugin assets ${fmt(runs.map((r) => r.bytes / 1024), 'KiB')} received in ${runs[0].files} files`);
+  console.log(`  of which: module start → engine ready (Wasm fetched, compiled, instantiated) ${fmt(runs.map((r) => r.engine - r.start))}; ` +
+    `→ data ready (${runs[0].calls} Redmine calls: API key, statuses, list, journals) ${fmt(runs.map((r) => r.data - r.engine))}; ` +
+    `data ready → painted ${fmt(runs.map((r) => r.painted - r.data))}`);
 }
