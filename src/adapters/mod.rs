@@ -28,6 +28,7 @@
 //! # Ok::<(), sla_lens::TicketError>(())
 //! ```
 
+pub mod csv;
 pub mod github;
 pub mod gitlab;
 pub mod jira;
