@@ -1426,3 +1426,109 @@ impl SlaEngine {
         Ok(out.into())
     }
 }
+
+// =============================================================================================
+// CSV issue exports (`src/adapters/csv.rs`) for `<sla-board tracker="redmine-csv|jira-csv">`
+// =============================================================================================
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPESCRIPT_CSV: &'static str = r#"
+export type CsvFormatName = "redmine-csv" | "jira-csv";
+/** A CSV column mapping (docs/trackers.md, "CSV exports"): JSON text or an object. `timeZone` is required. */
+export type CsvMappingInput = string | Record<string, unknown>;
+/** A row that could not be mapped: its spreadsheet row (header = 1), file line and column. */
+export interface CsvRowError extends TicketErrorInfo {
+  index: number; row: number; line: number; column: string | null;
+}
+/** Tickets mapped from a CSV export, the rows that could not be, and what the export cannot tell. */
+export interface MappedCsv {
+  format: CsvFormatName;
+  tickets: TicketInput[];
+  errors: CsvRowError[];
+  /** Export-wide: `response` (no first-response times), `resolution` (no close times), `pauses` (no status history). */
+  unknown: { what: "response" | "resolution" | "pauses"; reason: string }[];
+  /** Ticket part → the header(s) it was read from. */
+  columns: Record<string, string[]>;
+  delimiter: string;
+  encoding: "utf-8" | "iso-8859-1";
+  timeZone: string;
+}
+/** Thrown by `mapCsv` for a mapping with errors (every one in `diagnostics`). */
+export interface MappingError extends Error { name: "MappingError"; diagnostics: Diagnostic[] }
+"#;
+
+/// Maps a CSV issue export (text, or its bytes: UTF-8 with or without BOM, or ISO-8859-1) under
+/// a column mapping over the format's defaults. Rows that cannot be mapped are in `errors` with
+/// their row, line and column; the rest are in `tickets`. Throws a `MappingError` for a mapping
+/// with errors, and a `TicketError` for a file that cannot be read at all (no header, no id or
+/// created column).
+#[wasm_bindgen(js_name = mapCsv, unchecked_return_type = "MappedCsv")]
+pub fn map_csv(
+    #[wasm_bindgen(unchecked_param_type = "CsvFormatName")] format: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CsvMappingInput | null | undefined")] mapping: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::adapters::csv::{self, CsvFormat, CsvMapping, RowError};
+    let format: CsvFormat = format.parse().map_err(|e: String| JsError::new(&e))?;
+    let text = if mapping.is_null() || mapping.is_undefined() {
+        String::new()
+    } else {
+        match mapping.as_string() {
+            Some(t) => t,
+            None => json_text(&mapping, "the mapping")?,
+        }
+    };
+    let m = CsvMapping::from_json(Some(format), &text).map_err(|d| {
+        let first = d.0.first().map(|x| format!(": {x}")).unwrap_or_default();
+        let list = to_js_object(&d.0).unwrap_or_else(|_| js_sys::Array::new().into());
+        js_error(
+            "MappingError",
+            &format!("the CSV mapping has {} error(s){first}", d.0.len()),
+            &[("diagnostics", list)],
+        )
+    })?;
+    let export = if let Some(s) = data.as_string() {
+        csv::map_csv(&s, &m)
+    } else if let Some(a) = data.dyn_ref::<js_sys::Uint8Array>() {
+        csv::map_csv_bytes(&a.to_vec(), &m)
+    } else {
+        return Err(JsError::new("a CSV export must be text or a Uint8Array of its bytes").into());
+    }
+    .map_err(|e| ticket_error(&e))?;
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct IndexedRow<'a> {
+        index: usize,
+        #[serde(flatten)]
+        error: &'a RowError,
+    }
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Out<'a> {
+        format: &'static str,
+        tickets: Vec<&'a crate::ticket::TicketInput>,
+        errors: Vec<IndexedRow<'a>>,
+        unknown: &'a [csv::Unknown],
+        columns: &'a std::collections::BTreeMap<String, Vec<String>>,
+        delimiter: String,
+        encoding: &'static str,
+        time_zone: &'a str,
+    }
+    let mut out = Out {
+        format: export.format.as_str(),
+        tickets: Vec::new(),
+        errors: Vec::new(),
+        unknown: &export.unknown,
+        columns: &export.columns,
+        delimiter: export.delimiter.to_string(),
+        encoding: export.encoding,
+        time_zone: &export.time_zone,
+    };
+    for (index, r) in export.rows.iter().enumerate() {
+        match r {
+            Ok(t) => out.tickets.push(t),
+            Err(error) => out.errors.push(IndexedRow { index, error }),
+        }
+    }
+    to_js(&out)
+}

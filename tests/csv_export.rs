@@ -661,3 +661,81 @@ fn evaluation_of_a_redmine_csv_under_the_seed_policy() {
     assert_eq!(state("12"), "running");
     assert_eq!(state("7"), "notApplicable");
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn cli_reads_csv_exports_row_errors_and_notes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sla-lens"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let jira = dir.join("jira-csv/issues.csv");
+    let o = run(&[
+        "eval",
+        "--tracker",
+        "jira-csv",
+        "--time-zone",
+        "Europe/Berlin",
+        "--now",
+        "2026-11-27T12:00:00Z",
+        jira.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let results = out["results"].as_array().unwrap();
+    let got: Vec<(String, String)> = results
+        .iter()
+        .map(|r| {
+            let what = r["evaluation"]["state"]
+                .as_str()
+                .or(r["error"]["code"].as_str())
+                .unwrap();
+            (
+                r["id"].as_str().unwrap_or("-").to_string(),
+                what.to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("MKT-1", "met"),
+        ("MKT-2", "met"),
+        ("MKT-3", "csv-invalid-date"),
+        ("MKT-4", "notApplicable"),
+        ("-", "csv-missing-id"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+    assert_eq!(results[2]["error"]["path"], "row 4, column `Created`");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("pauses unknown"), "{stderr}");
+    assert!(!stderr.contains("response unknown"), "{stderr}");
+
+    // A Redmine export: the response is unknown, said on stderr; a missing zone is refused.
+    let rm = dir.join("redmine-csv/issues-en-all.csv");
+    let o = run(&[
+        "report",
+        "--tracker",
+        "redmine-csv",
+        "--mapping",
+        r#"{"timeZone": "UTC"}"#,
+        "--now",
+        "2026-11-27T12:00:00Z",
+        "--from",
+        "2026-11-01",
+        "--to",
+        "2026-11-30",
+        rm.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["tickets"]["read"], 12);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("response unknown"));
+    let o = run(&["eval", "--tracker", "redmine-csv", rm.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mapping-time-zone-missing"));
+}

@@ -269,8 +269,9 @@ struct MappingSpec {
     delimiter: Option<String>,
     #[serde(default)]
     encoding: Option<String>,
+    /// Target → a header or a list of headers (a `Value`: an untagged enum costs Wasm size).
     #[serde(default)]
-    columns: BTreeMap<String, OneOrMany>,
+    columns: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     fields: BTreeMap<String, String>,
     #[serde(default)]
@@ -279,13 +280,6 @@ struct MappingSpec {
     staff: Vec<String>,
     #[serde(default)]
     requester_groups: BTreeMap<String, Vec<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
 }
 
 impl CsvMapping {
@@ -437,9 +431,21 @@ impl CsvMapping {
                 ));
                 continue;
             }
+            use serde_json::Value;
             let list = match headers {
-                OneOrMany::One(h) => vec![h],
-                OneOrMany::Many(v) => v,
+                Value::String(h) => vec![h],
+                Value::Array(v) if v.iter().all(Value::is_string) => v
+                    .into_iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect(),
+                _ => {
+                    diags.push(Diagnostic::error(
+                        "mapping-invalid",
+                        format!("columns.{target}"),
+                        "give a header name or a list of header names (`[]` switches it off)",
+                    ));
+                    continue;
+                }
             };
             // An empty list switches the target off (e.g. a column that means something else).
             m.columns.insert(target, list);
@@ -642,8 +648,49 @@ impl Resolved {
     }
 }
 
+/// Header names compare trimmed and ASCII-case-insensitively (`Created` = `created`; `Priorität`
+/// must be written as Redmine writes it).
 fn same_header(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// The records of `text` (RFC 4180: quoted cells with separators, doubled quotes and line
+/// breaks; LF or CRLF; rows of any width), each with the byte offset it starts at. `csv-core`
+/// (the `csv` crate's parser, without its `std::io` reader: smaller in Wasm) never fails: a
+/// stray quote gives *a* reading, which the row checks then judge.
+fn records(text: &str, delimiter: u8) -> Vec<(usize, Vec<String>)> {
+    use csv_core::{ReadRecordResult, ReaderBuilder};
+    let mut reader = ReaderBuilder::new().delimiter(delimiter).build();
+    let mut input = text.as_bytes();
+    let (mut out, mut ends) = (vec![0u8; 4096], vec![0usize; 64]);
+    let (mut nout, mut nend, mut consumed, mut start) = (0, 0, 0, 0);
+    let mut all = Vec::new();
+    loop {
+        let (res, i, o, e) = reader.read_record(input, &mut out[nout..], &mut ends[nend..]);
+        input = &input[i..];
+        consumed += i;
+        nout += o;
+        nend += e;
+        match res {
+            ReadRecordResult::InputEmpty => {}
+            ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
+            ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            ReadRecordResult::Record => {
+                let mut from = 0;
+                let cells = ends[..nend]
+                    .iter()
+                    .map(|&to| {
+                        let cell = String::from_utf8_lossy(&out[from..to]).into_owned();
+                        from = to;
+                        cell
+                    })
+                    .collect();
+                all.push((start, cells));
+                (nout, nend, start) = (0, 0, consumed);
+            }
+            ReadRecordResult::End => return all,
+        }
+    }
 }
 
 /// Maps an export's bytes (decoded per the mapping's encoding).
@@ -665,15 +712,9 @@ pub fn map_csv_bytes(bytes: &[u8], m: &CsvMapping) -> Result<CsvExport, TicketEr
 pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let delimiter = m.delimiter.unwrap_or_else(|| detect_delimiter(text));
-    let mut reader = ::csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut records = reader.records();
+    let mut records = records(text, delimiter).into_iter();
     let header: Vec<String> = match records.next() {
-        Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-        Some(Err(e)) => return Err(file_error("csv-syntax", format!("the header line: {e}"))),
+        Some((_, r)) => r.iter().map(|h| h.trim().to_string()).collect(),
         None => {
             return Err(file_error(
                 "csv-empty",
@@ -760,28 +801,9 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
         }
         lines
     };
-    for (n, rec) in records.enumerate() {
+    for (n, (start, cells)) in records.enumerate() {
         let row_no = n + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte()));
-                rows.push(Err(RowError {
-                    row: row_no,
-                    line,
-                    column: None,
-                    error: TicketError {
-                        id: None,
-                        code: "csv-syntax",
-                        path: format!("row {row_no}"),
-                        message: format!("this row cannot be read: {e}"),
-                    },
-                }));
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, |p| line_of(p.byte()));
-        let cells: Vec<String> = rec.iter().map(str::to_string).collect();
+        let line = line_of(start as u64);
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue; // a blank line (e.g. at the end of the file)
         }
@@ -830,20 +852,21 @@ fn unknowns(m: &CsvMapping, res: &Resolved, has_reporter_id: bool) -> Vec<Unknow
     // Comment authors are account ids (Cloud) or user names (Data Center), not the display
     // names of the Reporter column: only a staff list or the reporter's id tells them apart.
     let can_tell_staff = !m.staff.is_empty() || has_reporter_id;
-    if !res.has("firstResponse") && !(res.has("comments") && can_tell_staff) {
+    let from_comments = res.has("comments") && can_tell_staff;
+    if !res.has("firstResponse") && !from_comments {
         let why = match m.format {
             CsvFormat::Redmine => {
                 "Redmine's CSV export has no note times or authors (\"Last notes\" is only the \
-                 text of the last note), so the first response time is unknown"
+                 text of the last note), so the first response time is unknown."
             }
             CsvFormat::Jira if res.has("comments") => {
                 "the comments' authors (account ids or user names) cannot be told apart from \
                  the requester: give `staff` (who answers for the provider), or export with the \
-                 `Reporter Id` column"
+                 `Reporter Id` column."
             }
             CsvFormat::Jira => {
                 "the export has no Comment columns (export \"all fields\" to get them), so the \
-                 first response time is unknown"
+                 first response time is unknown."
             }
         };
         out.push(Unknown {
@@ -855,7 +878,7 @@ fn unknowns(m: &CsvMapping, res: &Resolved, has_reporter_id: bool) -> Vec<Unknow
         out.push(Unknown {
             what: "resolution",
             reason: format!(
-                "no {} column, so when resolved issues were resolved is unknown",
+                "no {} column, so when resolved issues were resolved is unknown.",
                 match m.format {
                     CsvFormat::Redmine => "Closed",
                     CsvFormat::Jira => "Resolved",
@@ -867,7 +890,7 @@ fn unknowns(m: &CsvMapping, res: &Resolved, has_reporter_id: bool) -> Vec<Unknow
         what: "pauses",
         reason: "a CSV export holds only the current status, not when it changed: time spent \
                  in a pausing status cannot be taken off, and a closed issue is taken as closed \
-                 once, at its close time"
+                 once, at its close time."
             .to_string(),
     });
     out

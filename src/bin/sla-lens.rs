@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
+use sla_lens::adapters::csv::{self, CsvFormat, CsvMapping};
 use sla_lens::adapters::{self, SiteConfig, TrackerKind};
 use sla_lens::calendar::{Calendar, CalendarSpec, ALWAYS};
 use sla_lens::diagnostic::Diagnostic;
@@ -43,9 +44,17 @@ enum Command {
         #[arg(long)]
         explain: bool,
         /// Read the tracker's own REST responses instead of canonical tickets (see
-        /// docs/trackers.md for each tracker's accepted shapes).
-        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        /// docs/trackers.md for each tracker's accepted shapes), or its CSV issue export
+        /// (`redmine-csv`, `jira-csv`, with --time-zone or --mapping).
+        #[arg(long, value_parser = TRACKERS)]
         tracker: Option<String>,
+        /// CSV exports: the column mapping (a JSON file, or the JSON itself), over the format's
+        /// defaults (docs/trackers.md, "CSV exports").
+        #[arg(long)]
+        mapping: Option<String>,
+        /// CSV exports: the time zone the export's local times are in (IANA name).
+        #[arg(long)]
+        time_zone: Option<String>,
         /// The site file (tracker kind, field mapping, staff rule); the tracker's defaults when
         /// omitted. Implies --tracker.
         #[arg(long)]
@@ -104,9 +113,16 @@ enum Command {
         /// The current time when omitted.
         #[arg(long)]
         now: Option<String>,
-        /// Read the tracker's own REST responses instead of canonical tickets.
-        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        /// Read the tracker's own REST responses instead of canonical tickets, or its CSV
+        /// issue export (`redmine-csv`, `jira-csv`).
+        #[arg(long, value_parser = TRACKERS)]
         tracker: Option<String>,
+        /// CSV exports: the column mapping (a JSON file, or the JSON itself).
+        #[arg(long)]
+        mapping: Option<String>,
+        /// CSV exports: the time zone the export's local times are in (IANA name).
+        #[arg(long)]
+        time_zone: Option<String>,
         /// The site file (tracker kind, field mapping, staff rule). Implies --tracker.
         #[arg(long)]
         site: Option<String>,
@@ -178,6 +194,77 @@ fn load_calendar(arg: &str) -> Fallible<Calendar> {
         let lines: Vec<String> = diags.iter().map(Diagnostic::to_string).collect();
         format!("{arg}:\n  {}", lines.join("\n  "))
     })
+}
+
+const TRACKERS: [&str; 6] = [
+    "redmine",
+    "github",
+    "gitlab",
+    "jira",
+    "redmine-csv",
+    "jira-csv",
+];
+
+/// The CSV format `--tracker` names, if it names one (a site file is for REST responses).
+fn csv_format(tracker: Option<&str>, site: &Option<String>) -> Fallible<Option<CsvFormat>> {
+    match tracker.map(str::parse::<CsvFormat>) {
+        Some(Ok(f)) if site.is_some() => Err(format!(
+            "--site is for REST responses; a {f} export takes --mapping (and --time-zone)"
+        )),
+        Some(Ok(f)) => Ok(Some(f)),
+        _ => Ok(None),
+    }
+}
+
+/// CSV issue exports mapped through `mapping` (a file or inline JSON) and `time_zone`. A row that
+/// cannot be mapped is an error for that ticket (its path names the row and column); what the
+/// export cannot tell goes to stderr as notes.
+fn load_csv(
+    format: CsvFormat,
+    mapping: Option<&str>,
+    time_zone: Option<&str>,
+    files: &[String],
+) -> Fallible<Vec<Result<Ticket, sla_lens::TicketError>>> {
+    let text = match mapping {
+        Some(m) if m.trim_start().starts_with('{') => m.to_string(),
+        Some(path) => read(path)?,
+        None => String::new(),
+    };
+    let mut value: serde_json::Value = if text.trim().is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(&text).map_err(|e| format!("--mapping: not JSON: {e}"))?
+    };
+    if let (Some(tz), Some(o)) = (time_zone, value.as_object_mut()) {
+        o.insert("timeZone".into(), json!(tz));
+    }
+    let m = CsvMapping::from_json(Some(format), &value.to_string()).map_err(|d| {
+        let lines: Vec<String> = d.0.iter().map(Diagnostic::to_string).collect();
+        format!("--mapping:\n  {}", lines.join("\n  "))
+    })?;
+    let mut all = Vec::new();
+    for f in files {
+        let bytes = if f == "-" {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            b
+        } else {
+            std::fs::read(f).map_err(|e| format!("cannot read `{f}`: {e}"))?
+        };
+        let export = csv::map_csv_bytes(&bytes, &m)
+            .map_err(|e| format!("{f}: {}: {}", e.code, e.message))?;
+        for u in &export.unknown {
+            eprintln!("note: {f}: {} unknown: {}", u.what, u.reason);
+        }
+        all.extend(
+            export
+                .rows
+                .into_iter()
+                .map(|r| r.map_err(|e| e.error).and_then(Ticket::from_input)),
+        );
+    }
+    Ok(all)
 }
 
 /// The tickets of `files`: canonical tickets, or a tracker's REST responses mapped through a
@@ -315,6 +402,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             now,
             explain: with_trace,
             tracker,
+            mapping,
+            time_zone,
             site,
             tickets,
         } => {
@@ -323,7 +412,10 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 Some(n) => instant(&n, "now")?,
                 None => now_seconds(),
             };
-            let batch = load_tickets(tracker.as_deref(), site.as_deref(), &tickets)?;
+            let batch = match csv_format(tracker.as_deref(), &site)? {
+                Some(f) => load_csv(f, mapping.as_deref(), time_zone.as_deref(), &tickets)?,
+                None => load_tickets(tracker.as_deref(), site.as_deref(), &tickets)?,
+            };
             let mut results = Vec::with_capacity(batch.len());
             for t in &batch {
                 let r = match t {
@@ -416,6 +508,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             to,
             now,
             tracker,
+            mapping,
+            time_zone,
             site,
             format,
             export,
@@ -427,7 +521,10 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             };
             let from = period_end(&policy, from.as_deref(), "from")?;
             let to = period_end(&policy, to.as_deref(), "to")?;
-            let batch = load_tickets(tracker.as_deref(), site.as_deref(), &export)?;
+            let batch = match csv_format(tracker.as_deref(), &site)? {
+                Some(f) => load_csv(f, mapping.as_deref(), time_zone.as_deref(), &export)?,
+                None => load_tickets(tracker.as_deref(), site.as_deref(), &export)?,
+            };
             let report = sla_lens::report::report(&policy, &batch, from, to, now)
                 .map_err(|e| e.to_string())?;
             let text = match format.as_str() {

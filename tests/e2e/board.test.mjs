@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -208,6 +208,111 @@ describe('<sla-board> on the demo dashboard', () => {
     assert.equal(rows, 2000, 'print renders every row');
     await dash.close();
     await page.close();
+    assert.deepEqual(pageErrors, []);
+  });
+});
+
+describe('<sla-board> with CSV exports (csv.html)', () => {
+  const FIXTURES = join(ROOT, 'tests/fixtures');
+  const states = (board) => board.locator('tr.r').evaluateAll((trs) => Object.fromEntries(trs.map((t) => [t.dataset.id, t.dataset.state])));
+
+  it('serves the recorded exports as they are', () => {
+    assert.ok(readFileSync(join(ROOT, 'www/demo-data/redmine-issues-de.csv')).equals(readFileSync(join(FIXTURES, 'redmine-csv/issues-de-all.csv'))));
+    assert.ok(readFileSync(join(ROOT, 'www/demo-data/jira-issues.csv')).equals(readFileSync(join(FIXTURES, 'jira-csv/issues.csv'))));
+  });
+
+  it('renders a real Redmine CSV export (German, `;`, BOM) with the response shown as unknown', async () => {
+    const page = await open('csv.html?frozen');
+    const rm = page.locator('sla-board#redmine');
+    const st = await states(rm);
+    assert.deepEqual(Object.keys(st).map(Number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // Closed 10 h after it was opened: whenever the response came, it was inside 24 h.
+    assert.equal(st['5'], 'met');
+    assert.equal(await rm.locator('tr.r[data-id="5"] sla-badge').count(), 1);
+    // Gus is no Marketing requester: out of scope, CSV or not.
+    assert.equal(st['7'], 'notApplicable');
+    // Open issues: the CSV has no note times, so no "breached" or "on track" is claimed.
+    for (const id of ['1', '3', '12']) {
+      assert.equal(st[id], 'unknown', `issue ${id}`);
+      const row = rm.locator(`tr.r[data-id="${id}"]`);
+      assert.equal(await row.locator('sla-badge').count(), 0);
+      assert.equal(await row.locator('.unknown').textContent(), 'Response unknown');
+      assert.match(await row.locator('.unknown').getAttribute('title'), /no note times/);
+      assert.equal(await row.locator('td').nth(8).textContent(), '?');
+    }
+    assert.equal(await rm.evaluate((b) => b.rows.find((r) => r.id === '3').computedState), 'breached');
+    const note = await rm.locator('.source').textContent();
+    assert.match(note, /Redmine CSV export — 12 issues read, “;”-separated, UTF-8, times read as UTC\./);
+    assert.match(note, /First response: unknown\./);
+    assert.match(note, /Pauses: unknown\./);
+    assert.equal(await rm.locator('details.bad').isHidden(), true);
+    assert.match(await rm.locator('.totals').textContent(), /unknown \(not in the export\)/);
+    await rm.locator('select[data-facet="state"]').selectOption('unknown');
+    assert.ok((await rm.evaluate((b) => b.visibleRows.length)) >= 3);
+    await page.close();
+  });
+
+  it('renders a Jira CSV export and lists the rows it cannot map with row, line and column', async () => {
+    const page = await open('csv.html?frozen');
+    const jira = page.locator('sla-board#jira');
+    const st = await states(jira);
+    // MKT-1: a staff comment 70 minutes after creation (critical, 4 h); MKT-2: 16.5 h (24 h).
+    assert.deepEqual(st, { 'MKT-1': 'met', 'MKT-2': 'met', 'MKT-4': 'notApplicable' });
+    const items = await jira.locator('details.bad li').evaluateAll((lis) => lis.map((li) => [li.dataset.row, li.textContent]));
+    assert.equal(items.length, 2);
+    assert.equal(items[0][0], '4');
+    assert.match(items[0][1], /^Row 4 \(line 5\), issue MKT-3, column Created — not mapped \(csv-invalid-date\): `2026-13-45 10:00` is not a date/);
+    assert.equal(items[1][0], '6');
+    assert.match(items[1][1], /^Row 6 \(line 7\), column Issue key — not mapped \(csv-missing-id\)/);
+    assert.match(await jira.locator('details.bad summary').textContent(), /^2 rows of the CSV could not be shown/);
+    const note = await jira.locator('.source').textContent();
+    assert.doesNotMatch(note, /First response/);
+    assert.match(note, /Pauses: unknown\./);
+    await page.close();
+  });
+
+  it('renders CSV cells as text, and a bad mapping or time zone as every problem', async () => {
+    const page = await open('csv.html?frozen');
+    await page.route('**/hostile.csv', (route) => route.fulfill({
+      contentType: 'text/csv',
+      body: `#,Subject,Created,Status\r\n1,"${XSS.replace(/"/g, '""')}",11/27/2026 10:00 AM,${XSS}\r\n2,x,${XSS},New\r\n`,
+    }));
+    await page.evaluate(() => {
+      for (const [id, zone] of [['h', 'UTC'], ['nozone', null]]) {
+        const el = document.createElement('sla-board');
+        el.id = id;
+        el.setAttribute('tracker', 'redmine-csv');
+        if (zone) el.setAttribute('time-zone', zone);
+        if (!zone) el.setAttribute('mapping', '{"dateFormat": "%Y", "columns": {"nope": "x"}}');
+        el.setAttribute('src', 'hostile.csv');
+        document.querySelector('main').append(el);
+      }
+    });
+    await page.waitForFunction(() => ['h', 'nozone'].every((id) => document.getElementById(id).dataset.ready));
+    const h = page.locator('#h');
+    assert.equal(await h.locator('tr.r[data-id="1"] td.title').textContent(), XSS);
+    assert.match(await h.locator('details.bad li').textContent(), /Row 3, issue 2, column Created/);
+    assert.ok((await h.locator('details.bad li').textContent()).includes(XSS));
+    assert.equal(await h.locator('img').count(), 0);
+    const bad = page.locator('#nozone');
+    assert.equal(await bad.evaluate((b) => b.dataset.ready), 'error');
+    const msg = await bad.locator('.error-box').textContent();
+    assert.match(msg, /timeZone: a CSV export's times have no offset/);
+    assert.match(msg, /dateFormat: `%Y` must give a day and an hour/);
+    assert.match(msg, /columns\.nope: `nope` is not a ticket part/);
+    assert.match(msg, /Give the time-zone attribute/);
+    assert.deepEqual(dialogs, []);
+    await page.close();
+  });
+
+  it('takes the CSV dashboard screenshots (light, dark), with the unmapped rows open', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    for (const [name, dark] of [['light', false], ['dark', true]]) {
+      const page = await open('csv.html?frozen', { dark });
+      await page.locator('sla-board#jira').evaluate((b) => { b.shadowRoot.querySelector('details.bad').open = true; });
+      await page.screenshot({ path: join(SHOTS, `board-csv-${name}.png`), fullPage: true });
+      await page.close();
+    }
     assert.deepEqual(pageErrors, []);
   });
 });

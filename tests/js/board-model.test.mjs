@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   toRow, rowsFromBatch, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
-  formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold,
+  formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold, markUnknown, facetLabel,
 } from '../../www/board/board-model.js';
 import { niceTicks, scale, bucketOf, TIME_BUCKETS } from '../../www/board/charts.js';
 
@@ -145,4 +145,44 @@ test('rowsFromBatch (engine.evaluateRows) gives the rows toRow gives from full r
   assert.deepEqual(rowsFromBatch(engine.evaluateRows(tickets, now), tickets).rows.map(pick), rows.map(pick));
   assert.deepEqual(rowsFromBatch(engine.evaluateRows(JSON.stringify({ tickets }), now), tickets).rows.length, rows.length);
   engine.free();
+});
+
+test('markUnknown: a CSV without response times or status history claims no state it cannot back', () => {
+  // rowsFromBatch rows carry the headline metric (toRow's do not).
+  const fresh = () => rows.map((r) => ({ ...r, headline: 'response' }));
+  const unknown = [
+    { what: 'response', reason: 'no note times' },
+    { what: 'pauses', reason: 'no status history' },
+  ];
+  const out = markUnknown(fresh(), unknown);
+  const byId = Object.fromEntries(out.map((r) => [r.id, r]));
+  // Met stays (closed inside the deadline: any response was in time); out of scope stays.
+  assert.equal(byId['1'].state, 'met');
+  assert.equal(byId['7'].state, 'notApplicable');
+  // Running, at risk, breached, met late and paused response states become unknown.
+  for (const id of ['2', '3', '4', '5', '6', '8', '10']) {
+    assert.equal(byId[id].state, 'unknown', id);
+    assert.equal(byId[id].unknown.what, 'response');
+    assert.equal(byId[id].level, -1, id);
+    assert.equal(byId[id].remaining, null);
+  }
+  assert.equal(byId['3'].computedState, 'breached');
+  assert.equal(byId['4'].unknown.reason, 'no note times');
+  // Unknown sorts after paused and before met late; it has its own tone and facet label.
+  assert.deepEqual(sortRows(out, { key: 'sla' }).map((r) => r.state).slice(-3), ['unknown', 'met', 'notApplicable']);
+  assert.equal(toneTotals(out).unknown, 7);
+  assert.equal(facetLabel('state', 'unknown'), 'Unknown');
+  assert.equal(facetLabel('level', -1), 'Unknown');
+  assert.equal(facetLabel('level', 0), 'Not escalated');
+
+  // Response known (a Jira CSV with comments): only the paused state is unknown.
+  const paused = markUnknown(fresh(), [{ what: 'pauses', reason: 'no status history' }]);
+  assert.deepEqual(paused.filter((r) => r.state === 'unknown').map((r) => [r.id, r.computedState, r.level]), [['6', 'paused', 0]]);
+  // A resolution headline: met and met late need the close time.
+  const res = rows.map((r) => ({ ...r, headline: 'resolution' }));
+  const out2 = markUnknown(res, [{ what: 'resolution', reason: 'no Closed column' }]);
+  assert.deepEqual(out2.filter((r) => r.state === 'unknown').map((r) => r.id), ['1', '8']);
+  // Nothing unknown (REST, canonical tickets): rows untouched.
+  const same = fresh();
+  assert.deepEqual(markUnknown(same, []), fresh());
 });

@@ -6,12 +6,13 @@ import { TONES, shortDuration } from '../badge-view.js';
 
 /** Urgency rank of a row's state: smaller is more urgent. */
 export const STATE_RANK = Object.freeze({
-  breached: 0, atRisk: 1, running: 2, paused: 3, metLate: 4, met: 5, notApplicable: 6,
+  breached: 0, atRisk: 1, running: 2, paused: 3, unknown: 3.5, metLate: 4, met: 5, notApplicable: 6,
 });
 
+/** `unknown`: the export (a CSV) cannot tell the state (see `markUnknown`). */
 export const STATE_LABEL = Object.freeze({
   breached: 'Breached', atRisk: 'At risk', running: 'On track', paused: 'Paused',
-  metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope',
+  metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope', unknown: 'Unknown',
 });
 
 /** The table's columns: key, header, and whether the column can filter and group. */
@@ -130,10 +131,42 @@ export function rowsFromBatch(batch, tickets = []) {
   return { rows, errors };
 }
 
+/**
+ * Applies what an export cannot tell (`mapCsv(...).unknown`: `response`, `resolution`, `pauses`)
+ * to its rows, in place: a state the export's data cannot back becomes `unknown` (with
+ * `unknown: {what, reason}` and the engine's state kept in `computedState`), and its escalation
+ * level `-1` (unknown) when the response is unknown. What stays:
+ * - response unknown: `met` (the issue was closed before the deadline, so any response came in
+ *   time) and `notApplicable`; every other state of a response headline is unknown (a reply the
+ *   export does not show may have come);
+ * - resolution unknown: a resolution headline's `met`/`metLate` (when it closed is unknown);
+ * - pauses unknown: `paused` (since when the status holds is unknown).
+ */
+export function markUnknown(rows, unknown = []) {
+  const reasons = new Map(unknown.map((u) => [u.what, u.reason]));
+  if (reasons.size === 0) return rows;
+  for (const r of rows) {
+    let what = null;
+    if (reasons.has('response') && r.headline === 'response' && r.state !== 'met' && r.state !== 'notApplicable') what = 'response';
+    else if (reasons.has('resolution') && r.headline === 'resolution' && (r.state === 'met' || r.state === 'metLate')) what = 'resolution';
+    else if (reasons.has('pauses') && r.state === 'paused') what = 'pauses';
+    if (!what) continue;
+    r.computedState = r.state;
+    r.state = 'unknown';
+    r.unknown = { what, reason: reasons.get(what) };
+    r.remaining = null;
+    if (reasons.has('response') && r.headline === 'response') {
+      r.level = -1;
+      r.levelRole = '';
+    }
+  }
+  return rows;
+}
+
 /** The label of a row's value in a facet (what filters and group headers show). */
 export function facetLabel(key, value) {
   if (key === 'state') return STATE_LABEL[value] ?? String(value);
-  if (key === 'level') return Number(value) ? `Level ${value}` : 'Not escalated';
+  if (key === 'level') return Number(value) > 0 ? `Level ${value}` : Number(value) < 0 ? 'Unknown' : 'Not escalated';
   return String(value);
 }
 
@@ -272,7 +305,7 @@ export function windowFor(scrollTop, viewport, rowHeight, count, overscan = 8) {
 export function toneTotals(rows) {
   const out = {};
   for (const r of rows) {
-    const tone = TONES[r.state] ?? 'error';
+    const tone = r.state === 'unknown' ? 'unknown' : TONES[r.state] ?? 'error';
     out[tone] = (out[tone] ?? 0) + 1;
   }
   return out;

@@ -6,7 +6,13 @@
 // Attributes
 //   src       URL of the issues: canonical ticket JSON (an array or {"tickets": [...]}), or with
 //             `tracker` the tracker's own REST export (one response, or an array of responses)
-//   tracker   redmine | github | gitlab | jira: read `src` through the Rust adapters
+//   tracker   redmine | github | gitlab | jira: read `src` through the Rust adapters;
+//             redmine-csv | jira-csv: `src` is the tracker's CSV issue export (bytes: UTF-8 with or
+//             without BOM, or ISO-8859-1), read through the column mapping
+//   mapping   the CSV column mapping (JSON text; docs/trackers.md "CSV exports"), over the
+//             format's defaults
+//   time-zone the zone the CSV's local times are in (required for CSV unless the mapping has
+//             `timeZone`): CSV exports write times without an offset
 //   policy    URL of the policy JSON, or the policy text itself (starts with `{`); default: the
 //             seed SLA. A child <script type="application/json" data-policy> works too, and
 //             <script type="application/json" data-tickets> holds inline tickets.
@@ -26,7 +32,7 @@ import { load, setClock, now as clockNow } from '../sla-lens.js';
 import { RowBoard } from './row-board.js';
 import {
   COLUMNS, FACETS, STATE_LABEL, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
-  formatDateTime, facetLabel, toCsv,
+  formatDateTime, facetLabel, toCsv, markUnknown,
 } from './board-model.js';
 import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
 
@@ -78,6 +84,10 @@ tr.g .tw { display: inline-block; transition: transform .1s; font-size: 10px; }
 tr.g button[aria-expanded="false"] .tw { transform: rotate(-90deg); }
 tr.spacer td { padding: 0; border: 0; height: auto; }
 .empty { padding: 28px; text-align: center; color: var(--fg-faint); }
+.source { font-size: 12.5px; color: var(--fg-soft); border: 1px dashed var(--line-strong); border-radius: 12px; padding: 6px 14px; }
+.source p { margin: 4px 0; }
+.source ul { margin: 4px 0; padding-left: 18px; }
+.unknown { display: inline-block; padding: 2px 9px; border-radius: 999px; border: 1px dashed var(--line-strong); color: var(--fg-soft); font-size: 12px; font-weight: 600; }
 details.bad { border: 1px solid var(--line); border-radius: 12px; padding: 8px 14px; background: var(--bg-soft); }
 details.bad summary { cursor: pointer; font-weight: 600; color: var(--esc-fg); }
 details.bad ul { margin: 8px 0 4px; padding-left: 18px; max-height: 240px; overflow: auto; font-size: 13px; }
@@ -122,8 +132,8 @@ function h(tag, props = {}, ...children) {
   return e;
 }
 
-const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
-const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
+const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', unknown: 'var(--fg-faint)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
+const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', unknown: 'unknown (not in the export)', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
 
 /** Reads a URL as text, with a message that names it on failure. */
 async function fetchText(url, what) {
@@ -133,7 +143,7 @@ async function fetchText(url, what) {
 }
 
 export class SlaBoardElement extends HTMLElement {
-  static observedAttributes = ['src', 'policy', 'tracker', 'heading'];
+  static observedAttributes = ['src', 'policy', 'tracker', 'heading', 'mapping', 'time-zone'];
 
   #ui = null;
   #board = null;
@@ -142,6 +152,9 @@ export class SlaBoardElement extends HTMLElement {
   #tickets = null;
   #policyText = null;
   #mapErrors = [];
+  /** What the source cannot tell (`mapCsv`'s `unknown`), and how a CSV was read. */
+  #unknown = [];
+  #csv = null;
   #rows = [];
   #bad = [];
   #view = [];
@@ -217,7 +230,11 @@ export class SlaBoardElement extends HTMLElement {
   get visibleRows() {
     return this.#view;
   }
-  /** Tickets that could not be mapped or evaluated: `{id, index, code, path, message}`. */
+  /** What the CSV source cannot tell (`[{what, reason}]`; empty for other sources). */
+  get unknown() {
+    return this.#unknown;
+  }
+  /** Tickets that could not be mapped or evaluated: `{id, index, code, path, message}` (CSV: also `row`, `line`, `column`). */
   get problems() {
     return this.#bad;
   }
@@ -259,7 +276,9 @@ export class SlaBoardElement extends HTMLElement {
     ui.error.hidden = true;
     ui.status.textContent = 'Loading…';
     try {
-      const [wasm, policyText, source] = await Promise.all([load(), this.#readPolicy(), this.#readTickets()]);
+      const tracker = this.getAttribute('tracker');
+      const csv = /-csv$/i.test(tracker ?? '');
+      const [wasm, policyText, source] = await Promise.all([load(), this.#readPolicy(), this.#readTickets(csv)]);
       if (seq !== this.#loadSeq) return;
       const t1 = performance.now();
       this.#wasm = wasm;
@@ -278,12 +297,19 @@ export class SlaBoardElement extends HTMLElement {
       } catch {
         /* the engine read it; ranks stay alphabetical */
       }
-      const tracker = this.getAttribute('tracker');
       let tickets;
       let ticketsText = null;
       this.#mapErrors = [];
+      this.#unknown = [];
+      this.#csv = null;
       if (Array.isArray(source)) tickets = source;
-      else if (tracker) {
+      else if (csv) {
+        const mapped = this.#mapCsv(wasm, tracker, source);
+        tickets = mapped.tickets;
+        this.#mapErrors = mapped.errors;
+        this.#unknown = mapped.unknown;
+        this.#csv = mapped;
+      } else if (tracker) {
         const mapped = wasm.mapExport(/** @type {any} */ (tracker), source);
         tickets = mapped.tickets;
         this.#mapErrors = mapped.errors;
@@ -335,26 +361,55 @@ export class SlaBoardElement extends HTMLElement {
     return fetchText(new URL(attr, document.baseURI), 'the policy');
   }
 
-  async #readTickets() {
+  async #readTickets(csv = false) {
     if (this.#srcTickets) return this.#srcTickets;
     const inline = this.querySelector(':scope > script[type="application/json"][data-tickets]');
     if (inline) return inline.textContent;
     const src = this.getAttribute('src');
     if (!src) return '[]';
-    return fetchText(new URL(src, document.baseURI), 'the issues');
+    const url = new URL(src, document.baseURI);
+    if (!csv) return fetchText(url, 'the issues');
+    // A CSV export's bytes: Rust decodes them (UTF-8, else ISO-8859-1, Redmine's default).
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`the issues: ${url} answered ${res.status} ${res.statusText}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** A CSV export through the Rust adapter, under the `mapping` and `time-zone` attributes. */
+  #mapCsv(wasm, format, source) {
+    let mapping = {};
+    const attr = this.getAttribute('mapping');
+    if (attr) {
+      try {
+        mapping = JSON.parse(attr);
+      } catch (e) {
+        throw new Error(`The mapping attribute is not JSON: ${e.message}`);
+      }
+    }
+    const zone = this.getAttribute('time-zone');
+    if (zone && mapping && typeof mapping === 'object' && mapping.timeZone == null) mapping = { ...mapping, timeZone: zone };
+    try {
+      return wasm.mapCsv(/** @type {any} */ (format.toLowerCase()), source, mapping);
+    } catch (e) {
+      const diags = e?.diagnostics ? `\n${e.diagnostics.map((d) => `${d.path || '(mapping)'}: ${d.message}`).join('\n')}` : '';
+      const zoneHint = e?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
+      throw new Error(`The CSV export could not be read: ${e?.message ?? e}${diags}${zoneHint}`);
+    }
   }
 
   /** Rows from the latest evaluation (after each (re-)evaluation of the batch). */
   #rebuild() {
     const board = this.#board;
     if (!board) return;
-    const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping' }));
+    const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping', row: e.row, line: e.line, column: e.column }));
     for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
     const rank = this.#priorityRank;
     for (const row of board.rows) row.priorityRank = rank.get(row.priority) ?? 99;
+    markUnknown(board.rows, this.#unknown);
     this.#rows = board.rows;
     this.#bad = bad;
     this.#renderProblems();
+    this.#renderSource();
     this.#renderFacets();
     this.#refresh();
   }
@@ -428,9 +483,11 @@ export class SlaBoardElement extends HTMLElement {
     scroller.addEventListener('scroll', () => this.#schedule(), { passive: true });
     const problems = h('details', { class: 'bad' });
     problems.hidden = true;
+    const source = h('div', { class: 'source', role: 'note' });
+    source.hidden = true;
 
-    root.append(h('div', { class: 'wrap', part: 'board' }, head, tools, error, status, scroller, problems));
-    this.#ui = { caption, totals, search, selects, group, status, error, tbody, table, scroller, ths, problems };
+    root.append(h('div', { class: 'wrap', part: 'board' }, head, tools, error, source, status, scroller, problems));
+    this.#ui = { caption, totals, search, selects, group, status, error, tbody, table, scroller, ths, problems, source };
 
     this.#print = typeof matchMedia === 'function' ? matchMedia('print') : null;
     this.#print?.addEventListener('change', this.#onPrint);
@@ -477,6 +534,17 @@ export class SlaBoardElement extends HTMLElement {
     if (!bad.length) return problems.replaceChildren();
     const list = h('ul');
     for (const b of bad.slice(0, 500)) {
+      if (b.row != null) {
+        // A CSV row: its spreadsheet row, file line and column.
+        list.append(h('li', { 'data-row': b.row },
+          h('strong', { text: `Row ${b.row}` }),
+          b.line !== b.row ? ` (line ${b.line})` : '',
+          b.id != null ? `, issue ${b.id}` : '',
+          b.column ? ', column ' : '',
+          b.column ? h('code', { text: b.column }) : '',
+          ` — not mapped (${b.code}): ${b.message}`));
+        continue;
+      }
       list.append(h('li', {},
         h('strong', { text: b.id != null ? `Issue ${b.id}` : `Item ${b.index + 1}` }),
         ` (${b.stage === 'mapping' ? 'not mapped' : 'not read'}) `,
@@ -484,7 +552,25 @@ export class SlaBoardElement extends HTMLElement {
         `: ${b.message}`));
     }
     if (bad.length > 500) list.append(h('li', { text: `… and ${bad.length - 500} more` }));
-    problems.replaceChildren(h('summary', { text: `${bad.length} issue${bad.length === 1 ? '' : 's'} could not be shown — the reasons` }), list);
+    const what = bad.some((b) => b.row != null) ? `row${bad.length === 1 ? '' : 's'} of the CSV` : `issue${bad.length === 1 ? '' : 's'}`;
+    problems.replaceChildren(h('summary', { text: `${bad.length} ${what} could not be shown — the reasons` }), list);
+  }
+
+  /** How a CSV export was read, and what it cannot tell (shown above the table). */
+  #renderSource() {
+    const { source } = this.#ui;
+    const c = this.#csv;
+    source.hidden = !c;
+    if (!c) return source.replaceChildren();
+    const name = c.format === 'jira-csv' ? 'Jira' : 'Redmine';
+    const sep = c.delimiter === '\t' ? 'tab' : `“${c.delimiter}”`;
+    const head = h('p', {}, h('strong', { text: `${name} CSV export` }),
+      ` — ${c.tickets.length} issue${c.tickets.length === 1 ? '' : 's'} read, ${sep}-separated, ${c.encoding.toUpperCase()}, times read as ${c.timeZone}.`);
+    const items = c.unknown.map((u) => h('li', { 'data-unknown': u.what },
+      h('strong', { text: u.what === 'response' ? 'First response: unknown. ' : u.what === 'resolution' ? 'Resolution time: unknown. ' : 'Pauses: unknown. ' }),
+      u.reason,
+      u.what === 'response' ? ' Response states are shown as “Unknown” unless the issue was closed in time.' : ''));
+    source.replaceChildren(head, items.length ? h('ul', {}, ...items) : '');
   }
 
   /** Re-filters, re-sorts and re-groups, then renders the header and the visible window. */
@@ -563,10 +649,17 @@ export class SlaBoardElement extends HTMLElement {
       return h('tr', { class: 'g', 'data-key': g.key, 'aria-rowindex': i + 2 }, h('th', { colspan: COLUMNS.length, scope: 'rowgroup' }, btn));
     }
     const r = item.row;
-    const badge = document.createElement('sla-badge');
-    badge.setAttribute('ticket-id', r.id);
-    /** @type {any} */ (badge).board = this.#board;
-    this.#badges.push(badge);
+    let badge;
+    if (r.state === 'unknown') {
+      // The engine's figure would rest on data the export does not have: say so instead.
+      const label = r.unknown.what === 'response' ? 'Response unknown' : r.unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
+      badge = h('span', { class: 'unknown', title: `${r.unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
+    } else {
+      badge = document.createElement('sla-badge');
+      badge.setAttribute('ticket-id', r.id);
+      /** @type {any} */ (badge).board = this.#board;
+      this.#badges.push(badge);
+    }
     const title = r.url ? h('a', { href: r.url, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener' }) : h('span', { text: r.title || '(no title)', title: r.title });
     const crit = r.priorityRank === 0;
     return h('tr', { class: 'r', 'data-id': r.id, 'data-state': r.state, 'aria-rowindex': i + 2 },
@@ -578,13 +671,13 @@ export class SlaBoardElement extends HTMLElement {
       h('td', { text: STATE_LABEL[r.state] ?? r.state }),
       h('td', { text: r.status, title: r.status }),
       h('td', { text: r.assignee, title: r.assignee }),
-      h('td', {}, r.level ? h('span', { class: 'lvl', text: `L${r.level}`, title: r.levelRole || facetLabel('level', r.level) }) : h('span', { class: 'faint', text: '—' })),
+      h('td', {}, r.level > 0 ? h('span', { class: 'lvl', text: `L${r.level}`, title: r.levelRole || facetLabel('level', r.level) }) : h('span', { class: 'faint', text: r.level < 0 ? '?' : '—', title: r.level < 0 ? 'Unknown: the escalation follows the response, which the export does not show' : null })),
       h('td', { class: 'created', text: formatDateTime(r.created) }));
   }
 
   #exportCsv() {
     const header = ['id', 'title', 'url', 'priority', 'category', 'state', 'status', 'assignee', 'escalationLevel', 'created', 'secondsToDeadline'];
-    const rows = this.#view.map((r) => [r.id, r.title, r.url, r.priority, r.category, r.state, r.status, r.assignee, r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
+    const rows = this.#view.map((r) => [r.id, r.title, r.url, r.priority, r.category, r.state, r.status, r.assignee, r.level < 0 ? '' : r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
     download('sla-board.csv', toCsv(header, rows), 'text/csv');
   }
 
