@@ -9,7 +9,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,7 @@ const strip = ({ state, text, escalation, deadline }) => ({ state, text, escalat
 
 describe('the drop-in tag on static Redmine pages', () => {
   before(async () => {
+    mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
     server = createServer((req, res) => answer(req, res).catch((e) => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(e));

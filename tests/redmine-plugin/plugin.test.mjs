@@ -75,9 +75,9 @@ async function settingsPage(admin) {
   return page;
 }
 
-/** Waits for the next check after an edit. */
+/** Waits for a check after `before` checks, and for no edit to be waiting for its check. */
 async function checked(page, before) {
-  await page.waitForFunction((n) => Number(document.body.dataset.slaLensChecked ?? 0) > n, before);
+  await page.waitForFunction((n) => Number(document.body.dataset.slaLensChecked ?? 0) > n && !document.body.dataset.slaLensPending, before);
 }
 const checks = (page) => page.evaluate(() => Number(document.body.dataset.slaLensChecked ?? 0));
 

@@ -63,6 +63,8 @@ async function check(api) {
     }
     status.textContent = `Valid: ${name}${s ? ' with the site mapping' : ', default Redmine mapping'}${warnings ? `, ${warnings} warning(s)` : ''}.`;
   }
+  // For tests and tools: how many checks ran; `pending` while an edit waits for its check.
+  delete document.body.dataset.slaLensPending;
   document.body.dataset.slaLensChecked = String(Number(document.body.dataset.slaLensChecked ?? 0) + 1);
 }
 
@@ -80,6 +82,7 @@ if (form) {
       const soon = () => {
         clearTimeout(timer);
         block(true);
+        document.body.dataset.slaLensPending = '1';
         timer = setTimeout(() => check(api), 120);
       };
       policy.addEventListener('input', soon);
