@@ -59,8 +59,8 @@ install_plugin() {
   mkdir -p "$STATE/plugin"
   # Install as the README says: the archive's sla_lens/ in Redmine's plugins folder (here a
   # symlink to where it was unpacked, so removing it is one unlink), and the assets copied to
-  # public/plugin_assets/sla_lens/ as root (Debian's package keeps that folder root's; Redmine's
-  # own copy at boot then finds the files in place).
+  # public/plugin_assets/sla_lens/ as root (Debian's package keeps that folder root's: Redmine's
+  # own copy at boot, as www-data, does not happen, and the assets would answer 404).
   tar -xzf "$ARCHIVE" -C "$STATE/plugin"
   chmod -R a+rX "$STATE"
   if [ ! -d "$PLUGINS" ]; then $SUDO mkdir "$PLUGINS"; touch "$STATE/created-plugins-dir"; fi
