@@ -3,7 +3,9 @@
 // STEP px a frame (the whole table: 10,000 × 44 px) and records each frame's time; the trace
 // gives the renderer main thread's busy time per frame and where it goes (script, style,
 // layout, paint); long animation frames (LoAF, > 50 ms) are counted by a PerformanceObserver.
-//   node bench/js/board-scroll.mjs [passes] [step px]      (make bench-board runs it)
+//   node bench/js/board-scroll.mjs [passes] [step px] [--before REV]   (make bench-board runs it)
+// --before REV: also scroll www/board/sla-board.js as it was at git revision REV (served as
+// <sla-board-before>), alternated with the current one in the same page: a side-by-side run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,8 +16,17 @@ import { serveWww } from '../../tests/e2e/server.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'target/bench');
-const PASSES = Number(process.argv[2] ?? 3);
-const STEP = Number(process.argv[3] ?? 600);
+const args = process.argv.slice(2);
+const bi = args.indexOf('--before');
+const BEFORE = bi >= 0 ? args.splice(bi, 2)[1] : null;
+const PASSES = Number(args[0] ?? 3);
+const STEP = Number(args[1] ?? 600);
+const beforeSource = BEFORE
+  ? execFileSync('git', ['show', `${BEFORE}:www/board/sla-board.js`], { cwd: ROOT, encoding: 'utf8' })
+    .replaceAll("customElements.get('sla-board')", "customElements.get('sla-board-before')")
+    .replaceAll("customElements.define('sla-board',", "customElements.define('sla-board-before',")
+  : null;
+const VARIANTS = BEFORE ? [['sla-board-before', `before (${BEFORE})`], ['sla-board', 'after (this tree)']] : [['sla-board', 'this tree']];
 const CATEGORIES = ['devtools.timeline', 'blink.user_timing', 'toplevel'];
 mkdirSync(OUT, { recursive: true });
 
@@ -86,27 +97,27 @@ try {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/bench/export-10000.json', (r) => r.fulfill({ body: text10k, contentType: 'application/json' }));
+  if (beforeSource) await page.route('**/board/sla-board-before.js', (r) => r.fulfill({ body: beforeSource, contentType: 'text/javascript' }));
   await page.goto(`${server.url}dashboard.html?frozen`);
   await page.waitForFunction(() => document.querySelector('sla-board')?.dataset.ready === 'true');
-  await page.evaluate(async () => {
-    document.querySelectorAll('sla-board').forEach((b) => b.remove());
-    const el = document.createElement('sla-board');
-    el.setAttribute('src', 'bench/export-10000.json');
-    el.setAttribute('now', '2026-11-27T12:00:00Z');
-    el.setAttribute('frozen', '');
-    const done = new Promise((ok) => el.addEventListener('sla-board-ready', ok, { once: true }));
-    document.querySelector('main').append(el);
-    await done;
-  });
-  for (let pass = 0; pass < PASSES; pass++) {
+  if (beforeSource) await page.evaluate(() => import('./board/sla-board-before.js'));
+  for (let pass = 0; pass < PASSES; pass++) for (const [tag, label] of VARIANTS) {
     load.push(loadavg()[0]);
-    await page.evaluate(() => {
-      document.querySelector('sla-board').shadowRoot.querySelector('.scroller').scrollTop = 0;
-      return new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
-    });
+    // A fresh board each pass (no full results cached from an earlier pass).
+    await page.evaluate(async (tag) => {
+      document.querySelectorAll('sla-board, sla-board-before').forEach((b) => b.remove());
+      const el = document.createElement(tag);
+      el.setAttribute('src', 'bench/export-10000.json');
+      el.setAttribute('now', '2026-11-27T12:00:00Z');
+      el.setAttribute('frozen', '');
+      const done = new Promise((ok) => el.addEventListener('sla-board-ready', ok, { once: true }));
+      document.querySelector('main').append(el);
+      await done;
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    }, tag);
     await browser.startTracing(page, { categories: CATEGORIES });
-    const frames = await page.evaluate(async (step) => {
-      const el = document.querySelector('sla-board');
+    const frames = await page.evaluate(async ({ step, tag }) => {
+      const el = document.querySelector(tag);
       const sc = el.shadowRoot.querySelector('.scroller');
       const loaf = [];
       const obs = typeof PerformanceObserver === 'function' && PerformanceObserver.supportedEntryTypes.includes('long-animation-frame')
@@ -131,12 +142,12 @@ try {
       obs?.disconnect();
       const last = el.shadowRoot.querySelector('tr.r:last-of-type')?.dataset.id;
       return { times, markAt: mark.startTime, loaf, supported: !!obs, maxRows: Math.max(...rendered), last, lastVisible: el.visibleRows.at(-1).id, rows: el.rows.length };
-    }, STEP);
+    }, { step: STEP, tag });
     const trace = await browser.stopTracing();
     if (frames.last !== frames.lastVisible) throw new Error(`the last row rendered is ${frames.last}, not ${frames.lastVisible}`);
     const a = analyse(trace, frames);
     const intervals = frames.times.slice(1).map((t, i) => t - frames.times[i]);
-    results.push({ frames, intervals, ...a });
+    results.push({ label, frames, intervals, ...a });
   }
   if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 } finally {
@@ -145,11 +156,14 @@ try {
 }
 
 console.log(`scrolling 10,000 rows top to bottom (${STEP} px a frame, rAF loop, headless Chromium, load average ${load.map((l) => l.toFixed(1)).join(' / ')}):`);
-for (const [i, r] of results.entries()) {
+for (const r of results) {
   const slow = r.intervals.filter((x) => x > 1000 / 30).length;
   const k = Object.entries(r.kinds).sort((x, y) => y[1] - x[1]).map(([n, v]) => `${n} ${v.toFixed(0)}`).join(', ');
-  console.log(`  pass ${i + 1}: ${r.intervals.length} frames, ≤ ${r.frames.maxRows} rows in the DOM; frame time median ${ms(q(r.intervals, 0.5))} ms, p95 ${ms(q(r.intervals, 0.95))}, max ${ms(Math.max(...r.intervals))} (${slow} over 33.3 ms); main thread per frame median ${ms(q(r.perFrame, 0.5))} ms, p95 ${ms(q(r.perFrame, 0.95))}, max ${ms(Math.max(...r.perFrame))}; busy ${r.busyMs.toFixed(0)} ms of ${(r.frames.times.at(-1) - r.frames.times[0]).toFixed(0)} (${k} ms); long animation frames ${r.frames.supported ? `${r.frames.loaf.length} (max ${ms(Math.max(0, ...r.frames.loaf.map((l) => l.duration)))} ms)` : 'not supported'}`);
+  console.log(`  ${r.label}: ${r.intervals.length} frames, ≤ ${r.frames.maxRows} rows in the DOM; frame time median ${ms(q(r.intervals, 0.5))} ms, p95 ${ms(q(r.intervals, 0.95))}, max ${ms(Math.max(...r.intervals))} (${slow} over 33.3 ms); main thread per frame median ${ms(q(r.perFrame, 0.5))} ms, p95 ${ms(q(r.perFrame, 0.95))}, max ${ms(Math.max(...r.perFrame))}; busy ${r.busyMs.toFixed(0)} ms of ${(r.frames.times.at(-1) - r.frames.times[0]).toFixed(0)} (${k} ms); long animation frames ${r.frames.supported ? `${r.frames.loaf.length} (max ${ms(Math.max(0, ...r.frames.loaf.map((l) => l.duration)))} ms)` : 'not supported'}`);
 }
-const all = results.flatMap((r) => r.intervals);
-const work = results.flatMap((r) => r.perFrame);
-console.log(`  all passes: frame time median ${ms(q(all, 0.5))} ms, p95 ${ms(q(all, 0.95))} (pass medians ${results.map((r) => ms(q(r.intervals, 0.5))).join(' / ')}); main thread per frame median ${ms(q(work, 0.5))} ms, p95 ${ms(q(work, 0.95))}`);
+for (const [, label] of VARIANTS) {
+  const rs = results.filter((r) => r.label === label);
+  const all = rs.flatMap((r) => r.intervals);
+  const work = rs.flatMap((r) => r.perFrame);
+  console.log(`  ${label}, all ${rs.length} passes: frame time median ${ms(q(all, 0.5))} ms, p95 ${ms(q(all, 0.95))} (pass medians ${rs.map((r) => ms(q(r.intervals, 0.5))).join(' / ')}); main thread per frame median ${ms(q(work, 0.5))} ms, p95 ${ms(q(work, 0.95))}`);
+}

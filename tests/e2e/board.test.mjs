@@ -82,6 +82,32 @@ describe('<sla-board> on the demo dashboard', () => {
     await page.close();
   });
 
+  it('keeps the rows still on screen when it scrolls (their elements and badges are reused)', async () => {
+    const page = await open('dashboard.html?frozen');
+    const r = await page.locator('sla-board').evaluate(async (b) => {
+      const sc = b.shadowRoot.querySelector('.scroller');
+      const before = new Map([...b.shadowRoot.querySelectorAll('tr.r')].map((tr) => [tr.dataset.id, tr]));
+      sc.scrollTop += 10 * 44;
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      const after = [...b.shadowRoot.querySelectorAll('tr.r')];
+      return {
+        shared: after.filter((tr) => before.has(tr.dataset.id)).length,
+        kept: after.filter((tr) => before.get(tr.dataset.id) === tr).length,
+        entered: after.filter((tr) => !before.has(tr.dataset.id)).length,
+        index: after.map((tr) => Number(tr.getAttribute('aria-rowindex'))),
+        ids: after.map((tr) => tr.dataset.id),
+        want: b.visibleRows.slice(0, 60).map((row) => row.id),
+      };
+    });
+    assert.ok(r.shared >= 20, `${r.shared} rows stayed on screen`);
+    assert.equal(r.kept, r.shared, 'every row that stayed kept its element');
+    assert.equal(r.entered, 10, 'ten rows scrolled in');
+    // In table order, with consecutive row indexes.
+    assert.deepEqual(r.ids, r.want.slice(r.index[0] - 2, r.index[0] - 2 + r.ids.length));
+    assert.deepEqual(r.index, r.index.map((_, i) => r.index[0] + i));
+    await page.close();
+  });
+
   it('sorts by any column with the header buttons (aria-sort follows)', async () => {
     const page = await open('dashboard.html?frozen');
     const idHeader = page.locator('sla-board th[data-key="id"]');

@@ -168,7 +168,9 @@ export class SlaBoardElement extends HTMLElement {
   #printing = false;
   #raf = 0;
   #loadSeq = 0;
-  #badges = [];
+  /** The rows in the table now: row object → its <tr> (kept while the row stays on screen). */
+  #rowEls = new Map();
+  #spacers = null;
   #connected = false;
   #priorityRank = new Map();
   timings = null;
@@ -621,16 +623,58 @@ export class SlaBoardElement extends HTMLElement {
       : windowFor(ui.scroller.scrollTop, ui.scroller.clientHeight || 720, ROW_HEIGHT, n);
     if (!force && first === this.#win.first && last === this.#win.last) return;
     this.#win = { first, last };
-    for (const b of this.#badges) b.board = null;
-    this.#badges = [];
-    const trs = [];
     const span = COLUMNS.length;
-    if (first > 0) trs.push(h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: span, style: `height:${first * ROW_HEIGHT}px` })));
-    for (let i = first; i < last; i++) trs.push(this.#item(this.#items[i], i));
-    if (last < n) trs.push(h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: span, style: `height:${(n - last) * ROW_HEIGHT}px` })));
-    if (n === 0) trs.push(h('tr', {}, h('td', { colspan: span, class: 'empty', text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.' })));
-    // Keep keyboard focus on the same control across re-renders (sort buttons are in thead).
-    ui.tbody.replaceChildren(...trs);
+    // Two spacer rows stand for the rows above and below the window (fixed row height).
+    if (!this.#spacers) {
+      const spacer = () => h('tr', { class: 'spacer', 'aria-hidden': 'true' }, h('td', { colspan: span }));
+      this.#spacers = [spacer(), spacer()];
+    }
+    const [above, below] = this.#spacers;
+    const want = [];
+    if (first > 0) {
+      above.firstChild.style.height = `${first * ROW_HEIGHT}px`;
+      want.push(above);
+    }
+    // Rows still on screen keep their <tr> (and their badge); only the rows scrolling in are
+    // built, and their badges' full results are evaluated in one batch.
+    const kept = new Map();
+    const entering = [];
+    for (let i = first; i < last; i++) {
+      const item = this.#items[i];
+      if (item.type === 'row' && !this.#rowEls.has(item.row) && item.row.state !== 'unknown') entering.push(item.row.id);
+    }
+    if (entering.length > 1) this.#board.prefetch?.(entering);
+    for (let i = first; i < last; i++) {
+      const item = this.#items[i];
+      if (item.type !== 'row') {
+        want.push(this.#item(item, i));
+        continue;
+      }
+      const tr = this.#rowEls.get(item.row) ?? this.#item(item, i);
+      tr.setAttribute('aria-rowindex', String(i + 2));
+      kept.set(item.row, tr);
+      want.push(tr);
+    }
+    if (last < n) {
+      below.firstChild.style.height = `${(n - last) * ROW_HEIGHT}px`;
+      want.push(below);
+    }
+    if (n === 0) want.push(h('tr', {}, h('td', { colspan: span, class: 'empty', text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.' })));
+    for (const [row, tr] of this.#rowEls) {
+      if (kept.has(row)) continue;
+      const badge = tr.querySelector('sla-badge');
+      if (badge) /** @type {any} */ (badge).board = null;
+    }
+    this.#rowEls = kept;
+    // Remove what left, insert what came, in order; kept rows are not moved, so they are not
+    // re-laid out or re-connected. (Keyboard focus in thead is untouched.)
+    const keep = new Set(want);
+    for (const c of [...ui.tbody.children]) if (!keep.has(c)) c.remove();
+    let ref = ui.tbody.firstChild;
+    for (const node of want) {
+      if (node === ref) ref = ref.nextSibling;
+      else ui.tbody.insertBefore(node, ref);
+    }
   }
 
   #item(item, i) {
@@ -658,7 +702,6 @@ export class SlaBoardElement extends HTMLElement {
       badge = document.createElement('sla-badge');
       badge.setAttribute('ticket-id', r.id);
       /** @type {any} */ (badge).board = this.#board;
-      this.#badges.push(badge);
     }
     const title = r.url ? h('a', { href: r.url, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener' }) : h('span', { text: r.title || '(no title)', title: r.title });
     const crit = r.priorityRank === 0;
