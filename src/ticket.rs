@@ -263,23 +263,29 @@ impl std::error::Error for TicketError {}
 /// Parses an instant: RFC 3339 with offset, or epoch milliseconds. Whole seconds (floored).
 pub fn parse_instant(stamp: &Stamp) -> Result<Instant, String> {
     match stamp {
-        Stamp::Text(s) => DateTime::parse_from_rfc3339(s.trim())
-            .map(|t| t.timestamp())
-            .map_err(|_| {
-                format!(
-                    "`{s}` is not an RFC 3339 timestamp: expected e.g. `2026-11-20T09:00:00Z` \
-                     (with an offset) or epoch milliseconds"
-                )
-            }),
-        Stamp::Millis(ms) => {
-            if ms.is_finite() && ms.abs() < 1e16 {
-                Ok((ms / 1000.0).floor() as i64)
-            } else {
-                Err(format!(
-                    "`{ms}` is not a usable epoch-milliseconds timestamp"
-                ))
-            }
-        }
+        Stamp::Text(s) => parse_text_instant(s),
+        Stamp::Millis(ms) => parse_millis_instant(*ms),
+    }
+}
+
+fn parse_text_instant(s: &str) -> Result<Instant, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.timestamp())
+        .map_err(|_| {
+            format!(
+                "`{s}` is not an RFC 3339 timestamp: expected e.g. `2026-11-20T09:00:00Z` \
+                 (with an offset) or epoch milliseconds"
+            )
+        })
+}
+
+fn parse_millis_instant(ms: f64) -> Result<Instant, String> {
+    if ms.is_finite() && ms.abs() < 1e16 {
+        Ok((ms / 1000.0).floor() as i64)
+    } else {
+        Err(format!(
+            "`{ms}` is not a usable epoch-milliseconds timestamp"
+        ))
     }
 }
 
@@ -290,15 +296,223 @@ pub fn format_instant(t: Instant) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reading: one typed pass over the text, timestamps parsed as they are read
+// ---------------------------------------------------------------------------------------------
+
+/// A timestamp read straight to its instant (no `String` for the text); a bad one keeps
+/// [`parse_instant`]'s message, reported when the ticket is normalised.
+#[derive(Debug, Clone, PartialEq)]
+struct ReadStamp(Result<Instant, String>);
+
+impl From<&Stamp> for ReadStamp {
+    fn from(s: &Stamp) -> Self {
+        ReadStamp(parse_instant(s))
+    }
+}
+
+impl<'de> Deserialize<'de> for ReadStamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = ReadStamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp or epoch milliseconds")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ReadStamp, E> {
+                Ok(ReadStamp(parse_text_instant(v)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ReadStamp, E> {
+                Ok(ReadStamp(parse_millis_instant(v as f64)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ReadStamp, E> {
+                Ok(ReadStamp(parse_millis_instant(v as f64)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<ReadStamp, E> {
+                Ok(ReadStamp(parse_millis_instant(v)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A string that must be there (or `null`) but is not kept: a comment's author.
+struct SkipStr;
+
+impl<'de> Deserialize<'de> for SkipStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SkipStr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<SkipStr, E> {
+                Ok(SkipStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+#[derive(Deserialize)]
+// Named as the public type in messages ("expected struct StatusChangeInput").
+#[serde(
+    rename = "StatusChangeInput",
+    expecting = "struct StatusChangeInput",
+    rename_all = "camelCase"
+)]
+struct ReadChange {
+    at: ReadStamp,
+    #[serde(default)]
+    from: Option<String>,
+    to: String,
+}
+
+#[derive(Deserialize)]
+// Named as the public type in messages ("expected struct CommentInput").
+#[serde(
+    rename = "CommentInput",
+    expecting = "struct CommentInput",
+    rename_all = "camelCase"
+)]
+struct ReadComment {
+    at: ReadStamp,
+    #[serde(default)]
+    #[allow(dead_code)]
+    author: Option<SkipStr>,
+    #[serde(default)]
+    staff: bool,
+}
+
+/// What [`Ticket::from_input`] normalises: [`TicketInput`]'s fields with the timestamps parsed.
+/// Read directly from JSON it accepts exactly the documents `TicketInput` accepts (same field
+/// names, types and defaults), without allocating the timestamps' and authors' texts.
+#[derive(Deserialize)]
+// Named as the public type in messages ("expected struct TicketInput").
+#[serde(
+    rename = "TicketInput",
+    expecting = "struct TicketInput",
+    rename_all = "camelCase"
+)]
+struct ReadTicket {
+    #[serde(default, deserialize_with = "id_string")]
+    id: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    created: Option<ReadStamp>,
+    #[serde(default)]
+    fields: BTreeMap<String, FieldValue>,
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    requester: Option<String>,
+    #[serde(default)]
+    assignee: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    status_history: Vec<ReadChange>,
+    #[serde(default)]
+    comments: Vec<ReadComment>,
+    #[serde(default)]
+    first_response_at: Option<ReadStamp>,
+}
+
+impl From<TicketInput> for ReadTicket {
+    fn from(t: TicketInput) -> Self {
+        ReadTicket {
+            id: t.id,
+            title: t.title,
+            url: t.url,
+            created: t.created.as_ref().map(ReadStamp::from),
+            fields: t.fields,
+            labels: t.labels,
+            requester: t.requester,
+            assignee: t.assignee,
+            status: t.status,
+            status_history: t
+                .status_history
+                .into_iter()
+                .map(|c| ReadChange {
+                    at: ReadStamp::from(&c.at),
+                    from: c.from,
+                    to: c.to,
+                })
+                .collect(),
+            comments: t
+                .comments
+                .into_iter()
+                .map(|c| ReadComment {
+                    at: ReadStamp::from(&c.at),
+                    author: None,
+                    staff: c.staff,
+                })
+                .collect(),
+            first_response_at: t.first_response_at.as_ref().map(ReadStamp::from),
+        }
+    }
+}
+
+/// A ticket list as a whole: an array, or `{"tickets": [...]}` (other keys ignored).
+#[derive(Deserialize)]
+struct Wrapped<T> {
+    tickets: T,
+}
+
+/// The tickets of a list read in one pass, each normalised as soon as it is read (so no list of
+/// [`ReadTicket`]s is held beside the result).
+struct OnePass(Vec<Result<Ticket, TicketError>>);
+
+impl<'de> Deserialize<'de> for OnePass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OnePass;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of tickets")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<OnePass, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(t) = seq.next_element::<ReadTicket>()? {
+                    let i = out.len();
+                    out.push(Ticket::from_read(t).map_err(|e| at_index(i, e)));
+                }
+                Ok(OnePass(out))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// `[i]` prefixed to a per-ticket error path.
+fn at_index(i: usize, mut e: TicketError) -> TicketError {
+    e.path = if e.path == "." || e.path.is_empty() {
+        format!("[{i}]")
+    } else {
+        format!("[{i}].{}", e.path)
+    };
+    e
+}
+
 impl Ticket {
     /// Normalises a ticket input.
     ///
     /// # Errors
     /// A missing `created` or any unparseable timestamp.
     pub fn from_input(input: TicketInput) -> Result<Ticket, TicketError> {
-        let id = input.id.clone();
+        Ticket::from_read(ReadTicket::from(input))
+    }
+
+    fn from_read(input: ReadTicket) -> Result<Ticket, TicketError> {
         let err = |code: &'static str, path: String, message: String| TicketError {
-            id: Some(id.clone()),
+            id: Some(input.id.clone()),
             code,
             path,
             message,
@@ -313,41 +527,57 @@ impl Ticket {
                         .into(),
                 ))
             }
-            Some(s) => {
-                parse_instant(s).map_err(|m| err("invalid-timestamp", "created".into(), m))?
-            }
+            Some(ReadStamp(s)) => s
+                .clone()
+                .map_err(|m| err("invalid-timestamp", "created".into(), m))?,
         };
-        let mut history = Vec::with_capacity(input.status_history.len());
-        for (i, c) in input.status_history.into_iter().enumerate() {
-            let at = parse_instant(&c.at)
-                .map_err(|m| err("invalid-timestamp", format!("statusHistory[{i}].at"), m))?;
-            history.push(StatusChange {
-                at: at.max(created),
-                from: c.from,
-                to: c.to,
-            });
-        }
-        history.sort_by_key(|c| c.at);
-        let mut staff_replies = Vec::new();
-        for (i, c) in input.comments.iter().enumerate() {
-            let at = parse_instant(&c.at)
-                .map_err(|m| err("invalid-timestamp", format!("comments[{i}].at"), m))?;
-            if c.staff {
-                staff_replies.push(at.max(created));
+        for (i, c) in input.status_history.iter().enumerate() {
+            if let Err(m) = &c.at.0 {
+                return Err(err(
+                    "invalid-timestamp",
+                    format!("statusHistory[{i}].at"),
+                    m.clone(),
+                ));
             }
         }
-        staff_replies.sort_unstable();
+        for (i, c) in input.comments.iter().enumerate() {
+            if let Err(m) = &c.at.0 {
+                return Err(err(
+                    "invalid-timestamp",
+                    format!("comments[{i}].at"),
+                    m.clone(),
+                ));
+            }
+        }
         let first_response_at = match &input.first_response_at {
             None => None,
-            Some(s) => Some(
-                parse_instant(s)
+            Some(ReadStamp(s)) => Some(
+                s.clone()
                     .map_err(|m| err("invalid-timestamp", "firstResponseAt".into(), m))?
                     .max(created),
             ),
         };
+        let mut history: Vec<StatusChange> = input
+            .status_history
+            .into_iter()
+            .map(|c| StatusChange {
+                at: c.at.0.unwrap_or(created).max(created),
+                from: c.from,
+                to: c.to,
+            })
+            .collect();
+        // Stable: changes at the same instant keep their order.
+        history.sort_by_key(|c| c.at);
+        let mut staff_replies: Vec<Instant> = input
+            .comments
+            .iter()
+            .filter(|c| c.staff)
+            .map(|c| c.at.0.as_ref().map_or(created, |&t| t).max(created))
+            .collect();
+        staff_replies.sort_unstable();
         let initial_status = match history.first() {
             Some(first) => first.from.clone(),
-            None => input.status.clone(),
+            None => input.status,
         };
         Ok(Ticket {
             id: input.id,
@@ -375,25 +605,48 @@ impl Ticket {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let input: TicketInput = serde_path_to_error::deserialize(v).map_err(|e| TicketError {
+        let input: ReadTicket = serde_path_to_error::deserialize(v).map_err(|e| TicketError {
             id: id.clone(),
             code: "invalid-ticket",
             path: e.path().to_string(),
             message: format!("{}: see the ticket format in the README", e.inner()),
         })?;
-        Ticket::from_input(input)
+        Ticket::from_read(input)
     }
 
     /// Parses a JSON array of tickets (or `{"tickets": [...]}`), one result per element.
     ///
+    /// A well-formed list is read in one typed pass (timestamps parsed as they are read); only
+    /// when that fails is the text read again ticket by ticket ([`Ticket::parse_batch_located`])
+    /// to say which ticket is wrong and where. Both give the same results.
+    ///
     /// # Errors
     /// Only when the text is not JSON or holds no ticket list; bad tickets are per-element.
     pub fn parse_batch(text: &str) -> Result<Vec<Result<Ticket, TicketError>>, TicketError> {
-        #[derive(Deserialize)]
-        struct Wrapped<'a> {
-            #[serde(borrow)]
-            tickets: Vec<&'a RawValue>,
+        let list = match text.trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str::<OnePass>(text).ok(),
+            Some(b'{') => serde_json::from_str::<Wrapped<OnePass>>(text)
+                .ok()
+                .map(|w| w.tickets),
+            _ => None,
+        };
+        match list {
+            Some(OnePass(list)) => Ok(list),
+            None => Ticket::parse_batch_located(text),
         }
+    }
+
+    /// [`Ticket::parse_batch`]'s slow path, for a list in which some ticket does not read: the
+    /// text is checked and split into each ticket's raw JSON, and a ticket that does not read
+    /// is read again through [`serde_path_to_error`] for the path of what is wrong. Public so
+    /// that tests can hold both paths to the same results.
+    ///
+    /// # Errors
+    /// As [`Ticket::parse_batch`].
+    #[doc(hidden)]
+    pub fn parse_batch_located(
+        text: &str,
+    ) -> Result<Vec<Result<Ticket, TicketError>>, TicketError> {
         let not_a_list = || TicketError {
             id: None,
             code: "invalid-ticket",
@@ -402,7 +655,7 @@ impl Ticket {
         };
         let items = match serde_json::from_str::<Vec<&RawValue>>(text) {
             Ok(v) => v,
-            Err(_) => match serde_json::from_str::<Wrapped<'_>>(text) {
+            Err(_) => match serde_json::from_str::<Wrapped<Vec<&RawValue>>>(text) {
                 Ok(w) => w.tickets,
                 // Only now tell a syntax error (located) from a JSON value that is no list.
                 Err(_) => {
@@ -422,23 +675,16 @@ impl Ticket {
             .iter()
             .enumerate()
             .map(|(i, raw)| {
-                // The fast path parses straight into the input type; only a ticket that does
-                // not parse is parsed again, for a located error.
-                match serde_json::from_str::<TicketInput>(raw.get()) {
-                    Ok(input) => Ticket::from_input(input),
+                // Straight into the read type; only a ticket that does not read is parsed
+                // again, for a located error.
+                match serde_json::from_str::<ReadTicket>(raw.get()) {
+                    Ok(t) => Ticket::from_read(t),
                     Err(_) => {
                         let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
                         Ticket::from_value(&v)
                     }
                 }
-                .map_err(|mut e| {
-                    e.path = if e.path == "." || e.path.is_empty() {
-                        format!("[{i}]")
-                    } else {
-                        format!("[{i}].{}", e.path)
-                    };
-                    e
-                })
+                .map_err(|e| at_index(i, e))
             })
             .collect())
     }

@@ -344,9 +344,12 @@ fn now_seconds() -> i64 {
 }
 
 fn out(v: &impl serde::Serialize) -> Fallible<()> {
-    let mut stdout = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and a report's pretty JSON has a line per figure (a
+    // write call each made up a third of `sla-lens report` on 100,000 tickets).
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut stdout, v).map_err(|e| e.to_string())?;
-    writeln!(stdout).map_err(|e| e.to_string())
+    writeln!(stdout).map_err(|e| e.to_string())?;
+    stdout.flush().map_err(|e| e.to_string())
 }
 
 /// Runs a calendar computation once, or once per JSON line of stdin.
@@ -527,6 +530,9 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             };
             let report = sla_lens::report::report(&policy, &batch, from, to, now)
                 .map_err(|e| e.to_string())?;
+            // The process ends after printing: freeing 100,000 tickets one by one first would
+            // only cost time (~5 % of the command).
+            std::mem::forget(batch);
             let text = match format.as_str() {
                 "markdown" => report.markdown(),
                 "csv" => report.cells_csv(),

@@ -1,0 +1,403 @@
+//! `Ticket::parse_batch` reads a well-formed list in one typed pass and falls back to the
+//! located, ticket-by-ticket path otherwise. These tests hold both paths to the reader they
+//! replaced (kept below, verbatim, as the oracle): the same tickets, the same errors with the
+//! same codes, paths and messages, for lists mixing good and bad tickets of every kind.
+
+use proptest::prelude::*;
+use serde_json::value::RawValue;
+use serde_json::{json, Value};
+use sla_lens::ticket::{parse_instant, StatusChange, TicketError, TicketInput};
+use sla_lens::Ticket;
+
+// ---------------------------------------------------------------------------------------------
+// The oracle: the reader before the one-pass change (a2ee2b0's src/ticket.rs)
+// ---------------------------------------------------------------------------------------------
+
+fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
+    let id = input.id.clone();
+    let err = |code: &'static str, path: String, message: String| TicketError {
+        id: Some(id.clone()),
+        code,
+        path,
+        message,
+    };
+    let created = match &input.created {
+        None => {
+            return Err(err(
+                "missing-created",
+                "created".into(),
+                "the ticket has no `created` timestamp, so no clock can start: map the \
+                 tracker's creation time to `created`"
+                    .into(),
+            ))
+        }
+        Some(s) => parse_instant(s).map_err(|m| err("invalid-timestamp", "created".into(), m))?,
+    };
+    let mut history = Vec::with_capacity(input.status_history.len());
+    for (i, c) in input.status_history.into_iter().enumerate() {
+        let at = parse_instant(&c.at)
+            .map_err(|m| err("invalid-timestamp", format!("statusHistory[{i}].at"), m))?;
+        history.push(StatusChange {
+            at: at.max(created),
+            from: c.from,
+            to: c.to,
+        });
+    }
+    history.sort_by_key(|c| c.at);
+    let mut staff_replies = Vec::new();
+    for (i, c) in input.comments.iter().enumerate() {
+        let at = parse_instant(&c.at)
+            .map_err(|m| err("invalid-timestamp", format!("comments[{i}].at"), m))?;
+        if c.staff {
+            staff_replies.push(at.max(created));
+        }
+    }
+    staff_replies.sort_unstable();
+    let first_response_at = match &input.first_response_at {
+        None => None,
+        Some(s) => Some(
+            parse_instant(s)
+                .map_err(|m| err("invalid-timestamp", "firstResponseAt".into(), m))?
+                .max(created),
+        ),
+    };
+    let initial_status = match history.first() {
+        Some(first) => first.from.clone(),
+        None => input.status.clone(),
+    };
+    Ok(Ticket {
+        id: input.id,
+        title: input.title,
+        url: input.url,
+        created,
+        fields: input.fields,
+        labels: input.labels,
+        requester: input.requester,
+        assignee: input.assignee,
+        initial_status,
+        history,
+        staff_replies,
+        first_response_at,
+    })
+}
+
+fn old_from_value(v: &Value) -> Result<Ticket, TicketError> {
+    let id = match v.get("id") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let input: TicketInput = serde_path_to_error::deserialize(v).map_err(|e| TicketError {
+        id: id.clone(),
+        code: "invalid-ticket",
+        path: e.path().to_string(),
+        message: format!("{}: see the ticket format in the README", e.inner()),
+    })?;
+    old_from_input(input)
+}
+
+type Batch = Vec<Result<Ticket, TicketError>>;
+
+fn old_parse_batch(text: &str) -> Result<Batch, TicketError> {
+    #[derive(serde::Deserialize)]
+    struct Wrapped<'a> {
+        #[serde(borrow)]
+        tickets: Vec<&'a RawValue>,
+    }
+    let items = match serde_json::from_str::<Vec<&RawValue>>(text) {
+        Ok(v) => v,
+        Err(_) => match serde_json::from_str::<Wrapped<'_>>(text) {
+            Ok(w) => w.tickets,
+            Err(_) => {
+                return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                    Err(e) => TicketError {
+                        id: None,
+                        code: "json-syntax",
+                        path: String::new(),
+                        message: format!("the tickets are not valid JSON: {e}"),
+                    },
+                    Ok(_) => TicketError {
+                        id: None,
+                        code: "invalid-ticket",
+                        path: String::new(),
+                        message: "expected a JSON array of tickets or `{\"tickets\": [...]}`"
+                            .into(),
+                    },
+                })
+            }
+        },
+    };
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            match serde_json::from_str::<TicketInput>(raw.get()) {
+                Ok(input) => old_from_input(input),
+                Err(_) => {
+                    let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+                    old_from_value(&v)
+                }
+            }
+            .map_err(|mut e| {
+                e.path = if e.path == "." || e.path.is_empty() {
+                    format!("[{i}]")
+                } else {
+                    format!("[{i}].{}", e.path)
+                };
+                e
+            })
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated tickets: mostly well-formed, with every kind of fault mixed in
+// ---------------------------------------------------------------------------------------------
+
+fn stamp() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        6 => (1_700_000_000i64..1_830_000_000).prop_map(|t| {
+            json!(chrono::DateTime::from_timestamp(t, 0).unwrap().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        }),
+        2 => (1_700_000_000i64..1_830_000_000, -14i32..14).prop_map(|(t, h)| {
+            let off = chrono::FixedOffset::east_opt(h * 3600).unwrap();
+            json!(chrono::DateTime::from_timestamp(t, 0).unwrap().with_timezone(&off).to_rfc3339())
+        }),
+        2 => (1_700_000_000_000i64..1_830_000_000_000).prop_map(|ms| json!(ms)),
+        1 => (1.7e12f64..1.83e12).prop_map(|ms| json!(ms)),
+        1 => Just(json!(" 2026-11-20T09:00:00Z ")),
+        1 => Just(json!("yesterday")),
+        1 => Just(json!(1e300)),
+        1 => Just(json!(-5)),
+        1 => Just(json!(true)),
+        1 => Just(json!(null)),
+        1 => Just(json!({"at": 1})),
+    ]
+}
+
+fn text() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        6 => "[A-Za-z ]{0,12}".prop_map(|s| json!(s)),
+        1 => Just(json!("esc\"aped \\ \u{e9}\n")),
+        1 => Just(json!(null)),
+        1 => Just(json!(7)),
+        1 => Just(json!(["x"])),
+    ]
+}
+
+fn field_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        4 => prop_oneof![Just("High"), Just("Normal"), Just("Wi-Fi")].prop_map(|s| json!(s)),
+        1 => Just(json!(["a", "b"])),
+        1 => Just(json!(3.5)),
+        1 => Just(json!(false)),
+        1 => Just(json!(null)),
+        1 => Just(json!([1])),
+        1 => Just(json!({"k": 1})),
+    ]
+}
+
+fn ticket() -> impl Strategy<Value = Value> {
+    let id = prop_oneof![
+        4 => (1u32..100_000).prop_map(|n| json!(n.to_string())),
+        2 => (1u32..100_000).prop_map(|n| json!(n)),
+        1 => Just(json!(12.5)),
+        1 => Just(json!(-3)),
+        1 => Just(json!(null)),
+        1 => Just(json!(true)),
+    ];
+    let change = (stamp(), proptest::option::of(text()), text()).prop_map(|(at, from, to)| {
+        let mut c = json!({"at": at, "to": to});
+        if let Some(f) = from {
+            c["from"] = f;
+        }
+        c
+    });
+    let comment = (
+        stamp(),
+        proptest::option::of(text()),
+        proptest::option::of(prop_oneof![
+            4 => Just(json!(true)),
+            4 => Just(json!(false)),
+            1 => Just(json!("yes")),
+        ]),
+    )
+        .prop_map(|(at, author, staff)| {
+            let mut c = json!({"at": at});
+            if let Some(a) = author {
+                c["author"] = a;
+            }
+            if let Some(s) = staff {
+                c["staff"] = s;
+            }
+            c
+        });
+    let fields = proptest::collection::btree_map(
+        prop_oneof![Just("priority"), Just("category"), Just("project")],
+        field_value(),
+        0..3,
+    );
+    (
+        (
+            proptest::option::of(id),
+            proptest::option::of(stamp()),
+            proptest::option::of(text()),
+        ),
+        (
+            fields,
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+        ),
+        (
+            proptest::collection::vec(change, 0..4),
+            proptest::collection::vec(comment, 0..3),
+            proptest::option::of(stamp()),
+        ),
+        (
+            any::<bool>(),
+            prop_oneof![8 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)],
+        ),
+    )
+        .prop_map(
+            |(
+                (id, created, title),
+                (fields, status, assignee),
+                (history, comments, first),
+                (extra, shape),
+            )| {
+                let mut t = json!({});
+                if let Some(v) = id {
+                    t["id"] = v;
+                }
+                if let Some(v) = created {
+                    t["created"] = v;
+                }
+                if let Some(v) = title {
+                    t["title"] = v;
+                }
+                if !fields.is_empty() {
+                    t["fields"] = json!(fields);
+                }
+                if let Some(v) = status {
+                    t["status"] = v;
+                }
+                if let Some(v) = assignee {
+                    t["assignee"] = v;
+                }
+                if !history.is_empty() {
+                    t["statusHistory"] = json!(history);
+                }
+                if !comments.is_empty() {
+                    t["comments"] = json!(comments);
+                }
+                if let Some(v) = first {
+                    t["firstResponseAt"] = v;
+                }
+                if extra {
+                    t["trackerOwn"] = json!({"nested": [1, 2, {"x": null}]});
+                }
+                match shape {
+                    0 => t,
+                    1 => json!("not a ticket"),
+                    2 => json!(null),
+                    _ => json!([t]),
+                }
+            },
+        )
+}
+
+fn same(text: &str) -> Result<(), TestCaseError> {
+    let want = old_parse_batch(text);
+    prop_assert_eq!(
+        &Ticket::parse_batch(text),
+        &want,
+        "parse_batch, text {}",
+        text
+    );
+    prop_assert_eq!(
+        &Ticket::parse_batch_located(text),
+        &want,
+        "parse_batch_located, text {}",
+        text
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(600))]
+
+    /// Lists of mixed tickets, as an array and wrapped: the one-pass reader, its fallback and
+    /// the old reader agree on every ticket and every error.
+    #[test]
+    fn one_pass_and_located_agree_with_the_old_reader(
+        tickets in proptest::collection::vec(ticket(), 0..6)
+    ) {
+        let list = Value::Array(tickets);
+        same(&list.to_string())?;
+        same(&serde_json::to_string_pretty(&json!({"other": 1, "tickets": list})).unwrap())?;
+        // Each ticket alone, so lists of only good tickets (the one-pass path) are common.
+        for t in list.as_array().unwrap() {
+            same(&Value::Array(vec![t.clone()]).to_string())?;
+        }
+    }
+}
+
+#[test]
+fn a_well_formed_list_goes_through_one_pass_with_the_old_results() {
+    let text = r#"[
+        {"id": 7, "created": "2026-11-20T10:00:00+01:00", "title": "A \"quoted\" title",
+         "fields": {"priority": "High", "category": ["Wi-Fi", "Network"], "n": 2, "b": true, "z": null},
+         "labels": ["x"], "requester": "r", "assignee": "a", "status": "Resolved",
+         "statusHistory": [{"at": 1795165200000, "from": "New", "to": "In Progress"},
+                           {"at": "2026-11-19T09:00:00Z", "to": "Waiting"}],
+         "comments": [{"at": "2026-11-20T09:30:00Z", "author": "it-bob", "staff": true},
+                      {"at": 1795165200000.5, "author": null}],
+         "firstResponseAt": "2026-11-20T09:10:00Z", "ignored": {"deep": [1, {"a": 2}]}},
+        {"id": "8", "created": 1795165200000}
+    ]"#;
+    let batch = Ticket::parse_batch(text).unwrap();
+    assert_eq!(batch, old_parse_batch(text).unwrap());
+    let t = batch[0].as_ref().unwrap();
+    assert_eq!(t.id, "7");
+    assert_eq!(t.created, 1_795_165_200);
+    // Both changes are clamped to creation (the second was before it): a stable sort keeps
+    // their order.
+    assert_eq!(t.history[0].to, "In Progress");
+    assert_eq!(t.history[1].to, "Waiting");
+    assert_eq!((t.history[0].at, t.history[1].at), (t.created, t.created));
+    assert_eq!(t.staff_replies, vec![t.created + 1800]);
+    assert_eq!(t.first_response_at, Some(t.created + 600));
+    assert_eq!(batch[1].as_ref().unwrap().id, "8");
+}
+
+#[test]
+fn a_bad_ticket_among_good_ones_is_located_as_before() {
+    let text = r#"{"tickets": [
+        {"id": 1, "created": "2026-11-20T09:00:00Z"},
+        {"id": 2, "created": "2026-11-20T09:00:00Z", "comments": [{"at": 0, "author": 5}]},
+        {"id": 3, "created": "2026-11-20T09:00:00Z", "comments": [{"at": "later"}]}
+    ]}"#;
+    let batch = Ticket::parse_batch(text).unwrap();
+    assert_eq!(batch, old_parse_batch(text).unwrap());
+    assert!(batch[0].is_ok());
+    let e = batch[1].as_ref().unwrap_err();
+    assert_eq!(
+        (e.code, e.path.as_str()),
+        ("invalid-ticket", "[1].comments[0].author")
+    );
+    assert!(e.message.contains("expected a string"), "{}", e.message);
+    let e = batch[2].as_ref().unwrap_err();
+    assert_eq!(
+        (e.code, e.path.as_str()),
+        ("invalid-timestamp", "[2].comments[0].at")
+    );
+    // A ticket that is not an object names the type as before.
+    let e = &Ticket::parse_batch("[1]").unwrap()[0];
+    assert!(
+        e.as_ref()
+            .unwrap_err()
+            .message
+            .contains("struct TicketInput"),
+        "{e:?}"
+    );
+}
