@@ -151,6 +151,7 @@ test-board: wasm cli
 bench-board: wasm
 	scripts/setup.sh browser
 	node bench/js/board.mjs
+	node bench/js/engine-paths.mjs
 	node bench/js/board-scroll.mjs
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)

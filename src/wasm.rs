@@ -1296,44 +1296,39 @@ fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
     }
 }
 
-/// `read_batch` with a fast path: text that reads as a whole as a list of tickets (an array or
-/// `{"tickets": [...]}`) is parsed in one pass, without the syntax check and the split into
-/// raw slices that locate errors (a third of the 10,000-ticket time in Wasm). Anything else
-/// goes through `read_batch`, so errors and their paths are the same.
-fn read_rows_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsValue> {
-    #[derive(serde::Deserialize)]
-    struct Wrapped {
-        tickets: Vec<crate::ticket::TicketInput>,
-    }
-    let text = match tickets.as_string() {
-        Some(text) => text,
-        None if js_sys::Array::is_array(&tickets) => json_text(&tickets, "the tickets")?,
-        None => return read_batch(tickets),
-    };
-    let inputs = serde_json::from_str::<Vec<crate::ticket::TicketInput>>(&text)
-        .ok()
-        .or_else(|| {
-            serde_json::from_str::<Wrapped>(&text)
-                .ok()
-                .map(|w| w.tickets)
-        });
-    let Some(inputs) = inputs else {
-        return read_batch(JsValue::from_str(&text));
-    };
-    Ok(inputs
-        .into_iter()
-        .enumerate()
-        .map(|(i, input)| {
-            Ticket::from_input(input).map_err(|mut e| {
-                e.path = if e.path == "." || e.path.is_empty() {
-                    format!("[{i}]")
-                } else {
-                    format!("[{i}].{}", e.path)
-                };
-                e
-            })
+/// A batch of tickets read once and kept in Wasm memory: evaluate it again and again (every
+/// minute, under any policy) with `engine.evaluateSetRows(set, nowMs)` without reading the
+/// tickets' JSON each time. Made from the same input as `evaluate` (an array of ticket objects,
+/// or the JSON text of one); a ticket that cannot be read stays an error for that ticket.
+/// Call `free()` when the set is replaced.
+#[wasm_bindgen]
+pub struct TicketSet {
+    tickets: Vec<Result<Ticket, TicketError>>,
+}
+
+#[wasm_bindgen]
+impl TicketSet {
+    /// Reads the tickets. Throws a `TicketError` only when the input holds no ticket list.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string")] tickets: JsValue,
+    ) -> Result<TicketSet, JsValue> {
+        Ok(TicketSet {
+            tickets: read_batch(tickets)?,
         })
-        .collect())
+    }
+
+    /// How many tickets the batch held (the unreadable ones included).
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// How many of them could not be read (`evaluateSetRows` lists them in `errors`).
+    #[wasm_bindgen(getter)]
+    pub fn unreadable(&self) -> usize {
+        self.tickets.iter().filter(|t| t.is_err()).count()
+    }
 }
 
 #[wasm_bindgen]
@@ -1348,14 +1343,30 @@ impl SlaEngine {
         #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string")] tickets: JsValue,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
+        let now = now_seconds(now_ms)?;
+        self.rows(&read_batch(tickets)?, now)
+    }
+
+    /// `evaluateRows` over a `TicketSet`: the tickets were read once, when the set was made,
+    /// so a re-evaluation (a minute later, or under another policy) only evaluates.
+    #[wasm_bindgen(js_name = evaluateSetRows, unchecked_return_type = "BoardRows")]
+    pub fn evaluate_set_rows(
+        &self,
+        set: &TicketSet,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<JsValue, JsValue> {
+        self.rows(&set.tickets, now_seconds(now_ms)?)
+    }
+}
+
+impl SlaEngine {
+    fn rows(&self, batch: &[Result<Ticket, TicketError>], now: i64) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         struct IndexedError {
             index: usize,
             #[serde(flatten)]
             error: TicketError,
         }
-        let now = now_seconds(now_ms)?;
-        let batch = read_rows_batch(tickets)?;
         let mut evals = Vec::with_capacity(batch.len());
         let mut failed = Vec::new();
         for (index, t) in batch.iter().enumerate() {

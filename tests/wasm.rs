@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Float64Array, Reflect, JSON};
-use sla_lens::wasm::{example_policy, validate_policy, SlaEngine};
+use sla_lens::wasm::{example_policy, validate_policy, SlaEngine, TicketSet};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -251,4 +251,54 @@ fn garbage_input_throws_instead_of_panicking() {
     assert!(r.iter().all(|x| !get(&x, "error").is_undefined()));
     assert_eq!(e.id(), "it-marketing-internal-sla");
     assert_eq!(e.calendars(), vec!["24x7".to_string()]);
+}
+
+#[wasm_bindgen_test]
+fn a_ticket_set_is_read_once_and_evaluates_like_the_text() {
+    let e = engine();
+    let set = TicketSet::new(JsValue::from_str(TICKETS)).expect("a ticket list");
+    assert_eq!((set.length(), set.unreadable()), (5, 2));
+    // The same rows as evaluateRows on the text, at two instants, and under another policy.
+    for (engine, at) in [
+        (&e, now_ms()),
+        (&e, now_ms() + 3_600_000.0),
+        (&business(), now_ms()),
+    ] {
+        let from_text = engine
+            .evaluate_rows(JsValue::from_str(TICKETS), at)
+            .unwrap();
+        let from_set = engine.evaluate_set_rows(&set, at).unwrap();
+        let numbers = |v: &JsValue| Float64Array::from(get(v, "numbers")).to_vec();
+        let text = |v: &JsValue, k: &str| JSON::stringify(&get(v, k)).unwrap().as_string();
+        let (a, b) = (numbers(&from_text), numbers(&from_set));
+        assert_eq!(a.len(), b.len());
+        // NaN (no value) in the same places, every other number equal.
+        assert!(a
+            .iter()
+            .zip(&b)
+            .all(|(x, y)| x == y || (x.is_nan() && y.is_nan())));
+        for k in ["strings", "errors", "fields", "nextChange"] {
+            assert_eq!(text(&from_text, k), text(&from_set, k), "{k}");
+        }
+    }
+    // Ticket 1 is at risk (50 minutes left); an hour later it has breached.
+    let first_state = |rows: &JsValue| {
+        let fields: Array = get(rows, "fields").unchecked_into();
+        let col = fields.index_of(&JsValue::from_str("state"), 0) as u32;
+        let numbers = Float64Array::from(get(rows, "numbers"));
+        let strings: Array = get(rows, "strings").unchecked_into();
+        strings.get(numbers.get_index(col) as u32).as_string()
+    };
+    let rows = |at: f64| e.evaluate_set_rows(&set, at).unwrap();
+    assert_eq!(first_state(&rows(now_ms())).as_deref(), Some("atRisk"));
+    let later = rows(now_ms() + 3_600_000.0);
+    assert_eq!(first_state(&later).as_deref(), Some("breached"));
+    let errors: Array = get(&later, "errors").unchecked_into();
+    assert_eq!(s(&errors.get(0), "path"), "[3].created");
+    assert_eq!(get(&errors.get(1), "index").as_f64(), Some(4.0));
+    // From objects too; input that holds no list throws, as evaluate does.
+    assert_eq!(TicketSet::new(json(TICKETS)).unwrap().length(), 5);
+    assert!(TicketSet::new(JsValue::from_str("{")).is_err());
+    assert!(TicketSet::new(JsValue::from_f64(1.0)).is_err());
+    assert!(e.evaluate_set_rows(&set, f64::NAN).is_err());
 }

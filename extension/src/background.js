@@ -7,7 +7,7 @@
 // Imported statically (service workers have no dynamic import()); the esbuild bundle is one
 // classic script, the same file for Chromium's `service_worker` and Firefox's `scripts`.
 
-import { initSync, SlaEngine, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
+import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext, matchPorts } from './lib/chrome.js';
 import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide } from './lib/notify.js';
@@ -173,14 +173,16 @@ async function setTabBadge(tabId, summary) {
 /**
  * Evaluates a batch for badges: the engine's compact rows (`evaluateRows`: state, headline metric,
  * level, names; no JSON of the full evaluation) turned into results that carry exactly what
- * www/badge-view.js reads. Builds without `evaluateRows` fall back to full results.
+ * www/badge-view.js reads. With `set` (a `TicketSet` of the same `tickets`, in the same order)
+ * the tickets are not read again: minute refreshes only evaluate. Builds without `evaluateRows`
+ * fall back to full results.
  */
-function evaluateLite(engine, tickets, nowMs) {
+function evaluateLite(engine, tickets, nowMs, set = null) {
   if (typeof engine.evaluateRows !== 'function') {
     const results = engine.evaluate(tickets, nowMs, {});
     return { results, nextChange: results.length ? engine.nextChange(results, nowMs) : null };
   }
-  const rows = engine.evaluateRows(tickets, nowMs);
+  const rows = set ? engine.evaluateSetRows(set, nowMs) : engine.evaluateRows(tickets, nowMs);
   const F = rows.fields.length;
   const col = Object.fromEntries(rows.fields.map((f, i) => [f, i]));
   const isString = new Set(rows.stringFields);
@@ -257,8 +259,23 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
 }
 
 // The canonical tickets of each annotated tab stay here (and in session storage, for when the
-// worker was stopped), so content scripts never hold or re-send them.
-const tabTickets = new Map(); // tabId → { origin, byId: Map<id, ticket> }
+// worker was stopped), so content scripts never hold or re-send them. `set` is the same tickets
+// read once into Wasm memory (a TicketSet, made when first evaluated, freed when they change).
+const tabTickets = new Map(); // tabId → { origin, byId: Map<id, ticket>, list, set }
+
+/** The tab's tickets as a list and as a TicketSet in the same order (made once per change). */
+function ticketSetOf(t) {
+  if (!t.set) {
+    t.list = [...t.byId.values()];
+    t.set = typeof TicketSet === 'function' && t.list.length ? new TicketSet(t.list) : null;
+  }
+  return { list: t.list, set: t.set };
+}
+
+function dropSet(t) {
+  t?.set?.free();
+  if (t) t.set = null;
+}
 
 async function ticketsOf(tabId) {
   let t = tabTickets.get(tabId);
@@ -277,9 +294,11 @@ function keepTickets(tabId, origin, tickets, reset) {
   if (tabId == null) return;
   let t = tabTickets.get(tabId);
   if (!t || reset || t.origin !== origin) {
+    dropSet(t);
     t = { origin, byId: new Map() };
     tabTickets.set(tabId, t);
   }
+  dropSet(t);
   for (const x of tickets) t.byId.set(String(x.id), x);
   ext.storage.session?.set({ [`tickets:${tabId}`]: { origin, tickets: [...t.byId.values()] } }).catch(() => {});
 }
@@ -349,11 +368,15 @@ const handlers = {
     const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.skewMs, msg);
     const tabId = sender.tab?.id;
     keepTickets(tabId, origin, out.tickets, msg.reset);
-    const all = tabId != null ? [...tabTickets.get(tabId).byId.values()] : out.tickets;
     if (tabId != null) {
       // The tab's summary covers every issue it shows, not only this batch.
+      const kept = tabTickets.get(tabId);
       const { engine } = policyEngine(cfg, site.pauseStatuses);
-      const { results } = all.length === out.tickets.length ? out : evaluateLite(engine, all, out.nowMs);
+      let results = out.results;
+      if (kept.byId.size !== out.tickets.length) {
+        const { list, set } = ticketSetOf(kept);
+        ({ results } = evaluateLite(engine, list, out.nowMs, set));
+      }
       noteTab(tabId, results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
     }
     return forPage(out);
@@ -390,8 +413,8 @@ const handlers = {
     if (!site || !kept || kept.origin !== origin) return { ok: false, gone: true };
     const { engine } = policyEngine(cfg, site.pauseStatuses);
     const t = clockFor(msg.skewMs).nowMs;
-    const tickets = [...kept.byId.values()];
-    const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t) : { results: [], nextChange: null };
+    const { list: tickets, set } = ticketSetOf(kept);
+    const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t, set) : { results: [], nextChange: null };
     noteTab(tabId, results, t, msg.unavailable ?? 0, engine.name, origin, sender.url);
     return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
   },
@@ -584,6 +607,7 @@ ext.storage.onChanged.addListener((changes, area) => {
 
 ext.tabs.onRemoved.addListener((id) => {
   tabs.delete(id);
+  dropSet(tabTickets.get(id));
   tabTickets.delete(id);
   ext.storage.session?.remove([`tab:${id}`, `tickets:${id}`]).catch(() => {});
 });
@@ -745,7 +769,12 @@ globalThis.slaLens = {
     invalidate();
     return readConfig();
   },
-  /** Maps a tracker's documents and evaluates them `rounds` times: the worker benchmark. */
+  /**
+   * Maps a tracker's documents and evaluates them `rounds` times: the worker benchmark. Each
+   * round: a refresh of a tab's kept tickets (`ticketSetOf` + `evaluateLite` with the set, as
+   * the `refresh` handler does), the same from the ticket objects (read each time), and full
+   * results; `setMs` is reading the tickets into a set once (when a tab's tickets change).
+   */
   async benchDocs(kind, docs, nowMs, rounds = 7) {
     await loadEngine();
     const cfg = await readConfig();
@@ -754,17 +783,30 @@ globalThis.slaLens = {
     const { tickets } = mapDocs(kind, docs, { tracker: kind });
     const mapMs = performance.now() - t0;
     const times = [];
+    const unkept = [];
     const full = [];
+    const setMs = [];
     let results = [];
+    let same = true;
     for (let i = 0; i < rounds; i++) {
+      const kept = { origin: 'bench', byId: new Map(tickets.map((x) => [String(x.id), x])) };
       let t = performance.now();
-      results = evaluateLite(engine, tickets, nowMs).results;
+      ticketSetOf(kept);
+      setMs.push(performance.now() - t);
+      t = performance.now();
+      const { list, set } = ticketSetOf(kept);
+      results = evaluateLite(engine, list, nowMs, set).results;
       times.push(performance.now() - t);
+      dropSet(kept);
+      t = performance.now();
+      const fromObjects = evaluateLite(engine, tickets, nowMs).results;
+      unkept.push(performance.now() - t);
+      same &&= JSON.stringify(fromObjects) === JSON.stringify(results);
       t = performance.now();
       engine.evaluate(tickets, nowMs, {});
       full.push(performance.now() - t);
     }
-    return { tickets: tickets.length, mapMs, evaluateMs: times, fullEvaluateMs: full, states: results.map((r) => r.evaluation?.state ?? 'error') };
+    return { tickets: tickets.length, mapMs, setMs, evaluateMs: times, unkeptEvaluateMs: unkept, fullEvaluateMs: full, same, states: results.map((r) => r.evaluation?.state ?? 'error') };
   },
   /** Evaluates `tickets` under the configured policy: the worker benchmark. */
   async bench(tickets, nowMs, rounds = 5) {

@@ -100,7 +100,10 @@ row('  of which placing the on-screen badges (custom elements)', page.map((p) =>
 row('longest animation frame from data-ready to painted (0: < 50 ms)', loaf);
 row('the page\'s own longest frame before (its first layout)', pageLoaf);
 row('longest frame while scrolling through all 1,000 (badges placed)', scrollLoaf);
-row(`worker: evaluate ${worker.tickets} tickets (compact rows, what badges use)`, worker.evaluateMs, 5);
+if (!worker.same) throw new Error('the kept TicketSet and the ticket objects gave different results');
+row(`worker: evaluate ${worker.tickets} tickets (kept TicketSet, compact rows: a refresh)`, worker.evaluateMs, 5);
+row(`worker: evaluate ${worker.tickets} tickets (read from the objects, compact rows)`, worker.unkeptEvaluateMs);
+row(`worker: read ${worker.tickets} tickets into a TicketSet (once per change)`, worker.setMs);
 row(`worker: evaluate ${worker.tickets} tickets (full results, JSON)`, worker.fullEvaluateMs);
 console.log(`${'worker: map the REST responses to tickets (once)'.padEnd(58)} ${fmt(worker.mapMs).padStart(7)} ms`);
 row('worker: Wasm compile + instantiate (fresh start)', instantiate, 30);

@@ -71,6 +71,11 @@ export async function usage(bytes: ArrayBuffer): Promise<number | null> {
   const rows: import('../../www/pkg/sla_lens.js').BoardRows = engine.evaluateRows(JSON.stringify(tickets), now);
   const field: import('../../www/pkg/sla_lens.js').BoardRowField = rows.fields[0];
   void [rows.numbers[rows.fields.indexOf('remaining')], rows.strings[0], rows.stringFields.includes(field), rows.errors[0]?.index, rows.nextChange];
+  const set = new trackers.TicketSet(JSON.stringify(tickets));
+  const again: import('../../www/pkg/sla_lens.js').BoardRows = engine.evaluateSetRows(set, now + 60_000);
+  const counts: number[] = [set.length, set.unreadable];
+  void [again.numbers.length, counts, new trackers.TicketSet(tickets).length];
+  set.free();
   engine.free();
   return next;
 }
