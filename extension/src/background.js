@@ -526,6 +526,7 @@ const handlers = {
     return { ok: true };
   },
 
+  /** The options page's "Check now". */
   async checkNow() {
     return { ok: true, ...(await check()) };
   },
@@ -745,8 +746,10 @@ export async function check() {
     notifyLog.push({ ...n, at: now() });
     if (n.url) await ext.storage.session?.set({ [`notif:${id}`]: n.url }).catch(() => {});
   }
-  await ext.storage.local.set({ notifyLog: notifyLog.slice(-50) });
-  return { shown: d.show, quiet: d.quiet, errors, requests, checked: batches.reduce((a, b) => a + b.issues.length, 0) };
+  const checked = batches.reduce((a, b) => a + b.issues.length, 0);
+  // What the options page shows as the last check: when, how much, and each site's problem.
+  await ext.storage.local.set({ notifyLog: notifyLog.slice(-50), notifyLast: { at: now(), checked, shown: d.show.length, quiet: d.quiet, errors } });
+  return { shown: d.show, quiet: d.quiet, errors, requests, checked };
 }
 
 ext.notifications?.onClicked?.addListener(async (id) => {

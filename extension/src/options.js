@@ -459,7 +459,36 @@ function renderNotifications() {
   $('n-quiet-end').value = n.quietHours.end;
   for (const id of ['n-quiet', 'n-quiet-start', 'n-quiet-end']) $(id).disabled = lock('quietHours');
   $('n-details').classList.toggle('off', !n.enabled);
+  renderLastCheck();
 }
+
+/** The last check (scheduled or "Check now"): when, what it read, and each site's problem. */
+async function renderLastCheck() {
+  const { notifyLast: l } = await ext.storage.local.get('notifyLast');
+  const out = $('n-last');
+  if (!l) {
+    out.textContent = 'No check yet.';
+    $('n-problems').replaceChildren();
+    return;
+  }
+  const when = new Date(l.at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
+  out.textContent = `Last check ${when}: ${l.checked} open issue${l.checked === 1 ? '' : 's'} read, ${l.shown} notification${l.shown === 1 ? '' : 's'}${l.quiet ? ' (quiet hours)' : ''}.`;
+  $('n-problems').replaceChildren(...Object.entries(l.errors ?? {}).map(([origin, why]) => diagRow({ severity: 'error', code: 'check', path: origin, message: why })));
+}
+
+$('n-check').addEventListener('click', async () => {
+  $('n-check').disabled = true;
+  $('n-last').textContent = 'Checking…';
+  try {
+    const r = await ask({ type: 'checkNow' });
+    if (r.skipped) $('n-last').textContent = `Not checked: ${r.skipped}.`;
+    else await renderLastCheck();
+  } catch (e) {
+    $('n-last').textContent = `Could not check: ${e.message}`;
+  } finally {
+    $('n-check').disabled = false;
+  }
+});
 
 function notificationsFromForm() {
   return {

@@ -434,41 +434,71 @@ describe('escalation notifications', () => {
   });
 });
 
-describe('managed storage (Chromium policy file)', () => {
-  it('managed policy and sites win and show read-only', async (t) => {
+describe('managed storage', () => {
+  /** The options page of `browser` shows the managed policy, site and quiet hours read-only. */
+  async function assertManaged(browser, name) {
+    const p = await browser.context.newPage();
+    await p.goto(browser.url('options.html'));
+    await p.waitForSelector('body[data-ready="true"]');
+    await p.waitForFunction(() => !document.getElementById('managed-banner').hidden);
+    assert.match(await p.locator('#managed-what').innerText(), /the policy, the tracker sites, notification settings/);
+    assert.equal(await p.locator('#policy-status').innerText(), 'Managed · read-only');
+    assert.equal(await p.locator('#policy-text').getAttribute('readonly'), '');
+    assert.equal(await p.locator('#policy-tools').isHidden(), true);
+    assert.match(await p.locator('#policy-current').innerText(), new RegExp(name.replace(/[()]/g, '\\$&')));
+    const row = p.locator(`tr[data-origin="${redmine.BASE}"]`);
+    assert.match(await row.innerText(), /managed/);
+    assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 0);
+    assert.equal(await p.locator('#n-quiet-start').isDisabled(), true);
+    assert.equal(await p.locator('#n-quiet-start').inputValue(), '19:00');
+    await p.screenshot({ path: join(SHOTS, 'extension-options-managed.png'), fullPage: false });
+    await p.close();
+  }
+  const managedValues = (name) => {
+    const policy = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'));
+    policy.name = name;
+    return { policy: JSON.stringify(policy), sites: [{ origin: redmine.BASE, tracker: 'redmine' }], notifications: { quietHours: { enabled: true, start: '19:00', end: '07:00' } } };
+  };
+
+  it('managed policy and sites win and show read-only (the test build\'s managed-storage stub, and a Chromium policy file where one can be written)', async () => {
     const dir = '/etc/chromium/policies/managed';
     let created = false;
+    let writable = true;
     try {
       if (!existsSync(dir)) {
         mkdirSync(dir, { recursive: true });
         created = true;
       }
     } catch {
-      t.skip('cannot write Chromium policies here (not root)');
+      writable = false;
+    }
+    // The test build's stub of storage.managed (what the options page reads either way)...
+    await b.worker((v) => chrome.storage.local.set({ testManaged: v }), managedValues('Org-wide IT SLA (stub)'));
+    try {
+      await assertManaged(b, 'Org-wide IT SLA (stub)');
+      // An organisation that allows no sites of the user's own: no "Add a site".
+      const p = await options();
+      assert.equal(await p.locator('#site-add').isVisible(), true);
+      await b.worker((v) => chrome.storage.local.set({ testManaged: { ...v, sites: [{ origin: 'https://redmine.example.com', tracker: 'redmine' }], allowUserSites: false } }), managedValues('Org-wide IT SLA (stub)'));
+      await p.reload(); // (the stub is in local storage: no managed-storage change event)
+      await p.waitForSelector('body[data-ready="true"]');
+      await p.waitForFunction(() => document.getElementById('site-add').hidden);
+      assert.deepEqual(await p.locator('#sites-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.origin)), ['https://redmine.example.com'], 'only the managed site');
+      await p.close();
+    } finally {
+      await b.worker(() => chrome.storage.local.remove('testManaged'));
+    }
+    // ...and Chromium's own managed storage from a policy file, where this user may write one.
+    if (!writable) {
+      console.log(`# ${dir} is not writable here: managed storage checked through the stub only`);
       return;
     }
     const file = join(dir, `sla-lens-test-${process.pid}.json`);
-    const policy = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'));
-    policy.name = 'Org-wide IT SLA (managed)';
-    writeFileSync(file, JSON.stringify({ '3rdparty': { extensions: { [extensionId()]: { policy: JSON.stringify(policy), sites: [{ origin: redmine.BASE, tracker: 'redmine' }], notifications: { quietHours: { enabled: true, start: '19:00', end: '07:00' } } } } } }));
+    writeFileSync(file, JSON.stringify({ '3rdparty': { extensions: { [extensionId()]: managedValues('Org-wide IT SLA (managed)') } } }));
     // Policies are read at start: a second browser with the same extension.
     const b2 = await launch();
     try {
-      const p = await b2.context.newPage();
-      await p.goto(b2.url('options.html'));
-      await p.waitForSelector('body[data-ready="true"]');
-      assert.equal(await p.locator('#managed-banner').isVisible(), true);
-      assert.match(await p.locator('#managed-what').innerText(), /the policy, the tracker sites, notification settings/);
-      assert.equal(await p.locator('#policy-status').innerText(), 'Managed · read-only');
-      assert.equal(await p.locator('#policy-text').getAttribute('readonly'), '');
-      assert.equal(await p.locator('#policy-tools').isHidden(), true);
-      assert.match(await p.locator('#policy-current').innerText(), /Org-wide IT SLA \(managed\)/);
-      const row = p.locator(`tr[data-origin="${redmine.BASE}"]`);
-      assert.match(await row.innerText(), /managed/);
-      assert.equal(await row.getByRole('button', { name: 'Edit' }).count(), 0);
-      assert.equal(await p.locator('#n-quiet-start').isDisabled(), true);
-      assert.equal(await p.locator('#n-quiet-start').inputValue(), '19:00');
-      await p.screenshot({ path: join(SHOTS, 'extension-options-managed.png'), fullPage: false });
+      await assertManaged(b2, 'Org-wide IT SLA (managed)');
     } finally {
       await b2.close();
       rmSync(file, { force: true });

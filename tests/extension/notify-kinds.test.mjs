@@ -205,6 +205,29 @@ describe('escalation notifications for every tracker kind (fake trackers, test c
   });
 });
 
+describe('the options page shows what the check could not read', () => {
+  it('"Check now": a GitHub site with no repository to watch, a GitLab token the tracker refuses', async () => {
+    const gh = await fakeGitHub({ token: 'ghp_right' });
+    const gl = await fakeGitLab({ token: 'glpat-right' });
+    fakes.push(gh, gl);
+    await (await addSite(gh.origin, 'github', { token: 'ghp_right', api: gh.api })).close();
+    await (await addSite(gl.origin, 'gitlab', { token: 'glpat-wrong' })).close();
+    const p = await options();
+    await p.getByRole('button', { name: 'Check now' }).click();
+    await p.waitForFunction(() => /^Last check /.test(document.getElementById('n-last').textContent));
+    const rows = await p.locator('#n-problems .diag').evaluateAll((ds) => ds.map((d) => [d.querySelector('.path').textContent, d.querySelector('.msg').textContent]));
+    assert.deepEqual(rows.map((r) => r[0]).sort(), [gh.origin, gl.origin].sort());
+    assert.match(rows.find((r) => r[0] === gh.origin)[1], /list the repositories to watch/);
+    assert.match(rows.find((r) => r[0] === gl.origin)[1], /401/);
+    assert.match(await p.locator('#n-last').innerText(), /^Last check .*: 0 open issues read, 0 notifications\.$/);
+    assert.deepEqual(gh.apiRequests, [], 'no repository, no request');
+    await p.locator('#notify-card').screenshot({ path: join(SHOTS, 'extension-options-notifications.png') });
+    await p.close();
+    await removeSite(gh.origin);
+    await removeSite(gl.origin);
+  });
+});
+
 describe('GitHub pages with the API on another origin', () => {
   it('badges on the issue list: the worker fetches from the API origin with the token; no page request carries it', async () => {
     const gh = await fakeGitHub({ token: 'ghp_page_test' });
