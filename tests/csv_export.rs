@@ -636,6 +636,30 @@ fn mapping_problems_are_all_reported_with_paths() {
     .unwrap_err();
     let got: Vec<&str> = d.0.iter().map(|x| x.code).collect();
     assert_eq!(got, ["mapping-format", "mapping-time-zone"]);
+    // Wrong types: each at its path, all at once.
+    let d = CsvMapping::from_json(
+        Some(CsvFormat::Jira),
+        r#"{"timeZone": 5, "staff": "sam", "fields": {"Team": 1}, "requesterGroups": {"M": [1]}, "columns": {"id": 7}}"#,
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = d.0.iter().map(|x| (x.code, x.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("mapping-invalid", "columns.id"),
+            ("mapping-invalid", "fields.Team"),
+            ("mapping-invalid", "requesterGroups.M"),
+            ("mapping-invalid", "staff"),
+            ("mapping-invalid", "timeZone"),
+        ]
+    );
+    assert_eq!(
+        CsvMapping::from_json(Some(CsvFormat::Jira), "[1]")
+            .unwrap_err()
+            .0[0]
+            .code,
+        "mapping-invalid"
+    );
 }
 
 #[test]
