@@ -763,3 +763,37 @@ fn cli_reads_csv_exports_row_errors_and_notes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("mapping-time-zone-missing"));
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        /// Any text, in either format and any separator: rows or errors, never a panic; every
+        /// row error names a row after the header.
+        #[test]
+        fn any_text(text in "[#a-zA-Z0-9 ,;\t\"\r\n:/.APM\u{feff}é-]{0,300}", jira in any::<bool>()) {
+            let format = if jira { CsvFormat::Jira } else { CsvFormat::Redmine };
+            let header = if jira { "Issue key,Created,Comment,Resolved\n" } else { "#,Created,Closed\n" };
+            let m = mapping(format, r#"{"timeZone": "Europe/Berlin"}"#);
+            for t in [text.clone(), format!("{header}{text}")] {
+                if let Ok(e) = map_csv(&t, &m) {
+                    for r in &e.rows {
+                        if let Err(b) = r {
+                            prop_assert!(b.row >= 2 && b.line >= 2, "{b:?}");
+                        }
+                    }
+                }
+            }
+            let _ = map_csv_bytes(text.as_bytes(), &m);
+        }
+
+        /// Any mapping text: a mapping or diagnostics, never a panic.
+        #[test]
+        fn any_mapping(text in "[{}\\[\\]\":,a-zA-Z0-9/%. ]{0,120}") {
+            let _ = CsvMapping::from_json(None, &text);
+        }
+    }
+}

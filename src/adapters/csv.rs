@@ -694,10 +694,9 @@ fn local_instant(naive: NaiveDateTime, tz: Tz) -> i64 {
         LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
         LocalResult::None => {
             // In a gap: the offset in force before it, so 02:30 in a 02:00→03:00 gap is 03:30.
-            let before = naive - chrono::Duration::hours(3);
-            let off = tz
-                .from_local_datetime(&before)
-                .earliest()
+            let off = naive
+                .checked_sub_signed(chrono::Duration::hours(3))
+                .and_then(|before| tz.from_local_datetime(&before).earliest())
                 .map_or(0, |t| t.offset().fix().local_minus_utc());
             naive.and_utc().timestamp() - i64::from(off)
         }
