@@ -1259,17 +1259,19 @@ const BOARD_ROW_FIELDS: [(&str, bool); 22] = [
     ("nextChangeMs", false),
 ];
 
-/// Strings by first use (low-cardinality ones once each); `None` → -1.
+/// Strings by first use (low-cardinality ones once each); `None` → -1. Indices start at `base`
+/// (the per-ticket texts a `TicketSet` keeps come first).
 #[derive(Default)]
 struct StringTable<'a> {
-    index: std::collections::HashMap<&'a str, u32>,
+    index: std::collections::HashMap<&'a str, u32, foldhash::fast::FixedState>,
     list: Vec<&'a str>,
+    base: u32,
 }
 
 impl<'a> StringTable<'a> {
     fn id(&mut self, s: Option<&'a str>) -> f64 {
         let Some(s) = s else { return -1.0 };
-        let next = self.list.len() as u32;
+        let next = self.base + self.list.len() as u32;
         let i = *self.index.entry(s).or_insert(next);
         if i == next {
             self.list.push(s);
@@ -1281,8 +1283,16 @@ impl<'a> StringTable<'a> {
     fn push(&mut self, s: Option<&'a str>) -> f64 {
         let Some(s) = s else { return -1.0 };
         self.list.push(s);
-        (self.list.len() - 1) as f64
+        f64::from(self.base) + (self.list.len() - 1) as f64
     }
+}
+
+/// Where a row's per-ticket texts (id, title, URL) are: pushed to the call's string table, or
+/// kept by a `TicketSet` at `3 * index + k` of its own array (made once, reused every call).
+#[derive(Clone, Copy)]
+enum Texts<'s> {
+    Pushed,
+    Kept(&'s js_sys::Array),
 }
 
 fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
@@ -1304,6 +1314,9 @@ fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
 #[wasm_bindgen]
 pub struct TicketSet {
     tickets: Vec<Result<Ticket, TicketError>>,
+    /// Each ticket's id, title and URL as JS strings (3 per ticket, `""` where none), made at
+    /// the first evaluation: later ones send only the texts that change.
+    texts: std::cell::OnceCell<js_sys::Array>,
 }
 
 #[wasm_bindgen]
@@ -1315,6 +1328,7 @@ impl TicketSet {
     ) -> Result<TicketSet, JsValue> {
         Ok(TicketSet {
             tickets: read_batch(tickets)?,
+            texts: std::cell::OnceCell::new(),
         })
     }
 
@@ -1344,7 +1358,7 @@ impl SlaEngine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let now = now_seconds(now_ms)?;
-        self.rows(&read_batch(tickets)?, now)
+        self.rows(&read_batch(tickets)?, now, Texts::Pushed)
     }
 
     /// `evaluateRows` over a `TicketSet`: the tickets were read once, when the set was made,
@@ -1355,12 +1369,30 @@ impl SlaEngine {
         set: &TicketSet,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
-        self.rows(&set.tickets, now_seconds(now_ms)?)
+        let now = now_seconds(now_ms)?;
+        let texts = set.texts.get_or_init(|| {
+            let a = js_sys::Array::new_with_length(3 * set.tickets.len() as u32);
+            for (i, t) in set.tickets.iter().enumerate() {
+                if let Ok(t) = t {
+                    let all = [Some(t.id.as_str()), t.title.as_deref(), t.url.as_deref()];
+                    for (k, s) in all.into_iter().enumerate() {
+                        a.set(3 * i as u32 + k as u32, JsValue::from_str(s.unwrap_or("")));
+                    }
+                }
+            }
+            a
+        });
+        self.rows(&set.tickets, now, Texts::Kept(texts))
     }
 }
 
 impl SlaEngine {
-    fn rows(&self, batch: &[Result<Ticket, TicketError>], now: i64) -> Result<JsValue, JsValue> {
+    fn rows(
+        &self,
+        batch: &[Result<Ticket, TicketError>],
+        now: i64,
+        texts: Texts<'_>,
+    ) -> Result<JsValue, JsValue> {
         #[derive(Serialize)]
         struct IndexedError {
             index: usize,
@@ -1382,7 +1414,18 @@ impl SlaEngine {
             }
         }
         let num = |x: Option<i64>| x.map_or(f64::NAN, |v| v as f64);
-        let mut strings = StringTable::default();
+        let mut strings = StringTable {
+            base: match texts {
+                Texts::Pushed => 0,
+                Texts::Kept(a) => a.length(),
+            },
+            ..StringTable::default()
+        };
+        // Per-ticket texts: the kept array's slots, or pushed to this call's table.
+        let kept = |index: usize, k: usize, s: Option<&str>| match s {
+            None => -1.0,
+            Some(_) => (3 * index + k) as f64,
+        };
         let mut numbers = Vec::with_capacity(evals.len() * BOARD_ROW_FIELDS.len());
         let mut next: Option<i64> = None;
         for (index, t, ev) in &evals {
@@ -1394,7 +1437,10 @@ impl SlaEngine {
             }
             numbers.extend_from_slice(&[
                 *index as f64,
-                strings.push(Some(&t.id)),
+                match texts {
+                    Texts::Pushed => strings.push(Some(t.id.as_str())),
+                    Texts::Kept(_) => kept(*index, 0, Some(t.id.as_str())),
+                },
                 strings.id(Some(ev.state.as_str())),
                 strings.id(Some(ev.headline.as_str())),
                 strings.id(Some(applicability_kind(&ev.applicability))),
@@ -1411,8 +1457,14 @@ impl SlaEngine {
                 strings.id(ev.category.map(|c| c.tier.name.as_str())),
                 strings.id(ev.status),
                 strings.id(t.assignee.as_deref()),
-                strings.push(t.title.as_deref()),
-                strings.push(t.url.as_deref()),
+                match texts {
+                    Texts::Pushed => strings.push(t.title.as_deref()),
+                    Texts::Kept(_) => kept(*index, 1, t.title.as_deref()),
+                },
+                match texts {
+                    Texts::Pushed => strings.push(t.url.as_deref()),
+                    Texts::Kept(_) => kept(*index, 2, t.url.as_deref()),
+                },
                 (t.created * 1000) as f64,
                 num(nc.map(|n| n * 1000)),
             ]);
@@ -1428,7 +1480,12 @@ impl SlaEngine {
         set("fields", &to_js(&names)?)?;
         set("stringFields", &to_js(&string_fields)?)?;
         set("numbers", &js_sys::Float64Array::from(&numbers[..]).into())?;
-        set("strings", &to_js(&strings.list)?)?;
+        let list = to_js(&strings.list)?;
+        let list = match texts {
+            Texts::Pushed => list,
+            Texts::Kept(a) => a.concat(list.unchecked_ref::<js_sys::Array>()).into(),
+        };
+        set("strings", &list)?;
         set("errors", &to_js(&failed)?)?;
         let next = next.map_or(JsValue::NULL, |t| {
             JsValue::from_f64((t.max(now) * 1000) as f64)
