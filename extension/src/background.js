@@ -184,36 +184,39 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
   }
   const rows = set ? engine.evaluateSetRows(set, nowMs) : engine.evaluateRows(tickets, nowMs);
   const F = rows.fields.length;
-  const col = Object.fromEntries(rows.fields.map((f, i) => [f, i]));
-  const isString = new Set(rows.stringFields);
   const n = rows.numbers;
+  const strings = rows.strings;
+  const isString = rows.fields.map((f) => rows.stringFields.includes(f));
+  // Column of each field (-1: not in this build's rows), looked up once per call, not per row.
+  const c = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, rows.fields.indexOf(f)]));
   const results = [];
   for (let base = 0; base < n.length; base += F) {
-    const get = (f) => {
-      const i = col[f];
-      if (i === undefined) return null;
+    const get = (i) => {
+      if (i < 0) return null;
       const v = n[base + i];
       if (Number.isNaN(v)) return null;
-      return isString.has(f) ? rows.strings[v] : v;
+      return isString[i] ? strings[v] : v;
     };
-    const deadlineMs = get('deadlineMs');
-    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get('remaining') };
-    const headline = get('headline') ?? 'response';
-    const level = get('level');
+    const deadlineMs = get(c.deadlineMs);
+    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(c.remaining) };
+    const headline = get(c.headline) ?? 'response';
+    const level = get(c.level);
+    const priorityName = get(c.priorityName);
+    const categoryName = get(c.categoryName);
     results.push({
-      id: String(get('id')),
+      id: String(get(c.id)),
       evaluation: {
-        state: get('state'),
+        state: get(c.state),
         headline,
-        calendar: get('calendar'),
-        status: get('status'),
-        applicability: { kind: get('applicability') },
-        priority: get('priorityName') == null ? null : { id: get('priorityId'), name: get('priorityName') },
-        category: get('categoryName') == null ? null : { id: get('categoryId'), name: get('categoryName') },
-        escalation: { current: level ? { level, role: get('levelRole') ?? '', contacts: [] } : null },
+        calendar: get(c.calendar),
+        status: get(c.status),
+        applicability: { kind: get(c.applicability) },
+        priority: priorityName == null ? null : { id: get(c.priorityId), name: priorityName },
+        category: categoryName == null ? null : { id: get(c.categoryId), name: categoryName },
+        escalation: { current: level ? { level, role: get(c.levelRole) ?? '', contacts: [] } : null },
         response: headline === 'response' ? metric : {},
         resolution: headline === 'resolution' ? metric : {},
-        nextChange: get('nextChangeMs'),
+        nextChange: get(c.nextChangeMs),
       },
     });
   }
