@@ -49,7 +49,13 @@ const time = (fn) => {
   const r = fn();
   return [performance.now() - t0, r];
 };
-const rowsKey = (r) => JSON.stringify({ n: [...r.numbers].map((x) => (Number.isNaN(x) ? null : x)), s: r.strings, e: r.errors, c: r.nextChange });
+// Rows as text, string fields resolved through the string table (whose order may differ).
+const rowsKey = (r) => {
+  const F = r.fields.length;
+  const text = r.fields.map((f) => r.stringFields.includes(f));
+  const cells = [...r.numbers].map((x, i) => (Number.isNaN(x) ? null : text[i % F] ? (x < 0 ? null : r.strings[x]) : x));
+  return JSON.stringify({ cells, e: r.errors, c: r.nextChange });
+};
 
 const load = [loadavg()[0]];
 for (let run = 0; run < RUNS; run++) {
