@@ -11,10 +11,10 @@
 //! two binary searches however long the duration is.
 
 use crate::diagnostic::{index, join, Diagnostic};
+pub use crate::zone::Tz;
 use chrono::{
     Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday,
 };
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

@@ -18,6 +18,7 @@ pub mod policy;
 pub mod report;
 pub mod review;
 pub mod ticket;
+pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

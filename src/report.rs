@@ -17,8 +17,8 @@ use crate::eval::{
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
 use crate::ticket::{format_instant, Ticket, TicketError};
+use crate::zone::Tz;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Timelike};
-use chrono_tz::Tz;
 use serde::Serialize;
 use std::fmt;
 
