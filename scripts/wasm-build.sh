@@ -44,9 +44,12 @@ for target in web nodejs; do
     --remove-name-section --remove-producers-section
   if [ -z "${WASM_NO_WASM_OPT:-}" ]; then
     # -O: the default optimisation level; without -g binaryen writes no name section.
-    # memory-packing splits the data segment at zero runs, which saves 29 KB raw but costs
-    # 21 KB gzipped (measured, BENCHMARKS.md): skipped.
-    "$WASM_OPT" -O --skip-pass=memory-packing "$out.tmp/sla_lens_bg.wasm" -o "$out.tmp/sla_lens_bg.opt.wasm"
+    # Two passes are skipped because they make the module bigger gzipped (measured,
+    # BENCHMARKS.md "Wasm size"): memory-packing splits the data segment at zero runs (29 KB
+    # less raw, 21 KB more gzipped); inlining-optimizing copies function bodies into their
+    # callers (55 KB more gzipped code).
+    "$WASM_OPT" -O --skip-pass=memory-packing --skip-pass=inlining-optimizing \
+      "$out.tmp/sla_lens_bg.wasm" -o "$out.tmp/sla_lens_bg.opt.wasm"
     mv "$out.tmp/sla_lens_bg.opt.wasm" "$out.tmp/sla_lens_bg.wasm"
   fi
   # The nodejs glue is CommonJS; the repo's package.json says "type": "module".

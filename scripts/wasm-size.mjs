@@ -1,11 +1,15 @@
 // Size of what a page downloads (the .wasm and the JS glue, gzipped), against the budget, and
-// the module by part. `make wasm-size` (after `make wasm`).
+// the module by part. `make wasm-size` (after `make wasm`); exits 1 when over the budget.
 //   by section: code vs data of the shipped (wasm-opt'ed) module;
+//   tz:         examples/tz_probe.rs (every zone by name, offset and local-time lookups) built
+//               for wasm32 with the same profile and wasm-opt flags: its data section is the
+//               zone tables, its code the zone code (tz-rs, the lookups, what std they need);
 //   by crate:   the code of the unoptimised cargo output, whose name section names every
-//               function (shares only: wasm-opt shrinks all parts);
-//   tz data:    the data section is chrono-tz's zone tables plus the engine's strings; a probe
-//               with chrono-tz alone (see BENCHMARKS.md) measures the tables.
+//               function (shares only: wasm-opt shrinks all parts; gzip figures per crate are
+//               the code's gzip size split by those shares, an estimate).
+//   SIZE_NO_PROBE=1 skips the probe build.
 import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 const BUDGET_GZ = 200 * 1024;
@@ -62,7 +66,7 @@ function crateOf(name) {
     if (/serde(_core)?(::|\.\.)(de|ser)|Deserialize|Serialize|Visitor/.test(name)) return 'serde, serde_json, serde-wasm-bindgen';
     return 'sla_lens (engine + binding)';
   }
-  if (c === 'chrono_tz') return 'chrono-tz (code)';
+  if (c === 'chrono_tz' || c === 'tz' || c === 'tzdb_data') return 'tz-rs, tzdb_data (code)';
   if (c === 'chrono') return 'chrono';
   return c;
 }
@@ -134,20 +138,47 @@ console.log(`  sla_lens_bg.wasm   ${kb(wasm.length).padStart(10)} raw  ${kb(gz(w
 console.log(`  sla_lens.js glue   ${kb(glue.length).padStart(10)} raw  ${kb(gz(glue)).padStart(9)} gzip  ${kb(br(glue)).padStart(9)} brotli`);
 console.log(`  total              ${''.padStart(10)}      ${kb(total).padStart(9)} gzip  ${kb(br(wasm) + br(glue)).padStart(9)} brotli   budget ${kb(BUDGET_GZ)} gzip: ${total <= BUDGET_GZ ? 'within' : `OVER by ${kb(total - BUDGET_GZ)}`}`);
 const secs = sections(wasm);
-const part = (id) => Buffer.concat(secs.filter((s) => s.id === id).map((s) => wasm.subarray(s.start, s.end)));
-const code = part(10);
-const data = part(11);
+const part = (b, id) => Buffer.concat(sections(b).filter((s) => s.id === id).map((s) => b.subarray(s.start, s.end)));
+const code = part(wasm, 10);
+const data = part(wasm, 11);
+const row = (label, raw, gzip, note = '') =>
+  console.log(`  ${label.padEnd(40)} ${kb(raw).padStart(10)} raw  ${gzip === null ? ''.padStart(9) : kb(gzip).padStart(9)} gzip${note ? `   ${note}` : ''}`);
 console.log('by section (shipped module)');
-console.log(`  code               ${kb(code.length).padStart(10)} raw  ${kb(gz(code)).padStart(9)} gzip`);
-console.log(`  data               ${kb(data.length).padStart(10)} raw  ${kb(gz(data)).padStart(9)} gzip   (chrono-tz zone tables + strings)`);
+row('code', code.length, gz(code));
+row('data', data.length, gz(data), '(zone tables + strings)');
 console.log(`  custom sections    ${secs.filter((s) => s.id === 0).map((s) => s.name).join(', ') || '(none)'}`);
 
+// The zone part alone: examples/tz_probe.rs, same profile and wasm-opt flags as the build.
+let tz = null;
+if (!process.env.SIZE_NO_PROBE) {
+  const targetDir = process.env.CARGO_TARGET_DIR ?? 'target';
+  execFileSync('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--example', 'tz_probe', '--no-default-features', '--quiet'], {
+    stdio: 'inherit',
+    env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: process.env.WASM_OPT_LEVEL ?? 'z' },
+  });
+  const probe = `${targetDir}/wasm32-unknown-unknown/release/examples/tz_probe.wasm`;
+  const opt = `${targetDir}/tz_probe.opt.wasm`;
+  execFileSync('node_modules/.bin/wasm-opt', ['-O', '--skip-pass=memory-packing', '--skip-pass=inlining-optimizing', probe, '-o', opt], { stdio: 'inherit' });
+  const b = readFileSync(opt);
+  tz = { code: part(b, 10), data: part(b, 11) };
+}
+
+console.log('by part (shipped module; gzip of a part alone, so the parts add up to a little more than the whole)');
+if (tz) {
+  row('tz data: zone tables, all zones (probe)', tz.data.length, gz(tz.data));
+  row('tz code: tz-rs + lookups (probe)', tz.code.length, gz(tz.code), '(includes the std code it needs)');
+  row('other data (strings, policy texts, tables)', data.length - tz.data.length, Math.max(0, gz(data) - gz(tz.data)), '(data minus the probe\'s)');
+}
 const raw = 'target/wasm32-unknown-unknown/release/sla_lens.wasm';
 if (existsSync(raw)) {
   const per = codeByCrate(readFileSync(raw));
   const sum = [...per.values()].reduce((a, b) => a + b, 0);
-  console.log(`code by crate (shares of the unoptimised cargo output, ${kb(sum)}; scaled to the shipped code)`);
-  for (const [c, n] of [...per].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
-    console.log(`  ${c.padEnd(40)} ${(100 * n / sum).toFixed(1).padStart(5)} %  ≈ ${kb(code.length * n / sum).padStart(9)} raw`);
+  const codeGz = gz(code);
+  console.log(`  code by crate (shares of the unoptimised cargo output's ${kb(sum)} of code, scaled to the shipped code):`);
+  for (const [c, n] of [...per].sort((a, b) => b[1] - a[1]).slice(0, 9)) {
+    row(`  ${c} ${(100 * n / sum).toFixed(1)} %`, code.length * n / sum, codeGz * n / sum, '(estimate)');
   }
 }
+const over = total - BUDGET_GZ;
+console.log(over > 0 ? `OVER the ${kb(BUDGET_GZ)} gzip budget by ${kb(over)}` : `within the ${kb(BUDGET_GZ)} gzip budget (${kb(-over)} to spare)`);
+process.exitCode = over > 0 ? 1 : 0;

@@ -11,10 +11,8 @@
 //! two binary searches however long the duration is.
 
 use crate::diagnostic::{index, join, Diagnostic};
-pub use crate::zone::Tz;
-use chrono::{
-    Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Weekday,
-};
+pub use crate::zone::{resolve_local, Tz};
+use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -675,24 +673,6 @@ impl Business {
             }
         }
         YearTable { intervals, total }
-    }
-}
-
-/// The UTC instant of local `date` + `secs` seconds (which may run past midnight), resolving a
-/// nonexistent local time forward by the gap and an ambiguous one to its earlier instant.
-pub fn resolve_local(tz: &Tz, date: NaiveDate, secs: u32) -> Instant {
-    let naive: NaiveDateTime =
-        date.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::seconds(i64::from(secs));
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => t.timestamp(),
-        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-        LocalResult::None => {
-            // In a gap: read the wall clock with the offset in force before the gap, which moves
-            // the time forward by exactly the gap's length.
-            let probe = naive - Duration::hours(24);
-            let before = tz.offset_from_utc_datetime(&probe).fix().local_minus_utc();
-            naive.and_utc().timestamp() - i64::from(before)
-        }
     }
 }
 

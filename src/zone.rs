@@ -6,7 +6,10 @@
 //! zones (measured, `BENCHMARKS.md` "Wasm size"), and its database is newer. `DESIGN.md` ("Time
 //! zones") has the differences between the two.
 
-use chrono::{FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, Offset, TimeZone, Timelike};
+use chrono::{
+    Duration, FixedOffset, LocalResult, MappedLocalTime, NaiveDate, NaiveDateTime, Offset,
+    TimeZone, Timelike,
+};
 use std::fmt;
 use std::str::FromStr;
 use tz::datetime::{DateTime as TzDateTime, FoundDateTimeKind};
@@ -182,5 +185,23 @@ impl TimeZone for Tz {
 
     fn offset_from_utc_datetime(&self, utc: &NaiveDateTime) -> TzOffset {
         self.offset(utc.and_utc().timestamp())
+    }
+}
+
+/// The UTC instant of local `date` + `secs` seconds (which may run past midnight), resolving a
+/// nonexistent local time forward by the gap and an ambiguous one to its earlier instant.
+pub fn resolve_local(tz: &Tz, date: NaiveDate, secs: u32) -> i64 {
+    let naive: NaiveDateTime =
+        date.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::seconds(i64::from(secs));
+    match tz.from_local_datetime(&naive) {
+        LocalResult::Single(t) => t.timestamp(),
+        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
+        LocalResult::None => {
+            // In a gap: read the wall clock with the offset in force before the gap, which moves
+            // the time forward by exactly the gap's length.
+            let probe = naive - Duration::hours(24);
+            let before = tz.offset_from_utc_datetime(&probe).fix().local_minus_utc();
+            naive.and_utc().timestamp() - i64::from(before)
+        }
     }
 }
