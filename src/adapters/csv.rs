@@ -26,8 +26,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ticket::{
     format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
 };
+use crate::zone::Tz;
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
