@@ -1314,9 +1314,10 @@ fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
 #[wasm_bindgen]
 pub struct TicketSet {
     tickets: Vec<Result<Ticket, TicketError>>,
-    /// Each ticket's id, title and URL as JS strings (3 per ticket, `""` where none), made at
-    /// the first evaluation: later ones send only the texts that change.
-    texts: std::cell::OnceCell<js_sys::Array>,
+    /// Each ticket's id, title and URL as JS strings (3 per ticket, `""` where none), made with
+    /// the set (they belong to the tickets, not to an evaluation): evaluations send only the
+    /// texts that change.
+    texts: js_sys::Array,
 }
 
 #[wasm_bindgen]
@@ -1326,10 +1327,17 @@ impl TicketSet {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string")] tickets: JsValue,
     ) -> Result<TicketSet, JsValue> {
-        Ok(TicketSet {
-            tickets: read_batch(tickets)?,
-            texts: std::cell::OnceCell::new(),
-        })
+        let tickets = read_batch(tickets)?;
+        let texts = js_sys::Array::new_with_length(3 * tickets.len() as u32);
+        for (i, t) in tickets.iter().enumerate() {
+            if let Ok(t) = t {
+                let all = [Some(t.id.as_str()), t.title.as_deref(), t.url.as_deref()];
+                for (k, s) in all.into_iter().enumerate() {
+                    texts.set(3 * i as u32 + k as u32, JsValue::from_str(s.unwrap_or("")));
+                }
+            }
+        }
+        Ok(TicketSet { tickets, texts })
     }
 
     /// How many tickets the batch held (the unreadable ones included).
@@ -1370,19 +1378,7 @@ impl SlaEngine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let now = now_seconds(now_ms)?;
-        let texts = set.texts.get_or_init(|| {
-            let a = js_sys::Array::new_with_length(3 * set.tickets.len() as u32);
-            for (i, t) in set.tickets.iter().enumerate() {
-                if let Ok(t) = t {
-                    let all = [Some(t.id.as_str()), t.title.as_deref(), t.url.as_deref()];
-                    for (k, s) in all.into_iter().enumerate() {
-                        a.set(3 * i as u32 + k as u32, JsValue::from_str(s.unwrap_or("")));
-                    }
-                }
-            }
-            a
-        });
-        self.rows(&set.tickets, now, Texts::Kept(texts))
+        self.rows(&set.tickets, now, Texts::Kept(&set.texts))
     }
 }
 
