@@ -43,11 +43,34 @@ async function refresh() {
   render();
 }
 
-async function save(user, message) {
-  const r = await ask({ type: 'saveConfig', config: user });
-  if (!r.ok) throw new Error(r.error);
-  await refresh();
-  if (message) toast(message);
+let saving = Promise.resolve();
+let queued = 0;
+
+/**
+ * Saves the user's configuration after `edit(user)` changes a copy of it. Saves run one at a time,
+ * each editing the configuration the one before it stored, so two quick changes (start then end of
+ * quiet hours) both land; the form is re-rendered only once no save is waiting, so a re-render
+ * never overwrites a field the user changed meanwhile. `edit` may instead be a whole configuration
+ * (import).
+ */
+function save(edit, message) {
+  queued++;
+  const turn = saving.then(async () => {
+    try {
+      let user = structuredClone(st.user);
+      if (typeof edit === 'function') edit(user);
+      else user = edit;
+      const r = await ask({ type: 'saveConfig', config: user });
+      if (!r.ok) throw new Error(r.error);
+      st.user = user;
+    } finally {
+      queued--;
+    }
+    if (queued === 0) await refresh();
+    if (message) toast(message);
+  });
+  saving = turn.catch(() => {});
+  return turn;
 }
 
 function render() {
@@ -135,10 +158,9 @@ $('policy-text').addEventListener('input', () => {
 $('policy-apply').addEventListener('click', async () => {
   const text = $('policy-text').value;
   if (lastValid !== text) return;
-  const user = structuredClone(st.user);
-  user.policy = { text, source: 'pasted', updatedAt: new Date().toISOString() };
+  const policy = { text, source: 'pasted', updatedAt: new Date().toISOString() };
   await ext.storage.local.remove('policyDraft');
-  await save(user, 'Policy applied to open tracker tabs');
+  await save((user) => { user.policy = policy; }, 'Policy applied to open tracker tabs');
 });
 
 $('policy-revert').addEventListener('click', async () => {
@@ -210,14 +232,13 @@ async function renderSites() {
 async function grant(site) {
   const ok = await ext.permissions.request({ origins: hostPatterns(site, { ports: matchPorts }) });
   toast(ok ? `Access to ${hostPatterns(site, { ports: matchPorts }).map((p) => p.slice(0, -2)).join(' and ')} granted` : 'Access not granted');
-  await ask({ type: 'saveConfig', config: st.user });
-  await refresh();
+  // Saved again (unchanged) so the worker re-registers content scripts for the granted origins.
+  await save(() => {});
 }
 
 async function removeSite(i) {
-  const user = structuredClone(st.user);
-  const [gone] = user.sites.splice(i, 1);
-  await save(user, `Removed ${gone.origin}`);
+  const gone = st.user.sites[i];
+  await save((user) => { user.sites = user.sites.filter((x) => x.origin !== gone.origin); }, `Removed ${gone.origin}`);
   // Its host permissions, unless another site still needs them (two sites on one API).
   const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
   const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
@@ -325,12 +346,13 @@ $('site-form').addEventListener('submit', (e) => {
   const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     const granted = await asked.catch(() => false);
-    const user = structuredClone(st.user);
-    if (editing >= 0) user.sites[editing] = s;
-    else user.sites.push(s);
+    const at = editing;
     $('site-form').hidden = true;
     editing = null;
-    await save(user, granted ? `Saved ${s.origin}; badges appear on its pages` : `Saved ${s.origin}; grant access to see badges`);
+    await save((user) => {
+      if (at >= 0) user.sites[at] = s;
+      else user.sites.push(s);
+    }, granted ? `Saved ${s.origin}; badges appear on its pages` : `Saved ${s.origin}; grant access to see badges`);
   })();
 });
 
@@ -418,22 +440,21 @@ function renderContacts() {
 }
 
 async function toggleMe(c, on) {
-  const user = structuredClone(st.user);
   const edit = (arr, v) => {
     if (!v) return arr;
     const rest = arr.filter((x) => x.toLowerCase() !== v.toLowerCase());
     return on ? [...rest, v] : rest;
   };
-  user.me.handles = edit(user.me.handles, c.handle);
-  user.me.emails = edit(user.me.emails, c.email);
-  await save(user, on ? `Escalations to ${c.name} will notify you` : `${c.name} is not you`);
+  await save((user) => {
+    user.me.handles = edit(user.me.handles, c.handle);
+    user.me.emails = edit(user.me.emails, c.email);
+  }, on ? `Escalations to ${c.name} will notify you` : `${c.name} is not you`);
 }
 
 for (const id of ['me-handles', 'me-emails']) {
   $(id).addEventListener('change', async () => {
-    const user = structuredClone(st.user);
-    user.me = { handles: list($('me-handles').value), emails: list($('me-emails').value) };
-    await save(user, 'Saved');
+    const me = { handles: list($('me-handles').value), emails: list($('me-emails').value) };
+    await save((user) => { user.me = me; }, 'Saved');
   });
 }
 
@@ -506,16 +527,14 @@ $('n-enabled').addEventListener('change', () => {
   const asked = on ? ext.permissions.request({ permissions: ['notifications'] }) : Promise.resolve(true);
   (async () => {
     const ok = await asked.catch(() => false);
-    const user = structuredClone(st.user);
-    user.notifications = { ...notificationsFromForm(), enabled: on && ok };
-    await save(user, on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
+    const n = { ...notificationsFromForm(), enabled: on && ok };
+    await save((user) => { user.notifications = n; }, on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
   })();
 });
 for (const id of ['n-atrisk', 'n-breached', 'n-escalations', 'n-interval', 'n-quiet', 'n-quiet-start', 'n-quiet-end']) {
   $(id).addEventListener('change', async () => {
-    const user = structuredClone(st.user);
-    user.notifications = notificationsFromForm();
-    await save(user, 'Saved');
+    const n = notificationsFromForm();
+    await save((user) => { user.notifications = n; }, 'Saved');
   });
 }
 

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, rmSync, existsSync, readdirSync, rmdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, extensionId, ROOT } from './harness.mjs';
+import { launch, extensionId, eventually, ROOT } from './harness.mjs';
 import * as redmine from './redmine.mjs';
 import { fakeRedmine } from './fake-redmine.mjs';
 import { badgeView } from '../../www/badge-view.js';
@@ -236,8 +236,8 @@ describe('live updates and tokens', () => {
       await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached', s09, { timeout: 30_000 });
       assert.match(await p.locator(`tr#issue-${s09} sla-badge .text`).innerText(), /^breached (just now|<1m ago)$/);
       const tabId = await b.worker((url) => chrome.tabs.query({ url }).then((t) => t[0].id), `${redmine.BASE}/issues*`);
-      await p.waitForTimeout(200);
-      assert.equal(await b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId), '3', 'the toolbar count follows');
+      const count = await eventually(() => b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId), (t) => t === '3');
+      assert.equal(count, '3', 'the toolbar count follows');
       await p.close();
     } finally {
       await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
@@ -397,8 +397,10 @@ describe('escalation notifications', () => {
     await p.locator('#n-quiet-start').dispatchEvent('change');
     await p.locator('#n-quiet-end').fill('16:00');
     await p.locator('#n-quiet-end').dispatchEvent('change');
-    await p.waitForTimeout(300);
-    const cfg = await b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications));
+    const cfg = await eventually(
+      () => b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications)),
+      (n) => n.quietHours?.start === '14:00' && n.quietHours?.end === '16:00',
+    );
     assert.deepEqual(cfg.quietHours, { enabled: true, start: '14:00', end: '16:00' });
     assert.equal(await b.worker(() => chrome.alarms.get('sla-lens-check').then((a) => a?.periodInMinutes)), 5);
 

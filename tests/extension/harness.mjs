@@ -59,3 +59,19 @@ export async function launch({ viewport = { width: 1280, height: 860 } } = {}) {
     },
   };
 }
+
+/**
+ * Polls `read` until `ok(value)` holds, then returns the value; after `ms` returns the last value
+ * so the caller's assertion reports what was actually there. For state written asynchronously
+ * (the options page saving to storage, the worker updating the toolbar) where a fixed sleep races
+ * a loaded machine.
+ */
+export async function eventually(read, ok, ms = 10_000) {
+  const end = Date.now() + ms;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await read();
+  }
+  return value;
+}

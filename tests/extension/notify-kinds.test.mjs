@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, ROOT } from './harness.mjs';
+import { launch, eventually, ROOT } from './harness.mjs';
 import { fakeGitHub, fakeGitLab, fakeJira } from './fake-trackers.mjs';
 import { fakeRedmine } from './fake-redmine.mjs';
 import { badgeView } from '../../www/badge-view.js';
@@ -90,8 +90,10 @@ before(async () => {
   await p.waitForFunction(() => document.getElementById('me-handles').value === 'it-manager');
   await p.locator('#n-quiet').uncheck();
   await p.waitForFunction(() => !document.getElementById('n-quiet').checked);
-  await p.waitForTimeout(300);
-  const n = await b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications));
+  const n = await eventually(
+    () => b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications)),
+    (x) => x.enabled === true && x.quietHours?.enabled === false,
+  );
   assert.equal(n.enabled, true);
   assert.equal(n.quietHours.enabled, false);
   await p.close();
