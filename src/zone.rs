@@ -1,10 +1,15 @@
-//! IANA time zones: the tz database compiled into static tables by `tzdb_data`, read by `tz-rs`,
-//! behind chrono's [`TimeZone`] trait so the calendar keeps chrono for all date arithmetic.
+//! IANA time zones: the tz database's tables, read by `tz-rs`, behind chrono's [`TimeZone`]
+//! trait so the calendar keeps chrono for all date arithmetic.
 //!
-//! Why not chrono-tz (which the tests still use as a cross-check): with every zone, its tables
-//! are 137 KB of the Wasm module gzipped; `tzdb_data`'s are about 30 KB smaller for the same
-//! zones (measured, `BENCHMARKS.md` "Wasm size"), and its database is newer. `DESIGN.md` ("Time
-//! zones") has the differences between the two.
+//! The tables come from `tzdb_data`, compacted at build time by `build.rs`: from 1970 on, each
+//! distinct zone once, as varints (its module docs have the format). A zone is decoded into
+//! tz-rs tables the first time its name is looked up, and kept.
+//!
+//! Why not chrono-tz (which the tests still use as a cross-check) or `tzdb_data`'s own tables:
+//! with every zone, chrono-tz's are 137 KB of the Wasm module gzipped, `tzdb_data`'s about
+//! 30 KB smaller, and these much smaller again (measured, `BENCHMARKS.md` "Wasm size"); the
+//! database is newer than chrono-tz's. `DESIGN.md` ("Time zones") has the differences,
+//! including what instants before 1970 get.
 
 use chrono::{
     Duration, FixedOffset, LocalResult, MappedLocalTime, NaiveDate, NaiveDateTime, Offset,
@@ -12,8 +17,27 @@ use chrono::{
 };
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use tz::datetime::{DateTime as TzDateTime, FoundDateTimeKind};
+use tz::timezone::{
+    AlternateTime, Julian0WithLeap, Julian1WithoutLeap, MonthWeekDay, RuleDay, Transition,
+    TransitionRule,
+};
 use tz::{LocalTimeType, TimeZoneRef};
+
+/// `NAMES`, `ZONE_OF`, `ZONES`, `VERSION`, written by `build.rs`.
+mod table {
+    include!(concat!(env!("OUT_DIR"), "/zone_names.rs"));
+}
+
+/// The distinct zones' records (`build.rs` has the format).
+static RECORDS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/zones.bin"));
+
+/// Each distinct zone once decoded.
+static DECODED: [OnceLock<Option<TimeZoneRef<'static>>>; table::ZONES] =
+    [const { OnceLock::new() }; table::ZONES];
+
+const UTC_ZONE: TimeZoneRef<'static> = TimeZoneRef::utc();
 
 /// An IANA time zone, e.g. `Europe/Berlin`. Cheap to copy.
 #[derive(Clone, Copy)]
@@ -39,7 +63,7 @@ impl Tz {
     /// `UTC`.
     pub const UTC: Tz = Tz {
         name: "UTC",
-        zone: &tzdb_data::time_zone::UTC,
+        zone: &UTC_ZONE,
     };
 
     /// The zone's IANA name as the database spells it.
@@ -49,12 +73,12 @@ impl Tz {
 
     /// Every zone name of the database (canonical names and links), sorted.
     pub fn names() -> &'static [&'static str] {
-        tzdb_data::TZ_NAMES
+        &table::NAMES
     }
 
     /// The version of the tz database, e.g. `2026b`.
     pub fn database_version() -> &'static str {
-        tzdb_data::VERSION
+        table::VERSION
     }
 
     /// The UTC offset in seconds at Unix second `t`.
@@ -85,15 +109,18 @@ impl FromStr for Tz {
 
     /// The exact IANA name (case-sensitive, as chrono-tz has it: `europe/berlin` is not a zone).
     fn from_str(s: &str) -> Result<Tz, UnknownZone> {
-        let names = tzdb_data::TZ_NAMES;
-        let name = names
-            .binary_search(&s)
-            .ok()
-            .map(|i| names[i])
-            .or_else(|| names.iter().copied().find(|n| *n == s))
+        let i = table::NAMES.binary_search(&s).map_err(|_| UnknownZone)?;
+        let (zone, offset) = table::ZONE_OF[i];
+        let zone = DECODED
+            .get(usize::from(zone))
+            .ok_or(UnknownZone)?
+            .get_or_init(|| decode(RECORDS.get(offset as usize..)?))
+            .as_ref()
             .ok_or(UnknownZone)?;
-        let zone = tzdb_data::find_tz(name.as_bytes()).ok_or(UnknownZone)?;
-        Ok(Tz { name, zone })
+        Ok(Tz {
+            name: table::NAMES[i],
+            zone,
+        })
     }
 }
 
@@ -203,5 +230,99 @@ pub fn resolve_local(tz: &Tz, date: NaiveDate, secs: u32) -> i64 {
             let before = tz.offset_from_utc_datetime(&probe).fix().local_minus_utc();
             naive.and_utc().timestamp() - i64::from(before)
         }
+    }
+}
+
+/// Reads `build.rs`'s record of one zone into tz-rs tables (kept for the program's life: one
+/// per distinct zone used). `None` for a malformed record, which `build.rs` does not write.
+fn decode(b: &[u8]) -> Option<TimeZoneRef<'static>> {
+    let mut r = Reader(b);
+    let n = r.len()?;
+    let mut types = Vec::with_capacity(n);
+    for _ in 0..n {
+        types.push(r.local_type()?);
+    }
+    let n = r.len()?;
+    let mut transitions = Vec::with_capacity(n);
+    let mut at = 0i64;
+    for _ in 0..n {
+        at = at.checked_add(i64::try_from(r.varint()?).ok()?)?;
+        transitions.push(Transition::new(at, r.len()?));
+    }
+    let rule = match r.byte()? {
+        0 => None,
+        1 => Some(TransitionRule::Fixed(r.local_type()?)),
+        2 => {
+            let std = r.local_type()?;
+            let dst = r.local_type()?;
+            let start = r.rule_day()?;
+            let start_time = i32::try_from(r.zigzag()?).ok()?;
+            let end = r.rule_day()?;
+            let end_time = i32::try_from(r.zigzag()?).ok()?;
+            Some(TransitionRule::Alternate(
+                AlternateTime::new(std, dst, start, start_time, end, end_time).ok()?,
+            ))
+        }
+        _ => return None,
+    };
+    let transitions: &'static [Transition] = transitions.leak();
+    let types: &'static [LocalTimeType] = types.leak();
+    let rule: &'static Option<TransitionRule> = Box::leak(Box::new(rule));
+    TimeZoneRef::new(transitions, types, &[], rule).ok()
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.varint()?).ok()
+    }
+
+    fn zigzag(&mut self) -> Option<i64> {
+        let v = self.varint()?;
+        Some((v >> 1) as i64 ^ -((v & 1) as i64))
+    }
+
+    fn local_type(&mut self) -> Option<LocalTimeType> {
+        let offset = i32::try_from(self.zigzag()?).ok()?;
+        let is_dst = self.byte()? != 0;
+        let n = self.len()?;
+        let name = self.0.get(..n)?;
+        self.0 = &self.0[n..];
+        LocalTimeType::new(offset, is_dst, (n > 0).then_some(name)).ok()
+    }
+
+    fn rule_day(&mut self) -> Option<RuleDay> {
+        Some(match self.byte()? {
+            0 => RuleDay::Julian1WithoutLeap(
+                Julian1WithoutLeap::new(u16::try_from(self.varint()?).ok()?).ok()?,
+            ),
+            1 => RuleDay::Julian0WithLeap(
+                Julian0WithLeap::new(u16::try_from(self.varint()?).ok()?).ok()?,
+            ),
+            2 => {
+                let (m, w, d) = (self.byte()?, self.byte()?, self.byte()?);
+                RuleDay::MonthWeekDay(MonthWeekDay::new(m, w, d).ok()?)
+            }
+            _ => return None,
+        })
     }
 }

@@ -233,3 +233,108 @@ fn after_2099_zones_keep_their_dst_rules() {
         at(2150, 10, 25) - 12 * 3_600 + 1_800
     );
 }
+
+/// The offset and abbreviation tzdb_data's full tables give at `t`.
+fn full(name: &str, t: i64) -> (i32, String) {
+    let l = tzdb_data::find_tz(name.as_bytes())
+        .unwrap()
+        .find_local_time_type(t)
+        .unwrap();
+    (l.ut_offset(), l.time_zone_designation().to_owned())
+}
+
+fn compact(z: Tz, t: i64) -> (i32, String) {
+    let dt = chrono::DateTime::from_timestamp(t, 0)
+        .unwrap()
+        .with_timezone(&z);
+    (
+        dt.offset().fix().local_minus_utc(),
+        dt.format("%Z").to_string(),
+    )
+}
+
+/// `build.rs` keeps every zone from 1970 on unchanged: at each of tzdb_data's transitions from
+/// 1970 (and a second either side), at every 17 days and a bit from 1970 to 2200, and for the
+/// local times around each transition, the compact tables give the same offset, abbreviation
+/// and resolution as tzdb_data's full ones, for every name, links included.
+#[test]
+fn compact_tables_equal_tzdb_data_from_1970() {
+    let step = 17 * 86_400 + 3_607;
+    let until_2200 = 7_258_118_400;
+    let mut checked = 0usize;
+    for name in tzdb_data::TZ_NAMES {
+        let z = engine(name);
+        let zone = tzdb_data::find_tz(name.as_bytes()).unwrap();
+        let changes: Vec<i64> = zone
+            .transitions()
+            .iter()
+            .map(|t| t.unix_leap_time())
+            .filter(|t| *t >= 0)
+            .collect();
+        let grid = (0..).map(|k| k * step).take_while(|t| *t < until_2200);
+        let around = changes.iter().flat_map(|t| [t - 1, *t, t + 1]);
+        for t in grid.chain(around) {
+            assert_eq!(compact(z, t), full(name, t), "{name} at {t}");
+            checked += 1;
+        }
+        // Local wall times either side of each change, read with both offsets.
+        for &t in &changes {
+            for off in [full(name, t - 1).0, full(name, t).0] {
+                for d in [-1, 0, 1] {
+                    let l = chrono::DateTime::from_timestamp(t + i64::from(off) + d, 0)
+                        .unwrap()
+                        .naive_utc();
+                    let mut buf = [None; 2];
+                    let found = tz::datetime::DateTime::find_n(
+                        &mut buf,
+                        chrono::Datelike::year(&l),
+                        chrono::Datelike::month(&l) as u8,
+                        chrono::Datelike::day(&l) as u8,
+                        chrono::Timelike::hour(&l) as u8,
+                        chrono::Timelike::minute(&l) as u8,
+                        chrono::Timelike::second(&l) as u8,
+                        0,
+                        *zone,
+                    )
+                    .unwrap();
+                    let want: Vec<i64> = found
+                        .data()
+                        .iter()
+                        .flatten()
+                        .filter_map(|k| match k {
+                            tz::datetime::FoundDateTimeKind::Normal(dt) => Some(dt.unix_time()),
+                            tz::datetime::FoundDateTimeKind::Skipped { .. } => None,
+                        })
+                        .collect();
+                    let got = timestamps(z.from_local_datetime(&l).map(|d| d.timestamp()));
+                    assert_eq!(got, want, "{name} local {l}");
+                }
+            }
+        }
+    }
+    assert!(checked > 597 * 4_900, "{checked}");
+}
+
+/// Before 1970 a zone keeps the local time type in force on 1970-01-01 (DESIGN.md "Time
+/// zones"): Berlin's 1945 double summer time and its local mean time of 1890 are not kept.
+#[test]
+fn before_1970_a_zone_has_its_1970_offset() {
+    let at = |y, m, d| {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp()
+    };
+    let berlin = engine("Europe/Berlin");
+    assert_eq!(full("Europe/Berlin", at(1945, 6, 1)).0, 3 * 3_600);
+    assert_eq!(berlin.offset_at(at(1945, 6, 1)), 3_600);
+    assert_eq!(full("Europe/Berlin", at(1890, 1, 1)).0, 3_208);
+    assert_eq!(berlin.offset_at(at(1890, 1, 1)), 3_600);
+    assert_eq!(compact(berlin, at(1969, 12, 31)), (3_600, "CET".into()));
+    // A zone identical to another since 1970 (a link, or merged by build.rs) still has its own
+    // name.
+    assert_eq!(engine("Africa/Accra").name(), "Africa/Accra");
+    assert_eq!(engine("Africa/Accra").offset_at(at(1960, 1, 1)), 0);
+}
