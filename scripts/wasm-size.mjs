@@ -11,41 +11,12 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { functions, part, sections } from './wasm-names.mjs';
 
 const BUDGET_GZ = 200 * 1024;
 const gz = (b) => gzipSync(b, { level: 9 }).length;
 const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-
-function leb(b, i) {
-  let r = 0;
-  let s = 0;
-  for (;;) {
-    const x = b[i++];
-    r += (x & 0x7f) * 2 ** s;
-    s += 7;
-    if (x < 0x80) return [r, i];
-  }
-}
-
-/** Sections of a module: id → [{start, end, name}] (payload ranges). */
-function sections(b) {
-  const out = [];
-  let i = 8;
-  while (i < b.length) {
-    const id = b[i++];
-    let n;
-    [n, i] = leb(b, i);
-    let name = '';
-    if (id === 0) {
-      const [l, j] = leb(b, i);
-      name = b.subarray(j, j + l).toString('utf8');
-    }
-    out.push({ id, start: i, end: i + n, name });
-    i += n;
-  }
-  return out;
-}
 
 /** The crate of a (legacy-mangled or demangled) function name. */
 function crateOf(name) {
@@ -73,57 +44,10 @@ function crateOf(name) {
 
 /** Code bytes per crate, from a module with a name section. */
 function codeByCrate(b) {
-  const secs = sections(b);
-  let imported = 0;
-  const imp = secs.find((s) => s.id === 2);
-  if (imp) {
-    let [n, i] = leb(b, imp.start);
-    for (let k = 0; k < n; k++) {
-      let l;
-      [l, i] = leb(b, i);
-      i += l;
-      [l, i] = leb(b, i);
-      i += l;
-      const kind = b[i++];
-      if (kind === 0) [, i] = leb(b, i);
-      else if (kind === 1) { i += 1; const f = b[i++]; [, i] = leb(b, i); if (f & 1) [, i] = leb(b, i); }
-      else if (kind === 2) { const f = b[i++]; [, i] = leb(b, i); if (f & 1) [, i] = leb(b, i); }
-      else if (kind === 3) i += 2;
-      else if (kind === 4) { i += 1; [, i] = leb(b, i); }
-      if (kind === 0) imported++;
-    }
-  }
-  const names = new Map();
-  const ns = secs.find((s) => s.id === 0 && s.name === 'name');
-  if (ns) {
-    let [l, i] = leb(b, ns.start);
-    i += l;
-    while (i < ns.end) {
-      const sub = b[i++];
-      let size;
-      [size, i] = leb(b, i);
-      if (sub === 1) {
-        let [n, j] = leb(b, i);
-        for (let k = 0; k < n; k++) {
-          let idx, len;
-          [idx, j] = leb(b, j);
-          [len, j] = leb(b, j);
-          names.set(idx, b.subarray(j, j + len).toString('utf8'));
-          j += len;
-        }
-      }
-      i += size;
-    }
-  }
-  const code = secs.find((s) => s.id === 10);
   const per = new Map();
-  let [n, i] = leb(b, code.start);
-  for (let k = 0; k < n; k++) {
-    const [size, j] = leb(b, i);
-    const name = names.get(imported + k) ?? '?';
+  for (const { name, size } of functions(b)) {
     const c = crateOf(name);
-    per.set(c, (per.get(c) ?? 0) + size + (j - i));
-    i = j + size;
+    per.set(c, (per.get(c) ?? 0) + size);
   }
   return per;
 }
@@ -138,7 +62,6 @@ console.log(`  sla_lens_bg.wasm   ${kb(wasm.length).padStart(10)} raw  ${kb(gz(w
 console.log(`  sla_lens.js glue   ${kb(glue.length).padStart(10)} raw  ${kb(gz(glue)).padStart(9)} gzip  ${kb(br(glue)).padStart(9)} brotli`);
 console.log(`  total              ${''.padStart(10)}      ${kb(total).padStart(9)} gzip  ${kb(br(wasm) + br(glue)).padStart(9)} brotli   budget ${kb(BUDGET_GZ)} gzip: ${total <= BUDGET_GZ ? 'within' : `OVER by ${kb(total - BUDGET_GZ)}`}`);
 const secs = sections(wasm);
-const part = (b, id) => Buffer.concat(sections(b).filter((s) => s.id === id).map((s) => b.subarray(s.start, s.end)));
 const code = part(wasm, 10);
 const data = part(wasm, 11);
 const row = (label, raw, gzip, note = '') =>
