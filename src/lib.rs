@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod duration;
 pub mod eval;
 pub mod explain;
+mod located;
 pub mod policy;
 pub mod report;
 pub mod review;

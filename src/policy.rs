@@ -4,6 +4,7 @@
 use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::diagnostic::{index, join, Diagnostic, Diagnostics};
 use crate::duration;
+use crate::located::{self, Segment};
 use crate::review::ReviewSpec;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -440,18 +441,19 @@ fn full_path(base: &str, inner: &str) -> String {
 
 /// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
 fn try_part<T: DeserializeOwned>(v: &Value, path: &str) -> Result<T, PartError> {
-    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
-        let full = full_path(path, &e.path().to_string());
+    located::from_value::<T>(v).map_err(|e| {
+        let full = full_path(path, &e.path.to_string());
         let segments = e
-            .path()
-            .iter()
+            .path
+            .0
+            .into_iter()
             .filter_map(|s| match s {
-                serde_path_to_error::Segment::Seq { index } => Some(PathSeg::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => Some(PathSeg::Key(key.clone())),
-                _ => None,
+                Segment::Index(index) => Some(PathSeg::Index(index)),
+                Segment::Key(key) => Some(PathSeg::Key(key)),
+                Segment::Variant(_) => None,
             })
             .collect();
-        let msg = e.into_inner().to_string();
+        let msg = e.inner.to_string();
         PartError {
             unknown_field: msg.starts_with("unknown field "),
             diag: serde_diagnostic(&msg, full),

@@ -313,8 +313,8 @@ pub(crate) fn parse_item<T: for<'de> Deserialize<'de>>(
     id: Option<String>,
     what: &str,
 ) -> Result<T, TicketError> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let inner = e.path().to_string();
+    crate::located::from_value(v).map_err(|e| {
+        let inner = e.path.to_string();
         TicketError {
             id,
             code: "invalid-issue",
@@ -327,7 +327,7 @@ pub(crate) fn parse_item<T: for<'de> Deserialize<'de>>(
             },
             message: format!(
                 "{}: this is not the shape of {what} (see docs/trackers.md)",
-                e.inner()
+                e.inner
             ),
         }
     })
