@@ -651,7 +651,7 @@ impl Business {
                 None => break,
             }
         }
-        spans.sort_unstable();
+        crate::order::sort_by(&mut spans, |a, b| a.cmp(b));
         let mut intervals: Vec<Interval> = Vec::with_capacity(spans.len());
         let mut total = 0;
         for (s, e) in spans {
@@ -756,7 +756,7 @@ fn parse_windows(texts: &[String], path: &str, diags: &mut Vec<Diagnostic>) -> V
             )),
         }
     }
-    out.sort_by_key(|w| w.open);
+    crate::order::sort_by_key(&mut out, |w| w.open);
     out
 }
 

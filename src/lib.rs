@@ -15,6 +15,7 @@ pub mod duration;
 pub mod eval;
 pub mod explain;
 mod located;
+mod order;
 pub mod policy;
 pub mod report;
 pub mod review;

@@ -407,7 +407,7 @@ impl Policy {
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    diags.sort_by_key(|d| d.severity);
+    crate::order::sort_by_key(diags, |d| d.severity);
 }
 
 // ---------------------------------------------------------------------------------------------

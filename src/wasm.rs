@@ -1148,7 +1148,7 @@ fn map_tolerant(
         }
         match map(kind, &docs, site) {
             Ok(r) => {
-                rejected.sort_by_key(|r| r.input);
+                crate::order::sort_by_key(&mut rejected, |r| r.input);
                 return (r, rejected);
             }
             Err(e) => {
@@ -1179,7 +1179,7 @@ fn map_tolerant(
             }),
         }
     }
-    rejected.sort_by_key(|r| r.input);
+    crate::order::sort_by_key(&mut rejected, |r| r.input);
     if good_docs.is_empty() {
         return (Vec::new(), rejected);
     }

@@ -398,10 +398,11 @@ impl CsvMapping {
             date_format: format.default_date_format().to_string(),
             delimiter: None,
             encoding: Encoding::Auto,
-            columns: table
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
-                .collect(),
+            // Inserted one by one: `collect` into a map compiles a sort per entry type.
+            columns: table.iter().fold(BTreeMap::new(), |mut m, (k, v)| {
+                m.insert(k.to_string(), v.iter().map(|s| s.to_string()).collect());
+                m
+            }),
             fields: BTreeMap::new(),
             url_template: None,
             staff: Vec::new(),
@@ -927,16 +928,15 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
         delimiter: sep,
         encoding: "utf-8",
         time_zone: m.time_zone.name().to_string(),
-        columns: res
-            .cols
-            .iter()
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(k, c)| {
+        columns: res.cols.iter().filter(|(_, c)| !c.is_empty()).fold(
+            BTreeMap::new(),
+            |mut m, (k, c)| {
                 let mut hs: Vec<String> = c.iter().map(|(_, h)| h.clone()).collect();
                 hs.dedup();
-                (k.clone(), hs)
-            })
-            .collect(),
+                m.insert(k.clone(), hs);
+                m
+            },
+        ),
         unknown,
         rows,
     })

@@ -343,7 +343,7 @@ fn map_bundle(
         let (at, _) = cx.stamp(&format!("{p}.created_at"), &c.created_at)?;
         comments.push((at, c.id, c.user, c.author_association));
     }
-    comments.sort_by_key(|(at, cid, _, _)| (*at, *cid));
+    crate::order::sort_by_key(&mut comments, |(at, cid, _, _)| (*at, *cid));
 
     let closed_at = match &i.closed_at {
         Some(s) => Some(cx.stamp("closed_at", s)?.0),

@@ -357,7 +357,7 @@ fn map_bundle(
         notes.push((at, n));
     }
     // The Notes API lists newest first by default.
-    notes.sort_by_key(|(at, n)| (*at, n.id));
+    crate::order::sort_by_key(&mut notes, |(at, n)| (*at, n.id));
     for (at, n) in notes {
         let private = n.internal.or(n.confidential).unwrap_or(false);
         let empty = n.body.as_deref().is_none_or(|b| b.trim().is_empty());

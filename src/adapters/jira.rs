@@ -393,7 +393,7 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         }
     }
     // Histories come newest first from some endpoints: order by time, then id.
-    changes.sort_by_key(|(at, id, _, _)| (*at, *id));
+    crate::order::sort_by_key(&mut changes, |(at, id, _, _)| (*at, *id));
     t.status_history = changes
         .into_iter()
         .map(|(at, _, from, to)| StatusChangeInput {
@@ -413,7 +413,9 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         let (at, _) = cx.stamp(&format!("fields.comment.comments[{k}].created"), &c.created)?;
         comments.push((at, c));
     }
-    comments.sort_by_key(|(at, c)| (*at, c.id.parse::<i64>().unwrap_or(0)));
+    crate::order::sort_by_key(&mut comments, |(at, c)| {
+        (*at, c.id.parse::<i64>().unwrap_or(0))
+    });
     for (at, c) in comments {
         let private =
             c.jsd_public == Some(false) || c.visibility.as_ref().is_some_and(|v| !v.is_null());

@@ -478,7 +478,7 @@ pub(crate) mod timeline {
         final_state_closed: bool,
         closed_at: Option<i64>,
     ) -> (String, Vec<StatusChangeInput>) {
-        events.sort_by_key(|(t, _)| *t);
+        crate::order::sort_by_key(&mut events, |(t, _)| *t);
         let lookup = |label: &str| {
             status_labels
                 .iter()

@@ -386,7 +386,7 @@ fn map_issue(
         let (at, _) = cx.stamp(&format!("journals[{k}].created_on"), &j.created_on)?;
         times.insert(*k, at);
     }
-    journals.sort_by_key(|(k, j)| (times[k], j.id));
+    crate::order::sort_by_key(&mut journals, |(k, j)| (times[k], j.id));
     let status_name = |id: &Option<String>, path: String| -> Result<Option<String>, TicketError> {
         let Some(id) = id.as_deref().filter(|s| !s.is_empty()) else {
             return Ok(None);

@@ -253,8 +253,10 @@ impl SiteConfig {
                 ("status::waiting on customer", "Waiting on customer"),
             ]
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+            .fold(BTreeMap::new(), |mut m, (k, v)| {
+                m.insert(k.to_string(), v.to_string());
+                m
+            }),
             _ => BTreeMap::new(),
         };
         SiteConfig {
