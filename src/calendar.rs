@@ -14,7 +14,6 @@ use crate::diagnostic::{index, join, Diagnostic};
 pub use crate::zone::{resolve_local, Tz};
 use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Unix seconds.
@@ -168,12 +167,43 @@ impl YearTable {
 struct Business {
     tz: Tz,
     week: [Vec<LocalWindow>; 7],
-    holidays: BTreeMap<NaiveDate, Option<String>>,
-    yearly: BTreeMap<(u32, u32), Option<String>>,
-    exceptions: BTreeMap<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+    holidays: Dates<NaiveDate, Option<String>>,
+    yearly: Dates<(u32, u32), Option<String>>,
+    exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
     /// UTC instant of local midnight, 1 January, for `MIN_YEAR ..= MAX_YEAR + 1`.
     year_starts: Vec<Instant>,
     years: Vec<OnceLock<YearTable>>,
+}
+
+/// A calendar's dated entries (holidays, exceptions): a few dozen, so a list searched by
+/// equality, which compiles to far less Wasm than a `BTreeMap` per entry type.
+#[derive(Debug)]
+struct Dates<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for Dates<K, V> {
+    fn default() -> Self {
+        Dates(Vec::new())
+    }
+}
+
+impl<K: PartialEq, V> Dates<K, V> {
+    fn get(&self, k: &K) -> Option<&V> {
+        self.0.iter().find(|(x, _)| x == k).map(|(_, v)| v)
+    }
+
+    /// Adds or replaces the entry for `k` (the last one given wins); true when `k` was there.
+    fn insert(&mut self, k: K, v: V) -> bool {
+        match self.0.iter_mut().find(|(x, _)| *x == k) {
+            Some(e) => {
+                e.1 = v;
+                true
+            }
+            None => {
+                self.0.push((k, v));
+                false
+            }
+        }
+    }
 }
 
 /// A compiled calendar: the built-in 24x7 or a business calendar.
@@ -283,13 +313,13 @@ impl Calendar {
             .flatten()
             .map(|w| u64::from(w.close - w.open))
             .sum();
-        let mut holidays = BTreeMap::new();
-        let mut yearly = BTreeMap::new();
+        let mut holidays = Dates::default();
+        let mut yearly = Dates::default();
         for (i, h) in spec.holidays.iter().enumerate() {
             let hp = join(&index(&join(path, "holidays"), i), "date");
             match parse_holiday_date(&h.date) {
                 Some(HolidayDate::Once(d)) => {
-                    if holidays.insert(d, h.name.clone()).is_some() {
+                    if holidays.insert(d, h.name.clone()) {
                         diags.push(Diagnostic::warning(
                             "duplicate-holiday",
                             hp,
@@ -298,7 +328,7 @@ impl Calendar {
                     }
                 }
                 Some(HolidayDate::Yearly(m, d)) => {
-                    if yearly.insert((m, d), h.name.clone()).is_some() {
+                    if yearly.insert((m, d), h.name.clone()) {
                         diags.push(Diagnostic::warning(
                             "duplicate-holiday",
                             hp,
@@ -317,7 +347,7 @@ impl Calendar {
                 )),
             }
         }
-        let mut exceptions = BTreeMap::new();
+        let mut exceptions = Dates::default();
         let mut exception_hours = false;
         for (i, e) in spec.exceptions.iter().enumerate() {
             let ep = index(&join(path, "exceptions"), i);
@@ -325,7 +355,7 @@ impl Calendar {
             exception_hours |= !windows.is_empty();
             match NaiveDate::parse_from_str(&e.date, "%Y-%m-%d") {
                 Ok(d) => {
-                    if exceptions.insert(d, (windows, e.name.clone())).is_some() {
+                    if exceptions.insert(d, (windows, e.name.clone())) {
                         diags.push(Diagnostic::error(
                             "duplicate-exception",
                             join(&ep, "date"),
@@ -368,9 +398,9 @@ impl Calendar {
         name: &str,
         tz: Tz,
         week: [Vec<LocalWindow>; 7],
-        holidays: BTreeMap<NaiveDate, Option<String>>,
-        yearly: BTreeMap<(u32, u32), Option<String>>,
-        exceptions: BTreeMap<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+        holidays: Dates<NaiveDate, Option<String>>,
+        yearly: Dates<(u32, u32), Option<String>>,
+        exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
     ) -> Calendar {
         let year_starts = (MIN_YEAR..=MAX_YEAR + 1)
             .map(|y| {
