@@ -10,7 +10,7 @@
 import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext, matchPorts } from './lib/chrome.js';
 import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
-import { decide } from './lib/notify.js';
+import { decide, oneAtATime } from './lib/notify.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
 import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tracker.js';
 import { ADAPTERS } from './lib/page-adapter.js';
@@ -700,12 +700,25 @@ async function syncAlarm() {
   }
 }
 
-ext.alarms.onAlarm.addListener((a) => {
-  if (a.name === ALARM) check().catch(() => {});
+ext.alarms.onAlarm.addListener(async (a) => {
+  if (a.name !== ALARM) return;
+  // Test builds: a test that froze the clock drives the checks itself, at the instants it
+  // chooses; a scheduled check in between would take their transitions.
+  if (__SLA_TEST__) {
+    await loadTestClock();
+    if (testClock?.frozen) return;
+  }
+  check().catch(() => {});
 });
 
-/** One scheduled check: fetch open issues, evaluate, decide, notify. */
-export async function check() {
+/**
+ * One check: fetch open issues, evaluate, decide, notify. Checks run one at a time (the alarm
+ * and "Check now" may overlap): each reads the notification memory the one before it wrote, so
+ * a transition is notified once, never lost or doubled by two checks interleaving.
+ */
+export const check = oneAtATime(checkOnce);
+
+async function checkOnce() {
   await loadEngine();
   if (__SLA_TEST__) await loadTestClock();
   const cfg = await readConfig();

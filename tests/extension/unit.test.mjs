@@ -7,7 +7,7 @@ import {
   CONFIG_VERSION, defaultConfig, migrate, normalizeOrigin, effective, exportConfig, importConfig,
   policyWithPauses, siteProblems, siteFile,
 } from '../../extension/src/lib/config.js';
-import { decide, inQuietHours, isMe, transitions } from '../../extension/src/lib/notify.js';
+import { decide, inQuietHours, isMe, oneAtATime, transitions } from '../../extension/src/lib/notify.js';
 
 process.env.TZ = 'UTC';
 
@@ -225,5 +225,30 @@ describe('notifications', () => {
     const ev = result('9', 'breached', 1).evaluation;
     assert.deepEqual(transitions(ev, me, { ...prefs, breached: false, escalations: false }), []);
     assert.deepEqual(transitions(ev, me, prefs).map((t) => t.key), ['breached@1', 'L1@1']);
+  });
+});
+
+describe('checks one at a time', () => {
+  it('a call made while another runs starts when it ends, each with its own result or error', async () => {
+    const events = [];
+    let running = 0;
+    const slow = oneAtATime(async (name, ms, fail = false) => {
+      running++;
+      events.push(`start ${name} (${running} running)`);
+      await new Promise((r) => setTimeout(r, ms));
+      running--;
+      events.push(`end ${name}`);
+      if (fail) throw new Error(`${name} failed`);
+      return name;
+    });
+    const results = await Promise.allSettled([slow('alarm', 30, true), slow('check now', 5), slow('third', 1)]);
+    assert.deepEqual(events, [
+      'start alarm (1 running)', 'end alarm',
+      'start check now (1 running)', 'end check now',
+      'start third (1 running)', 'end third',
+    ]);
+    assert.equal(results[0].status, 'rejected');
+    assert.equal(results[0].reason.message, 'alarm failed');
+    assert.deepEqual(results.slice(1).map((r) => r.value), ['check now', 'third']);
   });
 });

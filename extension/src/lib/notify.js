@@ -121,3 +121,17 @@ export function notification(issue, ev, fresh) {
     kinds: fresh.map((t) => t.key),
   };
 }
+
+/**
+ * `fn` made to run one call at a time: a call made while another runs starts when it ends
+ * (whether it succeeded or threw), so a check always reads the notification memory the one
+ * before it wrote. Each call gets its own result or error.
+ */
+export function oneAtATime(fn) {
+  let last = Promise.resolve();
+  return (...args) => {
+    const run = last.then(() => fn(...args), () => fn(...args));
+    last = run.catch(() => {});
+    return run;
+  };
+}
