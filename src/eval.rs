@@ -18,7 +18,12 @@ pub struct At(pub Instant);
 
 impl Serialize for At {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format_instant(self.0))
+        // Without a `String` each: a report serialises hundreds of thousands of instants.
+        let mut buf = [0; 20];
+        match crate::ticket::write_instant(self.0, &mut buf) {
+            Some(text) => s.serialize_str(text),
+            None => s.serialize_str(&format_instant(self.0)),
+        }
     }
 }
 

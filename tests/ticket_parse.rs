@@ -401,3 +401,155 @@ fn a_bad_ticket_among_good_ones_is_located_as_before() {
         "{e:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps: the common RFC 3339 shapes are read and written without chrono; every result must
+// be chrono's (its parser and `%Y-%m-%dT%H:%M:%SZ`), which stays the fallback.
+// ---------------------------------------------------------------------------------------------
+
+fn chrono_instant(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|t| t.timestamp())
+}
+
+fn text_instant(s: &str) -> Result<i64, String> {
+    parse_instant(&sla_lens::ticket::Stamp::Text(s.into()))
+}
+
+#[test]
+fn rfc3339_table_agrees_with_chrono() {
+    let cases: &[(&str, Option<i64>)] = &[
+        ("2026-11-20T09:00:00Z", Some(1_795_165_200)),
+        ("2026-11-20t09:00:00z", Some(1_795_165_200)),
+        ("2026-11-20 09:00:00Z", Some(1_795_165_200)),
+        ("2026-11-20T10:00:00+01:00", Some(1_795_165_200)),
+        ("2026-11-20T04:30:00-04:30", Some(1_795_165_200)),
+        ("2026-11-20T09:00:00-00:00", Some(1_795_165_200)),
+        ("2026-11-20T09:00:00.999999999999Z", Some(1_795_165_200)),
+        ("2026-11-20T09:00:00.5+00:00", Some(1_795_165_200)),
+        ("1969-12-31T23:59:59.5Z", Some(-1)),
+        ("1970-01-01T00:00:00Z", Some(0)),
+        ("0000-01-01T00:00:00Z", Some(-62_167_219_200)),
+        ("9999-12-31T23:59:59+23:59", Some(253_402_214_459)),
+        ("2024-02-29T12:00:00Z", Some(1_709_208_000)),
+        ("2000-02-29T00:00:00Z", Some(951_782_400)),
+        // A leap second is the second before it (chrono floors it there).
+        ("2016-12-31T23:59:60Z", Some(1_483_228_799)),
+        ("2016-12-31T23:59:60.9Z", Some(1_483_228_799)),
+        (" 2026-11-20T09:00:00Z\n", Some(1_795_165_200)),
+        ("2026-11-20T09:00:00\u{2212}01:00", Some(1_795_168_800)),
+        ("2100-02-29T00:00:00Z", None),
+        ("2026-04-31T00:00:00Z", None),
+        ("2026-13-01T00:00:00Z", None),
+        ("2026-00-01T00:00:00Z", None),
+        ("2026-11-00T00:00:00Z", None),
+        ("2026-11-20T24:00:00Z", None),
+        ("2026-11-20T09:60:00Z", None),
+        ("2026-11-20T09:00:61Z", None),
+        ("2026-11-20T09:00:00+24:00", None),
+        ("2026-11-20T09:00:00+01:60", None),
+        ("2026-11-20T09:00:00+0100", None),
+        ("2026-11-20T09:00:00.Z", None),
+        ("2026-11-20T09:00:00", None),
+        ("2026-11-20T09:00:00ZZ", None),
+        ("2026-11-20X09:00:00Z", None),
+        ("2026-11-20", None),
+        ("+2026-11-20T09:00:00Z", None),
+        ("yesterday", None),
+        ("", None),
+    ];
+    for &(s, want) in cases {
+        assert_eq!(chrono_instant(s), want, "chrono on {s:?}");
+        assert_eq!(text_instant(s).ok(), want, "{s:?}");
+    }
+}
+
+#[test]
+fn format_instant_table_agrees_with_chrono() {
+    use sla_lens::ticket::format_instant;
+    for (t, want) in [
+        (0, "1970-01-01T00:00:00Z"),
+        (1_795_165_200, "2026-11-20T09:00:00Z"),
+        (-1, "1969-12-31T23:59:59Z"),
+        (951_782_400, "2000-02-29T00:00:00Z"),
+        (-62_167_219_200, "0000-01-01T00:00:00Z"),
+        (253_402_300_799, "9999-12-31T23:59:59Z"),
+        (253_402_300_800, "+10000-01-01T00:00:00Z"),
+        (-62_167_219_201, "-0001-12-31T23:59:59Z"),
+        (i64::MAX, "9223372036854775807"),
+    ] {
+        assert_eq!(format_instant(t), want, "{t}");
+    }
+}
+
+fn rfc3339_like() -> impl Strategy<Value = String> {
+    let year = prop_oneof![
+        4 => 1960u32..2110,
+        1 => prop_oneof![Just(0u32), Just(1900), Just(2000), Just(2100), Just(9999)],
+        1 => 0u32..10_000,
+    ];
+    let sep = prop_oneof![8 => Just("T"), 1 => Just("t"), 1 => Just(" "), 1 => Just("x")];
+    let frac = prop_oneof![
+        4 => Just(String::new()),
+        3 => "\\.[0-9]{0,12}",
+        1 => Just(".x".to_string()),
+    ];
+    let offset = prop_oneof![
+        4 => Just("Z".to_string()),
+        1 => Just("z".to_string()),
+        4 => (
+            prop_oneof![Just("+"), Just("-"), Just("\u{2212}")],
+            0u32..26,
+            0u32..62
+        )
+            .prop_map(|(s, h, m)| format!("{s}{h:02}:{m:02}")),
+        1 => (0u32..26, 0u32..62).prop_map(|(h, m)| format!("+{h:02}{m:02}")),
+        1 => Just(String::new()),
+        1 => Just("UTC".to_string()),
+        1 => Just("+1:00".to_string()),
+    ];
+    let pad = prop_oneof![8 => Just(""), 1 => Just(" "), 1 => Just("\t")];
+    (
+        (year, 0u32..14, 0u32..33, sep),
+        (0u32..26, 0u32..62, 0u32..62, frac),
+        (offset, pad.clone(), pad),
+        prop_oneof![10 => Just(String::new()), 1 => ".{0,3}"],
+    )
+        .prop_map(
+            |((y, mo, d, sep), (h, mi, s, frac), (off, pre, post), junk)| {
+                format!(
+                    "{pre}{y:04}-{mo:02}-{d:02}{sep}{h:02}:{mi:02}:{s:02}{frac}{off}{post}{junk}"
+                )
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    /// Every text the reader accepts gives chrono's instant; every text it refuses, chrono
+    /// refuses too.
+    #[test]
+    fn rfc3339_agrees_with_chrono(s in prop_oneof![8 => rfc3339_like(), 1 => ".{0,30}"]) {
+        prop_assert_eq!(text_instant(&s).ok(), chrono_instant(&s), "{:?}", s);
+    }
+
+    /// Formatting agrees with chrono's `%Y-%m-%dT%H:%M:%SZ` for every instant chrono can hold.
+    #[test]
+    fn format_instant_agrees_with_chrono(
+        t in prop_oneof![
+            4 => -100_000_000_000i64..300_000_000_000,
+            1 => -8_210_266_876_800i64..8_210_266_876_800,
+        ]
+    ) {
+        let want = chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .unwrap_or_else(|| t.to_string());
+        prop_assert_eq!(sla_lens::ticket::format_instant(t), want);
+        // And it reads back.
+        if (-62_167_219_200..253_402_300_800).contains(&t) {
+            prop_assert_eq!(text_instant(&sla_lens::ticket::format_instant(t)), Ok(t));
+        }
+    }
+}
