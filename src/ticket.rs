@@ -9,6 +9,7 @@ use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -530,6 +531,7 @@ struct ReadComment {
     expecting = "struct TicketInput",
     rename_all = "camelCase"
 )]
+#[derive(Default)]
 struct ReadTicket {
     #[serde(default, deserialize_with = "id_string")]
     id: String,
@@ -598,32 +600,428 @@ struct Wrapped<T> {
     tickets: T,
 }
 
-/// The tickets of a list read in one pass, each normalised as soon as it is read (so no list of
-/// [`ReadTicket`]s is held beside the result).
-struct OnePass(Vec<Result<Ticket, TicketError>>);
+// ---------------------------------------------------------------------------------------------
+// The fast reader: a ticket list read byte by byte into [`ReadTicket`]s, without serde
+// ---------------------------------------------------------------------------------------------
+//
+// In Wasm at opt-level "z" nothing in serde_json's deserializer is inlined, and its token
+// machinery was most of a 100,000-ticket report. This reader knows the ticket shape and reads
+// it directly. It accepts a list only when serde would read it to the same values: on anything
+// else (a float, a duplicate field, a wrong type, a syntax error, a lone surrogate, nesting
+// deeper than 64) it gives up with `None` and the serde readers decide, so results and errors
+// are theirs (`tests/ticket_parse.rs` holds every path to the old reader).
 
-impl<'de> Deserialize<'de> for OnePass {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OnePass;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list of tickets")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<OnePass, A::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(t) = seq.next_element::<ReadTicket>()? {
-                    let i = out.len();
-                    out.push(Ticket::from_read(t).map_err(|e| at_index(i, e)));
+/// A cursor over a ticket list; every method gives `None` where [`read_fast`] gives up.
+struct Scan<'a> {
+    s: &'a str,
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    /// The next byte after JSON whitespace.
+    fn peek(&mut self) -> Option<u8> {
+        let b = self.s.as_bytes();
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(self.i) {
+            self.i += 1;
+        }
+        b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// `null` (consumed) or not.
+    fn null(&mut self) -> Option<bool> {
+        if self.peek()? != b'n' {
+            return Some(false);
+        }
+        self.lit("null").map(|_| true)
+    }
+
+    fn lit(&mut self, word: &str) -> Option<()> {
+        self.peek()?;
+        let end = self.i + word.len();
+        (self.s.as_bytes().get(self.i..end)? == word.as_bytes()).then(|| self.i = end)
+    }
+
+    /// A string, borrowed from the text when it has no escape.
+    fn str(&mut self) -> Option<Cow<'a, str>> {
+        self.eat(b'"')?;
+        let (b, start) = (self.s.as_bytes(), self.i);
+        loop {
+            match *b.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    return Some(Cow::Borrowed(&self.s[start..self.i - 1]));
                 }
-                Ok(OnePass(out))
+                b'\\' => return self.escaped(start).map(Cow::Owned),
+                c if c < 0x20 => return None,
+                _ => self.i += 1,
             }
         }
-        d.deserialize_seq(V)
     }
+
+    /// The rest of a string with escapes, as serde_json unescapes it (paired surrogates only).
+    #[cold]
+    fn escaped(&mut self, start: usize) -> Option<String> {
+        let b = self.s.as_bytes();
+        let mut out = String::from(&self.s[start..self.i]);
+        loop {
+            let run = self.i;
+            while !matches!(*b.get(self.i)?, b'"' | b'\\' | 0..=0x1f) {
+                self.i += 1;
+            }
+            out.push_str(&self.s[run..self.i]);
+            match b[self.i] {
+                b'"' => {
+                    self.i += 1;
+                    return Some(out);
+                }
+                b'\\' => {}
+                _ => return None,
+            }
+            let c = match *b.get(self.i + 1)? {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\x08',
+                b'f' => '\x0c',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let n = self.hex(self.i + 2)?;
+                    self.i += 4;
+                    let n = match n {
+                        0xD800..=0xDBFF if b.get(self.i + 2..self.i + 4)? == b"\\u" => {
+                            let lo = self.hex(self.i + 4)?;
+                            self.i += 6;
+                            if !(0xDC00..=0xDFFF).contains(&lo) {
+                                return None;
+                            }
+                            0x1_0000 + ((n - 0xD800) << 10) + (lo - 0xDC00)
+                        }
+                        0xD800..=0xDFFF => return None,
+                        n => n,
+                    };
+                    char::from_u32(n)?
+                }
+                _ => return None,
+            };
+            out.push(c);
+            self.i += 2;
+        }
+    }
+
+    fn hex(&self, at: usize) -> Option<u32> {
+        let h = self.s.get(at..at + 4)?;
+        if !h.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
+        u32::from_str_radix(h, 16).ok()
+    }
+
+    /// An integer of at most 15 digits (exact as `f64`); not `-0`, floats or exponents.
+    fn int(&mut self) -> Option<i64> {
+        let b = self.s.as_bytes();
+        let neg = self.peek()? == b'-';
+        self.i += usize::from(neg);
+        let start = self.i;
+        let mut v: i64 = 0;
+        while let Some(&d @ b'0'..=b'9') = b.get(self.i) {
+            if self.i - start == 15 {
+                return None;
+            }
+            v = v * 10 + i64::from(d - b'0');
+            self.i += 1;
+        }
+        let n = self.i - start;
+        if n == 0 || (n > 1 && b[start] == b'0') || (neg && v == 0) {
+            return None;
+        }
+        if let Some(b'.' | b'e' | b'E') = b.get(self.i) {
+            return None;
+        }
+        Some(if neg { -v } else { v })
+    }
+
+    /// Any JSON value, checked as serde_json checks what it ignores.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > 64 {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.str().map(drop),
+            b'{' => self.object(|s, _| s.skip(depth + 1)),
+            b'[' => self.array(|s| s.skip(depth + 1)),
+            b't' => self.lit("true"),
+            b'f' => self.lit("false"),
+            b'n' => self.lit("null"),
+            _ => {
+                // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+                let b = self.s.as_bytes();
+                let digits = |i: &mut usize| {
+                    let start = *i;
+                    while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                        *i += 1;
+                    }
+                    *i - start
+                };
+                let mut i = self.i + usize::from(b[self.i] == b'-');
+                let n = digits(&mut i);
+                if n == 0 || (n > 1 && b[i - n] == b'0') {
+                    return None;
+                }
+                if b.get(i) == Some(&b'.') {
+                    i += 1;
+                    if digits(&mut i) == 0 {
+                        return None;
+                    }
+                }
+                if let Some(b'e' | b'E') = b.get(i) {
+                    i += 1;
+                    if let Some(b'+' | b'-') = b.get(i) {
+                        i += 1;
+                    }
+                    if digits(&mut i) == 0 {
+                        return None;
+                    }
+                }
+                self.i = i;
+                Some(())
+            }
+        }
+    }
+
+    /// `{…}`, `f` called at each value with its key.
+    fn object(&mut self, mut f: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.str()?;
+            self.eat(b':')?;
+            f(self, &key)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `[…]`, `f` called at each element.
+    fn array(&mut self, mut f: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            f(self)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `Option<String>`: `null` or a string.
+    fn opt_string(&mut self) -> Option<Option<String>> {
+        if self.null()? {
+            return Some(None);
+        }
+        self.str().map(|s| Some(s.into_owned()))
+    }
+
+    /// A timestamp as [`ReadStamp`] reads it: a string or an integer.
+    fn stamp(&mut self) -> Option<ReadStamp> {
+        Some(ReadStamp(if self.peek()? == b'"' {
+            parse_text_instant(&self.str()?)
+        } else {
+            parse_millis_instant(self.int()? as f64)
+        }))
+    }
+
+    fn opt_stamp(&mut self) -> Option<Option<ReadStamp>> {
+        if self.null()? {
+            return Some(None);
+        }
+        self.stamp().map(Some)
+    }
+
+    fn strings(&mut self) -> Option<Vec<String>> {
+        let mut out = Vec::new();
+        self.array(|s| {
+            out.push(s.str()?.into_owned());
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    fn field_value(&mut self) -> Option<FieldValue> {
+        Some(match self.peek()? {
+            b'"' => FieldValue::One(self.str()?.into_owned()),
+            b'[' => FieldValue::Many(self.strings()?),
+            b't' => self.lit("true").map(|_| FieldValue::Bool(true))?,
+            b'f' => self.lit("false").map(|_| FieldValue::Bool(false))?,
+            b'n' => self.lit("null").map(|_| FieldValue::Null)?,
+            _ => FieldValue::Number(self.int()? as f64),
+        })
+    }
+
+    /// One field of a struct: `None` when it was seen before (serde's duplicate-field error).
+    fn once(seen: &mut u16, bit: u16) -> Option<()> {
+        (*seen & bit == 0).then(|| *seen |= bit)
+    }
+
+    fn change(&mut self) -> Option<ReadChange> {
+        let (mut at, mut from, mut to, mut seen) = (None, None, None, 0);
+        self.object(|s, k| match k {
+            "at" => Scan::once(&mut seen, 1).and_then(|_| Some(at = Some(s.stamp()?))),
+            "from" => Scan::once(&mut seen, 2).and_then(|_| Some(from = s.opt_string()?)),
+            "to" => Scan::once(&mut seen, 4).and_then(|_| Some(to = Some(s.str()?.into_owned()))),
+            _ => s.skip(3),
+        })?;
+        Some(ReadChange {
+            at: at?,
+            from,
+            to: to?,
+        })
+    }
+
+    fn comment(&mut self) -> Option<ReadComment> {
+        let (mut at, mut staff, mut seen) = (None, false, 0);
+        self.object(|s, k| match k {
+            "at" => Scan::once(&mut seen, 1).and_then(|_| Some(at = Some(s.stamp()?))),
+            "author" => Scan::once(&mut seen, 2).and_then(|_| s.opt_string().map(drop)),
+            "staff" => Scan::once(&mut seen, 4).and_then(|_| {
+                staff = match s.peek()? {
+                    b't' => s.lit("true").map(|_| true)?,
+                    _ => s.lit("false").map(|_| false)?,
+                };
+                Some(())
+            }),
+            _ => s.skip(3),
+        })?;
+        Some(ReadComment {
+            at: at?,
+            author: None,
+            staff,
+        })
+    }
+
+    fn ticket(&mut self) -> Option<ReadTicket> {
+        let mut t = ReadTicket::default();
+        let mut seen = 0;
+        self.object(|s, k| {
+            // By length first: one comparison per key instead of one per field.
+            let (bit, name): (u16, &str) = match k.len() {
+                2 => (1, "id"),
+                5 => (2, "title"),
+                3 => (4, "url"),
+                7 => (8, "created"),
+                6 => match k.as_bytes()[0] {
+                    b'f' => (16, "fields"),
+                    b'l' => (32, "labels"),
+                    _ => (256, "status"),
+                },
+                9 => (64, "requester"),
+                8 if k.as_bytes()[0] == b'a' => (128, "assignee"),
+                13 => (512, "statusHistory"),
+                8 => (1024, "comments"),
+                15 => (2048, "firstResponseAt"),
+                _ => return s.skip(2),
+            };
+            if k != name {
+                return s.skip(2);
+            }
+            Scan::once(&mut seen, bit)?;
+            match bit {
+                1 => {
+                    t.id = match s.peek()? {
+                        b'"' => s.str()?.into_owned(),
+                        b'n' => s.lit("null").map(|_| String::new())?,
+                        _ => s.int()?.to_string(),
+                    }
+                }
+                2 => t.title = s.opt_string()?,
+                4 => t.url = s.opt_string()?,
+                8 => t.created = s.opt_stamp()?,
+                16 => s.object(|s, k| {
+                    let k = k.to_string();
+                    let v = s.field_value()?;
+                    t.fields.insert(k, v);
+                    Some(())
+                })?,
+                32 => t.labels = s.strings()?,
+                64 => t.requester = s.opt_string()?,
+                128 => t.assignee = s.opt_string()?,
+                256 => t.status = s.opt_string()?,
+                512 => s.array(|s| {
+                    t.status_history.push(s.change()?);
+                    Some(())
+                })?,
+                1024 => s.array(|s| {
+                    t.comments.push(s.comment()?);
+                    Some(())
+                })?,
+                _ => t.first_response_at = s.opt_stamp()?,
+            }
+            Some(())
+        })?;
+        Some(t)
+    }
+
+    fn tickets(&mut self) -> Option<Vec<Result<Ticket, TicketError>>> {
+        let mut out = Vec::new();
+        self.array(|s| {
+            let t = s.ticket()?;
+            let i = out.len();
+            out.push(Ticket::from_read(t).map_err(|e| at_index(i, e)));
+            Some(())
+        })?;
+        Some(out)
+    }
+}
+
+/// One ticket's JSON read by [`Scan`], or `None` where serde must decide.
+fn read_one(text: &str) -> Option<ReadTicket> {
+    let mut s = Scan { s: text, i: 0 };
+    let t = s.ticket()?;
+    s.peek().is_none().then_some(t)
+}
+
+/// A ticket list read by [`Scan`], or `None` where serde must decide.
+fn read_fast(text: &str) -> Option<Vec<Result<Ticket, TicketError>>> {
+    let mut s = Scan { s: text, i: 0 };
+    let list = if s.peek()? == b'{' {
+        let mut list = None;
+        s.object(|s, k| {
+            if k != "tickets" {
+                return s.skip(1);
+            }
+            if list.is_some() {
+                return None;
+            }
+            list = Some(s.tickets()?);
+            Some(())
+        })?;
+        list?
+    } else {
+        s.tickets()?
+    };
+    (s.peek().is_none()).then_some(list)
 }
 
 /// `[i]` prefixed to a per-ticket error path.
@@ -751,22 +1149,16 @@ impl Ticket {
 
     /// Parses a JSON array of tickets (or `{"tickets": [...]}`), one result per element.
     ///
-    /// A well-formed list is read in one typed pass (timestamps parsed as they are read); only
-    /// when that fails is the text read again ticket by ticket ([`Ticket::parse_batch_located`])
-    /// to say which ticket is wrong and where. Both give the same results.
+    /// A well-formed list is read in one pass without serde (timestamps parsed as they are
+    /// read, each ticket normalised at once); only when that reader gives up is the text read
+    /// again ticket by ticket through serde ([`Ticket::parse_batch_located`]), which says which
+    /// ticket is wrong and where. Both give the same results.
     ///
     /// # Errors
     /// Only when the text is not JSON or holds no ticket list; bad tickets are per-element.
     pub fn parse_batch(text: &str) -> Result<Vec<Result<Ticket, TicketError>>, TicketError> {
-        let list = match text.trim_start().as_bytes().first() {
-            Some(b'[') => serde_json::from_str::<OnePass>(text).ok(),
-            Some(b'{') => serde_json::from_str::<Wrapped<OnePass>>(text)
-                .ok()
-                .map(|w| w.tickets),
-            _ => None,
-        };
-        match list {
-            Some(OnePass(list)) => Ok(list),
+        match read_fast(text) {
+            Some(list) => Ok(list),
             None => Ticket::parse_batch_located(text),
         }
     }
@@ -810,11 +1202,12 @@ impl Ticket {
             .iter()
             .enumerate()
             .map(|(i, raw)| {
-                // Straight into the read type; only a ticket that does not read is parsed
-                // again, for a located error.
-                match serde_json::from_str::<ReadTicket>(raw.get()) {
-                    Ok(t) => Ticket::from_read(t),
-                    Err(_) => {
+                // Straight into the read type (the fast reader); a ticket it leaves is read
+                // again through serde, which reads it or locates what is wrong.
+
+                match read_one(raw.get()) {
+                    Some(t) => Ticket::from_read(t),
+                    None => {
                         let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
                         Ticket::from_value(&v)
                     }
@@ -873,6 +1266,42 @@ mod tests {
             Some("2026-11-20T09:00:00Z")
         );
         assert_eq!(write_instant(253_402_300_800, &mut buf), None);
+    }
+
+    /// Well-formed lists are read without serde (`tests/ticket_parse.rs` holds the results to
+    /// the old reader's); what serde would read differently or refuse is left to it.
+    #[test]
+    fn the_fast_reader_reads_well_formed_lists_and_leaves_the_rest_to_serde() {
+        let good = r#" [{"id": 7, "created": "2026-11-20T09:00:00Z", "title": "a \"q\" \u00e9 \ud83d\ude00",
+            "fields": {"priority": "High", "n": -3, "b": true, "z": null, "m": ["x", "y"]},
+            "labels": [], "statusHistory": [{"at": 1795165200000, "from": null, "to": "New", "x": 1e5}],
+            "comments": [{"at": "2026-11-20T09:30:00Z", "author": "bob", "staff": true}],
+            "other": {"deep": [1, -0.5, {"a": "\n"}]}, "": 1, "firstResponseAt": null},
+            {"id": null}, {"id": "8", "created": 0}] "#;
+        let fast = read_fast(good).expect("read without serde");
+        assert_eq!(Ok(fast.clone()), Ticket::parse_batch_located(good));
+        assert_eq!(fast.len(), 3);
+        assert_eq!(
+            fast[0].as_ref().unwrap().title.as_deref(),
+            Some("a \"q\" \u{e9} \u{1f600}")
+        );
+        assert_eq!(fast[1].as_ref().unwrap_err().code, "missing-created");
+        let wrapped = r#"{"x": [{}], "tickets": [{"id": "1", "created": 0}]}"#;
+        assert_eq!(read_fast(wrapped).map(|v| v.len()), Some(1));
+        for bad in [
+            r#"[{"id": 1, "id": 2, "created": 0}]"#,
+            r#"[{"id": 1.5, "created": 0}]"#,
+            r#"[{"id": -0, "created": 0}]"#,
+            r#"[{"id": "1", "created": 1e12}]"#,
+            r#"[{"id": "1", "created": 0, "title": "\ud800"}]"#,
+            r#"[{"id": "1", "created": 0, "labels": null}]"#,
+            r#"[{"id": "1", "created": 0},]"#,
+            r#"[{"id": "1", "created": 0}] x"#,
+            r#"{"tickets": [], "tickets": []}"#,
+            "[\"not a ticket\"]",
+        ] {
+            assert!(read_fast(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
