@@ -153,6 +153,14 @@ bench-board: wasm
 	node bench/js/board.mjs
 	node bench/js/engine-paths.mjs
 	node bench/js/board-scroll.mjs
+	node bench/js/report-chromium.mjs
+
+# The 100,000-issue review report in headless Chromium; BEFORE=dir of another `--target web`
+# build (e.g. main's www/pkg copied to target/base-pkg) to compare side by side.
+.PHONY: bench-report-chromium
+bench-report-chromium: wasm
+	scripts/setup.sh browser
+	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) $(BEFORE) www/pkg
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin

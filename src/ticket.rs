@@ -888,9 +888,21 @@ impl<'a> Scan<'a> {
     fn change(&mut self) -> Option<ReadChange> {
         let (mut at, mut from, mut to, mut seen) = (None, None, None, 0);
         self.object(|s, k| match k {
-            "at" => Scan::once(&mut seen, 1).and_then(|_| Some(at = Some(s.stamp()?))),
-            "from" => Scan::once(&mut seen, 2).and_then(|_| Some(from = s.opt_string()?)),
-            "to" => Scan::once(&mut seen, 4).and_then(|_| Some(to = Some(s.str()?.into_owned()))),
+            "at" => {
+                Scan::once(&mut seen, 1)?;
+                at = Some(s.stamp()?);
+                Some(())
+            }
+            "from" => {
+                Scan::once(&mut seen, 2)?;
+                from = s.opt_string()?;
+                Some(())
+            }
+            "to" => {
+                Scan::once(&mut seen, 4)?;
+                to = Some(s.str()?.into_owned());
+                Some(())
+            }
             _ => s.skip(3),
         })?;
         Some(ReadChange {
@@ -903,7 +915,11 @@ impl<'a> Scan<'a> {
     fn comment(&mut self) -> Option<ReadComment> {
         let (mut at, mut staff, mut seen) = (None, false, 0);
         self.object(|s, k| match k {
-            "at" => Scan::once(&mut seen, 1).and_then(|_| Some(at = Some(s.stamp()?))),
+            "at" => {
+                Scan::once(&mut seen, 1)?;
+                at = Some(s.stamp()?);
+                Some(())
+            }
             "author" => Scan::once(&mut seen, 2).and_then(|_| s.opt_string().map(drop)),
             "staff" => Scan::once(&mut seen, 4).and_then(|_| {
                 staff = match s.peek()? {
