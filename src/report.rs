@@ -415,8 +415,33 @@ pub struct Report {
     pub cells: Vec<Cell>,
     /// Sorted by creation, then id.
     pub breaches: Vec<Breach>,
+    /// The response-time distribution chart's figures.
+    pub distribution: Distribution,
     /// In input order.
     pub unreadable: Vec<TicketError>,
+}
+
+/// Upper bounds (exclusive, seconds) of the response-time distribution's buckets; a last
+/// bucket holds everything from 2 days up: < 15m, 15–30m, 30m–1h, 1–2h, 2–4h, 4–8h, 8–24h,
+/// 1–2d, ≥ 2d.
+pub const RESPONSE_BUCKETS: [i64; 8] = [900, 1_800, 3_600, 7_200, 14_400, 28_800, 86_400, 172_800];
+
+/// Time to first response of the in-scope tickets created in the period that got one, per
+/// priority and bucket ([`RESPONSE_BUCKETS`]): the response metric's elapsed time in its latest
+/// cycle (business time on a business calendar, as the policy counts it; a reopened ticket's
+/// latest response), at the report's evaluation instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Distribution {
+    /// [`RESPONSE_BUCKETS`]: each bucket's exclusive upper bound; the last bucket has none.
+    pub bounds: Vec<i64>,
+    /// One row per priority, in `priorities` order; one count per bucket.
+    pub counts: Vec<Vec<u64>>,
+    /// Tickets counted (the sum of `counts`).
+    pub total: u64,
+    /// Per priority id: the response target of the last ticket counted with that priority, in
+    /// input order (the chart marks it); absent when none had a target.
+    pub targets: std::collections::BTreeMap<String, i64>,
 }
 
 impl Report {
@@ -643,6 +668,12 @@ pub fn report(
     let mut breaches = Vec::new();
     let mut unreadable = Vec::new();
     let mut uncategorised = false;
+    let mut distribution = Distribution {
+        bounds: RESPONSE_BUCKETS.to_vec(),
+        counts: vec![vec![0; RESPONSE_BUCKETS.len() + 1]; n_p],
+        total: 0,
+        targets: std::collections::BTreeMap::new(),
+    };
     // The metric each level is triggered by, and a level's position from its number.
     let level_metric: Vec<MetricKind> = policy
         .levels
@@ -713,6 +744,16 @@ pub fn report(
         }
         let Some(prio) = ev.priority else { continue };
         let pi = prio.index + 1;
+        if ev.response.stopped_at.is_some() {
+            if let Some(row) = distribution.counts.get_mut(prio.index) {
+                let bucket = RESPONSE_BUCKETS.partition_point(|&b| b <= ev.response.elapsed);
+                row[bucket] += 1;
+                distribution.total += 1;
+                if let Some(target) = ev.response.target {
+                    distribution.targets.insert(prio.tier.id.clone(), target);
+                }
+            }
+        }
         let ci = ev.category.map_or(n_c + 1, |c| c.index + 1);
         uncategorised |= ev.category.is_none();
         let metrics = [&ev.response, &ev.resolution];
@@ -898,6 +939,7 @@ pub fn report(
             })
             .collect(),
         tickets: counts,
+        distribution,
         scope,
         excluded_by: excluded_by
             .iter()
@@ -1082,6 +1124,7 @@ impl Report {
         for m in &self.metrics {
             self.md_metric(&mut o, m);
         }
+        self.md_distribution(&mut o);
         self.md_breaches(&mut o);
 
         if !self.unreadable.is_empty() {
@@ -1238,6 +1281,33 @@ impl Report {
             }
         }
         md_table(o, &head_m, 2, &rows);
+    }
+
+    fn md_distribution(&self, o: &mut String) {
+        const LABELS: [&str; RESPONSE_BUCKETS.len() + 1] = [
+            "< 15m", "15–30m", "30m–1h", "1–2h", "2–4h", "4–8h", "8–24h", "1–2d", "≥ 2d",
+        ];
+        let d = &self.distribution;
+        o.push_str("## Response-time distribution\n\n");
+        if d.total == 0 {
+            o.push_str("No ticket in scope got a first response in the period.\n\n");
+            return;
+        }
+        let mut head = vec!["Priority"];
+        head.extend(LABELS);
+        head.push("Total");
+        let rows: Vec<Vec<String>> = self
+            .priorities
+            .iter()
+            .zip(&d.counts)
+            .map(|(p, counts)| {
+                let mut row = vec![md_text(&p.name)];
+                row.extend(counts.iter().map(u64::to_string));
+                row.push(counts.iter().sum::<u64>().to_string());
+                row
+            })
+            .collect();
+        md_table(o, &head, 1, &rows);
     }
 
     fn md_breaches(&self, o: &mut String) {

@@ -247,6 +247,39 @@ fn seed_response_figures() {
 }
 
 #[test]
+fn seed_response_time_distribution() {
+    let r = seed_report();
+    let d = &r.distribution;
+    assert_eq!(d.bounds, report::RESPONSE_BUCKETS);
+    // Responded by the evaluation instant, latest cycle: critical a 1h, b 6h, r2 1h (its second
+    // cycle); normal c 6h, r 48h (its second cycle). d has no reply, e's comes after the period.
+    // Buckets: 1h is in 1–2h (index 3), 6h in 4–8h (5), 48h is not under 48h: ≥ 2d (8).
+    let row = |id: &str| &d.counts[r.priorities.iter().position(|p| p.id == id).unwrap()];
+    assert_eq!(row("critical"), &[0, 0, 0, 2, 0, 1, 0, 0, 0]);
+    assert_eq!(row("normal"), &[0, 0, 0, 0, 0, 1, 0, 0, 1]);
+    assert_eq!(d.total, 5);
+    assert_eq!(
+        d.targets
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+        [("critical", 4 * H), ("normal", 24 * H)]
+    );
+    // An empty period counts nothing, one row of zeros per priority.
+    let empty = report::report(
+        &Policy::default_policy(),
+        &[],
+        None,
+        None,
+        t("2026-06-01T00:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(empty.distribution.counts, vec![vec![0; 9]; 2]);
+    assert_eq!(empty.distribution.total, 0);
+    assert!(empty.distribution.targets.is_empty());
+}
+
+#[test]
 fn seed_resolution_is_measured_not_judged() {
     let r = seed_report();
     let all = cell(&r, Resolution, None, None, None);

@@ -7,6 +7,7 @@ import {
   formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold, markUnknown, facetLabel,
 } from '../../www/board/board-model.js';
 import { niceTicks, scale, bucketOf, TIME_BUCKETS } from '../../www/board/charts.js';
+import { createRequire } from 'node:module';
 
 const ev = (state, { remaining = null, level = 0, priority = 'Normal', category = 'Network', status = 'New' } = {}) => ({
   state, headline: 'response', priority: { name: priority }, category: { name: category }, status,
@@ -108,9 +109,32 @@ test('chart helpers: nice ticks, scales, response-time buckets', () => {
   assert.deepEqual(niceTicks(177), [0, 50, 100, 150, 200]);
   assert.deepEqual(niceTicks(0), [0, 1]);
   assert.equal(scale(0, 100, 200, 0)(25), 150);
+});
+
+test("the distribution chart's buckets are the report's: labels for the engine's bounds, counts from the engine", () => {
+  const wasm = createRequire(import.meta.url)('../../www/pkg-node/sla_lens.js');
+  const engine = wasm.SlaEngine.defaultPolicy();
+  const at = (h) => new Date(Date.parse('2026-06-01T08:00:00Z') + h * 3_600_000).toISOString();
+  // Critical (24x7, 4 h): first responses after 10 min, 45 min, 3 h; normal: 30 h, 50 h; one
+  // critical without a response is not counted.
+  const t = (id, priority, respondedAfterH) => ({
+    id, created: at(0), status: 'In Progress',
+    fields: { requesterGroup: 'Marketing', project: 'marketing-it', priority },
+    comments: respondedAfterH == null ? [] : [{ at: at(respondedAfterH), author: 'Aylin Demir', staff: true }],
+  });
+  const tickets = [t('1', 'Critical', 1 / 6), t('2', 'Critical', 0.75), t('3', 'Critical', 3), t('4', 'Normal', 30), t('5', 'Normal', 50), t('6', 'Critical', null)];
+  const report = engine.report(JSON.stringify(tickets), { nowMs: Date.parse('2026-06-10T00:00:00Z'), from: '2026-06-01', to: '2026-06-30' });
+  const d = report.distribution;
+  assert.deepEqual([...d.bounds, Infinity], TIME_BUCKETS.map((b) => b.max));
   assert.equal(bucketOf(0), 0);
   assert.equal(bucketOf(3600), 3);
   assert.equal(bucketOf(10 ** 9), TIME_BUCKETS.length - 1);
+  const row = (id) => d.counts[report.priorities.findIndex((p) => p.id === id)];
+  assert.deepEqual(row('critical'), [1, 0, 1, 0, 1, 0, 0, 0, 0]);
+  assert.deepEqual(row('normal'), [0, 0, 0, 0, 0, 0, 0, 1, 1]);
+  assert.equal(d.total, 5);
+  assert.deepEqual(d.targets, { critical: 4 * 3600, normal: 24 * 3600 });
+  engine.free();
 });
 
 test('rowsFromBatch (engine.evaluateRows) gives the rows toRow gives from full results', async () => {

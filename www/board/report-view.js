@@ -11,7 +11,7 @@
 
 import { load, now as clockNow } from '../sla-lens.js';
 import { formatPercent, formatSeconds, formatMonth, formatDateTime, toCsv } from './board-model.js';
-import { lineChart, barChart, columnChart, TIME_BUCKETS, bucketOf } from './charts.js';
+import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
 import { download } from './sla-board.js';
 
@@ -179,7 +179,7 @@ export class SlaReviewElement extends HTMLElement {
       const report = this.#engine.report(this.#ticketsText, opts);
       const t2 = performance.now();
       this.report = report;
-      this.distribution = this.#distribution(report, opts);
+      this.distribution = this.#distribution(report);
       this.#show(report);
       const t3 = performance.now();
       this.timings = { load: t1 - t0, report: t2 - t1, render: t3 - t2 };
@@ -215,38 +215,13 @@ export class SlaReviewElement extends HTMLElement {
   }
 
   /**
-   * Business time to first response of the in-scope tickets created in the period that got one,
-   * bucketed per priority (from one batch evaluation at the report's evaluation instant).
+   * Time to first response of the in-scope tickets created in the period that got one, per
+   * priority and bucket: the report's own figures (`report.distribution`, counted in Rust with
+   * everything else), labelled for the chart.
    */
-  #distribution(report, opts) {
-    const from = Date.parse(report.period.from);
-    const to = Date.parse(report.period.to);
-    const at = Date.parse(report.period.evaluatedAt);
-    let tickets;
-    if (opts.tracker) tickets = this.#wasm.mapExport(opts.tracker, this.#ticketsText).tickets;
-    else {
-      const doc = JSON.parse(this.#ticketsText);
-      tickets = Array.isArray(doc) ? doc : doc.tickets ?? [];
-    }
-    const inPeriod = tickets.filter((t) => {
-      const c = typeof t.created === 'number' ? t.created : Date.parse(t.created);
-      return c >= from && c < to && c <= at;
-    });
-    const results = this.#engine.evaluate(inPeriod, at);
-    const prios = report.priorities;
-    const counts = prios.map(() => TIME_BUCKETS.map(() => 0));
-    const targets = new Map();
-    let total = 0;
-    for (const r of results) {
-      const ev = r.evaluation;
-      if (!ev || ev.applicability.kind !== 'applies' || !ev.response.stoppedAt) continue;
-      const p = prios.findIndex((x) => x.id === ev.priority?.id);
-      if (p < 0) continue;
-      counts[p][bucketOf(ev.response.elapsed)] += 1;
-      if (ev.response.target != null) targets.set(prios[p].id, ev.response.target);
-      total += 1;
-    }
-    return { priorities: prios.map((p) => p.name), counts, total, targets: Object.fromEntries(targets) };
+  #distribution(report) {
+    const d = report.distribution;
+    return { priorities: report.priorities.map((p) => p.name), counts: d.counts, total: d.total, targets: d.targets };
   }
 
   #render() {
