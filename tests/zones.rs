@@ -202,18 +202,20 @@ fn local_times_resolve_as_with_chrono_tz_gaps_and_folds_included() {
     );
 }
 
+/// Noon UTC of a date, as a Unix second.
+fn at(y: i32, m: u32, d: u32) -> i64 {
+    NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp()
+}
+
 #[test]
 fn after_2099_zones_keep_their_dst_rules() {
     // chrono-tz has Berlin on +01:00 all year from 2100; the tz database's rule goes on.
     let berlin = engine("Europe/Berlin");
-    let at = |y, m, d| {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp()
-    };
     for y in [2100, 2150, 2199] {
         assert_eq!(berlin.offset_at(at(y, 1, 15)), 3_600, "{y}");
         assert_eq!(berlin.offset_at(at(y, 7, 15)), 7_200, "{y}");
@@ -319,14 +321,6 @@ fn compact_tables_equal_tzdb_data_from_1970() {
 /// zones"): Berlin's 1945 double summer time and its local mean time of 1890 are not kept.
 #[test]
 fn before_1970_a_zone_has_its_1970_offset() {
-    let at = |y, m, d| {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .unwrap()
-            .and_hms_opt(12, 0, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp()
-    };
     let berlin = engine("Europe/Berlin");
     assert_eq!(full("Europe/Berlin", at(1945, 6, 1)).0, 3 * 3_600);
     assert_eq!(berlin.offset_at(at(1945, 6, 1)), 3_600);
