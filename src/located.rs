@@ -742,6 +742,20 @@ mod tests {
     }
 
     #[test]
+    fn tickets_read_as_through_serde_path_to_error() {
+        let seed = fixture("tests/golden/tickets-seed.json");
+        let edge = fixture("tests/golden/tickets-edge.json");
+        let mut n = 0;
+        for list in [&seed, &edge] {
+            let list = list.get("tickets").unwrap_or(list);
+            for t in list.as_array().into_iter().flatten().take(6) {
+                n += same::<crate::ticket::ReadTicket>(t);
+            }
+        }
+        assert!(n > 200, "{n} cases");
+    }
+
+    #[test]
     fn enums_and_maps_read_as_through_serde_path_to_error() {
         use crate::adapters::StaffRule;
         use std::collections::BTreeMap;

@@ -832,7 +832,9 @@ pub fn report(
         }
     }
     counts.unreadable = unreadable.len() as u64;
-    breaches.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id)));
+    crate::order::sort_by(&mut breaches, |a, b| {
+        (a.created, &a.id).cmp(&(b.created, &b.id))
+    });
 
     let month_name = |m: usize| (m > 0).then(|| month_key(starts[m - 1].0));
     for (m, s) in scope.iter_mut().enumerate() {

@@ -473,6 +473,7 @@ impl<'de> Deserialize<'de> for ReadStamp {
 }
 
 /// A string that must be there (or `null`) but is not kept: a comment's author.
+#[derive(Debug)]
 struct SkipStr;
 
 impl<'de> Deserialize<'de> for SkipStr {
@@ -491,7 +492,7 @@ impl<'de> Deserialize<'de> for SkipStr {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 // Named as the public type in messages ("expected struct StatusChangeInput").
 #[serde(
     rename = "StatusChangeInput",
@@ -505,7 +506,7 @@ struct ReadChange {
     to: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 // Named as the public type in messages ("expected struct CommentInput").
 #[serde(
     rename = "CommentInput",
@@ -531,8 +532,8 @@ struct ReadComment {
     expecting = "struct TicketInput",
     rename_all = "camelCase"
 )]
-#[derive(Default)]
-struct ReadTicket {
+#[derive(Default, Debug)]
+pub(crate) struct ReadTicket {
     #[serde(default, deserialize_with = "id_string")]
     id: String,
     #[serde(default)]
@@ -1116,14 +1117,14 @@ impl Ticket {
             })
             .collect();
         // Stable: changes at the same instant keep their order.
-        history.sort_by_key(|c| c.at);
+        crate::order::sort_by_key(&mut history, |c| c.at);
         let mut staff_replies: Vec<Instant> = input
             .comments
             .iter()
             .filter(|c| c.staff)
             .map(|c| c.at.0.as_ref().map_or(created, |&t| t).max(created))
             .collect();
-        staff_replies.sort_unstable();
+        crate::order::sort_by_key(&mut staff_replies, |t| *t);
         let initial_status = match history.first() {
             Some(first) => first.from.clone(),
             None => input.status,
@@ -1154,11 +1155,11 @@ impl Ticket {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let input: ReadTicket = serde_path_to_error::deserialize(v).map_err(|e| TicketError {
+        let input: ReadTicket = crate::located::from_value(v).map_err(|e| TicketError {
             id: id.clone(),
             code: "invalid-ticket",
-            path: e.path().to_string(),
-            message: format!("{}: see the ticket format in the README", e.inner()),
+            path: e.path.to_string(),
+            message: format!("{}: see the ticket format in the README", e.inner),
         })?;
         Ticket::from_read(input)
     }
@@ -1181,7 +1182,7 @@ impl Ticket {
 
     /// [`Ticket::parse_batch`]'s slow path, for a list in which some ticket does not read: the
     /// text is checked and split into each ticket's raw JSON, and a ticket that does not read
-    /// is read again through [`serde_path_to_error`] for the path of what is wrong. Public so
+    /// is read again through [`crate::located`] for the path of what is wrong. Public so
     /// that tests can hold both paths to the same results.
     ///
     /// # Errors
