@@ -627,96 +627,161 @@ pub fn report(
     to: Option<Instant>,
     now: Instant,
 ) -> Result<Report, ReportError> {
-    let p = period(policy, from, to, now)?;
-    let tz = zone(policy);
-    let at = now.min(p.to);
-    let starts = month_starts(tz, p.from, p.to).ok_or_else(|| ReportError {
-        code: "out-of-range",
-        message: "the period's ends are outside the dates sla-lens can count: give dates \
-                  between 1970 and 2199"
-            .into(),
-    })?;
-    let n_months = starts.len() - 1;
-    if n_months > MAX_MONTHS {
-        return Err(ReportError {
-            code: "period-too-long",
-            message: format!(
-                "the period spans more than {MAX_MONTHS} months: report on at most ten years at \
-                 a time"
-            ),
-        });
-    }
-    let bounds: Vec<Instant> = starts.iter().map(|s| s.1).collect();
-    let spec = &policy.spec;
-    let (n_p, n_c, n_l) = (
-        spec.priorities.len(),
-        spec.categories.len(),
-        policy.levels.len(),
-    );
-    // Index 0 of each dimension is "all"; the last category index is "no category".
-    let (dm, dp, dc) = (n_months + 1, n_p + 1, n_c + 2);
-    let idx = |metric: usize, m: usize, p: usize, c: usize| ((metric * dm + m) * dp + p) * dc + c;
-    let mut cells: Vec<Acc> = (0..2 * dm * dp * dc)
-        .map(|_| Acc {
-            escalations: vec![0; n_l],
-            ..Acc::default()
-        })
-        .collect();
-    let mut scope: Vec<ScopeRow> = (0..dm).map(|_| ScopeRow::default()).collect();
-    let mut excluded_by = vec![0u64; spec.scope.exclude.len()];
-    let mut counts = TicketCounts::default();
-    let mut breaches = Vec::new();
-    let mut unreadable = Vec::new();
-    let mut uncategorised = false;
-    let mut distribution = Distribution {
-        bounds: RESPONSE_BUCKETS.to_vec(),
-        counts: vec![vec![0; RESPONSE_BUCKETS.len() + 1]; n_p],
-        total: 0,
-        targets: std::collections::BTreeMap::new(),
-    };
-    // The metric each level is triggered by, and a level's position from its number.
-    let level_metric: Vec<MetricKind> = policy
-        .levels
-        .iter()
-        .map(|l| l.spec.trigger.metric)
-        .collect();
-    let level_index = |n: u32| policy.levels.iter().position(|l| l.spec.level == n);
-
+    let mut b = ReportBuilder::new(policy, from, to, now)?;
     for t in tickets {
-        counts.read += 1;
+        b.add(t);
+    }
+    Ok(b.finish())
+}
+
+/// [`report`] one ticket at a time: [`ReportBuilder::add`] each ticket (in the list's order),
+/// then [`ReportBuilder::finish`]. The same figures as [`report`] over the same list, without
+/// keeping the list: a batch can be read, evaluated and counted ticket by ticket
+/// ([`Ticket::fold_batch`]), so a 100,000-issue export never holds 100,000 tickets in memory.
+pub struct ReportBuilder<'p> {
+    policy: &'p Policy,
+    p: Period,
+    tz: Tz,
+    at: Instant,
+    now: Instant,
+    starts: Vec<(NaiveDate, Instant)>,
+    bounds: Vec<Instant>,
+    n_months: usize,
+    /// The cube's sizes: months + 1, priorities + 1, categories + 2 (index 0 of each is "all";
+    /// the last category index is "no category").
+    dims: (usize, usize, usize),
+    cells: Vec<Acc>,
+    scope: Vec<ScopeRow>,
+    excluded_by: Vec<u64>,
+    counts: TicketCounts,
+    breaches: Vec<Breach>,
+    unreadable: Vec<TicketError>,
+    uncategorised: bool,
+    distribution: Distribution,
+    /// The metric each level is triggered by.
+    level_metric: Vec<MetricKind>,
+}
+
+impl<'p> ReportBuilder<'p> {
+    /// An empty report for the period `[from, to)` (see [`period`]).
+    ///
+    /// # Errors
+    /// As [`report`]: only for the period.
+    pub fn new(
+        policy: &'p Policy,
+        from: Option<Instant>,
+        to: Option<Instant>,
+        now: Instant,
+    ) -> Result<Self, ReportError> {
+        let p = period(policy, from, to, now)?;
+        let tz = zone(policy);
+        let at = now.min(p.to);
+        let starts = month_starts(tz, p.from, p.to).ok_or_else(|| ReportError {
+            code: "out-of-range",
+            message: "the period's ends are outside the dates sla-lens can count: give dates \
+                      between 1970 and 2199"
+                .into(),
+        })?;
+        let n_months = starts.len() - 1;
+        if n_months > MAX_MONTHS {
+            return Err(ReportError {
+                code: "period-too-long",
+                message: format!(
+                    "the period spans more than {MAX_MONTHS} months: report on at most ten \
+                     years at a time"
+                ),
+            });
+        }
+        let bounds: Vec<Instant> = starts.iter().map(|s| s.1).collect();
+        let spec = &policy.spec;
+        let (n_p, n_c, n_l) = (
+            spec.priorities.len(),
+            spec.categories.len(),
+            policy.levels.len(),
+        );
+        let (dm, dp, dc) = (n_months + 1, n_p + 1, n_c + 2);
+        let cells: Vec<Acc> = (0..2 * dm * dp * dc)
+            .map(|_| Acc {
+                escalations: vec![0; n_l],
+                ..Acc::default()
+            })
+            .collect();
+        Ok(ReportBuilder {
+            policy,
+            p,
+            tz,
+            at,
+            now,
+            starts,
+            bounds,
+            n_months,
+            dims: (dm, dp, dc),
+            cells,
+            scope: (0..dm).map(|_| ScopeRow::default()).collect(),
+            excluded_by: vec![0u64; spec.scope.exclude.len()],
+            counts: TicketCounts::default(),
+            breaches: Vec::new(),
+            unreadable: Vec::new(),
+            uncategorised: false,
+            distribution: Distribution {
+                bounds: RESPONSE_BUCKETS.to_vec(),
+                counts: vec![vec![0; RESPONSE_BUCKETS.len() + 1]; n_p],
+                total: 0,
+                targets: std::collections::BTreeMap::new(),
+            },
+            level_metric: policy
+                .levels
+                .iter()
+                .map(|l| l.spec.trigger.metric)
+                .collect(),
+        })
+    }
+
+    fn idx(&self, metric: usize, m: usize, p: usize, c: usize) -> usize {
+        let (dm, dp, dc) = self.dims;
+        ((metric * dm + m) * dp + p) * dc + c
+    }
+
+    /// Counts one ticket (or lists it as unreadable).
+    pub fn add(&mut self, t: &Result<Ticket, TicketError>) {
+        let policy = self.policy;
+        let (p, at) = (self.p, self.at);
+        let n_c = policy.spec.categories.len();
+        let level_index = |n: u32| policy.levels.iter().position(|l| l.spec.level == n);
+        self.counts.read += 1;
         let t = match t {
             Ok(t) => t,
             Err(e) => {
-                unreadable.push(e.clone());
-                continue;
+                self.unreadable.push(e.clone());
+                return;
             }
         };
         if t.created < p.from {
-            counts.before_period += 1;
-            continue;
+            self.counts.before_period += 1;
+            return;
         }
         if t.created >= p.to || t.created > at {
-            counts.after_period += 1;
-            continue;
+            self.counts.after_period += 1;
+            return;
         }
         let (ev, history) = match evaluate_with_history(policy, t, at) {
             Ok(x) => x,
             Err(e) => {
-                unreadable.push(e);
-                continue;
+                self.unreadable.push(e);
+                return;
             }
         };
-        counts.in_period += 1;
-        let month = bounds.partition_point(|&s| s <= t.created).max(1);
+        self.counts.in_period += 1;
+        let month = self.bounds.partition_point(|&s| s <= t.created).max(1);
         let rows = [0, month];
         for &m in &rows {
-            scope[m].created += 1;
+            self.scope[m].created += 1;
         }
         let reason = match ev.applicability {
             Applicability::Applies => None,
             Applicability::NotIncluded => Some(0),
             Applicability::Excluded { rule, .. } => {
-                if let Some(c) = excluded_by.get_mut(rule) {
+                if let Some(c) = self.excluded_by.get_mut(rule) {
                     *c += 1;
                 }
                 Some(1)
@@ -725,9 +790,9 @@ pub fn report(
             Applicability::NoTarget => Some(3),
         };
         if let Some(r) = reason {
-            counts.out_of_scope += 1;
+            self.counts.out_of_scope += 1;
             for &m in &rows {
-                let s = &mut scope[m];
+                let s = &mut self.scope[m];
                 s.out_of_scope += 1;
                 match r {
                     0 => s.not_included += 1,
@@ -736,26 +801,29 @@ pub fn report(
                     _ => s.no_target += 1,
                 }
             }
-            continue;
+            return;
         }
-        counts.in_scope += 1;
+        self.counts.in_scope += 1;
         for &m in &rows {
-            scope[m].in_scope += 1;
+            self.scope[m].in_scope += 1;
         }
-        let Some(prio) = ev.priority else { continue };
+        let Some(prio) = ev.priority else { return };
         let pi = prio.index + 1;
         if ev.response.stopped_at.is_some() {
-            if let Some(row) = distribution.counts.get_mut(prio.index) {
+            let d = &mut self.distribution;
+            if let Some(row) = d.counts.get_mut(prio.index) {
                 let bucket = RESPONSE_BUCKETS.partition_point(|&b| b <= ev.response.elapsed);
                 row[bucket] += 1;
-                distribution.total += 1;
+                d.total += 1;
                 if let Some(target) = ev.response.target {
-                    distribution.targets.insert(prio.tier.id.clone(), target);
+                    if d.targets.get(&prio.tier.id) != Some(&target) {
+                        d.targets.insert(prio.tier.id.clone(), target);
+                    }
                 }
             }
         }
         let ci = ev.category.map_or(n_c + 1, |c| c.index + 1);
-        uncategorised |= ev.category.is_none();
+        self.uncategorised |= ev.category.is_none();
         let metrics = [&ev.response, &ev.resolution];
         let sums = sums(policy, t, at, &metrics);
         for (k, metric) in METRICS.iter().enumerate() {
@@ -766,13 +834,14 @@ pub fn report(
                 .iter()
                 .filter_map(|r| {
                     let i = level_index(r.level)?;
-                    (level_metric[i] == *metric).then_some((i, r))
+                    (self.level_metric[i] == *metric).then_some((i, r))
                 })
                 .collect();
             for &mi in &rows {
                 for pj in [0, pi] {
                     for cj in [0, ci] {
-                        let a = &mut cells[idx(k, mi, pj, cj)];
+                        let i = self.idx(k, mi, pj, cj);
+                        let a = &mut self.cells[i];
                         match cls {
                             Class::Met => a.met += 1,
                             Class::MetLate => a.met_late += 1,
@@ -799,12 +868,12 @@ pub fn report(
                 }
             }
             if matches!(cls, Class::Breached | Class::MetLate) {
-                breaches.push(Breach {
+                self.breaches.push(Breach {
                     id: t.id.clone(),
                     title: t.title.clone(),
                     url: t.url.clone(),
                     created: At(t.created),
-                    month: month_key(starts[month - 1].0),
+                    month: month_key(self.starts[month - 1].0),
                     priority: prio.tier.id.clone(),
                     category: ev.category.map(|c| c.tier.id.clone()),
                     metric: *metric,
@@ -831,130 +900,158 @@ pub fn report(
             }
         }
     }
-    counts.unreadable = unreadable.len() as u64;
-    crate::order::sort_by(&mut breaches, |a, b| {
-        (a.created, &a.id).cmp(&(b.created, &b.id))
-    });
 
-    let month_name = |m: usize| (m > 0).then(|| month_key(starts[m - 1].0));
-    for (m, s) in scope.iter_mut().enumerate() {
-        s.month = month_name(m);
-    }
-    let prio_name = |p: usize| (p > 0).then(|| spec.priorities[p - 1].id.clone());
-    let cat_name = |c: usize| match c {
-        0 => None,
-        c if c <= n_c => Some(spec.categories[c - 1].id.clone()),
-        _ => Some(String::new()),
-    };
-    let mut out_cells = Vec::with_capacity(cells.len());
-    for (k, metric) in METRICS.iter().enumerate() {
-        for m in 0..dm {
-            for pj in 0..dp {
-                for cj in 0..dc {
-                    if cj == n_c + 1 && !uncategorised {
-                        continue;
+    /// The report over every ticket added.
+    pub fn finish(self) -> Report {
+        let ReportBuilder {
+            policy,
+            p,
+            tz,
+            at,
+            now,
+            starts,
+            n_months,
+            dims: (dm, dp, dc),
+            mut cells,
+            mut scope,
+            excluded_by,
+            mut counts,
+            mut breaches,
+            unreadable,
+            uncategorised,
+            distribution,
+            ..
+        } = self;
+        let spec = &policy.spec;
+        let n_c = spec.categories.len();
+        let idx =
+            |metric: usize, m: usize, p: usize, c: usize| ((metric * dm + m) * dp + p) * dc + c;
+        counts.unreadable = unreadable.len() as u64;
+        crate::order::sort_by(&mut breaches, |a, b| {
+            (a.created, &a.id).cmp(&(b.created, &b.id))
+        });
+
+        let month_name = |m: usize| (m > 0).then(|| month_key(starts[m - 1].0));
+        for (m, s) in scope.iter_mut().enumerate() {
+            s.month = month_name(m);
+        }
+        let prio_name = |p: usize| (p > 0).then(|| spec.priorities[p - 1].id.clone());
+        let cat_name = |c: usize| match c {
+            0 => None,
+            c if c <= n_c => Some(spec.categories[c - 1].id.clone()),
+            _ => Some(String::new()),
+        };
+        let mut out_cells = Vec::with_capacity(cells.len());
+        for (k, metric) in METRICS.iter().enumerate() {
+            for m in 0..dm {
+                for pj in 0..dp {
+                    for cj in 0..dc {
+                        if cj == n_c + 1 && !uncategorised {
+                            continue;
+                        }
+                        let a = &mut cells[idx(k, m, pj, cj)];
+                        let decided = a.met + a.met_late + a.breached;
+                        out_cells.push(Cell {
+                            metric: *metric,
+                            month: month_name(m),
+                            priority: prio_name(pj),
+                            category: cat_name(cj),
+                            in_scope: a.in_scope,
+                            met: a.met,
+                            met_late: a.met_late,
+                            breached: a.breached,
+                            open: a.open,
+                            untargeted: a.untargeted,
+                            met_percent: (decided > 0)
+                                .then(|| a.met as f64 * 100.0 / decided as f64),
+                            business: times(&mut a.business),
+                            wall: times(&mut a.wall),
+                            escalations: policy
+                                .levels
+                                .iter()
+                                .zip(&a.escalations)
+                                .filter(|(l, _)| l.spec.trigger.metric == *metric)
+                                .map(|(l, &n)| LevelCount {
+                                    level: l.spec.level,
+                                    reached: n,
+                                })
+                                .collect(),
+                            paused: Paused {
+                                tickets: a.paused.len() as u64,
+                                total_seconds: a.paused_total,
+                                median_seconds: times(&mut a.paused).median,
+                                total_business_seconds: a.paused_business_total,
+                            },
+                        });
                     }
-                    let a = &mut cells[idx(k, m, pj, cj)];
-                    let decided = a.met + a.met_late + a.breached;
-                    out_cells.push(Cell {
-                        metric: *metric,
-                        month: month_name(m),
-                        priority: prio_name(pj),
-                        category: cat_name(cj),
-                        in_scope: a.in_scope,
-                        met: a.met,
-                        met_late: a.met_late,
-                        breached: a.breached,
-                        open: a.open,
-                        untargeted: a.untargeted,
-                        met_percent: (decided > 0).then(|| a.met as f64 * 100.0 / decided as f64),
-                        business: times(&mut a.business),
-                        wall: times(&mut a.wall),
-                        escalations: policy
-                            .levels
-                            .iter()
-                            .zip(&a.escalations)
-                            .filter(|(l, _)| l.spec.trigger.metric == *metric)
-                            .map(|(l, &n)| LevelCount {
-                                level: l.spec.level,
-                                reached: n,
-                            })
-                            .collect(),
-                        paused: Paused {
-                            tickets: a.paused.len() as u64,
-                            total_seconds: a.paused_total,
-                            median_seconds: times(&mut a.paused).median,
-                            total_business_seconds: a.paused_business_total,
-                        },
-                    });
                 }
             }
         }
-    }
 
-    let tiers = |v: &[crate::policy::TierSpec]| {
-        v.iter()
-            .map(|t| TierRef {
-                id: t.id.clone(),
-                name: t.name.clone(),
-            })
-            .collect()
-    };
-    let last = p.to - 1;
-    let day = |t: Instant| local_date(tz, t).unwrap_or_default();
-    Ok(Report {
-        policy: PolicyRef {
-            id: spec.id.clone(),
-            name: spec.name.clone(),
-        },
-        period: PeriodInfo {
-            from: At(p.from),
-            to: At(p.to),
-            first_day: day(p.from),
-            last_day: day(last),
-            source: p.source,
-            zone: tz.name().to_string(),
-            now: At(now),
-            evaluated_at: At(at),
-        },
-        review: spec.review.as_ref().and_then(|r| r.status(day(now))),
-        months: starts[..n_months].iter().map(|s| month_key(s.0)).collect(),
-        priorities: tiers(&spec.priorities),
-        categories: tiers(&spec.categories),
-        metrics: METRICS
-            .iter()
-            .map(|&metric| MetricRef {
-                metric,
-                targeted: policy.targets.iter().any(|t| match metric {
-                    MetricKind::Response => t.response.is_some(),
-                    MetricKind::Resolution => t.resolution.is_some(),
-                }),
-            })
-            .collect(),
-        levels: policy
-            .levels
-            .iter()
-            .map(|l| LevelRef {
-                level: l.spec.level,
-                role: l.spec.role.clone(),
-                metric: l.spec.trigger.metric,
-            })
-            .collect(),
-        tickets: counts,
-        distribution,
-        scope,
-        excluded_by: excluded_by
-            .iter()
-            .enumerate()
-            .map(|(i, &count)| RuleCount {
-                rule: format!("scope.exclude[{i}]"),
-                count,
-            })
-            .collect(),
-        cells: out_cells,
-        breaches,
-        unreadable,
-    })
+        let tiers = |v: &[crate::policy::TierSpec]| {
+            v.iter()
+                .map(|t| TierRef {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                })
+                .collect()
+        };
+        let last = p.to - 1;
+        let day = |t: Instant| local_date(tz, t).unwrap_or_default();
+        Report {
+            policy: PolicyRef {
+                id: spec.id.clone(),
+                name: spec.name.clone(),
+            },
+            period: PeriodInfo {
+                from: At(p.from),
+                to: At(p.to),
+                first_day: day(p.from),
+                last_day: day(last),
+                source: p.source,
+                zone: tz.name().to_string(),
+                now: At(now),
+                evaluated_at: At(at),
+            },
+            review: spec.review.as_ref().and_then(|r| r.status(day(now))),
+            months: starts[..n_months].iter().map(|s| month_key(s.0)).collect(),
+            priorities: tiers(&spec.priorities),
+            categories: tiers(&spec.categories),
+            metrics: METRICS
+                .iter()
+                .map(|&metric| MetricRef {
+                    metric,
+                    targeted: policy.targets.iter().any(|t| match metric {
+                        MetricKind::Response => t.response.is_some(),
+                        MetricKind::Resolution => t.resolution.is_some(),
+                    }),
+                })
+                .collect(),
+            levels: policy
+                .levels
+                .iter()
+                .map(|l| LevelRef {
+                    level: l.spec.level,
+                    role: l.spec.role.clone(),
+                    metric: l.spec.trigger.metric,
+                })
+                .collect(),
+            tickets: counts,
+            distribution,
+            scope,
+            excluded_by: excluded_by
+                .iter()
+                .enumerate()
+                .map(|(i, &count)| RuleCount {
+                    rule: format!("scope.exclude[{i}]"),
+                    count,
+                })
+                .collect(),
+            cells: out_cells,
+            breaches,
+            unreadable,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

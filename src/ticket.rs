@@ -618,6 +618,22 @@ struct Scan<'a> {
     i: usize,
 }
 
+/// Whether any of the eight bytes in `x` is `"`, `\\` or a control character (below 0x20):
+/// the bytes a JSON string's reader must stop at. Exact (no false positives or negatives) by
+/// the usual "has a zero byte" and "has a byte less than n" word tricks; bytes of 0x80 and
+/// above (UTF-8 beyond ASCII) never match.
+fn needs_look(x: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    fn zero(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGH
+    }
+    let quote = zero(x ^ (ONES * b'"' as u64));
+    let backslash = zero(x ^ (ONES * b'\\' as u64));
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    (quote | backslash | control) != 0
+}
+
 impl<'a> Scan<'a> {
     /// The next byte after JSON whitespace.
     fn peek(&mut self) -> Option<u8> {
@@ -650,6 +666,14 @@ impl<'a> Scan<'a> {
     fn str(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let (b, start) = (self.s.as_bytes(), self.i);
+        // Eight bytes at a time up to the first that needs a look: most of an export's bytes
+        // are in strings, and most strings hold neither escapes nor control characters.
+        while let Some(&chunk) = b.get(self.i..).and_then(|r| r.first_chunk::<8>()) {
+            if needs_look(u64::from_le_bytes(chunk)) {
+                break;
+            }
+            self.i += 8;
+        }
         loop {
             match *b.get(self.i)? {
                 b'"' => {
@@ -1000,15 +1024,15 @@ impl<'a> Scan<'a> {
         Some(t)
     }
 
-    fn tickets(&mut self) -> Option<Vec<Result<Ticket, TicketError>>> {
-        let mut out = Vec::new();
+    /// The ticket list, each ticket's result handed to `sink` as soon as it is read.
+    fn tickets(&mut self, sink: &mut dyn FnMut(Result<Ticket, TicketError>)) -> Option<()> {
+        let mut i = 0;
         self.array(|s| {
             let t = s.ticket()?;
-            let i = out.len();
-            out.push(Ticket::from_read(t).map_err(|e| at_index(i, e)));
+            sink(Ticket::from_read(t).map_err(|e| at_index(i, e)));
+            i += 1;
             Some(())
-        })?;
-        Some(out)
+        })
     }
 }
 
@@ -1019,26 +1043,29 @@ fn read_one(text: &str) -> Option<ReadTicket> {
     s.peek().is_none().then_some(t)
 }
 
-/// A ticket list read by [`Scan`], or `None` where serde must decide.
-fn read_fast(text: &str) -> Option<Vec<Result<Ticket, TicketError>>> {
+/// A ticket list read by [`Scan`], each ticket handed to `sink` in order; `None` where serde
+/// must decide (possibly after some tickets were handed over).
+fn read_fast(text: &str, sink: &mut dyn FnMut(Result<Ticket, TicketError>)) -> Option<()> {
     let mut s = Scan { s: text, i: 0 };
-    let list = if s.peek()? == b'{' {
-        let mut list = None;
+    if s.peek()? == b'{' {
+        let mut seen = false;
         s.object(|s, k| {
             if k != "tickets" {
                 return s.skip(1);
             }
-            if list.is_some() {
+            if seen {
                 return None;
             }
-            list = Some(s.tickets()?);
-            Some(())
+            seen = true;
+            s.tickets(sink)
         })?;
-        list?
+        if !seen {
+            return None;
+        }
     } else {
-        s.tickets()?
-    };
-    (s.peek().is_none()).then_some(list)
+        s.tickets(sink)?;
+    }
+    s.peek().is_none().then_some(())
 }
 
 /// `[i]` prefixed to a per-ticket error path.
@@ -1174,10 +1201,30 @@ impl Ticket {
     /// # Errors
     /// Only when the text is not JSON or holds no ticket list; bad tickets are per-element.
     pub fn parse_batch(text: &str) -> Result<Vec<Result<Ticket, TicketError>>, TicketError> {
-        match read_fast(text) {
-            Some(list) => Ok(list),
-            None => Ticket::parse_batch_located(text),
+        Ticket::fold_batch(text, Vec::new, |v, t| v.push(t))
+    }
+
+    /// [`Ticket::parse_batch`] without keeping the list: each ticket's result is handed to
+    /// `add` in the list's order, with state made by `fresh`. Should the one-pass reader give
+    /// up part way, the state is dropped, made afresh and given every ticket again from the
+    /// slow path, so the state returned has seen each ticket exactly once.
+    ///
+    /// # Errors
+    /// As [`Ticket::parse_batch`].
+    pub fn fold_batch<S>(
+        text: &str,
+        fresh: impl Fn() -> S,
+        mut add: impl FnMut(&mut S, Result<Ticket, TicketError>),
+    ) -> Result<S, TicketError> {
+        let mut state = fresh();
+        if read_fast(text, &mut |t| add(&mut state, t)).is_some() {
+            return Ok(state);
         }
+        let mut state = fresh();
+        for t in Ticket::parse_batch_located(text)? {
+            add(&mut state, t);
+        }
+        Ok(state)
     }
 
     /// [`Ticket::parse_batch`]'s slow path, for a list in which some ticket does not read: the
@@ -1285,6 +1332,25 @@ mod tests {
         assert_eq!(write_instant(253_402_300_800, &mut buf), None);
     }
 
+    proptest::proptest! {
+        /// The word test stops exactly where the byte-by-byte reader would.
+        #[test]
+        fn needs_look_is_exact(bytes: [u8; 8], pick in proptest::collection::vec(
+            proptest::sample::select(vec![b'"', b'\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff]), 8)) {
+            // Random words, and words made of the bytes around the edges.
+            for x in [bytes, <[u8; 8]>::try_from(pick.as_slice()).unwrap()] {
+                let want = x.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20);
+                proptest::prop_assert_eq!(needs_look(u64::from_le_bytes(x)), want, "{:?}", x);
+            }
+        }
+    }
+
+    /// The fast reader's list, or `None` where it leaves the text to serde.
+    fn read_fast_list(text: &str) -> Option<Vec<Result<Ticket, TicketError>>> {
+        let mut out = Vec::new();
+        read_fast(text, &mut |t| out.push(t)).map(|()| out)
+    }
+
     /// Well-formed lists are read without serde (`tests/ticket_parse.rs` holds the results to
     /// the old reader's); what serde would read differently or refuse is left to it.
     #[test]
@@ -1295,7 +1361,7 @@ mod tests {
             "comments": [{"at": "2026-11-20T09:30:00Z", "author": "bob", "staff": true}],
             "other": {"deep": [1, -0.5, {"a": "\n"}]}, "": 1, "firstResponseAt": null},
             {"id": null}, {"id": "8", "created": 0}] "#;
-        let fast = read_fast(good).expect("read without serde");
+        let fast = read_fast_list(good).expect("read without serde");
         assert_eq!(Ok(fast.clone()), Ticket::parse_batch_located(good));
         assert_eq!(fast.len(), 3);
         assert_eq!(
@@ -1304,7 +1370,7 @@ mod tests {
         );
         assert_eq!(fast[1].as_ref().unwrap_err().code, "missing-created");
         let wrapped = r#"{"x": [{}], "tickets": [{"id": "1", "created": 0}]}"#;
-        assert_eq!(read_fast(wrapped).map(|v| v.len()), Some(1));
+        assert_eq!(read_fast_list(wrapped).map(|v| v.len()), Some(1));
         for bad in [
             r#"[{"id": 1, "id": 2, "created": 0}]"#,
             r#"[{"id": 1.5, "created": 0}]"#,
@@ -1315,10 +1381,32 @@ mod tests {
             r#"[{"id": "1", "created": 0},]"#,
             r#"[{"id": "1", "created": 0}] x"#,
             r#"{"tickets": [], "tickets": []}"#,
+            r#"{"x": []}"#,
             "[\"not a ticket\"]",
         ] {
-            assert!(read_fast(bad).is_none(), "{bad}");
+            assert!(read_fast_list(bad).is_none(), "{bad}");
         }
+    }
+
+    /// A list the fast reader gives up on part way (after handing over its first ticket) is
+    /// folded again from the slow path, into fresh state: each ticket once.
+    #[test]
+    fn fold_batch_starts_again_when_the_fast_reader_gives_up() {
+        let text = r#"[{"id": "1", "created": 0}, {"id": "2", "created": 0}, "not a ticket"]"#;
+        let made = std::cell::Cell::new(0);
+        let folded = Ticket::fold_batch(
+            text,
+            || {
+                made.set(made.get() + 1);
+                Vec::new()
+            },
+            |v, t| v.push(t),
+        );
+        assert_eq!(made.get(), 2, "the fast reader's state is dropped");
+        let folded = folded.unwrap();
+        assert_eq!(Ok(folded.clone()), Ticket::parse_batch_located(text));
+        assert_eq!(folded.len(), 3);
+        assert_eq!(folded[2].as_ref().unwrap_err().path, "[2]");
     }
 
     #[test]

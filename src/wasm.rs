@@ -900,6 +900,32 @@ impl SlaEngine {
         let from = report_end(&self.policy, &get(options, "from"), "from")?;
         let to = report_end(&self.policy, &get(options, "to"), "to")?;
         let tracker = get(options, "tracker").as_string();
+        let report_error = |e: crate::report::ReportError| {
+            js_error(
+                "ReportError",
+                &e.message,
+                &[("code", JsValue::from_str(e.code))],
+            )
+        };
+        let builder = || crate::report::ReportBuilder::new(&self.policy, from, to, now);
+        if let (None | Some(""), Some(text)) = (tracker.as_deref(), tickets.as_string()) {
+            // A canonical export's text (the dashboards' case): read, evaluated and counted one
+            // ticket at a time, never holding the whole list (`Ticket::fold_batch`).
+            if builder().is_err() {
+                // A bad list's error comes first, as for the other inputs.
+                Ticket::parse_batch(&text).map_err(|e| ticket_error(&e))?;
+            }
+            let built = Ticket::fold_batch(&text, builder, |b, t| {
+                if let Ok(b) = b {
+                    b.add(&t);
+                }
+            })
+            .map_err(|e| ticket_error(&e))?;
+            drop(text);
+            return built
+                .map(crate::report::ReportBuilder::finish)
+                .map_err(report_error);
+        }
         let batch = match tracker.as_deref() {
             None | Some("") => read_batch(tickets)?,
             Some(name) => mapped(tracker_kind(name)?, &export_texts(&tickets)?)?
@@ -907,13 +933,7 @@ impl SlaEngine {
                 .map(|r| r.and_then(Ticket::from_input))
                 .collect(),
         };
-        crate::report::report(&self.policy, &batch, from, to, now).map_err(|e| {
-            js_error(
-                "ReportError",
-                &e.message,
-                &[("code", JsValue::from_str(e.code))],
-            )
-        })
+        crate::report::report(&self.policy, &batch, from, to, now).map_err(report_error)
     }
 }
 
