@@ -484,6 +484,26 @@ struct Acc {
     escalations: Vec<u64>,
 }
 
+impl Acc {
+    /// Adds another cell's tickets to this one.
+    fn merge(&mut self, o: &Acc) {
+        self.in_scope += o.in_scope;
+        self.met += o.met;
+        self.met_late += o.met_late;
+        self.breached += o.breached;
+        self.open += o.open;
+        self.untargeted += o.untargeted;
+        self.business.extend_from_slice(&o.business);
+        self.wall.extend_from_slice(&o.wall);
+        self.paused.extend_from_slice(&o.paused);
+        self.paused_total += o.paused_total;
+        self.paused_business_total += o.paused_business_total;
+        for (a, b) in self.escalations.iter_mut().zip(&o.escalations) {
+            *a += b;
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     Met,
@@ -837,35 +857,31 @@ impl<'p> ReportBuilder<'p> {
                     (self.level_metric[i] == *metric).then_some((i, r))
                 })
                 .collect();
-            for &mi in &rows {
-                for pj in [0, pi] {
-                    for cj in [0, ci] {
-                        let i = self.idx(k, mi, pj, cj);
-                        let a = &mut self.cells[i];
-                        match cls {
-                            Class::Met => a.met += 1,
-                            Class::MetLate => a.met_late += 1,
-                            Class::Breached => a.breached += 1,
-                            Class::Open => a.open += 1,
-                            Class::Untargeted => a.untargeted += 1,
-                        }
-                        if cls != Class::Untargeted {
-                            a.in_scope += 1;
-                        }
-                        if let (Some(b), Some(w)) = (s.business, s.wall) {
-                            a.business.push(b);
-                            a.wall.push(w);
-                        }
-                        if s.paused > 0 || s.paused_business > 0 {
-                            a.paused.push(s.paused);
-                        }
-                        a.paused_total += s.paused;
-                        a.paused_business_total += s.paused_business;
-                        for &(i, _) in &reached {
-                            a.escalations[i] += 1;
-                        }
-                    }
-                }
+            // The ticket's own cell only (its month, priority and category): the "all" rows
+            // are rolled up from these cells once, in `finish`.
+            let i = self.idx(k, month, pi, ci);
+            let a = &mut self.cells[i];
+            match cls {
+                Class::Met => a.met += 1,
+                Class::MetLate => a.met_late += 1,
+                Class::Breached => a.breached += 1,
+                Class::Open => a.open += 1,
+                Class::Untargeted => a.untargeted += 1,
+            }
+            if cls != Class::Untargeted {
+                a.in_scope += 1;
+            }
+            if let (Some(b), Some(w)) = (s.business, s.wall) {
+                a.business.push(b);
+                a.wall.push(w);
+            }
+            if s.paused > 0 || s.paused_business > 0 {
+                a.paused.push(s.paused);
+            }
+            a.paused_total += s.paused;
+            a.paused_business_total += s.paused_business;
+            for &(l, _) in &reached {
+                a.escalations[l] += 1;
             }
             if matches!(cls, Class::Breached | Class::MetLate) {
                 self.breaches.push(Breach {
@@ -926,6 +942,33 @@ impl<'p> ReportBuilder<'p> {
         let n_c = spec.categories.len();
         let idx =
             |metric: usize, m: usize, p: usize, c: usize| ((metric * dm + m) * dp + p) * dc + c;
+        // Each ticket was counted in its own cell (a month, a priority, a category); every cell
+        // with an "all" index sums the cells it covers.
+        for k in 0..METRICS.len() {
+            for m in 1..dm {
+                for pj in 1..dp {
+                    for cj in 1..dc {
+                        let own = idx(k, m, pj, cj);
+                        if cells[own].in_scope + cells[own].untargeted == 0 {
+                            continue;
+                        }
+                        let a = std::mem::take(&mut cells[own]);
+                        for (tm, tp, tc) in [
+                            (0, pj, cj),
+                            (m, 0, cj),
+                            (m, pj, 0),
+                            (0, 0, cj),
+                            (0, pj, 0),
+                            (m, 0, 0),
+                            (0, 0, 0),
+                        ] {
+                            cells[idx(k, tm, tp, tc)].merge(&a);
+                        }
+                        cells[own] = a;
+                    }
+                }
+            }
+        }
         counts.unreadable = unreadable.len() as u64;
         crate::order::sort_by(&mut breaches, |a, b| {
             (a.created, &a.id).cmp(&(b.created, &b.id))
