@@ -6,7 +6,10 @@
 // first call is what a dashboard pays (much of the module still in V8's baseline tier), the
 // second a warm one. Every build's report must equal the first build's (the script fails
 // otherwise).
-//   node bench/js/report-chromium.mjs [--runs 5] [--profile DIR] [PKG_WEB_DIR...]  (default: www/pkg)
+//   node bench/js/report-chromium.mjs [--runs 5] [--profile DIR] [PKG_WEB_DIR[:text]...]  (default: www/pkg)
+// Each build is given the export as the bytes fetched (a `Uint8Array`, as `<sla-review>` hands it
+// over); `DIR:text` gives that build the text instead (`response.text()`; builds before
+// 2026-11-28 took text only).
 //   make bench-report-chromium BEFORE=target/base-pkg   (that build, then www/pkg)
 // --profile DIR: afterwards one more page per build with the CDP Profiler running around the
 // first call; writes DIR/<build>.cpuprofile (a build with its name section gives function
@@ -32,9 +35,13 @@ for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') RUNS = Number(args[++i]);
   else if (args[i] === '--profile') PROFILE = resolve(args[++i]);
   else if (args[i] === '--review') REVIEW = true;
-  else dirs.push(resolve(args[i]));
+  else dirs.push(args[i]);
 }
-if (!dirs.length) dirs.push(join(ROOT, 'www/pkg'));
+if (!dirs.length) dirs.push('www/pkg');
+// `DIR:text`: that build, given the export as a string (`response.text()`) instead of the bytes
+// fetched (`new Uint8Array(await response.arrayBuffer())`, what `<sla-review>` hands over).
+const asText = dirs.map((d) => d.endsWith(':text'));
+for (const [i, d] of dirs.entries()) dirs[i] = resolve(asText[i] ? d.slice(0, -':text'.length) : d);
 
 const OUT = join(ROOT, 'target/bench');
 mkdirSync(OUT, { recursive: true });
@@ -79,12 +86,13 @@ async function runOnce(i, profileTo) {
   const page = await ctx.newPage();
   try {
     await page.goto(`${base}/blank`);
-    await page.evaluate(async ({ i }) => {
+    await page.evaluate(async ({ i, text }) => {
       const glue = await import(`/b${i}/sla_lens.js`);
       await glue.default({ module_or_path: `/b${i}/sla_lens_bg.wasm` });
       window.__engine = glue.SlaEngine.defaultPolicy();
-      window.__text = await fetch('/export.json').then((r) => r.text());
-    }, { i });
+      const res = await fetch('/export.json');
+      window.__text = text ? await res.text() : new Uint8Array(await res.arrayBuffer());
+    }, { i, text: asText[i] });
     let cdp = null;
     if (profileTo) {
       cdp = await ctx.newCDPSession(page);
@@ -114,7 +122,7 @@ async function runOnce(i, profileTo) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => `${median(xs).toFixed(0)} ms [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
-const builds = dirs.map((d) => ({ dir: d, first: [], second: [], json: null }));
+const builds = dirs.map((d, i) => ({ dir: asText[i] ? `${d} (text)` : d, first: [], second: [], json: null }));
 const load = [loadavg()[0]];
 let review = null;
 try {

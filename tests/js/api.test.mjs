@@ -115,6 +115,22 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       assert.deepEqual(r, e.report(odd, opts));
       assert.equal(r.tickets.read, 402);
       assert.deepEqual(r.unreadable.map((u) => [u.id, u.code]), [['x', 'missing-created']]);
+      // The bytes fetched (`Uint8Array`) give the text's report, whichever character the copy's
+      // 64 KB pieces cut (titles of 3- and 4-byte characters across the first cut, shifted by
+      // 0–3 bytes of leading space); bytes that are not UTF-8 are refused.
+      const enc = new TextEncoder();
+      const wide = [{ ...list[0], title: '€'.repeat(15000) + '😀'.repeat(6000) }, ...list.slice(1, 50)];
+      for (const pad of ['', ' ', '  ', '   ']) {
+        const t = pad + JSON.stringify(wide);
+        const fromBytes = e.report(enc.encode(t), opts);
+        assert.deepEqual(fromBytes, e.report(t, opts));
+        assert.equal(fromBytes.tickets.read, 50);
+      }
+      assert.deepEqual(e.report(enc.encode(text), opts), streamed);
+      assert.equal(e.reportMarkdown(enc.encode(text), opts), e.reportMarkdown(text, opts));
+      const bad = enc.encode(JSON.stringify(list.slice(0, 2)));
+      bad[20] = 0xff;
+      assert.throws(() => e.report(bad, opts), /not UTF-8 text/);
       // A bad list is reported before a bad period, as for objects.
       assert.throws(() => e.report('[{"id": 1,', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }), /not valid JSON/);
       assert.throws(() => e.report('[]', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }), (err) => err.code === 'empty-period');

@@ -137,7 +137,8 @@ export class SlaReviewElement extends HTMLElement {
   #ui = null;
   #engine = null;
   #wasm = null;
-  #ticketsText = null;
+  /** The export: its text (inline) or the bytes fetched. */
+  #tickets = null;
   #seq = 0;
   report = null;
   timings = null;
@@ -167,16 +168,16 @@ export class SlaReviewElement extends HTMLElement {
     try {
       const t0 = performance.now();
       if (refetch || !this.#engine) {
-        const [wasm, policyText, text] = await Promise.all([load(), this.#readPolicy(), this.#readTickets()]);
+        const [wasm, policyText, tickets] = await Promise.all([load(), this.#readPolicy(), this.#readTickets()]);
         if (seq !== this.#seq) return;
         this.#wasm = wasm;
         this.#engine?.free?.();
         this.#engine = new wasm.SlaEngine(policyText ?? wasm.examplePolicy('default'));
-        this.#ticketsText = text;
+        this.#tickets = tickets;
       }
       const t1 = performance.now();
       const opts = this.#options();
-      const report = this.#engine.report(this.#ticketsText, opts);
+      const report = this.#engine.report(this.#tickets, opts);
       const t2 = performance.now();
       this.report = report;
       this.distribution = this.#distribution(report);
@@ -211,7 +212,9 @@ export class SlaReviewElement extends HTMLElement {
     if (!src) return '[]';
     const res = await fetch(new URL(src, document.baseURI));
     if (!res.ok) throw new Error(`the issues: ${src} answered ${res.status}`);
-    return res.text();
+    // The bytes as fetched: the engine copies them as they are, where a string would be
+    // decoded here and encoded back to UTF-8 on the way in (BENCHMARKS.md, "Dashboard").
+    return new Uint8Array(await res.arrayBuffer());
   }
 
   /**
@@ -268,10 +271,10 @@ export class SlaReviewElement extends HTMLElement {
     };
     const name = () => `sla-review-${this.report?.period.firstDay ?? ''}-${this.report?.period.lastDay ?? ''}`;
     btn('JSON', () => download(`${name()}.json`, `${JSON.stringify(this.report, null, 2)}\n`, 'application/json'));
-    btn('Cells CSV', () => download(`${name()}-cells.csv`, this.#engine.reportCsv(this.#ticketsText, this.#options()), 'text/csv'));
+    btn('Cells CSV', () => download(`${name()}-cells.csv`, this.#engine.reportCsv(this.#tickets, this.#options()), 'text/csv'));
     btn('Breaches CSV', () => download(`${name()}-breaches.csv`, this.breachesCsv(), 'text/csv'));
     btn('Charts CSV', () => download(`${name()}-charts.csv`, this.chartsCsv(), 'text/csv'));
-    btn('Markdown', () => download(`${name()}.md`, this.#engine.reportMarkdown(this.#ticketsText, this.#options()), 'text/markdown'));
+    btn('Markdown', () => download(`${name()}.md`, this.#engine.reportMarkdown(this.#tickets, this.#options()), 'text/markdown'));
     btn('Print', () => print());
   }
 
