@@ -156,11 +156,12 @@ bench-board: wasm
 	node bench/js/report-chromium.mjs
 
 # The 100,000-issue review report in headless Chromium; BEFORE=dir of another `--target web`
-# build (e.g. main's www/pkg copied to target/base-pkg) to compare side by side.
+# build (e.g. main's www/pkg copied to target/base-pkg) to compare side by side (`dir:text` for a
+# build from before engine.report took bytes; www/pkg is also run with the text, as www/pkg:text).
 .PHONY: bench-report-chromium
 bench-report-chromium: wasm
 	scripts/setup.sh browser
-	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) $(BEFORE) www/pkg
+	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) $(BEFORE) www/pkg www/pkg:text
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin
