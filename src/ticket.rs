@@ -618,11 +618,12 @@ struct Scan<'a> {
     i: usize,
 }
 
-/// Whether any of the eight bytes in `x` is `"`, `\\` or a control character (below 0x20):
-/// the bytes a JSON string's reader must stop at. Exact (no false positives or negatives) by
-/// the usual "has a zero byte" and "has a byte less than n" word tricks; bytes of 0x80 and
-/// above (UTF-8 beyond ASCII) never match.
-fn needs_look(x: u64) -> bool {
+/// Where the first of the eight bytes in `x` (read little-endian: the first byte lowest) that is
+/// `"`, `\\` or a control character (below 0x20) is: the bytes a JSON string's reader must stop
+/// at; `None` when there is none. By the usual "has a zero byte" and "has a byte less than n"
+/// word tricks, whose lowest flagged byte is always a true match (a borrow only ever flags bytes
+/// above one); bytes of 0x80 and above (UTF-8 beyond ASCII) never match.
+fn first_look(x: u64) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     fn zero(v: u64) -> u64 {
@@ -631,7 +632,8 @@ fn needs_look(x: u64) -> bool {
     let quote = zero(x ^ (ONES * b'"' as u64));
     let backslash = zero(x ^ (ONES * b'\\' as u64));
     let control = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    (quote | backslash | control) != 0
+    let m = quote | backslash | control;
+    (m != 0).then(|| m.trailing_zeros() as usize / 8)
 }
 
 impl<'a> Scan<'a> {
@@ -665,24 +667,30 @@ impl<'a> Scan<'a> {
     /// A string, borrowed from the text when it has no escape.
     fn str(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
-        let (b, start) = (self.s.as_bytes(), self.i);
+        let (text, start) = (self.s, self.i);
+        let b = text.as_bytes();
+        let mut i = start;
         // Eight bytes at a time up to the first that needs a look: most of an export's bytes
         // are in strings, and most strings hold neither escapes nor control characters.
-        while let Some(&chunk) = b.get(self.i..).and_then(|r| r.first_chunk::<8>()) {
-            if needs_look(u64::from_le_bytes(chunk)) {
+        while let Some(&chunk) = b.get(i..).and_then(|r| r.first_chunk::<8>()) {
+            if let Some(k) = first_look(u64::from_le_bytes(chunk)) {
+                i += k;
                 break;
             }
-            self.i += 8;
+            i += 8;
         }
         loop {
-            match *b.get(self.i)? {
+            match *b.get(i)? {
                 b'"' => {
-                    self.i += 1;
-                    return Some(Cow::Borrowed(&self.s[start..self.i - 1]));
+                    self.i = i + 1;
+                    return Some(Cow::Borrowed(text.get(start..i)?));
                 }
-                b'\\' => return self.escaped(start).map(Cow::Owned),
+                b'\\' => {
+                    self.i = i;
+                    return self.escaped(start).map(Cow::Owned);
+                }
                 c if c < 0x20 => return None,
-                _ => self.i += 1,
+                _ => i += 1,
             }
         }
     }
@@ -1335,12 +1343,12 @@ mod tests {
     proptest::proptest! {
         /// The word test stops exactly where the byte-by-byte reader would.
         #[test]
-        fn needs_look_is_exact(bytes: [u8; 8], pick in proptest::collection::vec(
+        fn first_look_is_exact(bytes: [u8; 8], pick in proptest::collection::vec(
             proptest::sample::select(vec![b'"', b'\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff]), 8)) {
             // Random words, and words made of the bytes around the edges.
             for x in [bytes, <[u8; 8]>::try_from(pick.as_slice()).unwrap()] {
-                let want = x.iter().any(|&c| c == b'"' || c == b'\\' || c < 0x20);
-                proptest::prop_assert_eq!(needs_look(u64::from_le_bytes(x)), want, "{:?}", x);
+                let want = x.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20);
+                proptest::prop_assert_eq!(first_look(u64::from_le_bytes(x)), want, "{:?}", x);
             }
         }
     }

@@ -967,6 +967,10 @@ impl SlaEngine {
                 // A bad list's error comes first, as for the other inputs.
                 Ticket::parse_batch(text).map_err(|e| ticket_error(&e))?;
             }
+            // The allocator grows Wasm memory 64 KB at a time as it runs out, and each growth
+            // is a runtime call; a big export's report needs about as much again as its text
+            // (cells, breaches, the JSON), so ask for that in one growth up front.
+            drop(Vec::<u8>::with_capacity(text.len()));
             let built = Ticket::fold_batch(text, builder, |b, t| {
                 if let Ok(b) = b {
                     b.add(&t);
