@@ -17,6 +17,7 @@ pub mod explain;
 mod located;
 mod order;
 pub mod policy;
+mod read;
 pub mod report;
 pub mod review;
 pub mod ticket;

@@ -99,7 +99,7 @@ impl Track {
 
 /// The path to the value being read, as a list on the stack.
 #[derive(Clone, Copy)]
-enum Chain<'a> {
+pub(crate) enum Chain<'a> {
     Root,
     Index(&'a Chain<'a>, usize),
     Key(&'a Chain<'a>, &'a str),
@@ -107,7 +107,7 @@ enum Chain<'a> {
 }
 
 impl Chain<'_> {
-    fn path(&self) -> Path {
+    pub(crate) fn path(&self) -> Path {
         let mut segs = Vec::new();
         let mut c = self;
         loop {
@@ -133,7 +133,7 @@ impl Chain<'_> {
 }
 
 /// serde_json's description of a value in an "invalid type" message.
-fn unexpected(v: &Value) -> Unexpected<'_> {
+pub(crate) fn unexpected(v: &Value) -> Unexpected<'_> {
     match v {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
@@ -580,6 +580,7 @@ mod tests {
     use crate::adapters::{github, gitlab, jira, redmine};
     use crate::calendar::CalendarSpec;
     use crate::policy::{LevelSpec, PolicySpec, TargetSpec, TierSpec};
+    use crate::read::Read;
     use serde_json::json;
     use std::fmt::Debug;
 
@@ -674,6 +675,25 @@ mod tests {
         all.len() + 1
     }
 
+    /// The hand-written reader of `T` (src/read.rs) against its derived `Deserialize`.
+    fn hand<T: Read + Debug>(v: &Value) -> String {
+        outcome(
+            crate::read::from_value::<T>(v)
+                .map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())),
+        )
+    }
+
+    /// [`same`], and the hand-written reader gives the same on every input too.
+    fn both<T: Read + DeserializeOwned + Debug>(v: &Value) -> usize {
+        let all = mutations(v);
+        for m in std::iter::once(v).chain(&all) {
+            let oracle = p2e::<T>(m);
+            assert_eq!(ours::<T>(m), oracle, "input: {m}");
+            assert_eq!(hand::<T>(m), oracle, "hand-written reader, input: {m}");
+        }
+        all.len() + 1
+    }
+
     #[test]
     fn policies_read_as_through_serde_path_to_error() {
         let mut n = 0;
@@ -703,18 +723,18 @@ mod tests {
     #[test]
     fn tracker_responses_read_as_through_serde_path_to_error() {
         let gh = fixture("tests/fixtures/github/bundles.json");
-        same::<github::Bundle>(&gh[0]);
-        same::<github::Issue>(&gh[0]["issue"]);
+        both::<github::Bundle>(&gh[0]);
+        both::<github::Issue>(&gh[0]["issue"]);
         for e in gh[0]["timeline"].as_array().into_iter().flatten().take(4) {
-            same::<github::TimelineEvent>(e);
+            both::<github::TimelineEvent>(e);
         }
         for c in gh[0]["comments"].as_array().into_iter().flatten().take(2) {
-            same::<github::Comment>(c);
+            both::<github::Comment>(c);
         }
-        same::<github::Issue>(&fixture("tests/fixtures/github/issues.json")[0]);
+        both::<github::Issue>(&fixture("tests/fixtures/github/issues.json")[0]);
         let gl = fixture("tests/fixtures/gitlab/bundles.json");
-        same::<gitlab::Bundle>(&gl[0]);
-        same::<gitlab::Issue>(&gl[0]["issue"]);
+        both::<gitlab::Bundle>(&gl[0]);
+        both::<gitlab::Issue>(&gl[0]["issue"]);
         for (k, name) in [
             ("resource_state_events", 0),
             ("resource_label_events", 1),
@@ -722,21 +742,21 @@ mod tests {
         ] {
             for e in gl[0][k].as_array().into_iter().flatten().take(2) {
                 match name {
-                    0 => same::<gitlab::StateEvent>(e),
-                    1 => same::<gitlab::LabelEvent>(e),
-                    _ => same::<gitlab::Note>(e),
+                    0 => both::<gitlab::StateEvent>(e),
+                    1 => both::<gitlab::LabelEvent>(e),
+                    _ => both::<gitlab::Note>(e),
                 };
             }
         }
-        same::<jira::Issue>(&fixture("tests/fixtures/jira/issue.json"));
-        same::<jira::Issue>(&fixture("tests/fixtures/jira/search.json")["issues"][0]);
+        both::<jira::Issue>(&fixture("tests/fixtures/jira/issue.json"));
+        both::<jira::Issue>(&fixture("tests/fixtures/jira/search.json")["issues"][0]);
         for i in 1..=12 {
-            same::<redmine::Issue>(
+            both::<redmine::Issue>(
                 &fixture(&format!("tests/fixtures/redmine/issues/{i}.json"))["issue"],
             );
         }
-        same::<redmine::Group>(&fixture("tests/fixtures/redmine/groups/9.json")["group"]);
-        same::<Vec<redmine::IssueStatus>>(
+        both::<redmine::Group>(&fixture("tests/fixtures/redmine/groups/9.json")["group"]);
+        both::<Vec<redmine::IssueStatus>>(
             &fixture("tests/fixtures/redmine/issue_statuses.json")["issue_statuses"],
         );
     }

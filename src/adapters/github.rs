@@ -15,6 +15,8 @@ use super::{
     is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
     Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
+use crate::located::Chain;
+use crate::read::{self, read_struct, Read, Shape};
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use serde::Deserialize;
 use serde_json::Value;
@@ -119,6 +121,91 @@ pub struct Bundle {
     #[serde(default)]
     pub comments: Option<Vec<Value>>,
 }
+
+// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+
+read_struct!(User, "struct User", deny = false, {
+    login: "login" => req,
+    id: "id" => req,
+});
+
+impl Read for LabelRef {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        if let Value::String(s) = v {
+            return Ok(LabelRef::Name(s.clone()));
+        }
+        const OBJECT: Shape = Shape {
+            name: "struct variant LabelRef::Object",
+            fields: &["name"],
+            defaults: 0,
+            deny_unknown: false,
+            seq: false,
+            flatten: false,
+        };
+        let mut name = None;
+        let object = read::object(v, at, &OBJECT, &mut |_, _, v, at| {
+            name = Some(Read::read(v, at)?);
+            Ok(())
+        });
+        match object {
+            Ok(()) => Ok(LabelRef::Object {
+                name: read::opt(name),
+            }),
+            Err(_) => Err(read::custom(
+                at,
+                "data did not match any variant of untagged enum LabelRef",
+            )),
+        }
+    }
+}
+
+read_struct!(Milestone, "struct Milestone", deny = false, {
+    title: "title" => req,
+});
+
+read_struct!(Issue, "struct Issue", deny = false, {
+    id: "id" => req,
+    number: "number" => req,
+    title: "title" => req,
+    state: "state" => req,
+    html_url: "html_url" => default,
+    repository_url: "repository_url" => default,
+    user: "user" => default,
+    labels: "labels" => default,
+    assignee: "assignee" => default,
+    milestone: "milestone" => default,
+    created_at: "created_at" => req,
+    closed_at: "closed_at" => default,
+    pull_request: "pull_request" => default,
+});
+
+read_struct!(Label, "struct Label", deny = false, {
+    name: "name" => req,
+});
+
+read_struct!(TimelineEvent, "struct TimelineEvent", deny = false, {
+    event: "event" => req,
+    id: "id" => default,
+    created_at: "created_at" => default,
+    actor: "actor" => default,
+    label: "label" => default,
+    user: "user" => default,
+    author_association: "author_association" => default,
+});
+
+read_struct!(Comment, "struct Comment", deny = false, {
+    id: "id" => req,
+    user: "user" => default,
+    created_at: "created_at" => req,
+    author_association: "author_association" => default,
+});
+
+read_struct!(Bundle, "struct Bundle", deny = true, {
+    issue: "issue" => req,
+    timeline: "timeline" => default,
+    events: "events" => default,
+    comments: "comments" => default,
+});
 
 /// Paths that are GitHub's own pages, not `owner/repo`.
 const RESERVED: &[&str] = &[

@@ -13,6 +13,8 @@ use super::{
     is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
     Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
+use crate::located::Chain;
+use crate::read::{self, read_struct, Read, Shape};
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use serde::Deserialize;
 use serde_json::Value;
@@ -130,6 +132,106 @@ pub struct Bundle {
     #[serde(default)]
     pub notes: Vec<Value>,
 }
+
+// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+
+read_struct!(User, "struct User", deny = false, {
+    id: "id" => req,
+    username: "username" => req,
+    name: "name" => default,
+});
+
+impl Read for LabelRef {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        if let Value::String(s) = v {
+            return Ok(LabelRef::Name(s.clone()));
+        }
+        const OBJECT: Shape = Shape {
+            name: "struct variant LabelRef::Object",
+            fields: &["name"],
+            defaults: 0,
+            deny_unknown: false,
+            seq: false,
+            flatten: false,
+        };
+        let mut name = None;
+        let object = read::object(v, at, &OBJECT, &mut |_, _, v, at| {
+            name = Some(Read::read(v, at)?);
+            Ok(())
+        });
+        match object.and_then(|()| read::req(name, at, "name")) {
+            Ok(name) => Ok(LabelRef::Object { name }),
+            Err(_) => Err(read::custom(
+                at,
+                "data did not match any variant of untagged enum LabelRef",
+            )),
+        }
+    }
+}
+
+read_struct!(Milestone, "struct Milestone", deny = false, {
+    title: "title" => req,
+});
+
+read_struct!(References, "struct References", deny = false, {
+    full: "full" => req,
+});
+
+read_struct!(Issue, "struct Issue", deny = false, {
+    id: "id" => req,
+    iid: "iid" => req,
+    project_id: "project_id" => default,
+    title: "title" => req,
+    state: "state" => req,
+    created_at: "created_at" => req,
+    closed_at: "closed_at" => default,
+    labels: "labels" => default,
+    author: "author" => default,
+    assignee: "assignee" => default,
+    milestone: "milestone" => default,
+    web_url: "web_url" => default,
+    references: "references" => default,
+});
+
+read_struct!(StateEvent, "struct StateEvent", deny = false, {
+    id: "id" => req,
+    user: "user" => default,
+    created_at: "created_at" => req,
+    resource_type: "resource_type" => default,
+    resource_id: "resource_id" => default,
+    state: "state" => req,
+});
+
+read_struct!(EventLabel, "struct EventLabel", deny = false, {
+    name: "name" => req,
+});
+
+read_struct!(LabelEvent, "struct LabelEvent", deny = false, {
+    id: "id" => req,
+    user: "user" => default,
+    created_at: "created_at" => req,
+    resource_type: "resource_type" => default,
+    resource_id: "resource_id" => default,
+    label: "label" => default,
+    action: "action" => req,
+});
+
+read_struct!(Note, "struct Note", deny = false, {
+    id: "id" => req,
+    body: "body" => default,
+    author: "author" => req,
+    created_at: "created_at" => req,
+    system: "system" => req,
+    internal: "internal" => default,
+    confidential: "confidential" => default,
+});
+
+read_struct!(Bundle, "struct Bundle", deny = true, {
+    issue: "issue" => req,
+    resource_state_events: "resource_state_events" => default,
+    resource_label_events: "resource_label_events" => default,
+    notes: "notes" => default,
+});
 
 fn is_path_segment(s: &str) -> bool {
     !s.is_empty()

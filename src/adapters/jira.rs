@@ -12,6 +12,8 @@ use super::{
     parse_item, put, raw_id, split_url, unexpected, Batch, Collector, IssueCtx, Page, PageKind,
     SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
+use crate::located::Chain;
+use crate::read::{self, read_struct, Read, Shape};
 use crate::ticket::{
     format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
 };
@@ -187,6 +189,156 @@ fn is_issue_key(s: &str) -> bool {
         None => false,
     }
 }
+
+// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+
+read_struct!(User, "struct User", deny = false, {
+    account_id: "accountId" => default,
+    name: "name" => default,
+    key: "key" => default,
+    display_name: "displayName" => default,
+});
+
+read_struct!(Named, "struct Named", deny = false, {
+    name: "name" => req,
+});
+
+read_struct!(Project, "struct Project", deny = false, {
+    key: "key" => req,
+    name: "name" => default,
+});
+
+read_struct!(Comment, "struct Comment", deny = false, {
+    id: "id" => req,
+    author: "author" => default,
+    created: "created" => req,
+    jsd_public: "jsdPublic" => default,
+    visibility: "visibility" => default,
+});
+
+impl Read for CommentPage {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        const PAGE: Shape = Shape {
+            name: "struct variant CommentPage::Page",
+            fields: &["comments"],
+            defaults: 1,
+            deny_unknown: false,
+            seq: false,
+            flatten: false,
+        };
+        let mut comments = None;
+        let page = read::object(v, at, &PAGE, &mut |_, _, v, at| {
+            comments = Some(Read::read(v, at)?);
+            Ok(())
+        });
+        if page.is_ok() {
+            return Ok(CommentPage::Page {
+                comments: read::dflt(comments),
+            });
+        }
+        match Vec::<Comment>::read(v, at) {
+            Ok(list) => Ok(CommentPage::List(list)),
+            Err(_) => Err(read::custom(
+                at,
+                "data did not match any variant of untagged enum CommentPage",
+            )),
+        }
+    }
+}
+
+impl Read for Fields {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        // `#[serde(flatten)] other`: an object only, every unknown key kept.
+        const SHAPE: Shape = Shape {
+            name: "struct Fields",
+            fields: &[
+                "summary",
+                "created",
+                "status",
+                "priority",
+                "issuetype",
+                "components",
+                "labels",
+                "project",
+                "reporter",
+                "creator",
+                "assignee",
+                "comment",
+            ],
+            defaults: 0,
+            deny_unknown: false,
+            seq: false,
+            flatten: true,
+        };
+        let (mut summary, mut created, mut status, mut priority, mut issuetype) =
+            (None, None, None, None, None);
+        let (mut components, mut labels, mut project) = (None, None, None);
+        let (mut reporter, mut creator, mut assignee, mut comment) = (None, None, None, None);
+        let mut other = BTreeMap::new();
+        read::object(v, at, &SHAPE, &mut |i, k, v, at| {
+            match i {
+                0 => summary = Some(Read::read(v, at)?),
+                1 => created = Some(Read::read(v, at)?),
+                2 => status = Some(Read::read(v, at)?),
+                3 => priority = Some(Read::read(v, at)?),
+                4 => issuetype = Some(Read::read(v, at)?),
+                5 => components = Some(Read::read(v, at)?),
+                6 => labels = Some(Read::read(v, at)?),
+                7 => project = Some(Read::read(v, at)?),
+                8 => reporter = Some(Read::read(v, at)?),
+                9 => creator = Some(Read::read(v, at)?),
+                10 => assignee = Some(Read::read(v, at)?),
+                11 => comment = Some(Read::read(v, at)?),
+                _ => {
+                    other.insert(k.to_string(), v.clone());
+                }
+            }
+            Ok(())
+        })?;
+        Ok(Fields {
+            summary: read::opt(summary),
+            created: read::req(created, at, "created")?,
+            status: read::opt(status),
+            priority: read::opt(priority),
+            issuetype: read::opt(issuetype),
+            components: read::dflt(components),
+            labels: read::dflt(labels),
+            project: read::opt(project),
+            reporter: read::opt(reporter),
+            creator: read::opt(creator),
+            assignee: read::opt(assignee),
+            comment: read::opt(comment),
+            other,
+        })
+    }
+}
+
+read_struct!(ChangeItem, "struct ChangeItem", deny = false, {
+    field: "field" => req,
+    field_id: "fieldId" => default,
+    from_string: "fromString" => default,
+    to_string: "toString" => default,
+});
+
+read_struct!(History, "struct History", deny = false, {
+    id: "id" => req,
+    author: "author" => default,
+    created: "created" => req,
+    items: "items" => default,
+});
+
+read_struct!(Changelog, "struct Changelog", deny = false, {
+    histories: "histories" => default,
+});
+
+read_struct!(Issue, "struct Issue", deny = false, {
+    id: "id" => req,
+    key: "key" => req,
+    self_url: "self" => default,
+    fields: "fields" => req,
+    changelog: "changelog" => default,
+    names: "names" => default,
+});
 
 impl Tracker for Jira {
     const KIND: TrackerKind = TrackerKind::Jira;

@@ -307,13 +307,13 @@ impl IssueCtx<'_> {
 }
 
 /// Deserialises one issue (or bundle) with a located error.
-pub(crate) fn parse_item<T: for<'de> Deserialize<'de>>(
+pub(crate) fn parse_item<T: crate::read::Read>(
     v: &Value,
     path: &str,
     id: Option<String>,
     what: &str,
 ) -> Result<T, TicketError> {
-    crate::located::from_value(v).map_err(|e| {
+    crate::read::from_value(v).map_err(|e| {
         let inner = e.path.to_string();
         TicketError {
             id,
