@@ -11,6 +11,7 @@
 //! two binary searches however long the duration is.
 
 use crate::diagnostic::{index, join, Diagnostic};
+use crate::read::read_struct;
 pub use crate::zone::{resolve_local, Tz};
 use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use serde::{Deserialize, Serialize};
@@ -106,6 +107,37 @@ pub struct ExceptionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+
+read_struct!(CalendarSpec, "struct CalendarSpec", deny = true, {
+    description: "description" => default,
+    time_zone: "timeZone" => req,
+    week: "week" => req,
+    holidays: "holidays" => default,
+    exceptions: "exceptions" => default,
+});
+
+read_struct!(WeekSpec, "struct WeekSpec", deny = true, {
+    mon: "mon" => default,
+    tue: "tue" => default,
+    wed: "wed" => default,
+    thu: "thu" => default,
+    fri: "fri" => default,
+    sat: "sat" => default,
+    sun: "sun" => default,
+});
+
+read_struct!(HolidaySpec, "struct HolidaySpec", deny = true, {
+    date: "date" => req,
+    name: "name" => default,
+});
+
+read_struct!(ExceptionSpec, "struct ExceptionSpec", deny = true, {
+    date: "date" => req,
+    windows: "windows" => req,
+    name: "name" => default,
+});
 
 // ---------------------------------------------------------------------------------------------
 // The compiled form

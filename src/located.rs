@@ -699,22 +699,22 @@ mod tests {
         let mut n = 0;
         for p in ["policies/default.json", "policies/business-hours.json"] {
             let v = fixture(p);
-            n += same::<PolicySpec>(&v);
+            n += both::<PolicySpec>(&v);
             for t in v["targets"].as_array().into_iter().flatten() {
-                n += same::<TargetSpec>(t);
+                n += both::<TargetSpec>(t);
             }
             for t in v["priorities"].as_array().into_iter().flatten() {
-                n += same::<TierSpec>(t);
+                n += both::<TierSpec>(t);
             }
             for l in v["escalation"]["levels"].as_array().into_iter().flatten() {
-                n += same::<LevelSpec>(l);
+                n += both::<LevelSpec>(l);
             }
             for c in v["calendars"]
                 .as_object()
                 .into_iter()
                 .flat_map(|m| m.values())
             {
-                n += same::<CalendarSpec>(c);
+                n += both::<CalendarSpec>(c);
             }
         }
         assert!(n > 5_000, "{n} cases");
@@ -793,7 +793,22 @@ mod tests {
         ] {
             same::<StaffRule>(&v);
         }
-        same::<BTreeMap<String, Vec<String>>>(&json!({"a": ["x"], "b": [1]}));
+        for v in [
+            json!("response"),
+            json!({"resolution": null}),
+            json!({"response": 5}),
+            json!({"response": null, "resolution": null}),
+            json!({}),
+            json!({"zzz": null}),
+            json!("Response"),
+            json!(7),
+            json!(null),
+        ] {
+            both::<crate::policy::MetricKind>(&v);
+            both::<crate::policy::TimeBasis>(&v);
+            both::<crate::policy::TriggerSpec>(&json!({"metric": v.clone(), "time": v}));
+        }
+        both::<BTreeMap<String, Vec<String>>>(&json!({"a": ["x"], "b": [1]}));
         same::<(String, u32)>(&json!(["a", 1, 2]));
         same::<Option<Vec<Option<u32>>>>(&json!([1, null, -2]));
     }

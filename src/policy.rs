@@ -4,9 +4,10 @@
 use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::diagnostic::{index, join, Diagnostic, Diagnostics};
 use crate::duration;
-use crate::located::{self, Segment};
+use crate::located::Chain;
+use crate::located::Segment;
+use crate::read::{self, read_struct, Read};
 use crate::review::ReviewSpec;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -289,6 +290,119 @@ fn zero_after() -> String {
     "0h".into()
 }
 
+// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+
+read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
+    schema: "$schema" => default,
+    version: "version" => req,
+    id: "id" => req,
+    name: "name" => req,
+    description: "description" => default,
+    parties: "parties" => req,
+    scope: "scope" => default,
+    categories: "categories" => default,
+    priorities: "priorities" => req,
+    calendars: "calendars" => default,
+    statuses: "statuses" => default,
+    metrics: "metrics" => default,
+    targets: "targets" => req,
+    at_risk_percent: "atRiskPercent" => with(default_at_risk),
+    escalation: "escalation" => default,
+    review: "review" => default,
+});
+
+read_struct!(Parties, "struct Parties", deny = true, {
+    provider: "provider" => req,
+    customer: "customer" => req,
+});
+
+read_struct!(Party, "struct Party", deny = true, {
+    name: "name" => req,
+    description: "description" => default,
+});
+
+read_struct!(ScopeSpec, "struct ScopeSpec", deny = true, {
+    description: "description" => default,
+    include: "include" => default,
+    exclude: "exclude" => default,
+});
+
+read_struct!(Condition, "struct Condition", deny = true, {
+    field: "field" => default,
+    one_of: "in" => default,
+    labels: "labels" => default,
+});
+
+read_struct!(TierSpec, "struct TierSpec", deny = true, {
+    id: "id" => req,
+    name: "name" => req,
+    description: "description" => default,
+    when: "when" => default,
+});
+
+read_struct!(StatusesSpec, "struct StatusesSpec", deny = true, {
+    resolved: "resolved" => req,
+});
+
+read_struct!(MetricsSpec, "struct MetricsSpec", deny = true, {
+    response: "response" => default,
+    resolution: "resolution" => default,
+});
+
+read_struct!(MetricSpec, "struct MetricSpec", deny = true, {
+    paused_by: "pausedBy" => default,
+    description: "description" => default,
+});
+
+read_struct!(TargetSpec, "struct TargetSpec", deny = true, {
+    priority: "priority" => req,
+    category: "category" => default,
+    response: "response" => default,
+    resolution: "resolution" => default,
+    calendar: "calendar" => with(default_calendar),
+});
+
+read_struct!(EscalationSpec, "struct EscalationSpec", deny = true, {
+    levels: "levels" => default,
+});
+
+read_struct!(LevelSpec, "struct LevelSpec", deny = true, {
+    level: "level" => req,
+    role: "role" => req,
+    contacts: "contacts" => default,
+    trigger: "trigger" => req,
+});
+
+read_struct!(Contact, "struct Contact", deny = true, {
+    name: "name" => req,
+    email: "email" => default,
+    handle: "handle" => default,
+});
+
+impl Read for MetricKind {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        match read::unit_variant(v, at, &["response", "resolution"])? {
+            0 => Ok(MetricKind::Response),
+            _ => Ok(MetricKind::Resolution),
+        }
+    }
+}
+
+impl Read for TimeBasis {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        match read::unit_variant(v, at, &["business", "calendar"])? {
+            0 => Ok(TimeBasis::Business),
+            _ => Ok(TimeBasis::Calendar),
+        }
+    }
+}
+
+read_struct!(TriggerSpec, "struct TriggerSpec", deny = true, {
+    metric: "metric" => req,
+    after: "after" => with(zero_after),
+    time: "time" => default,
+});
+
 // ---------------------------------------------------------------------------------------------
 // Checked form
 // ---------------------------------------------------------------------------------------------
@@ -440,8 +554,8 @@ fn full_path(base: &str, inner: &str) -> String {
 }
 
 /// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
-fn try_part<T: DeserializeOwned>(v: &Value, path: &str) -> Result<T, PartError> {
-    located::from_value::<T>(v).map_err(|e| {
+fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
+    read::from_value::<T>(v).map_err(|e| {
         let full = full_path(path, &e.path.to_string());
         let segments = e
             .path
@@ -489,11 +603,7 @@ fn remove_at(v: &mut Value, segments: &[PathSeg]) -> bool {
 
 /// Parses `v` into `T`, reporting each structural error; unknown fields are reported and
 /// removed so the rest of the value is still checked. `None` when another error remains.
-fn repair<T: DeserializeOwned>(
-    v: &mut Value,
-    path: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<T> {
+fn repair<T: Read>(v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
     for _ in 0..64 {
         match try_part::<T>(v, path) {
             Ok(t) => return Some(t),

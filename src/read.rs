@@ -158,6 +158,35 @@ fn too_short(at: &Chain<'_>, shape: &Shape, i: usize) -> Error {
     fail(at, de::Error::invalid_length(i, &exp.as_str()))
 }
 
+/// A unit-variant enum (`"response"`), read as serde reads an externally tagged enum from a
+/// value: a string, or an object with one key whose value is `null`. The variant's index.
+pub(crate) fn unit_variant(
+    v: &Value,
+    at: &Chain<'_>,
+    variants: &'static [&'static str],
+) -> R<usize> {
+    let (name, value) = match v {
+        Value::String(s) => (s.as_str(), None),
+        Value::Object(m) => match (m.len(), m.iter().next()) {
+            (1, Some((k, v))) => (k.as_str(), Some(v)),
+            _ => {
+                return Err(fail(
+                    at,
+                    de::Error::invalid_value(Unexpected::Map, &"map with a single key"),
+                ))
+            }
+        },
+        _ => return Err(invalid_type(v, at, "string or map")),
+    };
+    let Some(i) = variants.iter().position(|x| *x == name) else {
+        return Err(fail(at, de::Error::unknown_variant(name, variants)));
+    };
+    match value {
+        None | Some(Value::Null) => Ok(i),
+        Some(other) => Err(invalid_type(other, &Chain::Variant(at, name), "unit")),
+    }
+}
+
 /// A number out of an integer type's range, or a float: serde's primitive visitors' messages.
 #[cold]
 fn bad_number(n: &Number, at: &Chain<'_>, exp: &str) -> Error {
