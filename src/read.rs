@@ -81,6 +81,9 @@ pub(crate) struct Shape {
     pub fields: &'static [&'static str],
     /// Bit `i`: field `i` has a default, so an array may stop before it.
     pub defaults: u64,
+    /// An array too short says how many fields there are (`struct X with 3 elements`), unless
+    /// the struct names its own `expecting`.
+    pub counted: bool,
     /// `#[serde(deny_unknown_fields)]`.
     pub deny_unknown: bool,
     /// An array reads too, field by field (`visit_seq`): not for an untagged enum's struct
@@ -150,7 +153,9 @@ pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut Field
 #[cold]
 fn too_short(at: &Chain<'_>, shape: &Shape, i: usize) -> Error {
     let n = shape.fields.len();
-    let exp = if n == 1 {
+    let exp = if !shape.counted {
+        shape.name.to_string()
+    } else if n == 1 {
         format!("{} with 1 element", shape.name)
     } else {
         format!("{} with {n} elements", shape.name)
@@ -316,7 +321,7 @@ impl<T: Read> Read for BTreeMap<String, T> {
 /// A struct's [`Read`], from its fields as the derive sees them:
 ///
 /// ```ignore
-/// read_struct!(User, "struct User", deny = false, {
+/// read_struct!(User, "struct User", deny = false, {   // or `expecting "..."` for serde's attribute
 ///     login: "login" => req,               // required
 ///     name: "name" => opt,                 // an Option without `default`
 ///     labels: "labels" => default,         // #[serde(default)]
@@ -325,7 +330,13 @@ impl<T: Read> Read for BTreeMap<String, T> {
 /// });
 /// ```
 macro_rules! read_struct {
-    ($ty:ident, $name:literal, deny = $deny:literal, {
+    ($ty:ident, expecting $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
+        $crate::read::read_struct!(@impl $ty, $name, false, $deny, { $($fields)* });
+    };
+    ($ty:ident, $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
+        $crate::read::read_struct!(@impl $ty, $name, true, $deny, { $($fields)* });
+    };
+    (@impl $ty:ident, $name:literal, $counted:literal, $deny:literal, {
         $($field:ident : $key:literal => $how:ident $(($f:path))? $(via $r:path)?),* $(,)?
     }) => {
         impl $crate::read::Read for $ty {
@@ -339,6 +350,7 @@ macro_rules! read_struct {
                     name: $name,
                     fields: &[$($key),*],
                     defaults: $crate::read::mask(&[$($crate::read::read_struct!(@def $how)),*]),
+                    counted: $counted,
                     deny_unknown: $deny,
                     seq: true,
                     flatten: false,

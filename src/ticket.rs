@@ -5,6 +5,8 @@
 //! whose timestamps are missing or garbled gives a [`TicketError`] for that ticket only.
 
 use crate::calendar::Instant;
+use crate::located::Chain;
+use crate::read::{self, read_struct, Read};
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -594,6 +596,93 @@ impl From<TicketInput> for ReadTicket {
         }
     }
 }
+
+// Readers (src/read.rs): what the derived and hand-written `Deserialize`s above read, held to
+// them by located's tests.
+
+/// `expected an RFC 3339 timestamp or epoch milliseconds`, as the visitors above say it.
+const STAMP: &str = "an RFC 3339 timestamp or epoch milliseconds";
+
+impl Read for ReadStamp {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        match v {
+            Value::String(s) => Ok(ReadStamp(parse_text_instant(s))),
+            Value::Number(n) => Ok(ReadStamp(parse_millis_instant(
+                n.as_f64().unwrap_or(f64::NAN),
+            ))),
+            _ => Err(read::invalid_type(v, at, STAMP)),
+        }
+    }
+}
+
+impl Read for SkipStr {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        match v {
+            Value::String(_) => Ok(SkipStr),
+            _ => Err(read::invalid_type(v, at, "a string")),
+        }
+    }
+}
+
+impl Read for FieldValue {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        Ok(match v {
+            Value::String(s) => FieldValue::One(s.clone()),
+            Value::Number(n) => FieldValue::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Value::Bool(b) => FieldValue::Bool(*b),
+            Value::Null => FieldValue::Null,
+            Value::Array(_) => FieldValue::Many(Read::read(v, at)?),
+            Value::Object(_) => {
+                return Err(read::invalid_type(
+                    v,
+                    at,
+                    "a string, a list of strings, a number, a boolean or null",
+                ))
+            }
+        })
+    }
+}
+
+/// [`id_string`]'s reader.
+fn read_id(v: &Value, at: &Chain<'_>) -> read::R<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u.to_string(),
+            (None, Some(i)) => i.to_string(),
+            _ => Value::from(n.as_f64().unwrap_or(f64::NAN)).to_string(),
+        }),
+        Value::Null => Ok(String::new()),
+        _ => Err(read::invalid_type(v, at, "a string or a number")),
+    }
+}
+
+read_struct!(ReadChange, expecting "struct StatusChangeInput", deny = false, {
+    at: "at" => req,
+    from: "from" => default,
+    to: "to" => req,
+});
+
+read_struct!(ReadComment, expecting "struct CommentInput", deny = false, {
+    at: "at" => req,
+    author: "author" => default,
+    staff: "staff" => default,
+});
+
+read_struct!(ReadTicket, expecting "struct TicketInput", deny = false, {
+    id: "id" => default via read_id,
+    title: "title" => default,
+    url: "url" => default,
+    created: "created" => default,
+    fields: "fields" => default,
+    labels: "labels" => default,
+    requester: "requester" => default,
+    assignee: "assignee" => default,
+    status: "status" => default,
+    status_history: "statusHistory" => default,
+    comments: "comments" => default,
+    first_response_at: "firstResponseAt" => default,
+});
 
 /// A ticket list as a whole: an array, or `{"tickets": [...]}` (other keys ignored).
 #[derive(Deserialize)]
@@ -1190,7 +1279,7 @@ impl Ticket {
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let input: ReadTicket = crate::located::from_value(v).map_err(|e| TicketError {
+        let input: ReadTicket = read::from_value(v).map_err(|e| TicketError {
             id: id.clone(),
             code: "invalid-ticket",
             path: e.path.to_string(),
