@@ -47,6 +47,7 @@ const GROUPS = [
   ['csv_core', /csv_core/],
   ['wasm-bindgen, js-sys (+ glue exports)', /wasm_bindgen|js_sys|__wbg|__wbindgen|externref/],
   ['runtime (dlmalloc, builtins)', /dlmalloc|compiler_builtins|__rust|memcpy|memset|memmove|memcmp|^__/],
+  ['sla_lens::read: hand-written readers (Read impls)', /sla_lens::read/],
   ['sla_lens::adapters::csv', /sla_lens::adapters::csv/],
   ['sla_lens::adapters (trackers, site)', /sla_lens::adapters/],
   ['sla_lens::wasm (binding)', /sla_lens::wasm/],

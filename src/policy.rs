@@ -298,7 +298,7 @@ read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
     id: "id" => req,
     name: "name" => req,
     description: "description" => default,
-    parties: "parties" => req,
+    parties: "parties" => must,
     scope: "scope" => default,
     categories: "categories" => default,
     priorities: "priorities" => req,
@@ -312,8 +312,8 @@ read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
 });
 
 read_struct!(Parties, "struct Parties", deny = true, {
-    provider: "provider" => req,
-    customer: "customer" => req,
+    provider: "provider" => must,
+    customer: "customer" => must,
 });
 
 read_struct!(Party, "struct Party", deny = true, {
@@ -370,7 +370,7 @@ read_struct!(LevelSpec, "struct LevelSpec", deny = true, {
     level: "level" => req,
     role: "role" => req,
     contacts: "contacts" => default,
-    trigger: "trigger" => req,
+    trigger: "trigger" => must,
 });
 
 read_struct!(Contact, "struct Contact", deny = true, {
@@ -398,7 +398,7 @@ impl Read for TimeBasis {
 }
 
 read_struct!(TriggerSpec, "struct TriggerSpec", deny = true, {
-    metric: "metric" => req,
+    metric: "metric" => must,
     after: "after" => with(zero_after),
     time: "time" => default,
 });

@@ -81,6 +81,9 @@ pub(crate) struct Shape {
     pub fields: &'static [&'static str],
     /// Bit `i`: field `i` has a default, so an array may stop before it.
     pub defaults: u64,
+    /// Bit `i`: field `i` must be in an object (`missing field`); neither a default nor an
+    /// `Option`.
+    pub required: u64,
     /// An array too short says how many fields there are (`struct X with 3 elements`), unless
     /// the struct names its own `expecting`.
     pub counted: bool,
@@ -111,15 +114,18 @@ pub(crate) const fn mask(defaults: &[bool]) -> u64 {
 pub(crate) type FieldFn<'f> = dyn FnMut(usize, &str, &Value, &Chain<'_>) -> R<()> + 'f;
 
 /// Walks a struct's value as its derived `visit_map` (an object) or `visit_seq` (an array)
-/// does, handing each field to `field`. Missing fields are the caller's to report, after this,
-/// in declaration order ([`req`]).
+/// does, handing each field to `field`, and reports the first missing required field.
 pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut FieldFn<'_>) -> R<()> {
     match v {
         Value::Object(m) => {
+            let mut seen = 0u64;
             for (k, val) in m {
                 let key = Chain::Key(at, k);
                 match shape.fields.iter().position(|f| f == k) {
-                    Some(i) => field(i, k, val, &key)?,
+                    Some(i) => {
+                        seen |= 1 << i;
+                        field(i, k, val, &key)?
+                    }
                     None if shape.flatten => field(usize::MAX, k, val, &key)?,
                     None if shape.deny_unknown => {
                         return Err(fail(&key, de::Error::unknown_field(k, shape.fields)))
@@ -127,7 +133,14 @@ pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut Field
                     None => {}
                 }
             }
-            Ok(())
+            // After the walk, in declaration order, as the derive checks them.
+            match shape.required & !seen {
+                0 => Ok(()),
+                missing => Err(fail(
+                    at,
+                    de::Error::missing_field(shape.fields[missing.trailing_zeros() as usize]),
+                )),
+            }
         }
         Value::Array(a) if shape.seq => {
             let n = shape.fields.len();
@@ -322,13 +335,17 @@ impl<T: Read> Read for BTreeMap<String, T> {
 ///
 /// ```ignore
 /// read_struct!(User, "struct User", deny = false, {   // or `expecting "..."` for serde's attribute
-///     login: "login" => req,               // required
+///     login: "login" => req,               // required (a type with a `Default`, never used)
+///     ref_: "ref" => must,                 // required, a type without a `Default`
 ///     name: "name" => opt,                 // an Option without `default`
 ///     labels: "labels" => default,         // #[serde(default)]
 ///     calendar: "calendar" => with(default_calendar), // #[serde(default = "...")]
 ///     id: "id" => default via id_string,   // deserialize_with
 /// });
 /// ```
+///
+/// Each field is a local holding its default (or `None`) that the walk overwrites; [`object`]
+/// reports a missing required field, so the struct is built without a check per field.
 macro_rules! read_struct {
     ($ty:ident, expecting $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
         $crate::read::read_struct!(@impl $ty, $name, false, $deny, { $($fields)* });
@@ -350,38 +367,41 @@ macro_rules! read_struct {
                     name: $name,
                     fields: &[$($key),*],
                     defaults: $crate::read::mask(&[$($crate::read::read_struct!(@def $how)),*]),
+                    required: $crate::read::mask(&[$($crate::read::read_struct!(@req $how)),*]),
                     counted: $counted,
                     deny_unknown: $deny,
                     seq: true,
                     flatten: false,
                 };
-                $(let mut $field = None;)*
+                $(let mut $field = $crate::read::read_struct!(@init $how $(, $f)?);)*
                 $crate::read::object(v, at, &SHAPE, &mut |i, _, v, at| {
                     $(if i == F::$field as usize {
-                        $field = Some($crate::read::read_struct!(@read v, at $(, $r)?));
+                        $field = $crate::read::read_struct!(@read $how, v, at $(, $r)?);
                         return Ok(());
                     })*
                     Ok(())
                 })?;
                 Ok($ty {
-                    $($field: $crate::read::read_struct!(@finish $how, $field, $key, at $(, $f)?),)*
+                    $($field: $crate::read::read_struct!(@finish $how, $field, $key, at),)*
                 })
             }
         }
     };
-    (@def req) => { false };
-    (@def opt) => { false };
     (@def default) => { true };
     (@def with) => { true };
-    (@read $v:ident, $at:ident) => { $crate::read::Read::read($v, $at)? };
-    (@read $v:ident, $at:ident, $r:path) => { $r($v, $at)? };
-    (@finish req, $field:ident, $key:literal, $at:ident) => {
+    (@def $how:ident) => { false };
+    (@req req) => { true };
+    (@req must) => { true };
+    (@req $how:ident) => { false };
+    (@init with, $f:path) => { $f() };
+    (@init must) => { None };
+    (@init $how:ident) => { Default::default() };
+    (@read must, $v:ident, $at:ident) => { Some($crate::read::Read::read($v, $at)?) };
+    (@read $how:ident, $v:ident, $at:ident) => { $crate::read::Read::read($v, $at)? };
+    (@read $how:ident, $v:ident, $at:ident, $r:path) => { $r($v, $at)? };
+    (@finish must, $field:ident, $key:literal, $at:ident) => {
         $crate::read::req($field, $at, $key)?
     };
-    (@finish opt, $field:ident, $key:literal, $at:ident) => { $crate::read::opt($field) };
-    (@finish default, $field:ident, $key:literal, $at:ident) => { $crate::read::dflt($field) };
-    (@finish with, $field:ident, $key:literal, $at:ident, $f:path) => {
-        $field.unwrap_or_else($f)
-    };
+    (@finish $how:ident, $field:ident, $key:literal, $at:ident) => { $field };
 }
 pub(crate) use read_struct;

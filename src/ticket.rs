@@ -658,13 +658,13 @@ fn read_id(v: &Value, at: &Chain<'_>) -> read::R<String> {
 }
 
 read_struct!(ReadChange, expecting "struct StatusChangeInput", deny = false, {
-    at: "at" => req,
+    at: "at" => must,
     from: "from" => default,
     to: "to" => req,
 });
 
 read_struct!(ReadComment, expecting "struct CommentInput", deny = false, {
-    at: "at" => req,
+    at: "at" => must,
     author: "author" => default,
     staff: "staff" => default,
 });

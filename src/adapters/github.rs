@@ -138,6 +138,7 @@ impl Read for LabelRef {
             name: "struct variant LabelRef::Object",
             fields: &["name"],
             defaults: 0,
+            required: 0,
             counted: true,
             deny_unknown: false,
             seq: false,

@@ -150,6 +150,7 @@ impl Read for LabelRef {
             name: "struct variant LabelRef::Object",
             fields: &["name"],
             defaults: 0,
+            required: 1,
             counted: true,
             deny_unknown: false,
             seq: false,
@@ -220,7 +221,7 @@ read_struct!(LabelEvent, "struct LabelEvent", deny = false, {
 read_struct!(Note, "struct Note", deny = false, {
     id: "id" => req,
     body: "body" => default,
-    author: "author" => req,
+    author: "author" => must,
     created_at: "created_at" => req,
     system: "system" => req,
     internal: "internal" => default,

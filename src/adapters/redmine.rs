@@ -181,9 +181,9 @@ read_struct!(Group, "struct Group", deny = false, {
 
 read_struct!(Issue, "struct Issue", deny = false, {
     id: "id" => req,
-    project: "project" => req,
+    project: "project" => must,
     tracker: "tracker" => default,
-    status: "status" => req,
+    status: "status" => must,
     priority: "priority" => default,
     author: "author" => default,
     assigned_to: "assigned_to" => default,
