@@ -361,8 +361,11 @@ macro_rules! read_struct {
                 v: &serde_json::Value,
                 at: &$crate::located::Chain<'_>,
             ) -> $crate::read::R<Self> {
-                #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-                enum F { $($field),* }
+                #[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
+                mod idx {
+                    pub(super) enum F { $($field),* }
+                    $(pub(super) const $field: usize = F::$field as usize;)*
+                }
                 const SHAPE: $crate::read::Shape = $crate::read::Shape {
                     name: $name,
                     fields: &[$($key),*],
@@ -375,10 +378,12 @@ macro_rules! read_struct {
                 };
                 $(let mut $field = $crate::read::read_struct!(@init $how $(, $f)?);)*
                 $crate::read::object(v, at, &SHAPE, &mut |i, _, v, at| {
-                    $(if i == F::$field as usize {
-                        $field = $crate::read::read_struct!(@read $how, v, at $(, $r)?);
-                        return Ok(());
-                    })*
+                    match i {
+                        $(idx::$field => {
+                            $field = $crate::read::read_struct!(@read $how, v, at $(, $r)?)
+                        })*
+                        _ => {}
+                    }
                     Ok(())
                 })?;
                 Ok($ty {
