@@ -12,11 +12,13 @@
 //! locates them. The types keep their derived `Deserialize` (the public API, the JSON schema) and
 //! that derive is the oracle: `located`'s differential test holds every reader here to it.
 
-use crate::located::{unexpected, Chain, Error};
+use crate::located::{unexpected, Chain};
 use serde::de::{self, Unexpected};
 use serde_json::{Number, Value};
 use std::collections::BTreeMap;
 
+/// A located error, boxed: every `?` in the readers moves one pointer, not the error.
+pub(crate) type Error = Box<crate::located::Error>;
 pub(crate) type R<T> = Result<T, Error>;
 
 /// A type read from a JSON value at a path.
@@ -32,10 +34,10 @@ pub(crate) fn from_value<T: Read>(v: &Value) -> R<T> {
 /// An error at `at`.
 #[cold]
 pub(crate) fn fail(at: &Chain<'_>, inner: serde_json::Error) -> Error {
-    Error {
+    Box::new(crate::located::Error {
         path: at.path(),
         inner,
-    }
+    })
 }
 
 /// `invalid type: <what v is>, expected <exp>` at `at`.
