@@ -1364,7 +1364,7 @@ impl Ticket {
             .enumerate()
             .map(|(i, raw)| {
                 // Straight into the read type (the fast reader); a ticket it leaves is read
-                // again through serde, which reads it or locates what is wrong.
+                // again from a `Value` (src/read.rs), which reads it or locates what is wrong.
 
                 match read_one(raw.get()) {
                     Some(t) => Ticket::from_read(t),
