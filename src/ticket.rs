@@ -1165,6 +1165,20 @@ fn read_fast(text: &str, sink: &mut dyn FnMut(Result<Ticket, TicketError>)) -> O
     s.peek().is_none().then_some(())
 }
 
+/// A ticket whose JSON a `Value` cannot hold: a string with a lone UTF-16 surrogate escape
+/// (`"\ud800"`), valid JSON but no Unicode text. serde reads such a ticket when those strings
+/// are in fields it ignores (unknown fields, anywhere) and refuses it otherwise, so the ticket
+/// is read as serde reads it, from its text (cold: this is the only use of the derived reader in
+/// the module); a ticket it refuses gets the located path's error for a ticket whose text does
+/// not read.
+#[cold]
+fn lone_surrogates_ignored(raw: &str) -> Result<Ticket, TicketError> {
+    match serde_json::from_str::<ReadTicket>(raw) {
+        Ok(t) => Ticket::from_read(t),
+        Err(_) => Ticket::from_value(&Value::Null),
+    }
+}
+
 /// `[i]` prefixed to a per-ticket error path.
 fn at_index(i: usize, mut e: TicketError) -> TicketError {
     e.path = if e.path == "." || e.path.is_empty() {
@@ -1368,10 +1382,10 @@ impl Ticket {
 
                 match read_one(raw.get()) {
                     Some(t) => Ticket::from_read(t),
-                    None => {
-                        let v: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
-                        Ticket::from_value(&v)
-                    }
+                    None => match serde_json::from_str::<Value>(raw.get()) {
+                        Ok(v) => Ticket::from_value(&v),
+                        Err(_) => lone_surrogates_ignored(raw.get()),
+                    },
                 }
                 .map_err(|e| at_index(i, e))
             })

@@ -342,6 +342,29 @@ proptest! {
     }
 }
 
+/// A string with a lone surrogate escape cannot be held by a `Value`: where serde ignores it
+/// (unknown fields, also in history entries) the ticket reads as serde reads it, whatever else
+/// sends it down the slow path (a fractional id, a repeated field, a garbled timestamp); where
+/// serde reads it (a title), the ticket is refused as serde refuses it.
+#[test]
+fn lone_surrogates_are_read_where_serde_ignores_them_and_refused_where_it_reads_them() {
+    for text in [
+        r#"[{"id": "7", "created": "2026-11-20T09:00:00Z", "other": "\ud800"}]"#,
+        r#"[{"id": 1.5, "created": 0, "other": "\ud800"}]"#,
+        r#"[{"id": 7, "created": 0, "id": 8, "other": "\udc00x"}]"#,
+        r#"[{"id": "7", "created": "nope", "x": "\ud800\u0041"}]"#,
+        r#"[{"id": "7", "created": 0, "statusHistory": [{"at": 0, "to": "New", "x": "\ud800"}]}]"#,
+        r#"[{"id": "7", "created": 0, "title": "\ud800"}]"#,
+        r#"{"tickets": [{"id": "7", "created": 0, "other": ["\ud800"]}], "x": "\udfff"}"#,
+    ] {
+        same(text).unwrap();
+    }
+    let read = Ticket::parse_batch(r#"[{"id": 1.5, "created": 0, "other": "\ud800"}]"#).unwrap();
+    assert_eq!(read[0].as_ref().map(|t| t.id.as_str()), Ok("1.5"));
+    let refused = Ticket::parse_batch(r#"[{"id": "7", "created": 0, "title": "\ud800"}]"#).unwrap();
+    assert_eq!(refused[0].as_ref().unwrap_err().code, "invalid-ticket");
+}
+
 #[test]
 fn a_well_formed_list_goes_through_one_pass_with_the_old_results() {
     let text = r#"[
