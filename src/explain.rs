@@ -74,10 +74,10 @@ pub struct Explanation<'a> {
 pub fn local(cal: &Calendar, t: Instant) -> String {
     let tz = cal.time_zone();
     match DateTime::from_timestamp(t, 0) {
-        Some(d) => tz
-            .from_utc_datetime(&d.naive_utc())
-            .format("%a %-d %b %Y %H:%M %Z")
-            .to_string(),
+        Some(d) => {
+            let z = tz.from_utc_datetime(&d.naive_utc());
+            crate::datefmt::day_time_zone(z.naive_local(), &z.offset().to_string())
+        }
         None => t.to_string(),
     }
 }
@@ -558,7 +558,7 @@ fn gap(cal: &Calendar, a: Instant, b: Instant, out: &mut Trace) {
                 .any(|&(s, e)| s < b && a < e)
             {
                 days.push(ClosedDay {
-                    date: day.format("%a %-d %b %Y").to_string(),
+                    date: crate::datefmt::day(day),
                     name,
                     kind,
                 });

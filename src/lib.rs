@@ -10,6 +10,7 @@
 
 pub mod adapters;
 pub mod calendar;
+mod datefmt;
 pub mod diagnostic;
 pub mod duration;
 pub mod eval;

@@ -1141,7 +1141,7 @@ impl Report {
     /// An instant as local `YYYY-MM-DD HH:MM` in the report zone.
     fn local_time(&self, t: At) -> String {
         local(self.tz(), t.0)
-            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .map(crate::datefmt::date_hm)
             .unwrap_or_else(|| format_instant(t.0))
     }
 

@@ -301,7 +301,7 @@ pub fn format_instant(t: Instant) -> String {
     match write_instant(t, &mut buf) {
         Some(s) => s.to_string(),
         None => DateTime::from_timestamp(t, 0)
-            .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(|d| crate::datefmt::utc(d.naive_utc()))
             .unwrap_or_else(|| t.to_string()),
     }
 }

@@ -1,0 +1,169 @@
+//! The few fixed date texts the crate writes, without chrono's `strftime` formatter.
+//!
+//! `DelayedFormat` (the `format("%…")` machinery) was about 5 KB of Wasm code, and its `%P`
+//! pulls in `str::to_lowercase` and so the Unicode lowercase table (11 KB of data). Every
+//! pattern the crate used is fixed, so these write the same text directly: each function names
+//! the chrono pattern it stands for, and the tests below compare them with chrono's output over
+//! chrono's whole date range.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Appends `v` (< 100) as two digits: chrono's `%m`, `%d`, `%H`, `%M`, `%S`.
+fn two(out: &mut String, v: u32) {
+    out.push(char::from(b'0' + (v / 10 % 10) as u8));
+    out.push(char::from(b'0' + (v % 10) as u8));
+}
+
+/// Appends `v` without padding: chrono's `%-d`.
+fn plain(out: &mut String, v: u32) {
+    if v >= 10 {
+        out.push(char::from(b'0' + (v / 10 % 10) as u8));
+    }
+    out.push(char::from(b'0' + (v % 10) as u8));
+}
+
+/// Appends chrono's `%Y`: four digits for years 0 to 9999, otherwise a sign and at least four
+/// digits (`-0001`, `+10000`), as ISO 8601 asks.
+fn year(out: &mut String, y: i32) {
+    if !(0..=9999).contains(&y) {
+        out.push(if y < 0 { '-' } else { '+' });
+    }
+    let a = y.unsigned_abs();
+    if a < 10_000 {
+        two(out, a / 100);
+        two(out, a % 100);
+    } else {
+        out.push_str(&a.to_string());
+    }
+}
+
+/// `%Y-%m-%d`.
+fn ymd(out: &mut String, d: NaiveDate) {
+    year(out, d.year());
+    out.push('-');
+    two(out, d.month());
+    out.push('-');
+    two(out, d.day());
+}
+
+/// `%a %-d %b %Y`: `Tue 24 Nov 2026`.
+pub(crate) fn day(d: NaiveDate) -> String {
+    let mut out = String::with_capacity(16);
+    out.push_str(WEEKDAYS[d.weekday().num_days_from_monday() as usize]);
+    out.push(' ');
+    plain(&mut out, d.day());
+    out.push(' ');
+    out.push_str(MONTHS[d.month0() as usize]);
+    out.push(' ');
+    year(&mut out, d.year());
+    out
+}
+
+/// `%a %-d %b %Y %H:%M %Z`, with `zone` the text `%Z` prints (the offset's `Display`):
+/// `Tue 24 Nov 2026 11:10 CET`.
+pub(crate) fn day_time_zone(t: NaiveDateTime, zone: &str) -> String {
+    let mut out = day(t.date());
+    out.push(' ');
+    hm(&mut out, t);
+    out.push(' ');
+    out.push_str(zone);
+    out
+}
+
+fn hm(out: &mut String, t: NaiveDateTime) {
+    two(out, t.hour());
+    out.push(':');
+    two(out, t.minute());
+}
+
+/// `%Y-%m-%d %H:%M`: `2026-11-24 11:10`.
+pub(crate) fn date_hm(t: NaiveDateTime) -> String {
+    let mut out = String::with_capacity(16);
+    ymd(&mut out, t.date());
+    out.push(' ');
+    hm(&mut out, t);
+    out
+}
+
+/// `%Y-%m-%dT%H:%M:%SZ` of a UTC date-time: `2026-11-24T11:10:00Z`.
+pub(crate) fn utc(t: NaiveDateTime) -> String {
+    let mut out = String::with_capacity(20);
+    ymd(&mut out, t.date());
+    out.push('T');
+    hm(&mut out, t);
+    out.push(':');
+    two(&mut out, t.second());
+    out.push('Z');
+    out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, FixedOffset, TimeZone};
+    use proptest::prelude::*;
+
+    /// Any date-time chrono can represent (whole seconds).
+    fn any_naive() -> impl Strategy<Value = NaiveDateTime> {
+        let (lo, hi) = (
+            NaiveDateTime::MIN.and_utc().timestamp(),
+            NaiveDateTime::MAX.and_utc().timestamp(),
+        );
+        prop_oneof![
+            lo..=hi,
+            // Around years 0 and 10000, where `%Y` changes shape.
+            -62_200_000_000i64..-62_100_000_000,
+            253_400_000_000i64..253_410_000_000,
+            // The years the engine sees.
+            0i64..4_102_444_800,
+        ]
+        .prop_map(|t| DateTime::from_timestamp(t, 0).unwrap().naive_utc())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn as_chrono_formats(t in any_naive(), off in -86_399i32..86_400) {
+            prop_assert_eq!(day(t.date()), t.date().format("%a %-d %b %Y").to_string());
+            prop_assert_eq!(date_hm(t), t.format("%Y-%m-%d %H:%M").to_string());
+            prop_assert_eq!(utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            // `%Z` of a zone's date-time is its offset's `Display`.
+            let fixed = FixedOffset::east_opt(off).unwrap();
+            if let chrono::LocalResult::Single(z) = fixed.from_local_datetime(&t) {
+                prop_assert_eq!(
+                    day_time_zone(z.naive_local(), &z.offset().to_string()),
+                    z.format("%a %-d %b %Y %H:%M %Z").to_string()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn edges() {
+        for (y, m, d) in [
+            (0, 1, 1),
+            (-1, 12, 31),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-262_143, 1, 1),
+        ] {
+            let t = NaiveDate::from_ymd_opt(y, m, d)
+                .unwrap()
+                .and_hms_opt(7, 5, 9)
+                .unwrap();
+            assert_eq!(utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            assert_eq!(day(t.date()), t.format("%a %-d %b %Y").to_string());
+        }
+        let t = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .unwrap()
+            .and_hms_opt(11, 10, 0)
+            .unwrap();
+        assert_eq!(day_time_zone(t, "CET"), "Tue 24 Nov 2026 11:10 CET");
+        assert_eq!(date_hm(t), "2026-11-24 11:10");
+    }
+}
