@@ -385,8 +385,8 @@ impl Calendar {
             let ep = index(&join(path, "exceptions"), i);
             let windows = parse_windows(&e.windows, &join(&ep, "windows"), diags);
             exception_hours |= !windows.is_empty();
-            match NaiveDate::parse_from_str(&e.date, "%Y-%m-%d") {
-                Ok(d) => {
+            match crate::datefmt::parse_ymd(&e.date) {
+                Some(d) => {
                     if exceptions.insert(d, (windows, e.name.clone())) {
                         diags.push(Diagnostic::error(
                             "duplicate-exception",
@@ -398,7 +398,7 @@ impl Calendar {
                         ));
                     }
                 }
-                Err(_) => diags.push(Diagnostic::error(
+                None => diags.push(Diagnostic::error(
                     "invalid-date",
                     join(&ep, "date"),
                     format!("`{}` is not a date: write `YYYY-MM-DD`", e.date),
@@ -744,7 +744,7 @@ enum HolidayDate {
 }
 
 fn parse_holiday_date(text: &str) -> Option<HolidayDate> {
-    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    if let Some(d) = crate::datefmt::parse_ymd(text) {
         return Some(HolidayDate::Once(d));
     }
     let (m, d) = text.split_once('-')?;

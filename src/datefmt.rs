@@ -1,10 +1,11 @@
-//! The few fixed date texts the crate writes, without chrono's `strftime` formatter.
+//! The few fixed date texts the crate writes and reads, without chrono's `strftime` machinery.
 //!
 //! `DelayedFormat` (the `format("%…")` machinery) was about 5 KB of Wasm code, and its `%P`
 //! pulls in `str::to_lowercase` and so the Unicode lowercase table (11 KB of data). Every
 //! pattern the crate used is fixed, so these write the same text directly: each function names
 //! the chrono pattern it stands for, and the tests below compare them with chrono's output over
-//! chrono's whole date range.
+//! chrono's whole date range. [`parse_ymd`] reads `%Y-%m-%d` as chrono's `parse_from_str` does
+//! (its `strftime` parser is ~10 KB of Wasm, kept while CSV exports parse user patterns).
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
@@ -102,6 +103,42 @@ pub(crate) fn utc(t: NaiveDateTime) -> String {
     out
 }
 
+/// `NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()`, exactly: chrono skips whitespace before
+/// each number, reads the year as up to 4 digits or as a sign and any number of digits, month
+/// and day as 1 or 2 digits, and accepts nothing after the day.
+pub(crate) fn parse_ymd(s: &str) -> Option<NaiveDate> {
+    /// chrono's `scan::number(s, 1, max)`: 1 to `max` ASCII digits, `None` on overflow.
+    fn number(s: &str, max: usize) -> Option<(&str, i64)> {
+        let n = s.bytes().take(max).take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return None;
+        }
+        let v = s.as_bytes()[..n].iter().try_fold(0i64, |v, &c| {
+            v.checked_mul(10)?.checked_add(i64::from(c - b'0'))
+        })?;
+        Some((&s[n..], v))
+    }
+    let s = s.trim_start();
+    let (s, y) = if let Some(r) = s.strip_prefix('-') {
+        let (s, v) = number(r, usize::MAX)?;
+        (s, -v)
+    } else if let Some(r) = s.strip_prefix('+') {
+        number(r, usize::MAX)?
+    } else {
+        number(s, 4)?
+    };
+    let (s, m) = number(s.strip_prefix('-')?.trim_start(), 2)?;
+    let (s, d) = number(s.strip_prefix('-')?.trim_start(), 2)?;
+    if !s.is_empty() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(
+        i32::try_from(y).ok()?,
+        u32::try_from(m).ok()?,
+        u32::try_from(d).ok()?,
+    )
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -140,6 +177,78 @@ mod tests {
                     z.format("%a %-d %b %Y %H:%M %Z").to_string()
                 );
             }
+        }
+    }
+
+    /// Text near the shape `%Y-%m-%d`: signs, spaces (Unicode ones too), short and long
+    /// numbers, stray characters.
+    fn date_like() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => "[0-9]{1,5}",
+            1 => "[0-9]{6,21}",
+            3 => Just("-".to_string()),
+            1 => Just("+".to_string()),
+            1 => Just(" ".to_string()),
+            1 => Just("\t".to_string()),
+            1 => Just("\u{3000}".to_string()),
+            1 => Just("\u{a0}".to_string()),
+            1 => "[a-zé:T/.]",
+        ];
+        prop_oneof![
+            prop::collection::vec(piece, 0..8).prop_map(|v| v.concat()),
+            (
+                "[ \t]{0,2}",
+                "[-+]?",
+                0u32..100_000,
+                "[ ]{0,1}",
+                0u32..14,
+                "[ ]{0,1}",
+                0u32..33,
+                "[ x]{0,1}",
+            )
+                .prop_map(|(a, sign, y, b, m, c, d, e)| format!(
+                    "{a}{sign}{y:04}-{b}{m:02}-{c}{d}{e}"
+                )),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+        #[test]
+        fn parses_as_chrono(s in date_like()) {
+            prop_assert_eq!(parse_ymd(&s), NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok(), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn parse_edges() {
+        for s in [
+            "2026-11-24",
+            "2026-1-5",
+            " 2026- 1- 5",
+            "0000-01-01",
+            "-0001-12-31",
+            "+10000-01-01",
+            "99999-01-01",
+            "2026-02-29",
+            "2024-02-29",
+            "2026-11-24 ",
+            "2026-11-24x",
+            "",
+            "-",
+            "+-1-01-01",
+            "2026--1-01",
+            "9223372036854775808-01-01",
+            "-9223372036854775808-01-01",
+            "\u{3000}2026-11-24",
+            "2026-011-24",
+            "20261-01-01",
+        ] {
+            assert_eq!(
+                parse_ymd(s),
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+                "{s:?}"
+            );
         }
     }
 

@@ -39,7 +39,7 @@ pub struct ReviewStatus {
 }
 
 fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    crate::datefmt::parse_ymd(text)
 }
 
 impl ReviewSpec {

@@ -817,7 +817,7 @@ fn report_end(policy: &Policy, v: &JsValue, what: &str) -> Result<Option<i64>, J
         ))
         .into());
     };
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+    if let Some(d) = crate::datefmt::parse_ymd(text.trim()) {
         let d = if what == "to" {
             d.succ_opt().unwrap_or(d)
         } else {
