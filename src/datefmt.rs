@@ -65,12 +65,27 @@ pub(crate) fn day(d: NaiveDate) -> String {
     out
 }
 
-/// `%a %-d %b %Y %H:%M %Z`, with `zone` the text `%Z` prints (the offset's `Display`):
-/// `Tue 24 Nov 2026 11:10 CET`.
-pub(crate) fn day_time_zone(t: NaiveDateTime, zone: &str) -> String {
-    let mut out = day(t.date());
+/// `%a %-d %b %Y %H:%M %Z` of a zoned date-time, given as its local time in seconds since
+/// 1970-01-01T00:00 (the UTC instant plus the offset) and the text `%Z` prints (the offset's
+/// `Display`): `Tue 24 Nov 2026 11:10 CET`. Proleptic Gregorian arithmetic, so a local time a
+/// day beyond chrono's range prints as chrono's `format` does (it formats the overflowing local
+/// time instead of panicking).
+pub(crate) fn day_time_zone(local: i64, zone: &str) -> String {
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400) as u32);
+    let (y, m, d) = crate::ticket::civil_from_days(days);
+    let mut out = String::with_capacity(24);
+    // 1970-01-01 was a Thursday.
+    out.push_str(WEEKDAYS[(days + 3).rem_euclid(7) as usize]);
     out.push(' ');
-    hm(&mut out, t);
+    plain(&mut out, d);
+    out.push(' ');
+    out.push_str(MONTHS[m as usize - 1]);
+    out.push(' ');
+    year(&mut out, y as i32);
+    out.push(' ');
+    two(&mut out, secs / 3600);
+    out.push(':');
+    two(&mut out, secs / 60 % 60);
     out.push(' ');
     out.push_str(zone);
     out
@@ -142,7 +157,7 @@ pub(crate) fn parse_ymd(s: &str) -> Option<NaiveDate> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use chrono::{DateTime, FixedOffset, TimeZone};
+    use chrono::{DateTime, FixedOffset};
     use proptest::prelude::*;
 
     /// Any date-time chrono can represent (whole seconds).
@@ -169,14 +184,13 @@ mod tests {
             prop_assert_eq!(day(t.date()), t.date().format("%a %-d %b %Y").to_string());
             prop_assert_eq!(date_hm(t), t.format("%Y-%m-%d %H:%M").to_string());
             prop_assert_eq!(utc(t), t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-            // `%Z` of a zone's date-time is its offset's `Display`.
-            let fixed = FixedOffset::east_opt(off).unwrap();
-            if let chrono::LocalResult::Single(z) = fixed.from_local_datetime(&t) {
-                prop_assert_eq!(
-                    day_time_zone(z.naive_local(), &z.offset().to_string()),
-                    z.format("%a %-d %b %Y %H:%M %Z").to_string()
-                );
-            }
+            // `%Z` of a zone's date-time is its offset's `Display`; at chrono's ends the local
+            // time overflows its range.
+            let z = t.and_utc().with_timezone(&FixedOffset::east_opt(off).unwrap());
+            prop_assert_eq!(
+                day_time_zone(z.timestamp() + i64::from(off), &z.offset().to_string()),
+                z.format("%a %-d %b %Y %H:%M %Z").to_string()
+            );
         }
     }
 
@@ -272,7 +286,19 @@ mod tests {
             .unwrap()
             .and_hms_opt(11, 10, 0)
             .unwrap();
-        assert_eq!(day_time_zone(t, "CET"), "Tue 24 Nov 2026 11:10 CET");
+        assert_eq!(
+            day_time_zone(t.and_utc().timestamp(), "CET"),
+            "Tue 24 Nov 2026 11:10 CET"
+        );
+        for (t, off) in [(NaiveDateTime::MAX, 86_399), (NaiveDateTime::MIN, -86_399)] {
+            let z = t
+                .and_utc()
+                .with_timezone(&FixedOffset::east_opt(off).unwrap());
+            assert_eq!(
+                day_time_zone(z.timestamp() + i64::from(off), &z.offset().to_string()),
+                z.format("%a %-d %b %Y %H:%M %Z").to_string()
+            );
+        }
         assert_eq!(date_hm(t), "2026-11-24 11:10");
     }
 }

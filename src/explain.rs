@@ -7,7 +7,7 @@ use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Ti
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
 use crate::ticket::{Ticket, TicketError};
-use chrono::{DateTime, TimeZone};
+use chrono::{DateTime, Offset, TimeZone};
 use serde::Serialize;
 
 /// At most this many trace segments are kept; `truncated` says when more existed.
@@ -75,8 +75,11 @@ pub fn local(cal: &Calendar, t: Instant) -> String {
     let tz = cal.time_zone();
     match DateTime::from_timestamp(t, 0) {
         Some(d) => {
-            let z = tz.from_utc_datetime(&d.naive_utc());
-            crate::datefmt::day_time_zone(z.naive_local(), &z.offset().to_string())
+            let off = tz.offset_from_utc_datetime(&d.naive_utc());
+            crate::datefmt::day_time_zone(
+                t + i64::from(off.fix().local_minus_utc()),
+                &off.to_string(),
+            )
         }
         None => t.to_string(),
     }
