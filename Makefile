@@ -66,7 +66,7 @@ fuzz:
 # --- Wasm / JS (src/wasm.rs, www/, tests/wasm.rs, tests/js, tests/golden, tests/e2e) ---------
 .PHONY: wasm wasm-size wasm-screenshots test-wasm-node test-wasm-browser test-js test-golden test-e2e bench-wasm
 WASM_TEST = CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --test wasm
+	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features full --test wasm
 
 wasm:
 	scripts/setup.sh rust node
@@ -81,7 +81,8 @@ wasm-screenshots: wasm
 
 test-wasm-node:
 	scripts/setup.sh rust
-	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --lib --test wasm -- -D warnings
+	$(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --features full --lib --test wasm -- -D warnings
+	CARGO_TARGET_DIR=target/engine $(CARGO) clippy --target wasm32-unknown-unknown --no-default-features --lib -- -D warnings
 	$(WASM_TEST)
 
 test-wasm-browser:

@@ -2,6 +2,10 @@
 # Builds the Wasm engine for the browser (www/pkg, --target web) and for Node tests
 # (www/pkg-node, --target nodejs): release wasm32, wasm-bindgen (pinned to Cargo.lock), then
 # wasm-opt -O from the npm `binaryen` package. The shipped module has no name section.
+# Also the engine module (www/pkg-engine, --target web): the same crate without feature `full`
+# (no tracker, export, CSV or report bindings), for pages that only evaluate canonical tickets
+# (an import map points ./pkg/sla_lens.js at it: www/index.html). Its own target directory
+# (target/engine), so neither build invalidates the other.
 #   WASM_OPT_LEVEL=3|s|z   override the release opt-level (measured in BENCHMARKS.md; default z)
 #   WASM_NO_WASM_OPT=1     skip wasm-opt (to measure what it saves)
 #   WASM_OPT_INLINE=1      keep wasm-opt's inlining-optimizing pass: 10-20 % faster batch paths,
@@ -14,8 +18,11 @@ cd "$(dirname "$0")/.."
 LEVEL="${WASM_OPT_LEVEL:-z}"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="$LEVEL"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
+cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features full
 RAW="$TARGET_DIR/wasm32-unknown-unknown/release/sla_lens.wasm"
+CARGO_TARGET_DIR="$TARGET_DIR/engine" \
+  cargo build --release --target wasm32-unknown-unknown --lib --no-default-features
+RAW_ENGINE="$TARGET_DIR/engine/wasm32-unknown-unknown/release/sla_lens.wasm"
 
 want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
@@ -33,16 +40,18 @@ fi
 stamp=www/pkg-node/.built
 [ -n "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}${WASM_OPT_INLINE:-}" ] && rm -f "$stamp"
 if [ -z "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}${WASM_OPT_INLINE:-}${WASM_FORCE:-}" ] && [ -f "$stamp" ] \
-  && [ "$stamp" -nt "$RAW" ] && [ "$stamp" -nt "$0" ] && [ -f www/pkg/sla_lens_bg.wasm ]; then
-  echo "www/pkg and www/pkg-node are up to date"
+  && [ "$stamp" -nt "$RAW" ] && [ "$stamp" -nt "$RAW_ENGINE" ] && [ "$stamp" -nt "$0" ] \
+  && [ -f www/pkg/sla_lens_bg.wasm ] && [ -f www/pkg-engine/sla_lens_bg.wasm ]; then
+  echo "www/pkg, www/pkg-node and www/pkg-engine are up to date"
   exit 0
 fi
 
-for target in web nodejs; do
-  out=www/pkg
-  [ "$target" = nodejs ] && out=www/pkg-node
+for build in web nodejs engine; do
+  target=web raw="$RAW" out=www/pkg
+  [ "$build" = nodejs ] && target=nodejs out=www/pkg-node
+  [ "$build" = engine ] && raw="$RAW_ENGINE" out=www/pkg-engine
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-  wasm-bindgen "$RAW" --target "$target" --out-dir "$out.tmp" \
+  wasm-bindgen "$raw" --target "$target" --out-dir "$out.tmp" \
     --remove-name-section --remove-producers-section
   if [ -z "${WASM_NO_WASM_OPT:-}" ]; then
     # -O: the default optimisation level; without -g binaryen writes no name section.
@@ -61,7 +70,7 @@ for target in web nodejs; do
 done
 [ -z "${WASM_OPT_LEVEL:-}${WASM_NO_WASM_OPT:-}${WASM_OPT_INLINE:-}" ] && touch "$stamp"
 if [ -n "${WASM_NO_WASM_OPT:-}" ]; then
-  echo "built www/pkg and www/pkg-node (opt-level $LEVEL, no wasm-opt)"
+  echo "built www/pkg, www/pkg-node and www/pkg-engine (opt-level $LEVEL, no wasm-opt)"
 else
-  echo "built www/pkg and www/pkg-node (opt-level $LEVEL, wasm-opt -O)"
+  echo "built www/pkg, www/pkg-node and www/pkg-engine (opt-level $LEVEL, wasm-opt -O)"
 fi

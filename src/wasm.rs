@@ -658,12 +658,19 @@ fn read_batch(tickets: JsValue) -> Result<Vec<Result<Ticket, TicketError>>, JsVa
     Ticket::parse_batch(&text).map_err(|e| ticket_error(&e))
 }
 
-// =============================================================================================
-// Report: the review report and raw tracker exports for the dashboards (`www/board/`)
-// =============================================================================================
+// The tracker, export, CSV and report bindings: in the full module (feature `full`, what the
+// dashboards, tracker pages, the extension and the Redmine plugin load); a page that only
+// evaluates canonical tickets can load the engine module, built without them (`www/pkg-engine`).
+#[cfg(feature = "full")]
+mod full {
+    use super::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT_REPORT: &'static str = r#"
+    // =============================================================================================
+    // Report: the review report and raw tracker exports for the dashboards (`www/board/`)
+    // =============================================================================================
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPESCRIPT_REPORT: &'static str = r#"
 export type TrackerName = "redmine" | "github" | "gitlab" | "jira";
 /** Tickets mapped from a tracker's own REST responses: the readable ones and why others are not. */
 export interface MappedExport {
@@ -733,273 +740,280 @@ export interface Report {
 export interface ReportErrorThrown extends Error { name: "ReportError"; code: string }
 "#;
 
-/// Raw texts for the adapters: one JSON text, or an array of them (one per REST response).
-fn export_texts(v: &JsValue) -> Result<Vec<String>, JsValue> {
-    if let Some(s) = v.as_string() {
-        return Ok(vec![s]);
+    /// Raw texts for the adapters: one JSON text, or an array of them (one per REST response).
+    fn export_texts(v: &JsValue) -> Result<Vec<String>, JsValue> {
+        if let Some(s) = v.as_string() {
+            return Ok(vec![s]);
+        }
+        if let Some(a) = v.dyn_ref::<js_sys::Array>() {
+            return a
+                .iter()
+                .map(|x| match x.as_string() {
+                    Some(s) => Ok(s),
+                    None => json_text(&x, "each response"),
+                })
+                .collect();
+        }
+        if v.is_object() {
+            return Ok(vec![json_text(v, "the response")?]);
+        }
+        Err(JsError::new("a tracker export must be JSON text or an array of JSON texts").into())
     }
-    if let Some(a) = v.dyn_ref::<js_sys::Array>() {
-        return a
-            .iter()
-            .map(|x| match x.as_string() {
-                Some(s) => Ok(s),
-                None => json_text(&x, "each response"),
+
+    fn tracker_kind(name: &str) -> Result<crate::adapters::TrackerKind, JsValue> {
+        name.parse::<crate::adapters::TrackerKind>()
+            .map_err(|e| JsError::new(&e).into())
+    }
+
+    fn mapped(
+        kind: crate::adapters::TrackerKind,
+        texts: &[String],
+    ) -> Result<Vec<Result<crate::ticket::TicketInput, TicketError>>, JsValue> {
+        let site = crate::adapters::SiteConfig::default_for(kind);
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        crate::adapters::map_texts(kind, &refs, &site).map_err(|e| ticket_error(&e))
+    }
+
+    /// Maps a tracker's own REST responses (Redmine, GitHub, GitLab, Jira; one JSON text or an array
+    /// of them) to canonical tickets with the default site mapping. Issues that cannot be mapped are
+    /// listed in `errors` with the reason; the rest are in `tickets`. Throws only for input that
+    /// holds no recognisable response at all.
+    #[wasm_bindgen(js_name = mapExport, unchecked_return_type = "MappedExport")]
+    pub fn map_export(
+        #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | string[] | object")] export: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct IndexedError<'a> {
+            index: usize,
+            #[serde(flatten)]
+            error: &'a TicketError,
+        }
+        #[derive(Serialize)]
+        struct Out<'a> {
+            tickets: Vec<&'a crate::ticket::TicketInput>,
+            errors: Vec<IndexedError<'a>>,
+        }
+        let all = mapped(tracker_kind(tracker)?, &export_texts(&export)?)?;
+        let mut out = Out {
+            tickets: Vec::new(),
+            errors: Vec::new(),
+        };
+        for (index, r) in all.iter().enumerate() {
+            match r {
+                Ok(t) => out.tickets.push(t),
+                Err(error) => out.errors.push(IndexedError { index, error }),
+            }
+        }
+        to_js(&out)
+    }
+
+    /// A period end from JS: a date (`to` inclusive), RFC 3339 text or epoch ms.
+    fn report_end(policy: &Policy, v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
+        if v.is_null() || v.is_undefined() {
+            return Ok(None);
+        }
+        if let Some(n) = v.as_f64() {
+            return ms_to_seconds(n)
+                .map(Some)
+                .ok_or_else(|| JsError::new(&format!("{what}: not a valid instant")).into());
+        }
+        let Some(text) = v.as_string() else {
+            return Err(JsError::new(&format!(
+                "{what}: give a date `YYYY-MM-DD`, RFC 3339 text or epoch milliseconds"
+            ))
+            .into());
+        };
+        if let Some(d) = crate::datefmt::parse_ymd(text.trim()) {
+            let d = if what == "to" {
+                d.succ_opt().unwrap_or(d)
+            } else {
+                d
+            };
+            return Ok(Some(crate::report::day_start(
+                crate::report::zone(policy),
+                d,
+            )));
+        }
+        parse_instant(&Stamp::Text(text.clone()))
+            .map(Some)
+            .map_err(|_| {
+                JsError::new(&format!(
+                    "{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant"
+                ))
+                .into()
             })
-            .collect();
     }
-    if v.is_object() {
-        return Ok(vec![json_text(v, "the response")?]);
-    }
-    Err(JsError::new("a tracker export must be JSON text or an array of JSON texts").into())
-}
 
-fn tracker_kind(name: &str) -> Result<crate::adapters::TrackerKind, JsValue> {
-    name.parse::<crate::adapters::TrackerKind>()
-        .map_err(|e| JsError::new(&e).into())
-}
-
-fn mapped(
-    kind: crate::adapters::TrackerKind,
-    texts: &[String],
-) -> Result<Vec<Result<crate::ticket::TicketInput, TicketError>>, JsValue> {
-    let site = crate::adapters::SiteConfig::default_for(kind);
-    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-    crate::adapters::map_texts(kind, &refs, &site).map_err(|e| ticket_error(&e))
-}
-
-/// Maps a tracker's own REST responses (Redmine, GitHub, GitLab, Jira; one JSON text or an array
-/// of them) to canonical tickets with the default site mapping. Issues that cannot be mapped are
-/// listed in `errors` with the reason; the rest are in `tickets`. Throws only for input that
-/// holds no recognisable response at all.
-#[wasm_bindgen(js_name = mapExport, unchecked_return_type = "MappedExport")]
-pub fn map_export(
-    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
-    #[wasm_bindgen(unchecked_param_type = "string | string[] | object")] export: JsValue,
-) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct IndexedError<'a> {
-        index: usize,
-        #[serde(flatten)]
-        error: &'a TicketError,
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        tickets: Vec<&'a crate::ticket::TicketInput>,
-        errors: Vec<IndexedError<'a>>,
-    }
-    let all = mapped(tracker_kind(tracker)?, &export_texts(&export)?)?;
-    let mut out = Out {
-        tickets: Vec::new(),
-        errors: Vec::new(),
-    };
-    for (index, r) in all.iter().enumerate() {
-        match r {
-            Ok(t) => out.tickets.push(t),
-            Err(error) => out.errors.push(IndexedError { index, error }),
+    /// The text of a JS string, or of the UTF-8 bytes of a fetched body (a `Uint8Array`, as
+    /// `new Uint8Array(await response.arrayBuffer())` gives it); `None` for anything else.
+    ///
+    /// Bytes are the cheaper way in for a big export: copied as they are, where a string is
+    /// re-encoded to UTF-8 (`TextEncoder.encodeInto`, ~7× the copy's time for 64 MB) into a buffer
+    /// three times its length.
+    fn text_of(v: &JsValue) -> Result<Option<String>, JsValue> {
+        match v.dyn_ref::<js_sys::Uint8Array>() {
+            Some(bytes) => utf8_text(bytes).map(Some),
+            None => Ok(v.as_string()),
         }
     }
-    to_js(&out)
-}
 
-/// A period end from JS: a date (`to` inclusive), RFC 3339 text or epoch ms.
-fn report_end(policy: &Policy, v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
-    if v.is_null() || v.is_undefined() {
-        return Ok(None);
-    }
-    if let Some(n) = v.as_f64() {
-        return ms_to_seconds(n)
-            .map(Some)
-            .ok_or_else(|| JsError::new(&format!("{what}: not a valid instant")).into());
-    }
-    let Some(text) = v.as_string() else {
-        return Err(JsError::new(&format!(
-            "{what}: give a date `YYYY-MM-DD`, RFC 3339 text or epoch milliseconds"
-        ))
-        .into());
-    };
-    if let Some(d) = crate::datefmt::parse_ymd(text.trim()) {
-        let d = if what == "to" {
-            d.succ_opt().unwrap_or(d)
-        } else {
-            d
-        };
-        return Ok(Some(crate::report::day_start(
-            crate::report::zone(policy),
-            d,
-        )));
-    }
-    parse_instant(&Stamp::Text(text.clone()))
-        .map(Some)
-        .map_err(|_| {
-            JsError::new(&format!(
-                "{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant"
-            ))
-            .into()
-        })
-}
-
-/// The text of a JS string, or of the UTF-8 bytes of a fetched body (a `Uint8Array`, as
-/// `new Uint8Array(await response.arrayBuffer())` gives it); `None` for anything else.
-///
-/// Bytes are the cheaper way in for a big export: copied as they are, where a string is
-/// re-encoded to UTF-8 (`TextEncoder.encodeInto`, ~7× the copy's time for 64 MB) into a buffer
-/// three times its length.
-fn text_of(v: &JsValue) -> Result<Option<String>, JsValue> {
-    match v.dyn_ref::<js_sys::Uint8Array>() {
-        Some(bytes) => utf8_text(bytes).map(Some),
-        None => Ok(v.as_string()),
-    }
-}
-
-/// Bytes as text, copied and checked 64 KB at a time: the check over a whole export in one
-/// call would run in V8's baseline tier from start to end (a Wasm function is replaced by its
-/// optimised code only between calls).
-fn utf8_text(bytes: &js_sys::Uint8Array) -> Result<String, JsValue> {
-    const PIECE: u32 = 1 << 16;
-    let not_utf8 = || {
-        JsValue::from(JsError::new(
+    /// Bytes as text, copied and checked 64 KB at a time: the check over a whole export in one
+    /// call would run in V8's baseline tier from start to end (a Wasm function is replaced by its
+    /// optimised code only between calls).
+    fn utf8_text(bytes: &js_sys::Uint8Array) -> Result<String, JsValue> {
+        const PIECE: u32 = 1 << 16;
+        let not_utf8 = || {
+            JsValue::from(JsError::new(
             "the tickets' bytes are not UTF-8 text: give the export as it was saved, or as text",
         ))
-    };
-    let len = bytes.length();
-    let mut text = String::with_capacity(len as usize);
-    // A character cut at a piece's end is carried over to the front of the next piece.
-    let mut buf = vec![0u8; PIECE as usize + 4];
-    let mut carry = 0;
-    let mut at = 0;
-    while at < len {
-        let end = at.saturating_add(PIECE).min(len);
-        let filled = carry + (end - at) as usize;
-        bytes.subarray(at, end).copy_to(&mut buf[carry..filled]);
-        match std::str::from_utf8(&buf[..filled]) {
-            Ok(s) => {
-                text.push_str(s);
-                carry = 0;
-            }
-            Err(e) if e.error_len().is_none() && end < len => {
-                let ok = e.valid_up_to();
-                text.push_str(std::str::from_utf8(&buf[..ok]).map_err(|_| not_utf8())?);
-                buf.copy_within(ok..filled, 0);
-                carry = filled - ok;
-            }
-            Err(_) => return Err(not_utf8()),
-        }
-        at = end;
-    }
-    Ok(text)
-}
-
-fn get(o: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-#[wasm_bindgen]
-impl SlaEngine {
-    /// The review report over `tickets` (canonical tickets as JSON text or an array, or with
-    /// `options.tracker` the tracker's own REST responses): exactly the figures of
-    /// `sla-lens report --format json` for the same export, period and now.
-    #[wasm_bindgen(unchecked_return_type = "Report")]
-    pub fn report(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array")]
-        tickets: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let r = self.make_report(tickets, &options)?;
-        to_js(&r)
-    }
-
-    /// The report as Markdown tables for a review meeting (`sla-lens report --format markdown`).
-    #[wasm_bindgen(js_name = reportMarkdown)]
-    pub fn report_markdown(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array")]
-        tickets: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
-    ) -> Result<String, JsValue> {
-        Ok(self.make_report(tickets, &options)?.markdown())
-    }
-
-    /// Every cell of the report as CSV, one row each (`sla-lens report --format csv`).
-    #[wasm_bindgen(js_name = reportCsv)]
-    pub fn report_csv(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array")]
-        tickets: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
-    ) -> Result<String, JsValue> {
-        Ok(self.make_report(tickets, &options)?.cells_csv())
-    }
-}
-
-impl SlaEngine {
-    fn make_report(
-        &self,
-        tickets: JsValue,
-        options: &JsValue,
-    ) -> Result<crate::report::Report, JsValue> {
-        if !options.is_object() {
-            return Err(JsError::new("report options must be an object with `nowMs`").into());
-        }
-        let now = now_seconds(get(options, "nowMs").as_f64().unwrap_or(f64::NAN))?;
-        let from = report_end(&self.policy, &get(options, "from"), "from")?;
-        let to = report_end(&self.policy, &get(options, "to"), "to")?;
-        let tracker = get(options, "tracker").as_string();
-        let report_error = |e: crate::report::ReportError| {
-            js_error(
-                "ReportError",
-                &e.message,
-                &[("code", JsValue::from_str(e.code))],
-            )
         };
-        let builder = || crate::report::ReportBuilder::new(&self.policy, from, to, now);
-        let text = text_of(&tickets)?;
-        if let (None | Some(""), Some(text)) = (tracker.as_deref(), &text) {
-            // A canonical export's text (the dashboards' case): read, evaluated and counted one
-            // ticket at a time, never holding the whole list (`Ticket::fold_batch`).
-            if builder().is_err() {
-                // A bad list's error comes first, as for the other inputs.
-                Ticket::parse_batch(text).map_err(|e| ticket_error(&e))?;
-            }
-            // The allocator grows Wasm memory 64 KB at a time as it runs out, and each growth
-            // is a runtime call; a big export's report needs about as much again as its text
-            // (cells, breaches, the JSON), so ask for that in one growth up front.
-            drop(Vec::<u8>::with_capacity(text.len()));
-            let built = Ticket::fold_batch(text, builder, |b, t| {
-                if let Ok(b) = b {
-                    b.add(&t);
+        let len = bytes.length();
+        let mut text = String::with_capacity(len as usize);
+        // A character cut at a piece's end is carried over to the front of the next piece.
+        let mut buf = vec![0u8; PIECE as usize + 4];
+        let mut carry = 0;
+        let mut at = 0;
+        while at < len {
+            let end = at.saturating_add(PIECE).min(len);
+            let filled = carry + (end - at) as usize;
+            bytes.subarray(at, end).copy_to(&mut buf[carry..filled]);
+            match std::str::from_utf8(&buf[..filled]) {
+                Ok(s) => {
+                    text.push_str(s);
+                    carry = 0;
                 }
-            })
-            .map_err(|e| ticket_error(&e))?;
-            return built
-                .map(crate::report::ReportBuilder::finish)
-                .map_err(report_error);
-        }
-        let batch = match tracker.as_deref() {
-            None | Some("") => read_batch(tickets)?,
-            Some(name) => match text {
-                Some(text) => mapped(tracker_kind(name)?, &[text])?,
-                None => mapped(tracker_kind(name)?, &export_texts(&tickets)?)?,
+                Err(e) if e.error_len().is_none() && end < len => {
+                    let ok = e.valid_up_to();
+                    text.push_str(std::str::from_utf8(&buf[..ok]).map_err(|_| not_utf8())?);
+                    buf.copy_within(ok..filled, 0);
+                    carry = filled - ok;
+                }
+                Err(_) => return Err(not_utf8()),
             }
-            .into_iter()
-            .map(|r| r.and_then(Ticket::from_input))
-            .collect(),
-        };
-        crate::report::report(&self.policy, &batch, from, to, now).map_err(report_error)
+            at = end;
+        }
+        Ok(text)
     }
-}
 
-// =============================================================================================
-// Tracker pages: site-aware mapping of REST responses, page and link detection (`www/trackers/`)
-// =============================================================================================
-//
-// The page integration (`www/trackers/annotate.js`) and the extension fetch a tracker's own REST
-// responses and hand them over as they came. A response that is not JSON or not one of the
-// tracker's shapes (an HTML error page, `{"errors": [...]}`) is set aside with the reason instead
-// of failing the others, so one bad answer costs only the issues it was meant to carry.
+    fn get(o: &JsValue, key: &str) -> JsValue {
+        js_sys::Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT_TRACKERS: &'static str = r#"
+    #[wasm_bindgen]
+    impl SlaEngine {
+        /// The review report over `tickets` (canonical tickets as JSON text or an array, or with
+        /// `options.tracker` the tracker's own REST responses): exactly the figures of
+        /// `sla-lens report --format json` for the same export, period and now.
+        #[wasm_bindgen(unchecked_return_type = "Report")]
+        pub fn report(
+            &self,
+            #[wasm_bindgen(
+                unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array"
+            )]
+            tickets: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+        ) -> Result<JsValue, JsValue> {
+            let r = self.make_report(tickets, &options)?;
+            to_js(&r)
+        }
+
+        /// The report as Markdown tables for a review meeting (`sla-lens report --format markdown`).
+        #[wasm_bindgen(js_name = reportMarkdown)]
+        pub fn report_markdown(
+            &self,
+            #[wasm_bindgen(
+                unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array"
+            )]
+            tickets: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+        ) -> Result<String, JsValue> {
+            Ok(self.make_report(tickets, &options)?.markdown())
+        }
+
+        /// Every cell of the report as CSV, one row each (`sla-lens report --format csv`).
+        #[wasm_bindgen(js_name = reportCsv)]
+        pub fn report_csv(
+            &self,
+            #[wasm_bindgen(
+                unchecked_param_type = "TicketInput[] | string | string[] | Uint8Array"
+            )]
+            tickets: JsValue,
+            #[wasm_bindgen(unchecked_param_type = "ReportOptions")] options: JsValue,
+        ) -> Result<String, JsValue> {
+            Ok(self.make_report(tickets, &options)?.cells_csv())
+        }
+    }
+
+    impl SlaEngine {
+        fn make_report(
+            &self,
+            tickets: JsValue,
+            options: &JsValue,
+        ) -> Result<crate::report::Report, JsValue> {
+            if !options.is_object() {
+                return Err(JsError::new("report options must be an object with `nowMs`").into());
+            }
+            let now = now_seconds(get(options, "nowMs").as_f64().unwrap_or(f64::NAN))?;
+            let from = report_end(&self.policy, &get(options, "from"), "from")?;
+            let to = report_end(&self.policy, &get(options, "to"), "to")?;
+            let tracker = get(options, "tracker").as_string();
+            let report_error = |e: crate::report::ReportError| {
+                js_error(
+                    "ReportError",
+                    &e.message,
+                    &[("code", JsValue::from_str(e.code))],
+                )
+            };
+            let builder = || crate::report::ReportBuilder::new(&self.policy, from, to, now);
+            let text = text_of(&tickets)?;
+            if let (None | Some(""), Some(text)) = (tracker.as_deref(), &text) {
+                // A canonical export's text (the dashboards' case): read, evaluated and counted one
+                // ticket at a time, never holding the whole list (`Ticket::fold_batch`).
+                if builder().is_err() {
+                    // A bad list's error comes first, as for the other inputs.
+                    Ticket::parse_batch(text).map_err(|e| ticket_error(&e))?;
+                }
+                // The allocator grows Wasm memory 64 KB at a time as it runs out, and each growth
+                // is a runtime call; a big export's report needs about as much again as its text
+                // (cells, breaches, the JSON), so ask for that in one growth up front.
+                // (`black_box`: an allocation nothing uses may otherwise be optimised away.)
+                drop(std::hint::black_box(Vec::<u8>::with_capacity(text.len())));
+                let built = Ticket::fold_batch(text, builder, |b, t| {
+                    if let Ok(b) = b {
+                        b.add(&t);
+                    }
+                })
+                .map_err(|e| ticket_error(&e))?;
+                return built
+                    .map(crate::report::ReportBuilder::finish)
+                    .map_err(report_error);
+            }
+            let batch = match tracker.as_deref() {
+                None | Some("") => read_batch(tickets)?,
+                Some(name) => match text {
+                    Some(text) => mapped(tracker_kind(name)?, &[text])?,
+                    None => mapped(tracker_kind(name)?, &export_texts(&tickets)?)?,
+                }
+                .into_iter()
+                .map(|r| r.and_then(Ticket::from_input))
+                .collect(),
+            };
+            crate::report::report(&self.policy, &batch, from, to, now).map_err(report_error)
+        }
+    }
+
+    // =============================================================================================
+    // Tracker pages: site-aware mapping of REST responses, page and link detection (`www/trackers/`)
+    // =============================================================================================
+    //
+    // The page integration (`www/trackers/annotate.js`) and the extension fetch a tracker's own REST
+    // responses and hand them over as they came. A response that is not JSON or not one of the
+    // tracker's shapes (an HTML error page, `{"errors": [...]}`) is set aside with the reason instead
+    // of failing the others, so one bad answer costs only the issues it was meant to carry.
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPESCRIPT_TRACKERS: &'static str = r#"
 export type TrackerPageKind = "issueList" | "issue" | "board";
 /** A recognised tracker page: its kind, and the project and issue the URL names. */
 export interface TrackerPage {
@@ -1033,242 +1047,243 @@ export interface MappedIssues {
 }
 "#;
 
-/// A site file for `kind`: the tracker's defaults when `site` is null or undefined; otherwise
-/// its JSON text or an object (which may leave `tracker` out). Throws a `SiteError`.
-fn site_config(
-    kind: crate::adapters::TrackerKind,
-    site: &JsValue,
-) -> Result<crate::adapters::SiteConfig, JsValue> {
-    use crate::adapters::SiteConfig;
-    if site.is_null() || site.is_undefined() {
-        return Ok(SiteConfig::default_for(kind));
-    }
-    let text = match site.as_string() {
-        Some(t) => t,
-        None => json_text(site, "the site")?,
-    };
-    // An object without `tracker` takes the one the call names.
-    let text = match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(mut o)) if !o.contains_key("tracker") => {
-            o.insert("tracker".into(), Value::String(kind.as_str().into()));
-            Value::Object(o).to_string()
+    /// A site file for `kind`: the tracker's defaults when `site` is null or undefined; otherwise
+    /// its JSON text or an object (which may leave `tracker` out). Throws a `SiteError`.
+    fn site_config(
+        kind: crate::adapters::TrackerKind,
+        site: &JsValue,
+    ) -> Result<crate::adapters::SiteConfig, JsValue> {
+        use crate::adapters::SiteConfig;
+        if site.is_null() || site.is_undefined() {
+            return Ok(SiteConfig::default_for(kind));
         }
-        _ => text,
-    };
-    let cfg = SiteConfig::from_json(&text).map_err(|d| site_error(&d.0))?;
-    if cfg.tracker != kind {
-        return Err(JsError::new(&format!(
-            "the site file is for {} but the call names {kind}: drop one",
-            cfg.tracker
-        ))
-        .into());
-    }
-    Ok(cfg)
-}
-
-fn site_error(diags: &[Diagnostic]) -> JsValue {
-    let first = diags
-        .iter()
-        .find(|d| d.is_error())
-        .map(|d| format!(": {d}"))
-        .unwrap_or_default();
-    let list = to_js_object(diags).unwrap_or_else(|_| js_sys::Array::new().into());
-    js_error(
-        "SiteError",
-        &format!("the site file has {} error(s){first}", diags.len()),
-        &[("diagnostics", list)],
-    )
-}
-
-/// Checks a site file (docs/trackers.md) without keeping it: every problem, each with a path.
-#[wasm_bindgen(js_name = validateSite, unchecked_return_type = "ValidationResult")]
-pub fn validate_site(
-    #[wasm_bindgen(unchecked_param_type = "SiteInput")] site: JsValue,
-) -> Result<JsValue, JsValue> {
-    #[derive(Serialize)]
-    struct Out {
-        ok: bool,
-        diagnostics: Vec<Diagnostic>,
-    }
-    let text = match site.as_string() {
-        Some(t) => t,
-        None => json_text(&site, "the site")?,
-    };
-    let diagnostics = match crate::adapters::SiteConfig::from_json(&text) {
-        Ok(_) => Vec::new(),
-        Err(d) => d.0,
-    };
-    let ok = !diagnostics.iter().any(Diagnostic::is_error);
-    to_js_object(&Out { ok, diagnostics })
-}
-
-/// Which page `url` is on a `tracker` site (after removing the site's `basePath`), or `null`.
-/// A pure function of the URL's path and query: the caller checks the origin.
-#[wasm_bindgen(js_name = detectPage, unchecked_return_type = "TrackerPage | null")]
-pub fn detect_page(
-    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
-    url: &str,
-    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
-) -> Result<JsValue, JsValue> {
-    let site = site_config(tracker_kind(tracker)?, &site)?;
-    match crate::adapters::detect_page_for_site(&site, url) {
-        Some(p) => to_js(&p),
-        None => Ok(JsValue::NULL),
-    }
-}
-
-/// For each href (a path or an absolute URL of the site), the issue it links to (`"42"`,
-/// `"MKT-7"`), or `null` when it is not a link to an issue page. One call for a whole page.
-#[wasm_bindgen(js_name = issueLinks, unchecked_return_type = "(string | null)[]")]
-pub fn issue_links(
-    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
-    #[wasm_bindgen(unchecked_param_type = "string[]")] hrefs: js_sys::Array,
-    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
-) -> Result<js_sys::Array, JsValue> {
-    use crate::adapters::PageKind;
-    let site = site_config(tracker_kind(tracker)?, &site)?;
-    let out = js_sys::Array::new_with_length(hrefs.length());
-    for (i, h) in hrefs.iter().enumerate() {
-        let issue = h
-            .as_string()
-            .and_then(|h| crate::adapters::detect_page_for_site(&site, &h))
-            .filter(|p| p.kind == PageKind::Issue)
-            .and_then(|p| p.issue);
-        out.set(
-            i as u32,
-            issue.map_or(JsValue::NULL, |s| JsValue::from_str(&s)),
-        );
-    }
-    Ok(out)
-}
-
-/// Maps a tracker's REST responses (JSON texts or parsed objects, as fetched) to tickets under
-/// a site's configuration (its defaults when `site` is left out): exactly what
-/// `sla-lens eval --tracker T --site S` reads. An issue that cannot be read is in `errors`; a
-/// response that is not JSON or not one of the tracker's shapes is in `rejected` and the
-/// others are still mapped together (so list pages, per-issue responses and status names
-/// combine as in the CLI). Throws only for a bad tracker name or site file.
-#[wasm_bindgen(js_name = mapResponses, unchecked_return_type = "MappedIssues")]
-pub fn map_responses(
-    #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
-    #[wasm_bindgen(unchecked_param_type = "(string | object)[] | string | object")]
-    responses: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
-) -> Result<JsValue, JsValue> {
-    let kind = tracker_kind(tracker)?;
-    let site = site_config(kind, &site)?;
-    let texts = export_texts(&responses)?;
-    let (results, rejected) = map_tolerant(kind, &texts, &site);
-    #[derive(Serialize)]
-    struct Out<'a> {
-        tickets: Vec<&'a crate::ticket::TicketInput>,
-        errors: Vec<&'a TicketError>,
-        rejected: &'a [Rejected],
-    }
-    let mut out = Out {
-        tickets: Vec::with_capacity(results.len()),
-        errors: Vec::new(),
-        rejected: &rejected,
-    };
-    for r in &results {
-        match r {
-            Ok(t) => out.tickets.push(t),
-            Err(e) => out.errors.push(e),
-        }
-    }
-    to_js(&out)
-}
-
-#[derive(Serialize)]
-struct Rejected {
-    input: usize,
-    code: &'static str,
-    message: String,
-}
-
-type Mapped = Vec<Result<crate::ticket::TicketInput, TicketError>>;
-
-/// Maps `texts` together, setting aside the ones that are not JSON or not the tracker's shapes.
-/// A whole-call error names its document (`<input k>`); that document is dropped and the rest
-/// mapped again. After a few such rounds the remaining documents are checked one by one, so
-/// the work stays linear however many answers are bad.
-fn map_tolerant(
-    kind: crate::adapters::TrackerKind,
-    texts: &[String],
-    site: &crate::adapters::SiteConfig,
-) -> (Mapped, Vec<Rejected>) {
-    use crate::adapters::map_responses as map;
-    let mut rejected = Vec::new();
-    let mut docs: Vec<Value> = Vec::with_capacity(texts.len());
-    let mut index: Vec<usize> = Vec::with_capacity(texts.len());
-    for (i, t) in texts.iter().enumerate() {
-        match serde_json::from_str::<Value>(t) {
-            Ok(v) => {
-                docs.push(v);
-                index.push(i);
+        let text = match site.as_string() {
+            Some(t) => t,
+            None => json_text(site, "the site")?,
+        };
+        // An object without `tracker` takes the one the call names.
+        let text = match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(mut o)) if !o.contains_key("tracker") => {
+                o.insert("tracker".into(), Value::String(kind.as_str().into()));
+                Value::Object(o).to_string()
             }
-            Err(e) => rejected.push(Rejected {
-                input: i,
-                code: "json-syntax",
-                message: format!("the {kind} response is not valid JSON: {e}"),
-            }),
+            _ => text,
+        };
+        let cfg = SiteConfig::from_json(&text).map_err(|d| site_error(&d.0))?;
+        if cfg.tracker != kind {
+            return Err(JsError::new(&format!(
+                "the site file is for {} but the call names {kind}: drop one",
+                cfg.tracker
+            ))
+            .into());
+        }
+        Ok(cfg)
+    }
+
+    fn site_error(diags: &[Diagnostic]) -> JsValue {
+        let first = diags
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| format!(": {d}"))
+            .unwrap_or_default();
+        let list = to_js_object(diags).unwrap_or_else(|_| js_sys::Array::new().into());
+        js_error(
+            "SiteError",
+            &format!("the site file has {} error(s){first}", diags.len()),
+            &[("diagnostics", list)],
+        )
+    }
+
+    /// Checks a site file (docs/trackers.md) without keeping it: every problem, each with a path.
+    #[wasm_bindgen(js_name = validateSite, unchecked_return_type = "ValidationResult")]
+    pub fn validate_site(
+        #[wasm_bindgen(unchecked_param_type = "SiteInput")] site: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        #[derive(Serialize)]
+        struct Out {
+            ok: bool,
+            diagnostics: Vec<Diagnostic>,
+        }
+        let text = match site.as_string() {
+            Some(t) => t,
+            None => json_text(&site, "the site")?,
+        };
+        let diagnostics = match crate::adapters::SiteConfig::from_json(&text) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0,
+        };
+        let ok = !diagnostics.iter().any(Diagnostic::is_error);
+        to_js_object(&Out { ok, diagnostics })
+    }
+
+    /// Which page `url` is on a `tracker` site (after removing the site's `basePath`), or `null`.
+    /// A pure function of the URL's path and query: the caller checks the origin.
+    #[wasm_bindgen(js_name = detectPage, unchecked_return_type = "TrackerPage | null")]
+    pub fn detect_page(
+        #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+        url: &str,
+        #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let site = site_config(tracker_kind(tracker)?, &site)?;
+        match crate::adapters::detect_page_for_site(&site, url) {
+            Some(p) => to_js(&p),
+            None => Ok(JsValue::NULL),
         }
     }
-    for _round in 0..4 {
-        if docs.is_empty() {
-            break;
+
+    /// For each href (a path or an absolute URL of the site), the issue it links to (`"42"`,
+    /// `"MKT-7"`), or `null` when it is not a link to an issue page. One call for a whole page.
+    #[wasm_bindgen(js_name = issueLinks, unchecked_return_type = "(string | null)[]")]
+    pub fn issue_links(
+        #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] hrefs: js_sys::Array,
+        #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+    ) -> Result<js_sys::Array, JsValue> {
+        use crate::adapters::PageKind;
+        let site = site_config(tracker_kind(tracker)?, &site)?;
+        let out = js_sys::Array::new_with_length(hrefs.length());
+        for (i, h) in hrefs.iter().enumerate() {
+            let issue = h
+                .as_string()
+                .and_then(|h| crate::adapters::detect_page_for_site(&site, &h))
+                .filter(|p| p.kind == PageKind::Issue)
+                .and_then(|p| p.issue);
+            out.set(
+                i as u32,
+                issue.map_or(JsValue::NULL, |s| JsValue::from_str(&s)),
+            );
         }
-        match map(kind, &docs, site) {
-            Ok(r) => {
-                crate::order::sort_by_key(&mut rejected, |r| r.input);
-                return (r, rejected);
+        Ok(out)
+    }
+
+    /// Maps a tracker's REST responses (JSON texts or parsed objects, as fetched) to tickets under
+    /// a site's configuration (its defaults when `site` is left out): exactly what
+    /// `sla-lens eval --tracker T --site S` reads. An issue that cannot be read is in `errors`; a
+    /// response that is not JSON or not one of the tracker's shapes is in `rejected` and the
+    /// others are still mapped together (so list pages, per-issue responses and status names
+    /// combine as in the CLI). Throws only for a bad tracker name or site file.
+    #[wasm_bindgen(js_name = mapResponses, unchecked_return_type = "MappedIssues")]
+    pub fn map_responses(
+        #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
+        #[wasm_bindgen(unchecked_param_type = "(string | object)[] | string | object")]
+        responses: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SiteInput | null")] site: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let kind = tracker_kind(tracker)?;
+        let site = site_config(kind, &site)?;
+        let texts = export_texts(&responses)?;
+        let (results, rejected) = map_tolerant(kind, &texts, &site);
+        #[derive(Serialize)]
+        struct Out<'a> {
+            tickets: Vec<&'a crate::ticket::TicketInput>,
+            errors: Vec<&'a TicketError>,
+            rejected: &'a [Rejected],
+        }
+        let mut out = Out {
+            tickets: Vec::with_capacity(results.len()),
+            errors: Vec::new(),
+            rejected: &rejected,
+        };
+        for r in &results {
+            match r {
+                Ok(t) => out.tickets.push(t),
+                Err(e) => out.errors.push(e),
             }
-            Err(e) => {
-                let k = if docs.len() == 1 {
-                    Some(0)
-                } else {
-                    input_of(&e.path).filter(|&k| k < docs.len())
-                };
-                let Some(k) = k else { break };
-                docs.remove(k);
-                rejected.push(Rejected {
-                    input: index.remove(k),
+        }
+        to_js(&out)
+    }
+
+    #[derive(Serialize)]
+    struct Rejected {
+        input: usize,
+        code: &'static str,
+        message: String,
+    }
+
+    type Mapped = Vec<Result<crate::ticket::TicketInput, TicketError>>;
+
+    /// Maps `texts` together, setting aside the ones that are not JSON or not the tracker's shapes.
+    /// A whole-call error names its document (`<input k>`); that document is dropped and the rest
+    /// mapped again. After a few such rounds the remaining documents are checked one by one, so
+    /// the work stays linear however many answers are bad.
+    fn map_tolerant(
+        kind: crate::adapters::TrackerKind,
+        texts: &[String],
+        site: &crate::adapters::SiteConfig,
+    ) -> (Mapped, Vec<Rejected>) {
+        use crate::adapters::map_responses as map;
+        let mut rejected = Vec::new();
+        let mut docs: Vec<Value> = Vec::with_capacity(texts.len());
+        let mut index: Vec<usize> = Vec::with_capacity(texts.len());
+        for (i, t) in texts.iter().enumerate() {
+            match serde_json::from_str::<Value>(t) {
+                Ok(v) => {
+                    docs.push(v);
+                    index.push(i);
+                }
+                Err(e) => rejected.push(Rejected {
+                    input: i,
+                    code: "json-syntax",
+                    message: format!("the {kind} response is not valid JSON: {e}"),
+                }),
+            }
+        }
+        for _round in 0..4 {
+            if docs.is_empty() {
+                break;
+            }
+            match map(kind, &docs, site) {
+                Ok(r) => {
+                    crate::order::sort_by_key(&mut rejected, |r| r.input);
+                    return (r, rejected);
+                }
+                Err(e) => {
+                    let k = if docs.len() == 1 {
+                        Some(0)
+                    } else {
+                        input_of(&e.path).filter(|&k| k < docs.len())
+                    };
+                    let Some(k) = k else { break };
+                    docs.remove(k);
+                    rejected.push(Rejected {
+                        input: index.remove(k),
+                        code: e.code,
+                        message: e.message,
+                    });
+                }
+            }
+        }
+        // Many bad answers: check each remaining document alone, then map the good ones together.
+        let mut good_docs = Vec::with_capacity(docs.len());
+        for (doc, i) in docs.into_iter().zip(index) {
+            match map(kind, std::slice::from_ref(&doc), site) {
+                Ok(_) => good_docs.push(doc),
+                Err(e) => rejected.push(Rejected {
+                    input: i,
                     code: e.code,
                     message: e.message,
-                });
+                }),
             }
         }
-    }
-    // Many bad answers: check each remaining document alone, then map the good ones together.
-    let mut good_docs = Vec::with_capacity(docs.len());
-    for (doc, i) in docs.into_iter().zip(index) {
-        match map(kind, std::slice::from_ref(&doc), site) {
-            Ok(_) => good_docs.push(doc),
-            Err(e) => rejected.push(Rejected {
-                input: i,
-                code: e.code,
-                message: e.message,
-            }),
+        crate::order::sort_by_key(&mut rejected, |r| r.input);
+        if good_docs.is_empty() {
+            return (Vec::new(), rejected);
+        }
+        match map(kind, &good_docs, site) {
+            Ok(r) => (r, rejected),
+            // Each was accepted alone; together they cannot fail on shape, but stay total anyway.
+            Err(e) => (vec![Err(e)], rejected),
         }
     }
-    crate::order::sort_by_key(&mut rejected, |r| r.input);
-    if good_docs.is_empty() {
-        return (Vec::new(), rejected);
-    }
-    match map(kind, &good_docs, site) {
-        Ok(r) => (r, rejected),
-        // Each was accepted alone; together they cannot fail on shape, but stay total anyway.
-        Err(e) => (vec![Err(e)], rejected),
-    }
-}
 
-/// `<input 3>.issues[0]` → 3.
-fn input_of(path: &str) -> Option<usize> {
-    path.strip_prefix("<input ")?
-        .split('>')
-        .next()?
-        .parse()
-        .ok()
+    /// `<input 3>.issues[0]` → 3.
+    fn input_of(path: &str) -> Option<usize> {
+        path.strip_prefix("<input ")?
+            .split('>')
+            .next()?
+            .parse()
+            .ok()
+    }
 }
 
 // =============================================================================================
@@ -1563,12 +1578,16 @@ impl SlaEngine {
     }
 }
 
-// =============================================================================================
-// CSV issue exports (`src/adapters/csv.rs`) for `<sla-board tracker="redmine-csv|jira-csv">`
-// =============================================================================================
+#[cfg(feature = "full")]
+mod csv_bindings {
+    use super::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT_CSV: &'static str = r#"
+    // =============================================================================================
+    // CSV issue exports (`src/adapters/csv.rs`) for `<sla-board tracker="redmine-csv|jira-csv">`
+    // =============================================================================================
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TYPESCRIPT_CSV: &'static str = r#"
 export type CsvFormatName = "redmine-csv" | "jira-csv";
 /** A CSV column mapping (docs/trackers.md, "CSV exports"): JSON text or an object. `timeZone` is required. */
 export type CsvMappingInput = string | Record<string, unknown>;
@@ -1593,78 +1612,82 @@ export interface MappedCsv {
 export interface MappingError extends Error { name: "MappingError"; diagnostics: Diagnostic[] }
 "#;
 
-/// Maps a CSV issue export (text, or its bytes: UTF-8 with or without BOM, or ISO-8859-1) under
-/// a column mapping over the format's defaults. Rows that cannot be mapped are in `errors` with
-/// their row, line and column; the rest are in `tickets`. Throws a `MappingError` for a mapping
-/// with errors, and a `TicketError` for a file that cannot be read at all (no header, no id or
-/// created column).
-#[wasm_bindgen(js_name = mapCsv, unchecked_return_type = "MappedCsv")]
-pub fn map_csv(
-    #[wasm_bindgen(unchecked_param_type = "CsvFormatName")] format: &str,
-    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "CsvMappingInput | null | undefined")] mapping: JsValue,
-) -> Result<JsValue, JsValue> {
-    use crate::adapters::csv::{self, CsvFormat, CsvMapping, RowError};
-    let format: CsvFormat = format.parse().map_err(|e: String| JsError::new(&e))?;
-    let text = if mapping.is_null() || mapping.is_undefined() {
-        String::new()
-    } else {
-        match mapping.as_string() {
-            Some(t) => t,
-            None => json_text(&mapping, "the mapping")?,
+    /// Maps a CSV issue export (text, or its bytes: UTF-8 with or without BOM, or ISO-8859-1) under
+    /// a column mapping over the format's defaults. Rows that cannot be mapped are in `errors` with
+    /// their row, line and column; the rest are in `tickets`. Throws a `MappingError` for a mapping
+    /// with errors, and a `TicketError` for a file that cannot be read at all (no header, no id or
+    /// created column).
+    #[wasm_bindgen(js_name = mapCsv, unchecked_return_type = "MappedCsv")]
+    pub fn map_csv(
+        #[wasm_bindgen(unchecked_param_type = "CsvFormatName")] format: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] data: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CsvMappingInput | null | undefined")]
+        mapping: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        use crate::adapters::csv::{self, CsvFormat, CsvMapping, RowError};
+        let format: CsvFormat = format.parse().map_err(|e: String| JsError::new(&e))?;
+        let text = if mapping.is_null() || mapping.is_undefined() {
+            String::new()
+        } else {
+            match mapping.as_string() {
+                Some(t) => t,
+                None => json_text(&mapping, "the mapping")?,
+            }
+        };
+        let m = CsvMapping::from_json(Some(format), &text).map_err(|d| {
+            let first = d.0.first().map(|x| format!(": {x}")).unwrap_or_default();
+            let list = to_js_object(&d.0).unwrap_or_else(|_| js_sys::Array::new().into());
+            js_error(
+                "MappingError",
+                &format!("the CSV mapping has {} error(s){first}", d.0.len()),
+                &[("diagnostics", list)],
+            )
+        })?;
+        let export = if let Some(s) = data.as_string() {
+            csv::map_csv(&s, &m)
+        } else if let Some(a) = data.dyn_ref::<js_sys::Uint8Array>() {
+            csv::map_csv_bytes(&a.to_vec(), &m)
+        } else {
+            return Err(
+                JsError::new("a CSV export must be text or a Uint8Array of its bytes").into(),
+            );
         }
-    };
-    let m = CsvMapping::from_json(Some(format), &text).map_err(|d| {
-        let first = d.0.first().map(|x| format!(": {x}")).unwrap_or_default();
-        let list = to_js_object(&d.0).unwrap_or_else(|_| js_sys::Array::new().into());
-        js_error(
-            "MappingError",
-            &format!("the CSV mapping has {} error(s){first}", d.0.len()),
-            &[("diagnostics", list)],
-        )
-    })?;
-    let export = if let Some(s) = data.as_string() {
-        csv::map_csv(&s, &m)
-    } else if let Some(a) = data.dyn_ref::<js_sys::Uint8Array>() {
-        csv::map_csv_bytes(&a.to_vec(), &m)
-    } else {
-        return Err(JsError::new("a CSV export must be text or a Uint8Array of its bytes").into());
-    }
-    .map_err(|e| ticket_error(&e))?;
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct IndexedRow<'a> {
-        index: usize,
-        #[serde(flatten)]
-        error: &'a RowError,
-    }
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Out<'a> {
-        format: &'static str,
-        tickets: Vec<&'a crate::ticket::TicketInput>,
-        errors: Vec<IndexedRow<'a>>,
-        unknown: &'a [csv::Unknown],
-        columns: &'a std::collections::BTreeMap<String, Vec<String>>,
-        delimiter: String,
-        encoding: &'static str,
-        time_zone: &'a str,
-    }
-    let mut out = Out {
-        format: export.format.as_str(),
-        tickets: Vec::new(),
-        errors: Vec::new(),
-        unknown: &export.unknown,
-        columns: &export.columns,
-        delimiter: export.delimiter.to_string(),
-        encoding: export.encoding,
-        time_zone: &export.time_zone,
-    };
-    for (index, r) in export.rows.iter().enumerate() {
-        match r {
-            Ok(t) => out.tickets.push(t),
-            Err(error) => out.errors.push(IndexedRow { index, error }),
+        .map_err(|e| ticket_error(&e))?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct IndexedRow<'a> {
+            index: usize,
+            #[serde(flatten)]
+            error: &'a RowError,
         }
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out<'a> {
+            format: &'static str,
+            tickets: Vec<&'a crate::ticket::TicketInput>,
+            errors: Vec<IndexedRow<'a>>,
+            unknown: &'a [csv::Unknown],
+            columns: &'a std::collections::BTreeMap<String, Vec<String>>,
+            delimiter: String,
+            encoding: &'static str,
+            time_zone: &'a str,
+        }
+        let mut out = Out {
+            format: export.format.as_str(),
+            tickets: Vec::new(),
+            errors: Vec::new(),
+            unknown: &export.unknown,
+            columns: &export.columns,
+            delimiter: export.delimiter.to_string(),
+            encoding: export.encoding,
+            time_zone: &export.time_zone,
+        };
+        for (index, r) in export.rows.iter().enumerate() {
+            match r {
+                Ok(t) => out.tickets.push(t),
+                Err(error) => out.errors.push(IndexedRow { index, error }),
+            }
+        }
+        to_js(&out)
     }
-    to_js(&out)
 }

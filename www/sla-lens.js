@@ -24,14 +24,15 @@ let loading = null;
 /**
  * Loads and instantiates the Wasm module once. `source` is a URL (string or URL), a Response,
  * the module's bytes (ArrayBuffer / typed array) or a compiled WebAssembly.Module; by default
- * `pkg/sla_lens_bg.wasm` next to this file. Later calls return the same promise, whatever
- * their source; after a failure the next call tries again.
+ * `sla_lens_bg.wasm` next to the glue module: `pkg/`, or `pkg-engine/` on a page whose import
+ * map points `./pkg/sla_lens.js` at the engine module (www/README.md). Later calls return the
+ * same promise, whatever their source; after a failure the next call tries again.
  * @returns {Promise<typeof import('./pkg/sla_lens.js')>}
  */
 export function load(source) {
   if (!loading) {
-    const module_or_path = source ?? new URL('./pkg/sla_lens_bg.wasm', import.meta.url);
-    loading = init({ module_or_path }).then(() => wasm);
+    // `module_or_path` undefined: the glue's own default, the module next to it.
+    loading = init({ module_or_path: source }).then(() => wasm);
     loading.catch(() => {
       loading = null;
     });

@@ -79,6 +79,27 @@ for (const [view, hash, list] of [['seed', '', SEED_TICKETS], ['business', '#bus
   });
 }
 
+describe('the engine module', () => {
+  it('the demo page loads www/pkg-engine (its import map), not the full module', async () => {
+    const page = await context.newPage();
+    const wasm = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('.wasm') || /sla_lens\.js$/.test(r.url())) wasm.push(new URL(r.url()).pathname);
+    });
+    await page.goto(`${server.url}?frozen`);
+    await page.waitForSelector('body[data-ready="true"]');
+    assert.deepEqual([...new Set(wasm)].sort(), ['/pkg-engine/sla_lens.js', '/pkg-engine/sla_lens_bg.wasm']);
+    // The engine module has the badge API and none of the tracker, export or report bindings.
+    const api = await page.evaluate(async () => {
+      const glue = await import('./pkg/sla_lens.js');
+      const e = glue.SlaEngine.defaultPolicy();
+      return { report: typeof e.report, evaluateRows: typeof e.evaluateRows, mapExport: typeof glue.mapExport, detectPage: typeof glue.detectPage, validatePolicy: typeof glue.validatePolicy };
+    });
+    assert.deepEqual(api, { report: 'undefined', evaluateRows: 'function', mapExport: 'undefined', detectPage: 'undefined', validatePolicy: 'function' });
+    await page.close();
+  });
+});
+
 describe('tooltips', () => {
   it('explain escalation: level, target, next level and when', async () => {
     const page = await open();

@@ -138,3 +138,47 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
     });
   });
 }
+
+// The engine module (www/pkg-engine, built without feature `full`): the same engine, without the
+// tracker, export, CSV and report bindings.
+describe('engine module (www/pkg-engine)', () => {
+  let engineGlue;
+  let full;
+  before(async () => {
+    const { readFile } = await import('node:fs/promises');
+    const www = new URL('../../www/', import.meta.url);
+    engineGlue = await import(new URL('pkg-engine/sla_lens.js', www));
+    await engineGlue.default({ module_or_path: await readFile(new URL('pkg-engine/sla_lens_bg.wasm', www)) });
+    full = await BACKENDS.nodejs();
+  });
+
+  it("gives the full module's results for evaluate, explain, nextChange and rows", () => {
+    const a = engineGlue.SlaEngine.defaultPolicy();
+    const b = full.SlaEngine.defaultPolicy();
+    const ra = a.evaluate(TICKETS, NOW, { explain: true });
+    assert.deepEqual(ra, b.evaluate(TICKETS, NOW, { explain: true }));
+    assert.equal(ra[0].evaluation.state, 'atRisk');
+    assert.deepEqual(a.explain(TICKETS[1], NOW), b.explain(TICKETS[1], NOW));
+    assert.equal(a.nextChange(ra, NOW), b.nextChange(b.evaluate(TICKETS, NOW), NOW));
+    const text = JSON.stringify(TICKETS);
+    const rows = a.evaluateRows(text, NOW);
+    const other = b.evaluateRows(text, NOW);
+    assert.deepEqual([...rows.numbers], [...other.numbers]);
+    assert.deepEqual({ ...rows, numbers: null }, { ...other, numbers: null });
+    assert.ok(rows.numbers.length > 0 && rows.errors.length === 1);
+    assert.deepEqual(engineGlue.validatePolicy('{}'), full.validatePolicy('{}'));
+    assert.equal(engineGlue.examplePolicy('business-hours'), full.examplePolicy('business-hours'));
+    a.free();
+    b.free();
+  });
+
+  it('has none of the tracker, export, CSV or report bindings', () => {
+    const e = engineGlue.SlaEngine.defaultPolicy();
+    for (const name of ['mapExport', 'mapResponses', 'mapCsv', 'detectPage', 'issueLinks', 'validateSite']) {
+      assert.equal(typeof engineGlue[name], 'undefined', name);
+      assert.equal(typeof full[name], 'function', name);
+    }
+    for (const name of ['report', 'reportMarkdown', 'reportCsv']) assert.equal(typeof e[name], 'undefined', name);
+    e.free();
+  });
+});
