@@ -1,5 +1,5 @@
 //! The JavaScript binding (wasm32 only): a facade over the core, and the only code that touches
-//! wasm-bindgen and js-sys.
+//! wasm-bindgen, js-sys and serde-wasm-bindgen.
 //!
 //! Every method is *JS value in → core → JS value out*. Conventions on the JS side:
 //! - property names are camelCase, maps are plain objects, `None` is `null`: values cross as JSON
@@ -226,10 +226,16 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
-/// Small, cold values (diagnostics): the same JSON text and `JSON.parse` as `to_js` (a second
-/// serialiser, serde-wasm-bindgen's, cost a copy of every `Serialize` impl it was used with).
+/// Small, cold values (diagnostics) go through serde-wasm-bindgen, configured once to give plain
+/// JSON-compatible objects (maps as objects, `None` as `null`); hot batches use `to_js`.
 fn to_js_object<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    to_js(value)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            JsValue::from(JsError::new(&format!(
+                "cannot convert the result to JS: {e}"
+            )))
+        })
 }
 
 fn policy_error(diags: &[Diagnostic]) -> JsValue {
