@@ -333,9 +333,10 @@ impl<T: Read> Read for BTreeMap<String, T> {
     }
 }
 
-/// A struct's [`Read`], from its fields as the derive sees them:
+/// A struct's [`Read`], from its fields as the derive sees them (the syntax, not a doctest: the
+/// macro is crate-internal; every use is in the adapters, the policy and the ticket types):
 ///
-/// ```ignore
+/// ```text
 /// read_struct!(User, "struct User", deny = false, {   // or `expecting "..."` for serde's attribute
 ///     login: "login" => req,               // required (a type with a `Default`, never used)
 ///     ref_: "ref" => must,                 // required, a type without a `Default`
