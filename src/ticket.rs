@@ -726,7 +726,9 @@ fn first_look(x: u64) -> Option<usize> {
 }
 
 impl<'a> Scan<'a> {
-    /// The next byte after JSON whitespace.
+    /// The next byte after JSON whitespace. (Inlined: called before every token, and at
+    /// opt-level "z" LLVM would keep it a call.)
+    #[inline(always)]
     fn peek(&mut self) -> Option<u8> {
         let b = self.s.as_bytes();
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = b.get(self.i) {
@@ -735,6 +737,7 @@ impl<'a> Scan<'a> {
         b.get(self.i).copied()
     }
 
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek()? == c).then(|| self.i += 1)
     }
