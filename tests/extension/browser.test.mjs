@@ -397,12 +397,19 @@ describe('escalation notifications', () => {
     await p.locator('#n-quiet-start').dispatchEvent('change');
     await p.locator('#n-quiet-end').fill('16:00');
     await p.locator('#n-quiet-end').dispatchEvent('change');
-    const cfg = await eventually(
-      () => b.worker(() => self.slaLens.readConfig().then((c) => c.config.notifications)),
-      (n) => n.quietHours?.start === '14:00' && n.quietHours?.end === '16:00',
+    // Every setting made above is stored (switching on waits for the permission, so its save
+    // may land after the others) before any check runs, and the page is closed so nothing on it
+    // saves during the checks.
+    const stored = await eventually(
+      () => b.worker(() => self.slaLens.readConfig().then((c) => c.config)),
+      (c) => c.notifications.enabled && c.me.handles.includes('it-manager')
+        && c.notifications.quietHours?.start === '14:00' && c.notifications.quietHours?.end === '16:00',
     );
+    const cfg = stored.notifications;
     assert.deepEqual(cfg.quietHours, { enabled: true, start: '14:00', end: '16:00' });
+    assert.deepEqual(stored.me.handles, ['it-manager']);
     assert.equal(await b.worker(() => chrome.alarms.get('sla-lens-check').then((a) => a?.periodInMinutes)), 5);
+    await p.close();
 
     // What the user was shown, from the worker's notification log. The scheduled check (the
     // alarm) may run between the test's own checks at the same test clock; either one's
@@ -448,7 +455,6 @@ describe('escalation notifications', () => {
     assert.equal((await logOf(s01)).length, 1, 'not twice');
     assert.equal((await logOf(s09)).length, 1);
     await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
-    await p.close();
   });
 });
 
