@@ -522,19 +522,40 @@ function notificationsFromForm() {
   };
 }
 
+/**
+ * A change to the notification settings: only the field the user changed is written, on top of
+ * the settings the save before stored. (Writing the whole form instead let a late save — switching
+ * on waits for the permission prompt — put back values the user had changed meanwhile.)
+ */
+function saveNotifications(change, message) {
+  return save((user) => {
+    user.notifications = change(structuredClone(user.notifications ?? notificationsFromForm()));
+  }, message);
+}
+
 $('n-enabled').addEventListener('change', () => {
   const on = $('n-enabled').checked;
   const asked = on ? ext.permissions.request({ permissions: ['notifications'] }) : Promise.resolve(true);
   (async () => {
     const ok = await asked.catch(() => false);
-    const n = { ...notificationsFromForm(), enabled: on && ok };
-    await save((user) => { user.notifications = n; }, on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
+    await saveNotifications((n) => ({ ...n, enabled: on && ok }), on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
   })();
 });
-for (const id of ['n-atrisk', 'n-breached', 'n-escalations', 'n-interval', 'n-quiet', 'n-quiet-start', 'n-quiet-end']) {
+/** Each field's value as the user left it, and where it goes in the settings. */
+const NOTIFICATION_FIELDS = {
+  'n-atrisk': (n, f) => ({ ...n, atRisk: f.atRisk }),
+  'n-breached': (n, f) => ({ ...n, breached: f.breached }),
+  'n-escalations': (n, f) => ({ ...n, escalations: f.escalations }),
+  'n-interval': (n, f) => ({ ...n, intervalMinutes: f.intervalMinutes }),
+  'n-quiet': (n, f) => ({ ...n, quietHours: { ...n.quietHours, enabled: f.quietHours.enabled } }),
+  'n-quiet-start': (n, f) => ({ ...n, quietHours: { ...n.quietHours, start: f.quietHours.start } }),
+  'n-quiet-end': (n, f) => ({ ...n, quietHours: { ...n.quietHours, end: f.quietHours.end } }),
+};
+for (const [id, put] of Object.entries(NOTIFICATION_FIELDS)) {
   $(id).addEventListener('change', async () => {
-    const n = notificationsFromForm();
-    await save((user) => { user.notifications = n; }, 'Saved');
+    // Read now, at the change: a re-render before the save's turn may reset the form.
+    const form = notificationsFromForm();
+    await saveNotifications((n) => put(n, form), 'Saved');
   });
 }
 
