@@ -156,13 +156,14 @@ bench-board: wasm
 	node bench/js/board-scroll.mjs
 	node bench/js/report-chromium.mjs
 
-# The 100,000-issue review report in headless Chromium; BEFORE=dir of another `--target web`
-# build (e.g. main's www/pkg copied to target/base-pkg) to compare side by side (`dir:text` for a
-# build from before engine.report took bytes; www/pkg is also run with the text, as www/pkg:text).
+# The 100,000-issue review report in headless Chromium, www/pkg's two builds of the full module
+# (size and speed) side by side, and `<sla-review>`; BEFORE=another `--target web` build (a dir,
+# or a .wasm file next to its glue; e.g. main's www/pkg copied to target/base-pkg) to compare
+# with (`dir:text` for a build from before engine.report took bytes).
 .PHONY: bench-report-chromium
 bench-report-chromium: wasm
 	scripts/setup.sh browser
-	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) $(BEFORE) www/pkg www/pkg:text
+	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) --review $(BEFORE) www/pkg/sla_lens_bg.wasm www/pkg/sla_lens_fast_bg.wasm
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin

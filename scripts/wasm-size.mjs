@@ -4,8 +4,9 @@
 // explain, nextChange, ticket sets, rows, the calendar API, every IANA zone), which a page that
 // evaluates canonical tickets loads and the 200 KB budget is for; and the full module (www/pkg:
 // the engine plus tracker responses and exports, CSV exports and the review report), which the
-// dashboards, tracker pages, the extension and the Redmine plugin load. The parts below are the
-// full module's.
+// tracker pages, the extension and the Redmine plugin load; and the same full module at opt-level
+// 3 (www/pkg/sla_lens_fast_bg.wasm, sharing www/pkg's glue), which the dashboards load for speed.
+// The parts below are the full module's.
 //   by section: code vs data of the shipped (wasm-opt'ed) module;
 //   tz:         examples/tz_probe.rs (every zone by name, offset and local-time lookups) built
 //               for wasm32 with the same profile and wasm-opt flags: its data section is the
@@ -59,13 +60,13 @@ function codeByCrate(b) {
 }
 
 /** Prints a module's download (wasm + glue), gzip and brotli; returns the gzip total. */
-function download(dir, title, budget) {
-  const w = readFileSync(`${dir}/sla_lens_bg.wasm`);
+function download(dir, title, budget, file = 'sla_lens_bg.wasm') {
+  const w = readFileSync(`${dir}/${file}`);
   const g = readFileSync(`${dir}/sla_lens.js`);
   const t = gz(w) + gz(g);
   const verdict = budget ? `   budget ${kb(budget)} gzip: ${t <= budget ? 'within' : `OVER by ${kb(t - budget)}`}` : '';
   console.log(`${title} (${dir}, --target web)`);
-  console.log(`  sla_lens_bg.wasm   ${kb(w.length).padStart(10)} raw  ${kb(gz(w)).padStart(9)} gzip  ${kb(br(w)).padStart(9)} brotli`);
+  console.log(`  ${file.padEnd(18)} ${kb(w.length).padStart(10)} raw  ${kb(gz(w)).padStart(9)} gzip  ${kb(br(w)).padStart(9)} brotli`);
   console.log(`  sla_lens.js glue   ${kb(g.length).padStart(10)} raw  ${kb(gz(g)).padStart(9)} gzip  ${kb(br(g)).padStart(9)} brotli`);
   console.log(`  total              ${''.padStart(10)}      ${kb(t).padStart(9)} gzip  ${kb(br(w) + br(g)).padStart(9)} brotli${verdict}`);
   const c = part(w, 10);
@@ -76,6 +77,7 @@ function download(dir, title, budget) {
 
 const total = download('www/pkg-engine', 'engine module: what a badge page loads', BUDGET_GZ);
 download('www/pkg', 'full module: + tracker responses and exports, CSV exports, the review report');
+download('www/pkg', 'fast full module: the same at opt-level 3, what the dashboards load', 0, 'sla_lens_fast_bg.wasm');
 const wasm = readFileSync('www/pkg/sla_lens_bg.wasm');
 const secs = sections(wasm);
 const code = part(wasm, 10);

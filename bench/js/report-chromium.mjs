@@ -1,27 +1,31 @@
 // The review report for 100,000 issues in headless Chromium (figures in BENCHMARKS.md,
-// "Dashboard"): `engine.report(text, …)` on the 64 MB canonical export, the call `<sla-review>`
-// makes, for one or more `--target web` builds side by side. Each run is a fresh page per build
+// "Dashboard"): `engine.report(bytes, …)` on the 64 MB canonical export, the call `<sla-review>`
+// makes, for one or more `--target web` builds side by side (by default www/pkg's two modules:
+// sla_lens_bg.wasm, opt-level "z", and sla_lens_fast_bg.wasm, opt-level 3, what the dashboards
+// load). Each run is a fresh page per build
 // (runs alternated, so the machine's load hits each build alike): the module is fetched,
 // compiled and instantiated, the export's text fetched, then `report` is called twice — the
 // first call is what a dashboard pays (much of the module still in V8's baseline tier), the
 // second a warm one. Every build's report must equal the first build's (the script fails
 // otherwise).
-//   node bench/js/report-chromium.mjs [--runs 5] [--profile DIR] [PKG_WEB_DIR[:text]...]  (default: www/pkg)
+//   node bench/js/report-chromium.mjs [--runs 5] [--profile DIR] [BUILD[:text]...]
+// A BUILD is a `--target web` directory (its sla_lens.js and sla_lens_bg.wasm) or a `.wasm` file
+// (with the sla_lens.js next to it).
 // Each build is given the export as the bytes fetched (a `Uint8Array`, as `<sla-review>` hands it
 // over); `DIR:text` gives that build the text instead (`response.text()`; builds before
 // 2026-11-28 took text only).
-//   make bench-report-chromium BEFORE=target/base-pkg   (that build, then www/pkg)
+//   make bench-report-chromium BEFORE=target/base-pkg   (that build, then www/pkg's two)
 // --profile DIR: afterwards one more page per build with the CDP Profiler running around the
 // first call; writes DIR/<build>.cpuprofile (a build with its name section gives function
 // names: see BENCHMARKS.md).
-// --review: also time `<sla-review>` on www/review.html with the same export (www/pkg only):
+// --review: also time `<sla-review>` with the same export (the module it loads: FAST_MODULE):
 // the page's own `timings` (report, and render: charts, tables and the distribution).
 import { createServer } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -37,11 +41,15 @@ for (let i = 0; i < args.length; i++) {
   else if (args[i] === '--review') REVIEW = true;
   else dirs.push(args[i]);
 }
-if (!dirs.length) dirs.push('www/pkg');
+if (!dirs.length) dirs.push('www/pkg/sla_lens_bg.wasm', 'www/pkg/sla_lens_fast_bg.wasm');
 // `DIR:text`: that build, given the export as a string (`response.text()`) instead of the bytes
 // fetched (`new Uint8Array(await response.arrayBuffer())`, what `<sla-review>` hands over).
 const asText = dirs.map((d) => d.endsWith(':text'));
 for (const [i, d] of dirs.entries()) dirs[i] = resolve(asText[i] ? d.slice(0, -':text'.length) : d);
+// Each build's glue and module.
+const files = dirs.map((d) => (d.endsWith('.wasm')
+  ? { glue: join(dirname(d), 'sla_lens.js'), wasm: d }
+  : { glue: join(d, 'sla_lens.js'), wasm: join(d, 'sla_lens_bg.wasm') }));
 
 const OUT = join(ROOT, 'target/bench');
 mkdirSync(OUT, { recursive: true });
@@ -59,7 +67,7 @@ const server = createServer(async (req, res) => {
     const m = /^\/b(\d+)\/([\w.-]+)$/.exec(path);
     if (path === '/export.json') body = exportBody;
     else if (path === '/blank') [body, type] = ['<!doctype html><title>report bench</title>', TYPES['.html']];
-    else if (m && dirs[Number(m[1])]) body = await readFile(join(dirs[Number(m[1])], m[2]));
+    else if (m && files[Number(m[1])]) body = await readFile(files[Number(m[1])][m[2] === 'sla_lens.js' ? 'glue' : 'wasm']);
     else if (path.startsWith('/www/') && !path.includes('..')) body = await readFile(join(ROOT, path));
     else throw new Error('not found');
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
@@ -182,5 +190,5 @@ for (const b of builds) {
 }
 console.log(`  every build gave the same report (${reportMb} MB of JSON); budget 1000 ms`);
 if (review) {
-  console.log(`<sla-review> (www/pkg, ${RUNS} pages): report ${fmt(review.map((t) => t.report))}; render (tables, charts, distribution) ${fmt(review.map((t) => t.render))}; load (module, policy, fetch) ${fmt(review.map((t) => t.load))}`);
+  console.log(`<sla-review> (FAST_MODULE, ${RUNS} pages): report ${fmt(review.map((t) => t.report))}; render (tables, charts, distribution) ${fmt(review.map((t) => t.render))}; load (module, policy, fetch) ${fmt(review.map((t) => t.load))}`);
 }

@@ -378,3 +378,20 @@ describe('<sla-review>: CLI and dashboard agree', () => {
     await page.close();
   });
 });
+
+describe('the module the dashboards load', () => {
+  it('is the fast build (www/pkg/sla_lens_fast_bg.wasm), fetched once, never the small one', async () => {
+    for (const path of ['dashboard.html?frozen', 'review.html?frozen', 'csv.html?frozen']) {
+      const page = await context.newPage();
+      const wasm = [];
+      page.on('request', (r) => {
+        if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
+      });
+      await page.goto(`${server.url}${path}`);
+      await page.waitForFunction(() => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'), null, { timeout: 20000 });
+      // The page's preload and the glue's fetch are one request.
+      assert.deepEqual(wasm, ['/pkg/sla_lens_fast_bg.wasm'], path);
+      await page.close();
+    }
+  });
+});

@@ -182,3 +182,43 @@ describe('engine module (www/pkg-engine)', () => {
     e.free();
   });
 });
+
+// The fast module (www/pkg/sla_lens_fast_bg.wasm: the full module at opt-level 3, what the
+// dashboards load): the suite above runs over it as the `fast` backend; here its report and rows
+// of the demo export are held to the small module's, and the shim's FAST_MODULE to the file.
+describe('fast module (www/pkg/sla_lens_fast_bg.wasm)', () => {
+  let fast;
+  let small;
+  before(async () => {
+    fast = await BACKENDS.fast();
+    small = await BACKENDS.web();
+  });
+
+  it("gives the small module's report and rows for the demo export, byte for byte", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../www/demo-data/export-2000.json', import.meta.url), 'utf8');
+    const a = fast.SlaEngine.defaultPolicy();
+    const b = small.SlaEngine.defaultPolicy();
+    const opts = { nowMs: NOW, from: '2025-12-01', to: '2026-11-26' };
+    const report = JSON.stringify(a.report(text, opts));
+    assert.equal(report, JSON.stringify(b.report(text, opts)));
+    assert.ok(JSON.parse(report).tickets.inScope > 1000);
+    assert.equal(a.reportMarkdown(text, opts), b.reportMarkdown(text, opts));
+    const rows = a.evaluateRows(text, NOW);
+    const other = b.evaluateRows(text, NOW);
+    assert.deepEqual([...rows.numbers], [...other.numbers]);
+    assert.deepEqual({ ...rows, numbers: null }, { ...other, numbers: null });
+    a.free();
+    b.free();
+  });
+
+  it('is the file the shim names as FAST_MODULE, and differs from the small one', async () => {
+    const { readFile, stat } = await import('node:fs/promises');
+    const { FAST_MODULE } = await import('../../www/sla-lens.js');
+    const www = new URL('../../www/', import.meta.url);
+    assert.equal(FAST_MODULE.href, new URL('pkg/sla_lens_fast_bg.wasm', www).href);
+    const [f, s] = await Promise.all([readFile(FAST_MODULE), readFile(new URL('pkg/sla_lens_bg.wasm', www))]);
+    assert.ok(!f.equals(s), 'a build of its own');
+    assert.ok((await stat(FAST_MODULE)).size > s.length, 'opt-level 3 is the bigger build');
+  });
+});

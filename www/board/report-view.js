@@ -9,7 +9,7 @@
 // last review), theme. Properties: `report` (the Report object), `timings`.
 // Text only: every figure and name reaches the page through textContent / setAttribute.
 
-import { load, now as clockNow } from '../sla-lens.js';
+import { FAST_MODULE, load, now as clockNow } from '../sla-lens.js';
 import { formatPercent, formatSeconds, formatMonth, formatDateTime, toCsv } from './board-model.js';
 import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
@@ -168,7 +168,7 @@ export class SlaReviewElement extends HTMLElement {
     try {
       const t0 = performance.now();
       if (refetch || !this.#engine) {
-        const [wasm, policyText, tickets] = await Promise.all([load(), this.#readPolicy(), this.#readTickets()]);
+        const [wasm, policyText, tickets] = await Promise.all([load(FAST_MODULE), this.#readPolicy(), this.#readTickets()]);
         if (seq !== this.#seq) return;
         this.#wasm = wasm;
         this.#engine?.free?.();

@@ -28,7 +28,7 @@
 // innerHTML. Rows are virtualised (fixed row height), so 10,000 issues scroll smoothly; print
 // renders every row.
 
-import { load, setClock, now as clockNow } from '../sla-lens.js';
+import { FAST_MODULE, load, now as clockNow, setClock } from '../sla-lens.js';
 import { RowBoard } from './row-board.js';
 import {
   COLUMNS, FACETS, STATE_LABEL, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
@@ -280,7 +280,7 @@ export class SlaBoardElement extends HTMLElement {
     try {
       const tracker = this.getAttribute('tracker');
       const csv = /-csv$/i.test(tracker ?? '');
-      const [wasm, policyText, source] = await Promise.all([load(), this.#readPolicy(), this.#readTickets(csv)]);
+      const [wasm, policyText, source] = await Promise.all([load(FAST_MODULE), this.#readPolicy(), this.#readTickets(csv)]);
       if (seq !== this.#loadSeq) return;
       const t1 = performance.now();
       this.#wasm = wasm;
