@@ -365,8 +365,28 @@ describe('<sla-review>: CLI and dashboard agree', () => {
       const want = [c.inScope, c.met, c.metLate, c.breached, c.open, formatPercent(c.metPercent), formatSeconds(c.business.median), formatSeconds(c.business.p90)].map(String);
       assert.deepEqual(texts.slice(2, 10), want, key);
     }
-    const breachIds = await review.locator('tr[data-breach]').evaluateAll((trs) => trs.map((tr) => tr.dataset.breach));
+    // The breaches, 100 a page: paged through with the pager's buttons, in the CLI's order.
+    const breachIds = [];
+    const pager = review.locator('nav.pager');
+    const pages = Math.ceil(cli.breaches.length / 100);
+    assert.ok(pages > 1, `${cli.breaches.length} breaches: more than a page`);
+    assert.equal(await pager.getByRole('button', { name: 'Previous page of breaches' }).isDisabled(), true);
+    for (let p = 0; p < pages; p++) {
+      const lo = p * 100;
+      const hi = Math.min(cli.breaches.length, lo + 100);
+      assert.equal(await pager.locator('.pager-status').textContent(), `${lo + 1}–${hi} of ${cli.breaches.length}`);
+      const ids = await review.locator('tr[data-breach]').evaluateAll((trs) => trs.map((tr) => tr.dataset.breach));
+      assert.equal(ids.length, hi - lo);
+      breachIds.push(...ids);
+      if (p < pages - 1) await pager.getByRole('button', { name: 'Next page of breaches' }).click();
+    }
     assert.deepEqual(breachIds, cli.breaches.map((b) => b.id));
+    // On the last page Next is off and the focus is on Previous; First goes back to the start.
+    assert.equal(await pager.getByRole('button', { name: 'Next page of breaches' }).isDisabled(), true);
+    assert.equal(await review.evaluate((r) => r.shadowRoot.activeElement?.getAttribute('aria-label')), 'Previous page of breaches');
+    await pager.getByRole('button', { name: 'First page of breaches' }).click();
+    assert.equal(await review.locator('tr[data-breach]').first().getAttribute('data-breach'), cli.breaches[0].id);
+    assert.match(await review.locator('[data-part="breaches"] p.note').textContent(), new RegExp(`Breaches 1–100 of ${cli.breaches.length} are shown .*Breaches CSV export has all of them`));
     const banner = await review.locator('.banner').textContent();
     assert.match(banner, new RegExp(`Next review 1 Dec 2026 · in ${cli.review.daysUntil} days`));
     // Another period: the CLI and the page agree again.

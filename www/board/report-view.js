@@ -16,7 +16,7 @@ import { THEME_CSS } from './theme.js';
 import { download } from './sla-board.js';
 
 const CSS = `${THEME_CSS}
-.wrap { display: flex; flex-direction: column; gap: 16px; }
+div.wrap { display: flex; flex-direction: column; gap: 16px; }
 .banner { display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: center; padding: 12px 16px; border-radius: 12px; border: 1px solid var(--line); background: var(--accent-soft); }
 .banner.overdue { background: var(--esc-bg); border-color: var(--bad); }
 .banner strong { font-size: 15px; }
@@ -54,6 +54,9 @@ td.bad { color: var(--esc-fg); font-weight: 650; }
 td.wrap { white-space: normal; min-width: 260px; }
 .exports { display: flex; flex-wrap: wrap; gap: 6px; }
 .muted { color: var(--fg-faint); }
+.pager { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 8px; }
+.pager .btn:disabled { opacity: .45; cursor: default; }
+.pager-status { min-width: 16ch; text-align: center; font-variant-numeric: tabular-nums; color: var(--fg-soft); }
 @media print {
   .controls, .exports { display: none; }
   .charts { grid-template-columns: 1fr 1fr; }
@@ -62,7 +65,8 @@ td.wrap { white-space: normal; min-width: 260px; }
   section { break-inside: auto; }
   h3 { break-after: avoid; }
   table { font-size: 8.5pt; }
-  th, td { padding: 2px 5px; }
+  th, td { padding: 2px 5px; white-space: normal; }
+  td.wrap { min-width: 0; }
 }
 `;
 
@@ -80,12 +84,17 @@ function h(tag, props = {}, ...children) {
 
 const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)'];
 const METRIC = { response: 'Response', resolution: 'Resolution' };
+/** Breaches per page of the breaches table. */
+export const BREACH_PAGE = 100;
 
-/** A table: header labels, rows of cells (text or {text, class}), optional row attributes. */
+/**
+ * A table: header labels (text, or {text, class} — `l` for a left-aligned column), rows of cells
+ * (text or {text, class}), optional row attributes.
+ */
 function table(caption, header, rows) {
   const t = h('table');
   if (caption) t.append(h('caption', { class: 'sr-only', text: caption }));
-  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => h('th', { scope: 'col', class: i === 0 ? 'l' : null, text: x })))));
+  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => h('th', { scope: 'col', class: i === 0 ? 'l' : x?.class ?? null, text: x?.text ?? x })))));
   const tb = h('tbody');
   for (const r of rows) {
     const tr = h('tr', r.attrs ?? {});
@@ -140,6 +149,8 @@ export class SlaReviewElement extends HTMLElement {
   /** The export: its text (inline) or the bytes fetched. */
   #tickets = null;
   #seq = 0;
+  /** The page of breaches shown (BREACH_PAGE each). */
+  #breachPage = 0;
   report = null;
   timings = null;
   distribution = null;
@@ -302,6 +313,64 @@ export class SlaReviewElement extends HTMLElement {
     return toCsv(['chart', 'series', 'x', 'value'], rows);
   }
 
+  /**
+   * The breaches with their escalation history, BREACH_PAGE at a time with a pager: a year of a
+   * big tracker has thousands (13,459 in the 100,000-issue benchmark), which as one table take
+   * seconds to build and lay out. The Breaches CSV export has them all; print shows the page on
+   * screen and says so.
+   */
+  #breaches(r) {
+    const n = r.breaches.length;
+    const section = h('section', { 'data-part': 'breaches' }, h('h3', { text: `Breaches (${n}) with their escalation history` }));
+    if (n === 0) {
+      section.append(h('p', { class: 'note', text: 'No target was missed in the period.' }));
+      return section;
+    }
+    const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
+    const cname = new Map(r.categories.map((c) => [c.id, c.name]));
+    const header = ['Ticket', { text: 'Title', class: 'l' }, 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', { text: 'Escalations', class: 'l' }];
+    const row = (b) => ({ attrs: { 'data-breach': b.id }, cells: [b.id, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
+      METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
+      b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
+      { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] });
+    const pages = Math.ceil(n / BREACH_PAGE);
+    if (pages === 1) {
+      section.append(table('Breaches', header, r.breaches.map(row)));
+      return section;
+    }
+    const status = h('span', { class: 'pager-status', 'aria-live': 'polite' });
+    const note = h('p', { class: 'note' });
+    const go = (label, aria, to) => {
+      const b = h('button', { type: 'button', class: 'btn', text: label, 'aria-label': aria });
+      b.addEventListener('click', () => show(to(), b));
+      return b;
+    };
+    const first = go('« First', 'First page of breaches', () => 0);
+    const prev = go('‹ Previous', 'Previous page of breaches', () => this.#breachPage - 1);
+    const next = go('Next ›', 'Next page of breaches', () => this.#breachPage + 1);
+    const last = go('Last »', 'Last page of breaches', () => pages - 1);
+    section.append(note, h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last));
+    let shown = null;
+    const show = (page, from) => {
+      const p = Math.max(0, Math.min(pages - 1, page));
+      this.#breachPage = p;
+      const lo = p * BREACH_PAGE;
+      const hi = Math.min(n, lo + BREACH_PAGE);
+      status.textContent = `${lo + 1}–${hi} of ${n}`;
+      note.textContent = `Breaches ${lo + 1}–${hi} of ${n} are shown (page ${p + 1} of ${pages}); the Breaches CSV export has all of them.`;
+      first.disabled = prev.disabled = p === 0;
+      next.disabled = last.disabled = p === pages - 1;
+      const t = table(`Breaches ${lo + 1} to ${hi} of ${n}`, header, r.breaches.slice(lo, hi).map(row));
+      if (shown) shown.replaceWith(t);
+      else section.append(t);
+      shown = t;
+      // A button that has just disabled itself (the last page reached) hands the focus on.
+      if (from?.disabled) (from === first || from === prev ? next : prev).focus();
+    };
+    show(0);
+    return section;
+  }
+
   #show(r) {
     const ui = this.#ui;
     // Banner
@@ -396,20 +465,12 @@ export class SlaReviewElement extends HTMLElement {
       table('Scope by month', ['Month', 'Created', 'In scope', 'Out of scope', 'Not included', 'Excluded', 'No priority', 'No target'],
         r.scope.map((s) => ({ attrs: { class: s.month === null ? 'all' : null }, cells: [s.month === null ? 'Whole period' : formatMonth(s.month), s.created, s.inScope, s.outOfScope, s.notIncluded, s.excluded, s.noPriority, s.noTarget] })))));
 
-    // Breaches
-    const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
-    const cname = new Map(r.categories.map((c) => [c.id, c.name]));
-    sections.push(h('section', { 'data-part': 'breaches' }, h('h3', { text: `Breaches (${r.breaches.length}) with their escalation history` }),
-      r.breaches.length === 0 ? h('p', { class: 'note', text: 'No target was missed in the period.' }) :
-        table('Breaches', ['Ticket', 'Title', 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', 'Escalations'],
-          r.breaches.map((b) => ({ attrs: { 'data-breach': b.id }, cells: [b.id, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
-            METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
-            b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
-            { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] })))));
+    // Breaches, a page at a time
+    sections.push(this.#breaches(r));
 
     if (r.unreadable.length) {
       sections.push(h('section', { 'data-part': 'unreadable' }, h('h3', { text: `Unreadable tickets (${r.unreadable.length})` }),
-        table('Unreadable', ['Ticket', 'Where', 'Why'], r.unreadable.map((u) => ({ cells: [u.id ?? '—', { text: u.path, class: 'l' }, { text: u.message, class: 'l wrap' }] })))));
+        table('Unreadable', ['Ticket', { text: 'Where', class: 'l' }, { text: 'Why', class: 'l' }], r.unreadable.map((u) => ({ cells: [u.id ?? '—', { text: u.path, class: 'l' }, { text: u.message, class: 'l wrap' }] })))));
     }
     ui.body.replaceChildren(...sections);
   }
