@@ -232,6 +232,15 @@ impl Read for String {
     }
 }
 
+impl Read for compact_str::CompactString {
+    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
+        match v {
+            Value::String(s) => Ok(s.as_str().into()),
+            _ => Err(invalid_type(v, at, "a string")),
+        }
+    }
+}
+
 impl Read for bool {
     fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
         match v {
@@ -322,11 +331,11 @@ pub(crate) fn entries(
     }
 }
 
-impl<T: Read> Read for BTreeMap<String, T> {
+impl<K: Ord + for<'k> From<&'k str>, T: Read> Read for BTreeMap<K, T> {
     fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
         let mut out = BTreeMap::new();
         entries(v, at, &mut |k, x, at| {
-            out.insert(k.to_string(), T::read(x, at)?);
+            out.insert(K::from(k), T::read(x, at)?);
             Ok(())
         })?;
         Ok(out)

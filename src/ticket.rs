@@ -23,12 +23,16 @@ pub enum Stamp {
     Millis(f64),
 }
 
+/// A short text of a ticket: a status, a field's name or value, a person. Inline up to 24 bytes
+/// (12 in wasm32) without a heap allocation, a heap buffer beyond; derefs to `str`.
+pub type Text = compact_str::CompactString;
+
 /// A field value: one string, several, or nothing.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum FieldValue {
-    One(String),
-    Many(Vec<String>),
+    One(Text),
+    Many(Vec<Text>),
     Number(f64),
     Bool(bool),
     Null,
@@ -91,7 +95,7 @@ pub struct TicketInput {
     /// Facts for scope and tier conditions: `project`, `tracker`, `priority`, `category`,
     /// `requesterGroup`, custom fields.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: BTreeMap<Text, FieldValue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,10 +154,10 @@ impl<'de> Deserialize<'de> for FieldValue {
                 f.write_str("a string, a list of strings, a number, a boolean or null")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FieldValue, E> {
-                Ok(FieldValue::One(v.to_string()))
+                Ok(FieldValue::One(v.into()))
             }
             fn visit_string<E: serde::de::Error>(self, v: String) -> Result<FieldValue, E> {
-                Ok(FieldValue::One(v))
+                Ok(FieldValue::One(v.into()))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<FieldValue, E> {
                 Ok(FieldValue::Number(v as f64))
@@ -178,7 +182,7 @@ impl<'de> Deserialize<'de> for FieldValue {
                 mut seq: A,
             ) -> Result<FieldValue, A::Error> {
                 let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(s) = seq.next_element::<String>()? {
+                while let Some(s) = seq.next_element::<Text>()? {
                     out.push(s);
                 }
                 Ok(FieldValue::Many(out))
@@ -218,8 +222,8 @@ fn id_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error>
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusChange {
     pub at: Instant,
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<Text>,
+    pub to: Text,
 }
 
 /// A normalised ticket: instants in Unix seconds, history sorted by time.
@@ -229,12 +233,12 @@ pub struct Ticket {
     pub title: Option<String>,
     pub url: Option<String>,
     pub created: Instant,
-    pub fields: BTreeMap<String, FieldValue>,
+    pub fields: BTreeMap<Text, FieldValue>,
     pub labels: Vec<String>,
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
+    pub requester: Option<Text>,
+    pub assignee: Option<Text>,
     /// The status at creation (from the first change's `from`, or `status` without history).
-    pub initial_status: Option<String>,
+    pub initial_status: Option<Text>,
     pub history: Vec<StatusChange>,
     /// Instants of replies by provider staff, sorted.
     pub staff_replies: Vec<Instant>,
@@ -504,8 +508,8 @@ impl<'de> Deserialize<'de> for SkipStr {
 struct ReadChange {
     at: ReadStamp,
     #[serde(default)]
-    from: Option<String>,
-    to: String,
+    from: Option<Text>,
+    to: Text,
 }
 
 #[derive(Deserialize, Debug)]
@@ -545,15 +549,15 @@ pub(crate) struct ReadTicket {
     #[serde(default)]
     created: Option<ReadStamp>,
     #[serde(default)]
-    fields: BTreeMap<String, FieldValue>,
+    fields: BTreeMap<Text, FieldValue>,
     #[serde(default)]
     labels: Vec<String>,
     #[serde(default)]
-    requester: Option<String>,
+    requester: Option<Text>,
     #[serde(default)]
-    assignee: Option<String>,
+    assignee: Option<Text>,
     #[serde(default)]
-    status: Option<String>,
+    status: Option<Text>,
     #[serde(default)]
     status_history: Vec<ReadChange>,
     #[serde(default)]
@@ -571,16 +575,16 @@ impl From<TicketInput> for ReadTicket {
             created: t.created.as_ref().map(ReadStamp::from),
             fields: t.fields,
             labels: t.labels,
-            requester: t.requester,
-            assignee: t.assignee,
-            status: t.status,
+            requester: t.requester.map(Text::from),
+            assignee: t.assignee.map(Text::from),
+            status: t.status.map(Text::from),
             status_history: t
                 .status_history
                 .into_iter()
                 .map(|c| ReadChange {
                     at: ReadStamp::from(&c.at),
-                    from: c.from,
-                    to: c.to,
+                    from: c.from.map(Text::from),
+                    to: Text::from(c.to),
                 })
                 .collect(),
             comments: t
@@ -627,7 +631,7 @@ impl Read for SkipStr {
 impl Read for FieldValue {
     fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
         Ok(match v {
-            Value::String(s) => FieldValue::One(s.clone()),
+            Value::String(s) => FieldValue::One(s.as_str().into()),
             Value::Number(n) => FieldValue::Number(n.as_f64().unwrap_or(f64::NAN)),
             Value::Bool(b) => FieldValue::Bool(*b),
             Value::Null => FieldValue::Null,
@@ -985,6 +989,23 @@ impl<'a> Scan<'a> {
         self.stamp().map(Some)
     }
 
+    /// `Option<Text>`: `null` or a string.
+    fn opt_text(&mut self) -> Option<Option<Text>> {
+        if self.null()? {
+            return Some(None);
+        }
+        self.str().map(|s| Some(Text::from(&*s)))
+    }
+
+    fn texts(&mut self) -> Option<Vec<Text>> {
+        let mut out = Vec::new();
+        self.array(|s| {
+            out.push(Text::from(&*s.str()?));
+            Some(())
+        })?;
+        Some(out)
+    }
+
     fn strings(&mut self) -> Option<Vec<String>> {
         let mut out = Vec::new();
         self.array(|s| {
@@ -996,8 +1017,8 @@ impl<'a> Scan<'a> {
 
     fn field_value(&mut self) -> Option<FieldValue> {
         Some(match self.peek()? {
-            b'"' => FieldValue::One(self.str()?.into_owned()),
-            b'[' => FieldValue::Many(self.strings()?),
+            b'"' => FieldValue::One(Text::from(&*self.str()?)),
+            b'[' => FieldValue::Many(self.texts()?),
             b't' => self.lit("true").map(|_| FieldValue::Bool(true))?,
             b'f' => self.lit("false").map(|_| FieldValue::Bool(false))?,
             b'n' => self.lit("null").map(|_| FieldValue::Null)?,
@@ -1020,12 +1041,12 @@ impl<'a> Scan<'a> {
             }
             "from" => {
                 Scan::once(&mut seen, 2)?;
-                from = s.opt_string()?;
+                from = s.opt_text()?;
                 Some(())
             }
             "to" => {
                 Scan::once(&mut seen, 4)?;
-                to = Some(s.str()?.into_owned());
+                to = Some(Text::from(&*s.str()?));
                 Some(())
             }
             _ => s.skip(3),
@@ -1100,15 +1121,15 @@ impl<'a> Scan<'a> {
                 4 => t.url = s.opt_string()?,
                 8 => t.created = s.opt_stamp()?,
                 16 => s.object(|s, k| {
-                    let k = k.to_string();
+                    let k = Text::from(k);
                     let v = s.field_value()?;
                     t.fields.insert(k, v);
                     Some(())
                 })?,
                 32 => t.labels = s.strings()?,
-                64 => t.requester = s.opt_string()?,
-                128 => t.assignee = s.opt_string()?,
-                256 => t.status = s.opt_string()?,
+                64 => t.requester = s.opt_text()?,
+                128 => t.assignee = s.opt_text()?,
+                256 => t.status = s.opt_text()?,
                 512 => s.array(|s| {
                     t.status_history.push(s.change()?);
                     Some(())

@@ -32,7 +32,7 @@ fn stamp(s: &Option<Stamp>) -> &str {
 fn one(t: &TicketInput, k: &str) -> Option<String> {
     match t.fields.get(k) {
         None => None,
-        Some(FieldValue::One(s)) => Some(s.clone()),
+        Some(FieldValue::One(s)) => Some(s.to_string()),
         Some(other) => panic!("{k} of {}: {other:?}", t.id),
     }
 }

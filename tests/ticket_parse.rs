@@ -39,8 +39,8 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
             .map_err(|m| err("invalid-timestamp", format!("statusHistory[{i}].at"), m))?;
         history.push(StatusChange {
             at: at.max(created),
-            from: c.from,
-            to: c.to,
+            from: c.from.map(Into::into),
+            to: c.to.into(),
         });
     }
     history.sort_by_key(|c| c.at);
@@ -63,7 +63,7 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
     };
     let initial_status = match history.first() {
         Some(first) => first.from.clone(),
-        None => input.status.clone(),
+        None => input.status.clone().map(Into::into),
     };
     Ok(Ticket {
         id: input.id,
@@ -72,8 +72,8 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
         created,
         fields: input.fields,
         labels: input.labels,
-        requester: input.requester,
-        assignee: input.assignee,
+        requester: input.requester.map(Into::into),
+        assignee: input.assignee.map(Into::into),
         initial_status,
         history,
         staff_replies,

@@ -1146,14 +1146,15 @@ fn map_row(
         put(&mut t, fact, values);
     }
     for (fact, idx) in extra {
-        if t.fields.contains_key(fact) {
+        if t.fields.contains_key(fact.as_str()) {
             continue;
         }
         let values = idx.iter().filter_map(|&i| cells.get(i).cloned()).collect();
         put(&mut t, fact, values);
     }
     if let Some(s) = &t.status {
-        t.fields.insert("status".into(), FieldValue::One(s.clone()));
+        t.fields
+            .insert("status".into(), FieldValue::One(s.as_str().into()));
         // The one change a snapshot shows: closed (resolved) at its close time.
         if let Some(c) = closed {
             t.status_history.push(StatusChangeInput {

@@ -450,7 +450,8 @@ fn map_bundle(
         closed_at,
     );
     t.status = Some(current.clone());
-    t.fields.insert("status".into(), FieldValue::One(current));
+    t.fields
+        .insert("status".into(), FieldValue::One(current.into()));
     t.status_history = history;
 
     let mut notes = Vec::new();

@@ -521,7 +521,8 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         .and_then(|a| a.display_name.clone().or(a.name.clone()));
     t.status = f.status.as_ref().map(|s| s.name.clone());
     if let Some(s) = &t.status {
-        t.fields.insert("status".into(), FieldValue::One(s.clone()));
+        t.fields
+            .insert("status".into(), FieldValue::One(s.as_str().into()));
     }
 
     let mut changes = Vec::new();

@@ -434,10 +434,11 @@ pub(crate) fn put(t: &mut TicketInput, key: &str, values: Vec<String>) {
         0 => {}
         1 => {
             t.fields
-                .insert(key.to_string(), FieldValue::One(values.remove(0)));
+                .insert(key.into(), FieldValue::One(values.remove(0).into()));
         }
         _ => {
-            t.fields.insert(key.to_string(), FieldValue::Many(values));
+            let values = values.into_iter().map(Into::into).collect();
+            t.fields.insert(key.into(), FieldValue::Many(values));
         }
     }
 }

@@ -428,7 +428,7 @@ fn map_issue(
     put(&mut t, "requesterGroup", group);
     // Custom fields are facts too, under their names (the standard facts above win).
     for f in &i.custom_fields {
-        if !t.fields.contains_key(&f.name) {
+        if !t.fields.contains_key(f.name.as_str()) {
             put(&mut t, &f.name, custom_value(f));
         }
     }
@@ -436,7 +436,8 @@ fn map_issue(
     t.assignee = i.assigned_to.as_ref().and_then(|a| a.name.clone());
     t.status = i.status.name.clone();
     if let Some(s) = &t.status {
-        t.fields.insert("status".into(), FieldValue::One(s.clone()));
+        t.fields
+            .insert("status".into(), FieldValue::One(s.as_str().into()));
     }
 
     let mut journals: Vec<(usize, &Journal)> = i.journals.iter().flatten().enumerate().collect();
