@@ -129,7 +129,8 @@ async function runOnce(i, profileTo) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs) => `${median(xs).toFixed(0)} ms [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
+const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.9) - 1];
+const fmt = (xs) => `${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
 const builds = dirs.map((d, i) => ({ dir: asText[i] ? `${d} (text)` : d, first: [], second: [], json: null }));
 const load = [loadavg()[0]];
 let review = null;
@@ -184,7 +185,7 @@ try {
 }
 
 const reportMb = (builds[0].json.length / 1e6).toFixed(1);
-console.log(`review report, 100,000 issues (64 MB export), headless Chromium, ${RUNS} fresh pages per build, alternated; load average ${load.map((x) => x.toFixed(2)).join(' → ')}; median [min–max]:`);
+console.log(`review report, 100,000 issues (64 MB export), headless Chromium, ${RUNS} fresh pages per build, alternated; load average ${load.map((x) => x.toFixed(2)).join(' → ')}; median, p90 [min–max]:`);
 for (const b of builds) {
   console.log(`  ${b.dir}: first call ${fmt(b.first)}; second call ${fmt(b.second)}`);
 }
