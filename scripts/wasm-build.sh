@@ -8,7 +8,7 @@
 # (target/engine), so neither build invalidates the other.
 # And the full module built for speed, www/pkg/sla_lens_fast_bg.wasm: the same crate and features
 # as www/pkg/sla_lens_bg.wasm at opt-level 3 (target/fast), 1.5x as fast on big batches and
-# ~85 KB bigger gzipped; what the dashboards load (`FAST_MODULE` in www/sla-lens.js). It shares
+# ~88 KB bigger gzipped; what the dashboards load (`FAST_MODULE` in www/sla-lens.js). It shares
 # www/pkg's glue: the build fails if wasm-bindgen writes it a different one.
 #   WASM_OPT_LEVEL=3|s|z   override the release opt-level of www/pkg, www/pkg-node and
 #                          www/pkg-engine (measured in BENCHMARKS.md; default z)

@@ -43,7 +43,7 @@ export function load(source) {
 /**
  * The full module built for speed: `pkg/sla_lens_fast_bg.wasm`, the same code, API and glue as
  * `pkg/sla_lens_bg.wasm` compiled at opt-level 3 instead of "z" — about 1.5× as fast on big
- * batches (the review report, a 10,000-row board) and ~85 KB bigger gzipped. The dashboards
+ * batches (the review report, a 10,000-row board) and ~88 KB bigger gzipped. The dashboards
  * (`<sla-board>`, `<sla-review>`) load it; tracker pages, the drop-in tag, the Redmine plugin
  * and the extension keep the smaller one (www/README.md, "Three builds").
  */
