@@ -12,11 +12,12 @@
 
 use super::timeline::{self, Event};
 use super::{
-    is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
-    Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
+    is_number, join, label_values, parse_item, put, raw_id, read_label_ref, split_url, unexpected,
+    Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
+    TrackerKind,
 };
 use crate::located::Chain;
-use crate::read::{self, read_struct, Read, Shape};
+use crate::read::{self, read_struct, Read};
 use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use serde::Deserialize;
 use serde_json::Value;
@@ -131,33 +132,13 @@ read_struct!(User, "struct User", deny = false, {
 
 impl Read for LabelRef {
     fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        if let Value::String(s) = v {
-            return Ok(LabelRef::Name(s.clone()));
-        }
-        const OBJECT: Shape = Shape {
-            name: "struct variant LabelRef::Object",
-            fields: &["name"],
-            defaults: 0,
-            required: 0,
-            counted: true,
-            deny_unknown: false,
-            seq: false,
-            flatten: false,
-        };
-        let mut name = None;
-        let object = read::object(v, at, &OBJECT, &mut |_, _, v, at| {
-            name = Some(Read::read(v, at)?);
-            Ok(())
-        });
-        match object {
-            Ok(()) => Ok(LabelRef::Object {
+        // `name: Option<String>`: a label object may leave it out.
+        Ok(match read_label_ref::<Option<String>>(v, at, false)? {
+            LabelForm::Name(n) => LabelRef::Name(n),
+            LabelForm::Object(name) => LabelRef::Object {
                 name: read::opt(name),
-            }),
-            Err(_) => Err(read::custom(
-                at,
-                "data did not match any variant of untagged enum LabelRef",
-            )),
-        }
+            },
+        })
     }
 }
 

@@ -422,6 +422,50 @@ pub(crate) fn join(base: &str, key: &str) -> String {
     }
 }
 
+/// A label as GitHub's and GitLab's untagged `LabelRef` derives read it: its name as a string,
+/// or an object with a `name` field of type `N` (`None` when absent). `name_required` as the
+/// derived variant has it; anything else is serde's untagged-enum error at `at`.
+pub(crate) enum LabelForm<N> {
+    Name(String),
+    Object(Option<N>),
+}
+
+pub(crate) fn read_label_ref<N: crate::read::Read>(
+    v: &Value,
+    at: &crate::located::Chain<'_>,
+    name_required: bool,
+) -> crate::read::R<LabelForm<N>> {
+    use crate::read;
+    if let Value::String(s) = v {
+        return Ok(LabelForm::Name(s.clone()));
+    }
+    let shape = read::Shape {
+        name: "struct variant LabelRef::Object",
+        fields: &["name"],
+        defaults: 0,
+        required: u64::from(name_required),
+        counted: true,
+        deny_unknown: false,
+        seq: false,
+        flatten: false,
+    };
+    let mut name = None;
+    read::object(v, at, &shape, &mut |_, _, v, at| {
+        name = Some(read::Read::read(v, at)?);
+        Ok(())
+    })
+    .and_then(|()| match name {
+        None if name_required => read::req(None, at, "name"),
+        name => Ok(LabelForm::Object(name)),
+    })
+    .map_err(|_| {
+        read::custom(
+            at,
+            "data did not match any variant of untagged enum LabelRef",
+        )
+    })
+}
+
 /// Puts a fact into the ticket's fields unless it is empty.
 pub(crate) fn put(t: &mut TicketInput, key: &str, values: Vec<String>) {
     let mut values: Vec<String> = values
