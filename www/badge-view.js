@@ -57,6 +57,17 @@ export function shortDuration(seconds) {
   return `${mm}m`;
 }
 
+/**
+ * The tooltip line for a computer whose clock is off from the tracker's (`skewMs`: the tracker's
+ * clock less ours). The skew is known to about a second (trackers/net.js), so it is said to the
+ * nearest minute: 2h 59m 59.6s behind reads "3h behind", not "2h 59m".
+ */
+export function skewNote(skewMs, label) {
+  const ahead = skewMs < 0;
+  const minutes = Math.round(Math.abs(skewMs) / 60_000);
+  return `Your computer's clock is ${shortDuration(minutes * 60)} ${ahead ? 'ahead of' : 'behind'} ${label}'s; times here follow ${label}'s clock`;
+}
+
 /** One unit, floored, for "… ago": `2h`, `3d`, `5m`. */
 export function coarseDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));

@@ -17,7 +17,7 @@
 import init, * as wasm from './pkg/sla_lens.js';
 import { badgeView, ms } from './badge-view.js';
 
-export { badgeView, shortDuration, coarseDuration, spokenDuration, TONES, toneCounts } from './badge-view.js';
+export { badgeView, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
 
 let loading = null;
 

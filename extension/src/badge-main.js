@@ -5,7 +5,7 @@
 // over a result and the clock). Data arrives as JSON text in DOM events; it is only ever rendered
 // as text.
 
-import { badgeView, setClock } from '../../www/sla-lens.js';
+import { badgeView, setClock, skewNote } from '../../www/sla-lens.js';
 
 const EV_RESULTS = 'sla-lens:results';
 const EV_LINES = 'sla-lens:lines';
@@ -22,6 +22,7 @@ class RemoteBoard {
     this.asked = new Set();
     this.policyName = '';
     this.skewMs = 0;
+    this.tracker = 'the tracker';
   }
 
   result(id) {
@@ -44,10 +45,7 @@ class RemoteBoard {
         this.asked.add(key);
         document.dispatchEvent(new CustomEvent(EV_WANT_LINES, { detail: JSON.stringify({ id: key }) }));
       }
-      if (lines && this.skewMs) {
-        const mins = Math.round(Math.abs(this.skewMs) / 60000);
-        lines = [...lines, `Times use the tracker's clock: this computer's clock is ${mins} min ${this.skewMs > 0 ? 'behind' : 'ahead'}.`];
-      }
+      if (lines && this.skewMs) lines = [...lines, skewNote(this.skewMs, this.tracker)];
     }
     return badgeView(this.byId.get(key), t, { policyName: this.policyName, lines: lines ?? [] });
   }
@@ -84,6 +82,7 @@ document.addEventListener(EV_RESULTS, (e) => {
   setClock(() => Date.now() + (d.offsetMs ?? 0));
   board.policyName = d.policyName ?? '';
   board.skewMs = d.skewMs ?? 0;
+  board.tracker = typeof d.tracker === 'string' && d.tracker ? d.tracker : 'the tracker';
   board.linesById.clear();
   board.asked.clear();
   for (const r of d.results ?? []) {

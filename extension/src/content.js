@@ -10,7 +10,7 @@
 // while the tab is hidden.
 
 import { ext } from './lib/chrome.js';
-import { findTargets, loadIssues } from './lib/page-adapter.js';
+import { findTargets, loadIssues, trackerLabel } from './lib/page-adapter.js';
 import { place, existing, reserve } from './pages.js';
 
 const MINUTE = 60_000;
@@ -57,6 +57,7 @@ function publish(ids = [...state.placed]) {
   post(EV_RESULTS, {
     offsetMs: state.offsetMs,
     skewMs: state.skewMs,
+    tracker: trackerLabel(state.site?.tracker),
     policyName: state.policyName,
     results: ids.filter((id) => state.results.has(id)).map((id) => state.results.get(id)),
     unavailable: ids.filter((id) => state.unavailable.has(id)).map((id) => [id, state.unavailable.get(id)]),

@@ -46,6 +46,14 @@ async function addSite(origin, tracker = 'redmine', { token = '' } = {}) {
   await p.close();
 }
 
+/** Removes a site through the options page. */
+async function removeSite(origin) {
+  const o = await options();
+  await o.locator(`tr[data-origin="${origin}"]`).getByRole('button', { name: 'Remove' }).click();
+  await o.locator(`tr[data-origin="${origin}"]`).waitFor({ state: 'detached' });
+  await o.close();
+}
+
 async function badges(page) {
   await page.waitForSelector('html[data-sla-lens-badges]', { timeout: 20_000 });
   return page.evaluate(() => [...document.querySelectorAll('sla-badge')].map((el) => ({
@@ -218,10 +226,31 @@ describe('real Redmine', () => {
     expectLikeCli(list, 'CSP proxy');
     await p.close();
     // Remove the proxy's site again (it is the same Redmine under a second origin).
-    const o = await options();
-    await o.locator(`tr[data-origin="${proxy.origin}"]`).getByRole('button', { name: 'Remove' }).click();
-    await o.locator(`tr[data-origin="${proxy.origin}"]`).waitFor({ state: 'detached' });
-    await o.close();
+    await removeSite(proxy.origin);
+  });
+
+  it('follows the tracker\'s clock when this computer\'s is hours behind, and the tooltip says so', async () => {
+    // Redmine's answers come through a proxy whose Date header is 3 hours ahead of this
+    // computer's clock; the worker's test clock is off, so the real clocks are compared.
+    const ahead = await redmine.cspProxy(undefined, { dateOffsetMs: 3 * 3600_000 });
+    await addSite(ahead.origin);
+    await b.worker((t) => self.slaLens.setNow(t), null);
+    try {
+      const p = await openTracker(`${ahead.origin}/issues?set_filter=1&status_id=*&sort=id`);
+      assert.equal((await badges(p)).length, 12);
+      const id = tags['S03 breached'];
+      await p.mouse.move(5, 5);
+      await p.locator(`tr#issue-${id} sla-badge .badge`).hover();
+      await p.waitForFunction((i) => document.querySelector(`tr#issue-${i} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0, id);
+      const tip = await p.locator(`tr#issue-${id} sla-badge .tip`).innerText();
+      assert.match(tip, /Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock/);
+      await p.screenshot({ path: join(SHOTS, 'extension-redmine-skew.png') });
+      await p.close();
+    } finally {
+      await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
+      await removeSite(ahead.origin);
+      await ahead.close();
+    }
   });
 });
 

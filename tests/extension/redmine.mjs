@@ -104,12 +104,17 @@ export async function cliResults(ids, now = NOW) {
   }
 }
 
-/** A proxy in front of Redmine on a free port that adds a strict CSP (no 'wasm-unsafe-eval'). */
-export async function cspProxy(csp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'") {
+/**
+ * A proxy in front of Redmine on a free port that adds a strict CSP (no 'wasm-unsafe-eval'), and
+ * a Date header `dateOffsetMs` off the real clock (as a proxy in front of a Redmine whose host's
+ * clock is right, seen from a computer whose clock is not).
+ */
+export async function cspProxy(csp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'", { dateOffsetMs = 0 } = {}) {
   const server = createServer((req, res) => {
     const up = request({ host: '127.0.0.1', port: PORT, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${PORT}` } }, (r) => {
       const headers = { ...r.headers };
       if (String(headers['content-type'] ?? '').includes('text/html')) headers['content-security-policy'] = csp;
+      if (dateOffsetMs) headers.date = new Date(Date.now() + dateOffsetMs).toUTCString();
       // Redmine's redirects name its own port; keep the browser on the proxy.
       if (headers.location) headers.location = headers.location.replace(BASE, `http://127.0.0.1:${server.address().port}`);
       res.writeHead(r.statusCode, headers);

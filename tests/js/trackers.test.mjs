@@ -14,6 +14,7 @@ import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
 import { jira } from '../../www/trackers/jira.js';
 import { unavailable, collector } from '../../www/trackers/annotate.js';
+import { skewNote } from '../../www/badge-view.js';
 import { badgeView, dueText, zonePlace } from '../../www/badge-view.js';
 
 const require = createRequire(import.meta.url);
@@ -283,12 +284,34 @@ describe('Client', () => {
     assert.equal(f.calls.length, sent);
   });
 
-  it('reads the server\'s clock from the Date header', async () => {
-    const server = NOW + 3 * 3600_000;
-    const f = fakeFetch(() => ({ body: '{}', headers: { date: new Date(server).toUTCString() } }));
-    const c = new Client({ fetch: f, now: () => NOW });
+  it('reads the server\'s clock from the Date header, at the middle of its second and of the round trip', async () => {
+    // Our clock reads NOW when the request goes and NOW + 400 ms when the answer comes. The
+    // server's clock is 3 h ahead and read NOW + 3 h − 300 ms when it wrote its Date header,
+    // which is truncated to the second. The estimate takes the header + 500 ms against our
+    // round trip's midpoint, NOW + 200 ms.
+    let local = NOW;
+    const server = NOW + 3 * 3600_000 - 300;
+    const f = fakeFetch(() => {
+      local += 400;
+      return { body: '{}', headers: { date: new Date(server).toUTCString() } };
+    });
+    const c = new Client({ fetch: f, now: () => local });
     await c.get('/x');
-    assert.equal(c.skewMs, 3 * 3600_000);
+    const header = Math.floor(server / 1000) * 1000;
+    assert.equal(header, NOW + 3 * 3600_000 - 1000, 'the header is whole seconds');
+    assert.equal(c.skewMs, header + 500 - (NOW + 200));
+    assert.ok(Math.abs(c.skewMs - 3 * 3600_000) <= 200 + 500, `skew ${c.skewMs} within half the round trip + 0.5 s`);
+  });
+
+  it('says a clock skew to the nearest minute: a header truncated to the second does not make 3 h read 2h 59m', () => {
+    const cases = [
+      [3 * 3600_000 - 600, "Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock"],
+      [3 * 3600_000 + 29_000, "Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock"],
+      [3 * 3600_000 + 31_000, "Your computer's clock is 3h 1m behind Redmine's; times here follow Redmine's clock"],
+      [-(90_000), "Your computer's clock is 2m ahead of Redmine's; times here follow Redmine's clock"],
+      [-(26 * 3600_000 + 20_000), "Your computer's clock is 1d 2h ahead of Redmine's; times here follow Redmine's clock"],
+    ];
+    for (const [skew, text] of cases) assert.equal(skewNote(skew, 'Redmine'), text, `skew ${skew}`);
   });
 
   it('pool bounds concurrency and keeps order; chunks splits by 100', async () => {

@@ -22,7 +22,7 @@
 // clock (more than a minute off), and the tooltips say so.
 
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
-import { dueText, ms, shortDuration } from '../badge-view.js';
+import { dueText, ms, skewNote } from '../badge-view.js';
 import { Client, Fault } from './net.js';
 import { redmine } from './redmine.js';
 import { github } from './github.js';
@@ -753,10 +753,6 @@ export function unavailable(id, fault) {
   };
 }
 
-function skewNote(skewMs, label) {
-  const ahead = skewMs < 0;
-  return `Your computer's clock is ${shortDuration(Math.abs(skewMs) / 1000)} ${ahead ? 'ahead of' : 'behind'} ${label}'s; times here follow ${label}'s clock`;
-}
 
 /** The site file for the Wasm calls: the one given, else this origin with the defaults. */
 function siteInput(site, tracker, origin) {

@@ -136,6 +136,7 @@ export class Client {
       }, this.timeoutMs);
       let res;
       let text;
+      const sent = this.localNow();
       try {
         this.requests += 1;
         const headers = opt.accept ? { ...this.headers, Accept: opt.accept } : this.headers;
@@ -146,7 +147,7 @@ export class Client {
           signal: ctl.signal,
           cache: 'no-store',
         });
-        this.#clock(res);
+        this.#clock(res, sent);
         text = await res.text();
       } catch (e) {
         if (this.signal?.aborted) throw this.signal.reason;
@@ -179,11 +180,19 @@ export class Client {
     return Math.min(this.maxBackoffMs, Math.round(base * (0.8 + 0.4 * Math.random())));
   }
 
-  #clock(res) {
+  /**
+   * The server's clock less ours, from the answer's Date header. The server wrote it somewhere
+   * between our request and its answer, truncated to the second: so its clock then read
+   * `t + 0.5 s` give or take half a second, and ours the midpoint of the round trip. The estimate
+   * is good to half the round trip plus half a second.
+   */
+  #clock(res, sent) {
     const d = res.headers?.get?.('date');
     if (!d) return;
     const t = Date.parse(d);
-    if (!Number.isNaN(t)) this.skewMs = t - this.localNow();
+    if (Number.isNaN(t)) return;
+    const received = this.localNow();
+    this.skewMs = Math.round(t + 500 - (sent + received) / 2);
   }
 }
 

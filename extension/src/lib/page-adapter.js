@@ -10,7 +10,11 @@ import { jira } from '../../../www/trackers/jira.js';
 import { Client } from '../../../www/trackers/net.js';
 
 export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
-const LABELS = { redmine: 'Redmine', github: 'GitHub', gitlab: 'GitLab', jira: 'Jira' };
+
+/** The tracker's name as its users write it: `Redmine`, `GitHub`, … */
+export function trackerLabel(tracker) {
+  return ADAPTERS[tracker]?.label ?? 'the tracker';
+}
 
 /**
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
@@ -52,7 +56,7 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
   const adapter = ADAPTERS[tracker];
-  const client = new Client({ tracker: LABELS[tracker], credentials, fetch });
+  const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
   const shared = [];
