@@ -4,6 +4,7 @@
 // and bounded; 429/5xx are retried by the page integration's Client (www/trackers/net.js).
 import { Client, tryJson } from '../../../www/trackers/net.js';
 import { apiBaseOf, tokenOrigins } from './config.js';
+import { trackerLabel } from './page-adapter.js';
 
 /** The request headers that carry a site's token (Redmine, GitLab, GitHub and Jira). */
 export const TOKEN_HEADERS = Object.freeze(['authorization', 'private-token', 'x-redmine-api-key']);
@@ -35,8 +36,6 @@ export function guardedFetch(allowed, fetchImpl = (...a) => globalThis.fetch(...
     return fetchImpl(url, { ...init, headers, credentials: 'omit' });
   };
 }
-
-const LABELS = { redmine: 'Redmine', github: 'GitHub', gitlab: 'GitLab', jira: 'Jira' };
 
 /** Statuses Jira counts as finished: its status category `done`. */
 const JIRA_OPEN = 'statusCategory != Done';
@@ -71,7 +70,7 @@ export async function listOpen(site, opt) {
       return null;
     }
     const doc = tryJson(r.text);
-    if (doc == null) errors.push(`${LABELS[site.tracker]}'s answer is not JSON (${url})`);
+    if (doc == null) errors.push(`${trackerLabel(site.tracker)}'s answer is not JSON (${url})`);
     return doc;
   };
   const base = apiBaseOf(site);
@@ -169,5 +168,5 @@ export function siteFetch(site, fetchImpl) {
 
 /** A Client for a site's worker requests, through the token guard. */
 export function siteClient(site, { fetchImpl } = {}) {
-  return new Client({ tracker: LABELS[site.tracker], credentials: credentialsFor(site), fetch: siteFetch(site, fetchImpl) });
+  return new Client({ tracker: trackerLabel(site.tracker), credentials: credentialsFor(site), fetch: siteFetch(site, fetchImpl) });
 }
