@@ -11,6 +11,7 @@ import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPa
 import { ext, matchPorts } from './lib/chrome.js';
 import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide, oneAtATime } from './lib/notify.js';
+import { cached } from './lib/cache.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
 import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tracker.js';
 import { ADAPTERS } from './lib/page-adapter.js';
@@ -73,13 +74,13 @@ function defaultPolicyText() {
 // Configuration: storage.local (the user's), storage.managed (the organisation's)
 // ---------------------------------------------------------------------------------------------
 
-let cache = null;
-
-export async function readConfig() {
-  if (cache) return cache;
+// Read once per change. A read that started before a save and ends after it is never kept: kept,
+// it would give every reader the settings the save had just replaced until the next change —
+// the options page too, whose next save is made on top of what it reads.
+const configCache = cached(async (isCurrent) => {
   const { config: stored } = await ext.storage.local.get('config');
   const m = migrate(stored);
-  if (m.migrated || (!stored && !m.error)) await ext.storage.local.set({ config: m.config });
+  if ((m.migrated || (!stored && !m.error)) && isCurrent()) await ext.storage.local.set({ config: m.config });
   let managed = {};
   try {
     managed = (await ext.storage.managed?.get(null)) ?? {};
@@ -91,12 +92,15 @@ export async function readConfig() {
     if (testManaged) managed = { ...managed, ...testManaged };
   }
   const eff = effective(m.config, managed);
-  cache = { user: m.config, managedRaw: managed, ...eff, storageError: m.error ?? null };
-  return cache;
+  return { user: m.config, managedRaw: managed, ...eff, storageError: m.error ?? null };
+});
+
+export function readConfig() {
+  return configCache.get();
 }
 
 function invalidate() {
-  cache = null;
+  configCache.invalidate();
 }
 
 /** The policy's engine, or the default one with the error when the stored policy fails. */

@@ -73,6 +73,15 @@ function save(edit, message) {
   return turn;
 }
 
+/**
+ * Shows a stored setting in its field, unless the user is in that field: a re-render (after
+ * another field's save) must not replace what they are typing, which their own change saves.
+ */
+function showValue(el, value) {
+  if (el === document.activeElement && !el.disabled && !el.readOnly) return;
+  el.value = value;
+}
+
 function render() {
   const { locked } = st;
   const what = [];
@@ -434,8 +443,8 @@ function renderContacts() {
   }
   if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: '6', class: 'muted', text: 'The policy names no escalation contacts.' })));
   tbody.replaceChildren(...rows);
-  $('me-handles').value = me.handles.join(', ');
-  $('me-emails').value = me.emails.join(', ');
+  showValue($('me-handles'), me.handles.join(', '));
+  showValue($('me-emails'), me.emails.join(', '));
   $('me-handles').readOnly = $('me-emails').readOnly = st.locked.me;
 }
 
@@ -473,11 +482,11 @@ function renderNotifications() {
   $('n-breached').disabled = lock('breached');
   $('n-escalations').checked = n.escalations;
   $('n-escalations').disabled = lock('escalations');
-  $('n-interval').value = String(n.intervalMinutes);
+  showValue($('n-interval'), String(n.intervalMinutes));
   $('n-interval').disabled = lock('intervalMinutes');
   $('n-quiet').checked = n.quietHours.enabled;
-  $('n-quiet-start').value = n.quietHours.start;
-  $('n-quiet-end').value = n.quietHours.end;
+  showValue($('n-quiet-start'), n.quietHours.start);
+  showValue($('n-quiet-end'), n.quietHours.end);
   for (const id of ['n-quiet', 'n-quiet-start', 'n-quiet-end']) $(id).disabled = lock('quietHours');
   $('n-details').classList.toggle('off', !n.enabled);
   renderLastCheck();

@@ -462,10 +462,10 @@ describe('escalation notifications', () => {
     const s09n = await logOf(s09);
     if (s09n.length !== 1) {
       // What the worker knew (this failed intermittently in CI once, not reproduced since).
-      const state = await b.worker(() => Promise.all([self.slaLens.readConfig(), chrome.storage.local.get(['notifyMemory', 'notifyBaselined', 'notifyLog', 'testNow'])]));
+      const state = await b.worker(() => Promise.all([self.slaLens.readConfig(), chrome.storage.local.get(['notifyMemory', 'notifyBaselined', 'notifyLog', 'testNow', 'config'])]));
       const [c, st] = state;
       const memory = Object.fromEntries(Object.entries(st.notifyMemory ?? {}).filter(([k]) => k.endsWith(`#${s09}`)));
-      assert.fail(`notified once quiet hours ended: ${s09n.length} notifications for S09 (this check: ${r.checked} issues, quiet ${r.quiet}, shown ${JSON.stringify(r.shown.map((n) => n.issueId))}, errors ${JSON.stringify(r.errors)}; notifications ${JSON.stringify(c.config.notifications)}, me ${JSON.stringify(c.config.me)}, memory ${JSON.stringify(memory)}, baselined ${JSON.stringify(st.notifyBaselined)}, log ${st.notifyLog?.length ?? 0}, clock ${JSON.stringify(st.testNow)})`);
+      assert.fail(`notified once quiet hours ended: ${s09n.length} notifications for S09 (this check: ${r.checked} issues, quiet ${r.quiet}, shown ${JSON.stringify(r.shown.map((n) => n.issueId))}, errors ${JSON.stringify(r.errors)}; notifications ${JSON.stringify(c.config.notifications)}, me ${JSON.stringify(c.config.me)}, memory ${JSON.stringify(memory)}, baselined ${JSON.stringify(st.notifyBaselined)}, log ${st.notifyLog?.length ?? 0}, clock ${JSON.stringify(st.testNow)}; stored notifications ${JSON.stringify(st.config?.notifications)})`);
     }
     assert.equal(s09n[0].at, Date.parse('2026-11-27T16:01:00Z'));
     assert.equal(s09n[0].title, 'Escalated to you (level 1, IT manager)');

@@ -8,6 +8,7 @@ import {
   policyWithPauses, siteProblems, siteFile,
 } from '../../extension/src/lib/config.js';
 import { decide, inQuietHours, isMe, oneAtATime, transitions } from '../../extension/src/lib/notify.js';
+import { cached } from '../../extension/src/lib/cache.js';
 
 process.env.TZ = 'UTC';
 
@@ -250,5 +251,56 @@ describe('checks one at a time', () => {
     assert.equal(results[0].status, 'rejected');
     assert.equal(results[0].reason.message, 'alarm failed');
     assert.deepEqual(results.slice(1).map((r) => r.value), ['check now', 'third']);
+  });
+});
+
+describe('the worker\'s configuration cache', () => {
+  /** A store whose reads the test finishes by hand, in any order. */
+  function store(initial) {
+    const s = { value: initial, reads: [], writes: 0 };
+    s.load = (isCurrent) => new Promise((resolve, reject) => {
+      const seen = s.value; // what storage held when the read started
+      s.reads.push({ finish: () => resolve({ seen, current: isCurrent() }), fail: () => reject(new Error('storage failed')) });
+    });
+    return s;
+  }
+
+  it('reads once for every caller until invalidated', async () => {
+    const s = store('v1');
+    const c = cached(s.load);
+    const both = Promise.all([c.get(), c.get()]);
+    assert.equal(s.reads.length, 1);
+    s.reads[0].finish();
+    assert.deepEqual((await both).map((x) => x.seen), ['v1', 'v1']);
+    assert.equal((await c.get()).seen, 'v1');
+    assert.equal(s.reads.length, 1, 'kept');
+  });
+
+  it('a read that started before a save and ends after it is not kept: the next reader gets the save', async () => {
+    const s = store({ end: '08:00' });
+    const c = cached(s.load);
+    const stale = c.get(); // e.g. the onChanged of the save before
+    s.value = { end: '16:00' }; // the options page's save lands…
+    c.invalidate(); // …and invalidates
+    const fresh = c.get();
+    assert.equal(s.reads.length, 2, 'read again');
+    s.reads[1].finish();
+    assert.deepEqual(await fresh, { seen: { end: '16:00' }, current: true });
+    s.reads[0].finish(); // the old read ends last
+    assert.deepEqual(await stale, { seen: { end: '08:00' }, current: false }, 'its own caller gets it, and it knows it is not current');
+    assert.deepEqual((await c.get()).seen, { end: '16:00' }, 'the save stays in effect');
+    assert.equal(s.reads.length, 2);
+  });
+
+  it('a failed read is not kept', async () => {
+    const s = store('v1');
+    const c = cached(s.load);
+    const first = c.get();
+    s.reads[0].fail();
+    await assert.rejects(first, /storage failed/);
+    const again = c.get();
+    assert.equal(s.reads.length, 2);
+    s.reads[1].finish();
+    assert.equal((await again).seen, 'v1');
   });
 });
