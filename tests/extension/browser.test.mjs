@@ -320,6 +320,37 @@ describe('live updates and tokens', () => {
 });
 
 describe('options page', () => {
+  it('saving one setting re-renders the page without undoing what the user is typing in another', async () => {
+    const stored = () => b.worker(() => self.slaLens.readConfig().then((c) => c.user.notifications));
+    const before = await stored();
+    const p = await options();
+    // The user is in "Quiet until" and has typed 17:30, not yet committed (no change event).
+    await p.locator('#n-quiet-end').focus();
+    await p.evaluate(() => {
+      document.getElementById('n-quiet-end').value = '17:30';
+    });
+    // Another setting's save lands meanwhile (a click from script keeps the focus where it is),
+    // and the page re-renders from the stored settings; the toast comes after that render.
+    await p.evaluate(() => document.getElementById('n-atrisk').click());
+    await p.locator('#toast', { hasText: 'Saved' }).waitFor();
+    assert.equal((await stored()).atRisk, !before.atRisk);
+    assert.equal(await p.evaluate(() => document.activeElement.id), 'n-quiet-end');
+    assert.equal(await p.locator('#n-quiet-end').inputValue(), '17:30', 'the field the user is in keeps their value');
+    assert.notEqual(await p.locator('#n-quiet-start').inputValue(), '', 'the other fields are rendered');
+    // Their change, when it comes, saves what they typed.
+    await p.locator('#n-quiet-end').dispatchEvent('change');
+    const after = await eventually(stored, (n) => n.quietHours.end === '17:30');
+    assert.equal(after.quietHours.end, '17:30');
+    assert.equal(after.atRisk, !before.atRisk, 'and keeps the other save');
+    // Back as it was, for the tests after this one.
+    await p.locator('#n-quiet-end').fill(before.quietHours.end);
+    await p.locator('#n-quiet-end').dispatchEvent('change');
+    await p.evaluate(() => document.getElementById('n-atrisk').click());
+    const back = await eventually(stored, (n) => n.quietHours.end === before.quietHours.end && n.atRisk === before.atRisk);
+    assert.deepEqual(back, before);
+    await p.close();
+  });
+
   it('a bad policy shows every diagnostic with its path and keeps the draft; a good one applies to the open tab without reload', async () => {
     const tab = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
     await badges(tab);
