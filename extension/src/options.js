@@ -40,7 +40,9 @@ function toast(text) {
 async function refresh() {
   st = await ask({ type: 'state' });
   document.body.dataset.ready = 'true';
-  render();
+  // A save queued while this read was on its way renders when it is done: rendering now would
+  // show, for a moment, the settings from before it (a checkbox just ticked, unticked).
+  if (queued === 0) render();
 }
 
 let saving = Promise.resolve();

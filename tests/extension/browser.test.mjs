@@ -320,6 +320,47 @@ describe('live updates and tokens', () => {
 });
 
 describe('options page', () => {
+  it('a re-render does not show a setting from before a save still waiting (a box just ticked stays ticked)', async () => {
+    const stored = () => b.worker(() => self.slaLens.readConfig().then((c) => c.user.notifications));
+    const before = await stored();
+    const p = await options();
+    // The page's messages to the worker, slowed down so the order is certain: the re-render's
+    // read takes 300 ms, and the second save 600 ms.
+    await p.evaluate(() => {
+      const send = chrome.runtime.sendMessage.bind(chrome.runtime);
+      window.answered = [];
+      chrome.runtime.sendMessage = async (msg) => {
+        if (msg.type === 'state' && window.slowState) await new Promise((r) => setTimeout(r, 300));
+        if (msg.type === 'saveConfig' && window.slowSave) await new Promise((r) => setTimeout(r, 600));
+        const r = await send(msg);
+        window.answered.push(msg.type);
+        return r;
+      };
+      window.slowState = true;
+      document.getElementById('n-atrisk').click(); // saved, then the page reads the settings again…
+    });
+    await p.waitForFunction(() => window.answered.includes('saveConfig'));
+    await p.evaluate(() => {
+      window.slowSave = true;
+      document.getElementById('n-breached').click(); // …and this is ticked while that read is out
+    });
+    await p.waitForFunction(() => window.answered.includes('state'));
+    assert.equal(await p.locator('#n-breached').isChecked(), !before.breached, 'the box just changed keeps its state');
+    assert.equal(await p.locator('#n-atrisk').isChecked(), !before.atRisk);
+    const both = await eventually(stored, (n) => n.breached !== before.breached && n.atRisk !== before.atRisk);
+    assert.deepEqual([both.atRisk, both.breached], [!before.atRisk, !before.breached]);
+    await p.waitForFunction(() => window.answered.filter((t) => t === 'state').length >= 2);
+    assert.equal(await p.locator('#n-breached').isChecked(), !before.breached, 'and after its own save');
+    // Back as it was.
+    await p.evaluate(() => {
+      window.slowState = window.slowSave = false;
+      document.getElementById('n-atrisk').click();
+      document.getElementById('n-breached').click();
+    });
+    assert.deepEqual(await eventually(stored, (n) => n.atRisk === before.atRisk && n.breached === before.breached), before);
+    await p.close();
+  });
+
   it('saving one setting re-renders the page without undoing what the user is typing in another', async () => {
     const stored = () => b.worker(() => self.slaLens.readConfig().then((c) => c.user.notifications));
     const before = await stored();
