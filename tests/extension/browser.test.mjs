@@ -325,12 +325,12 @@ describe('options page', () => {
     const before = await stored();
     const p = await options();
     // The page's messages to the worker, slowed down so the order is certain: the re-render's
-    // read takes 300 ms, and the second save 600 ms.
+    // read takes 1 s, and the second save 600 ms.
     await p.evaluate(() => {
       const send = chrome.runtime.sendMessage.bind(chrome.runtime);
       window.answered = [];
       chrome.runtime.sendMessage = async (msg) => {
-        if (msg.type === 'state' && window.slowState) await new Promise((r) => setTimeout(r, 300));
+        if (msg.type === 'state' && window.slowState) await new Promise((r) => setTimeout(r, 1000));
         if (msg.type === 'saveConfig' && window.slowSave) await new Promise((r) => setTimeout(r, 600));
         const r = await send(msg);
         window.answered.push(msg.type);
