@@ -176,8 +176,9 @@ pub struct LevelEval<'a> {
     pub level: u32,
     pub role: &'a str,
     pub contacts: &'a [Contact],
-    /// When it was (or will be) reached.
-    pub at: At,
+    /// When it was (or will be) reached; `None` for a next level whose instant is not known yet
+    /// (its clock, or a lower level's, is paused with budget left).
+    pub at: Option<At>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -400,6 +401,34 @@ impl Iterator for Runs<'_> {
     }
 }
 
+/// The runs of a clock whose pauses count only before `stop`: from `stop` on it runs without a
+/// break (rule 8: a deadline moves only by pauses while its clock runs).
+pub(crate) struct UntilStop<I> {
+    runs: I,
+    stop: Instant,
+    done: bool,
+}
+
+impl<I: Iterator<Item = (Instant, Option<Instant>)>> Iterator for UntilStop<I> {
+    type Item = (Instant, Option<Instant>);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.runs.next() {
+            Some((a, Some(b))) if b <= self.stop => Some((a, Some(b))),
+            Some((a, _)) => {
+                self.done = true;
+                Some((a.min(self.stop), None))
+            }
+            None => {
+                self.done = true;
+                Some((self.stop, None))
+            }
+        }
+    }
+}
+
 /// The instant at which a clock made of `runs` has used `budget` business seconds (the last
 /// instant at which it has used at most that); `None` when the history ends in a pause first.
 pub(crate) fn clock_instant(
@@ -592,6 +621,7 @@ impl<'a> Ctx<'a> {
             next: None,
             max_level: 0,
         };
+        let once = |m: MetricKind| !self.spec(m).restart_on_reopen;
         for (cycle, (start, end)) in
             (1u32..).zip(self.tl.cycles(&self.policy.spec.statuses.resolved))
         {
@@ -608,64 +638,110 @@ impl<'a> Ctx<'a> {
                 &self.spec(MetricKind::Resolution).paused_by,
                 pos,
             );
-            let d_resp = self.cycle(&mut resp, &c_resp, end)?;
-            let d_res = self.cycle(&mut res, &c_res, end)?;
+            // A metric measured once per issue keeps its first cycle's result (and levels).
+            let measured = |m: MetricKind| cycle == 1 || !once(m);
+            let (d_resp, s_resp) = if measured(MetricKind::Response) {
+                self.cycle(&mut resp, &c_resp, end)?
+            } else {
+                (None, None)
+            };
+            let (d_res, s_res) = if measured(MetricKind::Resolution) {
+                self.cycle(&mut res, &c_res, end)?
+            } else {
+                (None, None)
+            };
             esc.current = None;
             esc.next = None;
+            // Rule 9: escalation counts every pause of the cycle while it stays unresolved, so
+            // its deadline is the clock's over the whole cycle, not the metric's (which stops
+            // moving at the metric's stop). They differ only when pauses follow the stop.
+            let mut esc_deadline = [None, None];
+            // The ladder: a level is reached once its own instant has passed and every lower
+            // level is reached; `Some(None)` once a lower level's instant is unknown.
+            let mut floor: Option<Option<Instant>> = None;
             for level in &self.policy.levels {
-                let (clock, t, deadline) = match level.spec.trigger.metric {
-                    MetricKind::Response => (&c_resp, target.response, d_resp),
-                    MetricKind::Resolution => (&c_res, target.resolution, d_res),
+                let m = level.spec.trigger.metric;
+                if !measured(m) {
+                    continue;
+                }
+                let (clock, t, deadline, stop, slot) = match m {
+                    MetricKind::Response => (&c_resp, target.response, d_resp, s_resp, 0),
+                    MetricKind::Resolution => (&c_res, target.resolution, d_res, s_res, 1),
                 };
                 let Some(t) = t else { continue };
+                let deadline = match esc_deadline[slot] {
+                    Some(d) => d,
+                    None => {
+                        let d = if stop.is_some() && !clock.simple {
+                            clock.instant(t)?
+                        } else {
+                            deadline
+                        };
+                        esc_deadline[slot] = Some(d);
+                        d
+                    }
+                };
                 let offset = match level.after {
                     After::Seconds(s) => s,
                     After::Percent(p) => t * i64::from(p) / 100,
                 };
-                let at = match level.spec.trigger.time {
+                let own = match level.spec.trigger.time {
                     TimeBasis::Business if offset == 0 => deadline,
                     TimeBasis::Business => clock.instant(t + offset)?,
                     TimeBasis::Calendar => deadline.map(|d| d + offset),
                 };
-                let Some(at) = at else { continue };
+                let at = match (own, floor) {
+                    (Some(a), None) => Some(a),
+                    (Some(a), Some(Some(f))) => Some(a.max(f)),
+                    _ => None,
+                };
+                floor = Some(at);
+                let lv = |at: Option<Instant>| LevelEval {
+                    level: level.spec.level,
+                    role: &level.spec.role,
+                    contacts: &level.spec.contacts,
+                    at: at.map(At),
+                };
+                let Some(at) = at else {
+                    // Not known yet: the next level, with an unknown instant (never skipped).
+                    if end.is_none() && esc.next.is_none() {
+                        esc.next = Some(lv(None));
+                    }
+                    continue;
+                };
                 // Reached only if the cycle was still unresolved at that instant.
                 if end.is_some_and(|e| e <= at) {
                     continue;
                 }
-                let lv = LevelEval {
-                    level: level.spec.level,
-                    role: &level.spec.role,
-                    contacts: &level.spec.contacts,
-                    at: At(at),
-                };
                 if self.now > at {
                     if let Some(h) = history.as_deref_mut() {
                         h.push(Reached {
                             cycle,
-                            level: lv.level,
-                            role: lv.role,
-                            at: lv.at,
+                            level: level.spec.level,
+                            role: &level.spec.role,
+                            at: At(at),
                         });
                     }
-                    esc.max_level = esc.max_level.max(lv.level);
+                    esc.max_level = esc.max_level.max(level.spec.level);
                     if end.is_none() {
-                        esc.current = Some(lv);
+                        esc.current = Some(lv(Some(at)));
                     }
                 } else if end.is_none() && esc.next.is_none() {
-                    esc.next = Some(lv);
+                    esc.next = Some(lv(Some(at)));
                 }
             }
         }
         Ok((resp, res, esc))
     }
 
-    /// One metric in one cycle, written into `out`; returns the cycle's deadline.
+    /// One metric in one cycle, written into `out`; returns the cycle's deadline and the
+    /// metric's stop.
     fn cycle(
         &self,
         out: &mut MetricEval,
         clock: &Clock<'_>,
         end: Option<Instant>,
-    ) -> Result<Option<Instant>, OutOfRange> {
+    ) -> Result<(Option<Instant>, Option<Instant>), OutOfRange> {
         let start = clock.start.instant();
         let stop = self.stop(out.metric, start, end);
         let upto = stop.unwrap_or(self.now).min(self.now).max(start);
@@ -690,10 +766,14 @@ impl<'a> Ctx<'a> {
         out.percent_used = None;
         let Some(target) = out.target else {
             out.state = State::NotApplicable;
-            return Ok(None);
+            return Ok((None, stop));
         };
-        let deadline = clock.instant(target)?;
-        let at_risk = clock.instant(target * i64::from(self.policy.spec.at_risk_percent) / 100)?;
+        // Rule 8: only pauses while the clock runs (before its stop) move the deadline.
+        let deadline = clock.instant_until(target, stop)?;
+        let at_risk = clock.instant_until(
+            target * i64::from(self.policy.spec.at_risk_percent) / 100,
+            stop,
+        )?;
         out.deadline = deadline.map(At);
         out.at_risk_at = at_risk.map(At);
         out.remaining = Some(target - used);
@@ -711,7 +791,7 @@ impl<'a> Ctx<'a> {
             out.breached_at = out.deadline;
             out.ever_breached = true;
         }
-        Ok(deadline)
+        Ok((deadline, stop))
     }
 }
 
@@ -749,6 +829,30 @@ impl<'a> Clock<'a> {
         clock_instant(
             self.cal,
             self.tl.runs(self.start.instant(), self.pause),
+            budget,
+        )
+    }
+
+    /// As [`Clock::instant`], for a clock that stopped at `stop`: pauses after the stop do not
+    /// count (the metric's deadline and at-risk instant).
+    fn instant_until(
+        &self,
+        budget: i64,
+        stop: Option<Instant>,
+    ) -> Result<Option<Instant>, OutOfRange> {
+        let Some(stop) = stop else {
+            return self.instant(budget);
+        };
+        if self.simple {
+            return self.instant(budget);
+        }
+        clock_instant(
+            self.cal,
+            UntilStop {
+                runs: self.tl.runs(self.start.instant(), self.pause),
+                stop,
+                done: false,
+            },
             budget,
         )
     }
@@ -903,13 +1007,13 @@ fn evaluate_with<'a>(
     let oor = |e| out_of_range(ticket, e);
     (ev.response, ev.resolution, ev.escalation) = ctx.run(cal, target, history).map_err(oor)?;
 
-    // The badge follows the most urgent metric; between equally urgent ones, the earlier deadline.
+    // The badge's headline (DESIGN.md, "Evaluating a ticket", rule 8 and its table).
     let (headline, state) = [&ev.response, &ev.resolution]
         .into_iter()
-        .map(|m| (m.metric, m.state, m.deadline.map_or(i64::MAX, |d| d.0)))
-        .max_by_key(|(_, s, d)| (s.urgency(), std::cmp::Reverse(*d)))
-        .map(|(m, s, _)| (m, s))
-        .unwrap_or((MetricKind::Response, State::NotApplicable));
+        .max_by_key(|m| headline_key(m))
+        .map_or((MetricKind::Response, State::NotApplicable), |m| {
+            (m.metric, m.state)
+        });
     ev.headline = headline;
     ev.state = state;
 
@@ -933,9 +1037,26 @@ fn evaluate_with<'a>(
             }
         }
     }
-    consider(ev.escalation.next.map(|l| l.at));
+    consider(ev.escalation.next.and_then(|l| l.at));
     ev.next_change = next.map(At);
     Ok(ev)
+}
+
+/// How prominent a metric is on the badge; the larger key heads it, and on equal keys the
+/// resolution (the later of the two in `max_by_key`'s order). Active metrics first, by urgency
+/// (breached > at risk > running > paused), then the earlier deadline (one without a deadline
+/// last), then the less business time left. With none active, a metric met late before one met,
+/// then the one that stopped last.
+fn headline_key(m: &MetricEval) -> (u8, i64, i64) {
+    if m.state.is_active() {
+        (
+            m.state.urgency(),
+            -m.deadline.map_or(i64::MAX, |d| d.0),
+            -m.remaining.unwrap_or(i64::MAX),
+        )
+    } else {
+        (m.state.urgency(), m.stopped_at.map_or(i64::MIN, |d| d.0), 0)
+    }
 }
 
 /// Evaluates a batch; each ticket's error stays with that ticket.

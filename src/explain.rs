@@ -442,22 +442,29 @@ fn escalation_lines(policy: &Policy, cal: &Calendar, ev: &Evaluation<'_>, lines:
             .join(", ")
     };
     if let Some(c) = ev.escalation.current {
+        let since =
+            c.at.map_or_else(|| "an unknown time".to_string(), |a| local(cal, a.0));
         lines.push(format!(
             "escalated to level {} — {} ({}) since {}: {}",
             c.level,
             c.role,
             who(c.contacts),
-            local(cal, c.at.0),
+            since,
             trigger_text(policy, c.level)
         ));
     }
     if let Some(n) = ev.escalation.next {
+        // Unknown while its clock (or a lower level's) is paused with budget left.
+        let when = n.at.map_or_else(
+            || "a time not known yet (its clock is paused)".to_string(),
+            |a| local(cal, a.0),
+        );
         lines.push(format!(
             "next escalation: level {} — {} ({}) at {} if {}",
             n.level,
             n.role,
             who(n.contacts),
-            local(cal, n.at.0),
+            when,
             trigger_text(policy, n.level).replacen("not resolved", "still unresolved", 1)
         ));
     }

@@ -174,15 +174,39 @@ pub struct MetricsSpec {
     pub resolution: MetricSpec,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct MetricSpec {
     /// Statuses during which this metric's clock stops (case-insensitive).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paused_by: Vec<String>,
+    /// Whether a reopened issue measures this metric again (`true`, the default: each cycle has
+    /// its own clock) or keeps the first cycle's result (`false`: measured once per issue, as
+    /// "first response" metrics in most service desks are).
+    #[serde(default = "default_true", skip_serializing_if = "is_true")]
+    pub restart_on_reopen: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+impl Default for MetricSpec {
+    fn default() -> Self {
+        MetricSpec {
+            paused_by: Vec::new(),
+            restart_on_reopen: true,
+            description: None,
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -351,6 +375,7 @@ read_struct!(MetricsSpec, "struct MetricsSpec", deny = true, {
 
 read_struct!(MetricSpec, "struct MetricSpec", deny = true, {
     paused_by: "pausedBy" => default,
+    restart_on_reopen: "restartOnReopen" => with(default_true),
     description: "description" => default,
 });
 

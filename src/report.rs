@@ -564,7 +564,9 @@ fn sums(policy: &Policy, ticket: &Ticket, at: Instant, ev: &[&MetricEval; 2]) ->
         ..Sums::default()
     };
     let mut out = [zero, zero];
-    let cycles = ev[0].cycles;
+    // A metric measured once per issue (`restartOnReopen: false`) has one cycle, described by
+    // `ev` itself: only the other metric's earlier cycles are replayed.
+    let cycles = ev[0].cycles.max(ev[1].cycles);
     if cycles > 1 {
         let tl = Timeline::new(ticket, at.max(ticket.created));
         let ends = tl
@@ -577,11 +579,11 @@ fn sums(policy: &Policy, ticket: &Ticket, at: Instant, ev: &[&MetricEval; 2]) ->
             let Ok(e) = evaluate(policy, ticket, end) else {
                 continue;
             };
-            if e.response.cycles as usize != k + 1 {
-                continue;
+            for (i, m) in [&e.response, &e.resolution].into_iter().enumerate() {
+                if m.cycles as usize == k + 1 && k + 1 < ev[i].cycles as usize {
+                    add_cycle(&mut out[i], m);
+                }
             }
-            add_cycle(&mut out[0], &e.response);
-            add_cycle(&mut out[1], &e.resolution);
         }
     }
     add_cycle(&mut out[0], ev[0]);

@@ -125,7 +125,8 @@ export interface MetricEval {
   everBreached: boolean;
 }
 export interface Contact { name: string; email?: string; handle?: string }
-export interface LevelEval { level: number; role: string; contacts: Contact[]; at: IsoInstant }
+/** `at` is null only for a next level whose instant is not known yet (its clock is paused). */
+export interface LevelEval { level: number; role: string; contacts: Contact[]; at: IsoInstant | null }
 export interface EscalationEval {
   current: LevelEval | null;
   next: LevelEval | null;

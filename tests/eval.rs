@@ -114,7 +114,7 @@ fn seed_escalation_levels_follow_the_response_target() {
     let e = evaluate(&p, &tk, t(NOW)).unwrap();
     let cur = e.escalation.current.unwrap();
     assert_eq!((cur.level, cur.role), (1, "IT manager"));
-    assert_eq!(format_instant(cur.at.0), "2026-11-27T11:00:00Z");
+    assert_eq!(at(cur.at).unwrap(), "2026-11-27T11:00:00Z");
     assert_eq!(
         cur.contacts[0].email.as_deref(),
         Some("it-manager@example.com")
@@ -122,7 +122,7 @@ fn seed_escalation_levels_follow_the_response_target() {
     // Level 2: one more response target (4 h) later, if still unresolved.
     let next = e.escalation.next.unwrap();
     assert_eq!((next.level, next.role), (2, "Marketing department head"));
-    assert_eq!(format_instant(next.at.0), "2026-11-27T15:00:00Z");
+    assert_eq!(at(next.at).unwrap(), "2026-11-27T15:00:00Z");
     assert_eq!(at(e.next_change).as_deref(), Some("2026-11-27T15:00:01Z"));
 }
 
@@ -175,9 +175,9 @@ fn seed_normal_issue_responded_but_unresolved_still_escalates() {
     assert_eq!(e.response.elapsed, 2 * 3600);
     let cur = e.escalation.current.unwrap();
     assert_eq!(cur.level, 1);
-    assert_eq!(format_instant(cur.at.0), "2026-11-27T09:00:00Z");
+    assert_eq!(at(cur.at).unwrap(), "2026-11-27T09:00:00Z");
     assert_eq!(
-        format_instant(e.escalation.next.unwrap().at.0),
+        at(e.escalation.next.unwrap().at).unwrap(),
         "2026-11-28T09:00:00Z"
     );
 }
@@ -406,9 +406,11 @@ fn business_hours_open_pause_suspends_the_deadline() {
     assert_eq!(e.state, State::Paused);
     assert_eq!(e.headline, MetricKind::Resolution);
     // Level 1 (the response deadline, Tue 09:00) was reached; level 2 waits on the paused
-    // resolution clock, so nothing changes until the status does.
+    // resolution clock: it is next, at an instant not known yet (rule 9's ladder), and nothing
+    // changes until the status does.
     assert_eq!(e.escalation.current.unwrap().level, 1);
-    assert_eq!(e.escalation.next, None);
+    let next = e.escalation.next.unwrap();
+    assert_eq!((next.level, next.at), (2, None));
     assert_eq!(e.next_change, None);
     let x = explain(&p, &tk, t("2026-11-25T08:00:00Z")).unwrap();
     assert!(
