@@ -581,15 +581,24 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// When metric `m` stops in the cycle `(start, end)`, as far as known at `now`.
-    fn stop(&self, m: MetricKind, start: Instant, end: Option<Instant>) -> Option<Instant> {
+    /// When metric `m` stops in the cycle `(start, end)`, as far as known at `now`; `first`:
+    /// the ticket's first cycle (the only one `firstResponseAt` answers).
+    fn stop(
+        &self,
+        m: MetricKind,
+        start: Instant,
+        end: Option<Instant>,
+        first: bool,
+    ) -> Option<Instant> {
         let known = |t: Instant| (t <= self.now).then_some(t);
         match m {
             MetricKind::Resolution => end,
             MetricKind::Response => {
                 let k = self.tl.ticket.staff_replies.partition_point(|&r| r < start);
                 let reply = self.tl.ticket.staff_replies.get(k).copied().and_then(known);
-                let direct = if start == self.tl.ticket.created {
+                // Not `start == created`: a ticket resolved and reopened in the second it was
+                // created has a second cycle starting then too.
+                let direct = if first {
                     self.tl.ticket.first_response_at.and_then(known)
                 } else {
                     None
@@ -743,7 +752,8 @@ impl<'a> Ctx<'a> {
         end: Option<Instant>,
     ) -> Result<(Option<Instant>, Option<Instant>), OutOfRange> {
         let start = clock.start.instant();
-        let stop = self.stop(out.metric, start, end);
+        // `cycles` counts this metric's cycles so far: 0 in the first.
+        let stop = self.stop(out.metric, start, end, out.cycles == 0);
         let upto = stop.unwrap_or(self.now).min(self.now).max(start);
         let (used, run_wall) = clock.used(upto)?;
         let total_biz = if clock.simple {
