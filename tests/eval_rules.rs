@@ -333,6 +333,16 @@ fn e1_explain_names_the_response_deadline() {
                     time on office (Europe/Berlin) (deadline was Mon 14 Sep 2026 13:00 CEST)";
         assert!(x.lines.iter().any(|l| l == want), "[{id}] {:#?}", x.lines);
     }
+    // E1.2's next level, whose clock is paused: named, with its instant unknown.
+    let tk = ticket(E1[1].events);
+    let x = explain(&p, &tk, t(TUE_NOON)).unwrap();
+    assert!(
+        x.lines.iter().any(|l| l.starts_with(
+            "next escalation: level 1 — Lead () at a time not known yet (its clock is paused) if"
+        )),
+        "{:#?}",
+        x.lines
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
