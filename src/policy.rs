@@ -1067,7 +1067,39 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
         if let Some(after) = after {
             if let Some(prev) = levels.last() {
                 let prev: &Level = prev;
-                if prev.spec.trigger.metric == l.trigger.metric
+                // A duration and a share of the target compare only per target: each target
+                // of that metric is checked.
+                let durations: Vec<i64> = targets
+                    .iter()
+                    .filter_map(|t: &Target| match l.trigger.metric {
+                        MetricKind::Response => t.response,
+                        MetricKind::Resolution => t.resolution,
+                    })
+                    .collect();
+                let same = prev.spec.trigger.metric == l.trigger.metric
+                    && prev.spec.trigger.time == l.trigger.time;
+                let mixed = durations
+                    .iter()
+                    .copied()
+                    .find(|&d| same && crosses(prev.after, after, d));
+                if let Some(d) = mixed {
+                    diags.push(Diagnostic::error(
+                        "levels-out-of-order",
+                        join(&path, "trigger.after"),
+                        format!(
+                            "level {} triggers at `{}` after the {} deadline, before level {} \
+                             (`{}`) for a `{}` {} target: a later level must trigger at the \
+                             same time or later; give both as durations or both as shares",
+                            l.level,
+                            l.trigger.after,
+                            l.trigger.metric.as_str(),
+                            prev.spec.level,
+                            prev.spec.trigger.after,
+                            crate::duration::format_compact(d),
+                            l.trigger.metric.as_str()
+                        ),
+                    ));
+                } else if prev.spec.trigger.metric == l.trigger.metric
                     && prev.spec.trigger.time == l.trigger.time
                     && before_previous(prev.after, after)
                 {
@@ -1146,6 +1178,19 @@ fn before_previous(prev: After, next: After) -> bool {
         (After::Percent(a), After::Percent(b)) => b < a,
         _ => false,
     }
+}
+
+/// A duration after a share of the target (or the reverse) that comes earlier for a target
+/// of `d` seconds.
+fn crosses(prev: After, next: After, d: i64) -> bool {
+    let off = |a: After| match a {
+        After::Seconds(s) => s,
+        After::Percent(p) => d * i64::from(p) / 100,
+    };
+    matches!(
+        (prev, next),
+        (After::Seconds(_), After::Percent(_)) | (After::Percent(_), After::Seconds(_))
+    ) && off(next) < off(prev)
 }
 
 fn ids(tiers: &[TierSpec]) -> String {

@@ -183,6 +183,14 @@ fn cases() -> Vec<(&'static str, String)> {
             }),
         ),
         (
+            // 2h, then 25% of the target: 1h for the critical 4h response target.
+            "levels_out_of_order_mixed",
+            diags_of(|v| {
+                v["escalation"]["levels"][0]["trigger"]["after"] = json!("2h");
+                v["escalation"]["levels"][1]["trigger"]["after"] = json!("25%");
+            }),
+        ),
+        (
             "invalid_trigger_after",
             diags_of(|v| {
                 v["escalation"]["levels"][0]["trigger"]["after"] = json!("soon");
