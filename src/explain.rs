@@ -152,6 +152,27 @@ pub fn explain<'a>(
             trace(cal, &tl, pause, start, end, &mut t).map_err(err)?;
         }
         metric_lines(cal, &ev, m, &t.segments, &mut out.lines).map_err(err)?;
+        let spec = match m.metric {
+            MetricKind::Response => &policy.spec.metrics.response,
+            MetricKind::Resolution => &policy.spec.metrics.resolution,
+        };
+        let reopened = ev
+            .response
+            .cycles
+            .max(ev.resolution.cycles)
+            .saturating_sub(1);
+        if !spec.restart_on_reopen && reopened > 0 && m.target.is_some() {
+            out.lines.push(format!(
+                "{} is measured once per issue: the first cycle's result, kept though the issue \
+                 was reopened{}",
+                metric_name(m.metric),
+                if reopened == 1 {
+                    String::new()
+                } else {
+                    format!(" {reopened} times")
+                }
+            ));
+        }
         if i == 0 {
             out.segments = t.segments;
             out.truncated = t.truncated;

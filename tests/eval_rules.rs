@@ -577,6 +577,18 @@ fn e5_response_measured_once() {
 }
 
 #[test]
+fn e5_explain_says_the_response_is_measured_once() {
+    let tk = ticket(REOPENED);
+    let line = "response is measured once per issue: the first cycle's result, kept though the \
+                issue was reopened";
+    let (once, each) = (policy(LADDER, ONCE), policy(LADDER, PAUSING));
+    let x = explain(&once, &tk, t(MON_16)).unwrap();
+    assert!(x.lines.iter().any(|l| l == line), "{:#?}", x.lines);
+    let x = explain(&each, &tk, t(MON_16)).unwrap();
+    assert!(!x.lines.iter().any(|l| l == line), "{:#?}", x.lines);
+}
+
+#[test]
 fn e5_report_sums_follow_restart_on_reopen() {
     use sla_lens::report::report;
     let tk2 = ticket(&[
