@@ -145,6 +145,23 @@ fn business_minutes(cal: Option<&Value>) -> Vec<bool> {
     flags
 }
 
+/// [`business_minutes`], computed once per distinct calendar (the variants share them).
+fn cached_minutes(cal: Option<&Value>) -> std::rc::Rc<Vec<bool>> {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    type Cache = Vec<(Option<Value>, Rc<Vec<bool>>)>;
+    thread_local!(static CACHE: RefCell<Cache> = const { RefCell::new(Vec::new()) });
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some((_, f)) = c.iter().find(|(k, _)| k.as_ref() == cal) {
+            return f.clone();
+        }
+        let f = Rc::new(business_minutes(cal));
+        c.push((cal.cloned(), f.clone()));
+        f
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // The policy, read from its JSON
 // ---------------------------------------------------------------------------------------------
@@ -186,7 +203,7 @@ struct Spec {
     at_risk: i64,
     levels: Vec<LevelSpec>,
     /// Business flags per calendar name (`24x7` included).
-    flags: Vec<(String, Vec<bool>)>,
+    flags: Vec<(String, std::rc::Rc<Vec<bool>>)>,
 }
 
 fn has(list: &[String], s: &str) -> bool {
@@ -220,10 +237,10 @@ impl Spec {
                 }
             })
             .collect();
-        let mut flags = vec![("24x7".to_string(), business_minutes(None))];
+        let mut flags = vec![("24x7".to_string(), cached_minutes(None))];
         if let Some(cals) = json["calendars"].as_object() {
             for (name, cal) in cals {
-                flags.push((name.clone(), business_minutes(Some(cal))));
+                flags.push((name.clone(), cached_minutes(Some(cal))));
             }
         }
         Spec {
@@ -556,8 +573,14 @@ fn walk(
 fn used(flags: &[bool], k: &Known<'_>, pause: &[String], start: i64, upto: i64) -> (i64, i64) {
     let (mut used, mut paused) = (0, 0);
     let mut t = start;
+    let mut status = k.status_at(t);
+    let mut ci = k.changes.partition_point(|c| c.0 <= t);
     while t < upto {
-        let p = has(pause, k.status_at(t));
+        while ci < k.changes.len() && k.changes[ci].0 <= t {
+            status = k.changes[ci].1;
+            ci += 1;
+        }
+        let p = has(pause, status);
         if p {
             paused += 60;
         } else if flags[minute(t)] {
@@ -566,6 +589,14 @@ fn used(flags: &[bool], k: &Known<'_>, pause: &[String], start: i64, upto: i64) 
         t += 60;
     }
     (used, paused)
+}
+
+/// A level's `after` in seconds for a target of `target` seconds.
+fn offset(after: AfterSpec, target: i64) -> i64 {
+    match after {
+        AfterSpec::Seconds(s) => s,
+        AfterSpec::Percent(p) => target * p / 100,
+    }
 }
 
 fn urgency(s: State) -> u8 {
@@ -650,6 +681,8 @@ fn slow_eval(spec: &Spec, g: &Gen) -> Out {
             end,
         ];
         let mut esc_deadline: [Option<i64>; 2] = [None, None];
+        // Per metric: (budget, instant) of the levels' clock.
+        let mut esc_at: [Vec<(i64, Option<i64>)>; 2] = [Vec::new(), Vec::new()];
         for i in 0..2 {
             if !measured(i) {
                 continue;
@@ -686,8 +719,19 @@ fn slow_eval(spec: &Spec, g: &Gen) -> Out {
             if matches!(x.state, Some(State::Breached | State::MetLate)) {
                 x.ever_breached = true;
             }
-            // Rule 9: the levels' clock counts every pause of the cycle.
-            esc_deadline[i] = walk(flags, &k, &spec.paused_by[i], start, None, &[target])[0];
+            // Rule 9: the levels' clock counts every pause of the cycle. One walk for the target
+            // and every business-time level on this metric.
+            let mut budgets = vec![target];
+            for l in spec
+                .levels
+                .iter()
+                .filter(|l| l.metric == i && !l.calendar_time)
+            {
+                budgets.push(target + offset(l.after, target));
+            }
+            let found = walk(flags, &k, &spec.paused_by[i], start, None, &budgets);
+            esc_deadline[i] = found[0];
+            esc_at[i] = budgets.into_iter().zip(found).collect();
         }
         // Rule 9: the ladder.
         current = None;
@@ -700,21 +744,15 @@ fn slow_eval(spec: &Spec, g: &Gen) -> Out {
             let Some(target) = targets[l.metric] else {
                 continue;
             };
-            let offset = match l.after {
-                AfterSpec::Seconds(s) => s,
-                AfterSpec::Percent(p) => target * p / 100,
-            };
+            let offset = offset(l.after, target);
             let own = if l.calendar_time {
                 esc_deadline[l.metric].map(|d| d + offset)
             } else {
-                walk(
-                    flags,
-                    &k,
-                    &spec.paused_by[l.metric],
-                    start,
-                    None,
-                    &[target + offset],
-                )[0]
+                esc_at[l.metric]
+                    .iter()
+                    .find(|(b, _)| *b == target + offset)
+                    .unwrap()
+                    .1
             };
             let at = match (own, floor) {
                 (Some(a), None) => Some(a),
