@@ -238,9 +238,60 @@ fn out_of_range(t: &Ticket, _: OutOfRange) -> TicketError {
     }
 }
 
+/// The most status changes and staff replies, together, one ticket may carry: a ticket with more
+/// is an error for that ticket (`too-much-history`), so that one runaway ticket cannot take a
+/// whole batch's time and memory. Evaluation is linear in the history (a 100,000-change ticket
+/// takes a fraction of a second natively, BENCHMARKS.md), so the cap is far above any real
+/// ticket's.
+pub const MAX_HISTORY: usize = 1_000_000;
+
+fn too_much_history(t: &Ticket) -> Option<TicketError> {
+    let (changes, replies) = (t.history.len(), t.staff_replies.len());
+    (changes + replies > MAX_HISTORY).then(|| TicketError {
+        id: Some(t.id.clone()),
+        code: "too-much-history",
+        path: if changes >= replies {
+            "statusHistory"
+        } else {
+            "comments"
+        }
+        .into(),
+        message: format!(
+            "the ticket carries {changes} status changes and {replies} staff replies, more than \
+             the {MAX_HISTORY} sla-lens evaluates for one ticket: export it with a shorter \
+             history (e.g. only since its last reopening)"
+        ),
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // The status timeline
 // ---------------------------------------------------------------------------------------------
+
+/// History entries read by evaluations on this thread: with the `work-count` feature (tests
+/// only), a count that lets tests hold evaluation and the report linear in a ticket's history
+/// without timing anything (tests/history.rs); without it, nothing.
+#[cfg(feature = "work-count")]
+pub mod work {
+    use std::cell::Cell;
+    thread_local!(static READ: Cell<u64> = const { Cell::new(0) });
+    /// Entries read since the last [`reset`].
+    pub fn read() -> u64 {
+        READ.with(Cell::get)
+    }
+    pub fn reset() {
+        READ.with(|c| c.set(0));
+    }
+    pub(crate) fn add(n: usize) {
+        READ.with(|c| c.set(c.get() + n as u64));
+    }
+}
+
+#[cfg(not(feature = "work-count"))]
+mod work {
+    #[inline(always)]
+    pub(crate) fn add(_: usize) {}
+}
 
 fn any_eq(list: &[String], s: Option<&str>) -> bool {
     s.is_some_and(|s| list.iter().any(|x| x.eq_ignore_ascii_case(s)))
@@ -259,6 +310,16 @@ impl<'a> Timeline<'a> {
         Timeline {
             ticket,
             changes: &ticket.history[..k],
+        }
+    }
+
+    /// The history as seen at `t` (changes after `t` dropped), for a finished cycle: nothing
+    /// after its end changes its figures, so it is read only up to there.
+    fn until(&self, t: Instant) -> Self {
+        let k = self.changes.partition_point(|c| c.at <= t);
+        Timeline {
+            ticket: self.ticket,
+            changes: &self.changes[..k],
         }
     }
 
@@ -319,6 +380,7 @@ impl Iterator for Cycles<'_> {
         while self.i < self.tl.changes.len() {
             let c = &self.tl.changes[self.i];
             self.i += 1;
+            work::add(1);
             if any_eq(self.resolved, Some(&c.to)) {
                 let end = c.at;
                 self.state_resolved = true;
@@ -335,6 +397,7 @@ impl Cycles<'_> {
         while self.i < self.tl.changes.len() {
             let c = &self.tl.changes[self.i];
             self.i += 1;
+            work::add(1);
             if !any_eq(self.resolved, Some(&c.to)) {
                 self.state_resolved = false;
                 self.next_start = Some(c.at);
@@ -372,6 +435,7 @@ impl Iterator for Runs<'_> {
                         self.t = c.at;
                         self.status = Some(&c.to);
                         self.i += 1;
+                        work::add(1);
                     }
                 }
                 continue;
@@ -386,6 +450,7 @@ impl Iterator for Runs<'_> {
                     }
                     Some(c) => {
                         self.i += 1;
+                        work::add(1);
                         self.t = c.at;
                         self.status = Some(&c.to);
                         if any_eq(self.pause, self.status) {
@@ -617,11 +682,16 @@ impl<'a> Ctx<'a> {
 
     /// Both metrics and the escalation, over every cycle in one pass; the results describe the
     /// current (last) cycle.
+    ///
+    /// Linear in the history: a finished cycle is read only up to its end (what comes after
+    /// cannot change it: its stop, the time used before the stop, and whether its deadline or
+    /// an escalation instant fell before its end are all decided by then), so each change is
+    /// read by a bounded number of cycles' clocks; only the current cycle reads to the end.
     fn run(
         &self,
         cal: &'a Calendar,
         target: &Target,
-        mut history: Option<&mut Vec<Reached<'a>>>,
+        mut history: Option<&mut dyn Observer<'a>>,
     ) -> Result<(MetricEval, MetricEval, EscalationEval<'a>), OutOfRange> {
         let mut resp = blank(MetricKind::Response, target.response);
         let mut res = blank(MetricKind::Resolution, target.resolution);
@@ -631,22 +701,20 @@ impl<'a> Ctx<'a> {
             max_level: 0,
         };
         let once = |m: MetricKind| !self.spec(m).restart_on_reopen;
-        for (cycle, (start, end)) in
-            (1u32..).zip(self.tl.cycles(&self.policy.spec.statuses.resolved))
-        {
+        let mut cycles = self
+            .tl
+            .cycles(&self.policy.spec.statuses.resolved)
+            .peekable();
+        let mut cycle = 0u32;
+        while let Some((start, end)) = cycles.next() {
+            cycle += 1;
+            let tl = match end {
+                Some(e) if cycles.peek().is_some() => self.tl.until(e),
+                _ => self.tl,
+            };
             let pos = cal.pos(start)?;
-            let c_resp = Clock::new(
-                cal,
-                self.tl,
-                &self.spec(MetricKind::Response).paused_by,
-                pos,
-            );
-            let c_res = Clock::new(
-                cal,
-                self.tl,
-                &self.spec(MetricKind::Resolution).paused_by,
-                pos,
-            );
+            let c_resp = Clock::new(cal, tl, &self.spec(MetricKind::Response).paused_by, pos);
+            let c_res = Clock::new(cal, tl, &self.spec(MetricKind::Resolution).paused_by, pos);
             // A metric measured once per issue keeps its first cycle's result (and levels).
             let measured = |m: MetricKind| cycle == 1 || !once(m);
             let (d_resp, s_resp) = if measured(MetricKind::Response) {
@@ -724,7 +792,7 @@ impl<'a> Ctx<'a> {
                 }
                 if self.now > at {
                     if let Some(h) = history.as_deref_mut() {
-                        h.push(Reached {
+                        h.reached(Reached {
                             cycle,
                             level: level.spec.level,
                             role: &level.spec.role,
@@ -738,6 +806,9 @@ impl<'a> Ctx<'a> {
                 } else if end.is_none() && esc.next.is_none() {
                     esc.next = Some(lv(Some(at)));
                 }
+            }
+            if let Some(h) = history.as_deref_mut() {
+                h.cycle(start, end, &resp, &res);
             }
         }
         Ok((resp, res, esc))
@@ -821,7 +892,10 @@ impl<'a> Clock<'a> {
         let k = tl.changes.partition_point(|c| c.at <= t);
         let simple = pause.is_empty()
             || !(any_eq(pause, tl.status_at(t))
-                || tl.changes[k..].iter().any(|c| any_eq(pause, Some(&c.to))));
+                || tl.changes[k..].iter().any(|c| {
+                    work::add(1);
+                    any_eq(pause, Some(&c.to))
+                }));
         Clock {
             cal,
             tl,
@@ -943,6 +1017,34 @@ pub struct Reached<'a> {
     pub at: At,
 }
 
+/// What one evaluation pass tells besides its result: every escalation level reached and every
+/// cycle's figures, as they are computed (the review report sums them; nothing is evaluated
+/// twice).
+pub trait Observer<'a> {
+    /// An escalation level reached (before `now`), in cycle order.
+    fn reached(&mut self, _r: Reached<'a>) {}
+    /// A cycle's figures of both metrics, once computed: every cycle in order, the current one
+    /// last (its figures are then the evaluation's). Of an earlier cycle only the figures up to
+    /// its stop are meaningful (`start`, `stopped_at`, `elapsed`, the paused times, `state`):
+    /// its deadline is not computed past the cycle's end. `start` and `end` are the cycle's; a
+    /// metric measured once per issue (`restartOnReopen: false`) keeps its first cycle's figures
+    /// in every later cycle (its `cycles` stays 1).
+    fn cycle(
+        &mut self,
+        _start: Instant,
+        _end: Option<Instant>,
+        _response: &MetricEval,
+        _resolution: &MetricEval,
+    ) {
+    }
+}
+
+impl<'a> Observer<'a> for Vec<Reached<'a>> {
+    fn reached(&mut self, r: Reached<'a>) {
+        self.push(r);
+    }
+}
+
 /// Evaluates a ticket and lists every escalation level it reached, in every cycle (for reports
 /// and explanations; unlike [`evaluate`] this allocates).
 ///
@@ -958,12 +1060,28 @@ pub fn evaluate_with_history<'a>(
     Ok((ev, history))
 }
 
+/// [`evaluate`], telling `observer` every level reached and every cycle's figures on the way.
+///
+/// # Errors
+/// As [`evaluate`].
+pub fn evaluate_observed<'a>(
+    policy: &'a Policy,
+    ticket: &'a Ticket,
+    now: Instant,
+    observer: &mut dyn Observer<'a>,
+) -> Result<Evaluation<'a>, TicketError> {
+    evaluate_with(policy, ticket, now, Some(observer))
+}
+
 fn evaluate_with<'a>(
     policy: &'a Policy,
     ticket: &'a Ticket,
     now: Instant,
-    history: Option<&mut Vec<Reached<'a>>>,
+    history: Option<&mut dyn Observer<'a>>,
 ) -> Result<Evaluation<'a>, TicketError> {
+    if let Some(e) = too_much_history(ticket) {
+        return Err(e);
+    }
     let now = now.max(ticket.created);
     let tl = Timeline::new(ticket, now);
     let status = tl.status_at(now);

@@ -30,8 +30,8 @@ pub mod wasm;
 pub use calendar::{Calendar, CalendarSpec, Instant, OutOfRange};
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
 pub use eval::{
-    evaluate, evaluate_all, evaluate_with_history, next_change, Applicability, Evaluation,
-    MetricEval, Reached, State,
+    evaluate, evaluate_all, evaluate_observed, evaluate_with_history, next_change, Applicability,
+    Evaluation, MetricEval, Reached, State, MAX_HISTORY,
 };
 pub use explain::{explain, Explanation};
 pub use policy::{Policy, PolicySpec, BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON};

@@ -11,9 +11,7 @@
 //! written down in `DESIGN.md`, "Review report".
 
 use crate::calendar::{resolve_local, Instant};
-use crate::eval::{
-    evaluate, evaluate_with_history, Applicability, At, MetricEval, State, Timeline,
-};
+use crate::eval::{evaluate_observed, Applicability, At, MetricEval, Observer, Reached, State};
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
 use crate::ticket::{format_instant, Ticket, TicketError};
@@ -555,40 +553,65 @@ fn add_cycle(s: &mut Sums, m: &MetricEval) {
     }
 }
 
-/// Both metrics summed over every cycle: earlier cycles are replayed by evaluating at their
-/// ends (events after `now` are ignored, so each is then the last cycle).
-fn sums(policy: &Policy, ticket: &Ticket, at: Instant, ev: &[&MetricEval; 2]) -> [Sums; 2] {
-    let zero = Sums {
-        business: Some(0),
-        wall: Some(0),
-        ..Sums::default()
-    };
-    let mut out = [zero, zero];
-    // A metric measured once per issue (`restartOnReopen: false`) has one cycle, described by
-    // `ev` itself: only the other metric's earlier cycles are replayed.
-    let cycles = ev[0].cycles.max(ev[1].cycles);
-    if cycles > 1 {
-        let tl = Timeline::new(ticket, at.max(ticket.created));
-        let ends = tl
-            .cycles(&policy.spec.statuses.resolved)
-            .take(cycles as usize - 1)
-            .filter_map(|(_, end)| end);
-        for (k, end) in ends.enumerate() {
-            // A cycle resolved and reopened in the same second cannot be replayed on its own;
-            // its figures are left out of the sums.
-            let Ok(e) = evaluate(policy, ticket, end) else {
-                continue;
-            };
-            for (i, m) in [&e.response, &e.resolution].into_iter().enumerate() {
-                if m.cycles as usize == k + 1 && k + 1 < ev[i].cycles as usize {
-                    add_cycle(&mut out[i], m);
+/// Both metrics summed over every cycle, from the figures the ticket's one evaluation pass gives
+/// for each cycle ([`Observer::cycle`]); the evaluation's own result describes the last cycle.
+/// Also keeps the escalation levels reached.
+struct CycleSums<'a> {
+    sums: [Sums; 2],
+    /// The latest cycle's figures, added once the next cycle shows it does not start in the same
+    /// second this one ended (a cycle resolved and reopened within one second is left out of the
+    /// sums: its end is not an instant at which it is the ticket's last cycle).
+    pending: Option<(Option<Instant>, [MetricEval; 2])>,
+    reached: Vec<Reached<'a>>,
+}
+
+impl CycleSums<'_> {
+    fn new() -> Self {
+        let zero = Sums {
+            business: Some(0),
+            wall: Some(0),
+            ..Sums::default()
+        };
+        CycleSums {
+            sums: [zero, zero],
+            pending: None,
+            reached: Vec::new(),
+        }
+    }
+
+    /// The sums, with the last cycle's figures taken from the evaluation.
+    fn finish(mut self, ev: &[&MetricEval; 2]) -> [Sums; 2] {
+        add_cycle(&mut self.sums[0], ev[0]);
+        add_cycle(&mut self.sums[1], ev[1]);
+        self.sums
+    }
+}
+
+impl<'a> Observer<'a> for CycleSums<'a> {
+    fn reached(&mut self, r: Reached<'a>) {
+        self.reached.push(r);
+    }
+
+    fn cycle(
+        &mut self,
+        start: Instant,
+        end: Option<Instant>,
+        response: &MetricEval,
+        resolution: &MetricEval,
+    ) {
+        if let Some((ended, figures)) = self.pending.take() {
+            if ended.is_some_and(|e| e != start) {
+                // A metric measured once per issue (`restartOnReopen: false`) is not measured
+                // again: its first cycle's figures stay the evaluation's, added by `finish`.
+                for (i, now) in [response, resolution].into_iter().enumerate() {
+                    if now.cycles > figures[i].cycles {
+                        add_cycle(&mut self.sums[i], &figures[i]);
+                    }
                 }
             }
         }
+        self.pending = Some((end, [*response, *resolution]));
     }
-    add_cycle(&mut out[0], ev[0]);
-    add_cycle(&mut out[1], ev[1]);
-    out
 }
 
 /// Nearest-rank percentile position (1-based) of `p` percent among `n` samples, `n > 0`.
@@ -786,7 +809,8 @@ impl<'p> ReportBuilder<'p> {
             self.counts.after_period += 1;
             return;
         }
-        let (ev, history) = match evaluate_with_history(policy, t, at) {
+        let mut observed = CycleSums::new();
+        let ev = match evaluate_observed(policy, t, at, &mut observed) {
             Ok(x) => x,
             Err(e) => {
                 self.unreadable.push(e);
@@ -847,7 +871,8 @@ impl<'p> ReportBuilder<'p> {
         let ci = ev.category.map_or(n_c + 1, |c| c.index + 1);
         self.uncategorised |= ev.category.is_none();
         let metrics = [&ev.response, &ev.resolution];
-        let sums = sums(policy, t, at, &metrics);
+        let history = std::mem::take(&mut observed.reached);
+        let sums = observed.finish(&metrics);
         for (k, metric) in METRICS.iter().enumerate() {
             let m = metrics[k];
             let cls = class(m);
