@@ -20,9 +20,16 @@ use std::sync::OnceLock;
 /// Unix seconds.
 pub type Instant = i64;
 
-/// First and last local year a business calendar covers. Instants outside are an error.
+/// First and last supported year: instants from 1970-01-01T00:00:00Z to 2199-12-31T23:59:59Z
+/// (UTC years, DESIGN.md rule 9). Instants outside are an error.
 pub const MIN_YEAR: i32 = 1970;
 pub const MAX_YEAR: i32 = 2199;
+
+/// The local years a business calendar's tables cover: one more on each side of the supported
+/// UTC years, so that every supported instant falls in a table in any zone (offsets are within
+/// ±1 day).
+const FIRST_TABLE_YEAR: i32 = MIN_YEAR - 1;
+const LAST_TABLE_YEAR: i32 = MAX_YEAR + 1;
 
 /// The name of the built-in round-the-clock calendar.
 pub const ALWAYS: &str = "24x7";
@@ -202,7 +209,7 @@ struct Business {
     holidays: Dates<NaiveDate, Option<String>>,
     yearly: Dates<(u32, u32), Option<String>>,
     exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
-    /// UTC instant of local midnight, 1 January, for `MIN_YEAR ..= MAX_YEAR + 1`.
+    /// UTC instant of local midnight, 1 January, for `FIRST_TABLE_YEAR ..= LAST_TABLE_YEAR + 1`.
     year_starts: Vec<Instant>,
     years: Vec<OnceLock<YearTable>>,
 }
@@ -253,7 +260,8 @@ impl std::fmt::Display for OutOfRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "instant outside the supported years {MIN_YEAR}..={MAX_YEAR}"
+            "instant outside the supported years {MIN_YEAR}..={MAX_YEAR} (UTC): sla-lens counts \
+             time from {MIN_YEAR}-01-01T00:00:00Z to {MAX_YEAR}-12-31T23:59:59Z"
         )
     }
 }
@@ -267,10 +275,10 @@ pub enum DayKind {
     Exception { name: Option<String> },
 }
 
-/// 1970-01-02T00:00:00Z: keeps every zone's local year >= `MIN_YEAR`.
-const MIN_INSTANT: Instant = 86_400;
-/// 2199-12-31T00:00:00Z: keeps every zone's local year <= `MAX_YEAR` (a test pins it).
-const MAX_INSTANT: Instant = 7_258_032_000;
+/// 1970-01-01T00:00:00Z, the first supported instant.
+pub const MIN_INSTANT: Instant = 0;
+/// 2199-12-31T23:59:59Z, the last supported instant (a test pins it).
+pub const MAX_INSTANT: Instant = 7_258_118_399;
 
 /// Where an instant sits on a calendar: its year table and the business seconds before it in
 /// that year. Computing it once lets several deadlines from one start share the lookup.
@@ -434,13 +442,15 @@ impl Calendar {
         yearly: Dates<(u32, u32), Option<String>>,
         exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
     ) -> Calendar {
-        let year_starts = (MIN_YEAR..=MAX_YEAR + 1)
+        let year_starts = (FIRST_TABLE_YEAR..=LAST_TABLE_YEAR + 1)
             .map(|y| {
                 let d = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
                 resolve_local(&tz, d, 0)
             })
             .collect();
-        let years = (MIN_YEAR..=MAX_YEAR).map(|_| OnceLock::new()).collect();
+        let years = (FIRST_TABLE_YEAR..=LAST_TABLE_YEAR)
+            .map(|_| OnceLock::new())
+            .collect();
         Calendar {
             name: name.to_string(),
             business: Some(Box::new(Business {
@@ -694,7 +704,7 @@ impl Business {
 
     fn build(&self, y: usize) -> YearTable {
         let (lo, hi) = (self.year_starts[y], self.year_starts[y + 1]);
-        let year = MIN_YEAR + y as i32;
+        let year = FIRST_TABLE_YEAR + y as i32;
         let mut spans: Vec<(Instant, Instant)> = Vec::with_capacity(400);
         let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.pred_opt()) else {
             return YearTable::default();
@@ -889,12 +899,18 @@ mod tests {
 
     #[test]
     fn the_supported_range_is_what_the_constants_say() {
-        let max = NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+        let min = NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap();
+        let max = NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(min.and_utc().timestamp(), MIN_INSTANT);
         assert_eq!(max.and_utc().timestamp(), MAX_INSTANT);
         assert_eq!(Calendar::always().add(MAX_INSTANT, 1), Err(OutOfRange));
-        assert_eq!(Calendar::always().elapsed(0, 10), Err(OutOfRange));
+        assert_eq!(Calendar::always().elapsed(-1, 10), Err(OutOfRange));
+        assert_eq!(Calendar::always().elapsed(MIN_INSTANT, 10), Ok(10));
     }
 }

@@ -229,8 +229,8 @@ fn out_of_range(t: &Ticket, _: OutOfRange) -> TicketError {
         code: "out-of-range",
         path: String::new(),
         message: format!(
-            "the ticket's times fall outside the years {}..={} the calendars cover: check its \
-             timestamps",
+            "the ticket's times, or a deadline counted from them, fall outside the supported \
+             years {}..={} (UTC): check its timestamps",
             crate::calendar::MIN_YEAR,
             crate::calendar::MAX_YEAR
         ),
