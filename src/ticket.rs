@@ -1196,9 +1196,21 @@ fn read_fast(text: &str, sink: &mut dyn FnMut(Result<Ticket, TicketError>)) -> O
 /// the module); a ticket it refuses gets the located path's error for a ticket whose text does
 /// not read.
 #[cold]
-fn lone_surrogates_ignored(raw: &str) -> Result<Ticket, TicketError> {
+fn lone_surrogates_ignored(raw: &str, e: &serde_json::Error) -> Result<Ticket, TicketError> {
     match serde_json::from_str::<ReadTicket>(raw) {
         Ok(t) => Ticket::from_read(t),
+        // Nested deeper than serde_json reads, in a part of the ticket that is read (an
+        // unknown field is skipped whatever its depth, as the read type does above).
+        Err(_) if crate::diagnostic::json_too_deep(e) => Err(TicketError {
+            id: None,
+            code: "json-too-deep",
+            path: String::new(),
+            message: format!(
+                "the ticket nests arrays and objects more than {} levels deep, the most sla-lens \
+                 reads: a ticket needs a few levels; remove the extra nesting",
+                crate::diagnostic::MAX_JSON_DEPTH
+            ),
+        }),
         Err(_) => Ticket::from_value(&Value::Null),
     }
 }
@@ -1388,9 +1400,13 @@ impl Ticket {
                     return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                         Err(e) => TicketError {
                             id: None,
-                            code: "json-syntax",
+                            code: crate::diagnostic::json_error_code(&e),
                             path: String::new(),
-                            message: format!("the tickets are not valid JSON: {e}"),
+                            message: if crate::diagnostic::json_too_deep(&e) {
+                                crate::diagnostic::json_refused("the list of tickets", &e)
+                            } else {
+                                format!("the tickets are not valid JSON: {e}")
+                            },
                         },
                         Ok(_) => not_a_list(),
                     })
@@ -1408,7 +1424,7 @@ impl Ticket {
                     Some(t) => Ticket::from_read(t),
                     None => match serde_json::from_str::<Value>(raw.get()) {
                         Ok(v) => Ticket::from_value(&v),
-                        Err(_) => lone_surrogates_ignored(raw.get()),
+                        Err(e) => lone_surrogates_ignored(raw.get(), &e),
                     },
                 }
                 .map_err(|e| at_index(i, e))

@@ -40,6 +40,14 @@ fn cases() -> Vec<(&'static str, String)> {
             render("{\"version\": 1,\n \"id\": \"x\",\n}"),
         ),
         ("root_not_object", render("[1, 2]")),
+        (
+            "json_too_deep",
+            render(&format!(
+                "{{\"version\": 1, \"x\": {}{}}}",
+                "[".repeat(200),
+                "]".repeat(200)
+            )),
+        ),
         ("unknown_field_top", diags_of(|v| v["titel"] = json!("x"))),
         (
             "unknown_field_nested",

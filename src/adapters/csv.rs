@@ -316,8 +316,12 @@ fn texts_of(v: &serde_json::Value, path: &str, diags: &mut Vec<Diagnostic>) -> V
 
 fn read_spec(text: &str) -> Result<MappingSpec, Diagnostics> {
     use serde_json::Value;
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| Diagnostics(vec![invalid("", format!("the mapping is not JSON: {e}"))]))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Diagnostics(vec![invalid(
+            "",
+            crate::diagnostic::json_refused("the mapping", &e),
+        )])
+    })?;
     let Value::Object(o) = v else {
         return Err(Diagnostics(vec![invalid(
             "",

@@ -195,13 +195,13 @@ pub fn map_texts(kind: TrackerKind, texts: &[&str], site: &SiteConfig) -> Batch 
     for (i, t) in texts.iter().enumerate() {
         let v: Value = serde_json::from_str(t).map_err(|e| TicketError {
             id: None,
-            code: "json-syntax",
+            code: crate::diagnostic::json_error_code(&e),
             path: if texts.len() > 1 {
                 format!("<input {i}>")
             } else {
                 String::new()
             },
-            message: format!("the {kind} response is not valid JSON: {e}"),
+            message: crate::diagnostic::json_refused(&format!("the {kind} response"), &e),
         })?;
         docs.push(v);
     }
