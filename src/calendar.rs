@@ -424,6 +424,26 @@ impl Calendar {
                 ),
             ));
         }
+        check_exception_overlaps(spec, &week, &holidays, &yearly, &exceptions, path, diags);
+        if (open_per_week > 0 || exception_hours)
+            && !has_open_day(&week, &holidays, &yearly, &exceptions)
+        {
+            let what = if spec.holidays.is_empty() {
+                "exceptions"
+            } else {
+                "holidays"
+            };
+            diags.push(Diagnostic::error(
+                "calendar-without-open-hours",
+                join(path, what),
+                format!(
+                    "calendar `{name}` has opening hours, but its holidays and exceptions close \
+                     every day that has them from {MIN_YEAR} to {MAX_YEAR}, so no deadline on it \
+                     could ever be reached: remove holidays (a `MM-DD` holiday recurs every \
+                     year), or use the built-in `24x7` calendar"
+                ),
+            ));
+        }
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let tz = tz?;
         if errors > before {
@@ -860,6 +880,143 @@ fn check_week_overlaps(week: &[Vec<LocalWindow>; 7], path: &str, diags: &mut Vec
             }
         }
     }
+}
+
+/// The windows a local date has, from the parsed parts (as [`Business::windows_of`]).
+fn windows_on<'a>(
+    date: NaiveDate,
+    week: &'a [Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &'a Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+) -> &'a [LocalWindow] {
+    if let Some((w, _)) = exceptions.get(&date) {
+        return w;
+    }
+    if holidays.get(&date).is_some() || yearly.get(&(date.month(), date.day())).is_some() {
+        return &[];
+    }
+    &week[date.weekday().num_days_from_monday() as usize]
+}
+
+/// An exception's overnight window must not run into the next date's first window, nor the
+/// previous date's overnight window into the exception's: the rule `week` follows
+/// ([`check_week_overlaps`]), applied to every pair of dates with an exception in it.
+fn check_exception_overlaps(
+    spec: &CalendarSpec,
+    week: &[Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let on = |d: NaiveDate| windows_on(d, week, holidays, yearly, exceptions);
+    let describe = |d: NaiveDate| {
+        let kind = if exceptions.get(&d).is_some() {
+            "its exception"
+        } else {
+            "its weekday's hours"
+        };
+        format!("{} ({}, {kind})", d, weekday_name(d.weekday()))
+    };
+    // Each date once, at the entry that won for it (the last; a duplicate is its own error).
+    let mut dated: Vec<(NaiveDate, usize)> = spec
+        .exceptions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((crate::datefmt::parse_ymd(&e.date)?, i)))
+        .collect();
+    crate::order::sort_by(&mut dated, |a, b| a.cmp(b));
+    for (k, &(date, i)) in dated.iter().enumerate() {
+        if dated.get(k + 1).is_some_and(|n| n.0 == date) {
+            continue;
+        }
+        let wp = join(&index(&join(path, "exceptions"), i), "windows");
+        let pairs = [(date.pred_opt(), Some(date)), (Some(date), date.succ_opt())];
+        for (j, (a, b)) in pairs.into_iter().enumerate() {
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            // The pair (previous day, this exception) is checked from the previous day's
+            // exception when it has one.
+            if j == 0 && exceptions.get(&a).is_some() {
+                continue;
+            }
+            let first = on(b).iter().map(|o| o.open).min();
+            for w in on(a) {
+                let Some(open) = first else { break };
+                if w.close <= 86_400 || w.close - 86_400 <= open {
+                    continue;
+                }
+                diags.push(Diagnostic::error(
+                    "overlapping-windows",
+                    wp.clone(),
+                    format!(
+                        "the overnight window {} of {} runs until {} on {}, past the opening {} \
+                         of that day: end the overnight window earlier or start {} later",
+                        fmt_window(w),
+                        describe(a),
+                        fmt_clock(w.close - 86_400),
+                        describe(b),
+                        fmt_clock(open),
+                        b
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether any local date from `MIN_YEAR` to `MAX_YEAR` has a window. Usually the first few
+/// dates answer; a calendar closed on every date is walked through once, a constant number of
+/// days, with each date's holiday looked up in a table or by binary search.
+fn has_open_day(
+    week: &[Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+) -> bool {
+    let (Some(lo), Some(hi)) = (
+        NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1),
+        NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31),
+    ) else {
+        return false;
+    };
+    if exceptions
+        .0
+        .iter()
+        .any(|(d, (w, _))| !w.is_empty() && (lo..=hi).contains(d))
+    {
+        return true;
+    }
+    if week.iter().all(Vec::is_empty) {
+        return false;
+    }
+    let mut yearly_closed = [false; 13 * 32];
+    for ((m, d), _) in &yearly.0 {
+        yearly_closed[(*m * 32 + *d) as usize] = true;
+    }
+    // Every exception left is closed (`[]`).
+    let mut closed: Vec<NaiveDate> = holidays
+        .0
+        .iter()
+        .map(|(d, _)| *d)
+        .chain(exceptions.0.iter().map(|(d, _)| *d))
+        .collect();
+    crate::order::sort_by(&mut closed, |a, b| a.cmp(b));
+    let mut d = lo;
+    while d <= hi {
+        if !week[d.weekday().num_days_from_monday() as usize].is_empty()
+            && !yearly_closed[(d.month() * 32 + d.day()) as usize]
+            && closed.binary_search(&d).is_err()
+        {
+            return true;
+        }
+        match d.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    false
 }
 
 pub fn fmt_clock(secs: u32) -> String {
