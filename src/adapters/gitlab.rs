@@ -377,10 +377,15 @@ fn map_bundle(
             group = site.group_of(&[&k[0], &k[1]]);
         }
     }
+    // The project's path and name (which a rename or transfer changes) and its id (which
+    // does not).
+    let mut names: Vec<String> = Vec::new();
     if let Some(p) = &project {
-        let name = p.rsplit('/').next().unwrap_or_default().to_string();
-        put(&mut t, "project", vec![p.clone(), name]);
+        names.push(p.clone());
+        names.push(p.rsplit('/').next().unwrap_or_default().to_string());
     }
+    names.extend(i.project_id.map(|id| id.to_string()));
+    put(&mut t, "project", names);
     put(&mut t, "priority", priority);
     put(&mut t, "category", category);
     put(&mut t, "requesterGroup", group);

@@ -75,6 +75,15 @@ pub struct Journal {
     pub details: Vec<JournalDetail>,
 }
 
+/// A project as `/projects.json` and `/projects/N.json` return it: its `identifier`, which the
+/// issue JSON does not carry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectRecord {
+    pub id: i64,
+    #[serde(default)]
+    pub identifier: Option<String>,
+}
+
 /// A group as `/groups/N.json?include=users` returns it (admin only).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Group {
@@ -173,6 +182,11 @@ read_struct!(Journal, "struct Journal", deny = false, {
     details: "details" => default,
 });
 
+read_struct!(ProjectRecord, "struct ProjectRecord", deny = false, {
+    id: "id" => req,
+    identifier: "identifier" => default,
+});
+
 read_struct!(Group, "struct Group", deny = false, {
     id: "id" => req,
     name: "name" => req,
@@ -231,6 +245,8 @@ impl Tracker for Redmine {
         // Gather every issue (list pages and single responses) and every status name.
         let mut names: BTreeMap<String, String> = site.statuses.clone();
         let mut groups = Groups::default();
+        // Project id → identifier, from `/projects.json` and `/projects/N.json` in the input.
+        let mut identifiers: BTreeMap<i64, String> = BTreeMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut issues: BTreeMap<String, (&Value, String, bool)> = BTreeMap::new();
         let mut add = |v: &'d Value, path: String, detailed: bool| {
@@ -248,7 +264,8 @@ impl Tracker for Redmine {
         };
         const EXPECTED: &str = "a `/issues.json` page (`{\"issues\": [...]}`), an \
             `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, \
-            `/groups/N.json?include=users`, or an array of these";
+            `/groups/N.json?include=users`, `/projects.json`, `/projects/N.json`, or an array \
+            of these";
         let mut visit = |v: &'d Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Redmine, path, EXPECTED));
@@ -282,6 +299,30 @@ impl Tracker for Redmine {
                 for s in statuses {
                     names.insert(s.id.to_string(), s.name);
                 }
+            }
+            let mut project = |v: &Value, path: String| -> Result<(), TicketError> {
+                let p: ProjectRecord = parse_item(v, &path, None, "a Redmine project")?;
+                if let Some(id) = p.identifier.filter(|s| !s.trim().is_empty()) {
+                    identifiers.insert(p.id, id);
+                }
+                Ok(())
+            };
+            if let Some(list) = o.get("projects") {
+                known = true;
+                let Value::Array(list) = list else {
+                    return Err(unexpected(
+                        TrackerKind::Redmine,
+                        join(&path, "projects"),
+                        EXPECTED,
+                    ));
+                };
+                for (i, p) in list.iter().enumerate() {
+                    project(p, format!("{}[{i}]", join(&path, "projects")))?;
+                }
+            }
+            if let Some(p) = o.get("project") {
+                known = true;
+                project(p, join(&path, "project"))?;
             }
             if let Some(g) = o.get("group") {
                 known = true;
@@ -323,7 +364,9 @@ impl Tracker for Redmine {
         Ok(order
             .iter()
             .zip(parsed)
-            .map(|(k, r)| r.and_then(|i| map_issue(&i, &issues[k].1, &names, &groups, site)))
+            .map(|(k, r)| {
+                r.and_then(|i| map_issue(&i, &issues[k].1, &names, &groups, &identifiers, site))
+            })
             .collect())
     }
 }
@@ -388,6 +431,7 @@ fn map_issue(
     path: &str,
     names: &BTreeMap<String, String>,
     groups: &Groups,
+    identifiers: &BTreeMap<i64, String>,
     site: &SiteConfig,
 ) -> Result<TicketInput, TicketError> {
     let cx = IssueCtx {
@@ -405,10 +449,18 @@ fn map_issue(
     };
     let (created, stamp) = cx.stamp("created_on", &i.created_on)?;
     t.created = Some(stamp);
+    // The project by every name it has: its name (which a rename changes), its id and, when the
+    // input has `/projects.json`, its identifier (neither of which changes).
     put(
         &mut t,
         "project",
-        i.project.name.clone().into_iter().collect(),
+        i.project
+            .name
+            .clone()
+            .into_iter()
+            .chain([i.project.id.to_string()])
+            .chain(identifiers.get(&i.project.id).cloned())
+            .collect(),
     );
     put(&mut t, "tracker", source_values(i, &Source::Tracker));
     put(&mut t, "priority", first_source(i, &site.fields.priority));
