@@ -45,6 +45,9 @@ pub enum State {
     MetLate,
     /// No target applies (out of scope, no tier, no target for this metric).
     NotApplicable,
+    /// The input cannot back a state: a snapshot lacks a fact that would decide it (the
+    /// metric's `missing` says which; DESIGN.md, "Snapshots: what is unknown when").
+    Unknown,
 }
 
 impl State {
@@ -57,6 +60,7 @@ impl State {
             State::Met => "met",
             State::MetLate => "metLate",
             State::NotApplicable => "notApplicable",
+            State::Unknown => "unknown",
         }
     }
 
@@ -76,7 +80,7 @@ impl State {
             State::Paused => 3,
             State::MetLate => 2,
             State::Met => 1,
-            State::NotApplicable => 0,
+            State::NotApplicable | State::Unknown => 0,
         }
     }
 }
@@ -167,6 +171,9 @@ pub struct MetricEval {
     pub cycles: u32,
     /// Any cycle, this one included, breached or was met late.
     pub ever_breached: bool,
+    /// With state `unknown`: the fact the input lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<crate::ticket::Missing>,
 }
 
 /// An escalation level as reported.
@@ -189,6 +196,10 @@ pub struct EscalationEval<'a> {
     pub next: Option<LevelEval<'a>>,
     /// The highest level reached in any cycle.
     pub max_level: u32,
+    /// The badge's state is `unknown`, so which level is reached is too (`current` and `next`
+    /// are absent).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
 }
 
 /// The evaluation of one ticket.
@@ -591,6 +602,7 @@ impl<'a> Ctx<'a> {
             current: None,
             next: None,
             max_level: 0,
+            unknown: false,
         };
         for (cycle, (start, end)) in
             (1u32..).zip(self.tl.cycles(&self.policy.spec.statuses.resolved))
@@ -786,6 +798,7 @@ fn blank(metric: MetricKind, target: Option<i64>) -> MetricEval {
         breached_at: None,
         cycles: 0,
         ever_breached: false,
+        missing: None,
     }
 }
 
@@ -871,6 +884,7 @@ fn evaluate_with<'a>(
             current: None,
             next: None,
             max_level: 0,
+            unknown: false,
         },
         next_change: None,
     };
@@ -912,6 +926,8 @@ fn evaluate_with<'a>(
         .unwrap_or((MetricKind::Response, State::NotApplicable));
     ev.headline = headline;
     ev.state = state;
+    // What a snapshot cannot back becomes unknown (src/snapshot.rs).
+    crate::snapshot::degrade(&mut ev, ticket, policy);
 
     // The next change: a threshold of an active metric, or the next escalation level.
     let mut next: Option<Instant> = None;

@@ -575,6 +575,30 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
             to,
         })
         .collect();
+    // Without `expand=changelog` the history is unknown but for the resolution Jira records
+    // (`resolutiondate`); without `fields.comment` the replies are unknown.
+    let other_instant = |key: &str| -> Result<Option<i64>, TicketError> {
+        match f.other.get(key).and_then(Value::as_str) {
+            Some(s) => Ok(Some(cx.stamp(&format!("fields.{key}"), s)?.0)),
+            None => Ok(None),
+        }
+    };
+    if i.changelog.is_none() {
+        if let (Some(at), Some(status)) = (other_instant("resolutiondate")?, &t.status) {
+            t.status_history.push(StatusChangeInput {
+                at: Stamp::Text(format_instant(at.max(created))),
+                from: None,
+                to: status.clone(),
+            });
+        }
+    }
+    super::snapshot_unknown(
+        &mut t,
+        created,
+        other_instant("updated")?,
+        f.comment.is_some(),
+        i.changelog.is_some(),
+    );
 
     let mut comments = Vec::new();
     for (k, c) in f

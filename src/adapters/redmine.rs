@@ -9,8 +9,9 @@
 //!   anyone but the author; or listed users; or members of listed groups, known from
 //!   `/groups/N.json?include=users` responses in the input).
 //! - `/issues.json` ignores `include=journals`: an issue known only from a list page has no
-//!   history and no replies; a `/issues/N.json?include=journals` response for the same issue, in
-//!   the same input, takes its place.
+//!   history and no replies, so unless nothing was saved since its creation they are unknown
+//!   (`unknown`), and `closed_on` is its one status change; a `/issues/N.json?include=journals`
+//!   response for the same issue, in the same input, takes its place.
 
 use super::{
     is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page,
@@ -138,6 +139,8 @@ pub struct Issue {
     pub subject: Option<String>,
     pub created_on: String,
     #[serde(default)]
+    pub updated_on: Option<String>,
+    #[serde(default)]
     pub closed_on: Option<String>,
     #[serde(default)]
     pub custom_fields: Vec<CustomField>,
@@ -204,6 +207,7 @@ read_struct!(Issue, "struct Issue", deny = false, {
     category: "category" => default,
     subject: "subject" => default,
     created_on: "created_on" => req,
+    updated_on: "updated_on" => default,
     closed_on: "closed_on" => default,
     custom_fields: "custom_fields" => default,
     journals: "journals" => default,
@@ -557,5 +561,37 @@ fn map_issue(
         });
     }
     t.first_response_at = first_response;
+    if i.journals.is_none() {
+        list_issue(i, &cx, created, &mut t)?;
+    }
     Ok(t)
+}
+
+/// An issue known only from a list page (`/issues.json` has no journals): what it tells and
+/// what it cannot (DESIGN.md, "Snapshots: what is unknown when").
+///
+/// - `updated_on` equal to `created_on`: nothing was saved since creation (every note and
+///   status change saves the issue), so there are no replies and no status changes to miss.
+/// - otherwise the replies and the status history are unknown; `closed_on`, the last time the
+///   issue was closed, is the one status change the list shows.
+fn list_issue(
+    i: &Issue,
+    cx: &IssueCtx<'_>,
+    created: crate::calendar::Instant,
+    t: &mut TicketInput,
+) -> Result<(), TicketError> {
+    let updated = match &i.updated_on {
+        Some(u) => Some(cx.stamp("updated_on", u)?.0),
+        None => None,
+    };
+    super::snapshot_unknown(t, created, updated, false, false);
+    if let (Some(c), Some(status)) = (&i.closed_on, &t.status) {
+        let at = cx.stamp("closed_on", c)?.0.max(created);
+        t.status_history.push(StatusChangeInput {
+            at: crate::ticket::Stamp::Text(crate::ticket::format_instant(at)),
+            from: None,
+            to: status.clone(),
+        });
+    }
+    Ok(())
 }

@@ -332,10 +332,16 @@ fn load_tickets(
             format!("{which}{} at {at}: {}", e.code, e.message)
         }
     })?;
-    Ok(mapped
+    let tickets: Vec<_> = mapped
         .into_iter()
         .map(|r| r.and_then(Ticket::from_input))
-        .collect())
+        .collect();
+    // What a list export lacks (DESIGN.md, "Snapshots"): said once, the states it leaves open
+    // are `unknown` in the results.
+    for n in sla_lens::snapshot::notes(tickets.iter().flatten()) {
+        eprintln!("note: {}", n.message);
+    }
+    Ok(tickets)
 }
 
 fn now_seconds() -> i64 {
