@@ -20,9 +20,16 @@ use std::sync::OnceLock;
 /// Unix seconds.
 pub type Instant = i64;
 
-/// First and last local year a business calendar covers. Instants outside are an error.
+/// First and last supported year: instants from 1970-01-01T00:00:00Z to 2199-12-31T23:59:59Z
+/// (UTC years, DESIGN.md rule 9). Instants outside are an error.
 pub const MIN_YEAR: i32 = 1970;
 pub const MAX_YEAR: i32 = 2199;
+
+/// The local years a business calendar's tables cover: one more on each side of the supported
+/// UTC years, so that every supported instant falls in a table in any zone (offsets are within
+/// ±1 day).
+const FIRST_TABLE_YEAR: i32 = MIN_YEAR - 1;
+const LAST_TABLE_YEAR: i32 = MAX_YEAR + 1;
 
 /// The name of the built-in round-the-clock calendar.
 pub const ALWAYS: &str = "24x7";
@@ -202,7 +209,7 @@ struct Business {
     holidays: Dates<NaiveDate, Option<String>>,
     yearly: Dates<(u32, u32), Option<String>>,
     exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
-    /// UTC instant of local midnight, 1 January, for `MIN_YEAR ..= MAX_YEAR + 1`.
+    /// UTC instant of local midnight, 1 January, for `FIRST_TABLE_YEAR ..= LAST_TABLE_YEAR + 1`.
     year_starts: Vec<Instant>,
     years: Vec<OnceLock<YearTable>>,
 }
@@ -253,7 +260,8 @@ impl std::fmt::Display for OutOfRange {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "instant outside the supported years {MIN_YEAR}..={MAX_YEAR}"
+            "instant outside the supported years {MIN_YEAR}..={MAX_YEAR} (UTC): sla-lens counts \
+             time from {MIN_YEAR}-01-01T00:00:00Z to {MAX_YEAR}-12-31T23:59:59Z"
         )
     }
 }
@@ -267,10 +275,10 @@ pub enum DayKind {
     Exception { name: Option<String> },
 }
 
-/// 1970-01-02T00:00:00Z: keeps every zone's local year >= `MIN_YEAR`.
-const MIN_INSTANT: Instant = 86_400;
-/// 2199-12-31T00:00:00Z: keeps every zone's local year <= `MAX_YEAR` (a test pins it).
-const MAX_INSTANT: Instant = 7_258_032_000;
+/// 1970-01-01T00:00:00Z, the first supported instant.
+pub const MIN_INSTANT: Instant = 0;
+/// 2199-12-31T23:59:59Z, the last supported instant (a test pins it).
+pub const MAX_INSTANT: Instant = 7_258_118_399;
 
 /// Where an instant sits on a calendar: its year table and the business seconds before it in
 /// that year. Computing it once lets several deadlines from one start share the lookup.
@@ -416,6 +424,26 @@ impl Calendar {
                 ),
             ));
         }
+        check_exception_overlaps(spec, &week, &holidays, &yearly, &exceptions, path, diags);
+        if (open_per_week > 0 || exception_hours)
+            && !has_open_day(&week, &holidays, &yearly, &exceptions)
+        {
+            let what = if spec.holidays.is_empty() {
+                "exceptions"
+            } else {
+                "holidays"
+            };
+            diags.push(Diagnostic::error(
+                "calendar-without-open-hours",
+                join(path, what),
+                format!(
+                    "calendar `{name}` has opening hours, but its holidays and exceptions close \
+                     every day that has them from {MIN_YEAR} to {MAX_YEAR}, so no deadline on it \
+                     could ever be reached: remove holidays (a `MM-DD` holiday recurs every \
+                     year), or use the built-in `24x7` calendar"
+                ),
+            ));
+        }
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let tz = tz?;
         if errors > before {
@@ -434,13 +462,15 @@ impl Calendar {
         yearly: Dates<(u32, u32), Option<String>>,
         exceptions: Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
     ) -> Calendar {
-        let year_starts = (MIN_YEAR..=MAX_YEAR + 1)
+        let year_starts = (FIRST_TABLE_YEAR..=LAST_TABLE_YEAR + 1)
             .map(|y| {
                 let d = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
                 resolve_local(&tz, d, 0)
             })
             .collect();
-        let years = (MIN_YEAR..=MAX_YEAR).map(|_| OnceLock::new()).collect();
+        let years = (FIRST_TABLE_YEAR..=LAST_TABLE_YEAR)
+            .map(|_| OnceLock::new())
+            .collect();
         Calendar {
             name: name.to_string(),
             business: Some(Box::new(Business {
@@ -694,7 +724,7 @@ impl Business {
 
     fn build(&self, y: usize) -> YearTable {
         let (lo, hi) = (self.year_starts[y], self.year_starts[y + 1]);
-        let year = MIN_YEAR + y as i32;
+        let year = FIRST_TABLE_YEAR + y as i32;
         let mut spans: Vec<(Instant, Instant)> = Vec::with_capacity(400);
         let Some(first) = NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.pred_opt()) else {
             return YearTable::default();
@@ -852,6 +882,143 @@ fn check_week_overlaps(week: &[Vec<LocalWindow>; 7], path: &str, diags: &mut Vec
     }
 }
 
+/// The windows a local date has, from the parsed parts (as [`Business::windows_of`]).
+fn windows_on<'a>(
+    date: NaiveDate,
+    week: &'a [Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &'a Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+) -> &'a [LocalWindow] {
+    if let Some((w, _)) = exceptions.get(&date) {
+        return w;
+    }
+    if holidays.get(&date).is_some() || yearly.get(&(date.month(), date.day())).is_some() {
+        return &[];
+    }
+    &week[date.weekday().num_days_from_monday() as usize]
+}
+
+/// An exception's overnight window must not run into the next date's first window, nor the
+/// previous date's overnight window into the exception's: the rule `week` follows
+/// ([`check_week_overlaps`]), applied to every pair of dates with an exception in it.
+fn check_exception_overlaps(
+    spec: &CalendarSpec,
+    week: &[Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let on = |d: NaiveDate| windows_on(d, week, holidays, yearly, exceptions);
+    let describe = |d: NaiveDate| {
+        let kind = if exceptions.get(&d).is_some() {
+            "its exception"
+        } else {
+            "its weekday's hours"
+        };
+        format!("{} ({}, {kind})", d, weekday_name(d.weekday()))
+    };
+    // Each date once, at the entry that won for it (the last; a duplicate is its own error).
+    let mut dated: Vec<(NaiveDate, usize)> = spec
+        .exceptions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| Some((crate::datefmt::parse_ymd(&e.date)?, i)))
+        .collect();
+    crate::order::sort_by(&mut dated, |a, b| a.cmp(b));
+    for (k, &(date, i)) in dated.iter().enumerate() {
+        if dated.get(k + 1).is_some_and(|n| n.0 == date) {
+            continue;
+        }
+        let wp = join(&index(&join(path, "exceptions"), i), "windows");
+        let pairs = [(date.pred_opt(), Some(date)), (Some(date), date.succ_opt())];
+        for (j, (a, b)) in pairs.into_iter().enumerate() {
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            // The pair (previous day, this exception) is checked from the previous day's
+            // exception when it has one.
+            if j == 0 && exceptions.get(&a).is_some() {
+                continue;
+            }
+            let first = on(b).iter().map(|o| o.open).min();
+            for w in on(a) {
+                let Some(open) = first else { break };
+                if w.close <= 86_400 || w.close - 86_400 <= open {
+                    continue;
+                }
+                diags.push(Diagnostic::error(
+                    "overlapping-windows",
+                    wp.clone(),
+                    format!(
+                        "the overnight window {} of {} runs until {} on {}, past the opening {} \
+                         of that day: end the overnight window earlier or start {} later",
+                        fmt_window(w),
+                        describe(a),
+                        fmt_clock(w.close - 86_400),
+                        describe(b),
+                        fmt_clock(open),
+                        b
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Whether any local date from `MIN_YEAR` to `MAX_YEAR` has a window. Usually the first few
+/// dates answer; a calendar closed on every date is walked through once, a constant number of
+/// days, with each date's holiday looked up in a table or by binary search.
+fn has_open_day(
+    week: &[Vec<LocalWindow>; 7],
+    holidays: &Dates<NaiveDate, Option<String>>,
+    yearly: &Dates<(u32, u32), Option<String>>,
+    exceptions: &Dates<NaiveDate, (Vec<LocalWindow>, Option<String>)>,
+) -> bool {
+    let (Some(lo), Some(hi)) = (
+        NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1),
+        NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31),
+    ) else {
+        return false;
+    };
+    if exceptions
+        .0
+        .iter()
+        .any(|(d, (w, _))| !w.is_empty() && (lo..=hi).contains(d))
+    {
+        return true;
+    }
+    if week.iter().all(Vec::is_empty) {
+        return false;
+    }
+    let mut yearly_closed = [false; 13 * 32];
+    for ((m, d), _) in &yearly.0 {
+        yearly_closed[(*m * 32 + *d) as usize] = true;
+    }
+    // Every exception left is closed (`[]`).
+    let mut closed: Vec<NaiveDate> = holidays
+        .0
+        .iter()
+        .map(|(d, _)| *d)
+        .chain(exceptions.0.iter().map(|(d, _)| *d))
+        .collect();
+    crate::order::sort_by(&mut closed, |a, b| a.cmp(b));
+    let mut d = lo;
+    while d <= hi {
+        if !week[d.weekday().num_days_from_monday() as usize].is_empty()
+            && !yearly_closed[(d.month() * 32 + d.day()) as usize]
+            && closed.binary_search(&d).is_err()
+        {
+            return true;
+        }
+        match d.succ_opt() {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    false
+}
+
 pub fn fmt_clock(secs: u32) -> String {
     let secs = secs % 86_400 + if secs == 86_400 { 86_400 } else { 0 };
     if secs % 60 == 0 {
@@ -889,12 +1056,18 @@ mod tests {
 
     #[test]
     fn the_supported_range_is_what_the_constants_say() {
-        let max = NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+        let min = NaiveDate::from_ymd_opt(MIN_YEAR, 1, 1)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap();
+        let max = NaiveDate::from_ymd_opt(MAX_YEAR, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(min.and_utc().timestamp(), MIN_INSTANT);
         assert_eq!(max.and_utc().timestamp(), MAX_INSTANT);
         assert_eq!(Calendar::always().add(MAX_INSTANT, 1), Err(OutOfRange));
-        assert_eq!(Calendar::always().elapsed(0, 10), Err(OutOfRange));
+        assert_eq!(Calendar::always().elapsed(-1, 10), Err(OutOfRange));
+        assert_eq!(Calendar::always().elapsed(MIN_INSTANT, 10), Ok(10));
     }
 }

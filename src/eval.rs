@@ -45,6 +45,9 @@ pub enum State {
     MetLate,
     /// No target applies (out of scope, no tier, no target for this metric).
     NotApplicable,
+    /// The input cannot back a state: a snapshot lacks a fact that would decide it (the
+    /// metric's `missing` says which; DESIGN.md, "Snapshots: what is unknown when").
+    Unknown,
 }
 
 impl State {
@@ -57,6 +60,7 @@ impl State {
             State::Met => "met",
             State::MetLate => "metLate",
             State::NotApplicable => "notApplicable",
+            State::Unknown => "unknown",
         }
     }
 
@@ -76,7 +80,7 @@ impl State {
             State::Paused => 3,
             State::MetLate => 2,
             State::Met => 1,
-            State::NotApplicable => 0,
+            State::NotApplicable | State::Unknown => 0,
         }
     }
 }
@@ -167,6 +171,9 @@ pub struct MetricEval {
     pub cycles: u32,
     /// Any cycle, this one included, breached or was met late.
     pub ever_breached: bool,
+    /// With state `unknown`: the fact the input lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<crate::ticket::Missing>,
 }
 
 /// An escalation level as reported.
@@ -190,6 +197,10 @@ pub struct EscalationEval<'a> {
     pub next: Option<LevelEval<'a>>,
     /// The highest level reached in any cycle.
     pub max_level: u32,
+    /// The badge's state is `unknown`, so which level is reached is too (`current` and `next`
+    /// are absent).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unknown: bool,
 }
 
 /// The evaluation of one ticket.
@@ -230,8 +241,8 @@ fn out_of_range(t: &Ticket, _: OutOfRange) -> TicketError {
         code: "out-of-range",
         path: String::new(),
         message: format!(
-            "the ticket's times fall outside the years {}..={} the calendars cover: check its \
-             timestamps",
+            "the ticket's times, or a deadline counted from them, fall outside the supported \
+             years {}..={} (UTC): check its timestamps",
             crate::calendar::MIN_YEAR,
             crate::calendar::MAX_YEAR
         ),
@@ -699,6 +710,7 @@ impl<'a> Ctx<'a> {
             current: None,
             next: None,
             max_level: 0,
+            unknown: false,
         };
         let once = |m: MetricKind| !self.spec(m).restart_on_reopen;
         let mut cycles = self
@@ -974,6 +986,7 @@ fn blank(metric: MetricKind, target: Option<i64>) -> MetricEval {
         breached_at: None,
         cycles: 0,
         ever_breached: false,
+        missing: None,
     }
 }
 
@@ -1103,6 +1116,7 @@ fn evaluate_with<'a>(
             current: None,
             next: None,
             max_level: 0,
+            unknown: false,
         },
         next_change: None,
     };
@@ -1144,6 +1158,8 @@ fn evaluate_with<'a>(
         });
     ev.headline = headline;
     ev.state = state;
+    // What a snapshot cannot back becomes unknown (src/snapshot.rs).
+    crate::snapshot::degrade(&mut ev, ticket, policy);
 
     // The next change: a threshold of an active metric, or the next escalation level.
     let mut next: Option<Instant> = None;

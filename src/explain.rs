@@ -6,6 +6,7 @@ use crate::duration::{format as dur, format_hours as hours};
 use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Timeline};
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
+use crate::ticket::Missing;
 use crate::ticket::{Ticket, TicketError};
 use chrono::{DateTime, Offset, TimeZone};
 use serde::Serialize;
@@ -353,6 +354,20 @@ fn metric_lines(
             }
         }
         State::NotApplicable => {}
+        State::Unknown => lines.push(match m.missing.unwrap_or(Missing::StatusHistory) {
+            Missing::Replies => format!(
+                "{name} unknown: the input has no staff replies (an export without notes or \
+                 comments), so whether one came in time is not known"
+            ),
+            Missing::StatusHistory => format!(
+                "{name} unknown: the input has no status history, so since when the ticket is \
+                 in `{}` (a pause status) is not known",
+                ev.status.unwrap_or("its status")
+            ),
+            Missing::ResolvedAt => {
+                format!("{name} unknown: the ticket is resolved, but the input does not say when")
+            }
+        }),
     }
     if m.state != State::Met && m.state != State::MetLate && m.state != State::NotApplicable {
         lines.push(format!("{name} target {} of {kind}", hours(target)));

@@ -21,6 +21,7 @@ pub mod policy;
 mod read;
 pub mod report;
 pub mod review;
+pub mod snapshot;
 pub mod ticket;
 pub mod zone;
 

@@ -734,6 +734,21 @@ struct Parsed {
 fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let mut root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
+        Err(e) if crate::diagnostic::json_too_deep(&e) => {
+            diags.push(Diagnostic::error(
+                "json-too-deep",
+                "",
+                format!(
+                    "the policy nests arrays and objects more than {} levels deep (at line {}, \
+                     column {}), the most sla-lens reads: a policy needs a few levels; remove \
+                     the extra brackets",
+                    crate::diagnostic::MAX_JSON_DEPTH,
+                    e.line(),
+                    e.column()
+                ),
+            ));
+            return None;
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 "json-syntax",

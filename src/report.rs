@@ -331,7 +331,8 @@ pub struct Cell {
     pub priority: Option<String>,
     /// Category tier id; `null` for all categories; `""` for tickets that matched no category.
     pub category: Option<String>,
-    /// In the SLA's scope with a target for this metric: `met + metLate + breached + open`.
+    /// In the SLA's scope with a target for this metric: `met + metLate + breached + open +
+    /// unknown`.
     pub in_scope: u64,
     pub met: u64,
     pub met_late: u64,
@@ -339,6 +340,9 @@ pub struct Cell {
     pub breached: u64,
     /// Still open, deadline not passed (running, at risk or paused).
     pub open: u64,
+    /// The input (a snapshot without history) cannot tell the outcome: neither met nor
+    /// breached, and left out of met % and the times (DESIGN.md, "Snapshots").
+    pub unknown: u64,
     /// In the SLA's scope but no target sets this metric: measured, not judged.
     pub untargeted: u64,
     /// `met / (met + metLate + breached)` in percent; `null` when that is 0 / 0.
@@ -473,6 +477,7 @@ struct Acc {
     met_late: u64,
     breached: u64,
     open: u64,
+    unknown: u64,
     untargeted: u64,
     business: Vec<i64>,
     wall: Vec<i64>,
@@ -490,6 +495,7 @@ impl Acc {
         self.met_late += o.met_late;
         self.breached += o.breached;
         self.open += o.open;
+        self.unknown += o.unknown;
         self.untargeted += o.untargeted;
         self.business.extend_from_slice(&o.business);
         self.wall.extend_from_slice(&o.wall);
@@ -508,6 +514,7 @@ enum Class {
     MetLate,
     Breached,
     Open,
+    Unknown,
     Untargeted,
 }
 
@@ -519,6 +526,7 @@ fn class(m: &MetricEval) -> Class {
     }
     match m.state {
         State::Breached => Class::Breached,
+        State::Unknown => Class::Unknown,
         _ if m.ever_breached => Class::MetLate,
         State::Met => Class::Met,
         State::MetLate => Class::MetLate,
@@ -893,12 +901,14 @@ impl<'p> ReportBuilder<'p> {
                 Class::MetLate => a.met_late += 1,
                 Class::Breached => a.breached += 1,
                 Class::Open => a.open += 1,
+                Class::Unknown => a.unknown += 1,
                 Class::Untargeted => a.untargeted += 1,
             }
             if cls != Class::Untargeted {
                 a.in_scope += 1;
             }
-            if let (Some(b), Some(w)) = (s.business, s.wall) {
+            // An unknown outcome gives no time (its stop is not known).
+            if let (Some(b), Some(w), false) = (s.business, s.wall, cls == Class::Unknown) {
                 a.business.push(b);
                 a.wall.push(w);
             }
@@ -907,7 +917,8 @@ impl<'p> ReportBuilder<'p> {
             }
             a.paused_total += s.paused;
             a.paused_business_total += s.paused_business;
-            for &(l, _) in &reached {
+            // An unknown outcome's levels are not known either.
+            for &(l, _) in reached.iter().filter(|_| cls != Class::Unknown) {
                 a.escalations[l] += 1;
             }
             if matches!(cls, Class::Breached | Class::MetLate) {
@@ -1031,6 +1042,7 @@ impl<'p> ReportBuilder<'p> {
                             met_late: a.met_late,
                             breached: a.breached,
                             open: a.open,
+                            unknown: a.unknown,
                             untargeted: a.untargeted,
                             met_percent: (decided > 0)
                                 .then(|| a.met as f64 * 100.0 / decided as f64),
@@ -1334,15 +1346,35 @@ impl Report {
                 o,
                 "Met % = met / (met + met late + breached); open tickets are not yet decided. \
                  Times to {} are over the tickets whose clock stopped (nearest-rank median and \
-                 90th percentile); business time excludes pauses, wall clock includes them.\n",
-                name.1
+                 90th percentile); business time excludes pauses, wall clock includes them.{}\n",
+                name.1,
+                if self
+                    .cells
+                    .iter()
+                    .any(|c| c.metric == m.metric && c.unknown > 0)
+                {
+                    " Unknown: the export lacks the replies or the status history that would \
+                     decide the outcome; counted apart, never as met or breached, and without a \
+                     time."
+                } else {
+                    ""
+                }
             );
         }
         let mut head: Vec<String> = vec!["Priority".into(), "Category".into()];
+        // A column for the outcomes an input could not tell, when there are any.
+        let unknown = self
+            .cells
+            .iter()
+            .any(|c| c.metric == m.metric && c.unknown > 0);
         if m.targeted {
-            for h in ["In scope", "Met", "Met late", "Breached", "Open", "Met %"] {
+            for h in ["In scope", "Met", "Met late", "Breached", "Open"] {
                 head.push(h.into());
             }
+            if unknown {
+                head.push("Unknown".into());
+            }
+            head.push("Met %".into());
         } else {
             head.push("Measured".into());
         }
@@ -1367,8 +1399,11 @@ impl Report {
                     c.met_late.to_string(),
                     c.breached.to_string(),
                     c.open.to_string(),
-                    pct(c.met_percent),
                 ]);
+                if unknown {
+                    r.push(c.unknown.to_string());
+                }
+                r.push(pct(c.met_percent));
             } else {
                 r.push((c.in_scope + c.untargeted).to_string());
             }
@@ -1586,6 +1621,7 @@ impl Report {
             "metLate",
             "breached",
             "open",
+            "unknown",
             "untargeted",
             "metPercent",
             "businessCount",
@@ -1625,6 +1661,7 @@ impl Report {
                 c.met_late.to_string(),
                 c.breached.to_string(),
                 c.open.to_string(),
+                c.unknown.to_string(),
                 c.untargeted.to_string(),
                 c.met_percent.map_or(String::new(), |p| p.to_string()),
                 c.business.count.to_string(),

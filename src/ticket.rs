@@ -112,6 +112,16 @@ pub struct TicketInput {
     /// The first response by provider staff, when the tracker knows it directly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_response_at: Option<Stamp>,
+    /// Facts the input cannot tell (a snapshot without journals or timelines): `replies` (the
+    /// staff replies are not in `comments`), `statusHistory` (`statusHistory` holds at most the
+    /// resolution a snapshot shows, not when statuses changed). States they would decide are
+    /// `unknown` (DESIGN.md, "Snapshots: what is unknown when").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// When the tracker last saved the issue: with `statusHistory` unknown, its status before
+    /// then is unknown too (a snapshot shows the status it has now).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Stamp>,
 }
 
 // Hand-written visitors instead of `#[serde(untagged)]`, which buffers every value first: ticket
@@ -243,6 +253,67 @@ pub struct Ticket {
     /// Instants of replies by provider staff, sorted.
     pub staff_replies: Vec<Instant>,
     pub first_response_at: Option<Instant>,
+    /// What the input could not tell (from `unknown`).
+    pub unknown: Unknowns,
+    /// When the tracker last saved the issue (`updated`), if given.
+    pub updated: Option<Instant>,
+}
+
+/// A fact a ticket's input could not tell (`unknown` in the ticket JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Missing {
+    /// The staff replies (no notes or comments in the input).
+    Replies,
+    /// When statuses changed (only the current status, and a resolution a snapshot shows).
+    StatusHistory,
+    /// When the ticket was resolved: it is in a resolved status the history does not show it
+    /// entering (derived from `StatusHistory`; not an input name).
+    ResolvedAt,
+}
+
+impl Missing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Missing::Replies => "replies",
+            Missing::StatusHistory => "statusHistory",
+            Missing::ResolvedAt => "resolvedAt",
+        }
+    }
+
+    /// The names the ticket JSON's `unknown` accepts.
+    pub const INPUT: [Missing; 2] = [Missing::Replies, Missing::StatusHistory];
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// A set of [`Missing`] facts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unknowns(u8);
+
+impl Unknowns {
+    pub fn with(self, m: Missing) -> Unknowns {
+        Unknowns(self.0 | m.bit())
+    }
+
+    pub fn has(self, m: Missing) -> bool {
+        self.0 & m.bit() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The names, as the ticket JSON's `unknown` lists them.
+    pub fn names(self) -> Vec<String> {
+        Missing::INPUT
+            .iter()
+            .filter(|m| self.has(**m))
+            .map(|m| m.as_str().to_string())
+            .collect()
+    }
 }
 
 /// Why a ticket could not be read. It concerns that ticket only.
@@ -564,6 +635,10 @@ pub(crate) struct ReadTicket {
     comments: Vec<ReadComment>,
     #[serde(default)]
     first_response_at: Option<ReadStamp>,
+    #[serde(default)]
+    unknown: Vec<String>,
+    #[serde(default)]
+    updated: Option<ReadStamp>,
 }
 
 impl From<TicketInput> for ReadTicket {
@@ -597,6 +672,8 @@ impl From<TicketInput> for ReadTicket {
                 })
                 .collect(),
             first_response_at: t.first_response_at.as_ref().map(ReadStamp::from),
+            unknown: t.unknown,
+            updated: t.updated.as_ref().map(ReadStamp::from),
         }
     }
 }
@@ -686,6 +763,8 @@ read_struct!(ReadTicket, expecting "struct TicketInput", deny = false, {
     status_history: "statusHistory" => default,
     comments: "comments" => default,
     first_response_at: "firstResponseAt" => default,
+    unknown: "unknown" => default,
+    updated: "updated" => default,
 });
 
 /// A ticket list as a whole: an array, or `{"tickets": [...]}` (other keys ignored).
@@ -1092,6 +1171,8 @@ impl<'a> Scan<'a> {
                 2 => (1, "id"),
                 5 => (2, "title"),
                 3 => (4, "url"),
+                7 if k.as_bytes()[0] == b'u' && k.as_bytes()[1] == b'n' => (4096, "unknown"),
+                7 if k.as_bytes()[0] == b'u' => (8192, "updated"),
                 7 => (8, "created"),
                 6 => match k.as_bytes()[0] {
                     b'f' => (16, "fields"),
@@ -1138,6 +1219,8 @@ impl<'a> Scan<'a> {
                     t.comments.push(s.comment()?);
                     Some(())
                 })?,
+                4096 => t.unknown = s.strings()?,
+                8192 => t.updated = s.opt_stamp()?,
                 _ => t.first_response_at = s.opt_stamp()?,
             }
             Some(())
@@ -1196,9 +1279,21 @@ fn read_fast(text: &str, sink: &mut dyn FnMut(Result<Ticket, TicketError>)) -> O
 /// the module); a ticket it refuses gets the located path's error for a ticket whose text does
 /// not read.
 #[cold]
-fn lone_surrogates_ignored(raw: &str) -> Result<Ticket, TicketError> {
+fn lone_surrogates_ignored(raw: &str, e: &serde_json::Error) -> Result<Ticket, TicketError> {
     match serde_json::from_str::<ReadTicket>(raw) {
         Ok(t) => Ticket::from_read(t),
+        // Nested deeper than serde_json reads, in a part of the ticket that is read (an
+        // unknown field is skipped whatever its depth, as the read type does above).
+        Err(_) if crate::diagnostic::json_too_deep(e) => Err(TicketError {
+            id: None,
+            code: "json-too-deep",
+            path: String::new(),
+            message: format!(
+                "the ticket nests arrays and objects more than {} levels deep, the most sla-lens \
+                 reads: a ticket needs a few levels; remove the extra nesting",
+                crate::diagnostic::MAX_JSON_DEPTH
+            ),
+        }),
         Err(_) => Ticket::from_value(&Value::Null),
     }
 }
@@ -1291,6 +1386,29 @@ impl Ticket {
             Some(first) => first.from.clone(),
             None => input.status,
         };
+        let updated = match &input.updated {
+            None => None,
+            Some(ReadStamp(s)) => Some(
+                s.clone()
+                    .map_err(|m| err("invalid-timestamp", "updated".into(), m))?,
+            ),
+        };
+        let mut unknown = Unknowns::default();
+        for (i, name) in input.unknown.iter().enumerate() {
+            match Missing::INPUT.iter().find(|m| m.as_str() == name) {
+                Some(m) => unknown = unknown.with(*m),
+                None => {
+                    return Err(err(
+                        "invalid-ticket",
+                        format!("unknown[{i}]"),
+                        format!(
+                            "`{name}` is not a fact a ticket can lack: `unknown` lists \
+                             `replies` and `statusHistory`"
+                        ),
+                    ))
+                }
+            }
+        }
         Ok(Ticket {
             id: input.id,
             title: input.title,
@@ -1304,6 +1422,8 @@ impl Ticket {
             history,
             staff_replies,
             first_response_at,
+            unknown,
+            updated,
         })
     }
 
@@ -1388,9 +1508,13 @@ impl Ticket {
                     return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                         Err(e) => TicketError {
                             id: None,
-                            code: "json-syntax",
+                            code: crate::diagnostic::json_error_code(&e),
                             path: String::new(),
-                            message: format!("the tickets are not valid JSON: {e}"),
+                            message: if crate::diagnostic::json_too_deep(&e) {
+                                crate::diagnostic::json_refused("the list of tickets", &e)
+                            } else {
+                                format!("the tickets are not valid JSON: {e}")
+                            },
                         },
                         Ok(_) => not_a_list(),
                     })
@@ -1408,7 +1532,7 @@ impl Ticket {
                     Some(t) => Ticket::from_read(t),
                     None => match serde_json::from_str::<Value>(raw.get()) {
                         Ok(v) => Ticket::from_value(&v),
-                        Err(_) => lone_surrogates_ignored(raw.get()),
+                        Err(e) => lone_surrogates_ignored(raw.get(), &e),
                     },
                 }
                 .map_err(|e| at_index(i, e))

@@ -1042,7 +1042,7 @@ export interface SiteError extends Error {
 export interface RejectedResponse {
   /** Its position in the `responses` given. */
   input: number;
-  code: "json-syntax" | "unexpected-shape" | string;
+  code: "json-syntax" | "json-too-deep" | "unexpected-shape" | string;
   message: string;
 }
 /** Tickets mapped from a tracker's REST responses under a site's configuration. */
@@ -1230,8 +1230,8 @@ export interface MappedIssues {
                 }
                 Err(e) => rejected.push(Rejected {
                     input: i,
-                    code: "json-syntax",
-                    message: format!("the {kind} response is not valid JSON: {e}"),
+                    code: crate::diagnostic::json_error_code(&e),
+                    message: crate::diagnostic::json_refused(&format!("the {kind} response"), &e),
                 }),
             }
         }

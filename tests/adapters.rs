@@ -960,7 +960,8 @@ fn gitlab_maps_issues_events_and_notes() {
         field(t, "project"),
         Some(&FieldValue::Many(vec![
             "acme/it/marketing-it".into(),
-            "marketing-it".into()
+            "marketing-it".into(),
+            "42".into()
         ]))
     );
     // System notes and the internal note are skipped; the author's note is no response.
@@ -1026,7 +1027,8 @@ fn jira_maps_search_results_and_single_issues() {
         field(t, "project"),
         Some(&FieldValue::Many(vec![
             "MKT".into(),
-            "Marketing IT support".into()
+            "Marketing IT support".into(),
+            "10000".into()
         ]))
     );
     assert_eq!(
@@ -1791,4 +1793,102 @@ fn default_sites_round_trip_through_their_json() {
         let text = serde_json::to_string(&site).unwrap();
         assert_eq!(SiteConfig::from_json(&text).unwrap(), site, "{kind}");
     }
+}
+
+/// A policy scoped by a project's id or identifier keeps its issues after the project is renamed
+/// (issue 13, item 4); one scoped by the old name loses them, as written. Redmine's identifier is
+/// known from `/projects.json` or `/projects/N.json` in the input; its id, GitLab's `project_id`
+/// and Jira's `project.id` are in every issue.
+#[test]
+fn scope_by_project_id_or_identifier_survives_a_rename() {
+    let policy = |project: &str| {
+        let text = json!({
+            "version": 1, "id": "p", "name": "P",
+            "parties": {"provider": {"name": "IT"}, "customer": {"name": "Marketing"}},
+            "scope": {"include": [{"field": "project", "in": [project]}]},
+            "priorities": [{"id": "normal", "name": "Normal"}],
+            "targets": [{"priority": "normal", "response": "4h"}]
+        });
+        Policy::from_json(&text.to_string()).unwrap()
+    };
+    let applies = |kind: TrackerKind, texts: &[Value], project: &str| {
+        let texts: Vec<String> = texts.iter().map(Value::to_string).collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mapped = adapters::map_texts(kind, &refs, &SiteConfig::default_for(kind)).unwrap();
+        let t = Ticket::from_input(mapped.into_iter().next().unwrap().unwrap()).unwrap();
+        let now = parse_instant(&Stamp::Text(NOW.into())).unwrap();
+        evaluate(&policy(project), &t, now).unwrap().applicability == Applicability::Applies
+    };
+
+    // Redmine: "Marketing IT support" (id 5, identifier marketing-it), renamed.
+    let issue = json!({"issues": [{"id": 1, "project": {"id": 5, "name": "Marketing IT (renamed)"},
+        "status": {"id": 1, "name": "New"}, "created_on": "2026-11-27T10:00:00Z"}]});
+    let projects = json!({"projects": [{"id": 5, "name": "Marketing IT (renamed)",
+        "identifier": "marketing-it"}, {"id": 6, "name": "General IT", "identifier": "general-it"}]});
+    let one_project = json!({"project": {"id": 5, "name": "Marketing IT (renamed)",
+        "identifier": "marketing-it"}});
+    let redmine = TrackerKind::Redmine;
+    assert!(
+        applies(redmine, std::slice::from_ref(&issue), "5"),
+        "Redmine by id"
+    );
+    assert!(applies(
+        redmine,
+        &[issue.clone(), projects.clone()],
+        "marketing-it"
+    ));
+    assert!(applies(
+        redmine,
+        &[one_project, issue.clone()],
+        "MARKETING-IT"
+    ));
+    assert!(!applies(
+        redmine,
+        &[issue.clone(), projects.clone()],
+        "general-it"
+    ));
+    assert!(!applies(
+        redmine,
+        &[issue.clone(), projects],
+        "Marketing IT support"
+    ));
+    // Without the projects response the identifier is not known: not in scope, not guessed.
+    assert!(!applies(redmine, &[issue], "marketing-it"));
+
+    // GitLab: the project moved from acme/it/marketing-it to acme/mkt/helpdesk; its id stays.
+    let issue = json!([{"id": 901, "iid": 7, "project_id": 42, "title": "t", "state": "opened",
+        "created_at": "2026-11-27T10:00:00Z", "labels": [],
+        "references": {"full": "acme/mkt/helpdesk#7"}}]);
+    assert!(
+        applies(TrackerKind::Gitlab, std::slice::from_ref(&issue), "42"),
+        "GitLab by id"
+    );
+    assert!(!applies(
+        TrackerKind::Gitlab,
+        &[issue],
+        "acme/it/marketing-it"
+    ));
+
+    // Jira: the key changed from MKT to MKTG; the project id stays.
+    let issue = json!({"issues": [{"id": "10001", "key": "MKTG-1", "fields": {
+        "created": "2026-11-27T10:00:00.000+0000", "status": {"name": "To Do"},
+        "project": {"id": "10000", "key": "MKTG", "name": "Marketing IT"}}}]});
+    assert!(
+        applies(TrackerKind::Jira, std::slice::from_ref(&issue), "10000"),
+        "Jira by id"
+    );
+    assert!(!applies(TrackerKind::Jira, &[issue], "MKT"));
+}
+
+#[test]
+fn redmine_issues_carry_their_project_id() {
+    let tickets = redmine(&SiteConfig::default_for(TrackerKind::Redmine));
+    let t = tagged(&tickets, "S01");
+    assert_eq!(
+        field(t, "project"),
+        Some(&FieldValue::Many(vec![
+            "Marketing IT support".into(),
+            "5".into()
+        ]))
+    );
 }

@@ -40,6 +40,14 @@ fn cases() -> Vec<(&'static str, String)> {
             render("{\"version\": 1,\n \"id\": \"x\",\n}"),
         ),
         ("root_not_object", render("[1, 2]")),
+        (
+            "json_too_deep",
+            render(&format!(
+                "{{\"version\": 1, \"x\": {}{}}}",
+                "[".repeat(200),
+                "]".repeat(200)
+            )),
+        ),
         ("unknown_field_top", diags_of(|v| v["titel"] = json!("x"))),
         (
             "unknown_field_nested",
@@ -87,6 +95,28 @@ fn cases() -> Vec<(&'static str, String)> {
             }),
         ),
         (
+            "overlapping_windows_exception_overnight",
+            diags_of(|v| {
+                // Sunday 13 September 2026's overnight exception runs into Monday's 09:00.
+                v["calendars"] = json!({"office": {"timeZone": "UTC",
+                    "week": {"mon": ["09:00-17:00"]},
+                    "exceptions": [{"date": "2026-09-13", "windows": ["22:00-10:00"]}]}});
+            }),
+        ),
+        (
+            "overlapping_windows_into_exception",
+            diags_of(|v| {
+                // Monday's overnight window runs into Tuesday 15 September 2026's exception,
+                // and that exception's own overnight window into the next one's.
+                v["calendars"] = json!({"office": {"timeZone": "UTC",
+                "week": {"mon": ["22:00-06:00"]},
+                "exceptions": [
+                    {"date": "2026-09-15", "windows": ["05:00-09:00", "23:00-02:00"]},
+                    {"date": "2026-09-16", "windows": ["01:00-03:00"]}
+                ]}});
+            }),
+        ),
+        (
             "invalid_holiday_date",
             diags_of(|v| {
                 let mut c = business_calendar();
@@ -125,6 +155,25 @@ fn cases() -> Vec<(&'static str, String)> {
             "calendar_without_hours",
             diags_of(|v| {
                 v["calendars"] = json!({"closed": {"timeZone": "UTC", "week": {}}});
+            }),
+        ),
+        (
+            "calendar_without_open_hours",
+            diags_of(|v| {
+                // Weekday hours, and a yearly holiday on every date of the year.
+                let mut holidays = Vec::new();
+                for (m, days) in [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+                    .into_iter()
+                    .enumerate()
+                {
+                    for d in 1..=days {
+                        holidays.push(json!({"date": format!("{:02}-{d:02}", m + 1)}));
+                    }
+                }
+                v["calendars"] = json!({"closed": {"timeZone": "UTC",
+                    "week": {"mon": ["09:00-17:00"], "fri": ["09:00-17:00"]},
+                    "holidays": holidays}});
+                v["targets"][0]["calendar"] = json!("closed");
             }),
         ),
         (
@@ -411,4 +460,34 @@ fn the_built_in_policies_are_clean() {
         Policy::validate(sla_lens::BUSINESS_HOURS_POLICY_JSON),
         vec![]
     );
+}
+
+/// The overlap rule for exceptions (DESIGN.md, "Corners the rules leave open, decided"): an
+/// overnight exception window may run into a date that opens after it ends, or into a holiday.
+#[test]
+fn exception_overnight_windows_that_fit_are_clean() {
+    for calendar in [
+        // Into Monday, which opens at 09:00, after 06:00.
+        json!({"timeZone": "UTC", "week": {"mon": ["09:00-17:00"]},
+               "exceptions": [{"date": "2026-09-13", "windows": ["22:00-06:00"]}]}),
+        // Into a holiday Monday.
+        json!({"timeZone": "UTC", "week": {"mon": ["00:00-17:00"]},
+               "holidays": [{"date": "2026-09-14"}],
+               "exceptions": [{"date": "2026-09-13", "windows": ["22:00-06:00"]}]}),
+        // Into an exception that opens at the overnight window's end.
+        json!({"timeZone": "UTC", "week": {"mon": ["09:00-17:00"]},
+               "exceptions": [{"date": "2026-09-13", "windows": ["22:00-06:00"]},
+                              {"date": "2026-09-14", "windows": ["06:00-12:00"]}]}),
+        // Closed on every date but 29 February (a Friday in 2036): still open hours.
+        json!({"timeZone": "UTC", "week": {"fri": ["09:00-17:00"]},
+               "holidays": (1..=12).flat_map(|m: u32| (1..=31).map(move |d: u32| (m, d)))
+                   .filter(|&(m, d)| chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some() && (m, d) != (2, 29))
+                   .map(|(m, d)| json!({"date": format!("{m:02}-{d:02}")}))
+                   .collect::<Vec<_>>()}),
+    ] {
+        let mut v = default_value();
+        v["calendars"] = json!({"office": calendar});
+        v["targets"][0]["calendar"] = json!("office");
+        assert_eq!(Policy::validate(&v.to_string()), vec![], "{calendar}");
+    }
 }

@@ -607,7 +607,8 @@ fn urgency(s: State) -> u8 {
         State::Paused => 3,
         State::MetLate => 2,
         State::Met => 1,
-        State::NotApplicable => 0,
+        // The generated histories are complete, so no state is unknown; ranked as the engine does.
+        State::NotApplicable | State::Unknown => 0,
     }
 }
 

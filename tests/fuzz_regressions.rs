@@ -46,22 +46,39 @@ fn add_with_a_duration_near_i64_max_is_out_of_range() {
 }
 
 /// fuzz target `calendar`: `add(t, d)` returned an instant after the last covered one
-/// (2199-12-31T00:00:00Z), which `elapsed` and every other operation then rejected, so
-/// `elapsed(t, add(t, d)) == d` failed with `Err(OutOfRange)`. The 24x7 calendar already
-/// answered `OutOfRange` there; a business calendar now does too.
+/// (then 2199-12-31T00:00:00Z, now 2199-12-31T23:59:59Z: DESIGN.md rule 9), which `elapsed`
+/// and every other operation then rejected, so `elapsed(t, add(t, d)) == d` failed with
+/// `Err(OutOfRange)`. The 24x7 calendar already answered `OutOfRange` there; a business
+/// calendar now does too.
 #[test]
 fn add_never_returns_an_instant_past_the_covered_years() {
-    // 2199-12-31T00:00:00Z, the last instant a business calendar covers.
-    const LAST: i64 = 7_258_032_000;
+    // 2199-12-31T23:59:59Z, the last supported instant.
+    const LAST: i64 = 7_258_118_399;
 
     // The input as the fuzzer found it: Kathmandu (+05:45), an overnight Monday window and a
-    // Saturday afternoon; the deadline fell on 2199-12-31T01:16:15Z.
+    // Saturday afternoon; the deadline fell on 2199-12-31T01:16:15Z (then past the last
+    // instant, now within the years). Whatever `d`, a deadline is within the years and
+    // `elapsed` gives `d` back, or there is none.
     let found = calendar(json!({
         "timeZone": "Asia/Kathmandu",
         "week": { "mon": ["12:02-12:00"], "sat": ["12:38-19:58:01"] }
     }));
     let t = 7_248_930_611;
-    assert_eq!(found.add(t, 1_724_179), Err(OutOfRange));
+    assert_eq!(found.add(t, 1_724_179), Ok(7_258_036_575)); // 2199-12-31T01:16:15Z
+    let mut errors = 0;
+    for d in (1_724_179..1_724_179 + 40 * 86_400).step_by(3_607) {
+        match found.add(t, d) {
+            Ok(r) => {
+                assert!(r <= LAST, "add({t}, {d}) = {r}");
+                assert_eq!(found.elapsed(t, r), Ok(d), "elapsed after add({t}, {d})");
+            }
+            Err(e) => {
+                assert_eq!(e, OutOfRange);
+                errors += 1;
+            }
+        }
+    }
+    assert!(errors > 0, "no duration reached past the last instant");
 
     let always_open = calendar(json!({
         "timeZone": "UTC",

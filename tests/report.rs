@@ -687,14 +687,15 @@ fn csv_of_every_cell() {
     assert_eq!(lines.len(), 1 + r.cells.len());
     assert_eq!(
         lines[0],
-        "metric,month,priority,category,inScope,met,metLate,breached,open,untargeted,metPercent,\
+        "metric,month,priority,category,inScope,met,metLate,breached,open,unknown,untargeted,\
+         metPercent,\
          businessCount,businessMedian,businessP90,wallCount,wallMedian,wallP90,level1,level2,\
          pausedTickets,pausedTotalSeconds,pausedMedianSeconds,pausedTotalBusinessSeconds"
     );
     // The whole period, all priorities, all categories (see seed_response_figures).
     assert_eq!(
         lines[1],
-        "response,,,,7,2,3,1,1,0,33.333333333333336,5,21600,180000,5,21600,180000,4,2,0,0,,0"
+        "response,,,,7,2,3,1,1,0,0,33.333333333333336,5,21600,180000,5,21600,180000,4,2,0,0,,0"
     );
     // A resolution cell: no level triggers on resolution, no met %.
     let res = lines
@@ -703,7 +704,7 @@ fn csv_of_every_cell() {
         .unwrap();
     assert_eq!(
         *res,
-        "resolution,,,,0,0,0,0,0,7,,5,86400,208800,5,86400,208800,,,0,0,,0"
+        "resolution,,,,0,0,0,0,0,0,7,,5,86400,208800,5,86400,208800,,,0,0,,0"
     );
 }
 

@@ -65,6 +65,32 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
         Some(first) => first.from.clone(),
         None => input.status.clone().map(Into::into),
     };
+    // `unknown` and `updated` (added after this reader was replaced).
+    let updated = match &input.updated {
+        None => None,
+        Some(s) => {
+            Some(parse_instant(s).map_err(|m| err("invalid-timestamp", "updated".into(), m))?)
+        }
+    };
+    let mut unknown = sla_lens::ticket::Unknowns::default();
+    for (i, name) in input.unknown.iter().enumerate() {
+        match sla_lens::ticket::Missing::INPUT
+            .iter()
+            .find(|m| m.as_str() == name)
+        {
+            Some(m) => unknown = unknown.with(*m),
+            None => {
+                return Err(err(
+                    "invalid-ticket",
+                    format!("unknown[{i}]"),
+                    format!(
+                        "`{name}` is not a fact a ticket can lack: `unknown` lists `replies` and \
+                         `statusHistory`"
+                    ),
+                ))
+            }
+        }
+    }
     Ok(Ticket {
         id: input.id,
         title: input.title,
@@ -78,6 +104,8 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
         history,
         staff_replies,
         first_response_at,
+        unknown,
+        updated,
     })
 }
 
@@ -256,6 +284,14 @@ fn ticket() -> impl Strategy<Value = Value> {
         (
             any::<bool>(),
             prop_oneof![8 => Just(0u8), 1 => Just(1u8), 1 => Just(2u8), 1 => Just(3u8)],
+            proptest::option::of(prop_oneof![
+                4 => Just(json!(["replies"])),
+                4 => Just(json!(["statusHistory", "replies"])),
+                1 => Just(json!([])),
+                1 => Just(json!(["nope"])),
+                1 => Just(json!("replies")),
+                1 => Just(json!([1])),
+            ]),
         ),
     )
         .prop_map(
@@ -263,7 +299,7 @@ fn ticket() -> impl Strategy<Value = Value> {
                 (id, created, title),
                 (fields, status, assignee),
                 (history, comments, first),
-                (extra, shape),
+                (extra, shape, unknown),
             )| {
                 let mut t = json!({});
                 if let Some(v) = id {
@@ -295,6 +331,10 @@ fn ticket() -> impl Strategy<Value = Value> {
                 }
                 if extra {
                     t["trackerOwn"] = json!({"nested": [1, 2, {"x": null}]});
+                }
+                if let Some(u) = unknown {
+                    t["unknown"] = u;
+                    t["updated"] = json!("2026-11-21T09:00:00Z");
                 }
                 match shape {
                     0 => t,

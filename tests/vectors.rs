@@ -1522,3 +1522,188 @@ fn rule8_pauses() {
         failures.join("\n  ")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rule 9: the instants sla-lens reads: whole seconds (floored), from 1970-01-01T00:00:00Z to
+// 2199-12-31T23:59:59Z.
+// ---------------------------------------------------------------------------------------------
+
+/// `add(start, duration)` must fail: an instant outside the supported years.
+struct FailRow {
+    id: &'static str,
+    cal: &'static str,
+    start: &'static str,
+    duration: &'static str,
+    note: &'static str,
+}
+
+const RULE9: &[Row] = &[
+    add(
+        "9.1",
+        "24x7",
+        "1970-01-01T00:00:00Z",
+        "0",
+        "1970-01-01T00:00:00Z",
+        "the first supported instant",
+    ),
+    el(
+        "9.2",
+        "24x7",
+        "1970-01-01T00:00:00Z",
+        "1970-01-01T01:00:00Z",
+        3600,
+        "the first hour of 1970",
+    ),
+    add(
+        "9.4",
+        "24x7",
+        "2199-12-31T23:59:58Z",
+        "1s",
+        "2199-12-31T23:59:59Z",
+        "the last supported instant",
+    ),
+    add(
+        "9.6",
+        "office",
+        "1970-01-01T00:00:00Z",
+        "0",
+        "1970-01-02T09:00:00+01:00",
+        "01:00 in Berlin on Thursday 1 January 1970, a holiday: Friday's opening",
+    ),
+    el(
+        "9.8",
+        "office",
+        "1970-01-01T00:00:00Z",
+        "1970-01-03T00:00:00+01:00",
+        28800,
+        "the holiday, then Friday 2 January 1970",
+    ),
+    add(
+        "9.9",
+        "lunch_ny",
+        "2199-12-31T16:00:00-05:00",
+        "30m",
+        "2199-12-31T16:30:00-05:00",
+        "Tuesday 31 December 2199, 21:30 UTC",
+    ),
+    add(
+        "9.12",
+        "office",
+        "2026-09-14T08:59:59.999+02:00",
+        "0",
+        "2026-09-14T09:00:00+02:00",
+        "floored to 08:59:59, before the opening",
+    ),
+    add(
+        "9.13",
+        "office",
+        "2026-09-14T16:59:59.999+02:00",
+        "1s",
+        "2026-09-15T09:00:00+02:00",
+        "floored to 16:59:59, the last second of the day (as 6.3)",
+    ),
+    el(
+        "9.14",
+        "office",
+        "2026-09-14T09:00:00+02:00",
+        "2026-09-14T09:00:00.999+02:00",
+        0,
+        "the end floored to the start: no time",
+    ),
+];
+
+const RULE9_FAILS: &[FailRow] = &[
+    FailRow {
+        id: "9.3",
+        cal: "24x7",
+        start: "1969-12-31T23:59:59Z",
+        duration: "0",
+        note: "one second before 1970",
+    },
+    FailRow {
+        id: "9.5",
+        cal: "24x7",
+        start: "2199-12-31T23:59:59Z",
+        duration: "1s",
+        note: "a deadline after the last supported instant",
+    },
+    FailRow {
+        id: "9.7",
+        cal: "office",
+        start: "1970-01-01T00:00:00+01:00",
+        duration: "0",
+        note: "the local date is 1970, the instant (1969-12-31T23:00:00Z) is not",
+    },
+    FailRow {
+        id: "9.10",
+        cal: "lunch_ny",
+        start: "2199-12-31T16:00:00-05:00",
+        duration: "1h",
+        note: "runs out at the 17:00 close: the next opening (rule 6) is in 2200",
+    },
+    FailRow {
+        id: "9.11",
+        cal: "lunch_ny",
+        start: "2199-12-31T20:00:00-05:00",
+        duration: "0",
+        note: "the local date is 2199, the instant (2200-01-01T01:00:00Z) is not",
+    },
+];
+
+#[test]
+fn rule9_supported_instants() {
+    run("rule 9", RULE9);
+    let mut failures = Vec::new();
+    for r in RULE9_FAILS {
+        let cal = calendar(r.cal);
+        let t = at(r.start);
+        let d = secs(r.duration);
+        match cal.add(t, d) {
+            Err(e) => {
+                let msg = e.to_string();
+                if !msg.contains("outside the supported years 1970..=2199 (UTC)") {
+                    failures.push(format!("[{}] {}: message `{msg}`", r.id, r.note));
+                }
+            }
+            Ok(got) => failures.push(format!(
+                "[{}] {} | {} {} + {}: expected an error, engine gave {}",
+                r.id,
+                r.note,
+                r.cal,
+                r.start,
+                r.duration,
+                format_instant(got)
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "rule 9: {} of {} failing vectors disagree with the engine:\n  {}",
+        failures.len(),
+        RULE9_FAILS.len(),
+        failures.join("\n  ")
+    );
+}
+
+/// Rule 9 through the evaluator: epoch milliseconds and fractions of a second are floored, so a
+/// reply 999 ms after the deadline second is on time, and one a second later is late.
+#[test]
+fn rule9_sub_second_replies_are_floored() {
+    let policy = Policy::default_policy();
+    let created = "2026-09-14T09:00:00Z"; // critical: 4h on 24x7, deadline 13:00:00Z
+    for (reply, state) in [
+        (serde_json::json!("2026-09-14T13:00:00.999Z"), "met"),
+        (serde_json::json!(1_789_390_800_999_i64), "met"),
+        (serde_json::json!("2026-09-14T13:00:01Z"), "metLate"),
+        (serde_json::json!(1_789_390_801_000_i64), "metLate"),
+    ] {
+        let v = serde_json::json!({
+            "id": "1", "created": created, "labels": ["dept:marketing", "priority:critical"],
+            "firstResponseAt": reply,
+        });
+        let ticket = Ticket::from_value(&v).unwrap();
+        let ev = evaluate(&policy, &ticket, at("2026-09-15T00:00:00Z")).unwrap();
+        let got = serde_json::to_value(ev.response.state).unwrap();
+        assert_eq!(got, state, "reply at {reply}");
+    }
+}

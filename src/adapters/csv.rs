@@ -24,7 +24,8 @@
 use super::put;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ticket::{
-    format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
+    format_instant, CommentInput, FieldValue, Missing, Stamp, StatusChangeInput, TicketError,
+    TicketInput,
 };
 use crate::zone::Tz;
 use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
@@ -316,8 +317,12 @@ fn texts_of(v: &serde_json::Value, path: &str, diags: &mut Vec<Diagnostic>) -> V
 
 fn read_spec(text: &str) -> Result<MappingSpec, Diagnostics> {
     use serde_json::Value;
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| Diagnostics(vec![invalid("", format!("the mapping is not JSON: {e}"))]))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        Diagnostics(vec![invalid(
+            "",
+            crate::diagnostic::json_refused("the mapping", &e),
+        )])
+    })?;
     let Value::Object(o) = v else {
         return Err(Diagnostics(vec![invalid(
             "",
@@ -891,6 +896,14 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
 
     let has_reporter_id = header.iter().any(|h| same_header(h, "Reporter Id"));
     let unknown = unknowns(m, &res, has_reporter_id);
+    // What the export cannot tell, on each ticket, for the evaluation (src/snapshot.rs): no
+    // replies without first responses, and never a status history. A missing close time needs
+    // no name: a resolved ticket with no close in its history is one.
+    let mut lacks: Vec<String> = Vec::new();
+    if unknown.iter().any(|u| u.what == "response") {
+        lacks.push(Missing::Replies.as_str().into());
+    }
+    lacks.push(Missing::StatusHistory.as_str().into());
     let mut seen: HashSet<String> = HashSet::new();
     let mut rows = Vec::new();
     // File lines, counted from byte offsets (the reader's own line count misses line breaks
@@ -915,7 +928,11 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue; // a blank line (e.g. at the end of the file)
         }
-        let r = map_row(m, &res, &fields, &extra, &header, &cells, row_no, &mut seen);
+        let r =
+            map_row(m, &res, &fields, &extra, &header, &cells, row_no, &mut seen).map(|mut t| {
+                t.unknown = lacks.clone();
+                t
+            });
         rows.push(r.map_err(|(column, error)| RowError {
             row: row_no,
             line,

@@ -72,7 +72,12 @@ pub struct Issue {
     pub milestone: Option<Milestone>,
     pub created_at: String,
     #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
     pub closed_at: Option<String>,
+    /// The number of comments (the issue JSON's own `comments`).
+    #[serde(default)]
+    pub comments: Option<Value>,
     #[serde(default)]
     pub pull_request: Option<Value>,
 }
@@ -158,7 +163,9 @@ read_struct!(Issue, "struct Issue", deny = false, {
     assignee: "assignee" => default,
     milestone: "milestone" => default,
     created_at: "created_at" => req,
+    updated_at: "updated_at" => default,
     closed_at: "closed_at" => default,
+    comments: "comments" => default,
     pull_request: "pull_request" => default,
 });
 
@@ -427,10 +434,30 @@ fn map_bundle(
         i.state == "closed",
         closed_at,
     );
+    // Without events (a list entry), the statuses are the issue's state and close time, and a
+    // status label it carries now stands for its status; how long it has, and any reopening or
+    // earlier label, is unknown.
+    let events_known = b.timeline.is_some() || b.events.is_some();
+    let current = match super::current_label_status(&t.labels, &site.status_labels) {
+        Some(s) if !events_known && i.state != "closed" => s,
+        _ => current,
+    };
     t.status = Some(current.clone());
     t.fields
         .insert("status".into(), FieldValue::One(current.into()));
     t.status_history = history;
+    let updated = match &i.updated_at {
+        Some(u) => Some(cx.stamp("updated_at", u)?.0),
+        None => None,
+    };
+    let no_comments = i.comments.as_ref().and_then(Value::as_i64) == Some(0);
+    super::snapshot_unknown(
+        &mut t,
+        created,
+        updated,
+        b.timeline.is_some() || b.comments.is_some() || no_comments,
+        events_known,
+    );
 
     let author = i.user.as_ref();
     for (at, _, user, assoc) in comments {

@@ -58,7 +58,12 @@ pub struct Issue {
     pub state: String,
     pub created_at: String,
     #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
     pub closed_at: Option<String>,
+    /// The number of notes by people (not system notes).
+    #[serde(default)]
+    pub user_notes_count: Option<Value>,
     #[serde(default)]
     pub labels: Vec<LabelRef>,
     #[serde(default)]
@@ -169,7 +174,9 @@ read_struct!(Issue, "struct Issue", deny = false, {
     title: "title" => req,
     state: "state" => req,
     created_at: "created_at" => req,
+    updated_at: "updated_at" => default,
     closed_at: "closed_at" => default,
+    user_notes_count: "user_notes_count" => default,
     labels: "labels" => default,
     author: "author" => default,
     assignee: "assignee" => default,
@@ -377,10 +384,15 @@ fn map_bundle(
             group = site.group_of(&[&k[0], &k[1]]);
         }
     }
+    // The project's path and name (which a rename or transfer changes) and its id (which
+    // does not).
+    let mut names: Vec<String> = Vec::new();
     if let Some(p) = &project {
-        let name = p.rsplit('/').next().unwrap_or_default().to_string();
-        put(&mut t, "project", vec![p.clone(), name]);
+        names.push(p.clone());
+        names.push(p.rsplit('/').next().unwrap_or_default().to_string());
     }
+    names.extend(i.project_id.map(|id| id.to_string()));
+    put(&mut t, "project", names);
     put(&mut t, "priority", priority);
     put(&mut t, "category", category);
     put(&mut t, "requesterGroup", group);
@@ -432,10 +444,23 @@ fn map_bundle(
         i.state == "closed",
         closed_at,
     );
+    // A list entry (not a bundle) has no events and no notes: its statuses are its state and
+    // close time, and a status label it carries now stands for its status; how long it has,
+    // any reopening or earlier label, and the replies are unknown.
+    let current = match super::current_label_status(&t.labels, &site.status_labels) {
+        Some(s) if !bundled && i.state != "closed" => s,
+        _ => current,
+    };
     t.status = Some(current.clone());
     t.fields
         .insert("status".into(), FieldValue::One(current.into()));
     t.status_history = history;
+    let updated = match &i.updated_at {
+        Some(u) => Some(cx.stamp("updated_at", u)?.0),
+        None => None,
+    };
+    let no_notes = i.user_notes_count.as_ref().and_then(Value::as_i64) == Some(0);
+    super::snapshot_unknown(&mut t, created, updated, bundled || no_notes, bundled);
 
     let mut notes = Vec::new();
     for (k, raw) in b.notes.iter().enumerate() {

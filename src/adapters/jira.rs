@@ -67,6 +67,10 @@ pub struct Project {
     pub key: String,
     #[serde(default)]
     pub name: Option<String>,
+    /// The project's id (a string in Jira's JSON; a number read too), which a key change or
+    /// rename keeps.
+    #[serde(default)]
+    pub id: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -206,6 +210,7 @@ read_struct!(Named, "struct Named", deny = false, {
 read_struct!(Project, "struct Project", deny = false, {
     key: "key" => req,
     name: "name" => default,
+    id: "id" => default,
 });
 
 read_struct!(Comment, "struct Comment", deny = false, {
@@ -502,7 +507,18 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
             .find(|v| !v.is_empty())
             .unwrap_or_default()
     };
-    put(&mut t, "project", values(&Source::Project));
+    put(
+        &mut t,
+        "project",
+        values(&Source::Project)
+            .into_iter()
+            .chain(f.project.iter().flat_map(|p| match &p.id {
+                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            }))
+            .collect(),
+    );
     put(&mut t, "tracker", values(&Source::IssueType));
     put(&mut t, "priority", first(&site.fields.priority));
     put(&mut t, "category", first(&site.fields.category));
@@ -559,6 +575,30 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
             to,
         })
         .collect();
+    // Without `expand=changelog` the history is unknown but for the resolution Jira records
+    // (`resolutiondate`); without `fields.comment` the replies are unknown.
+    let other_instant = |key: &str| -> Result<Option<i64>, TicketError> {
+        match f.other.get(key).and_then(Value::as_str) {
+            Some(s) => Ok(Some(cx.stamp(&format!("fields.{key}"), s)?.0)),
+            None => Ok(None),
+        }
+    };
+    if i.changelog.is_none() {
+        if let (Some(at), Some(status)) = (other_instant("resolutiondate")?, &t.status) {
+            t.status_history.push(StatusChangeInput {
+                at: Stamp::Text(format_instant(at.max(created))),
+                from: None,
+                to: status.clone(),
+            });
+        }
+    }
+    super::snapshot_unknown(
+        &mut t,
+        created,
+        other_instant("updated")?,
+        f.comment.is_some(),
+        i.changelog.is_some(),
+    );
 
     let mut comments = Vec::new();
     for (k, c) in f

@@ -195,13 +195,13 @@ pub fn map_texts(kind: TrackerKind, texts: &[&str], site: &SiteConfig) -> Batch 
     for (i, t) in texts.iter().enumerate() {
         let v: Value = serde_json::from_str(t).map_err(|e| TicketError {
             id: None,
-            code: "json-syntax",
+            code: crate::diagnostic::json_error_code(&e),
             path: if texts.len() > 1 {
                 format!("<input {i}>")
             } else {
                 String::new()
             },
-            message: format!("the {kind} response is not valid JSON: {e}"),
+            message: crate::diagnostic::json_refused(&format!("the {kind} response"), &e),
         })?;
         docs.push(v);
     }
@@ -211,6 +211,47 @@ pub fn map_texts(kind: TrackerKind, texts: &[&str], site: &SiteConfig) -> Batch 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------------------------
+
+/// `TicketInput::unknown` for an issue a snapshot shows without some of its history (a list
+/// entry without journals, events or comments; DESIGN.md, "Snapshots: what is unknown when").
+/// Nothing is unknown when the issue was never saved after its creation (`untouched`: its
+/// update time is its creation time, and every reply and status change saves the issue).
+/// Sets `t.unknown`, and `t.updated` (`updated`, the issue's last save) when anything is.
+pub(crate) fn snapshot_unknown(
+    t: &mut TicketInput,
+    created: i64,
+    updated: Option<i64>,
+    replies_known: bool,
+    history_known: bool,
+) {
+    use crate::ticket::Missing;
+    if updated == Some(created) {
+        return;
+    }
+    if !replies_known {
+        t.unknown.push(Missing::Replies.as_str().to_string());
+    }
+    if !history_known {
+        t.unknown.push(Missing::StatusHistory.as_str().to_string());
+    }
+    if !t.unknown.is_empty() {
+        t.updated = updated.map(|u| Stamp::Text(format_instant(u)));
+    }
+}
+
+/// The status a status label stands for on an open issue a snapshot shows without its label
+/// events: the last of its current labels the site maps (`statusLabels`).
+pub(crate) fn current_label_status(
+    labels: &[String],
+    status_labels: &std::collections::BTreeMap<String, String>,
+) -> Option<String> {
+    labels.iter().rev().find_map(|l| {
+        status_labels
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(l))
+            .map(|(_, v)| v.clone())
+    })
+}
 
 /// A URL split into its path (without a trailing slash, `""` for the root) and query.
 pub(crate) struct UrlParts<'a> {

@@ -9,8 +9,9 @@
 //!   anyone but the author; or listed users; or members of listed groups, known from
 //!   `/groups/N.json?include=users` responses in the input).
 //! - `/issues.json` ignores `include=journals`: an issue known only from a list page has no
-//!   history and no replies; a `/issues/N.json?include=journals` response for the same issue, in
-//!   the same input, takes its place.
+//!   history and no replies, so unless nothing was saved since its creation they are unknown
+//!   (`unknown`), and `closed_on` is its one status change; a `/issues/N.json?include=journals`
+//!   response for the same issue, in the same input, takes its place.
 
 use super::{
     is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page,
@@ -75,6 +76,15 @@ pub struct Journal {
     pub details: Vec<JournalDetail>,
 }
 
+/// A project as `/projects.json` and `/projects/N.json` return it: its `identifier`, which the
+/// issue JSON does not carry.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProjectRecord {
+    pub id: i64,
+    #[serde(default)]
+    pub identifier: Option<String>,
+}
+
 /// A group as `/groups/N.json?include=users` returns it (admin only).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Group {
@@ -129,6 +139,8 @@ pub struct Issue {
     pub subject: Option<String>,
     pub created_on: String,
     #[serde(default)]
+    pub updated_on: Option<String>,
+    #[serde(default)]
     pub closed_on: Option<String>,
     #[serde(default)]
     pub custom_fields: Vec<CustomField>,
@@ -173,6 +185,11 @@ read_struct!(Journal, "struct Journal", deny = false, {
     details: "details" => default,
 });
 
+read_struct!(ProjectRecord, "struct ProjectRecord", deny = false, {
+    id: "id" => req,
+    identifier: "identifier" => default,
+});
+
 read_struct!(Group, "struct Group", deny = false, {
     id: "id" => req,
     name: "name" => req,
@@ -190,6 +207,7 @@ read_struct!(Issue, "struct Issue", deny = false, {
     category: "category" => default,
     subject: "subject" => default,
     created_on: "created_on" => req,
+    updated_on: "updated_on" => default,
     closed_on: "closed_on" => default,
     custom_fields: "custom_fields" => default,
     journals: "journals" => default,
@@ -231,6 +249,8 @@ impl Tracker for Redmine {
         // Gather every issue (list pages and single responses) and every status name.
         let mut names: BTreeMap<String, String> = site.statuses.clone();
         let mut groups = Groups::default();
+        // Project id → identifier, from `/projects.json` and `/projects/N.json` in the input.
+        let mut identifiers: BTreeMap<i64, String> = BTreeMap::new();
         let mut order: Vec<String> = Vec::new();
         let mut issues: BTreeMap<String, (&Value, String, bool)> = BTreeMap::new();
         let mut add = |v: &'d Value, path: String, detailed: bool| {
@@ -248,7 +268,8 @@ impl Tracker for Redmine {
         };
         const EXPECTED: &str = "a `/issues.json` page (`{\"issues\": [...]}`), an \
             `/issues/N.json` response (`{\"issue\": {...}}`), `/issue_statuses.json`, \
-            `/groups/N.json?include=users`, or an array of these";
+            `/groups/N.json?include=users`, `/projects.json`, `/projects/N.json`, or an array \
+            of these";
         let mut visit = |v: &'d Value, path: String| -> Result<(), TicketError> {
             let Value::Object(o) = v else {
                 return Err(unexpected(TrackerKind::Redmine, path, EXPECTED));
@@ -282,6 +303,30 @@ impl Tracker for Redmine {
                 for s in statuses {
                     names.insert(s.id.to_string(), s.name);
                 }
+            }
+            let mut project = |v: &Value, path: String| -> Result<(), TicketError> {
+                let p: ProjectRecord = parse_item(v, &path, None, "a Redmine project")?;
+                if let Some(id) = p.identifier.filter(|s| !s.trim().is_empty()) {
+                    identifiers.insert(p.id, id);
+                }
+                Ok(())
+            };
+            if let Some(list) = o.get("projects") {
+                known = true;
+                let Value::Array(list) = list else {
+                    return Err(unexpected(
+                        TrackerKind::Redmine,
+                        join(&path, "projects"),
+                        EXPECTED,
+                    ));
+                };
+                for (i, p) in list.iter().enumerate() {
+                    project(p, format!("{}[{i}]", join(&path, "projects")))?;
+                }
+            }
+            if let Some(p) = o.get("project") {
+                known = true;
+                project(p, join(&path, "project"))?;
             }
             if let Some(g) = o.get("group") {
                 known = true;
@@ -323,7 +368,9 @@ impl Tracker for Redmine {
         Ok(order
             .iter()
             .zip(parsed)
-            .map(|(k, r)| r.and_then(|i| map_issue(&i, &issues[k].1, &names, &groups, site)))
+            .map(|(k, r)| {
+                r.and_then(|i| map_issue(&i, &issues[k].1, &names, &groups, &identifiers, site))
+            })
             .collect())
     }
 }
@@ -388,6 +435,7 @@ fn map_issue(
     path: &str,
     names: &BTreeMap<String, String>,
     groups: &Groups,
+    identifiers: &BTreeMap<i64, String>,
     site: &SiteConfig,
 ) -> Result<TicketInput, TicketError> {
     let cx = IssueCtx {
@@ -405,10 +453,18 @@ fn map_issue(
     };
     let (created, stamp) = cx.stamp("created_on", &i.created_on)?;
     t.created = Some(stamp);
+    // The project by every name it has: its name (which a rename changes), its id and, when the
+    // input has `/projects.json`, its identifier (neither of which changes).
     put(
         &mut t,
         "project",
-        i.project.name.clone().into_iter().collect(),
+        i.project
+            .name
+            .clone()
+            .into_iter()
+            .chain([i.project.id.to_string()])
+            .chain(identifiers.get(&i.project.id).cloned())
+            .collect(),
     );
     put(&mut t, "tracker", source_values(i, &Source::Tracker));
     put(&mut t, "priority", first_source(i, &site.fields.priority));
@@ -505,5 +561,37 @@ fn map_issue(
         });
     }
     t.first_response_at = first_response;
+    if i.journals.is_none() {
+        list_issue(i, &cx, created, &mut t)?;
+    }
     Ok(t)
+}
+
+/// An issue known only from a list page (`/issues.json` has no journals): what it tells and
+/// what it cannot (DESIGN.md, "Snapshots: what is unknown when").
+///
+/// - `updated_on` equal to `created_on`: nothing was saved since creation (every note and
+///   status change saves the issue), so there are no replies and no status changes to miss.
+/// - otherwise the replies and the status history are unknown; `closed_on`, the last time the
+///   issue was closed, is the one status change the list shows.
+fn list_issue(
+    i: &Issue,
+    cx: &IssueCtx<'_>,
+    created: crate::calendar::Instant,
+    t: &mut TicketInput,
+) -> Result<(), TicketError> {
+    let updated = match &i.updated_on {
+        Some(u) => Some(cx.stamp("updated_on", u)?.0),
+        None => None,
+    };
+    super::snapshot_unknown(t, created, updated, false, false);
+    if let (Some(c), Some(status)) = (&i.closed_on, &t.status) {
+        let at = cx.stamp("closed_on", c)?.0.max(created);
+        t.status_history.push(StatusChangeInput {
+            at: crate::ticket::Stamp::Text(crate::ticket::format_instant(at)),
+            from: None,
+            to: status.clone(),
+        });
+    }
+    Ok(())
 }

@@ -292,7 +292,7 @@ impl SiteConfig {
                 if path == "." { String::new() } else { path },
                 format!(
                     "{}: see the site file format in docs/trackers.md",
-                    e.inner()
+                    crate::diagnostic::json_error(e.inner())
                 ),
             )])
         })?;
