@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Client, Fault, pool, chunks, retryAfterMs, statusFault } from '../../www/trackers/net.js';
+import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath } from '../../www/trackers/net.js';
 import { redmine } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
@@ -528,6 +528,39 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
     const server = fakeFetch(() => ({ body: '{"issues": []}' }));
     await plan(jira, ['MKT-1'], server, { base: 'https://jira.example.com' });
     assert.equal(new URL(server.calls[0]).pathname, '/rest/api/2/search');
+  });
+});
+
+describe('ids and projects in request paths', () => {
+  it('every adapter fails an id that is not of its shape and never puts it in a URL', async () => {
+    const evil = ['../../user', '1/timeline', '1?x=1', '1,2', '1#', 'MKT-1) OR (key = SECRET-1', ' 1'];
+    const pages = {
+      redmine: null,
+      github: { tracker: 'github', kind: 'issueList', project: 'acme/site', issue: null },
+      gitlab: { tracker: 'gitlab', kind: 'issueList', project: 'acme/site', issue: null },
+      jira: null,
+    };
+    for (const [name, adapter] of Object.entries({ redmine, github, gitlab, jira })) {
+      const f = fakeFetch(() => ({ body: '[]' }));
+      const res = await plan(adapter, evil, f, { page: pages[name] });
+      assert.deepEqual([...res.faults.keys()].sort(), [...evil].sort(), name);
+      assert.ok([...res.faults.values()].every((x) => x.kind === 'malformed'), name);
+      assert.deepEqual(f.calls.filter((u) => u.includes('issue')), [], `${name}: ${f.calls.join(' ')}`);
+      assert.ok(adapter.idShape.test(name === 'jira' ? 'MKT-12' : '12'));
+    }
+  });
+
+  it('a project path with a dot segment or an odd character is not fetched; names are path-encoded', async () => {
+    for (const project of ['..', '../..', 'a/..', 'acme/./site', 'a b/c', 'acme/site?x']) {
+      for (const adapter of [github, gitlab]) {
+        const f = fakeFetch(() => ({ body: '[]' }));
+        await plan(adapter, ['1'], f, { page: { tracker: adapter.tracker, kind: 'issueList', project, issue: null } });
+        assert.deepEqual(f.calls, [], `${adapter.tracker} ${project}`);
+      }
+    }
+    assert.equal(isProjectPath('acme/site.js', 2), true);
+    assert.equal(isProjectPath('acme/sub/site', 2), false);
+    assert.equal(isProjectPath('acme/sub/site'), true);
   });
 });
 

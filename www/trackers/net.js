@@ -226,6 +226,38 @@ export function chunks(items, size) {
   return out;
 }
 
+/**
+ * The ids of `ids` that have the adapter's shape (`adapter.idShape`); each other one is failed on
+ * `io` (`malformed`) and never reaches a URL. Adapters call this first in `load`, so neither a
+ * page nor the extension's worker (which also refuses a message naming such ids) puts an id that
+ * is not a plain issue number or key into a request path.
+ * @param {string[]} ids
+ * @param {RegExp} shape
+ * @param {{ fail: (id: string, fault: Fault) => void }} io
+ * @param {string} tracker  its label, for the reason
+ */
+export function wellFormed(ids, shape, io, tracker) {
+  return ids.filter((id) => {
+    if (typeof id === 'string' && shape.test(id)) return true;
+    io.fail(String(id), new Fault('malformed', `${JSON.stringify(String(id)).slice(0, 40)} is not a ${tracker} issue id`));
+    return false;
+  });
+}
+
+/**
+ * A project path (`owner/repo`, `group/sub/project`) whose every segment is a plain name: letters,
+ * digits, `-`, `_` and `.`, and not `.` or `..` (which URL parsing would resolve, leaving the
+ * API path the adapter meant). `segments`: how many there must be (GitHub: 2), or at least 1.
+ * @param {unknown} path
+ * @param {number} [segments]
+ */
+export function isProjectPath(path, segments = 0) {
+  if (typeof path !== 'string' || path.length > 1024) return false;
+  const parts = path.split('/');
+  if (segments && parts.length !== segments) return false;
+  return parts.every((p) => /^[A-Za-z0-9_.-]{1,255}$/.test(p) && p !== '.' && p !== '..');
+}
+
 /** Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error). */
 export function tryJson(text) {
   try {

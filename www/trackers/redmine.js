@@ -9,7 +9,7 @@
 // origin, kept in memory for the page view only). Without either, it reads what anonymous users
 // may see.
 
-import { Fault, chunks, pool, tryJson } from './net.js';
+import { Fault, chunks, pool, tryJson, wellFormed } from './net.js';
 
 /** Every Redmine selector sla-lens uses (Redmine 4.2–5.x markup). */
 export const SELECTORS = Object.freeze({
@@ -43,6 +43,8 @@ export const redmine = {
   tracker: 'redmine',
   label: 'Redmine',
   selectors: SELECTORS,
+  /** An issue id: its number (the Rust detectors' `is_number`). */
+  idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
     const out = [];
@@ -97,10 +99,12 @@ export const redmine = {
    * @param {import('./annotate.js').LoadContext} io
    */
   async load(ids, io) {
+    ids = wellFormed(ids, this.idShape, io, this.label);
+    if (!ids.length) return;
     const statuses = io.once('redmine:statuses', () => io.client.get(`${io.base}/issue_statuses.json`));
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
-      io.client.get(`${io.base}/issues.json?issue_id=${chunk.join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
+      io.client.get(`${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
     );
     const listed = new Map();
     const pages = [];
@@ -149,7 +153,7 @@ export const redmine = {
       for (const p of pages) io.deliver(p.text, p.ids.filter((id) => !want.has(id)));
     }
     await pool([...want], io.concurrency, async (id) => {
-      const r = await io.client.get(`${io.base}/issues/${id}.json?include=journals`);
+      const r = await io.client.get(`${io.base}/issues/${encodeURIComponent(id)}.json?include=journals`);
       if (r.ok) io.deliver(r.text, [id]);
       else io.fail(id, r.fault);
     });
