@@ -16,6 +16,7 @@ import { mapDocs, adapterInfo } from './lib/adapter.js';
 import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tracker.js';
 import { ADAPTERS, idShapeOf, loadIssues } from './lib/page-adapter.js';
 import { senderOf, pageUrlOf, checkIds } from './lib/senders.js';
+import { httpUrl } from '../../www/badge-view.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
 // branch below is compiled out of the store builds.
@@ -825,7 +826,8 @@ async function checkOnce() {
 ext.notifications?.onClicked?.addListener(async (id) => {
   const key = `notif:${id}`;
   const url = (await ext.storage.session?.get(key))?.[key];
-  if (url && /^https?:/.test(url)) await ext.tabs.create({ url });
+  const href = httpUrl(url);
+  if (href) await ext.tabs.create({ url: href });
   ext.notifications.clear(id).catch(() => {});
 });
 

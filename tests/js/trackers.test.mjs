@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath } from '../../www/trackers/net.js';
+import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath, MAX_RESPONSE_BYTES } from '../../www/trackers/net.js';
+import { createServer } from 'node:http';
 import { redmine } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
@@ -528,6 +529,86 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
     const server = fakeFetch(() => ({ body: '{"issues": []}' }));
     await plan(jira, ['MKT-1'], server, { base: 'https://jira.example.com' });
     assert.equal(new URL(server.calls[0]).pathname, '/rest/api/2/search');
+  });
+});
+
+describe('Client against a local server: redirects and response sizes', () => {
+  /** A server on 127.0.0.1: `/hop` redirects to `to`, `/big` streams without end, `/declared` claims 1 GB. */
+  async function server() {
+    const seen = [];
+    let to = null;
+    let streamed = 0;
+    const srv = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      if (req.url === '/hop') {
+        res.writeHead(302, { location: to });
+        return res.end();
+      }
+      if (req.url === '/big') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const more = () => {
+          while (!res.destroyed && streamed < 256 * 1024 * 1024) {
+            streamed += chunk.length;
+            if (!res.write(chunk)) return res.once('drain', more);
+          }
+          res.end();
+        };
+        res.on('close', () => {});
+        return more();
+      }
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1 << 30) });
+        return res.write('[');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+    const origin = `http://127.0.0.1:${srv.address().port}`;
+    return { origin, seen, redirectTo: (u) => (to = u), streamed: () => streamed, close: () => new Promise((ok) => { srv.closeAllConnections(); srv.close(ok); }) };
+  }
+
+  it('a request carrying a key does not follow a redirect: a `redirect` fault, nothing sent on', async () => {
+    const a = await server();
+    const b = await server();
+    try {
+      a.redirectTo(`${b.origin}/steal`);
+      for (const headers of [{ 'X-Redmine-API-Key': 'k' }, { 'PRIVATE-TOKEN': 'k' }, { Authorization: 'Bearer k' }]) {
+        const r = await new Client({ headers, retries: 0 }).get(`${a.origin}/hop`);
+        assert.equal(r.ok, false);
+        assert.equal(r.fault.kind, 'redirect', JSON.stringify(headers));
+        assert.match(r.fault.reason, /redirect/);
+      }
+      assert.deepEqual(b.seen, [], 'the other origin never saw a request');
+      // Without a key, a redirect is followed as before.
+      const plain = await new Client({ retries: 0 }).get(`${a.origin}/hop`);
+      assert.equal(plain.ok, true);
+      assert.equal(b.seen.length, 1);
+      assert.equal(b.seen[0].headers['x-redmine-api-key'], undefined);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('an answer over the size cap is refused unread: streamed, or declared by Content-Length', async () => {
+    const a = await server();
+    try {
+      const t0 = Date.now();
+      const r = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/big`);
+      assert.equal(r.ok, false);
+      assert.equal(r.fault.kind, 'too-large');
+      assert.ok(a.streamed() < 64 * 1024 * 1024, `stopped reading early (${a.streamed()} bytes sent)`);
+      assert.ok(Date.now() - t0 < 10_000);
+      const d = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/declared`);
+      assert.equal(d.fault.kind, 'too-large');
+      const ok = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/small`);
+      assert.equal(ok.text, '{"ok":true}');
+      assert.equal(MAX_RESPONSE_BYTES, 32 * 1024 * 1024, 'the default cap (www/trackers/README.md)');
+    } finally {
+      await a.close();
+    }
   });
 });
 
