@@ -6,7 +6,9 @@
 //     counts them from the page's first load);
 //   - no markup got in: no element in the page (shadow roots included) carries an event-handler
 //     attribute or `srcdoc`, and no link goes anywhere but http(s) (or the page's own scheme);
-//   - nothing overflows the page sideways (`document.scrollingElement.scrollWidth`).
+//   - nothing overflows the page sideways (`document.scrollingElement.scrollWidth`), or, with
+//     `within` (a tracker's own page, whose layout is not ours), no checked element sticks out of
+//     its parent.
 // `deepText(page)` is the page's text with its shadow roots' (and title/aria-label attributes),
 // for "the text shows literally".
 import assert from 'node:assert/strict';
@@ -110,7 +112,21 @@ function inspect(within) {
     if ((el.localName === 'a' || el.localName === 'area') && el.hasAttribute('href')) links.push(el.href);
   }
   const s = document.scrollingElement ?? document.documentElement;
-  return { handlers, links, scrollWidth: s.scrollWidth, clientWidth: s.clientWidth, protocol: location.protocol };
+  // What sticks out: the page sideways, or (with `within`) an element past its parent's box.
+  const wide = [];
+  const name = (el) => `<${el.localName}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
+  if (within) {
+    for (const el of document.querySelectorAll(within)) {
+      const box = el.getBoundingClientRect();
+      const outer = el.parentElement?.getBoundingClientRect();
+      if (outer && box.right > outer.right + 1) wide.push(`${name(el)} ${Math.round(box.right - outer.right)} px past its parent`);
+    }
+  } else if (s.scrollWidth > s.clientWidth + 1) {
+    const edge = s.clientWidth;
+    const past = all.filter((el) => el.getBoundingClientRect().right > edge + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > edge + 1));
+    wide.push(`the page is ${s.scrollWidth} px wide in ${edge}: ${past.slice(0, 5).map(name).join(', ')}`);
+  }
+  return { handlers, links, wide, protocol: location.protocol };
 }
 
 /**
@@ -138,7 +154,7 @@ export async function assertSafe(page, dialogs, label, { within = null } = {}) {
     }
   });
   assert.deepEqual(bad, [], `${label}: links that are not http(s)`);
-  assert.ok(r.scrollWidth <= r.clientWidth + 1, `${label}: the page overflows sideways (${r.scrollWidth} > ${r.clientWidth})`);
+  assert.deepEqual(r.wide, [], `${label}: overflows`);
 }
 
 /** The text of the page and its shadow roots, plus title and aria-label attributes. */
