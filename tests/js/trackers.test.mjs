@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath, MAX_RESPONSE_BYTES } from '../../www/trackers/net.js';
 import { createServer } from 'node:http';
-import { redmine } from '../../www/trackers/redmine.js';
+import { redmine, viaPlugin } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
 import { jira } from '../../www/trackers/jira.js';
@@ -467,6 +467,32 @@ describe('Redmine fetch plan', () => {
     assert.deepEqual(await redmine.auth(io(f)), {}, 'nobody signed in: anonymous');
     const signedIn = { querySelector: (s) => (s === '#loggedas' ? {} : null) };
     assert.deepEqual(await redmine.auth(io(f, { document: signedIn })), { 'X-Redmine-API-Key': 'f77ba4c1650fca9415ec3feab39f1854d04381d0' });
+  });
+});
+
+describe('Redmine through the sla-lens plugin', () => {
+  it('one session request per 100 ids to the plugin\'s endpoint: no API key read, none sent', async () => {
+    const list = json(`${RM}issues.json`).issues;
+    const f = fakeFetch((url) => {
+      const u = new URL(url, 'https://tracker.example');
+      if (u.pathname === '/sla_lens/issues') {
+        const ids = u.searchParams.get('ids').split(',');
+        const docs = [json(`${RM}issue_statuses.json`), ...ISSUE_IDS.filter((id) => ids.includes(id)).map((id) => json(`${RM}issues/${id}.json`))];
+        return { body: JSON.stringify(docs) };
+      }
+      return { status: 404 };
+    });
+    const adapter = viaPlugin('https://tracker.example/sla_lens/issues');
+    const signedIn = { querySelector: (q) => (q === '#loggedas' ? {} : null) };
+    assert.deepEqual(await adapter.auth(io(f, { document: signedIn })), {}, 'no /my/api_key');
+    const res = await plan(adapter, [...ISSUE_IDS, '999'], f, { document: signedIn });
+    assert.deepEqual(paths(f), ['/sla_lens/issues']);
+    assert.deepEqual([...res.faults.keys()], ['999']);
+    assert.equal(res.faults.get('999').kind, 'missing');
+    // The same tickets as the REST API's answers give.
+    const all = wasm.mapResponses('redmine', [text(`${RM}issue_statuses.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets;
+    assert.deepEqual(ticketsOf('redmine', res), all.filter((t) => ISSUE_IDS.includes(String(t.id))));
+    assert.ok(list.length >= ISSUE_IDS.length);
   });
 });
 

@@ -159,3 +159,38 @@ export const redmine = {
     });
   },
 };
+
+/**
+ * Redmine with the sla-lens plugin (www/integrations/redmine/sla_lens/): the same adapter, but
+ * its issues come from the plugin's `endpoint` (`/sla_lens/issues?ids=…`, 100 ids a request),
+ * which answers under the signed-in user's session with the visible issues and their journals,
+ * the status names and the staff groups' members among those issues' people, as one array of
+ * REST-shaped documents. No API key is sent or read: reading `/my/api_key` creates a permanent
+ * key for every user who views a page with badges.
+ * @param {string} endpoint  same origin as the page
+ * @returns {import('./annotate.js').TrackerAdapter}
+ */
+export function viaPlugin(endpoint) {
+  return {
+    ...redmine,
+    async auth() {
+      return {};
+    },
+    async load(ids, io) {
+      ids = wellFormed(ids, redmine.idShape, io, redmine.label);
+      await pool(chunks(ids, io.batchSize), 2, async (chunk) => {
+        const r = await io.client.get(`${endpoint}?ids=${chunk.map(encodeURIComponent).join(',')}`);
+        if (!r.ok) {
+          for (const id of chunk) io.fail(id, r.fault);
+          return;
+        }
+        const doc = tryJson(r.text);
+        const found = new Set(Array.isArray(doc) ? doc.filter((d) => d?.issue?.id != null).map((d) => String(d.issue.id)) : chunk);
+        io.deliver(r.text, chunk.filter((id) => found.has(id)));
+        for (const id of chunk) {
+          if (!found.has(id)) io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
+        }
+      });
+    },
+  };
+}
