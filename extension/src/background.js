@@ -374,6 +374,20 @@ const ACCESS = {
   checkNow: [PAGE],
 };
 
+/** A short digest of `text` (53-bit FNV-1a-style mix): tells a change, says nothing of the text. */
+function digest(text) {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
 /** The site a message is about: a content script's own origin's; an extension page's draft or URL. */
 function siteOfMessage(cfg, msg, who) {
   if (who.kind === CONTENT) return siteFor(cfg, who.origin);
@@ -396,12 +410,13 @@ const handlers = {
     const cfg = await readConfig();
     const site = siteFor(cfg, who.origin);
     if (!site) return { ok: true, site: null };
-    // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy.
+    // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy:
+    // a digest of it, not the mapping (which may name staff).
     // `fetchInWorker`: the worker fetches for this site, with its token (which never enters the
     // page's process), or from an API on another origin (GitHub's), which needs its own host
     // permission and does not take the page's session.
     const fetchInWorker = !!site.token || apiOrigin(site) !== site.origin;
-    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: JSON.stringify(site.site ?? {}) }, adapter: adapterInfo() };
+    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: digest(JSON.stringify(site.site ?? {})) }, adapter: adapterInfo() };
   },
 
   /** The content script's fetched REST documents (JSON texts or objects) → results. */

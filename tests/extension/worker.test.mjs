@@ -27,7 +27,7 @@ const CONFIG = {
   version: 3,
   policy: { text: null },
   sites: [
-    { origin: REDMINE, tracker: 'redmine', token: REDMINE_TOKEN },
+    { origin: REDMINE, tracker: 'redmine', token: REDMINE_TOKEN, site: { staff: { users: ['secret-staff-member'] } } },
     { origin: GITHUB, tracker: 'github', token: GITHUB_TOKEN },
   ],
 };
@@ -169,6 +169,7 @@ describe('the worker answers a content script only with what badges need', () =>
     assert.equal(r.site.origin, REDMINE);
     assert.equal(r.site.token, true, 'whether there is a token, not the token');
     assert.ok(!leaks(r));
+    assert.ok(!JSON.stringify(r).includes('secret-staff-member'), 'a digest of the site mapping, not the mapping');
     const none = await send({ type: 'hello', url: `${REDMINE}/issues` }, content(`${ELSEWHERE}/issues`));
     assert.equal(none.site, null, 'an unconfigured page learns nothing about the configured sites');
   });
@@ -237,6 +238,14 @@ describe('the worker answers a content script only with what badges need', () =>
     assert.deepEqual(lines.lines, []);
     const mine = await send({ type: 'explain', id: r.results[0].id }, content(`${REDMINE}/issues`));
     assert.ok(mine.lines.length > 0);
+  });
+
+  it('issueLinks: by the sender\'s site\'s URL rules only', async () => {
+    const hrefs = ['/issues/12', '/o/r/issues/3'];
+    const mine = await send({ type: 'issueLinks', url: `${GITHUB}/o/r/issues`, hrefs }, content(`${REDMINE}/issues`));
+    assert.deepEqual(mine.ids, ['12', null], 'Redmine\'s rules: the page\'s site, not the one the message names');
+    const none = await send({ type: 'issueLinks', hrefs }, content(`${ELSEWHERE}/issues`));
+    assert.deepEqual(none.ids, [null, null]);
   });
 
   it('a sender that is neither an extension page nor a tab\'s web page is refused', async () => {
