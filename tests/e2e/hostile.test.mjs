@@ -1,6 +1,7 @@
 // The hostile-input corpus (tests/hostile/) in every page-side view, in headless Chromium: badges in
 // a tracker's pages (the drop-in tag on the recorded Redmine issue list, its REST answers and the
-// policy full of corpus strings), <sla-board>, <sla-review> and the CSV view, and the CSV files
+// policy full of corpus strings), the demo page's badges and policy editor, <sla-board>,
+// <sla-review> and the CSV view, and the CSV files
 // they export. In each: no payload runs, no markup or non-http(s) link gets into the page, nothing
 // overflows the page sideways, the strings show as written, and no exported CSV field starts a
 // formula. Screenshots: target/screenshots/hostile-*.png.
@@ -167,6 +168,50 @@ describe('the hostile corpus in the dashboards', () => {
     for (const v of SHOWN) assert.ok(text.includes(v.trim()), `the CSV view shows ${JSON.stringify(v.slice(0, 50))} as written`);
     assertCsvSafe(await downloaded(page, board.getByRole('button', { name: 'Export CSV' })), 'the CSV view\'s export');
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('the hostile corpus on the demo page', () => {
+  it('the policy editor: a policy full of it applied (badges, tooltips, the name) and a bad one\'s diagnostics, as text', async () => {
+    const page = await context.newPage();
+    const dialogs = watch(page);
+    await page.goto(`${www.url}?frozen#policy`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const seed = JSON.parse(await page.locator('#policy-text').inputValue());
+    const hostile = hostilePolicy(seed);
+    await page.locator('#policy-text').fill(JSON.stringify(hostile, null, 2));
+    await page.locator('#apply').click();
+    await page.waitForSelector('#panel-issues:not([hidden])');
+    assert.equal(await page.locator('#policy-name').textContent(), hostile.name);
+    // Every badge's tooltip, opened by keyboard focus and closed with Escape.
+    const tips = [];
+    const n = await page.locator('sla-badge').count();
+    for (let i = 0; i < n; i++) {
+      const b = page.locator('sla-badge').nth(i);
+      if (!(await b.isVisible())) continue;
+      await b.locator('.badge').focus();
+      await page.waitForTimeout(20);
+      tips.push(await b.evaluate((el) => el.shadowRoot.textContent));
+      await page.keyboard.press('Escape');
+    }
+    await page.screenshot({ path: join(SHOTS, 'hostile-demo.png') });
+    await assertSafe(page, dialogs, 'the demo page');
+    const all = `${tips.join('\n')}\n${await deepText(page)}`;
+    const level = hostile.escalation.levels[0];
+    assert.ok(all.includes(level.role), `the role as written: ${JSON.stringify(level.role)}`);
+    assert.ok(all.includes(level.contacts[0].name), `the contact as written: ${JSON.stringify(level.contacts[0].name)}`);
+    // Unknown keys named by the corpus: each diagnostic shows its key as text.
+    const bad = structuredClone(hostile);
+    for (const v of SHOWN.slice(0, 8)) bad[v] = true;
+    await page.goto(`${www.url}?frozen#policy`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await page.locator('#policy-text').fill(JSON.stringify(bad, null, 2));
+    await page.waitForFunction(() => document.querySelectorAll('#diagnostics li.error').length >= 8);
+    const items = (await page.locator('#diagnostics li').allTextContents()).join('\n');
+    for (const v of SHOWN.slice(0, 8)) assert.ok(items.includes(v), `a diagnostic names ${JSON.stringify(v.slice(0, 40))}`);
+    await page.locator('#diagnostics').screenshot({ path: join(SHOTS, 'hostile-demo-diagnostics.png') });
+    await assertSafe(page, dialogs, 'the demo page\'s diagnostics');
     await page.close();
   });
 });
