@@ -1596,13 +1596,31 @@ impl Report {
 // CSV
 // ---------------------------------------------------------------------------------------------
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180), and never a
+/// formula: a field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// `'` and is quoted (OWASP's rule against spreadsheet formula injection: the cell is read as
+/// text, the quote mark shown or not depending on the spreadsheet) — unless the whole field is a plain decimal number
+/// (`-3600`, `-0.5`), which a spreadsheet reads as that number and which cannot hold a formula.
+/// The same rule as `csvField` in `www/board/board-model.js` (DESIGN.md, "CSV exports").
+pub fn csv_field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && !is_plain_number(s);
+    if formula {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
     }
+}
+
+/// `-12`, `3.25`, `-0.5`: an optional minus, digits, an optional fraction (no exponent, no `+`).
+fn is_plain_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl Report {

@@ -708,6 +708,30 @@ fn csv_of_every_cell() {
     );
 }
 
+#[test]
+fn csv_fields_never_start_a_formula() {
+    use sla_lens::report::csv_field;
+    // OWASP: = + - @ tab CR at the start → a leading ' and quotes; the table is shared with the
+    // JS writer's test (tests/js/board-model.test.mjs).
+    let table: Value = serde_json::from_str(include_str!("hostile/csv-fields.json")).unwrap();
+    for case in table["cases"].as_array().unwrap() {
+        let (raw, out) = (case[0].as_str().unwrap(), case[1].as_str().unwrap());
+        assert_eq!(csv_field(raw), out, "{raw:?}");
+    }
+    // In the cells CSV: policy ids as cells are neutralised, figures stay numbers.
+    let mut r = seed_report();
+    r.cells[0].priority = Some("=1+1".into());
+    r.cells[0].category = Some("@cmd".into());
+    let csv = r.cells_csv();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("response,,\"'=1+1\",\"'@cmd\",7,2,3,1,1,0,"),
+        "{csv}"
+    );
+}
+
 #[cfg(feature = "cli")]
 #[test]
 fn cli_json_and_markdown_match_the_library() {

@@ -14,6 +14,25 @@
  *   evaluation?: undefined, error?: undefined, explanation?: undefined }} UnavailableResult
  */
 
+/**
+ * A URL from tracker data (a ticket's `url`) as a link target: the parsed URL when it is an
+ * absolute http(s) URL, else null — `javascript:`, `data:`, `blob:`, relative and unparsable
+ * texts are never made links (URL parsing, not a pattern: `JaVaScRiPt:`, leading blanks and
+ * control characters are what the browser would see). Every view that links an issue uses it.
+ * @param {unknown} text
+ * @returns {string | null}
+ */
+export function httpUrl(text) {
+  if (typeof text !== 'string' || !text) return null;
+  let u;
+  try {
+    u = new URL(text);
+  } catch {
+    return null;
+  }
+  return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+}
+
 /** Badge tones, one per state (plus `error`). */
 export const TONES = Object.freeze({
   running: 'on-track',

@@ -19,6 +19,9 @@
 //   restApi    false when the tracker's REST API is off: every badge says so instead of asking
 //   shared     tracker documents every mapping includes (e.g. Redmine `/groups/N.json` answers
 //              that an ordinary user may not fetch, for a `staff.groups` rule)
+//   endpoint   Redmine with the sla-lens plugin: where the plugin answers for the page's issues
+//              under the session (same origin only; `viaPlugin` in trackers/redmine.js), instead
+//              of the REST API with the user's key from /my/api_key, which creates one
 //
 // A policy or site that cannot be had or has errors gives every issue a grey "SLA unavailable"
 // badge whose tooltip says why (the page itself is never broken). Files next to this one:
@@ -28,6 +31,7 @@
 
 import { load } from './sla-lens.js';
 import { annotate, ADAPTERS, Fault } from './trackers/annotate.js';
+import { viaPlugin } from './trackers/redmine.js';
 
 const SELF = import.meta.url;
 
@@ -118,7 +122,12 @@ export async function start(config, more = {}) {
     globalThis.console?.warn?.(`sla-lens: ${config.error}`);
     return null;
   }
-  const base = ADAPTERS[config.tracker ?? ''];
+  let base = ADAPTERS[config.tracker ?? ''];
+  if (base && config.tracker === 'redmine' && typeof config.endpoint === 'string' && config.endpoint) {
+    const url = new URL(config.endpoint, doc.baseURI);
+    if (url.origin === new URL(doc.baseURI).origin) base = viaPlugin(url.href);
+    else globalThis.console?.warn?.(`sla-lens: the endpoint must be on this page's origin (got ${url.origin})`);
+  }
   if (!base) {
     globalThis.console?.warn?.(`sla-lens: data-tracker must be one of ${Object.keys(ADAPTERS).join(', ')} (got \`${config.tracker}\`)`);
     return null;

@@ -9,13 +9,14 @@
 
 import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext, matchPorts } from './lib/chrome.js';
-import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, apiBaseOf, hostPatterns } from './lib/config.js';
+import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, normalizeSite, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide, oneAtATime } from './lib/notify.js';
 import { cached } from './lib/cache.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
 import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tracker.js';
-import { ADAPTERS } from './lib/page-adapter.js';
-import { loadIssues } from './lib/page-adapter.js';
+import { ADAPTERS, idShapeOf, loadIssues } from './lib/page-adapter.js';
+import { senderOf, pageUrlOf, checkIds } from './lib/senders.js';
+import { httpUrl } from '../../www/badge-view.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
 // branch below is compiled out of the store builds.
@@ -351,114 +352,174 @@ function forPage(out) {
   return rest;
 }
 
+// Each handler gets the message and `who`, the sender as lib/senders.js establishes it: an
+// extension page (`{ kind: 'page' }`) or a content script (`{ kind: 'content', origin, url,
+// tabId }`, its origin the browser's word, not the message's). `ACCESS` says which kinds may
+// send which message; the listener refuses the rest before any handler runs.
+const CONTENT = 'content';
+const PAGE = 'page';
+const ACCESS = {
+  hello: [CONTENT],
+  evaluate: [CONTENT],
+  fetchEvaluate: [CONTENT, PAGE],
+  refresh: [CONTENT],
+  detectPage: [CONTENT, PAGE],
+  issueLinks: [CONTENT],
+  explain: [CONTENT],
+  validate: [PAGE],
+  examplePolicy: [PAGE],
+  state: [PAGE],
+  tabSummary: [PAGE],
+  saveConfig: [PAGE],
+  checkNow: [PAGE],
+};
+
+/** A short digest of `text` (53-bit FNV-1a-style mix): tells a change, says nothing of the text. */
+function digest(text) {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The site a message is about: a content script's own origin's; an extension page's draft or URL. */
+function siteOfMessage(cfg, msg, who) {
+  if (who.kind === CONTENT) return siteFor(cfg, who.origin);
+  if (msg.siteDraft && typeof msg.siteDraft === 'object') {
+    const s = normalizeSite(msg.siteDraft);
+    return s.origin ? s : null;
+  }
+  return siteFor(cfg, originOf(msg.url));
+}
+
+/** The page URL a message is about: for a content script, on its own origin only. */
+function urlOfMessage(msg, who) {
+  if (who.kind === CONTENT) return pageUrlOf(who, msg.url);
+  return typeof msg.url === 'string' ? msg.url : null;
+}
+
 const handlers = {
   /** A content script starting: its site (or null) and the policy's name. */
-  async hello(msg, sender) {
+  async hello(msg, who) {
     const cfg = await readConfig();
-    const site = siteFor(cfg, originOf(msg.url ?? sender.url));
+    const site = siteFor(cfg, who.origin);
     if (!site) return { ok: true, site: null };
-    // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy.
+    // `mapping` lets a content script tell a changed mapping (fetch again) from a changed policy:
+    // a digest of it, not the mapping (which may name staff).
     // `fetchInWorker`: the worker fetches for this site, with its token (which never enters the
     // page's process), or from an API on another origin (GitHub's), which needs its own host
     // permission and does not take the page's session.
     const fetchInWorker = !!site.token || apiOrigin(site) !== site.origin;
-    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: JSON.stringify(site.site ?? {}) }, adapter: adapterInfo() };
+    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: digest(JSON.stringify(site.site ?? {})) }, adapter: adapterInfo() };
   },
 
   /** The content script's fetched REST documents (JSON texts or objects) → results. */
-  async evaluate(msg, sender) {
+  async evaluate(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const origin = originOf(sender.url ?? msg.url);
+    const origin = who.origin;
     const site = siteFor(cfg, origin);
     if (!site) return { ok: false, error: `no site configured for ${origin}` };
-    const out = evaluateDocs(cfg, site, msg.docs ?? [], msg.failed, msg.skewMs, msg);
-    const tabId = sender.tab?.id;
+    if (!Array.isArray(msg.docs)) return { ok: false, error: 'docs must be a list of the tracker\'s answers' };
+    const failed = {};
+    if (msg.failed && typeof msg.failed === 'object') for (const [id, why] of Object.entries(msg.failed)) failed[id] = String(why);
+    const out = evaluateDocs(cfg, site, msg.docs, failed, Number.isFinite(msg.skewMs) ? msg.skewMs : null, { full: !!msg.full });
+    const tabId = who.tabId;
     keepTickets(tabId, origin, out.tickets, msg.reset);
-    if (tabId != null) {
-      // The tab's summary covers every issue it shows, not only this batch.
-      const kept = tabTickets.get(tabId);
-      const { engine } = policyEngine(cfg, site.pauseStatuses);
-      let results = out.results;
-      if (kept.byId.size !== out.tickets.length) {
-        const { list, set } = ticketSetOf(kept);
-        ({ results } = evaluateLite(engine, list, out.nowMs, set));
-      }
-      noteTab(tabId, results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
+    // The tab's summary covers every issue it shows, not only this batch.
+    const kept = tabTickets.get(tabId);
+    const { engine } = policyEngine(cfg, site.pauseStatuses);
+    let results = out.results;
+    if (kept.byId.size !== out.tickets.length) {
+      const { list, set } = ticketSetOf(kept);
+      ({ results } = evaluateLite(engine, list, out.nowMs, set));
     }
+    noteTab(tabId, results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, urlOfMessage(msg, who));
     return forPage(out);
   },
 
   /**
    * Fetches and evaluates on the worker's side: for a site with a token (which never enters the
    * page's process), for pages that forbid the content script's requests, and for the options
-   * page's "test on this URL".
+   * page's "test on this URL" (a site draft: extension pages only). The ids are checked against
+   * the adapter's id shape: a message naming anything else is refused whole.
    */
-  async fetchEvaluate(msg, sender) {
+  async fetchEvaluate(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const origin = msg.siteDraft?.origin ?? originOf(sender.tab ? sender.url : msg.url);
-    const site = msg.siteDraft ?? siteFor(cfg, origin);
+    const site = siteOfMessage(cfg, msg, who);
     if (!site) return { ok: false, error: 'no site configured for this URL' };
-    const f = await workerLoad(site, msg.ids, msg.url);
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, msg);
-    if (sender.tab) {
-      keepTickets(sender.tab.id, origin, out.tickets, msg.reset);
-      noteTab(sender.tab.id, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, sender.url);
+    const ids = checkIds(msg.ids, idShapeOf(site.tracker));
+    if (!ids) return { ok: false, error: `refused: the ids are not ${ADAPTERS[site.tracker]?.label ?? 'tracker'} issue ids` };
+    const url = urlOfMessage(msg, who);
+    const f = await workerLoad(site, ids, url);
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full });
+    if (who.kind === CONTENT) {
+      keepTickets(who.tabId, site.origin, out.tickets, msg.reset);
+      noteTab(who.tabId, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, site.origin, url);
     }
     return { ...forPage(out), requests: f.requests };
   },
 
   /** Re-evaluates the tab's tickets now (timer ticks, a changed policy). */
-  async refresh(msg, sender) {
+  async refresh(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const origin = originOf(sender.url ?? msg.url);
+    const origin = who.origin;
     const site = siteFor(cfg, origin);
-    const tabId = sender.tab?.id;
-    const kept = tabId != null ? await ticketsOf(tabId) : null;
+    const tabId = who.tabId;
+    const kept = await ticketsOf(tabId);
     if (!site || !kept || kept.origin !== origin) return { ok: false, gone: true };
     const { engine } = policyEngine(cfg, site.pauseStatuses);
     const t = clockFor(msg.skewMs).nowMs;
     const { list: tickets, set } = ticketSetOf(kept);
     const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t, set) : { results: [], nextChange: null };
-    noteTab(tabId, results, t, msg.unavailable ?? 0, engine.name, origin, sender.url);
+    noteTab(tabId, results, t, Number.isInteger(msg.unavailable) ? msg.unavailable : 0, engine.name, origin, urlOfMessage(msg, who));
     return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
   },
 
   /** What kind of tracker page a URL is (the Rust detectors). */
-  async detectPage(msg, sender) {
+  async detectPage(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const site = msg.siteDraft ?? siteFor(cfg, originOf(sender.tab ? sender.url : msg.url));
-    if (!site) return { ok: true, page: null };
-    return { ok: true, page: pageOf(site, msg.url) };
+    const site = siteOfMessage(cfg, msg, who);
+    const url = urlOfMessage(msg, who);
+    if (!site || !url) return { ok: true, page: null };
+    return { ok: true, page: pageOf(site, url) };
   },
 
   /** Issue ids of links (the Rust URL rules), for links the adapter cannot place by markup. */
-  async issueLinks(msg, sender) {
+  async issueLinks(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const site = siteFor(cfg, originOf(sender.tab ? sender.url : msg.url));
-    if (!site) return { ok: true, ids: msg.hrefs.map(() => null) };
+    const site = siteFor(cfg, who.origin);
+    const hrefs = Array.isArray(msg.hrefs) ? msg.hrefs.slice(0, 10_000).map(String) : [];
+    if (!site) return { ok: true, ids: hrefs.map(() => null) };
     try {
-      return { ok: true, ids: issueLinks(site.tracker, msg.hrefs, siteFile(site)) };
+      return { ok: true, ids: issueLinks(site.tracker, hrefs, siteFile(site)) };
     } catch {
-      return { ok: true, ids: msg.hrefs.map(() => null) };
+      return { ok: true, ids: hrefs.map(() => null) };
     }
   },
 
-  /** One ticket's tooltip sentences. */
-  async explain(msg, sender) {
+  /** One ticket's tooltip sentences: only for a ticket this tab was given. */
+  async explain(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
-    const site = siteFor(cfg, originOf(sender.url ?? msg.url));
-    const { engine } = policyEngine(cfg, site?.pauseStatuses);
-    const kept = sender.tab ? await ticketsOf(sender.tab.id) : null;
-    const ticket = kept?.byId.get(String(msg.id));
+    const site = siteFor(cfg, who.origin);
+    const kept = await ticketsOf(who.tabId);
+    if (!site || !kept || kept.origin !== who.origin) return { ok: true, lines: [] };
+    const { engine } = policyEngine(cfg, site.pauseStatuses);
+    const ticket = kept.byId.get(String(msg.id));
     if (!ticket) return { ok: true, lines: [] };
     try {
-      return { ok: true, lines: engine.explain(ticket, msg.nowMs ?? now()).lines };
+      return { ok: true, lines: engine.explain(ticket, Number.isFinite(msg.nowMs) ? msg.nowMs : now()).lines };
     } catch (e) {
       return { ok: true, lines: [e.message] };
     }
@@ -578,11 +639,16 @@ ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const h = msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
   if (!h) return false;
   // Only our own pages and our content scripts talk to us (runtime messages never come from
-  // web pages without externally_connectable), but check the sender anyway.
-  if (sender.id !== ext.runtime.id) return false;
+  // web pages without externally_connectable), but a content script speaks for its page's
+  // renderer: each message type is answered only for the senders ACCESS lists.
+  const who = sender?.id === ext.runtime.id ? senderOf(sender, ext.runtime.getURL('')) : null;
+  if (!who || !ACCESS[msg.type]?.includes(who.kind)) {
+    sendResponse({ ok: false, refused: true, error: `sla-lens: ${msg.type} is not answered for this sender` });
+    return false;
+  }
   Promise.resolve()
     .then(() => (__SLA_TEST__ ? loadTestClock() : null))
-    .then(() => h(msg, sender))
+    .then(() => h(msg, who))
     .then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
   return true;
 });
@@ -775,7 +841,8 @@ async function checkOnce() {
 ext.notifications?.onClicked?.addListener(async (id) => {
   const key = `notif:${id}`;
   const url = (await ext.storage.session?.get(key))?.[key];
-  if (url && /^https?:/.test(url)) await ext.tabs.create({ url });
+  const href = httpUrl(url);
+  if (href) await ext.tabs.create({ url: href });
   ext.notifications.clear(id).catch(() => {});
 });
 

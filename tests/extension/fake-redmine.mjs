@@ -20,10 +20,12 @@ export async function fakeRedmine({ count = 12, payload = null, csp = null } = {
   const issue = (id) => {
     const base = structuredClone(SEED[(id - 1) % 12]);
     base.id = id;
-    if (payload) {
-      base.subject = `${payload} ${base.subject}`;
-      if (base.category) base.category.name = `${payload}${base.category.name}`;
-      base.priority.name = `${base.priority.name}${payload}`;
+    // `payload`: one string for every issue, or a function of the issue's id (a corpus).
+    const text = typeof payload === 'function' ? payload(id) : payload;
+    if (text) {
+      base.subject = `${text} ${base.subject}`;
+      if (base.category) base.category.name = `${text}${base.category.name}`;
+      base.priority.name = `${base.priority.name}${text}`;
     }
     return base;
   };

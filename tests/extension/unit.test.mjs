@@ -112,6 +112,23 @@ describe('import and export', () => {
     assert.deepEqual({ ...back.config, sites: [] }, { ...cfg, sites: [] });
   });
 
+  it('a file that moves a site\'s API to another origin does not take the stored token there', () => {
+    const gh = migrate({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', token: 'ghp_secret' }] }).config;
+    const moved = JSON.stringify({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }] });
+    const r = importConfig(moved, gh);
+    assert.equal(r.config.sites[0].api, 'https://collector.example/api');
+    assert.equal(r.config.sites[0].token, '', 'the token is dropped, not sent to the new API origin');
+    // The same API (explicitly or by default), or only a base path changed: the token is kept.
+    const same = importConfig(JSON.stringify({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://api.github.com' }] }), gh);
+    assert.equal(same.config.sites[0].token, 'ghp_secret');
+    const rm = migrate({ version: 3, sites: [{ origin: 'https://r.example', tracker: 'redmine', token: 'k' }] }).config;
+    const based = importConfig(JSON.stringify({ version: 3, sites: [{ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm' } }] }), rm);
+    assert.equal(based.config.sites[0].token, 'k');
+    // A managed site that points the API elsewhere does not get the user's token either.
+    const e = effective(gh, { sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }] });
+    assert.equal(e.config.sites[0].token, '');
+  });
+
   it('reads a bare version-1 document and refuses what is not a configuration', () => {
     assert.equal(importConfig('{"policyText":"{}","sites":[]}').config.version, CONFIG_VERSION);
     assert.match(importConfig('nope').error, /Not JSON/);

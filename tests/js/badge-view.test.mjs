@@ -1,9 +1,20 @@
 // What a badge shows, from batch results (pure functions, no DOM).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { badgeView, shortDuration, coarseDuration, spokenDuration, toneCounts } from '../../www/badge-view.js';
+import { badgeView, shortDuration, coarseDuration, spokenDuration, toneCounts, httpUrl } from '../../www/badge-view.js';
 import { BACKENDS } from './backends.mjs';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from '../../www/demo-data.js';
+
+describe('links from tracker data', () => {
+  it('only absolute http(s) URLs become link targets', () => {
+    assert.equal(httpUrl('https://tracker.example/issues/1'), 'https://tracker.example/issues/1');
+    assert.equal(httpUrl('HTTP://Tracker.example/a b'), 'http://tracker.example/a%20b');
+    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' javascript:alert(1)', '\tjava\nscript:alert(1)', 'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)', 'blob:https://x/1', 'file:///etc/passwd', '/issues/1', '//evil.example/x', 'issues/1', '', null, 42, {}]) {
+      assert.equal(httpUrl(bad), null, JSON.stringify(bad));
+    }
+  });
+});
 
 describe('durations', () => {
   const table = [

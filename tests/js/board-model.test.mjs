@@ -2,6 +2,7 @@
 // windowing and formatting (www/board/board-model.js), and the report view's figure helpers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   toRow, rowsFromBatch, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
   formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold, markUnknown, facetLabel,
@@ -102,6 +103,14 @@ test('formatting', () => {
   assert.equal(formatDateTime(null), '—');
   assert.equal(csvField('a,"b"'), '"a,""b"""');
   assert.equal(toCsv(['x', 'y'], [[1, 'two\nlines']]), 'x,y\r\n1,"two\nlines"\r\n');
+});
+
+test('CSV fields never start a formula (the table src/report.rs is held to); numbers stay numbers', () => {
+  const { cases } = JSON.parse(readFileSync(new URL('../hostile/csv-fields.json', import.meta.url), 'utf8'));
+  for (const [raw, out] of cases) assert.equal(csvField(raw), out, JSON.stringify(raw));
+  assert.equal(csvField(-3600), '-3600');
+  assert.equal(csvField(-0.25), '-0.25');
+  assert.equal(toCsv(['title', 'remaining'], [['=cmd|\' /C calc\'!A0', -60]]), "title,remaining\r\n\"'=cmd|' /C calc'!A0\",-60\r\n");
 });
 
 test('chart helpers: nice ticks, scales, response-time buckets', () => {

@@ -8,8 +8,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Client, Fault, pool, chunks, retryAfterMs, statusFault } from '../../www/trackers/net.js';
-import { redmine } from '../../www/trackers/redmine.js';
+import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath, MAX_RESPONSE_BYTES } from '../../www/trackers/net.js';
+import { createServer } from 'node:http';
+import { redmine, viaPlugin } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
 import { jira } from '../../www/trackers/jira.js';
@@ -469,6 +470,32 @@ describe('Redmine fetch plan', () => {
   });
 });
 
+describe('Redmine through the sla-lens plugin', () => {
+  it('one session request per 100 ids to the plugin\'s endpoint: no API key read, none sent', async () => {
+    const list = json(`${RM}issues.json`).issues;
+    const f = fakeFetch((url) => {
+      const u = new URL(url, 'https://tracker.example');
+      if (u.pathname === '/sla_lens/issues') {
+        const ids = u.searchParams.get('ids').split(',');
+        const docs = [json(`${RM}issue_statuses.json`), ...ISSUE_IDS.filter((id) => ids.includes(id)).map((id) => json(`${RM}issues/${id}.json`))];
+        return { body: JSON.stringify(docs) };
+      }
+      return { status: 404 };
+    });
+    const adapter = viaPlugin('https://tracker.example/sla_lens/issues');
+    const signedIn = { querySelector: (q) => (q === '#loggedas' ? {} : null) };
+    assert.deepEqual(await adapter.auth(io(f, { document: signedIn })), {}, 'no /my/api_key');
+    const res = await plan(adapter, [...ISSUE_IDS, '999'], f, { document: signedIn });
+    assert.deepEqual(paths(f), ['/sla_lens/issues']);
+    assert.deepEqual([...res.faults.keys()], ['999']);
+    assert.equal(res.faults.get('999').kind, 'missing');
+    // The same tickets as the REST API's answers give.
+    const all = wasm.mapResponses('redmine', [text(`${RM}issue_statuses.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets;
+    assert.deepEqual(ticketsOf('redmine', res), all.filter((t) => ISSUE_IDS.includes(String(t.id))));
+    assert.ok(list.length >= ISSUE_IDS.length);
+  });
+});
+
 describe('GitHub, GitLab and Jira fetch plans', () => {
   it('GitHub: the issue and its timeline per issue, bundled for the mapper; a token as Bearer', async () => {
     const bundles = new Map(json('tests/fixtures/github/bundles.json').map((b) => [String(b.issue.number), b]));
@@ -528,6 +555,119 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
     const server = fakeFetch(() => ({ body: '{"issues": []}' }));
     await plan(jira, ['MKT-1'], server, { base: 'https://jira.example.com' });
     assert.equal(new URL(server.calls[0]).pathname, '/rest/api/2/search');
+  });
+});
+
+describe('Client against a local server: redirects and response sizes', () => {
+  /** A server on 127.0.0.1: `/hop` redirects to `to`, `/big` streams without end, `/declared` claims 1 GB. */
+  async function server() {
+    const seen = [];
+    let to = null;
+    let streamed = 0;
+    const srv = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      if (req.url === '/hop') {
+        res.writeHead(302, { location: to });
+        return res.end();
+      }
+      if (req.url === '/big') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const more = () => {
+          while (!res.destroyed && streamed < 256 * 1024 * 1024) {
+            streamed += chunk.length;
+            if (!res.write(chunk)) return res.once('drain', more);
+          }
+          res.end();
+        };
+        res.on('close', () => {});
+        return more();
+      }
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1 << 30) });
+        return res.write('[');
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"ok":true}');
+    });
+    await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
+    const origin = `http://127.0.0.1:${srv.address().port}`;
+    return { origin, seen, redirectTo: (u) => (to = u), streamed: () => streamed, close: () => new Promise((ok) => { srv.closeAllConnections(); srv.close(ok); }) };
+  }
+
+  it('a request carrying a key does not follow a redirect: a `redirect` fault, nothing sent on', async () => {
+    const a = await server();
+    const b = await server();
+    try {
+      a.redirectTo(`${b.origin}/steal`);
+      for (const headers of [{ 'X-Redmine-API-Key': 'k' }, { 'PRIVATE-TOKEN': 'k' }, { Authorization: 'Bearer k' }]) {
+        const r = await new Client({ headers, retries: 0 }).get(`${a.origin}/hop`);
+        assert.equal(r.ok, false);
+        assert.equal(r.fault.kind, 'redirect', JSON.stringify(headers));
+        assert.match(r.fault.reason, /redirect/);
+      }
+      assert.deepEqual(b.seen, [], 'the other origin never saw a request');
+      // Without a key, a redirect is followed as before.
+      const plain = await new Client({ retries: 0 }).get(`${a.origin}/hop`);
+      assert.equal(plain.ok, true);
+      assert.equal(b.seen.length, 1);
+      assert.equal(b.seen[0].headers['x-redmine-api-key'], undefined);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('an answer over the size cap is refused unread: streamed, or declared by Content-Length', async () => {
+    const a = await server();
+    try {
+      const t0 = Date.now();
+      const r = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/big`);
+      assert.equal(r.ok, false);
+      assert.equal(r.fault.kind, 'too-large');
+      assert.ok(a.streamed() < 64 * 1024 * 1024, `stopped reading early (${a.streamed()} bytes sent)`);
+      assert.ok(Date.now() - t0 < 10_000);
+      const d = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/declared`);
+      assert.equal(d.fault.kind, 'too-large');
+      const ok = await new Client({ retries: 0, maxBytes: 1024 * 1024 }).get(`${a.origin}/small`);
+      assert.equal(ok.text, '{"ok":true}');
+      assert.equal(MAX_RESPONSE_BYTES, 32 * 1024 * 1024, 'the default cap (www/trackers/README.md)');
+    } finally {
+      await a.close();
+    }
+  });
+});
+
+describe('ids and projects in request paths', () => {
+  it('every adapter fails an id that is not of its shape and never puts it in a URL', async () => {
+    const evil = ['../../user', '1/timeline', '1?x=1', '1,2', '1#', 'MKT-1) OR (key = SECRET-1', ' 1'];
+    const pages = {
+      redmine: null,
+      github: { tracker: 'github', kind: 'issueList', project: 'acme/site', issue: null },
+      gitlab: { tracker: 'gitlab', kind: 'issueList', project: 'acme/site', issue: null },
+      jira: null,
+    };
+    for (const [name, adapter] of Object.entries({ redmine, github, gitlab, jira })) {
+      const f = fakeFetch(() => ({ body: '[]' }));
+      const res = await plan(adapter, evil, f, { page: pages[name] });
+      assert.deepEqual([...res.faults.keys()].sort(), [...evil].sort(), name);
+      assert.ok([...res.faults.values()].every((x) => x.kind === 'malformed'), name);
+      assert.deepEqual(f.calls.filter((u) => u.includes('issue')), [], `${name}: ${f.calls.join(' ')}`);
+      assert.ok(adapter.idShape.test(name === 'jira' ? 'MKT-12' : '12'));
+    }
+  });
+
+  it('a project path with a dot segment or an odd character is not fetched; names are path-encoded', async () => {
+    for (const project of ['..', '../..', 'a/..', 'acme/./site', 'a b/c', 'acme/site?x']) {
+      for (const adapter of [github, gitlab]) {
+        const f = fakeFetch(() => ({ body: '[]' }));
+        await plan(adapter, ['1'], f, { page: { tracker: adapter.tracker, kind: 'issueList', project, issue: null } });
+        assert.deepEqual(f.calls, [], `${adapter.tracker} ${project}`);
+      }
+    }
+    assert.equal(isProjectPath('acme/site.js', 2), true);
+    assert.equal(isProjectPath('acme/sub/site', 2), false);
+    assert.equal(isProjectPath('acme/sub/site'), true);
   });
 });
 

@@ -4,9 +4,11 @@
 // clicks and typing (a bad policy lists the engine's diagnostics, path by path, and is not
 // saved; a good one, uploaded as a file, is); then an ordinary signed-in user with nothing
 // installed in the browser sees on the issue list and on every issue page the badge the native
-// CLI computes from the same REST data; with the REST API off the badges say why and the settings
-// page warns the administrator; anonymous visitors get nothing. Screenshots go to
-// target/screenshots/.
+// CLI computes from the same REST data, read through the plugin under the user's session — no API
+// key read or created, the policy without contacts' e-mails, no group member lists — also with
+// the REST API off; the plugin's endpoint answers only the signed-in user's visible issues;
+// anonymous visitors get nothing; the settings page keeps the hostile corpus (tests/hostile/) as
+// text. Screenshots go to target/screenshots/.
 //
 //   make test-redmine-plugin
 import { describe, it, before, after } from 'node:test';
@@ -18,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { badgeView } from '../../www/badge-view.js';
+import { hostilePolicy, watch, assertSafe, deepText, SHOWN } from '../hostile/hostile.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -84,6 +87,20 @@ const checks = (page) => page.evaluate(() => Number(document.body.dataset.slaLen
 const diagnostics = (page, list) => page.locator(`#${list} li`).evaluateAll((lis) => lis.map((li) => ({
   severity: li.className, path: li.querySelector('.path').textContent, code: li.querySelector('.code').textContent, message: li.querySelector('.message').textContent,
 })));
+
+const sql = (query) => {
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default', query], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+};
+/** The API keys Redmine holds for `login` (reading /my/api_key creates one). */
+const apiKeys = (login) => sql(`SELECT COUNT(*) FROM tokens JOIN users ON users.id = tokens.user_id WHERE users.login = '${login}' AND tokens.action = 'api'`);
+/** The policy as the page should get it: every contact reduced to its name. */
+const forBadges = (p) => {
+  const q = structuredClone(p);
+  for (const l of q.escalation?.levels ?? []) l.contacts = (l.contacts ?? []).map((c) => ({ name: c.name }));
+  return q;
+};
 
 const storedSetting = () => {
   const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default',
@@ -235,20 +252,27 @@ describe('the sla-lens Redmine plugin', () => {
   it('badges every seeded issue on the list for an ordinary user as the CLI computes it', async () => {
     const cli = await expected();
     const wasm = [];
+    const keysBefore = apiKeys('sam');
     const page = await sam.newPage();
     page.on('pageerror', (e) => pageErrors.push(`list: ${e.message}`));
     page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] }); });
+    const asked = [];
+    page.on('request', (r) => asked.push({ path: new URL(r.url()).pathname, key: r.headers()['x-redmine-api-key'] ?? null }));
     await page.clock.setFixedTime(new Date(NOW));
     await page.goto(`${REDMINE}${ALL}`);
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
     assert.deepEqual(wasm, [{ url: '/plugin_assets/sla_lens/javascripts/sla-lens/pkg/sla_lens_bg.wasm', type: 'application/wasm' }]);
     // The settings reached the page as data, markup included, and ran nothing.
     const handed = await page.evaluate(() => ({ config: JSON.parse(document.getElementById('sla-lens-config').textContent), pwned: window.pwned ?? null, imgs: document.querySelectorAll('head img, body > img[src="x"]').length }));
-    // (A form sends a textarea's line breaks as CRLF; Redmine stores what it gets.)
-    assert.equal(handed.config.policy.replace(/\r\n/g, '\n'), POLICY_TEXT);
+    // The policy as badges need it: no contact's e-mail or handle; no group's member list.
+    assert.deepEqual(JSON.parse(handed.config.policy), forBadges(POLICY));
+    const html = await page.content();
+    for (const c of POLICY.escalation.levels.flatMap((l) => l.contacts)) {
+      if (c.email) assert.ok(!html.includes(c.email), `${c.email} is not in the page`);
+    }
     assert.equal(handed.config.site, SITE_TEXT);
-    assert.equal(handed.config.restApi, true);
-    assert.deepEqual(handed.config.shared.map((g) => g.group.name), ['IT']);
+    assert.equal(handed.config.shared, undefined, 'no staff group members in the page');
+    assert.equal(handed.config.endpoint, '/sla_lens/issues');
     assert.deepEqual([handed.pwned, handed.imgs], [null, 0], 'no markup from the settings ran');
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length, 'one badge per row');
@@ -262,6 +286,30 @@ describe('the sla-lens Redmine plugin', () => {
     assert.ok(states.has('paused') && states.has('notApplicable') && states.size >= 4, [...states].join());
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-list.png') });
     await page.close();
+    // The data came from the plugin under the session: no key read, sent or created.
+    assert.ok(asked.some((r) => r.path === '/sla_lens/issues'), 'the issues came from the plugin');
+    assert.deepEqual(asked.filter((r) => r.path === '/my/api_key' || r.key || r.path.endsWith('.json')), [], 'no API key read or sent, no REST call');
+    assert.equal(apiKeys('sam'), keysBefore, 'no API key was created for sam');
+  });
+
+  it('answers only a signed-in user, only for the issues asked that exist, with no more of the staff groups than those issues\' people', async () => {
+    const ids = [...TAG.keys()].join(',');
+    const anon = await userContext(null);
+    const a = await anon.request.get(`${REDMINE}/sla_lens/issues?ids=${ids}`, { maxRedirects: 0 });
+    // 401; or, where Redmine requires a login for everything, its redirect to the login page.
+    assert.ok(a.status() === 401 || (a.status() === 302 && /\/login/.test(a.headers().location)), `anonymous: ${a.status()}`);
+    await anon.close();
+    const r = await sam.request.get(`${REDMINE}/sla_lens/issues?ids=${ids},999999,1/../2,abc`);
+    assert.equal(r.status(), 200);
+    const docs = await r.json();
+    const issues = docs.filter((d) => d.issue).map((d) => String(d.issue.id));
+    assert.deepEqual(issues.sort(), [...TAG.keys()].sort(), 'the seeded issues sam sees, nothing for unknown or malformed ids');
+    const groups = docs.filter((d) => d.group);
+    assert.deepEqual(groups.map((g) => g.group.name), ['IT']);
+    // Only members who wrote one of these issues or a note on them.
+    const people = new Set(docs.filter((d) => d.issue).flatMap((d) => [d.issue.author?.id, ...(d.issue.journals ?? []).map((j) => j.user?.id)]));
+    assert.ok(groups[0].group.users.every((u) => people.has(u.id)), JSON.stringify(groups[0].group.users));
+    assert.ok(groups[0].group.users.length > 0, 'the staff who answered are there');
   });
 
   it('badges each issue page next to its heading as the CLI computes it', async () => {
@@ -291,7 +339,7 @@ describe('the sla-lens Redmine plugin', () => {
     await anon.close();
   });
 
-  it('says why there are no SLAs when the REST API is off, and warns the administrator', async (t) => {
+  it('needs no REST API: with it off, the badges are the same', async (t) => {
     const setRest = async (on) => {
       const page = await open(admin, '/settings?tab=api', { clock: false });
       const box = page.locator('#settings_rest_api_enabled');
@@ -301,22 +349,44 @@ describe('the sla-lens Redmine plugin', () => {
       assert.equal(await page.locator('#settings_rest_api_enabled').isChecked(), on);
       await page.close();
     };
+    const cli = await expected();
     t.after(() => setRest(true));
     await setRest(false);
     const page = await open(sam, ALL);
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length);
-    assert.ok(got.every((b) => b.state === 'unavailable' && b.text === 'SLA unavailable'), JSON.stringify(got));
-    await page.locator(`tr#issue-${got[0].id} sla-badge .badge`).hover();
-    const tip = page.locator(`tr#issue-${got[0].id} sla-badge .tip`);
-    await tip.waitFor({ state: 'visible' });
-    assert.match(await tip.textContent(), /Redmine's REST API is disabled, and sla-lens reads issues through it: an administrator can enable it \(Administration → Settings → API\)/);
+    for (const b of got) assert.deepEqual({ state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline }, want(cli.get(b.id)), TAG.get(b.id));
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-rest-off.png') });
     await page.close();
     const settings = await settingsPage(admin);
-    assert.match(await settings.locator('#sla-lens-rest-warning').textContent(), /REST API is disabled/);
-    assert.equal(await settings.locator('#sla-lens-rest-warning a').getAttribute('href'), '/settings/edit?tab=api');
+    assert.equal(await settings.locator('#sla-lens-rest-warning').count(), 0, 'no warning: the plugin does not need it');
+    assert.match(await settings.locator('#sla-lens-privacy').textContent(), /reads no user's API key and\s+creates none/);
     await settings.close();
+  });
+
+  it('the settings page keeps the hostile corpus as text: a valid policy full of it, and a bad one\'s diagnostics', async () => {
+    const page = await open(admin, SETTINGS, { clock: false });
+    const dialogs = watch(page);
+    await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) > 0);
+    const hostile = hostilePolicy(POLICY);
+    let n = await checks(page);
+    await page.locator('#sla_lens_policy').fill(JSON.stringify(hostile, null, 2));
+    await checked(page, n);
+    assert.equal(await page.locator('#sla-lens-status').textContent(), `Valid: policy “${hostile.name}” with the site mapping.`);
+    // Unknown keys named by the corpus: each listed with its path, as text.
+    const bad = structuredClone(hostile);
+    for (const v of SHOWN.slice(0, 8)) bad[v] = v;
+    n = await checks(page);
+    await page.locator('#sla_lens_policy').fill(JSON.stringify(bad, null, 2));
+    await checked(page, n);
+    const diags = await diagnostics(page, 'sla_lens_policy_diagnostics');
+    for (const v of SHOWN.slice(0, 8)) assert.ok(diags.some((d) => d.path === v || d.message.includes(v)), `a diagnostic names ${JSON.stringify(v.slice(0, 40))}`);
+    await page.screenshot({ path: join(SHOTS, 'redmine-plugin-settings-hostile.png'), fullPage: true });
+    // Redmine's own markup has inline handlers: the checks look inside the plugin's part.
+    await assertSafe(page, dialogs, 'the plugin\'s settings page', { within: '#sla-lens-settings' });
+    const text = await deepText(page);
+    assert.ok(text.includes(hostile.name));
+    await page.close();
   });
 });

@@ -347,9 +347,16 @@ export function formatMonth(ym) {
   return `${names[Number(m[2]) - 1]} ${m[1]}`;
 }
 
-/** One CSV field (RFC 4180: quoted when it holds a comma, quote or line break). */
+/**
+ * One CSV field (RFC 4180: quoted when it holds a comma, quote or line break), never a formula:
+ * a field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` and is
+ * quoted (OWASP's rule against spreadsheet formula injection), unless the whole field is a plain
+ * decimal number (`-3600`, `-0.5`: read as that number, it cannot hold a formula). The same rule
+ * as `csv_field` in src/report.rs (DESIGN.md, "CSV exports").
+ */
 export function csvField(v) {
   const s = v == null ? '' : String(v);
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) return `"'${s.replace(/"/g, '""')}"`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -51,7 +51,8 @@ th:first-child, td:first-child, th.l, td.l { text-align: left; }
 thead th { position: sticky; top: 0; background: var(--bg-head); color: var(--fg-soft); font-size: 12px; font-weight: 650; z-index: 1; }
 tbody tr.all td { font-weight: 650; background: var(--bg-soft); }
 td.bad { color: var(--esc-fg); font-weight: 650; }
-td.wrap { white-space: normal; min-width: 260px; }
+td.wrap { white-space: normal; min-width: 260px; overflow-wrap: anywhere; }
+th.id { white-space: normal; overflow-wrap: anywhere; min-width: 6ch; max-width: 16ch; }
 .exports { display: flex; flex-wrap: wrap; gap: 6px; }
 .muted { color: var(--fg-faint); }
 .pager { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 0 0 8px; }
@@ -329,7 +330,7 @@ export class SlaReviewElement extends HTMLElement {
     const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
     const cname = new Map(r.categories.map((c) => [c.id, c.name]));
     const header = ['Ticket', { text: 'Title', class: 'l' }, 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', { text: 'Escalations', class: 'l' }];
-    const row = (b) => ({ attrs: { 'data-breach': b.id }, cells: [b.id, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
+    const row = (b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
       METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
       b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
       { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] });

@@ -35,6 +35,7 @@ import {
   formatDateTime, facetLabel, toCsv, markUnknown,
 } from './board-model.js';
 import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
+import { httpUrl } from '../badge-view.js';
 
 const ROW_HEIGHT = 44;
 const PRINT_LIMIT = 20000;
@@ -703,7 +704,8 @@ export class SlaBoardElement extends HTMLElement {
       badge.setAttribute('ticket-id', r.id);
       /** @type {any} */ (badge).board = this.#board;
     }
-    const title = r.url ? h('a', { href: r.url, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener' }) : h('span', { text: r.title || '(no title)', title: r.title });
+    const href = httpUrl(r.url);
+    const title = href ? h('a', { href, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener noreferrer' }) : h('span', { text: r.title || '(no title)', title: r.title });
     const crit = r.priorityRank === 0;
     return h('tr', { class: 'r', 'data-id': r.id, 'data-state': r.state, 'aria-rowindex': i + 2 },
       h('td', { class: 'sla' }, badge),
@@ -720,7 +722,7 @@ export class SlaBoardElement extends HTMLElement {
 
   #exportCsv() {
     const header = ['id', 'title', 'url', 'priority', 'category', 'state', 'status', 'assignee', 'escalationLevel', 'created', 'secondsToDeadline'];
-    const rows = this.#view.map((r) => [r.id, r.title, r.url, r.priority, r.category, r.state, r.status, r.assignee, r.level < 0 ? '' : r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
+    const rows = this.#view.map((r) => [r.id, r.title, httpUrl(r.url) ?? '', r.priority, r.category, r.state, r.status, r.assignee, r.level < 0 ? '' : r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
     download('sla-board.csv', toCsv(header, rows), 'text/csv');
   }
 

@@ -37,6 +37,7 @@ export { Fault } from './net.js';
  * @property {'redmine'|'github'|'gitlab'|'jira'} tracker  the Rust adapter's name
  * @property {string} label                                 for tooltips: `Redmine`
  * @property {Readonly<Record<string, string>>} selectors   every selector it uses, in one place
+ * @property {RegExp} idShape   an issue id's shape; `load` fails any other id (net.js `wellFormed`)
  * @property {(root: ParentNode, ctx: FindContext) => Target[]} targets  reads the DOM, no writes
  * @property {(io: LoadContext) => Promise<Record<string, string>>} auth  request headers
  * @property {(ids: string[], io: LoadContext) => Promise<void>} load  fetches; tells `io` what it got

@@ -11,7 +11,7 @@
 // is the older list; `bdi[data-testid="issue-title"]` and `h1.gh-header-title .js-issue-title`
 // are the issue page's title (React and classic). See tests/fixtures/pages/github/README.md.
 
-import { pool } from './net.js';
+import { isProjectPath, pool, wellFormed } from './net.js';
 
 export const SELECTORS = Object.freeze({
   /** Links to issues in list rows, newest markup first. */
@@ -32,6 +32,8 @@ export const github = {
   tracker: 'github',
   label: 'GitHub',
   selectors: SELECTORS,
+  /** An issue id: its number in the repository. */
+  idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
     const out = [];
@@ -66,13 +68,14 @@ export const github = {
    */
   async load(ids, io) {
     const repo = io.page?.project;
-    if (!repo) return;
-    const api = `${this.apiBase(io)}/repos/${repo}/issues`;
+    if (!isProjectPath(repo, 2)) return;
+    ids = wellFormed(ids, this.idShape, io, this.label);
+    const api = `${this.apiBase(io)}/repos/${repo.split('/').map(encodeURIComponent).join('/')}/issues`;
     const accept = 'application/vnd.github+json';
     await pool(ids, io.concurrency, async (id) => {
-      const issue = await io.client.get(`${api}/${id}`, { accept });
+      const issue = await io.client.get(`${api}/${encodeURIComponent(id)}`, { accept });
       if (!issue.ok) return io.fail(id, issue.fault);
-      const timeline = await io.client.get(`${api}/${id}/timeline?per_page=100`, { accept });
+      const timeline = await io.client.get(`${api}/${encodeURIComponent(id)}/timeline?per_page=100`, { accept });
       if (!timeline.ok) return io.fail(id, timeline.fault);
       io.deliver(`{"issue":${issue.text},"timeline":${timeline.text}}`, [id]);
     });

@@ -8,7 +8,7 @@
 // is `h1[data-testid="issue-title"]` (work items: `[data-testid="work-item-title"]`). See
 // tests/fixtures/pages/gitlab/README.md.
 
-import { Fault, chunks, pool, tryJson } from './net.js';
+import { Fault, chunks, isProjectPath, pool, tryJson, wellFormed } from './net.js';
 
 export const SELECTORS = Object.freeze({
   rowLink: 'li.issue a[data-testid="issuable-title-link"], li.issue .issue-title-text a, li.issue a.issue-title-text',
@@ -27,6 +27,8 @@ export const gitlab = {
   tracker: 'gitlab',
   label: 'GitLab',
   selectors: SELECTORS,
+  /** An issue id: its iid in the project. */
+  idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
     const out = [];
@@ -58,7 +60,8 @@ export const gitlab = {
    */
   async load(ids, io) {
     const project = io.page?.project;
-    if (!project) return;
+    if (!isProjectPath(project)) return;
+    ids = wellFormed(ids, this.idShape, io, this.label);
     const api = `${io.base}/api/v4/projects/${encodeURIComponent(project)}/issues`;
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
@@ -94,7 +97,7 @@ export const gitlab = {
     await pool([...changed.keys()], io.concurrency, async (id) => {
       const parts3 = {};
       for (const what of ['resource_state_events', 'resource_label_events', 'notes']) {
-        const r = await io.client.get(`${api}/${id}/${what}?per_page=100`);
+        const r = await io.client.get(`${api}/${encodeURIComponent(id)}/${what}?per_page=100`);
         if (!r.ok) return io.fail(id, r.fault);
         parts3[what] = r.text;
       }

@@ -9,7 +9,7 @@
 // Cloud issue view, as used by many content scripts); `#summary-val` (Server/DC issue page).
 // See tests/fixtures/pages/jira/README.md.
 
-import { Fault, chunks, pool, tryJson } from './net.js';
+import { Fault, chunks, pool, tryJson, wellFormed } from './net.js';
 
 export const SELECTORS = Object.freeze({
   /** Server/DC issue navigator rows, keyed by `data-issuekey`. */
@@ -25,6 +25,8 @@ export const jira = {
   tracker: 'jira',
   label: 'Jira',
   selectors: SELECTORS,
+  /** An issue id: its key, `PROJECT-123` (the Rust adapter's `is_issue_key`). */
+  idShape: /^[A-Z][A-Z0-9_]{0,254}-\d{1,12}$/,
 
   targets(root, ctx) {
     const out = [];
@@ -60,6 +62,7 @@ export const jira = {
    * `/rest/api/3/search/jql`, Server/DC's `/rest/api/2/search`. No per-issue calls.
    */
   async load(ids, io) {
+    ids = wellFormed(ids, this.idShape, io, this.label);
     const cloud = /\.atlassian\.net$/.test(new URL(io.base).hostname);
     const path = cloud ? '/rest/api/3/search/jql' : '/rest/api/2/search';
     await pool(chunks(ids, io.batchSize), 2, async (chunk) => {

@@ -11,7 +11,7 @@
 export class Fault {
   /**
    * @param {'unauthorized'|'forbidden'|'not-found'|'rate-limited'|'server'|'timeout'|'network'|
-   *   'malformed'|'shape'|'missing'|'unreadable'|'http'} kind
+   *   'malformed'|'shape'|'missing'|'unreadable'|'http'|'redirect'|'too-large'} kind
    * @param {string} reason
    * @param {{ status?: number, tries?: number, transient?: boolean }} [extra]
    */
@@ -23,6 +23,51 @@ export class Fault {
     /** Worth asking again later in the same page view (429, 5xx, timeouts, network). */
     this.transient = extra.transient ?? false;
   }
+}
+
+/** The request headers that carry a tracker key (Redmine, GitLab, GitHub and Jira tokens). */
+export const TOKEN_HEADERS = Object.freeze(['authorization', 'private-token', 'x-redmine-api-key']);
+
+/**
+ * The largest answer read, in bytes (32 MiB): a few times the biggest answer sla-lens asks for (a
+ * Jira search of 100 issues with their changelogs). A longer one is cut off unread, not parsed.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+class TooLarge extends Error {}
+
+/**
+ * The body of `res` as text, read as a stream and given up (the stream cancelled) once it passes
+ * `max` bytes, or at once when Content-Length says it will.
+ * @param {Response} res
+ * @param {number} max
+ */
+async function readCapped(res, max) {
+  const declared = Number(res.headers?.get?.('content-length'));
+  if (Number.isFinite(declared) && declared > max) {
+    await res.body?.cancel?.().catch(() => {});
+    throw new TooLarge();
+  }
+  const reader = res.body?.getReader?.();
+  if (!reader) {
+    const text = await res.text();
+    if (text.length > max) throw new TooLarge();
+    return text;
+  }
+  const decoder = new TextDecoder();
+  let n = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.byteLength;
+    if (n > max) {
+      await reader.cancel().catch(() => {});
+      throw new TooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return text + decoder.decode();
 }
 
 const STATUS_TEXT = {
@@ -90,7 +135,7 @@ export class Client {
    * @param {{
    *   fetch?: typeof fetch, headers?: Record<string, string>, signal?: AbortSignal,
    *   timeoutMs?: number, retries?: number, backoffMs?: number, maxBackoffMs?: number,
-   *   tracker?: string, now?: () => number, credentials?: RequestCredentials,
+   *   tracker?: string, now?: () => number, credentials?: RequestCredentials, maxBytes?: number,
    * }} [options]
    */
   constructor(options = {}) {
@@ -104,6 +149,8 @@ export class Client {
     this.tracker = options.tracker ?? 'The tracker';
     this.credentials = options.credentials ?? 'same-origin';
     this.localNow = options.now ?? (() => Date.now());
+    /** Answers longer than this (bytes) are refused unread (`too-large`). */
+    this.maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
     /** Requests sent (each retry counts), and by kind of URL for the benchmark. */
     this.requests = 0;
     /** Server clock minus local clock (ms) from the latest `Date` header, or null. */
@@ -118,6 +165,10 @@ export class Client {
   /**
    * GET `url`. 429 and 5xx are retried after `Retry-After` or an exponential backoff (at most
    * `retries` times); a timeout or a network error once more. Never rejects except on abort.
+   * A request carrying a tracker key (`TOKEN_HEADERS`) follows no redirect: the redirect is a
+   * `redirect` fault (a cross-origin redirect would take `X-Redmine-API-Key` or `PRIVATE-TOKEN`
+   * along; the Fetch standard drops only `Authorization`). An answer over `maxBytes` is a
+   * `too-large` fault, its body not read further.
    * @param {string} url
    * @param {{ accept?: string, headers?: Record<string, string>, retries?: number }} [opt]
    */
@@ -139,18 +190,28 @@ export class Client {
       const sent = this.localNow();
       try {
         this.requests += 1;
-        const headers = opt.accept ? { ...this.headers, Accept: opt.accept } : this.headers;
+        const base = opt.accept ? { ...this.headers, Accept: opt.accept } : this.headers;
+        const headers = opt.headers ? { ...base, ...opt.headers } : base;
+        const keyed = Object.entries(headers).some(([k, v]) => v && TOKEN_HEADERS.includes(k.toLowerCase()));
         res = await this.fetch(url, {
           method: 'GET',
-          headers: opt.headers ? { ...headers, ...opt.headers } : headers,
+          headers,
           credentials: this.credentials,
           signal: ctl.signal,
           cache: 'no-store',
+          ...(keyed ? { redirect: 'manual' } : {}),
         });
         this.#clock(res, sent);
-        text = await res.text();
+        if (keyed && (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))) {
+          await res.body?.cancel?.().catch(() => {});
+          return { ok: false, fault: new Fault('redirect', `${this.tracker} answered with a redirect, which sla-lens does not follow with your key: check the tracker's address (https, base path)`, { status: res.status || null }) };
+        }
+        text = await readCapped(res, this.maxBytes);
       } catch (e) {
         if (this.signal?.aborted) throw this.signal.reason;
+        if (e instanceof TooLarge) {
+          return { ok: false, fault: new Fault('too-large', `${this.tracker}'s answer is larger than ${Math.round(this.maxBytes / 1048576)} MB; sla-lens does not read it`, { status: res?.status ?? null }) };
+        }
         lastFault = timedOut
           ? new Fault('timeout', `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`, { tries: attempt + 1, transient: true })
           : new Fault('network', `${this.tracker} could not be reached (${String(e?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
@@ -224,6 +285,38 @@ export function chunks(items, size) {
   const out = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * The ids of `ids` that have the adapter's shape (`adapter.idShape`); each other one is failed on
+ * `io` (`malformed`) and never reaches a URL. Adapters call this first in `load`, so neither a
+ * page nor the extension's worker (which also refuses a message naming such ids) puts an id that
+ * is not a plain issue number or key into a request path.
+ * @param {string[]} ids
+ * @param {RegExp} shape
+ * @param {{ fail: (id: string, fault: Fault) => void }} io
+ * @param {string} tracker  its label, for the reason
+ */
+export function wellFormed(ids, shape, io, tracker) {
+  return ids.filter((id) => {
+    if (typeof id === 'string' && shape.test(id)) return true;
+    io.fail(String(id), new Fault('malformed', `${JSON.stringify(String(id)).slice(0, 40)} is not a ${tracker} issue id`));
+    return false;
+  });
+}
+
+/**
+ * A project path (`owner/repo`, `group/sub/project`) whose every segment is a plain name: letters,
+ * digits, `-`, `_` and `.`, and not `.` or `..` (which URL parsing would resolve, leaving the
+ * API path the adapter meant). `segments`: how many there must be (GitHub: 2), or at least 1.
+ * @param {unknown} path
+ * @param {number} [segments]
+ */
+export function isProjectPath(path, segments = 0) {
+  if (typeof path !== 'string' || path.length > 1024) return false;
+  const parts = path.split('/');
+  if (segments && parts.length !== segments) return false;
+  return parts.every((p) => /^[A-Za-z0-9_.-]{1,255}$/.test(p) && p !== '.' && p !== '..');
 }
 
 /** Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error). */

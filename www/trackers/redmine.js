@@ -9,7 +9,7 @@
 // origin, kept in memory for the page view only). Without either, it reads what anonymous users
 // may see.
 
-import { Fault, chunks, pool, tryJson } from './net.js';
+import { Fault, chunks, pool, tryJson, wellFormed } from './net.js';
 
 /** Every Redmine selector sla-lens uses (Redmine 4.2–5.x markup). */
 export const SELECTORS = Object.freeze({
@@ -43,6 +43,8 @@ export const redmine = {
   tracker: 'redmine',
   label: 'Redmine',
   selectors: SELECTORS,
+  /** An issue id: its number (the Rust detectors' `is_number`). */
+  idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
     const out = [];
@@ -97,10 +99,12 @@ export const redmine = {
    * @param {import('./annotate.js').LoadContext} io
    */
   async load(ids, io) {
+    ids = wellFormed(ids, this.idShape, io, this.label);
+    if (!ids.length) return;
     const statuses = io.once('redmine:statuses', () => io.client.get(`${io.base}/issue_statuses.json`));
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
-      io.client.get(`${io.base}/issues.json?issue_id=${chunk.join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
+      io.client.get(`${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
     );
     const listed = new Map();
     const pages = [];
@@ -149,9 +153,44 @@ export const redmine = {
       for (const p of pages) io.deliver(p.text, p.ids.filter((id) => !want.has(id)));
     }
     await pool([...want], io.concurrency, async (id) => {
-      const r = await io.client.get(`${io.base}/issues/${id}.json?include=journals`);
+      const r = await io.client.get(`${io.base}/issues/${encodeURIComponent(id)}.json?include=journals`);
       if (r.ok) io.deliver(r.text, [id]);
       else io.fail(id, r.fault);
     });
   },
 };
+
+/**
+ * Redmine with the sla-lens plugin (www/integrations/redmine/sla_lens/): the same adapter, but
+ * its issues come from the plugin's `endpoint` (`/sla_lens/issues?ids=…`, 100 ids a request),
+ * which answers under the signed-in user's session with the visible issues and their journals,
+ * the status names and the staff groups' members among those issues' people, as one array of
+ * REST-shaped documents. No API key is sent or read: reading `/my/api_key` creates a permanent
+ * key for every user who views a page with badges.
+ * @param {string} endpoint  same origin as the page
+ * @returns {import('./annotate.js').TrackerAdapter}
+ */
+export function viaPlugin(endpoint) {
+  return {
+    ...redmine,
+    async auth() {
+      return {};
+    },
+    async load(ids, io) {
+      ids = wellFormed(ids, redmine.idShape, io, redmine.label);
+      await pool(chunks(ids, io.batchSize), 2, async (chunk) => {
+        const r = await io.client.get(`${endpoint}?ids=${chunk.map(encodeURIComponent).join(',')}`);
+        if (!r.ok) {
+          for (const id of chunk) io.fail(id, r.fault);
+          return;
+        }
+        const doc = tryJson(r.text);
+        const found = new Set(Array.isArray(doc) ? doc.filter((d) => d?.issue?.id != null).map((d) => String(d.issue.id)) : chunk);
+        io.deliver(r.text, chunk.filter((id) => found.has(id)));
+        for (const id of chunk) {
+          if (!found.has(id)) io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
+        }
+      });
+    },
+  };
+}

@@ -198,6 +198,15 @@ export function tokenOrigins(s) {
 }
 
 /**
+ * Whether a token kept for site `had` may go on to site `s`: the same pages' origin and the same
+ * API origin. A configuration (imported, or managed) that moves a tracker's API elsewhere does
+ * not take the stored token there.
+ */
+export function keepsToken(s, had) {
+  return !!had && s.origin === had.origin && tokenOrigins(s).join(' ') === tokenOrigins(had).join(' ');
+}
+
+/**
  * The host permissions a site needs (match patterns): its pages and, when elsewhere, its API.
  * `ports: false` (Firefox) leaves the port out: Firefox's match patterns have no port, and one
  * with a port grants nothing on that port (found by the Firefox ESR test on 127.0.0.1:PORT).
@@ -264,7 +273,7 @@ export function effective(user, managed) {
     // A token is personal: a user's token for a managed origin is kept.
     for (const s of managedSites) {
       const mine = user.sites.find((u) => u.origin === s.origin);
-      if (!s.token && mine?.token) s.token = mine.token;
+      if (!s.token && mine?.token && keepsToken(s, mine)) s.token = mine.token;
     }
     cfg.sites = [...managedSites, ...own];
     locked.sites = true;
@@ -308,7 +317,8 @@ export function exportConfig(config, { withTokens = false } = {}) {
 
 /**
  * Reads an export file (or a bare configuration document of any version). Tokens already stored
- * for the same origins are kept when the file has none.
+ * for the same origins are kept when the file has none — unless the file moves that site's API to
+ * another origin (GitHub's `api`): then the stored token is dropped (`keepsToken`).
  * @returns {{ config?: object, error?: string }}
  */
 export function importConfig(text, current) {
@@ -328,7 +338,7 @@ export function importConfig(text, current) {
   const cfg = m.config;
   for (const s of cfg.sites) {
     const had = current?.sites?.find((x) => x.origin === s.origin);
-    if (!s.token && had?.token) s.token = had.token;
+    if (!s.token && had?.token && keepsToken(s, had)) s.token = had.token;
   }
   return { config: cfg };
 }

@@ -2,12 +2,12 @@
 // origin, and the scheduled check's list of open issues for each tracker kind (the issues' data
 // is then fetched by the tracker's adapter, www/trackers/*.js, as for a page). Lists are paged
 // and bounded; 429/5xx are retried by the page integration's Client (www/trackers/net.js).
-import { Client, tryJson } from '../../../www/trackers/net.js';
+import { Client, TOKEN_HEADERS, tryJson } from '../../../www/trackers/net.js';
 import { apiBaseOf, tokenOrigins } from './config.js';
 import { trackerLabel } from './page-adapter.js';
 
-/** The request headers that carry a site's token (Redmine, GitLab, GitHub and Jira). */
-export const TOKEN_HEADERS = Object.freeze(['authorization', 'private-token', 'x-redmine-api-key']);
+/** The request headers that carry a site's token (Redmine, GitLab, GitHub and Jira): net.js's. */
+export { TOKEN_HEADERS };
 
 function originOf(url) {
   try {

@@ -16,6 +16,11 @@ export function trackerLabel(tracker) {
   return ADAPTERS[tracker]?.label ?? 'the tracker';
 }
 
+/** The shape of an issue id of `tracker` (the adapter's `idShape`), or null for an unknown tracker. */
+export function idShapeOf(tracker) {
+  return ADAPTERS[tracker]?.idShape ?? null;
+}
+
 /**
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
  * `detectPage` for the URL; `resolveLinks(hrefs)` asks the worker's `issueLinks` for links the
