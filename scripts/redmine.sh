@@ -69,7 +69,8 @@ rails_runner_script() {
   shift
   wrapper_gemfile
   copy="$STATE/runner-$(basename "$src")"
-  install -m 0644 "$src" "$copy"
+  cp "$src" "$copy"  # (not install(1): `install` is this script's apt step)
+  chmod 0644 "$copy"
   if ! "${AS_WWW[@]}" test -r "$copy"; then
     log "www-data cannot read $copy: REDMINE_STATE ($STATE) must be in a folder other users can enter"
     return 1

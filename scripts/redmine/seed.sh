@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by scripts/redmine.sh: `seed` (needs a started server).
 seed() {
   local t0=$SECONDS summary
