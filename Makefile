@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 # (-o: a server a suite leaves running does not inherit the lock.)
 REDMINE_LOCK ?= flock -o /tmp/sla-lens-redmine.lock
 
-.PHONY: help setup demo test test-rust test-differential lint bench fuzz cli
+.PHONY: help setup prereqs test-prereqs demo test test-rust test-differential lint bench fuzz cli
 
 help:
 	@echo "make demo   build and serve the demo (default policy) on http://127.0.0.1:$(PORT)/"
@@ -26,12 +26,21 @@ cli:
 	$(CARGO) build --release --features cli
 
 demo:
+	scripts/prereqs.sh demo
 	scripts/setup.sh rust node
 	$(MAKE) wasm
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-redmine-plugin
+test: prereqs test-prereqs lint test-rust test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-redmine-plugin
+
+# What must be there before setup.sh can install the rest (README, "Before the two commands"):
+# `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
+prereqs:
+	scripts/prereqs.sh test
+
+test-prereqs:
+	tests/prereqs.test.sh
 
 test-rust:
 	$(CARGO) test --all-features

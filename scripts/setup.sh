@@ -66,7 +66,7 @@ for what in "${@:-all}"; do
     browser) setup_browser ;;
     firefox) setup_firefox ;;
     python) setup_python ;;
-    all) setup_rust; setup_node; setup_browser; setup_firefox; setup_python ;;
+    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_browser; setup_firefox; setup_python ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done
