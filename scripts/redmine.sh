@@ -60,6 +60,24 @@ as_www() {
 
 rails_runner() { as_www ruby -rbundler/setup bin/rails runner "$@"; }
 
+# Runs one of the checkout's Ruby scripts through `rails runner` as www-data. The checkout may
+# sit where www-data cannot read (a clone under /root, or a Debian 12 home, which is 0700), and
+# `rails runner PATH` takes a PATH it cannot read for Ruby code ("unknown regexp options"): so
+# the script is handed over as a copy in $STATE, a folder www-data owns, and checked first.
+rails_runner_script() {
+  local src=$1 copy
+  shift
+  wrapper_gemfile
+  copy="$STATE/runner-$(basename "$src")"
+  cp "$src" "$copy"  # (not install(1): `install` is this script's apt step)
+  chmod 0644 "$copy"
+  if ! "${AS_WWW[@]}" test -r "$copy"; then
+    log "www-data cannot read $copy: REDMINE_STATE ($STATE) must be in a folder other users can enter"
+    return 1
+  fi
+  rails_runner "$copy" "$@"
+}
+
 start() {
   if [ -f "$STATE/puma.pid" ] && kill -0 "$(cat "$STATE/puma.pid")" 2>/dev/null; then
     log "already running (pid $(cat "$STATE/puma.pid")) on $BASE"; return 0

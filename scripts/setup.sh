@@ -5,6 +5,7 @@
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
 #   scripts/setup.sh python    a venv with pandas for the differential test
+#   scripts/setup.sh fuzz      the nightly toolchain (FUZZ_TOOLCHAIN) and the pinned cargo-fuzz
 #   scripts/setup.sh all       everything
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,18 @@ setup_python() {
   fi
 }
 
+# The fuzz targets (scripts/fuzz.sh): a nightly toolchain for the sanitizer, and cargo-fuzz
+# (about 2 minutes to build, into cargo's bin folder).
+CARGO_FUZZ_VERSION=0.13.2
+setup_fuzz() {
+  local tc=${FUZZ_TOOLCHAIN:-nightly}
+  rustup toolchain list | grep -q "^$tc" || rustup toolchain install "$tc" --profile minimal
+  if [ "$(cargo "+$tc" fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    echo "installing cargo-fuzz $CARGO_FUZZ_VERSION; this takes about 2 minutes" >&2
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >/dev/null
+  fi
+}
+
 for what in "${@:-all}"; do
   case "$what" in
     rust) setup_rust ;;
@@ -66,7 +79,8 @@ for what in "${@:-all}"; do
     browser) setup_browser ;;
     firefox) setup_firefox ;;
     python) setup_python ;;
-    all) setup_rust; setup_node; setup_browser; setup_firefox; setup_python ;;
+    fuzz) setup_fuzz ;;
+    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_browser; setup_firefox; setup_python; setup_fuzz ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done

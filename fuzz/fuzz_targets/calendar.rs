@@ -8,6 +8,7 @@
 //!   * `add(t, d)` is inside business hours (`is_open`);
 //!   * `add` is monotonic in `d`: `add(t, d / 2) <= add(t, d)`;
 //!   * over short spans, the `open_intervals` of `[t, add(t, d))` add up to `d'`.
+//!
 //! Nothing may panic, including on calendars that fail to compile or instants out of range.
 #![no_main]
 

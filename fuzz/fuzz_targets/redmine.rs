@@ -1,0 +1,9 @@
+//! Arbitrary bytes as Redmine REST responses (several cut at NUL bytes): mapped by the redmine adapter
+//! as `sla-lens eval --tracker redmine` maps its files, under the default and a richer site file,
+//! then read and evaluated; the first part is also tried as a page URL. Nothing may panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sla_lens::adapters::TrackerKind;
+
+fuzz_target!(|data: &[u8]| sla_lens_fuzz::adapter(TrackerKind::Redmine, data));
