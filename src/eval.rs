@@ -215,7 +215,8 @@ pub struct Evaluation<'a> {
     /// The calendar the targets are counted on.
     pub calendar: Option<&'a str>,
     pub status: Option<&'a str>,
-    /// The badge's state: the most urgent active metric, else the last stopped one.
+    /// The badge's state: the most urgent active metric, else a stopped one (met late first,
+    /// then the last to stop); DESIGN.md "Evaluating a ticket" rule 8.
     pub state: State,
     /// Which metric the badge state comes from.
     pub headline: MetricKind,

@@ -488,6 +488,8 @@ struct M {
     stopped: Option<i64>,
     elapsed: i64,
     paused_seconds: i64,
+    paused_business: i64,
+    breached_at: Option<i64>,
     paused: bool,
     cycles: u32,
     ever_breached: bool,
@@ -569,9 +571,10 @@ fn walk(
     }
 }
 
-/// Business seconds the clock used in `[start, upto)`, and the wall-clock seconds it was paused.
-fn used(flags: &[bool], k: &Known<'_>, pause: &[String], start: i64, upto: i64) -> (i64, i64) {
-    let (mut used, mut paused) = (0, 0);
+/// Business seconds the clock used in `[start, upto)`, the wall-clock seconds it was paused and
+/// the business seconds among them.
+fn used(flags: &[bool], k: &Known<'_>, pause: &[String], start: i64, upto: i64) -> (i64, i64, i64) {
+    let (mut used, mut paused, mut paused_business) = (0, 0, 0);
     let mut t = start;
     let mut status = k.status_at(t);
     let mut ci = k.changes.partition_point(|c| c.0 <= t);
@@ -583,12 +586,15 @@ fn used(flags: &[bool], k: &Known<'_>, pause: &[String], start: i64, upto: i64) 
         let p = has(pause, status);
         if p {
             paused += 60;
+            if flags[minute(t)] {
+                paused_business += 60;
+            }
         } else if flags[minute(t)] {
             used += 60;
         }
         t += 60;
     }
-    (used, paused)
+    (used, paused, paused_business)
 }
 
 /// A level's `after` in seconds for a target of `target` seconds.
@@ -690,13 +696,16 @@ fn slow_eval(spec: &Spec, g: &Gen) -> Out {
             }
             let stop = stops[i];
             let upto = stop.unwrap_or(now).min(now).max(start);
-            let (elapsed, paused_seconds) = used(flags, &k, &spec.paused_by[i], start, upto);
+            let (elapsed, paused_seconds, paused_business) =
+                used(flags, &k, &spec.paused_by[i], start, upto);
             let x = &mut m[i];
             x.cycles += 1;
             x.start = Some(start);
             x.stopped = stop;
             x.elapsed = elapsed;
             x.paused_seconds = paused_seconds;
+            x.paused_business = paused_business;
+            x.breached_at = None;
             x.paused = stop.is_none() && has(&spec.paused_by[i], k.status_at(now));
             x.deadline = None;
             x.at_risk = None;
@@ -719,6 +728,7 @@ fn slow_eval(spec: &Spec, g: &Gen) -> Out {
             });
             if matches!(x.state, Some(State::Breached | State::MetLate)) {
                 x.ever_breached = true;
+                x.breached_at = x.deadline;
             }
             // Rule 9: the levels' clock counts every pause of the cycle. One walk for the target
             // and every business-time level on this metric.
@@ -843,6 +853,8 @@ fn from_engine(ev: &Evaluation<'_>) -> Out {
         stopped: o(x.stopped_at),
         elapsed: x.elapsed,
         paused_seconds: x.paused_seconds,
+        paused_business: x.paused_business_seconds,
+        breached_at: o(x.breached_at),
         paused: x.paused,
         cycles: x.cycles,
         ever_breached: x.ever_breached,
