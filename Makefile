@@ -49,6 +49,7 @@ lint:
 bench:
 	$(CARGO) bench --bench engine
 	$(CARGO) bench --bench report
+	$(CARGO) bench --bench history
 
 FUZZ_TARGETS ?= policy evaluate calendar
 

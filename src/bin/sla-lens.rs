@@ -386,12 +386,24 @@ fn stream_tickets(
             break;
         }
         let len = buf.len();
-        for i in 0..len {
-            match scan.step(buf[i]) {
+        let mut i = 0;
+        while i < len {
+            if scan.in_string && !scan.escaped {
+                // Inside a string (most of the text): copy up to its next quote or backslash.
+                let k = memchr::memchr2(b'"', b'\\', &buf[i..]).unwrap_or(len - i);
+                chunk.extend_from_slice(&buf[i..i + k]);
+                i += k;
+                if i == len {
+                    break;
+                }
+            }
+            let b = buf[i];
+            i += 1;
+            match scan.step(b) {
                 Step::NotAList => {
                     // Read the rest whole (the `{"tickets": [...]}` wrapper, or an error).
                     let mut text = std::mem::take(&mut scan.prefix);
-                    text.extend_from_slice(&buf[i..]);
+                    text.extend_from_slice(&buf[i - 1..]);
                     r.consume(len);
                     std::io::Read::read_to_end(&mut r, &mut text).map_err(cannot)?;
                     let text = String::from_utf8(text)
@@ -401,7 +413,7 @@ fn stream_tickets(
                     }
                     return Ok(());
                 }
-                Step::Byte => chunk.push(buf[i]),
+                Step::Byte => chunk.push(b),
                 Step::Skip => {}
                 Step::Next => {
                     n += 1;
