@@ -457,10 +457,10 @@ describe('<sla-review>: the report runs in a Worker', () => {
     t.diagnostic(`report ${Math.round(r.timings.report)} ms in the worker (${Math.round(r.total)} ms to ready); main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest)} ms`);
     assert.equal(r.read, 50000);
     assert.equal(r.inst, 0, 'the page itself never instantiates the Wasm module');
-    // The page's timer never waits for the report: its longest gap stays under half the report's
-    // time (or 100 ms, should the report be quicker than that); on the main thread the report
-    // was one task, a gap as long as the report itself.
-    assert.ok(r.longest < Math.max(100, r.timings.report / 2), `the longest main-thread stall (${r.longest} ms) vs the report (${r.timings.report} ms)`);
+    // The page's timer never waits for the report: its longest gap stays well under the report's
+    // time (three quarters of it, or 150 ms should the report be quicker; slack for a loaded
+    // machine); on the main thread the report was one task, a gap at least as long as the report.
+    assert.ok(r.longest < Math.max(150, 0.75 * r.timings.report), `the longest main-thread stall (${r.longest} ms) vs the report (${r.timings.report} ms)`);
     assert.deepEqual(pageErrors, []);
     await page.close();
   });
