@@ -58,6 +58,7 @@ lint:
 bench:
 	$(CARGO) bench --bench engine
 	$(CARGO) bench --bench report
+	$(CARGO) bench --bench history
 
 # The cargo-fuzz targets (fuzz/fuzz_targets): policy, evaluate, calendar; what reads tracker
 # input: redmine, github, gitlab, jira (REST responses), csv (exports and mappings), site (site

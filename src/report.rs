@@ -488,8 +488,9 @@ struct Acc {
 }
 
 impl Acc {
-    /// Adds another cell's tickets to this one.
-    fn merge(&mut self, o: &Acc) {
+    /// Adds another cell's counts and totals to this one (not its samples: a cell with an "all"
+    /// index gathers those from the cells it covers only while its percentiles are computed).
+    fn merge_counts(&mut self, o: &Acc) {
         self.in_scope += o.in_scope;
         self.met += o.met;
         self.met_late += o.met_late;
@@ -497,9 +498,6 @@ impl Acc {
         self.open += o.open;
         self.unknown += o.unknown;
         self.untargeted += o.untargeted;
-        self.business.extend_from_slice(&o.business);
-        self.wall.extend_from_slice(&o.wall);
-        self.paused.extend_from_slice(&o.paused);
         self.paused_total += o.paused_total;
         self.paused_business_total += o.paused_business_total;
         for (a, b) in self.escalations.iter_mut().zip(&o.escalations) {
@@ -981,7 +979,9 @@ impl<'p> ReportBuilder<'p> {
         let idx =
             |metric: usize, m: usize, p: usize, c: usize| ((metric * dm + m) * dp + p) * dc + c;
         // Each ticket was counted in its own cell (a month, a priority, a category); every cell
-        // with an "all" index sums the cells it covers.
+        // with an "all" index sums the counts of the cells it covers here, and gathers their
+        // time samples into one scratch list when its percentiles are computed below (so each
+        // sample is held once, not once per cell that covers it).
         for k in 0..METRICS.len() {
             for m in 1..dm {
                 for pj in 1..dp {
@@ -1000,7 +1000,7 @@ impl<'p> ReportBuilder<'p> {
                             (m, 0, 0),
                             (0, 0, 0),
                         ] {
-                            cells[idx(k, tm, tp, tc)].merge(&a);
+                            cells[idx(k, tm, tp, tc)].merge_counts(&a);
                         }
                         cells[own] = a;
                     }
@@ -1023,6 +1023,7 @@ impl<'p> ReportBuilder<'p> {
             _ => Some(String::new()),
         };
         let mut out_cells = Vec::with_capacity(cells.len());
+        let mut scratch: [Vec<i64>; 3] = Default::default();
         for (k, metric) in METRICS.iter().enumerate() {
             for m in 0..dm {
                 for pj in 0..dp {
@@ -1030,7 +1031,32 @@ impl<'p> ReportBuilder<'p> {
                         if cj == n_c + 1 && !uncategorised {
                             continue;
                         }
-                        let a = &mut cells[idx(k, m, pj, cj)];
+                        let i = idx(k, m, pj, cj);
+                        let rolled = m == 0 || pj == 0 || cj == 0;
+                        if rolled {
+                            // The samples of the own cells this one covers.
+                            for v in &mut scratch {
+                                v.clear();
+                            }
+                            let span = |x: usize, d: usize| if x == 0 { 1..d } else { x..x + 1 };
+                            for om in span(m, dm) {
+                                for op in span(pj, dp) {
+                                    for oc in span(cj, dc) {
+                                        let o = &cells[idx(k, om, op, oc)];
+                                        scratch[0].extend_from_slice(&o.business);
+                                        scratch[1].extend_from_slice(&o.wall);
+                                        scratch[2].extend_from_slice(&o.paused);
+                                    }
+                                }
+                            }
+                        }
+                        let a = &mut cells[i];
+                        let [business, wall, paused] = if rolled {
+                            let [b, w, p] = &mut scratch;
+                            [b, w, p]
+                        } else {
+                            [&mut a.business, &mut a.wall, &mut a.paused]
+                        };
                         let decided = a.met + a.met_late + a.breached;
                         out_cells.push(Cell {
                             metric: *metric,
@@ -1046,8 +1072,8 @@ impl<'p> ReportBuilder<'p> {
                             untargeted: a.untargeted,
                             met_percent: (decided > 0)
                                 .then(|| a.met as f64 * 100.0 / decided as f64),
-                            business: times(&mut a.business),
-                            wall: times(&mut a.wall),
+                            business: times(business),
+                            wall: times(wall),
                             escalations: policy
                                 .levels
                                 .iter()
@@ -1059,9 +1085,9 @@ impl<'p> ReportBuilder<'p> {
                                 })
                                 .collect(),
                             paused: Paused {
-                                tickets: a.paused.len() as u64,
+                                tickets: paused.len() as u64,
                                 total_seconds: a.paused_total,
-                                median_seconds: times(&mut a.paused).median,
+                                median_seconds: times(paused).median,
                                 total_business_seconds: a.paused_business_total,
                             },
                         });

@@ -8,8 +8,12 @@
 // the page clock), from / to (YYYY-MM-DD, `to` inclusive; default: the period since the policy's
 // last review), theme. Properties: `report` (the Report object), `timings`.
 // Text only: every figure and name reaches the page through textContent / setAttribute.
+//
+// The engine runs in a Worker (board/engine-worker.js, the same fast module and glue): the
+// report over a big export, and the Cells CSV and Markdown exports, are computed there while
+// the page stays responsive; the page only fetches the export and renders the figures.
 
-import { FAST_MODULE, load, now as clockNow } from '../sla-lens.js';
+import { FAST_MODULE, now as clockNow } from '../sla-lens.js';
 import { formatPercent, formatSeconds, formatMonth, formatDateTime, toCsv } from './board-model.js';
 import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
@@ -145,10 +149,12 @@ export function breachesByCategory(report, metric) {
 export class SlaReviewElement extends HTMLElement {
   static observedAttributes = ['src', 'policy', 'tracker', 'from', 'to', 'now'];
   #ui = null;
-  #engine = null;
-  #wasm = null;
-  /** The export: its text (inline) or the bytes fetched. */
-  #tickets = null;
+  /** The engine's Worker (board/engine-worker.js), made on first use; its answers by request. */
+  #worker = null;
+  #calls = new Map();
+  #callSeq = 0;
+  /** A policy and an export are loaded into the worker. */
+  #loaded = false;
   #seq = 0;
   /** The page of breaches shown (BREACH_PAGE each). */
   #breachPage = 0;
@@ -173,23 +179,59 @@ export class SlaReviewElement extends HTMLElement {
     return { nowMs, from: this.getAttribute('from') || null, to: this.getAttribute('to') || null, tracker };
   }
 
+  /** Runs engine operation `op` in the worker; resolves with its result or rejects with its error. */
+  #call(op, msg = {}, transfer = []) {
+    if (!this.#worker) {
+      this.#worker = new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
+      this.#worker.addEventListener('message', ({ data }) => {
+        const pending = this.#calls.get(data.id);
+        if (!pending) return;
+        this.#calls.delete(data.id);
+        if (data.error) pending.reject(Object.assign(new Error(data.error.message), data.error));
+        else pending.resolve(data.result);
+      });
+      this.#worker.addEventListener('error', (e) => {
+        const err = new Error(`the engine worker failed: ${e.message ?? 'could not start'}`);
+        for (const p of this.#calls.values()) p.reject(err);
+        this.#calls.clear();
+      });
+    }
+    const id = ++this.#callSeq;
+    return new Promise((resolve, reject) => {
+      this.#calls.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, op, module: FAST_MODULE ? String(FAST_MODULE) : undefined, ...msg }, transfer);
+    });
+  }
+
+  disconnectedCallback() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#loaded = false;
+    for (const p of this.#calls.values()) p.reject(new Error('the element left the page'));
+    this.#calls.clear();
+  }
+
   async #reload(refetch) {
     const seq = ++this.#seq;
     const ui = this.#ui;
     ui.error.hidden = true;
     try {
       const t0 = performance.now();
-      if (refetch || !this.#engine) {
-        const [wasm, policyText, tickets] = await Promise.all([load(FAST_MODULE), this.#readPolicy(), this.#readTickets()]);
+      if (refetch || !this.#loaded) {
+        // The worker starts compiling the module while the policy and the export download.
+        const [policy, tickets] = await Promise.all([this.#readPolicy(), this.#readTickets(), this.#call('init')]);
         if (seq !== this.#seq) return;
-        this.#wasm = wasm;
-        this.#engine?.free?.();
-        this.#engine = new wasm.SlaEngine(policyText ?? wasm.examplePolicy('default'));
-        this.#tickets = tickets;
+        // The export's bytes move to the worker (transferred, not copied); it keeps them for
+        // the next period and the exports.
+        this.#loaded = false;
+        await this.#call('load', { policy, tickets }, tickets instanceof Uint8Array ? [tickets.buffer] : []);
+        if (seq !== this.#seq) return;
+        this.#loaded = true;
       }
       const t1 = performance.now();
       const opts = this.#options();
-      const report = this.#engine.report(this.#tickets, opts);
+      const report = await this.#call('report', { options: opts });
+      if (seq !== this.#seq) return;
       const t2 = performance.now();
       this.report = report;
       this.distribution = this.#distribution(report);
@@ -283,10 +325,18 @@ export class SlaReviewElement extends HTMLElement {
     };
     const name = () => `sla-review-${this.report?.period.firstDay ?? ''}-${this.report?.period.lastDay ?? ''}`;
     btn('JSON', () => download(`${name()}.json`, `${JSON.stringify(this.report, null, 2)}\n`, 'application/json'));
-    btn('Cells CSV', () => download(`${name()}-cells.csv`, this.#engine.reportCsv(this.#tickets, this.#options()), 'text/csv'));
+    /** An export computed in the worker, downloaded; an error is shown where reports' are. */
+    const fromWorker = (op, file, type) => this.#call(op, { options: this.#options() }).then(
+      (text) => download(file, text, type),
+      (e) => {
+        this.#ui.error.hidden = false;
+        this.#ui.error.textContent = e?.message ?? String(e);
+      },
+    );
+    btn('Cells CSV', () => fromWorker('reportCsv', `${name()}-cells.csv`, 'text/csv'));
     btn('Breaches CSV', () => download(`${name()}-breaches.csv`, this.breachesCsv(), 'text/csv'));
     btn('Charts CSV', () => download(`${name()}-charts.csv`, this.chartsCsv(), 'text/csv'));
-    btn('Markdown', () => download(`${name()}.md`, this.#engine.reportMarkdown(this.#tickets, this.#options()), 'text/markdown'));
+    btn('Markdown', () => fromWorker('reportMarkdown', `${name()}.md`, 'text/markdown'));
     btn('Print', () => print());
   }
 
