@@ -5,7 +5,7 @@
 
 use crate::eval::{Evaluation, MetricEval, State};
 use crate::policy::{MetricKind, Policy};
-use crate::ticket::{Missing, Ticket};
+use crate::ticket::{Missing, Ticket, Unknowns};
 
 /// Degrades, in place, the states of `ev` that `ticket`'s missing facts leave open.
 pub(crate) fn degrade(ev: &mut Evaluation<'_>, ticket: &Ticket, policy: &Policy) {
@@ -76,12 +76,17 @@ pub struct SnapshotNote {
 
 /// The notes for `tickets` (empty when none lacks anything).
 pub fn notes<'t>(tickets: impl IntoIterator<Item = &'t Ticket>) -> Vec<SnapshotNote> {
+    notes_for(tickets.into_iter().map(|t| t.unknown))
+}
+
+/// The notes for tickets that lack `unknowns` each.
+pub fn notes_for(unknowns: impl IntoIterator<Item = Unknowns>) -> Vec<SnapshotNote> {
     let mut counts = [0usize; 2];
     let mut total = 0;
-    for t in tickets {
+    for u in unknowns {
         total += 1;
         for (k, m) in Missing::INPUT.iter().enumerate() {
-            if t.unknown.has(*m) {
+            if u.has(*m) {
                 counts[k] += 1;
             }
         }

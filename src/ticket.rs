@@ -306,6 +306,17 @@ impl Unknowns {
         self.0 == 0
     }
 
+    /// The set `names` give (a ticket input's `unknown`); names it does not know are left out
+    /// (reading the ticket refuses them).
+    pub fn from_names(names: &[String]) -> Unknowns {
+        names.iter().fold(Unknowns::default(), |u, n| {
+            match Missing::INPUT.iter().find(|m| m.as_str() == n) {
+                Some(m) => u.with(*m),
+                None => u,
+            }
+        })
+    }
+
     /// The names, as the ticket JSON's `unknown` lists them.
     pub fn names(self) -> Vec<String> {
         Missing::INPUT

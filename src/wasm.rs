@@ -80,10 +80,17 @@ export interface TicketInput {
   statusHistory?: { at: Stamp; from?: string; to: string }[];
   comments?: { at: Stamp; author?: string; staff?: boolean }[];
   firstResponseAt?: Stamp;
+  /** What the input lacks (a list or CSV export): states they would decide are `unknown`. */
+  unknown?: ("replies" | "statusHistory")[];
+  /** When the tracker last saved the issue. */
+  updated?: Stamp;
 }
 
 export type State =
-  | "running" | "paused" | "atRisk" | "breached" | "met" | "metLate" | "notApplicable";
+  | "running" | "paused" | "atRisk" | "breached" | "met" | "metLate" | "notApplicable"
+  | "unknown";
+/** What a snapshot's input lacks, for a metric whose state is `unknown`. */
+export type Missing = "replies" | "statusHistory" | "resolvedAt";
 export type MetricKind = "response" | "resolution";
 
 export interface Matched { field: string; value: string }
@@ -123,6 +130,8 @@ export interface MetricEval {
   breachedAt: IsoInstant | null;
   cycles: number;
   everBreached: boolean;
+  /** With state `unknown`: the fact the input lacks. */
+  missing?: Missing;
 }
 export interface Contact { name: string; email?: string; handle?: string }
 /** `at` is null only for a next level whose instant is not known yet (its clock is paused). */
@@ -131,6 +140,8 @@ export interface EscalationEval {
   current: LevelEval | null;
   next: LevelEval | null;
   maxLevel: number;
+  /** The badge's state is `unknown`, so is the level (no `current` or `next`). */
+  unknown?: boolean;
 }
 export interface Evaluation {
   id: string;
@@ -684,6 +695,9 @@ export interface MappedExport {
   tickets: TicketInput[];
   /** One per issue that could not be mapped, with its position among the issues. */
   errors: (TicketErrorInfo & { index: number })[];
+  /** What the export lacks (a list without journals, timelines or comments), as `mapCsv`'s
+   *  `unknown` says it: `response` (the replies), `pauses` (the status history). */
+  unknown: { what: "response" | "pauses"; reason: string }[];
 }
 /** A period end: `YYYY-MM-DD` in the report zone (`to` inclusive, as the CLI), RFC 3339, or epoch ms. */
 export type PeriodEnd = string | number;
@@ -701,7 +715,7 @@ export interface ReportCell {
   month: string | null;
   priority: string | null;
   category: string | null;
-  inScope: number; met: number; metLate: number; breached: number; open: number; untargeted: number;
+  inScope: number; met: number; metLate: number; breached: number; open: number; unknown: number; untargeted: number;
   metPercent: number | null;
   business: ReportTimes;
   wall: ReportTimes;
@@ -797,14 +811,21 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             error: &'a TicketError,
         }
         #[derive(Serialize)]
+        struct Unknown {
+            what: &'static str,
+            reason: String,
+        }
+        #[derive(Serialize)]
         struct Out<'a> {
             tickets: Vec<&'a crate::ticket::TicketInput>,
             errors: Vec<IndexedError<'a>>,
+            unknown: Vec<Unknown>,
         }
         let all = mapped(tracker_kind(tracker)?, &export_texts(&export)?)?;
         let mut out = Out {
             tickets: Vec::new(),
             errors: Vec::new(),
+            unknown: Vec::new(),
         };
         for (index, r) in all.iter().enumerate() {
             match r {
@@ -812,6 +833,20 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
                 Err(error) => out.errors.push(IndexedError { index, error }),
             }
         }
+        let lacks = out
+            .tickets
+            .iter()
+            .map(|t| crate::ticket::Unknowns::from_names(&t.unknown));
+        out.unknown = crate::snapshot::notes_for(lacks)
+            .into_iter()
+            .map(|n| Unknown {
+                what: match n.what {
+                    crate::ticket::Missing::Replies => "response",
+                    _ => "pauses",
+                },
+                reason: n.message,
+            })
+            .collect();
         to_js(&out)
     }
 
@@ -1310,7 +1345,7 @@ export type BoardRowField =
   | "index" | "id" | "state" | "headline" | "applicability" | "calendar"
   | "deadlineMs" | "untilDeadline" | "remaining" | "percentUsed" | "level" | "levelRole"
   | "priorityId" | "priorityName" | "categoryId" | "categoryName"
-  | "status" | "assignee" | "title" | "url" | "createdMs" | "nextChangeMs";
+  | "status" | "assignee" | "title" | "url" | "createdMs" | "nextChangeMs" | "missing";
 export interface BoardRows {
   /** Field names of each row, in order (`fields.length` numbers per row). */
   fields: BoardRowField[];
@@ -1328,7 +1363,7 @@ export interface BoardRows {
 "#;
 
 /// The row layout of `evaluateRows`; `true`: an index into the string table.
-const BOARD_ROW_FIELDS: [(&str, bool); 22] = [
+const BOARD_ROW_FIELDS: [(&str, bool); 23] = [
     ("index", false),
     ("id", true),
     ("state", true),
@@ -1351,6 +1386,7 @@ const BOARD_ROW_FIELDS: [(&str, bool); 22] = [
     ("url", true),
     ("createdMs", false),
     ("nextChangeMs", false),
+    ("missing", true),
 ];
 
 /// Strings by first use (low-cardinality ones once each); `None` → -1. Indices start at `base`
@@ -1539,7 +1575,12 @@ impl SlaEngine {
                 num(m.until_deadline),
                 num(m.remaining),
                 m.percent_used.unwrap_or(f64::NAN),
-                f64::from(cur.map_or(0, |c| c.level)),
+                // -1: the level is unknown (a snapshot's unknown badge).
+                if ev.escalation.unknown {
+                    -1.0
+                } else {
+                    f64::from(cur.map_or(0, |c| c.level))
+                },
                 strings.id(cur.map(|c| c.role)),
                 strings.id(ev.priority.map(|p| p.tier.id.as_str())),
                 strings.id(ev.priority.map(|p| p.tier.name.as_str())),
@@ -1557,6 +1598,7 @@ impl SlaEngine {
                 },
                 (t.created * 1000) as f64,
                 num(nc.map(|n| n * 1000)),
+                strings.id(m.missing.map(|x| x.as_str())),
             ]);
         }
         let out = js_sys::Object::new();

@@ -42,6 +42,7 @@ export const TONES = Object.freeze({
   met: 'met',
   metLate: 'met-late',
   notApplicable: 'out-of-scope',
+  unknown: 'unknown',
 });
 
 const TONE_WORDS = Object.freeze({
@@ -52,6 +53,7 @@ const TONE_WORDS = Object.freeze({
   met: 'met',
   'met-late': 'met late',
   'out-of-scope': 'out of scope',
+  unknown: 'unknown',
   error: 'error',
   unavailable: 'unavailable',
 });
@@ -194,6 +196,11 @@ export function badgeView(result, nowMs, extra = {}) {
     case 'metLate':
       text = 'met late';
       spoken = 'met late';
+      break;
+    case 'unknown':
+      // A list or CSV export lacks what would decide it (DESIGN.md, "Snapshots").
+      text = 'unknown';
+      spoken = `unknown: the export lacks ${m.missing === 'replies' ? 'the replies' : m.missing === 'resolvedAt' ? 'when it was resolved' : 'the status history'}`;
       break;
     default: {
       const kind = ev.applicability.kind;

@@ -328,6 +328,7 @@ const CSS = `
 .tone-out-of-scope { --bg:#f9fafb; --fg:#475467; --bd:#eaecf0; --dot:#98a2b3; }
 .tone-error      { --bg:#fff; --fg:#b42318; --bd:#fda29b; --dot:#b42318; border-style: dashed; }
 .tone-unavailable { --bg:#f9fafb; --fg:#667085; --bd:#d0d5dd; --dot:#98a2b3; }
+.tone-unknown    { --bg:#f9fafb; --fg:#475467; --bd:#d0d5dd; --dot:#98a2b3; border-style: dashed; }
 .badge.tone-unavailable { border-style: dashed; }
 .tone-met .dot, .tone-met-late .dot { width: auto; height: auto; background: none; border-radius: 0; }
 .tone-met .dot::before { content: "✓"; font-weight: 700; }

@@ -71,6 +71,23 @@ describe('badge views of the demo issues', async () => {
     assert.equal(badgeView(r, DEMO_NOW, { remainingNow: 0 }).text, 'due now');
   });
 
+  it('says unknown, and what the export lacks, for a state a snapshot cannot back', () => {
+    const engine = w.SlaEngine.defaultPolicy();
+    // The breached critical ticket, as a list export without its replies shows it.
+    const t = { ...engineTickets([SEED_TICKETS[2]])[0], unknown: ['replies'] };
+    const [r] = engine.evaluate([t], DEMO_NOW, { explain: true });
+    assert.equal(r.evaluation.state, 'unknown');
+    assert.equal(r.evaluation.response.missing, 'replies');
+    assert.equal(r.evaluation.escalation.unknown, true);
+    const v = badgeView(r, DEMO_NOW);
+    assert.equal(v.tone, 'unknown');
+    assert.equal(v.text, 'unknown');
+    assert.equal(v.escalation, null);
+    assert.match(v.label, /^Response SLA unknown: unknown: the export lacks the replies$/);
+    assert.ok(v.lines.some((l) => /no staff replies/.test(l)), v.lines.join('\n'));
+    assert.deepEqual(toneCounts([r]), { unknown: 1 });
+  });
+
   it('shows errors and missing results', () => {
     const v = badgeView({ id: 'x', error: { id: 'x', code: 'invalid-timestamp', path: 'created', message: 'bad' } }, 0);
     assert.equal(v.tone, 'error');

@@ -180,42 +180,64 @@ test('rowsFromBatch (engine.evaluateRows) gives the rows toRow gives from full r
   engine.free();
 });
 
-test('markUnknown: a CSV without response times or status history claims no state it cannot back', () => {
-  // rowsFromBatch rows carry the headline metric (toRow's do not).
-  const fresh = () => rows.map((r) => ({ ...r, headline: 'response' }));
+test('markUnknown words the states the engine judged unknown, and decides none itself', () => {
+  // Rows as rowsFromBatch gives them: the engine's state and, when unknown, what is missing.
+  const fresh = () => rows.map((r) => ({ ...r, headline: 'response', missing: null }));
   const unknown = [
     { what: 'response', reason: 'no note times' },
     { what: 'pauses', reason: 'no status history' },
   ];
-  const out = markUnknown(fresh(), unknown);
+  // Nothing the engine did not judge unknown changes, whatever the export lacks.
+  assert.deepEqual(markUnknown(fresh(), unknown), fresh());
+  const judged = fresh();
+  Object.assign(judged.find((r) => r.id === '3'), { state: 'unknown', missing: 'replies', level: -1 });
+  Object.assign(judged.find((r) => r.id === '6'), { state: 'unknown', missing: 'statusHistory' });
+  Object.assign(judged.find((r) => r.id === '8'), { state: 'unknown', missing: 'resolvedAt' });
+  const out = markUnknown(judged, unknown);
   const byId = Object.fromEntries(out.map((r) => [r.id, r]));
-  // Met stays (closed inside the deadline: any response was in time); out of scope stays.
-  assert.equal(byId['1'].state, 'met');
-  assert.equal(byId['7'].state, 'notApplicable');
-  // Running, at risk, breached, met late and paused response states become unknown.
-  for (const id of ['2', '3', '4', '5', '6', '8', '10']) {
-    assert.equal(byId[id].state, 'unknown', id);
-    assert.equal(byId[id].unknown.what, 'response');
-    assert.equal(byId[id].level, -1, id);
-    assert.equal(byId[id].remaining, null);
-  }
-  assert.equal(byId['3'].computedState, 'breached');
-  assert.equal(byId['4'].unknown.reason, 'no note times');
+  assert.deepEqual(byId['3'].unknown, { what: 'response', reason: 'no note times' });
+  assert.equal(byId['3'].remaining, null);
+  assert.deepEqual(byId['6'].unknown, { what: 'pauses', reason: 'no status history' });
+  // No reason in the list: the engine's fact in words.
+  assert.equal(byId['8'].unknown.what, 'resolution');
+  assert.match(byId['8'].unknown.reason, /does not say when/);
+  assert.equal(byId['2'].unknown, undefined);
   // Unknown sorts after paused and before met late; it has its own tone and facet label.
   assert.deepEqual(sortRows(out, { key: 'sla' }).map((r) => r.state).slice(-3), ['unknown', 'met', 'notApplicable']);
-  assert.equal(toneTotals(out).unknown, 7);
+  assert.equal(toneTotals(out).unknown, 3);
   assert.equal(facetLabel('state', 'unknown'), 'Unknown');
   assert.equal(facetLabel('level', -1), 'Unknown');
   assert.equal(facetLabel('level', 0), 'Not escalated');
+});
 
-  // Response known (a Jira CSV with comments): only the paused state is unknown.
-  const paused = markUnknown(fresh(), [{ what: 'pauses', reason: 'no status history' }]);
-  assert.deepEqual(paused.filter((r) => r.state === 'unknown').map((r) => [r.id, r.computedState, r.level]), [['6', 'paused', 0]]);
-  // A resolution headline: met and met late need the close time.
-  const res = rows.map((r) => ({ ...r, headline: 'resolution' }));
-  const out2 = markUnknown(res, [{ what: 'resolution', reason: 'no Closed column' }]);
-  assert.deepEqual(out2.filter((r) => r.state === 'unknown').map((r) => r.id), ['1', '8']);
-  // Nothing unknown (REST, canonical tickets): rows untouched.
-  const same = fresh();
-  assert.deepEqual(markUnknown(same, []), fresh());
+test("a Redmine list export through the engine: what it cannot back is unknown, said once", async () => {
+  const { readFileSync } = await import('node:fs');
+  const wasm = createRequire(import.meta.url)('../../www/pkg-node/sla_lens.js');
+  const engine = wasm.SlaEngine.defaultPolicy();
+  const list = readFileSync(new URL('../fixtures/redmine/issues.json', import.meta.url), 'utf8');
+  const mapped = wasm.mapExport('redmine', list);
+  assert.deepEqual(mapped.unknown.map((u) => u.what), ['response', 'pauses']);
+  assert.match(mapped.unknown[0].reason, /^7 of 12 issues come without their replies/);
+  const now = Date.parse('2026-11-27T12:00:00Z');
+  const { rows } = rowsFromBatch(engine.evaluateRows(mapped.tickets, now), mapped.tickets);
+  markUnknown(rows, mapped.unknown);
+  const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+  for (const id of ['1', '2', '3', '6', '10', '11']) {
+    assert.equal(byId[id].state, 'unknown', id);
+    assert.equal(byId[id].missing, 'replies', id);
+    assert.equal(byId[id].level, -1, id);
+    assert.equal(byId[id].unknown.what, 'response', id);
+  }
+  // Never saved since creation (nothing to miss), or closed in time (closed_on): known.
+  assert.deepEqual(['4', '5', '9', '12'].map((id) => byId[id].state), ['breached', 'met', 'running', 'running']);
+  // With the CSV of the same issues: the same engine rule, the CSV's own reasons.
+  const csv = wasm.mapCsv('redmine-csv', readFileSync(new URL('../fixtures/redmine-csv/issues-en-all.csv', import.meta.url)), { timeZone: 'UTC' });
+  const c = rowsFromBatch(engine.evaluateRows(csv.tickets, now), csv.tickets).rows;
+  markUnknown(c, csv.unknown);
+  const five = c.find((r) => r.id === '5');
+  assert.equal(five.state, 'met');
+  const open = c.find((r) => r.id === '1');
+  assert.equal(open.state, 'unknown');
+  assert.match(open.unknown.reason, /no note times/);
+  engine.free();
 });

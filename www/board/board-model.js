@@ -9,7 +9,7 @@ export const STATE_RANK = Object.freeze({
   breached: 0, atRisk: 1, running: 2, paused: 3, unknown: 3.5, metLate: 4, met: 5, notApplicable: 6,
 });
 
-/** `unknown`: the export (a CSV) cannot tell the state (see `markUnknown`). */
+/** `unknown`: the export (a list or a CSV) cannot tell the state (the engine's; see `markUnknown`). */
 export const STATE_LABEL = Object.freeze({
   breached: 'Breached', atRisk: 'At risk', running: 'On track', paused: 'Paused',
   metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope', unknown: 'Unknown',
@@ -125,40 +125,35 @@ export function rowsFromBatch(batch, tickets = []) {
       deadline: at(b, 'deadlineMs'),
       businessRemaining: remaining,
       nextChange: at(b, 'nextChangeMs'),
+      missing: at(b, 'missing') ?? null,
     };
   }
   const errors = batch.errors.map((e) => ({ id: e.id ?? null, index: e.index, code: e.code, path: e.path, message: e.message }));
   return { rows, errors };
 }
 
+/** The engine's missing fact → the export note's name for it (`mapCsv`/`mapExport` `unknown`). */
+const MISSING_WHAT = { replies: 'response', resolvedAt: 'resolution', statusHistory: 'pauses' };
+const MISSING_REASON = {
+  response: 'The export has no replies, so whether one came in time is not known.',
+  resolution: 'The issue is resolved, but the export does not say when.',
+  pauses: 'The export has no status history, so pauses, reopenings and since when the status holds are not known.',
+};
+
 /**
- * Applies what an export cannot tell (`mapCsv(...).unknown`: `response`, `resolution`, `pauses`)
- * to its rows, in place: a state the export's data cannot back becomes `unknown` (with
- * `unknown: {what, reason}` and the engine's state kept in `computedState`), and its escalation
- * level `-1` (unknown) when the response is unknown. What stays:
- * - response unknown: `met` (the issue was closed before the deadline, so any response came in
- *   time) and `notApplicable`; every other state of a response headline is unknown (a reply the
- *   export does not show may have come);
- * - resolution unknown: a resolution headline's `met`/`metLate` (when it closed is unknown);
- * - pauses unknown: `paused` (since when the status holds is unknown).
+ * Says why, on the rows the engine judged `unknown` (a list or CSV export lacks the replies or
+ * the status history that would decide them: DESIGN.md, "Snapshots: what is unknown when"), in
+ * place: `unknown: {what, reason}` with `what` ∈ `response`, `resolution`, `pauses` from the
+ * row's `missing`, and the reason the export's `unknown` list gives for it. The decision is the
+ * engine's (its level is -1 then); this only words it, and no other row changes.
  */
 export function markUnknown(rows, unknown = []) {
   const reasons = new Map(unknown.map((u) => [u.what, u.reason]));
-  if (reasons.size === 0) return rows;
   for (const r of rows) {
-    let what = null;
-    if (reasons.has('response') && r.headline === 'response' && r.state !== 'met' && r.state !== 'notApplicable') what = 'response';
-    else if (reasons.has('resolution') && r.headline === 'resolution' && (r.state === 'met' || r.state === 'metLate')) what = 'resolution';
-    else if (reasons.has('pauses') && r.state === 'paused') what = 'pauses';
-    if (!what) continue;
-    r.computedState = r.state;
-    r.state = 'unknown';
-    r.unknown = { what, reason: reasons.get(what) };
+    if (r.state !== 'unknown') continue;
+    const what = MISSING_WHAT[r.missing] ?? 'pauses';
+    r.unknown = { what, reason: reasons.get(what) ?? MISSING_REASON[what] };
     r.remaining = null;
-    if (reasons.has('response') && r.headline === 'response') {
-      r.level = -1;
-      r.levelRole = '';
-    }
   }
   return rows;
 }

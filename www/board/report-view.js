@@ -113,18 +113,21 @@ function table(caption, header, rows) {
   return h('div', { class: 'tablewrap' }, t);
 }
 
-/** The report's figures as the page shows them (pure; node:test covers it). */
-export function cellFigures(c, levels) {
+/**
+ * The report's figures as the page shows them (pure; node:test covers it). `unknown`: with the
+ * column of outcomes a list or CSV export cannot tell (shown when the report has any).
+ */
+export function cellFigures(c, levels, unknown = false) {
   return [
-    c.inScope, c.met, c.metLate, c.breached, c.open, formatPercent(c.metPercent),
+    c.inScope, c.met, c.metLate, c.breached, c.open, ...(unknown ? [c.unknown ?? 0] : []), formatPercent(c.metPercent),
     formatSeconds(c.business.median), formatSeconds(c.business.p90), formatSeconds(c.wall.median), formatSeconds(c.wall.p90),
     ...levels.map((l) => c.escalations.find((e) => e.level === l.level)?.reached ?? 0),
     c.paused.tickets, formatSeconds(c.paused.totalSeconds),
   ];
 }
 
-export function cellHeader(levels) {
-  return ['In scope', 'Met', 'Met late', 'Breached', 'Open', 'Met %', 'Median (business)', 'P90 (business)', 'Median (wall)', 'P90 (wall)',
+export function cellHeader(levels, unknown = false) {
+  return ['In scope', 'Met', 'Met late', 'Breached', 'Open', ...(unknown ? ['Unknown'] : []), 'Met %', 'Median (business)', 'P90 (business)', 'Median (wall)', 'P90 (wall)',
     ...levels.map((l) => `L${l.level} ${l.role}`), 'Paused tickets', 'Paused total'];
 }
 
@@ -479,6 +482,8 @@ export class SlaReviewElement extends HTMLElement {
     sections.push(charts);
 
     // Per metric × priority × category (the period)
+    // An "Unknown" column for a metric with outcomes a list or CSV export cannot tell.
+    const unknownOf = (metric) => r.cells.some((c) => c.metric === metric && c.unknown > 0);
     const prios = [{ id: null, name: 'All priorities' }, ...r.priorities];
     const cats = [{ id: null, name: 'All categories' }, ...r.categories, { id: '', name: 'No category' }];
     for (const metric of r.metrics.map((m) => m.metric)) {
@@ -487,13 +492,14 @@ export class SlaReviewElement extends HTMLElement {
         for (const c of cats) {
           const cell = r.cells.find((x) => x.metric === metric && x.month === null && x.priority === p.id && x.category === c.id);
           if (!cell || (cell.inScope === 0 && cell.untargeted === 0 && (p.id !== null || c.id !== null))) continue;
-          rows.push({ attrs: { 'data-cell': key(metric, null, p.id, c.id), class: p.id === null && c.id === null ? 'all' : null }, cells: [p.name, c.name, ...cellFigures(cell, levels)] });
+          rows.push({ attrs: { 'data-cell': key(metric, null, p.id, c.id), class: p.id === null && c.id === null ? 'all' : null }, cells: [p.name, c.name, ...cellFigures(cell, levels, unknownOf(metric))] });
         }
       }
       const targeted = r.metrics.find((m) => m.metric === metric)?.targeted;
       sections.push(h('section', { 'data-part': `cube-${metric}` }, h('h3', { text: `${METRIC[metric]} by priority and category — ${period}` }),
         targeted ? null : h('p', { class: 'note', text: 'No target sets this metric: times are measured, nothing is judged.' }),
-        table(`${METRIC[metric]} by priority and category`, ['Priority', 'Category', ...cellHeader(levels)], rows)));
+        unknownOf(metric) ? h('p', { class: 'note', text: 'Unknown: the export lacks the replies or the status history that would decide the outcome; counted apart, never as met or breached, and without a time.' }) : null,
+        table(`${METRIC[metric]} by priority and category`, ['Priority', 'Category', ...cellHeader(levels, unknownOf(metric))], rows)));
     }
 
     // Per month
@@ -503,11 +509,11 @@ export class SlaReviewElement extends HTMLElement {
         for (const p of prios) {
           const cell = r.cells.find((x) => x.metric === metric && x.month === m && x.priority === p.id && x.category === null);
           if (!cell) continue;
-          rows.push({ attrs: { 'data-cell': key(metric, m, p.id, null), class: p.id === null ? 'all' : null }, cells: [formatMonth(m), p.name, ...cellFigures(cell, levels)] });
+          rows.push({ attrs: { 'data-cell': key(metric, m, p.id, null), class: p.id === null ? 'all' : null }, cells: [formatMonth(m), p.name, ...cellFigures(cell, levels, unknownOf(metric))] });
         }
       }
       sections.push(h('section', { 'data-part': `months-${metric}` }, h('h3', { text: `${METRIC[metric]} by month` }),
-        table(`${METRIC[metric]} by month`, ['Month', 'Priority', ...cellHeader(levels)], rows)));
+        table(`${METRIC[metric]} by month`, ['Month', 'Priority', ...cellHeader(levels, unknownOf(metric))], rows)));
     }
 
     // Scope

@@ -153,7 +153,7 @@ export class SlaBoardElement extends HTMLElement {
   #tickets = null;
   #policyText = null;
   #mapErrors = [];
-  /** What the source cannot tell (`mapCsv`'s `unknown`), and how a CSV was read. */
+  /** What the source cannot tell (`mapCsv`'s or `mapExport`'s `unknown`), and how a CSV was read. */
   #unknown = [];
   #csv = null;
   #rows = [];
@@ -233,7 +233,7 @@ export class SlaBoardElement extends HTMLElement {
   get visibleRows() {
     return this.#view;
   }
-  /** What the CSV source cannot tell (`[{what, reason}]`; empty for other sources). */
+  /** What the source cannot tell (`[{what, reason}]`: a CSV export's, or a tracker list export's from `mapExport`; empty otherwise). */
   get unknown() {
     return this.#unknown;
   }
@@ -316,6 +316,7 @@ export class SlaBoardElement extends HTMLElement {
         const mapped = wasm.mapExport(/** @type {any} */ (tracker), source);
         tickets = mapped.tickets;
         this.#mapErrors = mapped.errors;
+        this.#unknown = mapped.unknown ?? [];
       } else {
         let doc;
         try {
@@ -559,12 +560,17 @@ export class SlaBoardElement extends HTMLElement {
     problems.replaceChildren(h('summary', { text: `${bad.length} ${what} could not be shown — the reasons` }), list);
   }
 
-  /** How a CSV export was read, and what it cannot tell (shown above the table). */
+  /** How a CSV export was read, and what an export cannot tell (shown above the table). */
   #renderSource() {
     const { source } = this.#ui;
     const c = this.#csv;
-    source.hidden = !c;
-    if (!c) return source.replaceChildren();
+    source.hidden = !c && this.#unknown.length === 0;
+    if (!c) {
+      // A tracker's list export without journals, timelines or comments (the engine's note).
+      const items = this.#unknown.map((u) => h('li', { 'data-unknown': u.what },
+        h('strong', { text: u.what === 'response' ? 'Replies: unknown. ' : 'Status history: unknown. ' }), u.reason));
+      return source.replaceChildren(...(items.length ? [h('ul', {}, ...items)] : []));
+    }
     const name = c.format === 'jira-csv' ? 'Jira' : 'Redmine';
     const sep = c.delimiter === '\t' ? 'tab' : `“${c.delimiter}”`;
     const head = h('p', {}, h('strong', { text: `${name} CSV export` }),
