@@ -58,6 +58,17 @@ const TONE_WORDS = Object.freeze({
   unavailable: 'unavailable',
 });
 
+/** The engine's states, most urgent first: the order summaries (popup, options) list them in. */
+export const STATE_ORDER = Object.freeze(['breached', 'atRisk', 'running', 'paused', 'unknown', 'metLate', 'met', 'notApplicable']);
+
+/**
+ * A state's word, as the badges say it ("on track", "met late", "unknown", …).
+ * @param {string} state
+ */
+export function stateWord(state) {
+  return TONE_WORDS[TONES[state]] ?? state;
+}
+
 /** Instant text (RFC 3339) or null → epoch ms or null. */
 export function ms(iso) {
   if (iso == null) return null;

@@ -5,6 +5,7 @@
 import { ext, ask, matchPorts } from './lib/chrome.js';
 import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, apiBaseOf, hostPatterns, TRACKERS } from './lib/config.js';
 import { findTargets } from './lib/page-adapter.js';
+import { stateWord, STATE_ORDER } from '../../www/badge-view.js';
 
 const $ = (id) => document.getElementById(id);
 const h = (tag, props = {}, ...kids) => {
@@ -20,8 +21,8 @@ const h = (tag, props = {}, ...kids) => {
   return e;
 };
 
-const STATE_WORDS = { breached: 'breached', atRisk: 'at risk', running: 'on track', paused: 'paused', metLate: 'met late', met: 'met', notApplicable: 'out of scope', error: 'unreadable' };
-const STATE_ORDER = Object.keys(STATE_WORDS);
+const COUNT_ORDER = [...STATE_ORDER, 'error'];
+const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
 
 let st = null; // the worker's state: effective config, user config, locks, policy
 let editing = null; // index in user sites, or -1 for a new one
@@ -409,7 +410,7 @@ $('site-test').addEventListener('click', () => {
         counts[k] = (counts[k] ?? 0) + 1;
       }
       const un = Object.keys(r.unavailable).length;
-      const by = STATE_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${STATE_WORDS[k]}`).join(', ');
+      const by = COUNT_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${countWord(k)}`).join(', ');
       out.textContent = `Found ${ids.length} issue${ids.length === 1 ? '' : 's'}; ${r.results.length} mapped and evaluated${by ? ` (${by})` : ''}${un ? `; ${un} unavailable: ${Object.values(r.unavailable)[0]}` : ''}.`;
       out.dataset.found = String(ids.length);
       out.dataset.mapped = String(r.results.length);

@@ -1,11 +1,11 @@
 // The toolbar popup: for the current tab, the issues found, the counts by state, the nearest
 // deadline, the policy's name, and the policy's review cadence ("SLA review due on …").
 import { ext, ask } from './lib/chrome.js';
-import { shortDuration } from '../../www/badge-view.js';
+import { shortDuration, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 
 const $ = (id) => document.getElementById(id);
-const WORDS = { running: 'on track', atRisk: 'at risk', breached: 'breached', paused: 'paused', met: 'met', metLate: 'met late', notApplicable: 'out of scope', error: 'error' };
-const ORDER = ['breached', 'atRisk', 'running', 'paused', 'metLate', 'met', 'notApplicable', 'error'];
+const ORDER = [...STATE_ORDER, 'error'];
+const word = (k) => (k === 'error' ? 'error' : stateWord(k));
 
 async function main() {
   const params = new URLSearchParams(location.search);
@@ -24,7 +24,7 @@ async function main() {
     const items = ORDER.filter((k) => s.counts[k]).map((k) => {
       const li = document.createElement('li');
       li.className = `t-${k}`;
-      li.textContent = `${s.counts[k]} ${WORDS[k]}`;
+      li.textContent = `${s.counts[k]} ${word(k)}`;
       return li;
     });
     if (s.unavailable) {

@@ -1,9 +1,23 @@
 // What a badge shows, from batch results (pure functions, no DOM).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { badgeView, shortDuration, coarseDuration, spokenDuration, toneCounts, httpUrl } from '../../www/badge-view.js';
+import { readFileSync } from 'node:fs';
+import { badgeView, shortDuration, coarseDuration, spokenDuration, toneCounts, httpUrl, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 import { BACKENDS } from './backends.mjs';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from '../../www/demo-data.js';
+
+describe('state words', () => {
+  it('has a word and a place in the summaries for every state the engine gives', () => {
+    // The engine's `State`, as its TypeScript type in www/pkg/sla_lens.d.ts spells it.
+    const dts = readFileSync(new URL('../../www/pkg/sla_lens.d.ts', import.meta.url), 'utf8');
+    const decl = /export type State =([^;]*);/.exec(dts);
+    assert.ok(decl, 'sla_lens.d.ts declares State');
+    const states = [...decl[1].matchAll(/"(\w+)"/g)].map((m) => m[1]);
+    assert.ok(states.includes('unknown'));
+    assert.deepEqual([...STATE_ORDER].sort(), [...states].sort());
+    assert.deepEqual(STATE_ORDER.map(stateWord), ['breached', 'at risk', 'on track', 'paused', 'unknown', 'met late', 'met', 'out of scope']);
+  });
+});
 
 describe('links from tracker data', () => {
   it('only absolute http(s) URLs become link targets', () => {
