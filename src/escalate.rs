@@ -223,6 +223,9 @@ pub struct Plan<'a> {
     pub resolved: bool,
     /// The issue's link, when the ticket has one.
     pub url: Option<&'a str>,
+    /// The ticket is a snapshot (its replies or status history unknown): nothing is planned on
+    /// it; read the full issue (journals, comments, changelog) and plan again.
+    pub incomplete: bool,
     /// In stage order (at risk: response, resolution; then level 1, 2, …), each stage's actions
     /// in their order.
     pub due: Vec<Due<'a>>,
@@ -250,7 +253,7 @@ impl<'a> Observer<'a> for Seen {
 /// [`parse_markers`] and [`parse_label`]; keys of other cycles are harmless). DESIGN.md
 /// "Escalation actions: what is due, exactly once": the actions of every stage crossed in the
 /// current cycle while it is unresolved, without those recorded; nothing for a ticket out of
-/// scope, without a target, resolved at `now`, or whose state is unknown. Linear in the
+/// scope, without a target, resolved at `now`, or a snapshot (`unknown` facts). Linear in the
 /// ticket's history and the policy's actions (`done` is sorted once).
 ///
 /// # Errors
@@ -268,12 +271,14 @@ pub fn plan<'a>(
         cycle: seen.cycles,
         resolved: seen.resolved,
         url: ticket.url.as_deref(),
+        incomplete: !ticket.unknown.is_empty(),
         due: Vec::new(),
     };
     let ev = &out.evaluation;
     if !matches!(ev.applicability, Applicability::Applies)
         || seen.cycles == 0
         || seen.resolved
+        || out.incomplete
         || ev.escalation.unknown
     {
         return Ok(out);

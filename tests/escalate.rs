@@ -74,11 +74,15 @@ fn ticket(events: &[Ev], labels: &[&str]) -> Ticket {
             Ev::R(at) => comments.push(json!({"at": stamp(at), "staff": true})),
         }
     }
-    let v: Value = json!({
+    let mut v: Value = json!({
         "id": "v", "created": "2026-09-14T09:00:00Z", "status": "New",
         "fields": {"priority": "Normal"}, "labels": labels,
         "statusHistory": history, "comments": comments,
     });
+    if labels.contains(&"snapshot") {
+        v["unknown"] = json!(["replies", "statusHistory"]);
+        v["updated"] = json!("2026-09-14T10:00:00Z");
+    }
     Ticket::from_value(&v).unwrap_or_else(|e| panic!("ticket: {e}"))
 }
 
@@ -157,6 +161,8 @@ fn rows() -> Vec<Row> {
         Row { id: "X14", events: &[S("10:00", "Resolved"), S("11:00", "In Progress"), S("12:00", "Resolved")],
               notes: &[], labels: &[], now: "2026-09-15T09:00:00Z", due: &[],
               note: "resolved again: no cycle is open" },
+        Row { id: "X15", events: &[], notes: &[], labels: &["snapshot"], now: "14:00", due: &[],
+              note: "a snapshot (replies and status history unknown): read the full issue first" },
     ]
 }
 
