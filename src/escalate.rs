@@ -149,8 +149,8 @@ pub fn parse_label(label: &str) -> Option<ActionKey> {
 /// The keys of the markers for `ticket` in a note's text: each line holding
 /// [`MARKER`] followed by `key=value` words with `ticket` (this ticket's id), `cycle`, `level`
 /// and `action`; other keys (`at`) are ignored, and the words end at the first one without `=`
-/// (a closing `-->`). A marker for another ticket, or with a key missing, repeated or
-/// malformed, is no marker. Linear in the text.
+/// (a closing `-->`) or after 16 words. A marker for another ticket, or with a key missing,
+/// repeated or malformed, is no marker. Linear in the text.
 pub fn parse_markers(ticket: &str, text: &str) -> Vec<ActionKey> {
     let id = encode_id(ticket);
     let mut out = Vec::new();
@@ -173,8 +173,11 @@ fn parse_words(id: &str, words: &str) -> Option<ActionKey> {
         return None;
     }
     let (mut ticket, mut cycle, mut stage, mut action) = (None, None, None, None);
-    for w in words.split_whitespace() {
-        let Some((k, v)) = w.split_once('=') else {
+    // At most 16 words: a marker has five, and a line of many markers is read once, not once
+    // per marker (linear).
+    for w in words.split_whitespace().take(16) {
+        // A word without `=` ends the marker, and so does the next marker.
+        let Some((k, v)) = w.split_once('=').filter(|_| !w.contains(MARKER)) else {
             break;
         };
         let slot = match k {
@@ -500,5 +503,99 @@ pub fn email(policy: &Policy, plan: &Plan<'_>, d: &Due<'_>, at: Instant) -> Emai
     Email {
         subject: subject.trim().to_string(),
         body,
+    }
+}
+
+/// `level-1`, `at-risk-response`: a stage as the webhook's generic body names it.
+fn stage_name(stage: Stage) -> String {
+    match stage {
+        Stage::Level(n) => format!("level-{n}"),
+        Stage::AtRisk(m) => format!("at-risk-{}", m.as_str()),
+    }
+}
+
+/// Slack's own escaping of message text (`&`, `<`, `>`: the characters of its link and mention
+/// syntax), so the text shows as written.
+fn slack_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markdown's punctuation backslash-escaped (Mattermost and Teams render message text as
+/// Markdown), and `&`, `<`, `>` as entities (Teams also reads some HTML), so the text shows as
+/// written: no link, image, heading or emphasis from a policy's or an issue's words.
+fn markdown_escape(s: &str, entities: bool) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut line_start = true;
+    for c in s.chars() {
+        match c {
+            '&' if entities => out.push_str("&amp;"),
+            '<' if entities => out.push_str("&lt;"),
+            '>' if entities => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '|' | '~' | '<' | '>' | '@' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A list item or a rule only at a line's start.
+            '-' | '+' | '=' if line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        line_start = c == '\n' || (line_start && c == ' ');
+    }
+    out
+}
+
+/// The JSON body a `webhook` action POSTs, by its preset: Slack and Mattermost `{"text": …}`,
+/// Microsoft Teams a message card, `generic` the facts as fields (`key` is the marker line, for
+/// a receiver to drop a repeat).
+pub fn webhook_body(
+    policy: &Policy,
+    plan: &Plan<'_>,
+    d: &Due<'_>,
+    at: Instant,
+) -> serde_json::Value {
+    use crate::policy::WebhookPreset;
+    use serde_json::json;
+    let mut text = summary(policy, plan, d);
+    if let Some(t) = d.action.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        let _ = writeln!(text, "{}", t.trim_end());
+    }
+    if let Some(url) = plan.url {
+        let _ = writeln!(text, "Issue link: {url}");
+    }
+    let text = text.trim_end().to_string();
+    let key = marker(plan.evaluation.id, &d.key, at);
+    match d.action.preset.unwrap_or_default() {
+        WebhookPreset::Slack => json!({ "text": slack_escape(&text) }),
+        WebhookPreset::Mattermost => json!({ "text": markdown_escape(&text, false) }),
+        WebhookPreset::Teams => json!({
+            "@type": "MessageCard",
+            "@context": "https://schema.org/extensions",
+            "summary": text.lines().next().unwrap_or(""),
+            "text": markdown_escape(&text, true).replace('\n', "\n\n"),
+        }),
+        WebhookPreset::Generic => json!({
+            "event": "sla-lens.escalation",
+            "ticket": plan.evaluation.id,
+            "url": plan.url,
+            "cycle": d.key.cycle,
+            "stage": stage_name(d.key.stage),
+            "role": d.role,
+            "contacts": d.contacts.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+            "since": format_instant(d.since),
+            "text": text,
+            "key": key,
+        }),
     }
 }

@@ -303,6 +303,19 @@ fn markers_encode_odd_ticket_ids() {
     }
 }
 
+/// A line of 20,000 glued markers is read in linear time (each marker reads at most 16 words).
+#[test]
+fn a_line_of_many_markers_is_read_once() {
+    let line = "sla-lens:escalated x=sla-lens:escalated ".repeat(20_000)
+        + "ticket=v cycle=1 level=1 action=note#0";
+    let start = std::time::Instant::now();
+    // Only the last marker word is followed by the keys.
+    assert_eq!(parse_markers("v", &line).len(), 1);
+    let one = "sla-lens:escalated ticket=v cycle=1 level=1 action=note#0 ".repeat(20_000);
+    assert_eq!(parse_markers("v", &one).len(), 20_000);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
+
 fn arb_key() -> impl Strategy<Value = ActionKey> {
     (
         1u32..=u32::MAX,
@@ -405,6 +418,63 @@ proptest! {
         // A resolved cycle has nothing due.
         if first.resolved {
             prop_assert!(first.due.is_empty());
+        }
+    }
+}
+
+#[test]
+fn webhook_bodies_by_preset_show_the_text_as_written() {
+    use sla_lens::escalate::webhook_body;
+    let mut v: Value = serde_json::from_str(POLICY).unwrap();
+    let p = policy();
+    let tk = ticket(&[], &[]);
+    let now = t("2026-09-14T18:00:00Z");
+    let pl = plan(&p, &tk, now, &[]).unwrap();
+    let d = pl
+        .due
+        .iter()
+        .find(|d| d.key.kind == ActionKind::Webhook)
+        .unwrap();
+    let body = webhook_body(&p, &pl, d, now);
+    let text = body["text"].as_str().unwrap();
+    // Mattermost: Markdown punctuation escaped.
+    assert!(
+        text.starts_with("SLA escalation, level 2: Marketing department head.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("overdue since 2026-09-14 13:00 UTC."),
+        "{text}"
+    );
+    assert!(!body.to_string().contains("\\\\"), "{body}");
+    for (preset, check) in [("slack", "text"), ("teams", "@type"), ("generic", "key")] {
+        v["escalation"]["levels"][1]["actions"][1]["preset"] = json!(preset);
+        v["escalation"]["levels"][1]["role"] = json!("Head <@U123> & *boss*");
+        let p = Policy::from_json(&v.to_string()).unwrap();
+        let pl = plan(&p, &tk, now, &[]).unwrap();
+        let d = pl
+            .due
+            .iter()
+            .find(|d| d.key.kind == ActionKind::Webhook)
+            .unwrap();
+        let body = webhook_body(&p, &pl, d, now);
+        assert!(body.get(check).is_some(), "{preset}: {body}");
+        let text = body["text"].as_str().unwrap();
+        match preset {
+            "slack" => assert!(text.contains("Head &lt;@U123&gt; &amp; *boss*"), "{text}"),
+            "teams" => assert!(
+                text.contains("Head &lt;\\@U123&gt; &amp; \\*boss\\*"),
+                "{text}"
+            ),
+            _ => {
+                assert!(text.contains("Head <@U123> & *boss*"), "{text}");
+                assert_eq!(body["stage"], "level-2");
+                assert_eq!(body["cycle"], 1);
+                assert_eq!(
+                    body["key"],
+                    "sla-lens:escalated ticket=v cycle=1 level=2 action=webhook#0 at=2026-09-14T18:00:00Z"
+                );
+            }
         }
     }
 }
