@@ -15,6 +15,8 @@ use std::fmt::Write;
 
 /// What every marker line starts with.
 pub const MARKER: &str = "sla-lens:escalated";
+/// What a claim line starts with: an executor's "about to do this" (DESIGN.md), same words.
+pub const CLAIM: &str = "sla-lens:claim";
 /// What every marker label starts with.
 pub const LABEL_PREFIX: &str = "sla-lens:c";
 
@@ -103,8 +105,18 @@ fn encode_id(id: &str) -> String {
 /// The marker line of an action done at `at` on ticket `ticket`:
 /// `sla-lens:escalated ticket=123 cycle=2 level=1 action=note#0 at=2026-12-07T10:00:00Z`.
 pub fn marker(ticket: &str, key: &ActionKey, at: Instant) -> String {
+    line(MARKER, ticket, key, at)
+}
+
+/// The claim line an executor posts before an action that is not a note: [`marker`]'s words
+/// after [`CLAIM`].
+pub fn claim(ticket: &str, key: &ActionKey, at: Instant) -> String {
+    line(CLAIM, ticket, key, at)
+}
+
+fn line(word: &str, ticket: &str, key: &ActionKey, at: Instant) -> String {
     let mut out = format!(
-        "{MARKER} ticket={} cycle={} level=",
+        "{word} ticket={} cycle={} level=",
         encode_id(ticket),
         key.cycle
     );
@@ -149,15 +161,25 @@ pub fn parse_label(label: &str) -> Option<ActionKey> {
 /// The keys of the markers for `ticket` in a note's text: each line holding
 /// [`MARKER`] followed by `key=value` words with `ticket` (this ticket's id), `cycle`, `level`
 /// and `action`; other keys (`at`) are ignored, and the words end at the first one without `=`
-/// (a closing `-->`) or after 16 words. A marker for another ticket, or with a key missing,
+/// (a closing `-->`), at the next marker or claim, or after 16 words. A marker for another ticket, or with a key missing,
 /// repeated or malformed, is no marker. Linear in the text.
 pub fn parse_markers(ticket: &str, text: &str) -> Vec<ActionKey> {
+    parse_lines(MARKER, ticket, text)
+}
+
+/// The keys of the [`claim`] lines for `ticket` in a note's text, read as [`parse_markers`]
+/// reads markers.
+pub fn parse_claims(ticket: &str, text: &str) -> Vec<ActionKey> {
+    parse_lines(CLAIM, ticket, text)
+}
+
+fn parse_lines(word: &str, ticket: &str, text: &str) -> Vec<ActionKey> {
     let id = encode_id(ticket);
     let mut out = Vec::new();
     for line in text.lines() {
         let mut rest = line;
-        while let Some(i) = rest.find(MARKER) {
-            let after = &rest[i + MARKER.len()..];
+        while let Some(i) = rest.find(word) {
+            let after = &rest[i + word.len()..];
             if let Some(k) = parse_words(&id, after) {
                 out.push(k);
             }
@@ -177,7 +199,8 @@ fn parse_words(id: &str, words: &str) -> Option<ActionKey> {
     // per marker (linear).
     for w in words.split_whitespace().take(16) {
         // A word without `=` ends the marker, and so does the next marker.
-        let Some((k, v)) = w.split_once('=').filter(|_| !w.contains(MARKER)) else {
+        let next = w.contains(MARKER) || w.contains(CLAIM);
+        let Some((k, v)) = w.split_once('=').filter(|_| !next) else {
             break;
         };
         let slot = match k {

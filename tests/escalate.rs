@@ -8,7 +8,8 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use sla_lens::escalate::{
-    email, label, marker, note_text, parse_label, parse_markers, plan, ActionKey, Stage,
+    claim, email, label, marker, note_text, parse_claims, parse_label, parse_markers, plan,
+    ActionKey, Stage,
 };
 use sla_lens::policy::{ActionKind, MetricKind};
 use sla_lens::ticket::{parse_instant, Stamp};
@@ -373,6 +374,11 @@ proptest! {
         let m = marker(&id, &key, at);
         prop_assert_eq!(parse_markers(&id, &format!("text before\n{m}\nafter")), vec![key]);
         prop_assert_eq!(parse_label(&label(&key)), Some(key));
+        // Claims and markers are told apart, also on one line.
+        let c = claim(&id, &key, at);
+        prop_assert_eq!(parse_claims(&id, &format!("{c} {m}")), vec![key]);
+        prop_assert_eq!(parse_markers(&id, &format!("{c} {m}")), vec![key]);
+        prop_assert_eq!(parse_markers(&id, &c), vec![]);
         // GitHub's 50-character limit holds for up to 9,999 cycles, 99 levels, 99 actions.
         if key.cycle < 10_000 && key.ordinal < 100 && !matches!(key.stage, Stage::Level(n) if n >= 100) {
             prop_assert!(label(&key).len() <= 50, "{}", label(&key));
@@ -383,6 +389,7 @@ proptest! {
     fn parsers_never_panic(text in "\\PC{0,200}", id in "\\PC{0,10}") {
         let _ = parse_markers(&id, &text);
         let _ = parse_markers(&id, &format!("sla-lens:escalated {text}"));
+        let _ = parse_claims(&id, &format!("sla-lens:claim {text}"));
         let _ = parse_label(&text);
         let _ = parse_label(&format!("sla-lens:c{text}"));
     }
