@@ -1,5 +1,5 @@
 //! Escalation actions: the vectors of DESIGN.md ("Escalation actions: what is due, exactly
-//! once", X1–X14), the texts an action posts, and properties: planning is idempotent (the plan's
+//! once", X1–X17), the texts an action posts, and properties: planning is idempotent (the plan's
 //! markers, posted, leave nothing due) and markers and labels round-trip through their parsers.
 //!
 //! Every expected value was computed by hand from the rules, not by running the planner.
@@ -19,7 +19,8 @@ fn t(s: &str) -> i64 {
     parse_instant(&Stamp::Text(s.into())).unwrap_or_else(|e| panic!("bad instant {s}: {e}"))
 }
 
-/// The vectors' policy: round the clock (UTC), response 4h and resolution 16h, at risk at 75 %;
+/// The vectors' policy: round the clock (UTC), response 4h and resolution 16h, both paused by
+/// `Waiting`, at risk at 75 %;
 /// L1 at the response deadline (watch, note), L2 one response target later (email, webhook);
 /// at risk: a note.
 const POLICY: &str = r#"{
@@ -27,6 +28,7 @@ const POLICY: &str = r#"{
   "parties": {"provider": {"name": "IT"}, "customer": {"name": "Marketing"}},
   "priorities": [{"id": "normal", "name": "Normal"}],
   "statuses": {"resolved": ["Resolved"]},
+  "metrics": {"response": {"pausedBy": ["Waiting"]}, "resolution": {"pausedBy": ["Waiting"]}},
   "targets": [{"priority": "normal", "response": "4h", "resolution": "16h"}],
   "escalation": {
     "atRisk": {"contacts": [{"name": "Ann Lead", "redmine": "7"}], "actions": [{"kind": "note"}]},
@@ -164,6 +166,11 @@ fn rows() -> Vec<Row> {
               note: "resolved again: no cycle is open" },
         Row { id: "X15", events: &[], notes: &[], labels: &["snapshot"], now: "14:00", due: &[],
               note: "a snapshot (replies and status history unknown): read the full issue first" },
+        Row { id: "X16", events: &[S("12:15", "Waiting")], notes: &[], labels: &[], now: "12:30", due: &[],
+              note: "paused after its at-risk instant: not at risk now; L1's instant unknown" },
+        Row { id: "X17", events: &[S("12:15", "Waiting"), S("12:45", "In Progress")], notes: &[], labels: &[],
+              now: "13:00", due: &["c1 AR-response note#0"],
+              note: "running again, 3h30m used: at risk; the deadline moved to 13:30, so no L1 yet" },
     ]
 }
 
