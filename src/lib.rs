@@ -13,6 +13,8 @@ pub mod calendar;
 mod datefmt;
 pub mod diagnostic;
 pub mod duration;
+#[cfg(feature = "escalate")]
+pub mod escalate;
 pub mod eval;
 pub mod explain;
 mod located;

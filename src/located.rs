@@ -738,7 +738,32 @@ mod tests {
                 n += both::<CalendarSpec>(c);
             }
         }
+        // Every action option and contact identity, and the at-risk actions.
+        let esc = json!({
+            "atRisk": {
+                "contacts": [{"name": "Lead", "redmine": "42", "github": "lead", "gitlab": "lead",
+                              "jira": "5b10a2844c20165700ede21g", "email": "lead@example.com"}],
+                "actions": [
+                    {"kind": "note", "private": true, "text": "x"},
+                    {"kind": "assign", "contact": 0},
+                    {"kind": "set", "field": "Escalated", "value": "yes", "label": "l",
+                     "priority": "High"},
+                    {"kind": "email", "subject": "s", "text": "t"},
+                    {"kind": "webhook", "url": "https://example.com/h", "preset": "teams"}
+                ]
+            },
+            "levels": [v_level()]
+        });
+        n += both::<crate::policy::EscalationSpec>(&esc);
+        n += both::<crate::policy::AtRiskSpec>(&esc["atRisk"]);
+        for a in esc["atRisk"]["actions"].as_array().into_iter().flatten() {
+            n += both::<crate::policy::ActionSpec>(a);
+        }
         assert!(n > 5_000, "{n} cases");
+    }
+
+    fn v_level() -> Value {
+        fixture("policies/default.json")["escalation"]["levels"][0].clone()
     }
 
     #[test]

@@ -239,6 +239,10 @@ fn default_calendar() -> String {
 pub struct EscalationSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<LevelSpec>,
+    /// Actions taken once per cycle when a metric first goes at risk (`atRiskPercent` of its
+    /// target used while the cycle is unresolved), before any level is reached.
+    #[serde(rename = "atRisk", default, skip_serializing_if = "Option::is_none")]
+    pub at_risk: Option<AtRiskSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -253,6 +257,22 @@ pub struct LevelSpec {
     pub contacts: Vec<Contact>,
     /// When the level is reached, while the ticket is unresolved.
     pub trigger: TriggerSpec,
+    /// What `sla-lens escalate` does once the level is reached, once per cycle (none: the level
+    /// is only shown).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionSpec>,
+}
+
+/// The at-risk threshold's actions (`escalation.atRisk`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AtRiskSpec {
+    /// Who the at-risk actions reach (`watch`, `assign`, `email`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -265,9 +285,133 @@ pub struct Contact {
     /// The person's user name in the tracker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<String>,
+    /// Redmine user: its numeric id (`"42"`) or login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redmine: Option<String>,
+    /// GitHub login.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<String>,
+    /// GitLab username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitlab: Option<String>,
+    /// Jira Cloud account id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jira: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+impl Contact {
+    /// Whether the contact has a user in any tracker (`handle` or a tracker's own identity).
+    pub fn has_identity(&self) -> bool {
+        [
+            &self.handle,
+            &self.redmine,
+            &self.github,
+            &self.gitlab,
+            &self.jira,
+        ]
+        .iter()
+        .any(|x| x.as_deref().is_some_and(|s| !s.trim().is_empty()))
+    }
+}
+
+/// What an escalation action does (DESIGN.md "Escalation actions").
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum ActionKind {
+    /// A comment on the issue: which target was missed, since when, who is responsible now.
+    Note,
+    /// Add the contacts as watchers (Redmine, Jira) or subscribers (GitHub, GitLab).
+    Watch,
+    /// Assign the issue to one contact.
+    Assign,
+    /// Set a label, a custom field or the priority.
+    Set,
+    /// E-mail the contacts over SMTP (for people who are not tracker users).
+    Email,
+    /// POST a JSON message to a URL (Slack, Microsoft Teams, Mattermost or a generic body).
+    Webhook,
+}
+
+impl ActionKind {
+    pub const ALL: [&'static str; 6] = ["note", "watch", "assign", "set", "email", "webhook"];
+
+    pub fn as_str(self) -> &'static str {
+        Self::ALL[self as usize]
+    }
+
+    /// Parses the name `as_str` gives.
+    pub fn from_name(s: &str) -> Option<ActionKind> {
+        Some(match s {
+            "note" => ActionKind::Note,
+            "watch" => ActionKind::Watch,
+            "assign" => ActionKind::Assign,
+            "set" => ActionKind::Set,
+            "email" => ActionKind::Email,
+            "webhook" => ActionKind::Webhook,
+            _ => return None,
+        })
+    }
+}
+
+/// The body a webhook posts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookPreset {
+    /// `{"event": ..., "ticket": ..., "level": ..., "text": ...}`.
+    #[default]
+    Generic,
+    /// A Slack incoming webhook: `{"text": ...}`.
+    Slack,
+    /// A Microsoft Teams incoming webhook (a message card).
+    Teams,
+    /// A Mattermost incoming webhook: `{"text": ...}`.
+    Mattermost,
+}
+
+/// One escalation action. `kind` says which options apply: `private` and `text` (note), `contact`
+/// (assign), `label`, `field` + `value`, `priority` (set), `subject` and `text` (email), `url`
+/// and `preset` (webhook, `text` too).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    pub kind: ActionKind,
+    /// note: a private note where the tracker has them (Redmine, GitLab internal notes, Jira
+    /// with a restricted visibility); default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<bool>,
+    /// note, email, webhook: extra text after the generated one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// assign: which of the level's contacts, by position (default 0, the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<u32>,
+    /// set: a label to add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// set: a field (a custom field's name) to set to `value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// set: the value of `field`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// set: the priority to raise the issue to (the tracker's name for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<String>,
+    /// email: the subject (default: generated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// webhook: an absolute `https://` (or `http://`) URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// webhook: the body's form (default `generic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<WebhookPreset>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum MetricKind {
@@ -389,19 +533,62 @@ read_struct!(TargetSpec, "struct TargetSpec", deny = true, {
 
 read_struct!(EscalationSpec, "struct EscalationSpec", deny = true, {
     levels: "levels" => default,
+    at_risk: "atRisk" => default,
 });
+
+read_struct!(AtRiskSpec, "struct AtRiskSpec", deny = true, {
+    contacts: "contacts" => default,
+    actions: "actions" => default,
+});
+
+read_struct!(ActionSpec, "struct ActionSpec", deny = true, {
+    kind: "kind" => must,
+    private: "private" => default,
+    text: "text" => default,
+    contact: "contact" => default,
+    label: "label" => default,
+    field: "field" => default,
+    value: "value" => default,
+    priority: "priority" => default,
+    subject: "subject" => default,
+    url: "url" => default,
+    preset: "preset" => default,
+});
+
+impl Read for ActionKind {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        let i = read::unit_variant(v, at, &ActionKind::ALL)?;
+        Ok(ActionKind::from_name(ActionKind::ALL[i]).unwrap_or(ActionKind::Note))
+    }
+}
+
+impl Read for WebhookPreset {
+    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
+        match read::unit_variant(v, at, &["generic", "slack", "teams", "mattermost"])? {
+            0 => Ok(WebhookPreset::Generic),
+            1 => Ok(WebhookPreset::Slack),
+            2 => Ok(WebhookPreset::Teams),
+            _ => Ok(WebhookPreset::Mattermost),
+        }
+    }
+}
 
 read_struct!(LevelSpec, "struct LevelSpec", deny = true, {
     level: "level" => req,
     role: "role" => req,
     contacts: "contacts" => default,
     trigger: "trigger" => must,
+    actions: "actions" => default,
 });
 
 read_struct!(Contact, "struct Contact", deny = true, {
     name: "name" => req,
     email: "email" => default,
     handle: "handle" => default,
+    redmine: "redmine" => default,
+    github: "github" => default,
+    gitlab: "gitlab" => default,
+    jira: "jira" => default,
 });
 
 impl Read for MetricKind {
@@ -1047,6 +1234,19 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
     }
 
     // Escalation.
+    if let Some(r) = &spec.escalation.at_risk {
+        let path = "escalation.atRisk";
+        for (j, c) in r.contacts.iter().enumerate() {
+            if c.name.trim().is_empty() {
+                diags.push(Diagnostic::error(
+                    "empty-value",
+                    join(&index(&join(path, "contacts"), j), "name"),
+                    "the contact's name is empty: give the person's name",
+                ));
+            }
+        }
+        check_actions(&r.contacts, &r.actions, path, diags);
+    }
     let mut levels = Vec::new();
     for (i, l) in spec.escalation.levels.iter().enumerate() {
         let path = index("escalation.levels", i);
@@ -1078,6 +1278,7 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
                 ));
             }
         }
+        check_actions(&l.contacts, &l.actions, &path, diags);
         let after = parse_after(&l.trigger.after, &join(&path, "trigger.after"), diags);
         if let Some(after) = after {
             if let Some(prev) = levels.last() {
@@ -1360,5 +1561,287 @@ fn check_tiers(tiers: &[TierSpec], path: &str, required: bool, diags: &mut Vec<D
                  SLA: add a last tier without `when`"
             ),
         ));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalation actions (DESIGN.md "Escalation actions")
+// ---------------------------------------------------------------------------------------------
+
+/// The options each action kind takes, in [`ActionKind`] order.
+const ACTION_OPTIONS: [&[&str]; 6] = [
+    &["private", "text"],
+    &[],
+    &["contact"],
+    &["label", "field", "value", "priority"],
+    &["subject", "text"],
+    &["url", "preset", "text"],
+];
+
+/// Kinds a level takes at most once: a second one repeats the first or contradicts it.
+const ONCE_PER_LEVEL: [ActionKind; 4] = [
+    ActionKind::Note,
+    ActionKind::Watch,
+    ActionKind::Assign,
+    ActionKind::Email,
+];
+
+/// The options an action sets, as JSON names.
+fn options_set(a: &ActionSpec) -> impl Iterator<Item = &'static str> + '_ {
+    [
+        ("private", a.private.is_some()),
+        ("text", a.text.is_some()),
+        ("contact", a.contact.is_some()),
+        ("label", a.label.is_some()),
+        ("field", a.field.is_some()),
+        ("value", a.value.is_some()),
+        ("priority", a.priority.is_some()),
+        ("subject", a.subject.is_some()),
+        ("url", a.url.is_some()),
+        ("preset", a.preset.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, set)| *set)
+    .map(|(k, _)| k)
+}
+
+/// One address, `local@domain`, without spaces or control characters (a header injection needs
+/// a line break).
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+}
+
+/// An absolute `http://` or `https://` URL with a host, without spaces or control characters.
+pub(crate) fn is_http_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or("");
+    !host.is_empty()
+        && !host.starts_with(':')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Checks the contacts' identities and the actions of one level (or of `escalation.atRisk`) at
+/// `path`.
+fn check_actions(
+    contacts: &[Contact],
+    actions: &[ActionSpec],
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let cpath = |j: usize| index(&join(path, "contacts"), j);
+    for (j, c) in contacts.iter().enumerate() {
+        for (key, v) in [
+            ("email", &c.email),
+            ("handle", &c.handle),
+            ("redmine", &c.redmine),
+            ("github", &c.github),
+            ("gitlab", &c.gitlab),
+            ("jira", &c.jira),
+        ] {
+            if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                diags.push(Diagnostic::error(
+                    "empty-value",
+                    join(&cpath(j), key),
+                    format!("the contact's `{key}` is empty: fill it in or remove it"),
+                ));
+            }
+        }
+    }
+    // Contacts that need a tracker user, each reported once.
+    let mut need_identity = vec![None; contacts.len()];
+    let mut seen: Vec<ActionKind> = Vec::new();
+    for (i, a) in actions.iter().enumerate() {
+        let apath = index(&join(path, "actions"), i);
+        let kind = a.kind.as_str();
+        let allowed = ACTION_OPTIONS[a.kind as usize];
+        for opt in options_set(a).filter(|o| !allowed.contains(o)) {
+            let takes = if allowed.is_empty() {
+                "it takes no options".to_string()
+            } else {
+                format!(
+                    "it takes {}",
+                    allowed
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            diags.push(Diagnostic::error(
+                "option-not-applicable",
+                join(&apath, opt),
+                format!(
+                    "`{opt}` does not apply to a `{kind}` action ({takes}): remove it, or fix \
+                     `kind`"
+                ),
+            ));
+        }
+        if ONCE_PER_LEVEL.contains(&a.kind) {
+            if seen.contains(&a.kind) {
+                diags.push(Diagnostic::error(
+                    "duplicate-action",
+                    join(&apath, "kind"),
+                    format!(
+                        "a second `{kind}` action here: a level takes one `note`, `watch`, \
+                         `assign` and `email` each (a second one repeats or contradicts the \
+                         first); merge them into one"
+                    ),
+                ));
+            } else {
+                seen.push(a.kind);
+            }
+        }
+        let needs_contacts = matches!(
+            a.kind,
+            ActionKind::Watch | ActionKind::Assign | ActionKind::Email
+        );
+        if needs_contacts && contacts.is_empty() {
+            diags.push(Diagnostic::error(
+                "no-contacts",
+                apath.clone(),
+                format!(
+                    "a `{kind}` action reaches the contacts, and there are none: add the person \
+                     under `{}`",
+                    join(path, "contacts")
+                ),
+            ));
+            continue;
+        }
+        match a.kind {
+            ActionKind::Watch => {
+                for slot in need_identity.iter_mut() {
+                    slot.get_or_insert(kind);
+                }
+            }
+            ActionKind::Assign => {
+                let j = a.contact.unwrap_or(0) as usize;
+                match need_identity.get_mut(j) {
+                    Some(slot) => {
+                        slot.get_or_insert(kind);
+                    }
+                    None => diags.push(Diagnostic::error(
+                        "unknown-contact",
+                        join(&apath, "contact"),
+                        format!(
+                            "there is no contact {j}: contacts are numbered from 0, and there \
+                             {} {}; give the position of the person to assign",
+                            if contacts.len() == 1 { "is" } else { "are" },
+                            contacts.len()
+                        ),
+                    )),
+                }
+            }
+            ActionKind::Email => {
+                if !contacts.iter().any(|c| c.email.is_some()) {
+                    diags.push(Diagnostic::error(
+                        "no-email-address",
+                        apath.clone(),
+                        format!(
+                            "an `email` action, and no contact has an `email`: add the address \
+                             to the contacts under `{}`",
+                            join(path, "contacts")
+                        ),
+                    ));
+                }
+                for (j, c) in contacts.iter().enumerate() {
+                    if let Some(e) = c.email.as_deref().filter(|e| !e.trim().is_empty()) {
+                        if !is_email(e) {
+                            diags.push(Diagnostic::error(
+                                "invalid-email",
+                                join(&cpath(j), "email"),
+                                format!(
+                                    "`{e}` is not one e-mail address: write it as \
+                                     `name@example.com`, without spaces or a display name"
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            ActionKind::Webhook => match a.url.as_deref() {
+                None => diags.push(Diagnostic::error(
+                    "incomplete-action",
+                    apath.clone(),
+                    "a `webhook` action without `url`: add the incoming webhook's URL, e.g. \
+                     `\"url\": \"https://hooks.slack.com/services/…\"`",
+                )),
+                Some(u) if !is_http_url(u) => diags.push(Diagnostic::error(
+                    "invalid-url",
+                    join(&apath, "url"),
+                    format!(
+                        "`{u}` is not an absolute `https://` (or `http://`) URL: paste the \
+                         webhook's full URL"
+                    ),
+                )),
+                Some(_) => {}
+            },
+            ActionKind::Set => {
+                let what = [a.label.is_some(), a.field.is_some(), a.priority.is_some()]
+                    .iter()
+                    .filter(|x| **x)
+                    .count();
+                if what != 1 {
+                    diags.push(Diagnostic::error(
+                        "incomplete-action",
+                        apath.clone(),
+                        "a `set` action sets one thing: give exactly one of `label`, `field` \
+                         (with `value`) or `priority`; use one `set` action per change",
+                    ));
+                } else if a.field.is_some() != a.value.is_some() {
+                    diags.push(Diagnostic::error(
+                        "incomplete-action",
+                        apath.clone(),
+                        "`field` and `value` go together: give the field's name and the value \
+                         to set it to",
+                    ));
+                }
+                for (key, v) in [
+                    ("label", &a.label),
+                    ("field", &a.field),
+                    ("value", &a.value),
+                    ("priority", &a.priority),
+                ] {
+                    if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                        diags.push(Diagnostic::error(
+                            "empty-value",
+                            join(&apath, key),
+                            format!("`{key}` is empty: give what to set"),
+                        ));
+                    }
+                }
+            }
+            ActionKind::Note => {}
+        }
+    }
+    for (j, why) in need_identity.iter().enumerate() {
+        if let (Some(kind), Some(c)) = (why, contacts.get(j)) {
+            if !c.has_identity() {
+                diags.push(Diagnostic::warning(
+                    "no-tracker-identity",
+                    cpath(j),
+                    format!(
+                        "contact `{}` has no tracker user, so the `{kind}` action cannot reach \
+                         them on any tracker: add their `redmine` id or login, `github` or \
+                         `gitlab` username, `jira` account id, or `handle`",
+                        c.name
+                    ),
+                ));
+            }
+        }
     }
 }

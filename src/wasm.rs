@@ -133,7 +133,15 @@ export interface MetricEval {
   /** With state `unknown`: the fact the input lacks. */
   missing?: Missing;
 }
-export interface Contact { name: string; email?: string; handle?: string }
+export interface Contact {
+  name: string;
+  email?: string;
+  handle?: string;
+  redmine?: string;
+  github?: string;
+  gitlab?: string;
+  jira?: string;
+}
 /** `at` is null only for a next level whose instant is not known yet (its clock is paused). */
 export interface LevelEval { level: number; role: string; contacts: Contact[]; at: IsoInstant | null }
 export interface EscalationEval {

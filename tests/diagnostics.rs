@@ -335,6 +335,99 @@ fn cases() -> Vec<(&'static str, String)> {
             }),
         ),
         (
+            "action_option_not_applicable",
+            diags_of(|v| {
+                v["escalation"]["levels"][0]["actions"][1] =
+                    json!({"kind": "note", "url": "https://example.com/hook"});
+                v["escalation"]["levels"][0]["actions"][0] =
+                    json!({"kind": "watch", "private": true});
+            }),
+        ),
+        (
+            "action_duplicate",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["actions"] =
+                    json!([{"kind": "email"}, {"kind": "email", "subject": "again"}]);
+            }),
+        ),
+        (
+            "action_no_contacts",
+            diags_of(|v| {
+                v["escalation"]["atRisk"] =
+                    json!({"actions": [{"kind": "watch"}, {"kind": "note"}]});
+            }),
+        ),
+        (
+            "action_unknown_contact",
+            diags_of(|v| {
+                v["escalation"]["levels"][0]["actions"] = json!([{"kind": "assign", "contact": 1}]);
+            }),
+        ),
+        (
+            "action_no_email_address",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["contacts"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("email");
+            }),
+        ),
+        (
+            "action_invalid_email",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["contacts"][0]["email"] =
+                    json!("Head <head@example.com>\nBcc: all@example.com");
+            }),
+        ),
+        (
+            "action_webhook_without_url",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["actions"] =
+                    json!([{"kind": "webhook", "preset": "slack"}]);
+            }),
+        ),
+        (
+            "action_invalid_url",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["actions"] = json!([{"kind": "webhook", "url": "hooks.slack.com/services/T0"},
+                           {"kind": "webhook", "url": "ftp://example.com/x"}]);
+            }),
+        ),
+        (
+            "action_unknown_preset",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["actions"] = json!([{"kind": "webhook", "url": "https://example.com/h", "preset": "discord"}]);
+            }),
+        ),
+        (
+            "action_unknown_kind",
+            diags_of(|v| v["escalation"]["levels"][1]["actions"] = json!([{"kind": "sms"}])),
+        ),
+        (
+            "action_set_incomplete",
+            diags_of(|v| {
+                v["escalation"]["levels"][1]["actions"] = json!([
+                    {"kind": "set"},
+                    {"kind": "set", "label": "escalated", "priority": "High"},
+                    {"kind": "set", "field": "Escalated"},
+                    {"kind": "set", "label": " "}
+                ]);
+            }),
+        ),
+        (
+            "action_no_tracker_identity",
+            diags_of(|v| {
+                v["escalation"]["levels"][0]["contacts"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("handle");
+            }),
+        ),
+        (
+            "contact_empty_identity",
+            diags_of(|v| v["escalation"]["levels"][0]["contacts"][0]["jira"] = json!("")),
+        ),
+        (
             "many_at_once",
             diags_of(|v| {
                 v["version"] = json!(3);

@@ -1,0 +1,494 @@
+//! Escalation actions: the vectors of DESIGN.md ("Escalation actions: what is due, exactly
+//! once", X1–X17), the texts an action posts, and properties: planning is idempotent (the plan's
+//! markers, posted, leave nothing due) and markers and labels round-trip through their parsers.
+//!
+//! Every expected value was computed by hand from the rules, not by running the planner.
+#![cfg(feature = "escalate")]
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+use sla_lens::escalate::{
+    claim, email, label, marker, note_text, parse_claims, parse_label, parse_markers, plan,
+    ActionKey, Stage,
+};
+use sla_lens::policy::{ActionKind, MetricKind};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::{Policy, Ticket};
+
+fn t(s: &str) -> i64 {
+    parse_instant(&Stamp::Text(s.into())).unwrap_or_else(|e| panic!("bad instant {s}: {e}"))
+}
+
+/// The vectors' policy: round the clock (UTC), response 4h and resolution 16h, both paused by
+/// `Waiting`, at risk at 75 %;
+/// L1 at the response deadline (watch, note), L2 one response target later (email, webhook);
+/// at risk: a note.
+const POLICY: &str = r#"{
+  "version": 1, "id": "actions", "name": "Action vectors",
+  "parties": {"provider": {"name": "IT"}, "customer": {"name": "Marketing"}},
+  "priorities": [{"id": "normal", "name": "Normal"}],
+  "statuses": {"resolved": ["Resolved"]},
+  "metrics": {"response": {"pausedBy": ["Waiting"]}, "resolution": {"pausedBy": ["Waiting"]}},
+  "targets": [{"priority": "normal", "response": "4h", "resolution": "16h"}],
+  "escalation": {
+    "atRisk": {"contacts": [{"name": "Ann Lead", "redmine": "7"}], "actions": [{"kind": "note"}]},
+    "levels": [
+      {"level": 1, "role": "IT manager",
+       "contacts": [{"name": "Ivo Manager", "email": "it-manager@example.com", "redmine": "ivo"}],
+       "trigger": {"metric": "response", "after": "0h"},
+       "actions": [{"kind": "watch"}, {"kind": "note", "private": true}]},
+      {"level": 2, "role": "Marketing department head",
+       "contacts": [{"name": "Mia Head", "email": "marketing-head@example.com"}],
+       "trigger": {"metric": "response", "after": "100%"},
+       "actions": [{"kind": "email"}, {"kind": "webhook", "url": "https://chat.example.com/hooks/x", "preset": "mattermost"}]}
+    ]
+  }
+}"#;
+
+fn policy() -> Policy {
+    Policy::from_json(POLICY).unwrap_or_else(|d| panic!("vector policy does not load: {d}"))
+}
+
+/// An event: `S(at, status)` a status change, `R(at)` a staff reply; times on Monday
+/// 2026-09-14 UTC unless a date is given.
+enum Ev {
+    S(&'static str, &'static str),
+    R(&'static str),
+}
+
+fn stamp(s: &str) -> String {
+    if s.contains('T') {
+        s.to_string()
+    } else {
+        format!("2026-09-14T{s}:00Z")
+    }
+}
+
+fn ticket(events: &[Ev], labels: &[&str]) -> Ticket {
+    let mut history = Vec::new();
+    let mut comments = Vec::new();
+    let mut status = "New";
+    for e in events {
+        match e {
+            Ev::S(at, to) => {
+                history.push(json!({"at": stamp(at), "from": status, "to": to}));
+                status = to;
+            }
+            Ev::R(at) => comments.push(json!({"at": stamp(at), "staff": true})),
+        }
+    }
+    let mut v: Value = json!({
+        "id": "v", "created": "2026-09-14T09:00:00Z", "status": "New",
+        "fields": {"priority": "Normal"}, "labels": labels,
+        "statusHistory": history, "comments": comments,
+    });
+    if labels.contains(&"snapshot") {
+        v["unknown"] = json!(["replies", "statusHistory"]);
+        v["updated"] = json!("2026-09-14T10:00:00Z");
+    }
+    Ticket::from_value(&v).unwrap_or_else(|e| panic!("ticket: {e}"))
+}
+
+/// `c1 L1 watch#0`, `c1 AR-response note#0`: a key as the table writes it.
+fn show(k: &ActionKey) -> String {
+    let stage = match k.stage {
+        Stage::Level(n) => format!("L{n}"),
+        Stage::AtRisk(m) => format!("AR-{}", m.as_str()),
+    };
+    format!("c{} {stage} {}#{}", k.cycle, k.kind.as_str(), k.ordinal)
+}
+
+struct Row {
+    id: &'static str,
+    events: &'static [Ev],
+    /// Note texts found on the issue (marker lines among other text).
+    notes: &'static [&'static str],
+    labels: &'static [&'static str],
+    now: &'static str,
+    due: &'static [&'static str],
+    note: &'static str,
+}
+
+const M_AR: &str = "sla-lens:escalated ticket=v cycle=1 level=at-risk-response action=note#0 at=2026-09-14T12:05:00Z";
+const M_L1W: &str =
+    "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 at=2026-09-14T13:05:00Z";
+const M_L1N: &str =
+    "Escalated.\nsla-lens:escalated ticket=v cycle=1 level=1 action=note#0 at=2026-09-14T13:05:00Z";
+const M_L2E: &str =
+    "sla-lens:escalated ticket=v cycle=1 level=2 action=email#0 at=2026-09-14T17:05:00Z";
+const M_L2H: &str =
+    "<!-- sla-lens:escalated ticket=v cycle=1 level=2 action=webhook#0 at=2026-09-14T17:05:00Z -->";
+
+const ALL_C1: &[&str] = &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0"];
+
+fn rows() -> Vec<Row> {
+    use Ev::{R, S};
+    vec![
+        Row { id: "X1", events: &[], notes: &[], labels: &[], now: "11:00", due: &[],
+              note: "2h of 4h used: nothing crossed" },
+        Row { id: "X2", events: &[], notes: &[], labels: &[], now: "12:30",
+              due: &["c1 AR-response note#0"], note: "at risk after 12:00 (75 % of 4h)" },
+        Row { id: "X3", events: &[], notes: &[], labels: &[], now: "14:00", due: ALL_C1,
+              note: "L1 reached 13:00; the at-risk note was never posted, and the response is still running (breached)" },
+        Row { id: "X4", events: &[], notes: &[M_AR, M_L1W], labels: &[], now: "14:00",
+              due: &["c1 L1 note#0"], note: "a crash after the watch: only the note is left" },
+        Row { id: "X5", events: &[], notes: &[M_AR, M_L1W, M_L1N], labels: &[], now: "18:00",
+              due: &["c1 L2 email#0", "c1 L2 webhook#0"], note: "L2 reached 17:00; L1 done by an earlier run" },
+        Row { id: "X6", events: &[], notes: &[], labels: &[], now: "18:00",
+              due: &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0", "c1 L2 email#0", "c1 L2 webhook#0"],
+              note: "no run since creation: every stage crossed, in order" },
+        Row { id: "X7", events: &[S("13:30", "Resolved")], notes: &[], labels: &[], now: "18:00", due: &[],
+              note: "resolved after L1 but before the run: not escalated late" },
+        Row { id: "X8", events: &[S("12:30", "Resolved"), S("15:00", "In Progress")], notes: &[], labels: &[],
+              now: "16:00", due: &[], note: "cycle 2 from 15:00: 1h of 4h used; cycle 1's at-risk belongs to a resolved cycle" },
+        Row { id: "X9", events: &[S("13:30", "Resolved"), S("15:00", "In Progress")], notes: &[M_AR, M_L1W, M_L1N],
+              labels: &[], now: "20:00",
+              due: &["c2 AR-response note#0", "c2 L1 watch#0", "c2 L1 note#0"],
+              note: "reopened: cycle 2's response deadline 19:00 (at risk 18:00); cycle 1's markers do not count; L2 at 23:00 not yet" },
+        Row { id: "X10", events: &[R("09:30")], notes: &[], labels: &[], now: "14:00",
+              due: &["c1 L1 watch#0", "c1 L1 note#0"],
+              note: "answered in time, still unresolved: the seed's L1 escalates anyway; a met response is not at risk" },
+        Row { id: "X11", events: &[], labels: &[], now: "14:00",
+              notes: &["sla-lens:escalated ticket=w cycle=1 level=1 action=watch#0",
+                       "sla-lens:escalated ticket=v cycle=1 level=1 action=note#1",
+                       "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 action=note#0",
+                       "> sla-lens:escalatedX ticket=v cycle=1 level=at-risk-response action=note#0"],
+              due: ALL_C1,
+              note: "another ticket's marker, a note#1 the level does not have, a repeated key, a glued word: none counts" },
+        Row { id: "X12", events: &[], notes: &[], now: "14:00",
+              labels: &["sla-lens:c1:l1:watch#0", "sla-lens:c1:at-risk-response:note#0"],
+              due: &["c1 L1 note#0"], note: "the label form counts as the note form" },
+        Row { id: "X13", events: &[R("09:30")], notes: &[M_L1W, M_L1N, M_L2E, M_L2H], labels: &[],
+              now: "21:30", due: &["c1 AR-resolution note#0"],
+              note: "resolution at risk after 21:00 (12h of 16h); levels done" },
+        Row { id: "X14", events: &[S("10:00", "Resolved"), S("11:00", "In Progress"), S("12:00", "Resolved")],
+              notes: &[], labels: &[], now: "2026-09-15T09:00:00Z", due: &[],
+              note: "resolved again: no cycle is open" },
+        Row { id: "X15", events: &[], notes: &[], labels: &["snapshot"], now: "14:00", due: &[],
+              note: "a snapshot (replies and status history unknown): read the full issue first" },
+        Row { id: "X16", events: &[S("12:15", "Waiting")], notes: &[], labels: &[], now: "12:30", due: &[],
+              note: "paused after its at-risk instant: not at risk now; L1's instant unknown" },
+        Row { id: "X17", events: &[S("12:15", "Waiting"), S("12:45", "In Progress")], notes: &[], labels: &[],
+              now: "13:00", due: &["c1 AR-response note#0"],
+              note: "running again, 3h30m used: at risk; the deadline moved to 13:30, so no L1 yet" },
+    ]
+}
+
+fn done_keys(ticket: &Ticket, notes: &[&str]) -> Vec<ActionKey> {
+    let mut keys: Vec<ActionKey> = notes
+        .iter()
+        .flat_map(|n| parse_markers(&ticket.id, n))
+        .collect();
+    keys.extend(ticket.labels.iter().filter_map(|l| parse_label(l)));
+    keys
+}
+
+#[test]
+fn the_vectors_hold() {
+    let p = policy();
+    let mut failed = Vec::new();
+    for r in rows() {
+        let tk = ticket(r.events, r.labels);
+        let done = done_keys(&tk, r.notes);
+        let got: Vec<String> = plan(&p, &tk, t(&stamp(r.now)), &done)
+            .unwrap()
+            .due
+            .iter()
+            .map(|d| show(&d.key))
+            .collect();
+        if got != r.due {
+            failed.push(format!(
+                "{}: got {got:?}, want {:?} ({})",
+                r.id, r.due, r.note
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn the_note_says_what_was_missed_since_when_and_who_is_responsible() {
+    let p = policy();
+    let tk = ticket(&[], &[]);
+    let now = t("2026-09-14T14:00:00Z");
+    let pl = plan(&p, &tk, now, &[]).unwrap();
+    let d = pl
+        .due
+        .iter()
+        .find(|d| show(&d.key) == "c1 L1 note#0")
+        .unwrap();
+    assert_eq!(
+        note_text(&p, &pl, d, now),
+        "SLA escalation, level 1: IT manager.\n\
+         Policy: Action vectors. Issue: v.\n\
+         The response target (target 4h) was missed: overdue since 2026-09-14 13:00 UTC.\n\
+         Escalated since 2026-09-14 13:00 UTC; the issue is still unresolved (cycle 1).\n\
+         Now responsible: IT manager (Ivo Manager).\n\
+         sla-lens:escalated ticket=v cycle=1 level=1 action=note#0 at=2026-09-14T14:00:00Z"
+    );
+    assert!(d.action.private == Some(true));
+    let ar = pl
+        .due
+        .iter()
+        .find(|d| show(&d.key) == "c1 AR-response note#0")
+        .unwrap();
+    assert!(
+        note_text(&p, &pl, ar, now).starts_with("SLA warning: the response target is at risk.\n")
+    );
+}
+
+#[test]
+fn the_email_is_one_subject_line_and_a_plain_body() {
+    let mut v: Value = serde_json::from_str(POLICY).unwrap();
+    v["escalation"]["levels"][1]["actions"][0] = json!({"kind": "email", "subject": "Escalated\r\nBcc: all@example.com", "text": "Call Ivo."});
+    let p = Policy::from_json(&v.to_string()).unwrap();
+    let tk = ticket(&[R_0930], &[]);
+    let now = t("2026-09-14T18:00:00Z");
+    let pl = plan(&p, &tk, now, &[]).unwrap();
+    let d = pl
+        .due
+        .iter()
+        .find(|d| d.key.kind == ActionKind::Email)
+        .unwrap();
+    let e = email(&p, &pl, d, now);
+    assert_eq!(e.subject, "Escalated  Bcc: all@example.com");
+    assert_eq!(
+        e.body,
+        "SLA escalation, level 2: Marketing department head.\n\
+         Policy: Action vectors. Issue: v.\n\
+         The response (target 4h) was met at 2026-09-14 09:30 UTC, due 2026-09-14 13:00 UTC.\n\
+         Escalated since 2026-09-14 17:00 UTC; the issue is still unresolved (cycle 1).\n\
+         Now responsible: Marketing department head (Mia Head).\n\
+         Call Ivo.\n\
+         sla-lens:escalated ticket=v cycle=1 level=2 action=email#0 at=2026-09-14T18:00:00Z"
+    );
+    // Without a subject of its own.
+    let p = policy();
+    let pl = plan(&p, &tk, now, &[]).unwrap();
+    let d = pl
+        .due
+        .iter()
+        .find(|d| d.key.kind == ActionKind::Email)
+        .unwrap();
+    assert_eq!(
+        email(&p, &pl, d, now).subject,
+        "[SLA] v escalated to Marketing department head (level 2)"
+    );
+}
+
+const R_0930: Ev = Ev::R("09:30");
+
+#[test]
+fn markers_encode_odd_ticket_ids() {
+    let key = ActionKey {
+        cycle: 3,
+        stage: Stage::AtRisk(MetricKind::Resolution),
+        kind: ActionKind::Webhook,
+        ordinal: 1,
+    };
+    let id = "acme/web#12 x=y\n%";
+    let m = marker(id, &key, 0);
+    assert_eq!(
+        m,
+        "sla-lens:escalated ticket=acme/web#12%20x%3Dy%0A%25 cycle=3 level=at-risk-resolution \
+         action=webhook#1 at=1970-01-01T00:00:00Z"
+    );
+    assert_eq!(parse_markers(id, &m), vec![key]);
+    assert_eq!(parse_markers("acme/web#12", &m), vec![]);
+    assert_eq!(label(&key), "sla-lens:c3:at-risk-resolution:webhook#1");
+    for bad in [
+        "sla-lens:c0:l1:note#0",
+        "sla-lens:c01:l1:note#0",
+        "sla-lens:c1:l0:note#0",
+        "sla-lens:c1:1:note#0",
+        "sla-lens:c1:l1:note#0:x",
+        "sla-lens:c1:l1:sms#0",
+        "sla-lens:c1:at-risk-x:note#0",
+        "sla-lens:c1:l1:note#",
+        "sla-lens:c99999999999:l1:note#0",
+    ] {
+        assert_eq!(parse_label(bad), None, "{bad}");
+    }
+}
+
+/// A line of 20,000 glued markers is read in linear time (each marker reads at most 16 words).
+#[test]
+fn a_line_of_many_markers_is_read_once() {
+    let line = "sla-lens:escalated x=sla-lens:escalated ".repeat(20_000)
+        + "ticket=v cycle=1 level=1 action=note#0";
+    let start = std::time::Instant::now();
+    // Only the last marker word is followed by the keys.
+    assert_eq!(parse_markers("v", &line).len(), 1);
+    let one = "sla-lens:escalated ticket=v cycle=1 level=1 action=note#0 ".repeat(20_000);
+    assert_eq!(parse_markers("v", &one).len(), 20_000);
+    assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+}
+
+fn arb_key() -> impl Strategy<Value = ActionKey> {
+    (
+        1u32..=u32::MAX,
+        prop_oneof![
+            (1u32..=u32::MAX).prop_map(Stage::Level),
+            Just(Stage::AtRisk(MetricKind::Response)),
+            Just(Stage::AtRisk(MetricKind::Resolution)),
+        ],
+        0usize..6,
+        0u32..=u32::MAX,
+    )
+        .prop_map(|(cycle, stage, k, ordinal)| ActionKey {
+            cycle,
+            stage,
+            kind: ActionKind::from_name(ActionKind::ALL[k]).unwrap(),
+            ordinal,
+        })
+}
+
+/// Random histories of the vectors' ticket: status changes and replies over three days.
+fn arb_events() -> impl Strategy<Value = Vec<(u32, u8)>> {
+    prop::collection::vec((0u32..72 * 60, 0u8..4), 0..8)
+}
+
+fn ticket_of(events: &[(u32, u8)]) -> Ticket {
+    let mut evs: Vec<(u32, u8)> = events.to_vec();
+    evs.sort_unstable();
+    let base = t("2026-09-14T09:00:00Z");
+    let mut history = Vec::new();
+    let mut comments = Vec::new();
+    let mut status = "New";
+    for (m, what) in evs {
+        let at = sla_lens::ticket::format_instant(base + i64::from(m) * 60);
+        match what {
+            0 => comments.push(json!({"at": at, "staff": true})),
+            w => {
+                let to = ["", "In Progress", "Resolved", "Waiting"][w as usize];
+                if to != status {
+                    history.push(json!({"at": at, "from": status, "to": to}));
+                    status = to;
+                }
+            }
+        }
+    }
+    Ticket::from_value(&json!({
+        "id": "acme/web#7", "created": "2026-09-14T09:00:00Z", "status": "New",
+        "fields": {"priority": "Normal"}, "statusHistory": history, "comments": comments,
+    }))
+    .unwrap()
+}
+
+proptest! {
+    #[test]
+    fn markers_and_labels_round_trip(key in arb_key(), id in "\\PC{0,20}", at in 0i64..7_258_118_400) {
+        let m = marker(&id, &key, at);
+        prop_assert_eq!(parse_markers(&id, &format!("text before\n{m}\nafter")), vec![key]);
+        prop_assert_eq!(parse_label(&label(&key)), Some(key));
+        // Claims and markers are told apart, also on one line.
+        let c = claim(&id, &key, at);
+        prop_assert_eq!(parse_claims(&id, &format!("{c} {m}")), vec![key]);
+        prop_assert_eq!(parse_markers(&id, &format!("{c} {m}")), vec![key]);
+        prop_assert_eq!(parse_markers(&id, &c), vec![]);
+        // GitHub's 50-character limit holds for up to 9,999 cycles, 99 levels, 99 actions.
+        if key.cycle < 10_000 && key.ordinal < 100 && !matches!(key.stage, Stage::Level(n) if n >= 100) {
+            prop_assert!(label(&key).len() <= 50, "{}", label(&key));
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic(text in "\\PC{0,200}", id in "\\PC{0,10}") {
+        let _ = parse_markers(&id, &text);
+        let _ = parse_markers(&id, &format!("sla-lens:escalated {text}"));
+        let _ = parse_claims(&id, &format!("sla-lens:claim {text}"));
+        let _ = parse_label(&text);
+        let _ = parse_label(&format!("sla-lens:c{text}"));
+    }
+
+    /// Posting what the plan says (each action's marker: a note's text, a label, or a marker
+    /// note written for the other kinds), then planning again, leaves nothing due; planning
+    /// later only adds actions of stages crossed since.
+    #[test]
+    fn planning_is_idempotent(events in arb_events(), now_min in 0i64..80 * 60, later in 0i64..600, form in 0u8..3) {
+        let p = policy();
+        let tk = ticket_of(&events);
+        let now = t("2026-09-14T09:00:00Z") + now_min * 60;
+        let first = plan(&p, &tk, now, &[]).unwrap();
+        let mut notes = Vec::new();
+        let mut labels = Vec::new();
+        for d in &first.due {
+            match form {
+                0 if d.key.kind == ActionKind::Note => notes.push(note_text(&p, &first, d, now)),
+                0 if d.key.kind == ActionKind::Email => notes.push(email(&p, &first, d, now).body),
+                1 => labels.push(label(&d.key)),
+                _ => notes.push(marker(&tk.id, &d.key, now)),
+            }
+        }
+        let mut done: Vec<ActionKey> = notes.iter().flat_map(|n| parse_markers(&tk.id, n)).collect();
+        done.extend(labels.iter().filter_map(|l| parse_label(l)));
+        let again = plan(&p, &tk, now, &done).unwrap();
+        prop_assert!(again.due.is_empty(), "{:?}", again.due.iter().map(|d| d.key).collect::<Vec<_>>());
+        // Later, with the same record: nothing already done comes back.
+        let next = plan(&p, &tk, now + later * 60, &done).unwrap();
+        for d in &next.due {
+            prop_assert!(!done.contains(&d.key));
+        }
+        // A resolved cycle has nothing due.
+        if first.resolved {
+            prop_assert!(first.due.is_empty());
+        }
+    }
+}
+
+#[test]
+fn webhook_bodies_by_preset_show_the_text_as_written() {
+    use sla_lens::escalate::webhook_body;
+    let mut v: Value = serde_json::from_str(POLICY).unwrap();
+    let p = policy();
+    let tk = ticket(&[], &[]);
+    let now = t("2026-09-14T18:00:00Z");
+    let pl = plan(&p, &tk, now, &[]).unwrap();
+    let d = pl
+        .due
+        .iter()
+        .find(|d| d.key.kind == ActionKind::Webhook)
+        .unwrap();
+    let body = webhook_body(&p, &pl, d, now);
+    let text = body["text"].as_str().unwrap();
+    // Mattermost: Markdown punctuation escaped.
+    assert!(
+        text.starts_with("SLA escalation, level 2: Marketing department head.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("overdue since 2026-09-14 13:00 UTC."),
+        "{text}"
+    );
+    assert!(!body.to_string().contains("\\\\"), "{body}");
+    for (preset, check) in [("slack", "text"), ("teams", "@type"), ("generic", "key")] {
+        v["escalation"]["levels"][1]["actions"][1]["preset"] = json!(preset);
+        v["escalation"]["levels"][1]["role"] = json!("Head <@U123> & *boss*");
+        let p = Policy::from_json(&v.to_string()).unwrap();
+        let pl = plan(&p, &tk, now, &[]).unwrap();
+        let d = pl
+            .due
+            .iter()
+            .find(|d| d.key.kind == ActionKind::Webhook)
+            .unwrap();
+        let body = webhook_body(&p, &pl, d, now);
+        assert!(body.get(check).is_some(), "{preset}: {body}");
+        let text = body["text"].as_str().unwrap();
+        match preset {
+            "slack" => assert!(text.contains("Head &lt;@U123&gt; &amp; *boss*"), "{text}"),
+            "teams" => assert!(
+                text.contains("Head &lt;\\@U123&gt; &amp; \\*boss\\*"),
+                "{text}"
+            ),
+            _ => {
+                assert!(text.contains("Head <@U123> & *boss*"), "{text}");
+                assert_eq!(body["stage"], "level-2");
+                assert_eq!(body["cycle"], 1);
+                assert_eq!(
+                    body["key"],
+                    "sla-lens:escalated ticket=v cycle=1 level=2 action=webhook#0 at=2026-09-14T18:00:00Z"
+                );
+            }
+        }
+    }
+}
