@@ -579,6 +579,31 @@ describe('<sla-board>: the engine runs in a Worker', () => {
     await page.close();
   });
 
+  it('fills a badge\'s tooltip and moves its countdown with answers from the worker', async () => {
+    const page = await counted('dashboard.html?frozen');
+    const badge = page.locator('sla-board tr.r[data-id="2998"] sla-badge');
+    assert.equal(await badge.locator('.text').textContent(), '6h 36m left');
+    // The sentences are the worker's `explain`: asked for when the tooltip opens.
+    await badge.locator('.badge').hover();
+    await page.waitForFunction(() => document.querySelector('sla-board').shadowRoot.querySelector('tr.r[data-id="2998"] sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    const lines = await badge.locator('.tip li').allTextContents();
+    assert.ok(lines.some((l) => /response/i.test(l)), lines.join(' | '));
+    await badge.locator('.badge').blur();
+    await page.mouse.move(0, 0);
+    // Half an hour on (24×7: business time is wall time): the shared timer asks the worker.
+    await page.evaluate(async () => {
+      const { setClock } = await import('./sla-lens.js');
+      setClock(() => Date.parse('2026-11-27T12:30:00Z'));
+    });
+    await page.waitForFunction(() => {
+      const b = document.querySelector('sla-board').shadowRoot.querySelector('tr.r[data-id="2998"] sla-badge');
+      return /^6h 0?6m left$/.test(b?.shadowRoot.querySelector('.text').textContent ?? '');
+    });
+    assert.equal(await page.evaluate(() => window.__instantiations), 0);
+    assert.deepEqual(pageErrors, []);
+    await page.close();
+  });
+
   it('drops the answers for a load that was replaced, stops its worker with the element, and shows the engine\'s errors', async () => {
     const page = await counted('dashboard.html?frozen');
     const r = await page.evaluate(async () => {
