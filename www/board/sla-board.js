@@ -47,6 +47,8 @@ import { httpUrl } from '../badge-view.js';
 
 const ROW_HEIGHT = 44;
 const PRINT_LIMIT = 20000;
+/** Rows above and below the window whose badges' results are asked for with the window's. */
+const PREFETCH_AHEAD = 40;
 
 const BOARD_CSS = `${THEME_CSS}
 ${darkBadges(BADGE_DARK_CSS)}
@@ -651,12 +653,21 @@ export class SlaBoardElement extends HTMLElement {
     // Rows still on screen keep their <tr> (and their badge); only the rows scrolling in are
     // built, and their badges' full results are evaluated in one batch.
     const kept = new Map();
-    const entering = [];
+    let entering = 0;
     for (let i = first; i < last; i++) {
       const item = this.#items[i];
-      if (item.type === 'row' && !this.#rowEls.has(item.row) && item.row.state !== 'unknown') entering.push(item.row.id);
+      if (item.type === 'row' && !this.#rowEls.has(item.row) && item.row.state !== 'unknown') entering += 1;
     }
-    if (entering.length > 1) this.#board.prefetch?.(entering);
+    if (entering > 0) {
+      // Their results come from the worker: asked for a stretch ahead too, so that a row
+      // scrolling in finds its result there (its badge then renders once, not "…" first).
+      const ahead = [];
+      for (let i = Math.max(0, first - PREFETCH_AHEAD); i < Math.min(n, last + PREFETCH_AHEAD); i++) {
+        const item = this.#items[i];
+        if (item.type === 'row' && item.row.state !== 'unknown') ahead.push(item.row.id);
+      }
+      this.#board.prefetch?.(ahead);
+    }
     for (let i = first; i < last; i++) {
       const item = this.#items[i];
       if (item.type !== 'row') {
