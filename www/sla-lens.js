@@ -290,6 +290,11 @@ export class Board {
     return this;
   }
 
+  /** Re-plans the shared timer (a board whose evaluation came later, from a Worker). */
+  reschedule() {
+    if (scheduler.boards.has(this)) scheduler.schedule();
+  }
+
   /** Stops updating; unbinds badges. */
   dispose() {
     scheduler.remove(this);

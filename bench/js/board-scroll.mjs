@@ -25,7 +25,10 @@ const beforeSource = BEFORE
   ? execFileSync('git', ['show', `${BEFORE}:www/board/sla-board.js`], { cwd: ROOT, encoding: 'utf8' })
     .replaceAll("customElements.get('sla-board')", "customElements.get('sla-board-before')")
     .replaceAll("customElements.define('sla-board',", "customElements.define('sla-board-before',")
+    .replaceAll("from './row-board.js'", "from './row-board-before.js'")
   : null;
+// Its Board as it was then too (since c306cb5 the board's engine is a worker: another constructor).
+const beforeRowBoard = BEFORE ? execFileSync('git', ['show', `${BEFORE}:www/board/row-board.js`], { cwd: ROOT, encoding: 'utf8' }) : null;
 const VARIANTS = BEFORE ? [['sla-board-before', `before (${BEFORE})`], ['sla-board', 'after (this tree)']] : [['sla-board', 'this tree']];
 const CATEGORIES = ['devtools.timeline', 'blink.user_timing', 'toplevel'];
 mkdirSync(OUT, { recursive: true });
@@ -98,6 +101,7 @@ try {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.route('**/bench/export-10000.json', (r) => r.fulfill({ body: text10k, contentType: 'application/json' }));
   if (beforeSource) await page.route('**/board/sla-board-before.js', (r) => r.fulfill({ body: beforeSource, contentType: 'text/javascript' }));
+  if (beforeRowBoard) await page.route('**/board/row-board-before.js', (r) => r.fulfill({ body: beforeRowBoard, contentType: 'text/javascript' }));
   await page.goto(`${server.url}dashboard.html?frozen`);
   await page.waitForFunction(() => document.querySelector('sla-board')?.dataset.ready === 'true');
   if (beforeSource) await page.evaluate(() => import('./board/sla-board-before.js'));

@@ -1,6 +1,8 @@
 // Dashboard benchmark (figures in BENCHMARKS.md, "Dashboard"):
 //  1. a 10,000-issue export in <sla-board> in headless Chromium: parse + evaluate + first paint
-//     of the table (the Wasm module already instantiated; the fetch excluded), budget 300 ms;
+//     of the table (the Wasm module already compiled; the fetch excluded), budget 300 ms; the
+//     whole wait from the element's append (its worker's start included), and the longest gap
+//     of a 10 ms timer on the page meanwhile (how long the page was frozen);
 //  2. scrolling the 10,000 rows: frame times while the table scrolls 100 frames;
 //  3. the review report for 100,000 issues in Wasm in Node: the module the dashboards load
 //     (www/pkg/sla_lens_fast_bg.wasm) given the export's bytes, as <sla-review> gives them, and
@@ -58,9 +60,19 @@ try {
       el.setAttribute('src', 'bench/export-10000.json');
       el.setAttribute('now', '2026-11-27T12:00:00Z');
       el.setAttribute('frozen', '');
+      // The page's own 10 ms timer: its longest gap is the longest the page was frozen.
+      let last = performance.now();
+      let longest = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        longest = Math.max(longest, now - last);
+        last = now;
+      }, 10);
       const done = new Promise((ok) => el.addEventListener('sla-board-ready', (e) => ok(e.detail), { once: true }));
       document.querySelector('main').append(el);
-      return done;
+      const timings = await done;
+      clearInterval(timer);
+      return { ...timings, longest: Math.max(longest, performance.now() - last) };
     });
     runs.push(t);
   }
@@ -111,6 +123,7 @@ try {
   rmSync(profile, { recursive: true, force: true });
 }
 const firstPaint = runs.map((r) => r.parse + r.evaluate + r.paint);
+console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): from the element's append to the ready event ${f(median(runs.map((r) => r.total)))} ms (min ${f(Math.min(...runs.map((r) => r.total)))}); the page's 10 ms timer's longest gap ${f(median(runs.map((r) => r.longest)))} ms (max ${f(Math.max(...runs.map((r) => r.longest)))})`);
 console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): parse ${f(median(runs.map((r) => r.parse)))} ms + evaluate/rows/window ${f(median(runs.map((r) => r.evaluate)))} ms + paint ${f(median(runs.map((r) => r.paint)))} ms = ${f(median(firstPaint))} ms (min ${f(Math.min(...firstPaint))}, max ${f(Math.max(...firstPaint))}; budget 300 ms)`);
 console.log(`10,000 issues, JSON.parse + batch + rows (same page, alternated, ${RUNS} runs): engine.evaluate + toRow median ${f(median(paths.full))} ms (min ${f(Math.min(...paths.full))}); engine.evaluateRows + rowsFromBatch median ${f(median(paths.compact))} ms (min ${f(Math.min(...paths.compact))})`);
 console.log(`scrolling 10,000 rows: ${scroll.rendered} rows in the DOM; frame time median ${scroll.median.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms`);

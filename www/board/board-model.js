@@ -88,44 +88,75 @@ export function toRow(ticket, result, index) {
 export function rowsFromBatch(batch, tickets = []) {
   const { fields, numbers, strings } = batch;
   const k = fields.length;
-  const col = Object.fromEntries(fields.map((f, i) => [f, i]));
   const isText = new Set(batch.stringFields);
-  const at = (base, f) => {
-    const v = numbers[base + col[f]];
-    if (isText.has(f)) return v < 0 ? null : strings[v];
-    return Number.isNaN(v) ? null : v;
+  // One reader per column, made once (a 100,000-row batch reads 2 million cells).
+  const column = (f) => {
+    const c = fields.indexOf(f);
+    if (c < 0) return () => null;
+    if (isText.has(f)) {
+      return (base) => {
+        const v = numbers[base + c];
+        return v < 0 ? null : strings[v];
+      };
+    }
+    return (base) => {
+      const v = numbers[base + c];
+      return Number.isNaN(v) ? null : v;
+    };
   };
+  const cIndex = fields.indexOf('index');
+  const id = column('id');
+  const title = column('title');
+  const url = column('url');
+  const priorityName = column('priorityName');
+  const categoryName = column('categoryName');
+  const status = column('status');
+  const assignee = column('assignee');
+  const createdMs = column('createdMs');
+  const state = column('state');
+  const level = column('level');
+  const levelRole = column('levelRole');
+  const untilDeadline = column('untilDeadline');
+  const remainingAt = column('remaining');
+  const headline = column('headline');
+  const calendar = column('calendar');
+  const deadlineMs = column('deadlineMs');
+  const nextChangeMs = column('nextChangeMs');
+  const missing = column('missing');
   const n = numbers.length / k;
   const rows = new Array(n);
   for (let r = 0; r < n; r++) {
     const b = r * k;
-    const index = numbers[b + col.index];
-    const t = tickets[index] ?? {};
-    const fields_ = t.fields ?? {};
-    const until = at(b, 'untilDeadline');
-    const remaining = at(b, 'remaining');
+    const index = numbers[b + cIndex];
+    const until = untilDeadline(b);
+    const remaining = remainingAt(b);
+    const priority = priorityName(b);
+    const category = categoryName(b);
+    const st = status(b);
+    // The input's own fields only where the evaluation leaves one open.
+    const t = priority === null || category === null || st === null ? tickets[index] ?? {} : null;
     rows[r] = {
       index,
-      id: at(b, 'id') || `#${index + 1}`,
-      title: at(b, 'title') ?? '',
-      url: at(b, 'url') ?? '',
-      priority: at(b, 'priorityName') ?? (str(fields_.priority) || NONE),
+      id: id(b) || `#${index + 1}`,
+      title: title(b) ?? '',
+      url: url(b) ?? '',
+      priority: priority ?? (str(t.fields?.priority) || NONE),
       priorityRank: 0,
-      category: at(b, 'categoryName') ?? (str(fields_.category) || NONE),
-      status: at(b, 'status') ?? (str(t.status) || NONE),
-      assignee: at(b, 'assignee') || 'Unassigned',
-      created: at(b, 'createdMs'),
-      state: at(b, 'state'),
-      level: at(b, 'level') ?? 0,
-      levelRole: at(b, 'levelRole') ?? '',
+      category: category ?? (str(t.fields?.category) || NONE),
+      status: st ?? (str(t.status) || NONE),
+      assignee: assignee(b) || 'Unassigned',
+      created: createdMs(b),
+      state: state(b),
+      level: level(b) ?? 0,
+      levelRole: levelRole(b) ?? '',
       remaining: until ?? remaining,
       error: null,
-      headline: at(b, 'headline'),
-      calendar: at(b, 'calendar'),
-      deadline: at(b, 'deadlineMs'),
+      headline: headline(b),
+      calendar: calendar(b),
+      deadline: deadlineMs(b),
       businessRemaining: remaining,
-      nextChange: at(b, 'nextChangeMs'),
-      missing: at(b, 'missing') ?? null,
+      nextChange: nextChangeMs(b),
+      missing: missing(b) ?? null,
     };
   }
   const errors = batch.errors.map((e) => ({ id: e.id ?? null, index: e.index, code: e.code, path: e.path, message: e.message }));

@@ -1,7 +1,7 @@
 // The dashboards' heavy engine calls, off the page's main thread: a module Worker that loads the
 // same Wasm module and glue as the page would (www/pkg, the fast build) and answers one request
-// at a time. `<sla-review>` computes its report here, so a big export never freezes the page
-// (BENCHMARKS.md, "Dashboard").
+// at a time. `<sla-review>` computes its report here, and `<sla-board>` reads its export and
+// evaluates its rows here, so a big export never freezes the page (BENCHMARKS.md, "Dashboard").
 //
 //   const w = new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
 //   w.postMessage({ id: 0, op: 'init', module: url });   // optional: start compiling the module
@@ -9,13 +9,115 @@
 //   w.postMessage({ id: 2, op: 'report' | 'reportCsv' | 'reportMarkdown', options: {nowMs, from, to, tracker} });
 //   // answers: { id, result } or { id, error: { name, message, code?, diagnostics? } }
 //
-// One engine and one export per worker (each <sla-review> owns its worker); `load` replaces them.
+// `<sla-board>`'s session: the export is read here and stays here; the page gets table rows.
+//   { op: 'loadBoard', policy, tickets: text | bytes | ticket objects, tracker, mapping }
+//     → { name, policyText, priorityRanks, count, mapErrors, unknown, csv }  (the export parsed or mapped)
+//   { op: 'rows', nowMs }            → evaluateRows' columnar rows (the Float64Array transferred),
+//                                      `raw`: the inputs' fields the rows fall back on, and what
+//                                      is slow on 100,000 rows: `order`, the rows' positions most
+//                                      urgent first (board-model.js `sortRows` by 'sla'), and the
+//                                      filters' `facets` (board-model.js `facets`)
+//   { op: 'full', indices, nowMs }   → full results (engine.evaluate) of those tickets
+//   { op: 'explain', index, nowMs }  → one ticket's explanation sentences ([] when it has none)
+//   { op: 'elapsed', items: [{calendar, starts, ends}] } → business seconds per item (transferred)
+//
+// A `module` in a request: a compiled WebAssembly.Module (the page compiles it once for all its
+// boards) or the module's URL. One engine and one export per worker (each element owns its
+// worker); `load` and `loadBoard` replace them.
 
 import init, * as wasm from '../pkg/sla_lens.js';
+import { rowsFromBatch, markUnknown, compareUrgency, facets } from './board-model.js';
 
 let ready = null;
 let engine = null;
 let tickets = null;
+/** The board session: `{ tickets, text, unknown, ranks }` (an export read here). */
+let board = null;
+/** Buffers the current answer transfers instead of copying. */
+let transfer = [];
+
+/** `e`'s message with its diagnostics, one a line (`what`: a diagnostic's place when it has no path). */
+function withDiagnostics(e, what) {
+  return `${e?.message ?? e}${e?.diagnostics ? `\n${e.diagnostics.map((d) => `${d.path || what}: ${d.message}`).join('\n')}` : ''}`;
+}
+
+/** Reads a board's export: canonical tickets, a tracker's REST export or a CSV export. */
+function readBoard(msg) {
+  const { tracker, tickets: source } = msg;
+  if (Array.isArray(source)) return { tickets: source, text: null, mapErrors: [], unknown: [], csv: null };
+  if (/-csv$/i.test(tracker ?? '')) {
+    let mapped;
+    try {
+      mapped = wasm.mapCsv(tracker.toLowerCase(), source, msg.mapping ?? {});
+    } catch (e) {
+      const zoneHint = e?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
+      throw new Error(`The CSV export could not be read: ${withDiagnostics(e, '(mapping)')}${zoneHint}`);
+    }
+    const { tickets: list, errors, unknown, ...how } = mapped;
+    return { tickets: list, text: null, mapErrors: errors, unknown, csv: { ...how, unknown, count: list.length } };
+  }
+  const text = typeof source === 'string' ? source : new TextDecoder().decode(source);
+  if (tracker) {
+    const mapped = wasm.mapExport(tracker, text);
+    return { tickets: mapped.tickets, text: null, mapErrors: mapped.errors, unknown: mapped.unknown ?? [], csv: null };
+  }
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`The issues are not JSON: ${e.message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
+  }
+  const list = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
+  if (!list) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
+  return { tickets: list, text, mapErrors: [], unknown: [], csv: null };
+}
+
+/** A typed array's buffer to transfer, when the array owns all of it (never Wasm memory). */
+function own(a) {
+  if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !(typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer)) transfer.push(a.buffer);
+  return a;
+}
+
+function str(v) {
+  if (v == null) return '';
+  if (Array.isArray(v)) return v.map(String).join(', ');
+  return String(v);
+}
+
+/**
+ * What a row falls back on when its evaluation leaves it open (board-model.js `rowsFromBatch`:
+ * the raw priority, category and status), by ticket index: only for the rows that need it.
+ */
+function rawFields(batch) {
+  const { fields, numbers } = batch;
+  const k = fields.length;
+  const col = Object.fromEntries(fields.map((f, i) => [f, i]));
+  const raw = {};
+  for (let b = 0; b < numbers.length; b += k) {
+    if (numbers[b + col.priorityName] >= 0 && numbers[b + col.categoryName] >= 0 && numbers[b + col.status] >= 0) continue;
+    const index = numbers[b + col.index];
+    const t = board.tickets[index] ?? {};
+    const f = t.fields ?? {};
+    raw[index] = { fields: { priority: str(f.priority), category: str(f.category) }, status: str(t.status) };
+  }
+  return raw;
+}
+
+/** The policy's priorities in its order (name, else id → position): the table's priority order. */
+function priorityRanks(text) {
+  const ranks = new Map();
+  try {
+    const spec = JSON.parse(text);
+    (spec.priorities ?? []).forEach((p, i) => ranks.set(p.name ?? p.id, i));
+  } catch {
+    /* the engine read it; ranks stay alphabetical */
+  }
+  return ranks;
+}
+
+function needBoard() {
+  if (!engine || !board) throw new Error('engine-worker: load a board first');
+}
 
 const OPS = {
   /** Only loads the module (a page sends it first, while it fetches the export). */
@@ -23,6 +125,7 @@ const OPS = {
   load(msg) {
     engine?.free?.();
     engine = null;
+    board = null;
     engine = new wasm.SlaEngine(msg.policy ?? wasm.examplePolicy('default'));
     tickets = msg.tickets;
     return { name: engine.name };
@@ -30,6 +133,55 @@ const OPS = {
   report: (msg) => engine.report(tickets, msg.options),
   reportCsv: (msg) => engine.reportCsv(tickets, msg.options),
   reportMarkdown: (msg) => engine.reportMarkdown(tickets, msg.options),
+  loadBoard(msg) {
+    engine?.free?.();
+    engine = null;
+    board = null;
+    tickets = null;
+    const policyText = msg.policy ?? wasm.examplePolicy('default');
+    let next;
+    try {
+      next = new wasm.SlaEngine(policyText);
+    } catch (e) {
+      throw new Error(`The policy could not be loaded: ${withDiagnostics(e, '(document)')}`);
+    }
+    const read = readBoard(msg);
+    engine = next;
+    board = { tickets: read.tickets, text: read.text, unknown: read.unknown, ranks: priorityRanks(policyText) };
+    return {
+      name: engine.name, policyText, priorityRanks: [...board.ranks], count: read.tickets.length,
+      mapErrors: read.mapErrors, unknown: read.unknown, csv: read.csv,
+    };
+  },
+  rows(msg) {
+    needBoard();
+    const batch = engine.evaluateRows(board.text ?? board.tickets, msg.nowMs);
+    // The rows as the page makes them (sla-board.js #rebuild), to sort them and count the facets here.
+    const { rows } = rowsFromBatch(batch, board.tickets);
+    for (const r of rows) r.priorityRank = board.ranks.get(r.priority) ?? 99;
+    markUnknown(rows, board.unknown);
+    const order = rows.map((_, i) => i);
+    order.sort((x, y) => compareUrgency(rows[x], rows[y]) || rows[x].index - rows[y].index);
+    const raw = rawFields(batch);
+    const out = { fields: batch.fields, stringFields: batch.stringFields, numbers: own(batch.numbers), strings: batch.strings, errors: batch.errors, nextChange: batch.nextChange };
+    return { batch: out, raw, order: own(Int32Array.from(order)), facets: facets(rows) };
+  },
+  full(msg) {
+    needBoard();
+    return engine.evaluate(msg.indices.map((i) => board.tickets[i]), msg.nowMs);
+  },
+  explain(msg) {
+    needBoard();
+    try {
+      return engine.explain(board.tickets[msg.index], msg.nowMs).lines;
+    } catch {
+      return [];
+    }
+  },
+  elapsed(msg) {
+    needBoard();
+    return msg.items.map((it) => own(engine.elapsed(it.calendar, it.starts, it.ends)));
+  },
 };
 
 /** An error as data: an `Error`'s own properties (diagnostics, code) do not survive cloning. */
@@ -53,9 +205,13 @@ self.addEventListener('message', async ({ data: msg }) => {
     await ready;
     const op = OPS[msg.op];
     if (!op) throw new Error(`engine-worker: no operation "${msg.op}"`);
-    if (msg.op !== 'load' && msg.op !== 'init' && !engine) throw new Error('engine-worker: load a policy and an export first');
-    self.postMessage({ id: msg.id, result: op(msg) });
+    if (msg.op !== 'load' && msg.op !== 'loadBoard' && msg.op !== 'init' && !engine) throw new Error('engine-worker: load a policy and an export first');
+    transfer = [];
+    const result = op(msg);
+    self.postMessage({ id: msg.id, result }, transfer);
   } catch (e) {
     self.postMessage({ id: msg.id, error: plain(e) });
+  } finally {
+    transfer = [];
   }
 });

@@ -27,9 +27,17 @@
 // Rendering is text only: data reaches the page through textContent and setAttribute, never
 // innerHTML. Rows are virtualised (fixed row height), so 10,000 issues scroll smoothly; print
 // renders every row.
+//
+// The engine runs in a Worker (board/engine-worker.js, the fast module compiled once per page):
+// the export is parsed or mapped there and stays there; the batch evaluation, the re-evaluation
+// when a state changes, the countdowns' business time, the badges' full results and the
+// tooltips' sentences are requests the page awaits. The page keeps the table's rows, so a
+// 100,000-issue export never freezes it. Each element owns its worker; a reload or removing the
+// element stops it, and answers for an older load are dropped.
 
-import { FAST_MODULE, load, now as clockNow, setClock } from '../sla-lens.js';
-import { RowBoard } from './row-board.js';
+import { now as clockNow, setClock } from '../sla-lens.js';
+import { RowBoard, nextTask } from './row-board.js';
+import { EngineClient } from './engine-client.js';
 import {
   COLUMNS, FACETS, STATE_LABEL, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
   formatDateTime, facetLabel, toCsv, markUnknown,
@@ -39,6 +47,8 @@ import { httpUrl } from '../badge-view.js';
 
 const ROW_HEIGHT = 44;
 const PRINT_LIMIT = 20000;
+/** Rows above and below the window whose badges' results are asked for with the window's. */
+const PREFETCH_AHEAD = 40;
 
 const BOARD_CSS = `${THEME_CSS}
 ${darkBadges(BADGE_DARK_CSS)}
@@ -148,8 +158,10 @@ export class SlaBoardElement extends HTMLElement {
 
   #ui = null;
   #board = null;
-  #engine = null;
-  #wasm = null;
+  /** The engine's Worker for the current load (board/engine-client.js). */
+  #client = null;
+  /** The policy's name (the default caption). */
+  #name = null;
   #tickets = null;
   #policyText = null;
   #mapErrors = [];
@@ -192,6 +204,11 @@ export class SlaBoardElement extends HTMLElement {
   disconnectedCallback() {
     this.#connected = false;
     this.#board?.dispose();
+    this.#board = null;
+    // The worker goes with the element (a new one comes if it is put back).
+    this.#loadSeq += 1;
+    this.#client?.terminate();
+    this.#client = null;
     this.#print?.removeEventListener('change', this.#onPrint);
   }
 
@@ -201,7 +218,10 @@ export class SlaBoardElement extends HTMLElement {
     else this.#reload();
   }
 
-  /** The tickets shown (canonical inputs); set an array to show it instead of `src`. */
+  /**
+   * The tickets array set to show instead of `src` (canonical inputs), else null: an export read
+   * from `src` or an inline script stays in the engine's worker.
+   */
   get tickets() {
     return this.#tickets;
   }
@@ -222,7 +242,7 @@ export class SlaBoardElement extends HTMLElement {
   }
   #policyOverride = null;
 
-  /** The board's engine and Board (sla-lens.js), for pages that want more. */
+  /** The board (row-board.js: a Board whose engine is the worker), for pages that want more. */
   get board() {
     return this.#board;
   }
@@ -278,81 +298,66 @@ export class SlaBoardElement extends HTMLElement {
     const ui = this.#ui;
     ui.error.hidden = true;
     ui.status.textContent = 'Loading…';
+    // One worker per load: the previous one stops, and what it still had to answer with it.
+    this.#client?.terminate();
+    const client = new EngineClient();
+    this.#client = client;
     try {
       const tracker = this.getAttribute('tracker');
       const csv = /-csv$/i.test(tracker ?? '');
-      const [wasm, policyText, source] = await Promise.all([load(FAST_MODULE), this.#readPolicy(), this.#readTickets(csv)]);
+      const mapping = csv ? this.#mapping() : undefined;
+      // The worker gets the module while the policy and the export download.
+      const [, policyText, source] = await Promise.all([client.call('init'), this.#readPolicy(), this.#readTickets(csv)]);
       if (seq !== this.#loadSeq) return;
       const t1 = performance.now();
-      this.#wasm = wasm;
-      const text = policyText ?? wasm.examplePolicy('default');
-      let engine;
-      try {
-        engine = new wasm.SlaEngine(text);
-      } catch (e) {
-        throw new Error(`The policy could not be loaded: ${e.message}${e.diagnostics ? `\n${e.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : ''}`);
-      }
-      this.#policyText = text;
-      this.#priorityRank = new Map();
-      try {
-        const spec = JSON.parse(text);
-        (spec.priorities ?? []).forEach((p, i) => this.#priorityRank.set(p.name ?? p.id, i));
-      } catch {
-        /* the engine read it; ranks stay alphabetical */
-      }
-      let tickets;
-      let ticketsText = null;
-      this.#mapErrors = [];
-      this.#unknown = [];
-      this.#csv = null;
-      if (Array.isArray(source)) tickets = source;
-      else if (csv) {
-        const mapped = this.#mapCsv(wasm, tracker, source);
-        tickets = mapped.tickets;
-        this.#mapErrors = mapped.errors;
-        this.#unknown = mapped.unknown;
-        this.#csv = mapped;
-      } else if (tracker) {
-        const mapped = wasm.mapExport(/** @type {any} */ (tracker), source);
-        tickets = mapped.tickets;
-        this.#mapErrors = mapped.errors;
-        this.#unknown = mapped.unknown ?? [];
-      } else {
-        let doc;
-        try {
-          doc = JSON.parse(source);
-        } catch (e) {
-          throw new Error(`The issues are not JSON: ${e.message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
-        }
-        tickets = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
-        ticketsText = source;
-        if (!tickets) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
-      }
+      // The export goes to the worker (a CSV's bytes moved, not copied) and stays there: it is
+      // parsed or mapped there, and the page gets the rows.
+      const info = await client.call('loadBoard', { policy: policyText, tickets: source, tracker, mapping },
+        source instanceof Uint8Array ? [source.buffer] : []);
+      if (seq !== this.#loadSeq) return;
+      this.#policyText = info.policyText;
+      this.#priorityRank = new Map(info.priorityRanks);
+      this.#mapErrors = info.mapErrors;
+      this.#unknown = info.unknown ?? [];
+      this.#csv = info.csv;
       const t2 = performance.now();
       this.#board?.dispose();
-      this.#engine?.free?.();
-      this.#engine = engine;
-      this.#tickets = tickets;
+      this.#name = info.name;
+      this.#tickets = Array.isArray(source) ? source : null;
       // evaluateRows: the table's fields only; full results for the badges on screen.
-      const board = new RowBoard(engine, { onEvaluate: () => this.#rebuild() });
+      const board = new RowBoard(client, info.name, {
+        onEvaluate: () => this.#rebuild(),
+        onError: (e) => {
+          if (seq === this.#loadSeq) this.#showError(e);
+        },
+      });
       this.#board = board;
-      board.setTickets(tickets, ticketsText); // evaluates → onEvaluate → rebuild → first window
+      await board.start(); // evaluates → onEvaluate → rebuild → first window (its badges' results asked for)
+      if (seq !== this.#loadSeq) return;
+      await Promise.all([board.settled(), this.#facetsDone]); // the badges on screen have their results, the filters their options
+      if (seq !== this.#loadSeq) return;
       const t3 = performance.now();
       this.#renderHead();
       requestAnimationFrame(() => {
         const t4 = performance.now();
-        this.timings = { load: t1 - t0, parse: t2 - t1, evaluate: t3 - t2, paint: t4 - t3, total: t4 - t0, rows: tickets.length };
+        this.timings = { load: t1 - t0, parse: t2 - t1, evaluate: t3 - t2, paint: t4 - t3, total: t4 - t0, rows: info.count };
         this.dataset.ready = 'true';
         this.dispatchEvent(new CustomEvent('sla-board-ready', { detail: this.timings, bubbles: true, composed: true }));
       });
     } catch (e) {
       if (seq !== this.#loadSeq) return;
-      ui.error.hidden = false;
-      ui.error.textContent = e?.message ?? String(e);
-      ui.status.textContent = '';
-      this.dataset.ready = 'error';
-      this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
+      this.#showError(e);
     }
+  }
+
+  /** An error (loading, or the engine's) in the board's error box. */
+  #showError(e) {
+    const ui = this.#ui;
+    ui.error.hidden = false;
+    ui.error.textContent = e?.message ?? String(e);
+    ui.status.textContent = '';
+    this.dataset.ready = 'error';
+    this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
   }
 
   async #readPolicy() {
@@ -379,8 +384,8 @@ export class SlaBoardElement extends HTMLElement {
     return new Uint8Array(await res.arrayBuffer());
   }
 
-  /** A CSV export through the Rust adapter, under the `mapping` and `time-zone` attributes. */
-  #mapCsv(wasm, format, source) {
+  /** A CSV export's column mapping: the `mapping` attribute, with the `time-zone` attribute's zone. */
+  #mapping() {
     let mapping = {};
     const attr = this.getAttribute('mapping');
     if (attr) {
@@ -392,13 +397,7 @@ export class SlaBoardElement extends HTMLElement {
     }
     const zone = this.getAttribute('time-zone');
     if (zone && mapping && typeof mapping === 'object' && mapping.timeZone == null) mapping = { ...mapping, timeZone: zone };
-    try {
-      return wasm.mapCsv(/** @type {any} */ (format.toLowerCase()), source, mapping);
-    } catch (e) {
-      const diags = e?.diagnostics ? `\n${e.diagnostics.map((d) => `${d.path || '(mapping)'}: ${d.message}`).join('\n')}` : '';
-      const zoneHint = e?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
-      throw new Error(`The CSV export could not be read: ${e?.message ?? e}${diags}${zoneHint}`);
-    }
+    return mapping;
   }
 
   /** Rows from the latest evaluation (after each (re-)evaluation of the batch). */
@@ -414,9 +413,15 @@ export class SlaBoardElement extends HTMLElement {
     this.#bad = bad;
     this.#renderProblems();
     this.#renderSource();
-    this.#renderFacets();
     this.#refresh();
+    // The facets' counts in a task of their own (on a big export, each of the two is tens of ms).
+    const rows = this.#rows;
+    this.#facetsDone = nextTask().then(() => {
+      if (this.#rows === rows) this.#renderFacets();
+    });
   }
+  /** The filters' options follow the rows after this. */
+  #facetsDone = Promise.resolve();
 
   // -------------------------------------------------------------------------------------------
   // Rendering
@@ -509,11 +514,12 @@ export class SlaBoardElement extends HTMLElement {
 
   #renderHead() {
     if (!this.#ui) return;
-    this.#ui.caption.textContent = this.getAttribute('heading') ?? (this.#engine ? `${this.#engine.name}` : 'SLA board');
+    this.#ui.caption.textContent = this.getAttribute('heading') ?? (this.#name ?? 'SLA board');
   }
 
   #renderFacets() {
-    const f = facets(this.#rows);
+    // Counted in the worker with the rows (the same function), else here.
+    const f = this.#board?.rows === this.#rows && this.#board.facets ? this.#board.facets : facets(this.#rows);
     for (const k of FACETS) {
       const sel = this.#ui.selects[k];
       const opts = [h('option', { value: '', text: `All (${this.#rows.length})` })];
@@ -574,7 +580,7 @@ export class SlaBoardElement extends HTMLElement {
     const name = c.format === 'jira-csv' ? 'Jira' : 'Redmine';
     const sep = c.delimiter === '\t' ? 'tab' : `“${c.delimiter}”`;
     const head = h('p', {}, h('strong', { text: `${name} CSV export` }),
-      ` — ${c.tickets.length} issue${c.tickets.length === 1 ? '' : 's'} read, ${sep}-separated, ${c.encoding.toUpperCase()}, times read as ${c.timeZone}.`);
+      ` — ${c.count} issue${c.count === 1 ? '' : 's'} read, ${sep}-separated, ${c.encoding.toUpperCase()}, times read as ${c.timeZone}.`);
     const items = c.unknown.map((u) => h('li', { 'data-unknown': u.what },
       h('strong', { text: u.what === 'response' ? 'First response: unknown. ' : u.what === 'resolution' ? 'Resolution time: unknown. ' : 'Pauses: unknown. ' }),
       u.reason,
@@ -585,8 +591,10 @@ export class SlaBoardElement extends HTMLElement {
   /** Re-filters, re-sorts and re-groups, then renders the header and the visible window. */
   #refresh() {
     if (!this.#ui || !this.#board) return;
-    const filtered = filterRows(this.#rows, this.#filters, this.#query);
-    this.#view = sortRows(filtered, this.#sort);
+    // Most urgent first (the default): the worker's order, filtered (a filter keeps the order).
+    const byUrgency = this.#sort.key === 'sla' && this.#sort.dir === 'asc' && this.#board.rows === this.#rows ? this.#board.byUrgency : null;
+    const filtered = filterRows(byUrgency ?? this.#rows, this.#filters, this.#query);
+    this.#view = byUrgency ? filtered : sortRows(filtered, this.#sort);
     this.#items = flatten(this.#view, this.#groupBy, this.#collapsed);
     for (const c of COLUMNS) {
       const th = this.#ui.ths[c.key];
@@ -645,12 +653,21 @@ export class SlaBoardElement extends HTMLElement {
     // Rows still on screen keep their <tr> (and their badge); only the rows scrolling in are
     // built, and their badges' full results are evaluated in one batch.
     const kept = new Map();
-    const entering = [];
+    let entering = 0;
     for (let i = first; i < last; i++) {
       const item = this.#items[i];
-      if (item.type === 'row' && !this.#rowEls.has(item.row) && item.row.state !== 'unknown') entering.push(item.row.id);
+      if (item.type === 'row' && !this.#rowEls.has(item.row) && item.row.state !== 'unknown') entering += 1;
     }
-    if (entering.length > 1) this.#board.prefetch?.(entering);
+    if (entering > 0) {
+      // Their results come from the worker: asked for a stretch ahead too, so that a row
+      // scrolling in finds its result there (its badge then renders once, not "…" first).
+      const ahead = [];
+      for (let i = Math.max(0, first - PREFETCH_AHEAD); i < Math.min(n, last + PREFETCH_AHEAD); i++) {
+        const item = this.#items[i];
+        if (item.type === 'row' && item.row.state !== 'unknown') ahead.push(item.row.id);
+      }
+      this.#board.prefetch?.(ahead);
+    }
     for (let i = first; i < last; i++) {
       const item = this.#items[i];
       if (item.type !== 'row') {
