@@ -17,7 +17,7 @@ help:
 	@echo "make test   run every test (Rust, differential, Wasm, JS, browser)"
 	@echo "make lint   cargo fmt --check and clippy -D warnings"
 	@echo "make bench  run the benchmarks (figures go in BENCHMARKS.md)"
-	@echo "make fuzz   run each cargo-fuzz target for FUZZ_SECONDS (default 60); make test runs each for FUZZ_TEST_SECONDS (10)"
+	@echo "make fuzz   run each cargo-fuzz target for FUZZ_SECONDS (default 60); make test runs each for FUZZ_TEST_SECONDS (8)"
 
 setup:
 	scripts/setup.sh all
@@ -64,7 +64,7 @@ bench:
 # input: redmine, github, gitlab, jira (REST responses), csv (exports and mappings), site (site
 # files, URLs); report (long status histories). Empty: all of them. scripts/fuzz.sh runs them.
 FUZZ_TARGETS ?=
-FUZZ_TEST_SECONDS ?= 10
+FUZZ_TEST_SECONDS ?= 8
 
 # Each target grows its corpus in fuzz/corpus/<target> (ignored by git), starting from the
 # committed fuzz/seeds/<target>, with its format's dictionary in fuzz/dicts.

@@ -40,6 +40,10 @@ if ! cargo "+$TOOLCHAIN" fuzz build >"$logs/build.log" 2>&1; then
   exit 1
 fi
 echo "fuzz: built in $((SECONDS - t0)) s" >&2
+# The binaries cargo fuzz built (for the host), run directly: `cargo fuzz run` would check the
+# build again before each one.
+host=$(rustc "+$TOOLCHAIN" -vV | sed -n 's/^host: //p')
+bin=target/$host/release
 failed=()
 for t in "${targets[@]}"; do
   args=(-max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1)
@@ -54,7 +58,8 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus"
   fi
   s0=$SECONDS
-  if cargo "+$TOOLCHAIN" fuzz run "$t" "$corpus" "${seeds[@]}" -- "${args[@]}" >"$logs/$t.log" 2>&1; then
+  mkdir -p "artifacts/$t"
+  if "$bin/$t" -artifact_prefix="artifacts/$t/" "${args[@]}" "$corpus" "${seeds[@]}" >"$logs/$t.log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$logs/$t.log" | tail -1)
     echo "fuzz $t: ok, ${runs:-?} runs in $((SECONDS - s0)) s, ${cov:-cov: ?}, corpus $(find "$corpus" -type f | wc -l) new inputs" >&2

@@ -65,7 +65,7 @@ setup_python() {
 CARGO_FUZZ_VERSION=0.13.2
 setup_fuzz() {
   local tc=${FUZZ_TOOLCHAIN:-nightly}
-  rustup toolchain list | grep -q "^$tc" || rustup toolchain install "$tc" --profile minimal
+  rustup toolchain list | grep "^$tc" >/dev/null || rustup toolchain install "$tc" --profile minimal
   if [ "$(cargo "+$tc" fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
     echo "installing cargo-fuzz $CARGO_FUZZ_VERSION; this takes about 2 minutes" >&2
     cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked >/dev/null
