@@ -13,8 +13,9 @@ use sla_lens::{
     BUSINESS_HOURS_POLICY_JSON, MAX_HISTORY,
 };
 
-/// 2024-01-01T09:00:00Z.
-const START: i64 = 1_704_099_600;
+#[path = "support/long_history.rs"]
+mod long_history;
+use long_history::{long_ticket as long_ticket_with, FLIP, PAUSE, START};
 
 fn policies() -> [Policy; 2] {
     [
@@ -23,34 +24,10 @@ fn policies() -> [Policy; 2] {
     ]
 }
 
-/// `n` changes 10 minutes apart, cycling through `cycle`, from In Progress.
+/// `n` changes 10 minutes apart, cycling through `cycle`, from In Progress, answered at once.
 fn long_ticket(n: usize, cycle: &[&str]) -> Ticket {
-    let mut from = "In Progress";
-    let history: Vec<Value> = (0..n)
-        .map(|i| {
-            let to = cycle[i % cycle.len()];
-            let c =
-                json!({"at": format_instant(START + 600 * (i as i64 + 1)), "from": from, "to": to});
-            from = to;
-            c
-        })
-        .collect();
-    Ticket::from_value(&json!({
-        "id": "long", "created": format_instant(START),
-        "fields": {"priority": "Normal", "requesterGroup": "Marketing"},
-        "comments": [{"at": format_instant(START + 300), "staff": true}],
-        "statusHistory": history
-    }))
-    .expect("the generated ticket")
+    long_ticket_with(n, cycle, true)
 }
-
-const FLIP: &[&str] = &["Resolved", "In Progress"];
-const PAUSE: &[&str] = &[
-    "Waiting on customer",
-    "In Progress",
-    "Resolved",
-    "In Progress",
-];
 
 /// History entries read by `f` (the `work-count` feature's counter).
 #[cfg(feature = "work-count")]
