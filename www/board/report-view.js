@@ -13,7 +13,8 @@
 // report over a big export, and the Cells CSV and Markdown exports, are computed there while
 // the page stays responsive; the page only fetches the export and renders the figures.
 
-import { FAST_MODULE, now as clockNow } from '../sla-lens.js';
+import { now as clockNow } from '../sla-lens.js';
+import { EngineClient } from './engine-client.js';
 import { formatPercent, formatSeconds, formatMonth, formatDateTime, toCsv } from './board-model.js';
 import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
@@ -153,9 +154,8 @@ export class SlaReviewElement extends HTMLElement {
   static observedAttributes = ['src', 'policy', 'tracker', 'from', 'to', 'now'];
   #ui = null;
   /** The engine's Worker (board/engine-worker.js), made on first use; its answers by request. */
-  #worker = null;
-  #calls = new Map();
-  #callSeq = 0;
+  /** @type {EngineClient | null} */
+  #client = null;
   /** A policy and an export are loaded into the worker. */
   #loaded = false;
   #seq = 0;
@@ -182,36 +182,16 @@ export class SlaReviewElement extends HTMLElement {
     return { nowMs, from: this.getAttribute('from') || null, to: this.getAttribute('to') || null, tracker };
   }
 
-  /** Runs engine operation `op` in the worker; resolves with its result or rejects with its error. */
+  /** Runs engine operation `op` in the worker (one per element, started on first use). */
   #call(op, msg = {}, transfer = []) {
-    if (!this.#worker) {
-      this.#worker = new Worker(new URL('./engine-worker.js', import.meta.url), { type: 'module' });
-      this.#worker.addEventListener('message', ({ data }) => {
-        const pending = this.#calls.get(data.id);
-        if (!pending) return;
-        this.#calls.delete(data.id);
-        if (data.error) pending.reject(Object.assign(new Error(data.error.message), data.error));
-        else pending.resolve(data.result);
-      });
-      this.#worker.addEventListener('error', (e) => {
-        const err = new Error(`the engine worker failed: ${e.message ?? 'could not start'}`);
-        for (const p of this.#calls.values()) p.reject(err);
-        this.#calls.clear();
-      });
-    }
-    const id = ++this.#callSeq;
-    return new Promise((resolve, reject) => {
-      this.#calls.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, op, module: FAST_MODULE ? String(FAST_MODULE) : undefined, ...msg }, transfer);
-    });
+    this.#client ??= new EngineClient();
+    return this.#client.call(op, msg, transfer);
   }
 
   disconnectedCallback() {
-    this.#worker?.terminate();
-    this.#worker = null;
+    this.#client?.terminate(); // what is still out rejects with an AbortError
+    this.#client = null;
     this.#loaded = false;
-    for (const p of this.#calls.values()) p.reject(new Error('the element left the page'));
-    this.#calls.clear();
   }
 
   async #reload(refetch) {
