@@ -7,19 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sla_lens::{evaluate, explain, Policy, Ticket, BUSINESS_HOURS_POLICY_JSON};
-use std::sync::OnceLock;
-
-fn policies() -> &'static [Policy; 2] {
-    static P: OnceLock<[Policy; 2]> = OnceLock::new();
-    P.get_or_init(|| {
-        let bh = match Policy::from_json(BUSINESS_HOURS_POLICY_JSON) {
-            Ok(p) => p,
-            Err(d) => panic!("the business-hours example policy is invalid: {d}"),
-        };
-        [Policy::default_policy(), bh]
-    })
-}
+use sla_lens::{evaluate, explain, Ticket};
+use sla_lens_fuzz::policies;
 
 fn split(data: &[u8]) -> (&[u8], i64) {
     if data.len() < 8 {
