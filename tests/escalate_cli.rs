@@ -438,3 +438,47 @@ fn redirects_are_not_followed_with_the_key() {
         .is_empty());
     assert!(!err.contains(KEY));
 }
+
+#[test]
+fn an_issue_on_two_pages_is_read_and_planned_once() {
+    // The list shifted while it was paged: issue 2 is on both pages.
+    let fake = serve(|path, n| match path {
+        p if p.starts_with("/issues.json?") && p.ends_with("offset=0") => (
+            200,
+            vec![],
+            json!({"issues": [issue(1, "Support"), issue(2, "Support")], "total_count": 4})
+                .to_string(),
+        ),
+        p if p.starts_with("/issues.json?") && p.ends_with("offset=2") => (
+            200,
+            vec![],
+            json!({"issues": [issue(2, "Support"), issue(3, "Support")], "total_count": 4})
+                .to_string(),
+        ),
+        p => redmine(p, n),
+    });
+    let policy = policy_file();
+    let o = escalate(
+        &fake.base,
+        &policy.0,
+        &["--dry-run", "--json"],
+        &[("SLA_LENS_REDMINE_KEY", KEY)],
+    );
+    let (out, err) = text(&o);
+    let doc: Value =
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}\n{err}"));
+    let ids: Vec<&str> = doc["plan"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["1", "2"], "{doc}");
+    assert_eq!(doc["candidates"], 3, "{doc}");
+    let seen = fake.seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let twos = seen
+        .iter()
+        .filter(|(p, _)| p == "/issues/2.json?include=journals")
+        .count();
+    assert_eq!(twos, 1, "{seen:?}");
+}

@@ -338,12 +338,14 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
     // "Snapshots"); everything else (replies, pauses, reopenings) needs the journals.
     let list_now = a.now.unwrap_or_else(super::now_seconds);
     let mut candidates: Vec<String> = Vec::new();
+    // An issue seen on two pages (the list shifted while it was paged) is read once.
+    let mut seen = std::collections::HashSet::new();
     let mut out_of_scope = 0usize;
     let statuses_ref = statuses.as_str();
     for issue in &listed {
         let id = match issue.get("id").and_then(Value::as_i64) {
-            Some(id) => id.to_string(),
-            None => continue,
+            Some(id) if seen.insert(id) => id.to_string(),
+            _ => continue,
         };
         let doc = json!({ "issues": [issue] }).to_string();
         let skip = adapters::map_texts(kind, &[&doc, statuses_ref], &site)
@@ -480,6 +482,10 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
     } else {
         EXIT_FAULTS
     };
+    // A fault's text may quote the tracker's answer: scrubbed of the key like every error.
+    for f in &mut faults {
+        f.error = scrub(&f.error, &client.key);
+    }
     let faults_json: Vec<Value> = faults
         .iter()
         .map(|f| json!({ "issue": f.issue, "request": f.path, "error": f.error }))
