@@ -143,12 +143,17 @@ bench-extension: extension
 	node tests/extension/bench-check.mjs
 
 # --- Tracker pages (www/trackers/, tests/js/trackers*.test.mjs, tests/e2e/redmine*, bench/js/page*)
-.PHONY: test-e2e-redmine bench-page
+.PHONY: test-e2e-redmine test-escalate-redmine bench-page
 # A real Redmine (installed with apt if missing, started on 127.0.0.1:3088 and seeded unless it
 # already runs seeded, stopped again afterwards) in headless Chromium, checked against the CLI.
 test-e2e-redmine: wasm cli
 	scripts/setup.sh browser
 	$(REDMINE_LOCK) scripts/redmine-e2e.sh run
+
+# `sla-lens escalate --dry-run` against the same seeded Redmine: its plan is what `sla-lens eval`
+# says of the same issues (levels reached, issues out of scope), with no faults.
+test-escalate-redmine: cli
+	$(REDMINE_LOCK) scripts/redmine-e2e.sh escalate
 
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
 bench-page: wasm

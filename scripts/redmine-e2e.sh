@@ -6,6 +6,10 @@
 #                                  script started it (also on failure or Ctrl-C)
 #   scripts/redmine-e2e.sh pages   save the issue list and issue pages, as the normal user `sam`
 #                                  sees them, into tests/fixtures/pages/redmine/ (Redmine running)
+#   scripts/redmine-e2e.sh escalate  as `run` (install, start, seed, stop), then
+#                                  `sla-lens escalate --dry-run --json` at the seed's now, compared
+#                                  with what `sla-lens eval` says of the same issues read in full
+#                                  (target/release/sla-lens: `make cli` first)
 # Environment: as scripts/redmine.sh (REDMINE_PORT, default 3088; REDMINE_STATE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +33,8 @@ seeded() {
   [ "$(curl -fsS -H "X-Redmine-API-Key: $key" "$BASE/issues/$(jq -r '.issues[0].id' tests/fixtures/redmine/seed.json).json" | jq -r .issue.created_on)" = "2026-11-27T10:00:00Z" ]
 }
 
-run() {
+# Install, start unless running (stopped again on exit if started here), seed unless seeded.
+up() {
   scripts/redmine.sh install
   local started=0
   if ! running; then
@@ -45,6 +50,10 @@ run() {
     log "seeding"
     scripts/redmine.sh seed >"$STATE.e2e-seed.log" 2>&1 </dev/null || { cat "$STATE.e2e-seed.log" >&2; exit 1; }
   fi
+}
+
+run() {
+  up
   REDMINE_URL="$BASE" REDMINE_SETUP="$STATE/setup.json" node --test --test-concurrency=1 tests/e2e/redmine*.test.mjs
 }
 
@@ -67,8 +76,41 @@ pages() {
   log "saved $(ls "$out"/*.html | wc -l) pages into $out"
 }
 
+# The dry run's plan against the evaluation: with nothing recorded on the seed, every open
+# issue in scope escalated to level L at the seed's now plans the actions of levels 1..L (the
+# default policy has no at-risk actions), and the issues out of scope are not read in full.
+escalate() {
+  up
+  local key now tmp plan
+  key=$(jq -r .api_key "$STATE/setup.json")
+  now=$(jq -r .now tests/fixtures/redmine/seed.json)
+  tmp="$STATE.escalate"
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  plan=$(SLA_LENS_REDMINE_KEY="$key" target/release/sla-lens escalate --tracker redmine --url "$BASE" --dry-run --json --now "$now")
+  api() { curl -fsS --max-time 10 -H "X-Redmine-API-Key: $key" "$BASE$1"; }
+  api /issue_statuses.json >"$tmp/statuses.json"
+  for id in $(api "/issues.json?status_id=open&limit=100" | jq -r '.issues[].id'); do
+    api "/issues/$id.json?include=journals" >"$tmp/issue-$id.json"
+  done
+  local evaluated want got
+  evaluated=$(target/release/sla-lens eval --tracker redmine --now "$now" "$tmp"/statuses.json "$tmp"/issue-*.json 2>/dev/null)
+  want=$(jq -c '([.results[] | select(.evaluation.applicability.kind == "applies" and .evaluation.escalation.current != null
+      and (.evaluation.resolution.state | IN("met", "metLate") | not))
+    | {id, levels: [range(1; .evaluation.escalation.current.level + 1)]}] | sort_by(.id))
+    + [{outOfScope: ([.results[] | select(.evaluation.applicability.kind != "applies")] | length)}]' <<<"$evaluated")
+  got=$(jq -c '([.plan[] | {id, levels: ([.actions[].level | select(. != null)] | unique)}] | sort_by(.id))
+    + [{outOfScope}]' <<<"$plan")
+  log "eval:     $want"
+  log "escalate: $got"
+  [ "$(jq -r .exit <<<"$plan")" = 0 ] || { log "escalate reported faults: $(jq -c .faults <<<"$plan")"; exit 1; }
+  [ "$want" = "$got" ] || { log "the plan differs from the evaluation"; exit 1; }
+  [ "$(jq '.plan | length' <<<"$plan")" -gt 0 ] || { log "nothing planned on the seed"; exit 1; }
+  log "ok: the dry run plans what eval says of $(jq '.plan | length' <<<"$plan") escalated issues"
+}
+
 case "${1:-}" in
   run) run ;;
+  escalate) escalate ;;
   pages) pages ;;
   *) sed -n '2,10p' "$0" >&2; exit 2 ;;
 esac

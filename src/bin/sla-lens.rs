@@ -11,6 +11,9 @@ use sla_lens::{duration, evaluate, explain, Policy, Ticket};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
+#[path = "cmd/escalate.rs"]
+mod escalate_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "sla-lens",
@@ -133,6 +136,39 @@ enum Command {
         /// The export files (`-` for standard input).
         #[arg(required = true)]
         export: Vec<String>,
+    },
+    /// Read the tracker's open issues over its REST API, evaluate them and plan the escalation
+    /// actions due since the last run (README "Escalation actions"). The API key comes from
+    /// SLA_LENS_REDMINE_KEY or SLA_LENS_REDMINE_KEY_FILE, never from the command line. Exit
+    /// codes: 0 planned without faults, 1 some issues could not be read or planned, 2 usage or
+    /// configuration, 3 the tracker could not be read at all.
+    Escalate {
+        /// The tracker (only `redmine` so far).
+        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        tracker: String,
+        /// The tracker's address (`https://redmine.example.com`, or with the path it is served
+        /// under). Requests go to it only; redirects are not followed.
+        #[arg(long)]
+        url: String,
+        /// The site file (field mapping, staff rule); the tracker's defaults when omitted.
+        #[arg(long)]
+        site: Option<String>,
+        /// The policy file; the built-in default (seed) policy when omitted.
+        #[arg(long)]
+        policy: Option<String>,
+        /// Print the plan, perform nothing (required so far: performing comes next).
+        #[arg(long)]
+        dry_run: bool,
+        /// One run, then exit (the default).
+        #[arg(long)]
+        once: bool,
+        /// One JSON document for the run instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// The evaluation instant (RFC 3339); the current time, read after the issues, when
+        /// omitted.
+        #[arg(long)]
+        now: Option<String>,
     },
 }
 
@@ -695,6 +731,37 @@ fn field<'v>(v: &'v Value, k: &str) -> Fallible<&'v str> {
 
 fn run(cli: Cli) -> Fallible<ExitCode> {
     match cli.command {
+        Command::Escalate {
+            tracker,
+            url,
+            site,
+            policy,
+            dry_run,
+            once: _,
+            json,
+            now,
+        } => {
+            let now = match now {
+                Some(n) => Some(instant(&n, "now")?),
+                None => None,
+            };
+            let args = escalate_cmd::Args {
+                tracker,
+                url,
+                site,
+                policy,
+                dry_run,
+                json,
+                now,
+            };
+            match escalate_cmd::run(args) {
+                Ok(code) => Ok(code),
+                Err(escalate_cmd::Fatal(code, message)) => {
+                    eprintln!("sla-lens: {message}");
+                    Ok(ExitCode::from(code))
+                }
+            }
+        }
         Command::Check { policy, json } => {
             let diags = Policy::validate(&read(&policy)?);
             if json {
