@@ -322,7 +322,10 @@ const CSS = `
   outline: none; font-variant-numeric: tabular-nums; letter-spacing: .01em; }
 .badge:focus-visible { box-shadow: 0 0 0 2px #fff, 0 0 0 4px #2563eb; }
 .dot { width: 8px; height: 8px; border-radius: 50%; background: var(--dot); flex: none; }
-.esc { font-size: 10.5px; font-weight: 700; padding: 1px 5px; border-radius: 4px; background: var(--esc-bg, #7f1d1d); color: #fff; letter-spacing: .03em; }
+/* --esc-bg is set here, on the badge itself, so a page's variable of that name (the board's theme
+   has one) never reaches the chip: white on the page's colour could be unreadable. */
+.badge { --esc-bg: #7f1d1d; }
+.esc { font-size: 10.5px; font-weight: 700; padding: 1px 5px; border-radius: 4px; background: var(--esc-bg); color: #fff; letter-spacing: .03em; }
 .esc[hidden] { display: none; }
 .tone-on-track   { --bg:#ecfdf3; --fg:#05603a; --bd:#abefc6; --dot:#12b76a; }
 .tone-at-risk    { --bg:#fffaeb; --fg:#93370d; --bd:#fedf89; --dot:#f79009; --esc-bg:#b54708; }

@@ -72,6 +72,11 @@ describe('<sla-board> on the demo dashboard', () => {
     const badge = page.locator('sla-board tr.r').first().locator('sla-badge');
     assert.equal(await badge.getAttribute('tone'), 'breached');
     assert.match(await badge.locator('.text').textContent(), /breached/);
+    // The badge's escalation chip keeps its own colours: the board's theme variables (its own
+    // --esc-bg, a pale red) must not reach into the badge, where white text on it was unreadable.
+    const esc = badge.locator('.esc');
+    assert.equal(await esc.textContent(), 'L1');
+    assert.deepEqual(await esc.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]), ['rgb(127, 29, 29)', 'rgb(255, 255, 255)']);
     assert.equal(await page.locator('sla-board th[data-key="sla"]').getAttribute('aria-sort'), 'ascending');
     // Scrolling to the end renders the last rows.
     await page.locator('sla-board .scroller').evaluate((s) => { s.scrollTop = s.scrollHeight; });
