@@ -17,31 +17,8 @@ const ME: i64 = 5;
 /// The customer who opened the issues.
 const CUSTOMER: i64 = 9;
 
-/// The vectors' policy of tests/escalate.rs (DESIGN.md X1–X17), for Support issues: response
-/// 4h, at risk 75 %; at risk a note; L1 at the response deadline: watch, note; L2 one target
-/// later: email, webhook.
-const POLICY: &str = r#"{
-  "version": 1, "id": "actions", "name": "Action vectors",
-  "parties": {"provider": {"name": "IT"}, "customer": {"name": "Marketing"}},
-  "scope": {"include": [{"field": "tracker", "in": ["Support"]}]},
-  "priorities": [{"id": "normal", "name": "Normal"}],
-  "statuses": {"resolved": ["Resolved"]},
-  "metrics": {"response": {"pausedBy": ["Waiting"]}, "resolution": {"pausedBy": ["Waiting"]}},
-  "targets": [{"priority": "normal", "response": "4h", "resolution": "16h"}],
-  "escalation": {
-    "atRisk": {"contacts": [{"name": "Ann Lead", "redmine": "7"}], "actions": [{"kind": "note"}]},
-    "levels": [
-      {"level": 1, "role": "IT manager",
-       "contacts": [{"name": "Ivo Manager", "email": "it-manager@example.com", "redmine": "ivo"}],
-       "trigger": {"metric": "response", "after": "0h"},
-       "actions": [{"kind": "watch"}, {"kind": "note", "private": true}]},
-      {"level": 2, "role": "Marketing department head",
-       "contacts": [{"name": "Mia Head", "email": "marketing-head@example.com"}],
-       "trigger": {"metric": "response", "after": "100%"},
-       "actions": [{"kind": "email"}, {"kind": "webhook", "url": "https://chat.example.com/hooks/x", "preset": "mattermost"}]}
-    ]
-  }
-}"#;
+#[path = "support/action_policy.rs"]
+mod action_policy;
 
 /// At 14:00 on the vectors' Monday: response deadline 13:00, at risk 12:00, L1 at 13:00 (X3).
 const NOW: &str = "2026-09-14T14:00:00Z";
@@ -205,8 +182,11 @@ fn redmine(path: &str, n: usize) -> Answer {
     }
 }
 
+/// The vectors' policy of tests/escalate.rs (DESIGN.md X1–X17), for Support issues only.
 fn policy_file() -> tempfile_path::Path {
-    tempfile_path::write("policy.json", POLICY)
+    let mut v: Value = serde_json::from_str(action_policy::POLICY).expect("the vectors' policy");
+    v["scope"] = json!({"include": [{"field": "tracker", "in": ["Support"]}]});
+    tempfile_path::write("policy.json", &v.to_string())
 }
 
 /// A file under the target directory (no tempfile crate in the CLI's tests).

@@ -410,23 +410,50 @@ describe('<sla-review>: CLI and dashboard agree', () => {
   });
 });
 
+/**
+ * A page at `path` that counts its main thread's module instantiations (`window.__instantiations`;
+ * a Worker has its own WebAssembly), once every `tag` element on it is ready.
+ */
+async function counted(path, tag) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.addInitScript(() => {
+    window.__instantiations = 0;
+    for (const k of ['instantiate', 'instantiateStreaming']) {
+      const f = WebAssembly[k];
+      WebAssembly[k] = function (...a) {
+        window.__instantiations += 1;
+        return f.apply(this, a);
+      };
+    }
+    // A 10 ms main-thread timer that keeps the longest gap between its ticks per phase; a
+    // phase's end and stop() count the stretch since the last tick too (no tick: the whole wait).
+    window.__gapTimer = () => {
+      let last = performance.now();
+      let phase = 'main';
+      let ticks = 0;
+      const longest = {};
+      const note = (t) => { longest[phase] = Math.max(longest[phase] ?? 0, t - last); };
+      const id = setInterval(() => {
+        const t = performance.now();
+        note(t);
+        last = t;
+        ticks += 1;
+      }, 10);
+      return {
+        phase(name) { note(performance.now()); phase = name; },
+        stop() { clearInterval(id); note(performance.now()); return { longest, ticks }; },
+      };
+    };
+  });
+  await page.goto(`${server.url}${path}`);
+  await page.waitForFunction((t) => [...document.querySelectorAll(t)].every((e) => e.dataset.ready === 'true'), tag, { timeout: 20000 });
+  return page;
+}
+
 describe('<sla-review>: the report runs in a Worker', () => {
   it('computes a large report off the main thread: the page\'s timer keeps firing, the page never instantiates the module', async (t) => {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // Count the main thread's module instantiations (a Worker has its own WebAssembly).
-    await page.addInitScript(() => {
-      window.__instantiations = 0;
-      for (const k of ['instantiate', 'instantiateStreaming']) {
-        const f = WebAssembly[k];
-        WebAssembly[k] = function (...a) {
-          window.__instantiations += 1;
-          return f.apply(this, a);
-        };
-      }
-    });
-    await page.goto(`${server.url}review.html?frozen`);
-    await page.waitForFunction(() => document.querySelector('sla-review').dataset.ready === 'true', null, { timeout: 20000 });
+    const page = await counted('review.html?frozen', 'sla-review');
     const workers = page.workers().map((w) => new URL(w.url()).pathname);
     assert.ok(workers.includes('/board/engine-worker.js'), `workers: ${workers.join(', ')}`);
     // A big export (the demo's 2,000 tickets 25 times over, ids made distinct) in a new element,
@@ -445,25 +472,15 @@ describe('<sla-review>: the report runs in a Worker', () => {
       data.dataset.tickets = '';
       data.textContent = JSON.stringify(all);
       el.append(data);
-      let last = performance.now();
-      let longest = 0;
-      let ticks = 0;
-      const timer = setInterval(() => {
-        const t = performance.now();
-        longest = Math.max(longest, t - last);
-        last = t;
-        ticks += 1;
-      }, 10);
+      const gaps = window.__gapTimer();
       const done = new Promise((res) => el.addEventListener('sla-review-ready', (e) => res(e.detail), { once: true }));
       const t0 = performance.now();
       document.querySelector('main').append(el);
       const timings = await done;
       const end = performance.now();
-      clearInterval(timer);
-      // The stretch since the last tick counts too (no tick at all: the whole wait).
-      longest = Math.max(longest, end - last);
+      const { longest, ticks } = gaps.stop();
       const total = end - t0;
-      return { timings, total, longest, ticks, read: el.report.tickets.read, inst: window.__instantiations };
+      return { timings, total, longest: longest.main, ticks, read: el.report.tickets.read, inst: window.__instantiations };
     });
     t.diagnostic(`report ${Math.round(r.timings.report)} ms in the worker (${Math.round(r.total)} ms to ready); main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest)} ms`);
     assert.equal(r.read, 50000);
@@ -478,24 +495,6 @@ describe('<sla-review>: the report runs in a Worker', () => {
 });
 
 describe('<sla-board>: the engine runs in a Worker', () => {
-  /** A page that counts its main thread's module instantiations (a Worker has its own WebAssembly). */
-  async function counted(path) {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.addInitScript(() => {
-      window.__instantiations = 0;
-      for (const k of ['instantiate', 'instantiateStreaming']) {
-        const f = WebAssembly[k];
-        WebAssembly[k] = function (...a) {
-          window.__instantiations += 1;
-          return f.apply(this, a);
-        };
-      }
-    });
-    await page.goto(`${server.url}${path}`);
-    await page.waitForFunction(() => [...document.querySelectorAll('sla-board')].every((e) => e.dataset.ready === 'true'), null, { timeout: 20000 });
-    return page;
-  }
   const engineWorkers = (page) => page.workers().filter((w) => new URL(w.url()).pathname === '/board/engine-worker.js').length;
   /** The engine workers alive once their count is `n` (or after 5 s): a stopped worker's close event comes a little later. */
   async function workersBecome(page, n) {
@@ -504,7 +503,7 @@ describe('<sla-board>: the engine runs in a Worker', () => {
   }
 
   it('loads and re-evaluates 50,000 issues off the main thread: the page\'s timer keeps firing, the page never instantiates the module', async (t) => {
-    const page = await counted('dashboard.html?frozen');
+    const page = await counted('dashboard.html?frozen', 'sla-board');
     assert.equal(engineWorkers(page), 1, 'the demo board has its worker');
     // A big export (the demo's 2,000 tickets 25 times over, ids made distinct) in a new board,
     // while a 10 ms main-thread timer records the longest gap between its ticks; then the clock
@@ -526,24 +525,13 @@ describe('<sla-board>: the engine runs in a Worker', () => {
       data.dataset.tickets = '';
       data.textContent = `[${parts.join(',\n')}]`;
       el.append(data);
-      let last = performance.now();
-      const longest = { load: 0, reevaluate: 0 };
-      let phase = 'load';
-      let ticks = 0;
-      const timer = setInterval(() => {
-        const now = performance.now();
-        longest[phase] = Math.max(longest[phase], now - last);
-        last = now;
-        ticks += 1;
-      }, 10);
+      const gaps = window.__gapTimer();
       const done = new Promise((res) => el.addEventListener('sla-board-ready', (e) => res(e.detail), { once: true }));
       const t0 = performance.now();
       document.querySelector('main').append(el);
       const timings = await done;
       const loaded = performance.now();
-      // The stretch since the last tick counts too (no tick at all: the whole wait).
-      longest.load = Math.max(longest.load, loaded - last);
-      phase = 'reevaluate';
+      gaps.phase('reevaluate');
       const breached = () => el.rows.filter((row) => row.state === 'breached').length;
       // Badges on screen that show a result (not "…", not evaluated yet).
       const badges = () => el.shadowRoot.querySelectorAll('tr.r sla-badge[tone]:not([tone="out-of-scope"])').length;
@@ -555,8 +543,8 @@ describe('<sla-board>: the engine runs in a Worker', () => {
       await until(() => el.board.evaluations !== before.evaluations);
       await until(() => badges() > 10); // the rows now on screen show their new results
       const end = performance.now();
-      clearInterval(timer);
-      longest.reevaluate = Math.max(longest.reevaluate, end - last);
+      const { longest: gap, ticks } = gaps.stop();
+      const longest = { load: gap.main, reevaluate: gap.reevaluate };
       return {
         timings, longest, ticks, loadMs: loaded - t0, reevaluateMs: end - loaded, before,
         after: { evaluations: el.board.evaluations, breached: breached(), badges: badges() },
@@ -585,7 +573,7 @@ describe('<sla-board>: the engine runs in a Worker', () => {
   });
 
   it('fills a badge\'s tooltip and moves its countdown with answers from the worker', async () => {
-    const page = await counted('dashboard.html?frozen');
+    const page = await counted('dashboard.html?frozen', 'sla-board');
     const badge = page.locator('sla-board tr.r[data-id="2998"] sla-badge');
     assert.equal(await badge.locator('.text').textContent(), '6h 36m left');
     // The sentences are the worker's `explain`: asked for when the tooltip opens.
@@ -610,7 +598,7 @@ describe('<sla-board>: the engine runs in a Worker', () => {
   });
 
   it('drops the answers for a load that was replaced, stops its worker with the element, and shows the engine\'s errors', async () => {
-    const page = await counted('dashboard.html?frozen');
+    const page = await counted('dashboard.html?frozen', 'sla-board');
     const r = await page.evaluate(async () => {
       const el = /** @type {any} */ (document.createElement('sla-board'));
       el.id = 'race';
