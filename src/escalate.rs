@@ -108,10 +108,24 @@ pub fn marker(ticket: &str, key: &ActionKey, at: Instant) -> String {
     line(MARKER, ticket, key, at)
 }
 
-/// The claim line an executor posts before an action that is not a note: [`marker`]'s words
-/// after [`CLAIM`].
-pub fn claim(ticket: &str, key: &ActionKey, at: Instant) -> String {
-    line(CLAIM, ticket, key, at)
+/// The claim line an executor posts before it acts (DESIGN.md "What the executor must do"):
+/// [`marker`]'s words after [`CLAIM`], and `run=`, the claiming run's id (ASCII letters and
+/// digits; another character is dropped), so two agents under the same tracker account can tell
+/// their claims apart.
+pub fn claim(ticket: &str, key: &ActionKey, at: Instant, run: &str) -> String {
+    let mut out = line(CLAIM, ticket, key, at);
+    out.push_str(" run=");
+    out.extend(run.chars().filter(char::is_ascii_alphanumeric).take(32));
+    out
+}
+
+/// A claim line read back: the action, the run that claimed it and when (its `at`, if well
+/// formed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub key: ActionKey,
+    pub run: String,
+    pub at: Option<Instant>,
 }
 
 fn line(word: &str, ticket: &str, key: &ActionKey, at: Instant) -> String {
@@ -164,24 +178,34 @@ pub fn parse_label(label: &str) -> Option<ActionKey> {
 /// (a closing `-->`), at the next marker or claim, or after 16 words. A marker for another ticket, or with a key missing,
 /// repeated or malformed, is no marker. Linear in the text.
 pub fn parse_markers(ticket: &str, text: &str) -> Vec<ActionKey> {
-    parse_lines(MARKER, ticket, text)
+    parse_lines(MARKER, ticket, text, |k, _, _| k)
 }
 
-/// The keys of the [`claim`] lines for `ticket` in a note's text, read as [`parse_markers`]
-/// reads markers.
-pub fn parse_claims(ticket: &str, text: &str) -> Vec<ActionKey> {
-    parse_lines(CLAIM, ticket, text)
+/// The [`claim`] lines for `ticket` in a note's text, read as [`parse_markers`] reads markers; a
+/// claim without `run=` has an empty run (it matches no run).
+pub fn parse_claims(ticket: &str, text: &str) -> Vec<Claim> {
+    parse_lines(CLAIM, ticket, text, |key, run, at| Claim {
+        key,
+        run: run.unwrap_or("").to_string(),
+        at: at
+            .and_then(|a| crate::ticket::parse_instant(&crate::ticket::Stamp::Text(a.into())).ok()),
+    })
 }
 
-fn parse_lines(word: &str, ticket: &str, text: &str) -> Vec<ActionKey> {
+fn parse_lines<'t, T>(
+    word: &str,
+    ticket: &str,
+    text: &'t str,
+    make: impl Fn(ActionKey, Option<&'t str>, Option<&'t str>) -> T,
+) -> Vec<T> {
     let id = encode_id(ticket);
     let mut out = Vec::new();
     for line in text.lines() {
         let mut rest = line;
         while let Some(i) = rest.find(word) {
             let after = &rest[i + word.len()..];
-            if let Some(k) = parse_words(&id, after) {
-                out.push(k);
+            if let Some((k, run, at)) = parse_words(&id, after) {
+                out.push(make(k, run, at));
             }
             rest = after;
         }
@@ -189,12 +213,17 @@ fn parse_lines(word: &str, ticket: &str, text: &str) -> Vec<ActionKey> {
     out
 }
 
-fn parse_words(id: &str, words: &str) -> Option<ActionKey> {
+/// The key, `run` and `at` of one marker's or claim's words.
+fn parse_words<'t>(
+    id: &str,
+    words: &'t str,
+) -> Option<(ActionKey, Option<&'t str>, Option<&'t str>)> {
     // The marker word must end there: `sla-lens:escalatedX` is not one.
     if !words.is_empty() && !words.starts_with(char::is_whitespace) {
         return None;
     }
     let (mut ticket, mut cycle, mut stage, mut action) = (None, None, None, None);
+    let (mut run, mut at) = (None, None);
     // At most 16 words: a marker has five, and a line of many markers is read once, not once
     // per marker (linear).
     for w in words.split_whitespace().take(16) {
@@ -208,6 +237,8 @@ fn parse_words(id: &str, words: &str) -> Option<ActionKey> {
             "cycle" => &mut cycle,
             "level" => &mut stage,
             "action" => &mut action,
+            "run" => &mut run,
+            "at" => &mut at,
             _ => continue,
         };
         if slot.replace(v).is_some() {
@@ -218,12 +249,13 @@ fn parse_words(id: &str, words: &str) -> Option<ActionKey> {
         return None;
     }
     let (kind, ordinal) = parse_action(action?)?;
-    Some(ActionKey {
+    let key = ActionKey {
         cycle: number(cycle?).filter(|c| *c > 0)?,
         stage: Stage::parse(stage?, false)?,
         kind,
         ordinal,
-    })
+    };
+    Some((key, run, at))
 }
 
 /// One action due.

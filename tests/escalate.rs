@@ -360,8 +360,12 @@ proptest! {
         prop_assert_eq!(parse_markers(&id, &format!("text before\n{m}\nafter")), vec![key]);
         prop_assert_eq!(parse_label(&label(&key)), Some(key));
         // Claims and markers are told apart, also on one line.
-        let c = claim(&id, &key, at);
-        prop_assert_eq!(parse_claims(&id, &format!("{c} {m}")), vec![key]);
+        let c = claim(&id, &key, at, "r1a2");
+        let claims = parse_claims(&id, &format!("{c} {m}"));
+        prop_assert_eq!(claims.len(), 1);
+        prop_assert_eq!(claims[0].key, key);
+        prop_assert_eq!(claims[0].run.as_str(), "r1a2");
+        prop_assert_eq!(claims[0].at, Some(at));
         prop_assert_eq!(parse_markers(&id, &format!("{c} {m}")), vec![key]);
         prop_assert_eq!(parse_markers(&id, &c), vec![]);
         // GitHub's 50-character limit holds for up to 9,999 cycles, 99 levels, 99 actions.
