@@ -6,6 +6,8 @@
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
 #   scripts/setup.sh python    a venv with pandas for the differential test
 #   scripts/setup.sh fuzz      the nightly toolchain (FUZZ_TOOLCHAIN) and the pinned cargo-fuzz
+#   scripts/setup.sh mail      a venv with the pinned aiosmtpd (scripts/mail-requirements.txt) for
+#                              the test sinks (scripts/sinks.sh), outside the checkout
 #   scripts/setup.sh all       everything
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,6 +74,27 @@ setup_fuzz() {
   fi
 }
 
+# The escalation tests' SMTP sink (scripts/sinks.py) runs on aiosmtpd from PyPI, in a venv outside
+# the checkout (Debian 12's pip refuses system installs, PEP 668): SLA_LENS_MAIL_VENV, else
+# /var/cache/sla-lens/mail-venv when writable (root), else ${XDG_CACHE_HOME:-~/.cache}/sla-lens/.
+# scripts/sinks.sh makes the same choice.
+mail_venv() {
+  if [ -n "${SLA_LENS_MAIL_VENV:-}" ]; then echo "$SLA_LENS_MAIL_VENV"
+  elif mkdir -p /var/cache/sla-lens 2>/dev/null && [ -w /var/cache/sla-lens ]; then echo /var/cache/sla-lens/mail-venv
+  else echo "${XDG_CACHE_HOME:-$HOME/.cache}/sla-lens/mail-venv"; fi
+}
+setup_mail() {
+  local venv want
+  venv=$(mail_venv)
+  want=$(sed -n 's/^aiosmtpd==//p' scripts/mail-requirements.txt)
+  if [ "$("$venv/bin/python" -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null)" != "$want" ]; then
+    apt_install python3-venv >/dev/null 2>&1 || true
+    mkdir -p "$(dirname "$venv")"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/mail-requirements.txt
+  fi
+}
+
 for what in "${@:-all}"; do
   case "$what" in
     rust) setup_rust ;;
@@ -80,7 +103,8 @@ for what in "${@:-all}"; do
     firefox) setup_firefox ;;
     python) setup_python ;;
     fuzz) setup_fuzz ;;
-    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_browser; setup_firefox; setup_python; setup_fuzz ;;
+    mail) setup_mail ;;
+    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_browser; setup_firefox; setup_python; setup_fuzz; setup_mail ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done
