@@ -9,7 +9,9 @@
 #   scripts/redmine.sh record    save the REST responses into tests/fixtures/redmine/
 #   scripts/redmine.sh all       install, start, seed, record, stop
 # Environment: REDMINE_PORT (default 3088), REDMINE_STATE (default /tmp/sla-lens-redmine),
-# REDMINE_FIXTURES (where `record` writes; default tests/fixtures/redmine).
+# REDMINE_FIXTURES (where `record` writes; default tests/fixtures/redmine), REDMINE_SMTP_PORT
+# (default 3025: where Redmine delivers its mail, over SMTP to 127.0.0.1 — the escalation test's
+# sink, scripts/sinks.sh; with nothing listening there, mail fails in Redmine's log, harmlessly).
 # Re-seeding deletes and recreates the seeded projects. Issue ids come out the same (SQLite reuses
 # the freed ids), project and category ids do not; the tests key on the tag each subject starts
 # with, not on ids.
@@ -78,6 +80,35 @@ rails_runner_script() {
   rails_runner "$copy" "$@"
 }
 
+# Redmine's mail (Debian reads /etc/redmine/<instance>/configuration.yml, ERB first): SMTP to
+# 127.0.0.1:$REDMINE_SMTP_PORT, read at boot. Written only if absent or written by this script,
+# so an admin's own file is left alone. Nothing of the checkout is read by www-data.
+CONF=/etc/redmine/default/configuration.yml
+mail_config() {
+  local tmp
+  if [ -f "$CONF" ] && ! grep -q '^# sla-lens test Redmine' "$CONF"; then
+    log "keeping $CONF (not written by this script): Redmine's mail goes where it says"; return 0
+  fi
+  tmp=$(mktemp)
+  cat >"$tmp" <<'YML'
+# sla-lens test Redmine (scripts/redmine.sh writes this file): mail over SMTP to the local sink.
+default:
+  email_delivery:
+    delivery_method: :smtp
+    smtp_settings:
+      address: "127.0.0.1"
+      port: <%= ENV.fetch('REDMINE_SMTP_PORT', '3025').to_i %>
+      domain: "redmine.localhost"
+      enable_starttls_auto: false
+      open_timeout: 5
+      read_timeout: 5
+YML
+  if ! cmp -s "$tmp" "$CONF" 2>/dev/null; then
+    $SUDO cp "$tmp" "$CONF" && $SUDO chmod 0644 "$CONF"  # (cp: `install` is this script's apt step)
+  fi
+  rm -f "$tmp"
+}
+
 start() {
   if [ -f "$STATE/puma.pid" ] && kill -0 "$(cat "$STATE/puma.pid")" 2>/dev/null; then
     log "already running (pid $(cat "$STATE/puma.pid")) on $BASE"; return 0
@@ -89,10 +120,11 @@ start() {
     scripts/redmine-plugin-test.sh clean
   fi
   wrapper_gemfile
+  mail_config
   local t0=$SECONDS
   # setsid: puma gets its own session, so `stop` can end it (and only it) by its pid.
   (cd "$RM_DIR" && setsid "${AS_WWW[@]}" env HOME="$STATE" BUNDLE_GEMFILE="$STATE/Gemfile" \
-    RAILS_ENV=production REDMINE_INSTANCE=default \
+    RAILS_ENV=production REDMINE_INSTANCE=default REDMINE_SMTP_PORT="${REDMINE_SMTP_PORT:-3025}" \
     ruby -rbundler/setup /usr/bin/puma -b "tcp://127.0.0.1:$PORT" -e production \
     --pidfile "$STATE/puma.pid" config.ru >"$STATE/puma.log" 2>&1 &)
   for _ in $(seq 1 120); do

@@ -28,6 +28,9 @@ PROJECTS = [
      "categories": ["General IT services", "Hardware"]},
 ]
 MEMBERS = [("sam", "Developer"), ("ines", "Developer"), ("mia", "Reporter"), ("gus", "Reporter")]
+# Escalation (#14): the IT manager, and the agent account sla-lens acts as with its own role
+# (setup.rb), in every seeded project (S12 is in scope from general-it).
+ESCALATION_MEMBERS = [("ingrid", "Reporter"), ("sla-lens", "SLA agent")]
 
 # Each issue: who opened it when (hours relative to NOW), then changes (user, hours, fields).
 # Expected states (default policy, 24x7: critical 4h / normal 24h response, at risk at 75%,
@@ -106,6 +109,15 @@ class Api:
         return json.loads(text) if text.strip() else {}
 
 
+def add_escalation_members(api, users, roles):
+    """The escalation people's memberships (skipped when setup.rb did not make them)."""
+    for p in PROJECTS:
+        for login, role in ESCALATION_MEMBERS:
+            if login in users and role in roles:
+                api.call("POST", f"/projects/{p['identifier']}/memberships.json",
+                         {"membership": {"user_id": users[login], "role_ids": [roles[role]]}})
+
+
 def stamp(hours):
     return (NOW + dt.timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M:%S")
 
@@ -151,6 +163,8 @@ def main():
             cat = api.call("POST", f"/projects/{p['identifier']}/issue_categories.json",
                            {"issue_category": {"name": c}})["issue_category"]
             categories[(p["identifier"], c)] = cat["id"]
+
+    add_escalation_members(api, users, roles)
 
     updates = []  # applied after all REST calls: an open write transaction would block Redmine
     seeded = []

@@ -67,11 +67,39 @@ dept = IssueCustomField.find_by_name('Department') || IssueCustomField.create!(
 dept.trackers = Tracker.all.to_a
 dept.save!
 
+# Escalation (#14): the IT manager (a Redmine user the level 1 `watch` puts on an issue, who then
+# gets Redmine's own watcher mail), the agent account sla-lens acts as (not an admin: its API key
+# is what `sla-lens escalate` uses; seed.py makes it a member with the role below), and the mail
+# settings under which a note by that agent notifies the issue's watchers. The Marketing
+# department head has no account: an e-mail-only contact (tests/fixtures/redmine/escalate-policy.json).
+def escalation_setup
+  it_manager = user('ingrid', 'Ingrid', 'Vogt')
+  it_manager.update!(mail_notification: 'only_my_events')
+  agent = user('sla-lens', 'SLA', 'Lens')
+  agent.update!(mail_notification: 'none')
+  # The least an agent needs: see issues, add (private) notes and read them back, add watchers.
+  role = Role.find_by_name('SLA agent') || Role.new(name: 'SLA agent')
+  role.permissions = %i[view_issues add_issue_notes set_notes_private view_private_notes
+                        add_issue_watchers view_issue_watchers]
+  role.issues_visibility = 'all'
+  role.save!
+  Setting.mail_from = 'redmine@example.test'
+  Setting.host_name = '127.0.0.1:3088'
+  Setting.protocol = 'http'
+  Setting.notified_events = %w[issue_added issue_updated issue_note_added]
+  Setting.emails_footer = 'Sent by the sla-lens test Redmine (scripts/redmine/setup.rb).'
+  { it_manager: it_manager.id, it_manager_mail: it_manager.mail, agent: agent.id,
+    agent_login: agent.login, agent_api_key: agent.api_key, agent_role: role.name }
+end
+escalation = escalation_setup
+
 admin = User.find_by_login('admin')
 puts JSON.generate(
   api_key: admin.api_key,
   redmine: Redmine::VERSION.to_s,
-  users: { sam: staff.id, ines: staff2.id, mia: requester.id, gus: outsider.id },
+  users: { sam: staff.id, ines: staff2.id, mia: requester.id, gus: outsider.id,
+           ingrid: escalation[:it_manager], 'sla-lens': escalation[:agent] },
+  escalation: escalation,
   status_waiting: waiting.id,
   department_field: dept.id
 )
