@@ -151,8 +151,13 @@ test-e2e-redmine: wasm cli
 	$(REDMINE_LOCK) scripts/redmine-e2e.sh run
 
 # `sla-lens escalate --dry-run` against the same seeded Redmine: its plan is what `sla-lens eval`
-# says of the same issues (levels reached, issues out of scope), with no faults.
+# says of the same issues (levels reached, issues out of scope), with no faults. Then it performs
+# (as the agent account, tests/fixtures/redmine/escalate-policy.json) with an SMTP and a webhook
+# sink on 127.0.0.1 (scripts/sinks.sh; aiosmtpd from `setup.sh mail`), three runs at the seed's
+# now and two a day later: each action once on Redmine, in the mail and at the webhook; Redmine
+# is seeded again afterwards.
 test-escalate-redmine: cli
+	scripts/setup.sh mail
 	$(REDMINE_LOCK) scripts/redmine-e2e.sh escalate
 
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).

@@ -14,7 +14,8 @@
 #                                  and webhook sinks, checked on Redmine and in the sinks
 #                                  (`perform` below), and Redmine seeded again
 # Environment: as scripts/redmine.sh (REDMINE_PORT, default 3088; REDMINE_STATE; REDMINE_SMTP_PORT,
-# default 3025, where the SMTP sink listens for Redmine's mail and sla-lens's).
+# default 3025, where the SMTP sink listens for Redmine's mail and sla-lens's); ESCALATE_BIN, the
+# binary the performing runs use (default target/release/sla-lens).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${REDMINE_PORT:-3088}
@@ -159,7 +160,7 @@ perform() {
     label="run $n at $at"
     rc=0
     SLA_LENS_REDMINE_KEY="$agent_key" SLA_LENS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SLA_LENS_SMTP_FROM="$FROM_MAIL" \
-      target/release/sla-lens escalate --tracker redmine --url "$BASE" --policy "$policy" --now "$at" --json --once \
+      "${ESCALATE_BIN:-target/release/sla-lens}" escalate --tracker redmine --url "$BASE" --policy "$policy" --now "$at" --json --once \
       >"$tmp/run-$n.json" 2>"$tmp/run-$n.err" || rc=$?
     [ $rc -eq 0 ] || { log "$label: exit $rc"; cat "$tmp/run-$n.err" >&2; head -c 4000 "$tmp/run-$n.json" >&2; exit 1; }
     log "$label: $(jq -c '{actionsDue, issuesDue, done: (.done | length), pending: (.pending | length), faults: (.faults | length), exit}' "$tmp/run-$n.json")"
