@@ -160,6 +160,14 @@ test-escalate-redmine: cli
 	scripts/setup.sh mail
 	$(REDMINE_LOCK) scripts/redmine-e2e.sh escalate
 
+# `sla-lens escalate` against a Redmine with 1,000 open issues (SQL-inserted copies of a seed
+# issue): a dry run and a performing run, requests served, wall time, peak memory (BENCHMARKS.md).
+# BENCH_ESCALATE=dry for the dry run only.
+.PHONY: bench-escalate
+bench-escalate: cli
+	scripts/setup.sh mail
+	$(REDMINE_LOCK) bench/escalate-redmine.sh $(or $(BENCH_ESCALATE),all)
+
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
 bench-page: wasm
 	scripts/setup.sh browser
