@@ -377,10 +377,18 @@ fn usage_errors_exit_2_before_any_request() {
         "{}",
         text(&o).1
     );
-    // Performing is not there yet.
+    // Performing a policy with `email` actions needs an SMTP server.
     let o = escalate(&fake.base, &policy.0, &[], &[("SLA_LENS_REDMINE_KEY", KEY)]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o).1.contains("--dry-run"));
+    assert!(text(&o).1.contains("SLA_LENS_SMTP_URL"), "{}", text(&o).1);
+    // --every with --now.
+    let o = escalate(
+        &fake.base,
+        &policy.0,
+        &["--dry-run", "--every", "5m"],
+        &[("SLA_LENS_REDMINE_KEY", KEY)],
+    );
+    assert_eq!(o.status.code(), Some(2));
     // A user name in the URL.
     let with_user = fake.base.replace("http://", "http://u:p@");
     let o = escalate(

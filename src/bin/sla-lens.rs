@@ -11,7 +11,7 @@ use sla_lens::{duration, evaluate, explain, Policy, Ticket};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-#[path = "cmd/escalate.rs"]
+#[path = "cmd/escalate/mod.rs"]
 mod escalate_cmd;
 
 #[derive(Parser)]
@@ -156,12 +156,16 @@ enum Command {
         /// The policy file; the built-in default (seed) policy when omitted.
         #[arg(long)]
         policy: Option<String>,
-        /// Print the plan, perform nothing (required so far: performing comes next).
+        /// Print the plan, perform nothing.
         #[arg(long)]
         dry_run: bool,
         /// One run, then exit (the default).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "every")]
         once: bool,
+        /// Run again this often (`5m`, `30s`, `1h`; at least 10s) until SIGTERM or SIGINT,
+        /// which end the process cleanly after the issue being acted on.
+        #[arg(long)]
+        every: Option<String>,
         /// One JSON document for the run instead of the summary.
         #[arg(long)]
         json: bool,
@@ -738,6 +742,7 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             policy,
             dry_run,
             once: _,
+            every,
             json,
             now,
         } => {
@@ -753,6 +758,7 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 dry_run,
                 json,
                 now,
+                every,
             };
             match escalate_cmd::run(args) {
                 Ok(code) => Ok(code),
