@@ -159,6 +159,9 @@ def main():
     for m in ours:
         check(m["rcptTos"] == [a.head_mail], f"sla-lens mail to {m['rcptTos']}")
         check(m["mailFrom"] == a.from_mail, f"sla-lens mail from {m['mailFrom']}")
+        domain = a.from_mail.split("@")[1]
+        check(re.fullmatch(r"<sla-lens\.[^@<>\s]+@" + re.escape(domain) + ">", m["messageId"]),
+              f"Message-ID {m['messageId']} is not <sla-lens.…@{domain}>")
         for line in m["text"].splitlines():
             for mk in MARKER.finditer(line):
                 k = (mk.group(1), mk.group(3), mk.group(4))
