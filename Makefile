@@ -32,7 +32,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-redmine-plugin
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-redmine-plugin
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -167,6 +167,14 @@ test-escalate-redmine: cli
 bench-escalate: cli
 	scripts/setup.sh mail
 	$(REDMINE_LOCK) bench/escalate-redmine.sh $(or $(BENCH_ESCALATE),all)
+
+# The operating files (docs/escalate: systemd service and timer, GitHub Actions workflow) and the
+# README's admin commands: well formed (systemd-analyze verify, a YAML parse), and every flag and
+# SLA_LENS_* variable they use is one the CLI has.
+.PHONY: test-escalate-docs
+test-escalate-docs: cli
+	scripts/setup.sh node
+	node --test tests/escalate-docs/
 
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
 bench-page: wasm

@@ -51,6 +51,8 @@ function checkCommand(cmd, where) {
   assert.ok(tracker, `${where}: no --tracker`);
   const values = /possible values: ([^\]]+)\]/.exec(help)[1].split(', ');
   assert.ok(values.includes(tracker[1]), `${where}: --tracker ${tracker[1]} is not one of ${values}`);
+  // While the help says only Redmine is performed, nothing may promise another tracker.
+  if (/only `redmine`/.test(help)) assert.equal(tracker[1], 'redmine', `${where}: escalate reads Redmine only`);
   assert.ok(!/SLA_LENS_[A-Z_]*=\S/.test(cmd.replace(/^.*sla-lens escalate/, '')),
     `${where}: a secret on the command line`);
 }
@@ -74,7 +76,14 @@ describe('docs/escalate: the systemd units', () => {
     // The key reaches the service as a credential file, never as a literal.
     assert.ok(get(s.Service, 'LoadCredential').some((v) => v.startsWith('redmine.key:/')));
     assert.ok(get(s.Service, 'Environment').includes('SLA_LENS_REDMINE_KEY_FILE=%d/redmine.key'));
-    assert.ok(!get(s.Service, 'Environment').some((v) => /^SLA_LENS_REDMINE_KEY=/.test(v)));
+    assert.ok(!get(s.Service, 'Environment').some((v) => /^SLA_LENS_(REDMINE_KEY|SMTP_PASSWORD)=/.test(v)),
+      'no secret as a literal');
+    // Every credential loaded is one a *_FILE variable names.
+    for (const c of get(s.Service, 'LoadCredential')) {
+      const name = c.split(':')[0];
+      assert.ok(get(s.Service, 'Environment').some((v) => /^SLA_LENS_[A-Z_]+_FILE=%d\//.test(v) && v.endsWith(`/${name}`)),
+        `credential ${name} is not handed to sla-lens`);
+    }
     for (const k of ['ProtectSystem', 'ProtectHome', 'NoNewPrivileges', 'RestrictAddressFamilies',
       'SystemCallFilter', 'CapabilityBoundingSet']) {
       assert.ok(get(s.Service, k).length > 0, `the service sets ${k}`);
@@ -89,11 +98,11 @@ describe('docs/escalate: the systemd units', () => {
     const probe = spawnSync('systemd-analyze', ['--version']);
     if (probe.status !== 0) { t.skip('systemd-analyze is not installed'); return; }
     const dir = mkdtempSync(join(tmpdir(), 'sla-lens-units-'));
-    for (const f of ['redmine.key', 'smtp-url']) writeFileSync(join(dir, f), 'x\n');
+    for (const f of ['redmine.key', 'smtp.password']) writeFileSync(join(dir, f), 'x\n');
     const svc = service
       .replaceAll('/usr/local/bin/sla-lens', bin)
       .replaceAll('/etc/sla-lens/redmine.key', join(dir, 'redmine.key'))
-      .replaceAll('/etc/sla-lens/smtp-url', join(dir, 'smtp-url'));
+      .replaceAll('/etc/sla-lens/smtp.password', join(dir, 'smtp.password'));
     writeFileSync(join(dir, 'sla-lens-escalate.service'), svc);
     writeFileSync(join(dir, 'sla-lens-escalate.timer'), timer);
     const r = spawnSync('systemd-analyze', ['verify', '--man=no',
@@ -134,6 +143,10 @@ describe('docs/escalate/github-actions.yml', () => {
       for (const cmd of escalateCommands(s.run)) checkCommand(cmd, `step "${s.name}"`);
       assert.ok(!/secrets\./.test(s.run), `step "${s.name}": a secret in the command`);
       checkVariables(Object.keys(s.env ?? {}).join(' '), `step "${s.name}"`);
+      // Secrets reach the step as environment only, each from secrets.* or vars.*.
+      for (const [k, v] of Object.entries(s.env ?? {})) {
+        if (/KEY|PASSWORD|TOKEN/.test(k)) assert.match(String(v), /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, `${k} from a secret`);
+      }
     }
   });
 });
