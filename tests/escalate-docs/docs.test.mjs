@@ -7,10 +7,12 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// js-yaml comes with the dev tooling (package-lock.json), installed by `npm ci`.
 import yaml from 'js-yaml';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = join(root, 'target/release/sla-lens');
 const read = (p) => readFileSync(join(root, p), 'utf8');
 const service = read('docs/escalate/sla-lens-escalate.service');
