@@ -24,6 +24,7 @@ log() { printf '[bench-escalate %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 out=$(mktemp -d /tmp/sla-lens-bench-escalate.XXXXXX)
 
 CLEANUP=()
+# shellcheck disable=SC2154  # c: the loop variable inside the trap's string
 at_exit() { CLEANUP=("$1" "${CLEANUP[@]}"); trap 'for c in "${CLEANUP[@]}"; do eval "$c"; done' EXIT; trap 'exit 130' INT TERM; }
 
 scripts/redmine.sh install

@@ -25,6 +25,7 @@ log() { printf '[redmine-e2e %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # Clean-ups run on exit (also on failure or Ctrl-C), the last added first.
 CLEANUP=()
+# shellcheck disable=SC2154  # c: the loop variable inside the trap's string
 at_exit() { CLEANUP=("$1" "${CLEANUP[@]}"); trap 'for c in "${CLEANUP[@]}"; do eval "$c"; done' EXIT; trap 'exit 130' INT TERM; }
 
 running() { curl -fsS -o /dev/null --max-time 3 "$BASE/login" 2>/dev/null; }

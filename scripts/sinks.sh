@@ -19,7 +19,9 @@ mail_venv() {  # the same choice as scripts/setup.sh's
 start() {
   local dir=$1 py pid
   py="$(mail_venv)/bin/python"
-  [ -x "$py" ] && "$py" -c 'import aiosmtpd' 2>/dev/null || { echo "sinks: no aiosmtpd venv at $(mail_venv): run scripts/setup.sh mail" >&2; return 1; }
+  if ! { [ -x "$py" ] && "$py" -c 'import aiosmtpd' 2>/dev/null; }; then
+    echo "sinks: no aiosmtpd venv at $(mail_venv): run scripts/setup.sh mail" >&2; return 1
+  fi
   mkdir -p "$dir"
   rm -f "$dir/ports.json"
   # setsid: its own session, so that stop ends it (and only it) by its pid; output to a file, not
