@@ -155,9 +155,11 @@ perform() {
   for at in "$now" "$now" "$now" "$later" "$later"; do
     n=$((n + 1))
     # What eval says of the seeded issues (as read before any run) at this instant.
-    target/release/sla-lens eval --tracker redmine --policy "$policy" --now "$at" "$tmp"/statuses.json "$tmp"/issue-*.json 2>/dev/null \
-      | jq '[.results[] | select(.evaluation.applicability.kind == "applies" and .evaluation.escalation.current != null
-          and (.evaluation.resolution.state | IN("met", "metLate") | not)) | {id, level: .evaluation.escalation.current.level}]' >"$tmp/expected-$n.json"
+    target/release/sla-lens eval --tracker redmine --policy "$policy" --now "$at" "$tmp"/statuses.json "$tmp"/issue-*.json 2>/dev/null >"$tmp/eval-$n.json"
+    jq '[.results[] | select(.evaluation.applicability.kind == "applies" and .evaluation.escalation.current != null
+        and (.evaluation.resolution.state | IN("met", "metLate") | not)) | {id, level: .evaluation.escalation.current.level}]' \
+      "$tmp/eval-$n.json" >"$tmp/expected-$n.json"
+    jq '[.results[] | select(.evaluation.applicability.kind != "applies") | .id]' "$tmp/eval-$n.json" >"$tmp/out-of-scope.json"
     label="run $n at $at"
     rc=0
     SLA_LENS_REDMINE_KEY="$agent_key" SLA_LENS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" SLA_LENS_SMTP_FROM="$FROM_MAIL" \
@@ -169,7 +171,7 @@ perform() {
     [ "$n" -eq 2 ] || [ "$n" -eq 3 ] || [ "$n" -eq 5 ] && repeat=(--repeat)
     python3 scripts/redmine/escalate_check.py --base "$BASE" --setup "$STATE/setup.json" --policy "$policy" \
       --expected "$tmp/expected-$n.json" --sinks "$sinks" --run "$tmp/run-$n.json" --state "$tmp/check-state.json" \
-      --label "$label" --head-mail "$HEAD_MAIL" --from-mail "$FROM_MAIL" "${repeat[@]}"
+      --out-of-scope "$tmp/out-of-scope.json" --label "$label" --head-mail "$HEAD_MAIL" --from-mail "$FROM_MAIL" "${repeat[@]}"
   done
   [ "$(jq length "$tmp/expected-4.json")" -gt "$(jq length "$tmp/expected-1.json")" ] \
     || [ "$(jq '[.[] | select(.level == 2)] | length' "$tmp/expected-4.json")" -gt "$(jq '[.[] | select(.level == 2)] | length' "$tmp/expected-1.json")" ] \

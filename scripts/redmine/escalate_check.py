@@ -17,10 +17,11 @@ unresolved) at the run's instant, and the policy's actions of levels 1..L for ea
     SLA_LENS_SMTP_FROM, Message-ID `<sla-lens.…>` unique, its body holding the email#0 marker;
   * the webhook sink: one POST per level 1 issue, its generic body's `key` the webhook#0 marker.
 
-    escalate_check.py --base URL --setup setup.json --policy P --expected E.json --sinks DIR
+    escalate_check.py --base URL --setup setup.json --policy P --expected E.json --out-of-scope O.json --sinks DIR
                       --run RUN.json --state STATE.json --label LABEL [--repeat]
 
-E.json: [{"id", "level"}]. STATE.json carries what the previous check saw (created if absent).
+E.json: [{"id", "level"}]; --out-of-scope: a JSON list of the ids eval finds out of scope (no
+note, no watcher, not planned, counted in the run's outOfScope). STATE.json carries what the previous check saw (created if absent).
 Exit 1 with one line per failed check; prints a one-line summary otherwise.
 """
 import argparse
@@ -49,8 +50,8 @@ def jsonl(path):
 
 def main():
     ap = argparse.ArgumentParser()
-    for a in ("--base", "--setup", "--policy", "--expected", "--sinks", "--run", "--state",
-              "--label"):
+    for a in ("--base", "--setup", "--policy", "--expected", "--out-of-scope", "--sinks", "--run",
+              "--state", "--label"):
         ap.add_argument(a, required=True)
     ap.add_argument("--repeat", action="store_true", help="a repeated run at the same instant")
     ap.add_argument("--head-mail", required=True)
@@ -60,6 +61,7 @@ def main():
     policy = json.load(open(a.policy))
     run = json.load(open(a.run))
     expected_levels = {str(e["id"]): e["level"] for e in json.load(open(a.expected))}
+    out_of_scope = {str(i) for i in json.load(open(a.out_of_scope))}
     state = json.load(open(a.state)) if os.path.exists(a.state) else {}
     admin = setup["api_key"]
     esc = setup["escalation"]
@@ -89,6 +91,9 @@ def main():
     check(run.get("dryRun") is False, "dryRun is not false")
     check(not run.get("faults"), f"faults: {run.get('faults')}")
     check(not run.get("pending"), f"pending: {run.get('pending')}")
+    check(run.get("outOfScope") == len(out_of_scope),
+          f"outOfScope {run.get('outOfScope')}, eval says {len(out_of_scope)} ({sorted(out_of_scope)})")
+    check(not any(str(p["id"]) in out_of_scope for p in run.get("plan", [])), "an out-of-scope issue planned")
     done = sorted((str(d["id"]), d["kind"]) for d in run.get("done", []))
     if a.repeat:
         check(run.get("actionsDue") == 0, f"a repeated run has {run.get('actionsDue')} actions due")
@@ -118,7 +123,9 @@ def main():
         check(watching == want_watch,
               f"#{i}: the IT manager {'is not' if want_watch else 'is'} a watcher")
         if i not in expected_levels:
-            check(not mine, f"#{i} (not escalated): {len(mine)} notes by the agent")
+            what = "out of scope" if i in out_of_scope else "not escalated"
+            check(not mine, f"#{i} ({what}): {len(mine)} notes by the agent")
+            check(not full.get("watchers") or i not in out_of_scope, f"#{i} ({what}): watchers {full.get('watchers')}")
     for k in sorted(expected):
         check(markers.get(k, 0) == 1, f"#{k[0]}: marker level={k[1]} action={k[2]} "
                                       f"{markers.get(k, 0)} times (want once)")
