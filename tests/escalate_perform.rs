@@ -507,3 +507,39 @@ fn every_runs_until_sigterm_and_stops_cleanly() {
         serde_json::from_str(out.lines().next().unwrap_or("")).unwrap_or(Value::Null);
     assert_eq!(first["done"].as_array().map(Vec::len), Some(6), "{out}");
 }
+
+/// Staff given as Redmine groups: their members' replies are responses. A reply by Sam (group
+/// IT) at 10:00 met the response, so nothing is at risk at 14:00, and L1 is due all the same
+/// (X10); a reply by someone outside the group (another customer) is no response.
+#[test]
+fn staff_given_as_groups_are_read_with_their_members() {
+    let reply = |id: i64, user: i64| {
+        let mut i = fake::issue(id, CREATED);
+        i["journals"] = json!([{
+            "id": 40 + id, "user": {"id": user, "name": "someone"}, "private_notes": false,
+            "notes": "Looking into it.", "created_on": "2026-09-14T10:00:00Z", "details": []
+        }]);
+        i
+    };
+    let f = fake::serve(vec![reply(6, fake::STAFF), reply(7, 31)], T14);
+    let smtp = fake::smtp();
+    let p = policy(&f.base, |_| {});
+    let site = Tmp::write(
+        "site.json",
+        r#"{"tracker": "redmine", "staff": {"groups": ["IT"]}}"#,
+    );
+    let site_path = site.0.to_string_lossy().to_string();
+    let (o, doc) = run(&f.base, &p, T14, &smtp.url, &["--site", &site_path]);
+    assert_eq!(o.status.code(), Some(0), "{doc}");
+    exactly_once(&f, 6, &["c1 L1 note#0", "c1 L1 watch#0"]);
+    exactly_once(
+        &f,
+        7,
+        &["c1 AR-response note#0", "c1 L1 note#0", "c1 L1 watch#0"],
+    );
+    let log = f.state().log.clone();
+    assert!(
+        log.iter().any(|(_, p)| p == "/groups/3.json?include=users"),
+        "{log:?}"
+    );
+}

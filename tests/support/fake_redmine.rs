@@ -20,6 +20,8 @@ pub const ME: i64 = 5;
 pub const CUSTOMER: i64 = 9;
 /// Ivo Manager, login `ivo` (the vectors' L1 contact).
 pub const IVO: i64 = 12;
+/// Sam Staff, in the group `IT`.
+pub const STAFF: i64 = 20;
 
 /// One HTTP request as read off the socket.
 #[derive(Debug, Clone)]
@@ -280,6 +282,15 @@ fn route(state: &Mutex<State>, req: &Request) -> (u16, String) {
                 json!({"users": users, "total_count": users.len()}).to_string(),
             )
         }
+        ("GET", "/groups.json") => (
+            200,
+            json!({"groups": [{"id": 3, "name": "IT"}, {"id": 4, "name": "Marketing"}]}).to_string(),
+        ),
+        ("GET", "/groups/3.json") if query(path, "include") == Some("users") => (
+            200,
+            json!({"group": {"id": 3, "name": "IT", "users": [{"id": STAFF, "name": "Sam Staff"}]}})
+                .to_string(),
+        ),
         ("GET", "/enumerations/issue_priorities.json") => (
             200,
             json!({"issue_priorities": [

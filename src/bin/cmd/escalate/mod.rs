@@ -188,12 +188,6 @@ fn load(a: &Args, kind: TrackerKind, base: &str) -> Result<(Policy, SiteConfig),
             site.tracker
         )));
     }
-    if matches!(site.staff, StaffRule::Groups(_)) {
-        return Err(usage(
-            "a site whose staff are Redmine groups is not supported by escalate yet: list the \
-             staff users (`staff: {\"users\": [...]}`)",
-        ));
-    }
     if site.origin.is_none() {
         site.origin = Some(base.to_string());
     }
@@ -297,7 +291,12 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
         }
     }
     let key = api_key("SLA_LENS_REDMINE_KEY")?;
-    let mut tracker = redmine::Redmine::new(Client::new(base.clone(), "X-Redmine-API-Key", key));
+    let groups = match &site.staff {
+        StaffRule::Groups(g) => g.clone(),
+        _ => Vec::new(),
+    };
+    let mut tracker = redmine::Redmine::new(Client::new(base.clone(), "X-Redmine-API-Key", key))
+        .with_groups(groups);
     let mut cfg = Config {
         kind,
         base,
