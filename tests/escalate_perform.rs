@@ -543,3 +543,76 @@ fn staff_given_as_groups_are_read_with_their_members() {
         "{log:?}"
     );
 }
+
+/// A failing action is tried again after the lease, then after twice as long, and so on (at
+/// most a day), so an SMTP outage does not add a claim note every ten minutes; an action the
+/// tracker can never do (a label on Redmine) is reported and never claimed.
+#[test]
+fn failed_actions_back_off_and_impossible_ones_are_not_claimed() {
+    let f = fake::serve(vec![fake::issue(8, CREATED)], T18);
+    let smtp = fake::smtp();
+    let p = policy(&f.base, |v| {
+        v["escalation"]["levels"][0]["actions"] =
+            json!([{"kind": "watch"}, {"kind": "set", "label": "escalated"}, {"kind": "note"}]);
+    });
+    let claims = |f: &fake::Fake, action: &str| {
+        f.state()
+            .notes_by_me(8)
+            .iter()
+            .flat_map(|n| n.lines().map(str::to_string).collect::<Vec<_>>())
+            .filter(|l| {
+                l.starts_with("sla-lens:claim ") && l.contains(&format!("level=2 action={action} "))
+            })
+            .count()
+    };
+    let down = "smtp://127.0.0.1:9";
+    let mut pending_email = Vec::new();
+    for now in [
+        "2026-09-14T18:00:00Z",
+        "2026-09-14T18:11:00Z",
+        "2026-09-14T18:22:00Z",
+    ] {
+        let (o, doc) = run(&f.base, &p, now, down, &[]);
+        assert_eq!(o.status.code(), Some(1), "{doc}");
+        let e = doc["pending"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x["key"] == "c1 L2 email#0")
+            .map(|x| x["error"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default();
+        pending_email.push(e);
+        // The label is never claimed.
+        assert!(doc["pending"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|x| x["key"] == "c1 L1 set#0"
+                && x["error"].as_str().is_some_and(|e| e.contains("no labels"))));
+    }
+    assert!(pending_email[0].starts_with("SMTP"), "{pending_email:?}");
+    assert!(pending_email[1].starts_with("SMTP"), "{pending_email:?}");
+    // Two attempts (18:00, 18:11): the third waits 20 minutes after the second.
+    assert_eq!(
+        pending_email[2],
+        "tried 2 times without success; next attempt after 2026-09-14T18:31:00Z"
+    );
+    assert_eq!(claims(&f, "email#0"), 2);
+    assert!(f
+        .state()
+        .notes_by_me(8)
+        .iter()
+        .all(|n| !n.contains("action=set#0")));
+    // Back up at 18:31: sent once.
+    let (_, doc) = run(&f.base, &p, "2026-09-14T18:31:00Z", &smtp.url, &[]);
+    assert!(
+        doc["done"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|x| x["key"] == "c1 L2 email#0"),
+        "{doc}"
+    );
+    assert_eq!(mails_for(&smtp, 8).len(), 1);
+    assert_eq!(markers(&f, 8).get("c1 L2 email#0"), Some(&1));
+}

@@ -229,6 +229,29 @@ impl Tracker for Redmine {
         })
     }
 
+    fn cannot(&self, action: &ActionSpec, contacts: &[Contact]) -> Option<String> {
+        use sla_lens::policy::ActionKind;
+        let identity = |c: &Contact| c.redmine.is_some() || c.handle.is_some();
+        match action.kind {
+            ActionKind::Set if action.label.is_some() => Some(
+                "Redmine issues have no labels: use `field` + `value` (a custom field) instead"
+                    .into(),
+            ),
+            ActionKind::Watch if !contacts.iter().any(identity) => {
+                Some("no contact has a Redmine identity (`redmine`: a user id or login)".into())
+            }
+            ActionKind::Assign => match contacts.get(action.contact.unwrap_or(0) as usize) {
+                Some(c) if identity(c) => None,
+                Some(c) => Some(format!(
+                    "{} has no Redmine identity (`redmine`: a user id or login)",
+                    c.name
+                )),
+                None => Some("the stage has no such contact".into()),
+            },
+            _ => None,
+        }
+    }
+
     fn post_note(&self, id: &str, text: &str, private: bool) -> Result<(), Failure> {
         self.put_issue(id, json!({ "notes": text, "private_notes": private }))
     }
