@@ -188,12 +188,6 @@ fn load(a: &Args, kind: TrackerKind, base: &str) -> Result<(Policy, SiteConfig),
             site.tracker
         )));
     }
-    if matches!(site.staff, StaffRule::Groups(_)) {
-        return Err(usage(
-            "a site whose staff are Redmine groups is not supported by escalate yet: list the \
-             staff users (`staff: {\"users\": [...]}`)",
-        ));
-    }
     if site.origin.is_none() {
         site.origin = Some(base.to_string());
     }
@@ -297,7 +291,12 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
         }
     }
     let key = api_key("SLA_LENS_REDMINE_KEY")?;
-    let mut tracker = redmine::Redmine::new(Client::new(base.clone(), "X-Redmine-API-Key", key));
+    let groups = match &site.staff {
+        StaffRule::Groups(g) => g.clone(),
+        _ => Vec::new(),
+    };
+    let mut tracker = redmine::Redmine::new(Client::new(base.clone(), "X-Redmine-API-Key", key))
+        .with_groups(groups);
     let mut cfg = Config {
         kind,
         base,
@@ -688,6 +687,28 @@ fn live_claims(ticket: &str, notes: &[Note], now: i64) -> Vec<(ActionKey, String
     out
 }
 
+/// How many times each key was claimed on these notes (by any run) and the latest claim's
+/// instant: a key claimed but not recorded was tried without success (or by a run that died).
+fn attempts(ticket: &str, notes: &[Note]) -> std::collections::HashMap<ActionKey, (u32, i64)> {
+    let mut out = std::collections::HashMap::new();
+    for n in notes.iter().filter(|n| n.by_me) {
+        for c in escalate::parse_claims(ticket, &n.text) {
+            let Some(at) = c.at else { continue };
+            let e = out.entry(c.key).or_insert((0u32, at));
+            e.0 += 1;
+            e.1 = e.1.max(at);
+        }
+    }
+    out
+}
+
+/// The wait after the `n`th unsuccessful attempt: the lease, doubled per attempt after the
+/// first, at most a day.
+fn retry_after(n: u32) -> i64 {
+    let doubled = LEASE.saturating_mul(1i64 << n.saturating_sub(1).min(20));
+    doubled.min(86_400)
+}
+
 /// A few words on what an action did, for the note that records it.
 fn done_line(d: &Due<'_>) -> String {
     let stage = match d.key.stage {
@@ -742,14 +763,41 @@ fn perform(
         })
     };
 
-    // 1. Keys another run claimed, not long ago, are its own.
+    // 1. Keys another run claimed, not long ago, are its own. An action this tracker cannot
+    // do is not claimed (it would fail every time), and one that failed after earlier claims
+    // waits longer each time (DESIGN.md: 10 minutes, doubled per attempt, at most a day), so
+    // an SMTP outage does not post a claim note every ten minutes.
     let foreign = live_claims(ticket, &full.notes, now);
+    let tried = attempts(ticket, &full.notes);
     let mut mine: Vec<&Due<'_>> = Vec::new();
     for d in &p.due {
-        match foreign.iter().find(|(k, _, _)| *k == d.key) {
-            Some((_, r, at)) if r != run => elsewhere(log, d, r, *at),
-            _ => mine.push(d),
+        if let Some(why) = tracker.cannot(d.action, d.contacts) {
+            pending(log, d, &why);
+            continue;
         }
+        match foreign.iter().find(|(k, _, _)| *k == d.key) {
+            Some((_, r, at)) if r != run => {
+                elsewhere(log, d, r, *at);
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(&(n, last)) = tried.get(&d.key) {
+            let next = last + retry_after(n);
+            if now < next {
+                pending(
+                    log,
+                    d,
+                    &format!(
+                        "tried {n} time{} without success; next attempt after {}",
+                        if n == 1 { "" } else { "s" },
+                        format_instant(next)
+                    ),
+                );
+                continue;
+            }
+        }
+        mine.push(d);
     }
     if mine.is_empty() {
         return;

@@ -2,7 +2,8 @@
 //! Neither is idempotent, so each message carries its action's key (DESIGN.md): the e-mail's
 //! Message-ID and the marker line in its body, the generic webhook body's `key`.
 
-use lettre::message::{header::ContentType, Mailbox};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use serde_json::Value;
@@ -112,8 +113,22 @@ impl Mailer {
         if !any {
             return Err("no contact of this stage has an e-mail address".into());
         }
+        // ASCII text with lines within RFC 5322's 998 characters goes as 7bit, so the marker
+        // line stays one line for any reader or filter (lettre would wrap lines past 76 as
+        // quoted-printable); other text as lettre chooses, which every mail reader decodes.
+        let text = mail.body.replace("\r\n", "\n").replace('\n', "\r\n");
+        let plain = text.is_ascii()
+            && !text.contains('\0')
+            && text
+                .split("\r\n")
+                .all(|l| l.len() < 998 && !l.contains('\r'));
+        let body = if plain {
+            Body::dangerous_pre_encoded(text.into_bytes(), ContentTransferEncoding::SevenBit)
+        } else {
+            Body::new(text)
+        };
         let msg = b
-            .body(mail.body.clone())
+            .body(body)
             .map_err(|e| format!("the e-mail could not be built: {e}"))?;
         self.transport
             .send(&msg)

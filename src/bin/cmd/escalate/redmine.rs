@@ -17,6 +17,9 @@ pub struct Redmine {
     me: i64,
     /// Logins looked up once per run.
     logins: Mutex<HashMap<String, i64>>,
+    /// The groups whose members are staff (the site's `staff: {"groups": [...]}`), by name or
+    /// id: read with their users once per run, for the adapter.
+    groups: Vec<String>,
 }
 
 impl Redmine {
@@ -25,7 +28,14 @@ impl Redmine {
             client,
             me: -1,
             logins: Mutex::default(),
+            groups: Vec::new(),
         }
+    }
+
+    /// Staff are the members of these groups (names or ids).
+    pub fn with_groups(mut self, groups: Vec<String>) -> Redmine {
+        self.groups = groups;
+        self
     }
 
     fn get_json(&self, path: &str) -> Result<Value, Failure> {
@@ -117,7 +127,41 @@ impl Tracker for Redmine {
     fn context(&self) -> Result<Vec<String>, Failure> {
         let path = "/issue_statuses.json";
         let text = self.client.get(path).map_err(|e| Failure::new(path, e))?;
-        Ok(vec![text])
+        let mut out = vec![text];
+        if self.groups.is_empty() {
+            return Ok(out);
+        }
+        // Group names need the group list (an administrator's key); ids do not.
+        let mut ids: Vec<i64> = self.groups.iter().filter_map(|g| g.parse().ok()).collect();
+        let named: Vec<&String> = self
+            .groups
+            .iter()
+            .filter(|g| g.parse::<i64>().is_err())
+            .collect();
+        if !named.is_empty() {
+            let list = self.get_json("/groups.json")?;
+            let all = list.get("groups").and_then(Value::as_array);
+            for name in named {
+                let id = all
+                    .into_iter()
+                    .flatten()
+                    .find(|g| {
+                        g.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    })
+                    .and_then(|g| g.get("id").and_then(Value::as_i64))
+                    .ok_or_else(|| {
+                        Failure::config("/groups.json", format!("no Redmine group named `{name}`"))
+                    })?;
+                ids.push(id);
+            }
+        }
+        for id in ids {
+            let path = format!("/groups/{id}.json?include=users");
+            out.push(self.client.get(&path).map_err(|e| Failure::new(&path, e))?);
+        }
+        Ok(out)
     }
 
     fn list_open(&self) -> Result<Vec<Listed>, Failure> {
@@ -183,6 +227,29 @@ impl Tracker for Redmine {
             labels: Vec::new(),
             raw,
         })
+    }
+
+    fn cannot(&self, action: &ActionSpec, contacts: &[Contact]) -> Option<String> {
+        use sla_lens::policy::ActionKind;
+        let identity = |c: &Contact| c.redmine.is_some() || c.handle.is_some();
+        match action.kind {
+            ActionKind::Set if action.label.is_some() => Some(
+                "Redmine issues have no labels: use `field` + `value` (a custom field) instead"
+                    .into(),
+            ),
+            ActionKind::Watch if !contacts.iter().any(identity) => {
+                Some("no contact has a Redmine identity (`redmine`: a user id or login)".into())
+            }
+            ActionKind::Assign => match contacts.get(action.contact.unwrap_or(0) as usize) {
+                Some(c) if identity(c) => None,
+                Some(c) => Some(format!(
+                    "{} has no Redmine identity (`redmine`: a user id or login)",
+                    c.name
+                )),
+                None => Some("the stage has no such contact".into()),
+            },
+            _ => None,
+        }
     }
 
     fn post_note(&self, id: &str, text: &str, private: bool) -> Result<(), Failure> {

@@ -82,6 +82,12 @@ pub trait Tracker: Sync {
     /// The request that reads one issue in full (for the run's log).
     fn read_path(&self, id: &str) -> String;
     fn read(&self, id: &str) -> Result<Full, Failure>;
+    /// Why this tracker can never perform `action` for these contacts (checked before claiming,
+    /// so an impossible action is reported, not claimed again and again).
+    fn cannot(&self, action: &ActionSpec, contacts: &[Contact]) -> Option<String> {
+        let _ = (action, contacts);
+        None
+    }
     /// Posts a note; `private` where the tracker has private notes.
     fn post_note(&self, id: &str, text: &str, private: bool) -> Result<(), Failure>;
     /// Puts the contacts on the issue as watchers (a no-op for one already watching).
