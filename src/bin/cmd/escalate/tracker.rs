@@ -90,3 +90,41 @@ pub trait Tracker: Sync {
     /// A label, a custom field or a priority raise (never a lowering).
     fn set(&self, id: &str, action: &ActionSpec, full: &Full) -> Result<(), Failure>;
 }
+
+/// GET `path` from `client` as JSON.
+pub fn get_json(client: &super::http::Client, path: &str) -> Result<serde_json::Value, Failure> {
+    let text = client.get(path).map_err(|e| Failure::new(path, e))?;
+    serde_json::from_str(&text).map_err(|e| Failure::config(path, format!("not JSON ({e})")))
+}
+
+/// Every item of a paged list answer (`per_page=100&page=N`, GitHub and GitLab): pages are read
+/// until one comes back shorter than 100; `path` ends in `?…` or has no query.
+pub fn all_pages(
+    client: &super::http::Client,
+    path: &str,
+) -> Result<Vec<serde_json::Value>, Failure> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut out = Vec::new();
+    // A bound against a tracker that never returns a short page.
+    for page in 1..=1000 {
+        let p = format!("{path}{sep}per_page=100&page={page}");
+        let v = get_json(client, &p)?;
+        let items = v
+            .as_array()
+            .ok_or_else(|| Failure::config(&p, "not a list"))?;
+        let n = items.len();
+        out.extend(items.iter().cloned());
+        if n < 100 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A contact's user name on a tracker: its own identity there (`github`, `gitlab`, `jira`), else
+/// its `handle`.
+pub fn identity<'c>(own: Option<&'c str>, c: &'c Contact) -> Option<&'c str> {
+    own.or(c.handle.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
