@@ -128,17 +128,12 @@ mod tempfile_path {
 
 fn escalate(tracker: &str, base: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_sla-lens"));
-    c.args([
-        "escalate",
-        "--tracker",
-        tracker,
-        "--url",
-        base,
-        "--now",
-        NOW,
-    ])
-    .args(args)
-    .env("SLA_LENS_BACKOFF_MS", "10");
+    c.args(["escalate", "--tracker", tracker, "--url", base])
+        .args(args)
+        .env("SLA_LENS_BACKOFF_MS", "10");
+    if !args.contains(&"--now") {
+        c.args(["--now", NOW]);
+    }
     for v in [
         "SLA_LENS_REDMINE_KEY",
         "SLA_LENS_GITHUB_TOKEN",
@@ -232,6 +227,8 @@ struct Github {
     comments: Vec<(u64, String, String)>,
     labels: Vec<String>,
     assignees: Vec<String>,
+    /// Answer 502 to every new comment but a claim and a mention (a run that loses its notes).
+    break_notes: bool,
 }
 
 const GH_REPO: &str = "/repos/acme/support";
@@ -322,8 +319,14 @@ fn github(st: &Mutex<Github>, r: &Req) -> Answer {
         ("POST", _, Some("/issues/1/comments"))
             if shape(&body, &["body"], &[]) && body["body"].is_string() =>
         {
-            let id = 100 + s.comments.len() as u64;
             let text = body["body"].as_str().unwrap_or("").to_string();
+            if s.break_notes
+                && !text.starts_with("sla-lens is performing")
+                && !text.starts_with("cc ")
+            {
+                return (502, json!({ "message": "Bad Gateway" }).to_string());
+            }
+            let id = 100 + s.comments.len() as u64;
             s.comments.push((id, "sla-bot".into(), text));
             (201, gh_comment(s.comments.last().unwrap()).to_string())
         }
@@ -1079,4 +1082,60 @@ fn github_refuses_a_custom_field_clearly() {
     assert!(why.contains("no custom fields"), "{why}");
     assert_eq!(keys(&d, "done").len(), 7, "{d}");
     assert!(st.lock().unwrap().common.refused.is_empty());
+}
+
+/// A run that performed the watch but lost every note after it (502s) leaves it unrecorded; the
+/// next run (after the claim's 10-minute lease) redoes it without a second mention, and records
+/// everything.
+#[test]
+fn github_redoes_an_unrecorded_watch_without_a_second_mention() {
+    let (fake, st) = github_fake();
+    st.lock().unwrap().break_notes = true;
+    let pol = tempfile_path::write("gh-redo.json", &policy(&format!("{}/hook", fake.base), ""));
+    let p = pol.0.to_string_lossy().into_owned();
+    let env = [("SLA_LENS_GITHUB_TOKEN", GH_TOKEN)];
+    let mut args = vec![
+        "--policy",
+        p.as_str(),
+        "--project",
+        "acme/support",
+        "--json",
+    ];
+    let o = escalate("github", &fake.base, &args, &env);
+    let d = doc(&o, GH_TOKEN);
+    assert_eq!(o.status.code(), Some(1), "{d}");
+    assert!(keys(&d, "done").is_empty(), "{d}");
+    assert_eq!(keys(&d, "pending"), expected(&[]), "{d}");
+    let mentions = |s: &Github| {
+        s.comments
+            .iter()
+            .filter(|c| c.2.starts_with("cc @ivo-m"))
+            .count()
+    };
+    assert_eq!(mentions(&st.lock().unwrap()), 1);
+
+    st.lock().unwrap().break_notes = false;
+    // Before the lease ends, run 1's claims hold every action: nothing is done.
+    args.extend(["--now", "2026-09-14T14:05:00Z"]);
+    let o = escalate("github", &fake.base, &args, &env);
+    let d = doc(&o, GH_TOKEN);
+    assert!(keys(&d, "done").is_empty(), "{d}");
+    assert_eq!(keys(&d, "elsewhere"), expected(&[]), "{d}");
+    // After it, everything is redone once and recorded; the watch mentions nobody again.
+    *args.last_mut().unwrap() = "2026-09-14T14:11:00Z";
+    let o = escalate("github", &fake.base, &args, &env);
+    let d = doc(&o, GH_TOKEN);
+    assert_eq!(o.status.code(), Some(0), "{d}");
+    assert_eq!(keys(&d, "done"), expected(&[]), "{d}");
+    let s = st.lock().unwrap();
+    assert_eq!(mentions(&s), 1);
+    assert_eq!(s.assignees, ["ivo-m"]);
+    assert_eq!(s.labels, ["sla-escalated", "priority:High"]);
+    // The webhook is the one action sent twice (run 1 could not record it), with the same
+    // action in its key for the receiver to drop the repeat.
+    assert_eq!(s.common.hooks.len(), 2);
+    assert!(s.common.hooks.iter().all(|h| h["key"]
+        .as_str()
+        .is_some_and(|k| k.contains("action=webhook#0"))));
+    assert!(s.common.refused.is_empty(), "{:#?}", s.common.refused);
 }

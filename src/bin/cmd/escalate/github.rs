@@ -28,6 +28,27 @@ fn is_login(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
 }
 
+/// The text of a watch: `cc @a @b (…)`.
+pub fn mention_text(names: &[String]) -> String {
+    format!(
+        "cc {} (SLA escalation: added to this issue)",
+        names.join(" ")
+    )
+}
+
+/// Whether one of sla-lens's earlier watch texts (`cc @a @b (…)`) names `name` (`@a`).
+pub fn mentioned(earlier: &[&str], name: &str) -> bool {
+    earlier.iter().any(|b| {
+        b.lines().any(|line| {
+            line.strip_prefix("cc ").is_some_and(|rest| {
+                rest.split_whitespace()
+                    .take_while(|w| w.starts_with('@'))
+                    .any(|w| w.eq_ignore_ascii_case(name))
+            })
+        })
+    })
+}
+
 impl Github {
     /// `repo` is `owner/name`.
     pub fn new(
@@ -165,6 +186,8 @@ impl Tracker for Github {
     }
 
     /// A comment @-mentioning the contacts (GitHub subscribes a mentioned user to the issue).
+    /// Contacts an earlier mention comment of sla-lens's already names are subscribed: a redo
+    /// (after a run stopped before recording the watch) posts nothing for them.
     fn watch(&self, id: &str, contacts: &[Contact]) -> Result<(), Failure> {
         let mut logins = Vec::new();
         for c in contacts {
@@ -179,11 +202,17 @@ impl Tracker for Github {
                 "no contact has a GitHub identity (`github`: a login)",
             ));
         }
-        let text = format!(
-            "cc {} (SLA escalation: added to this issue)",
-            logins.join(" ")
-        );
-        self.post_note(id, &text, false)
+        let comments = all_pages(&self.client, &format!("{}/comments", self.issue(id)))?;
+        let earlier: Vec<&str> = comments
+            .iter()
+            .filter(|c| c.pointer("/user/login").and_then(Value::as_str) == Some(self.me.as_str()))
+            .filter_map(|c| c.get("body").and_then(Value::as_str))
+            .collect();
+        logins.retain(|l| !mentioned(&earlier, l));
+        if logins.is_empty() {
+            return Ok(());
+        }
+        self.post_note(id, &mention_text(&logins), false)
     }
 
     fn assign(&self, id: &str, contact: &Contact) -> Result<(), Failure> {

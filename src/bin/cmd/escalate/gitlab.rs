@@ -4,6 +4,7 @@
 //! issue. GitLab has no API that subscribes another user: `watch` posts an internal note that
 //! @-mentions the contacts, which subscribes them.
 
+use super::github::{mention_text, mentioned};
 use super::http::{percent, Client};
 use super::tracker::{all_pages, get_json, identity, Failure, Full, Listed, Note, Tracker};
 use serde_json::{json, Value};
@@ -212,7 +213,8 @@ impl Tracker for Gitlab {
     }
 
     /// An internal note @-mentioning the contacts (GitLab subscribes a mentioned user who can
-    /// see the note: project members from Reporter up).
+    /// see the note: project members from Reporter up); as on GitHub, nothing for contacts an
+    /// earlier mention of sla-lens's names.
     fn watch(&self, id: &str, contacts: &[Contact]) -> Result<(), Failure> {
         let mut names = Vec::new();
         for c in contacts {
@@ -227,11 +229,21 @@ impl Tracker for Gitlab {
                 "no contact has a GitLab identity (`gitlab`: a username)",
             ));
         }
-        let text = format!(
-            "cc {} (SLA escalation: added to this issue)",
-            names.join(" ")
-        );
-        self.post_note(id, &text, true)
+        // Contacts an earlier mention note of sla-lens's names are subscribed already.
+        let notes = all_pages(
+            &self.client,
+            &format!("{}/notes?sort=asc&order_by=created_at", self.issue(id)),
+        )?;
+        let earlier: Vec<&str> = notes
+            .iter()
+            .filter(|n| n.pointer("/author/id").and_then(Value::as_i64) == Some(self.me))
+            .filter_map(|n| n.get("body").and_then(Value::as_str))
+            .collect();
+        names.retain(|n| !mentioned(&earlier, n));
+        if names.is_empty() {
+            return Ok(());
+        }
+        self.post_note(id, &mention_text(&names), true)
     }
 
     fn assign(&self, id: &str, contact: &Contact) -> Result<(), Failure> {
