@@ -772,9 +772,28 @@ fn jira_issue(s: &Jira, n: i64, full: bool) -> Value {
         "fields": fields,
     });
     if full {
-        i["changelog"] = json!({ "startAt": 0, "maxResults": 100, "total": 0, "histories": [] });
+        i["changelog"] = if n == 2 {
+            // More histories than the issue holds: the rest come from `…/changelog`.
+            json!({ "startAt": 0, "maxResults": 1, "total": 2, "histories": [jira_history(2)] })
+        } else {
+            json!({ "startAt": 0, "maxResults": 100, "total": 0, "histories": [] })
+        };
     }
     i
+}
+
+/// SUP-2's status changes: to In Progress at 13:40, back to To Do at 13:50.
+fn jira_history(k: u64) -> Value {
+    let (at, from, to) = if k == 1 {
+        ("13:40", "To Do", "In Progress")
+    } else {
+        ("13:50", "In Progress", "To Do")
+    };
+    json!({
+        "id": (500 + k).to_string(), "author": { "accountId": "acc-ivo" },
+        "created": format!("2026-09-14T{at}:00.000+0000"),
+        "items": [{ "field": "status", "fieldtype": "jira", "fromString": from, "toString": to }],
+    })
 }
 
 const JQL: &str = "project = \"SUP\" AND statusCategory != Done ORDER BY created ASC";
@@ -834,6 +853,16 @@ fn jira(st: &Mutex<Jira>, r: &Req) -> Answer {
             let total = all.len();
             let page: Vec<Value> = all.into_iter().skip(start).take(100).collect();
             ok(json!({ "comments": page, "startAt": start, "maxResults": 100, "total": total }))
+        }
+        ("GET", Some("/issue/SUP-2/changelog"))
+            if r.query_keys() == ["maxResults", "startAt"] && r.q("maxResults") == Some("100") =>
+        {
+            let start: usize = r.q("startAt").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let all = [jira_history(1), jira_history(2)];
+            let page: Vec<Value> = all.iter().skip(start).cloned().collect();
+            ok(
+                json!({ "values": page, "startAt": start, "maxResults": 100, "total": 2, "isLast": true }),
+            )
         }
         ("GET", Some("/priority")) if r.query.is_empty() => ok(json!([
             { "id": "1", "name": "Highest" }, { "id": "2", "name": "High" },
@@ -976,6 +1005,11 @@ fn jira_performs_each_action_once() {
     assert_eq!(count(&w, "POST", "/watchers"), 1);
     assert_eq!(count(&w, "PUT", "/assignee"), 1);
     assert_eq!(count(&w, "PUT", "/issue/SUP-1"), 3);
+    // SUP-2 (on the search's second page) holds one of its two histories: the rest was read.
+    assert!(fake
+        .requests()
+        .iter()
+        .any(|r| r.path == "/rest/api/2/issue/SUP-2/changelog"));
     let ours: Vec<_> = s.comments.iter().filter(|c| c.1 == "acc-bot").collect();
     // Claim, at-risk note (public), level-1 note, the webhook's record: all but the at-risk
     // note restricted to the site's role.

@@ -1,7 +1,7 @@
 //! Jira Cloud over its REST API v2 (DESIGN.md "The escalate command"): `GET
 //! /rest/api/2/myself`, the open issues by JQL a page at a time (`/rest/api/2/search/jql`, the
 //! enhanced search with `nextPageToken`, which replaced `/search` on Cloud), an issue with its
-//! changelog and every comment, a comment by `POST …/comment` (restricted to the site's
+//! whole changelog (`…/changelog` pages beyond the issue's 100 histories) and every comment, a comment by `POST …/comment` (restricted to the site's
 //! `privateVisibility` where private), watchers by `POST …/watchers`, the assignee by `PUT
 //! …/assignee`, labels, the priority and custom fields by `PUT` on the issue. Version 2, not 3:
 //! its comment bodies are plain text (v3's are Atlassian Document Format), so the markers read
@@ -153,6 +153,41 @@ impl Tracker for Jira {
             if n == 0 || comments.len() as u64 >= total {
                 break;
             }
+        }
+        // Every status change: the issue's `changelog` holds at most 100 histories; the rest
+        // come from `…/changelog`, oldest first.
+        let listed = issue
+            .pointer("/changelog/histories")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let total = issue
+            .pointer("/changelog/total")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        if total > listed as u64 {
+            let mut histories: Vec<Value> = Vec::new();
+            loop {
+                let path = format!(
+                    "{}/changelog?startAt={}&maxResults={PAGE}",
+                    self.issue(id),
+                    histories.len()
+                );
+                let v = get_json(&self.client, &path)?;
+                let page = v
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| Failure::config(&path, "no `values` in the answer"))?;
+                let n = page.len();
+                histories.extend(page.iter().cloned());
+                let last = v.get("isLast").and_then(Value::as_bool).unwrap_or(false);
+                if n == 0 || last || histories.len() as u64 >= total {
+                    break;
+                }
+            }
+            issue["changelog"] = json!({
+                "startAt": 0, "maxResults": histories.len(), "total": histories.len(),
+                "histories": histories,
+            });
         }
         let mut notes: Vec<Note> = comments
             .iter()
