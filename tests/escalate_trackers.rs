@@ -10,7 +10,7 @@
 #[path = "support/fake_http.rs"]
 mod fake_http;
 
-use fake_http::{serve, Fake, Req};
+use fake_http::{serve, serve_with_headers, Fake, Req};
 use serde_json::{json, Value};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -1172,4 +1172,77 @@ fn github_redoes_an_unrecorded_watch_without_a_second_mention() {
         .as_str()
         .is_some_and(|k| k.contains("action=webhook#0"))));
     assert!(s.common.refused.is_empty(), "{:#?}", s.common.refused);
+}
+
+/// GitHub's secondary rate limit (a 403 with `Retry-After`) is waited out and retried, for a read
+/// and for a write (GitHub did not apply it); a used-up primary limit (`x-ratelimit-remaining:
+/// 0`) fails the run saying so and until when, not as a refused token.
+#[test]
+fn github_rate_limits_are_retried_or_named_not_taken_for_a_refused_token() {
+    let st = Arc::new(Mutex::new(Github::default()));
+    let throttle = Arc::new(Mutex::new(vec![
+        "GET /user",
+        "POST /repos/acme/support/issues/1/comments",
+    ]));
+    let (s2, t2) = (st.clone(), throttle.clone());
+    let fake = serve_with_headers(move |r| {
+        let this = format!("{} {}", r.method, r.path);
+        let mut t = t2.lock().unwrap();
+        if let Some(i) = t.iter().position(|x| *x == this) {
+            t.remove(i);
+            let body = json!({ "message": "You have exceeded a secondary rate limit." });
+            return (
+                403,
+                body.to_string(),
+                vec![("Retry-After".into(), "0".into())],
+            );
+        }
+        let (status, body) = github(&s2, r);
+        (status, body, vec![])
+    });
+    let pol = tempfile_path::write("gh-limit.json", &policy(&format!("{}/hook", fake.base), ""));
+    let p = pol.0.to_string_lossy().into_owned();
+    let env = [("SLA_LENS_GITHUB_TOKEN", GH_TOKEN)];
+    let args = [
+        "--policy",
+        p.as_str(),
+        "--project",
+        "acme/support",
+        "--json",
+    ];
+    let o = escalate("github", &fake.base, &args, &env);
+    let d = doc(&o, GH_TOKEN);
+    assert_eq!(o.status.code(), Some(0), "{d}");
+    assert_eq!(keys(&d, "done"), expected(&[]), "{d}");
+    assert!(throttle.lock().unwrap().is_empty());
+    let s = st.lock().unwrap();
+    assert!(s.common.refused.is_empty(), "{:#?}", s.common.refused);
+    // One claim note, though its first POST was throttled.
+    let claims = s
+        .comments
+        .iter()
+        .filter(|c| c.2.starts_with("sla-lens is performing"))
+        .count();
+    assert_eq!(claims, 1);
+    drop(s);
+
+    let fake = serve_with_headers(|_| {
+        let headers = vec![
+            ("x-ratelimit-remaining".into(), "0".into()),
+            ("x-ratelimit-reset".into(), "1789390800".into()),
+        ];
+        (
+            403,
+            json!({ "message": "API rate limit exceeded" }).to_string(),
+            headers,
+        )
+    });
+    let o = escalate("github", &fake.base, &args, &env);
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}{err}");
+    assert!(
+        err.contains("rate limit is used up until 2026-09-14T13:00:00Z"),
+        "{err}"
+    );
+    assert!(!err.contains("refused") && !err.contains(GH_TOKEN), "{err}");
 }

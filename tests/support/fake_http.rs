@@ -95,6 +95,16 @@ impl Fake {
 
 /// Serves `handler` on a fresh port until the test process ends.
 pub fn serve(handler: impl Fn(&Req) -> (u16, String) + Send + Sync + 'static) -> Fake {
+    serve_with_headers(move |r| {
+        let (status, body) = handler(r);
+        (status, body, Vec::new())
+    })
+}
+
+/// [`serve`] for a handler that also sets response headers (`Retry-After`, rate limits).
+pub fn serve_with_headers(
+    handler: impl Fn(&Req) -> (u16, String, Vec<(String, String)>) + Send + Sync + 'static,
+) -> Fake {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
     let base = format!(
         "http://{}",
@@ -112,7 +122,9 @@ pub fn serve(handler: impl Fn(&Req) -> (u16, String) + Send + Sync + 'static) ->
     Fake { base, log }
 }
 
-fn answer(stream: TcpStream, handler: &dyn Fn(&Req) -> (u16, String), log: &Mutex<Vec<Req>>) {
+type Handler = dyn Fn(&Req) -> (u16, String, Vec<(String, String)>);
+
+fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
     let mut r = BufReader::new(&stream);
     let mut first = String::new();
     if r.read_line(&mut first).is_err() {
@@ -156,11 +168,16 @@ fn answer(stream: TcpStream, handler: &dyn Fn(&Req) -> (u16, String), log: &Mute
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     };
-    let (status, body) = handler(&req);
+    let (status, body, headers) = handler(&req);
     log.lock().unwrap_or_else(|e| e.into_inner()).push(req);
-    let out = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(&body);
     let _ = (&stream).write_all(out.as_bytes());
 }

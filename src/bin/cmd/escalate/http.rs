@@ -69,6 +69,35 @@ fn retry_after(resp: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
         .map(|s| Duration::from_secs(s.min(30)))
 }
 
+/// Whether the answer says "not done, try again later": a 429, or GitHub's secondary rate limit
+/// (a 403 with `Retry-After`).
+fn throttled(resp: &ureq::http::Response<ureq::Body>) -> bool {
+    let status = resp.status().as_u16();
+    status == 429 || (status == 403 && resp.headers().contains_key("retry-after"))
+}
+
+/// A 403 that is a rate limit, not a refused key (GitHub: `Retry-After`, or
+/// `x-ratelimit-remaining: 0` until `x-ratelimit-reset`): what to say instead.
+fn rate_limited(resp: &ureq::http::Response<ureq::Body>) -> Option<String> {
+    let h = |n: &str| {
+        resp.headers()
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if h("retry-after").is_some() {
+        return Some("HTTP 403: rate limited (secondary rate limit), still after retries".into());
+    }
+    if h("x-ratelimit-remaining") == Some("0") {
+        let until = h("x-ratelimit-reset")
+            .and_then(|r| r.parse::<i64>().ok())
+            .map(|t| format!(" until {}", sla_lens::ticket::format_instant(t)))
+            .unwrap_or_default();
+        return Some(format!("HTTP 403: the API rate limit is used up{until}"));
+    }
+    None
+}
+
 impl Client {
     /// A client for `base` sending `key` in the `header` (e.g. `X-Redmine-API-Key`).
     pub fn new(base: String, header: &'static str, key: String) -> Client {
@@ -174,8 +203,13 @@ impl Client {
                     .map_err(|e| self.fail(e.to_string()));
             }
             last = self.status_error(status);
+            if status == 403 {
+                if let Some(m) = rate_limited(&resp) {
+                    last = self.fail(m);
+                }
+            }
             match status {
-                429 => {
+                _ if throttled(&resp) => {
                     if let Some(w) = retry_after(&resp) {
                         if attempt + 1 < ATTEMPTS {
                             std::thread::sleep(w);
@@ -217,7 +251,12 @@ impl Client {
                     .unwrap_or_default());
             }
             last = self.status_error(status);
-            if status != 429 {
+            if status == 403 {
+                if let Some(m) = rate_limited(&resp) {
+                    last = self.fail(m);
+                }
+            }
+            if !throttled(&resp) {
                 // Say what the tracker objected to, briefly: Redmine `{"errors": [...]}`, GitHub
                 // `{"message", "errors"}`, GitLab `{"message"}`, Jira `{"errorMessages",
                 // "errors"}`.
