@@ -1246,3 +1246,39 @@ fn github_rate_limits_are_retried_or_named_not_taken_for_a_refused_token() {
     );
     assert!(!err.contains("refused") && !err.contains(GH_TOKEN), "{err}");
 }
+
+/// A tracker's error text that quotes the token (or the `Authorization` value) is scrubbed before
+/// it is printed: the action is pending with the tracker's reason, the secret replaced.
+#[test]
+fn a_refusal_quoting_the_token_is_scrubbed() {
+    let st = Arc::new(Mutex::new(Github::default()));
+    let s2 = st.clone();
+    let fake = serve_with_headers(move |r| {
+        if r.method == "POST" && r.path.ends_with("/labels") {
+            let why = format!("Validation Failed for {GH_TOKEN} (Bearer {GH_TOKEN})");
+            return (422, json!({ "message": why }).to_string(), vec![]);
+        }
+        let (status, body) = github(&s2, r);
+        (status, body, vec![])
+    });
+    let pol = tempfile_path::write("gh-scrub.json", &policy(&format!("{}/hook", fake.base), ""));
+    let p = pol.0.to_string_lossy().into_owned();
+    // The JSON document, then (after the first run's claims expired) the summary.
+    for extra in [&["--json"][..], &["--now", "2026-09-14T14:11:00Z"]] {
+        let mut args = vec!["--policy", p.as_str(), "--project", "acme/support"];
+        args.extend(extra);
+        let o = escalate(
+            "github",
+            &fake.base,
+            &args,
+            &[("SLA_LENS_GITHUB_TOKEN", GH_TOKEN)],
+        );
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}{err}");
+        assert!(
+            !out.contains(GH_TOKEN) && !err.contains(GH_TOKEN),
+            "{out}{err}"
+        );
+        assert!(out.contains("Validation Failed for [key]"), "{out}");
+    }
+}
