@@ -6,7 +6,9 @@
 //! subscribes them.
 
 use super::http::{percent, Client};
-use super::tracker::{all_pages, get_json, identity, Failure, Full, Listed, Note, Tracker};
+use super::tracker::{
+    all_pages, get_json, identity, Failure, Full, Listed, Note, PriorityOrder, Tracker,
+};
 use serde_json::{json, Value};
 use sla_lens::policy::{ActionSpec, Contact};
 
@@ -14,8 +16,8 @@ pub struct Github {
     client: Client,
     /// `/repos/{owner}/{repo}`, each part percent-encoded.
     repo: String,
-    /// The site's priority label prefix (`priority:`), for `set` with `priority`.
-    priority_prefix: Option<String>,
+    /// The site's priority label prefix and the policy's tier order, for `set` with `priority`.
+    priority: PriorityOrder,
     me: String,
 }
 
@@ -51,11 +53,7 @@ pub fn mentioned(earlier: &[&str], name: &str) -> bool {
 
 impl Github {
     /// `repo` is `owner/name`.
-    pub fn new(
-        client: Client,
-        repo: &str,
-        priority_prefix: Option<String>,
-    ) -> Result<Github, String> {
+    pub fn new(client: Client, repo: &str, priority: PriorityOrder) -> Result<Github, String> {
         let (o, r) = repo
             .split_once('/')
             .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
@@ -63,7 +61,7 @@ impl Github {
         Ok(Github {
             client,
             repo: format!("/repos/{}/{}", percent(o), percent(r)),
-            priority_prefix,
+            priority,
             me: String::new(),
         })
     }
@@ -227,18 +225,17 @@ impl Tracker for Github {
         }
         if let Some(p) = &action.priority {
             // GitHub has no priority field: the site's priority label (`priority:high`).
-            let prefix = self.priority_prefix.as_deref().ok_or_else(|| {
+            self.priority.prefix.as_deref().ok_or_else(|| {
                 Failure::config(
                     "set",
                     "GitHub has no priority field and the site maps priority from no label \
                      prefix: use `label` instead",
                 )
             })?;
-            let label = format!("{prefix}{p}");
-            if full.labels.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
-                return Ok(());
-            }
-            return self.add_label(id, &label);
+            return match self.priority.raise(&full.labels, p) {
+                Some(label) => self.add_label(id, &label),
+                None => Ok(()), // as high or higher already: a raise never lowers
+            };
         }
         if action.field.is_some() {
             return Err(Failure::config(

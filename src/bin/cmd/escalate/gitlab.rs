@@ -6,7 +6,9 @@
 
 use super::github::{mention_text, mentioned};
 use super::http::{percent, Client};
-use super::tracker::{all_pages, get_json, identity, Failure, Full, Listed, Note, Tracker};
+use super::tracker::{
+    all_pages, get_json, identity, Failure, Full, Listed, Note, PriorityOrder, Tracker,
+};
 use serde_json::{json, Value};
 use sla_lens::policy::{ActionSpec, Contact};
 use std::collections::HashMap;
@@ -16,7 +18,8 @@ pub struct Gitlab {
     client: Client,
     /// `/projects/{id}`: the numeric id, or the path percent-encoded (`group%2Fproject`).
     project: String,
-    priority_prefix: Option<String>,
+    /// The site's priority label prefix and the policy's tier order, for `set` with `priority`.
+    priority: PriorityOrder,
     me: i64,
     /// Usernames looked up once per run.
     users: Mutex<HashMap<String, i64>>,
@@ -33,11 +36,7 @@ fn is_username(s: &str) -> bool {
 
 impl Gitlab {
     /// `project` is the numeric id or the full path (`group/sub/project`).
-    pub fn new(
-        client: Client,
-        project: &str,
-        priority_prefix: Option<String>,
-    ) -> Result<Gitlab, String> {
+    pub fn new(client: Client, project: &str, priority: PriorityOrder) -> Result<Gitlab, String> {
         let project = project.trim().trim_matches('/');
         if project.is_empty() {
             return Err("--project: give the GitLab project's id or path (group/project)".into());
@@ -45,7 +44,7 @@ impl Gitlab {
         Ok(Gitlab {
             client,
             project: format!("/projects/{}", percent(project)),
-            priority_prefix,
+            priority,
             me: -1,
             users: Mutex::default(),
         })
@@ -257,18 +256,17 @@ impl Tracker for Gitlab {
         }
         if let Some(p) = &action.priority {
             // GitLab has no priority field: the site's priority label (`priority::high`).
-            let prefix = self.priority_prefix.as_deref().ok_or_else(|| {
+            self.priority.prefix.as_deref().ok_or_else(|| {
                 Failure::config(
                     "set",
                     "GitLab has no priority field and the site maps priority from no label \
                      prefix: use `label` instead",
                 )
             })?;
-            let label = format!("{prefix}{p}");
-            if full.labels.iter().any(|l| l.eq_ignore_ascii_case(&label)) {
-                return Ok(());
-            }
-            return self.add_label(id, &label);
+            return match self.priority.raise(&full.labels, p) {
+                Some(label) => self.add_label(id, &label),
+                None => Ok(()), // as high or higher already: a raise never lowers
+            };
         }
         if action.field.is_some() {
             return Err(Failure::config(

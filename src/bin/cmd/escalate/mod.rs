@@ -276,6 +276,7 @@ fn tracker_for(
     base: &str,
     a: &Args,
     site: &SiteConfig,
+    policy: &Policy,
 ) -> Result<Box<dyn Tracker>, Fatal> {
     let base = base.to_string();
     // GitHub's and GitLab's priority is a label: the site's first priority label prefix.
@@ -283,6 +284,7 @@ fn tracker_for(
         adapters::Source::LabelPrefix(p) => Some(p.clone()),
         _ => None,
     });
+    let prefix = tracker::PriorityOrder::new(prefix, policy);
     if kind != TrackerKind::Jira && a.jql.is_some() {
         return Err(usage("--jql is for --tracker jira"));
     }
@@ -398,7 +400,7 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
             )));
         }
     }
-    let mut tracker = tracker_for(kind, &base, &a, &site)?;
+    let mut tracker = tracker_for(kind, &base, &a, &site, &policy)?;
     let mut cfg = Config {
         kind,
         base,
