@@ -797,6 +797,8 @@ fn jira_history(k: u64) -> Value {
 }
 
 const JQL: &str = "project = \"SUP\" AND statusCategory != Done ORDER BY created ASC";
+/// A `--jql` of the user's, sent as given (quotes, `=`, `&`, `+` and spaces encoded).
+const JQL_VIP: &str = "project = SUP AND labels in (\"vip&gold\", \"a+b\") ORDER BY key";
 
 fn jira(st: &Mutex<Jira>, r: &Req) -> Answer {
     let mut s = st.lock().unwrap();
@@ -820,12 +822,13 @@ fn jira(st: &Mutex<Jira>, r: &Req) -> Answer {
             ok(json!({ "accountId": "acc-bot", "displayName": "SLA bot" }))
         }
         ("GET", Some("/search/jql"))
-            if r.q("jql") == Some(JQL)
+            if (r.q("jql") == Some(JQL) || r.q("jql") == Some(JQL_VIP))
                 && r.q("fields") == Some("*all")
                 && r.q("maxResults") == Some("100") =>
         {
             // Two pages: SUP-1, then (by the token) SUP-2, created at 13:30 and not yet due.
             match (r.query_keys().as_slice(), r.q("nextPageToken")) {
+                _ if r.q("jql") == Some(JQL_VIP) => ok(json!({ "issues": [], "isLast": true })),
                 (["fields", "jql", "maxResults"], None) => ok(json!({
                     "issues": [jira_issue(&s, 1, false)], "nextPageToken": "tok-2", "isLast": false
                 })),
@@ -1281,4 +1284,56 @@ fn a_refusal_quoting_the_token_is_scrubbed() {
         );
         assert!(out.contains("Validation Failed for [key]"), "{out}");
     }
+}
+
+/// `--jql` goes to `/search/jql` as given; a GitLab contact with no such user is pending with the
+/// reason, the other actions done.
+#[test]
+fn jira_jql_as_given_and_gitlab_unknown_user_pending() {
+    let st = Arc::new(Mutex::new(Jira::default()));
+    let s2 = st.clone();
+    let fake = serve(move |r| jira(&s2, r));
+    let o = escalate(
+        "jira",
+        &fake.base,
+        &["--jql", JQL_VIP, "--json", "--dry-run"],
+        &[
+            ("SLA_LENS_JIRA_TOKEN", JIRA_TOKEN),
+            ("SLA_LENS_JIRA_EMAIL", JIRA_EMAIL),
+        ],
+    );
+    let d = doc(&o, JIRA_TOKEN);
+    assert_eq!(
+        (o.status.code(), d["listed"].as_u64()),
+        (Some(0), Some(0)),
+        "{d}"
+    );
+    assert!(st.lock().unwrap().common.refused.is_empty());
+
+    let st = Arc::new(Mutex::new(Gitlab::default()));
+    let s2 = st.clone();
+    let fake = serve(move |r| gitlab(&s2, r));
+    let pol = policy(&format!("{}/hook", fake.base), "")
+        .replace("\"gitlab\": \"ivo\"", "\"gitlab\": \"ivo.gone\"");
+    let pol = tempfile_path::write("gl-gone.json", &pol);
+    let p = pol.0.to_string_lossy().into_owned();
+    let o = escalate(
+        "gitlab",
+        &fake.base,
+        &[
+            "--policy",
+            p.as_str(),
+            "--project",
+            "acme/support",
+            "--json",
+        ],
+        &[("SLA_LENS_GITLAB_TOKEN", GL_TOKEN)],
+    );
+    let d = doc(&o, GL_TOKEN);
+    assert_eq!(o.status.code(), Some(1), "{d}");
+    assert_eq!(keys(&d, "pending"), ["c1 L1 assign#0"], "{d}");
+    let why = d["pending"][0]["error"].as_str().unwrap_or("");
+    assert!(why.contains("no GitLab user `ivo.gone`"), "{why}");
+    assert_eq!(keys(&d, "done").len(), 6, "{d}");
+    assert!(st.lock().unwrap().common.refused.is_empty());
 }

@@ -137,8 +137,9 @@ enum Command {
         #[arg(required = true)]
         export: Vec<String>,
     },
-    /// Read the tracker's open issues over its REST API, evaluate them and plan the escalation
-    /// actions due since the last run (README "Escalation actions"). The key or token comes from
+    /// Read the tracker's open issues over its REST API, evaluate them and perform the escalation
+    /// actions due since the last run, each exactly once (`--dry-run`: only plan them; README
+    /// "Escalation actions"). The key or token comes from
     /// the environment, never from the command line: SLA_LENS_REDMINE_KEY,
     /// SLA_LENS_GITHUB_TOKEN, SLA_LENS_GITLAB_TOKEN, or SLA_LENS_JIRA_EMAIL with
     /// SLA_LENS_JIRA_TOKEN (each secret also as a file: the name with _FILE). Exit
