@@ -114,7 +114,9 @@ impl Client {
     pub fn with_headers(base: String, headers: Vec<(&'static str, String)>, key: String) -> Client {
         let derived = headers
             .iter()
-            .filter(|(n, _)| !n.eq_ignore_ascii_case("accept"))
+            // The headers that carry the secret: it, or `Authorization` built from it (not
+            // `Accept` or `X-GitHub-Api-Version`, whose values are no secret).
+            .filter(|(n, v)| n.eq_ignore_ascii_case("authorization") || v.contains(key.as_str()))
             .flat_map(|(_, v)| {
                 // `Bearer xyz` / `Basic abc=`: the value and its credential part.
                 let cred = v.rsplit(' ').next().unwrap_or(v).to_string();
@@ -332,6 +334,26 @@ pub fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn errors_are_scrubbed_of_the_secret_and_its_auth_header_only() {
+        let basic = super::base64(b"bot@example.com:t0ken-xyz");
+        let c = super::Client::with_headers(
+            "http://127.0.0.1:1".into(),
+            vec![
+                ("Authorization", format!("Basic {basic}")),
+                ("Accept", "application/vnd.github+json".into()),
+                ("X-GitHub-Api-Version", "2022-11-28".into()),
+            ],
+            "t0ken-xyz".into(),
+        );
+        assert_eq!(
+            c.clean(&format!(
+                "t0ken-xyz {basic} Basic {basic} 2022-11-28 application/vnd.github+json"
+            )),
+            "[key] [key] [key] 2022-11-28 application/vnd.github+json"
+        );
+    }
+
     #[test]
     fn base64_matches_rfc4648() {
         for (i, o) in [
