@@ -1795,6 +1795,44 @@ fn default_sites_round_trip_through_their_json() {
     }
 }
 
+/// `privateVisibility` (for `sla-lens escalate`'s private Jira comments): Jira only, a role or a
+/// group with a name; it survives the JSON round trip.
+#[test]
+fn private_visibility_is_jiras_role_or_group() {
+    let site = SiteConfig::from_json(
+        r#"{"tracker": "jira", "privateVisibility": {"type": "role", "value": "Service Desk Team"}}"#,
+    )
+    .unwrap();
+    let v = site.private_visibility.clone().unwrap();
+    assert_eq!(
+        (v.kind.as_str(), v.value.as_str()),
+        ("role", "Service Desk Team")
+    );
+    let text = serde_json::to_string(&site).unwrap();
+    assert_eq!(SiteConfig::from_json(&text).unwrap(), site);
+    for (text, code) in [
+        (
+            r#"{"tracker": "github", "privateVisibility": {"type": "role", "value": "x"}}"#,
+            "site-unsupported-visibility",
+        ),
+        (
+            r#"{"tracker": "jira", "privateVisibility": {"type": "team", "value": "x"}}"#,
+            "site-invalid-visibility",
+        ),
+        (
+            r#"{"tracker": "jira", "privateVisibility": {"type": "group", "value": " "}}"#,
+            "site-invalid-visibility",
+        ),
+    ] {
+        let d = SiteConfig::from_json(text).unwrap_err();
+        assert_eq!(
+            (d.0[0].code, d.0[0].path.as_str()),
+            (code, "privateVisibility"),
+            "{text}"
+        );
+    }
+}
+
 /// A policy scoped by a project's id or identifier keeps its issues after the project is renamed
 /// (issue 13, item 4); one scoped by the old name loses them, as written. Redmine's identifier is
 /// known from `/projects.json` or `/projects/N.json` in the input; its id, GitLab's `project_id`

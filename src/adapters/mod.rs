@@ -36,7 +36,7 @@ pub mod redmine;
 
 mod site;
 
-pub use site::{FieldMap, SiteConfig, Source, StaffRule};
+pub use site::{FieldMap, SiteConfig, Source, StaffRule, Visibility};
 
 use crate::ticket::{format_instant, FieldValue, Stamp, TicketError, TicketInput};
 use chrono::DateTime;

@@ -159,6 +159,22 @@ pub struct SiteConfig {
     /// Whether private (Redmine), internal (GitLab) or non-public (Jira) comments count as
     /// responses. They are not visible to the customer, so by default they do not.
     pub private_comments_respond: bool,
+    /// Jira: the visibility restriction `sla-lens escalate` gives its private comments (claims,
+    /// records, `private` notes), as Jira writes it: `{"type": "role", "value": "Developers"}`
+    /// or `{"type": "group", "value": "jira-servicedesk-users"}`. Without it those comments are
+    /// public: Jira has no private comment but a restricted one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_visibility: Option<Visibility>,
+}
+
+/// A Jira comment's `visibility`: a project role or a group that alone may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visibility {
+    /// `role` or `group`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +203,8 @@ struct SiteSpec {
     closed_status: Option<String>,
     #[serde(default)]
     private_comments_respond: Option<bool>,
+    #[serde(default)]
+    private_visibility: Option<Visibility>,
 }
 
 #[derive(Default, Deserialize)]
@@ -275,6 +293,7 @@ impl SiteConfig {
             open_status: "Open".into(),
             closed_status: "Closed".into(),
             private_comments_respond: false,
+            private_visibility: None,
         }
     }
 
@@ -378,6 +397,22 @@ impl SiteConfig {
         }
         if let Some(p) = spec.private_comments_respond {
             site.private_comments_respond = p;
+        }
+        if let Some(v) = spec.private_visibility {
+            if kind != TrackerKind::Jira {
+                diags.push(Diagnostic::error(
+                    "site-unsupported-visibility",
+                    "privateVisibility",
+                    format!("only Jira restricts a comment's visibility: {kind} has no `privateVisibility`"),
+                ));
+            } else if !(v.kind == "role" || v.kind == "group") || v.value.trim().is_empty() {
+                diags.push(Diagnostic::error(
+                    "site-invalid-visibility",
+                    "privateVisibility",
+                    "expected `{\"type\": \"role\" or \"group\", \"value\": NAME}`",
+                ));
+            }
+            site.private_visibility = Some(v);
         }
         if diags.is_empty() {
             Ok(site)

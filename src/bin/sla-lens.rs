@@ -137,22 +137,34 @@ enum Command {
         #[arg(required = true)]
         export: Vec<String>,
     },
-    /// Read the tracker's open issues over its REST API, evaluate them and plan the escalation
-    /// actions due since the last run (README "Escalation actions"). The API key comes from
-    /// SLA_LENS_REDMINE_KEY or SLA_LENS_REDMINE_KEY_FILE, never from the command line. Exit
+    /// Read the tracker's open issues over its REST API, evaluate them and perform the escalation
+    /// actions due since the last run, each exactly once (`--dry-run`: only plan them; README
+    /// "Escalation actions"). The key or token comes from
+    /// the environment, never from the command line: SLA_LENS_REDMINE_KEY,
+    /// SLA_LENS_GITHUB_TOKEN, SLA_LENS_GITLAB_TOKEN, or SLA_LENS_JIRA_EMAIL with
+    /// SLA_LENS_JIRA_TOKEN (each secret also as a file: the name with _FILE). Exit
     /// codes: 0 planned without faults, 1 some issues could not be read or planned, 2 usage or
     /// configuration, 3 the tracker could not be read at all.
     Escalate {
-        /// The tracker (only `redmine` so far).
+        /// The tracker.
         #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
         tracker: String,
-        /// The tracker's address (`https://redmine.example.com`, or with the path it is served
-        /// under). Requests go to it only; redirects are not followed.
+        /// The tracker's API address: `https://redmine.example.com` (or with the path it is
+        /// served under), `https://api.github.com`, `https://gitlab.example.com/api/v4`,
+        /// `https://example.atlassian.net`. Requests go to it only; redirects are not followed.
         #[arg(long)]
         url: String,
         /// The site file (field mapping, staff rule); the tracker's defaults when omitted.
         #[arg(long)]
         site: Option<String>,
+        /// Which issues: GitHub `owner/name`, GitLab project id or path (`group/project`), Jira
+        /// project key (its issues not Done). Not for Redmine, which reads every open issue the
+        /// key can see.
+        #[arg(long)]
+        project: Option<String>,
+        /// Jira: the JQL selecting the issues to read, instead of --project.
+        #[arg(long, conflicts_with = "project")]
+        jql: Option<String>,
         /// The policy file; the built-in default (seed) policy when omitted.
         #[arg(long)]
         policy: Option<String>,
@@ -739,6 +751,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             tracker,
             url,
             site,
+            project,
+            jql,
             policy,
             dry_run,
             once: _,
@@ -754,6 +768,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 tracker,
                 url,
                 site,
+                project,
+                jql,
                 policy,
                 dry_run,
                 json,

@@ -3,11 +3,15 @@
 //! due, exactly once", "The escalate command: what it reads" and "… what it does").
 //!
 //! The network lives here, in the CLI: the core (`sla_lens::escalate::plan`) stays pure. The API
-//! key comes from the environment (`SLA_LENS_REDMINE_KEY`) or a file
-//! (`SLA_LENS_REDMINE_KEY_FILE`), is sent only to the given origin (no redirects, no proxy) and
-//! is never printed, also not in errors.
+//! key or token comes from the environment (`SLA_LENS_REDMINE_KEY`, `SLA_LENS_GITHUB_TOKEN`,
+//! `SLA_LENS_GITLAB_TOKEN`, `SLA_LENS_JIRA_TOKEN` with `SLA_LENS_JIRA_EMAIL`) or a file (the same
+//! name with `_FILE`), is sent only to the given origin (no redirects, no proxy) and is never
+//! printed, also not in errors.
 
+mod github;
+mod gitlab;
 mod http;
+mod jira;
 mod notify;
 mod redmine;
 mod tracker;
@@ -47,6 +51,10 @@ pub struct Args {
     pub tracker: String,
     pub url: String,
     pub site: Option<String>,
+    /// GitHub `owner/name`, GitLab project id or path, Jira project key.
+    pub project: Option<String>,
+    /// Jira: the issues to read (instead of `--project`'s).
+    pub jql: Option<String>,
     pub policy: Option<String>,
     pub dry_run: bool,
     pub json: bool,
@@ -81,8 +89,8 @@ fn base_url(url: &str) -> Result<String, Fatal> {
     Ok(url.trim_end_matches('/').to_string())
 }
 
-/// The API key: `SLA_LENS_REDMINE_KEY`, or the first line of the file
-/// `SLA_LENS_REDMINE_KEY_FILE` names. Never echoed.
+/// The API key or token: `var` (`SLA_LENS_REDMINE_KEY`, …), or the first line of the file
+/// `{var}_FILE` names. Never echoed.
 fn api_key(var: &str) -> Result<String, Fatal> {
     let file_var = format!("{var}_FILE");
     let direct = std::env::var(var).ok().filter(|s| !s.is_empty());
@@ -255,13 +263,113 @@ fn every_seconds(text: &str) -> Result<u64, Fatal> {
     Ok(secs)
 }
 
+/// The tracker `kind` at `base`, with its secret from the environment (README "Escalation
+/// actions": the variables per tracker).
+fn tracker_for(
+    kind: TrackerKind,
+    base: &str,
+    a: &Args,
+    site: &SiteConfig,
+    policy: &Policy,
+) -> Result<Box<dyn Tracker>, Fatal> {
+    let base = base.to_string();
+    // GitHub's and GitLab's priority is a label: the site's first priority label prefix.
+    let prefix = site.fields.priority.iter().find_map(|s| match s {
+        adapters::Source::LabelPrefix(p) => Some(p.clone()),
+        _ => None,
+    });
+    let prefix = tracker::PriorityOrder::new(prefix, policy);
+    if kind != TrackerKind::Jira && a.jql.is_some() {
+        return Err(usage("--jql is for --tracker jira"));
+    }
+    let project = || {
+        a.project.as_deref().ok_or_else(|| {
+            usage(match kind {
+                TrackerKind::Github => "--project: give the repository (owner/name)",
+                _ => "--project: give the GitLab project's id or path (group/project)",
+            })
+        })
+    };
+    Ok(match kind {
+        TrackerKind::Redmine => {
+            if a.project.is_some() {
+                return Err(usage(
+                    "--project is not for Redmine (it reads every open issue the key can see)",
+                ));
+            }
+            let key = api_key("SLA_LENS_REDMINE_KEY")?;
+            // Staff given as groups: their members are read once per run.
+            let groups = match &site.staff {
+                StaffRule::Groups(g) => g.clone(),
+                _ => Vec::new(),
+            };
+            Box::new(
+                redmine::Redmine::new(Client::new(base, "X-Redmine-API-Key", key))
+                    .with_groups(groups),
+            )
+        }
+        TrackerKind::Github => {
+            let repo = project()?;
+            let token = api_key("SLA_LENS_GITHUB_TOKEN")?;
+            let client = Client::with_headers(
+                base,
+                vec![
+                    ("Authorization", format!("Bearer {token}")),
+                    ("Accept", "application/vnd.github+json".into()),
+                    ("X-GitHub-Api-Version", "2022-11-28".into()),
+                ],
+                token,
+            );
+            Box::new(github::Github::new(client, repo, prefix).map_err(usage)?)
+        }
+        TrackerKind::Gitlab => {
+            let p = project()?;
+            let token = api_key("SLA_LENS_GITLAB_TOKEN")?;
+            let client = Client::with_headers(
+                base,
+                vec![
+                    ("PRIVATE-TOKEN", token.clone()),
+                    ("Accept", "application/json".into()),
+                ],
+                token,
+            );
+            Box::new(gitlab::Gitlab::new(client, p, prefix).map_err(usage)?)
+        }
+        TrackerKind::Jira => {
+            let jql = match (&a.jql, &a.project) {
+                (Some(_), Some(_)) => return Err(usage("give --jql or --project, not both")),
+                (Some(q), None) if !q.trim().is_empty() => q.trim().to_string(),
+                (None, Some(p)) => jira::Jira::project_jql(p).map_err(usage)?,
+                _ => return Err(usage("--project: give the Jira project key (or --jql)")),
+            };
+            let email = std::env::var("SLA_LENS_JIRA_EMAIL")
+                .ok()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty() && !s.contains(':') && !s.chars().any(char::is_control))
+                .ok_or_else(|| {
+                    usage("no Jira account: set SLA_LENS_JIRA_EMAIL (the e-mail the API token belongs to)")
+                })?;
+            let token = api_key("SLA_LENS_JIRA_TOKEN")?;
+            let basic = http::base64(format!("{email}:{token}").as_bytes());
+            let client = Client::with_headers(
+                base,
+                vec![
+                    ("Authorization", format!("Basic {basic}")),
+                    ("Accept", "application/json".into()),
+                ],
+                token,
+            );
+            Box::new(jira::Jira::new(
+                client,
+                jql,
+                site.private_visibility.clone(),
+            ))
+        }
+    })
+}
+
 pub fn run(a: Args) -> Result<ExitCode, Fatal> {
     let kind: TrackerKind = a.tracker.parse().map_err(usage)?;
-    if kind != TrackerKind::Redmine {
-        return Err(usage(format!(
-            "escalate reads Redmine only so far (--tracker redmine); {kind} comes next"
-        )));
-    }
     let base = base_url(&a.url)?;
     let (policy, site) = load(&a, kind, &base)?;
     let every = a.every.as_deref().map(every_seconds).transpose()?;
@@ -290,13 +398,7 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
             )));
         }
     }
-    let key = api_key("SLA_LENS_REDMINE_KEY")?;
-    let groups = match &site.staff {
-        StaffRule::Groups(g) => g.clone(),
-        _ => Vec::new(),
-    };
-    let mut tracker = redmine::Redmine::new(Client::new(base.clone(), "X-Redmine-API-Key", key))
-        .with_groups(groups);
+    let mut tracker = tracker_for(kind, &base, &a, &site, &policy)?;
     let mut cfg = Config {
         kind,
         base,
@@ -311,7 +413,7 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
     let stop = Arc::new(AtomicBool::new(false));
     let Some(every) = every else {
         cfg.process = run_id();
-        return once(&cfg, &mut tracker, &stop).map(ExitCode::from);
+        return once(&cfg, tracker.as_mut(), &stop).map(ExitCode::from);
     };
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
         signal_hook::flag::register(sig, stop.clone())
@@ -320,7 +422,7 @@ pub fn run(a: Args) -> Result<ExitCode, Fatal> {
     while !stop.load(Ordering::Relaxed) {
         let started = std::time::Instant::now();
         cfg.process = run_id();
-        match once(&cfg, &mut tracker, &stop) {
+        match once(&cfg, tracker.as_mut(), &stop) {
             Ok(_) => {}
             // A run that failed as a whole is reported; the next one tries again.
             Err(Fatal(code, m)) if code == EXIT_FAILED => eprintln!("sla-lens: {m}"),

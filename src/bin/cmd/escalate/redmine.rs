@@ -2,7 +2,7 @@
 //! issues a page at a time, an issue with its journals, a note by `PUT /issues/N.json`, watchers
 //! by `POST /issues/N/watchers.json`, assignment, custom fields and priority by `PUT`.
 
-use super::http::Client;
+use super::http::{percent, Client};
 use super::tracker::{Failure, Full, Listed, Note, Tracker};
 use serde_json::{json, Value};
 use sla_lens::policy::{ActionSpec, Contact};
@@ -95,19 +95,6 @@ impl Redmine {
             .map(|_| ())
             .map_err(|e| Failure::new(format!("PUT {path}"), e))
     }
-}
-
-/// Percent-encodes a query or path value (everything but unreserved characters).
-fn percent(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 impl Tracker for Redmine {

@@ -96,3 +96,153 @@ pub trait Tracker: Sync {
     /// A label, a custom field or a priority raise (never a lowering).
     fn set(&self, id: &str, action: &ActionSpec, full: &Full) -> Result<(), Failure>;
 }
+
+/// GET `path` from `client` as JSON.
+pub fn get_json(client: &super::http::Client, path: &str) -> Result<serde_json::Value, Failure> {
+    let text = client.get(path).map_err(|e| Failure::new(path, e))?;
+    serde_json::from_str(&text).map_err(|e| Failure::config(path, format!("not JSON ({e})")))
+}
+
+/// Every item of a paged list answer (`per_page=100&page=N`, GitHub and GitLab): pages are read
+/// until one comes back shorter than 100; `path` ends in `?…` or has no query.
+pub fn all_pages(
+    client: &super::http::Client,
+    path: &str,
+) -> Result<Vec<serde_json::Value>, Failure> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut out = Vec::new();
+    // A bound against a tracker that never returns a short page.
+    for page in 1..=1000 {
+        let p = format!("{path}{sep}per_page=100&page={page}");
+        let v = get_json(client, &p)?;
+        let items = v
+            .as_array()
+            .ok_or_else(|| Failure::config(&p, "not a list"))?;
+        let n = items.len();
+        out.extend(items.iter().cloned());
+        if n < 100 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A contact's user name on a tracker: its own identity there (`github`, `gitlab`, `jira`), else
+/// its `handle`.
+pub fn identity<'c>(own: Option<&'c str>, c: &'c Contact) -> Option<&'c str> {
+    own.or(c.handle.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// GitHub's and GitLab's priority is a label (`priority:high`): which of two such labels is the
+/// higher comes from the policy's priority tiers, taken highest first (the seed lists critical
+/// before normal). A value ranks as the first tier whose id or name it is, or whose `when` names
+/// it (a `priority` field value, or a label with or without the prefix).
+#[derive(Debug, Clone, Default)]
+pub struct PriorityOrder {
+    pub prefix: Option<String>,
+    /// Per tier, highest first: the values that stand for it (lower-cased).
+    tiers: Vec<Vec<String>>,
+}
+
+impl PriorityOrder {
+    pub fn new(prefix: Option<String>, policy: &sla_lens::Policy) -> PriorityOrder {
+        let p = prefix.clone().unwrap_or_default().to_lowercase();
+        let tiers = policy
+            .spec
+            .priorities
+            .iter()
+            .map(|t| {
+                let mut names = vec![t.id.to_lowercase(), t.name.to_lowercase()];
+                for c in &t.when {
+                    if c.field.as_deref() == Some("priority") {
+                        names.extend(c.one_of.iter().flatten().map(|v| v.to_lowercase()));
+                    }
+                    for l in c.labels.iter().flatten() {
+                        let l = l.to_lowercase();
+                        names.push(l.strip_prefix(&p).unwrap_or(&l).to_string());
+                    }
+                }
+                names
+            })
+            .collect();
+        PriorityOrder { prefix, tiers }
+    }
+
+    /// The tier `value` stands for: 0 is the highest.
+    pub fn rank(&self, value: &str) -> Option<usize> {
+        let v = value.trim().to_lowercase();
+        self.tiers.iter().position(|names| names.contains(&v))
+    }
+
+    /// The label that raises an issue carrying `labels` to `want`, or `None` when it carries one
+    /// already as high or higher (or `want` itself): a raise never lowers.
+    pub fn raise(&self, labels: &[String], want: &str) -> Option<String> {
+        let prefix = self.prefix.as_deref()?;
+        let label = format!("{prefix}{want}");
+        let current: Vec<&str> = labels
+            .iter()
+            .filter_map(|l| {
+                let head = l.get(..prefix.len())?;
+                head.eq_ignore_ascii_case(prefix)
+                    .then(|| &l[prefix.len()..])
+            })
+            .collect();
+        if current.iter().any(|c| c.trim().eq_ignore_ascii_case(want)) {
+            return None;
+        }
+        let target = self.rank(want);
+        let higher = current.iter().any(|c| match (self.rank(c), target) {
+            (Some(r), Some(t)) => r <= t,
+            _ => false,
+        });
+        (!higher).then_some(label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PriorityOrder;
+
+    #[test]
+    fn a_priority_label_raises_never_lowers() {
+        let policy = sla_lens::Policy::from_json(
+            r#"{"version": 1, "id": "p", "name": "P",
+              "parties": {"provider": {"name": "IT"}, "customer": {"name": "M"}},
+              "priorities": [
+                {"id": "critical", "name": "Critical", "when": [{"labels": ["priority:critical", "urgent"]}]},
+                {"id": "high", "name": "High", "when": [{"field": "priority", "in": ["P2"]}]},
+                {"id": "normal", "name": "Normal"}],
+              "targets": [{"priority": "normal", "response": "4h"}, {"priority": "high", "response": "2h"},
+                          {"priority": "critical", "response": "1h"}]}"#,
+        )
+        .unwrap_or_else(|d| panic!("{d:?}"));
+        let o = PriorityOrder::new(Some("priority:".into()), &policy);
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(o.rank("CRITICAL"), Some(0));
+        assert_eq!(o.rank("urgent"), Some(0));
+        assert_eq!(o.rank("p2"), Some(1));
+        assert_eq!(o.rank("whatever"), None);
+        // Raised from normal, or from nothing.
+        assert_eq!(
+            o.raise(&l(&["priority:normal", "bug"]), "High").as_deref(),
+            Some("priority:High")
+        );
+        assert_eq!(
+            o.raise(&l(&["bug"]), "High").as_deref(),
+            Some("priority:High")
+        );
+        // Already that high, or higher: nothing.
+        assert_eq!(o.raise(&l(&["Priority:high"]), "High"), None);
+        assert_eq!(o.raise(&l(&["priority:critical"]), "High"), None);
+        assert_eq!(o.raise(&l(&["priority:P2"]), "High"), None);
+        // A value the policy does not rank is not taken as higher.
+        assert_eq!(
+            o.raise(&l(&["priority:odd"]), "Critical").as_deref(),
+            Some("priority:Critical")
+        );
+        // No prefix: no label to add.
+        assert_eq!(PriorityOrder::new(None, &policy).raise(&[], "High"), None);
+    }
+}
