@@ -177,6 +177,43 @@ perform() {
     || [ "$(jq '[.[] | select(.level == 2)] | length' "$tmp/expected-4.json")" -gt "$(jq '[.[] | select(.level == 2)] | length' "$tmp/expected-1.json")" ] \
     || { log "a day later, no more issue is escalated than at the seed's now: the test clock shows nothing"; exit 1; }
   log "ok: performed on the real Redmine; each action once (markers, watchers, Redmine's and sla-lens's mail, webhooks); repeated runs did nothing"
+  login_lookup "$now" "$tmp"
+}
+
+# A contact given by login (`"redmine": "ingrid"`) is looked up in /users.json, which Redmine
+# lists to administrators only (README, "Running escalations (admins)"): with the agent's key the
+# level 1 watch stays undone (exit 1, an error per issue, no watcher); with an administrator's key
+# it is done. Each on a fresh seed; only the watch, so nothing else muddles it.
+login_lookup() {
+  local now=$1 tmp=$2 pol="$tmp/policy-login.json" out rc ids watched
+  jq '.escalation.levels[0].actions = [{"kind": "watch"}] | .escalation.levels[1].actions = []' \
+    tests/fixtures/redmine/escalate-policy.json >"$pol"
+  ids=$(jq -c '[.[] | .id] | sort' "$tmp/expected-1.json")
+  watchers_of() {  # the ids of the issues ingrid watches, among the open ones
+    local k im; k=$(jq -r .api_key "$STATE/setup.json"); im=$(jq -r .escalation.it_manager "$STATE/setup.json")
+    for i in $(jq -r '.[]' <<<"$ids") $(jq -r '.[]' "$tmp/out-of-scope.json"); do
+      curl -fsS -H "X-Redmine-API-Key: $k" "$BASE/issues/$i.json?include=watchers" | jq -r --argjson im "$im" 'select([.issue.watchers[]?.id] | index($im)) | .issue.id | tostring'
+    done | jq -Rsc 'split("\n") | map(select(length > 0)) | sort'
+  }
+  for who in agent admin; do
+    scripts/redmine.sh seed >"$STATE.e2e-seed.log" 2>&1 </dev/null || { cat "$STATE.e2e-seed.log" >&2; exit 1; }
+    local key
+    if [ "$who" = agent ]; then key=$(jq -r .escalation.agent_api_key "$STATE/setup.json"); else key=$(jq -r .api_key "$STATE/setup.json"); fi
+    rc=0
+    out=$(SLA_LENS_REDMINE_KEY="$key" "${ESCALATE_BIN:-target/release/sla-lens}" escalate --tracker redmine --url "$BASE" \
+      --policy "$pol" --now "$now" --json --once 2>"$tmp/login-$who.err") || rc=$?
+    watched=$(watchers_of)
+    log "login lookup as $who: exit $rc, done $(jq -c '[.done[].id]' <<<"$out"), pending $(jq -c '[.pending[] | {id, error}]' <<<"$out" | cut -c1-300), watched $watched"
+    if [ "$who" = agent ]; then
+      [ $rc -eq 1 ] && [ "$(jq '.done | length' <<<"$out")" = 0 ] && [ "$watched" = "[]" ] \
+        && [ "$(jq -c '[.pending[] | .id | tostring] | unique | sort' <<<"$out")" = "$ids" ] \
+        || { log "with the agent's key a login contact must stay unwatched and pending on $ids"; exit 1; }
+    else
+      [ $rc -eq 0 ] && [ "$watched" = "$ids" ] && [ "$(jq '.pending | length' <<<"$out")" = 0 ] \
+        || { log "with an administrator's key the login must be looked up and $ids watched"; exit 1; }
+    fi
+  done
+  log "ok: a contact by login is watched with an administrator's key, and left pending (exit 1) with the agent's"
 }
 
 case "${1:-}" in
