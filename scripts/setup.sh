@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what sla-lens needs on a fresh Debian 12 machine. Idempotent: each step checks first.
-#   scripts/setup.sh rust      Rust wasm target + the pinned wasm-bindgen-cli
+#   scripts/setup.sh rust      the pinned Rust (rust-toolchain.toml), wasm target, wasm-bindgen-cli
 #   scripts/setup.sh node      npm packages (npm ci)
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
@@ -27,6 +27,8 @@ wasm_bindgen_version() {
 }
 
 setup_rust() {
+  # The toolchain rust-toolchain.toml pins, with its components and the wasm32 target.
+  rustup toolchain install >/dev/null
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   local want have
   want=$(wasm_bindgen_version)
