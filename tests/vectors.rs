@@ -1,5 +1,6 @@
-//! The time-semantics test vectors of DESIGN.md ("Time semantics"), one table per rule, read
-//! from DESIGN.md itself (tests/support/design_tables.rs): the spec is their only copy.
+//! The time-semantics test vectors of DESIGN.md ("Time semantics"), one table per rule, and the
+//! calendars they run on (its JSON block), read from DESIGN.md itself
+//! (tests/support/design_tables.rs): the spec is their only copy.
 //!
 //! Every expected value was computed by hand from the rules, not by running the engine. A row
 //! that disagrees with the engine is reported with its DESIGN.md line, id and note; all failing
@@ -8,107 +9,25 @@
 use sla_lens::calendar::Calendar;
 use sla_lens::ticket::{format_instant, parse_instant, Stamp};
 use sla_lens::{evaluate, CalendarSpec, Policy, Ticket};
+use std::sync::OnceLock;
 
 // ---------------------------------------------------------------------------------------------
-// Calendars (DESIGN.md "The calendars of the vectors" describes them in words)
+// Calendars: DESIGN.md's "The calendars of the vectors", its ```json block
 // ---------------------------------------------------------------------------------------------
 
-const OFFICE: &str = r#"{
-  "timeZone": "Europe/Berlin",
-  "week": {
-    "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
-    "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]
-  },
-  "holidays": [
-    {"date": "01-01", "name": "Neujahr"},
-    {"date": "12-25", "name": "1. Weihnachtstag"},
-    {"date": "12-26", "name": "2. Weihnachtstag"},
-    {"date": "2026-04-03", "name": "Karfreitag (Fri)"},
-    {"date": "2026-04-06", "name": "Ostermontag (Mon)"},
-    {"date": "2026-05-14", "name": "Christi Himmelfahrt (Thu)"},
-    {"date": "2026-05-25", "name": "Pfingstmontag (Mon)"},
-    {"date": "2026-06-09", "name": "a Tuesday"},
-    {"date": "2026-06-17", "name": "a Wednesday"},
-    {"date": "2026-07-14", "name": "two in a row (Tue)"},
-    {"date": "2026-07-15", "name": "two in a row (Wed)"}
-  ],
-  "exceptions": [
-    {"date": "2026-11-11", "windows": [], "name": "closed Wednesday"},
-    {"date": "2026-11-14", "windows": ["10:00-14:00"], "name": "Saturday opening"},
-    {"date": "2026-12-24", "windows": ["09:00-12:00"], "name": "Heiligabend (half day)"},
-    {"date": "2026-12-31", "windows": ["09:00-12:00"], "name": "Silvester (half day)"}
-  ]
-}"#;
+/// The vectors' calendars by name (the built-in `24x7` aside), read from DESIGN.md once.
+fn calendars() -> &'static serde_json::Map<String, serde_json::Value> {
+    static CALENDARS: OnceLock<serde_json::Map<String, serde_json::Value>> = OnceLock::new();
+    CALENDARS.get_or_init(|| {
+        let text = design_tables::design_code_block("The calendars of the vectors", "json");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("DESIGN.md, the calendars of the vectors: {e}"))
+    })
+}
 
-const LUNCH_NY: &str = r#"{
-  "timeZone": "America/New_York",
-  "week": {
-    "mon": ["08:00-12:00", "13:00-17:00"], "tue": ["08:00-12:00", "13:00-17:00"],
-    "wed": ["08:00-12:00", "13:00-17:00"], "thu": ["08:00-12:00", "13:00-17:00"],
-    "fri": ["08:00-12:00", "13:00-17:00"]
-  }
-}"#;
-
-const SATNIGHT_BERLIN: &str = r#"{
-  "timeZone": "Europe/Berlin",
-  "week": {"sat": ["22:00-06:00"]}
-}"#;
-
-const NIGHT_BERLIN: &str = r#"{
-  "timeZone": "Europe/Berlin",
-  "week": {
-    "mon": ["22:00-06:00"], "tue": ["22:00-06:00"], "wed": ["22:00-06:00"],
-    "thu": ["22:00-06:00"], "fri": ["22:00-06:00"], "sat": ["22:00-06:00"],
-    "sun": ["22:00-06:00"]
-  },
-  "holidays": [{"date": "2026-12-25", "name": "1. Weihnachtstag"}]
-}"#;
-
-const NIGHT_NY: &str = r#"{
-  "timeZone": "America/New_York",
-  "week": {
-    "mon": ["22:00-06:00"], "tue": ["22:00-06:00"], "wed": ["22:00-06:00"],
-    "thu": ["22:00-06:00"], "fri": ["22:00-06:00"], "sat": ["22:00-06:00"],
-    "sun": ["22:00-06:00"]
-  }
-}"#;
-
-const ALLDAY_BERLIN: &str = r#"{
-  "timeZone": "Europe/Berlin",
-  "week": {
-    "mon": ["00:00-24:00"], "tue": ["00:00-24:00"], "wed": ["00:00-24:00"],
-    "thu": ["00:00-24:00"], "fri": ["00:00-24:00"], "sat": ["00:00-24:00"],
-    "sun": ["00:00-24:00"]
-  }
-}"#;
-
-const GAP_BERLIN: &str = r#"{
-  "timeZone": "Europe/Berlin",
-  "week": {"sun": ["02:30-04:00"]}
-}"#;
-
-const GAP_NY: &str = r#"{
-  "timeZone": "America/New_York",
-  "week": {"sun": ["01:30-02:30"]}
-}"#;
-
-/// The calendars of the vectors by name (and the built-in `24x7`).
-const CALENDARS: &[(&str, &str)] = &[
-    ("office", OFFICE),
-    ("lunch_ny", LUNCH_NY),
-    ("satnight_berlin", SATNIGHT_BERLIN),
-    ("night_berlin", NIGHT_BERLIN),
-    ("night_ny", NIGHT_NY),
-    ("allday_berlin", ALLDAY_BERLIN),
-    ("gap_berlin", GAP_BERLIN),
-    ("gap_ny", GAP_NY),
-];
-
-fn calendar_json(name: &str) -> Option<&'static str> {
-    CALENDARS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, json)| *json)
+/// A calendar's JSON, as a policy's `calendars` holds it.
+fn calendar_json(name: &str) -> Option<String> {
+    calendars().get(name).map(|v| v.to_string())
 }
 
 fn calendar(name: &str) -> Calendar {
@@ -117,7 +36,7 @@ fn calendar(name: &str) -> Calendar {
     }
     let json = calendar_json(name).unwrap_or_else(|| panic!("unknown calendar `{name}`"));
     let spec: CalendarSpec =
-        serde_json::from_str(json).unwrap_or_else(|e| panic!("calendar `{name}`: {e}"));
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("calendar `{name}`: {e}"));
     let mut diags = Vec::new();
     let cal = Calendar::compile(name, &spec, &format!("calendars.{name}"), &mut diags);
     cal.unwrap_or_else(|| panic!("calendar `{name}` does not compile: {diags:?}"))
@@ -470,7 +389,7 @@ fn rule7_round_trip_on_every_add_row() {
 }
 
 /// The vector tables of "Time semantics" are exactly the ones these tests read, and the calendars
-/// they name are the ones DESIGN.md's "The calendars of the vectors" defines.
+/// DESIGN.md's "The calendars of the vectors" lists in words are the ones its JSON block defines.
 #[test]
 fn every_vector_table_is_read_and_every_calendar_defined() {
     let tables = parse_tables(&design_tables::design_text());
@@ -496,10 +415,10 @@ fn every_vector_table_is_read_and_every_calendar_defined() {
     let cals = design_table("The calendars of the vectors", &["Name", "Definition"]);
     let mut named: Vec<&str> = cals.rows.iter().map(|r| r.id()).collect();
     named.sort();
-    let mut ours: Vec<&str> = CALENDARS.iter().map(|(name, _)| *name).collect();
+    let mut ours: Vec<&str> = calendars().keys().map(String::as_str).collect();
     ours.push("24x7");
     ours.sort();
-    assert_eq!(named, ours, "DESIGN.md's calendars and tests/vectors.rs's");
+    assert_eq!(named, ours, "DESIGN.md's calendar table and its JSON block");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,13 +3,14 @@
 //! file with `#[path]`). DESIGN.md is the vectors' only copy: a test takes a table by its section
 //! heading and header, and must consume every row of it.
 //!
-//! A cell is its text with the inline markup dropped (`` `24:00` `` reads `24:00`), trimmed.
+//! A cell is its text with the inline markup dropped (`` `24:00` `` reads `24:00`), trimmed. A
+//! fenced code block (the vectors' calendars) is its text as written.
 
 #![allow(dead_code)] // each test uses part of it
 
 use std::fmt;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// One table of DESIGN.md.
 #[derive(Debug, Clone)]
@@ -122,6 +123,66 @@ pub fn parse_tables(markdown: &str) -> Vec<Table> {
     tables
 }
 
+/// One fenced code block of DESIGN.md.
+#[derive(Debug, Clone)]
+pub struct CodeBlock {
+    /// The text of the nearest heading above it.
+    pub heading: String,
+    /// Its info string (` ```json ` → `json`).
+    pub info: String,
+    pub text: String,
+}
+
+/// Every fenced code block of `markdown`, in order.
+pub fn parse_code_blocks(markdown: &str) -> Vec<CodeBlock> {
+    let mut blocks = Vec::new();
+    let mut heading = String::new();
+    let mut in_heading = false;
+    let mut block: Option<CodeBlock> = None;
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                block = Some(CodeBlock {
+                    heading: heading.trim().to_string(),
+                    info: info.trim().to_string(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(block.take()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(b) = block.as_mut() {
+                    b.text.push_str(&text);
+                } else if in_heading {
+                    heading.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// The one fenced code block of DESIGN.md with the info string `info` under a heading that starts
+/// with `heading`.
+pub fn design_code_block(heading: &str, info: &str) -> String {
+    let mut found: Vec<CodeBlock> = parse_code_blocks(&design_text())
+        .into_iter()
+        .filter(|b| b.heading.starts_with(heading) && b.info == info)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "DESIGN.md: expected one ```{info} block under a heading `{heading}…`, found {}",
+        found.len()
+    );
+    found.remove(0).text
+}
+
 /// The one table of DESIGN.md under a heading that starts with `heading`, whose header is exactly
 /// `header`. Panics when there is none or more than one, or when a row has a different number of
 /// cells than the header (pulldown-cmark pads or cuts such rows: this says so instead).
@@ -199,6 +260,17 @@ mod tests {
         assert_eq!(t.rows[0].cells, ["1.1", "a 24:00 b"]);
         assert_eq!(t.rows[0].line, 9);
         assert_eq!(t.rows[1].cells, ["1.2", "c"]);
+    }
+
+    #[test]
+    fn reads_fenced_code_blocks() {
+        let md = "## Cals\n\n```json\n{\"a\": 1}\n```\n\n    indented\n\n```\nplain\n```\n";
+        let blocks = parse_code_blocks(md);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].heading, "Cals");
+        assert_eq!(blocks[0].info, "json");
+        assert_eq!(blocks[0].text, "{\"a\": 1}\n");
+        assert_eq!(blocks[1].info, "");
     }
 
     #[test]
