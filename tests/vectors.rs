@@ -192,12 +192,30 @@ fn time_row(cells: &[String]) -> Result<(String, String, Op, String), String> {
     Ok((cal.clone(), start.clone(), op, note.clone()))
 }
 
+/// The ids of a rule's rows: `N.1`, `N.2`, … in order, N the rule's number (`Rule N — …`), so a
+/// row copied twice or numbered out of turn is caught.
+fn id_errors(table: &Table) -> Vec<String> {
+    let rule = table
+        .heading
+        .strip_prefix("Rule ")
+        .and_then(|h| h.split_whitespace().next())
+        .unwrap_or("?");
+    let mut errors = Vec::new();
+    for (i, r) in table.rows.iter().enumerate() {
+        let want = format!("{rule}.{}", i + 1);
+        if r.id() != want {
+            errors.push(format!("{}: expected the id {want}", At(table, r)));
+        }
+    }
+    errors
+}
+
 /// Every row of the time table under the heading `heading`; panics naming each row it cannot
 /// read.
 fn rule_rows(heading: &str) -> Vec<Row> {
     let table = design_table(heading, TIME_HEADER);
     let mut rows = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = id_errors(&table);
     for r in &table.rows {
         match time_row(&r.cells) {
             Ok((cal, start, op, note)) => rows.push(Row {
@@ -497,7 +515,7 @@ fn pause_row(table: &Table, r: &design_tables::Row) -> Result<PauseRow, String> 
 
 fn pause_rows() -> Vec<PauseRow> {
     let table = design_table("Rule 8 —", PAUSE_HEADER);
-    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let (mut rows, mut errors) = (Vec::new(), id_errors(&table));
     for r in &table.rows {
         match pause_row(&table, r) {
             Ok(row) => rows.push(row),
