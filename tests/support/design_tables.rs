@@ -183,20 +183,28 @@ pub fn design_code_block(heading: &str, info: &str) -> String {
     found.remove(0).text
 }
 
-/// The one table of DESIGN.md under a heading that starts with `heading`, whose header is exactly
-/// `header`. Panics when there is none or more than one, or when a row has a different number of
-/// cells than the header (pulldown-cmark pads or cuts such rows: this says so instead).
+/// The one table of DESIGN.md under a heading that starts with `heading` (and whose first column
+/// is `header`'s), whose header is exactly `header`. Panics when there is none or more than one,
+/// or when a row has a different number of cells than the header (pulldown-cmark pads or cuts
+/// such rows: this says so instead).
 pub fn design_table(heading: &str, header: &[&str]) -> Table {
     let text = design_text();
     let lines: Vec<&str> = text.lines().collect();
+    // A section may hold other tables: the one meant is the one whose first column is `header`'s
+    // (`#` for the vector tables); the rest of its header must then match exactly.
     let mut found: Vec<Table> = parse_tables(&text)
         .into_iter()
-        .filter(|t| t.heading.starts_with(heading))
+        .filter(|t| {
+            t.heading.starts_with(heading)
+                && t.header.first() == header.first().map(|h| h.to_string()).as_ref()
+        })
         .collect();
     assert_eq!(
         found.len(),
         1,
-        "DESIGN.md: expected one table under a heading `{heading}…`, found {}",
+        "DESIGN.md: expected one table under a heading `{heading}…` whose first column is `{}`, \
+         found {}",
+        header.first().unwrap_or(&""),
         found.len()
     );
     let table = found.remove(0);
