@@ -15,7 +15,7 @@ REDMINE_LOCK ?= flock -o /tmp/sla-lens-redmine.lock
 help:
 	@echo "make demo   build and serve the demo (default policy) on http://127.0.0.1:$(PORT)/"
 	@echo "make test   run every test (Rust, differential, Wasm, JS, browser)"
-	@echo "make lint   cargo fmt --check and clippy -D warnings"
+	@echo "make lint   cargo fmt --check, clippy -D warnings, cargo deny and Biome (JS)"
 	@echo "make bench  run the benchmarks (figures go in BENCHMARKS.md)"
 	@echo "make fuzz   run each cargo-fuzz target for FUZZ_SECONDS (default 60); make test runs each for FUZZ_TEST_SECONDS (8)"
 
@@ -49,9 +49,16 @@ test-differential: cli
 	scripts/setup.sh python
 	.tools/venv/bin/python tests/differential/pandas_cbh.py --cases 10000 --bin ./target/release/sla-lens
 
+# Rust: rustfmt, clippy, and cargo-deny on the dependency tree (deny.toml: licences, bans,
+# sources; not advisories, which need the RustSec database from the network). JS: Biome's
+# recommended rules on the library JS, its tests, benches and scripts (biome.jsonc; its formatter
+# is off for now).
 lint:
+	scripts/setup.sh lint
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
+	$(CARGO) deny check --hide-inclusion-graph licenses bans sources
+	node_modules/.bin/biome lint
 
 # Native benchmarks (criterion): the engine, then the review report. The browser and Node ones:
 # bench-wasm, bench-page, bench-board, bench-extension.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what sla-lens needs on a fresh Debian 12 machine. Idempotent: each step checks first.
-#   scripts/setup.sh rust      Rust wasm target + the pinned wasm-bindgen-cli
+#   scripts/setup.sh rust      the pinned Rust (rust-toolchain.toml), wasm target, wasm-bindgen-cli
 #   scripts/setup.sh node      npm packages (npm ci)
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
@@ -8,6 +8,7 @@
 #   scripts/setup.sh fuzz      the nightly toolchain (FUZZ_TOOLCHAIN) and the pinned cargo-fuzz
 #   scripts/setup.sh mail      a venv with the pinned aiosmtpd (scripts/mail-requirements.txt) for
 #                              the test sinks (scripts/sinks.sh), outside the checkout
+#   scripts/setup.sh lint      the pinned cargo-deny and the npm packages (Biome) for make lint
 #   scripts/setup.sh all       everything
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,8 @@ wasm_bindgen_version() {
 }
 
 setup_rust() {
+  # The toolchain rust-toolchain.toml pins, with its components and the wasm32 target.
+  rustup toolchain install >/dev/null
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   local want have
   want=$(wasm_bindgen_version)
@@ -95,6 +98,17 @@ setup_mail() {
   fi
 }
 
+# `make lint`: cargo-deny (licences, bans, sources of the dependency tree; deny.toml), built from
+# source into cargo's bin folder (about 5 minutes the first time), and Biome (npm, package.json).
+CARGO_DENY_VERSION=0.20.2
+setup_lint() {
+  if [ "$(cargo deny --version 2>/dev/null)" != "cargo-deny $CARGO_DENY_VERSION" ]; then
+    echo "installing cargo-deny $CARGO_DENY_VERSION; this takes about 5 minutes" >&2
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked >/dev/null
+  fi
+  setup_node
+}
+
 for what in "${@:-all}"; do
   case "$what" in
     rust) setup_rust ;;
@@ -104,7 +118,8 @@ for what in "${@:-all}"; do
     python) setup_python ;;
     fuzz) setup_fuzz ;;
     mail) setup_mail ;;
-    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_browser; setup_firefox; setup_python; setup_fuzz; setup_mail ;;
+    lint) setup_lint ;;
+    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_lint; setup_browser; setup_firefox; setup_python; setup_fuzz; setup_mail ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done

@@ -10,6 +10,11 @@ use sla_lens::{evaluate, Policy, State, Ticket};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+#[path = "support/design_tables.rs"]
+mod design_tables;
+
+use design_tables::{design_table, At};
+
 fn fixture(rel: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -190,114 +195,190 @@ fn one_issue<'p>(issue: Value, policy: &'p Policy, now: &str) -> sla_lens::Evalu
     evaluate(policy, t, at(now)).unwrap()
 }
 
-/// The rule's corners, one issue each (DESIGN.md's vectors S.1–S.7).
+/// A metric's cell of DESIGN.md's snapshot vectors: `state`, `state (missing)`, either followed
+/// by `, no deadline`; `—` says nothing.
+#[derive(Debug, PartialEq)]
+struct Want {
+    state: String,
+    missing: Option<String>,
+    no_deadline: bool,
+}
+
+fn want_cell(text: &str) -> Result<Option<Want>, String> {
+    if text == "—" {
+        return Ok(None);
+    }
+    let (text, no_deadline) = match text.strip_suffix(", no deadline") {
+        Some(t) => (t, true),
+        None => (text, false),
+    };
+    let (state, missing) = match text.split_once(" (") {
+        Some((state, rest)) => {
+            let missing = rest
+                .strip_suffix(')')
+                .ok_or_else(|| format!("`{text}`: `state (missing)`"))?;
+            (state, Some(missing.to_string()))
+        }
+        None => (text, None),
+    };
+    if state.is_empty() || !state.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(format!("`{text}` is not a state"));
+    }
+    Ok(Some(Want {
+        state: state.to_string(),
+        missing,
+        no_deadline,
+    }))
+}
+
+/// `a / b`: one per `now` (`n` of them), or one for all.
+fn per_now(text: &str, n: usize) -> Result<Vec<String>, String> {
+    let parts: Vec<String> = text.split(" / ").map(str::to_string).collect();
+    match parts.len() {
+        1 => Ok(vec![parts[0].clone(); n]),
+        k if k == n => Ok(parts),
+        k => Err(format!("`{text}`: {k} values for {n} `now`s")),
+    }
+}
+
+fn metric_errors(name: &str, m: &sla_lens::eval::MetricEval, want: &Option<Want>) -> Vec<String> {
+    let Some(want) = want else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    if m.state.as_str() != want.state {
+        errors.push(format!(
+            "{name} {} (expected {})",
+            m.state.as_str(),
+            want.state
+        ));
+    }
+    let missing = m.missing.map(|x| x.as_str().to_string());
+    if missing != want.missing {
+        errors.push(format!(
+            "{name} missing {missing:?} (expected {:?})",
+            want.missing
+        ));
+    }
+    if want.no_deadline && m.deadline.is_some() {
+        errors.push(format!("{name} has a deadline (expected none)"));
+    }
+    errors
+}
+
+/// The rule's corners, one issue each: DESIGN.md's vectors S.1–S.7, read from its table.
 #[test]
 fn snapshot_vectors() {
     let seed = Policy::default_policy();
     let business = Policy::from_json(sla_lens::BUSINESS_HOURS_POLICY_JSON).unwrap();
-    let issue = |status: (i64, &str, bool), updated: &str, closed: Option<&str>| {
-        json!({"id": 1, "project": {"id": 5, "name": "Marketing IT support"},
-               "status": {"id": status.0, "name": status.1, "is_closed": status.2},
-               "priority": {"id": 2, "name": "Normal"},
-               "custom_fields": [{"id": 1, "name": "Department", "value": "Marketing"}],
-               "created_on": "2026-11-20T09:00:00Z", "updated_on": updated,
-               "closed_on": closed})
-    };
-    let row = |e: &sla_lens::Evaluation<'_>| {
-        (
-            e.state.as_str(),
-            e.response.state.as_str(),
-            e.response.missing.map(|m| m.as_str()),
-            e.resolution.state.as_str(),
-        )
-    };
-    // S.1: closed (`closed_on`) 10 h after creation, inside 24 h: met.
-    let e = one_issue(
-        issue(
-            (5, "Closed", true),
-            "2026-11-20T19:00:00Z",
-            Some("2026-11-20T19:00:00Z"),
-        ),
-        &seed,
-        "2026-11-27T12:00:00Z",
+    let table = design_table(
+        "Snapshots: what is unknown when",
+        &[
+            "#",
+            "Policy",
+            "Status",
+            "updated_on",
+            "closed_on",
+            "now",
+            "Badge",
+            "Response",
+            "Resolution",
+            "Note",
+        ],
     );
-    assert_eq!(row(&e), ("met", "met", None, "notApplicable"));
-    // S.2: closed 30 h after creation: a reply may have come within 24 h — unknown.
-    let e = one_issue(
-        issue(
-            (5, "Closed", true),
-            "2026-11-21T15:00:00Z",
-            Some("2026-11-21T15:00:00Z"),
-        ),
-        &seed,
-        "2026-11-27T12:00:00Z",
+    let mut failures = Vec::new();
+    for (i, r) in table.rows.iter().enumerate() {
+        let place = At(&table, r);
+        if r.id() != format!("S.{}", i + 1) {
+            failures.push(format!("{place}: expected the id S.{}", i + 1));
+        }
+        let [_, policy, status, updated, closed, nows, badge, response, resolution, _note] =
+            &r.cells[..]
+        else {
+            unreachable!("design_table checks the cell count");
+        };
+        let read = || -> Result<_, String> {
+            let policy = match policy.as_str() {
+                "seed" => &seed,
+                "business hours" => &business,
+                p => return Err(format!("unknown policy `{p}`")),
+            };
+            // The Redmine status ids of tests/fixtures/redmine/issue_statuses.json.
+            let status = match status.as_str() {
+                "New" => (1, "New", false),
+                "In Progress" => (2, "In Progress", false),
+                "Closed" => (5, "Closed", true),
+                "Waiting on customer" => (7, "Waiting on customer", false),
+                s => return Err(format!("unknown status `{s}`")),
+            };
+            for t in [updated.as_str()]
+                .into_iter()
+                .chain((closed != "none").then_some(closed.as_str()))
+            {
+                parse_instant(&Stamp::Text(t.into())).map_err(|e| format!("`{t}`: {e}"))?;
+            }
+            let nows: Vec<String> = nows.split(" / ").map(str::to_string).collect();
+            for t in &nows {
+                parse_instant(&Stamp::Text(t.clone())).map_err(|e| format!("`{t}`: {e}"))?;
+            }
+            let n = nows.len();
+            let badges = per_now(badge, n)?;
+            let responses = per_now(response, n)?;
+            let resolutions = per_now(resolution, n)?;
+            let mut cases = Vec::new();
+            for k in 0..n {
+                let badge = match badges[k].as_str() {
+                    "—" => None,
+                    b if b.chars().all(|c| c.is_ascii_alphabetic()) => Some(b.to_string()),
+                    b => return Err(format!("`{b}` is not a state")),
+                };
+                cases.push((
+                    nows[k].clone(),
+                    badge,
+                    want_cell(&responses[k])?,
+                    want_cell(&resolutions[k])?,
+                ));
+            }
+            Ok((policy, status, cases))
+        };
+        let (policy, status, cases) = match read() {
+            Ok(v) => v,
+            Err(e) => {
+                failures.push(format!("{place}: {e}"));
+                continue;
+            }
+        };
+        let closed_on = (closed != "none").then_some(closed.as_str());
+        for (now, badge, response, resolution) in cases {
+            let issue = json!({"id": 1, "project": {"id": 5, "name": "Marketing IT support"},
+                "status": {"id": status.0, "name": status.1, "is_closed": status.2},
+                "priority": {"id": 2, "name": "Normal"},
+                "custom_fields": [{"id": 1, "name": "Department", "value": "Marketing"}],
+                "created_on": "2026-11-20T09:00:00Z", "updated_on": updated,
+                "closed_on": closed_on});
+            let e = one_issue(issue, policy, &now);
+            let mut errors = Vec::new();
+            if let Some(b) = &badge {
+                if e.state.as_str() != b {
+                    errors.push(format!("badge {} (expected {b})", e.state.as_str()));
+                }
+                if b == "unknown" && (!e.escalation.unknown || e.escalation.current.is_some()) {
+                    errors.push("the escalation is not unknown".to_string());
+                }
+            }
+            errors.extend(metric_errors("response", &e.response, &response));
+            errors.extend(metric_errors("resolution", &e.resolution, &resolution));
+            if !errors.is_empty() {
+                failures.push(format!("{place} at {now}: {}", errors.join("; ")));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "snapshot vectors: {} failing:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
     );
-    assert_eq!(
-        row(&e),
-        ("unknown", "unknown", Some("replies"), "notApplicable")
-    );
-    assert!(e.escalation.unknown && e.escalation.current.is_none());
-    // S.3: closed, but the list has no `closed_on`: when is unknown (not "met at creation").
-    let e = one_issue(
-        issue((5, "Closed", true), "2026-11-21T15:00:00Z", None),
-        &seed,
-        "2026-11-27T12:00:00Z",
-    );
-    assert_eq!(
-        row(&e),
-        ("unknown", "unknown", Some("resolvedAt"), "notApplicable")
-    );
-    // S.4: open and saved since creation, 2 h in: a reply may have come — unknown, not on track.
-    let e = one_issue(
-        issue((2, "In Progress", false), "2026-11-20T10:00:00Z", None),
-        &seed,
-        "2026-11-20T11:00:00Z",
-    );
-    assert_eq!(
-        row(&e),
-        ("unknown", "unknown", Some("replies"), "notApplicable")
-    );
-    // S.5: open and never saved since creation: nothing to miss — running, then breached.
-    let e = one_issue(
-        issue((1, "New", false), "2026-11-20T09:00:00Z", None),
-        &seed,
-        "2026-11-20T11:00:00Z",
-    );
-    assert_eq!(row(&e), ("running", "running", None, "notApplicable"));
-    let e = one_issue(
-        issue((1, "New", false), "2026-11-20T09:00:00Z", None),
-        &seed,
-        "2026-11-22T11:00:00Z",
-    );
-    assert_eq!(row(&e), ("breached", "breached", None, "notApplicable"));
-    // S.6: waiting on the customer now (business-hours policy pauses resolution on it): since
-    // when is unknown, not "paused since creation".
-    let e = one_issue(
-        issue(
-            (7, "Waiting on customer", false),
-            "2026-11-20T10:00:00Z",
-            None,
-        ),
-        &business,
-        "2026-11-20T11:00:00Z",
-    );
-    assert_eq!(e.resolution.state, State::Unknown);
-    assert_eq!(
-        e.resolution.missing.map(|m| m.as_str()),
-        Some("statusHistory")
-    );
-    assert_eq!(e.resolution.deadline, None);
-    // S.7: the same never saved since creation: it was created waiting, so paused it is.
-    let e = one_issue(
-        issue(
-            (7, "Waiting on customer", false),
-            "2026-11-20T09:00:00Z",
-            None,
-        ),
-        &business,
-        "2026-11-20T11:00:00Z",
-    );
-    assert_eq!(e.resolution.state, State::Paused);
 }
 
 /// The report counts unknown outcomes apart: never met or breached, not in met % or times.

@@ -529,7 +529,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       const h = tip.offsetHeight;
       const vw = document.documentElement.clientWidth;
       const vh = document.documentElement.clientHeight;
-      let left = Math.min(Math.max(8, r.left), Math.max(8, vw - w - 8));
+      const left = Math.min(Math.max(8, r.left), Math.max(8, vw - w - 8));
       let top = r.bottom + 6;
       if (top + h > vh - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
       tip.style.left = `${Math.round(left)}px`;

@@ -109,7 +109,7 @@ try {
     load.push(loadavg()[0]);
     // A fresh board each pass (no full results cached from an earlier pass).
     await page.evaluate(async (tag) => {
-      document.querySelectorAll('sla-board, sla-board-before').forEach((b) => b.remove());
+      for (const b of document.querySelectorAll('sla-board, sla-board-before')) b.remove();
       const el = document.createElement(tag);
       el.setAttribute('src', 'bench/export-10000.json');
       el.setAttribute('now', '2026-11-27T12:00:00Z');

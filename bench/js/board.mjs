@@ -55,7 +55,7 @@ try {
     const t = await page.evaluate(async () => {
       // Fetched once outside the measurement: the board reads `src` text from the cache.
       await fetch('bench/export-10000.json').then((r) => r.text());
-      document.querySelectorAll('sla-board').forEach((b) => b.remove());
+      for (const b of document.querySelectorAll('sla-board')) b.remove();
       const el = document.createElement('sla-board');
       el.setAttribute('src', 'bench/export-10000.json');
       el.setAttribute('now', '2026-11-27T12:00:00Z');

@@ -66,7 +66,7 @@ function bigPage() {
     .replace(`>${seedFirst}</a>`, `>${id}</a>`)
     .replace(/>\[S01 on-track\][^<]*</, `>${listIssue(id).subject.replace(/&/g, '&amp;').replace(/</g, '&lt;')}<`)
     .replace(/\b(odd|even)\b/, k % 2 ? 'even' : 'odd'));
-  return (html.slice(0, start) + '\n' + out.join('\n') + '\n' + html.slice(end))
+  return (`${html.slice(0, start)}\n${out.join('\n')}\n${html.slice(end)}`)
     .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
 }
 

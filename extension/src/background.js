@@ -9,7 +9,7 @@
 
 import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
 import { ext, matchPorts } from './lib/chrome.js';
-import { migrate, effective, siteFile, policyWithPauses, defaultConfig, normalize, normalizeSite, apiBaseOf, hostPatterns } from './lib/config.js';
+import { migrate, effective, siteFile, policyWithPauses, normalize, normalizeSite, apiBaseOf, hostPatterns } from './lib/config.js';
 import { decide, oneAtATime } from './lib/notify.js';
 import { cached } from './lib/cache.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
@@ -406,7 +406,7 @@ function urlOfMessage(msg, who) {
 
 const handlers = {
   /** A content script starting: its site (or null) and the policy's name. */
-  async hello(msg, who) {
+  async hello(_msg, who) {
     const cfg = await readConfig();
     const site = siteFor(cfg, who.origin);
     if (!site) return { ok: true, site: null };

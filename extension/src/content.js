@@ -147,7 +147,7 @@ function show(found) {
   place(document, found, state.site.tracker);
   const w1 = performance.now();
   const ids = [...new Set(found.map((f) => f.id))];
-  ids.forEach((id) => state.placed.add(id));
+  for (const id of ids) state.placed.add(id);
   publish(ids);
   state.split2 = { placeMs: w1 - w0, publishMs: performance.now() - w1 };
   observe();
@@ -214,7 +214,7 @@ async function annotate(reset = false) {
     const found = await targets();
     if (!found.length) return;
     const fresh = [...new Set(found.map((f) => f.id))].filter((id) => !state.known.has(id));
-    fresh.forEach((id) => state.known.add(id));
+    for (const id of fresh) state.known.add(id);
     if (fresh.length) {
       // Before the data: slots for every row and badges ("…") for the rows on screen.
       await mainReady;

@@ -600,7 +600,7 @@ $('import-file').addEventListener('change', async (e) => {
 });
 
 // Managed values can arrive or change while the page is open (browser policy refresh).
-ext.storage.onChanged.addListener((changes, area) => {
+ext.storage.onChanged.addListener((_changes, area) => {
   if (area === 'managed') setTimeout(refresh, 50);
 });
 

@@ -353,7 +353,7 @@ describe('sla-lens in a real Redmine', { skip: !REDMINE && 'REDMINE_URL is not s
         const tr = document.querySelector('tr#issue-1').cloneNode(true);
         tr.id = 'issue-999';
         tr.querySelector('sla-badge')?.remove();
-        tr.querySelectorAll('a[href="/issues/1"]').forEach((a) => a.setAttribute('href', '/issues/999'));
+        for (const a of tr.querySelectorAll('a[href="/issues/1"]')) a.setAttribute('href', '/issues/999');
         document.querySelector('table.list.issues tbody').append(tr);
       });
       await page.waitForSelector('tr#issue-999 sla-badge[state="unavailable"]', { timeout: 15_000 });

@@ -60,7 +60,8 @@ table.list{border-collapse:collapse;width:100%}table.list td,table.list th{borde
       }
       return send(200, 'text/html; charset=utf-8', page('Issues', `<h2>Issues</h2><table class="list issues"><thead><tr><th>#</th><th>Tracker</th><th>Status</th><th>Priority</th><th>Subject</th></tr></thead><tbody>${rows.join('')}</tbody></table>`));
     }
-    if ((m = /^\/issues\/(\d+)$/.exec(u.pathname))) {
+    m = /^\/issues\/(\d+)$/.exec(u.pathname);
+    if (m) {
       const id = Number(m[1]);
       if (id < 1 || id > count) return send(404, 'text/html', page('404', '<p>Not found</p>'));
       const it = issue(id);
@@ -80,7 +81,8 @@ table.list{border-collapse:collapse;width:100%}table.list td,table.list th{borde
       const ids = (u.searchParams.get('issue_id') ?? '').split(',').map(Number).filter((n) => n >= 1 && n <= count);
       return send(200, 'application/json', JSON.stringify({ issues: ids.map(listItem), total_count: ids.length, offset: 0, limit: 100 }));
     }
-    if ((m = /^\/issues\/(\d+)\.json$/.exec(u.pathname))) {
+    m = /^\/issues\/(\d+)\.json$/.exec(u.pathname);
+    if (m) {
       requests.single += 1;
       const id = Number(m[1]);
       if (id < 1 || id > count) return send(404, 'application/json', '{"errors":["not found"]}');

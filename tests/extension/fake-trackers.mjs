@@ -76,11 +76,13 @@ export async function fakeGitHub({ extra = 0, createdAt = '2026-11-27T09:00:00Z'
     const base = `/repos/${REPO}/issues`;
     if (u.pathname === base) return [200, paged(u.searchParams.get('state') === 'open' ? open() : [...byNumber.values()].map((b) => b.issue), u)];
     let m;
-    if ((m = new RegExp(`^${base}/(\\d+)$`).exec(u.pathname))) {
+    m = new RegExp(`^${base}/(\\d+)$`).exec(u.pathname);
+    if (m) {
       const b = byNumber.get(Number(m[1]));
       return b ? [200, b.issue] : null;
     }
-    if ((m = new RegExp(`^${base}/(\\d+)/timeline$`).exec(u.pathname))) {
+    m = new RegExp(`^${base}/(\\d+)/timeline$`).exec(u.pathname);
+    if (m) {
       const b = byNumber.get(Number(m[1]));
       return b ? [200, paged(b.timeline, u)] : null;
     }

@@ -81,7 +81,16 @@ const send = (method, params = {}) => new Promise((ok, fail) => {
     waiting.delete(id);
     fail(new Error(`${method}: no answer in 60 s`));
   }, 60_000);
-  waiting.set(id, { ok: (v) => (clearTimeout(timer), ok(v)), fail: (e) => (clearTimeout(timer), fail(e)) });
+  waiting.set(id, {
+    ok: (v) => {
+      clearTimeout(timer);
+      ok(v);
+    },
+    fail: (e) => {
+      clearTimeout(timer);
+      fail(e);
+    },
+  });
   if (process.env.SLA_FF_DEBUG) console.error(`→ ${method}`);
   ws.send(JSON.stringify({ id, method, params }));
 });

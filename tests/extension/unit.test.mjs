@@ -4,7 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CONFIG_VERSION, defaultConfig, migrate, normalizeOrigin, effective, exportConfig, importConfig,
+  CONFIG_VERSION, migrate, normalizeOrigin, effective, exportConfig, importConfig,
   policyWithPauses, siteProblems, siteFile,
 } from '../../extension/src/lib/config.js';
 import { decide, inQuietHours, isMe, oneAtATime, transitions } from '../../extension/src/lib/notify.js';

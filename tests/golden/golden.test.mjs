@@ -42,7 +42,10 @@ describe('native CLI and Wasm API agree on evaluations', () => {
 /** Deterministic pseudo-random starts in 2026 (LCG), durations and ends. */
 function* samples(n, seed = 7) {
   let x = seed;
-  const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const next = () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
   const y2026 = Date.parse('2026-01-01T00:00:00Z');
   const durations = [0, 1, 59, 3600, 4 * 3600, 8 * 3600 + 1, 16 * 3600, 40 * 3600, 7 * 86400];
   for (let i = 0; i < n; i++) {
@@ -69,7 +72,7 @@ describe('native CLI and Wasm API agree on calendar arithmetic', () => {
         writeFileSync(calArg, JSON.stringify(JSON.parse(policyText).calendars[c.calendar]));
       }
       const rows = [...samples(c.cases)];
-      const lines = (objs) => objs.map((o) => JSON.stringify(o)).join('\n') + '\n';
+      const lines = (objs) => `${objs.map((o) => JSON.stringify(o)).join('\n')}\n`;
       const nativeDue = cli(['deadline', '--calendar', calArg], lines(rows.map((r) => ({ start: iso(r.start), duration: r.duration }))))
         .trim().split('\n').map((l) => JSON.parse(l).deadline);
       const nativeUsed = cli(['elapsed', '--calendar', calArg], lines(rows.map((r) => ({ start: iso(r.start), end: iso(r.end) }))))

@@ -80,7 +80,8 @@ const targetsByAdapter = (page) => page.evaluate(() => {
 
 const annotateIn = (page, tracker, extra = {}) => page.evaluate(async ({ tracker, extra }) => {
   const s = window.sla.annotate({ tracker, apiBase: `${location.origin}/gh-api`, debounceMs: 20, ...extra });
-  (window.sessions ??= []).push(s);
+  window.sessions ??= [];
+  window.sessions.push(s);
   await s.ready;
   return { stats: s.stats, problems: s.problems };
 }, { tracker, extra });
@@ -144,7 +145,9 @@ describe('tracker adapters on their pages (contract)', { skip: !existsSync(CHROM
         });
         await page.waitForFunction((n) => document.querySelectorAll('sla-badge').length === n, fx.ids.length);
         assert.deepEqual((await badgeStates(page)).map((b) => b.id).sort(), [...fx.ids].sort());
-        await page.evaluate(() => window.sessions.forEach((s) => s.stop()));
+        await page.evaluate(() => {
+          for (const s of window.sessions) s.stop();
+        });
         assert.equal((await badgeStates(page)).length, 0, 'stop() takes the badges away');
         await page.close();
       });

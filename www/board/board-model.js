@@ -388,5 +388,5 @@ export function csvField(v) {
 
 /** CSV text from a header and rows of values. */
 export function toCsv(header, rows) {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

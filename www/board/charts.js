@@ -54,7 +54,9 @@ export function lineChart({ title, desc, labels, series, width = 640, height = 2
     grid.append(s('line', { x1: m.l, x2: width - m.r, y1: y(v), y2: y(v) }));
     grid.append(s('text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, `${Math.round(v)}${unit}`));
   }
-  labels.forEach((l, i) => grid.append(s('text', { x: x(i), y: height - m.b + 18, 'text-anchor': 'middle', class: 'tick' }, l)));
+  labels.forEach((l, i) => {
+    grid.append(s('text', { x: x(i), y: height - m.b + 18, 'text-anchor': 'middle', class: 'tick' }, l));
+  });
   svg.append(grid);
   for (const se of series) {
     const g = s('g', { class: 'series', 'data-series': se.name });
@@ -137,7 +139,9 @@ export function columnChart({ title, desc, labels, series, width = 640, height =
     grid.append(s('line', { x1: m.l, x2: width - m.r, y1: y(v), y2: y(v) }));
     grid.append(s('text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(v)));
   }
-  labels.forEach((l, i) => grid.append(s('text', { x: m.l + bw * (i + 0.5), y: height - m.b + 16, 'text-anchor': 'middle', class: 'tick' }, l)));
+  labels.forEach((l, i) => {
+    grid.append(s('text', { x: m.l + bw * (i + 0.5), y: height - m.b + 16, 'text-anchor': 'middle', class: 'tick' }, l));
+  });
   svg.append(grid);
   labels.forEach((l, i) => {
     let acc = 0;

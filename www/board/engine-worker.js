@@ -108,7 +108,9 @@ function priorityRanks(text) {
   const ranks = new Map();
   try {
     const spec = JSON.parse(text);
-    (spec.priorities ?? []).forEach((p, i) => ranks.set(p.name ?? p.id, i));
+    (spec.priorities ?? []).forEach((p, i) => {
+      ranks.set(p.name ?? p.id, i);
+    });
   } catch {
     /* the engine read it; ranks stay alphabetical */
   }

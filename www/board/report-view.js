@@ -336,14 +336,20 @@ export class SlaReviewElement extends HTMLElement {
     const r = this.report;
     const rows = [];
     for (const m of r.metrics.filter((x) => x.targeted)) {
-      for (const se of metByMonth(r, m.metric)) se.values.forEach((v, i) => rows.push([`met % by month (${m.metric})`, se.name, r.months[i], v ?? '']));
+      for (const se of metByMonth(r, m.metric)) se.values.forEach((v, i) => {
+          rows.push([`met % by month (${m.metric})`, se.name, r.months[i], v ?? '']);
+        });
       for (const c of breachesByCategory(r, m.metric)) {
         rows.push([`missed by category (${m.metric})`, 'breached', c.label, c.breached]);
         rows.push([`missed by category (${m.metric})`, 'met late', c.label, c.metLate]);
       }
     }
     const d = this.distribution;
-    d.priorities.forEach((p, k) => TIME_BUCKETS.forEach((b, i) => rows.push(['response-time distribution (business)', p, b.label, d.counts[k][i]])));
+    d.priorities.forEach((p, k) => {
+      TIME_BUCKETS.forEach((b, i) => {
+        rows.push(['response-time distribution (business)', p, b.label, d.counts[k][i]]);
+      });
+    });
     return toCsv(['chart', 'series', 'x', 'value'], rows);
   }
 

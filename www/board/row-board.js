@@ -73,7 +73,7 @@ export class RowBoard extends Board {
       // The badges on screen get their new results with the rows (never "…" in between); the
       // page gets a turn between reading the rows and showing them either way.
       const shown = [...new Set([...this.badges].map((b) => b.ticketId))].filter((id) => rowById.has(id));
-      const fresh = shown.length ? await this.client.call('full', { indices: shown.map((id) => rowById.get(id).index), nowMs: t }) : (await nextTask(), []);
+      const fresh = shown.length ? await this.client.call('full', { indices: shown.map((id) => rowById.get(id).index), nowMs: t }) : await nextTask().then(() => []);
       if (gen !== this.generation || this.disposed) return this.rows;
       this.rows = rows;
       this.byUrgency = byUrgency;
@@ -86,7 +86,9 @@ export class RowBoard extends Board {
       this.linesCache.clear();
       this.pendingLines.clear();
       this.rowById = rowById;
-      shown.forEach((id, i) => this.full.set(id, fresh[i]));
+      shown.forEach((id, i) => {
+        this.full.set(id, fresh[i]);
+      });
       for (const e of errors) {
         const id = String(e.id ?? e.index);
         this.full.set(id, { id: e.id, error: { id: e.id, code: e.code, path: e.path, message: e.message } });

@@ -633,7 +633,7 @@ export class SlaBoardElement extends HTMLElement {
     const ui = this.#ui;
     if (!ui || !this.#board) return;
     const n = this.#items.length;
-    let { first, last } = this.#printing
+    const { first, last } = this.#printing
       ? { first: 0, last: Math.min(n, PRINT_LIMIT) }
       : windowFor(ui.scroller.scrollTop, ui.scroller.clientHeight || 720, ROW_HEIGHT, n);
     if (!force && first === this.#win.first && last === this.#win.last) return;

@@ -425,7 +425,9 @@ export class PageSession {
     } catch (e) {
       this.#problem('map', e);
       const f = new Fault('unreadable', `sla-lens could not map ${this.adapter.label}'s answers: ${e?.message ?? e}`);
-      texts.forEach((_, i) => rejected.set(i, f));
+      texts.forEach((_, i) => {
+        rejected.set(i, f);
+      });
       return { tickets, errors, rejected };
     }
     for (const t of m.tickets) tickets.set(String(t.id), t);
@@ -718,7 +720,7 @@ class PageBoard extends Board {
  * @returns {FindContext}
  */
 export function findContext({ api, tracker, site, origin, page, onError }) {
-  const prefix = origin + '/';
+  const prefix = `${origin}/`;
   return {
     page,
     sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),

@@ -5,7 +5,7 @@ export const ext = globalThis.browser?.runtime?.id ? globalThis.browser : global
 /** Sends a message to the service worker; resolves with its answer or rejects with its error. */
 export async function ask(msg) {
   const r = await ext.runtime.sendMessage(msg);
-  if (r && r.error && r.ok === false) throw Object.assign(new Error(r.error), r);
+  if (r?.error && r.ok === false) throw Object.assign(new Error(r.error), r);
   return r;
 }
 

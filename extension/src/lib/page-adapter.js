@@ -46,7 +46,9 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
   if (asked.length && resolveLinks) {
     const ids = await resolveLinks([...new Set(asked)]).catch(() => null);
     if (ids) {
-      [...new Set(asked)].forEach((h, i) => known.set(h, ids[i] ?? null));
+      [...new Set(asked)].forEach((h, i) => {
+        known.set(h, ids[i] ?? null);
+      });
       out = adapter.targets(root, ctx);
     }
   }
