@@ -166,7 +166,9 @@ describe('README: the escalation commands an admin copies', () => {
     const section = readme.slice(start, end < 0 ? undefined : end);
     const cmds = escalateCommands(section);
     assert.ok(cmds.length >= 3, `found ${cmds.length} commands`);
-    cmds.forEach((c, i) => checkCommand(c.replace(/\\$/, ''), `README command ${i + 1}`));
+    cmds.forEach((c, i) => {
+      checkCommand(c.replace(/\\$/, ''), `README command ${i + 1}`);
+    });
     checkVariables(section, 'README');
     assert.match(section, /^\*\/5 \* \* \* \* .*sla-lens escalate /m, 'a cron line');
   });
