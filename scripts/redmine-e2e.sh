@@ -207,7 +207,8 @@ login_lookup() {
     if [ "$who" = agent ]; then
       [ $rc -eq 1 ] && [ "$(jq '.done | length' <<<"$out")" = 0 ] && [ "$watched" = "[]" ] \
         && [ "$(jq -c '[.pending[] | .id | tostring] | unique | sort' <<<"$out")" = "$ids" ] \
-        || { log "with the agent's key a login contact must stay unwatched and pending on $ids"; exit 1; }
+        && [ "$(jq '[.pending[] | select(.error | contains("needs an administrator'"'"'s key"))] | length' <<<"$out")" -gt 0 ] \
+        || { log "with the agent's key a login contact must stay unwatched and pending on $ids, saying an administrator's key is needed"; exit 1; }
     else
       [ $rc -eq 0 ] && [ "$watched" = "$ids" ] && [ "$(jq '.pending | length' <<<"$out")" = 0 ] \
         || { log "with an administrator's key the login must be looked up and $ids watched"; exit 1; }

@@ -68,7 +68,17 @@ impl Redmine {
             return Ok(id);
         }
         let path = format!("/users.json?name={}&limit=100", percent(who));
-        let v = self.get_json(&path)?;
+        let v = self.get_json(&path).map_err(|mut f| {
+            // Redmine lists users to administrators only: the key is fine, the lookup is not.
+            if f.error.message.starts_with("HTTP 403") {
+                f.error.message = format!(
+                    "HTTP 403: looking up the login `{who}` needs an administrator's key; give \
+                     {}'s user id instead (`\"redmine\": \"42\"`)",
+                    c.name
+                );
+            }
+            f
+        })?;
         let id = v
             .get("users")
             .and_then(Value::as_array)
