@@ -481,7 +481,7 @@ fn map_bundle(
         let staff = match &site.staff {
             StaffRule::Users(list) => SiteConfig::listed_staff(list, &[&k[0], &k[1]]),
             _ => i.author.as_ref().is_none_or(|a| a.id != n.author.id),
-        };
+        } && !n.body.as_deref().is_some_and(crate::marker::is_record);
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());

@@ -550,7 +550,7 @@ fn map_issue(
             (StaffRule::Groups(list), Some(u)) => groups.member_of_any(u, list),
             // Redmine has no author association: any other rule means "not the author".
             (_, Some(u)) => author.is_none_or(|a| a.id != u.id),
-        };
+        } && !j.notes.as_deref().is_some_and(crate::marker::is_record);
         if staff && first_response.is_none() && at >= created {
             first_response = Some(stamp.clone());
         }
