@@ -271,3 +271,144 @@ fn r5_jira_csv_comment_cells() {
         "Sam's only comment is a marker note"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The escalations recorded on the issue (DESIGN.md "Escalations recorded on the issue")
+// ---------------------------------------------------------------------------------------------
+
+fn recorded(t: &TicketInput) -> Vec<String> {
+    t.escalations
+        .iter()
+        .map(|e| {
+            format!(
+                "c{} {} {} at {} note {}/{} {}",
+                e.cycle,
+                e.stage,
+                e.action,
+                text(&e.at).unwrap_or_default(),
+                e.note_id.as_deref().unwrap_or("-"),
+                e.note_number.map_or("-".to_string(), |n| n.to_string()),
+                e.url.as_deref().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn e1_redmine_collects_the_agents_markers() {
+    let note = format!(
+        "SLA escalation, level 1.\n{MARKER}\n{}",
+        "sla-lens:escalated ticket=42 cycle=1 level=at-risk-response action=note#0"
+    );
+    let issue = redmine_issue(&note, CLAIM);
+    let mut site =
+        SiteConfig::from_json(r#"{"tracker": "redmine", "origin": "https://rm.example/"}"#)
+            .unwrap();
+    let want = [
+        "c1 1 note#0 at 2026-12-07T10:00:00Z note 100/1 https://rm.example/issues/42#note-1",
+        // Without `at`, the note's time.
+        "c1 at-risk-response note#0 at 2026-12-07T10:00:00Z note 100/1 https://rm.example/issues/42#note-1",
+    ];
+    // No agent set: anyone but the issue's author; the claim (journal 101) records nothing.
+    assert_eq!(recorded(&one(TrackerKind::Redmine, &issue, &site)), want);
+    // The agent by id or by name.
+    for agent in [r#""1""#, r#"["x", "redmine admin"]"#] {
+        site = SiteConfig::from_json(&format!(
+            r#"{{"tracker": "redmine", "origin": "https://rm.example", "agent": {agent}}}"#
+        ))
+        .unwrap();
+        assert!(!site.agent.is_empty());
+        assert_eq!(
+            recorded(&one(TrackerKind::Redmine, &issue, &site)),
+            want,
+            "{agent}"
+        );
+    }
+    // Another agent: the admin's markers are not the agent's.
+    site.agent = vec!["2".into()];
+    assert!(recorded(&one(TrackerKind::Redmine, &issue, &site)).is_empty());
+    // The customer pasting a marker (the issue's author) records nothing.
+    let mut pasted = issue.clone();
+    pasted["issue"]["journals"][0]["user"] = json!({"id": 7, "name": "Mia Marketing"});
+    site.agent.clear();
+    assert!(recorded(&one(TrackerKind::Redmine, &pasted, &site)).is_empty());
+    // Another ticket's marker is not this one's; the note is still no reply.
+    let other = redmine_issue(&MARKER.replace("ticket=42", "ticket=99"), "ok");
+    let t = one(TrackerKind::Redmine, &other, &site);
+    assert!(recorded(&t).is_empty());
+    // The ticket JSON carries them, and reads them back.
+    let t = one(TrackerKind::Redmine, &issue, &site);
+    let v = serde_json::to_value(&t).unwrap();
+    assert_eq!(
+        v["escalations"][0],
+        json!({"cycle": 1, "stage": "1", "action": "note#0", "at": "2026-12-07T10:00:00Z",
+               "noteId": "100", "noteNumber": 1, "url": "https://rm.example/issues/42#note-1"})
+    );
+    let back: TicketInput = serde_json::from_value(v).unwrap();
+    assert_eq!(back, t);
+}
+
+#[test]
+fn e2_ticket_json_reads_escalations_tolerantly() {
+    let text = r#"[{"id": "1", "created": "2026-12-07T09:00:00Z", "escalations": [
+        {"cycle": 1, "stage": "1", "at": "2026-12-07T10:00:00Z", "noteNumber": 3},
+        {"cycle": "x", "stage": "1"}, {"stage": "2"}, 7, {"cycle": 2, "level": 2, "noteId": "9"}
+    ]}, {"id": "2", "created": "2026-12-07T09:00:00Z", "escalations": "none"}]"#;
+    let all = sla_lens::Ticket::parse_batch(text).unwrap();
+    let t = all[0].as_ref().unwrap();
+    let got: Vec<(u32, Option<u32>, Option<String>)> = t
+        .escalations
+        .iter()
+        .map(|e| (e.cycle, e.level, e.note.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Some(1), Some("#3".into())),
+            (2, Some(2), Some("9".into()))
+        ]
+    );
+    assert!(all[1].as_ref().unwrap().escalations.is_empty());
+    let inputs: Vec<TicketInput> = serde_json::from_str(text).unwrap();
+    assert_eq!(inputs[0].escalations.len(), 2);
+}
+
+#[test]
+fn e3_github_gitlab_jira_collect_the_agents_markers() {
+    let site = SiteConfig::default_for(TrackerKind::Github);
+    let body = format!("Escalated.\n<!-- {} -->", MARKER.replace("42", "101"));
+    let t = one(TrackerKind::Github, &github_bundle(&body, true), &site);
+    assert_eq!(
+        recorded(&t),
+        ["c1 1 note#0 at 2026-12-07T10:00:00Z note 1/- https://github.com/acme/marketing-it/issues/101#issuecomment-1"]
+    );
+    let mut site = SiteConfig::default_for(TrackerKind::Github);
+    site.agent = vec!["someone-else".into()];
+    let t = one(TrackerKind::Github, &github_bundle(&body, false), &site);
+    assert!(recorded(&t).is_empty());
+
+    let site = SiteConfig::default_for(TrackerKind::Gitlab);
+    let t = one(
+        TrackerKind::Gitlab,
+        &gitlab_bundle(&MARKER.replace("42", "7")),
+        &site,
+    );
+    let r = recorded(&t);
+    assert_eq!(r.len(), 1);
+    assert!(
+        r[0].starts_with("c1 1 note#0 at 2026-12-07T10:00:00Z note 5001/- https://")
+            && r[0].ends_with("#note_5001"),
+        "{r:?}"
+    );
+
+    let mut site = SiteConfig::default_for(TrackerKind::Jira);
+    site.agent = vec!["bot-1".into()];
+    let t = one(
+        TrackerKind::Jira,
+        &jira_issue(json!(MARKER.replace("42", "MKT-3"))),
+        &site,
+    );
+    let r = recorded(&t);
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert!(r[0].ends_with("?focusedCommentId=20001"), "{r:?}");
+}

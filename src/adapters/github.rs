@@ -469,7 +469,18 @@ fn map_bundle(
     );
 
     let author = i.user.as_ref();
-    for (at, _, user, assoc, body) in comments {
+    for (at, cid, user, assoc, body) in comments {
+        if let Some(text) = body.as_deref() {
+            let by_author = matches!((author, &user), (Some(a), Some(u)) if a.id == u.id);
+            let id = user.as_ref().map(|u| u.id.to_string());
+            let keys = user
+                .as_ref()
+                .map(|u| [u.login.as_str(), id.as_deref().unwrap_or("")]);
+            if site.is_agent(keys.as_ref().map(|k| &k[..]), by_author) {
+                let url = t.url.as_ref().map(|u| format!("{u}#issuecomment-{cid}"));
+                super::collect_escalations(&mut t, text, at, cid.to_string(), None, url);
+            }
+        }
         // A note recording sla-lens's own work is never a reply (DESIGN.md, rule 6).
         let record = body.as_deref().is_some_and(crate::marker::is_record);
         let staff = !record

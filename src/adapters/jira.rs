@@ -618,6 +618,15 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         (*at, c.id.parse::<i64>().unwrap_or(0))
     });
     for (at, c) in comments {
+        if let (Some(body), Some(a)) = (&c.body, &c.author) {
+            if site.is_agent(Some(&a.keys()), requester.is_some_and(|r| r.same(a))) {
+                let url = t
+                    .url
+                    .as_ref()
+                    .map(|u| format!("{u}?focusedCommentId={}", c.id));
+                super::collect_escalations(&mut t, &body_text(body), at, c.id.clone(), None, url);
+            }
+        }
         let private =
             c.jsd_public == Some(false) || c.visibility.as_ref().is_some_and(|v| !v.is_null());
         if private && !site.private_comments_respond {

@@ -159,6 +159,20 @@ pub struct SiteConfig {
     /// Whether private (Redmine), internal (GitLab) or non-public (Jira) comments count as
     /// responses. They are not visible to the customer, so by default they do not.
     pub private_comments_respond: bool,
+    /// The tracker account `sla-lens escalate` runs as (Redmine user id or name, GitHub/GitLab
+    /// login or id, Jira account id or name): only its notes' `sla-lens:escalated` markers are
+    /// the issue's recorded escalations. Empty: the notes of anyone but the issue's author
+    /// (DESIGN.md "Escalations recorded on the issue").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agent: Vec<String>,
+}
+
+/// `agent` in a site file: one account, or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -187,6 +201,8 @@ struct SiteSpec {
     closed_status: Option<String>,
     #[serde(default)]
     private_comments_respond: Option<bool>,
+    #[serde(default)]
+    agent: Option<OneOrMany>,
 }
 
 #[derive(Default, Deserialize)]
@@ -275,6 +291,7 @@ impl SiteConfig {
             open_status: "Open".into(),
             closed_status: "Closed".into(),
             private_comments_respond: false,
+            agent: Vec::new(),
         }
     }
 
@@ -379,6 +396,12 @@ impl SiteConfig {
         if let Some(p) = spec.private_comments_respond {
             site.private_comments_respond = p;
         }
+        match spec.agent {
+            Some(OneOrMany::One(a)) => site.agent = vec![a],
+            Some(OneOrMany::Many(a)) => site.agent = a,
+            None => {}
+        }
+        site.agent.retain(|a| !a.trim().is_empty());
         if diags.is_empty() {
             Ok(site)
         } else {
@@ -398,6 +421,16 @@ impl SiteConfig {
             })
             .map(|(g, _)| g.clone())
             .collect()
+    }
+
+    /// Whether a note by the user known by `author` (`None`: unknown) holds the issue's recorded
+    /// escalations: the `agent` when one is set, else anyone known but the issue's author.
+    pub(crate) fn is_agent(&self, author: Option<&[&str]>, by_issue_author: bool) -> bool {
+        match author {
+            None => false,
+            Some(keys) if !self.agent.is_empty() => Self::listed_staff(&self.agent, keys),
+            Some(_) => !by_issue_author,
+        }
     }
 
     /// Whether a user known by `keys` is in the `users` staff list.
