@@ -123,8 +123,8 @@ pub struct TicketInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<Stamp>,
     /// The escalations recorded on the issue (`sla-lens:escalated` markers in notes by the
-    /// sla-lens agent, collected by the adapters; DESIGN.md "Escalations recorded on the
-    /// issue"). Read tolerantly: an entry that is not one is left out, never an error.
+    /// sla-lens agent, collected by the adapters; DESIGN.md "Evaluating a ticket",
+    /// rule 11). Read tolerantly: an entry that is not one is left out, never an error.
     #[serde(
         default,
         skip_serializing_if = "Vec::is_empty",

@@ -273,7 +273,7 @@ fn r5_jira_csv_comment_cells() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The escalations recorded on the issue (DESIGN.md "Escalations recorded on the issue")
+// The escalations recorded on the issue (DESIGN.md "Evaluating a ticket", rule 11)
 // ---------------------------------------------------------------------------------------------
 
 fn recorded(t: &TicketInput) -> Vec<String> {

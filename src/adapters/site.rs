@@ -162,7 +162,7 @@ pub struct SiteConfig {
     /// The tracker account `sla-lens escalate` runs as (Redmine user id or name, GitHub/GitLab
     /// login or id, Jira account id or name): only its notes' `sla-lens:escalated` markers are
     /// the issue's recorded escalations. Empty: the notes of anyone but the issue's author
-    /// (DESIGN.md "Escalations recorded on the issue").
+    /// (DESIGN.md "Evaluating a ticket", rule 11).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub agent: Vec<String>,
 }
