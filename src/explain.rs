@@ -504,7 +504,7 @@ fn escalation_lines(policy: &Policy, cal: &Calendar, ev: &Evaluation<'_>, lines:
         } else {
             format!("{} ({names})", d.role)
         };
-        let when = d.at.map(|a| format!(" at {}", local(cal, a.0)));
+        let when = d.at.map(|a| format!(" at {}", local(cal, a.0).trim_end()));
         let note = d.note.map(|n| {
             if n.starts_with('#') {
                 format!(" (note {n})")

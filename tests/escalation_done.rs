@@ -96,7 +96,8 @@ fn d1_levels_escalated_in_the_current_cycle() {
     assert!(
         lines[0].starts_with("Escalated to IT manager (Ivo Manager) at ")
             && lines[0].contains("13:05")
-            && lines[0].ends_with(" (note #3)."),
+            && lines[0].ends_with(" (note #3).")
+            && !lines[0].contains("  "),
         "{}",
         lines[0]
     );
