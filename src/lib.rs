@@ -18,6 +18,7 @@ pub mod escalate;
 pub mod eval;
 pub mod explain;
 mod located;
+pub mod marker;
 mod order;
 pub mod policy;
 mod read;
