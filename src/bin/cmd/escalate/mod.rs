@@ -444,6 +444,8 @@ struct Log {
     done: Vec<Value>,
     pending: Vec<Value>,
     elsewhere: Vec<Value>,
+    /// Claimed, then found no longer due on the re-read (resolved meanwhile).
+    dropped: Vec<Value>,
     faults: Vec<Fault>,
     issues_due: usize,
     actions_due: usize,
@@ -582,7 +584,7 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
             }
             continue;
         }
-        perform(cfg, tracker, &ticket.id, &p, &full, now, &mut log);
+        perform(cfg, tracker, &map, &ticket.id, &p, &full, now, &mut log);
     }
 
     let code = if log.faults.is_empty() && log.pending.is_empty() {
@@ -634,6 +636,7 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
             "done": log.done,
             "pending": log.pending,
             "elsewhere": log.elsewhere,
+            "noLongerDue": log.dropped,
             "faults": faults_json,
             "exit": code,
         });
@@ -760,6 +763,13 @@ fn print_summary(cfg: &Config, now: i64, log: &Log, faults: &[Value]) {
             d["at"].as_str().unwrap_or("")
         );
     }
+    for d in &log.dropped {
+        println!(
+            "no longer due: #{} {} (the issue changed since it was read)",
+            d["id"].as_str().unwrap_or(""),
+            d["key"].as_str().unwrap_or("")
+        );
+    }
     for f in faults {
         match f["issue"].as_str() {
             Some(i) => println!("fault: #{i}: {}", f["error"].as_str().unwrap_or("")),
@@ -834,9 +844,11 @@ fn done_line(d: &Due<'_>) -> String {
 
 /// Performs one issue's due actions, exactly once (DESIGN.md "The escalate command: what it
 /// does"): claim, re-read, act on the keys this run won, record.
+#[allow(clippy::too_many_arguments)]
 fn perform(
     cfg: &Config,
     tracker: &dyn Tracker,
+    map: &dyn Fn(&[String]) -> Result<Ticket, String>,
     id: &str,
     p: &Plan<'_>,
     full: &Full,
@@ -939,10 +951,40 @@ fn perform(
     };
     let recorded_now = recorded(ticket, &again);
     let claims = live_claims(ticket, &again.notes, now);
+    // Still due as the issue is now? An issue resolved (or changed) since it was read is not
+    // escalated late: planned again on the re-read, at the clock's time (not before `now`;
+    // `--now` when given), without the records (they are checked next).
+    let replan_at = if cfg.now.is_some() {
+        now
+    } else {
+        super::now_seconds().max(now)
+    };
+    let still: Result<Vec<ActionKey>, String> = map(&again.texts).and_then(|t| {
+        escalate::plan(&cfg.policy, &t, replan_at, &[])
+            .map(|p| p.due.iter().map(|d| d.key).collect())
+            .map_err(|e| format!("{}: {}", e.code, e.message))
+    });
+    let still = match still {
+        Ok(k) => k,
+        Err(e) => {
+            for d in &mine {
+                pending(log, d, &format!("the re-read issue cannot be planned: {e}"));
+            }
+            return;
+        }
+    };
     let mut won: Vec<&Due<'_>> = Vec::new();
     for d in mine {
         if recorded_now.contains(&d.key) {
             continue; // another run did it meanwhile
+        }
+        if !still.contains(&d.key) {
+            log.dropped.push(json!({
+                "id": ticket, "key": key_text(&d.key), "kind": d.key.kind.as_str(),
+                "action": action_token(&d.key),
+                "reason": "no longer due: the issue changed since it was read (resolved?)",
+            }));
+            continue;
         }
         match claims.iter().find(|(k, _, _)| *k == d.key) {
             Some((_, r, _)) if r == run => won.push(d),
