@@ -17,6 +17,7 @@ import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tra
 import { ADAPTERS, idShapeOf, loadIssues } from './lib/page-adapter.js';
 import { senderOf, pageUrlOf, checkIds } from './lib/senders.js';
 import { httpUrl } from '../../www/badge-view.js';
+import { batchColumn } from '../../www/board/board-model.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
 // branch below is compiled out of the store builds.
@@ -194,38 +195,32 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
   const rows = set ? engine.evaluateSetRows(set, nowMs) : engine.evaluateRows(tickets, nowMs);
   const F = rows.fields.length;
   const n = rows.numbers;
-  const strings = rows.strings;
-  const isString = rows.fields.map((f) => rows.stringFields.includes(f));
-  // Column of each field (-1: not in this build's rows), looked up once per call, not per row.
-  const c = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, rows.fields.indexOf(f)]));
+  // One reader per field (www/board/board-model.js `batchColumn`, the board's own), made once
+  // per call, not per row: a field this build's rows lack, a "no string" and a NaN read as null.
+  const col = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, batchColumn(rows, f)]));
   const results = [];
   for (let base = 0; base < n.length; base += F) {
-    const get = (i) => {
-      if (i < 0) return null;
-      const v = n[base + i];
-      if (Number.isNaN(v)) return null;
-      return isString[i] ? strings[v] : v;
-    };
-    const deadlineMs = get(c.deadlineMs);
-    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(c.remaining) };
-    const headline = get(c.headline) ?? 'response';
-    const level = get(c.level);
-    const priorityName = get(c.priorityName);
-    const categoryName = get(c.categoryName);
+    const get = (read) => read(base);
+    const deadlineMs = get(col.deadlineMs);
+    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(col.remaining) };
+    const headline = get(col.headline) ?? 'response';
+    const level = get(col.level);
+    const priorityName = get(col.priorityName);
+    const categoryName = get(col.categoryName);
     results.push({
-      id: String(get(c.id)),
+      id: String(get(col.id)),
       evaluation: {
-        state: get(c.state),
+        state: get(col.state),
         headline,
-        calendar: get(c.calendar),
-        status: get(c.status),
-        applicability: { kind: get(c.applicability) },
-        priority: priorityName == null ? null : { id: get(c.priorityId), name: priorityName },
-        category: categoryName == null ? null : { id: get(c.categoryId), name: categoryName },
-        escalation: { current: level ? { level, role: get(c.levelRole) ?? '', contacts: [] } : null },
+        calendar: get(col.calendar),
+        status: get(col.status),
+        applicability: { kind: get(col.applicability) },
+        priority: priorityName == null ? null : { id: get(col.priorityId), name: priorityName },
+        category: categoryName == null ? null : { id: get(col.categoryId), name: categoryName },
+        escalation: { current: level ? { level, role: get(col.levelRole) ?? '', contacts: [] } : null },
         response: headline === 'response' ? metric : {},
         resolution: headline === 'resolution' ? metric : {},
-        nextChange: get(c.nextChangeMs),
+        nextChange: get(col.nextChangeMs),
       },
     });
   }

@@ -297,6 +297,20 @@ describe('extension pages keep their powers', () => {
     assert.deepEqual(s.summary.escalated.map((e) => [e.id, e.done[0].note]), [['4242', '#2']]);
   });
 
+  it('compact results read the rows as the board does: "no string" is null, never undefined (issue #15 a)', async () => {
+    // The fixture has issues with no calendar and no priority: their cells hold the "no string"
+    // marker (-1), which the worker's own decoder read as `strings[-1]`, undefined.
+    const r = await send({ type: 'evaluate', url: `${REDMINE}/issues`, docs: [redmineStatuses, redmineIssues], failed: {}, reset: true }, content(`${REDMINE}/issues`));
+    assert.equal(r.ok, true, r.error);
+    const evs = r.results.filter((x) => x.evaluation).map((x) => x.evaluation);
+    assert.ok(evs.some((e) => e.calendar === null), 'an issue with no calendar');
+    for (const e of evs) {
+      for (const k of ['state', 'headline', 'calendar', 'status', 'nextChange']) assert.notEqual(e[k], undefined, `evaluation.${k}`);
+      assert.notEqual(e.applicability.kind, undefined);
+      if (e.escalation.current) assert.notEqual(e.escalation.current.role, undefined);
+    }
+  });
+
   it('the popup reads its tab\'s summary', async () => {
     const r = await send({ type: 'tabSummary', tabId: 7 }, popup);
     assert.equal(r.ok, true);
