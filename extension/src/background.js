@@ -271,6 +271,16 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   // Issues the adapter could not read, and issues whose requests failed, are unavailable.
   const unavailable = { ...mapped.errors };
   for (const [id, why] of Object.entries(failed ?? {})) unavailable[id] = why;
+  // Answers the mapping set aside: where the worker knows which issues each held (its own
+  // fetch), those issues read why; the rest go to the content script, which knows its docs.
+  const held = new Set(tickets.map((t) => String(t.id)));
+  const rejected = [];
+  for (const r of mapped.rejected ?? []) {
+    const ids = opts.docIds?.[r.input];
+    if (Array.isArray(ids)) {
+      for (const id of ids) if (!held.has(id) && !(id in unavailable)) unavailable[id] = r.reason;
+    } else rejected.push(r);
+  }
   stats.evaluations.push({ tickets: tickets.length, mapMs: t1 - t0, evaluateMs: t2 - t1, full: !!opts.full });
   if (stats.evaluations.length > 20) stats.evaluations.shift();
   return {
@@ -282,6 +292,7 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
     results,
     unavailable,
     nextChange,
+    rejected,
     fatal: mapped.fatal ?? null,
     timing: { mapMs: t1 - t0, evaluateMs: t2 - t1 },
   };
@@ -480,7 +491,7 @@ const handlers = {
     if (!ids) return { ok: false, error: `refused: the ids are not ${ADAPTERS[site.tracker]?.label ?? 'tracker'} issue ids` };
     const url = urlOfMessage(msg, who);
     const f = await workerLoad(site, ids, url);
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full });
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full, docIds: f.docIds });
     if (who.kind === CONTENT) {
       keepTickets(who.tabId, site.origin, out.tickets, msg.reset);
       noteTab(who.tabId, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, site.origin, url);
@@ -833,7 +844,7 @@ async function checkOnce() {
     for (const { project, ids } of open.groups) {
       const f = await workerLoad(site, ids, null, project ? { kind: 'issueList', project } : null);
       sent += f.requests;
-      const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true });
+      const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true, docIds: f.docIds });
       // Issue numbers are per project on GitHub and GitLab: one memory per project.
       const siteKey = project ? `${site.origin} ${project}` : site.origin;
       batches.push({

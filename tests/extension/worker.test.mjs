@@ -34,6 +34,8 @@ const CONFIG = {
 
 /** Every request the worker sends: URL and headers. Answers: the recorded fixtures. */
 const requests = [];
+/** When set, the body Redmine's /issues.json answers with (an answer the mapping sets aside). */
+let issuesBody = null;
 const redmineIssues = readFileSync(join(ROOT, 'tests/fixtures/redmine/issues.json'), 'utf8');
 const redmineStatuses = readFileSync(join(ROOT, 'tests/fixtures/redmine/issue_statuses.json'), 'utf8');
 
@@ -46,7 +48,7 @@ function fakeFetch(input, init = {}) {
   const u = new URL(url);
   let body = '{}';
   if (u.pathname === '/issue_statuses.json') body = redmineStatuses;
-  else if (u.pathname === '/issues.json') body = redmineIssues;
+  else if (u.pathname === '/issues.json') body = issuesBody ?? redmineIssues;
   return Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
 }
 
@@ -309,6 +311,22 @@ describe('extension pages keep their powers', () => {
       assert.notEqual(e.applicability.kind, undefined);
       if (e.escalation.current) assert.notEqual(e.escalation.current.role, undefined);
     }
+  });
+
+  it('an answer the mapping rejects: its issues say why, not "the tracker did not return this issue" (issue #15 b)', async () => {
+    issuesBody = '{"issues": 5}';
+    try {
+      const r = await send({ type: 'fetchEvaluate', url: `${REDMINE}/issues`, ids: ['1', '2'], reset: true }, content(`${REDMINE}/issues`));
+      assert.equal(r.ok, true, r.error);
+      for (const id of ['1', '2']) assert.match(r.unavailable[id] ?? '', /^Redmine's answer could not be read: this is not a redmine response/, id);
+    } finally {
+      issuesBody = null;
+    }
+    // The content script's own fetch: the worker hands back what it set aside, by position.
+    const r = await send({ type: 'evaluate', url: `${REDMINE}/issues`, docs: [redmineStatuses, '{"issues": 5}'], failed: {}, reset: true }, content(`${REDMINE}/issues`));
+    assert.equal(r.ok, true, r.error);
+    assert.deepEqual(r.rejected.map((x) => x.input), [1]);
+    assert.match(r.rejected[0].reason, /^Redmine's answer could not be read/);
   });
 
   it('the popup reads its tab\'s summary', async () => {

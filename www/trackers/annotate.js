@@ -23,7 +23,7 @@
 
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
 import { dueText, ms, skewNote } from '../badge-view.js';
-import { Client, Fault } from './net.js';
+import { Client, Fault, rejectedFault } from './net.js';
 import { redmine } from './redmine.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
@@ -435,7 +435,7 @@ export class PageSession {
       if (e.id != null) errors.set(String(e.id), new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`));
     }
     for (const r of m.rejected) {
-      rejected.set(r.input, new Fault(r.code === 'json-syntax' ? 'malformed' : 'shape', `${this.adapter.label}'s answer could not be read: ${r.message}`));
+      rejected.set(r.input, rejectedFault(this.adapter.label, r));
     }
     return { tickets, errors, rejected };
   }

@@ -94,5 +94,34 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
   const failed = {};
   for (const [id, fault] of faults) failed[id] = fault?.reason ?? String(fault);
-  return { docs: [...shared, ...texts.map((t) => t.text)], failed, skewMs: client.skewMs, requests: client.requests };
+  // `docIds[i]`: the issues `docs[i]` holds (null for a text every mapping shares), so that an
+  // answer the mapping sets aside is told to the issues it held.
+  const docIds = [...shared.map(() => null), ...texts.map((t) => t.ids)];
+  return { docs: [...shared, ...texts.map((t) => t.text)], docIds, failed, skewMs: client.skewMs, requests: client.requests };
+}
+
+/**
+ * Why each of `asked` has no result in the worker's answer `out`: its own reason (`unavailable`),
+ * else the reason of the answer that held it and was set aside (`out.rejected[].input` into
+ * `docIds`, the docs as sent), else one for the whole answer: unreadable (`fatal`), an answer set
+ * aside, or nothing returned. Returns id → reason for the ids with no result.
+ * @param {{ results?: { id: any }[], unavailable?: Record<string, string>, rejected?: { input: number, reason: string }[], fatal?: string | null }} out
+ * @param {string[]} asked
+ * @param {((string[] | null)[]) | null} [docIds]
+ * @returns {Map<string, string>}
+ */
+export function whyMissing(out, asked, docIds = null) {
+  const why = new Map();
+  const has = new Set((out?.results ?? []).filter((r) => r?.id != null).map((r) => String(r.id)));
+  for (const [id, reason] of Object.entries(out?.unavailable ?? {})) why.set(String(id), String(reason));
+  let aside = null;
+  for (const r of out?.rejected ?? []) {
+    const ids = docIds?.[r.input];
+    if (Array.isArray(ids)) {
+      for (const id of ids) if (!has.has(id) && !why.has(id)) why.set(id, String(r.reason));
+    } else aside ??= String(r.reason);
+  }
+  const rest = out?.fatal ? `the tracker's answer could not be read (${out.fatal})` : aside ?? 'the tracker did not return this issue';
+  for (const id of asked) if (!has.has(id) && !why.has(id)) why.set(id, rest);
+  return why;
 }
