@@ -326,10 +326,21 @@ document.addEventListener('visibilitychange', () => {
   else schedule();
 });
 
+// Leaving the page: no observer or timer runs while it waits in the back/forward cache. Coming
+// back from it (`pageshow`, persisted) re-arms them: the page's changes are watched again, the
+// rows still waiting for their badges are watched again, and the badges catch up with the clock.
 window.addEventListener('pagehide', () => {
   observer.disconnect();
   near.disconnect();
   clearTimeout(state.timer);
+  state.timer = null;
+});
+
+window.addEventListener('pageshow', (e) => {
+  if (!e.persisted || !state.site) return;
+  observe();
+  for (const a of pending.keys()) near.observe(a);
+  annotate().then(() => refresh()).then(schedule).catch(() => {});
 });
 
 // The policy or the sites changed in the options page: re-evaluate in place, no reload.
