@@ -879,10 +879,12 @@ ext.notifications?.onClicked?.addListener(async (id) => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Hooks for the test harness and the benchmarks (the extension's own global, not the page's)
+// Hooks for the test harness and the benchmarks (the extension's own global, not the page's):
+// the test build only (scripts/build-extension.mjs `test`, which tests/extension/bench.mjs and
+// bench-check.mjs load too); the store builds compile them out (tests/extension/lint.test.mjs).
 // ---------------------------------------------------------------------------------------------
 
-globalThis.slaLens = {
+if (__SLA_TEST__) globalThis.slaLens = {
   stats,
   loadEngine,
   check,

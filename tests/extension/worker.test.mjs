@@ -111,7 +111,8 @@ before(async () => {
     format: 'esm',
     platform: 'neutral',
     outfile: join(dir, 'background.mjs'),
-    define: { __SLA_TEST__: 'false' },
+    // The test build's worker: its hooks (`globalThis.slaLens`) exist in test builds only.
+    define: { __SLA_TEST__: 'true' },
     logLevel: 'error',
   });
   await import(pathToFileURL(join(dir, 'background.mjs')).href);
