@@ -24,12 +24,11 @@
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
 import { dueText, ms, skewNote } from '../badge-view.js';
 import { Client, Fault, rejectedFault } from './net.js';
-import { redmine } from './redmine.js';
-import { github } from './github.js';
-import { gitlab } from './gitlab.js';
-import { jira } from './jira.js';
+import { ADAPTERS, adapterOf } from './adapters.js';
+import { unavailableResult } from '../badge-view.js';
 
 export { Fault } from './net.js';
+export { ADAPTERS } from './adapters.js';
 
 /**
  * One adapter per tracker: data plus small functions.
@@ -78,8 +77,6 @@ export { Fault } from './net.js';
  * @property {Map<number, Fault>} rejected    answers set aside, by position
  */
 
-export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
-
 const BADGE = 'sla-badge.sla-lens';
 /** A badge's height (22.6 px at the badge's 12 px). */
 const FIXED_HEIGHT = '1.9em';
@@ -122,7 +119,7 @@ export function annotate(options) {
 export class PageSession {
   /** @param {AnnotateOptions} options */
   constructor(options = {}) {
-    const adapter = options.adapter ?? ADAPTERS[options.tracker ?? ''];
+    const adapter = options.adapter ?? adapterOf(options.tracker);
     if (!adapter) throw new TypeError(`sla-lens: no adapter for tracker \`${options.tracker}\`: use one of ${Object.keys(ADAPTERS).join(', ')}`);
     this.options = options;
     this.adapter = adapter;
@@ -744,16 +741,9 @@ function relevant(record) {
   return false;
 }
 
-/** The result an "SLA unavailable" badge shows. */
+/** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). */
 export function unavailable(id, fault) {
-  return {
-    id,
-    unavailable: {
-      kind: fault.kind,
-      reason: fault.reason,
-      lines: fault.transient ? ['The page itself is unaffected.'] : [],
-    },
-  };
+  return unavailableResult(id, fault.reason, { kind: fault.kind, transient: fault.transient });
 }
 
 

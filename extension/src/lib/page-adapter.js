@@ -3,23 +3,11 @@
 // runs them next to a local Wasm engine; a content script has none (the page's CSP may forbid
 // it), so the Rust URL rules they use (`detectPage`, `issueLinks`) and the mapping come from the
 // worker, by message, and this module hands the adapters the same context they get in the page.
-import { redmine } from '../../../www/trackers/redmine.js';
-import { github } from '../../../www/trackers/github.js';
-import { gitlab } from '../../../www/trackers/gitlab.js';
-import { jira } from '../../../www/trackers/jira.js';
 import { Client } from '../../../www/trackers/net.js';
+import { adapterOf, trackerLabel } from '../../../www/trackers/adapters.js';
 
-export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
-
-/** The tracker's name as its users write it: `Redmine`, `GitHub`, … */
-export function trackerLabel(tracker) {
-  return ADAPTERS[tracker]?.label ?? 'the tracker';
-}
-
-/** The shape of an issue id of `tracker` (the adapter's `idShape`), or null for an unknown tracker. */
-export function idShapeOf(tracker) {
-  return ADAPTERS[tracker]?.idShape ?? null;
-}
+// The registry is the page integration's (www/trackers/adapters.js): one for every JS host.
+export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/trackers/adapters.js';
 
 /**
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
@@ -27,7 +15,7 @@ export function idShapeOf(tracker) {
  * adapter could not place by markup alone (only then is there a second, async pass).
  */
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
-  const adapter = ADAPTERS[tracker];
+  const adapter = adapterOf(tracker);
   if (!adapter) return [];
   const prefix = `${origin}/`;
   const known = new Map();
@@ -62,7 +50,7 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  * fetch, lib/fetch-tracker.js, which sends the token only to the site's own origins).
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
-  const adapter = ADAPTERS[tracker];
+  const adapter = adapterOf(tracker);
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
