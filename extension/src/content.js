@@ -12,7 +12,7 @@
 /* global __SLA_TEST__ */
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
-import { place, existing, reserve } from './pages.js';
+import { place, existing, reserve } from '../../www/trackers/placement.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';

@@ -26,6 +26,7 @@ import { dueText, ms, skewNote } from '../badge-view.js';
 import { Client, Fault, rejectedFault } from './net.js';
 import { ADAPTERS, adapterOf } from './adapters.js';
 import { unavailableResult } from '../badge-view.js';
+import { place, unplace, isOurs } from './placement.js';
 
 export { Fault } from './net.js';
 export { ADAPTERS } from './adapters.js';
@@ -77,9 +78,6 @@ export { ADAPTERS } from './adapters.js';
  * @property {Map<number, Fault>} rejected    answers set aside, by position
  */
 
-const BADGE = 'sla-badge.sla-lens';
-/** A badge's height (22.6 px at the badge's 12 px). */
-const FIXED_HEIGHT = '1.9em';
 const SKEW_MS = 60_000;
 const RETRY_TRANSIENT_MS = 30_000;
 
@@ -196,7 +194,7 @@ export class PageSession {
     this.view?.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
     for (const b of this.boards) b.dispose();
     this.boards.clear();
-    for (const b of this.document.querySelectorAll(BADGE)) b.remove();
+    unplace(this.document);
     if (this.ownClock) setClock(() => Date.now());
   }
 
@@ -298,48 +296,12 @@ export class PageSession {
    * @param {Target[]} targets
    */
   #mount(targets) {
-    const writes = [];
     this.badgesById.clear();
-    const keep = (id, b) => {
-      if (!this.badgesById.has(id)) this.badgesById.set(id, []);
-      this.badgesById.get(id).push(b);
-    };
-    for (const t of targets) {
-      const existing = t.where === 'after'
-        ? t.anchor.nextElementSibling?.matches(BADGE) ? t.anchor.nextElementSibling : null
-        : t.anchor.querySelector(`:scope > ${BADGE}`);
-      if (existing) {
-        keep(t.id, existing);
-        if (existing.getAttribute('ticket-id') !== t.id) writes.push(() => existing.setAttribute('ticket-id', t.id));
-        continue;
-      }
-      writes.push(() => {
-        const b = this.document.createElement('sla-badge');
-        b.className = 'sla-lens';
-        b.setAttribute('ticket-id', t.id);
-        b.setAttribute('data-tracker', this.adapter.tracker);
-        if (t.fixed) {
-          // In a table cell: a line of its own whose size does not depend on what it shows
-          // (size containment), so a badge that fills in re-lays out itself, not the table.
-          b.style.display = 'block';
-          b.style.contain = 'size layout style';
-          b.style.blockSize = FIXED_HEIGHT;
-          b.style.margin = t.where === 'prepend' ? '1px 0 3px' : '3px 0 1px';
-          if (t.where === 'prepend') t.anchor.prepend(b);
-          else t.anchor.append(b);
-        } else if (t.where === 'prepend') {
-          b.style.marginInlineEnd = '6px';
-          t.anchor.prepend(b);
-        } else {
-          b.style.marginInlineStart = t.heading ? '10px' : '6px';
-          if (t.where === 'append') t.anchor.append(b);
-          else t.anchor.after(b);
-        }
-        keep(t.id, b);
-        this.stats.badges += 1;
-      });
+    for (const { target, badge, created } of place(this.document, targets, this.adapter.tracker)) {
+      if (!this.badgesById.has(target.id)) this.badgesById.set(target.id, []);
+      this.badgesById.get(target.id).push(badge);
+      if (created) this.stats.badges += 1;
     }
-    for (const w of writes) w();
   }
 
   /**
@@ -735,9 +697,7 @@ export function findContext({ api, tracker, site, origin, page, onError }) {
 }
 
 function relevant(record) {
-  for (const n of record.addedNodes) {
-    if (n.nodeType === 1 && !(n.localName === 'sla-badge' && n.classList.contains('sla-lens'))) return true;
-  }
+  for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
   return false;
 }
 
