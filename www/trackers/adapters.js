@@ -9,6 +9,22 @@ import { jira } from './jira.js';
 
 export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
 
+/**
+ * The one context an adapter's `targets` reads (annotate.js `FindContext`), for every host: the
+ * page the URL is, same-origin links and their paths, and `issueLinks(hrefs)` — the Rust URL
+ * rules (the page: its Wasm; the extension: the worker's answers, asked for by message).
+ * @param {{ page: any, origin: string, issueLinks: (hrefs: string[]) => (string | null)[] }} o
+ */
+export function targetContext({ page, origin, issueLinks }) {
+  const prefix = `${origin}/`;
+  return {
+    page,
+    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
+    path: (a) => a.href.slice(origin.length),
+    issueLinks,
+  };
+}
+
 /** The adapter of `tracker`, or null for a tracker sla-lens does not know. */
 export function adapterOf(tracker) {
   return typeof tracker === 'string' && Object.hasOwn(ADAPTERS, tracker) ? ADAPTERS[tracker] : null;

@@ -24,7 +24,7 @@
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
 import { dueText, ms, skewNote } from '../badge-view.js';
 import { Client, Fault, rejectedFault } from './net.js';
-import { ADAPTERS, adapterOf } from './adapters.js';
+import { ADAPTERS, adapterOf, targetContext } from './adapters.js';
 import { unavailableResult } from '../badge-view.js';
 import { place, unplace, isOurs } from './placement.js';
 
@@ -679,11 +679,9 @@ class PageBoard extends Board {
  * @returns {FindContext}
  */
 export function findContext({ api, tracker, site, origin, page, onError }) {
-  const prefix = `${origin}/`;
-  return {
+  return targetContext({
     page,
-    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
-    path: (a) => a.href.slice(origin.length),
+    origin,
     issueLinks: (hrefs) => {
       if (!hrefs.length) return [];
       try {
@@ -693,7 +691,7 @@ export function findContext({ api, tracker, site, origin, page, onError }) {
         return hrefs.map(() => null);
       }
     },
-  };
+  });
 }
 
 function relevant(record) {

@@ -4,7 +4,7 @@
 // it), so the Rust URL rules they use (`detectPage`, `issueLinks`) and the mapping come from the
 // worker, by message, and this module hands the adapters the same context they get in the page.
 import { Client } from '../../../www/trackers/net.js';
-import { adapterOf, trackerLabel } from '../../../www/trackers/adapters.js';
+import { adapterOf, trackerLabel, targetContext } from '../../../www/trackers/adapters.js';
 
 // The registry is the page integration's (www/trackers/adapters.js): one for every JS host.
 export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/trackers/adapters.js';
@@ -17,19 +17,19 @@ export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/track
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
   const adapter = adapterOf(tracker);
   if (!adapter) return [];
-  const prefix = `${origin}/`;
   const known = new Map();
   const asked = [];
-  const ctx = {
+  // The page integration's context (www/trackers/adapters.js); only the URL rules differ: the
+  // worker's answers, asked for once for the links the first pass could not place.
+  const ctx = targetContext({
     page,
-    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
-    path: (a) => a.href.slice(origin.length),
+    origin,
     issueLinks: (hrefs) => hrefs.map((h) => {
       if (known.has(h)) return known.get(h);
       asked.push(h);
       return null;
     }),
-  };
+  });
   let out = adapter.targets(root, ctx);
   if (asked.length && resolveLinks) {
     const ids = await resolveLinks([...new Set(asked)]).catch(() => null);
