@@ -128,6 +128,19 @@ export function spokenDuration(seconds) {
 const METRIC = { response: 'Response', resolution: 'Resolution' };
 
 /**
+ * The one "SLA unavailable" result: an issue whose tracker data could not be had, and why (text).
+ * The page integration makes it from a Fault (annotate.js `unavailable`), the extension's badge
+ * script from the worker's reason; `badgeView` shows it the same way for both.
+ * @param {string} id
+ * @param {string} reason
+ * @param {{ kind?: string, transient?: boolean }} [o]  `transient`: worth asking again (a timeout, a 5xx)
+ * @returns {UnavailableResult}
+ */
+export function unavailableResult(id, reason, { kind = 'unavailable', transient = false } = {}) {
+  return { id, unavailable: { kind, reason: String(reason), lines: transient ? ['The page itself is unaffected.'] : [] } };
+}
+
+/**
  * The badge's view of a result at `nowMs`.
  * @param {TicketResult | UnavailableResult | null | undefined} result
  * @param {number} nowMs

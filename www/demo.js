@@ -3,6 +3,7 @@
 
 import { load, Board, setClock, toneCounts, TONES } from './sla-lens.js';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from './demo-data.js';
+import { h } from './dom.js';
 
 const params = new URLSearchParams(location.search);
 const frozen = params.has('frozen');
@@ -11,16 +12,6 @@ const started = performance.now();
 setClock(frozen ? () => DEMO_NOW : () => DEMO_NOW + Math.floor(performance.now() - started));
 
 const $ = (sel) => document.querySelector(sel);
-const h = (tag, props = {}, ...children) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  for (const c of children) if (c != null) e.append(c);
-  return e;
-};
 
 const TONE_LABEL = {
   'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached', paused: 'paused',

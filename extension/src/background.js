@@ -17,6 +17,7 @@ import { listOpen, siteClient, siteFetch, credentialsFor } from './lib/fetch-tra
 import { ADAPTERS, idShapeOf, loadIssues } from './lib/page-adapter.js';
 import { senderOf, pageUrlOf, checkIds } from './lib/senders.js';
 import { httpUrl } from '../../www/badge-view.js';
+import { batchColumn } from '../../www/board/board-model.js';
 
 // `__SLA_TEST__` is replaced at build time (true only in the test build), so every test-only
 // branch below is compiled out of the store builds.
@@ -194,38 +195,32 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
   const rows = set ? engine.evaluateSetRows(set, nowMs) : engine.evaluateRows(tickets, nowMs);
   const F = rows.fields.length;
   const n = rows.numbers;
-  const strings = rows.strings;
-  const isString = rows.fields.map((f) => rows.stringFields.includes(f));
-  // Column of each field (-1: not in this build's rows), looked up once per call, not per row.
-  const c = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, rows.fields.indexOf(f)]));
+  // One reader per field (www/board/board-model.js `batchColumn`, the board's own), made once
+  // per call, not per row: a field this build's rows lack, a "no string" and a NaN read as null.
+  const col = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, batchColumn(rows, f)]));
   const results = [];
   for (let base = 0; base < n.length; base += F) {
-    const get = (i) => {
-      if (i < 0) return null;
-      const v = n[base + i];
-      if (Number.isNaN(v)) return null;
-      return isString[i] ? strings[v] : v;
-    };
-    const deadlineMs = get(c.deadlineMs);
-    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(c.remaining) };
-    const headline = get(c.headline) ?? 'response';
-    const level = get(c.level);
-    const priorityName = get(c.priorityName);
-    const categoryName = get(c.categoryName);
+    const get = (read) => read(base);
+    const deadlineMs = get(col.deadlineMs);
+    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(col.remaining) };
+    const headline = get(col.headline) ?? 'response';
+    const level = get(col.level);
+    const priorityName = get(col.priorityName);
+    const categoryName = get(col.categoryName);
     results.push({
-      id: String(get(c.id)),
+      id: String(get(col.id)),
       evaluation: {
-        state: get(c.state),
+        state: get(col.state),
         headline,
-        calendar: get(c.calendar),
-        status: get(c.status),
-        applicability: { kind: get(c.applicability) },
-        priority: priorityName == null ? null : { id: get(c.priorityId), name: priorityName },
-        category: categoryName == null ? null : { id: get(c.categoryId), name: categoryName },
-        escalation: { current: level ? { level, role: get(c.levelRole) ?? '', contacts: [] } : null },
+        calendar: get(col.calendar),
+        status: get(col.status),
+        applicability: { kind: get(col.applicability) },
+        priority: priorityName == null ? null : { id: get(col.priorityId), name: priorityName },
+        category: categoryName == null ? null : { id: get(col.categoryId), name: categoryName },
+        escalation: { current: level ? { level, role: get(col.levelRole) ?? '', contacts: [] } : null },
         response: headline === 'response' ? metric : {},
         resolution: headline === 'resolution' ? metric : {},
-        nextChange: get(c.nextChangeMs),
+        nextChange: get(col.nextChangeMs),
       },
     });
   }
@@ -276,6 +271,16 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   // Issues the adapter could not read, and issues whose requests failed, are unavailable.
   const unavailable = { ...mapped.errors };
   for (const [id, why] of Object.entries(failed ?? {})) unavailable[id] = why;
+  // Answers the mapping set aside: where the worker knows which issues each held (its own
+  // fetch), those issues read why; the rest go to the content script, which knows its docs.
+  const held = new Set(tickets.map((t) => String(t.id)));
+  const rejected = [];
+  for (const r of mapped.rejected ?? []) {
+    const ids = opts.docIds?.[r.input];
+    if (Array.isArray(ids)) {
+      for (const id of ids) if (!held.has(id) && !(id in unavailable)) unavailable[id] = r.reason;
+    } else rejected.push(r);
+  }
   stats.evaluations.push({ tickets: tickets.length, mapMs: t1 - t0, evaluateMs: t2 - t1, full: !!opts.full });
   if (stats.evaluations.length > 20) stats.evaluations.shift();
   return {
@@ -287,6 +292,7 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
     results,
     unavailable,
     nextChange,
+    rejected,
     fatal: mapped.fatal ?? null,
     timing: { mapMs: t1 - t0, evaluateMs: t2 - t1 },
   };
@@ -485,7 +491,7 @@ const handlers = {
     if (!ids) return { ok: false, error: `refused: the ids are not ${ADAPTERS[site.tracker]?.label ?? 'tracker'} issue ids` };
     const url = urlOfMessage(msg, who);
     const f = await workerLoad(site, ids, url);
-    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full });
+    const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full, docIds: f.docIds });
     if (who.kind === CONTENT) {
       keepTickets(who.tabId, site.origin, out.tickets, msg.reset);
       noteTab(who.tabId, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, site.origin, url);
@@ -838,7 +844,7 @@ async function checkOnce() {
     for (const { project, ids } of open.groups) {
       const f = await workerLoad(site, ids, null, project ? { kind: 'issueList', project } : null);
       sent += f.requests;
-      const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true });
+      const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: true, docIds: f.docIds });
       // Issue numbers are per project on GitHub and GitLab: one memory per project.
       const siteKey = project ? `${site.origin} ${project}` : site.origin;
       batches.push({
@@ -873,10 +879,12 @@ ext.notifications?.onClicked?.addListener(async (id) => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Hooks for the test harness and the benchmarks (the extension's own global, not the page's)
+// Hooks for the test harness and the benchmarks (the extension's own global, not the page's):
+// the test build only (scripts/build-extension.mjs `test`, which tests/extension/bench.mjs and
+// bench-check.mjs load too); the store builds compile them out (tests/extension/lint.test.mjs).
 // ---------------------------------------------------------------------------------------------
 
-globalThis.slaLens = {
+if (__SLA_TEST__) globalThis.slaLens = {
   stats,
   loadEngine,
   check,

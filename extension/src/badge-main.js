@@ -6,6 +6,7 @@
 // as text.
 
 import { badgeView, setClock, skewNote } from '../../www/sla-lens.js';
+import { unavailableResult } from '../../www/badge-view.js';
 
 const EV_RESULTS = 'sla-lens:results';
 const EV_LINES = 'sla-lens:lines';
@@ -32,12 +33,8 @@ class RemoteBoard {
   view(id, t, withLines = true) {
     const key = String(id);
     const why = this.unavailable.get(key);
-    if (why !== undefined) {
-      return {
-        tone: 'out-of-scope', state: 'unavailable', text: 'SLA unavailable', escalation: null,
-        label: `SLA unavailable: ${why}`, heading: 'SLA unavailable', lines: [why], footer: this.policyName,
-      };
-    }
+    // The page integration's "SLA unavailable" view (badge-view.js), not one of our own.
+    if (why !== undefined) return badgeView(unavailableResult(key, why), t, { policyName: this.policyName });
     let lines = null;
     if (withLines) {
       lines = this.linesById.get(key) ?? null;

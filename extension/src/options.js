@@ -6,20 +6,9 @@ import { ext, ask, matchPorts } from './lib/chrome.js';
 import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, apiBaseOf, hostPatterns, TRACKERS } from './lib/config.js';
 import { findTargets } from './lib/page-adapter.js';
 import { stateWord, STATE_ORDER } from '../../www/badge-view.js';
+import { h } from '../../www/dom.js';
 
 const $ = (id) => document.getElementById(id);
-const h = (tag, props = {}, ...kids) => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v === true) e.setAttribute(k, '');
-    else if (v !== false && v != null) e.setAttribute(k, v);
-  }
-  for (const k of kids) if (k != null) e.append(k);
-  return e;
-};
 
 const COUNT_ORDER = [...STATE_ORDER, 'error'];
 const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));

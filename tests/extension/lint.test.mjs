@@ -37,6 +37,10 @@ for (const target of ['chrome', 'firefox']) {
     const bg = readFileSync(join(dir, 'background.js'), 'utf8');
     assert.ok(!bg.includes('testNow'), 'the test clock is compiled out');
     assert.ok(!bg.includes('testManaged'), 'the managed-storage stub is compiled out');
+    // Issue #15 (d): the test and benchmark hooks are the test build's only.
+    assert.ok(!/globalThis\.slaLens\b/.test(bg), 'no globalThis.slaLens hooks');
+    for (const hook of ['benchDocs', 'syncContentScripts:', 'setNow']) assert.ok(!bg.includes(hook), `no ${hook} hook`);
+    assert.ok(!readFileSync(join(dir, 'content.js'), 'utf8').includes('data-sla-lens-perf'), 'no benchmark marks on the page');
     // No remote code: no script URL outside the extension, no eval.
     for (const f of ['background.js', 'content.js', 'badge-main.js', 'options.js', 'popup.js']) {
       const src = readFileSync(join(dir, f), 'utf8');

@@ -9,6 +9,7 @@ import {
 } from '../../extension/src/lib/config.js';
 import { decide, inQuietHours, isMe, oneAtATime, transitions } from '../../extension/src/lib/notify.js';
 import { cached } from '../../extension/src/lib/cache.js';
+import { whyMissing } from '../../extension/src/lib/page-adapter.js';
 
 process.env.TZ = 'UTC';
 
@@ -319,5 +320,23 @@ describe('the worker\'s configuration cache', () => {
     assert.equal(s.reads.length, 2);
     s.reads[1].finish();
     assert.equal((await again).seen, 'v1');
+  });
+});
+
+describe('whyMissing: each issue with no result reads why (issue #15 b)', () => {
+  it('an answer set aside: the issues it held read its reason; the others the general one', () => {
+    const out = { ok: true, results: [{ id: '3' }], unavailable: { 4: 'HTTP 403' }, rejected: [{ input: 1, reason: "Redmine's answer could not be read: not JSON" }] };
+    const why = whyMissing(out, ['1', '2', '3', '4', '5'], [null, ['1', '2'], ['3', '5']]);
+    assert.equal(why.get('1'), "Redmine's answer could not be read: not JSON");
+    assert.equal(why.get('2'), "Redmine's answer could not be read: not JSON");
+    assert.equal(why.has('3'), false);
+    assert.equal(why.get('4'), 'HTTP 403');
+    assert.equal(why.get('5'), 'the tracker did not return this issue');
+  });
+
+  it('without the docs\' ids (the worker fetched): a rejection is the reason of every issue with no result', () => {
+    const why = whyMissing({ ok: true, results: [], rejected: [{ input: 0, reason: 'R' }] }, ['1']);
+    assert.equal(why.get('1'), 'R');
+    assert.equal(whyMissing({ ok: true, results: [], fatal: 'boom' }, ['1']).get('1'), "the tracker's answer could not be read (boom)");
   });
 });

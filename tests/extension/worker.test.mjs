@@ -34,6 +34,8 @@ const CONFIG = {
 
 /** Every request the worker sends: URL and headers. Answers: the recorded fixtures. */
 const requests = [];
+/** When set, the body Redmine's /issues.json answers with (an answer the mapping sets aside). */
+let issuesBody = null;
 const redmineIssues = readFileSync(join(ROOT, 'tests/fixtures/redmine/issues.json'), 'utf8');
 const redmineStatuses = readFileSync(join(ROOT, 'tests/fixtures/redmine/issue_statuses.json'), 'utf8');
 
@@ -46,7 +48,7 @@ function fakeFetch(input, init = {}) {
   const u = new URL(url);
   let body = '{}';
   if (u.pathname === '/issue_statuses.json') body = redmineStatuses;
-  else if (u.pathname === '/issues.json') body = redmineIssues;
+  else if (u.pathname === '/issues.json') body = issuesBody ?? redmineIssues;
   return Promise.resolve(new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }));
 }
 
@@ -109,7 +111,8 @@ before(async () => {
     format: 'esm',
     platform: 'neutral',
     outfile: join(dir, 'background.mjs'),
-    define: { __SLA_TEST__: 'false' },
+    // The test build's worker: its hooks (`globalThis.slaLens`) exist in test builds only.
+    define: { __SLA_TEST__: 'true' },
     logLevel: 'error',
   });
   await import(pathToFileURL(join(dir, 'background.mjs')).href);
@@ -295,6 +298,36 @@ describe('extension pages keep their powers', () => {
     const s = await send({ type: 'tabSummary', tabId: 7 }, popup);
     assert.equal(s.ok, true);
     assert.deepEqual(s.summary.escalated.map((e) => [e.id, e.done[0].note]), [['4242', '#2']]);
+  });
+
+  it('compact results read the rows as the board does: "no string" is null, never undefined (issue #15 a)', async () => {
+    // The fixture has issues with no calendar and no priority: their cells hold the "no string"
+    // marker (-1), which the worker's own decoder read as `strings[-1]`, undefined.
+    const r = await send({ type: 'evaluate', url: `${REDMINE}/issues`, docs: [redmineStatuses, redmineIssues], failed: {}, reset: true }, content(`${REDMINE}/issues`));
+    assert.equal(r.ok, true, r.error);
+    const evs = r.results.filter((x) => x.evaluation).map((x) => x.evaluation);
+    assert.ok(evs.some((e) => e.calendar === null), 'an issue with no calendar');
+    for (const e of evs) {
+      for (const k of ['state', 'headline', 'calendar', 'status', 'nextChange']) assert.notEqual(e[k], undefined, `evaluation.${k}`);
+      assert.notEqual(e.applicability.kind, undefined);
+      if (e.escalation.current) assert.notEqual(e.escalation.current.role, undefined);
+    }
+  });
+
+  it('an answer the mapping rejects: its issues say why, not "the tracker did not return this issue" (issue #15 b)', async () => {
+    issuesBody = '{"issues": 5}';
+    try {
+      const r = await send({ type: 'fetchEvaluate', url: `${REDMINE}/issues`, ids: ['1', '2'], reset: true }, content(`${REDMINE}/issues`));
+      assert.equal(r.ok, true, r.error);
+      for (const id of ['1', '2']) assert.match(r.unavailable[id] ?? '', /^Redmine's answer could not be read: this is not a redmine response/, id);
+    } finally {
+      issuesBody = null;
+    }
+    // The content script's own fetch: the worker hands back what it set aside, by position.
+    const r = await send({ type: 'evaluate', url: `${REDMINE}/issues`, docs: [redmineStatuses, '{"issues": 5}'], failed: {}, reset: true }, content(`${REDMINE}/issues`));
+    assert.equal(r.ok, true, r.error);
+    assert.deepEqual(r.rejected.map((x) => x.input), [1]);
+    assert.match(r.rejected[0].reason, /^Redmine's answer could not be read/);
   });
 
   it('the popup reads its tab\'s summary', async () => {

@@ -176,3 +176,16 @@ describe('escalations done (escalation.done, DESIGN.md rule 11)', () => {
     assert.deepEqual(badgeView(plain, NOW, { done: r.evaluation.escalation.done, viewerZone: 'UTC' }).escalated.length, 1);
   });
 });
+
+it('one "SLA unavailable" view: the extension\'s reason and the page\'s Fault show the same badge (issue #15)', async () => {
+  const { unavailableResult } = await import('../../www/badge-view.js');
+  const { unavailable, Fault } = await import('../../www/trackers/annotate.js');
+  const fromWorker = badgeView(unavailableResult('7', 'HTTP 403 from Redmine'), 0, { policyName: 'P' });
+  const fromPage = badgeView(unavailable('7', new Fault('forbidden', 'HTTP 403 from Redmine')), 0, { policyName: 'P' });
+  assert.deepEqual(fromWorker, fromPage);
+  assert.equal(fromWorker.tone, 'unavailable');
+  assert.equal(fromWorker.text, 'SLA unavailable');
+  assert.deepEqual(fromWorker.lines, ['HTTP 403 from Redmine']);
+  const transient = badgeView(unavailableResult('7', 'timed out', { transient: true }), 0);
+  assert.deepEqual(transient.lines, ['timed out', 'The page itself is unaffected.']);
+});

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  toRow, rowsFromBatch, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
+  toRow, rowsFromBatch, batchColumn, sortRows, filterRows, facets, groupRows, flatten, windowFor, compareUrgency, toneTotals,
   formatPercent, formatSeconds, formatMonth, formatDateTime, csvField, toCsv, fold, markUnknown, facetLabel,
 } from '../../www/board/board-model.js';
 import { niceTicks, scale, bucketOf, TIME_BUCKETS } from '../../www/board/charts.js';
@@ -240,4 +240,14 @@ test("a Redmine list export through the engine: what it cannot back is unknown, 
   assert.equal(open.state, 'unknown');
   assert.match(open.unknown.reason, /no note times/);
   engine.free();
+});
+
+test('batchColumn: the one BoardRows reader reads "no string" (-1 or NaN), a NaN number and a field the build lacks as null', () => {
+  const batch = { fields: ['id', 'calendar', 'deadlineMs'], stringFields: ['id', 'calendar'], numbers: new Float64Array([0, -1, Number.NaN, 1, Number.NaN, 5]), strings: ['7', 'eu'] };
+  const id = batchColumn(batch, 'id');
+  const cal = batchColumn(batch, 'calendar');
+  const due = batchColumn(batch, 'deadlineMs');
+  assert.deepEqual([id(0), cal(0), due(0)], ['7', null, null]);
+  assert.deepEqual([id(3), cal(3), due(3)], ['eu', null, 5]);
+  assert.equal(batchColumn(batch, 'level')(0), null);
 });

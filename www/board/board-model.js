@@ -78,6 +78,34 @@ export function toRow(ticket, result, index) {
 }
 
 /**
+ * The one reader of a column of `engine.evaluateRows` (BoardRows): `(base) => value` for the row
+ * starting at `base` (row × fields.length). A text field holds an index into `strings`, and the
+ * "no string" marker (-1, or NaN) reads as null; a missing number (NaN) reads as null; a field
+ * this build's rows lack reads as null. Made once per column (a 100,000-row batch reads 2
+ * million cells). The board (rowsFromBatch) and the extension's worker (evaluateLite) both read
+ * rows through it.
+ * @param {{ fields: string[], stringFields: string[], numbers: Float64Array | number[], strings: string[] }} batch
+ * @param {string} field
+ * @returns {(base: number) => any}
+ */
+export function batchColumn(batch, field) {
+  const { numbers, strings } = batch;
+  const c = batch.fields.indexOf(field);
+  if (c < 0) return () => null;
+  if (batch.stringFields.includes(field)) {
+    return (base) => {
+      const v = numbers[base + c];
+      // NaN >= 0 is false: both "no string" markers are null.
+      return v >= 0 ? strings[v] ?? null : null;
+    };
+  }
+  return (base) => {
+    const v = numbers[base + c];
+    return Number.isNaN(v) ? null : v;
+  };
+}
+
+/**
  * Table rows from `engine.evaluateRows` (numbers in a Float64Array, texts in a string table):
  * the same rows `toRow` makes from full results, plus `levelRole`, `headline`, `calendar`,
  * `deadline`, `businessRemaining` and `nextChange` (epoch ms / seconds). Tickets that could not
@@ -86,24 +114,9 @@ export function toRow(ticket, result, index) {
  * @param {any[]} [tickets]  the inputs, for what the evaluation leaves open (raw priority, category, status)
  */
 export function rowsFromBatch(batch, tickets = []) {
-  const { fields, numbers, strings } = batch;
+  const { fields, numbers } = batch;
   const k = fields.length;
-  const isText = new Set(batch.stringFields);
-  // One reader per column, made once (a 100,000-row batch reads 2 million cells).
-  const column = (f) => {
-    const c = fields.indexOf(f);
-    if (c < 0) return () => null;
-    if (isText.has(f)) {
-      return (base) => {
-        const v = numbers[base + c];
-        return v < 0 ? null : strings[v];
-      };
-    }
-    return (base) => {
-      const v = numbers[base + c];
-      return Number.isNaN(v) ? null : v;
-    };
-  };
+  const column = (f) => batchColumn(batch, f);
   const cIndex = fields.indexOf('index');
   const id = column('id');
   const title = column('title');

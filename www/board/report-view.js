@@ -18,6 +18,7 @@ import { EngineClient } from './engine-client.js';
 import { formatPercent, formatSeconds, formatMonth, formatDateTime, toCsv } from './board-model.js';
 import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
+import { h } from '../dom.js';
 import { download } from './sla-board.js';
 
 const CSS = `${THEME_CSS}
@@ -75,18 +76,6 @@ th.id { white-space: normal; overflow-wrap: anywhere; min-width: 6ch; max-width:
   td.wrap { min-width: 0; }
 }
 `;
-
-function h(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c != null) e.append(typeof c === 'number' ? String(c) : c);
-  return e;
-}
 
 const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)'];
 const METRIC = { response: 'Response', resolution: 'Resolution' };

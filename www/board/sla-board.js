@@ -44,6 +44,7 @@ import {
 } from './board-model.js';
 import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
 import { httpUrl } from '../badge-view.js';
+import { h } from '../dom.js';
 
 const ROW_HEIGHT = 44;
 const PRINT_LIMIT = 20000;
@@ -130,18 +131,6 @@ function adopt(root) {
   }
 }
 
-/** `h('td', {class: 'x', text: data})`: attributes via setAttribute, text via textContent. */
-function h(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) if (c != null) e.append(c);
-  return e;
-}
 
 const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', unknown: 'var(--fg-faint)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
 const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', unknown: 'unknown (not in the export)', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };

@@ -23,13 +23,13 @@
 
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
 import { dueText, ms, skewNote } from '../badge-view.js';
-import { Client, Fault } from './net.js';
-import { redmine } from './redmine.js';
-import { github } from './github.js';
-import { gitlab } from './gitlab.js';
-import { jira } from './jira.js';
+import { Client, Fault, rejectedFault } from './net.js';
+import { ADAPTERS, adapterOf, targetContext } from './adapters.js';
+import { unavailableResult } from '../badge-view.js';
+import { place, unplace, isOurs } from './placement.js';
 
 export { Fault } from './net.js';
+export { ADAPTERS } from './adapters.js';
 
 /**
  * One adapter per tracker: data plus small functions.
@@ -78,11 +78,6 @@ export { Fault } from './net.js';
  * @property {Map<number, Fault>} rejected    answers set aside, by position
  */
 
-export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
-
-const BADGE = 'sla-badge.sla-lens';
-/** A badge's height (22.6 px at the badge's 12 px). */
-const FIXED_HEIGHT = '1.9em';
 const SKEW_MS = 60_000;
 const RETRY_TRANSIENT_MS = 30_000;
 
@@ -122,7 +117,7 @@ export function annotate(options) {
 export class PageSession {
   /** @param {AnnotateOptions} options */
   constructor(options = {}) {
-    const adapter = options.adapter ?? ADAPTERS[options.tracker ?? ''];
+    const adapter = options.adapter ?? adapterOf(options.tracker);
     if (!adapter) throw new TypeError(`sla-lens: no adapter for tracker \`${options.tracker}\`: use one of ${Object.keys(ADAPTERS).join(', ')}`);
     this.options = options;
     this.adapter = adapter;
@@ -199,7 +194,7 @@ export class PageSession {
     this.view?.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
     for (const b of this.boards) b.dispose();
     this.boards.clear();
-    for (const b of this.document.querySelectorAll(BADGE)) b.remove();
+    unplace(this.document);
     if (this.ownClock) setClock(() => Date.now());
   }
 
@@ -301,48 +296,12 @@ export class PageSession {
    * @param {Target[]} targets
    */
   #mount(targets) {
-    const writes = [];
     this.badgesById.clear();
-    const keep = (id, b) => {
-      if (!this.badgesById.has(id)) this.badgesById.set(id, []);
-      this.badgesById.get(id).push(b);
-    };
-    for (const t of targets) {
-      const existing = t.where === 'after'
-        ? t.anchor.nextElementSibling?.matches(BADGE) ? t.anchor.nextElementSibling : null
-        : t.anchor.querySelector(`:scope > ${BADGE}`);
-      if (existing) {
-        keep(t.id, existing);
-        if (existing.getAttribute('ticket-id') !== t.id) writes.push(() => existing.setAttribute('ticket-id', t.id));
-        continue;
-      }
-      writes.push(() => {
-        const b = this.document.createElement('sla-badge');
-        b.className = 'sla-lens';
-        b.setAttribute('ticket-id', t.id);
-        b.setAttribute('data-tracker', this.adapter.tracker);
-        if (t.fixed) {
-          // In a table cell: a line of its own whose size does not depend on what it shows
-          // (size containment), so a badge that fills in re-lays out itself, not the table.
-          b.style.display = 'block';
-          b.style.contain = 'size layout style';
-          b.style.blockSize = FIXED_HEIGHT;
-          b.style.margin = t.where === 'prepend' ? '1px 0 3px' : '3px 0 1px';
-          if (t.where === 'prepend') t.anchor.prepend(b);
-          else t.anchor.append(b);
-        } else if (t.where === 'prepend') {
-          b.style.marginInlineEnd = '6px';
-          t.anchor.prepend(b);
-        } else {
-          b.style.marginInlineStart = t.heading ? '10px' : '6px';
-          if (t.where === 'append') t.anchor.append(b);
-          else t.anchor.after(b);
-        }
-        keep(t.id, b);
-        this.stats.badges += 1;
-      });
+    for (const { target, badge, created } of place(this.document, targets, this.adapter.tracker)) {
+      if (!this.badgesById.has(target.id)) this.badgesById.set(target.id, []);
+      this.badgesById.get(target.id).push(badge);
+      if (created) this.stats.badges += 1;
     }
-    for (const w of writes) w();
   }
 
   /**
@@ -435,7 +394,7 @@ export class PageSession {
       if (e.id != null) errors.set(String(e.id), new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`));
     }
     for (const r of m.rejected) {
-      rejected.set(r.input, new Fault(r.code === 'json-syntax' ? 'malformed' : 'shape', `${this.adapter.label}'s answer could not be read: ${r.message}`));
+      rejected.set(r.input, rejectedFault(this.adapter.label, r));
     }
     return { tickets, errors, rejected };
   }
@@ -720,11 +679,9 @@ class PageBoard extends Board {
  * @returns {FindContext}
  */
 export function findContext({ api, tracker, site, origin, page, onError }) {
-  const prefix = `${origin}/`;
-  return {
+  return targetContext({
     page,
-    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
-    path: (a) => a.href.slice(origin.length),
+    origin,
     issueLinks: (hrefs) => {
       if (!hrefs.length) return [];
       try {
@@ -734,26 +691,17 @@ export function findContext({ api, tracker, site, origin, page, onError }) {
         return hrefs.map(() => null);
       }
     },
-  };
+  });
 }
 
 function relevant(record) {
-  for (const n of record.addedNodes) {
-    if (n.nodeType === 1 && !(n.localName === 'sla-badge' && n.classList.contains('sla-lens'))) return true;
-  }
+  for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
   return false;
 }
 
-/** The result an "SLA unavailable" badge shows. */
+/** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). */
 export function unavailable(id, fault) {
-  return {
-    id,
-    unavailable: {
-      kind: fault.kind,
-      reason: fault.reason,
-      lines: fault.transient ? ['The page itself is unaffected.'] : [],
-    },
-  };
+  return unavailableResult(id, fault.reason, { kind: fault.kind, transient: fault.transient });
 }
 
 

@@ -25,6 +25,16 @@ export class Fault {
   }
 }
 
+/**
+ * The fault of an answer the Rust mapping set aside (`mapResponses().rejected[i]`): every issue it
+ * held reads why. The page (annotate.js) and the extension's worker say it the same way.
+ * @param {string} label  the tracker's name (`Redmine`)
+ * @param {{ code?: string, message?: string }} r
+ */
+export function rejectedFault(label, r) {
+  return new Fault(r?.code === 'json-syntax' ? 'malformed' : 'shape', `${label}'s answer could not be read: ${r?.message ?? 'unknown shape'}`);
+}
+
 /** The request headers that carry a tracker key (Redmine, GitLab, GitHub and Jira tokens). */
 export const TOKEN_HEADERS = Object.freeze(['authorization', 'private-token', 'x-redmine-api-key']);
 

@@ -2,6 +2,8 @@
 // Wasm module (src/adapters, the same mapping as `sla-lens eval --tracker`). The worker calls
 // this after the engine is loaded.
 import * as wasm from '../../../www/pkg/sla_lens.js';
+import { rejectedFault } from '../../../www/trackers/net.js';
+import { trackerLabel } from './page-adapter.js';
 
 /**
  * The binding the Wasm module offers: a site-aware mapping `(kind, docs, site)` when present,
@@ -23,7 +25,9 @@ export function adapterInfo() {
  * @param {string} kind  redmine | github | gitlab | jira
  * @param {any[]} docs   the tracker's responses, as fetched
  * @param {object} site  the site file (docs/trackers.md)
- * @returns {{ tickets: object[], errors: Record<string,string>, fatal?: string }}
+ * @returns {{ tickets: object[], errors: Record<string,string>, rejected: { input: number, reason: string }[], fatal?: string }}
+ *   `rejected`: the answers the mapping set aside (by position in `docs`), each with why, in the
+ *   page integration's words.
  */
 export function mapDocs(kind, docs, site) {
   const b = binding();
@@ -33,9 +37,11 @@ export function mapDocs(kind, docs, site) {
     out = b.fn(kind, docs, site);
   } catch (e) {
     // The whole input unreadable (no response of the tracker's shapes): every issue unavailable.
-    return { tickets: [], errors: {}, fatal: e.message };
+    return { tickets: [], errors: {}, rejected: [], fatal: e.message };
   }
-  return normalizeBatch(out);
+  const label = trackerLabel(kind);
+  const rejected = (Array.isArray(out?.rejected) ? out.rejected : []).map((r) => ({ input: Number(r.input), reason: rejectedFault(label, r).reason }));
+  return { ...normalizeBatch(out), rejected };
 }
 
 /** Accepts `{tickets, errors}` or an array of `{ticket}|{error}` (per-issue results). */

@@ -3,23 +3,11 @@
 // runs them next to a local Wasm engine; a content script has none (the page's CSP may forbid
 // it), so the Rust URL rules they use (`detectPage`, `issueLinks`) and the mapping come from the
 // worker, by message, and this module hands the adapters the same context they get in the page.
-import { redmine } from '../../../www/trackers/redmine.js';
-import { github } from '../../../www/trackers/github.js';
-import { gitlab } from '../../../www/trackers/gitlab.js';
-import { jira } from '../../../www/trackers/jira.js';
 import { Client } from '../../../www/trackers/net.js';
+import { adapterOf, trackerLabel, targetContext } from '../../../www/trackers/adapters.js';
 
-export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
-
-/** The tracker's name as its users write it: `Redmine`, `GitHub`, … */
-export function trackerLabel(tracker) {
-  return ADAPTERS[tracker]?.label ?? 'the tracker';
-}
-
-/** The shape of an issue id of `tracker` (the adapter's `idShape`), or null for an unknown tracker. */
-export function idShapeOf(tracker) {
-  return ADAPTERS[tracker]?.idShape ?? null;
-}
+// The registry is the page integration's (www/trackers/adapters.js): one for every JS host.
+export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/trackers/adapters.js';
 
 /**
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
@@ -27,21 +15,21 @@ export function idShapeOf(tracker) {
  * adapter could not place by markup alone (only then is there a second, async pass).
  */
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
-  const adapter = ADAPTERS[tracker];
+  const adapter = adapterOf(tracker);
   if (!adapter) return [];
-  const prefix = `${origin}/`;
   const known = new Map();
   const asked = [];
-  const ctx = {
+  // The page integration's context (www/trackers/adapters.js); only the URL rules differ: the
+  // worker's answers, asked for once for the links the first pass could not place.
+  const ctx = targetContext({
     page,
-    sameOrigin: (a) => typeof a.href === 'string' && a.href.startsWith(prefix),
-    path: (a) => a.href.slice(origin.length),
+    origin,
     issueLinks: (hrefs) => hrefs.map((h) => {
       if (known.has(h)) return known.get(h);
       asked.push(h);
       return null;
     }),
-  };
+  });
   let out = adapter.targets(root, ctx);
   if (asked.length && resolveLinks) {
     const ids = await resolveLinks([...new Set(asked)]).catch(() => null);
@@ -62,7 +50,7 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  * fetch, lib/fetch-tracker.js, which sends the token only to the site's own origins).
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
-  const adapter = ADAPTERS[tracker];
+  const adapter = adapterOf(tracker);
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
@@ -94,5 +82,34 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
   const failed = {};
   for (const [id, fault] of faults) failed[id] = fault?.reason ?? String(fault);
-  return { docs: [...shared, ...texts.map((t) => t.text)], failed, skewMs: client.skewMs, requests: client.requests };
+  // `docIds[i]`: the issues `docs[i]` holds (null for a text every mapping shares), so that an
+  // answer the mapping sets aside is told to the issues it held.
+  const docIds = [...shared.map(() => null), ...texts.map((t) => t.ids)];
+  return { docs: [...shared, ...texts.map((t) => t.text)], docIds, failed, skewMs: client.skewMs, requests: client.requests };
+}
+
+/**
+ * Why each of `asked` has no result in the worker's answer `out`: its own reason (`unavailable`),
+ * else the reason of the answer that held it and was set aside (`out.rejected[].input` into
+ * `docIds`, the docs as sent), else one for the whole answer: unreadable (`fatal`), an answer set
+ * aside, or nothing returned. Returns id → reason for the ids with no result.
+ * @param {{ results?: { id: any }[], unavailable?: Record<string, string>, rejected?: { input: number, reason: string }[], fatal?: string | null }} out
+ * @param {string[]} asked
+ * @param {((string[] | null)[]) | null} [docIds]
+ * @returns {Map<string, string>}
+ */
+export function whyMissing(out, asked, docIds = null) {
+  const why = new Map();
+  const has = new Set((out?.results ?? []).filter((r) => r?.id != null).map((r) => String(r.id)));
+  for (const [id, reason] of Object.entries(out?.unavailable ?? {})) why.set(String(id), String(reason));
+  let aside = null;
+  for (const r of out?.rejected ?? []) {
+    const ids = docIds?.[r.input];
+    if (Array.isArray(ids)) {
+      for (const id of ids) if (!has.has(id) && !why.has(id)) why.set(id, String(r.reason));
+    } else aside ??= String(r.reason);
+  }
+  const rest = out?.fatal ? `the tracker's answer could not be read (${out.fatal})` : aside ?? 'the tracker did not return this issue';
+  for (const id of asked) if (!has.has(id) && !why.has(id)) why.set(id, rest);
+  return why;
 }

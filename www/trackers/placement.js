@@ -1,6 +1,6 @@
-// Placing badges for the adapter's targets (www/trackers/*.js `targets`: `{ id, anchor, where,
-// fixed, heading }`), idempotently and in one batch of writes after all reads, as the page
-// integration does. A `fixed` target (a table cell) gets a slot first: a line of its own of fixed
+// The one badge placement of every JS host (the page integration's annotate.js, the extension's
+// content script): badges for the adapter's targets (www/trackers/*.js `targets`: `{ id, anchor,
+// where, fixed, heading }`), idempotently and in one batch of writes after all reads. A `fixed` target (a table cell) gets a slot first: a line of its own of fixed
 // height with size containment, reserved for every row in one batch, so that badges filling in
 // later (results arriving, rows scrolling near) lay out inside their slot and never re-lay out
 // the tracker's table.
@@ -51,17 +51,24 @@ function badge(doc, t, tracker) {
   return el;
 }
 
-/** Inserts a `<sla-badge class="sla-lens" ticket-id>` for each target that has none yet. */
+/**
+ * Inserts a `<sla-badge class="sla-lens" ticket-id>` for each target that has none yet (a badge
+ * already there is kept, re-pointed if the DOM now shows another issue there). Returns each
+ * target's badge: `{ target, badge, created }`.
+ */
 export function place(doc, targets, tracker = '') {
   const writes = [];
+  const out = [];
   for (const t of targets) {
     const b = existing(t);
     if (b) {
+      out.push({ target: t, badge: b, created: false });
       if (b.getAttribute('ticket-id') !== t.id) writes.push(() => b.setAttribute('ticket-id', t.id));
       continue;
     }
+    const el = badge(doc, t, tracker);
+    out.push({ target: t, badge: el, created: true });
     writes.push(() => {
-      const el = badge(doc, t, tracker);
       if (t.fixed) {
         let s = slotOf(t);
         if (!s) {
@@ -80,4 +87,15 @@ export function place(doc, targets, tracker = '') {
     });
   }
   for (const w of writes) w();
+  return out;
+}
+
+/** Removes every badge and slot placed in `doc`. */
+export function unplace(doc) {
+  for (const el of doc.querySelectorAll(`${BADGE}, ${SLOT}`)) el.remove();
+}
+
+/** A node the placement itself adds (a badge, a slot): not a change of the tracker's page. */
+export function isOurs(n) {
+  return n.nodeType === 1 && ((n.localName === 'sla-badge' && n.classList.contains('sla-lens')) || (n.localName === 'span' && n.classList.contains('sla-lens-slot')));
 }

@@ -1,0 +1,25 @@
+// The one element helper of sla-lens's own pages and views (the board, the report, the demo, the
+// extension's options page): `h('td', { class: 'x', text: data }, ...children)`. Text goes in as
+// text (textContent, text nodes), attributes through setAttribute, never HTML; `on…` props take a
+// function only (a listener), so no string ever becomes an inline handler.
+
+/**
+ * @param {string} tag
+ * @param {Record<string, any>} [props]  `class`, `text`, `on<event>` (a function), other attributes
+ *   (true: present and empty; null, undefined, false: absent)
+ * @param {...(Node | string | number | null | undefined)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) {
+      if (typeof v === 'function') e.addEventListener(k.slice(2), v);
+    } else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) if (c != null) e.append(typeof c === 'number' ? String(c) : c);
+  return e;
+}
