@@ -10,28 +10,22 @@
 
 pub mod adapters;
 pub mod calendar;
-mod datefmt;
-pub mod diagnostic;
-pub mod duration;
 #[cfg(feature = "escalate")]
 pub mod escalate;
 pub mod eval;
 pub mod explain;
-mod located;
-mod order;
 pub mod policy;
-mod read;
 pub mod report;
 pub mod review;
 pub mod snapshot;
 pub mod ticket;
-pub mod zone;
+pub mod time;
+pub mod util;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use calendar::{Calendar, CalendarSpec, Instant, OutOfRange};
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use calendar::{Calendar, CalendarSpec, OutOfRange};
 pub use eval::{
     evaluate, evaluate_all, evaluate_observed, evaluate_with_history, next_change, Applicability,
     Evaluation, MetricEval, Reached, State, MAX_HISTORY,
@@ -39,6 +33,8 @@ pub use eval::{
 pub use explain::{explain, Explanation};
 pub use policy::{Policy, PolicySpec, BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON};
 pub use ticket::{Ticket, TicketError, TicketInput};
+pub use time::Instant;
+pub use util::diagnostic::{Diagnostic, Diagnostics, Severity};
 
 /// The JSON Schema of the policy document.
 #[cfg(feature = "schema")]

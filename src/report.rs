@@ -10,12 +10,14 @@
 //! review meeting. The rules (which tickets count, reopened tickets, percentiles, zones) are
 //! written down in `DESIGN.md`, "Review report".
 
-use crate::calendar::{resolve_local, Instant};
 use crate::eval::{evaluate_observed, Applicability, At, MetricEval, Observer, Reached, State};
 use crate::policy::{MetricKind, Policy};
 use crate::review::ReviewStatus;
-use crate::ticket::{format_instant, Ticket, TicketError};
-use crate::zone::Tz;
+use crate::ticket::{Ticket, TicketError};
+use crate::time::format_instant;
+use crate::time::zone::resolve_local;
+use crate::time::zone::Tz;
+use crate::time::Instant;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Timelike};
 use serde::Serialize;
 use std::fmt;
@@ -1008,7 +1010,7 @@ impl<'p> ReportBuilder<'p> {
             }
         }
         counts.unreadable = unreadable.len() as u64;
-        crate::order::sort_by(&mut breaches, |a, b| {
+        crate::util::order::sort_by(&mut breaches, |a, b| {
             (a.created, &a.id).cmp(&(b.created, &b.id))
         });
 
@@ -1187,11 +1189,11 @@ fn md_table(out: &mut String, head: &[&str], right: usize, rows: &[Vec<String>])
 }
 
 fn opt_hours(v: Option<i64>) -> String {
-    v.map_or("–".into(), crate::duration::format_hours)
+    v.map_or("–".into(), crate::time::duration::format_hours)
 }
 
 fn opt_wall(v: Option<i64>) -> String {
-    v.map_or("–".into(), crate::duration::format)
+    v.map_or("–".into(), crate::time::duration::format)
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -1206,7 +1208,7 @@ impl Report {
     /// An instant as local `YYYY-MM-DD HH:MM` in the report zone.
     fn local_time(&self, t: At) -> String {
         local(self.tz(), t.0)
-            .map(crate::datefmt::date_hm)
+            .map(crate::time::datefmt::date_hm)
             .unwrap_or_else(|| format_instant(t.0))
     }
 
@@ -1446,7 +1448,7 @@ impl Report {
                 format!(
                     "{}, {}",
                     c.paused.tickets,
-                    crate::duration::format(c.paused.total_seconds)
+                    crate::time::duration::format(c.paused.total_seconds)
                 )
             });
             r
@@ -1584,7 +1586,7 @@ impl Report {
                         State::Breached => "breached".into(),
                         _ => "met late".into(),
                     },
-                    crate::duration::format_hours(b.target),
+                    crate::time::duration::format_hours(b.target),
                     b.deadline.map_or("–".into(), |d| self.local_time(d)),
                     b.stopped_at.map_or("open".into(), |d| self.local_time(d)),
                     b.cycles.to_string(),

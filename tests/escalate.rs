@@ -334,7 +334,7 @@ fn ticket_of(events: &[(u32, u8)]) -> Ticket {
     let mut comments = Vec::new();
     let mut status = "New";
     for (m, what) in evs {
-        let at = sla_lens::ticket::format_instant(base + i64::from(m) * 60);
+        let at = sla_lens::time::format_instant(base + i64::from(m) * 60);
         match what {
             0 => comments.push(json!({"at": at, "staff": true})),
             w => {

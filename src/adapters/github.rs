@@ -16,9 +16,10 @@ use super::{
     Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
     TrackerKind,
 };
-use crate::located::Chain;
-use crate::read::{self, read_struct, Read};
-use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::ticket::{CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::time::format_instant;
+use crate::util::located::Chain;
+use crate::util::read::{self, read_struct, Read};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -128,7 +129,7 @@ pub struct Bundle {
     pub comments: Option<Vec<Value>>,
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
 
 read_struct!(User, "struct User", deny = false, {
     login: "login" => req,
@@ -420,7 +421,7 @@ fn map_bundle(
         let (at, _) = cx.stamp(&format!("{p}.created_at"), &c.created_at)?;
         comments.push((at, c.id, c.user, c.author_association));
     }
-    crate::order::sort_by_key(&mut comments, |(at, cid, _, _)| (*at, *cid));
+    crate::util::order::sort_by_key(&mut comments, |(at, cid, _, _)| (*at, *cid));
 
     let closed_at = match &i.closed_at {
         Some(s) => Some(cx.stamp("closed_at", s)?.0),

@@ -22,7 +22,7 @@ use sla_lens::adapters::{self, SiteConfig, StaffRule, TrackerKind};
 use sla_lens::escalate::{self, ActionKey, Due, Plan, Stage};
 use sla_lens::eval::Applicability;
 use sla_lens::policy::ActionKind;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Policy, Ticket};
 use std::io::Read;
 use std::process::ExitCode;

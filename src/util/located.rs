@@ -3,7 +3,7 @@
 //! index is `[i]`, an enum's variant is a segment, `Some` and newtype wrappers add none, and an
 //! error on a map key (an unknown field) is located at that key.
 //!
-//! The library's readers (src/read.rs) build their errors with these paths. Before them, the
+//! The library's readers (src/util/read.rs) build their errors with these paths. Before them, the
 //! library deserialised through a path-tracking `Deserializer` here (behaving exactly as
 //! serde_json's `&Value` deserializer, recording where the first error happened); it is now
 //! compiled for the tests only, where the differential tests below still hold it, and each
@@ -112,7 +112,7 @@ fn number_unexpected(n: &Number) -> Unexpected<'static> {
     }
 }
 
-/// The `Deserializer` that the library read through before src/read.rs: no longer compiled into
+/// The `Deserializer` that the library read through before src/util/read.rs: no longer compiled into
 /// it, kept for the differential tests below, which hold it to `serde_path_to_error` as before.
 #[cfg(test)]
 mod de {
@@ -600,7 +600,7 @@ mod tests {
     use crate::adapters::{github, gitlab, jira, redmine};
     use crate::calendar::CalendarSpec;
     use crate::policy::{LevelSpec, PolicySpec, TargetSpec, TierSpec};
-    use crate::read::Read;
+    use crate::util::read::Read;
     use serde::de::DeserializeOwned;
     use serde_json::json;
     use std::fmt::Debug;
@@ -696,10 +696,10 @@ mod tests {
         all.len() + 1
     }
 
-    /// The hand-written reader of `T` (src/read.rs) against its derived `Deserialize`.
+    /// The hand-written reader of `T` (src/util/read.rs) against its derived `Deserialize`.
     fn hand<T: Read + Debug>(v: &Value) -> String {
         outcome(
-            crate::read::from_value::<T>(v)
+            crate::util::read::from_value::<T>(v)
                 .map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())),
         )
     }
