@@ -10,14 +10,9 @@
 
 pub mod adapters;
 pub mod calendar;
-#[cfg(feature = "escalate")]
-pub mod escalate;
 pub mod eval;
-pub mod explain;
 pub mod policy;
 pub mod report;
-pub mod review;
-pub mod snapshot;
 pub mod ticket;
 pub mod time;
 pub mod util;
@@ -26,11 +21,11 @@ pub mod util;
 pub mod wasm;
 
 pub use calendar::{Calendar, CalendarSpec, OutOfRange};
+pub use eval::explain::{explain, Explanation};
 pub use eval::{
     evaluate, evaluate_all, evaluate_observed, evaluate_with_history, next_change, Applicability,
     Evaluation, MetricEval, Reached, State, MAX_HISTORY,
 };
-pub use explain::{explain, Explanation};
 pub use policy::{Policy, PolicySpec, BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON};
 pub use ticket::{Ticket, TicketError, TicketInput};
 pub use time::Instant;

@@ -15,9 +15,9 @@
 //! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
 
 use crate::calendar::Calendar;
+use crate::eval::explain::Segment;
 use crate::eval::Evaluation;
-use crate::explain::Segment;
-use crate::review::ReviewStatus;
+use crate::policy::review::ReviewStatus;
 use crate::ticket::{parse_instant, Stamp};
 use crate::util::diagnostic::Diagnostic;
 use crate::{
@@ -845,7 +845,7 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             .tickets
             .iter()
             .map(|t| crate::ticket::Unknowns::from_names(&t.unknown));
-        out.unknown = crate::snapshot::notes_for(lacks)
+        out.unknown = crate::eval::snapshot::notes_for(lacks)
             .into_iter()
             .map(|n| Unknown {
                 what: match n.what {

@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use sla_lens::escalate::{
+use sla_lens::eval::escalate::{
     claim, email, label, marker, note_text, parse_claims, parse_label, parse_markers, plan,
     ActionKey, Stage,
 };
@@ -420,7 +420,7 @@ proptest! {
 
 #[test]
 fn webhook_bodies_by_preset_show_the_text_as_written() {
-    use sla_lens::escalate::webhook_body;
+    use sla_lens::eval::escalate::webhook_body;
     let mut v: Value = serde_json::from_str(POLICY).unwrap();
     let p = policy();
     let tk = ticket(&[], &[]);

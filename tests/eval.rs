@@ -424,7 +424,7 @@ fn business_hours_open_pause_suspends_the_deadline() {
     assert!(x
         .segments
         .iter()
-        .any(|s| matches!(s, sla_lens::explain::Segment::Paused { .. })));
+        .any(|s| matches!(s, sla_lens::eval::explain::Segment::Paused { .. })));
 }
 
 #[test]

@@ -887,7 +887,7 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
 
     let has_reporter_id = header.iter().any(|h| same_header(h, "Reporter Id"));
     let unknown = unknowns(m, &res, has_reporter_id);
-    // What the export cannot tell, on each ticket, for the evaluation (src/snapshot.rs): no
+    // What the export cannot tell, on each ticket, for the evaluation (src/eval/snapshot.rs): no
     // replies without first responses, and never a status history. A missing close time needs
     // no name: a resolved ticket with no close in its history is one.
     let mut lacks: Vec<String> = Vec::new();

@@ -129,7 +129,7 @@ pub struct Bundle {
     pub comments: Option<Vec<Value>>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
 
 read_struct!(User, "struct User", deny = false, {
     login: "login" => req,

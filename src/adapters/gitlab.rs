@@ -140,7 +140,7 @@ pub struct Bundle {
     pub notes: Vec<Value>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
 
 read_struct!(User, "struct User", deny = false, {
     id: "id" => req,

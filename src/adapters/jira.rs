@@ -193,7 +193,7 @@ fn is_issue_key(s: &str) -> bool {
     }
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
 
 read_struct!(User, "struct User", deny = false, {
     account_id: "accountId" => default,

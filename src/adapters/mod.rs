@@ -34,6 +34,8 @@ pub mod gitlab;
 pub mod jira;
 pub mod redmine;
 
+#[cfg(test)]
+mod oracle;
 mod site;
 
 pub use site::{FieldMap, SiteConfig, Source, StaffRule, Visibility};

@@ -149,7 +149,7 @@ pub struct Issue {
     pub journals: Option<Vec<Journal>>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
 
 read_struct!(Ref, "struct Ref", deny = false, {
     id: "id" => req,

@@ -392,7 +392,7 @@ fn load_tickets(
         .collect();
     // What a list export lacks (DESIGN.md, "Snapshots"): said once, the states it leaves open
     // are `unknown` in the results.
-    for n in sla_lens::snapshot::notes(tickets.iter().flatten()) {
+    for n in sla_lens::eval::snapshot::notes(tickets.iter().flatten()) {
         eprintln!("note: {}", n.message);
     }
     Ok(tickets)

@@ -11,8 +11,8 @@
 //! written down in `DESIGN.md`, "Review report".
 
 use crate::eval::{evaluate_observed, Applicability, At, MetricEval, Observer, Reached, State};
+use crate::policy::review::ReviewStatus;
 use crate::policy::{MetricKind, Policy};
-use crate::review::ReviewStatus;
 use crate::ticket::{Ticket, TicketError};
 use crate::time::format_instant;
 use crate::time::zone::resolve_local;

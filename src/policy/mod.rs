@@ -1,8 +1,10 @@
 //! The SLA policy: its JSON document form ([`PolicySpec`]), parsing that reports every problem at
 //! once, and the checked form the evaluator runs on ([`Policy`]).
 
+pub mod review;
+
 use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
-use crate::review::ReviewSpec;
+use crate::policy::review::ReviewSpec;
 use crate::time::duration;
 use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
 use crate::util::located::Chain;
@@ -16,9 +18,9 @@ use std::collections::BTreeMap;
 pub const POLICY_VERSION: u32 = 1;
 
 /// The default (seed) policy: the internal IT ↔ Marketing SLA.
-pub const DEFAULT_POLICY_JSON: &str = include_str!("../policies/default.json");
+pub const DEFAULT_POLICY_JSON: &str = include_str!("../../policies/default.json");
 /// The business-hours example: Mon–Fri 09:00–17:00 Europe/Berlin with German holidays.
-pub const BUSINESS_HOURS_POLICY_JSON: &str = include_str!("../policies/business-hours.json");
+pub const BUSINESS_HOURS_POLICY_JSON: &str = include_str!("../../policies/business-hours.json");
 
 // ---------------------------------------------------------------------------------------------
 // Document form
@@ -458,7 +460,7 @@ fn zero_after() -> String {
     "0h".into()
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
 
 read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
     schema: "$schema" => default,

@@ -527,7 +527,7 @@ impl From<TicketInput> for ReadTicket {
 }
 
 // Readers (src/util/read.rs): what the derived and hand-written `Deserialize`s above read, held to
-// them by located's tests.
+// them by the oracle tests (src/adapters/oracle.rs).
 
 /// `expected an RFC 3339 timestamp or epoch milliseconds`, as the visitors above say it.
 const STAMP: &str = "an RFC 3339 timestamp or epoch milliseconds";

@@ -3,8 +3,8 @@
 
 use crate::calendar::{Calendar, DayKind, OutOfRange};
 use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Timeline};
+use crate::policy::review::ReviewStatus;
 use crate::policy::{MetricKind, Policy};
-use crate::review::ReviewStatus;
 use crate::ticket::Missing;
 use crate::ticket::{Ticket, TicketError};
 use crate::time::duration::{format as dur, format_hours as hours};

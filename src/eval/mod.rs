@@ -4,6 +4,11 @@
 //! so evaluating at an earlier `now` replays the past exactly. The result borrows its strings from
 //! the policy and the ticket: evaluation allocates nothing per ticket.
 
+#[cfg(feature = "escalate")]
+pub mod escalate;
+pub mod explain;
+pub mod snapshot;
+
 use crate::calendar::{Calendar, OutOfRange, Pos};
 use crate::policy::{
     After, Condition, Contact, MetricKind, MetricSpec, Policy, Target, TierSpec, TimeBasis,
@@ -1161,8 +1166,8 @@ fn evaluate_with<'a>(
         });
     ev.headline = headline;
     ev.state = state;
-    // What a snapshot cannot back becomes unknown (src/snapshot.rs).
-    crate::snapshot::degrade(&mut ev, ticket, policy);
+    // What a snapshot cannot back becomes unknown (src/eval/snapshot.rs).
+    crate::eval::snapshot::degrade(&mut ev, ticket, policy);
 
     // The next change: a threshold of an active metric, or the next escalation level.
     let mut next: Option<Instant> = None;
