@@ -84,6 +84,21 @@ export interface TicketInput {
   unknown?: ("replies" | "statusHistory")[];
   /** When the tracker last saved the issue. */
   updated?: Stamp;
+  /** The escalations recorded on the issue (`sla-lens:escalated` markers in the sla-lens agent's
+   * notes); entries that are not escalations are left out. */
+  escalations?: EscalationInput[];
+}
+/** One recorded escalation: the marker's `cycle`, `level` (as `stage`: `"1"`, `"at-risk-response"`)
+ * and `action`, its `at` (else the note's time), and the note holding it. */
+export interface EscalationInput {
+  cycle: number;
+  stage: string;
+  action?: string;
+  at?: Stamp;
+  noteId?: string;
+  /** Redmine: the note's number on the issue page (`#note-3`). */
+  noteNumber?: number;
+  url?: string;
 }
 
 export type State =
@@ -150,6 +165,17 @@ export interface EscalationEval {
   maxLevel: number;
   /** The badge's state is `unknown`, so is the level (no `current` or `next`). */
   unknown?: boolean;
+  /** The levels escalated in the current cycle, as the issue records them (absent: none). */
+  done?: EscalationDone[];
+}
+/** A level escalated in the current cycle: `note` is `#3` (Redmine's note number) or the note's id. */
+export interface EscalationDone {
+  level: number;
+  role: string;
+  contacts: Contact[];
+  at: IsoInstant | null;
+  note: string | null;
+  url: string | null;
 }
 export interface Evaluation {
   id: string;

@@ -215,6 +215,14 @@ fn performs_each_action_once_and_a_rerun_does_nothing() {
         m.header("Subject").as_deref(),
         Some("[SLA] 1 escalated to Marketing department head (level 2)")
     );
+    // sla-lens's own notes (claims, records) are no reply: the response is still overdue.
+    assert!(
+        m.data.contains(
+            "The response target (target 4h) was missed: overdue since 2026-09-14 13:00 UTC."
+        ),
+        "{}",
+        m.data
+    );
     assert!(
         m.data
             .contains("sla-lens:escalated ticket=1 cycle=1 level=2 action=email#0"),
@@ -615,4 +623,33 @@ fn failed_actions_back_off_and_impossible_ones_are_not_claimed() {
     );
     assert_eq!(mails_for(&smtp, 8).len(), 1);
     assert_eq!(markers(&f, 8).get("c1 L2 email#0"), Some(&1));
+}
+
+/// Someone resolves the issue while the run is between reading it and acting (the moment its
+/// claim lands): the re-read shows it resolved, so nothing is done late; the claims expire.
+#[test]
+fn an_issue_resolved_between_reading_and_acting_is_not_escalated() {
+    let f = fake::serve(vec![fake::issue(9, CREATED)], T14);
+    f.state().resolve_on_claim = Some(9);
+    let smtp = fake::smtp();
+    let p = policy(&f.base, |_| {});
+    let (o, doc) = run(&f.base, &p, T14, &smtp.url, &[]);
+    assert_eq!(o.status.code(), Some(0), "{doc}");
+    assert_eq!(doc["done"], json!([]), "{doc}");
+    let dropped: Vec<&str> = doc["noLongerDue"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["key"].as_str())
+        .collect();
+    assert_eq!(
+        dropped,
+        ["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0"],
+        "{doc}"
+    );
+    assert!(markers(&f, 9).is_empty());
+    assert!(f.state().watchers(9).is_empty());
+    // The next run finds it resolved: nothing due.
+    let (_, doc) = run(&f.base, &p, T18, &smtp.url, &[]);
+    assert_eq!(doc["actionsDue"], 0, "{doc}");
 }

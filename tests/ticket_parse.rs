@@ -106,6 +106,12 @@ fn old_from_input(input: TicketInput) -> Result<Ticket, TicketError> {
         first_response_at,
         unknown,
         updated,
+        // `escalations` (added later still).
+        escalations: input
+            .escalations
+            .into_iter()
+            .map(sla_lens::ticket::Escalation::from_input)
+            .collect(),
     })
 }
 

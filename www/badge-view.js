@@ -131,8 +131,9 @@ const METRIC = { response: 'Response', resolution: 'Resolution' };
  * The badge's view of a result at `nowMs`.
  * @param {TicketResult | UnavailableResult | null | undefined} result
  * @param {number} nowMs
- * @param {{ remainingNow?: number | null, policyName?: string, lines?: string[] | null }} [extra]
- *   `lines`: the tooltip sentences when the result has no `explanation` (lazy boards).
+ * @param {{ remainingNow?: number | null, policyName?: string, lines?: string[] | null, done?: unknown, viewerZone?: string }} [extra]
+ *   `lines`: the tooltip sentences when the result has no `explanation` (lazy boards); `done`:
+ *   the escalations done when the result's evaluation lacks them (the extension's compact rows).
  */
 export function badgeView(result, nowMs, extra = {}) {
   if (!result) {
@@ -227,16 +228,60 @@ export function badgeView(result, nowMs, extra = {}) {
   const label = isNa ? `SLA: ${spoken}` : `${metric} SLA ${TONE_WORDS[tone]}: ${spoken}${escSpoken}`;
   const tier = ev.priority ? ` · ${ev.priority.name}` : '';
   const heading = isNa ? (text === 'out of scope' ? 'Out of scope' : 'No SLA') : `${metric} ${TONE_WORDS[tone]}${tier}`;
+  // Escalations done in this cycle: items with a link to the note; the engine's own sentence for
+  // them ("Escalated to IT manager (…) at … (note #3).") is then not repeated among the lines.
+  const escalated = escalationItems(extra.done ?? ev.escalation?.done, nowMs, { viewerZone: extra.viewerZone });
+  let lines = (extra.lines ?? result.explanation?.lines ?? []).slice();
+  if (escalated.length) lines = lines.filter((l) => !(typeof l === 'string' && l.startsWith('Escalated to ')));
   return {
     tone,
     state: ev.state,
     text,
     escalation,
-    label,
+    label: escalated.length ? `${label}; ${escalated.map((e) => e.line).join('; ')}` : label,
     heading,
-    lines: (extra.lines ?? result.explanation?.lines ?? []).slice(),
+    lines,
+    escalated,
     footer: extra.policyName ?? '',
   };
+}
+
+/**
+ * The levels escalated in the current cycle (`evaluation.escalation.done`, as the issue's
+ * sla-lens notes record them; DESIGN.md "Evaluating a ticket", rule 11) as tooltip items:
+ * `{ text: 'Escalated to Ingrid Vogt 10:05', note: 'note #3', url, line }` — who (the contacts by
+ * name, else the role), when (the time in the viewer's zone, with the day when not today), the
+ * note (`note #3`: Redmine's note number; `comment 123` elsewhere) and its link when it is an
+ * http(s) URL (`httpUrl`), `line` all of it as one text. Plain text, never HTML.
+ * @param {unknown} done
+ * @param {number} nowMs
+ * @param {{ viewerZone?: string }} [o]
+ * @returns {{ text: string, note: string | null, url: string | null, line: string }[]}
+ */
+export function escalationItems(done, nowMs, o = {}) {
+  if (!Array.isArray(done)) return [];
+  const zone = o.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const out = [];
+  for (const d of done) {
+    if (!d || typeof d !== 'object') continue;
+    const names = (Array.isArray(d.contacts) ? d.contacts : [])
+      .map((c) => (c && typeof c.name === 'string' ? c.name.trim() : ''))
+      .filter(Boolean);
+    const role = typeof d.role === 'string' && d.role.trim() ? d.role.trim() : `level ${Number(d.level) || '?'}`;
+    const who = names.length ? names.join(', ') : role;
+    const at = ms(typeof d.at === 'string' ? d.at : null);
+    let when = '';
+    if (at != null) {
+      const c = clockIn(at, zone, nowMs);
+      when = ` ${c.day}${c.time}`;
+    }
+    const text = `Escalated to ${who}${when}`;
+    const ref = typeof d.note === 'string' && d.note ? d.note : null;
+    const note = ref == null ? null : ref.startsWith('#') ? `note ${ref}` : `comment ${ref}`;
+    const url = note == null ? null : httpUrl(d.url);
+    out.push({ text, note, url, line: note ? `${text} (${note})` : text });
+  }
+  return out;
 }
 
 /** Counts of results per tone, for summaries. */

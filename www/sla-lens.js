@@ -17,7 +17,7 @@
 import init, * as wasm from './pkg/sla_lens.js';
 import { badgeView, ms } from './badge-view.js';
 
-export { badgeView, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
+export { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
 
 let loading = null;
 
@@ -353,6 +353,8 @@ const CSS = `
 .tip ul { margin: 0; padding: 0 0 0 16px; }
 .tip li { margin: 2px 0; }
 .tip li::marker { color: #98a2b3; }
+.tip li.tip-esc { font-weight: 600; color: #b42318; }
+.tip li.tip-esc a { color: #175cd3; font-weight: 500; }
 .tip-foot { margin-top: 8px; padding-top: 6px; border-top: 1px solid #eaecf0; color: #667085; font-size: 11.5px; }
 .tip-foot:empty { display: none; }
 `;
@@ -464,8 +466,14 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       this.#ui = { badge, text, esc, tip, head, headText, list, foot };
       const show = () => this.#show();
       const hide = () => this.#hide();
+      // The tooltip may hold a link (an escalation's note): it stays open while the pointer
+      // moves from the badge onto it.
+      const later = () => setTimeout(() => {
+        if (!badge.matches(':hover') && !tip.matches(':hover')) hide();
+      }, 250);
+      tip.addEventListener('mouseleave', later);
       badge.addEventListener('mouseenter', show);
-      badge.addEventListener('mouseleave', hide);
+      badge.addEventListener('mouseleave', later);
       badge.addEventListener('focus', show);
       badge.addEventListener('blur', hide);
       badge.addEventListener('keydown', (e) => {
@@ -489,6 +497,25 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       ui.head.className = `tip-head tone-${v.tone}`;
       ui.headText.textContent = v.heading;
       ui.list.replaceChildren(
+        // Escalations done, first: text, and the note as a link when its URL is http(s).
+        ...(v.escalated ?? []).map((e) => {
+          const li = document.createElement('li');
+          li.className = 'tip-esc';
+          li.append(e.text);
+          if (e.note) {
+            li.append(' (');
+            if (e.url) {
+              const a = document.createElement('a');
+              a.href = e.url;
+              a.target = '_blank';
+              a.rel = 'noopener noreferrer';
+              a.textContent = e.note;
+              li.append(a);
+            } else li.append(e.note);
+            li.append(')');
+          }
+          return li;
+        }),
         ...v.lines.map((line) => {
           const li = document.createElement('li');
           li.textContent = line;

@@ -150,7 +150,11 @@ const tabs = new Map(); // tabId → summary for the popup and the toolbar badge
 function summarize(results, nowMs) {
   const counts = {};
   let nearest = null;
+  // Issues escalated in their current cycle, as their notes record it (at most 10 listed).
+  const escalated = [];
   for (const r of results) {
+    const done = r.evaluation?.escalation?.done;
+    if (Array.isArray(done) && done.length && escalated.length < 10) escalated.push({ id: String(r.id), done });
     const st = r.error ? 'error' : r.evaluation.state;
     counts[st] = (counts[st] ?? 0) + 1;
     const ev = r.evaluation;
@@ -160,7 +164,7 @@ function summarize(results, nowMs) {
       if (Number.isFinite(d) && (!nearest || d < nearest.at)) nearest = { at: d, id: r.id };
     }
   }
-  return { total: results.length, counts, nearest, at: nowMs };
+  return { total: results.length, counts, nearest, escalated, at: nowMs };
 }
 
 async function setTabBadge(tabId, summary) {
@@ -226,7 +230,29 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
     });
   }
   for (const e of rows.errors) results.push({ id: e.id ?? String(tickets[e.index]?.id ?? e.index), error: { id: e.id, code: e.code, path: e.path, message: e.message } });
+  attachDone(engine, tickets, nowMs, results);
   return { results, nextChange: rows.nextChange };
+}
+
+/**
+ * The escalations done (`escalation.done`, which compact rows lack) for the few tickets whose
+ * notes record escalations (`escalations`, from the adapters): those alone evaluated in full.
+ */
+function attachDone(engine, tickets, nowMs, results) {
+  const some = tickets.filter((t) => Array.isArray(t?.escalations) && t.escalations.length);
+  if (!some.length) return;
+  let full;
+  try {
+    full = engine.evaluate(some, nowMs, {});
+  } catch {
+    return;
+  }
+  const done = new Map();
+  for (const r of full) if (r.evaluation?.escalation?.done?.length) done.set(String(r.id), r.evaluation.escalation.done);
+  for (const r of results) {
+    const d = done.get(String(r.id));
+    if (d && r.evaluation) r.evaluation.escalation = { ...r.evaluation.escalation, done: d };
+  }
 }
 
 /**

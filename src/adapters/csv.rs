@@ -1183,6 +1183,8 @@ fn map_row(
     for (v, h) in res.all("comments", cells) {
         let mut parts = v.splitn(3, ';');
         let (at, author) = (parts.next().unwrap_or(""), parts.next().map(str::trim));
+        // A note recording sla-lens's own work is never a reply (DESIGN.md, rule 6).
+        let record = parts.next().is_some_and(crate::ticket::marker::is_record);
         let Some(at) = parse_local(at, fmt, tz) else {
             return Err(fail(
                 Some(id),
@@ -1202,7 +1204,7 @@ fn map_row(
             // Anyone but the requester, when the export names the requester's id; otherwise
             // no comment counts (the response is reported unknown).
             Some(a) => !reporter_ids.is_empty() && !reporter_ids.iter().any(|r| same_header(r, a)),
-        };
+        } && !record;
         t.comments.push(CommentInput {
             at: Stamp::Text(format_instant(at)),
             author: author.map(str::to_string),

@@ -104,6 +104,9 @@ pub struct TimelineEvent {
     pub user: Option<User>,
     #[serde(default)]
     pub author_association: Option<String>,
+    /// A `commented` event's text.
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +117,8 @@ pub struct Comment {
     pub created_at: String,
     #[serde(default)]
     pub author_association: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
 }
 
 /// One issue with the responses fetched for it.
@@ -129,7 +134,7 @@ pub struct Bundle {
     pub comments: Option<Vec<Value>>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     login: "login" => req,
@@ -182,6 +187,7 @@ read_struct!(TimelineEvent, "struct TimelineEvent", deny = false, {
     label: "label" => default,
     user: "user" => default,
     author_association: "author_association" => default,
+    body: "body" => default,
 });
 
 read_struct!(Comment, "struct Comment", deny = false, {
@@ -189,6 +195,7 @@ read_struct!(Comment, "struct Comment", deny = false, {
     user: "user" => default,
     created_at: "created_at" => req,
     author_association: "author_association" => default,
+    body: "body" => default,
 });
 
 read_struct!(Bundle, "struct Bundle", deny = true, {
@@ -377,7 +384,9 @@ fn map_bundle(
 
     // Events: the timeline, else the issue events.
     let mut events: Vec<(i64, Event)> = Vec::new();
-    let mut comments: Vec<(i64, i64, Option<User>, Option<String>)> = Vec::new();
+    // (at, comment id, author, author association, text)
+    type Row = (i64, i64, Option<User>, Option<String>, Option<String>);
+    let mut comments: Vec<Row> = Vec::new();
     let (list, key) = match (&b.timeline, &b.events) {
         (Some(t), _) => (t.as_slice(), "timeline"),
         (None, Some(e)) => (e.as_slice(), "events"),
@@ -406,7 +415,7 @@ fn map_bundle(
             }
             "commented" => {
                 if let Some(cid) = e.id {
-                    comments.push((at, cid, e.user.or(e.actor), e.author_association));
+                    comments.push((at, cid, e.user.or(e.actor), e.author_association, e.body));
                 }
             }
             _ => {}
@@ -415,13 +424,13 @@ fn map_bundle(
     for (k, raw) in b.comments.iter().flatten().enumerate() {
         let p = format!("comments[{k}]");
         let c: Comment = parse_item(raw, &join(path, &p), id.clone(), "a GitHub issue comment")?;
-        if comments.iter().any(|(_, cid, _, _)| *cid == c.id) {
+        if comments.iter().any(|(_, cid, ..)| *cid == c.id) {
             continue;
         }
         let (at, _) = cx.stamp(&format!("{p}.created_at"), &c.created_at)?;
-        comments.push((at, c.id, c.user, c.author_association));
+        comments.push((at, c.id, c.user, c.author_association, c.body));
     }
-    crate::util::order::sort_by_key(&mut comments, |(at, cid, _, _)| (*at, *cid));
+    crate::util::order::sort_by_key(&mut comments, |(at, cid, ..)| (*at, *cid));
 
     let closed_at = match &i.closed_at {
         Some(s) => Some(cx.stamp("closed_at", s)?.0),
@@ -461,19 +470,35 @@ fn map_bundle(
     );
 
     let author = i.user.as_ref();
-    for (at, _, user, assoc) in comments {
-        let staff = match &site.staff {
-            StaffRule::AuthorAssociation(list) => assoc
-                .as_deref()
-                .is_some_and(|a| list.iter().any(|x| x.eq_ignore_ascii_case(a))),
-            StaffRule::Users(list) => user
+    for (at, cid, user, assoc, body) in comments {
+        if let Some(text) = body.as_deref() {
+            let by_author = matches!((author, &user), (Some(a), Some(u)) if a.id == u.id);
+            let id = user.as_ref().map(|u| u.id.to_string());
+            let keys = user
                 .as_ref()
-                .is_some_and(|u| SiteConfig::listed_staff(list, &[&u.login, &u.id.to_string()])),
-            // Group memberships are Redmine's only; elsewhere a group rule means "not the author".
-            StaffRule::AnyoneButAuthor | StaffRule::Groups(_) => user
-                .as_ref()
-                .is_some_and(|u| author.is_none_or(|a| a.id != u.id)),
-        };
+                .map(|u| [u.login.as_str(), id.as_deref().unwrap_or("")]);
+            if site.is_agent(keys.as_ref().map(|k| &k[..]), by_author) {
+                let url = t.url.as_ref().map(|u| format!("{u}#issuecomment-{cid}"));
+                super::collect_escalations(&mut t, text, at, cid.to_string(), None, url);
+            }
+        }
+        // A note recording sla-lens's own work is never a reply (DESIGN.md, rule 6).
+        let record = body
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
+        let staff = !record
+            && match &site.staff {
+                StaffRule::AuthorAssociation(list) => assoc
+                    .as_deref()
+                    .is_some_and(|a| list.iter().any(|x| x.eq_ignore_ascii_case(a))),
+                StaffRule::Users(list) => user.as_ref().is_some_and(|u| {
+                    SiteConfig::listed_staff(list, &[&u.login, &u.id.to_string()])
+                }),
+                // Group memberships are Redmine's only; elsewhere a group rule means "not the author".
+                StaffRule::AnyoneButAuthor | StaffRule::Groups(_) => user
+                    .as_ref()
+                    .is_some_and(|u| author.is_none_or(|a| a.id != u.id)),
+            };
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());

@@ -140,7 +140,7 @@ pub struct Bundle {
     pub notes: Vec<Value>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     id: "id" => req,
@@ -475,6 +475,14 @@ fn map_bundle(
     for (at, n) in notes {
         let private = n.internal.or(n.confidential).unwrap_or(false);
         let empty = n.body.as_deref().is_none_or(|b| b.trim().is_empty());
+        if let (Some(text), false) = (n.body.as_deref(), n.system || empty) {
+            let k = user_keys(&n.author);
+            let by_author = i.author.as_ref().is_some_and(|a| a.id == n.author.id);
+            if site.is_agent(Some(&[&k[0], &k[1]]), by_author) {
+                let url = t.url.as_ref().map(|u| format!("{u}#note_{}", n.id));
+                super::collect_escalations(&mut t, text, at, n.id.to_string(), None, url);
+            }
+        }
         if n.system || empty || (private && !site.private_comments_respond) {
             continue;
         }
@@ -482,7 +490,10 @@ fn map_bundle(
         let staff = match &site.staff {
             StaffRule::Users(list) => SiteConfig::listed_staff(list, &[&k[0], &k[1]]),
             _ => i.author.as_ref().is_none_or(|a| a.id != n.author.id),
-        };
+        } && !n
+            .body
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());

@@ -85,6 +85,9 @@ pub struct Comment {
     /// A role- or group-restricted comment.
     #[serde(default)]
     pub visibility: Option<Value>,
+    /// The text: a string (REST API v2) or an Atlassian Document (v3).
+    #[serde(default)]
+    pub body: Option<Value>,
 }
 
 /// `fields.comment`: a page of comments (what Jira sends), or a bare array (as the "Get issue"
@@ -193,7 +196,7 @@ fn is_issue_key(s: &str) -> bool {
     }
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     account_id: "accountId" => default,
@@ -218,6 +221,7 @@ read_struct!(Comment, "struct Comment", deny = false, {
     created: "created" => req,
     jsd_public: "jsdPublic" => default,
     visibility: "visibility" => default,
+    body: "body" => default,
 });
 
 impl Read for CommentPage {
@@ -613,6 +617,15 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         (*at, c.id.parse::<i64>().unwrap_or(0))
     });
     for (at, c) in comments {
+        if let (Some(body), Some(a)) = (&c.body, &c.author) {
+            if site.is_agent(Some(&a.keys()), requester.is_some_and(|r| r.same(a))) {
+                let url = t
+                    .url
+                    .as_ref()
+                    .map(|u| format!("{u}?focusedCommentId={}", c.id));
+                super::collect_escalations(&mut t, &body_text(body), at, c.id.clone(), None, url);
+            }
+        }
         let private =
             c.jsd_public == Some(false) || c.visibility.as_ref().is_some_and(|v| !v.is_null());
         if private && !site.private_comments_respond {
@@ -622,7 +635,10 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
             (_, None) => false,
             (StaffRule::Users(list), Some(a)) => SiteConfig::listed_staff(list, &a.keys()),
             (_, Some(a)) => requester.is_none_or(|r| !r.same(a)),
-        };
+        } && !c
+            .body
+            .as_ref()
+            .is_some_and(|b| crate::ticket::marker::is_record(&body_text(b)));
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());
@@ -637,4 +653,35 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         });
     }
     Ok(t)
+}
+
+/// A comment's text: the string of REST API v2, or the text nodes of an Atlassian Document
+/// (v3), each block on its own line. Bounded: at most 64 levels deep.
+pub(crate) fn body_text(v: &Value) -> String {
+    fn walk(v: &Value, depth: u32, out: &mut String) {
+        if depth > 64 {
+            return;
+        }
+        match v {
+            Value::String(s) => out.push_str(s),
+            Value::Object(o) => {
+                if let Some(Value::String(t)) = o.get("text") {
+                    out.push_str(t);
+                }
+                if o.get("type").and_then(Value::as_str) == Some("hardBreak") {
+                    out.push('\n');
+                }
+                if let Some(Value::Array(c)) = o.get("content") {
+                    for x in c {
+                        walk(x, depth + 1, out);
+                    }
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = String::new();
+    walk(v, 0, &mut out);
+    out
 }

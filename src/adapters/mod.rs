@@ -242,6 +242,40 @@ pub(crate) fn snapshot_unknown(
     }
 }
 
+/// Adds the escalations a note records for ticket `t` (its `sla-lens:escalated` markers; the
+/// caller has checked the note is the agent's, [`SiteConfig::is_agent`]): the marker's `at`, else
+/// the note's time `note_at`.
+pub(crate) fn collect_escalations(
+    t: &mut TicketInput,
+    text: &str,
+    note_at: i64,
+    note_id: String,
+    note_number: Option<u32>,
+    url: Option<String>,
+) {
+    use crate::ticket::EscalationInput;
+    let mut stage = String::new();
+    for (k, at) in crate::ticket::marker::parse_markers_at(&t.id, text) {
+        stage.clear();
+        match k.stage {
+            crate::ticket::marker::Stage::Level(n) => stage.push_str(&n.to_string()),
+            crate::ticket::marker::Stage::AtRisk(m) => {
+                stage.push_str("at-risk-");
+                stage.push_str(m.as_str());
+            }
+        }
+        t.escalations.push(EscalationInput {
+            cycle: k.cycle,
+            stage: stage.clone(),
+            action: format!("{}#{}", k.kind.as_str(), k.ordinal),
+            at: Some(Stamp::Text(format_instant(at.unwrap_or(note_at)))),
+            note_id: Some(note_id.clone()),
+            note_number,
+            url: url.clone(),
+        });
+    }
+}
+
 /// The status a status label stands for on an open issue a snapshot shows without its label
 /// events: the last of its current labels the site maps (`statusLabels`).
 pub(crate) fn current_label_status(

@@ -149,7 +149,7 @@ pub struct Issue {
     pub journals: Option<Vec<Journal>>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(Ref, "struct Ref", deny = false, {
     id: "id" => req,
@@ -537,6 +537,20 @@ fn map_issue(
             }
         }
         let has_notes = j.notes.as_deref().is_some_and(|n| !n.trim().is_empty());
+        // The escalations this note records (also a private note's): Redmine numbers notes by
+        // their journal's position on the issue (`#note-3`).
+        if let (Some(text), true) = (j.notes.as_deref(), has_notes) {
+            let keys = j.user.as_ref().map(user_keys);
+            let keys: Option<Vec<&str>> = keys
+                .as_ref()
+                .map(|k| k.iter().map(String::as_str).collect());
+            let by_author = matches!((author, &j.user), (Some(a), Some(u)) if a.id == u.id);
+            if site.is_agent(keys.as_deref(), by_author) {
+                let number = u32::try_from(k + 1).ok();
+                let url = t.url.as_ref().map(|u| format!("{u}#note-{}", k + 1));
+                super::collect_escalations(&mut t, text, at, j.id.to_string(), number, url);
+            }
+        }
         let private = j.private_notes.unwrap_or(false);
         if !has_notes || (private && !site.private_comments_respond) {
             continue;
@@ -550,7 +564,10 @@ fn map_issue(
             (StaffRule::Groups(list), Some(u)) => groups.member_of_any(u, list),
             // Redmine has no author association: any other rule means "not the author".
             (_, Some(u)) => author.is_none_or(|a| a.id != u.id),
-        };
+        } && !j
+            .notes
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
         if staff && first_response.is_none() && at >= created {
             first_response = Some(stamp.clone());
         }

@@ -165,6 +165,12 @@ pub struct SiteConfig {
     /// public: Jira has no private comment but a restricted one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_visibility: Option<Visibility>,
+    /// The tracker account `sla-lens escalate` runs as (Redmine user id or name, GitHub/GitLab
+    /// login or id, Jira account id or name): only its notes' `sla-lens:escalated` markers are
+    /// the issue's recorded escalations. Empty: the notes of anyone but the issue's author
+    /// (DESIGN.md "Evaluating a ticket", rule 11).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub agent: Vec<String>,
 }
 
 /// A Jira comment's `visibility`: a project role or a group that alone may see it.
@@ -175,6 +181,14 @@ pub struct Visibility {
     #[serde(rename = "type")]
     pub kind: String,
     pub value: String,
+}
+
+/// `agent` in a site file: one account, or several.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -205,6 +219,7 @@ struct SiteSpec {
     private_comments_respond: Option<bool>,
     #[serde(default)]
     private_visibility: Option<Visibility>,
+    agent: Option<OneOrMany>,
 }
 
 #[derive(Default, Deserialize)]
@@ -294,6 +309,7 @@ impl SiteConfig {
             closed_status: "Closed".into(),
             private_comments_respond: false,
             private_visibility: None,
+            agent: Vec::new(),
         }
     }
 
@@ -414,6 +430,12 @@ impl SiteConfig {
             }
             site.private_visibility = Some(v);
         }
+        match spec.agent {
+            Some(OneOrMany::One(a)) => site.agent = vec![a],
+            Some(OneOrMany::Many(a)) => site.agent = a,
+            None => {}
+        }
+        site.agent.retain(|a| !a.trim().is_empty());
         if diags.is_empty() {
             Ok(site)
         } else {
@@ -433,6 +455,16 @@ impl SiteConfig {
             })
             .map(|(g, _)| g.clone())
             .collect()
+    }
+
+    /// Whether a note by the user known by `author` (`None`: unknown) holds the issue's recorded
+    /// escalations: the `agent` when one is set, else anyone known but the issue's author.
+    pub(crate) fn is_agent(&self, author: Option<&[&str]>, by_issue_author: bool) -> bool {
+        match author {
+            None => false,
+            Some(keys) if !self.agent.is_empty() => Self::listed_staff(&self.agent, keys),
+            Some(_) => !by_issue_author,
+        }
     }
 
     /// Whether a user known by `keys` is in the `users` staff list.

@@ -113,7 +113,7 @@ pub struct ExceptionSpec {
     pub name: Option<String>,
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(CalendarSpec, "struct CalendarSpec", deny = true, {
     description: "description" => default,

@@ -490,6 +490,35 @@ fn escalation_lines(policy: &Policy, cal: &Calendar, ev: &Evaluation<'_>, lines:
             trigger_text(policy, c.level)
         ));
     }
+    // What the issue records as done in this cycle (DESIGN.md "Evaluating a ticket", rule 11): text, never HTML.
+    for d in ev.escalation.done.iter() {
+        // The contacts by name, but not a contact named as the role.
+        let names = d
+            .contacts
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| !n.eq_ignore_ascii_case(d.role))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let to = if names.is_empty() {
+            d.role.to_string()
+        } else {
+            format!("{} ({names})", d.role)
+        };
+        let when = d.at.map(|a| format!(" at {}", local(cal, a.0).trim_end()));
+        let note = d.note.map(|n| {
+            if n.starts_with('#') {
+                format!(" (note {n})")
+            } else {
+                format!(" (comment {n})")
+            }
+        });
+        lines.push(format!(
+            "Escalated to {to}{}{}.",
+            when.unwrap_or_default(),
+            note.unwrap_or_default()
+        ));
+    }
     if let Some(n) = ev.escalation.next {
         // Unknown while its clock (or a lower level's) is paused with budget left.
         let when = n.at.map_or_else(

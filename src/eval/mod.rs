@@ -208,6 +208,75 @@ pub struct EscalationEval<'a> {
     /// are absent).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub unknown: bool,
+    /// The levels escalated in the current cycle, as the issue records them (DESIGN.md
+    /// "Evaluating a ticket", rule 11); absent when none.
+    #[serde(skip_serializing_if = "Done::is_empty")]
+    pub done: Done<'a>,
+}
+
+/// The levels escalated in the current cycle: for each level of the policy, the earliest
+/// escalation the ticket records for it in that cycle (`Ticket::escalations`). Computed when
+/// read (so an evaluation stays `Copy` and allocates nothing); [`Done::iter`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Done<'a> {
+    cycle: u32,
+    levels: &'a [crate::policy::Level],
+    recorded: &'a [crate::ticket::Escalation],
+}
+
+/// A level escalated in the current cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DoneLevel<'a> {
+    pub level: u32,
+    pub role: &'a str,
+    pub contacts: &'a [Contact],
+    /// When (the marker's `at`, else its note's time).
+    pub at: Option<At>,
+    /// The note that records it: `#3` (Redmine's note number), else the note's id.
+    pub note: Option<&'a str>,
+    /// The note's link, when the ticket has one.
+    pub url: Option<&'a str>,
+}
+
+impl<'a> Done<'a> {
+    /// The levels escalated, lowest first. Markers of other cycles, of levels the policy does
+    /// not have, and of at-risk stages are not among them.
+    pub fn iter(&self) -> impl Iterator<Item = DoneLevel<'a>> + 'a {
+        let (cycle, recorded) = (self.cycle, self.recorded);
+        self.levels.iter().filter_map(move |l| {
+            let n = l.spec.level;
+            recorded
+                .iter()
+                .filter(|e| e.cycle == cycle && e.level == Some(n))
+                // The earliest; one without a time last; the first of equals.
+                .min_by_key(|e| (e.at.is_none(), e.at))
+                .map(|e| DoneLevel {
+                    level: n,
+                    role: &l.spec.role,
+                    contacts: &l.spec.contacts,
+                    at: e.at.map(At),
+                    note: e.note.as_deref(),
+                    url: e.url.as_deref(),
+                })
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.recorded.is_empty() || self.iter().next().is_none()
+    }
+}
+
+impl PartialEq for Done<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for Done<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// The evaluation of one ticket.
@@ -719,6 +788,7 @@ impl<'a> Ctx<'a> {
             next: None,
             max_level: 0,
             unknown: false,
+            done: Done::default(),
         };
         let once = |m: MetricKind| !self.spec(m).restart_on_reopen;
         let mut cycles = self
@@ -831,6 +901,11 @@ impl<'a> Ctx<'a> {
                 h.cycle(start, end, &resp, &res);
             }
         }
+        esc.done = Done {
+            cycle,
+            levels: &self.policy.levels,
+            recorded: &self.tl.ticket.escalations,
+        };
         Ok((resp, res, esc))
     }
 
@@ -1125,6 +1200,7 @@ fn evaluate_with<'a>(
             next: None,
             max_level: 0,
             unknown: false,
+            done: Done::default(),
         },
         next_change: None,
     };

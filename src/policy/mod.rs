@@ -460,7 +460,7 @@ fn zero_after() -> String {
     "0h".into()
 }
 
-// Readers (src/util/read.rs): what the derived `Deserialize` reads, held to it by the oracle tests (src/adapters/oracle.rs).
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
     schema: "$schema" => default,

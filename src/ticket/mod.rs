@@ -4,6 +4,8 @@
 //! add their own) and are normalised into [`Ticket`] (instants parsed, history sorted). A ticket
 //! whose timestamps are missing or garbled gives a [`TicketError`] for that ticket only.
 
+pub mod marker;
+
 use crate::time::rfc3339::{parse_millis_instant, parse_text_instant};
 use crate::time::Instant;
 use crate::util::located::Chain;
@@ -122,6 +124,128 @@ pub struct TicketInput {
     /// then is unknown too (a snapshot shows the status it has now).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<Stamp>,
+    /// The escalations recorded on the issue (`sla-lens:escalated` markers in notes by the
+    /// sla-lens agent, collected by the adapters; DESIGN.md "Evaluating a ticket",
+    /// rule 11). Read tolerantly: an entry that is not one is left out, never an error.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "tolerant_escalations"
+    )]
+    pub escalations: Vec<EscalationInput>,
+}
+
+/// One escalation recorded on the issue: an `sla-lens:escalated` marker line and the note that
+/// holds it.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EscalationInput {
+    /// The marker's `cycle`.
+    pub cycle: u32,
+    /// The marker's `level`: `1`, `2`, … or `at-risk-response`, `at-risk-resolution`.
+    pub stage: String,
+    /// The marker's `action`: `note#0`.
+    pub action: String,
+    /// The marker's `at`, else the note's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Stamp>,
+    /// The note: Redmine's journal id, GitHub's, GitLab's or Jira's comment id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_id: Option<String>,
+    /// Redmine: the note's number on the issue page (`#note-3`), its 1-based position among
+    /// the issue's journals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_number: Option<u32>,
+    /// The note's link, when the ticket has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl EscalationInput {
+    /// One entry read from JSON, or `None` when it is not one (no `cycle` ≥ 1 or no `stage`).
+    pub fn from_value(v: &Value) -> Option<EscalationInput> {
+        let o = v.as_object()?;
+        let text = |k: &str| -> Option<String> {
+            match o.get(k)? {
+                Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let cycle = o
+            .get("cycle")
+            .and_then(Value::as_u64)
+            .filter(|c| (1..=u64::from(u32::MAX)).contains(c))? as u32;
+        let at = match o.get("at") {
+            Some(Value::String(s)) => Some(Stamp::Text(s.clone())),
+            Some(Value::Number(n)) => n.as_f64().map(Stamp::Millis),
+            _ => None,
+        };
+        Some(EscalationInput {
+            cycle,
+            stage: text("stage").or_else(|| text("level"))?,
+            action: text("action").unwrap_or_default(),
+            at,
+            note_id: text("noteId"),
+            note_number: o
+                .get("noteNumber")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok()),
+            url: text("url"),
+        })
+    }
+}
+
+/// `escalations` read tolerantly: anything but an array is none, and entries that are not
+/// escalations are left out.
+fn tolerant_escalations<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<EscalationInput>, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(escalations_of(&v))
+}
+
+fn escalations_of(v: &Value) -> Vec<EscalationInput> {
+    match v {
+        Value::Array(a) => a.iter().filter_map(EscalationInput::from_value).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// An escalation recorded on the issue, as the evaluation reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    pub cycle: u32,
+    /// The level; `None` for an at-risk stage (or a stage sla-lens does not write).
+    pub level: Option<u32>,
+    /// The action (`note#0`).
+    pub action: String,
+    pub at: Option<Instant>,
+    /// How the tracker names the note: `#3` (Redmine's note number), else the note's id.
+    pub note: Option<String>,
+    pub url: Option<String>,
+}
+
+impl Escalation {
+    pub fn from_input(e: EscalationInput) -> Escalation {
+        let level = e
+            .stage
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0 && !e.stage.starts_with(['+', '0']));
+        let at = e.at.as_ref().and_then(|s| parse_instant(s).ok());
+        Escalation {
+            cycle: e.cycle,
+            level,
+            action: e.action,
+            at,
+            note: match (e.note_number, e.note_id) {
+                (Some(n), _) => Some(format!("#{n}")),
+                (None, id) => id,
+            },
+            url: e.url,
+        }
+    }
 }
 
 // Hand-written visitors instead of `#[serde(untagged)]`, which buffers every value first: ticket
@@ -257,6 +381,8 @@ pub struct Ticket {
     pub unknown: Unknowns,
     /// When the tracker last saved the issue (`updated`), if given.
     pub updated: Option<Instant>,
+    /// The escalations recorded on the issue (`escalations`), in input order.
+    pub escalations: Vec<Escalation>,
 }
 
 /// A fact a ticket's input could not tell (`unknown` in the ticket JSON).
@@ -487,6 +613,8 @@ pub(crate) struct ReadTicket {
     unknown: Vec<String>,
     #[serde(default)]
     updated: Option<ReadStamp>,
+    #[serde(default)]
+    escalations: Option<Value>,
 }
 
 impl From<TicketInput> for ReadTicket {
@@ -522,11 +650,13 @@ impl From<TicketInput> for ReadTicket {
             first_response_at: t.first_response_at.as_ref().map(ReadStamp::from),
             unknown: t.unknown,
             updated: t.updated.as_ref().map(ReadStamp::from),
+            escalations: (!t.escalations.is_empty())
+                .then(|| serde_json::to_value(&t.escalations).unwrap_or(Value::Null)),
         }
     }
 }
 
-// Readers (src/util/read.rs): what the derived and hand-written `Deserialize`s above read, held to
+// Readers (util::read): what the derived and hand-written `Deserialize`s above read, held to
 // them by the oracle tests (src/adapters/oracle.rs).
 
 /// `expected an RFC 3339 timestamp or epoch milliseconds`, as the visitors above say it.
@@ -613,6 +743,7 @@ read_struct!(ReadTicket, expecting "struct TicketInput", deny = false, {
     first_response_at: "firstResponseAt" => default,
     unknown: "unknown" => default,
     updated: "updated" => default,
+    escalations: "escalations" => default,
 });
 
 /// A ticket list as a whole: an array, or `{"tickets": [...]}` (other keys ignored).
@@ -1032,6 +1163,8 @@ impl<'a> Scan<'a> {
                 13 => (512, "statusHistory"),
                 8 => (1024, "comments"),
                 15 => (2048, "firstResponseAt"),
+                // Rare: the serde readers read them (tolerantly).
+                11 if k == "escalations" => return None,
                 _ => return s.skip(2),
             };
             if k != name {
@@ -1272,6 +1405,14 @@ impl Ticket {
             first_response_at,
             unknown,
             updated,
+            escalations: input
+                .escalations
+                .as_ref()
+                .map(escalations_of)
+                .unwrap_or_default()
+                .into_iter()
+                .map(Escalation::from_input)
+                .collect(),
         })
     }
 

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
-import { badgeView, dueText } from '../../www/badge-view.js';
+import { badgeView, dueText, escalationItems } from '../../www/badge-view.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -223,6 +223,70 @@ describe('sla-lens in a real Redmine', { skip: !REDMINE && 'REDMINE_URL is not s
         await page.screenshot({ path: join(SHOTS, 'redmine-issue.png') });
       }
       await page.close();
+    }
+  });
+
+  it('an issue sla-lens escalated: the tooltip says so, with a link to the marker note, which is no response', async () => {
+    // Issue #14. Made here, not in the seed, and deleted again: Redmine numbers issues max(id) + 1
+    // in this shared database, so a seeded 13th issue would renumber every other worktree's seed
+    // (and add a row to the lists four suites count). Written by the API user (admin), who is
+    // not the author: without the rule, its notes would be the first response.
+    const setup = JSON.parse(readFileSync(process.env.REDMINE_SETUP, 'utf8'));
+    const rest = async (method, path, body, asUser) => {
+      const headers = { 'X-Redmine-API-Key': setup.api_key, 'Content-Type': 'application/json' };
+      if (asUser) headers['X-Redmine-Switch-User'] = asUser;
+      const r = await fetch(`${REDMINE}${path}`, { method, headers, body: body && JSON.stringify(body) });
+      assert.ok(r.ok, `${method} ${path}: ${r.status}`);
+      const text = await r.text();
+      return text.trim() ? JSON.parse(text) : {};
+    };
+    const marketing = (await rest('GET', '/projects/marketing-it.json')).project;
+    const priorities = (await rest('GET', '/enumerations/issue_priorities.json')).issue_priorities;
+    const urgent = priorities.find((p) => p.name === 'Urgent');
+    const { issue } = await rest('POST', '/issues.json', { issue: {
+      project_id: marketing.id, priority_id: urgent.id, subject: '[E01 escalated-noted] Mail server rejects campaign sends',
+      description: 'Made by tests/e2e/redmine.test.mjs (issue #14) and deleted again.',
+    } }, 'mia');
+    const id = String(issue.id);
+    // A second later, as sla-lens would come: Redmine's times are whole seconds, and a list entry
+    // saved in its creation second has no journals to read.
+    await new Promise((r) => setTimeout(r, 1100));
+    try {
+      const at = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+      await rest('PUT', `/issues/${id}.json`, { issue: { notes: `sla-lens:claim ticket=${id} cycle=1 level=1 action=note#0 at=${at} run=e2e` } });
+      await rest('PUT', `/issues/${id}.json`, { issue: { notes: `SLA escalation, level 1: IT manager.\nNow responsible: IT manager.\nsla-lens:escalated ticket=${id} cycle=1 level=1 action=note#0 at=${at}` } });
+      // The CLI over the same REST data: the marker note (#2) is recorded, the claim (#1) is not,
+      // and neither is a response.
+      const file = join(work, `escalated-${id}.json`);
+      writeFileSync(file, JSON.stringify((await rest('GET', `/issues/${id}.json?include=journals`))));
+      const statuses = join(work, 'issue_statuses.json');
+      writeFileSync(statuses, JSON.stringify(await rest('GET', '/issue_statuses.json')));
+      const site = join(work, 'site-escalated.json');
+      writeFileSync(site, JSON.stringify({ tracker: 'redmine', origin: proxy.url }));
+      const out = JSON.parse(execFileSync(CLI, ['eval', '--tracker', 'redmine', '--site', site, '--now', new Date().toISOString(), statuses, file], { encoding: 'utf8' }));
+      const ev = out.results[0].evaluation;
+      assert.equal(ev.response.state, 'running', 'the marker and claim notes are no response');
+      assert.deepEqual(ev.escalation.done.map((d) => [d.level, d.at, d.note, d.url]), [[1, at, '#2', `${proxy.url}/issues/${id}#note-2`]]);
+      // The badge on the issue page, as sam sees it (now: the real clock).
+      const page = await open(`/issues/${id}`, {}, { freeze: false });
+      const got = await badges(page);
+      assert.equal(got.length, 1);
+      assert.equal(got[0].state, 'running', 'the marker note did not stop the response clock');
+      const want = escalationItems(ev.escalation.done, Date.now(), { viewerZone: VIEWER_ZONE });
+      assert.equal(want.length, 1);
+      assert.match(want[0].line, /^Escalated to IT manager \d\d:\d\d \(note #2\)$/);
+      const tip = await tooltip(page, '#content sla-badge');
+      assert.ok(tip.includes(want[0].line), tip);
+      const link = page.locator('#content sla-badge .tip li.tip-esc a');
+      assert.equal(await link.innerText(), 'note #2');
+      assert.equal(await link.getAttribute('href'), `${proxy.url}/issues/${id}#note-2`);
+      await page.screenshot({ path: join(SHOTS, 'redmine-escalated-tooltip.png') });
+      // The note the link names is the marker note on Redmine's own page.
+      const note = await page.locator('#note-2').innerText();
+      assert.match(note, new RegExp(`sla-lens:escalated ticket=${id} cycle=1 level=1`));
+      await page.close();
+    } finally {
+      await rest('DELETE', `/issues/${id}.json`);
     }
   });
 

@@ -16,10 +16,17 @@ const STATUSES = JSON.parse(readFileSync(join(FIX, 'issue_statuses.json'), 'utf8
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-export async function fakeRedmine({ count = 12, payload = null, csp = null } = {}) {
+export async function fakeRedmine({ count = 12, payload = null, csp = null, escalated = false } = {}) {
   const issue = (id) => {
     const base = structuredClone(SEED[(id - 1) % 12]);
     base.id = id;
+    // `escalated`: the S03 issues (breached, level 1) carry a marker note by the API user, as
+    // `sla-lens escalate` posts it (issue #14).
+    if (escalated && (id - 1) % 12 === 2 && base.journals?.length) {
+      const at = base.journals[base.journals.length - 1].created_on;
+      base.journals.push({ id: 9000 + id, user: { id: 1, name: 'Redmine Admin' }, created_on: at, details: [],
+        notes: `SLA escalation, level 1.\nsla-lens:escalated ticket=${id} cycle=1 level=1 action=note#0 at=${at}` });
+    }
     // `payload`: one string for every issue, or a function of the issue's id (a corpus).
     const text = typeof payload === 'function' ? payload(id) : payload;
     if (text) {

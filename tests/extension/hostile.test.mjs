@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { launch, ROOT } from './harness.mjs';
 import { fakeRedmine } from './fake-redmine.mjs';
 import { SHOWN, hostilePolicy, watch, assertSafe, deepText } from '../hostile/hostile.mjs';
+import { escalationItems } from '../../www/badge-view.js';
 
 const SHOTS = join(ROOT, 'target/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -20,7 +21,7 @@ let b;
 let fake;
 before(async () => {
   b = await launch();
-  fake = await fakeRedmine({ count: SHOWN.length, payload: (id) => SHOWN[id % SHOWN.length] });
+  fake = await fakeRedmine({ count: SHOWN.length, payload: (id) => SHOWN[id % SHOWN.length], escalated: true });
 });
 after(async () => {
   await b?.close();
@@ -85,6 +86,10 @@ describe('the hostile corpus in the extension', () => {
     }
     // A hostile category name from the tracker, in the tooltip that names it.
     assert.ok(SHOWN.some((v) => all.includes(v)), 'the tracker\'s strings as written');
+    // The escalations the marker notes record (the S03 issues): the hostile contact as written.
+    // "Escalated to <the level-1 contacts>", as www/badge-view.js says it (names trimmed).
+    const who = escalationItems([POLICY.escalation.levels[0]], 0)[0].text;
+    assert.ok(all.includes(`${who} `), `an escalation done, in its tooltip: ${who}`);
 
     const tabId = await b.worker((url) => chrome.tabs.query({ url }).then((t) => t[0].id), `${fake.origin}/issues*`);
     const pop = await b.context.newPage();
@@ -95,6 +100,13 @@ describe('the hostile corpus in the extension', () => {
     await pop.screenshot({ path: join(SHOTS, 'extension-hostile-popup.png') });
     await assertSafe(pop, popDialogs, 'the popup');
     assert.equal(await pop.locator('#policy').textContent(), POLICY.name);
+    // The popup lists the escalations done: text as written, the note linked on the tracker.
+    const escalated = pop.locator('#escalated li');
+    assert.ok(await escalated.count() > 0, 'escalations listed');
+    for (const t of await escalated.allTextContents()) assert.ok(t.includes(`: ${who} `) && /\(note #\d+\)$/.test(t), t);
+    for (const href of await pop.locator('#escalated a').evaluateAll((as) => as.map((a) => a.href))) {
+      assert.ok(href.startsWith(`${fake.origin}/issues/`) && /#note-\d+$/.test(href), href);
+    }
     await pop.close();
     await tab.close();
     assert.deepEqual(b.errors, []);

@@ -275,6 +275,28 @@ describe('extension pages keep their powers', () => {
     assert.equal(bad.ok, false);
   });
 
+  it('an escalation a marker note records: badges get escalation.done, the popup\'s summary lists it', async () => {
+    const marker = 'SLA escalation, level 1: IT manager.\nsla-lens:escalated ticket=4242 cycle=1 level=1 action=note#0 at=2026-11-27T10:05:00Z';
+    const issue = { issue: {
+      id: 4242, subject: 'VPN down', project: { id: 1, name: 'Marketing IT support' },
+      status: { id: 1, name: 'New' }, priority: { id: 5, name: 'Urgent' }, author: { id: 7, name: 'Mia' },
+      created_on: '2026-11-27T06:00:00Z',
+      journals: [
+        { id: 900, user: { id: 9, name: 'Sam' }, notes: '', created_on: '2026-11-27T06:30:00Z', details: [] },
+        { id: 901, user: { id: 1, name: 'Redmine Admin' }, notes: marker, created_on: '2026-11-27T10:05:00Z', details: [] },
+      ],
+    } };
+    const r = await send({ type: 'evaluate', url: `${REDMINE}/issues/4242`, docs: [redmineStatuses, JSON.stringify(issue)], failed: {}, reset: true }, content(`${REDMINE}/issues/4242`));
+    assert.equal(r.ok, true, r.error);
+    const ev = r.results.find((x) => x.id === '4242').evaluation;
+    assert.equal(ev.state, 'breached', 'the marker note is no reply');
+    assert.deepEqual(ev.escalation.done.map((d) => [d.level, d.at, d.note, d.url]),
+      [[1, '2026-11-27T10:05:00Z', '#2', `${REDMINE}/issues/4242#note-2`]]);
+    const s = await send({ type: 'tabSummary', tabId: 7 }, popup);
+    assert.equal(s.ok, true);
+    assert.deepEqual(s.summary.escalated.map((e) => [e.id, e.done[0].note]), [['4242', '#2']]);
+  });
+
   it('the popup reads its tab\'s summary', async () => {
     const r = await send({ type: 'tabSummary', tabId: 7 }, popup);
     assert.equal(r.ok, true);

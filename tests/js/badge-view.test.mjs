@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { badgeView, shortDuration, coarseDuration, spokenDuration, toneCounts, httpUrl, stateWord, STATE_ORDER } from '../../www/badge-view.js';
+import { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, toneCounts, httpUrl, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 import { BACKENDS } from './backends.mjs';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from '../../www/demo-data.js';
 
@@ -114,5 +114,65 @@ describe('badge views of the demo issues', async () => {
     const engine = w.SlaEngine.defaultPolicy();
     const results = engine.evaluate(engineTickets(SEED_TICKETS), DEMO_NOW);
     assert.deepEqual(toneCounts(results), { 'on-track': 2, 'at-risk': 2, breached: 3, met: 2, 'met-late': 1, 'out-of-scope': 2, error: 1 });
+  });
+});
+
+describe('escalations done (escalation.done, DESIGN.md rule 11)', () => {
+  const NOW = Date.parse('2026-12-07T12:00:00Z');
+  const L1 = { level: 1, role: 'IT manager', contacts: [{ name: 'Ingrid Vogt' }], at: '2026-12-07T10:05:00Z', note: '#3', url: 'https://rm.example/issues/12#note-3' };
+
+  it('says who, when and which note, with the note\'s link', () => {
+    assert.deepEqual(escalationItems([L1], NOW, { viewerZone: 'UTC' }), [{
+      text: 'Escalated to Ingrid Vogt 10:05', note: 'note #3', url: 'https://rm.example/issues/12#note-3',
+      line: 'Escalated to Ingrid Vogt 10:05 (note #3)',
+    }]);
+    // Another day: the day too; the viewer's zone; a comment id; the role without contacts.
+    const other = { level: 2, role: 'Head of <b>Marketing</b>', contacts: [], at: '2026-12-04T16:30:00Z', note: '9101001', url: null };
+    assert.deepEqual(escalationItems([other], NOW, { viewerZone: 'Europe/Berlin' }).map((e) => e.line),
+      ['Escalated to Head of <b>Marketing</b> Fri 4 Dec 17:30 (comment 9101001)']);
+  });
+
+  it('never links anything but http(s), and tolerates junk', () => {
+    for (const url of ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'data:text/html,x', '/issues/1', 42]) {
+      assert.equal(escalationItems([{ ...L1, url }], NOW, { viewerZone: 'UTC' })[0].url, null, String(url));
+    }
+    assert.deepEqual(escalationItems(null, NOW), []);
+    assert.deepEqual(escalationItems([null, 7, { level: 1 }], NOW, { viewerZone: 'UTC' }).map((e) => e.line), ['Escalated to level 1']);
+  });
+
+  it('the badge view carries them, in its label, without the engine\'s sentence twice', async () => {
+    const w = await BACKENDS.nodejs();
+    const engine = new w.SlaEngine(w.examplePolicy('default'));
+    const ticket = {
+      id: '12', created: '2026-12-07T05:00:00Z', status: 'New', url: 'https://rm.example/issues/12',
+      fields: { priority: 'Critical', project: 'Marketing IT support' },
+      comments: [{ at: '2026-12-07T10:05:00Z', author: 'sla-lens', staff: false }],
+      escalations: [
+        { cycle: 1, stage: '1', action: 'note#0', at: '2026-12-07T10:05:00Z', noteId: '31', noteNumber: 3, url: 'https://rm.example/issues/12#note-3' },
+        // A claim is never collected; a level the policy lacks and an earlier cycle are ignored.
+        { cycle: 1, stage: '7', action: 'note#0', at: '2026-12-07T10:06:00Z', noteNumber: 4 },
+        { cycle: 2, stage: '2', action: 'note#0', at: '2026-12-07T10:07:00Z', noteNumber: 5 },
+      ],
+    };
+    const [r] = engine.evaluate([ticket], NOW, { explain: true });
+    assert.deepEqual(r.evaluation.escalation.done, [{
+      level: 1, role: 'IT manager', contacts: [{ name: 'IT manager', email: 'it-manager@example.com', handle: 'it-manager' }],
+      at: '2026-12-07T10:05:00Z', note: '#3', url: 'https://rm.example/issues/12#note-3',
+    }]);
+    assert.ok(r.explanation.lines.some((l) => /^Escalated to IT manager at .*10:05.* \(note #3\)\.$/.test(l)), r.explanation.lines.join(' | '));
+    const v = badgeView(r, NOW, { viewerZone: 'UTC' });
+    assert.deepEqual(v.escalated.map((e) => e.line), ['Escalated to IT manager 10:05 (note #3)']);
+    assert.equal(v.escalated[0].url, 'https://rm.example/issues/12#note-3');
+    assert.equal(v.lines.filter((l) => l.startsWith('Escalated to')).length, 0, 'said once, by the item');
+    assert.match(v.label, /; Escalated to IT manager 10:05 \(note #3\)$/);
+    assert.equal(v.state, 'breached', 'the escalation note is no reply');
+    // Without records: no items, the label as before.
+    const [plain] = engine.evaluate([{ ...ticket, escalations: [] }], NOW, { explain: true });
+    assert.equal(plain.evaluation.escalation.done, undefined);
+    const pv = badgeView(plain, NOW);
+    assert.deepEqual(pv.escalated, []);
+    assert.doesNotMatch(pv.label, /Escalated/);
+    // The extension's compact results carry `done` apart (extra.done).
+    assert.deepEqual(badgeView(plain, NOW, { done: r.evaluation.escalation.done, viewerZone: 'UTC' }).escalated.length, 1);
   });
 });

@@ -114,6 +114,9 @@ pub struct State {
     pub write_delay: Duration,
     /// Requests that were not what the API documents (method, path, why): must stay empty.
     pub wrong: Vec<String>,
+    /// Resolve this issue (a journal by someone else, at `now`) the moment a claim note is
+    /// posted on it: a person resolving it while a run is between reading and acting.
+    pub resolve_on_claim: Option<i64>,
 }
 
 impl State {
@@ -391,6 +394,14 @@ fn route(state: &Mutex<State>, req: &Request) -> (u16, String) {
                     }
                 }
             }
+            let claim = fields
+                .get("notes")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.contains("sla-lens:claim "));
+            let resolve = claim && st.resolve_on_claim == Some(id);
+            let Some(issue) = st.issues.get_mut(&id) else {
+                return (404, String::new());
+            };
             if let Some(notes) = fields.get("notes").and_then(Value::as_str) {
                 let j = json!({
                     "id": journal_id, "user": {"id": ME, "name": "sla-lens"}, "notes": notes,
@@ -401,7 +412,19 @@ fn route(state: &Mutex<State>, req: &Request) -> (u16, String) {
                     a.push(j);
                 }
                 issue["updated_on"] = json!(now);
-                st.next_journal += 1;
+            }
+            if resolve {
+                issue["status"] = json!({"id": 3, "name": "Resolved"});
+                if let Some(a) = issue["journals"].as_array_mut() {
+                    a.push(json!({
+                        "id": journal_id + 1, "user": {"id": 20, "name": "Sam Staff"}, "notes": "",
+                        "created_on": now, "private_notes": false,
+                        "details": [{"property": "attr", "name": "status_id", "old_value": "1", "new_value": "3"}]
+                    }));
+                }
+            }
+            if fields.contains_key("notes") {
+                st.next_journal += 2;
             }
             (204, String::new())
         }

@@ -444,10 +444,26 @@ struct Log {
     done: Vec<Value>,
     pending: Vec<Value>,
     elsewhere: Vec<Value>,
+    /// Claimed, then found no longer due on the re-read (resolved meanwhile).
+    dropped: Vec<Value>,
     faults: Vec<Fault>,
     issues_due: usize,
     actions_due: usize,
     stopped: usize,
+}
+
+impl Log {
+    fn merge(&mut self, o: Log) {
+        self.plan.extend(o.plan);
+        self.done.extend(o.done);
+        self.pending.extend(o.pending);
+        self.elsewhere.extend(o.elsewhere);
+        self.dropped.extend(o.dropped);
+        self.faults.extend(o.faults);
+        self.issues_due += o.issues_due;
+        self.actions_due += o.actions_due;
+        self.stopped += o.stopped;
+    }
 }
 
 /// One run: list, read, plan, and (without `--dry-run`) perform. The exit code.
@@ -520,8 +536,11 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
 
     // `now` is read once, after the issues.
     let now = cfg.now.unwrap_or_else(super::now_seconds);
-    let mut log = Log::default();
-    for (id, r) in candidates.iter().zip(results) {
+    // One issue: planned, and performed unless `--dry-run`, into its own log; issues are
+    // independent (each has its own claims and records), so POOL of them are acted on at once
+    // and their logs are merged in the list's order.
+    let one = |id: &String, r: Option<Result<Full, Failure>>| -> Log {
+        let mut log = Log::default();
         let fault = |e: String| Fault {
             issue: Some(id.clone()),
             path: tracker.read_path(id),
@@ -535,18 +554,18 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
                     path: f.request,
                     error: f.error.message,
                 });
-                continue;
+                return log;
             }
             None => {
                 log.faults.push(fault("not read".into()));
-                continue;
+                return log;
             }
         };
         let ticket = match map(&full.texts) {
             Ok(t) => t,
             Err(e) => {
                 log.faults.push(fault(e));
-                continue;
+                return log;
             }
         };
         let done = recorded(&ticket.id, &full);
@@ -554,23 +573,23 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
             Ok(p) => p,
             Err(e) => {
                 log.faults.push(fault(format!("{}: {}", e.code, e.message)));
-                continue;
+                return log;
             }
         };
         if p.incomplete {
             log.faults.push(fault(
                 "the full issue still lacks facts (replies or status history)".into(),
             ));
-            continue;
+            return log;
         }
         if p.due.is_empty() {
-            continue;
+            return log;
         }
         log.issues_due += 1;
         log.actions_due += p.due.len();
         log.plan.push(plan_json(&ticket, &p, &done, now));
         if cfg.dry_run {
-            continue;
+            return log;
         }
         if stop.load(Ordering::Relaxed) {
             log.stopped += 1;
@@ -580,9 +599,32 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
                     "action": action_token(&d.key), "error": "stopped (SIGTERM) before this issue",
                 }));
             }
-            continue;
+            return log;
         }
-        perform(cfg, tracker, &ticket.id, &p, &full, now, &mut log);
+        perform(cfg, tracker, &map, &ticket.id, &p, &full, now, &mut log);
+        log
+    };
+    let work: Vec<Mutex<Option<Result<Full, Failure>>>> =
+        results.into_iter().map(Mutex::new).collect();
+    let take = |i: usize| work[i].lock().ok().and_then(|mut r| r.take());
+    let logs: Mutex<Vec<Option<Log>>> = Mutex::new((0..candidates.len()).map(|_| None).collect());
+    let next = AtomicUsize::new(0);
+    let threads = if cfg.dry_run { 1 } else { POOL };
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(candidates.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(id) = candidates.get(i) else { break };
+                let l = one(id, take(i));
+                if let Ok(mut all) = logs.lock() {
+                    all[i] = Some(l);
+                }
+            });
+        }
+    });
+    let mut log = Log::default();
+    for l in logs.into_inner().unwrap_or_default().into_iter().flatten() {
+        log.merge(l);
     }
 
     let code = if log.faults.is_empty() && log.pending.is_empty() {
@@ -634,6 +676,7 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
             "done": log.done,
             "pending": log.pending,
             "elsewhere": log.elsewhere,
+            "noLongerDue": log.dropped,
             "faults": faults_json,
             "exit": code,
         });
@@ -760,6 +803,13 @@ fn print_summary(cfg: &Config, now: i64, log: &Log, faults: &[Value]) {
             d["at"].as_str().unwrap_or("")
         );
     }
+    for d in &log.dropped {
+        println!(
+            "no longer due: #{} {} (the issue changed since it was read)",
+            d["id"].as_str().unwrap_or(""),
+            d["key"].as_str().unwrap_or("")
+        );
+    }
     for f in faults {
         match f["issue"].as_str() {
             Some(i) => println!("fault: #{i}: {}", f["error"].as_str().unwrap_or("")),
@@ -834,9 +884,11 @@ fn done_line(d: &Due<'_>) -> String {
 
 /// Performs one issue's due actions, exactly once (DESIGN.md "The escalate command: what it
 /// does"): claim, re-read, act on the keys this run won, record.
+#[allow(clippy::too_many_arguments)]
 fn perform(
     cfg: &Config,
     tracker: &dyn Tracker,
+    map: &dyn Fn(&[String]) -> Result<Ticket, String>,
     id: &str,
     p: &Plan<'_>,
     full: &Full,
@@ -939,10 +991,40 @@ fn perform(
     };
     let recorded_now = recorded(ticket, &again);
     let claims = live_claims(ticket, &again.notes, now);
+    // Still due as the issue is now? An issue resolved (or changed) since it was read is not
+    // escalated late: planned again on the re-read, at the clock's time (not before `now`;
+    // `--now` when given), without the records (they are checked next).
+    let replan_at = if cfg.now.is_some() {
+        now
+    } else {
+        super::now_seconds().max(now)
+    };
+    let still: Result<Vec<ActionKey>, String> = map(&again.texts).and_then(|t| {
+        escalate::plan(&cfg.policy, &t, replan_at, &[])
+            .map(|p| p.due.iter().map(|d| d.key).collect())
+            .map_err(|e| format!("{}: {}", e.code, e.message))
+    });
+    let still = match still {
+        Ok(k) => k,
+        Err(e) => {
+            for d in &mine {
+                pending(log, d, &format!("the re-read issue cannot be planned: {e}"));
+            }
+            return;
+        }
+    };
     let mut won: Vec<&Due<'_>> = Vec::new();
     for d in mine {
         if recorded_now.contains(&d.key) {
             continue; // another run did it meanwhile
+        }
+        if !still.contains(&d.key) {
+            log.dropped.push(json!({
+                "id": ticket, "key": key_text(&d.key), "kind": d.key.kind.as_str(),
+                "action": action_token(&d.key),
+                "reason": "no longer due: the issue changed since it was read (resolved?)",
+            }));
+            continue;
         }
         match claims.iter().find(|(k, _, _)| *k == d.key) {
             Some((_, r, _)) if r == run => won.push(d),
