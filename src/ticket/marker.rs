@@ -4,7 +4,7 @@
 //!
 //! Compiled always (the adapters read the markers: a note holding one is never a reply, and the
 //! escalations it records are the ticket's `escalations`), so it sits in the ticket layer, which
-//! the adapters may use; the planner that decides what is due is [`crate::eval::escalate`]
+//! the adapters may use; the planner that decides what is due is `eval::escalate`
 //! (feature `escalate`), which re-exports everything here. Pure, linear in the text, never
 //! panics.
 
