@@ -452,20 +452,6 @@ struct Log {
     stopped: usize,
 }
 
-impl Log {
-    fn merge(&mut self, o: Log) {
-        self.plan.extend(o.plan);
-        self.done.extend(o.done);
-        self.pending.extend(o.pending);
-        self.elsewhere.extend(o.elsewhere);
-        self.dropped.extend(o.dropped);
-        self.faults.extend(o.faults);
-        self.issues_due += o.issues_due;
-        self.actions_due += o.actions_due;
-        self.stopped += o.stopped;
-    }
-}
-
 /// One run: list, read, plan, and (without `--dry-run`) perform. The exit code.
 fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8, Fatal> {
     let base = &cfg.base;
@@ -536,11 +522,8 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
 
     // `now` is read once, after the issues.
     let now = cfg.now.unwrap_or_else(super::now_seconds);
-    // One issue: planned, and performed unless `--dry-run`, into its own log; issues are
-    // independent (each has its own claims and records), so POOL of them are acted on at once
-    // and their logs are merged in the list's order.
-    let one = |id: &String, r: Option<Result<Full, Failure>>| -> Log {
-        let mut log = Log::default();
+    let mut log = Log::default();
+    for (id, r) in candidates.iter().zip(results) {
         let fault = |e: String| Fault {
             issue: Some(id.clone()),
             path: tracker.read_path(id),
@@ -554,18 +537,18 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
                     path: f.request,
                     error: f.error.message,
                 });
-                return log;
+                continue;
             }
             None => {
                 log.faults.push(fault("not read".into()));
-                return log;
+                continue;
             }
         };
         let ticket = match map(&full.texts) {
             Ok(t) => t,
             Err(e) => {
                 log.faults.push(fault(e));
-                return log;
+                continue;
             }
         };
         let done = recorded(&ticket.id, &full);
@@ -573,23 +556,23 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
             Ok(p) => p,
             Err(e) => {
                 log.faults.push(fault(format!("{}: {}", e.code, e.message)));
-                return log;
+                continue;
             }
         };
         if p.incomplete {
             log.faults.push(fault(
                 "the full issue still lacks facts (replies or status history)".into(),
             ));
-            return log;
+            continue;
         }
         if p.due.is_empty() {
-            return log;
+            continue;
         }
         log.issues_due += 1;
         log.actions_due += p.due.len();
         log.plan.push(plan_json(&ticket, &p, &done, now));
         if cfg.dry_run {
-            return log;
+            continue;
         }
         if stop.load(Ordering::Relaxed) {
             log.stopped += 1;
@@ -599,32 +582,9 @@ fn once(cfg: &Config, tracker: &mut dyn Tracker, stop: &AtomicBool) -> Result<u8
                     "action": action_token(&d.key), "error": "stopped (SIGTERM) before this issue",
                 }));
             }
-            return log;
+            continue;
         }
         perform(cfg, tracker, &map, &ticket.id, &p, &full, now, &mut log);
-        log
-    };
-    let work: Vec<Mutex<Option<Result<Full, Failure>>>> =
-        results.into_iter().map(Mutex::new).collect();
-    let take = |i: usize| work[i].lock().ok().and_then(|mut r| r.take());
-    let logs: Mutex<Vec<Option<Log>>> = Mutex::new((0..candidates.len()).map(|_| None).collect());
-    let next = AtomicUsize::new(0);
-    let threads = if cfg.dry_run { 1 } else { POOL };
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(candidates.len()) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(id) = candidates.get(i) else { break };
-                let l = one(id, take(i));
-                if let Ok(mut all) = logs.lock() {
-                    all[i] = Some(l);
-                }
-            });
-        }
-    });
-    let mut log = Log::default();
-    for l in logs.into_inner().unwrap_or_default().into_iter().flatten() {
-        log.merge(l);
     }
 
     let code = if log.faults.is_empty() && log.pending.is_empty() {
