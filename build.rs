@@ -1,4 +1,4 @@
-//! Compacts the tz database for the engine (`src/zone.rs`).
+//! Compacts the tz database for the engine (`src/time/zone.rs`).
 //!
 //! `tzdb_data` (a build-dependency only) holds every IANA zone as tz-rs tables: 16 bytes per
 //! transition, history back to the 19th century, one table per zone even where zones have been

@@ -3,7 +3,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use serde_json::json;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Policy, Ticket, BUSINESS_HOURS_POLICY_JSON};
 use std::hint::black_box;
 

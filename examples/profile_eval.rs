@@ -1,7 +1,7 @@
 //! Profiling aid: evaluates 20,000 generated tickets under the business-hours policy
 //! (`valgrind --tool=callgrind target/release/examples/profile_eval`).
 use serde_json::json;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Policy, Ticket, BUSINESS_HOURS_POLICY_JSON};
 use std::hint::black_box;
 const Y2026: i64 = 1_767_225_600;

@@ -5,7 +5,7 @@
 //! two lookups the calendar makes.
 
 #[allow(dead_code)]
-#[path = "../src/zone.rs"]
+#[path = "../src/time/zone.rs"]
 mod zone;
 
 use zone::{resolve_local, Tz};

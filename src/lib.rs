@@ -7,39 +7,54 @@
 //!
 //! The time semantics (business calendars, DST, holidays, pauses, landing on a close) are
 //! specified in `DESIGN.md` and pinned by the test vectors in `tests/`.
+//!
+//! # Layers
+//!
+//! `src/` is one folder per layer, and a layer's code names only itself and the layers below it
+//! (`crate::<layer>::…`), so there is no cycle:
+//!
+//! ```text
+//!  wasm.rs, bin/          the bindings and the CLI: may use anything
+//!     report/             the review report: aggregation, Markdown and CSV
+//!     eval/               evaluate, explain, snapshots, the escalation planner (`escalate`)
+//!     adapters/           tracker responses and CSV exports -> tickets (beside eval: it uses
+//!        |                ticket, policy and what is below, never eval or report)
+//!     ticket/             the tracker-agnostic ticket, its escalation markers
+//!     policy/             the policy document, its checks, its review cadence
+//!     calendar/           business calendars and the time arithmetic on them
+//!     time/               Instant, RFC 3339, date texts, durations, zones, the local-time resolver
+//!     util/               infrastructure, no domain: one sort, JSON readers, diagnostics
+//! ```
+//!
+//! That is `time ← calendar ← policy ← ticket ← eval ← report`, `adapters → ticket, policy`,
+//! all over `util`. `tests/layers.rs` checks every `crate::` path against this rule, so an upward
+//! import fails CI. The root re-exports below (`sla_lens::Policy`, `Ticket`, `evaluate`…) are
+//! for the crate's users; the crate's own code uses the layered paths.
+//!
+//! [`Instant`] is an alias of `i64` (Unix seconds), not a newtype: see [`time::Instant`].
 
 pub mod adapters;
 pub mod calendar;
-mod datefmt;
-pub mod diagnostic;
-pub mod duration;
-#[cfg(feature = "escalate")]
-pub mod escalate;
 pub mod eval;
-pub mod explain;
-mod located;
-pub mod marker;
-mod order;
 pub mod policy;
-mod read;
 pub mod report;
-pub mod review;
-pub mod snapshot;
 pub mod ticket;
-pub mod zone;
+pub mod time;
+pub mod util;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use calendar::{Calendar, CalendarSpec, Instant, OutOfRange};
-pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use calendar::{Calendar, CalendarSpec, OutOfRange};
+pub use eval::explain::{explain, Explanation};
 pub use eval::{
     evaluate, evaluate_all, evaluate_observed, evaluate_with_history, next_change, Applicability,
     Evaluation, MetricEval, Reached, State, MAX_HISTORY,
 };
-pub use explain::{explain, Explanation};
 pub use policy::{Policy, PolicySpec, BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON};
 pub use ticket::{Ticket, TicketError, TicketInput};
+pub use time::Instant;
+pub use util::diagnostic::{Diagnostic, Diagnostics, Severity};
 
 /// The JSON Schema of the policy document.
 #[cfg(feature = "schema")]

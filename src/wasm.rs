@@ -15,11 +15,11 @@
 //! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
 
 use crate::calendar::Calendar;
-use crate::diagnostic::Diagnostic;
+use crate::eval::explain::Segment;
 use crate::eval::Evaluation;
-use crate::explain::Segment;
-use crate::review::ReviewStatus;
+use crate::policy::review::ReviewStatus;
 use crate::ticket::{parse_instant, Stamp};
+use crate::util::diagnostic::Diagnostic;
 use crate::{
     evaluate as core_evaluate, explain as core_explain, Policy, Ticket, TicketError,
     BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON,
@@ -871,7 +871,7 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             .tickets
             .iter()
             .map(|t| crate::ticket::Unknowns::from_names(&t.unknown));
-        out.unknown = crate::snapshot::notes_for(lacks)
+        out.unknown = crate::eval::snapshot::notes_for(lacks)
             .into_iter()
             .map(|n| Unknown {
                 what: match n.what {
@@ -900,7 +900,7 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             ))
             .into());
         };
-        if let Some(d) = crate::datefmt::parse_ymd(text.trim()) {
+        if let Some(d) = crate::time::datefmt::parse_ymd(text.trim()) {
             let d = if what == "to" {
                 d.succ_opt().unwrap_or(d)
             } else {
@@ -1299,8 +1299,11 @@ export interface MappedIssues {
                 }
                 Err(e) => rejected.push(Rejected {
                     input: i,
-                    code: crate::diagnostic::json_error_code(&e),
-                    message: crate::diagnostic::json_refused(&format!("the {kind} response"), &e),
+                    code: crate::util::diagnostic::json_error_code(&e),
+                    message: crate::util::diagnostic::json_refused(
+                        &format!("the {kind} response"),
+                        &e,
+                    ),
                 }),
             }
         }
@@ -1310,7 +1313,7 @@ export interface MappedIssues {
             }
             match map(kind, &docs, site) {
                 Ok(r) => {
-                    crate::order::sort_by_key(&mut rejected, |r| r.input);
+                    crate::util::order::sort_by_key(&mut rejected, |r| r.input);
                     return (r, rejected);
                 }
                 Err(e) => {
@@ -1341,7 +1344,7 @@ export interface MappedIssues {
                 }),
             }
         }
-        crate::order::sort_by_key(&mut rejected, |r| r.input);
+        crate::util::order::sort_by_key(&mut rejected, |r| r.input);
         if good_docs.is_empty() {
             return (Vec::new(), rejected);
         }

@@ -14,7 +14,8 @@ use sla_lens::adapters::{
     TrackerKind,
 };
 use sla_lens::eval::State;
-use sla_lens::ticket::{format_instant, parse_instant, FieldValue, Stamp};
+use sla_lens::ticket::{parse_instant, FieldValue, Stamp};
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Applicability, Policy, Ticket, TicketError, TicketInput};
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! the policy and the ticket). A counting global allocator proves it.
 
 use serde_json::json;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Policy, Ticket, BUSINESS_HOURS_POLICY_JSON};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use sla_lens::report::ReportBuilder;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{Policy, Ticket};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -22,7 +22,7 @@ const NOW: &str = "2026-11-27T12:00:00Z";
 /// A ticket of the generated list (2026, a mix of priorities, some answered, some paused).
 fn ticket(i: usize) -> Value {
     let created = 1_767_225_600 + (i as i64 * 7_919) % (320 * 86_400);
-    let at = |s: i64| sla_lens::ticket::format_instant(created + s);
+    let at = |s: i64| sla_lens::time::format_instant(created + s);
     let priority = ["Urgent", "Normal", "Low"][i % 3];
     let mut v = json!({
         "id": format!("T-{i}"), "title": format!("Generated ticket number {i}"),

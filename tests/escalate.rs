@@ -7,7 +7,7 @@
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
-use sla_lens::escalate::{
+use sla_lens::eval::escalate::{
     claim, email, label, marker, note_text, parse_claims, parse_label, parse_markers, plan,
     ActionKey, Stage,
 };
@@ -334,7 +334,7 @@ fn ticket_of(events: &[(u32, u8)]) -> Ticket {
     let mut comments = Vec::new();
     let mut status = "New";
     for (m, what) in evs {
-        let at = sla_lens::ticket::format_instant(base + i64::from(m) * 60);
+        let at = sla_lens::time::format_instant(base + i64::from(m) * 60);
         match what {
             0 => comments.push(json!({"at": at, "staff": true})),
             w => {
@@ -420,7 +420,7 @@ proptest! {
 
 #[test]
 fn webhook_bodies_by_preset_show_the_text_as_written() {
-    use sla_lens::escalate::webhook_body;
+    use sla_lens::eval::escalate::webhook_body;
     let mut v: Value = serde_json::from_str(POLICY).unwrap();
     let p = policy();
     let tk = ticket(&[], &[]);

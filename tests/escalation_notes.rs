@@ -1,12 +1,13 @@
 //! Notes that record sla-lens's own escalation work (`sla-lens:escalated` markers and
-//! `sla-lens:claim` lines, src/marker.rs) in every adapter that reads notes: such a note is never
+//! `sla-lens:claim` lines, src/ticket/marker.rs) in every adapter that reads notes: such a note is never
 //! a reply, whoever wrote it (DESIGN.md "Evaluating a ticket", rule 6, vectors R1–R5).
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
 use sla_lens::adapters::csv::{map_csv, CsvFormat, CsvMapping};
 use sla_lens::adapters::{self, SiteConfig, StaffRule, TrackerKind};
-use sla_lens::ticket::{format_instant, Stamp, TicketInput};
+use sla_lens::ticket::{Stamp, TicketInput};
+use sla_lens::time::format_instant;
 use std::path::Path;
 
 const MARKER: &str =

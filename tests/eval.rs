@@ -4,7 +4,8 @@
 use serde_json::{json, Value};
 use sla_lens::eval::At;
 use sla_lens::policy::MetricKind;
-use sla_lens::ticket::{format_instant, parse_instant, Stamp};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::time::format_instant;
 use sla_lens::{
     evaluate, explain, Applicability, Policy, State, Ticket, BUSINESS_HOURS_POLICY_JSON,
 };
@@ -423,7 +424,7 @@ fn business_hours_open_pause_suspends_the_deadline() {
     assert!(x
         .segments
         .iter()
-        .any(|s| matches!(s, sla_lens::explain::Segment::Paused { .. })));
+        .any(|s| matches!(s, sla_lens::eval::explain::Segment::Paused { .. })));
 }
 
 #[test]

@@ -8,7 +8,8 @@
 use serde_json::{json, Value};
 use sla_lens::eval::{At, Evaluation};
 use sla_lens::policy::MetricKind;
-use sla_lens::ticket::{format_instant, parse_instant, Stamp};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, explain, Policy, State, Ticket};
 
 fn t(s: &str) -> i64 {

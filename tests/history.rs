@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use sla_lens::eval::{evaluate_observed, Observer};
 use sla_lens::report::report;
-use sla_lens::ticket::{format_instant, StatusChange};
+use sla_lens::ticket::StatusChange;
+use sla_lens::time::format_instant;
 use sla_lens::{
     evaluate, evaluate_with_history, Instant, MetricEval, Policy, Reached, State, Ticket,
     BUSINESS_HOURS_POLICY_JSON, MAX_HISTORY,

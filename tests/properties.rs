@@ -132,7 +132,7 @@ proptest! {
         let policy = Policy::from_json(&policy_text).map_err(|d| TestCaseError::fail(d.to_string()))?;
         let c = policy.calendar_by_name("c").unwrap();
         let (ps, pe) = (created + p_start, created + p_start + p_len);
-        let fmt = sla_lens::ticket::format_instant;
+        let fmt = sla_lens::time::format_instant;
         let ticket = Ticket::from_value(&json!({
             "id": "1", "created": fmt(created),
             "statusHistory": [{"at": fmt(ps), "from": "New", "to": "Waiting"}, {"at": fmt(pe), "from": "Waiting", "to": "In Progress"}]
@@ -246,8 +246,8 @@ proptest! {
         let business = Policy::from_json(sla_lens::BUSINESS_HOURS_POLICY_JSON).unwrap();
         let mut list = items;
         // Some tickets that get far into evaluation, with arbitrary parts.
-        list.push(json!({"id": "x", "created": sla_lens::ticket::format_instant(created), "fields": {"priority": "Urgent", "requesterGroup": "Marketing"},
-            "statusHistory": [{"at": sla_lens::ticket::format_instant(created + 3600), "to": "Waiting on customer"}]}));
+        list.push(json!({"id": "x", "created": sla_lens::time::format_instant(created), "fields": {"priority": "Urgent", "requesterGroup": "Marketing"},
+            "statusHistory": [{"at": sla_lens::time::format_instant(created + 3600), "to": "Waiting on customer"}]}));
         let text = Value::Array(list).to_string();
         let Ok(batch) = Ticket::parse_batch(&text) else { return Ok(()) };
         for t in batch.iter().flatten() {

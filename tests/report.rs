@@ -11,7 +11,8 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 use sla_lens::policy::MetricKind::{self, Resolution, Response};
 use sla_lens::report::{self, day_start, Cell, PeriodSource, Report, Times};
-use sla_lens::ticket::{format_instant, parse_instant, Stamp};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::time::format_instant;
 use sla_lens::{Policy, State, Ticket, TicketError, BUSINESS_HOURS_POLICY_JSON};
 use std::path::Path;
 

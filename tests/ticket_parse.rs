@@ -536,7 +536,7 @@ fn rfc3339_table_agrees_with_chrono() {
 
 #[test]
 fn format_instant_table_agrees_with_chrono() {
-    use sla_lens::ticket::format_instant;
+    use sla_lens::time::format_instant;
     for (t, want) in [
         (0, "1970-01-01T00:00:00Z"),
         (1_795_165_200, "2026-11-20T09:00:00Z"),
@@ -615,10 +615,10 @@ proptest! {
         let want = chrono::DateTime::from_timestamp(t, 0)
             .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
             .unwrap_or_else(|| t.to_string());
-        prop_assert_eq!(sla_lens::ticket::format_instant(t), want);
+        prop_assert_eq!(sla_lens::time::format_instant(t), want);
         // And it reads back.
         if (-62_167_219_200..253_402_300_800).contains(&t) {
-            prop_assert_eq!(text_instant(&sla_lens::ticket::format_instant(t)), Ok(t));
+            prop_assert_eq!(text_instant(&sla_lens::time::format_instant(t)), Ok(t));
         }
     }
 }

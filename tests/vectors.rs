@@ -7,7 +7,8 @@
 //! rows of a rule are listed at once. A row the test cannot read fails it, naming the row.
 
 use sla_lens::calendar::Calendar;
-use sla_lens::ticket::{format_instant, parse_instant, Stamp};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, CalendarSpec, Policy, Ticket};
 use std::sync::OnceLock;
 

@@ -1,4 +1,4 @@
-//! The engine's IANA zones (tzdb_data tables read by tz-rs, `src/zone.rs`) against chrono-tz,
+//! The engine's IANA zones (tzdb_data tables read by tz-rs, `src/time/zone.rs`) against chrono-tz,
 //! which the engine used before and which stays a dev-dependency for this cross-check.
 //!
 //! The two ship different releases of the tz database (chrono-tz 0.10.4: 2025b; tzdb_data:
@@ -9,8 +9,8 @@
 //! rules.
 
 use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use sla_lens::calendar::resolve_local;
-use sla_lens::zone::Tz;
+use sla_lens::time::zone::resolve_local;
+use sla_lens::time::zone::Tz;
 
 /// Zones whose offsets in 1970–2099 changed in tz releases after 2025b (up to 2026b): British
 /// Columbia's permanent daylight time from November 2026, Baja California's 1970s history, and

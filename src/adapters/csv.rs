@@ -22,13 +22,13 @@
 //! DESIGN.md, rule 3.
 
 use super::put;
-use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ticket::{
-    format_instant, CommentInput, FieldValue, Missing, Stamp, StatusChangeInput, TicketError,
-    TicketInput,
+    CommentInput, FieldValue, Missing, Stamp, StatusChangeInput, TicketError, TicketInput,
 };
-use crate::zone::Tz;
-use chrono::{LocalResult, NaiveDateTime, Offset, TimeZone};
+use crate::time::format_instant;
+use crate::time::zone::Tz;
+use crate::util::diagnostic::{Diagnostic, Diagnostics};
+use chrono::NaiveDateTime;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -320,7 +320,7 @@ fn read_spec(text: &str) -> Result<MappingSpec, Diagnostics> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
         Diagnostics(vec![invalid(
             "",
-            crate::diagnostic::json_refused("the mapping", &e),
+            crate::util::diagnostic::json_refused("the mapping", &e),
         )])
     })?;
     let Value::Object(o) = v else {
@@ -694,19 +694,10 @@ fn parse_local(cell: &str, format: &str, tz: Tz) -> Option<i64> {
     super::parse_time(cell)
 }
 
+/// The instant of a local date-time in `tz`: the zone's resolver (DESIGN.md rule 3), as the
+/// calendar's windows are resolved.
 fn local_instant(naive: NaiveDateTime, tz: Tz) -> i64 {
-    match tz.from_local_datetime(&naive) {
-        LocalResult::Single(t) => t.timestamp(),
-        LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
-        LocalResult::None => {
-            // In a gap: the offset in force before it, so 02:30 in a 02:00→03:00 gap is 03:30.
-            let off = naive
-                .checked_sub_signed(chrono::Duration::hours(3))
-                .and_then(|before| tz.from_local_datetime(&before).earliest())
-                .map_or(0, |t| t.offset().fix().local_minus_utc());
-            naive.and_utc().timestamp() - i64::from(off)
-        }
-    }
+    crate::time::zone::resolve_naive(&tz, naive)
 }
 
 /// Columns resolved against the header: target → column indexes in preference order.
@@ -896,7 +887,7 @@ pub fn map_csv(text: &str, m: &CsvMapping) -> Result<CsvExport, TicketError> {
 
     let has_reporter_id = header.iter().any(|h| same_header(h, "Reporter Id"));
     let unknown = unknowns(m, &res, has_reporter_id);
-    // What the export cannot tell, on each ticket, for the evaluation (src/snapshot.rs): no
+    // What the export cannot tell, on each ticket, for the evaluation (src/eval/snapshot.rs): no
     // replies without first responses, and never a status history. A missing close time needs
     // no name: a resolved ticket with no close in its history is one.
     let mut lacks: Vec<String> = Vec::new();
@@ -1193,7 +1184,7 @@ fn map_row(
         let mut parts = v.splitn(3, ';');
         let (at, author) = (parts.next().unwrap_or(""), parts.next().map(str::trim));
         // A note recording sla-lens's own work is never a reply (DESIGN.md, rule 6).
-        let record = parts.next().is_some_and(crate::marker::is_record);
+        let record = parts.next().is_some_and(crate::ticket::marker::is_record);
         let Some(at) = parse_local(at, fmt, tz) else {
             return Err(fail(
                 Some(id),
@@ -1249,5 +1240,32 @@ mod tests {
         // Gap (29 March 2026, 02:00→03:00): moved forward by the gap, 03:30 CEST.
         assert_eq!(at("2026-03-29 02:30"), "2026-03-29T01:30:00Z");
         assert_eq!(at("2026-11-27 10:00"), "2026-11-27T09:00:00Z");
+    }
+
+    /// A gap longer than a few hours: Samoa skipped Friday 30 December 2011 (UTC−10 → UTC+14 at
+    /// its midnight). A local time on the missing day moves forward by the whole day, as the
+    /// calendar resolves it (the resolver CSV exports used before looked 3 h back, still inside
+    /// the gap, and read the time as UTC).
+    #[test]
+    fn local_times_in_a_skipped_day() {
+        let apia: Tz = "Pacific/Apia".parse().unwrap();
+        let at = |s: &str| {
+            format_instant(local_instant(
+                NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap(),
+                apia,
+            ))
+        };
+        // The last minute of the 29th is UTC−10, the first of the 31st UTC+14.
+        assert_eq!(at("2011-12-29 23:59"), "2011-12-30T09:59:00Z");
+        assert_eq!(at("2011-12-31 00:00"), "2011-12-30T10:00:00Z");
+        // 30 December, 12:00 (nonexistent) is 31 December, 12:00 UTC+14.
+        assert_eq!(at("2011-12-30 12:00"), "2011-12-30T22:00:00Z");
+        assert_eq!(at("2011-12-30 23:30"), "2011-12-31T09:30:00Z");
+        // The same instant the calendar's resolver gives.
+        let naive = NaiveDateTime::parse_from_str("2011-12-30 12:00", "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(
+            local_instant(naive, apia),
+            crate::time::zone::resolve_local(&apia, naive.date(), 12 * 3600)
+        );
     }
 }

@@ -16,9 +16,10 @@ use super::{
     Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
     TrackerKind,
 };
-use crate::located::Chain;
-use crate::read::{self, read_struct, Read};
-use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::ticket::{CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::time::format_instant;
+use crate::util::located::Chain;
+use crate::util::read::{self, read_struct, Read};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -133,7 +134,7 @@ pub struct Bundle {
     pub comments: Option<Vec<Value>>,
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     login: "login" => req,
@@ -429,7 +430,7 @@ fn map_bundle(
         let (at, _) = cx.stamp(&format!("{p}.created_at"), &c.created_at)?;
         comments.push((at, c.id, c.user, c.author_association, c.body));
     }
-    crate::order::sort_by_key(&mut comments, |(at, cid, ..)| (*at, *cid));
+    crate::util::order::sort_by_key(&mut comments, |(at, cid, ..)| (*at, *cid));
 
     let closed_at = match &i.closed_at {
         Some(s) => Some(cx.stamp("closed_at", s)?.0),
@@ -482,7 +483,9 @@ fn map_bundle(
             }
         }
         // A note recording sla-lens's own work is never a reply (DESIGN.md, rule 6).
-        let record = body.as_deref().is_some_and(crate::marker::is_record);
+        let record = body
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
         let staff = !record
             && match &site.staff {
                 StaffRule::AuthorAssociation(list) => assoc

@@ -14,9 +14,10 @@ use super::{
     Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
     TrackerKind,
 };
-use crate::located::Chain;
-use crate::read::{self, read_struct, Read};
-use crate::ticket::{format_instant, CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::ticket::{CommentInput, FieldValue, Stamp, TicketError, TicketInput};
+use crate::time::format_instant;
+use crate::util::located::Chain;
+use crate::util::read::{self, read_struct, Read};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -139,7 +140,7 @@ pub struct Bundle {
     pub notes: Vec<Value>,
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     id: "id" => req,
@@ -470,7 +471,7 @@ fn map_bundle(
         notes.push((at, n));
     }
     // The Notes API lists newest first by default.
-    crate::order::sort_by_key(&mut notes, |(at, n)| (*at, n.id));
+    crate::util::order::sort_by_key(&mut notes, |(at, n)| (*at, n.id));
     for (at, n) in notes {
         let private = n.internal.or(n.confidential).unwrap_or(false);
         let empty = n.body.as_deref().is_none_or(|b| b.trim().is_empty());
@@ -489,7 +490,10 @@ fn map_bundle(
         let staff = match &site.staff {
             StaffRule::Users(list) => SiteConfig::listed_staff(list, &[&k[0], &k[1]]),
             _ => i.author.as_ref().is_none_or(|a| a.id != n.author.id),
-        } && !n.body.as_deref().is_some_and(crate::marker::is_record);
+        } && !n
+            .body
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());

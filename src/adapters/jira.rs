@@ -12,11 +12,10 @@ use super::{
     parse_item, put, raw_id, split_url, unexpected, Batch, Collector, IssueCtx, Page, PageKind,
     SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
-use crate::located::Chain;
-use crate::read::{self, read_struct, Read, Shape};
-use crate::ticket::{
-    format_instant, CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput,
-};
+use crate::ticket::{CommentInput, FieldValue, Stamp, StatusChangeInput, TicketError, TicketInput};
+use crate::time::format_instant;
+use crate::util::located::Chain;
+use crate::util::read::{self, read_struct, Read, Shape};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -197,7 +196,7 @@ fn is_issue_key(s: &str) -> bool {
     }
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(User, "struct User", deny = false, {
     account_id: "accountId" => default,
@@ -570,7 +569,7 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         }
     }
     // Histories come newest first from some endpoints: order by time, then id.
-    crate::order::sort_by_key(&mut changes, |(at, id, _, _)| (*at, *id));
+    crate::util::order::sort_by_key(&mut changes, |(at, id, _, _)| (*at, *id));
     t.status_history = changes
         .into_iter()
         .map(|(at, _, from, to)| StatusChangeInput {
@@ -614,7 +613,7 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         let (at, _) = cx.stamp(&format!("fields.comment.comments[{k}].created"), &c.created)?;
         comments.push((at, c));
     }
-    crate::order::sort_by_key(&mut comments, |(at, c)| {
+    crate::util::order::sort_by_key(&mut comments, |(at, c)| {
         (*at, c.id.parse::<i64>().unwrap_or(0))
     });
     for (at, c) in comments {
@@ -639,7 +638,7 @@ fn map_issue(i: &Issue, path: &str, site: &SiteConfig) -> Result<TicketInput, Ti
         } && !c
             .body
             .as_ref()
-            .is_some_and(|b| crate::marker::is_record(&body_text(b)));
+            .is_some_and(|b| crate::ticket::marker::is_record(&body_text(b)));
         let stamp = Stamp::Text(format_instant(at));
         if staff && t.first_response_at.is_none() && at >= created {
             t.first_response_at = Some(stamp.clone());

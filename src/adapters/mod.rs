@@ -34,11 +34,14 @@ pub mod gitlab;
 pub mod jira;
 pub mod redmine;
 
+#[cfg(test)]
+mod oracle;
 mod site;
 
 pub use site::{FieldMap, SiteConfig, Source, StaffRule, Visibility};
 
-use crate::ticket::{format_instant, FieldValue, Stamp, TicketError, TicketInput};
+use crate::ticket::{FieldValue, Stamp, TicketError, TicketInput};
+use crate::time::format_instant;
 use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -195,13 +198,13 @@ pub fn map_texts(kind: TrackerKind, texts: &[&str], site: &SiteConfig) -> Batch 
     for (i, t) in texts.iter().enumerate() {
         let v: Value = serde_json::from_str(t).map_err(|e| TicketError {
             id: None,
-            code: crate::diagnostic::json_error_code(&e),
+            code: crate::util::diagnostic::json_error_code(&e),
             path: if texts.len() > 1 {
                 format!("<input {i}>")
             } else {
                 String::new()
             },
-            message: crate::diagnostic::json_refused(&format!("the {kind} response"), &e),
+            message: crate::util::diagnostic::json_refused(&format!("the {kind} response"), &e),
         })?;
         docs.push(v);
     }
@@ -252,11 +255,11 @@ pub(crate) fn collect_escalations(
 ) {
     use crate::ticket::EscalationInput;
     let mut stage = String::new();
-    for (k, at) in crate::marker::parse_markers_at(&t.id, text) {
+    for (k, at) in crate::ticket::marker::parse_markers_at(&t.id, text) {
         stage.clear();
         match k.stage {
-            crate::marker::Stage::Level(n) => stage.push_str(&n.to_string()),
-            crate::marker::Stage::AtRisk(m) => {
+            crate::ticket::marker::Stage::Level(n) => stage.push_str(&n.to_string()),
+            crate::ticket::marker::Stage::AtRisk(m) => {
                 stage.push_str("at-risk-");
                 stage.push_str(m.as_str());
             }
@@ -382,13 +385,13 @@ impl IssueCtx<'_> {
 }
 
 /// Deserialises one issue (or bundle) with a located error.
-pub(crate) fn parse_item<T: crate::read::Read>(
+pub(crate) fn parse_item<T: crate::util::read::Read>(
     v: &Value,
     path: &str,
     id: Option<String>,
     what: &str,
 ) -> Result<T, TicketError> {
-    crate::read::from_value(v).map_err(|e| {
+    crate::util::read::from_value(v).map_err(|e| {
         let inner = e.path.to_string();
         TicketError {
             id,
@@ -505,12 +508,12 @@ pub(crate) enum LabelForm<N> {
     Object(Option<N>),
 }
 
-pub(crate) fn read_label_ref<N: crate::read::Read>(
+pub(crate) fn read_label_ref<N: crate::util::read::Read>(
     v: &Value,
-    at: &crate::located::Chain<'_>,
+    at: &crate::util::located::Chain<'_>,
     name_required: bool,
-) -> crate::read::R<LabelForm<N>> {
-    use crate::read;
+) -> crate::util::read::R<LabelForm<N>> {
+    use crate::util::read;
     if let Value::String(s) = v {
         return Ok(LabelForm::Name(s.clone()));
     }
@@ -577,7 +580,8 @@ pub(crate) fn label_values(labels: &[String], prefix: &str) -> Vec<String> {
 
 /// Status history from open/closed and status-label events, shared by GitHub and GitLab.
 pub(crate) mod timeline {
-    use crate::ticket::{format_instant, Stamp, StatusChangeInput};
+    use crate::ticket::{Stamp, StatusChangeInput};
+    use crate::time::format_instant;
     use std::collections::BTreeMap;
 
     #[derive(Debug, Clone)]
@@ -598,7 +602,7 @@ pub(crate) mod timeline {
         final_state_closed: bool,
         closed_at: Option<i64>,
     ) -> (String, Vec<StatusChangeInput>) {
-        crate::order::sort_by_key(&mut events, |(t, _)| *t);
+        crate::util::order::sort_by_key(&mut events, |(t, _)| *t);
         let lookup = |label: &str| {
             status_labels
                 .iter()

@@ -17,8 +17,8 @@ use super::{
     is_number, join, parse_item, put, raw_id, split_url, unexpected, Batch, IssueCtx, Page,
     PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
-use crate::read::read_struct;
 use crate::ticket::{CommentInput, FieldValue, StatusChangeInput, TicketError, TicketInput};
+use crate::util::read::read_struct;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -149,7 +149,7 @@ pub struct Issue {
     pub journals: Option<Vec<Journal>>,
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(Ref, "struct Ref", deny = false, {
     id: "id" => req,
@@ -502,7 +502,7 @@ fn map_issue(
         let (at, _) = cx.stamp(&format!("journals[{k}].created_on"), &j.created_on)?;
         times.insert(*k, at);
     }
-    crate::order::sort_by_key(&mut journals, |(k, j)| (times[k], j.id));
+    crate::util::order::sort_by_key(&mut journals, |(k, j)| (times[k], j.id));
     let status_name = |id: &Option<String>, path: String| -> Result<Option<String>, TicketError> {
         let Some(id) = id.as_deref().filter(|s| !s.is_empty()) else {
             return Ok(None);
@@ -521,7 +521,7 @@ fn map_issue(
     let mut first_response = None;
     for (k, j) in &journals {
         let at = times[k];
-        let stamp = crate::ticket::Stamp::Text(crate::ticket::format_instant(at));
+        let stamp = crate::ticket::Stamp::Text(crate::time::format_instant(at));
         for (d, detail) in j.details.iter().enumerate() {
             if detail.property == "attr" && detail.name == "status_id" {
                 let p = format!("journals[{k}].details[{d}]");
@@ -564,7 +564,10 @@ fn map_issue(
             (StaffRule::Groups(list), Some(u)) => groups.member_of_any(u, list),
             // Redmine has no author association: any other rule means "not the author".
             (_, Some(u)) => author.is_none_or(|a| a.id != u.id),
-        } && !j.notes.as_deref().is_some_and(crate::marker::is_record);
+        } && !j
+            .notes
+            .as_deref()
+            .is_some_and(crate::ticket::marker::is_record);
         if staff && first_response.is_none() && at >= created {
             first_response = Some(stamp.clone());
         }
@@ -591,7 +594,7 @@ fn map_issue(
 fn list_issue(
     i: &Issue,
     cx: &IssueCtx<'_>,
-    created: crate::calendar::Instant,
+    created: crate::time::Instant,
     t: &mut TicketInput,
 ) -> Result<(), TicketError> {
     let updated = match &i.updated_on {
@@ -602,7 +605,7 @@ fn list_issue(
     if let (Some(c), Some(status)) = (&i.closed_on, &t.status) {
         let at = cx.stamp("closed_on", c)?.0.max(created);
         t.status_history.push(StatusChangeInput {
-            at: crate::ticket::Stamp::Text(crate::ticket::format_instant(at)),
+            at: crate::ticket::Stamp::Text(crate::time::format_instant(at)),
             from: None,
             to: status.clone(),
         });

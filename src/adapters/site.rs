@@ -2,7 +2,7 @@
 //! facts, who counts as provider staff, and how statuses are named.
 
 use super::TrackerKind;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::util::diagnostic::{Diagnostic, Diagnostics};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -327,7 +327,7 @@ impl SiteConfig {
                 if path == "." { String::new() } else { path },
                 format!(
                     "{}: see the site file format in docs/trackers.md",
-                    crate::diagnostic::json_error(e.inner())
+                    crate::util::diagnostic::json_error(e.inner())
                 ),
             )])
         })?;

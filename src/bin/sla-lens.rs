@@ -5,9 +5,11 @@ use serde_json::{json, Value};
 use sla_lens::adapters::csv::{self, CsvFormat, CsvMapping};
 use sla_lens::adapters::{self, SiteConfig, TrackerKind};
 use sla_lens::calendar::{Calendar, CalendarSpec, ALWAYS};
-use sla_lens::diagnostic::{json_refused, Diagnostic};
-use sla_lens::ticket::{format_instant, parse_instant, Stamp};
-use sla_lens::{duration, evaluate, explain, Policy, Ticket};
+use sla_lens::ticket::{parse_instant, Stamp};
+use sla_lens::time::duration;
+use sla_lens::time::format_instant;
+use sla_lens::util::diagnostic::{json_refused, Diagnostic};
+use sla_lens::{evaluate, explain, Policy, Ticket};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -390,7 +392,7 @@ fn load_tickets(
         .collect();
     // What a list export lacks (DESIGN.md, "Snapshots"): said once, the states it leaves open
     // are `unknown` in the results.
-    for n in sla_lens::snapshot::notes(tickets.iter().flatten()) {
+    for n in sla_lens::eval::snapshot::notes(tickets.iter().flatten()) {
         eprintln!("note: {}", n.message);
     }
     Ok(tickets)

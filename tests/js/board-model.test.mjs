@@ -105,7 +105,7 @@ test('formatting', () => {
   assert.equal(toCsv(['x', 'y'], [[1, 'two\nlines']]), 'x,y\r\n1,"two\nlines"\r\n');
 });
 
-test('CSV fields never start a formula (the table src/report.rs is held to); numbers stay numbers', () => {
+test('CSV fields never start a formula (the table src/report/render.rs is held to); numbers stay numbers', () => {
   const { cases } = JSON.parse(readFileSync(new URL('../hostile/csv-fields.json', import.meta.url), 'utf8'));
   for (const [raw, out] of cases) assert.equal(csvField(raw), out, JSON.stringify(raw));
   assert.equal(csvField(-3600), '-3600');

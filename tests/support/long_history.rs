@@ -2,7 +2,7 @@
 //! examples/long_history.rs (each includes this file with `#[path]`).
 
 use serde_json::{json, Value};
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::Ticket;
 
 /// 2024-01-01T09:00:00Z, the ticket's creation.

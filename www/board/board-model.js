@@ -391,7 +391,7 @@ export function formatMonth(ym) {
  * a field starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` and is
  * quoted (OWASP's rule against spreadsheet formula injection), unless the whole field is a plain
  * decimal number (`-3600`, `-0.5`: read as that number, it cannot hold a formula). The same rule
- * as `csv_field` in src/report.rs (DESIGN.md, "CSV exports").
+ * as `csv_field` in src/report/render.rs (DESIGN.md, "CSV exports").
  */
 export function csvField(v) {
   const s = v == null ? '' : String(v);

@@ -91,7 +91,7 @@ fn rate_limited(resp: &ureq::http::Response<ureq::Body>) -> Option<String> {
     if h("x-ratelimit-remaining") == Some("0") {
         let until = h("x-ratelimit-reset")
             .and_then(|r| r.parse::<i64>().ok())
-            .map(|t| format!(" until {}", sla_lens::ticket::format_instant(t)))
+            .map(|t| format!(" until {}", sla_lens::time::format_instant(t)))
             .unwrap_or_default();
         return Some(format!("HTTP 403: the API rate limit is used up{until}"));
     }

@@ -2,7 +2,7 @@
 //! performs the escalation actions due, each exactly once (DESIGN.md "Escalation actions: what is
 //! due, exactly once", "The escalate command: what it reads" and "… what it does").
 //!
-//! The network lives here, in the CLI: the core (`sla_lens::escalate::plan`) stays pure. The API
+//! The network lives here, in the CLI: the core (`sla_lens::eval::escalate::plan`) stays pure. The API
 //! key or token comes from the environment (`SLA_LENS_REDMINE_KEY`, `SLA_LENS_GITHUB_TOKEN`,
 //! `SLA_LENS_GITLAB_TOKEN`, `SLA_LENS_JIRA_TOKEN` with `SLA_LENS_JIRA_EMAIL`) or a file (the same
 //! name with `_FILE`), is sent only to the given origin (no redirects, no proxy) and is never
@@ -19,10 +19,10 @@ mod tracker;
 use http::Client;
 use serde_json::{json, Value};
 use sla_lens::adapters::{self, SiteConfig, StaffRule, TrackerKind};
-use sla_lens::escalate::{self, ActionKey, Due, Plan, Stage};
+use sla_lens::eval::escalate::{self, ActionKey, Due, Plan, Stage};
 use sla_lens::eval::Applicability;
 use sla_lens::policy::ActionKind;
-use sla_lens::ticket::format_instant;
+use sla_lens::time::format_instant;
 use sla_lens::{evaluate, Policy, Ticket};
 use std::io::Read;
 use std::process::ExitCode;

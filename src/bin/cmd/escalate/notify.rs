@@ -7,7 +7,7 @@ use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
 use serde_json::Value;
-use sla_lens::escalate::{ActionKey, Stage};
+use sla_lens::eval::escalate::{ActionKey, Stage};
 use sla_lens::policy::Contact;
 use std::time::Duration;
 
@@ -89,7 +89,7 @@ impl Mailer {
         ticket: &str,
         key: &ActionKey,
         contacts: &[Contact],
-        mail: &sla_lens::escalate::Email,
+        mail: &sla_lens::eval::escalate::Email,
     ) -> Result<(), String> {
         let mut b = Message::builder()
             .from(self.from.clone())

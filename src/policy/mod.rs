@@ -1,13 +1,15 @@
 //! The SLA policy: its JSON document form ([`PolicySpec`]), parsing that reports every problem at
 //! once, and the checked form the evaluator runs on ([`Policy`]).
 
+pub mod review;
+
 use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
-use crate::diagnostic::{index, join, Diagnostic, Diagnostics};
-use crate::duration;
-use crate::located::Chain;
-use crate::located::Segment;
-use crate::read::{self, read_struct, Read};
-use crate::review::ReviewSpec;
+use crate::policy::review::ReviewSpec;
+use crate::time::duration;
+use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
+use crate::util::located::Chain;
+use crate::util::located::Segment;
+use crate::util::read::{self, read_struct, Read};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -16,9 +18,9 @@ use std::collections::BTreeMap;
 pub const POLICY_VERSION: u32 = 1;
 
 /// The default (seed) policy: the internal IT ↔ Marketing SLA.
-pub const DEFAULT_POLICY_JSON: &str = include_str!("../policies/default.json");
+pub const DEFAULT_POLICY_JSON: &str = include_str!("../../policies/default.json");
 /// The business-hours example: Mon–Fri 09:00–17:00 Europe/Berlin with German holidays.
-pub const BUSINESS_HOURS_POLICY_JSON: &str = include_str!("../policies/business-hours.json");
+pub const BUSINESS_HOURS_POLICY_JSON: &str = include_str!("../../policies/business-hours.json");
 
 // ---------------------------------------------------------------------------------------------
 // Document form
@@ -458,7 +460,7 @@ fn zero_after() -> String {
     "0h".into()
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
     schema: "$schema" => default,
@@ -733,7 +735,7 @@ impl Policy {
 }
 
 fn sort_diagnostics(diags: &mut [Diagnostic]) {
-    crate::order::sort_by_key(diags, |d| d.severity);
+    crate::util::order::sort_by_key(diags, |d| d.severity);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -921,7 +923,7 @@ struct Parsed {
 fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
     let mut root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) if crate::diagnostic::json_too_deep(&e) => {
+        Err(e) if crate::util::diagnostic::json_too_deep(&e) => {
             diags.push(Diagnostic::error(
                 "json-too-deep",
                 "",
@@ -929,7 +931,7 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                     "the policy nests arrays and objects more than {} levels deep (at line {}, \
                      column {}), the most sla-lens reads: a policy needs a few levels; remove \
                      the extra brackets",
-                    crate::diagnostic::MAX_JSON_DEPTH,
+                    crate::util::diagnostic::MAX_JSON_DEPTH,
                     e.line(),
                     e.column()
                 ),
@@ -1311,7 +1313,7 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
                             l.trigger.metric.as_str(),
                             prev.spec.level,
                             prev.spec.trigger.after,
-                            crate::duration::format_compact(d),
+                            crate::time::duration::format_compact(d),
                             l.trigger.metric.as_str()
                         ),
                     ));

@@ -72,7 +72,7 @@ pub(crate) fn day(d: NaiveDate) -> String {
 /// time instead of panicking).
 pub(crate) fn day_time_zone(local: i64, zone: &str) -> String {
     let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400) as u32);
-    let (y, m, d) = crate::ticket::civil_from_days(days);
+    let (y, m, d) = super::rfc3339::civil_from_days(days);
     let mut out = String::with_capacity(24);
     // 1970-01-01 was a Thursday.
     out.push_str(WEEKDAYS[(days + 3).rem_euclid(7) as usize]);

@@ -2,7 +2,7 @@
 //!
 //! A duration is a whole number of seconds. Units are `w` (7 days), `d` (24 hours), `h`, `m` and
 //! `s`; each may appear once, largest first. Calendar units (months) are not durations: they only
-//! appear in review intervals (see [`crate::review`]).
+//! appear in the policy's review intervals.
 
 use std::fmt;
 

@@ -10,15 +10,13 @@
 //! intervals with prefix sums, one lazily built table per local year, so `add` and `elapsed` are
 //! two binary searches however long the duration is.
 
-use crate::diagnostic::{index, join, Diagnostic};
-use crate::read::read_struct;
-pub use crate::zone::{resolve_local, Tz};
+use crate::time::zone::{resolve_local, Tz};
+use crate::time::Instant;
+use crate::util::diagnostic::{index, join, Diagnostic};
+use crate::util::read::read_struct;
 use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
-
-/// Unix seconds.
-pub type Instant = i64;
 
 /// First and last supported year: instants from 1970-01-01T00:00:00Z to 2199-12-31T23:59:59Z
 /// (UTC years, DESIGN.md rule 9). Instants outside are an error.
@@ -115,7 +113,7 @@ pub struct ExceptionSpec {
     pub name: Option<String>,
 }
 
-// Readers (src/read.rs): what the derived `Deserialize` reads, held to it by located's tests.
+// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
 
 read_struct!(CalendarSpec, "struct CalendarSpec", deny = true, {
     description: "description" => default,
@@ -393,7 +391,7 @@ impl Calendar {
             let ep = index(&join(path, "exceptions"), i);
             let windows = parse_windows(&e.windows, &join(&ep, "windows"), diags);
             exception_hours |= !windows.is_empty();
-            match crate::datefmt::parse_ymd(&e.date) {
+            match crate::time::datefmt::parse_ymd(&e.date) {
                 Some(d) => {
                     if exceptions.insert(d, (windows, e.name.clone())) {
                         diags.push(Diagnostic::error(
@@ -743,7 +741,7 @@ impl Business {
                 None => break,
             }
         }
-        crate::order::sort_by(&mut spans, |a, b| a.cmp(b));
+        crate::util::order::sort_by(&mut spans, |a, b| a.cmp(b));
         let mut intervals: Vec<Interval> = Vec::with_capacity(spans.len());
         let mut total = 0;
         for (s, e) in spans {
@@ -774,7 +772,7 @@ enum HolidayDate {
 }
 
 fn parse_holiday_date(text: &str) -> Option<HolidayDate> {
-    if let Some(d) = crate::datefmt::parse_ymd(text) {
+    if let Some(d) = crate::time::datefmt::parse_ymd(text) {
         return Some(HolidayDate::Once(d));
     }
     let (m, d) = text.split_once('-')?;
@@ -848,7 +846,7 @@ fn parse_windows(texts: &[String], path: &str, diags: &mut Vec<Diagnostic>) -> V
             )),
         }
     }
-    crate::order::sort_by_key(&mut out, |w| w.open);
+    crate::util::order::sort_by_key(&mut out, |w| w.open);
     out
 }
 
@@ -925,9 +923,9 @@ fn check_exception_overlaps(
         .exceptions
         .iter()
         .enumerate()
-        .filter_map(|(i, e)| Some((crate::datefmt::parse_ymd(&e.date)?, i)))
+        .filter_map(|(i, e)| Some((crate::time::datefmt::parse_ymd(&e.date)?, i)))
         .collect();
-    crate::order::sort_by(&mut dated, |a, b| a.cmp(b));
+    crate::util::order::sort_by(&mut dated, |a, b| a.cmp(b));
     for (k, &(date, i)) in dated.iter().enumerate() {
         if dated.get(k + 1).is_some_and(|n| n.0 == date) {
             continue;
@@ -1002,7 +1000,7 @@ fn has_open_day(
         .map(|(d, _)| *d)
         .chain(exceptions.0.iter().map(|(d, _)| *d))
         .collect();
-    crate::order::sort_by(&mut closed, |a, b| a.cmp(b));
+    crate::util::order::sort_by(&mut closed, |a, b| a.cmp(b));
     let mut d = lo;
     while d <= hi {
         if !week[d.weekday().num_days_from_monday() as usize].is_empty()

@@ -7,15 +7,16 @@
 //! action posts or sends, with the [`marker`] a later run recognises. Nothing here reads a clock
 //! or the network: the `escalate` command performs the plan and records it in the tracker.
 
-pub use crate::marker::{
+pub use crate::ticket::marker::{
     claim, label, marker, parse_claims, parse_label, parse_markers, ActionKey, Claim, Stage, CLAIM,
     LABEL_PREFIX, MARKER,
 };
 
-use crate::calendar::Instant;
 use crate::eval::{evaluate_observed, Applicability, Evaluation, MetricEval, Observer, State};
 use crate::policy::{ActionSpec, Contact, MetricKind, Policy};
-use crate::ticket::{format_instant, Ticket, TicketError};
+use crate::ticket::{Ticket, TicketError};
+use crate::time::format_instant;
+use crate::time::Instant;
 use std::fmt::Write;
 
 /// One action due.
@@ -209,7 +210,7 @@ fn metric_line(m: MetricKind, me: &MetricEval) -> String {
     let name = m.as_str();
     let target = me
         .target
-        .map(|t| format!(" (target {})", crate::duration::format_hours(t)))
+        .map(|t| format!(" (target {})", crate::time::duration::format_hours(t)))
         .unwrap_or_default();
     let due = me
         .deadline

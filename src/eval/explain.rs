@@ -1,13 +1,14 @@
 //! Explanations: the trace of what counted, what paused, what fell outside hours or on holidays,
 //! where the clocks changed, and the sentences a tooltip shows.
 
-use crate::calendar::{Calendar, DayKind, Instant, OutOfRange};
-use crate::duration::{format as dur, format_hours as hours};
+use crate::calendar::{Calendar, DayKind, OutOfRange};
 use crate::eval::{evaluate, Applicability, At, Evaluation, MetricEval, State, Timeline};
+use crate::policy::review::ReviewStatus;
 use crate::policy::{MetricKind, Policy};
-use crate::review::ReviewStatus;
 use crate::ticket::Missing;
 use crate::ticket::{Ticket, TicketError};
+use crate::time::duration::{format as dur, format_hours as hours};
+use crate::time::Instant;
 use chrono::{DateTime, Offset, TimeZone};
 use serde::Serialize;
 
@@ -77,7 +78,7 @@ pub fn local(cal: &Calendar, t: Instant) -> String {
     match DateTime::from_timestamp(t, 0) {
         Some(d) => {
             let off = tz.offset_from_utc_datetime(&d.naive_utc());
-            crate::datefmt::day_time_zone(
+            crate::time::datefmt::day_time_zone(
                 t + i64::from(off.fix().local_minus_utc()),
                 &off.to_string(),
             )
@@ -633,7 +634,7 @@ fn gap(cal: &Calendar, a: Instant, b: Instant, out: &mut Trace) {
                 .any(|&(s, e)| s < b && a < e)
             {
                 days.push(ClosedDay {
-                    date: crate::datefmt::day(day),
+                    date: crate::time::datefmt::day(day),
                     name,
                     kind,
                 });

@@ -1,5 +1,5 @@
 //! Hand-written readers over a [`serde_json::Value`]: what `#[derive(Deserialize)]` read through
-//! [`crate::located`] gave, with the same results, error messages and error paths, in a fraction
+//! [`crate::util::located`] gave, with the same results, error messages and error paths, in a fraction
 //! of the Wasm module's code.
 //!
 //! The derived code is a `visit_map` per type, compiled again for every deserializer it meets;
@@ -12,13 +12,13 @@
 //! locates them. The types keep their derived `Deserialize` (the public API, the JSON schema) and
 //! that derive is the oracle: `located`'s differential test holds every reader here to it.
 
-use crate::located::{unexpected, Chain};
+use crate::util::located::{unexpected, Chain};
 use serde::de::{self, Unexpected};
 use serde_json::{Number, Value};
 use std::collections::BTreeMap;
 
 /// A located error, boxed: every `?` in the readers moves one pointer, not the error.
-pub(crate) type Error = Box<crate::located::Error>;
+pub(crate) type Error = Box<crate::util::located::Error>;
 pub(crate) type R<T> = Result<T, Error>;
 
 /// A type read from a JSON value at a path.
@@ -34,7 +34,7 @@ pub(crate) fn from_value<T: Read>(v: &Value) -> R<T> {
 /// An error at `at`.
 #[cold]
 pub(crate) fn fail(at: &Chain<'_>, inner: serde_json::Error) -> Error {
-    Box::new(crate::located::Error {
+    Box::new(crate::util::located::Error {
         path: at.path(),
         inner,
     })
@@ -360,46 +360,46 @@ impl<K: Ord + for<'k> From<&'k str>, T: Read> Read for BTreeMap<K, T> {
 /// reports a missing required field, so the struct is built without a check per field.
 macro_rules! read_struct {
     ($ty:ident, expecting $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
-        $crate::read::read_struct!(@impl $ty, $name, false, $deny, { $($fields)* });
+        $crate::util::read::read_struct!(@impl $ty, $name, false, $deny, { $($fields)* });
     };
     ($ty:ident, $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
-        $crate::read::read_struct!(@impl $ty, $name, true, $deny, { $($fields)* });
+        $crate::util::read::read_struct!(@impl $ty, $name, true, $deny, { $($fields)* });
     };
     (@impl $ty:ident, $name:literal, $counted:literal, $deny:literal, {
         $($field:ident : $key:literal => $how:ident $(($f:path))? $(via $r:path)?),* $(,)?
     }) => {
-        impl $crate::read::Read for $ty {
+        impl $crate::util::read::Read for $ty {
             fn read(
                 v: &serde_json::Value,
-                at: &$crate::located::Chain<'_>,
-            ) -> $crate::read::R<Self> {
+                at: &$crate::util::located::Chain<'_>,
+            ) -> $crate::util::read::R<Self> {
                 #[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
                 mod idx {
                     pub(super) enum F { $($field),* }
                     $(pub(super) const $field: usize = F::$field as usize;)*
                 }
-                const SHAPE: $crate::read::Shape = $crate::read::Shape {
+                const SHAPE: $crate::util::read::Shape = $crate::util::read::Shape {
                     name: $name,
                     fields: &[$($key),*],
-                    defaults: $crate::read::mask(&[$($crate::read::read_struct!(@def $how)),*]),
-                    required: $crate::read::mask(&[$($crate::read::read_struct!(@req $how)),*]),
+                    defaults: $crate::util::read::mask(&[$($crate::util::read::read_struct!(@def $how)),*]),
+                    required: $crate::util::read::mask(&[$($crate::util::read::read_struct!(@req $how)),*]),
                     counted: $counted,
                     deny_unknown: $deny,
                     seq: true,
                     flatten: false,
                 };
-                $(let mut $field = $crate::read::read_struct!(@init $how $(, $f)?);)*
-                $crate::read::object(v, at, &SHAPE, &mut |i, _, v, at| {
+                $(let mut $field = $crate::util::read::read_struct!(@init $how $(, $f)?);)*
+                $crate::util::read::object(v, at, &SHAPE, &mut |i, _, v, at| {
                     match i {
                         $(idx::$field => {
-                            $field = $crate::read::read_struct!(@read $how, v, at $(, $r)?)
+                            $field = $crate::util::read::read_struct!(@read $how, v, at $(, $r)?)
                         })*
                         _ => {}
                     }
                     Ok(())
                 })?;
                 Ok($ty {
-                    $($field: $crate::read::read_struct!(@finish $how, $field, $key, at),)*
+                    $($field: $crate::util::read::read_struct!(@finish $how, $field, $key, at),)*
                 })
             }
         }
@@ -413,11 +413,11 @@ macro_rules! read_struct {
     (@init with, $f:path) => { $f() };
     (@init must) => { None };
     (@init $how:ident) => { Default::default() };
-    (@read must, $v:ident, $at:ident) => { Some($crate::read::Read::read($v, $at)?) };
-    (@read $how:ident, $v:ident, $at:ident) => { $crate::read::Read::read($v, $at)? };
+    (@read must, $v:ident, $at:ident) => { Some($crate::util::read::Read::read($v, $at)?) };
+    (@read $how:ident, $v:ident, $at:ident) => { $crate::util::read::Read::read($v, $at)? };
     (@read $how:ident, $v:ident, $at:ident, $r:path) => { $r($v, $at)? };
     (@finish must, $field:ident, $key:literal, $at:ident) => {
-        $crate::read::req($field, $at, $key)?
+        $crate::util::read::req($field, $at, $key)?
     };
     (@finish $how:ident, $field:ident, $key:literal, $at:ident) => { $field };
 }

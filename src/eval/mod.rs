@@ -4,11 +4,18 @@
 //! so evaluating at an earlier `now` replays the past exactly. The result borrows its strings from
 //! the policy and the ticket: evaluation allocates nothing per ticket.
 
-use crate::calendar::{Calendar, Instant, OutOfRange, Pos};
+#[cfg(feature = "escalate")]
+pub mod escalate;
+pub mod explain;
+pub mod snapshot;
+
+use crate::calendar::{Calendar, OutOfRange, Pos};
 use crate::policy::{
     After, Condition, Contact, MetricKind, MetricSpec, Policy, Target, TierSpec, TimeBasis,
 };
-use crate::ticket::{format_instant, FieldValue, Ticket, TicketError};
+use crate::ticket::{FieldValue, Ticket, TicketError};
+use crate::time::format_instant;
+use crate::time::Instant;
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
@@ -20,7 +27,7 @@ impl Serialize for At {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Without a `String` each: a report serialises hundreds of thousands of instants.
         let mut buf = [0; 20];
-        match crate::ticket::write_instant(self.0, &mut buf) {
+        match crate::time::rfc3339::write_instant(self.0, &mut buf) {
             Some(text) => s.serialize_str(text),
             None => s.serialize_str(&format_instant(self.0)),
         }
@@ -1235,8 +1242,8 @@ fn evaluate_with<'a>(
         });
     ev.headline = headline;
     ev.state = state;
-    // What a snapshot cannot back becomes unknown (src/snapshot.rs).
-    crate::snapshot::degrade(&mut ev, ticket, policy);
+    // What a snapshot cannot back becomes unknown (src/eval/snapshot.rs).
+    crate::eval::snapshot::degrade(&mut ev, ticket, policy);
 
     // The next change: a threshold of an active metric, or the next escalation level.
     let mut next: Option<Instant> = None;

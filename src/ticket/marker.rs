@@ -3,13 +3,14 @@
 //! `sla-lens escalate` records in the tracker what it did, written and read back.
 //!
 //! Compiled always (the adapters read the markers: a note holding one is never a reply, and the
-//! escalations it records are the ticket's `escalations`); the planner that decides what is due
-//! is [`crate::escalate`] (feature `escalate`), which re-exports everything here. Pure, linear in
-//! the text, never panics.
+//! escalations it records are the ticket's `escalations`), so it sits in the ticket layer, which
+//! the adapters may use; the planner that decides what is due is `eval::escalate`
+//! (feature `escalate`), which re-exports everything here. Pure, linear in the text, never
+//! panics.
 
-use crate::calendar::Instant;
 use crate::policy::{ActionKind, MetricKind};
-use crate::ticket::format_instant;
+use crate::time::format_instant;
+use crate::time::Instant;
 use std::fmt::Write;
 
 /// What every marker line starts with.

@@ -220,14 +220,27 @@ impl TimeZone for Tz {
 pub fn resolve_local(tz: &Tz, date: NaiveDate, secs: u32) -> i64 {
     let naive: NaiveDateTime =
         date.and_hms_opt(0, 0, 0).unwrap_or_default() + Duration::seconds(i64::from(secs));
+    resolve_naive(tz, naive)
+}
+
+/// The UTC instant of the local time `naive` in `tz`: the crate's one local-time resolver
+/// (DESIGN.md "Time semantics", rule 3). An ambiguous time (a fold) is its earlier instant; a
+/// nonexistent one (a gap) is read with the offset in force before the gap, which moves it
+/// forward by exactly the gap's length, however long the gap is.
+///
+/// That offset is read at `naive` − 24 h taken as UTC: a local time in a gap starting at UTC
+/// instant `g` is earlier than `g` + the offset after the gap, and offsets are under 24 h, so
+/// the probe is always before the gap (a whole skipped day included, Pacific/Apia 2011-12-30).
+pub fn resolve_naive(tz: &Tz, naive: NaiveDateTime) -> i64 {
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) => t.timestamp(),
         LocalResult::Ambiguous(a, b) => a.timestamp().min(b.timestamp()),
         LocalResult::None => {
-            // In a gap: read the wall clock with the offset in force before the gap, which moves
-            // the time forward by exactly the gap's length.
-            let probe = naive - Duration::hours(24);
-            let before = tz.offset_from_utc_datetime(&probe).fix().local_minus_utc();
+            let before = naive
+                .checked_sub_signed(Duration::hours(24))
+                .map_or(0, |probe| {
+                    tz.offset_from_utc_datetime(&probe).fix().local_minus_utc()
+                });
             naive.and_utc().timestamp() - i64::from(before)
         }
     }

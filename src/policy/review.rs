@@ -1,7 +1,7 @@
 //! The SLA's own review cadence ("reviewed every six months").
 
-use crate::diagnostic::{join, Diagnostic};
-use crate::read::read_struct;
+use crate::util::diagnostic::{join, Diagnostic};
+use crate::util::read::read_struct;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -39,7 +39,7 @@ pub struct ReviewStatus {
 }
 
 fn date(text: &str) -> Option<NaiveDate> {
-    crate::datefmt::parse_ymd(text)
+    crate::time::datefmt::parse_ymd(text)
 }
 
 impl ReviewSpec {

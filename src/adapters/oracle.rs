@@ -1,0 +1,268 @@
+//! The JSON readers against their oracles (tests only): the differential test against
+//! `serde_path_to_error`, which `util::located` replaces, and each hand-written reader
+//! (`util::read`) against its derived `Deserialize`. Every value of the fixtures, replaced by
+//! values of every JSON type, keys removed and unknown keys added, must give the same result,
+//! path, segments and message through all of them. It lives here, the highest layer whose
+//! readers it tests (policy, ticket and tracker types), since `util` names none of them.
+
+use super::{github, gitlab, jira, redmine};
+use crate::calendar::CalendarSpec;
+use crate::policy::{LevelSpec, PolicySpec, TargetSpec, TierSpec};
+use crate::util::located::{from_value, Segment};
+use crate::util::read::Read;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use serde_json::Value;
+use std::fmt::Debug;
+
+fn fixture(path: &str) -> Value {
+    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn outcome<T: Debug>(r: Result<T, (String, Vec<Segment>, String)>) -> String {
+    format!("{r:?}")
+}
+
+fn p2e<T: DeserializeOwned + Debug>(v: &Value) -> String {
+    outcome(serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let segs = e
+            .path()
+            .iter()
+            .map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => Segment::Index(*index),
+                serde_path_to_error::Segment::Map { key } => Segment::Key(key.clone()),
+                serde_path_to_error::Segment::Enum { variant } => Segment::Variant(variant.clone()),
+                serde_path_to_error::Segment::Unknown => Segment::Key("?".into()),
+            })
+            .collect();
+        (e.path().to_string(), segs, e.inner().to_string())
+    }))
+}
+
+fn ours<T: DeserializeOwned + Debug>(v: &Value) -> String {
+    outcome(from_value::<T>(v).map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())))
+}
+
+/// Every variant of `v` with one node changed.
+fn mutations(v: &Value) -> Vec<Value> {
+    let replacements = [
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(-1),
+        json!(4294967296u64),
+        json!(1.5),
+        json!("x"),
+        json!("response"),
+        json!([]),
+        json!(["x", 1]),
+        json!({}),
+        json!({"zzz": 1}),
+        json!({"users": ["a"]}),
+    ];
+    let mut out = Vec::new();
+    for r in &replacements {
+        out.push(r.clone());
+    }
+    match v {
+        Value::Object(m) => {
+            for k in m.keys() {
+                let mut without = m.clone();
+                without.remove(k);
+                out.push(Value::Object(without));
+                for child in mutations(&m[k]) {
+                    let mut changed = m.clone();
+                    changed.insert(k.clone(), child);
+                    out.push(Value::Object(changed));
+                }
+            }
+            let mut extra = m.clone();
+            extra.insert("zzz".into(), json!(1));
+            out.push(Value::Object(extra));
+        }
+        Value::Array(a) => {
+            for (i, item) in a.iter().enumerate().take(3) {
+                for child in mutations(item) {
+                    let mut changed = a.clone();
+                    changed[i] = child;
+                    out.push(Value::Array(changed));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn same<T: DeserializeOwned + Debug>(v: &Value) -> usize {
+    let all = mutations(v);
+    for m in std::iter::once(v).chain(&all) {
+        assert_eq!(ours::<T>(m), p2e::<T>(m), "input: {m}");
+    }
+    all.len() + 1
+}
+
+/// The hand-written reader of `T` (src/util/read.rs) against its derived `Deserialize`.
+fn hand<T: Read + Debug>(v: &Value) -> String {
+    outcome(
+        crate::util::read::from_value::<T>(v)
+            .map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())),
+    )
+}
+
+/// [`same`], and the hand-written reader gives the same on every input too.
+fn both<T: Read + DeserializeOwned + Debug>(v: &Value) -> usize {
+    let all = mutations(v);
+    for m in std::iter::once(v).chain(&all) {
+        let oracle = p2e::<T>(m);
+        assert_eq!(ours::<T>(m), oracle, "input: {m}");
+        assert_eq!(hand::<T>(m), oracle, "hand-written reader, input: {m}");
+    }
+    all.len() + 1
+}
+
+#[test]
+fn policies_read_as_through_serde_path_to_error() {
+    let mut n = 0;
+    for p in ["policies/default.json", "policies/business-hours.json"] {
+        let v = fixture(p);
+        n += both::<PolicySpec>(&v);
+        for t in v["targets"].as_array().into_iter().flatten() {
+            n += both::<TargetSpec>(t);
+        }
+        for t in v["priorities"].as_array().into_iter().flatten() {
+            n += both::<TierSpec>(t);
+        }
+        for l in v["escalation"]["levels"].as_array().into_iter().flatten() {
+            n += both::<LevelSpec>(l);
+        }
+        for c in v["calendars"]
+            .as_object()
+            .into_iter()
+            .flat_map(|m| m.values())
+        {
+            n += both::<CalendarSpec>(c);
+        }
+    }
+    // Every action option and contact identity, and the at-risk actions.
+    let esc = json!({
+        "atRisk": {
+            "contacts": [{"name": "Lead", "redmine": "42", "github": "lead", "gitlab": "lead",
+                          "jira": "5b10a2844c20165700ede21g", "email": "lead@example.com"}],
+            "actions": [
+                {"kind": "note", "private": true, "text": "x"},
+                {"kind": "assign", "contact": 0},
+                {"kind": "set", "field": "Escalated", "value": "yes", "label": "l",
+                 "priority": "High"},
+                {"kind": "email", "subject": "s", "text": "t"},
+                {"kind": "webhook", "url": "https://example.com/h", "preset": "teams"}
+            ]
+        },
+        "levels": [v_level()]
+    });
+    n += both::<crate::policy::EscalationSpec>(&esc);
+    n += both::<crate::policy::AtRiskSpec>(&esc["atRisk"]);
+    for a in esc["atRisk"]["actions"].as_array().into_iter().flatten() {
+        n += both::<crate::policy::ActionSpec>(a);
+    }
+    assert!(n > 5_000, "{n} cases");
+}
+
+fn v_level() -> Value {
+    fixture("policies/default.json")["escalation"]["levels"][0].clone()
+}
+
+#[test]
+fn tracker_responses_read_as_through_serde_path_to_error() {
+    let gh = fixture("tests/fixtures/github/bundles.json");
+    both::<github::Bundle>(&gh[0]);
+    both::<github::Issue>(&gh[0]["issue"]);
+    for e in gh[0]["timeline"].as_array().into_iter().flatten().take(4) {
+        both::<github::TimelineEvent>(e);
+    }
+    for c in gh[0]["comments"].as_array().into_iter().flatten().take(2) {
+        both::<github::Comment>(c);
+    }
+    both::<github::Issue>(&fixture("tests/fixtures/github/issues.json")[0]);
+    let gl = fixture("tests/fixtures/gitlab/bundles.json");
+    both::<gitlab::Bundle>(&gl[0]);
+    both::<gitlab::Issue>(&gl[0]["issue"]);
+    for (k, name) in [
+        ("resource_state_events", 0),
+        ("resource_label_events", 1),
+        ("notes", 2),
+    ] {
+        for e in gl[0][k].as_array().into_iter().flatten().take(2) {
+            match name {
+                0 => both::<gitlab::StateEvent>(e),
+                1 => both::<gitlab::LabelEvent>(e),
+                _ => both::<gitlab::Note>(e),
+            };
+        }
+    }
+    both::<jira::Issue>(&fixture("tests/fixtures/jira/issue.json"));
+    both::<jira::Issue>(&fixture("tests/fixtures/jira/search.json")["issues"][0]);
+    for i in 1..=12 {
+        both::<redmine::Issue>(
+            &fixture(&format!("tests/fixtures/redmine/issues/{i}.json"))["issue"],
+        );
+    }
+    both::<redmine::Group>(&fixture("tests/fixtures/redmine/groups/9.json")["group"]);
+    both::<Vec<redmine::IssueStatus>>(
+        &fixture("tests/fixtures/redmine/issue_statuses.json")["issue_statuses"],
+    );
+}
+
+#[test]
+fn tickets_read_as_through_serde_path_to_error() {
+    let seed = fixture("tests/golden/tickets-seed.json");
+    let edge = fixture("tests/golden/tickets-edge.json");
+    let mut n = 0;
+    for list in [&seed, &edge] {
+        let list = list.get("tickets").unwrap_or(list);
+        for t in list.as_array().into_iter().flatten().take(6) {
+            n += both::<crate::ticket::ReadTicket>(t);
+        }
+    }
+    assert!(n > 200, "{n} cases");
+}
+
+#[test]
+fn enums_and_maps_read_as_through_serde_path_to_error() {
+    use super::StaffRule;
+    use std::collections::BTreeMap;
+    for v in [
+        json!("anyoneButAuthor"),
+        json!({"anyoneButAuthor": null}),
+        json!({"anyoneButAuthor": 5}),
+        json!({"users": ["a", 2]}),
+        json!({"users": "a"}),
+        json!("users"),
+        json!({"users": ["a"], "groups": ["b"]}),
+        json!({}),
+        json!({"nobody": []}),
+        json!(7),
+    ] {
+        same::<StaffRule>(&v);
+    }
+    for v in [
+        json!("response"),
+        json!({"resolution": null}),
+        json!({"response": 5}),
+        json!({"response": null, "resolution": null}),
+        json!({}),
+        json!({"zzz": null}),
+        json!("Response"),
+        json!(7),
+        json!(null),
+    ] {
+        both::<crate::policy::MetricKind>(&v);
+        both::<crate::policy::TimeBasis>(&v);
+        both::<crate::policy::TriggerSpec>(&json!({"metric": v.clone(), "time": v}));
+    }
+    both::<BTreeMap<String, Vec<String>>>(&json!({"a": ["x"], "b": [1]}));
+    same::<(String, u32)>(&json!(["a", 1, 2]));
+    same::<Option<Vec<Option<u32>>>>(&json!([1, null, -2]));
+}
