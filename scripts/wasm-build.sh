@@ -11,15 +11,15 @@
 # ~88 KB bigger gzipped; what the dashboards load (`FAST_MODULE` in www/sla-lens.js). It shares
 # www/pkg's glue: the build fails if wasm-bindgen writes it a different one.
 #   WASM_OPT_LEVEL=3|s|z   override the release opt-level of www/pkg, www/pkg-node and
-#                          www/pkg-engine (measured in BENCHMARKS.md; default z)
+#                          www/pkg-engine (measured in docs/benchmarks-log.md; default z)
 #   WASM_FAST_OPT_LEVEL    the same for sla_lens_fast_bg.wasm (default 3)
 #   WASM_NO_WASM_OPT=1     skip wasm-opt (to measure what it saves)
 #   WASM_OPT_INLINE=1      keep wasm-opt's inlining-optimizing pass: 10-20 % faster batch paths,
-#                          55 KB more gzipped (the trade-off is in BENCHMARKS.md "Wasm size")
+#                          55 KB more gzipped (the trade-off: docs/benchmarks-log.md "Wasm size")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# opt-level "z" gave the smallest module (z < s < 3, see BENCHMARKS.md); Cargo.toml keeps 3
+# opt-level "z" gave the smallest module (z < s < 3, docs/benchmarks-log.md); Cargo.toml keeps 3
 # for the native build, so the Wasm build overrides it here only.
 LEVEL="${WASM_OPT_LEVEL:-z}"
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="$LEVEL"
@@ -68,8 +68,8 @@ for build in web nodejs engine fast; do
   if [ -z "${WASM_NO_WASM_OPT:-}" ]; then
     # -O: the default optimisation level; without -g binaryen writes no name section.
     # Two passes are skipped because they make the module bigger gzipped (measured,
-    # BENCHMARKS.md "Wasm size"): memory-packing splits the data segment at zero runs (29 KB
-    # less raw, 21 KB more gzipped); inlining-optimizing copies function bodies into their
+    # docs/benchmarks-log.md "Wasm size"): memory-packing splits the data segment at zero runs
+    # (29 KB less raw, 21 KB more gzipped); inlining-optimizing copies function bodies into their
     # callers (55 KB more gzipped code).
     skip=(--skip-pass=memory-packing --skip-pass=inlining-optimizing)
     [ -n "${WASM_OPT_INLINE:-}" ] && skip=(--skip-pass=memory-packing)

@@ -262,8 +262,8 @@ fn js_error(name: &str, message: &str, props: &[(&str, JsValue)]) -> JsValue {
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     // JSON text and one `JSON.parse` beat building the objects property by property through
-    // the boundary (measured in BENCHMARKS.md), and give exactly the CLI's JSON: plain objects,
-    // `null` for `None`, numbers for integers.
+    // the boundary (docs/benchmarks-log.md, "Boundary cost"), and give exactly the CLI's JSON:
+    // plain objects, `null` for `None`, numbers for integers.
     let text = serde_json::to_string(value).map_err(|e| {
         JsValue::from(JsError::new(&format!(
             "cannot convert the result to JS: {e}"

@@ -17,7 +17,7 @@
 //   make bench-report-chromium BEFORE=target/base-pkg   (that build, then www/pkg's two)
 // --profile DIR: afterwards one more page per build with the CDP Profiler running around the
 // first call; writes DIR/<build>.cpuprofile (a build with its name section gives function
-// names: see BENCHMARKS.md).
+// names: see docs/benchmarks-log.md, "Dashboard").
 // --review: also time `<sla-review>` with the same export (the module it loads: FAST_MODULE):
 // the page's own `timings` (report, and render: charts, tables and the distribution).
 import { createServer } from 'node:http';

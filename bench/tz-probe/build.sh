@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The zone libraries compared for the Wasm size budget (BENCHMARKS.md "Wasm size"): one tiny
-# cdylib per library — every IANA zone by name, UTC→local offset, local→UTC with gaps and
+# The zone libraries compared for the Wasm size budget (docs/benchmarks-log.md "Wasm size"): one
+# tiny cdylib per library — every IANA zone by name, UTC→local offset, local→UTC with gaps and
 # folds — built like the engine (opt-level "z", LTO, one codegen unit, wasm-bindgen,
 # wasm-opt -O without memory-packing and inlining-optimizing), then its sections gzipped.
 #   bench/tz-probe/build.sh            all three: ctz (chrono-tz), jiff, tzrs (tz-rs + tzdb_data)

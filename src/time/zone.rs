@@ -7,8 +7,8 @@
 //!
 //! Why not chrono-tz (which the tests still use as a cross-check) or `tzdb_data`'s own tables:
 //! with every zone, chrono-tz's are 137 KB of the Wasm module gzipped, `tzdb_data`'s about
-//! 30 KB smaller, and these much smaller again (measured, `BENCHMARKS.md` "Wasm size"); the
-//! database is newer than chrono-tz's. `DESIGN.md` ("Time zones") has the differences,
+//! 30 KB smaller, and these much smaller again (measured, `docs/benchmarks-log.md` "Wasm
+//! size"); the database is newer than chrono-tz's. `DESIGN.md` ("Time zones") has the differences,
 //! including what instants before 1970 get.
 
 use chrono::{

@@ -1,9 +1,9 @@
 //! Sorting with one compiled sort for the whole crate.
 //!
 //! `slice::sort_by_key` is compiled once per element type and key closure, about 4 KB of Wasm
-//! each; the crate sorted a dozen kinds of lists (BENCHMARKS.md, "Code size"). Here one merge
-//! sort orders indices through a comparison callback, and the list is then permuted in place:
-//! what is compiled per call site is only the two small closures. The sort is stable, so the
+//! each; the crate sorted a dozen kinds of lists (docs/benchmarks-log.md, "Code size"). Here
+//! one merge sort orders indices through a comparison callback, and the list is then permuted in
+//! place: what is compiled per call site is only the two small closures. The sort is stable, so the
 //! result is exactly `sort_by`'s (and `sort_unstable`'s wherever equal elements are identical).
 
 use std::cmp::Ordering;

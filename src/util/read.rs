@@ -3,8 +3,8 @@
 //! of the Wasm module's code.
 //!
 //! The derived code is a `visit_map` per type, compiled again for every deserializer it meets;
-//! most of it was inlined into `located`'s map access, one copy per type (BENCHMARKS.md, "Code
-//! size"). Here one non-generic walker, [`object`], reads every struct: it goes through the
+//! most of it was inlined into `located`'s map access, one copy per type (docs/benchmarks-log.md,
+//! "Code size"). Here one non-generic walker, [`object`], reads every struct: it goes through the
 //! map in its order (serde_json's `Map` is sorted), hands each known field to the type's small
 //! reader, rejects unknown fields where serde would, and reads an array positionally as serde's
 //! `visit_seq` does. The messages are serde's own (`missing field`, `unknown field`, `invalid

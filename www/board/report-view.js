@@ -239,7 +239,7 @@ export class SlaReviewElement extends HTMLElement {
     const res = await fetch(new URL(src, document.baseURI));
     if (!res.ok) throw new Error(`the issues: ${src} answered ${res.status}`);
     // The bytes as fetched: the engine copies them as they are, where a string would be
-    // decoded here and encoded back to UTF-8 on the way in (BENCHMARKS.md, "Dashboard").
+    // decoded here and encoded back to UTF-8 on the way in (docs/benchmarks-log.md, "Dashboard").
     return new Uint8Array(await res.arrayBuffer());
   }
 
