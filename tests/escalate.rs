@@ -1,8 +1,11 @@
 //! Escalation actions: the vectors of DESIGN.md ("Escalation actions: what is due, exactly
-//! once", X1–X17), the texts an action posts, and properties: planning is idempotent (the plan's
-//! markers, posted, leave nothing due) and markers and labels round-trip through their parsers.
+//! once", X1–X17), read from its table (tests/support/design_tables.rs: the spec is their only
+//! copy), the texts an action posts, and properties: planning is idempotent (the plan's markers,
+//! posted, leave nothing due) and markers and labels round-trip through their parsers.
 //!
-//! Every expected value was computed by hand from the rules, not by running the planner.
+//! Every expected value was computed by hand from the rules, not by running the planner. A row
+//! that disagrees with the planner is reported with its DESIGN.md line, id and note; a row the
+//! test cannot read fails it, naming the row.
 #![cfg(feature = "escalate")]
 
 use proptest::prelude::*;
@@ -225,7 +228,6 @@ const HEADER: &[&str] = &["#", "History", "Markers", "now", "Due", "Note"];
 struct Row {
     /// Where it is in DESIGN.md, for the failure messages.
     place: String,
-    id: String,
     events: Vec<Ev>,
     snapshot: bool,
     /// Note texts found on the issue (marker lines among other text).
@@ -254,7 +256,6 @@ fn rows() -> Vec<Row> {
                 .map_err(|e| format!("Due: {e}"))?;
             Ok(Row {
                 place: place.clone(),
-                id: c[0].clone(),
                 events,
                 snapshot,
                 notes,
@@ -267,97 +268,6 @@ fn rows() -> Vec<Row> {
         out.push(parse().unwrap_or_else(|e| panic!("{place}: {e}")));
     }
     out
-}
-
-// TEMPORARY: the hand copy, to prove the parsed rows equal it; deleted in the next commit.
-enum HandEv {
-    S(&'static str, &'static str),
-    R(&'static str),
-}
-
-fn stamp(s: &str) -> String {
-    if s.contains('T') {
-        s.to_string()
-    } else {
-        format!("2026-09-14T{s}:00Z")
-    }
-}
-
-#[allow(dead_code)] // its notes were reworded in DESIGN.md
-struct HandRow {
-    id: &'static str,
-    events: &'static [HandEv],
-    /// Note texts found on the issue (marker lines among other text).
-    notes: &'static [&'static str],
-    labels: &'static [&'static str],
-    now: &'static str,
-    due: &'static [&'static str],
-    note: &'static str,
-}
-
-const M_AR: &str = "sla-lens:escalated ticket=v cycle=1 level=at-risk-response action=note#0 at=2026-09-14T12:05:00Z";
-const M_L1W: &str =
-    "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 at=2026-09-14T13:05:00Z";
-const M_L1N: &str =
-    "Escalated.\nsla-lens:escalated ticket=v cycle=1 level=1 action=note#0 at=2026-09-14T13:05:00Z";
-const M_L2E: &str =
-    "sla-lens:escalated ticket=v cycle=1 level=2 action=email#0 at=2026-09-14T17:05:00Z";
-const M_L2H: &str =
-    "<!-- sla-lens:escalated ticket=v cycle=1 level=2 action=webhook#0 at=2026-09-14T17:05:00Z -->";
-
-const ALL_C1: &[&str] = &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0"];
-
-fn hand_rows() -> Vec<HandRow> {
-    use HandEv::{R, S};
-    vec![
-        HandRow { id: "X1", events: &[], notes: &[], labels: &[], now: "11:00", due: &[],
-              note: "2h of 4h used: nothing crossed" },
-        HandRow { id: "X2", events: &[], notes: &[], labels: &[], now: "12:30",
-              due: &["c1 AR-response note#0"], note: "at risk after 12:00 (75 % of 4h)" },
-        HandRow { id: "X3", events: &[], notes: &[], labels: &[], now: "14:00", due: ALL_C1,
-              note: "L1 reached 13:00; the at-risk note was never posted, and the response is still running (breached)" },
-        HandRow { id: "X4", events: &[], notes: &[M_AR, M_L1W], labels: &[], now: "14:00",
-              due: &["c1 L1 note#0"], note: "a crash after the watch: only the note is left" },
-        HandRow { id: "X5", events: &[], notes: &[M_AR, M_L1W, M_L1N], labels: &[], now: "18:00",
-              due: &["c1 L2 email#0", "c1 L2 webhook#0"], note: "L2 reached 17:00; L1 done by an earlier run" },
-        HandRow { id: "X6", events: &[], notes: &[], labels: &[], now: "18:00",
-              due: &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0", "c1 L2 email#0", "c1 L2 webhook#0"],
-              note: "no run since creation: every stage crossed, in order" },
-        HandRow { id: "X7", events: &[S("13:30", "Resolved")], notes: &[], labels: &[], now: "18:00", due: &[],
-              note: "resolved after L1 but before the run: not escalated late" },
-        HandRow { id: "X8", events: &[S("12:30", "Resolved"), S("15:00", "In Progress")], notes: &[], labels: &[],
-              now: "16:00", due: &[], note: "cycle 2 from 15:00: 1h of 4h used; cycle 1's at-risk belongs to a resolved cycle" },
-        HandRow { id: "X9", events: &[S("13:30", "Resolved"), S("15:00", "In Progress")], notes: &[M_AR, M_L1W, M_L1N],
-              labels: &[], now: "20:00",
-              due: &["c2 AR-response note#0", "c2 L1 watch#0", "c2 L1 note#0"],
-              note: "reopened: cycle 2's response deadline 19:00 (at risk 18:00); cycle 1's markers do not count; L2 at 23:00 not yet" },
-        HandRow { id: "X10", events: &[R("09:30")], notes: &[], labels: &[], now: "14:00",
-              due: &["c1 L1 watch#0", "c1 L1 note#0"],
-              note: "answered in time, still unresolved: the seed's L1 escalates anyway; a met response is not at risk" },
-        HandRow { id: "X11", events: &[], labels: &[], now: "14:00",
-              notes: &["sla-lens:escalated ticket=w cycle=1 level=1 action=watch#0",
-                       "sla-lens:escalated ticket=v cycle=1 level=1 action=note#1",
-                       "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 action=note#0",
-                       "> sla-lens:escalatedX ticket=v cycle=1 level=at-risk-response action=note#0"],
-              due: ALL_C1,
-              note: "another ticket's marker, a note#1 the level does not have, a repeated key, a glued word: none counts" },
-        HandRow { id: "X12", events: &[], notes: &[], now: "14:00",
-              labels: &["sla-lens:c1:l1:watch#0", "sla-lens:c1:at-risk-response:note#0"],
-              due: &["c1 L1 note#0"], note: "the label form counts as the note form" },
-        HandRow { id: "X13", events: &[R("09:30")], notes: &[M_L1W, M_L1N, M_L2E, M_L2H], labels: &[],
-              now: "21:30", due: &["c1 AR-resolution note#0"],
-              note: "resolution at risk after 21:00 (12h of 16h); levels done" },
-        HandRow { id: "X14", events: &[S("10:00", "Resolved"), S("11:00", "In Progress"), S("12:00", "Resolved")],
-              notes: &[], labels: &[], now: "2026-09-15T09:00:00Z", due: &[],
-              note: "resolved again: no cycle is open" },
-        HandRow { id: "X15", events: &[], notes: &[], labels: &["snapshot"], now: "14:00", due: &[],
-              note: "a snapshot (replies and status history unknown): read the full issue first" },
-        HandRow { id: "X16", events: &[S("12:15", "Waiting")], notes: &[], labels: &[], now: "12:30", due: &[],
-              note: "paused after its at-risk instant: not at risk now; L1's instant unknown" },
-        HandRow { id: "X17", events: &[S("12:15", "Waiting"), S("12:45", "In Progress")], notes: &[], labels: &[],
-              now: "13:00", due: &["c1 AR-response note#0"],
-              note: "running again, 3h30m used: at risk; the deadline moved to 13:30, so no L1 yet" },
-    ]
 }
 
 fn done_keys(ticket: &Ticket, notes: &[String]) -> Vec<ActionKey> {
@@ -390,52 +300,6 @@ fn the_vectors_hold() {
         }
     }
     assert!(failed.is_empty(), "{}", failed.join("\n"));
-}
-
-/// TEMPORARY: DESIGN.md's rows, parsed, equal the hand copy (the markers' informational `at=`
-/// and a note's text before its marker aside).
-#[test]
-fn the_parsed_rows_equal_the_hand_copy() {
-    fn norm(n: &str) -> String {
-        let n = n.strip_prefix("Escalated.\n").unwrap_or(n);
-        n.split(' ')
-            .filter(|w| !w.starts_with("at="))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-    let (parsed, hand) = (rows(), hand_rows());
-    assert_eq!(parsed.len(), hand.len());
-    for (r, h) in parsed.iter().zip(&hand) {
-        assert_eq!(r.id, h.id, "{}", r.place);
-        let events: Vec<Ev> = h
-            .events
-            .iter()
-            .map(|e| match e {
-                HandEv::S(at, to) => Ev::S(stamp(at), to.to_string()),
-                HandEv::R(at) => Ev::R(stamp(at)),
-            })
-            .collect();
-        assert_eq!(r.events, events, "{}", r.place);
-        assert_eq!(r.snapshot, h.labels.contains(&"snapshot"), "{}", r.place);
-        let labels: Vec<&str> = h
-            .labels
-            .iter()
-            .copied()
-            .filter(|l| *l != "snapshot")
-            .collect();
-        assert_eq!(r.labels, labels, "{}", r.place);
-        assert_eq!(r.now, stamp(h.now), "{}", r.place);
-        assert_eq!(r.due, h.due, "{}", r.place);
-        let notes: Vec<String> = r.notes.iter().map(|n| norm(n)).collect();
-        let hand_notes: Vec<String> = h.notes.iter().map(|n| norm(n)).collect();
-        assert_eq!(notes, hand_notes, "{}", r.place);
-        let tk = ticket(&r.events, &r.labels, r.snapshot);
-        let hn: Vec<String> = h.notes.iter().map(|n| n.to_string()).collect();
-        assert_eq!(done_keys(&tk, &r.notes), done_keys(&tk, &hn), "{}", r.place);
-        if r.id == "X11" {
-            assert_eq!(r.notes, hn, "{}", r.place);
-        }
-    }
 }
 
 #[test]
