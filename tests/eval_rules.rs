@@ -399,155 +399,17 @@ fn rows() -> Vec<Row> {
     out
 }
 
-/// The row `id`'s history.
-fn events_of(id: &str) -> Vec<Ev> {
-    let rows = rows();
-    let row = rows.into_iter().find(|r| r.id == id);
+/// The row `id`.
+fn row(id: &str) -> Row {
+    let row = rows().into_iter().find(|r| r.id == id);
     row.unwrap_or_else(|| panic!("DESIGN.md: no row {id}"))
-        .events
 }
 
-// TEMPORARY: the hand copy, to prove the parsed rows equal it; deleted in the next commit.
-enum HandEv {
-    S(&'static str, &'static str),
-    R(&'static str),
-}
-
-#[allow(dead_code)] // its notes were reworded in DESIGN.md
-struct HandRow {
-    id: &'static str,
-    levels: &'static str,
-    response: &'static str,
-    events: &'static [HandEv],
-    now: &'static str,
-    want: &'static [(&'static str, &'static str)],
-    note: &'static str,
-}
-
-const MON_NOON: &str = "2026-09-14T12:00:00+02:00";
 const MON_16: &str = "2026-09-14T16:00:00+02:00";
-const TUE_NOON: &str = "2026-09-15T12:00:00+02:00";
 
 // ---------------------------------------------------------------------------------------------
 // E1: a deadline moves only by pauses while its clock runs; escalation counts every pause.
 // ---------------------------------------------------------------------------------------------
-
-const HAND_E1: &[HandRow] = &[
-    HandRow {
-        id: "E1.1",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T09:30:00+02:00"),
-            HandEv::S("2026-09-14T09:30:00+02:00", "Waiting on customer"),
-            HandEv::S("2026-09-14T13:00:00+02:00", "In Progress"),
-        ],
-        now: TUE_NOON,
-        want: &[
-            ("response.state", "met"),
-            ("response.stopped", "2026-09-14T09:30:00+02:00"),
-            ("response.deadline", "2026-09-14T13:00:00+02:00"),
-            ("response.atRisk", "2026-09-14T12:00:00+02:00"),
-            ("response.elapsed", "30m"),
-            ("response.paused", "0m"),
-        ],
-        note: "the reply and the pause in one journal: the pause after the response moves \
-               nothing (it was 16:30)",
-    },
-    HandRow {
-        id: "E1.2",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T09:30:00+02:00"),
-            HandEv::S("2026-09-14T09:30:00+02:00", "Waiting on customer"),
-        ],
-        now: TUE_NOON,
-        want: &[
-            ("response.state", "met"),
-            ("response.deadline", "2026-09-14T13:00:00+02:00"),
-            ("current", "none"),
-            ("next", "L1 at none"),
-        ],
-        note: "answered, still paused: the response deadline is known (it was none); the \
-               escalation clock is paused with 3h30m left, so L1 is next at an unknown instant",
-    },
-    HandRow {
-        id: "E1.3",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::S("2026-09-14T10:00:00+02:00", "Waiting on customer"),
-            HandEv::R("2026-09-14T11:00:00+02:00"),
-            HandEv::S("2026-09-14T12:00:00+02:00", "In Progress"),
-        ],
-        now: MON_NOON,
-        want: &[
-            ("response.state", "met"),
-            ("response.stopped", "2026-09-14T11:00:00+02:00"),
-            ("response.elapsed", "60m"),
-            ("response.paused", "60m"),
-            ("response.deadline", "2026-09-14T14:00:00+02:00"),
-            ("current", "none"),
-            ("next", "L1 at 2026-09-14T15:00:00+02:00"),
-        ],
-        note: "a staff reply during a pause stops the clock there: 1h of the pause counts \
-               (10-11), the deadline is 14:00; the escalation counts the whole pause (2h): 15:00",
-    },
-    HandRow {
-        id: "E1.4",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::S("2026-09-14T12:00:00+02:00", "Waiting on customer"),
-            HandEv::R("2026-09-14T14:00:00+02:00"),
-        ],
-        now: MON_16,
-        want: &[
-            ("response.state", "met"),
-            ("response.elapsed", "180m"),
-            ("response.deadline", "2026-09-14T15:00:00+02:00"),
-        ],
-        note: "a reply during a pause with 1h left: met, and the deadline is 1h after the reply",
-    },
-    HandRow {
-        id: "E1.5",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T09:30:00+02:00"),
-            HandEv::S("2026-09-14T10:00:00+02:00", "Waiting on customer"),
-            HandEv::S("2026-09-14T12:00:00+02:00", "In Progress"),
-        ],
-        now: MON_16,
-        want: &[
-            ("response.deadline", "2026-09-14T13:00:00+02:00"),
-            ("current", "L1 at 2026-09-14T15:00:00+02:00"),
-            ("next", "L2 at 2026-09-15T11:00:00+02:00"),
-            ("nextChange", "2026-09-15T11:00:01+02:00"),
-        ],
-        note: "unresolved: L1 counts the 2h pause after the response (13:00 + 2h); L2 is 4h of \
-               business time later (Mon 15-17, Tue 09-11)",
-    },
-    HandRow {
-        id: "E1.6",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T09:30:00+02:00"),
-            HandEv::S("2026-09-14T10:00:00+02:00", "Waiting on customer"),
-            HandEv::S("2026-09-14T12:00:00+02:00", "In Progress"),
-            HandEv::S("2026-09-14T14:00:00+02:00", "Resolved"),
-        ],
-        now: MON_16,
-        want: &[
-            ("current", "none"),
-            ("maxLevel", "0"),
-            ("headline", "resolution met"),
-        ],
-        note: "resolved at 14:00, after the response deadline but before L1's 15:00: no level",
-    },
-];
 
 #[test]
 fn e1_deadlines_move_only_while_the_clock_runs() {
@@ -558,15 +420,22 @@ fn e1_deadlines_move_only_while_the_clock_runs() {
 fn e1_explain_names_the_response_deadline() {
     let p = policy(LADDER, PAUSING);
     for id in ["E1.1", "E1.2"] {
-        let tk = ticket(&events_of(id));
-        let x = explain(&p, &tk, t(TUE_NOON)).unwrap();
+        let r = row(id);
+        let tk = ticket(&r.events);
+        let x = explain(&p, &tk, t(&r.now)).unwrap();
         let want = "response met: responded Mon 14 Sep 2026 09:30 CEST after 30m of business \
                     time on office (Europe/Berlin) (deadline was Mon 14 Sep 2026 13:00 CEST)";
-        assert!(x.lines.iter().any(|l| l == want), "[{id}] {:#?}", x.lines);
+        assert!(
+            x.lines.iter().any(|l| l == want),
+            "{}: {:#?}",
+            r.place,
+            x.lines
+        );
     }
     // E1.2's next level, whose clock is paused: named, with its instant unknown.
-    let tk = ticket(&events_of("E1.2"));
-    let x = explain(&p, &tk, t(TUE_NOON)).unwrap();
+    let r = row("E1.2");
+    let tk = ticket(&r.events);
+    let x = explain(&p, &tk, t(&r.now)).unwrap();
     assert!(
         x.lines.iter().any(|l| l.starts_with(
             "next escalation: level 1 — Lead () at a time not known yet (its clock is paused) if"
@@ -580,63 +449,6 @@ fn e1_explain_names_the_response_deadline() {
 // E2: the escalation ladder: no level before a lower one; an unknown instant is next.
 // ---------------------------------------------------------------------------------------------
 
-const HAND_E2: &[HandRow] = &[
-    HandRow {
-        id: "E2.1",
-        levels: CROSSED,
-        response: PAUSING,
-        events: &[],
-        now: MON_16,
-        want: &[
-            ("current", "none"),
-            ("next", "L1 at 2026-09-16T09:00:00+02:00"),
-            ("resolution.atRisk", "2026-09-15T13:00:00+02:00"),
-            ("nextChange", "2026-09-15T13:00:01+02:00"),
-        ],
-        note: "L2's own instant (the response deadline, 13:00) has passed, but L1 (16h: Tue \
-               17:00, rule 6: Wed 09:00) has not: L2 waits for it",
-    },
-    HandRow {
-        id: "E2.2",
-        levels: CROSSED,
-        response: PAUSING,
-        events: &[],
-        now: "2026-09-16T10:00:00+02:00",
-        want: &[
-            ("current", "L2 at 2026-09-16T09:00:00+02:00"),
-            ("next", "none"),
-            ("maxLevel", "2"),
-        ],
-        note: "both reached at L1's instant, the later of the two",
-    },
-    HandRow {
-        id: "E2.3",
-        levels: LADDER,
-        response: PAUSING,
-        events: &[HandEv::S(
-            "2026-09-14T10:00:00+02:00",
-            "Waiting on customer",
-        )],
-        now: MON_NOON,
-        want: &[("current", "none"), ("next", "L1 at none")],
-        note: "the response clock paused with 3h left: L1 is next at an unknown instant, L2 \
-               is not shown in its place",
-    },
-    HandRow {
-        id: "E2.4",
-        levels: CROSSED,
-        response: r#"{}"#,
-        events: &[HandEv::S(
-            "2026-09-14T10:00:00+02:00",
-            "Waiting on customer",
-        )],
-        now: MON_16,
-        want: &[("current", "none"), ("next", "L1 at none")],
-        note: "L1's resolution clock is paused; L2's response clock is not and its instant \
-               (13:00) has passed, yet L2 is not reached before L1",
-    },
-];
-
 #[test]
 fn e2_the_escalation_ladder() {
     run("E2");
@@ -645,74 +457,6 @@ fn e2_the_escalation_ladder() {
 // ---------------------------------------------------------------------------------------------
 // E3: the badge's headline.
 // ---------------------------------------------------------------------------------------------
-
-const HAND_E3: &[HandRow] = &[
-    HandRow {
-        id: "E3.1",
-        levels: "[]",
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T09:30:00+02:00"),
-            HandEv::S("2026-09-14T11:00:00+02:00", "Resolved"),
-        ],
-        now: MON_NOON,
-        want: &[("headline", "resolution met")],
-        note: "answered in time, then resolved in time: the resolution, which stopped last",
-    },
-    HandRow {
-        id: "E3.2",
-        levels: "[]",
-        response: PAUSING,
-        events: &[
-            HandEv::R("2026-09-14T14:00:00+02:00"),
-            HandEv::S("2026-09-14T15:00:00+02:00", "Resolved"),
-        ],
-        now: MON_16,
-        want: &[("headline", "response metLate")],
-        note: "answered late, resolved in time: met late before met",
-    },
-    HandRow {
-        id: "E3.3",
-        levels: "[]",
-        response: PAUSING,
-        events: &[HandEv::S(
-            "2026-09-14T10:00:00+02:00",
-            "Waiting on customer",
-        )],
-        now: MON_NOON,
-        want: &[
-            ("response.state", "paused"),
-            ("resolution.state", "paused"),
-            ("response.deadline", "none"),
-            ("headline", "response paused"),
-        ],
-        note: "both paused, no deadline: the one with less business time left (3h against 15h)",
-    },
-    HandRow {
-        id: "E3.4",
-        levels: "[]",
-        response: r#"{}"#,
-        events: &[HandEv::S(
-            "2026-09-14T10:00:00+02:00",
-            "Waiting on customer",
-        )],
-        now: MON_NOON,
-        want: &[("headline", "response running")],
-        note: "running over paused",
-    },
-    HandRow {
-        id: "E3.5",
-        levels: "[]",
-        response: PAUSING,
-        events: &[HandEv::S("2026-09-14T11:00:00+02:00", "Resolved")],
-        now: MON_NOON,
-        want: &[
-            ("response.stopped", "2026-09-14T11:00:00+02:00"),
-            ("headline", "resolution met"),
-        ],
-        note: "both stopped at the same instant (resolved unanswered): the resolution",
-    },
-];
 
 #[test]
 fn e3_the_headline() {
@@ -723,22 +467,6 @@ fn e3_the_headline() {
 // E4: `now` before the creation.
 // ---------------------------------------------------------------------------------------------
 
-const HAND_E4: &[HandRow] = &[HandRow {
-    id: "E4.1",
-    levels: LADDER,
-    response: PAUSING,
-    events: &[],
-    now: "2026-09-14T08:00:00+02:00",
-    want: &[
-        ("at", "2026-09-14T09:00:00+02:00"),
-        ("headline", "response running"),
-        ("response.elapsed", "0m"),
-        ("response.deadline", "2026-09-14T13:00:00+02:00"),
-        ("next", "L1 at 2026-09-14T13:00:00+02:00"),
-    ],
-    note: "evaluated as at the creation, and `at` says so",
-}];
-
 #[test]
 fn e4_now_before_creation() {
     run("E4");
@@ -748,72 +476,6 @@ fn e4_now_before_creation() {
 // E5: a metric measured once per issue (`restartOnReopen: false`).
 // ---------------------------------------------------------------------------------------------
 
-const REOPENED: &[HandEv] = &[
-    HandEv::R("2026-09-14T09:30:00+02:00"),
-    HandEv::S("2026-09-14T10:00:00+02:00", "Resolved"),
-    HandEv::S("2026-09-14T11:00:00+02:00", "In Progress"),
-];
-
-const HAND_E5: &[HandRow] = &[
-    HandRow {
-        id: "E5.1",
-        levels: LADDER,
-        response: PAUSING,
-        events: REOPENED,
-        now: MON_16,
-        want: &[
-            ("response.state", "breached"),
-            ("response.start", "2026-09-14T11:00:00+02:00"),
-            ("response.deadline", "2026-09-14T15:00:00+02:00"),
-            ("response.cycles", "2"),
-            ("current", "L1 at 2026-09-14T15:00:00+02:00"),
-            ("next", "L2 at 2026-09-15T11:00:00+02:00"),
-            ("headline", "response breached"),
-        ],
-        note: "the default: the reopened cycle measures the response again (no reply since)",
-    },
-    HandRow {
-        id: "E5.2",
-        levels: LADDER,
-        response: ONCE,
-        events: REOPENED,
-        now: MON_16,
-        want: &[
-            ("response.state", "met"),
-            ("response.start", "2026-09-14T09:00:00+02:00"),
-            ("response.stopped", "2026-09-14T09:30:00+02:00"),
-            ("response.deadline", "2026-09-14T13:00:00+02:00"),
-            ("response.cycles", "1"),
-            ("resolution.cycles", "2"),
-            ("resolution.start", "2026-09-14T11:00:00+02:00"),
-            ("current", "none"),
-            ("maxLevel", "0"),
-            ("headline", "resolution running"),
-        ],
-        note: "measured once: the first cycle's result stays; its levels apply in that cycle only",
-    },
-    HandRow {
-        id: "E5.3",
-        levels: LADDER,
-        response: ONCE,
-        events: &[
-            HandEv::S("2026-09-14T14:00:00+02:00", "Resolved"),
-            HandEv::S("2026-09-14T15:00:00+02:00", "In Progress"),
-            HandEv::R("2026-09-14T15:30:00+02:00"),
-        ],
-        now: MON_16,
-        want: &[
-            ("response.state", "metLate"),
-            ("response.stopped", "2026-09-14T14:00:00+02:00"),
-            ("response.everBreached", "true"),
-            ("maxLevel", "1"),
-            ("current", "none"),
-        ],
-        note: "the first cycle stopped unanswered at its resolution, late; L1 was reached at \
-               13:00 in that cycle; the reply in the second cycle changes nothing",
-    },
-];
-
 #[test]
 fn e5_response_measured_once() {
     run("E5");
@@ -821,59 +483,20 @@ fn e5_response_measured_once() {
 
 #[test]
 fn e5_explain_says_the_response_is_measured_once() {
-    let tk = ticket(&events_of("E5.1"));
+    let r = row("E5.2");
+    let tk = ticket(&r.events);
     let line = "response is measured once per issue: the first cycle's result, kept though the \
                 issue was reopened";
     let (once, each) = (policy(LADDER, ONCE), policy(LADDER, PAUSING));
-    let x = explain(&once, &tk, t(MON_16)).unwrap();
-    assert!(x.lines.iter().any(|l| l == line), "{:#?}", x.lines);
-    let x = explain(&each, &tk, t(MON_16)).unwrap();
+    let x = explain(&once, &tk, t(&r.now)).unwrap();
+    assert!(
+        x.lines.iter().any(|l| l == line),
+        "{}: {:#?}",
+        r.place,
+        x.lines
+    );
+    let x = explain(&each, &tk, t(&r.now)).unwrap();
     assert!(!x.lines.iter().any(|l| l == line), "{:#?}", x.lines);
-}
-
-/// TEMPORARY: DESIGN.md's rows, parsed, equal the hand copy.
-#[test]
-fn the_parsed_rows_equal_the_hand_copy() {
-    let hand: Vec<&HandRow> = [HAND_E1, HAND_E2, HAND_E3, HAND_E4, HAND_E5]
-        .iter()
-        .flat_map(|r| r.iter())
-        .collect();
-    let parsed = rows();
-    assert_eq!(parsed.len(), hand.len());
-    for (r, h) in parsed.iter().zip(hand) {
-        assert_eq!(r.id, h.id, "{}", r.place);
-        assert_eq!(r.levels, h.levels, "{}", r.place);
-        assert_eq!(r.response, h.response, "{}", r.place);
-        let events: Vec<Ev> = h
-            .events
-            .iter()
-            .map(|e| match e {
-                HandEv::S(at, to) => Ev::S(at.to_string(), to.to_string()),
-                HandEv::R(at) => Ev::R(at.to_string()),
-            })
-            .collect();
-        assert_eq!(r.events, events, "{}", r.place);
-        assert_eq!(t(&r.now), t(h.now), "{}", r.place);
-        let want: Vec<(String, String)> = h
-            .want
-            .iter()
-            .map(|(what, want)| {
-                let want = if want.contains('T') && !want.contains(' ') {
-                    format_instant(t(want))
-                } else if let Some((l, a)) = want.split_once(" at ") {
-                    if a == "none" {
-                        want.to_string()
-                    } else {
-                        format!("{l} at {}", format_instant(t(a)))
-                    }
-                } else {
-                    want.to_string()
-                };
-                (what.to_string(), want)
-            })
-            .collect();
-        assert_eq!(r.want, want, "{}", r.place);
-    }
 }
 
 #[test]
