@@ -1,8 +1,11 @@
 //! Escalation actions: the vectors of DESIGN.md ("Escalation actions: what is due, exactly
-//! once", X1–X17), the texts an action posts, and properties: planning is idempotent (the plan's
-//! markers, posted, leave nothing due) and markers and labels round-trip through their parsers.
+//! once", X1–X17), read from its table (tests/support/design_tables.rs: the spec is their only
+//! copy), the texts an action posts, and properties: planning is idempotent (the plan's markers,
+//! posted, leave nothing due) and markers and labels round-trip through their parsers.
 //!
-//! Every expected value was computed by hand from the rules, not by running the planner.
+//! Every expected value was computed by hand from the rules, not by running the planner. A row
+//! that disagrees with the planner is reported with its DESIGN.md line, id and note; a row the
+//! test cannot read fails it, naming the row.
 #![cfg(feature = "escalate")]
 
 use proptest::prelude::*;
@@ -27,32 +30,43 @@ fn policy() -> Policy {
     Policy::from_json(POLICY).unwrap_or_else(|d| panic!("vector policy does not load: {d}"))
 }
 
-/// An event: `S(at, status)` a status change, `R(at)` a staff reply; times on Monday
-/// 2026-09-14 UTC unless a date is given.
+/// An event of a vector's history: `S(at, status)` a status change, `R(at)` a staff reply; `at`
+/// a full instant.
+#[derive(Debug, Clone, PartialEq)]
 enum Ev {
-    S(&'static str, &'static str),
-    R(&'static str),
+    S(String, String),
+    R(String),
 }
 
-fn stamp(s: &str) -> String {
-    if s.contains('T') {
-        s.to_string()
-    } else {
-        format!("2026-09-14T{s}:00Z")
+/// `14:00` on the vectors' Monday 2026-09-14 (UTC), `Tue 09:00` on the Tuesday.
+fn clock(s: &str) -> Result<String, String> {
+    let (day, hm) = match s.strip_prefix("Tue ") {
+        Some(hm) => ("15", hm),
+        None => ("14", s),
+    };
+    let b = hm.as_bytes();
+    let ok = b.len() == 5
+        && b[2] == b':'
+        && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit())
+        && hm[..2] < *"24"
+        && hm[3..] < *"60";
+    if !ok {
+        return Err(format!("bad time `{s}` (HH:MM, or Tue HH:MM)"));
     }
+    Ok(format!("2026-09-{day}T{hm}:00Z"))
 }
 
-fn ticket(events: &[Ev], labels: &[&str]) -> Ticket {
+fn ticket(events: &[Ev], labels: &[String], snapshot: bool) -> Ticket {
     let mut history = Vec::new();
     let mut comments = Vec::new();
     let mut status = "New";
     for e in events {
         match e {
             Ev::S(at, to) => {
-                history.push(json!({"at": stamp(at), "from": status, "to": to}));
+                history.push(json!({"at": at, "from": status, "to": to}));
                 status = to;
             }
-            Ev::R(at) => comments.push(json!({"at": stamp(at), "staff": true})),
+            Ev::R(at) => comments.push(json!({"at": at, "staff": true})),
         }
     }
     let mut v: Value = json!({
@@ -60,7 +74,7 @@ fn ticket(events: &[Ev], labels: &[&str]) -> Ticket {
         "fields": {"priority": "Normal"}, "labels": labels,
         "statusHistory": history, "comments": comments,
     });
-    if labels.contains(&"snapshot") {
+    if snapshot {
         v["unknown"] = json!(["replies", "statusHistory"]);
         v["updated"] = json!("2026-09-14T10:00:00Z");
     }
@@ -76,83 +90,187 @@ fn show(k: &ActionKey) -> String {
     format!("c{} {stage} {}#{}", k.cycle, k.kind.as_str(), k.ordinal)
 }
 
+/// A key as the table writes it (the inverse of `show`, which must give the text back).
+fn key(text: &str) -> Result<ActionKey, String> {
+    let bad = || format!("bad key `{text}` (as `c1 L1 note#0`, `c1 AR-response note#0`)");
+    let words: Vec<&str> = text.split(' ').collect();
+    let [cycle, stage, action] = words[..] else {
+        return Err(bad());
+    };
+    let number = |s: &str| -> Result<u32, String> {
+        if s.is_empty() || (s.len() > 1 && s.starts_with('0')) {
+            return Err(bad());
+        }
+        s.parse().map_err(|_| bad())
+    };
+    let cycle = number(cycle.strip_prefix('c').ok_or_else(bad)?)?;
+    let stage = match stage {
+        "AR-response" => Stage::AtRisk(MetricKind::Response),
+        "AR-resolution" => Stage::AtRisk(MetricKind::Resolution),
+        _ => Stage::Level(number(stage.strip_prefix('L').ok_or_else(bad)?)?),
+    };
+    let (kind, ordinal) = action.split_once('#').ok_or_else(bad)?;
+    let k = ActionKey {
+        cycle,
+        stage,
+        kind: ActionKind::from_name(kind).ok_or_else(bad)?,
+        ordinal: number(ordinal)?,
+    };
+    if show(&k) != text {
+        return Err(bad());
+    }
+    Ok(k)
+}
+
+/// A cell's items: `none`/`nothing` (`empty`) is no item; otherwise items separated by `, `
+/// (outside `"…"`), none of them empty.
+fn items<'a>(cell: &'a str, empty: &str) -> Result<Vec<&'a str>, String> {
+    if cell == empty {
+        return Ok(Vec::new());
+    }
+    let (mut out, mut from, mut quoted) = (Vec::new(), 0, false);
+    for (i, c) in cell.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&cell[from..i]);
+                from = i + 1;
+                if !cell[from..].starts_with(' ') {
+                    return Err(format!("`{cell}`: items are separated by `, `"));
+                }
+                from += 1;
+            }
+            _ => {}
+        }
+    }
+    if quoted {
+        return Err(format!("`{cell}`: an unclosed `\"`"));
+    }
+    out.push(&cell[from..]);
+    if out.iter().any(|i| i.is_empty() || i.trim() != *i) {
+        return Err(format!(
+            "`{cell}`: an empty item (`{empty}` when there is none)"
+        ));
+    }
+    Ok(out)
+}
+
+/// History: `→ R 13:30` (`R` Resolved, `IP` In Progress, `W` Waiting), `reply 09:30`, or the one
+/// item `a snapshot (…)` (a ticket whose replies and status history are unknown).
+fn history(cell: &str) -> Result<(Vec<Ev>, bool), String> {
+    if cell.starts_with("a snapshot (") && cell.ends_with(')') {
+        return Ok((Vec::new(), true));
+    }
+    let mut events = Vec::new();
+    for item in items(cell, "none")? {
+        if let Some(at) = item.strip_prefix("reply ") {
+            events.push(Ev::R(clock(at)?));
+            continue;
+        }
+        let rest = item
+            .strip_prefix("→ ")
+            .ok_or_else(|| format!("bad event `{item}` (`→ R 13:30`, `reply 09:30`)"))?;
+        let (to, at) = rest
+            .split_once(' ')
+            .ok_or_else(|| format!("bad event `{item}`"))?;
+        let to = match to {
+            "R" => "Resolved",
+            "IP" => "In Progress",
+            "W" => "Waiting",
+            _ => return Err(format!("bad status `{to}` in `{item}` (R, IP, W)")),
+        };
+        events.push(Ev::S(clock(at)?, to.to_string()));
+    }
+    Ok((events, false))
+}
+
+/// Markers: a key (a note holding its marker line: a `note` action's after the note's text, the
+/// other kinds' alone), a key `in <!-- -->`, `label …`, `note "…"` (a note of exactly that text).
+/// The markers' `at` (informational) is the row's `now`.
+fn markers(cell: &str, now: i64) -> Result<(Vec<String>, Vec<String>), String> {
+    let (mut notes, mut labels) = (Vec::new(), Vec::new());
+    for item in items(cell, "none")? {
+        if let Some(l) = item.strip_prefix("label ") {
+            if l.contains(' ') {
+                return Err(format!("bad label `{l}`"));
+            }
+            labels.push(l.to_string());
+        } else if let Some(text) = item.strip_prefix("note \"") {
+            let text = text
+                .strip_suffix('"')
+                .filter(|t| !t.is_empty() && !t.contains('"'))
+                .ok_or_else(|| format!("bad note `{item}` (`note \"…\"`)"))?;
+            notes.push(text.to_string());
+        } else if let Some(k) = item.strip_suffix(" in <!-- -->") {
+            notes.push(format!("<!-- {} -->", marker("v", &key(k)?, now)));
+        } else {
+            let k = key(item)?;
+            let m = marker("v", &k, now);
+            notes.push(if k.kind == ActionKind::Note {
+                format!("Escalated.\n{m}")
+            } else {
+                m
+            });
+        }
+    }
+    Ok((notes, labels))
+}
+
+#[path = "support/design_tables.rs"]
+mod design_tables;
+
+use design_tables::{design_table, At};
+
+const HEADER: &[&str] = &["#", "History", "Markers", "now", "Due", "Note"];
+
+/// One vector of DESIGN.md's table.
+#[derive(Debug)]
 struct Row {
-    id: &'static str,
-    events: &'static [Ev],
+    /// Where it is in DESIGN.md, for the failure messages.
+    place: String,
+    events: Vec<Ev>,
+    snapshot: bool,
     /// Note texts found on the issue (marker lines among other text).
-    notes: &'static [&'static str],
-    labels: &'static [&'static str],
-    now: &'static str,
-    due: &'static [&'static str],
-    note: &'static str,
+    notes: Vec<String>,
+    labels: Vec<String>,
+    now: String,
+    due: Vec<String>,
+    note: String,
 }
 
-const M_AR: &str = "sla-lens:escalated ticket=v cycle=1 level=at-risk-response action=note#0 at=2026-09-14T12:05:00Z";
-const M_L1W: &str =
-    "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 at=2026-09-14T13:05:00Z";
-const M_L1N: &str =
-    "Escalated.\nsla-lens:escalated ticket=v cycle=1 level=1 action=note#0 at=2026-09-14T13:05:00Z";
-const M_L2E: &str =
-    "sla-lens:escalated ticket=v cycle=1 level=2 action=email#0 at=2026-09-14T17:05:00Z";
-const M_L2H: &str =
-    "<!-- sla-lens:escalated ticket=v cycle=1 level=2 action=webhook#0 at=2026-09-14T17:05:00Z -->";
-
-const ALL_C1: &[&str] = &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0"];
-
+/// The vectors, X1 to X17 in order; a row the test cannot read fails it, naming the row.
 fn rows() -> Vec<Row> {
-    use Ev::{R, S};
-    vec![
-        Row { id: "X1", events: &[], notes: &[], labels: &[], now: "11:00", due: &[],
-              note: "2h of 4h used: nothing crossed" },
-        Row { id: "X2", events: &[], notes: &[], labels: &[], now: "12:30",
-              due: &["c1 AR-response note#0"], note: "at risk after 12:00 (75 % of 4h)" },
-        Row { id: "X3", events: &[], notes: &[], labels: &[], now: "14:00", due: ALL_C1,
-              note: "L1 reached 13:00; the at-risk note was never posted, and the response is still running (breached)" },
-        Row { id: "X4", events: &[], notes: &[M_AR, M_L1W], labels: &[], now: "14:00",
-              due: &["c1 L1 note#0"], note: "a crash after the watch: only the note is left" },
-        Row { id: "X5", events: &[], notes: &[M_AR, M_L1W, M_L1N], labels: &[], now: "18:00",
-              due: &["c1 L2 email#0", "c1 L2 webhook#0"], note: "L2 reached 17:00; L1 done by an earlier run" },
-        Row { id: "X6", events: &[], notes: &[], labels: &[], now: "18:00",
-              due: &["c1 AR-response note#0", "c1 L1 watch#0", "c1 L1 note#0", "c1 L2 email#0", "c1 L2 webhook#0"],
-              note: "no run since creation: every stage crossed, in order" },
-        Row { id: "X7", events: &[S("13:30", "Resolved")], notes: &[], labels: &[], now: "18:00", due: &[],
-              note: "resolved after L1 but before the run: not escalated late" },
-        Row { id: "X8", events: &[S("12:30", "Resolved"), S("15:00", "In Progress")], notes: &[], labels: &[],
-              now: "16:00", due: &[], note: "cycle 2 from 15:00: 1h of 4h used; cycle 1's at-risk belongs to a resolved cycle" },
-        Row { id: "X9", events: &[S("13:30", "Resolved"), S("15:00", "In Progress")], notes: &[M_AR, M_L1W, M_L1N],
-              labels: &[], now: "20:00",
-              due: &["c2 AR-response note#0", "c2 L1 watch#0", "c2 L1 note#0"],
-              note: "reopened: cycle 2's response deadline 19:00 (at risk 18:00); cycle 1's markers do not count; L2 at 23:00 not yet" },
-        Row { id: "X10", events: &[R("09:30")], notes: &[], labels: &[], now: "14:00",
-              due: &["c1 L1 watch#0", "c1 L1 note#0"],
-              note: "answered in time, still unresolved: the seed's L1 escalates anyway; a met response is not at risk" },
-        Row { id: "X11", events: &[], labels: &[], now: "14:00",
-              notes: &["sla-lens:escalated ticket=w cycle=1 level=1 action=watch#0",
-                       "sla-lens:escalated ticket=v cycle=1 level=1 action=note#1",
-                       "sla-lens:escalated ticket=v cycle=1 level=1 action=watch#0 action=note#0",
-                       "> sla-lens:escalatedX ticket=v cycle=1 level=at-risk-response action=note#0"],
-              due: ALL_C1,
-              note: "another ticket's marker, a note#1 the level does not have, a repeated key, a glued word: none counts" },
-        Row { id: "X12", events: &[], notes: &[], now: "14:00",
-              labels: &["sla-lens:c1:l1:watch#0", "sla-lens:c1:at-risk-response:note#0"],
-              due: &["c1 L1 note#0"], note: "the label form counts as the note form" },
-        Row { id: "X13", events: &[R("09:30")], notes: &[M_L1W, M_L1N, M_L2E, M_L2H], labels: &[],
-              now: "21:30", due: &["c1 AR-resolution note#0"],
-              note: "resolution at risk after 21:00 (12h of 16h); levels done" },
-        Row { id: "X14", events: &[S("10:00", "Resolved"), S("11:00", "In Progress"), S("12:00", "Resolved")],
-              notes: &[], labels: &[], now: "2026-09-15T09:00:00Z", due: &[],
-              note: "resolved again: no cycle is open" },
-        Row { id: "X15", events: &[], notes: &[], labels: &["snapshot"], now: "14:00", due: &[],
-              note: "a snapshot (replies and status history unknown): read the full issue first" },
-        Row { id: "X16", events: &[S("12:15", "Waiting")], notes: &[], labels: &[], now: "12:30", due: &[],
-              note: "paused after its at-risk instant: not at risk now; L1's instant unknown" },
-        Row { id: "X17", events: &[S("12:15", "Waiting"), S("12:45", "In Progress")], notes: &[], labels: &[],
-              now: "13:00", due: &["c1 AR-response note#0"],
-              note: "running again, 3h30m used: at risk; the deadline moved to 13:30, so no L1 yet" },
-    ]
+    let table = design_table("Escalation actions: what is due, exactly once", HEADER);
+    let mut out = Vec::new();
+    for (i, r) in table.rows.iter().enumerate() {
+        let place = At(&table, r).to_string();
+        let c = &r.cells;
+        let want_id = format!("X{}", i + 1);
+        assert_eq!(c[0], want_id, "{place}: the ids run X1, X2, … in order");
+        let parse = || -> Result<Row, String> {
+            let (events, snapshot) = history(&c[1]).map_err(|e| format!("History: {e}"))?;
+            let now = clock(&c[3]).map_err(|e| format!("now: {e}"))?;
+            let (notes, labels) = markers(&c[2], t(&now)).map_err(|e| format!("Markers: {e}"))?;
+            let due = items(&c[4], "nothing")
+                .and_then(|ks| ks.into_iter().map(|k| key(k).map(|k| show(&k))).collect())
+                .map_err(|e| format!("Due: {e}"))?;
+            Ok(Row {
+                place: place.clone(),
+                events,
+                snapshot,
+                notes,
+                labels,
+                now,
+                due,
+                note: c[5].clone(),
+            })
+        };
+        out.push(parse().unwrap_or_else(|e| panic!("{place}: {e}")));
+    }
+    out
 }
 
-fn done_keys(ticket: &Ticket, notes: &[&str]) -> Vec<ActionKey> {
+fn done_keys(ticket: &Ticket, notes: &[String]) -> Vec<ActionKey> {
     let mut keys: Vec<ActionKey> = notes
         .iter()
         .flat_map(|n| parse_markers(&ticket.id, n))
@@ -166,10 +284,10 @@ fn the_vectors_hold() {
     let p = policy();
     let mut failed = Vec::new();
     for r in rows() {
-        let tk = ticket(r.events, r.labels);
-        let done = done_keys(&tk, r.notes);
-        let got: Vec<String> = plan(&p, &tk, t(&stamp(r.now)), &done)
-            .unwrap()
+        let tk = ticket(&r.events, &r.labels, r.snapshot);
+        let done = done_keys(&tk, &r.notes);
+        let got: Vec<String> = plan(&p, &tk, t(&r.now), &done)
+            .unwrap_or_else(|e| panic!("{}: {e:?}", r.place))
             .due
             .iter()
             .map(|d| show(&d.key))
@@ -177,7 +295,7 @@ fn the_vectors_hold() {
         if got != r.due {
             failed.push(format!(
                 "{}: got {got:?}, want {:?} ({})",
-                r.id, r.due, r.note
+                r.place, r.due, r.note
             ));
         }
     }
@@ -187,7 +305,7 @@ fn the_vectors_hold() {
 #[test]
 fn the_note_says_what_was_missed_since_when_and_who_is_responsible() {
     let p = policy();
-    let tk = ticket(&[], &[]);
+    let tk = ticket(&[], &[], false);
     let now = t("2026-09-14T14:00:00Z");
     let pl = plan(&p, &tk, now, &[]).unwrap();
     let d = pl
@@ -220,7 +338,7 @@ fn the_email_is_one_subject_line_and_a_plain_body() {
     let mut v: Value = serde_json::from_str(POLICY).unwrap();
     v["escalation"]["levels"][1]["actions"][0] = json!({"kind": "email", "subject": "Escalated\r\nBcc: all@example.com", "text": "Call Ivo."});
     let p = Policy::from_json(&v.to_string()).unwrap();
-    let tk = ticket(&[R_0930], &[]);
+    let tk = ticket(&[Ev::R("2026-09-14T09:30:00Z".into())], &[], false);
     let now = t("2026-09-14T18:00:00Z");
     let pl = plan(&p, &tk, now, &[]).unwrap();
     let d = pl
@@ -253,8 +371,6 @@ fn the_email_is_one_subject_line_and_a_plain_body() {
         "[SLA] v escalated to Marketing department head (level 2)"
     );
 }
-
-const R_0930: Ev = Ev::R("09:30");
 
 #[test]
 fn markers_encode_odd_ticket_ids() {
@@ -423,7 +539,7 @@ fn webhook_bodies_by_preset_show_the_text_as_written() {
     use sla_lens::eval::escalate::webhook_body;
     let mut v: Value = serde_json::from_str(POLICY).unwrap();
     let p = policy();
-    let tk = ticket(&[], &[]);
+    let tk = ticket(&[], &[], false);
     let now = t("2026-09-14T18:00:00Z");
     let pl = plan(&p, &tk, now, &[]).unwrap();
     let d = pl
