@@ -260,6 +260,33 @@ export function badgeView(result, nowMs, extra = {}) {
 }
 
 /**
+ * One escalation item (`escalationItems`) as a list item: its text (after `prefix`), and the note
+ * in brackets — a link opening in a new tab when it has an http(s) URL. Text nodes only, never
+ * HTML. Shared by the tooltip and the extension's popup.
+ * @param {{ text: string, note: string | null, url: string | null }} e
+ * @param {{ prefix?: string, className?: string }} [o]
+ * @returns {HTMLLIElement}
+ */
+export function escalationLi(e, o = {}) {
+  const li = document.createElement('li');
+  if (o.className) li.className = o.className;
+  li.append(`${o.prefix ?? ''}${e.text}`);
+  if (e.note) {
+    li.append(' (');
+    if (e.url) {
+      const a = document.createElement('a');
+      a.href = e.url;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.textContent = e.note;
+      li.append(a);
+    } else li.append(e.note);
+    li.append(')');
+  }
+  return li;
+}
+
+/**
  * The levels escalated in the current cycle (`evaluation.escalation.done`, as the issue's
  * sla-lens notes record them; DESIGN.md "Evaluating a ticket", rule 11) as tooltip items:
  * `{ text: 'Escalated to Ingrid Vogt 10:05', note: 'note #3', url, line }` — who (the contacts by

@@ -15,7 +15,7 @@
 // Rendering is text only: no data from a policy or a tracker ever reaches innerHTML.
 
 import init, * as wasm from './pkg/sla_lens.js';
-import { badgeView, ms } from './badge-view.js';
+import { badgeView, escalationLi, ms } from './badge-view.js';
 
 export { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
 
@@ -498,24 +498,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       ui.headText.textContent = v.heading;
       ui.list.replaceChildren(
         // Escalations done, first: text, and the note as a link when its URL is http(s).
-        ...(v.escalated ?? []).map((e) => {
-          const li = document.createElement('li');
-          li.className = 'tip-esc';
-          li.append(e.text);
-          if (e.note) {
-            li.append(' (');
-            if (e.url) {
-              const a = document.createElement('a');
-              a.href = e.url;
-              a.target = '_blank';
-              a.rel = 'noopener noreferrer';
-              a.textContent = e.note;
-              li.append(a);
-            } else li.append(e.note);
-            li.append(')');
-          }
-          return li;
-        }),
+        ...(v.escalated ?? []).map((e) => escalationLi(e, { className: 'tip-esc' })),
         ...v.lines.map((line) => {
           const li = document.createElement('li');
           li.textContent = line;

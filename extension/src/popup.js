@@ -1,7 +1,7 @@
 // The toolbar popup: for the current tab, the issues found, the counts by state, the nearest
 // deadline, the policy's name, and the policy's review cadence ("SLA review due on …").
 import { ext, ask } from './lib/chrome.js';
-import { escalationItems, shortDuration, stateWord, STATE_ORDER } from '../../www/badge-view.js';
+import { escalationItems, escalationLi, shortDuration, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 
 const $ = (id) => document.getElementById(id);
 const ORDER = [...STATE_ORDER, 'error'];
@@ -41,23 +41,9 @@ async function main() {
     } else $('nearest').textContent = 'No running deadline on this page.';
     // Escalations done (their notes record them): `#12: Escalated to Ingrid Vogt 10:05 (note #3)`,
     // the note a link when it has an http(s) URL. Text only.
-    const esc = (s.escalated ?? []).flatMap(({ id, done }) => escalationItems(done, r.nowMs).map((e) => {
-      const li = document.createElement('li');
-      li.append(`#${id}: ${e.text}`);
-      if (e.note) {
-        li.append(' (');
-        if (e.url) {
-          const a = document.createElement('a');
-          a.href = e.url;
-          a.target = '_blank';
-          a.rel = 'noopener noreferrer';
-          a.textContent = e.note;
-          li.append(a);
-        } else li.append(e.note);
-        li.append(')');
-      }
-      return li;
-    }));
+    const esc = (s.escalated ?? []).flatMap(({ id, done }) =>
+      escalationItems(done, r.nowMs).map((e) => escalationLi(e, { prefix: `#${id}: ` })),
+    );
     $('escalated').replaceChildren(...esc);
     $('escalated').hidden = !esc.length;
   }
