@@ -6,6 +6,7 @@
 
 use super::github::{mention_text, mentioned};
 use super::http::{percent, Client};
+use super::tracker;
 use super::tracker::{
     all_pages, get_json, identity, Failure, Full, Listed, Note, PriorityOrder, Tracker,
 };
@@ -251,37 +252,13 @@ impl Tracker for Gitlab {
     }
 
     fn cannot(&self, action: &ActionSpec, _: &[Contact]) -> Option<String> {
-        (action.kind == sla_lens::policy::ActionKind::Set
-            && action.field.is_some()
-            && action.label.is_none()
-            && action.priority.is_none())
-        .then(|| "GitLab issues have no custom fields: use `label` instead".to_string())
+        tracker::no_custom_fields("GitLab", action)
     }
 
     fn set(&self, id: &str, action: &ActionSpec, full: &Full) -> Result<(), Failure> {
-        if let Some(label) = &action.label {
-            return self.add_label(id, label);
-        }
-        if let Some(p) = &action.priority {
-            // GitLab has no priority field: the site's priority label (`priority::high`).
-            self.priority.prefix.as_deref().ok_or_else(|| {
-                Failure::config(
-                    "set",
-                    "GitLab has no priority field and the site maps priority from no label \
-                     prefix: use `label` instead",
-                )
-            })?;
-            return match self.priority.raise(&full.labels, p) {
-                Some(label) => self.add_label(id, &label),
-                None => Ok(()), // as high or higher already: a raise never lowers
-            };
-        }
-        if action.field.is_some() {
-            return Err(Failure::config(
-                "set",
-                "GitLab issues have no custom fields: use `label` instead",
-            ));
-        }
-        Err(Failure::config("set", "nothing to set"))
+        // GitLab has no priority field: the site's priority label.
+        tracker::set_by_labels("GitLab", &self.priority, action, full, |l| {
+            self.add_label(id, l)
+        })
     }
 }

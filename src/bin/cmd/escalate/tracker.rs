@@ -201,6 +201,50 @@ impl PriorityOrder {
     }
 }
 
+/// `set` on a tracker whose issues have labels but no priority or custom fields (GitHub,
+/// GitLab): a label is added; a priority is the site's priority label, added only when no label
+/// as high or higher is there; a custom field cannot be set.
+pub fn set_by_labels(
+    tracker: &str,
+    priority: &PriorityOrder,
+    action: &ActionSpec,
+    full: &Full,
+    add_label: impl Fn(&str) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    if let Some(label) = &action.label {
+        return add_label(label);
+    }
+    if let Some(p) = &action.priority {
+        priority.prefix.as_deref().ok_or_else(|| {
+            Failure::config(
+                "set",
+                format!(
+                    "{tracker} has no priority field and the site maps priority from no label \
+                     prefix: use `label` instead"
+                ),
+            )
+        })?;
+        return match priority.raise(&full.labels, p) {
+            Some(label) => add_label(&label),
+            None => Ok(()), // as high or higher already: a raise never lowers
+        };
+    }
+    if let Some(why) = no_custom_fields(tracker, action) {
+        return Err(Failure::config("set", why));
+    }
+    Err(Failure::config("set", "nothing to set"))
+}
+
+/// Why a `set` of a custom field cannot work on a tracker without them (checked before
+/// claiming).
+pub fn no_custom_fields(tracker: &str, action: &ActionSpec) -> Option<String> {
+    (action.kind == sla_lens::policy::ActionKind::Set
+        && action.field.is_some()
+        && action.label.is_none()
+        && action.priority.is_none())
+    .then(|| format!("{tracker} issues have no custom fields: use `label` instead"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::PriorityOrder;
