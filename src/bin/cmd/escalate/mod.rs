@@ -739,36 +739,23 @@ fn print_summary(cfg: &Config, now: i64, log: &Log, faults: &[Value]) {
             );
         }
     }
-    for d in &log.done {
-        println!(
-            "done: #{} {}",
-            d["id"].as_str().unwrap_or(""),
-            d["key"].as_str().unwrap_or("")
-        );
-    }
-    for d in &log.pending {
-        println!(
-            "pending: #{} {}: {}",
-            d["id"].as_str().unwrap_or(""),
-            d["key"].as_str().unwrap_or(""),
-            d["error"].as_str().unwrap_or("")
-        );
-    }
-    for d in &log.elsewhere {
-        println!(
-            "left to another run: #{} {} (claimed by run {} at {})",
-            d["id"].as_str().unwrap_or(""),
-            d["key"].as_str().unwrap_or(""),
-            d["run"].as_str().unwrap_or(""),
-            d["at"].as_str().unwrap_or("")
-        );
-    }
-    for d in &log.dropped {
-        println!(
-            "no longer due: #{} {} (the issue changed since it was read)",
-            d["id"].as_str().unwrap_or(""),
-            d["key"].as_str().unwrap_or("")
-        );
+    let s = |d: &Value, k: &str| d[k].as_str().unwrap_or("").to_string();
+    let lines = [
+        (&log.done, "done", ""),
+        (&log.pending, "pending", "error"),
+        (&log.elsewhere, "left to another run", "run"),
+        (&log.dropped, "no longer due", ""),
+    ];
+    for (list, what, detail) in lines {
+        for d in list {
+            let tail = match detail {
+                "error" => format!(": {}", s(d, "error")),
+                "run" => format!(" (claimed by run {} at {})", s(d, "run"), s(d, "at")),
+                _ if what == "no longer due" => " (the issue changed since it was read)".into(),
+                _ => String::new(),
+            };
+            println!("{what}: #{} {}{tail}", s(d, "id"), s(d, "key"));
+        }
     }
     for f in faults {
         match f["issue"].as_str() {
