@@ -9,6 +9,8 @@
 mod action_policy;
 #[path = "support/fake_redmine.rs"]
 mod fake;
+#[path = "support/fake_http.rs"]
+mod fake_http;
 
 use fake::{Fault, KEY};
 use serde_json::{json, Value};
@@ -428,7 +430,12 @@ fn faults_leave_actions_pending_then_done_once() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let out = String::from_utf8_lossy(&o.stdout).to_string();
-    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // The summary names what is pending and why.
     assert!(out.contains("fault: #1"), "{out}");
     assert!(out.contains("pending: #3 c1 L1 note#0: "), "{out}");

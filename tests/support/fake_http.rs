@@ -12,6 +12,8 @@ pub struct Req {
     pub method: String,
     /// The path as sent (still percent-encoded), without the query.
     pub path: String,
+    /// The request target as sent: the path and the query.
+    pub target: String,
     /// The query's pairs, percent-decoded, in order.
     pub query: Vec<(String, String)>,
     /// Header names lower-cased.
@@ -124,11 +126,12 @@ pub fn serve_with_headers(
 
 type Handler = dyn Fn(&Req) -> (u16, String, Vec<(String, String)>);
 
-fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
-    let mut r = BufReader::new(&stream);
+/// Reads one request off the socket (`None` if the client sent no whole request).
+pub fn read_request(stream: &TcpStream) -> Option<Req> {
+    let mut r = BufReader::new(stream);
     let mut first = String::new();
     if r.read_line(&mut first).is_err() {
-        return;
+        return None;
     }
     let mut parts = first.split_whitespace();
     let method = parts.next().unwrap_or("").to_string();
@@ -159,17 +162,34 @@ fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
         .unwrap_or(0);
     let mut body = vec![0u8; len];
     if r.read_exact(&mut body).is_err() {
-        return;
+        return None;
     }
-    let req = Req {
+    Some(Req {
         method,
         path: path.to_string(),
+        target: target.clone(),
         query,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
+    let Some(req) = read_request(&stream) else {
+        return;
     };
     let (status, body, headers) = handler(&req);
     log.lock().unwrap_or_else(|e| e.into_inner()).push(req);
+    write_response(&stream, status, &headers, &body);
+}
+
+/// Writes one JSON answer and closes the exchange (`Connection: close`).
+pub fn write_response(
+    mut stream: &TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &str,
+) {
     let mut out = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -178,6 +198,7 @@ fn answer(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Req>>) {
         out.push_str(&format!("{k}: {v}\r\n"));
     }
     out.push_str("\r\n");
-    out.push_str(&body);
-    let _ = (&stream).write_all(out.as_bytes());
+    out.push_str(body);
+    let _ = stream.write_all(out.as_bytes());
+    let _ = stream.flush();
 }

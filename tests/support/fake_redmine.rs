@@ -23,68 +23,15 @@ pub const IVO: i64 = 12;
 /// Sam Staff, in the group `IT`.
 pub const STAFF: i64 = 20;
 
-/// One HTTP request as read off the socket.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
+pub use super::fake_http::{read_request, Req as Request};
 
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-pub fn read_request(stream: &TcpStream) -> Option<Request> {
-    let mut r = BufReader::new(stream);
-    let mut first = String::new();
-    r.read_line(&mut first).ok()?;
-    let mut parts = first.split_whitespace();
-    let method = parts.next()?.to_string();
-    let path = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let len: usize = headers
+/// One answer (status, extra headers, JSON body): fake_http's writer.
+pub fn write_response(stream: &TcpStream, status: u16, headers: &[(&str, String)], body: &str) {
+    let h: Vec<(String, String)> = headers
         .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    Some(Request {
-        method,
-        path,
-        headers,
-        body,
-    })
-}
-
-pub fn write_response(mut stream: &TcpStream, status: u16, headers: &[(&str, String)], body: &str) {
-    let mut out = format!(
-        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(body);
-    let _ = stream.write_all(out.as_bytes());
-    let _ = stream.flush();
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    super::fake_http::write_response(stream, status, &h, body);
 }
 
 fn listen() -> (TcpListener, String) {
@@ -225,11 +172,11 @@ fn issue_id(path: &str, prefix: &str, suffix: &str) -> Option<i64> {
 
 fn route(state: &Mutex<State>, req: &Request) -> (u16, String) {
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
-    lock().log.push((req.method.clone(), req.path.clone()));
-    let path = req.path.as_str();
+    lock().log.push((req.method.clone(), req.target.clone()));
+    let path = req.target.as_str();
     if path == "/hook" && req.method == "POST" {
         let mut st = lock();
-        let body = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let body = serde_json::from_str(&req.body).unwrap_or(Value::Null);
         st.hooks.push(body);
         let s = if st.hook_status == 0 {
             200
@@ -244,13 +191,13 @@ fn route(state: &Mutex<State>, req: &Request) -> (u16, String) {
     let wrong = |why: &str| {
         lock()
             .wrong
-            .push(format!("{} {}: {why}", req.method, req.path));
+            .push(format!("{} {}: {why}", req.method, req.target));
         (400, json!({"errors": [why]}).to_string())
     };
     let body: Value = if req.body.is_empty() {
         Value::Null
     } else {
-        match serde_json::from_slice(&req.body) {
+        match serde_json::from_str(&req.body) {
             Ok(v) => v,
             Err(_) => return wrong("body is not JSON"),
         }
@@ -497,15 +444,17 @@ pub fn proxy(
                 };
                 let n = {
                     let mut c = counts.lock().unwrap_or_else(|e| e.into_inner());
-                    let e = c.entry((req.method.clone(), req.path.clone())).or_default();
+                    let e = c
+                        .entry((req.method.clone(), req.target.clone()))
+                        .or_default();
                     *e += 1;
                     *e
                 };
-                let f = rule(&req.method, &req.path, n);
+                let f = rule(&req.method, &req.target, n);
                 if f != Fault::Pass {
                     seen.lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push(format!("{f:?} {} {} #{n}", req.method, req.path));
+                        .push(format!("{f:?} {} {} #{n}", req.method, req.target));
                 }
                 match f {
                     Fault::Status(s) => write_response(&stream, s, &[], "{}"),
@@ -544,7 +493,7 @@ fn forward(upstream: &str, req: &Request) -> (u16, Vec<(String, String)>, String
     };
     let mut out = format!(
         "{} {} HTTP/1.1\r\nHost: {upstream}\r\n",
-        req.method, req.path
+        req.method, req.target
     );
     for (k, v) in &req.headers {
         if !k.eq_ignore_ascii_case("host") && !k.eq_ignore_ascii_case("connection") {
@@ -553,7 +502,7 @@ fn forward(upstream: &str, req: &Request) -> (u16, Vec<(String, String)>, String
     }
     out.push_str("Connection: close\r\n\r\n");
     let _ = s.write_all(out.as_bytes());
-    let _ = s.write_all(&req.body);
+    let _ = s.write_all(req.body.as_bytes());
     let mut text = String::new();
     let _ = s.read_to_string(&mut text);
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
