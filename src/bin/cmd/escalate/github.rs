@@ -8,7 +8,7 @@
 use super::http::{percent, Client};
 use super::tracker;
 use super::tracker::{
-    all_pages, get_json, identity, Failure, Full, Listed, Note, PriorityOrder, Tracker,
+    all_pages, get_json, identity, Failure, Full, Listed, PriorityOrder, Tracker,
 };
 use serde_json::{json, Value};
 use sla_lens::policy::{ActionSpec, Contact};
@@ -145,30 +145,11 @@ impl Tracker for Github {
         let issue = get_json(&self.client, &path)?;
         let comments = all_pages(&self.client, &format!("{path}/comments"))?;
         let timeline = all_pages(&self.client, &format!("{path}/timeline"))?;
-        let mut notes: Vec<Note> = comments
-            .iter()
-            .filter_map(|c| {
-                Some(Note {
-                    id: c.get("id")?.as_u64()?,
-                    by_me: c.pointer("/user/login").and_then(Value::as_str)
-                        == Some(self.me.as_str()),
-                    text: c
-                        .get("body")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                })
-            })
-            .collect();
-        notes.sort_by_key(|n| n.id);
-        let labels = issue
-            .get("labels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|l| l.as_str().or_else(|| l.get("name").and_then(Value::as_str)))
-            .map(str::to_string)
-            .collect();
+        let me = self.me.as_str();
+        let notes = tracker::notes_from(&comments, |c| {
+            c.pointer("/user/login").and_then(Value::as_str) == Some(me)
+        });
+        let labels = tracker::label_names(issue.get("labels"));
         let bundle = json!({ "issue": issue, "comments": comments, "timeline": timeline });
         Ok(Full {
             texts: vec![bundle.to_string()],

@@ -8,7 +8,7 @@ use super::github::{mention_text, mentioned};
 use super::http::{percent, Client};
 use super::tracker;
 use super::tracker::{
-    all_pages, get_json, identity, Failure, Full, Listed, Note, PriorityOrder, Tracker,
+    all_pages, get_json, identity, Failure, Full, Listed, PriorityOrder, Tracker,
 };
 use serde_json::{json, Value};
 use sla_lens::policy::{ActionSpec, Contact};
@@ -166,30 +166,14 @@ impl Tracker for Gitlab {
         )?;
         let states = all_pages(&self.client, &format!("{path}/resource_state_events"))?;
         let labels_ev = all_pages(&self.client, &format!("{path}/resource_label_events"))?;
-        let mut notes: Vec<Note> = notes_raw
-            .iter()
-            .filter(|n| n.get("system").and_then(Value::as_bool) != Some(true))
-            .filter_map(|n| {
-                Some(Note {
-                    id: n.get("id")?.as_u64()?,
-                    by_me: n.pointer("/author/id").and_then(Value::as_i64) == Some(self.me),
-                    text: n
-                        .get("body")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                })
-            })
-            .collect();
-        notes.sort_by_key(|n| n.id);
-        let labels = issue
-            .get("labels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|l| l.as_str().or_else(|| l.get("name").and_then(Value::as_str)))
-            .map(str::to_string)
-            .collect();
+        let me = self.me;
+        let notes = tracker::notes_from(
+            notes_raw
+                .iter()
+                .filter(|n| n.get("system").and_then(Value::as_bool) != Some(true)),
+            |n| n.pointer("/author/id").and_then(Value::as_i64) == Some(me),
+        );
+        let labels = tracker::label_names(issue.get("labels"));
         let bundle = json!({
             "issue": issue,
             "notes": notes_raw,

@@ -8,7 +8,8 @@
 //! and written are the text itself.
 
 use super::http::{percent, Client};
-use super::tracker::{get_json, identity, Failure, Full, Listed, Note, Tracker};
+use super::tracker;
+use super::tracker::{get_json, identity, Failure, Full, Listed, Tracker};
 use serde_json::{json, Value};
 use sla_lens::adapters::Visibility;
 use sla_lens::policy::{ActionSpec, Contact};
@@ -189,34 +190,11 @@ impl Tracker for Jira {
                 "histories": histories,
             });
         }
-        let mut notes: Vec<Note> = comments
-            .iter()
-            .filter_map(|c| {
-                let id = c.get("id")?;
-                let id = id
-                    .as_u64()
-                    .or_else(|| id.as_str().and_then(|s| s.parse().ok()))?;
-                Some(Note {
-                    id,
-                    by_me: c.pointer("/author/accountId").and_then(Value::as_str)
-                        == Some(self.me.as_str()),
-                    text: c
-                        .get("body")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                })
-            })
-            .collect();
-        notes.sort_by_key(|n| n.id);
-        let labels = issue
-            .pointer("/fields/labels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect();
+        let me = self.me.as_str();
+        let notes = tracker::notes_from(&comments, |c| {
+            c.pointer("/author/accountId").and_then(Value::as_str) == Some(me)
+        });
+        let labels = tracker::label_names(issue.pointer("/fields/labels"));
         if let Some(f) = issue.get_mut("fields").and_then(Value::as_object_mut) {
             let total = comments.len();
             f.insert(

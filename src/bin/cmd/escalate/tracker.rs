@@ -3,6 +3,7 @@
 //! the executor (`mod.rs`) holds the exactly-once protocol, the same for all.
 
 use super::http::HttpError;
+use serde_json::Value;
 use sla_lens::policy::{ActionSpec, Contact};
 
 /// One note (journal, comment) of an issue.
@@ -199,6 +200,46 @@ impl PriorityOrder {
         });
         (!higher).then_some(label)
     }
+}
+
+/// The notes of a tracker's comment objects, in posting order: the id (a number, or a number in
+/// a string), whether `mine` says the comment is by the sla-lens account, and the text at `body`
+/// (empty when absent). Comments without an id are skipped.
+pub fn notes_from<'a>(
+    comments: impl IntoIterator<Item = &'a Value>,
+    mine: impl Fn(&Value) -> bool,
+) -> Vec<Note> {
+    let mut notes: Vec<Note> = comments
+        .into_iter()
+        .filter_map(|c| {
+            let id = c.get("id")?;
+            let id = id
+                .as_u64()
+                .or_else(|| id.as_str().and_then(|s| s.parse().ok()))?;
+            Some(Note {
+                id,
+                by_me: mine(c),
+                text: c
+                    .get("body")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            })
+        })
+        .collect();
+    notes.sort_by_key(|n| n.id);
+    notes
+}
+
+/// Label names from an array of names or of `{"name": …}` objects (GitHub, GitLab, Jira).
+pub fn label_names(labels: Option<&Value>) -> Vec<String> {
+    labels
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_str().or_else(|| l.get("name").and_then(Value::as_str)))
+        .map(str::to_string)
+        .collect()
 }
 
 /// `set` on a tracker whose issues have labels but no priority or custom fields (GitHub,
