@@ -95,6 +95,8 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @property {string} [policy]                 policy JSON text; default: the seed policy
  * @property {import('../pkg/sla_lens.js').SlaEngine} [engine]  instead of `policy`
  * @property {any} [wasm]                      what `load()` instantiates (URL, bytes)
+ * @property {import('./port.js').EnginePort} [port]  the engine port instead of the Wasm module
+ *   (`engine`, `wasm` unused; `policy` only for the calendars' zones): tests, other hosts
  * @property {string} [token]                  API token where the tracker needs one
  * @property {string} [apiBase]                GitHub API origin (default api.github.com)
  * @property {AbortSignal} [signal]            aborting it is `stop()`
@@ -157,6 +159,13 @@ export class PageSession {
   }
 
   async #init() {
+    if (this.options.port) {
+      this.port = this.options.port;
+      this.engine = this.port.engine;
+      this.zones = calendarZones(this.options.policy ?? null);
+      this.#watch();
+      return;
+    }
     this.api = await load(this.options.wasm);
     if (this.signal.aborted) return;
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
