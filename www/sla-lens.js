@@ -149,8 +149,22 @@ export function timerState() {
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * What an `<sla-badge>` asks of the board it is bound to — the one interface of every board a
+ * badge can have: `Board` and its subclasses (annotate.js `PageBoard`, www/board `RowBoard`) and
+ * the extension's page-world `RemoteBoard` (extension/src/badge-main.js), which holds results
+ * the worker evaluated.
+ * @typedef {object} BadgeBoard
+ * @property {Set<HTMLElement>} badges  the badges bound to it (they add and remove themselves)
+ * @property {(id: string) => any} result  the result for a ticket id, or undefined
+ * @property {(id: string, t?: number, withLines?: boolean) => ReturnType<typeof import('./badge-view.js').badgeView>} view
+ *   what the badge for `id` shows at `t`
+ * @property {(t?: number) => void} render  refreshes every bound badge at `t`
+ */
+
+/**
  * A batch of tickets evaluated together under one policy engine. Results are kept by ticket id;
  * badges bound to the board show them and follow the shared timer.
+ * @implements {BadgeBoard}
  */
 export class Board {
   /**

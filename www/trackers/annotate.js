@@ -23,7 +23,8 @@
 
 import { load, Board, setClock, now as pageNow } from '../sla-lens.js';
 import { dueText, ms, skewNote } from '../badge-view.js';
-import { Client, Fault, rejectedFault } from './net.js';
+import { Client, Fault } from './net.js';
+import { wasmPort } from './port.js';
 import { ADAPTERS, adapterOf, targetContext } from './adapters.js';
 import { unavailableResult } from '../badge-view.js';
 import { place, unplace, isOurs } from './placement.js';
@@ -94,6 +95,8 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @property {string} [policy]                 policy JSON text; default: the seed policy
  * @property {import('../pkg/sla_lens.js').SlaEngine} [engine]  instead of `policy`
  * @property {any} [wasm]                      what `load()` instantiates (URL, bytes)
+ * @property {import('./port.js').EnginePort} [port]  the engine port instead of the Wasm module
+ *   (`engine`, `wasm` unused; `policy` only for the calendars' zones): tests, other hosts
  * @property {string} [token]                  API token where the tracker needs one
  * @property {string} [apiBase]                GitHub API origin (default api.github.com)
  * @property {AbortSignal} [signal]            aborting it is `stop()`
@@ -156,11 +159,23 @@ export class PageSession {
   }
 
   async #init() {
+    if (this.options.port) {
+      this.port = this.options.port;
+      this.engine = this.port.engine;
+      this.zones = calendarZones(this.options.policy ?? null);
+      this.#watch();
+      return;
+    }
     this.api = await load(this.options.wasm);
     if (this.signal.aborted) return;
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
     this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
     this.zones = calendarZones(policyText);
+    /** @type {import('./port.js').EnginePort} */
+    this.port = wasmPort({
+      api: this.api, engine: this.engine, tracker: this.adapter.tracker, label: this.adapter.label, site: this.site,
+      now: pageNow, onError: (where, e) => this.#problem(where, e),
+    });
     this.#watch();
   }
 
@@ -271,17 +286,11 @@ export class PageSession {
   }
 
   #detect(href) {
-    try {
-      const u = new URL(href);
-      return this.api.detectPage(this.adapter.tracker, u.pathname + u.search, this.site);
-    } catch (e) {
-      this.#problem('detect', e);
-      return null;
-    }
+    return this.port.detectPage(href);
   }
 
   #findContext(page) {
-    return findContext({ api: this.api, tracker: this.adapter.tracker, site: this.site, origin: this.origin, page, onError: (e) => this.#problem('links', e) });
+    return targetContext({ page, origin: this.origin, issueLinks: (hrefs) => this.port.issueLinks(hrefs) });
   }
 
   #stale(view, id) {
@@ -357,14 +366,7 @@ export class PageSession {
       final: (id, ticket) => sink.final(id, ticket),
       fail: (id, fault) => sink.fail(id, fault),
       map: (texts) => this.map(texts),
-      applies: (tickets) => {
-        try {
-          const results = this.engine.evaluate(tickets, pageNow());
-          return new Set(results.filter((r) => r.evaluation?.applicability.kind === 'applies').map((r) => String(r.id)));
-        } catch {
-          return null;
-        }
-      },
+      applies: (tickets) => this.port.applies(tickets),
     };
   }
 
@@ -374,29 +376,7 @@ export class PageSession {
    * @param {string[]} texts
    */
   map(texts) {
-    const tickets = new Map();
-    const errors = new Map();
-    const rejected = new Map();
-    if (!texts.length) return { tickets, errors, rejected };
-    let m;
-    try {
-      m = this.api.mapResponses(this.adapter.tracker, texts, this.site);
-    } catch (e) {
-      this.#problem('map', e);
-      const f = new Fault('unreadable', `sla-lens could not map ${this.adapter.label}'s answers: ${e?.message ?? e}`);
-      texts.forEach((_, i) => {
-        rejected.set(i, f);
-      });
-      return { tickets, errors, rejected };
-    }
-    for (const t of m.tickets) tickets.set(String(t.id), t);
-    for (const e of m.errors) {
-      if (e.id != null) errors.set(String(e.id), new Fault('unreadable', `${this.adapter.label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`));
-    }
-    for (const r of m.rejected) {
-      rejected.set(r.input, rejectedFault(this.adapter.label, r));
-    }
-    return { tickets, errors, rejected };
+    return this.port.map(texts);
   }
 
   /**
@@ -679,19 +659,8 @@ class PageBoard extends Board {
  * @returns {FindContext}
  */
 export function findContext({ api, tracker, site, origin, page, onError }) {
-  return targetContext({
-    page,
-    origin,
-    issueLinks: (hrefs) => {
-      if (!hrefs.length) return [];
-      try {
-        return api.issueLinks(tracker, hrefs, site);
-      } catch (e) {
-        onError?.(e);
-        return hrefs.map(() => null);
-      }
-    },
-  });
+  const port = wasmPort({ api, engine: null, tracker, label: tracker, site, now: pageNow, onError: (_, e) => onError?.(e) });
+  return targetContext({ page, origin, issueLinks: (hrefs) => port.issueLinks(hrefs) });
 }
 
 function relevant(record) {

@@ -118,7 +118,10 @@ export function retryAfterMs(value, nowMs = Date.now()) {
   return Number.isNaN(t) ? null : Math.max(0, t - nowMs);
 }
 
-/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+/**
+ * Waits `ms`, or rejects with the signal's reason once it aborts.
+ * @returns {Promise<void>}
+ */
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
