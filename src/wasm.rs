@@ -15,9 +15,6 @@
 //! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
 
 use crate::calendar::Calendar;
-use crate::eval::explain::Segment;
-use crate::eval::Evaluation;
-use crate::policy::review::ReviewStatus;
 use crate::ticket::{parse_instant, Stamp};
 use crate::util::diagnostic::Diagnostic;
 use crate::{
@@ -331,30 +328,7 @@ fn now_seconds(now_ms: f64) -> Result<i64, JsValue> {
 // Results, shaped exactly as the CLI prints them
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TraceView<'a> {
-    time_zone: &'a str,
-    segments: &'a [Segment],
-    truncated: bool,
-    lines: &'a [String],
-    review: &'a Option<ReviewStatus>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum ResultView<'a> {
-    Evaluated {
-        id: &'a str,
-        evaluation: &'a Evaluation<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        explanation: Option<TraceView<'a>>,
-    },
-    Failed {
-        id: Option<&'a str>,
-        error: &'a TicketError,
-    },
-}
+// The envelope is `crate::api::ResultView`, shared with `sla-lens eval`.
 
 // ---------------------------------------------------------------------------------------------
 // Free functions
@@ -469,13 +443,7 @@ impl SlaEngine {
         let batch = read_batch(tickets)?;
         let out = js_sys::Array::new_with_length(batch.len() as u32);
         for (i, t) in batch.iter().enumerate() {
-            let v = match t {
-                Err(e) => to_js(&ResultView::Failed {
-                    id: e.id.as_deref(),
-                    error: e,
-                })?,
-                Ok(t) => self.one(t, now, explain)?,
-            };
+            let v = crate::api::with_result(&self.policy, t.as_ref(), now, explain, |r| to_js(r))?;
             out.set(i as u32, v);
         }
         Ok(out.into())
@@ -593,39 +561,6 @@ impl SlaEngine {
 }
 
 impl SlaEngine {
-    fn one(&self, t: &Ticket, now: i64, explain: bool) -> Result<JsValue, JsValue> {
-        if explain {
-            return match core_explain(&self.policy, t, now) {
-                Ok(x) => to_js(&ResultView::Evaluated {
-                    id: &t.id,
-                    evaluation: &x.evaluation,
-                    explanation: Some(TraceView {
-                        time_zone: x.time_zone,
-                        segments: &x.segments,
-                        truncated: x.truncated,
-                        lines: &x.lines,
-                        review: &x.review,
-                    }),
-                }),
-                Err(e) => to_js(&ResultView::Failed {
-                    id: Some(&t.id),
-                    error: &e,
-                }),
-            };
-        }
-        match core_evaluate(&self.policy, t, now) {
-            Ok(evaluation) => to_js(&ResultView::Evaluated {
-                id: &t.id,
-                evaluation: &evaluation,
-                explanation: None,
-            }),
-            Err(e) => to_js(&ResultView::Failed {
-                id: Some(&t.id),
-                error: &e,
-            }),
-        }
-    }
-
     fn calendar(&self, name: &str) -> Result<&Calendar, JsError> {
         self.policy.calendar_by_name(name).ok_or_else(|| {
             let known: Vec<String> = self
@@ -900,25 +835,14 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             ))
             .into());
         };
-        if let Some(d) = crate::time::datefmt::parse_ymd(text.trim()) {
-            let d = if what == "to" {
-                d.succ_opt().unwrap_or(d)
-            } else {
-                d
-            };
-            return Ok(Some(crate::report::day_start(
-                crate::report::zone(policy),
-                d,
-            )));
-        }
-        parse_instant(&Stamp::Text(text.clone()))
+        let end = if what == "to" {
+            crate::api::End::To
+        } else {
+            crate::api::End::From
+        };
+        crate::api::period_end(policy, &text, end)
             .map(Some)
-            .map_err(|_| {
-                JsError::new(&format!(
-                    "{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant"
-                ))
-                .into()
-            })
+            .map_err(|e| JsError::new(&format!("{what}: {e}")).into())
     }
 
     /// The text of a JS string, or of the UTF-8 bytes of a fetched body (a `Uint8Array`, as
@@ -1320,7 +1244,9 @@ export interface MappedIssues {
                     let k = if docs.len() == 1 {
                         Some(0)
                     } else {
-                        input_of(&e.path).filter(|&k| k < docs.len())
+                        crate::api::input_path(&e.path)
+                            .map(|(k, _)| k)
+                            .filter(|&k| k < docs.len())
                     };
                     let Some(k) = k else { break };
                     docs.remove(k);
@@ -1353,15 +1279,6 @@ export interface MappedIssues {
             // Each was accepted alone; together they cannot fail on shape, but stay total anyway.
             Err(e) => (vec![Err(e)], rejected),
         }
-    }
-
-    /// `<input 3>.issues[0]` → 3.
-    fn input_of(path: &str) -> Option<usize> {
-        path.strip_prefix("<input ")?
-            .split('>')
-            .next()?
-            .parse()
-            .ok()
     }
 }
 

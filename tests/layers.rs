@@ -25,6 +25,12 @@ const RULE: &[(&str, &[&str])] = &[
         "adapters",
         &["ticket", "policy", "calendar", "time", "util"],
     ),
+    (
+        "api",
+        &[
+            "report", "adapters", "eval", "ticket", "policy", "calendar", "time", "util",
+        ],
+    ),
 ];
 
 /// The files directly in `src/`: the crate root and the top.
