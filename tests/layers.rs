@@ -136,3 +136,19 @@ fn the_scan_sees_what_it_must() {
     let got: Vec<String> = crate_paths(text).into_iter().map(|(_, n)| n).collect();
     assert_eq!(got, ["eval", "util"]);
 }
+
+#[test]
+fn api_names_no_javascript_crate() {
+    let mut files = Vec::new();
+    rust_files(&src().join("api"), &mut files);
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        for bad in ["wasm_bindgen", "js_sys", "serde_wasm_bindgen"] {
+            assert!(
+                !text.contains(bad),
+                "{}: src/api/ is plain Rust; `{bad}` belongs in src/wasm.rs",
+                f.display()
+            );
+        }
+    }
+}

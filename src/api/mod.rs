@@ -13,6 +13,9 @@ use crate::ticket::{parse_instant, Stamp, Ticket, TicketError};
 use crate::time::Instant;
 use serde::Serialize;
 
+mod tolerant;
+pub use tolerant::{map_tolerant, Mapped, Rejected};
+
 // ---------------------------------------------------------------------------------------------
 // The result envelope: one ticket's result, shaped exactly as `sla-lens eval` prints it
 // ---------------------------------------------------------------------------------------------
