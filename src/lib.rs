@@ -15,8 +15,8 @@
 //!
 //! ```text
 //!  wasm.rs, bin/          the bindings and the CLI: may use anything
-//!     api/                what both present: result envelope, period ends, tolerant mapping,
-//!        |                board rows, the report's streaming-or-batch choice (no JS types)
+//!     api/                what both present, no JS types: the result envelope, period ends,
+//!        |                `<input k>` paths, tolerant mapping of tracker answers
 //!     report/             the review report: aggregation, Markdown and CSV
 //!     eval/               evaluate, explain, snapshots, the escalation planner (`escalate`)
 //!     adapters/           tracker responses and CSV exports -> tickets (beside eval: it uses
