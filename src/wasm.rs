@@ -15,9 +15,6 @@
 //! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
 
 use crate::calendar::Calendar;
-use crate::eval::explain::Segment;
-use crate::eval::Evaluation;
-use crate::policy::review::ReviewStatus;
 use crate::ticket::{parse_instant, Stamp};
 use crate::util::diagnostic::Diagnostic;
 use crate::{
@@ -331,30 +328,7 @@ fn now_seconds(now_ms: f64) -> Result<i64, JsValue> {
 // Results, shaped exactly as the CLI prints them
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TraceView<'a> {
-    time_zone: &'a str,
-    segments: &'a [Segment],
-    truncated: bool,
-    lines: &'a [String],
-    review: &'a Option<ReviewStatus>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum ResultView<'a> {
-    Evaluated {
-        id: &'a str,
-        evaluation: &'a Evaluation<'a>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        explanation: Option<TraceView<'a>>,
-    },
-    Failed {
-        id: Option<&'a str>,
-        error: &'a TicketError,
-    },
-}
+// The envelope is `crate::api::ResultView`, shared with `sla-lens eval`.
 
 // ---------------------------------------------------------------------------------------------
 // Free functions
@@ -469,13 +443,7 @@ impl SlaEngine {
         let batch = read_batch(tickets)?;
         let out = js_sys::Array::new_with_length(batch.len() as u32);
         for (i, t) in batch.iter().enumerate() {
-            let v = match t {
-                Err(e) => to_js(&ResultView::Failed {
-                    id: e.id.as_deref(),
-                    error: e,
-                })?,
-                Ok(t) => self.one(t, now, explain)?,
-            };
+            let v = crate::api::with_result(&self.policy, t.as_ref(), now, explain, |r| to_js(r))?;
             out.set(i as u32, v);
         }
         Ok(out.into())
@@ -593,39 +561,6 @@ impl SlaEngine {
 }
 
 impl SlaEngine {
-    fn one(&self, t: &Ticket, now: i64, explain: bool) -> Result<JsValue, JsValue> {
-        if explain {
-            return match core_explain(&self.policy, t, now) {
-                Ok(x) => to_js(&ResultView::Evaluated {
-                    id: &t.id,
-                    evaluation: &x.evaluation,
-                    explanation: Some(TraceView {
-                        time_zone: x.time_zone,
-                        segments: &x.segments,
-                        truncated: x.truncated,
-                        lines: &x.lines,
-                        review: &x.review,
-                    }),
-                }),
-                Err(e) => to_js(&ResultView::Failed {
-                    id: Some(&t.id),
-                    error: &e,
-                }),
-            };
-        }
-        match core_evaluate(&self.policy, t, now) {
-            Ok(evaluation) => to_js(&ResultView::Evaluated {
-                id: &t.id,
-                evaluation: &evaluation,
-                explanation: None,
-            }),
-            Err(e) => to_js(&ResultView::Failed {
-                id: Some(&t.id),
-                error: &e,
-            }),
-        }
-    }
-
     fn calendar(&self, name: &str) -> Result<&Calendar, JsError> {
         self.policy.calendar_by_name(name).ok_or_else(|| {
             let known: Vec<String> = self
@@ -900,25 +835,14 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             ))
             .into());
         };
-        if let Some(d) = crate::time::datefmt::parse_ymd(text.trim()) {
-            let d = if what == "to" {
-                d.succ_opt().unwrap_or(d)
-            } else {
-                d
-            };
-            return Ok(Some(crate::report::day_start(
-                crate::report::zone(policy),
-                d,
-            )));
-        }
-        parse_instant(&Stamp::Text(text.clone()))
+        let end = if what == "to" {
+            crate::api::End::To
+        } else {
+            crate::api::End::From
+        };
+        crate::api::period_end(policy, &text, end)
             .map(Some)
-            .map_err(|_| {
-                JsError::new(&format!(
-                    "{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant"
-                ))
-                .into()
-            })
+            .map_err(|e| JsError::new(&format!("{what}: {e}")).into())
     }
 
     /// The text of a JS string, or of the UTF-8 bytes of a fetched body (a `Uint8Array`, as
@@ -1269,100 +1193,7 @@ export interface MappedIssues {
         to_js(&out)
     }
 
-    #[derive(Serialize)]
-    struct Rejected {
-        input: usize,
-        code: &'static str,
-        message: String,
-    }
-
-    type Mapped = Vec<Result<crate::ticket::TicketInput, TicketError>>;
-
-    /// Maps `texts` together, setting aside the ones that are not JSON or not the tracker's shapes.
-    /// A whole-call error names its document (`<input k>`); that document is dropped and the rest
-    /// mapped again. After a few such rounds the remaining documents are checked one by one, so
-    /// the work stays linear however many answers are bad.
-    fn map_tolerant(
-        kind: crate::adapters::TrackerKind,
-        texts: &[String],
-        site: &crate::adapters::SiteConfig,
-    ) -> (Mapped, Vec<Rejected>) {
-        use crate::adapters::map_responses as map;
-        let mut rejected = Vec::new();
-        let mut docs: Vec<Value> = Vec::with_capacity(texts.len());
-        let mut index: Vec<usize> = Vec::with_capacity(texts.len());
-        for (i, t) in texts.iter().enumerate() {
-            match serde_json::from_str::<Value>(t) {
-                Ok(v) => {
-                    docs.push(v);
-                    index.push(i);
-                }
-                Err(e) => rejected.push(Rejected {
-                    input: i,
-                    code: crate::util::diagnostic::json_error_code(&e),
-                    message: crate::util::diagnostic::json_refused(
-                        &format!("the {kind} response"),
-                        &e,
-                    ),
-                }),
-            }
-        }
-        for _round in 0..4 {
-            if docs.is_empty() {
-                break;
-            }
-            match map(kind, &docs, site) {
-                Ok(r) => {
-                    crate::util::order::sort_by_key(&mut rejected, |r| r.input);
-                    return (r, rejected);
-                }
-                Err(e) => {
-                    let k = if docs.len() == 1 {
-                        Some(0)
-                    } else {
-                        input_of(&e.path).filter(|&k| k < docs.len())
-                    };
-                    let Some(k) = k else { break };
-                    docs.remove(k);
-                    rejected.push(Rejected {
-                        input: index.remove(k),
-                        code: e.code,
-                        message: e.message,
-                    });
-                }
-            }
-        }
-        // Many bad answers: check each remaining document alone, then map the good ones together.
-        let mut good_docs = Vec::with_capacity(docs.len());
-        for (doc, i) in docs.into_iter().zip(index) {
-            match map(kind, std::slice::from_ref(&doc), site) {
-                Ok(_) => good_docs.push(doc),
-                Err(e) => rejected.push(Rejected {
-                    input: i,
-                    code: e.code,
-                    message: e.message,
-                }),
-            }
-        }
-        crate::util::order::sort_by_key(&mut rejected, |r| r.input);
-        if good_docs.is_empty() {
-            return (Vec::new(), rejected);
-        }
-        match map(kind, &good_docs, site) {
-            Ok(r) => (r, rejected),
-            // Each was accepted alone; together they cannot fail on shape, but stay total anyway.
-            Err(e) => (vec![Err(e)], rejected),
-        }
-    }
-
-    /// `<input 3>.issues[0]` → 3.
-    fn input_of(path: &str) -> Option<usize> {
-        path.strip_prefix("<input ")?
-            .split('>')
-            .next()?
-            .parse()
-            .ok()
-    }
+    use crate::api::{map_tolerant, Rejected};
 }
 
 // =============================================================================================

@@ -25,6 +25,12 @@ const RULE: &[(&str, &[&str])] = &[
         "adapters",
         &["ticket", "policy", "calendar", "time", "util"],
     ),
+    (
+        "api",
+        &[
+            "report", "adapters", "eval", "ticket", "policy", "calendar", "time", "util",
+        ],
+    ),
 ];
 
 /// The files directly in `src/`: the crate root and the top.
@@ -129,4 +135,20 @@ fn the_scan_sees_what_it_must() {
     let text = "use crate::eval::x;\n// crate::report in a comment\n    $crate::util::read::f();\nmy_crate::policy";
     let got: Vec<String> = crate_paths(text).into_iter().map(|(_, n)| n).collect();
     assert_eq!(got, ["eval", "util"]);
+}
+
+#[test]
+fn api_names_no_javascript_crate() {
+    let mut files = Vec::new();
+    rust_files(&src().join("api"), &mut files);
+    for f in files {
+        let text = fs::read_to_string(&f).unwrap();
+        for bad in ["wasm_bindgen", "js_sys", "serde_wasm_bindgen"] {
+            assert!(
+                !text.contains(bad),
+                "{}: src/api/ is plain Rust; `{bad}` belongs in src/wasm.rs",
+                f.display()
+            );
+        }
+    }
 }

@@ -4,12 +4,13 @@ use clap::{Parser, Subcommand};
 use serde_json::{json, Value};
 use sla_lens::adapters::csv::{self, CsvFormat, CsvMapping};
 use sla_lens::adapters::{self, SiteConfig, TrackerKind};
+use sla_lens::api;
 use sla_lens::calendar::{Calendar, CalendarSpec, ALWAYS};
 use sla_lens::ticket::{parse_instant, Stamp};
 use sla_lens::time::duration;
 use sla_lens::time::format_instant;
 use sla_lens::util::diagnostic::{json_refused, Diagnostic};
-use sla_lens::{evaluate, explain, Policy, Ticket};
+use sla_lens::{Policy, Ticket};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -190,26 +191,16 @@ enum Command {
     },
 }
 
-/// A period end: a local date in the report zone (`--to` dates are inclusive, so the end is the
-/// next day's start) or an RFC 3339 instant.
-fn period_end(policy: &Policy, text: Option<&str>, what: &str) -> Fallible<Option<i64>> {
+/// A period end (`--from`, `--to`): see [`api::period_end`].
+fn period_end(policy: &Policy, text: Option<&str>, end: api::End) -> Fallible<Option<i64>> {
     let Some(text) = text else { return Ok(None) };
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-        let d = if what == "to" {
-            d.succ_opt().unwrap_or(d)
-        } else {
-            d
-        };
-        return Ok(Some(sla_lens::report::day_start(
-            sla_lens::report::zone(policy),
-            d,
-        )));
-    }
-    parse_instant(&Stamp::Text(text.to_string()))
+    let what = match end {
+        api::End::From => "from",
+        api::End::To => "to",
+    };
+    api::period_end(policy, text, end)
         .map(Some)
-        .map_err(|_| {
-            format!("--{what}: `{text}` is neither a date `YYYY-MM-DD` nor an RFC 3339 instant")
-        })
+        .map_err(|e| format!("--{what}: {e}"))
 }
 
 type Fallible<T> = Result<T, String>;
@@ -365,20 +356,13 @@ fn load_tickets(
     let site = site.unwrap_or_else(|| SiteConfig::default_for(kind));
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mapped = adapters::map_texts(kind, &refs, &site).map_err(|e| {
-        let which = match e.path.strip_prefix("<input ") {
-            Some(rest) => rest
-                .split('>')
-                .next()
-                .and_then(|n| n.parse::<usize>().ok())
-                .and_then(|n| files.get(n))
-                .map(|f| format!("{f}: "))
-                .unwrap_or_default(),
-            None if files.len() == 1 => format!("{}: ", files[0]),
-            None => String::new(),
-        };
-        let at = match e.path.split_once('>') {
-            Some((_, rest)) => rest.trim_start_matches('.'),
-            None => e.path.as_str(),
+        let (which, at) = match api::input_path(&e.path) {
+            Some((k, at)) => (
+                files.get(k).map(|f| format!("{f}: ")).unwrap_or_default(),
+                at,
+            ),
+            None if files.len() == 1 => (format!("{}: ", files[0]), e.path.as_str()),
+            None => (String::new(), e.path.as_str()),
         };
         if at.is_empty() {
             format!("{which}{}: {}", e.code, e.message)
@@ -819,18 +803,11 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 Some(n) => instant(&n, "now")?,
                 None => now_seconds(),
             };
-            let result = |t: &Result<Ticket, sla_lens::TicketError>| match t {
-                Err(e) => json!({ "id": e.id, "error": e }),
-                Ok(t) if with_trace => match explain(&policy, t, now) {
-                    Ok(x) => json!({ "id": t.id, "evaluation": x.evaluation, "explanation": {
-                        "timeZone": x.time_zone, "segments": x.segments, "truncated": x.truncated,
-                        "lines": x.lines, "review": x.review } }),
-                    Err(e) => json!({ "id": t.id, "error": e }),
-                },
-                Ok(t) => match evaluate(&policy, t, now) {
-                    Ok(e) => json!({ "id": t.id, "evaluation": e }),
-                    Err(e) => json!({ "id": t.id, "error": e }),
-                },
+            let result = |t: &Result<Ticket, sla_lens::TicketError>| {
+                api::with_result(&policy, t.as_ref(), now, with_trace, |r| {
+                    serde_json::to_value(r)
+                        .map_err(|e| format!("cannot write a result as JSON: {e}"))
+                })
             };
             // Each result is written as soon as it is computed (memory flat in the number of
             // tickets); the document is the same as one serialised whole.
@@ -841,7 +818,7 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                     mapping.as_deref(),
                     time_zone.as_deref(),
                     &tickets,
-                    &mut |t| emit(&result(&t)),
+                    &mut |t| emit(&result(&t)?),
                 )
             });
             out(&EvalOutput {
@@ -938,8 +915,8 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
                 Some(n) => instant(&n, "now")?,
                 None => now_seconds(),
             };
-            let from = period_end(&policy, from.as_deref(), "from")?;
-            let to = period_end(&policy, to.as_deref(), "to")?;
+            let from = period_end(&policy, from.as_deref(), api::End::From)?;
+            let to = period_end(&policy, to.as_deref(), api::End::To)?;
             // Each ticket is counted as it is read: the export is never held whole.
             let mut builder = sla_lens::report::ReportBuilder::new(&policy, from, to, now)
                 .map_err(|e| e.to_string())?;
