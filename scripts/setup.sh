@@ -30,8 +30,23 @@ wasm_bindgen_version() {
 }
 
 setup_rust() {
-  # The toolchain rust-toolchain.toml pins, with its components and the wasm32 target.
-  rustup toolchain install >/dev/null
+  # The toolchain rust-toolchain.toml pins, with its components and the wasm32 target. When the
+  # machine's stable is that very version, it is linked under the pinned name (no download: the
+  # same compiler); otherwise rustup installs the pinned one.
+  local pinned stable_version
+  pinned=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+  if ! rustup toolchain list 2>/dev/null | grep -q "^$pinned-"; then
+    stable_version=$(rustc +stable --version 2>/dev/null | awk '{print $2}' || true)
+    if [ -n "$pinned" ] && [ "$stable_version" = "$pinned" ]; then
+      # rustup refuses `toolchain link` for a release name, so the link is made by hand: the
+      # pinned name pointing at stable's folder, as rustup lays toolchains out.
+      local host
+      host=$(rustc +stable -vV | sed -n 's/^host: //p')
+      ln -sfn "$(rustc +stable --print sysroot)" "${RUSTUP_HOME:-$HOME/.rustup}/toolchains/$pinned-$host"
+    else
+      rustup toolchain install >/dev/null
+    fi
+  fi
   rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   local want have
   want=$(wasm_bindgen_version)
