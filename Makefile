@@ -181,6 +181,7 @@ bench-escalate: cli
 .PHONY: test-escalate-docs
 test-escalate-docs: cli
 	scripts/setup.sh node
+	command -v systemd-analyze >/dev/null || { apt-get update -qq && apt-get install -y -qq systemd >/dev/null; }
 	node --test tests/escalate-docs/
 
 # A 1,000-row Redmine issue list served locally: main-thread time and requests (BENCHMARKS.md).
