@@ -1,213 +1,300 @@
 //! The levels escalated in the current cycle, as the issue records them (DESIGN.md "Evaluating
-//! a ticket", rule 11, vectors D1–D5): `escalation.done` and the explanation's sentence.
+//! a ticket", rule 11): `escalation.done` and the explanation's sentences. The vectors D1–D5 are
+//! read from DESIGN.md's table "Escalations done: vectors" (its only copy), every row of it.
 #![cfg(not(target_arch = "wasm32"))]
 
 #[path = "support/action_policy.rs"]
 mod action_policy;
+#[path = "support/design_tables.rs"]
+mod design_tables;
 
+use design_tables::{design_table, At};
 use serde_json::{json, Value};
 use sla_lens::adapters::{self, SiteConfig, TrackerKind};
 use sla_lens::ticket::parse_instant;
 use sla_lens::{evaluate, explain, Policy, Ticket};
 
+const HEADER: &[&str] = &[
+    "#", "History", "Records", "now", "Done", "Response", "Current", "Note",
+];
+
 fn policy() -> Policy {
     Policy::from_json(action_policy::POLICY).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+/// Monday 2026-09-14 `hh:mm` UTC.
+fn mon(hhmm: &str) -> Result<String, String> {
+    let ok = hhmm.len() == 5
+        && hhmm.as_bytes()[2] == b':'
+        && hhmm
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| i == 2 || b.is_ascii_digit());
+    ok.then(|| format!("2026-09-14T{hhmm}:00Z"))
+        .ok_or_else(|| format!("`{hhmm}` is not HH:MM"))
 }
 
 fn t(s: &str) -> i64 {
     parse_instant(&sla_lens::ticket::Stamp::Text(s.into())).unwrap()
 }
 
-/// Ticket `v` (created Monday 2026-09-14 09:00 UTC; response deadline and L1 13:00, L2 17:00)
-/// with `history` (status changes) and `escalations`.
-fn ticket(history: &[(&str, &str)], escalations: Value) -> Ticket {
+/// A cell's items (`none` is none).
+fn items(cell: &str) -> Vec<&str> {
+    if cell == "none" {
+        Vec::new()
+    } else {
+        cell.split(", ").collect()
+    }
+}
+
+/// `→ R 13:30` → (time, status).
+fn change(item: &str) -> Result<(String, &'static str), String> {
+    let words: Vec<&str> = item.split(' ').collect();
+    let status = match words.as_slice() {
+        ["→", "R", _] => "Resolved",
+        ["→", "IP", _] => "In Progress",
+        _ => return Err(format!("History: `{item}` is not `→ R|IP HH:MM`")),
+    };
+    Ok((mon(words[2])?, status))
+}
+
+/// A ticket record `c1 L2 17:02 #4` (or `c1 at-risk-response 12:30 #2`) as the ticket JSON's
+/// `escalations` entry.
+fn record(item: &str) -> Result<Value, String> {
+    let w: Vec<&str> = item.split(' ').collect();
+    let [c, stage, at, note] = w.as_slice() else {
+        return Err(format!("Records: `{item}` is not `cN LN HH:MM #N`"));
+    };
+    let cycle: u32 = c
+        .strip_prefix('c')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("Records: `{c}` is not `cN`"))?;
+    let stage = stage.strip_prefix('L').unwrap_or(stage);
+    let number: u32 = note
+        .strip_prefix('#')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("Records: `{note}` is not `#N`"))?;
+    Ok(
+        json!({"cycle": cycle, "stage": stage, "action": "note#0", "at": mon(at)?,
+              "noteId": format!("{}", 100 + number), "noteNumber": number,
+              "url": format!("https://rm.example/issues/1#note-{number}")}),
+    )
+}
+
+/// The ticket of a row whose records are the ticket's own: issue 1, created 09:00, no reply.
+fn ticket(history: &[(String, &str)], escalations: Vec<Value>) -> Ticket {
     let mut status = "New";
     let mut h = Vec::new();
     for (at, to) in history {
-        h.push(json!({"at": format!("2026-09-14T{at}:00Z"), "from": status, "to": to}));
+        h.push(json!({"at": at, "from": status, "to": to}));
         status = to;
     }
     Ticket::from_value(&json!({
-        "id": "v", "created": "2026-09-14T09:00:00Z", "status": "New",
+        "id": "1", "created": "2026-09-14T09:00:00Z", "status": status,
         "fields": {"priority": "Normal"}, "statusHistory": h, "escalations": escalations,
     }))
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn esc(cycle: u32, stage: &str, at: &str, number: u32) -> Value {
-    json!({"cycle": cycle, "stage": stage, "action": "note#0",
-           "at": format!("2026-09-14T{at}:00Z"), "noteId": format!("{}", 100 + number),
-           "noteNumber": number, "url": format!("https://rm.example/issues/1#note-{number}")})
-}
-
-/// `escalation.done` as JSON (`null` when absent), at `now` (UTC hh:mm on Monday).
-fn done(p: &Policy, tk: &Ticket, now: &str) -> Value {
-    let ev = evaluate(p, tk, t(&format!("2026-09-14T{now}:00Z"))).unwrap();
-    let v = serde_json::to_value(ev).unwrap();
-    v["escalation"].get("done").cloned().unwrap_or(Value::Null)
-}
-
-fn levels(v: &Value) -> Vec<(u64, String, String)> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|d| {
-                    (
-                        d["level"].as_u64().unwrap(),
-                        d["at"].as_str().unwrap_or("-").to_string(),
-                        d["note"].as_str().unwrap_or("-").to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-#[test]
-fn d1_levels_escalated_in_the_current_cycle() {
-    let p = policy();
-    let tk = ticket(
-        &[],
-        json!([
-            esc(1, "2", "17:02", 4),
-            esc(1, "1", "13:05", 3),
-            esc(1, "1", "13:09", 5)
-        ]),
-    );
-    let d = done(&p, &tk, "18:00");
-    assert_eq!(
-        levels(&d),
-        [
-            (1, "2026-09-14T13:05:00Z".into(), "#3".into()),
-            (2, "2026-09-14T17:02:00Z".into(), "#4".into())
-        ],
-        "lowest level first; a level's earliest record"
-    );
-    assert_eq!(d[0]["role"], "IT manager");
-    assert_eq!(d[0]["contacts"][0]["name"], "Ivo Manager");
-    assert_eq!(d[0]["url"], "https://rm.example/issues/1#note-3");
-    let ex = explain(&p, &tk, t("2026-09-14T18:00:00Z")).unwrap();
-    let lines: Vec<&String> = ex
-        .lines
-        .iter()
-        .filter(|l| l.starts_with("Escalated to"))
-        .collect();
-    assert_eq!(lines.len(), 2, "{:?}", ex.lines);
-    assert!(
-        lines[0].starts_with("Escalated to IT manager (Ivo Manager) at ")
-            && lines[0].contains("13:05")
-            && lines[0].ends_with(" (note #3).")
-            && !lines[0].contains("  "),
-        "{}",
-        lines[0]
-    );
-    assert!(
-        lines[1].starts_with("Escalated to Marketing department head (Mia Head) at ")
-            && lines[1].ends_with(" (note #4)."),
-        "{}",
-        lines[1]
-    );
-}
-
-#[test]
-fn d2_an_earlier_cycles_markers_do_not_count_after_a_reopening() {
-    let p = policy();
-    // Resolved 13:30, reopened 15:00: cycle 2 (deadline 19:00).
-    let h = [("13:30", "Resolved"), ("15:00", "In Progress")];
-    let tk = ticket(&h, json!([esc(1, "1", "13:05", 3)]));
-    assert_eq!(done(&p, &tk, "16:00"), Value::Null);
-    assert!(!explain(&p, &tk, t("2026-09-14T16:00:00Z"))
-        .unwrap()
-        .lines
-        .iter()
-        .any(|l| l.starts_with("Escalated")));
-    let tk = ticket(
-        &h,
-        json!([esc(1, "1", "13:05", 3), esc(2, "1", "19:05", 6)]),
-    );
-    assert_eq!(
-        levels(&done(&p, &tk, "20:00")),
-        [(1, "2026-09-14T19:05:00Z".into(), "#6".into())]
-    );
-    // Before the reopening, cycle 1's marker counts.
-    let tk = ticket(&h[..1], json!([esc(1, "1", "13:05", 3)]));
-    assert_eq!(
-        levels(&done(&p, &tk, "14:00")).len(),
-        1,
-        "resolved: still shown"
-    );
-}
-
-#[test]
-fn d3_a_level_the_policy_does_not_have_and_at_risk_stages_are_ignored() {
-    let p = policy();
-    let tk = ticket(
-        &[],
-        json!([
-            esc(1, "3", "18:00", 3),
-            esc(1, "at-risk-response", "12:30", 2),
-            esc(1, "0", "12:00", 1)
-        ]),
-    );
-    assert_eq!(done(&p, &tk, "19:00"), Value::Null);
-}
-
-#[test]
-fn d4_a_claim_alone_is_not_escalated_and_the_marker_note_is_no_reply() {
-    let p = policy();
+/// The ticket of a `note: claim|marker L1 13:05` row: Redmine issue 7 read through the adapter;
+/// Ed's private note at 09:30, then the API user's note holding the line.
+fn redmine_ticket(item: &str) -> Result<Ticket, String> {
+    let w: Vec<&str> = item.split(' ').collect();
+    let ["note:", kind, level, at] = w.as_slice() else {
+        return Err(format!(
+            "Records: `{item}` is not `note: claim|marker LN HH:MM`"
+        ));
+    };
+    let level = level
+        .strip_prefix('L')
+        .ok_or_else(|| format!("Records: `{level}` is not `LN`"))?;
+    let at = mon(at)?;
+    let words = format!("ticket=7 cycle=1 level={level} action=note#0 at={at}");
+    let notes = match *kind {
+        "claim" => format!("sla-lens:claim {words} run=a"),
+        "marker" => format!("SLA escalation, level {level}.\nsla-lens:escalated {words}"),
+        _ => return Err(format!("Records: `{kind}` is neither `claim` nor `marker`")),
+    };
     let site =
         SiteConfig::from_json(r#"{"tracker": "redmine", "origin": "https://rm.example"}"#).unwrap();
-    let issue = |notes: &str| {
-        json!({"issue": {
-        "id": 7, "project": {"id": 1, "name": "IT"},
-        "status": {"id": 1, "name": "New"}, "priority": {"id": 4, "name": "Normal"},
-        "author": {"id": 7, "name": "Mia"}, "created_on": "2026-09-14T09:00:00Z",
-        "journals": [
-            {"id": 50, "user": {"id": 2, "name": "Ed Editor"}, "notes": "Looking.",
-             "created_on": "2026-09-14T09:30:00Z", "details": [], "private_notes": true},
-            {"id": 51, "user": {"id": 1, "name": "Redmine Admin"}, "notes": notes,
-             "created_on": "2026-09-14T13:05:00Z", "details": []}
-        ]}})
-        .to_string()
-    };
-    let eval = |notes: &str| {
-        let text = issue(notes);
-        let input = adapters::map_texts(TrackerKind::Redmine, &[&text], &site).unwrap()[0]
-            .clone()
-            .unwrap();
-        let tk = Ticket::from_input(input).unwrap();
-        let v =
-            serde_json::to_value(evaluate(&p, &tk, t("2026-09-14T14:00:00Z")).unwrap()).unwrap();
-        v
-    };
-    let claim =
-        "sla-lens:claim ticket=7 cycle=1 level=1 action=note#0 at=2026-09-14T13:05:00Z run=a";
-    let v = eval(claim);
-    assert_eq!(v["escalation"].get("done"), None, "a claim alone");
-    assert_eq!(
-        v["response"]["state"], "breached",
-        "the claim note is no reply"
-    );
-    let marker = "SLA escalation, level 1.\nsla-lens:escalated ticket=7 cycle=1 level=1 action=note#0 at=2026-09-14T13:05:00Z";
-    let v = eval(marker);
-    assert_eq!(
-        v["response"]["state"], "breached",
-        "the marker note is no reply"
-    );
-    assert_eq!(
-        v["escalation"]["done"],
-        json!([{"level": 1, "role": "IT manager",
-                "contacts": [{"name": "Ivo Manager", "email": "it-manager@example.com", "redmine": "ivo"}],
-                "at": "2026-09-14T13:05:00Z", "note": "#2",
-                "url": "https://rm.example/issues/7#note-2"}])
-    );
+    let text = json!({"issue": {
+    "id": 7, "project": {"id": 1, "name": "IT"},
+    "status": {"id": 1, "name": "New"}, "priority": {"id": 4, "name": "Normal"},
+    "author": {"id": 7, "name": "Mia"}, "created_on": "2026-09-14T09:00:00Z",
+    "journals": [
+        {"id": 50, "user": {"id": 2, "name": "Ed Editor"}, "notes": "Looking.",
+         "created_on": "2026-09-14T09:30:00Z", "details": [], "private_notes": true},
+        {"id": 51, "user": {"id": 1, "name": "Redmine Admin"}, "notes": notes,
+         "created_on": at, "details": []}
+    ]}})
+    .to_string();
+    let input = adapters::map_texts(TrackerKind::Redmine, &[&text], &site)
+        .map_err(|e| e.to_string())?
+        .remove(0)
+        .map_err(|e| e.to_string())?;
+    Ticket::from_input(input).map_err(|e| e.to_string())
+}
+
+struct Row {
+    place: String,
+    ticket: Ticket,
+    /// The issue's number in the notes' URLs.
+    issue: u32,
+    now: i64,
+    /// `(level, at, note number)`.
+    done: Vec<(u64, String, u32)>,
+    response: String,
+    current: Option<u64>,
+}
+
+fn level(cell: &str) -> Result<u64, String> {
+    cell.strip_prefix('L')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("`{cell}` is not `LN`"))
+}
+
+fn rows() -> Vec<Row> {
+    let table = design_table("Escalations done: vectors", HEADER);
+    let mut ids = Vec::new();
+    let out = table
+        .rows
+        .iter()
+        .map(|r| {
+            let place = At(&table, r).to_string();
+            let c = &r.cells;
+            ids.push(c[0].clone());
+            let parse = || -> Result<Row, String> {
+                let history: Vec<(String, &str)> = items(&c[1])
+                    .into_iter()
+                    .map(change)
+                    .collect::<Result<_, _>>()?;
+                let records = items(&c[2]);
+                let (ticket, issue) = match records.as_slice() {
+                    [one] if one.starts_with("note:") => {
+                        if !history.is_empty() {
+                            return Err("a `note:` row has no history".into());
+                        }
+                        (redmine_ticket(one)?, 7)
+                    }
+                    _ => {
+                        let esc = records.into_iter().map(record).collect::<Result<_, _>>()?;
+                        (ticket(&history, esc), 1)
+                    }
+                };
+                let done = items(&c[4])
+                    .into_iter()
+                    .map(|d| {
+                        let w: Vec<&str> = d.split(' ').collect();
+                        let [l, at, n] = w.as_slice() else {
+                            return Err(format!("Done: `{d}` is not `LN HH:MM #N`"));
+                        };
+                        let n = n.strip_prefix('#').and_then(|n| n.parse().ok());
+                        Ok((level(l)?, mon(at)?, n.ok_or("Done: no `#N`")?))
+                    })
+                    .collect::<Result<_, String>>()?;
+                let current = match c[6].as_str() {
+                    "none" => None,
+                    l => Some(level(l)?),
+                };
+                Ok(Row {
+                    place: format!("{place} ({})", c[7]),
+                    ticket,
+                    issue,
+                    now: t(&mon(&c[3])?),
+                    done,
+                    response: c[5].clone(),
+                    current,
+                })
+            };
+            parse().unwrap_or_else(|e| panic!("{place}: {e}"))
+        })
+        .collect();
+    let want = ["D1", "D2.1", "D2.2", "D2.3", "D3", "D4.1", "D4.2", "D5"];
+    assert_eq!(ids, want, "DESIGN.md:{}: the rows D1–D5", table.line);
+    out
 }
 
 #[test]
-fn d5_without_records_the_evaluation_is_unchanged() {
+fn escalations_done_vectors() {
     let p = policy();
-    let tk = ticket(&[], json!([]));
-    let ev = serde_json::to_value(evaluate(&p, &tk, t("2026-09-14T14:00:00Z")).unwrap()).unwrap();
-    assert_eq!(ev["escalation"].get("done"), None);
-    assert_eq!(ev["escalation"]["current"]["level"], 1);
+    for row in rows() {
+        let at = &row.place;
+        let v = serde_json::to_value(evaluate(&p, &row.ticket, row.now).unwrap()).unwrap();
+        assert_eq!(
+            v["response"]["state"],
+            row.response.as_str(),
+            "{at}: response"
+        );
+        assert_eq!(
+            v["escalation"]["current"]["level"].as_u64(),
+            row.current,
+            "{at}: current level"
+        );
+        let lines = explain(&p, &row.ticket, row.now).unwrap().lines;
+        let sentences: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.starts_with("Escalated"))
+            .collect();
+        if row.done.is_empty() {
+            assert_eq!(v["escalation"].get("done"), None, "{at}: no `done` key");
+            assert!(sentences.is_empty(), "{at}: {sentences:?}");
+            continue;
+        }
+        let done = v["escalation"]["done"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let got: Vec<(u64, String, String)> = done
+            .iter()
+            .map(|d| {
+                (
+                    d["level"].as_u64().unwrap_or(0),
+                    d["at"].as_str().unwrap_or("-").into(),
+                    d["note"].as_str().unwrap_or("-").into(),
+                )
+            })
+            .collect();
+        let want: Vec<(u64, String, String)> = row
+            .done
+            .iter()
+            .map(|(l, a, n)| (*l, a.clone(), format!("#{n}")))
+            .collect();
+        assert_eq!(got, want, "{at}: done");
+        assert_eq!(
+            sentences.len(),
+            done.len(),
+            "{at}: one sentence a level: {lines:?}"
+        );
+        for ((d, (lv, at_time, n)), s) in done.iter().zip(&row.done).zip(&sentences) {
+            let policy_level = &p.spec.escalation.levels[*lv as usize - 1];
+            assert_eq!(d["role"], policy_level.role.as_str(), "{at}: L{lv} role");
+            let names: Vec<&str> = d["contacts"]
+                .as_array()
+                .map(|cs| cs.iter().filter_map(|c| c["name"].as_str()).collect())
+                .unwrap_or_default();
+            let want_names: Vec<&str> = policy_level
+                .contacts
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            assert_eq!(names, want_names, "{at}: L{lv} contacts");
+            assert_eq!(
+                d["url"],
+                format!("https://rm.example/issues/{}#note-{n}", row.issue),
+                "{at}: L{lv} url"
+            );
+            let lead = format!(
+                "Escalated to {} ({}) at ",
+                policy_level.role,
+                want_names.join(", ")
+            );
+            assert!(
+                s.starts_with(&lead)
+                    && s.contains(&at_time[11..16])
+                    && s.ends_with(&format!(" (note #{n})."))
+                    && !s.contains("  "),
+                "{at}: L{lv} sentence `{s}`"
+            );
+        }
+    }
 }

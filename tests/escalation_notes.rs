@@ -1,7 +1,13 @@
 //! Notes that record sla-lens's own escalation work (`sla-lens:escalated` markers and
 //! `sla-lens:claim` lines, src/ticket/marker.rs) in every adapter that reads notes: such a note is never
-//! a reply, whoever wrote it (DESIGN.md "Evaluating a ticket", rule 6, vectors R1–R5).
+//! a reply, whoever wrote it (DESIGN.md "Evaluating a ticket", rule 6; the vectors R1–R5 are
+//! read from its table "Notes that record sla-lens's work: vectors", every row of it).
 #![cfg(not(target_arch = "wasm32"))]
+
+#[path = "support/design_tables.rs"]
+mod design_tables;
+
+use design_tables::{design_table, At as Place};
 
 use serde_json::{json, Value};
 use sla_lens::adapters::csv::{map_csv, CsvFormat, CsvMapping};
@@ -64,62 +70,6 @@ pub fn redmine_issue(notes1: &str, notes2: &str) -> Value {
     }})
 }
 
-#[test]
-fn r1_redmine_marker_and_claim_notes_are_not_replies() {
-    let note = format!("SLA escalation, level 1: IT manager.\n{MARKER}");
-    for staff in [
-        StaffRule::AnyoneButAuthor,
-        // Even when the agent's account is listed as staff.
-        StaffRule::Users(vec!["1".into()]),
-    ] {
-        let mut site = SiteConfig::default_for(TrackerKind::Redmine);
-        site.staff = staff.clone();
-        let t = one(TrackerKind::Redmine, &redmine_issue(&note, CLAIM), &site);
-        if matches!(staff, StaffRule::AnyoneButAuthor) {
-            assert_eq!(staff_flags(&t), [false, false, true], "{staff:?}");
-            assert_eq!(
-                text(&t.first_response_at).as_deref(),
-                Some("2026-12-07T11:00:00Z"),
-                "{staff:?}: Sam's reply is the response, not the escalation note"
-            );
-        } else {
-            assert_eq!(staff_flags(&t)[..2], [false, false], "{staff:?}");
-            assert_eq!(t.first_response_at, None, "{staff:?}: Sam is not listed");
-        }
-    }
-}
-
-#[test]
-fn r2_the_words_alone_or_in_html_comments() {
-    let site = SiteConfig::default_for(TrackerKind::Redmine);
-    // Prose naming the word, without the marker's key=value words, is an ordinary reply.
-    let t = one(
-        TrackerKind::Redmine,
-        &redmine_issue("Why was no sla-lens:escalated note posted?", "ok"),
-        &site,
-    );
-    assert_eq!(staff_flags(&t), [true, true, true]);
-    assert_eq!(
-        text(&t.first_response_at).as_deref(),
-        Some("2026-12-07T10:00:00Z")
-    );
-    // A marker inside `<!-- -->`, and one for another ticket (a note quoting it records
-    // sla-lens's work all the same), are records.
-    let t = one(
-        TrackerKind::Redmine,
-        &redmine_issue(
-            &format!("Escalated.\n<!-- {MARKER} -->"),
-            &MARKER.replace("ticket=42", "ticket=99"),
-        ),
-        &site,
-    );
-    assert_eq!(staff_flags(&t), [false, false, true]);
-    assert_eq!(
-        text(&t.first_response_at).as_deref(),
-        Some("2026-12-07T11:00:00Z")
-    );
-}
-
 // ---------------------------------------------------------------------------------------------
 // GitHub (comments and timeline), GitLab, Jira, Jira CSV
 // ---------------------------------------------------------------------------------------------
@@ -156,31 +106,6 @@ fn github_bundle(body: &str, timeline: bool) -> Value {
     b
 }
 
-#[test]
-fn r3_github_comments_and_timeline() {
-    let site = SiteConfig::default_for(TrackerKind::Github);
-    for timeline in [false, true] {
-        let body = format!("SLA escalation.\n<!-- {} -->", MARKER.replace("42", "101"));
-        let t = one(TrackerKind::Github, &github_bundle(&body, timeline), &site);
-        assert_eq!(staff_flags(&t), [false, true], "timeline {timeline}");
-        assert_eq!(
-            text(&t.first_response_at).as_deref(),
-            Some("2026-11-27T10:30:00Z"),
-            "timeline {timeline}"
-        );
-        let t = one(
-            TrackerKind::Github,
-            &github_bundle("Looking into it.", timeline),
-            &site,
-        );
-        assert_eq!(
-            text(&t.first_response_at).as_deref(),
-            Some("2026-11-27T09:10:00Z"),
-            "timeline {timeline}: an ordinary comment by the same account is a reply"
-        );
-    }
-}
-
 fn gitlab_bundle(body: &str) -> Value {
     let mut b: Vec<Value> = serde_json::from_str(&fixture("gitlab/bundles.json")).unwrap();
     let mut b = b.remove(0);
@@ -195,26 +120,6 @@ fn gitlab_bundle(body: &str) -> Value {
     b
 }
 
-#[test]
-fn r4_gitlab_notes() {
-    let site = SiteConfig::default_for(TrackerKind::Gitlab);
-    let t = one(
-        TrackerKind::Gitlab,
-        &gitlab_bundle(&CLAIM.replace("42", "7")),
-        &site,
-    );
-    assert_eq!(staff_flags(&t), [false, true]);
-    assert_eq!(
-        text(&t.first_response_at).as_deref(),
-        Some("2026-11-27T09:15:00Z")
-    );
-    let t = one(TrackerKind::Gitlab, &gitlab_bundle("Looking."), &site);
-    assert_eq!(
-        text(&t.first_response_at).as_deref(),
-        Some("2026-11-27T08:10:00Z")
-    );
-}
-
 fn jira_issue(body: Value) -> Value {
     let mut i: Value = serde_json::from_str(&fixture("jira/issue.json")).unwrap();
     let bot = json!({"accountId": "bot-1", "displayName": "sla-lens"});
@@ -226,51 +131,167 @@ fn jira_issue(body: Value) -> Value {
     i
 }
 
-#[test]
-fn r5_jira_comments_v2_text_and_v3_documents() {
-    let site = SiteConfig::default_for(TrackerKind::Jira);
-    let marker = MARKER.replace("42", "MKT-3");
-    let adf = json!({"type": "doc", "version": 1, "content": [
-        {"type": "paragraph", "content": [{"type": "text", "text": "SLA escalation, level 1."}]},
-        {"type": "paragraph", "content": [{"type": "text", "text": marker}]}
-    ]});
-    for body in [json!(marker), adf] {
-        let t = one(TrackerKind::Jira, &jira_issue(body.clone()), &site);
-        assert_eq!(staff_flags(&t), [false, true], "{body}");
-        assert_eq!(
-            text(&t.first_response_at).as_deref(),
-            Some("2026-11-26T10:00:00Z"),
-            "{body}"
-        );
-    }
-    let t = one(TrackerKind::Jira, &jira_issue(json!("Looking.")), &site);
-    assert_eq!(
-        text(&t.first_response_at).as_deref(),
-        Some("2026-11-26T09:00:00Z")
-    );
+/// The Jira CSV fixture's first issue with Sam's comment (the note under test) as `notes`
+/// says: `marker` puts the marker's words before his text; a quoted text must be how it starts.
+fn jira_csv(notes: &str) -> Result<TicketInput, String> {
+    let m = CsvMapping::from_json(Some(CsvFormat::Jira), r#"{"timeZone": "Europe/Berlin"}"#)
+        .map_err(|d| format!("{d:?}"))?;
+    let csv = fixture("jira-csv/issues.csv");
+    let sam = "712020:sam;";
+    let csv = match notes {
+        "marker" => csv.replacen(
+            &format!("{sam}Looking at"),
+            &format!("{sam}{} Looking at", MARKER.replace("42", "MKT-1")),
+            1,
+        ),
+        quoted => {
+            let start = quoted
+                .strip_prefix('"')
+                .and_then(|q| q.strip_suffix(" …\""))
+                .ok_or_else(|| format!("Notes: `{quoted}` is neither `marker` nor `\"… …\"`"))?;
+            if !csv.contains(&format!("{sam}{start}")) {
+                return Err(format!("Sam's comment does not start with `{start}`"));
+            }
+            csv
+        }
+    };
+    let mut e = map_csv(&csv, &m).map_err(|e| format!("{e:?}"))?;
+    e.rows.remove(0).map_err(|e| format!("{e:?}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The vectors R1–R5 (DESIGN.md "Notes that record sla-lens's work: vectors")
+// ---------------------------------------------------------------------------------------------
+
+const R_HEADER: &[&str] = &[
+    "#", "Tracker", "Notes", "Staff", "Replies", "Response", "Note",
+];
+
+/// One note of a row's Notes cell, for the issue `id`.
+fn note_text(item: &str, id: &str) -> Result<String, String> {
+    let marker = MARKER.replace("42", id);
+    Ok(match item {
+        "marker" => format!("SLA escalation, level 1.\n{marker}"),
+        "<!-- marker -->" => format!("SLA escalation.\n<!-- {marker} -->"),
+        "marker for ticket 99" => MARKER.replace("42", "99"),
+        "claim" => CLAIM.replace("42", id),
+        q if q.len() > 1 && q.starts_with('"') && q.ends_with('"') => q[1..q.len() - 1].into(),
+        _ => return Err(format!("Notes: `{item}` is not a note this test knows")),
+    })
+}
+
+/// A row's issue, mapped through its adapter, and the times of its first note and of the reply.
+fn r_issue(
+    tracker: &str,
+    notes: &[&str],
+    staff: &str,
+) -> Result<(TicketInput, &'static str, Option<&'static str>), String> {
+    let kind = match tracker {
+        "redmine" => TrackerKind::Redmine,
+        "github comments" | "github timeline" => TrackerKind::Github,
+        "gitlab" => TrackerKind::Gitlab,
+        "jira text" | "jira document" => TrackerKind::Jira,
+        "jira csv" => {
+            let [one] = notes else {
+                return Err("jira csv: one note".into());
+            };
+            return Ok((jira_csv(one)?, "2026-11-27T09:15:00Z", None));
+        }
+        _ => return Err(format!("Tracker: `{tracker}`")),
+    };
+    let mut site = SiteConfig::default_for(kind);
+    site.staff = match staff {
+        "default" => site.staff,
+        "users: 1" => StaffRule::Users(vec!["1".into()]),
+        _ => return Err(format!("Staff: `{staff}`")),
+    };
+    let single = |what: &str| match notes {
+        [one] => Ok(*one),
+        _ => Err(format!("{what}: one note")),
+    };
+    let (doc, first, reply) = match tracker {
+        "redmine" => {
+            let [a, b] = notes else {
+                return Err("redmine: two notes".into());
+            };
+            let doc = redmine_issue(&note_text(a, "42")?, &note_text(b, "42")?);
+            (doc, "2026-12-07T10:00:00Z", "2026-12-07T11:00:00Z")
+        }
+        "github comments" | "github timeline" => {
+            let body = note_text(single(tracker)?, "101")?;
+            let doc = github_bundle(&body, tracker == "github timeline");
+            (doc, "2026-11-27T09:10:00Z", "2026-11-27T10:30:00Z")
+        }
+        "gitlab" => {
+            let doc = gitlab_bundle(&note_text(single(tracker)?, "7")?);
+            (doc, "2026-11-27T08:10:00Z", "2026-11-27T09:15:00Z")
+        }
+        _ => {
+            let text = note_text(single(tracker)?, "MKT-3")?;
+            let body = if tracker == "jira document" {
+                // One paragraph a line.
+                let paragraphs: Vec<Value> = text
+                    .lines()
+                    .map(|l| json!({"type": "paragraph", "content": [{"type": "text", "text": l}]}))
+                    .collect();
+                json!({"type": "doc", "version": 1, "content": paragraphs})
+            } else {
+                json!(text)
+            };
+            (
+                jira_issue(body),
+                "2026-11-26T09:00:00Z",
+                "2026-11-26T10:00:00Z",
+            )
+        }
+    };
+    Ok((one(kind, &doc, &site), first, Some(reply)))
 }
 
 #[test]
-fn r5_jira_csv_comment_cells() {
-    let m = CsvMapping::from_json(Some(CsvFormat::Jira), r#"{"timeZone": "Europe/Berlin"}"#)
-        .unwrap_or_else(|d| panic!("{d:?}"));
-    let csv = fixture("jira-csv/issues.csv");
-    let first = |csv: &str| {
-        let e = map_csv(csv, &m).unwrap();
-        staff_flags(e.rows[0].as_ref().unwrap())
-    };
-    assert_eq!(first(&csv), [false, true], "Mia's comment, then Sam's");
-    let marked = csv.replacen(
-        "712020:sam;Looking at",
-        "712020:sam;sla-lens:escalated ticket=MKT-1 cycle=1 level=1 action=note#0 Looking at",
-        1,
-    );
-    assert_ne!(marked, csv);
-    assert_eq!(
-        first(&marked),
-        [false, false],
-        "Sam's only comment is a marker note"
-    );
+fn notes_that_record_sla_lens_work_are_never_replies() {
+    let table = design_table("Notes that record sla-lens's work: vectors", R_HEADER);
+    let mut ids = Vec::new();
+    for r in &table.rows {
+        let at = format!("{} ({})", Place(&table, r), r.cells[6]);
+        let c = &r.cells;
+        ids.push(c[0].clone());
+        let notes: Vec<&str> = c[2].split("; ").collect();
+        let (t, first, reply) =
+            r_issue(&c[1], &notes, &c[3]).unwrap_or_else(|e| panic!("{at}: {e}"));
+        let want: Vec<bool> = c[4]
+            .split(", ")
+            .map(|f| match f {
+                "yes" => true,
+                "no" => false,
+                _ => panic!("{at}: Replies: `{f}` is neither yes nor no"),
+            })
+            .collect();
+        assert_eq!(staff_flags(&t), want, "{at}: replies");
+        let response = match c[5].as_str() {
+            "the first note" => Some(first),
+            "the reply" => Some(reply.unwrap_or_else(|| panic!("{at}: this issue has no reply"))),
+            "none" => None,
+            other => panic!("{at}: Response: `{other}`"),
+        };
+        // The engine's first response: the adapter's `firstResponseAt` where it sets one (it must
+        // agree with the comments), else the first staff comment.
+        let first_staff = t.comments.iter().find(|c| c.staff).map(|c| c.at.clone());
+        let first_staff = text(&first_staff);
+        if t.first_response_at.is_some() {
+            assert_eq!(
+                text(&t.first_response_at),
+                first_staff,
+                "{at}: firstResponseAt"
+            );
+        }
+        assert_eq!(first_staff.as_deref(), response, "{at}: response");
+    }
+    let want = [
+        "R1.1", "R1.2", "R2.1", "R2.2", "R3.1", "R3.2", "R3.3", "R3.4", "R4.1", "R4.2", "R5.1",
+        "R5.2", "R5.3", "R5.4", "R5.5",
+    ];
+    assert_eq!(ids, want, "DESIGN.md:{}: the rows R1–R5", table.line);
 }
 
 // ---------------------------------------------------------------------------------------------
