@@ -10,13 +10,14 @@ FUZZ_SECONDS ?= 60
 # (-o: a server a suite leaves running does not inherit the lock.)
 REDMINE_LOCK ?= flock -o /tmp/sla-lens-redmine.lock
 
-.PHONY: help setup prereqs test-prereqs demo test test-rust test-differential lint bench fuzz cli
+.PHONY: help setup prereqs test-prereqs demo test test-rust test-differential lint bench fuzz cli release test-release
 
 help:
 	@echo "make demo   build and serve the demo (default policy) on http://127.0.0.1:$(PORT)/"
 	@echo "make test   run every test (Rust, differential, Wasm, JS, browser)"
 	@echo "make lint   cargo fmt --check, clippy -D warnings, cargo deny and Biome (JS)"
 	@echo "make bench  run the benchmarks (figures go in BENCHMARKS.md)"
+	@echo "make release  build every artifact of this version into dist/release/ with SHA256SUMS"
 	@echo "make fuzz   run each cargo-fuzz target for FUZZ_SECONDS (default 60); make test runs each for FUZZ_TEST_SECONDS (8)"
 
 setup:
@@ -32,7 +33,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-redmine-plugin
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-redmine-plugin test-release
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -58,6 +59,7 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
 	$(CARGO) deny check --hide-inclusion-graph licenses bans sources
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --all-features
 	node_modules/.bin/biome lint
 
 # Native benchmarks (criterion): the engine, then the review report. The browser and Node ones:
@@ -231,3 +233,16 @@ test-redmine-plugin: redmine-plugin cli
 bench-redmine-plugin: redmine-plugin
 	scripts/setup.sh browser
 	$(REDMINE_LOCK) scripts/redmine-plugin-test.sh bench
+
+# --- Releases (scripts/release.sh, tests/release/) ---------------------------------------------
+# dist/release/: the CLI, the extension zips, the Redmine plugin, the demo site and the crate of
+# Cargo.toml's version, with SHA256SUMS (README "Releases").
+release:
+	scripts/setup.sh rust node
+	scripts/release.sh
+
+# Builds the release twice (here, and in a fresh clone elsewhere with an empty build cache) and
+# compares the bytes; checks what the artifacts hold; `cargo package` verifies the crate.
+test-release:
+	scripts/setup.sh rust node
+	tests/release/reproducible.sh

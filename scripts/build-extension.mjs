@@ -13,13 +13,14 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import webExt from 'web-ext';
 import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
+import { version as cargoVersion } from './version.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'extension');
 const DIST = join(ROOT, 'dist');
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['chrome', 'firefox'];
 
-const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+const version = cargoVersion();
 const GECKO_ID = 'sla-lens@sla-lens.dev';
 
 function manifestFor(target) {

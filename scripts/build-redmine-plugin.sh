@@ -33,9 +33,10 @@ for (const f of walk(process.argv[2]).filter((f) => f.endsWith('.js'))) {
 if (missing.length) { console.error(`not in the archive:\n${missing.join('\n')}`); process.exit(1); }
 NODE
 cp LICENSE* "$STAGE/sla_lens/" 2>/dev/null || true
+node scripts/version.mjs >"$STAGE/sla_lens/VERSION"
 git rev-parse --short HEAD >"$STAGE/sla_lens/BUILD" 2>/dev/null || echo unknown >"$STAGE/sla_lens/BUILD"
 
-# Reproducible: sorted names, fixed owner and mtime (the commit's time).
+# Reproducible: sorted names, fixed owner, modes and mtime (the commit's time).
 mtime=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
-tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="$mtime" -C "$STAGE" -cf - sla_lens | gzip -n -9 >"$OUT"
+tar --sort=name --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' --mtime="$mtime" -C "$STAGE" -cf - sla_lens | gzip -n -9 >"$OUT"
 echo "$OUT: $(stat -c %s "$OUT") bytes, $(tar -tzf "$OUT" | grep -vc '/$') files"

@@ -8,6 +8,67 @@
 //! The time semantics (business calendars, DST, holidays, pauses, landing on a close) are
 //! specified in `DESIGN.md` and pinned by the test vectors in `tests/`.
 //!
+//! # Quick start
+//!
+//! The seed SLA ([`DEFAULT_POLICY_JSON`]: IT answers Marketing within 24 hours, critical issues
+//! within 4, and escalates to the IT manager, then the Marketing department head) against one
+//! ticket, two hours and a minute after it was opened:
+//!
+//! ```
+//! use sla_lens::{evaluate, explain, Policy, State, Ticket};
+//!
+//! let policy = Policy::from_json(sla_lens::DEFAULT_POLICY_JSON)?;
+//! let ticket = Ticket::from_value(&serde_json::json!({
+//!     "id": "42", "created": "2026-11-20T09:00:00Z", "status": "New",
+//!     "fields": {"priority": "Urgent", "requesterGroup": "Marketing"}
+//! }))?;
+//! let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).map(|d| d.timestamp());
+//! let now = at("2026-11-20T11:01:00Z")?;
+//!
+//! let e = evaluate(&policy, &ticket, now)?;
+//! assert_eq!(e.response.state, State::Running); // 2 h 1 m of the critical 4 h used
+//! assert_eq!(e.response.deadline.map(|d| d.0), Some(at("2026-11-20T13:00:00Z")?));
+//!
+//! // The same, with the sentences a tooltip shows (plain text, never HTML).
+//! let why = explain(&policy, &ticket, now)?;
+//! assert!(why.lines.iter().any(|l| l.contains("13:00")), "{:?}", why.lines);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! A policy with mistakes is refused with every problem at once, each with a stable code, the
+//! path of the offending value and how to fix it:
+//!
+//! ```
+//! // The seed with two mistakes: a duration a person would write, and a tier nobody defined.
+//! let bad = sla_lens::DEFAULT_POLICY_JSON
+//!     .replace(r#""response": "4h""#, r#""response": "4 hours""#)
+//!     .replace(r#""priority": "normal""#, r#""priority": "norml""#);
+//! let problems = sla_lens::Policy::from_json(&bad).unwrap_err();
+//! let paths: Vec<&str> = problems.0.iter().map(|d| d.path.as_str()).collect();
+//! assert!(paths.contains(&"targets[0].response"), "{problems:?}");
+//! assert!(paths.contains(&"targets[1].priority"), "{problems:?}");
+//! for d in &problems.0 {
+//!     assert!(!d.code.is_empty() && !d.message.is_empty());
+//! }
+//! ```
+//!
+//! Tracker answers become tickets through [`adapters`] (Redmine, GitHub, GitLab, Jira, CSV
+//! exports); the review report is [`report::report`]. The same API is in JavaScript through the
+//! Wasm binding (`www/`), and on the command line (`sla-lens eval`, `report`, `escalate`).
+//!
+//! # Feature flags
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `cli` | yes | the `sla-lens` binary: clap, the HTTP client and mailer of `escalate`; implies `schema` and `escalate` |
+//! | `full` | yes | for the Wasm build: the bindings for tracker answers, CSV exports and the review report (without it, the smaller badge-only engine module) |
+//! | `escalate` | with `cli` | the escalation planner (`eval::escalate`): which policy actions are due, their markers and texts |
+//! | `schema` | with `cli` | `policy_schema()`: the policy document's JSON Schema (schemars) |
+//! | `work-count` | no | tests only: counts the history entries evaluations read |
+//!
+//! A library user who needs only the engine: `sla-lens = { version = "0.1", default-features =
+//! false }`.
+//!
 //! # Layers
 //!
 //! `src/` is one folder per layer, and a layer's code names only itself and the layers below it

@@ -193,6 +193,25 @@ pub fn map_responses(kind: TrackerKind, docs: &[Value], site: &SiteConfig) -> Ba
 ///
 /// # Errors
 /// A text that is not JSON (`json-syntax`), or not an accepted shape (`unexpected-shape`).
+/// An issue that cannot be read is an error for that issue only, in its place in the batch.
+///
+/// # Example
+/// A Redmine `GET /issues/7.json?include=journals` answer: the note by someone other than the
+/// issue's author is the response (the site file's default staff rule).
+/// ```
+/// use sla_lens::adapters::{map_texts, SiteConfig, TrackerKind};
+/// let answer = r#"{"issue": {"id": 7, "project": {"id": 1, "name": "IT"},
+///   "status": {"id": 1, "name": "New"}, "priority": {"id": 4, "name": "Urgent"},
+///   "author": {"id": 5, "name": "Mia"}, "created_on": "2026-11-20T09:00:00Z",
+///   "journals": [{"id": 1, "user": {"id": 2, "name": "Sam"}, "notes": "On it.",
+///                 "created_on": "2026-11-20T09:40:00Z", "details": []}]}}"#;
+/// let site = SiteConfig::default_for(TrackerKind::Redmine);
+/// let batch = map_texts(TrackerKind::Redmine, &[answer], &site).expect("an accepted shape");
+/// let ticket = batch[0].as_ref().expect("a readable issue");
+/// assert_eq!(ticket.id, "7");
+/// assert_eq!(ticket.comments.len(), 1);
+/// assert!(ticket.comments[0].staff);
+/// ```
 pub fn map_texts(kind: TrackerKind, texts: &[&str], site: &SiteConfig) -> Batch {
     let mut docs = Vec::with_capacity(texts.len());
     for (i, t) in texts.iter().enumerate() {

@@ -15,7 +15,10 @@ Redmine::Plugin.register :sla_lens do
   author 'sla-lens'
   description 'SLA badges (deadlines, risk, breaches, escalation) on issue lists and issue pages, ' \
               'computed in the browser by the sla-lens engine.'
-  version '0.1.0'
+  # The release's version, written into the archive by scripts/build-redmine-plugin.sh from
+  # Cargo.toml (a copy straight from the repository has none).
+  version_file = File.join(__dir__, 'VERSION')
+  version File.file?(version_file) ? File.read(version_file).strip : 'unreleased'
   url 'https://github.com/sla-lens/sla-lens'
   requires_redmine version_or_higher: '5.0.0'
   settings default: { 'policy' => '', 'site' => '' }, partial: 'settings/sla_lens_settings'
