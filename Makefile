@@ -214,6 +214,19 @@ bench-report-chromium: wasm
 	scripts/setup.sh browser
 	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) --review $(BEFORE) www/pkg/sla_lens_bg.wasm www/pkg/sla_lens_fast_bg.wasm
 
+# --- Request Tracker 5 (scripts/rt/, tests/rt.rs, tests/fixtures/rt/) -----------------------
+# test-rt: install (apt, once), seed a real RT on 127.0.0.1:3099, read it over REST 2 and hold the
+# CLI's evaluation and RT's own SLA Due timeline to tests/fixtures/rt (about 1 min once
+# installed); RT is stopped at the end. Not in `make test` yet. rt-record: record the fixtures again.
+RT_LOCK ?= flock -o /tmp/sla-lens-rt.lock
+.PHONY: test-rt rt-record
+test-rt:
+	$(CARGO) build --bin sla-lens --features cli
+	$(RT_LOCK) scripts/rt/test.sh
+
+rt-record:
+	$(RT_LOCK) sh -c 'scripts/rt/rt.sh all && scripts/rt/start.sh stop'
+
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin
 # dist/sla_lens-redmine-plugin.tar.gz: the plugin with the built Wasm engine, shim and adapters.

@@ -32,8 +32,8 @@ get() {   # get PATH -> stdout (REST 2, root's token)
   curl -fsS --max-time 30 -H "Authorization: token $(jq -r .token "$STATE/seed.json")" "$URL/REST/2.0/$1"
 }
 
-record() {
-  out=$ROOT/tests/fixtures/rt
+record() {   # record [DIR]: DIR defaults to the committed fixtures
+  out=${1:-$ROOT/tests/fixtures/rt}
   mkdir -p "$out/ticket" "$out/history" "$out/attachments"
   rm -f "$out"/ticket/*.json "$out"/history/*.json "$out"/attachments/*.json
   fields='Type,Creator,Created,Field,OldValue,NewValue,ObjectType,ObjectId'
@@ -52,6 +52,7 @@ record() {
   for u in $(jq -r '.users[]' "$STATE/seed.json"); do get "user/$u" >"$out/user/$u.json"; done
   for g in $(jq -r '.groups[]' "$STATE/seed.json"); do get "group/$g" >"$out/group/$g.json"; done
   jq '{now, groups, users, tickets}' "$STATE/seed.json" >"$out/seed.json"
+  [ -z "${1:-}" ] || cp "$ROOT/tests/fixtures/rt/policy.json" "$ROOT/tests/fixtures/rt/README.md" "$out/"
   log "recorded $(ls "$out/ticket" | wc -l) tickets in $out"
 }
 
@@ -59,7 +60,7 @@ case "${1:-}" in
 install) "$HERE/install.sh";;
 start|stop|status) "$HERE/start.sh" "$1";;
 seed) seed;;
-record) record;;
+record) record "${2:-}";;
 all) "$HERE/install.sh"; seed; record;;
 *) echo "usage: $0 install|start|stop|status|seed|record|all" >&2; exit 2;;
 esac
