@@ -68,7 +68,7 @@ bench:
 	$(CARGO) bench --bench history
 
 # The cargo-fuzz targets (fuzz/fuzz_targets): policy, evaluate, calendar; what reads tracker
-# input: redmine, github, gitlab, jira (REST responses), csv (exports and mappings), site (site
+# input: redmine, github, gitlab, jira, rt (REST responses), csv (exports and mappings), site (site
 # files, URLs); report (long status histories). Empty: all of them. scripts/fuzz.sh runs them.
 FUZZ_TARGETS ?=
 FUZZ_TEST_SECONDS ?= 8
