@@ -258,6 +258,10 @@ fn a_bad_ticket_is_an_error_for_that_ticket_only() {
     h[12]["items"][0]["Created"] = json!(null);
     let r = adapters::map_responses(TrackerKind::Rt, &h, &site()).unwrap();
     assert_eq!(r.iter().filter(|r| r.is_err()).count(), 1);
+    // Another record's transactions (a queue's) are no ticket's history.
+    h[12]["items"][0]["ObjectType"] = json!("RT::Queue");
+    let r = adapters::map_responses(TrackerKind::Rt, &h, &site()).unwrap();
+    assert!(r.iter().all(Result::is_ok));
 }
 
 #[test]

@@ -298,6 +298,14 @@ impl<'d> Input<'d> {
                 match item.get("type").and_then(Value::as_str) {
                     Some("ticket") => self.ticket(item, p, false),
                     Some("transaction") => {
+                        // A queue's or a user's transactions are not a ticket's history.
+                        let other = item
+                            .get("ObjectType")
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| t != "RT::Ticket");
+                        if other {
+                            continue;
+                        }
                         let object = raw_text(item.get("ObjectId"));
                         self.history.entry(object).or_default().push((item, p));
                     }
