@@ -109,7 +109,7 @@ fn the_recording_is_of_the_seeded_now() {
 #[test]
 fn recorded_tickets_map_to_what_the_seed_did() {
     let t = map(&docs(ALL), &site());
-    assert_eq!(t.len(), 12);
+    assert_eq!(t.len(), 15);
     // R01: created by Mia, Alice's correspondence is the response; queue by name and id.
     let r01 = by_tag(&t, "R01");
     assert_eq!(r01.title.as_deref(), Some("R01 answered"));
@@ -227,14 +227,14 @@ fn the_staff_rules_agree_on_the_seeded_staff() {
 #[test]
 fn a_search_page_alone_leaves_replies_unknown() {
     let t = map(&[json_file(&dir().join("tickets.json"))], &site());
-    assert_eq!(t.len(), 12);
+    assert_eq!(t.len(), 15);
     let r02 = by_tag(&t, "R02");
     assert_eq!(r02.unknown, ["replies", "statusHistory"]);
     // A full ticket answer with its history replaces the search page's entry.
     let mut d = vec![json_file(&dir().join("tickets.json"))];
     d.extend(docs(ALL));
     let t = map(&d, &site());
-    assert_eq!(t.len(), 12);
+    assert_eq!(t.len(), 15);
     assert!(by_tag(&t, "R02").unknown.is_empty());
 }
 
@@ -244,7 +244,8 @@ fn a_bad_ticket_is_an_error_for_that_ticket_only() {
     d[0]["Created"] = json!("yesterday");
     d[1]["Status"] = json!(7);
     let r = adapters::map_responses(TrackerKind::Rt, &d, &site()).unwrap();
-    assert_eq!(r.len(), 12);
+    let n = r.len();
+    assert_eq!(n, 15);
     let e0 = r[0].as_ref().unwrap_err();
     assert_eq!(
         (e0.code, e0.path.as_str()),
@@ -255,11 +256,11 @@ fn a_bad_ticket_is_an_error_for_that_ticket_only() {
     assert!(r[2..].iter().all(Result::is_ok));
     // A transaction that is not one: an error for its ticket.
     let mut h = docs(&["ticket", "history"]);
-    h[12]["items"][0]["Created"] = json!(null);
+    h[n]["items"][0]["Created"] = json!(null);
     let r = adapters::map_responses(TrackerKind::Rt, &h, &site()).unwrap();
     assert_eq!(r.iter().filter(|r| r.is_err()).count(), 1);
     // Another record's transactions (a queue's) are no ticket's history.
-    h[12]["items"][0]["ObjectType"] = json!("RT::Queue");
+    h[n]["items"][0]["ObjectType"] = json!("RT::Queue");
     let r = adapters::map_responses(TrackerKind::Rt, &h, &site()).unwrap();
     assert!(r.iter().all(Result::is_ok));
 }
@@ -335,14 +336,20 @@ fn rt_due_is_our_response_deadline_where_the_models_agree() {
     // The same deadline: unanswered (24 h, 4 h critical), answered in time, and in business
     // hours — from within hours and from overnight (the clock starts at the next opening), and
     // one that uses the day up exactly at closing (both give the next opening, 09:00).
-    for tag in ["R01", "R02", "R05", "R07", "R08", "R10"] {
+    // Business hours across a weekend, Christmas and New Year (RT's holidays, ours the same).
+    for tag in [
+        "R01", "R02", "R05", "R07", "R08", "R10", "R13", "R14", "R15",
+    ] {
         assert_eq!(got[tag].1, first_due(tag), "{tag}: first Due");
     }
-    for tag in ["R02", "R05", "R07"] {
+    for tag in ["R02", "R05", "R07", "R13", "R14", "R15"] {
         assert_eq!(got[tag].1, last_due(tag), "{tag}: Due now");
     }
     assert_eq!(first_due("R07").as_deref(), Some("2026-11-27T09:00:00Z"));
     assert_eq!(first_due("R08").as_deref(), Some("2026-11-26T13:00:00Z"));
+    assert_eq!(first_due("R13").as_deref(), Some("2026-11-23T11:00:00Z"));
+    assert_eq!(first_due("R14").as_deref(), Some("2025-12-29T11:00:00Z"));
+    assert_eq!(first_due("R15").as_deref(), Some("2026-01-02T10:00:00Z"));
     // A reopening: RT's new clock from the requester's message is our second cycle's.
     assert_eq!(got["R04"].1, last_due("R04"));
     assert_eq!(got["R04"].0, "running");

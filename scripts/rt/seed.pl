@@ -34,7 +34,7 @@ sub at {    # 'YYYY-MM-DD HH:MM' UTC -> set the virtual clock
 
 sub ok { my ($what, @r) = @_; die "$what: $r[1]\n" unless $r[0]; return $r[0] }
 
-at('2026-11-20 08:00');
+at('2025-12-01 08:00');
 my $sys = RT->SystemUser;
 
 # --- users and groups ------------------------------------------------------------------------
@@ -155,6 +155,13 @@ act($t, alice => '2026-11-27 10:05', SetOwner => 'alice');
 comment($t, sla => '2026-11-27 10:09', "sla-lens:claim ticket=$t cycle=1 level=1 action=note#0 run=r1");
 reply($t, sla => '2026-11-27 10:10',
     "SLA escalation, level 1.\nsla-lens:escalated ticket=$t cycle=1 level=1 action=note#0 at=2026-11-27T10:10:00Z");
+
+# Business hours across a weekend and RT's holidays (4 business hours, Mon-Fri 09:00-17:00 UTC):
+# R13 Fri 15:00 -> Mon 11:00; R14 Tue 2025-12-23 15:00 -> (24, 25, 26 holidays, weekend) Mon
+# 12-29 11:00; R15 Tue 2025-12-30 14:00 -> (31, 01-01 holidays) Fri 2026-01-02 10:00.
+ticket(R13 => max => '2026-11-20 15:00', Subject => 'business weekend', SLA => 'business');
+ticket(R14 => mia => '2025-12-23 15:00', Subject => 'business christmas', SLA => 'business');
+ticket(R15 => max => '2025-12-30 14:00', Subject => 'business new year', SLA => 'business');
 
 # --- a REST token for root ---------------------------------------------------------------------
 at('2026-11-27 11:59');
