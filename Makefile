@@ -70,7 +70,7 @@ bench:
 	$(CARGO) bench --bench history
 
 # The cargo-fuzz targets (fuzz/fuzz_targets): policy, evaluate, calendar; what reads tracker
-# input: redmine, github, gitlab, jira (REST responses), csv (exports and mappings), site (site
+# input: redmine, github, gitlab, jira, rt (REST responses), csv (exports and mappings), site (site
 # files, URLs); report (long status histories). Empty: all of them. scripts/fuzz.sh runs them.
 FUZZ_TARGETS ?=
 FUZZ_TEST_SECONDS ?= 8
@@ -215,6 +215,19 @@ bench-board: wasm
 bench-report-chromium: wasm
 	scripts/setup.sh browser
 	node bench/js/report-chromium.mjs --runs $(or $(RUNS),5) --review $(BEFORE) www/pkg/sla_lens_bg.wasm www/pkg/sla_lens_fast_bg.wasm
+
+# --- Request Tracker 5 (scripts/rt/, tests/rt.rs, tests/fixtures/rt/) -----------------------
+# test-rt: install (apt, once), seed a real RT on 127.0.0.1:3099, read it over REST 2 and hold the
+# CLI's evaluation and RT's own SLA Due timeline to tests/fixtures/rt (about 1 min once
+# installed); RT is stopped at the end. Not in `make test` yet. rt-record: record the fixtures again.
+RT_LOCK ?= flock -o /tmp/sla-lens-rt.lock
+.PHONY: test-rt rt-record
+test-rt:
+	$(CARGO) build --bin sla-lens --features cli
+	$(RT_LOCK) scripts/rt/test.sh
+
+rt-record:
+	$(RT_LOCK) sh -c 'scripts/rt/rt.sh all && scripts/rt/start.sh stop'
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin

@@ -26,7 +26,7 @@ fi
 dict() {
   case "$1" in
     policy | evaluate) echo dicts/policy.dict ;;
-    redmine | github | gitlab | jira | site) echo dicts/trackers.dict ;;
+    redmine | github | gitlab | jira | rt | site) echo dicts/trackers.dict ;;
     csv) echo dicts/csv.dict ;;
   esac
 }

@@ -658,7 +658,7 @@ mod full {
 
     #[wasm_bindgen(typescript_custom_section)]
     const TYPESCRIPT_REPORT: &'static str = r#"
-export type TrackerName = "redmine" | "github" | "gitlab" | "jira";
+export type TrackerName = "redmine" | "github" | "gitlab" | "jira" | "rt";
 /** Tickets mapped from a tracker's own REST responses: the readable ones and why others are not. */
 export interface MappedExport {
   tickets: TicketInput[];

@@ -1412,6 +1412,27 @@ fn url_table() -> Vec<UrlCase> {
     use TrackerKind::*;
     vec![
         (
+            Rt,
+            "http://127.0.0.1:3099/Ticket/Display.html?id=12",
+            Issue,
+            None,
+            Some("12"),
+        ),
+        (
+            Rt,
+            "/SelfService/Display.html?id=4#txn-185",
+            Issue,
+            None,
+            Some("4"),
+        ),
+        (
+            Rt,
+            "https://rt.example.com/Search/Results.html?Query=Queue%3D%27General%27",
+            IssueList,
+            None,
+            None,
+        ),
+        (
             Redmine,
             "https://redmine.example.com/issues/123",
             Issue,
@@ -1648,6 +1669,9 @@ fn no_detector_takes_pages_that_are_not_issue_pages() {
         "https://acme.atlassian.net/browse/MKT",
         "https://acme.atlassian.net/jira/software/projects/MKT/settings",
         "https://acme.atlassian.net/issues/",
+        "/Ticket/Display.html",
+        "/Ticket/Display.html?id=abc",
+        "/Ticket/Modify.html?id=3",
     ];
     for url in foreign {
         for tracker in TrackerKind::ALL {

@@ -78,6 +78,12 @@ pub fn rich_site(kind: TrackerKind) -> &'static SiteConfig {
                                    "requesterGroup": ["customField:Department", "labelPrefix:dept:"]},
                         "staff": {"users": ["712020:sam", "Ines Infra"]}, "privateCommentsRespond": false}"#
                     }
+                    TrackerKind::Rt => {
+                        r#"{"tracker": "rt", "origin": "https://rt.example", "statuses": {"stalled": "Waiting on customer"},
+                        "rt": {"staff": "privileged", "priority": ["priority", "sla"], "priorityNames": {"Low": 0, "High": 70},
+                               "queues": {"3": "Marketing IT support"}},
+                        "privateCommentsRespond": true}"#
+                    }
                 };
                 match SiteConfig::from_json(text) {
                     Ok(s) => s,

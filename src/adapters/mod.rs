@@ -1,6 +1,6 @@
 //! Tracker adapters: each tracker's REST responses mapped to the engine's [`TicketInput`].
 //!
-//! One module per tracker ([`redmine`], [`github`], [`gitlab`], [`jira`]), all behind one
+//! One module per tracker ([`redmine`], [`github`], [`gitlab`], [`jira`], [`rt`]), all behind one
 //! interface, [`Tracker`]:
 //! - [`Tracker::page`] — which page a URL is (an issue list, one issue, a board), a pure function
 //!   of the URL; every tracker's detector rejects the others' URLs.
@@ -33,6 +33,7 @@ pub mod github;
 pub mod gitlab;
 pub mod jira;
 pub mod redmine;
+pub mod rt;
 
 #[cfg(test)]
 mod oracle;
@@ -56,14 +57,17 @@ pub enum TrackerKind {
     Github,
     Gitlab,
     Jira,
+    /// Request Tracker 5 (REST 2).
+    Rt,
 }
 
 impl TrackerKind {
-    pub const ALL: [TrackerKind; 4] = [
+    pub const ALL: [TrackerKind; 5] = [
         TrackerKind::Redmine,
         TrackerKind::Github,
         TrackerKind::Gitlab,
         TrackerKind::Jira,
+        TrackerKind::Rt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -72,6 +76,7 @@ impl TrackerKind {
             TrackerKind::Github => "github",
             TrackerKind::Gitlab => "gitlab",
             TrackerKind::Jira => "jira",
+            TrackerKind::Rt => "rt",
         }
     }
 }
@@ -89,7 +94,7 @@ impl FromStr for TrackerKind {
             .into_iter()
             .find(|k| k.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| {
-                format!("unknown tracker `{s}`: expected one of redmine, github, gitlab, jira")
+                format!("unknown tracker `{s}`: expected one of redmine, github, gitlab, jira, rt")
             })
     }
 }
@@ -144,6 +149,7 @@ pub fn detect_page(kind: TrackerKind, url: &str) -> Option<Page> {
         TrackerKind::Github => github::Github::page(url),
         TrackerKind::Gitlab => gitlab::Gitlab::page(url),
         TrackerKind::Jira => jira::Jira::page(url),
+        TrackerKind::Rt => rt::Rt::page(url),
     }
 }
 
@@ -186,6 +192,7 @@ pub fn map_responses(kind: TrackerKind, docs: &[Value], site: &SiteConfig) -> Ba
         TrackerKind::Github => github::Github::tickets(docs, site),
         TrackerKind::Gitlab => gitlab::Gitlab::tickets(docs, site),
         TrackerKind::Jira => jira::Jira::tickets(docs, site),
+        TrackerKind::Rt => rt::Rt::tickets(docs, site),
     }
 }
 

@@ -171,6 +171,10 @@ pub struct SiteConfig {
     /// (DESIGN.md "Evaluating a ticket", rule 11).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub agent: Vec<String>,
+    /// Request Tracker: what only RT has (staff rule, priority sources, queue names);
+    /// `super::rt::RtSite`'s defaults when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rt: Option<super::rt::RtSite>,
 }
 
 /// A Jira comment's `visibility`: a project role or a group that alone may see it.
@@ -220,6 +224,8 @@ struct SiteSpec {
     #[serde(default)]
     private_visibility: Option<Visibility>,
     agent: Option<OneOrMany>,
+    #[serde(default)]
+    rt: Option<super::rt::RtSite>,
 }
 
 #[derive(Default, Deserialize)]
@@ -274,6 +280,8 @@ impl SiteConfig {
                 vec![Source::Components, Source::IssueType],
                 vec![],
             ),
+            // RT's facts are chosen by its own `rt` object (rt::RtSite).
+            Rt => (vec![], vec![], vec![]),
         };
         let staff = match kind {
             Github => StaffRule::AuthorAssociation(strings(&["OWNER", "MEMBER", "COLLABORATOR"])),
@@ -303,13 +311,19 @@ impl SiteConfig {
             },
             staff,
             requester_groups: BTreeMap::new(),
-            statuses: BTreeMap::new(),
+            // RT's `stalled` is the shipped policies' pause.
+            statuses: if kind == Rt {
+                BTreeMap::from([("stalled".to_string(), "Waiting on customer".to_string())])
+            } else {
+                BTreeMap::new()
+            },
             status_labels,
             open_status: "Open".into(),
             closed_status: "Closed".into(),
             private_comments_respond: false,
             private_visibility: None,
             agent: Vec::new(),
+            rt: None,
         }
     }
 
@@ -387,11 +401,13 @@ impl SiteConfig {
                     format!("only GitHub has `authorAssociation`: use `anyoneButAuthor` or `{{\"users\": [...]}}` for {kind}"),
                 ));
             }
-            if matches!(&s, StaffRule::Groups(_)) && kind != TrackerKind::Redmine {
+            if matches!(&s, StaffRule::Groups(_))
+                && !matches!(kind, TrackerKind::Redmine | TrackerKind::Rt)
+            {
                 diags.push(Diagnostic::error(
                     "site-unsupported-staff",
                     "staff",
-                    format!("only Redmine has `groups` (from `/groups/N.json`): use `anyoneButAuthor` or `{{\"users\": [...]}}` for {kind}"),
+                    format!("only Redmine and RT have `groups` (from `/groups/N.json`, `/REST/2.0/group/N`): use `anyoneButAuthor` or `{{\"users\": [...]}}` for {kind}"),
                 ));
             }
             site.staff = s;
@@ -436,10 +452,28 @@ impl SiteConfig {
             None => {}
         }
         site.agent.retain(|a| !a.trim().is_empty());
+        if let Some(rt) = spec.rt {
+            if kind != TrackerKind::Rt {
+                diags.push(Diagnostic::error(
+                    "site-unsupported-rt",
+                    "rt",
+                    format!("`rt` is Request Tracker's: {kind} has none"),
+                ));
+            }
+            site.rt = Some(rt);
+        }
         if diags.is_empty() {
             Ok(site)
         } else {
             Err(Diagnostics(diags))
+        }
+    }
+
+    /// The RT settings: the site's `rt` object, or RT's defaults.
+    pub(crate) fn rt_site(&self) -> std::borrow::Cow<'_, super::rt::RtSite> {
+        match &self.rt {
+            Some(r) => std::borrow::Cow::Borrowed(r),
+            None => std::borrow::Cow::Owned(super::rt::RtSite::default()),
         }
     }
 

@@ -242,11 +242,12 @@ fn load_calendar(arg: &str) -> Fallible<Calendar> {
     })
 }
 
-const TRACKERS: [&str; 6] = [
+const TRACKERS: [&str; 7] = [
     "redmine",
     "github",
     "gitlab",
     "jira",
+    "rt",
     "redmine-csv",
     "jira-csv",
 ];

@@ -291,6 +291,12 @@ fn tracker_for(
         })
     };
     Ok(match kind {
+        TrackerKind::Rt => {
+            return Err(usage(
+                "sla-lens escalate does not drive Request Tracker yet: use `sla-lens eval --tracker rt` \
+                 on its REST 2 answers (README)",
+            ))
+        }
         TrackerKind::Redmine => {
             if a.project.is_some() {
                 return Err(usage(
