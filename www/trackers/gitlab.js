@@ -1,3 +1,4 @@
+// @ts-check
 // GitLab in its own pages: rows of a project's or group's issue list and the issue page's
 // title. GitLab's REST API is on the same origin and takes the signed-in session for GET
 // requests, so no token is needed (a `PRIVATE-TOKEN` from the site settings is sent if given).
@@ -32,7 +33,7 @@ export const gitlab = {
 
   targets(root, ctx) {
     const out = [];
-    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const project = ctx.page?.project ?? null;
     links.forEach((a, i) => {
@@ -48,6 +49,7 @@ export const gitlab = {
     return out;
   },
 
+  /** @returns {Promise<Record<string, string>>} */
   async auth(io) {
     return io.token ? { 'PRIVATE-TOKEN': io.token } : {};
   },

@@ -1,3 +1,4 @@
+// @ts-check
 // Jira in its own pages: rows of the issue navigator (Server/Data Center `tr.issuerow`, Cloud
 // list and table views linking `/browse/KEY-1`) and the issue page's summary heading. Jira's
 // REST API is on the same origin and takes the signed-in session; a token from the site
@@ -35,7 +36,7 @@ export const jira = {
       const key = tr.getAttribute('data-issuekey');
       if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key)) out.push({ id: key, anchor: cell, where: 'prepend', fixed: true });
     }
-    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const seen = new Set();
     links.forEach((a, i) => {
@@ -53,6 +54,7 @@ export const jira = {
     return out;
   },
 
+  /** @returns {Promise<Record<string, string>>} */
   async auth(io) {
     return io.token ? { Authorization: `Bearer ${io.token}` } : {};
   },

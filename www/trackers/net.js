@@ -1,3 +1,4 @@
+// @ts-check
 // Fetching a tracker's REST API from inside its pages: bounded retries with backoff for 429 and
 // 5xx (honouring Retry-After), a timeout per attempt (AbortController), teardown through an
 // AbortSignal, and every failure turned into a `Fault` — a short reason a tooltip can show.
@@ -142,6 +143,8 @@ function sleep(ms, signal) {
  * A client for one tracker origin: `get(url)` resolves `{ ok: true, text, status }` or
  * `{ ok: false, fault }`. It records the server's clock (`Date` header) against the local one,
  * and counts requests.
+ *
+ * @typedef {{ ok: true, text: string, status: number } | { ok: false, fault: Fault }} Answer
  */
 export class Client {
   /**
@@ -184,14 +187,16 @@ export class Client {
    * `too-large` fault, its body not read further.
    * @param {string} url
    * @param {{ accept?: string, headers?: Record<string, string>, retries?: number }} [opt]
+   * @returns {Promise<Answer>}
    */
   async get(url, opt = {}) {
     const retries = opt.retries ?? this.retries;
+    /** @type {Fault | null} */
     let lastFault = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (this.signal?.aborted) throw this.signal.reason;
       const ctl = new AbortController();
-      const onAbort = () => ctl.abort(this.signal.reason);
+      const onAbort = () => ctl.abort(this.signal?.reason);
       this.signal?.addEventListener('abort', onAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -227,7 +232,7 @@ export class Client {
         }
         lastFault = timedOut
           ? new Fault('timeout', `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`, { tries: attempt + 1, transient: true })
-          : new Fault('network', `${this.tracker} could not be reached (${String(e?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
+          : new Fault('network', `${this.tracker} could not be reached (${String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
         // A timeout or a dropped connection: one more try at most.
         if (attempt < Math.min(retries, 1)) {
           await sleep(this.#backoff(attempt), this.signal);
@@ -245,7 +250,8 @@ export class Client {
       const wait = retryAfterMs(res.headers.get('retry-after'), this.localNow());
       await sleep(Math.min(wait ?? this.#backoff(attempt), this.maxBackoffMs), this.signal);
     }
-    return { ok: false, fault: lastFault };
+    // Reached only when no attempt was made (`retries` below 0): a fault, not null.
+    return { ok: false, fault: lastFault ?? new Fault('network', `${this.tracker} was not asked (retries ${retries})`) };
   }
 
   #backoff(attempt) {
@@ -273,6 +279,11 @@ export class Client {
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results in order. A rejection
  * (only an abort, by this module's contract) stops the rest and rejects.
+ * @template T, R
+ * @param {T[]} items
+ * @param {number} limit
+ * @param {(item: T, i: number) => Promise<R>} fn
+ * @returns {Promise<R[]>}
  */
 export async function pool(items, limit, fn) {
   const out = new Array(items.length);
@@ -293,7 +304,13 @@ export async function pool(items, limit, fn) {
   return out;
 }
 
-/** Splits `items` into arrays of at most `size`. */
+/**
+ * Splits `items` into arrays of at most `size`.
+ * @template T
+ * @param {T[]} items
+ * @param {number} size
+ * @returns {T[][]}
+ */
 export function chunks(items, size) {
   const out = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -324,6 +341,7 @@ export function wellFormed(ids, shape, io, tracker) {
  * API path the adapter meant). `segments`: how many there must be (GitHub: 2), or at least 1.
  * @param {unknown} path
  * @param {number} [segments]
+ * @returns {path is string}
  */
 export function isProjectPath(path, segments = 0) {
   if (typeof path !== 'string' || path.length > 1024) return false;

@@ -1,3 +1,4 @@
+// @ts-check
 // Redmine in its own pages: where the issues are (the issue list, "My page" blocks, subtasks
 // and related issues, the issue page's heading) and how to fetch their data from Redmine's REST
 // API. Every Redmine selector is in `SELECTORS`; the URL rules are the Rust detectors (through
@@ -57,7 +58,7 @@ export const redmine = {
       const m = ROW_ID.exec(tr.id);
       if (m) out.push({ id: m[1], anchor: cell, where, fixed: true });
       else {
-        const a = tr.querySelector(SELECTORS.rowLink);
+        const a = /** @type {HTMLAnchorElement | null} */ (tr.querySelector(SELECTORS.rowLink));
         if (a && ctx.sameOrigin(a)) pending.push({ href: ctx.path(a), anchor: cell, where, fixed: true });
       }
     }
@@ -78,7 +79,10 @@ export const redmine = {
     return out;
   },
 
-  /** Request headers: the site's token, else the signed-in user's key from `/my/api_key`. */
+  /**
+   * Request headers: the site's token, else the signed-in user's key from `/my/api_key`.
+   * @returns {Promise<Record<string, string>>}
+   */
   async auth(io) {
     if (io.token) return { 'X-Redmine-API-Key': io.token };
     if (!io.document?.querySelector?.(SELECTORS.signedIn)) return {};
@@ -139,7 +143,7 @@ export const redmine = {
     let want = new Set(journals);
     const m = io.map?.(pages.map((p) => p.text)) ?? null;
     if (m) {
-      const covered = io.applies?.(journals.map((id) => m.tickets.get(id)).filter(Boolean)) ?? null;
+      const covered = io.applies?.(journals.map((id) => m.tickets.get(id)).filter((t) => t != null)) ?? null;
       if (covered) want = new Set(journals.filter((id) => covered.has(id) || !m.tickets.has(id)));
       pages.forEach((p, i) => {
         for (const id of p.ids) {
