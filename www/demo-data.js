@@ -1,3 +1,4 @@
+// @ts-check
 // Demo issues. Deterministic: every instant is fixed relative to DEMO_NOW, Friday
 // 27 November 2026, 13:00 in Berlin (12:00 UTC). The demo clock starts there and runs on in real
 // time (add `?frozen` to the URL to stop it), so the countdowns tick while the states stay the

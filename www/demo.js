@@ -1,3 +1,4 @@
+// @ts-check
 // The demo page: a tracker's issue list with an SLA column. Everything from the data (titles,
 // names, policy text) is put into the page with textContent only.
 
@@ -90,11 +91,14 @@ function termsOf(policyText) {
   }
 }
 
+// `policyText`: set by main() from the engine's example policies before any view shows.
 const views = {
-  seed: { tickets: SEED_TICKETS, policyText: null },
-  business: { tickets: BUSINESS_TICKETS, policyText: null },
+  seed: { tickets: SEED_TICKETS, policyText: '' },
+  business: { tickets: BUSINESS_TICKETS, policyText: '' },
 };
+/** @type {typeof import('./pkg/sla_lens.js')} */
 let api;
+/** @type {Board | null} */
 let board = null;
 let current = 'seed';
 

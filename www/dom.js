@@ -1,3 +1,4 @@
+// @ts-check
 // The one element helper of sla-lens's own pages and views (the board, the report, the demo, the
 // extension's options page): `h('td', { class: 'x', text: data }, ...children)`. Text goes in as
 // text (textContent, text nodes), attributes through setAttribute, never HTML; `on…` props take a

@@ -1,3 +1,4 @@
+// @ts-check
 // sla-lens in a web page: load the Wasm engine once, evaluate batches of issues, and show each
 // one's SLA with the <sla-badge> element. An ES module; no bundler needed.
 //
@@ -19,6 +20,7 @@ import { badgeView, escalationLi, ms } from './badge-view.js';
 
 export { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
 
+/** @type {Promise<typeof import('./pkg/sla_lens.js')> | null} */
 let loading = null;
 
 /**
@@ -83,8 +85,10 @@ const hasDocument = typeof document !== 'undefined';
 
 const scheduler = {
   boards: new Set(),
+  /** @type {ReturnType<typeof setTimeout> | null} */
   timer: null,
   /** Instant the next tick is due (epoch ms of the page clock), for tests. */
+  /** @type {number | null} */
   dueAt: null,
   ticks: 0,
   add(board) {
@@ -373,6 +377,7 @@ const CSS = `
 .tip-foot:empty { display: none; }
 `;
 
+/** @type {CSSStyleSheet | null} */
 let sheet = null;
 function styleFor(root) {
   if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
@@ -401,8 +406,13 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
   class SlaBadge extends HTMLElement {
     static observedAttributes = ['ticket-id'];
 
+    /** @type {BadgeBoard | null} */
     #board = null;
     #result = undefined;
+    /**
+     * @type {{ badge: HTMLElement, text: HTMLElement, esc: HTMLElement, tip: HTMLElement,
+     *   head: HTMLElement, headText: HTMLElement, list: HTMLElement, foot: HTMLElement } | null}
+     */
     #ui = null;
     #lastKey = '';
     #open = false;
@@ -547,6 +557,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
     }
 
     #place() {
+      if (!this.#ui) return;
       const { badge, tip } = this.#ui;
       const r = badge.getBoundingClientRect();
       const w = tip.offsetWidth;
