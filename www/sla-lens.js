@@ -204,7 +204,11 @@ export class Board {
     return this.results;
   }
 
-  /** Evaluates the whole batch at `t` and refreshes every badge. */
+  /**
+   * Evaluates the whole batch at `t` and refreshes every badge; returns the results (a subclass
+   * that evaluates elsewhere, www/board RowBoard in a worker, returns a promise of its rows).
+   * @returns {any[] | Promise<any[]>}
+   */
   evaluate(t = clock()) {
     this.results = this.engine.evaluate(this.tickets, t, { explain: this.explain === true });
     this.evaluations += 1;

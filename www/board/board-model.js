@@ -1,3 +1,4 @@
+// @ts-check
 // The <sla-board> table as plain data: rows from tickets and batch results, urgency, sorting,
 // filtering, grouping, search, facets and formatting. Pure functions (no DOM, no clock, no Wasm),
 // so node:test covers them directly (tests/js/board-model.test.mjs).
@@ -310,9 +311,12 @@ export function facets(rows) {
  */
 export function groupRows(rows, key) {
   const order = facets(rows)[key]?.map((f) => f.value) ?? [];
+  /** @type {Map<string, { key: string, label: string, rows: any[], states: Record<string, number> }>} */
   const groups = new Map(order.map((v) => [v, { key: v, label: facetLabel(key, v), rows: [], states: {} }]));
   for (const r of rows) {
     const g = groups.get(String(r[key]));
+    // `key` not a facet (FACETS): no groups, rather than a TypeError.
+    if (!g) continue;
     g.rows.push(r);
     g.states[r.state] = (g.states[r.state] ?? 0) + 1;
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // Small SVG charts for the review report: a line chart (met % by month per priority), horizontal
 // bars (breaches by category) and stacked columns (response-time distribution). Built with
 // createElementNS and textContent only; each chart has a <title> and <desc>, each mark a <title>
@@ -126,7 +127,12 @@ export function barChart({ title, desc, rows, parts, width = 640, rowHeight = 30
   return svg;
 }
 
-/** Vertical stacked columns. `labels` (x buckets), `series`: [{ name, color, values: number[] }]. */
+/**
+ * Vertical stacked columns. `labels` (x buckets), `series`: [{ name, color, values: number[] }];
+ * `marker`: a labelled line at column `index`.
+ * @param {{ title: string, desc: string, labels: string[], series: { name: string, color: string, values: number[] }[],
+ *   width?: number, height?: number, marker?: { index: number, label: string } | null }} options
+ */
 export function columnChart({ title, desc, labels, series, width = 640, height = 280, marker = null }) {
   const svg = frame(width, height, title, desc);
   const m = { l: 44, r: 12, t: 14, b: 56 };

@@ -1,3 +1,4 @@
+// @ts-check
 // The Board of <sla-board>, with its engine in a Worker (board/engine-worker.js through
 // board/engine-client.js): the export stays in the worker, which evaluates the batch with
 // `evaluateRows` (what a table row needs: one Float64Array and a string table, transferred, no
@@ -28,7 +29,10 @@ export class RowBoard extends Board {
    *   `onError`: an engine error after the first evaluation (a re-evaluation, a measure).
    */
   constructor(client, policyName, options = {}) {
-    super({ name: policyName }, { ...options, explain: 'lazy' });
+    // The engine is in the worker: the Board's methods that call one (evaluate, measure, lines)
+    // are all overridden here; the Board reads only its name.
+    const engine = /** @type {import('../pkg/sla_lens.js').SlaEngine} */ (/** @type {unknown} */ ({ name: policyName }));
+    super(engine, { ...options, explain: 'lazy' });
     this.client = client;
     this.onError = options.onError ?? null;
     /** Table rows (board-model.js `rowsFromBatch`), in batch order. */

@@ -1,3 +1,4 @@
+// @ts-check
 // Colours shared by <sla-board> and <sla-review>: light by default, dark with
 // prefers-color-scheme or theme="dark" (theme="light" forces light), and print (black on white).
 
