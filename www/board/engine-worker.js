@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboards' heavy engine calls, off the page's main thread: a module Worker that loads the
 // same Wasm module and glue as the page would (www/pkg, the fast build) and answers one request
 // at a time. `<sla-review>` computes its report here, and `<sla-board>` reads its export and
@@ -28,10 +29,16 @@
 import init, * as wasm from '../pkg/sla_lens.js';
 import { rowsFromBatch, markUnknown, compareUrgency, facets } from './board-model.js';
 
+/** @type {Promise<wasm.InitOutput> | null} */
 let ready = null;
+/** @type {wasm.SlaEngine | null} */
 let engine = null;
+/** @type {wasm.TicketInput[] | string | string[] | Uint8Array | null} */
 let tickets = null;
-/** The board session: `{ tickets, text, unknown, ranks }` (an export read here). */
+/**
+ * The board session: `{ tickets, text, unknown, ranks }` (an export read here).
+ * @type {{ tickets: wasm.TicketInput[], text: string | null, unknown: wasm.MappedCsv['unknown'], ranks: Map<string, number> } | null}
+ */
 let board = null;
 /** Buffers the current answer transfers instead of copying. */
 let transfer = [];
@@ -50,7 +57,7 @@ function readBoard(msg) {
     try {
       mapped = wasm.mapCsv(tracker.toLowerCase(), source, msg.mapping ?? {});
     } catch (e) {
-      const zoneHint = e?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
+      const zoneHint = /** @type {Partial<wasm.MappingError> | null | undefined} */ (e)?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
       throw new Error(`The CSV export could not be read: ${withDiagnostics(e, '(mapping)')}${zoneHint}`);
     }
     const { tickets: list, errors, unknown, ...how } = mapped;
@@ -65,7 +72,7 @@ function readBoard(msg) {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`The issues are not JSON: ${e.message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
+    throw new Error(`The issues are not JSON: ${/** @type {SyntaxError} */ (e).message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
   }
   const list = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
   if (!list) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
@@ -88,7 +95,7 @@ function str(v) {
  * What a row falls back on when its evaluation leaves it open (board-model.js `rowsFromBatch`:
  * the raw priority, category and status), by ticket index: only for the rows that need it.
  */
-function rawFields(batch) {
+function rawFields(batch, tickets) {
   const { fields, numbers } = batch;
   const k = fields.length;
   const col = Object.fromEntries(fields.map((f, i) => [f, i]));
@@ -96,7 +103,7 @@ function rawFields(batch) {
   for (let b = 0; b < numbers.length; b += k) {
     if (numbers[b + col.priorityName] >= 0 && numbers[b + col.categoryName] >= 0 && numbers[b + col.status] >= 0) continue;
     const index = numbers[b + col.index];
-    const t = board.tickets[index] ?? {};
+    const t = tickets[index] ?? {};
     const f = t.fields ?? {};
     raw[index] = { fields: { priority: str(f.priority), category: str(f.category) }, status: str(t.status) };
   }
@@ -117,8 +124,16 @@ function priorityRanks(text) {
   return ranks;
 }
 
+/** The engine and the board `loadBoard` read. */
 function needBoard() {
   if (!engine || !board) throw new Error('engine-worker: load a board first');
+  return { engine, board };
+}
+
+/** The engine and the tickets `load` gave (the report operations). */
+function needTickets() {
+  if (!engine || tickets == null) throw new Error('engine-worker: load a policy and an export first');
+  return { engine, tickets };
 }
 
 const OPS = {
@@ -132,9 +147,18 @@ const OPS = {
     tickets = msg.tickets;
     return { name: engine.name };
   },
-  report: (msg) => engine.report(tickets, msg.options),
-  reportCsv: (msg) => engine.reportCsv(tickets, msg.options),
-  reportMarkdown: (msg) => engine.reportMarkdown(tickets, msg.options),
+  report: (msg) => {
+    const { engine, tickets } = needTickets();
+    return engine.report(tickets, msg.options);
+  },
+  reportCsv: (msg) => {
+    const { engine, tickets } = needTickets();
+    return engine.reportCsv(tickets, msg.options);
+  },
+  reportMarkdown: (msg) => {
+    const { engine, tickets } = needTickets();
+    return engine.reportMarkdown(tickets, msg.options);
+  },
   loadBoard(msg) {
     engine?.free?.();
     engine = null;
@@ -151,12 +175,12 @@ const OPS = {
     engine = next;
     board = { tickets: read.tickets, text: read.text, unknown: read.unknown, ranks: priorityRanks(policyText) };
     return {
-      name: engine.name, policyText, priorityRanks: [...board.ranks], count: read.tickets.length,
+      name: next.name, policyText, priorityRanks: [...board.ranks], count: read.tickets.length,
       mapErrors: read.mapErrors, unknown: read.unknown, csv: read.csv,
     };
   },
   rows(msg) {
-    needBoard();
+    const { engine, board } = needBoard();
     const batch = engine.evaluateRows(board.text ?? board.tickets, msg.nowMs);
     // The rows as the page makes them (sla-board.js #rebuild), to sort them and count the facets here.
     const { rows } = rowsFromBatch(batch, board.tickets);
@@ -164,16 +188,16 @@ const OPS = {
     markUnknown(rows, board.unknown);
     const order = rows.map((_, i) => i);
     order.sort((x, y) => compareUrgency(rows[x], rows[y]) || rows[x].index - rows[y].index);
-    const raw = rawFields(batch);
+    const raw = rawFields(batch, board.tickets);
     const out = { fields: batch.fields, stringFields: batch.stringFields, numbers: own(batch.numbers), strings: batch.strings, errors: batch.errors, nextChange: batch.nextChange };
     return { batch: out, raw, order: own(Int32Array.from(order)), facets: facets(rows) };
   },
   full(msg) {
-    needBoard();
+    const { engine, board } = needBoard();
     return engine.evaluate(msg.indices.map((i) => board.tickets[i]), msg.nowMs);
   },
   explain(msg) {
-    needBoard();
+    const { engine, board } = needBoard();
     try {
       return engine.explain(board.tickets[msg.index], msg.nowMs).lines;
     } catch {
@@ -181,7 +205,7 @@ const OPS = {
     }
   },
   elapsed(msg) {
-    needBoard();
+    const { engine } = needBoard();
     return msg.items.map((it) => own(engine.elapsed(it.calendar, it.starts, it.ends)));
   },
 };
@@ -210,6 +234,8 @@ self.addEventListener('message', async ({ data: msg }) => {
     if (msg.op !== 'load' && msg.op !== 'loadBoard' && msg.op !== 'init' && !engine) throw new Error('engine-worker: load a policy and an export first');
     transfer = [];
     const result = op(msg);
+    // @ts-expect-error the DOM lib types `self` as a Window (postMessage's second argument the
+    // target origin); here it is a worker's global scope, whose second argument is the transfer list.
     self.postMessage({ id: msg.id, result }, transfer);
   } catch (e) {
     self.postMessage({ id: msg.id, error: plain(e) });
