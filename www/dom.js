@@ -5,11 +5,18 @@
 // function only (a listener), so no string ever becomes an inline handler.
 
 /**
- * @param {string} tag
+ * The element `h(tag)` makes: `h('input')` an HTMLInputElement, a custom element's tag an HTMLElement.
+ * @template {string} K
+ * @typedef {K extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[K] : HTMLElement} ElementOf
+ */
+
+/**
+ * @template {string} K
+ * @param {K} tag
  * @param {Record<string, any>} [props]  `class`, `text`, `on<event>` (a function), other attributes
  *   (true: present and empty; null, undefined, false: absent)
  * @param {...(Node | string | number | null | undefined)} children
- * @returns {HTMLElement}
+ * @returns {ElementOf<K>}
  */
 export function h(tag, props = {}, ...children) {
   const e = document.createElement(tag);
@@ -22,5 +29,5 @@ export function h(tag, props = {}, ...children) {
     } else e.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children) if (c != null) e.append(typeof c === 'number' ? String(c) : c);
-  return e;
+  return /** @type {ElementOf<K>} */ (e);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // <sla-review>: the six-monthly SLA review report in a page — the same figures as
 // `sla-lens report` (the Rust report, run in WebAssembly), with charts and exports.
 //
@@ -139,8 +140,19 @@ export function breachesByCategory(report, metric) {
     .filter((r) => r.inScope > 0 || r.breached + r.metLate > 0);
 }
 
+/**
+ * The report as the engine returns it. The generated `Report` type (src/wasm.rs, the d.ts
+ * section) lacks the response-time `distribution` the Rust report has (src/report/mod.rs).
+ * @typedef {import('../pkg/sla_lens.js').Report & {
+ *   distribution: { bounds: number[], counts: number[][], total: number, targets: Record<string, number> } }} FullReport
+ */
+
 export class SlaReviewElement extends HTMLElement {
   static observedAttributes = ['src', 'policy', 'tracker', 'from', 'to', 'now'];
+  /**
+   * @type {{ banner: HTMLElement, from: HTMLInputElement, to: HTMLInputElement, exports: HTMLElement,
+   *   error: HTMLElement, body: HTMLElement } | null}
+   */
   #ui = null;
   /** The engine's Worker (board/engine-worker.js), made on first use; its answers by request. */
   /** @type {EngineClient | null} */
@@ -150,8 +162,11 @@ export class SlaReviewElement extends HTMLElement {
   #seq = 0;
   /** The page of breaches shown (BREACH_PAGE each). */
   #breachPage = 0;
+  /** @type {FullReport | null} */
   report = null;
+  /** @type {{ load: number, report: number, render: number } | null} */
   timings = null;
+  /** @type {{ priorities: string[], counts: number[][], total: number, targets: Record<string, number> } | null} */
   distribution = null;
 
   connectedCallback() {
@@ -186,6 +201,7 @@ export class SlaReviewElement extends HTMLElement {
   async #reload(refetch) {
     const seq = ++this.#seq;
     const ui = this.#ui;
+    if (!ui) return;
     ui.error.hidden = true;
     try {
       const t0 = performance.now();
@@ -206,8 +222,9 @@ export class SlaReviewElement extends HTMLElement {
       if (seq !== this.#seq) return;
       const t2 = performance.now();
       this.report = report;
-      this.distribution = this.#distribution(report);
-      this.#show(report);
+      const distribution = this.#distribution(report);
+      this.distribution = distribution;
+      this.#show(report, distribution);
       const t3 = performance.now();
       this.timings = { load: t1 - t0, report: t2 - t1, render: t3 - t2 };
       this.dataset.ready = 'true';
@@ -215,7 +232,8 @@ export class SlaReviewElement extends HTMLElement {
     } catch (e) {
       if (seq !== this.#seq) return;
       ui.error.hidden = false;
-      ui.error.textContent = e?.diagnostics ? `${e.message}\n${e.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : (e?.message ?? String(e));
+      const err = /** @type {Partial<import('../pkg/sla_lens.js').PolicyError> | null | undefined} */ (e);
+      ui.error.textContent = err?.diagnostics ? `${err.message}\n${err.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : (err?.message ?? String(e));
       this.dataset.ready = 'error';
     }
   }
@@ -249,6 +267,7 @@ export class SlaReviewElement extends HTMLElement {
    * everything else), labelled for the chart.
    */
   #distribution(report) {
+    /** @type {FullReport['distribution']} */
     const d = report.distribution;
     return { priorities: report.priorities.map((p) => p.name), counts: d.counts, total: d.total, targets: d.targets };
   }
@@ -301,8 +320,8 @@ export class SlaReviewElement extends HTMLElement {
     const fromWorker = (op, file, type) => this.#call(op, { options: this.#options() }).then(
       (text) => download(file, text, type),
       (e) => {
-        this.#ui.error.hidden = false;
-        this.#ui.error.textContent = e?.message ?? String(e);
+        error.hidden = false;
+        error.textContent = e?.message ?? String(e);
       },
     );
     btn('Cells CSV', () => fromWorker('reportCsv', `${name()}-cells.csv`, 'text/csv'));
@@ -315,6 +334,7 @@ export class SlaReviewElement extends HTMLElement {
   /** Every breach with its escalation history, as CSV. */
   breachesCsv() {
     const r = this.report;
+    if (!r) throw new Error('sla-review: no report yet');
     return toCsv(['id', 'title', 'created', 'month', 'priority', 'category', 'metric', 'state', 'targetSeconds', 'deadline', 'stoppedAt', 'elapsedSeconds', 'cycles', 'escalations'],
       r.breaches.map((b) => [b.id, b.title ?? '', b.created, b.month, b.priority, b.category ?? '', b.metric, b.state, b.target, b.deadline ?? '', b.stoppedAt ?? '', b.elapsed, b.cycles,
         b.escalations.map((e) => `L${e.level} ${e.role} ${e.at} (cycle ${e.cycle})`).join('; ')]));
@@ -323,6 +343,8 @@ export class SlaReviewElement extends HTMLElement {
   /** The charts' numbers, as CSV: chart, series, x, value. */
   chartsCsv() {
     const r = this.report;
+    const d = this.distribution;
+    if (!r || !d) throw new Error('sla-review: no report yet');
     const rows = [];
     for (const m of r.metrics.filter((x) => x.targeted)) {
       for (const se of metByMonth(r, m.metric)) se.values.forEach((v, i) => {
@@ -333,7 +355,6 @@ export class SlaReviewElement extends HTMLElement {
         rows.push([`missed by category (${m.metric})`, 'met late', c.label, c.metLate]);
       }
     }
-    const d = this.distribution;
     d.priorities.forEach((p, k) => {
       TIME_BUCKETS.forEach((b, i) => {
         rows.push(['response-time distribution (business)', p, b.label, d.counts[k][i]]);
@@ -379,6 +400,7 @@ export class SlaReviewElement extends HTMLElement {
     const next = go('Next ›', 'Next page of breaches', () => this.#breachPage + 1);
     const last = go('Last »', 'Last page of breaches', () => pages - 1);
     section.append(note, h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last));
+    /** @type {HTMLElement | null} */
     let shown = null;
     const show = (page, from) => {
       const p = Math.max(0, Math.min(pages - 1, page));
@@ -400,8 +422,13 @@ export class SlaReviewElement extends HTMLElement {
     return section;
   }
 
-  #show(r) {
+  /**
+   * @param {FullReport} r
+   * @param {NonNullable<SlaReviewElement['distribution']>} d  `#distribution(r)`
+   */
+  #show(r, d) {
     const ui = this.#ui;
+    if (!ui) return;
     // Banner
     const rv = r.review;
     ui.banner.className = `banner${rv?.overdue ? ' overdue' : ''}`;
@@ -449,7 +476,6 @@ export class SlaReviewElement extends HTMLElement {
         barChart({ title: `${METRIC[metric]} targets missed by category`, desc: cats.map((c) => `${c.label}: ${c.breached} open past deadline, ${c.metLate} met late of ${c.inScope}`).join('. '), rows: cats.map((c) => ({ label: c.label, parts: [c.breached, c.metLate] })), parts }),
         table('Missed by category', ['Category', 'In scope', 'Open past deadline', 'Met late', 'Missed %'], cats.map((c) => ({ cells: [c.label, c.inScope, c.breached, c.metLate, formatPercent(c.inScope ? (100 * (c.breached + c.metLate)) / c.inScope : null)] }))), 'by-category'));
     }
-    const d = this.distribution;
     const dseries = d.priorities.map((p, k) => ({ name: p, color: PALETTE[(k + 1) % PALETTE.length], values: d.counts[k] }));
     charts.append(figure('Time to first response', `Business time, ${d.total} tickets answered in the period, by priority`,
       columnChart({ title: 'Distribution of the time to first response (business time) per priority', desc: dseries.map((se) => `${se.name}: ${TIME_BUCKETS.map((b, i) => `${b.label} ${se.values[i]}`).join(', ')}`).join('. '), labels: TIME_BUCKETS.map((b) => b.label), series: dseries }),
