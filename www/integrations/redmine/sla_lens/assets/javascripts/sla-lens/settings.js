@@ -1,3 +1,4 @@
+// @ts-check
 // The sla-lens plugin's settings page: the policy and the site mapping are checked by the sla-lens
 // Wasm engine (validatePolicy, validateSite) as the administrator types or loads a file; every
 // diagnostic is listed with its JSON path, code and message (as text), and Apply stays disabled
@@ -6,11 +7,13 @@
 import { load } from './sla-lens.js';
 
 const $ = (id) => document.getElementById(id);
-const policy = $('sla_lens_policy');
-const site = $('sla_lens_site');
-const status = $('sla-lens-status');
+// The settings template (app/views/settings/_sla_lens_settings.html.erb) renders these together;
+// without them there is no `form` and nothing below runs.
+const policy = /** @type {HTMLTextAreaElement} */ ($('sla_lens_policy'));
+const site = /** @type {HTMLTextAreaElement} */ ($('sla_lens_site'));
+const status = /** @type {HTMLElement} */ ($('sla-lens-status'));
 const form = policy?.form;
-const buttons = form ? [...form.querySelectorAll('input[type="submit"], button[type="submit"]')] : [];
+const buttons = form ? [.../** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (form.querySelectorAll('input[type="submit"], button[type="submit"]'))] : [];
 let blocked = true;
 
 function block(yes) {
@@ -40,6 +43,7 @@ function list(ul, result) {
   return result.diagnostics.filter((d) => d.severity !== 'warning').length;
 }
 
+/** @param {Awaited<ReturnType<typeof load>>} api */
 async function check(api) {
   const p = policy.value.trim();
   const s = site.value.trim();
@@ -78,7 +82,8 @@ if (form) {
   });
   load()
     .then((api) => {
-      let timer = null;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
       const soon = () => {
         clearTimeout(timer);
         block(true);
@@ -87,7 +92,9 @@ if (form) {
       };
       policy.addEventListener('input', soon);
       site.addEventListener('input', soon);
-      for (const [input, area] of [[$('sla_lens_policy_file'), policy], [$('sla_lens_site_file'), site]]) {
+      /** @type {[HTMLInputElement | null, HTMLTextAreaElement][]} */
+      const files = [[/** @type {HTMLInputElement | null} */ ($('sla_lens_policy_file')), policy], [/** @type {HTMLInputElement | null} */ ($('sla_lens_site_file')), site]];
+      for (const [input, area] of files) {
         input?.addEventListener('change', async () => {
           const f = input.files?.[0];
           if (!f) return;
