@@ -8,13 +8,13 @@ export const DEMO_NOW = Date.parse('2026-11-27T12:00:00Z');
 
 const H = 3600_000;
 const M = 60_000;
-const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = (/** @type {number} */ ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** DEMO_NOW minus hours and minutes, as RFC 3339. */
-const ago = (h, m = 0) => iso(DEMO_NOW - h * H - m * M);
+const ago = (/** @type {number} */ h, m = 0) => iso(DEMO_NOW - h * H - m * M);
 /** A Berlin wall-clock time in November 2026 (CET, UTC+1), as RFC 3339 with its offset. */
-const cet = (day, hhmm) => `2026-11-${String(day).padStart(2, '0')}T${hhmm}:00+01:00`;
+const cet = (/** @type {number} */ day, /** @type {string} */ hhmm) => `2026-11-${String(day).padStart(2, '0')}T${hhmm}:00+01:00`;
 
-const marketing = (fields) => ({ requesterGroup: 'Marketing', project: 'marketing-it', ...fields });
+const marketing = (/** @type {Record<string, string>} */ fields) => ({ requesterGroup: 'Marketing', project: 'marketing-it', ...fields });
 
 /** Issues under the seed policy (24x7: critical 4h, normal 24h response; L1 at the deadline,
  * L2 one more target later). Expected badge in `expect` (used by the e2e test). */
@@ -183,7 +183,11 @@ export const BUSINESS_TICKETS = [
   },
 ];
 
-/** The ticket objects the engine reads (without the demo's `expect`). */
+/**
+ * The ticket objects the engine reads (without the demo's `expect`).
+ * @param {(import('./pkg/sla_lens.js').TicketInput & { expect?: unknown })[]} list
+ * @returns {import('./pkg/sla_lens.js').TicketInput[]}
+ */
 export function engineTickets(list) {
   return list.map(({ expect, ...t }) => t);
 }

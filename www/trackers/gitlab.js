@@ -16,7 +16,10 @@ export const SELECTORS = Object.freeze({
   title: 'h1[data-testid="issue-title"], [data-testid="work-item-title"]',
 });
 
-/** `group/sub/project` and `7` of a link to `/group/sub/project/-/issues/7`. */
+/**
+ * `group/sub/project` of a link to `/group/sub/project/-/issues/7`.
+ * @param {string} href
+ */
 function projectOf(href) {
   const path = new URL(href, 'https://x.invalid').pathname;
   const i = path.indexOf('/-/');
@@ -32,6 +35,7 @@ export const gitlab = {
   idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
     const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
@@ -97,6 +101,7 @@ export const gitlab = {
       }
     });
     await pool([...changed.keys()], io.concurrency, async (id) => {
+      /** @type {Record<string, string>} */
       const parts3 = {};
       for (const what of ['resource_state_events', 'resource_label_events', 'notes']) {
         const r = await io.client.get(`${api}/${encodeURIComponent(id)}/${what}?per_page=100`);

@@ -30,6 +30,7 @@ export const jira = {
   idShape: /^[A-Z][A-Z0-9_]{0,254}-\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const cell = tr.querySelector(SELECTORS.rowCell);
@@ -75,7 +76,7 @@ export const jira = {
         return;
       }
       const doc = tryJson(r.text);
-      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((it) => it?.key) : chunk);
+      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((/** @type {{ key?: string } | null} */ it) => it?.key) : chunk);
       io.deliver(r.text, chunk.filter((id) => found.has(id)));
       for (const id of chunk) {
         if (!found.has(id)) io.fail(id, new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'));

@@ -14,7 +14,7 @@ export class Fault {
    * @param {'unauthorized'|'forbidden'|'not-found'|'rate-limited'|'server'|'timeout'|'network'|
    *   'malformed'|'shape'|'missing'|'unreadable'|'http'|'redirect'|'too-large'} kind
    * @param {string} reason
-   * @param {{ status?: number, tries?: number, transient?: boolean }} [extra]
+   * @param {{ status?: number | null, tries?: number, transient?: boolean }} [extra]
    */
   constructor(kind, reason, extra = {}) {
     this.kind = kind;
@@ -81,15 +81,22 @@ async function readCapped(res, max) {
   return text + decoder.decode();
 }
 
+/** @type {Record<number, string>} */
 const STATUS_TEXT = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
   422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
+/** @param {number} n */
 const tries = (n) => (n > 1 ? ` (${n} tries)` : '');
 
-/** The fault for an HTTP status that is not a success. */
+/**
+ * The fault for an HTTP status that is not a success.
+ * @param {number} status
+ * @param {string} [tracker]
+ * @param {number} [n]  tries
+ */
 export function statusFault(status, tracker = 'The tracker', n = 1) {
   const line = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
   if (status === 401) {
@@ -110,7 +117,11 @@ export function statusFault(status, tracker = 'The tracker', n = 1) {
   return new Fault('http', `${tracker} answered ${line}`, { status, tries: n });
 }
 
-/** Seconds or an HTTP date in `Retry-After` → milliseconds to wait, or null. */
+/**
+ * Seconds or an HTTP date in `Retry-After` → milliseconds to wait, or null.
+ * @param {string | null | undefined} value
+ * @param {number} [nowMs]
+ */
 export function retryAfterMs(value, nowMs = Date.now()) {
   if (value == null || value === '') return null;
   const s = Number(value);
@@ -121,6 +132,8 @@ export function retryAfterMs(value, nowMs = Date.now()) {
 
 /**
  * Waits `ms`, or rejects with the signal's reason once it aborts.
+ * @param {number} ms
+ * @param {AbortSignal | null} signal
  * @returns {Promise<void>}
  */
 function sleep(ms, signal) {
@@ -133,7 +146,7 @@ function sleep(ms, signal) {
     }
     function abort() {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     }
     signal?.addEventListener('abort', abort, { once: true });
   });
@@ -173,7 +186,10 @@ export class Client {
     this.skewMs = null;
   }
 
-  /** Adds headers (an API key found later) to every later request. */
+  /**
+   * Adds headers (an API key found later) to every later request.
+   * @param {Record<string, string>} headers
+   */
   setHeaders(headers) {
     Object.assign(this.headers, headers);
   }
@@ -254,6 +270,7 @@ export class Client {
     return { ok: false, fault: lastFault ?? new Fault('network', `${this.tracker} was not asked (retries ${retries})`) };
   }
 
+  /** @param {number} attempt */
   #backoff(attempt) {
     // Exponential with ±20 % jitter, so that many pages do not retry in step.
     const base = this.backoffMs * 2 ** attempt;
@@ -265,6 +282,8 @@ export class Client {
    * between our request and its answer, truncated to the second: so its clock then read
    * `t + 0.5 s` give or take half a second, and ours the midpoint of the round trip. The estimate
    * is good to half the round trip plus half a second.
+   * @param {Response} res
+   * @param {number} sent  the local clock when the request went out
    */
   #clock(res, sent) {
     const d = res.headers?.get?.('date');
@@ -350,7 +369,10 @@ export function isProjectPath(path, segments = 0) {
   return parts.every((p) => /^[A-Za-z0-9_.-]{1,255}$/.test(p) && p !== '.' && p !== '..');
 }
 
-/** Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error). */
+/**
+ * Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error).
+ * @param {string} text
+ */
 export function tryJson(text) {
   try {
     return JSON.parse(text);

@@ -31,7 +31,10 @@ export const SELECTORS = Object.freeze({
 
 const ROW_ID = /^issue-(\d+)$/;
 
-/** Status names from a list's issues, when `/issue_statuses.json` cannot be had. */
+/**
+ * Status names from a list's issues, when `/issue_statuses.json` cannot be had.
+ * @param {Iterable<{ status?: { id?: number, name?: string, is_closed?: boolean } }>} issues  as the list has them
+ */
 function statusesOf(issues) {
   const byId = new Map();
   for (const it of issues) if (it.status?.id != null) byId.set(it.status.id, { id: it.status.id, name: it.status.name, is_closed: !!it.status.is_closed });
@@ -48,7 +51,9 @@ export const redmine = {
   idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
+    /** @type {{ href: string, anchor: Element, where: 'prepend' | 'append', fixed: true }[]} */
     const pending = [];
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const subject = tr.querySelector(SELECTORS.rowCell);
@@ -111,6 +116,7 @@ export const redmine = {
       io.client.get(`${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
     );
     const listed = new Map();
+    /** @type {{ text: string, ids: string[] }[]} */
     const pages = [];
     lists.forEach((r, i) => {
       const chunk = parts[i];
