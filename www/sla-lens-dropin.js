@@ -84,7 +84,12 @@ export function readConfig(tag, doc = document) {
   return config;
 }
 
-/** An adapter that finds the same issues but gives each this fault instead of asking. */
+/**
+ * An adapter that finds the same issues but gives each this fault instead of asking.
+ * @param {import('./trackers/annotate.js').TrackerAdapter} adapter
+ * @param {Fault} fault
+ * @returns {import('./trackers/annotate.js').TrackerAdapter}
+ */
 export function explaining(adapter, fault) {
   return {
     ...adapter,
@@ -95,7 +100,12 @@ export function explaining(adapter, fault) {
   };
 }
 
-/** The adapter, with `shared` documents handed to every mapping before its own answers. */
+/**
+ * The adapter, with `shared` documents handed to every mapping before its own answers.
+ * @param {import('./trackers/annotate.js').TrackerAdapter} adapter
+ * @param {string[]} shared
+ * @returns {import('./trackers/annotate.js').TrackerAdapter}
+ */
 function sharing(adapter, shared) {
   if (!shared.length) return adapter;
   return {
@@ -107,8 +117,13 @@ function sharing(adapter, shared) {
   };
 }
 
-const text = (v) => (v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const text = (/** @type {unknown} */ v) => (v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
+/**
+ * @param {string} url
+ * @param {string} what
+ * @param {typeof fetch} fetchFn
+ */
 async function fetchText(url, what, fetchFn) {
   let r;
   try {
@@ -120,6 +135,10 @@ async function fetchText(url, what, fetchFn) {
   return r.text();
 }
 
+/**
+ * @param {string} what
+ * @param {{ diagnostics: import('./pkg/sla_lens.js').Diagnostic[] }} result
+ */
 function firstError(what, result) {
   const errors = result.diagnostics.filter((d) => d.severity !== 'warning');
   const d = errors[0];
@@ -140,7 +159,10 @@ export async function start(config, more = {}) {
     globalThis.console?.warn?.(`sla-lens: ${config.error}`);
     return null;
   }
-  let base = ADAPTERS[config.tracker ?? ''];
+  // Own keys only: a `tracker` such as "toString" names no adapter.
+  const tracker = config.tracker ?? '';
+  /** @type {import('./trackers/annotate.js').TrackerAdapter | undefined} */
+  let base = Object.hasOwn(ADAPTERS, tracker) ? ADAPTERS[/** @type {keyof typeof ADAPTERS} */ (tracker)] : undefined;
   if (base && config.tracker === 'redmine' && typeof config.endpoint === 'string' && config.endpoint) {
     const url = new URL(config.endpoint, doc.baseURI);
     if (url.origin === new URL(doc.baseURI).origin) base = viaPlugin(url.href);
@@ -173,7 +195,7 @@ export async function start(config, more = {}) {
   if (!problem && config.restApi === false) {
     problem = `${base.label}'s REST API is disabled, and sla-lens reads issues through it: an administrator can enable it (Administration → Settings → API)`;
   }
-  let adapter = sharing(base, (config.shared ?? []).map(text).filter(Boolean));
+  let adapter = sharing(base, (config.shared ?? []).map(text).filter((s) => s !== null));
   if (problem) {
     adapter = explaining(base, new Fault('http', problem));
     policy = null;
@@ -193,7 +215,7 @@ if (tag && !tag.dataset.slaLensStarted) {
   start(readConfig(tag))
     .then(async (session) => {
       if (!session) return;
-      globalThis.slaLens = { session };
+      /** @type {typeof globalThis & { slaLens?: { session: typeof session } }} */ (globalThis).slaLens = { session };
       await session.ready;
       globalThis.performance?.mark?.('sla-lens:dropin-ready');
       document.documentElement.dataset.slaLens = 'ready';

@@ -61,6 +61,9 @@ export class EngineClient {
    * Runs engine operation `op` in the worker (engine-worker.js lists them); resolves with its
    * result or rejects with its error (`name`, `message`, `code`, `diagnostics` as thrown there).
    * `transfer`: buffers moved to the worker instead of copied.
+   * @param {string} op
+   * @param {Record<string, unknown>} [msg]
+   * @param {Transferable[]} [transfer]
    */
   async call(op, msg = {}, transfer = []) {
     if (this.#closed) throw closedError();
@@ -81,6 +84,7 @@ export class EngineClient {
     this.#fail(closedError());
   }
 
+  /** @param {Error} err */
   #fail(err) {
     for (const p of this.#calls.values()) p.reject(err);
     this.#calls.clear();

@@ -6,7 +6,7 @@
 
 import { load } from './sla-lens.js';
 
-const $ = (id) => document.getElementById(id);
+const $ = (/** @type {string} */ id) => document.getElementById(id);
 // The settings template (app/views/settings/_sla_lens_settings.html.erb) renders these together;
 // without them there is no `form` and nothing below runs.
 const policy = /** @type {HTMLTextAreaElement} */ ($('sla_lens_policy'));
@@ -16,11 +16,17 @@ const form = policy?.form;
 const buttons = form ? [.../** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (form.querySelectorAll('input[type="submit"], button[type="submit"]'))] : [];
 let blocked = true;
 
+/** @param {boolean} yes */
 function block(yes) {
   blocked = yes;
   for (const b of buttons) b.disabled = yes;
 }
 
+/**
+ * Lists `result`'s diagnostics in `ul`; returns how many are errors.
+ * @param {HTMLElement} ul
+ * @param {{ diagnostics: import('./pkg/sla_lens.js').Diagnostic[] }} result
+ */
 function list(ul, result) {
   const items = result.diagnostics.map((d) => {
     const li = document.createElement('li');
@@ -49,7 +55,7 @@ async function check(api) {
   const s = site.value.trim();
   const pr = p ? api.validatePolicy(p) : { ok: true, diagnostics: [] };
   const sr = s ? api.validateSite(s) : { ok: true, diagnostics: [] };
-  const errors = list($('sla_lens_policy_diagnostics'), pr) + list($('sla_lens_site_diagnostics'), sr);
+  const errors = list(/** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')), pr) + list(/** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')), sr);
   const warnings = pr.diagnostics.length + sr.diagnostics.length - errors;
   block(errors > 0);
   status.className = errors ? 'bad' : 'ok';
