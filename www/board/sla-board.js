@@ -441,6 +441,11 @@ export class SlaBoardElement extends HTMLElement {
   #rebuild() {
     const board = this.#board;
     if (!board) return;
+    /**
+     * Not shown, and why: a CSV row or issue the mapping refused, a ticket the engine could not read.
+     * @type {{ id?: string | null, index?: number, code: string, path?: string, message: string, stage: string,
+     *   row?: number, line?: number, column?: string }[]}
+     */
     const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping', row: e.row, line: e.line, column: e.column }));
     for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
     const rank = this.#priorityRank;
