@@ -119,6 +119,7 @@ details.bad code { font-size: 12px; background: var(--chip-bg); padding: 0 4px; 
 
 /** @type {CSSStyleSheet | null} */
 let sheet = null;
+/** @param {ShadowRoot} root */
 function adopt(root) {
   if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
     if (!sheet) {
@@ -134,10 +135,15 @@ function adopt(root) {
 }
 
 
+/** @type {Record<string, string>} */
 const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', unknown: 'var(--fg-faint)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
+/** @type {Record<string, string>} */
 const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', unknown: 'unknown (not in the export)', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
 
-/** A column's label (board-model.js `COLUMNS`), by its key. */
+/**
+ * A column's label (board-model.js `COLUMNS`), by its key.
+ * @param {string} key
+ */
 function columnLabel(key) {
   return COLUMNS.find((c) => c.key === key)?.label ?? key;
 }
@@ -158,9 +164,20 @@ function columnLabel(key) {
  * @property {Record<string, HTMLTableCellElement>} ths  by column key
  * @property {HTMLDetailsElement} problems
  * @property {HTMLDivElement} source
+ *
+ * A ticket the board cannot show, and why: a CSV row or issue the mapping refused (`row`, `line`,
+ * `column`: a CSV's), a ticket the engine could not read; `stage` on the board's list.
+ * @typedef {{ id: string | null, index: number, code: string, path: string, message: string, stage?: string,
+ *   row?: number, line?: number, column?: string | null }} Problem
+ *
+ * @typedef {import('./board-model.js').Row} Row
  */
 
 /** Reads a URL as text, with a message that names it on failure. */
+/**
+ * @param {URL} url
+ * @param {string} what
+ */
 async function fetchText(url, what) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${what}: ${url} answered ${res.status} ${res.statusText}`);
@@ -188,6 +205,7 @@ export class SlaBoardElement extends HTMLElement {
   #tickets = null;
   /** @type {string | null} */
   #policyText = null;
+  /** @type {Problem[]} */
   #mapErrors = [];
   /**
    * What the source cannot tell (`mapCsv`'s or `mapExport`'s `unknown`), and how a CSV was read.
@@ -196,9 +214,13 @@ export class SlaBoardElement extends HTMLElement {
   #unknown = [];
   /** @type {(Omit<import('../pkg/sla_lens.js').MappedCsv, 'tickets' | 'errors'> & { count: number }) | null} */
   #csv = null;
+  /** @type {Row[]} */
   #rows = [];
+  /** @type {Problem[]} */
   #bad = [];
+  /** @type {Row[]} */
   #view = [];
+  /** @type {import('./board-model.js').Item[]} */
   #items = [];
   /** @type {{ key: string, dir: 'asc' | 'desc' }} */
   #sort = { key: 'sla', dir: 'asc' };
@@ -244,6 +266,11 @@ export class SlaBoardElement extends HTMLElement {
     this.#print?.removeEventListener('change', this.#onPrint);
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} old
+   * @param {string | null} value
+   */
   attributeChangedCallback(name, old, value) {
     if (!this.#connected || old === value) return;
     if (name === 'heading') this.#renderHead();
@@ -299,23 +326,33 @@ export class SlaBoardElement extends HTMLElement {
     return { sort: { ...this.#sort }, filters: { ...this.#filters }, query: this.#query, groupBy: this.#groupBy };
   }
 
+  /**
+   * @param {string} key  a column's
+   * @param {'asc' | 'desc'} [dir]  default: ascending, or the other way when already sorted by `key`
+   */
   sortBy(key, dir) {
     const same = this.#sort.key === key;
     this.#sort = { key, dir: dir ?? (same && this.#sort.dir === 'asc' ? 'desc' : 'asc') };
     this.#refresh();
   }
+  /**
+   * @param {string} key  a facet's
+   * @param {unknown} value  empty or null: any
+   */
   setFilter(key, value) {
     if (value === '' || value == null) delete this.#filters[key];
     else this.#filters[key] = String(value);
     this.#syncControls();
     this.#refresh();
   }
+  /** @param {string | null | undefined} key  a facet's; empty: no grouping */
   setGroupBy(key) {
     this.#groupBy = key ?? '';
     this.#collapsed.clear();
     this.#syncControls();
     this.#refresh();
   }
+  /** @param {string | null | undefined} q */
   setQuery(q) {
     this.#query = q ?? '';
     this.#syncControls();
@@ -386,11 +423,12 @@ export class SlaBoardElement extends HTMLElement {
   }
 
   /** An error (loading, or the engine's) in the board's error box. */
+  /** @param {unknown} e */
   #showError(e) {
     const ui = this.#ui;
     if (!ui) return;
     ui.error.hidden = false;
-    ui.error.textContent = e?.message ?? String(e);
+    ui.error.textContent = /** @type {{ message?: string } | null | undefined} */ (e)?.message ?? String(e);
     ui.status.textContent = '';
     this.dataset.ready = 'error';
     this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
@@ -441,11 +479,7 @@ export class SlaBoardElement extends HTMLElement {
   #rebuild() {
     const board = this.#board;
     if (!board) return;
-    /**
-     * Not shown, and why: a CSV row or issue the mapping refused, a ticket the engine could not read.
-     * @type {{ id?: string | null, index?: number, code: string, path?: string, message: string, stage: string,
-     *   row?: number, line?: number, column?: string }[]}
-     */
+    /** @type {Problem[]} */
     const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping', row: e.row, line: e.line, column: e.column }));
     for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
     const rank = this.#priorityRank;
@@ -551,7 +585,7 @@ export class SlaBoardElement extends HTMLElement {
 
   /** @type {MediaQueryList | null} */
   #print = null;
-  #onPrint = (e) => {
+  #onPrint = (/** @type {{ matches: boolean }} */ e) => {
     if (this.#printing === e.matches) return;
     this.#printing = e.matches;
     this.#renderWindow(true);
@@ -678,6 +712,7 @@ export class SlaBoardElement extends HTMLElement {
     });
   }
 
+  /** @param {boolean} force  even when the window has not moved */
   #renderWindow(force) {
     const ui = this.#ui;
     if (!ui || !this.#board) return;
@@ -752,6 +787,10 @@ export class SlaBoardElement extends HTMLElement {
     }
   }
 
+  /**
+   * @param {import('./board-model.js').Item} item
+   * @param {number} i  its position in the list
+   */
   #item(item, i) {
     if (item.type === 'group') {
       const g = item.group;
@@ -771,8 +810,9 @@ export class SlaBoardElement extends HTMLElement {
     let badge;
     if (r.state === 'unknown') {
       // The engine's figure would rest on data the export does not have: say so instead.
-      const label = r.unknown.what === 'response' ? 'Response unknown' : r.unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
-      badge = h('span', { class: 'unknown', title: `${r.unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
+      const unknown = /** @type {NonNullable<Row['unknown']>} */ (r.unknown); // markUnknown's, on every unknown row
+      const label = unknown.what === 'response' ? 'Response unknown' : unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
+      badge = h('span', { class: 'unknown', title: `${unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
     } else {
       badge = document.createElement('sla-badge');
       badge.setAttribute('ticket-id', r.id);
@@ -806,7 +846,12 @@ export class SlaBoardElement extends HTMLElement {
   }
 }
 
-/** Offers `text` as a file download. */
+/**
+ * Offers `text` as a file download.
+ * @param {string} name
+ * @param {string} text
+ * @param {string} type  its media type
+ */
 export function download(name, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
   const a = document.createElement('a');
