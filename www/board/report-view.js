@@ -21,6 +21,7 @@ import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
 import { h } from '../dom.js';
 import { download } from './sla-board.js';
+/** @import * as wasm from '../pkg/sla_lens.js' */
 
 const CSS = `${THEME_CSS}
 div.wrap { display: flex; flex-direction: column; gap: 16px; }
@@ -79,6 +80,7 @@ th.id { white-space: normal; overflow-wrap: anywhere; min-width: 6ch; max-width:
 `;
 
 const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)'];
+/** @type {Record<string, string>} */
 const METRIC = { response: 'Response', resolution: 'Resolution' };
 /** Breaches per page of the breaches table. */
 export const BREACH_PAGE = 100;
@@ -86,11 +88,19 @@ export const BREACH_PAGE = 100;
 /**
  * A table: header labels (text, or {text, class} — `l` for a left-aligned column), rows of cells
  * (text or {text, class}), optional row attributes.
+ * @param {string} caption
+ * @param {(string | { text: string, class?: string })[]} header
+ * @param {{ attrs?: Record<string, string | null>, cells: Cell[] }[]} rows
+ *
+ * @typedef {string | number | null | undefined | { text: string | number | null | undefined, class?: string | null }} Cell
  */
 function table(caption, header, rows) {
   const t = h('table');
   if (caption) t.append(h('caption', { class: 'sr-only', text: caption }));
-  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => h('th', { scope: 'col', class: i === 0 ? 'l' : x?.class ?? null, text: x?.text ?? x })))));
+  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => {
+    const head = typeof x === 'string' ? { text: x, class: undefined } : x;
+    return h('th', { scope: 'col', class: i === 0 ? 'l' : head.class ?? null, text: head.text });
+  }))));
   const tb = h('tbody');
   for (const r of rows) {
     const tr = h('tr', r.attrs ?? {});
@@ -107,6 +117,9 @@ function table(caption, header, rows) {
 /**
  * The report's figures as the page shows them (pure; node:test covers it). `unknown`: with the
  * column of outcomes a list or CSV export cannot tell (shown when the report has any).
+ * @param {wasm.ReportCell} c
+ * @param {wasm.Report['levels']} levels
+ * @returns {Cell[]}
  */
 export function cellFigures(c, levels, unknown = false) {
   return [
@@ -117,19 +130,29 @@ export function cellFigures(c, levels, unknown = false) {
   ];
 }
 
+/** @param {wasm.Report['levels']} levels */
 export function cellHeader(levels, unknown = false) {
   return ['In scope', 'Met', 'Met late', 'Breached', 'Open', ...(unknown ? ['Unknown'] : []), 'Met %', 'Median (business)', 'P90 (business)', 'Median (wall)', 'P90 (wall)',
     ...levels.map((l) => `L${l.level} ${l.role}`), 'Paused tickets', 'Paused total'];
 }
 
-/** Met % by month per priority (the "all" series first): the line chart's data. */
+/**
+ * Met % by month per priority (the "all" series first): the line chart's data.
+ * @param {wasm.Report} report
+ * @param {wasm.MetricKind} metric
+ */
 export function metByMonth(report, metric) {
-  const find = (m, p) => report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
+  const find = (/** @type {string} */ m, /** @type {string | null} */ p) => report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
+  /** @type {{ name: string, id: string | null }[]} */
   const series = [{ name: 'All priorities', id: null }, ...report.priorities.map((p) => ({ name: p.name, id: p.id }))];
   return series.map((se) => ({ name: se.name, id: se.id, values: report.months.map((m) => find(m, se.id)?.metPercent ?? null) }));
 }
 
-/** Missed targets (breached + met late) per category for a metric over the period. */
+/**
+ * Missed targets (breached + met late) per category for a metric over the period.
+ * @param {wasm.Report} report
+ * @param {wasm.MetricKind} metric
+ */
 export function breachesByCategory(report, metric) {
   const cats = [...report.categories, { id: '', name: 'No category' }];
   return cats
@@ -174,6 +197,11 @@ export class SlaReviewElement extends HTMLElement {
     this.#reload(true);
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} old
+   * @param {string | null} value
+   */
   attributeChangedCallback(name, old, value) {
     if (!this.#ui || old === value) return;
     this.#reload(name !== 'from' && name !== 'to');
@@ -187,6 +215,11 @@ export class SlaReviewElement extends HTMLElement {
   }
 
   /** Runs engine operation `op` in the worker (one per element, started on first use). */
+  /**
+   * @param {string} op
+   * @param {Record<string, unknown>} [msg]
+   * @param {Transferable[]} [transfer]
+   */
   #call(op, msg = {}, transfer = []) {
     this.#client ??= new EngineClient();
     return this.#client.call(op, msg, transfer);
@@ -198,6 +231,7 @@ export class SlaReviewElement extends HTMLElement {
     this.#loaded = false;
   }
 
+  /** @param {boolean} refetch  the policy and the export too, not only the report */
   async #reload(refetch) {
     const seq = ++this.#seq;
     const ui = this.#ui;
@@ -265,6 +299,7 @@ export class SlaReviewElement extends HTMLElement {
    * Time to first response of the in-scope tickets created in the period that got one, per
    * priority and bucket: the report's own figures (`report.distribution`, counted in Rust with
    * everything else), labelled for the chart.
+   * @param {FullReport} report
    */
   #distribution(report) {
     /** @type {FullReport['distribution']} */
@@ -309,7 +344,7 @@ export class SlaReviewElement extends HTMLElement {
     };
     if (typeof matchMedia === 'function') matchMedia('print').addEventListener('change', (e) => e.matches && openAll());
     addEventListener('beforeprint', openAll);
-    const btn = (label, fn) => {
+    const btn = (/** @type {string} */ label, /** @type {() => void} */ fn) => {
       const b = h('button', { type: 'button', class: 'btn', text: label });
       b.addEventListener('click', fn);
       exports.append(b);
@@ -317,7 +352,7 @@ export class SlaReviewElement extends HTMLElement {
     const name = () => `sla-review-${this.report?.period.firstDay ?? ''}-${this.report?.period.lastDay ?? ''}`;
     btn('JSON', () => download(`${name()}.json`, `${JSON.stringify(this.report, null, 2)}\n`, 'application/json'));
     /** An export computed in the worker, downloaded; an error is shown where reports' are. */
-    const fromWorker = (op, file, type) => this.#call(op, { options: this.#options() }).then(
+    const fromWorker = (/** @type {string} */ op, /** @type {string} */ file, /** @type {string} */ type) => this.#call(op, { options: this.#options() }).then(
       (text) => download(file, text, type),
       (e) => {
         error.hidden = false;
@@ -368,6 +403,7 @@ export class SlaReviewElement extends HTMLElement {
    * big tracker has thousands (13,459 in the 100,000-issue benchmark), which as one table take
    * seconds to build and lay out. The Breaches CSV export has them all; print shows the page on
    * screen and says so.
+   * @param {FullReport} r
    */
   #breaches(r) {
     const n = r.breaches.length;
@@ -379,7 +415,7 @@ export class SlaReviewElement extends HTMLElement {
     const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
     const cname = new Map(r.categories.map((c) => [c.id, c.name]));
     const header = ['Ticket', { text: 'Title', class: 'l' }, 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', { text: 'Escalations', class: 'l' }];
-    const row = (b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
+    const row = (/** @type {wasm.ReportBreach} */ b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
       METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
       b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
       { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] });
@@ -390,7 +426,7 @@ export class SlaReviewElement extends HTMLElement {
     }
     const status = h('span', { class: 'pager-status', 'aria-live': 'polite' });
     const note = h('p', { class: 'note' });
-    const go = (label, aria, to) => {
+    const go = (/** @type {string} */ label, /** @type {string} */ aria, /** @type {() => number} */ to) => {
       const b = h('button', { type: 'button', class: 'btn', text: label, 'aria-label': aria });
       b.addEventListener('click', () => show(to(), b));
       return b;
@@ -402,6 +438,7 @@ export class SlaReviewElement extends HTMLElement {
     section.append(note, h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last));
     /** @type {HTMLElement | null} */
     let shown = null;
+    /** @type {(page: number, from?: HTMLButtonElement) => void} */
     const show = (page, from) => {
       const p = Math.max(0, Math.min(pages - 1, page));
       this.#breachPage = p;
@@ -450,6 +487,7 @@ export class SlaReviewElement extends HTMLElement {
     const sections = [];
 
     // KPIs
+    /** @type {(k: string, v: string, sub?: string) => HTMLDivElement} */
     const kpi = (k, v, sub) => h('div', { class: 'kpi' }, h('div', { class: 'k', text: k }), h('div', { class: 'v', text: v }), h('div', { class: 's', text: sub ?? '' }));
     sections.push(h('div', { class: 'kpis', 'data-part': 'kpis' },
       kpi('Tickets in period', String(r.tickets.inPeriod), `${r.tickets.inScope} in scope · ${r.tickets.outOfScope} out of scope`),
@@ -484,7 +522,7 @@ export class SlaReviewElement extends HTMLElement {
 
     // Per metric × priority × category (the period)
     // An "Unknown" column for a metric with outcomes a list or CSV export cannot tell.
-    const unknownOf = (metric) => r.cells.some((c) => c.metric === metric && c.unknown > 0);
+    const unknownOf = (/** @type {string} */ metric) => r.cells.some((c) => c.metric === metric && c.unknown > 0);
     const prios = [{ id: null, name: 'All priorities' }, ...r.priorities];
     const cats = [{ id: null, name: 'All categories' }, ...r.categories, { id: '', name: 'No category' }];
     for (const metric of r.metrics.map((m) => m.metric)) {
@@ -534,16 +572,30 @@ export class SlaReviewElement extends HTMLElement {
   }
 }
 
+/**
+ * @param {string} metric
+ * @param {string | null} month
+ * @param {string | null} priority
+ * @param {string | null} category
+ */
 function key(metric, month, priority, category) {
   return [metric, month ?? '*', priority ?? '*', category == null ? '*' : category].join('|');
 }
 
+/**
+ * @param {string} caption
+ * @param {string} sub
+ * @param {Element} chart
+ * @param {Element} data  the chart's numbers
+ * @param {string} part
+ */
 function figure(caption, sub, chart, data, part) {
   return h('figure', { 'data-part': part }, h('figcaption', {}, caption, h('span', { class: 'sub', text: sub })), chart,
     h('details', { class: 'data' }, h('summary', { text: 'The numbers' }), data));
 }
 
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** @param {string} ymd */
 function formatDay(ymd) {
   const t = Date.parse(`${ymd}T00:00:00Z`);
   return Number.isNaN(t) ? String(ymd) : dayFmt.format(t);
