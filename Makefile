@@ -116,7 +116,6 @@ test-js: wasm
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.strict.json
-	node_modules/.bin/tsc -p tests/js/tsconfig.strict-noany.json
 	node --test tests/js/
 
 test-golden: wasm cli
