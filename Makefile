@@ -117,6 +117,7 @@ test-wasm-browser:
 test-js: wasm
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
+	node_modules/.bin/tsc -p tests/js/tsconfig.strict.json
 	node --test tests/js/
 
 test-golden: wasm cli

@@ -1,3 +1,4 @@
+// @ts-check
 // Demo issues. Deterministic: every instant is fixed relative to DEMO_NOW, Friday
 // 27 November 2026, 13:00 in Berlin (12:00 UTC). The demo clock starts there and runs on in real
 // time (add `?frozen` to the URL to stop it), so the countdowns tick while the states stay the
@@ -7,16 +8,35 @@ export const DEMO_NOW = Date.parse('2026-11-27T12:00:00Z');
 
 const H = 3600_000;
 const M = 60_000;
-const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const iso = (/** @type {number} */ ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
 /** DEMO_NOW minus hours and minutes, as RFC 3339. */
-const ago = (h, m = 0) => iso(DEMO_NOW - h * H - m * M);
+const ago = (/** @type {number} */ h, m = 0) => iso(DEMO_NOW - h * H - m * M);
 /** A Berlin wall-clock time in November 2026 (CET, UTC+1), as RFC 3339 with its offset. */
-const cet = (day, hhmm) => `2026-11-${String(day).padStart(2, '0')}T${hhmm}:00+01:00`;
+const cet = (/** @type {number} */ day, /** @type {string} */ hhmm) => `2026-11-${String(day).padStart(2, '0')}T${hhmm}:00+01:00`;
 
-const marketing = (fields) => ({ requesterGroup: 'Marketing', project: 'marketing-it', ...fields });
+const marketing = (/** @type {Record<string, string>} */ fields) => ({ requesterGroup: 'Marketing', project: 'marketing-it', ...fields });
 
-/** Issues under the seed policy (24x7: critical 4h, normal 24h response; L1 at the deadline,
- * L2 one more target later). Expected badge in `expect` (used by the e2e test). */
+/**
+ * A demo issue: the ticket the engine reads (`engineTickets`) and what the demo page shows.
+ * @typedef {object} DemoTicket
+ * @property {string} id
+ * @property {string} title
+ * @property {string} created  RFC 3339 (MKT-4108's is not, on purpose)
+ * @property {string} status
+ * @property {string | null} assignee
+ * @property {string} requester
+ * @property {Record<string, string>} fields
+ * @property {string[]} labels
+ * @property {{ at: string, author: string, staff: boolean }[]} [comments]
+ * @property {{ at: string, from: string, to: string }[]} [statusHistory]
+ * @property {{ state: string, text: string, escalation?: string }} expect  the badge the e2e test expects
+ */
+
+/**
+ * Issues under the seed policy (24x7: critical 4h, normal 24h response; L1 at the deadline,
+ * L2 one more target later). Expected badge in `expect` (used by the e2e test).
+ * @type {DemoTicket[]}
+ */
 export const SEED_TICKETS = [
   {
     id: 'MKT-4127', title: 'Campaign landing page returns 502 for EU visitors',
@@ -104,7 +124,9 @@ export const SEED_TICKETS = [
 
 /** Issues under the business-hours example (Mon–Fri 09:00–17:00 Europe/Berlin; critical 4h
  * response / 16h resolution, normal 8h / 40h; resolution paused while waiting on Marketing;
- * L1 at the response deadline, L2 at the resolution deadline). */
+ * L1 at the response deadline, L2 at the resolution deadline).
+ * @type {DemoTicket[]}
+ */
 export const BUSINESS_TICKETS = [
   {
     id: 'MKT-4127', title: 'Campaign landing page returns 502 for EU visitors',
@@ -182,7 +204,13 @@ export const BUSINESS_TICKETS = [
   },
 ];
 
-/** The ticket objects the engine reads (without the demo's `expect`). */
+/**
+ * The ticket objects the engine reads (without the demo's `expect`).
+ * @param {DemoTicket[]} list
+ * @returns {import('./pkg/sla_lens.js').TicketInput[]}
+ */
 export function engineTickets(list) {
-  return list.map(({ expect, ...t }) => t);
+  // As the engine reads them: MKT-4108's unassigned `null` and bad timestamp included (its badge
+  // shows the engine's error).
+  return list.map(({ expect, ...t }) => /** @type {import('./pkg/sla_lens.js').TicketInput} */ (t));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The demo page: a tracker's issue list with an SLA column. Everything from the data (titles,
 // names, policy text) is put into the page with textContent only.
 
@@ -11,14 +12,17 @@ const started = performance.now();
 // The demo clock: DEMO_NOW, running on in real time unless frozen.
 setClock(frozen ? () => DEMO_NOW : () => DEMO_NOW + Math.floor(performance.now() - started));
 
-const $ = (sel) => document.querySelector(sel);
+/** The demo page's own elements (index.html has every one this file asks for). */
+const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
 
+/** @type {Record<string, string>} */
 const TONE_LABEL = {
   'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached', paused: 'paused',
   met: 'met', 'met-late': 'met late', 'out-of-scope': 'out of scope', error: 'error',
 };
 const AVATAR_COLORS = ['#7a5af8', '#2e90fa', '#ee46bc', '#15b79e', '#ef6820', '#6172f3'];
 
+/** @param {string | null | undefined} s */
 function statusClass(s) {
   const v = (s ?? '').toLowerCase();
   if (v === 'new') return 's-new';
@@ -28,13 +32,15 @@ function statusClass(s) {
   return '';
 }
 
+/** @param {string} name */
 function initials(name) {
   return name.split(/\s+/).map((p) => p[0] ?? '').join('').slice(0, 2).toUpperCase();
 }
 
+/** @param {string} name */
 function colorFor(name) {
   let n = 0;
-  for (const ch of name) n = (n * 31 + ch.codePointAt(0)) >>> 0;
+  for (const ch of name) n = (n * 31 + /** @type {number} */ (ch.codePointAt(0))) >>> 0;
   return AVATAR_COLORS[n % AVATAR_COLORS.length];
 }
 
@@ -42,11 +48,13 @@ const dateFmt = new Intl.DateTimeFormat('en-GB', {
   weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin',
 });
 
+/** @param {string} stamp */
 function createdText(stamp) {
   const t = Date.parse(stamp);
   return Number.isNaN(t) ? String(stamp) : dateFmt.format(t);
 }
 
+/** @param {import('./demo-data.js').DemoTicket} t */
 function row(t) {
   const critical = /^(urgent|critical|immediate|blocker|highest|p1)$/i.test(t.fields?.priority ?? '');
   const title = h('td', { class: 'title' }, h('a', { href: `#${t.id}`, text: t.title }));
@@ -69,37 +77,43 @@ function row(t) {
     h('td', { class: 'sla' }, badge));
 }
 
+/** @param {string} spec */
 function durationText(spec) {
   return spec;
 }
 
+/** @param {string} policyText */
 function termsOf(policyText) {
   try {
     const p = JSON.parse(policyText);
-    const tiers = new Map((p.priorities ?? []).map((x) => [x.id, x.name]));
-    const parts = (p.targets ?? []).filter((t) => !t.category).map((t) => {
+    const tiers = new Map((p.priorities ?? []).map((/** @type {{ id: string, name: string }} */ x) => [x.id, x.name]));
+    const parts = (p.targets ?? []).filter((/** @type {{ category?: string }} */ t) => !t.category).map((/** @type {{ priority: string, response?: string, resolution?: string }} */ t) => {
       const m = [t.response && `response ${durationText(t.response)}`, t.resolution && `resolution ${durationText(t.resolution)}`].filter(Boolean).join(', ');
       return `${tiers.get(t.priority) ?? t.priority}: ${m}`;
     });
     const cal = (p.targets ?? [])[0]?.calendar ?? '24x7';
     const calText = cal === '24x7' ? 'round the clock (24×7)' : `${cal} (${p.calendars?.[cal]?.timeZone ?? ''})`;
-    const esc = (p.escalation?.levels ?? []).map((l) => `L${l.level} ${l.role}`).join(' → ');
+    const esc = (p.escalation?.levels ?? []).map((/** @type {{ level: number, role: string }} */ l) => `L${l.level} ${l.role}`).join(' → ');
     return [parts.join(' · '), calText, esc && `escalation ${esc}`].filter(Boolean).join(' · ');
   } catch {
     return '';
   }
 }
 
+// `policyText`: set by main() from the engine's example policies before any view shows.
 const views = {
-  seed: { tickets: SEED_TICKETS, policyText: null },
-  business: { tickets: BUSINESS_TICKETS, policyText: null },
+  seed: { tickets: SEED_TICKETS, policyText: '' },
+  business: { tickets: BUSINESS_TICKETS, policyText: '' },
 };
+/** @type {typeof import('./pkg/sla_lens.js')} */
 let api;
+/** @type {Board | null} */
 let board = null;
 let current = 'seed';
 
+/** @param {string} view  `seed` or `business` */
 function showIssues(view) {
-  const v = views[view];
+  const v = views[/** @type {keyof typeof views} */ (view)];
   const engine = new api.SlaEngine(v.policyText);
   board?.dispose();
   board = new Board(engine, { onEvaluate: () => renderSummary() });
@@ -113,7 +127,7 @@ function showIssues(view) {
 
 function renderSummary() {
   if (!board) return;
-  const counts = toneCounts(board.results);
+  const counts = /** @type {Record<string, number>} */ (toneCounts(board.results));
   /** @type {string[]} */
   const order = [...Object.values(TONES), 'error'];
   const items = [...new Set(order)].filter((t) => counts[t]).map((t) =>
@@ -121,6 +135,7 @@ function renderSummary() {
   $('#summary').replaceChildren(...items);
 }
 
+/** @param {string} view  `seed`, `business` or `policy` */
 function selectTab(view) {
   current = view;
   for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tabs button[data-view]'))) {
@@ -138,6 +153,7 @@ function selectTab(view) {
   history.replaceState(null, '', url);
 }
 
+/** @param {string} text  the policy */
 function renderDiagnostics(text) {
   const res = api.validatePolicy(text);
   const list = $('#diagnostics');
@@ -149,7 +165,7 @@ function renderDiagnostics(text) {
         h('div', { class: 'd-head' }, `${d.severity} · ${d.code}`, h('span', { class: 'd-path', text: d.path || '(document)' })),
         d.message)));
   }
-  $('#apply').disabled = !res.ok;
+  /** @type {HTMLButtonElement} */ ($('#apply')).disabled = !res.ok;
   return res;
 }
 
@@ -172,7 +188,7 @@ async function main() {
   $('#legend').textContent =
     'Hover or focus a badge for the explanation: business vs wall-clock time, pauses, holidays, escalation. The countdowns tick every minute; the engine re-evaluates only when a state or escalation level changes.';
 
-  const editor = $('#policy-text');
+  const editor = /** @type {HTMLTextAreaElement} */ ($('#policy-text'));
   editor.value = views.seed.policyText;
   renderDiagnostics(editor.value);
   let pending = 0;
@@ -194,7 +210,7 @@ async function main() {
     $('#apply-status').textContent = 'Reset to the seed policy.';
   });
   for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tabs button[data-view]'))) {
-    b.addEventListener('click', () => selectTab(b.dataset.view));
+    b.addEventListener('click', () => selectTab(/** @type {string} */ (b.dataset.view))); // [data-view]
   }
   tickClock();
   setInterval(tickClock, 15_000);

@@ -1,14 +1,22 @@
+// @ts-check
 // The one element helper of sla-lens's own pages and views (the board, the report, the demo, the
 // extension's options page): `h('td', { class: 'x', text: data }, ...children)`. Text goes in as
 // text (textContent, text nodes), attributes through setAttribute, never HTML; `on…` props take a
 // function only (a listener), so no string ever becomes an inline handler.
 
 /**
- * @param {string} tag
+ * The element `h(tag)` makes: `h('input')` an HTMLInputElement, a custom element's tag an HTMLElement.
+ * @template {string} K
+ * @typedef {K extends keyof HTMLElementTagNameMap ? HTMLElementTagNameMap[K] : HTMLElement} ElementOf
+ */
+
+/**
+ * @template {string} K
+ * @param {K} tag
  * @param {Record<string, any>} [props]  `class`, `text`, `on<event>` (a function), other attributes
  *   (true: present and empty; null, undefined, false: absent)
  * @param {...(Node | string | number | null | undefined)} children
- * @returns {HTMLElement}
+ * @returns {ElementOf<K>}
  */
 export function h(tag, props = {}, ...children) {
   const e = document.createElement(tag);
@@ -21,5 +29,5 @@ export function h(tag, props = {}, ...children) {
     } else e.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children) if (c != null) e.append(typeof c === 'number' ? String(c) : c);
-  return e;
+  return /** @type {ElementOf<K>} */ (e);
 }

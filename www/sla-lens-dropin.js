@@ -1,3 +1,4 @@
+// @ts-check
 // sla-lens as one tag in a tracker's own pages (a Redmine plugin or theme, Jira Data Center's
 // announcement banner, a self-hosted GitLab's custom HTML): the same shim and tracker adapters as
 // the extension, configured by the tag's attributes or a small inline JSON.
@@ -35,21 +36,37 @@ import { viaPlugin } from './trackers/redmine.js';
 
 const SELF = import.meta.url;
 
+/**
+ * The config above, as `readConfig` reads it (`error`: why it could not be read).
+ * @typedef {object} DropinConfig
+ * @property {string} [error]
+ * @property {string} [tracker]
+ * @property {string | object} [policy]
+ * @property {string} [policyUrl]
+ * @property {string | object} [site]
+ * @property {string} [siteUrl]
+ * @property {boolean} [restApi]
+ * @property {(string | object)[]} [shared]
+ * @property {string} [endpoint]
+ */
+
 /** The `<script type="module">` element that loaded this file, if any. */
 export function ownTag(doc = document) {
-  for (const s of doc.querySelectorAll('script[type="module"][src]')) if (s.src === SELF) return s;
+  for (const s of /** @type {NodeListOf<HTMLScriptElement>} */ (doc.querySelectorAll('script[type="module"][src]'))) if (s.src === SELF) return s;
   return null;
 }
 
 /**
  * The config from the inline JSON element and the tag's attributes (attributes win).
  * Never throws: a config that is not JSON comes back as `{ error }`.
- * @param {Element | null} tag
+ * @param {HTMLElement | null} tag
  * @param {Document} doc
+ * @returns {DropinConfig}
  */
 export function readConfig(tag, doc = document) {
   const id = tag?.dataset.config || 'sla-lens-config';
   const el = doc.getElementById(id);
+  /** @type {DropinConfig} */
   let config = {};
   if (el) {
     try {
@@ -57,7 +74,7 @@ export function readConfig(tag, doc = document) {
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed;
       else return { error: `the element #${id} must hold a JSON object` };
     } catch (e) {
-      return { error: `the element #${id} is not JSON: ${e.message}` };
+      return { error: `the element #${id} is not JSON: ${/** @type {SyntaxError} */ (e).message}` };
     }
   }
   const d = tag?.dataset ?? {};
@@ -67,7 +84,12 @@ export function readConfig(tag, doc = document) {
   return config;
 }
 
-/** An adapter that finds the same issues but gives each this fault instead of asking. */
+/**
+ * An adapter that finds the same issues but gives each this fault instead of asking.
+ * @param {import('./trackers/annotate.js').TrackerAdapter} adapter
+ * @param {Fault} fault
+ * @returns {import('./trackers/annotate.js').TrackerAdapter}
+ */
 export function explaining(adapter, fault) {
   return {
     ...adapter,
@@ -78,7 +100,12 @@ export function explaining(adapter, fault) {
   };
 }
 
-/** The adapter, with `shared` documents handed to every mapping before its own answers. */
+/**
+ * The adapter, with `shared` documents handed to every mapping before its own answers.
+ * @param {import('./trackers/annotate.js').TrackerAdapter} adapter
+ * @param {string[]} shared
+ * @returns {import('./trackers/annotate.js').TrackerAdapter}
+ */
 function sharing(adapter, shared) {
   if (!shared.length) return adapter;
   return {
@@ -90,19 +117,28 @@ function sharing(adapter, shared) {
   };
 }
 
-const text = (v) => (v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const text = (/** @type {unknown} */ v) => (v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
+/**
+ * @param {string} url
+ * @param {string} what
+ * @param {typeof fetch} fetchFn
+ */
 async function fetchText(url, what, fetchFn) {
   let r;
   try {
     r = await fetchFn(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
   } catch (e) {
-    throw new Error(`the ${what} at ${url} could not be fetched (${e.message})`);
+    throw new Error(`the ${what} at ${url} could not be fetched (${/** @type {Error} */ (e).message})`);
   }
   if (!r.ok) throw new Error(`the ${what} at ${url} could not be fetched (${r.status})`);
   return r.text();
 }
 
+/**
+ * @param {string} what
+ * @param {{ diagnostics: import('./pkg/sla_lens.js').Diagnostic[] }} result
+ */
 function firstError(what, result) {
   const errors = result.diagnostics.filter((d) => d.severity !== 'warning');
   const d = errors[0];
@@ -112,8 +148,9 @@ function firstError(what, result) {
 /**
  * Starts sla-lens with a config (see the top of this file). Resolves to the page session, or
  * to null when there is nothing to do (an unknown tracker is reported on the console).
- * @param {object} config
- * @param {{ document?: Document, fetch?: typeof fetch, options?: object }} [more]
+ * @param {DropinConfig} config
+ * @param {{ document?: Document, fetch?: typeof fetch, options?: object,
+ *   wasm?: import('./pkg/sla_lens.js').InitInput }} [more]  `wasm`: what `load()` instantiates
  */
 export async function start(config, more = {}) {
   const doc = more.document ?? document;
@@ -122,7 +159,10 @@ export async function start(config, more = {}) {
     globalThis.console?.warn?.(`sla-lens: ${config.error}`);
     return null;
   }
-  let base = ADAPTERS[config.tracker ?? ''];
+  // Own keys only: a `tracker` such as "toString" names no adapter.
+  const tracker = config.tracker ?? '';
+  /** @type {import('./trackers/annotate.js').TrackerAdapter | undefined} */
+  let base = Object.hasOwn(ADAPTERS, tracker) ? ADAPTERS[/** @type {keyof typeof ADAPTERS} */ (tracker)] : undefined;
   if (base && config.tracker === 'redmine' && typeof config.endpoint === 'string' && config.endpoint) {
     const url = new URL(config.endpoint, doc.baseURI);
     if (url.origin === new URL(doc.baseURI).origin) base = viaPlugin(url.href);
@@ -134,6 +174,7 @@ export async function start(config, more = {}) {
   }
   const api = await load(more.wasm);
   globalThis.performance?.mark?.('sla-lens:engine-ready');
+  /** @type {string | null} */
   let problem = null;
   let policy = text(config.policy);
   let site = text(config.site);
@@ -141,7 +182,7 @@ export async function start(config, more = {}) {
     if (config.policyUrl) policy = await fetchText(config.policyUrl, 'policy', fetchFn);
     if (config.siteUrl) site = await fetchText(config.siteUrl, 'site file', fetchFn);
   } catch (e) {
-    problem = `sla-lens: ${e.message}`;
+    problem = `sla-lens: ${/** @type {Error} */ (e).message}`;
   }
   if (!problem && policy != null) {
     const v = api.validatePolicy(policy);
@@ -154,15 +195,14 @@ export async function start(config, more = {}) {
   if (!problem && config.restApi === false) {
     problem = `${base.label}'s REST API is disabled, and sla-lens reads issues through it: an administrator can enable it (Administration → Settings → API)`;
   }
-  let adapter = sharing(base, (config.shared ?? []).map(text).filter(Boolean));
+  let adapter = sharing(base, (config.shared ?? []).map(text).filter((s) => s !== null));
   if (problem) {
     adapter = explaining(base, new Fault('http', problem));
     policy = null;
     site = null;
   }
   const session = annotate({ ...more.options, adapter, policy: policy ?? undefined, site: site ?? undefined, document: doc });
-  session.problem = problem;
-  return session;
+  return Object.assign(session, { problem });
 }
 
 // Loaded by a tag: start on the current page, once.
@@ -175,7 +215,7 @@ if (tag && !tag.dataset.slaLensStarted) {
   start(readConfig(tag))
     .then(async (session) => {
       if (!session) return;
-      globalThis.slaLens = { session };
+      /** @type {typeof globalThis & { slaLens?: { session: typeof session } }} */ (globalThis).slaLens = { session };
       await session.ready;
       globalThis.performance?.mark?.('sla-lens:dropin-ready');
       document.documentElement.dataset.slaLens = 'ready';

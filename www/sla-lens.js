@@ -1,3 +1,4 @@
+// @ts-check
 // sla-lens in a web page: load the Wasm engine once, evaluate batches of issues, and show each
 // one's SLA with the <sla-badge> element. An ES module; no bundler needed.
 //
@@ -19,6 +20,7 @@ import { badgeView, escalationLi, ms } from './badge-view.js';
 
 export { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
 
+/** @type {Promise<typeof import('./pkg/sla_lens.js')> | null} */
 let loading = null;
 
 /**
@@ -27,6 +29,7 @@ let loading = null;
  * `sla_lens_bg.wasm` next to the glue module: `pkg/`, or `pkg-engine/` on a page whose import
  * map points `./pkg/sla_lens.js` at the engine module (www/README.md). Later calls return the
  * same promise, whatever their source; after a failure the next call tries again.
+ * @param {import('./pkg/sla_lens.js').InitInput | Promise<import('./pkg/sla_lens.js').InitInput>} [source]
  * @returns {Promise<typeof import('./pkg/sla_lens.js')>}
  */
 export function load(source) {
@@ -67,7 +70,10 @@ export function isLoading() {
 
 let clock = () => Date.now();
 
-/** Replaces the page clock (tests, demos with a fixed "now"). Re-evaluates every board. */
+/**
+ * Replaces the page clock (tests, demos with a fixed "now"). Re-evaluates every board.
+ * @param {() => number} fn  epoch ms
+ */
 export function setClock(fn) {
   clock = fn;
   scheduler.kick();
@@ -82,15 +88,22 @@ const MINUTE = 60_000;
 const hasDocument = typeof document !== 'undefined';
 
 const scheduler = {
+  /** @type {Set<Board>} */
   boards: new Set(),
+  /** @type {ReturnType<typeof setTimeout> | null} */
   timer: null,
-  /** Instant the next tick is due (epoch ms of the page clock), for tests. */
+  /**
+   * Instant the next tick is due (epoch ms of the page clock), for tests.
+   * @type {number | null}
+   */
   dueAt: null,
   ticks: 0,
+  /** @param {Board} board */
   add(board) {
     this.boards.add(board);
     this.schedule();
   },
+  /** @param {Board} board */
   remove(board) {
     this.boards.delete(board);
     this.schedule();
@@ -179,9 +192,11 @@ export class Board {
     this.engine = engine;
     this.explain = options.explain ?? 'lazy';
     this.onEvaluate = options.onEvaluate ?? null;
+    /** @type {import('./pkg/sla_lens.js').TicketInput[]} */
     this.tickets = [];
     this.inputs = new Map();
     this.linesCache = new Map();
+    /** @type {import('./pkg/sla_lens.js').TicketResult[]} */
     this.results = [];
     this.byId = new Map();
     this.remaining = new Map();
@@ -192,7 +207,10 @@ export class Board {
     this.policyName = safe(() => engine.name, '');
   }
 
-  /** Replaces the tickets and evaluates them at once (one Wasm call). */
+  /**
+   * Replaces the tickets and evaluates them at once (one Wasm call).
+   * @param {Iterable<import('./pkg/sla_lens.js').TicketInput> | ArrayLike<import('./pkg/sla_lens.js').TicketInput>} tickets
+   */
   setTickets(tickets) {
     this.tickets = Array.from(tickets);
     this.evaluate(clock());
@@ -200,7 +218,11 @@ export class Board {
     return this.results;
   }
 
-  /** Evaluates the whole batch at `t` and refreshes every badge. */
+  /**
+   * Evaluates the whole batch at `t` and refreshes every badge; returns the results (a subclass
+   * that evaluates elsewhere, www/board RowBoard in a worker, returns a promise of its rows).
+   * @returns {any[] | Promise<any[]>}
+   */
   evaluate(t = clock()) {
     this.results = this.engine.evaluate(this.tickets, t, { explain: this.explain === true });
     this.evaluations += 1;
@@ -220,7 +242,10 @@ export class Board {
     return this.results;
   }
 
-  /** Called by the shared timer. */
+  /**
+   * Called by the shared timer.
+   * @param {number} t
+   */
   tick(t) {
     if (this.nextChangeMs !== null && t >= this.nextChangeMs) {
       this.evaluate(t);
@@ -233,18 +258,25 @@ export class Board {
   /**
    * Business seconds left now for every running metric, without re-evaluating: one calendar
    * batch call per calendar (`engine.elapsed` since the evaluation instant).
+   * @param {number} t
    */
   measure(t) {
     this.remaining.clear();
     if (this.evaluatedAt === null) return;
+    /** @type {Map<string, [id: string, remaining: number, startMs: number][]>} */
     const byCal = new Map();
     for (const r of this.results) {
       const ev = r.evaluation;
       if (!ev || (ev.state !== 'running' && ev.state !== 'atRisk') || !ev.calendar) continue;
       const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
-      if (m.remaining == null) continue;
-      if (!byCal.has(ev.calendar)) byCal.set(ev.calendar, []);
-      byCal.get(ev.calendar).push([r.id, m.remaining, ms(ev.at)]);
+      const start = ms(ev.at);
+      if (m.remaining == null || start == null) continue;
+      let list = byCal.get(ev.calendar);
+      if (!list) {
+        list = [];
+        byCal.set(ev.calendar, list);
+      }
+      list.push([r.id, m.remaining, start]);
     }
     for (const [cal, rows] of byCal) {
       const starts = Float64Array.from(rows, (row) => row[2]);
@@ -257,7 +289,10 @@ export class Board {
     }
   }
 
-  /** The result for a ticket id, or undefined. */
+  /**
+   * The result for a ticket id, or undefined.
+   * @param {string | number} id
+   */
   result(id) {
     return this.byId.get(String(id));
   }
@@ -265,6 +300,8 @@ export class Board {
   /**
    * The explanation sentences for `id` at `t` (minute resolution, cached until the next
    * evaluation): from the batch result when it has them, else one `engine.explain` call.
+   * @param {string | number} id
+   * @returns {string[] | null}
    */
   lines(id, t = clock()) {
     const key = String(id);
@@ -274,6 +311,7 @@ export class Board {
     const minute = Math.floor(t / MINUTE);
     const hit = this.linesCache.get(key);
     if (hit && hit.minute === minute) return hit.lines;
+    /** @type {string[]} */
     let lines = [];
     try {
       lines = this.engine.explain(this.inputs.get(key), t).lines;
@@ -284,7 +322,10 @@ export class Board {
     return lines;
   }
 
-  /** What the badge for `id` shows at `t`; tooltip sentences only `withLines`. */
+  /**
+   * What the badge for `id` shows at `t`; tooltip sentences only `withLines`.
+   * @param {string | number} id
+   */
   view(id, t = clock(), withLines = true) {
     const key = String(id);
     return badgeView(this.byId.get(key), t, {
@@ -294,13 +335,17 @@ export class Board {
     });
   }
 
+  /** @param {number} [t] */
   render(t) {
     for (const b of this.badges) b.update(t);
   }
 
-  /** Binds every `<sla-badge ticket-id>` under `root` to this board. */
+  /**
+   * Binds every `<sla-badge ticket-id>` under `root` to this board.
+   * @param {ParentNode} root
+   */
   mount(root) {
-    for (const el of root.querySelectorAll('sla-badge[ticket-id]')) el.board = this;
+    for (const el of /** @type {NodeListOf<HTMLElement & { board: BadgeBoard | null }>} */ (root.querySelectorAll('sla-badge[ticket-id]'))) el.board = this;
     return this;
   }
 
@@ -316,6 +361,12 @@ export class Board {
   }
 }
 
+/**
+ * @template T
+ * @param {() => T} fn
+ * @param {T} fallback  what a throw gives
+ * @returns {T}
+ */
 function safe(fn, fallback) {
   try {
     return fn();
@@ -373,7 +424,9 @@ const CSS = `
 .tip-foot:empty { display: none; }
 `;
 
+/** @type {CSSStyleSheet | null} */
 let sheet = null;
+/** @param {ShadowRoot} root */
 function styleFor(root) {
   if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
     if (!sheet) {
@@ -388,6 +441,11 @@ function styleFor(root) {
   root.append(style);
 }
 
+/**
+ * @param {string} tag
+ * @param {string} cls
+ * @param {Record<string, string>} [attrs]
+ */
 function el(tag, cls, attrs = {}) {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
@@ -401,8 +459,13 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
   class SlaBadge extends HTMLElement {
     static observedAttributes = ['ticket-id'];
 
+    /** @type {BadgeBoard | null} */
     #board = null;
     #result = undefined;
+    /**
+     * @type {{ badge: HTMLElement, text: HTMLElement, esc: HTMLElement, tip: HTMLElement,
+     *   head: HTMLElement, headText: HTMLElement, list: HTMLElement, foot: HTMLElement } | null}
+     */
     #ui = null;
     #lastKey = '';
     #open = false;
@@ -450,6 +513,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       this.update();
     }
 
+    /** @param {number} t */
     #computeView(t) {
       if (this.#result !== undefined) return badgeView(this.#result, t, {});
       if (this.#board) return this.#board.view(this.ticketId, t, this.#open);
@@ -512,7 +576,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       ui.headText.textContent = v.heading;
       ui.list.replaceChildren(
         // Escalations done, first: text, and the note as a link when its URL is http(s).
-        ...(v.escalated ?? []).map((e) => escalationLi(e, { className: 'tip-esc' })),
+        ...(v.escalated ?? []).map((/** @type {Parameters<typeof escalationLi>[0]} */ e) => escalationLi(e, { className: 'tip-esc' })),
         ...v.lines.map((line) => {
           const li = document.createElement('li');
           li.textContent = line;
@@ -547,6 +611,7 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
     }
 
     #place() {
+      if (!this.#ui) return;
       const { badge, tip } = this.#ui;
       const r = badge.getBoundingClientRect();
       const w = tip.offsetWidth;

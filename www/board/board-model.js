@@ -1,15 +1,36 @@
+// @ts-check
 // The <sla-board> table as plain data: rows from tickets and batch results, urgency, sorting,
 // filtering, grouping, search, facets and formatting. Pure functions (no DOM, no clock, no Wasm),
 // so node:test covers them directly (tests/js/board-model.test.mjs).
 
 import { TONES, shortDuration } from '../badge-view.js';
 
-/** Urgency rank of a row's state: smaller is more urgent. */
+/**
+ * A table row (`toRow`, `rowsFromBatch`): what the board shows, sorts, filters and groups by.
+ * `markUnknown` adds `unknown`, the board sets `priorityRank`; `row[key]` for a column or facet
+ * key reads as unknown.
+ * @typedef {{
+ *   index: number, id: string, title: string, url: string, priority: string, priorityRank: number,
+ *   category: string, status: string, assignee: string, created: number | null, state: string,
+ *   level: number, remaining: number | null, error: unknown, levelRole?: string,
+ *   headline?: string | null, calendar?: string | null, deadline?: number | null,
+ *   businessRemaining?: number | null, nextChange?: number | null, missing?: string | null,
+ *   unknown?: { what: string, reason: string }, [key: string]: unknown
+ * }} Row
+ */
+
+/**
+ * Urgency rank of a row's state: smaller is more urgent.
+ * @type {Readonly<Record<string, number>>}
+ */
 export const STATE_RANK = Object.freeze({
   breached: 0, atRisk: 1, running: 2, paused: 3, unknown: 3.5, metLate: 4, met: 5, notApplicable: 6,
 });
 
-/** `unknown`: the export (a list or a CSV) cannot tell the state (the engine's; see `markUnknown`). */
+/**
+ * `unknown`: the export (a list or a CSV) cannot tell the state (the engine's; see `markUnknown`).
+ * @type {Readonly<Record<string, string>>}
+ */
 export const STATE_LABEL = Object.freeze({
   breached: 'Breached', atRisk: 'At risk', running: 'On track', paused: 'Paused',
   metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope', unknown: 'Unknown',
@@ -35,6 +56,7 @@ export const FACETS = Object.freeze(['priority', 'category', 'state', 'status', 
 const NONE = '—';
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+/** @param {unknown} v */
 function str(v) {
   if (v == null) return '';
   if (Array.isArray(v)) return v.map(String).join(', ');
@@ -54,6 +76,7 @@ export function toRow(ticket, result, index) {
   const ev = result?.evaluation ?? null;
   const fields = t.fields ?? {};
   const created = Date.parse(ev?.response?.start ?? t.created ?? '');
+  /** @type {Row} */
   const row = {
     index,
     id,
@@ -116,7 +139,7 @@ export function batchColumn(batch, field) {
 export function rowsFromBatch(batch, tickets = []) {
   const { fields, numbers } = batch;
   const k = fields.length;
-  const column = (f) => batchColumn(batch, f);
+  const column = (/** @type {string} */ f) => batchColumn(batch, f);
   const cIndex = fields.indexOf('index');
   const id = column('id');
   const title = column('title');
@@ -137,6 +160,7 @@ export function rowsFromBatch(batch, tickets = []) {
   const nextChangeMs = column('nextChangeMs');
   const missing = column('missing');
   const n = numbers.length / k;
+  /** @type {Row[]} */
   const rows = new Array(n);
   for (let r = 0; r < n; r++) {
     const b = r * k;
@@ -177,7 +201,9 @@ export function rowsFromBatch(batch, tickets = []) {
 }
 
 /** The engine's missing fact → the export note's name for it (`mapCsv`/`mapExport` `unknown`). */
+/** @type {Record<string, string>} */
 const MISSING_WHAT = { replies: 'response', resolvedAt: 'resolution', statusHistory: 'pauses' };
+/** @type {Record<string, string>} */
 const MISSING_REASON = {
   response: 'The export has no replies, so whether one came in time is not known.',
   resolution: 'The issue is resolved, but the export does not say when.',
@@ -190,21 +216,27 @@ const MISSING_REASON = {
  * place: `unknown: {what, reason}` with `what` ∈ `response`, `resolution`, `pauses` from the
  * row's `missing`, and the reason the export's `unknown` list gives for it. The decision is the
  * engine's (its level is -1 then); this only words it, and no other row changes.
+ * @param {Row[]} rows
+ * @param {{ what: string, reason: string }[]} [unknown]
  */
 export function markUnknown(rows, unknown = []) {
   const reasons = new Map(unknown.map((u) => [u.what, u.reason]));
   for (const r of rows) {
     if (r.state !== 'unknown') continue;
-    const what = MISSING_WHAT[r.missing] ?? 'pauses';
+    const what = MISSING_WHAT[r.missing ?? ''] ?? 'pauses';
     r.unknown = { what, reason: reasons.get(what) ?? MISSING_REASON[what] };
     r.remaining = null;
   }
   return rows;
 }
 
-/** The label of a row's value in a facet (what filters and group headers show). */
+/**
+ * The label of a row's value in a facet (what filters and group headers show).
+ * @param {string} key
+ * @param {unknown} value
+ */
 export function facetLabel(key, value) {
-  if (key === 'state') return STATE_LABEL[value] ?? String(value);
+  if (key === 'state') return STATE_LABEL[String(value)] ?? String(value);
   if (key === 'level') return Number(value) > 0 ? `Level ${value}` : Number(value) < 0 ? 'Unknown' : 'Not escalated';
   return String(value);
 }
@@ -212,6 +244,8 @@ export function facetLabel(key, value) {
 /**
  * Urgency order: breached (most overdue first), at risk and on track (least time left first),
  * paused, met late, met, out of scope; ties by creation (newest first), then id.
+ * @param {Row} a
+ * @param {Row} b
  */
 export function compareUrgency(a, b) {
   const ra = STATE_RANK[a.state] ?? 7;
@@ -223,6 +257,10 @@ export function compareUrgency(a, b) {
   return (b.created ?? 0) - (a.created ?? 0) || collator.compare(a.id, b.id);
 }
 
+/**
+ * @param {string} key
+ * @returns {(a: Row, b: Row) => number}
+ */
 function compareKey(key) {
   switch (key) {
     case 'sla':
@@ -242,7 +280,7 @@ function compareKey(key) {
 
 /**
  * Sorted copy of `rows` by `key` (`asc` or `desc`); stable, ties broken by urgency then id.
- * @param {any[]} rows
+ * @param {Row[]} rows
  * @param {{ key: string, dir?: 'asc' | 'desc' }} sort
  */
 export function sortRows(rows, { key = 'sla', dir = 'asc' } = { key: 'sla' }) {
@@ -253,7 +291,10 @@ export function sortRows(rows, { key = 'sla', dir = 'asc' } = { key: 'sla' }) {
   return out;
 }
 
-/** Lower-case, accent-free text for search. */
+/**
+ * Lower-case, accent-free text for search.
+ * @param {unknown} s
+ */
 export function fold(s) {
   return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
@@ -261,6 +302,8 @@ export function fold(s) {
 /**
  * Rows that pass every filter: `filters` maps a facet key to the wanted value (as text; empty
  * or absent: any), `query` matches id, title, assignee, status, priority and category.
+ * @param {Row[]} rows
+ * @param {Record<string, string | null | undefined>} [filters]
  */
 export function filterRows(rows, filters = {}, query = '') {
   const active = Object.entries(filters).filter(([, v]) => v !== '' && v != null);
@@ -276,6 +319,7 @@ export function filterRows(rows, filters = {}, query = '') {
 /**
  * Every value of each facet with its count, in a useful order (states by urgency, levels
  * ascending, priorities by policy order, the rest alphabetically).
+ * @param {Row[]} rows
  * @returns {Record<string, { value: string, label: string, count: number }[]>}
  */
 export function facets(rows) {
@@ -306,13 +350,20 @@ export function facets(rows) {
 /**
  * Groups sorted rows by a facet (group order: as `facets` orders values); each group keeps the
  * rows' order and counts its states.
- * @returns {{ key: string, label: string, rows: any[], states: Record<string, number> }[]}
+ * @param {Row[]} rows
+ * @param {string} key
+ * @returns {Group[]}
+ *
+ * @typedef {{ key: string, label: string, rows: Row[], states: Record<string, number> }} Group
  */
 export function groupRows(rows, key) {
   const order = facets(rows)[key]?.map((f) => f.value) ?? [];
+  /** @type {Map<string, Group>} */
   const groups = new Map(order.map((v) => [v, { key: v, label: facetLabel(key, v), rows: [], states: {} }]));
   for (const r of rows) {
     const g = groups.get(String(r[key]));
+    // `key` not a facet (FACETS): no groups, rather than a TypeError.
+    if (!g) continue;
     g.rows.push(r);
     g.states[r.state] = (g.states[r.state] ?? 0) + 1;
   }
@@ -322,9 +373,16 @@ export function groupRows(rows, key) {
 /**
  * What the virtualised table shows: the flat list of items (group headers, rows), optionally
  * with groups collapsed.
+ * @param {Row[]} rows
+ * @param {string} groupBy  a facet key, or '' for none
+ * @param {Set<string>} [collapsed]  group keys
+ * @returns {Item[]}
+ *
+ * @typedef {{ type: 'row', row: Row } | { type: 'group', group: Group, collapsed: boolean }} Item
  */
 export function flatten(rows, groupBy, collapsed = new Set()) {
   if (!groupBy) return rows.map((row) => ({ type: 'row', row }));
+  /** @type {Item[]} */
   const items = [];
   for (const g of groupRows(rows, groupBy)) {
     items.push({ type: 'group', group: g, collapsed: collapsed.has(g.key) });
@@ -333,18 +391,28 @@ export function flatten(rows, groupBy, collapsed = new Set()) {
   return items;
 }
 
-/** The first and last item index (exclusive) to render for a scroll position, with overscan. */
+/**
+ * The first and last item index (exclusive) to render for a scroll position, with overscan.
+ * @param {number} scrollTop
+ * @param {number} viewport
+ * @param {number} rowHeight
+ * @param {number} count
+ */
 export function windowFor(scrollTop, viewport, rowHeight, count, overscan = 8) {
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { first, last: Math.max(first, last) };
 }
 
-/** Counts of rows by badge tone (`on-track`, `breached`...). */
+/**
+ * Counts of rows by badge tone (`on-track`, `breached`...).
+ * @param {Row[]} rows
+ */
 export function toneTotals(rows) {
+  /** @type {Record<string, number>} */
   const out = {};
   for (const r of rows) {
-    const tone = r.state === 'unknown' ? 'unknown' : TONES[r.state] ?? 'error';
+    const tone = r.state === 'unknown' ? 'unknown' : /** @type {Readonly<Record<string, string>>} */ (TONES)[r.state] ?? 'error';
     out[tone] = (out[tone] ?? 0) + 1;
   }
   return out;
@@ -354,8 +422,12 @@ export function toneTotals(rows) {
 // Formatting
 // ---------------------------------------------------------------------------------------------
 
+/** @type {Map<string, Intl.DateTimeFormat>} */
 const dateFormats = new Map();
-/** `27 Nov 2026, 13:00` in `timeZone` (default UTC); `—` for null. */
+/**
+ * `27 Nov 2026, 13:00` in `timeZone` (default UTC); `—` for null.
+ * @param {number | null | undefined} msValue
+ */
 export function formatDateTime(msValue, timeZone = 'UTC') {
   if (msValue == null || Number.isNaN(msValue)) return NONE;
   let f = dateFormats.get(timeZone);
@@ -366,19 +438,28 @@ export function formatDateTime(msValue, timeZone = 'UTC') {
   return f.format(msValue);
 }
 
-/** A percentage with one decimal (`93.4 %`), `—` for null. */
+/**
+ * A percentage with one decimal (`93.4 %`), `—` for null.
+ * @param {number | null | undefined} p
+ */
 export function formatPercent(p) {
   if (p == null || Number.isNaN(p)) return NONE;
   return `${(Math.round(p * 10) / 10).toFixed(1)} %`;
 }
 
-/** A duration in seconds for reports: `4h 12m`, `2d 3h`, `—` for null. */
+/**
+ * A duration in seconds for reports: `4h 12m`, `2d 3h`, `—` for null.
+ * @param {number | null | undefined} s
+ */
 export function formatSeconds(s) {
   if (s == null || Number.isNaN(s)) return NONE;
   return s < 60 ? `${Math.max(0, Math.round(s))}s` : shortDuration(s);
 }
 
-/** `2026-11` → `Nov 2026`. */
+/**
+ * `2026-11` → `Nov 2026`.
+ * @param {string | null | undefined} ym
+ */
 export function formatMonth(ym) {
   const m = /^(\d{4})-(\d{2})$/.exec(ym ?? '');
   if (!m) return String(ym ?? NONE);
@@ -392,6 +473,7 @@ export function formatMonth(ym) {
  * quoted (OWASP's rule against spreadsheet formula injection), unless the whole field is a plain
  * decimal number (`-3600`, `-0.5`: read as that number, it cannot hold a formula). The same rule
  * as `csv_field` in src/report/render.rs (DESIGN.md, "CSV exports").
+ * @param {unknown} v
  */
 export function csvField(v) {
   const s = v == null ? '' : String(v);
@@ -399,7 +481,11 @@ export function csvField(v) {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** CSV text from a header and rows of values. */
+/**
+ * CSV text from a header and rows of values.
+ * @param {unknown[]} header
+ * @param {unknown[][]} rows
+ */
 export function toCsv(header, rows) {
   return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

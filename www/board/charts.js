@@ -1,3 +1,4 @@
+// @ts-check
 // Small SVG charts for the review report: a line chart (met % by month per priority), horizontal
 // bars (breaches by category) and stacked columns (response-time distribution). Built with
 // createElementNS and textContent only; each chart has a <title> and <desc>, each mark a <title>
@@ -6,6 +7,12 @@
 
 const NS = 'http://www.w3.org/2000/svg';
 
+/**
+ * An SVG element; attributes null or undefined are left out.
+ * @param {string} tag
+ * @param {Record<string, string | number | null | undefined>} [attrs]
+ * @param {string} [text]
+ */
 function s(tag, attrs = {}, text) {
   const e = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v != null) e.setAttribute(k, String(v));
@@ -13,7 +20,11 @@ function s(tag, attrs = {}, text) {
   return e;
 }
 
-/** `n` nice tick values from 0 to at least `max` (1, 2, 5 × 10^k steps). */
+/**
+ * `n` nice tick values from 0 to at least `max` (1, 2, 5 × 10^k steps).
+ * @param {number} max
+ * @returns {number[]}
+ */
 export function niceTicks(max, n = 5) {
   if (!(max > 0)) return [0, 1];
   const raw = max / n;
@@ -25,12 +36,24 @@ export function niceTicks(max, n = 5) {
   return out;
 }
 
-/** A linear scale from [d0, d1] to [r0, r1]. */
+/**
+ * A linear scale from [d0, d1] to [r0, r1].
+ * @param {number} d0
+ * @param {number} d1
+ * @param {number} r0
+ * @param {number} r1
+ */
 export function scale(d0, d1, r0, r1) {
   const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
-  return (v) => r0 + (v - d0) * k;
+  return (/** @type {number} */ v) => r0 + (v - d0) * k;
 }
 
+/**
+ * @param {number} width
+ * @param {number} height
+ * @param {string} title
+ * @param {string} desc
+ */
 function frame(width, height, title, desc) {
   const id = `c${Math.random().toString(36).slice(2, 9)}`;
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-labelledby': `${id}t ${id}d`, class: 'chart', preserveAspectRatio: 'xMidYMid meet' });
@@ -41,6 +64,9 @@ function frame(width, height, title, desc) {
 /**
  * Line chart. `series`: [{ name, color, values: (number | null)[] }] over `labels` (x).
  * Values are percentages 0–100; null breaks the line (no ticket judged that month).
+ * @param {{ title: string, desc: string, labels: string[],
+ *   series: { name: string, color: string, values: (number | null)[], bold?: boolean, dash?: string }[],
+ *   width?: number, height?: number, unit?: string, yMax?: number, yMin?: number }} options
  */
 export function lineChart({ title, desc, labels, series, width = 640, height = 280, unit = '%', yMax = 100, yMin = 0 }) {
   const svg = frame(width, height, title, desc);
@@ -88,7 +114,11 @@ export function lineChart({ title, desc, labels, series, width = 640, height = 2
   return svg;
 }
 
-/** Horizontal stacked bars. `rows`: [{ label, parts: number[] }], `parts`: [{ name, color }]. */
+/**
+ * Horizontal stacked bars. `rows`: [{ label, parts: number[] }], `parts`: [{ name, color }].
+ * @param {{ title: string, desc: string, rows: { label: string, parts: number[] }[],
+ *   parts: { name: string, color: string }[], width?: number, rowHeight?: number }} options
+ */
 export function barChart({ title, desc, rows, parts, width = 640, rowHeight = 30 }) {
   const m = { l: 170, r: 48, t: 8, b: 34 };
   const height = m.t + m.b + rows.length * rowHeight;
@@ -126,7 +156,12 @@ export function barChart({ title, desc, rows, parts, width = 640, rowHeight = 30
   return svg;
 }
 
-/** Vertical stacked columns. `labels` (x buckets), `series`: [{ name, color, values: number[] }]. */
+/**
+ * Vertical stacked columns. `labels` (x buckets), `series`: [{ name, color, values: number[] }];
+ * `marker`: a labelled line at column `index`.
+ * @param {{ title: string, desc: string, labels: string[], series: { name: string, color: string, values: number[] }[],
+ *   width?: number, height?: number, marker?: { index: number, label: string } | null }} options
+ */
 export function columnChart({ title, desc, labels, series, width = 640, height = 280, marker = null }) {
   const svg = frame(width, height, title, desc);
   const m = { l: 44, r: 12, t: 14, b: 56 };
@@ -178,7 +213,10 @@ export const TIME_BUCKETS = Object.freeze([
   { label: '8–24h', max: 86400 }, { label: '1–2d', max: 172800 }, { label: '≥ 2d', max: Infinity },
 ]);
 
-/** The bucket index of a duration in seconds. */
+/**
+ * The bucket index of a duration in seconds.
+ * @param {number} seconds
+ */
 export function bucketOf(seconds) {
   return TIME_BUCKETS.findIndex((b) => seconds < b.max);
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's side of board/engine-worker.js for `<sla-board>`: one Worker per client, requests
 // answered by id. The fast module (FAST_MODULE) is fetched and compiled once per page (off the
 // main thread: WebAssembly compiles in the background) and given to every worker, which only
@@ -5,12 +6,14 @@
 
 import { FAST_MODULE } from '../sla-lens.js';
 
+/** @type {Promise<WebAssembly.Module> | null} */
 let compiled = null;
 
 /** The fast module compiled (once per page); a failure is retried by the next call. */
 export function compiledFastModule() {
   if (!compiled) {
     compiled = (async () => {
+      if (!FAST_MODULE) throw new Error('the engine module: no URL for it where the shim is bundled into a classic script');
       const res = await fetch(FAST_MODULE);
       if (!res.ok) throw new Error(`the engine module: ${FAST_MODULE} answered ${res.status} ${res.statusText}`);
       if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') ?? '')) {
@@ -58,6 +61,9 @@ export class EngineClient {
    * Runs engine operation `op` in the worker (engine-worker.js lists them); resolves with its
    * result or rejects with its error (`name`, `message`, `code`, `diagnostics` as thrown there).
    * `transfer`: buffers moved to the worker instead of copied.
+   * @param {string} op
+   * @param {Record<string, unknown>} [msg]
+   * @param {Transferable[]} [transfer]
    */
   async call(op, msg = {}, transfer = []) {
     if (this.#closed) throw closedError();
@@ -78,6 +84,7 @@ export class EngineClient {
     this.#fail(closedError());
   }
 
+  /** @param {Error} err */
   #fail(err) {
     for (const p of this.#calls.values()) p.reject(err);
     this.#calls.clear();

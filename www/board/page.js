@@ -1,8 +1,10 @@
+// @ts-check
 // The dashboard and review pages: the theme switch (auto → light → dark, kept in ?theme=) and the
 // demo clock (?frozen stops it at the export's "now"). Then the components load.
 const params = new URLSearchParams(location.search);
 const THEMES = ['auto', 'light', 'dark'];
-let theme = THEMES.includes(params.get('theme') ?? '') ? params.get('theme') : 'auto';
+const asked = params.get('theme') ?? '';
+let theme = THEMES.includes(asked) ? asked : 'auto';
 const parts = () => document.querySelectorAll('sla-board, sla-review');
 
 function applyTheme() {

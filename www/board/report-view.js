@@ -1,3 +1,4 @@
+// @ts-check
 // <sla-review>: the six-monthly SLA review report in a page — the same figures as
 // `sla-lens report` (the Rust report, run in WebAssembly), with charts and exports.
 //
@@ -20,6 +21,7 @@ import { lineChart, barChart, columnChart, TIME_BUCKETS } from './charts.js';
 import { THEME_CSS } from './theme.js';
 import { h } from '../dom.js';
 import { download } from './sla-board.js';
+/** @import * as wasm from '../pkg/sla_lens.js' */
 
 const CSS = `${THEME_CSS}
 div.wrap { display: flex; flex-direction: column; gap: 16px; }
@@ -78,6 +80,7 @@ th.id { white-space: normal; overflow-wrap: anywhere; min-width: 6ch; max-width:
 `;
 
 const PALETTE = ['var(--c1)', 'var(--c2)', 'var(--c3)', 'var(--c4)', 'var(--c5)', 'var(--c6)'];
+/** @type {Record<string, string>} */
 const METRIC = { response: 'Response', resolution: 'Resolution' };
 /** Breaches per page of the breaches table. */
 export const BREACH_PAGE = 100;
@@ -85,11 +88,19 @@ export const BREACH_PAGE = 100;
 /**
  * A table: header labels (text, or {text, class} — `l` for a left-aligned column), rows of cells
  * (text or {text, class}), optional row attributes.
+ * @param {string} caption
+ * @param {(string | { text: string, class?: string })[]} header
+ * @param {{ attrs?: Record<string, string | null>, cells: Cell[] }[]} rows
+ *
+ * @typedef {string | number | null | undefined | { text: string | number | null | undefined, class?: string | null }} Cell
  */
 function table(caption, header, rows) {
   const t = h('table');
   if (caption) t.append(h('caption', { class: 'sr-only', text: caption }));
-  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => h('th', { scope: 'col', class: i === 0 ? 'l' : x?.class ?? null, text: x?.text ?? x })))));
+  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => {
+    const head = typeof x === 'string' ? { text: x, class: undefined } : x;
+    return h('th', { scope: 'col', class: i === 0 ? 'l' : head.class ?? null, text: head.text });
+  }))));
   const tb = h('tbody');
   for (const r of rows) {
     const tr = h('tr', r.attrs ?? {});
@@ -106,6 +117,9 @@ function table(caption, header, rows) {
 /**
  * The report's figures as the page shows them (pure; node:test covers it). `unknown`: with the
  * column of outcomes a list or CSV export cannot tell (shown when the report has any).
+ * @param {wasm.ReportCell} c
+ * @param {wasm.Report['levels']} levels
+ * @returns {Cell[]}
  */
 export function cellFigures(c, levels, unknown = false) {
   return [
@@ -116,19 +130,29 @@ export function cellFigures(c, levels, unknown = false) {
   ];
 }
 
+/** @param {wasm.Report['levels']} levels */
 export function cellHeader(levels, unknown = false) {
   return ['In scope', 'Met', 'Met late', 'Breached', 'Open', ...(unknown ? ['Unknown'] : []), 'Met %', 'Median (business)', 'P90 (business)', 'Median (wall)', 'P90 (wall)',
     ...levels.map((l) => `L${l.level} ${l.role}`), 'Paused tickets', 'Paused total'];
 }
 
-/** Met % by month per priority (the "all" series first): the line chart's data. */
+/**
+ * Met % by month per priority (the "all" series first): the line chart's data.
+ * @param {wasm.Report} report
+ * @param {wasm.MetricKind} metric
+ */
 export function metByMonth(report, metric) {
-  const find = (m, p) => report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
+  const find = (/** @type {string} */ m, /** @type {string | null} */ p) => report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
+  /** @type {{ name: string, id: string | null }[]} */
   const series = [{ name: 'All priorities', id: null }, ...report.priorities.map((p) => ({ name: p.name, id: p.id }))];
   return series.map((se) => ({ name: se.name, id: se.id, values: report.months.map((m) => find(m, se.id)?.metPercent ?? null) }));
 }
 
-/** Missed targets (breached + met late) per category for a metric over the period. */
+/**
+ * Missed targets (breached + met late) per category for a metric over the period.
+ * @param {wasm.Report} report
+ * @param {wasm.MetricKind} metric
+ */
 export function breachesByCategory(report, metric) {
   const cats = [...report.categories, { id: '', name: 'No category' }];
   return cats
@@ -139,8 +163,19 @@ export function breachesByCategory(report, metric) {
     .filter((r) => r.inScope > 0 || r.breached + r.metLate > 0);
 }
 
+/**
+ * The report as the engine returns it. The generated `Report` type (src/wasm.rs, the d.ts
+ * section) lacks the response-time `distribution` the Rust report has (src/report/mod.rs).
+ * @typedef {import('../pkg/sla_lens.js').Report & {
+ *   distribution: { bounds: number[], counts: number[][], total: number, targets: Record<string, number> } }} FullReport
+ */
+
 export class SlaReviewElement extends HTMLElement {
   static observedAttributes = ['src', 'policy', 'tracker', 'from', 'to', 'now'];
+  /**
+   * @type {{ banner: HTMLElement, from: HTMLInputElement, to: HTMLInputElement, exports: HTMLElement,
+   *   error: HTMLElement, body: HTMLElement } | null}
+   */
   #ui = null;
   /** The engine's Worker (board/engine-worker.js), made on first use; its answers by request. */
   /** @type {EngineClient | null} */
@@ -150,8 +185,11 @@ export class SlaReviewElement extends HTMLElement {
   #seq = 0;
   /** The page of breaches shown (BREACH_PAGE each). */
   #breachPage = 0;
+  /** @type {FullReport | null} */
   report = null;
+  /** @type {{ load: number, report: number, render: number } | null} */
   timings = null;
+  /** @type {{ priorities: string[], counts: number[][], total: number, targets: Record<string, number> } | null} */
   distribution = null;
 
   connectedCallback() {
@@ -159,6 +197,11 @@ export class SlaReviewElement extends HTMLElement {
     this.#reload(true);
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} old
+   * @param {string | null} value
+   */
   attributeChangedCallback(name, old, value) {
     if (!this.#ui || old === value) return;
     this.#reload(name !== 'from' && name !== 'to');
@@ -172,6 +215,11 @@ export class SlaReviewElement extends HTMLElement {
   }
 
   /** Runs engine operation `op` in the worker (one per element, started on first use). */
+  /**
+   * @param {string} op
+   * @param {Record<string, unknown>} [msg]
+   * @param {Transferable[]} [transfer]
+   */
   #call(op, msg = {}, transfer = []) {
     this.#client ??= new EngineClient();
     return this.#client.call(op, msg, transfer);
@@ -183,9 +231,11 @@ export class SlaReviewElement extends HTMLElement {
     this.#loaded = false;
   }
 
+  /** @param {boolean} refetch  the policy and the export too, not only the report */
   async #reload(refetch) {
     const seq = ++this.#seq;
     const ui = this.#ui;
+    if (!ui) return;
     ui.error.hidden = true;
     try {
       const t0 = performance.now();
@@ -206,8 +256,9 @@ export class SlaReviewElement extends HTMLElement {
       if (seq !== this.#seq) return;
       const t2 = performance.now();
       this.report = report;
-      this.distribution = this.#distribution(report);
-      this.#show(report);
+      const distribution = this.#distribution(report);
+      this.distribution = distribution;
+      this.#show(report, distribution);
       const t3 = performance.now();
       this.timings = { load: t1 - t0, report: t2 - t1, render: t3 - t2 };
       this.dataset.ready = 'true';
@@ -215,7 +266,8 @@ export class SlaReviewElement extends HTMLElement {
     } catch (e) {
       if (seq !== this.#seq) return;
       ui.error.hidden = false;
-      ui.error.textContent = e?.diagnostics ? `${e.message}\n${e.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : (e?.message ?? String(e));
+      const err = /** @type {Partial<import('../pkg/sla_lens.js').PolicyError> | null | undefined} */ (e);
+      ui.error.textContent = err?.diagnostics ? `${err.message}\n${err.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : (err?.message ?? String(e));
       this.dataset.ready = 'error';
     }
   }
@@ -247,8 +299,10 @@ export class SlaReviewElement extends HTMLElement {
    * Time to first response of the in-scope tickets created in the period that got one, per
    * priority and bucket: the report's own figures (`report.distribution`, counted in Rust with
    * everything else), labelled for the chart.
+   * @param {FullReport} report
    */
   #distribution(report) {
+    /** @type {FullReport['distribution']} */
     const d = report.distribution;
     return { priorities: report.priorities.map((p) => p.name), counts: d.counts, total: d.total, targets: d.targets };
   }
@@ -290,7 +344,7 @@ export class SlaReviewElement extends HTMLElement {
     };
     if (typeof matchMedia === 'function') matchMedia('print').addEventListener('change', (e) => e.matches && openAll());
     addEventListener('beforeprint', openAll);
-    const btn = (label, fn) => {
+    const btn = (/** @type {string} */ label, /** @type {() => void} */ fn) => {
       const b = h('button', { type: 'button', class: 'btn', text: label });
       b.addEventListener('click', fn);
       exports.append(b);
@@ -298,11 +352,11 @@ export class SlaReviewElement extends HTMLElement {
     const name = () => `sla-review-${this.report?.period.firstDay ?? ''}-${this.report?.period.lastDay ?? ''}`;
     btn('JSON', () => download(`${name()}.json`, `${JSON.stringify(this.report, null, 2)}\n`, 'application/json'));
     /** An export computed in the worker, downloaded; an error is shown where reports' are. */
-    const fromWorker = (op, file, type) => this.#call(op, { options: this.#options() }).then(
+    const fromWorker = (/** @type {string} */ op, /** @type {string} */ file, /** @type {string} */ type) => this.#call(op, { options: this.#options() }).then(
       (text) => download(file, text, type),
       (e) => {
-        this.#ui.error.hidden = false;
-        this.#ui.error.textContent = e?.message ?? String(e);
+        error.hidden = false;
+        error.textContent = e?.message ?? String(e);
       },
     );
     btn('Cells CSV', () => fromWorker('reportCsv', `${name()}-cells.csv`, 'text/csv'));
@@ -315,6 +369,7 @@ export class SlaReviewElement extends HTMLElement {
   /** Every breach with its escalation history, as CSV. */
   breachesCsv() {
     const r = this.report;
+    if (!r) throw new Error('sla-review: no report yet');
     return toCsv(['id', 'title', 'created', 'month', 'priority', 'category', 'metric', 'state', 'targetSeconds', 'deadline', 'stoppedAt', 'elapsedSeconds', 'cycles', 'escalations'],
       r.breaches.map((b) => [b.id, b.title ?? '', b.created, b.month, b.priority, b.category ?? '', b.metric, b.state, b.target, b.deadline ?? '', b.stoppedAt ?? '', b.elapsed, b.cycles,
         b.escalations.map((e) => `L${e.level} ${e.role} ${e.at} (cycle ${e.cycle})`).join('; ')]));
@@ -323,6 +378,8 @@ export class SlaReviewElement extends HTMLElement {
   /** The charts' numbers, as CSV: chart, series, x, value. */
   chartsCsv() {
     const r = this.report;
+    const d = this.distribution;
+    if (!r || !d) throw new Error('sla-review: no report yet');
     const rows = [];
     for (const m of r.metrics.filter((x) => x.targeted)) {
       for (const se of metByMonth(r, m.metric)) se.values.forEach((v, i) => {
@@ -333,7 +390,6 @@ export class SlaReviewElement extends HTMLElement {
         rows.push([`missed by category (${m.metric})`, 'met late', c.label, c.metLate]);
       }
     }
-    const d = this.distribution;
     d.priorities.forEach((p, k) => {
       TIME_BUCKETS.forEach((b, i) => {
         rows.push(['response-time distribution (business)', p, b.label, d.counts[k][i]]);
@@ -347,6 +403,7 @@ export class SlaReviewElement extends HTMLElement {
    * big tracker has thousands (13,459 in the 100,000-issue benchmark), which as one table take
    * seconds to build and lay out. The Breaches CSV export has them all; print shows the page on
    * screen and says so.
+   * @param {FullReport} r
    */
   #breaches(r) {
     const n = r.breaches.length;
@@ -358,7 +415,7 @@ export class SlaReviewElement extends HTMLElement {
     const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
     const cname = new Map(r.categories.map((c) => [c.id, c.name]));
     const header = ['Ticket', { text: 'Title', class: 'l' }, 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', { text: 'Escalations', class: 'l' }];
-    const row = (b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
+    const row = (/** @type {wasm.ReportBreach} */ b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
       METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
       b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
       { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] });
@@ -369,7 +426,7 @@ export class SlaReviewElement extends HTMLElement {
     }
     const status = h('span', { class: 'pager-status', 'aria-live': 'polite' });
     const note = h('p', { class: 'note' });
-    const go = (label, aria, to) => {
+    const go = (/** @type {string} */ label, /** @type {string} */ aria, /** @type {() => number} */ to) => {
       const b = h('button', { type: 'button', class: 'btn', text: label, 'aria-label': aria });
       b.addEventListener('click', () => show(to(), b));
       return b;
@@ -379,7 +436,9 @@ export class SlaReviewElement extends HTMLElement {
     const next = go('Next ›', 'Next page of breaches', () => this.#breachPage + 1);
     const last = go('Last »', 'Last page of breaches', () => pages - 1);
     section.append(note, h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last));
+    /** @type {HTMLElement | null} */
     let shown = null;
+    /** @type {(page: number, from?: HTMLButtonElement) => void} */
     const show = (page, from) => {
       const p = Math.max(0, Math.min(pages - 1, page));
       this.#breachPage = p;
@@ -400,8 +459,13 @@ export class SlaReviewElement extends HTMLElement {
     return section;
   }
 
-  #show(r) {
+  /**
+   * @param {FullReport} r
+   * @param {NonNullable<SlaReviewElement['distribution']>} d  `#distribution(r)`
+   */
+  #show(r, d) {
     const ui = this.#ui;
+    if (!ui) return;
     // Banner
     const rv = r.review;
     ui.banner.className = `banner${rv?.overdue ? ' overdue' : ''}`;
@@ -423,6 +487,7 @@ export class SlaReviewElement extends HTMLElement {
     const sections = [];
 
     // KPIs
+    /** @type {(k: string, v: string, sub?: string) => HTMLDivElement} */
     const kpi = (k, v, sub) => h('div', { class: 'kpi' }, h('div', { class: 'k', text: k }), h('div', { class: 'v', text: v }), h('div', { class: 's', text: sub ?? '' }));
     sections.push(h('div', { class: 'kpis', 'data-part': 'kpis' },
       kpi('Tickets in period', String(r.tickets.inPeriod), `${r.tickets.inScope} in scope · ${r.tickets.outOfScope} out of scope`),
@@ -449,7 +514,6 @@ export class SlaReviewElement extends HTMLElement {
         barChart({ title: `${METRIC[metric]} targets missed by category`, desc: cats.map((c) => `${c.label}: ${c.breached} open past deadline, ${c.metLate} met late of ${c.inScope}`).join('. '), rows: cats.map((c) => ({ label: c.label, parts: [c.breached, c.metLate] })), parts }),
         table('Missed by category', ['Category', 'In scope', 'Open past deadline', 'Met late', 'Missed %'], cats.map((c) => ({ cells: [c.label, c.inScope, c.breached, c.metLate, formatPercent(c.inScope ? (100 * (c.breached + c.metLate)) / c.inScope : null)] }))), 'by-category'));
     }
-    const d = this.distribution;
     const dseries = d.priorities.map((p, k) => ({ name: p, color: PALETTE[(k + 1) % PALETTE.length], values: d.counts[k] }));
     charts.append(figure('Time to first response', `Business time, ${d.total} tickets answered in the period, by priority`,
       columnChart({ title: 'Distribution of the time to first response (business time) per priority', desc: dseries.map((se) => `${se.name}: ${TIME_BUCKETS.map((b, i) => `${b.label} ${se.values[i]}`).join(', ')}`).join('. '), labels: TIME_BUCKETS.map((b) => b.label), series: dseries }),
@@ -458,7 +522,7 @@ export class SlaReviewElement extends HTMLElement {
 
     // Per metric × priority × category (the period)
     // An "Unknown" column for a metric with outcomes a list or CSV export cannot tell.
-    const unknownOf = (metric) => r.cells.some((c) => c.metric === metric && c.unknown > 0);
+    const unknownOf = (/** @type {string} */ metric) => r.cells.some((c) => c.metric === metric && c.unknown > 0);
     const prios = [{ id: null, name: 'All priorities' }, ...r.priorities];
     const cats = [{ id: null, name: 'All categories' }, ...r.categories, { id: '', name: 'No category' }];
     for (const metric of r.metrics.map((m) => m.metric)) {
@@ -508,16 +572,30 @@ export class SlaReviewElement extends HTMLElement {
   }
 }
 
+/**
+ * @param {string} metric
+ * @param {string | null} month
+ * @param {string | null} priority
+ * @param {string | null} category
+ */
 function key(metric, month, priority, category) {
   return [metric, month ?? '*', priority ?? '*', category == null ? '*' : category].join('|');
 }
 
+/**
+ * @param {string} caption
+ * @param {string} sub
+ * @param {Element} chart
+ * @param {Element} data  the chart's numbers
+ * @param {string} part
+ */
 function figure(caption, sub, chart, data, part) {
   return h('figure', { 'data-part': part }, h('figcaption', {}, caption, h('span', { class: 'sub', text: sub })), chart,
     h('details', { class: 'data' }, h('summary', { text: 'The numbers' }), data));
 }
 
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** @param {string} ymd */
 function formatDay(ymd) {
   const t = Date.parse(`${ymd}T00:00:00Z`);
   return Number.isNaN(t) ? String(ymd) : dayFmt.format(t);

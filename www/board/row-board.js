@@ -1,3 +1,4 @@
+// @ts-check
 // The Board of <sla-board>, with its engine in a Worker (board/engine-worker.js through
 // board/engine-client.js): the export stays in the worker, which evaluates the batch with
 // `evaluateRows` (what a table row needs: one Float64Array and a string table, transferred, no
@@ -28,16 +29,28 @@ export class RowBoard extends Board {
    *   `onError`: an engine error after the first evaluation (a re-evaluation, a measure).
    */
   constructor(client, policyName, options = {}) {
-    super({ name: policyName }, { ...options, explain: 'lazy' });
+    // The engine is in the worker: the Board's methods that call one (evaluate, measure, lines)
+    // are all overridden here; the Board reads only its name.
+    const engine = /** @type {import('../pkg/sla_lens.js').SlaEngine} */ (/** @type {unknown} */ ({ name: policyName }));
+    super(engine, { ...options, explain: 'lazy' });
     this.client = client;
     this.onError = options.onError ?? null;
-    /** Table rows (board-model.js `rowsFromBatch`), in batch order. */
+    /**
+     * Table rows (board-model.js `rowsFromBatch`), in batch order.
+     * @type {import('./board-model.js').Row[]}
+     */
     this.rows = [];
-    /** The same rows most urgent first (`sortRows(rows, {key: 'sla'})`, sorted in the worker). */
+    /**
+     * The same rows most urgent first (`sortRows(rows, {key: 'sla'})`, sorted in the worker).
+     * @type {import('./board-model.js').Row[]}
+     */
     this.byUrgency = [];
     /** The rows' facets (board-model.js `facets`, counted in the worker), or null. */
     this.facets = null;
-    /** Tickets that could not be read or evaluated: `{id, index, code, path, message}`. */
+    /**
+     * Tickets that could not be read or evaluated: `{id, index, code, path, message}`.
+     * @type {ReturnType<typeof rowsFromBatch>['errors']}
+     */
     this.errors = [];
     /** Full results evaluated on demand since the last batch evaluation, by id. */
     this.full = new Map();
@@ -108,28 +121,40 @@ export class RowBoard extends Board {
     return p;
   }
 
-  /** Called by the shared timer: re-evaluates when a state changes, else moves the countdowns. */
+  /**
+   * Called by the shared timer: re-evaluates when a state changes, else moves the countdowns.
+   * @param {number} t
+   */
   tick(t) {
     if (this.disposed || this.evaluating) return;
     if (this.nextChangeMs !== null && t >= this.nextChangeMs) this.evaluate(t).catch((e) => this.#error(e));
     else this.measure(t).then(() => this.render(t), (e) => this.#error(e));
   }
 
+  /** @param {unknown} e */
   #error(e) {
-    if (this.disposed || e?.name === 'AbortError') return;
+    if (this.disposed || /** @type {{ name?: string } | null | undefined} */ (e)?.name === 'AbortError') return;
     this.onError?.(e);
   }
 
-  /** Business seconds left at `t` on every running row's headline metric (one request, one call per calendar). */
+  /**
+   * Business seconds left at `t` on every running row's headline metric (one request, one call per calendar).
+   * @param {number} t
+   */
   async measure(t) {
     if (this.evaluatedAt === null) return;
     const gen = this.generation;
     const at = Math.floor(this.evaluatedAt / 1000) * 1000;
+    /** @type {Map<string, { id: string, businessRemaining: number }[]>} */
     const byCal = new Map();
     for (const r of this.rows) {
       if ((r.state !== 'running' && r.state !== 'atRisk') || !r.calendar || r.businessRemaining == null) continue;
-      if (!byCal.has(r.calendar)) byCal.set(r.calendar, []);
-      byCal.get(r.calendar).push(r);
+      let list = byCal.get(r.calendar);
+      if (!list) {
+        list = [];
+        byCal.set(r.calendar, list);
+      }
+      list.push({ id: r.id, businessRemaining: r.businessRemaining });
     }
     const groups = [...byCal];
     const items = groups.map(([calendar, rows]) => ({
@@ -146,7 +171,10 @@ export class RowBoard extends Board {
     });
   }
 
-  /** The full result for a ticket id (asked of the worker if not there yet: undefined until it comes). */
+  /**
+   * The full result for a ticket id (asked of the worker if not there yet: undefined until it comes).
+   * @param {string | number} id
+   */
   result(id) {
     const key = String(id);
     const hit = this.full.get(key);
@@ -162,6 +190,7 @@ export class RowBoard extends Board {
    */
   prefetch(ids) {
     if (this.evaluatedAt === null) return Promise.resolve();
+    /** @type {string[]} */
     const want = [];
     for (const id of ids) {
       const key = String(id);
@@ -192,13 +221,19 @@ export class RowBoard extends Board {
     while (this.requests.size) await Promise.all([...this.requests]);
   }
 
-  /** Re-renders the badges of `ids`. */
+  /**
+   * Re-renders the badges of `ids`.
+   * @param {Set<string>} ids
+   */
   #update(ids) {
     const t = now();
     for (const b of this.badges) if (ids.has(b.ticketId)) b.update(t);
   }
 
-  /** The table row for a ticket id, or undefined. */
+  /**
+   * The table row for a ticket id, or undefined.
+   * @param {string | number} id
+   */
   row(id) {
     return this.rowById.get(String(id));
   }
@@ -206,6 +241,8 @@ export class RowBoard extends Board {
   /**
    * A tooltip's sentences for `id` at `t` (minute resolution, cached until the next evaluation);
    * asked of the worker when not cached: until the answer, the sentences it had ([] at first).
+   * @param {string | number} id
+   * @returns {string[] | null}
    */
   lines(id, t = now()) {
     const key = String(id);
@@ -232,6 +269,7 @@ export class RowBoard extends Board {
     return hit?.lines ?? [];
   }
 
+  /** @param {string | number} id */
   view(id, t = now(), withLines = true) {
     const key = String(id);
     return badgeView(this.result(key), t, {

@@ -1,3 +1,4 @@
+// @ts-check
 // <sla-board>: a live SLA table for a static page. One ES module to include:
 //
 //   <script type="module" src="board/sla-board.js"></script>
@@ -116,7 +117,9 @@ details.bad code { font-size: 12px; background: var(--chip-bg); padding: 0 4px; 
 }
 `;
 
+/** @type {CSSStyleSheet | null} */
 let sheet = null;
+/** @param {ShadowRoot} root */
 function adopt(root) {
   if (typeof CSSStyleSheet === 'function' && 'adoptedStyleSheets' in root) {
     if (!sheet) {
@@ -132,10 +135,49 @@ function adopt(root) {
 }
 
 
+/** @type {Record<string, string>} */
 const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', unknown: 'var(--fg-faint)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
+/** @type {Record<string, string>} */
 const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', unknown: 'unknown (not in the export)', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
 
+/**
+ * A column's label (board-model.js `COLUMNS`), by its key.
+ * @param {string} key
+ */
+function columnLabel(key) {
+  return COLUMNS.find((c) => c.key === key)?.label ?? key;
+}
+
+/**
+ * The board's shadow DOM, made once (`#render`).
+ * @typedef {object} BoardUi
+ * @property {HTMLHeadingElement} caption
+ * @property {HTMLUListElement} totals
+ * @property {HTMLInputElement} search
+ * @property {Record<string, HTMLSelectElement>} selects  by facet key
+ * @property {HTMLSelectElement} group
+ * @property {HTMLDivElement} status
+ * @property {HTMLDivElement} error
+ * @property {HTMLTableSectionElement} tbody
+ * @property {HTMLTableElement} table
+ * @property {HTMLDivElement} scroller
+ * @property {Record<string, HTMLTableCellElement>} ths  by column key
+ * @property {HTMLDetailsElement} problems
+ * @property {HTMLDivElement} source
+ *
+ * A ticket the board cannot show, and why: a CSV row or issue the mapping refused (`row`, `line`,
+ * `column`: a CSV's), a ticket the engine could not read; `stage` on the board's list.
+ * @typedef {{ id: string | null, index: number, code: string, path: string, message: string, stage?: string,
+ *   row?: number, line?: number, column?: string | null }} Problem
+ *
+ * @typedef {import('./board-model.js').Row} Row
+ */
+
 /** Reads a URL as text, with a message that names it on failure. */
+/**
+ * @param {URL} url
+ * @param {string} what
+ */
 async function fetchText(url, what) {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${what}: ${url} answered ${res.status} ${res.statusText}`);
@@ -145,23 +187,44 @@ async function fetchText(url, what) {
 export class SlaBoardElement extends HTMLElement {
   static observedAttributes = ['src', 'policy', 'tracker', 'heading', 'mapping', 'time-zone'];
 
+  /** @type {BoardUi | null} */
   #ui = null;
+  /** @type {RowBoard | null} */
   #board = null;
-  /** The engine's Worker for the current load (board/engine-client.js). */
+  /**
+   * The engine's Worker for the current load (board/engine-client.js).
+   * @type {EngineClient | null}
+   */
   #client = null;
-  /** The policy's name (the default caption). */
+  /**
+   * The policy's name (the default caption).
+   * @type {string | null}
+   */
   #name = null;
+  /** @type {import('../pkg/sla_lens.js').TicketInput[] | null} */
   #tickets = null;
+  /** @type {string | null} */
   #policyText = null;
+  /** @type {Problem[]} */
   #mapErrors = [];
-  /** What the source cannot tell (`mapCsv`'s or `mapExport`'s `unknown`), and how a CSV was read. */
+  /**
+   * What the source cannot tell (`mapCsv`'s or `mapExport`'s `unknown`), and how a CSV was read.
+   * @type {import('../pkg/sla_lens.js').MappedCsv['unknown']}
+   */
   #unknown = [];
+  /** @type {(Omit<import('../pkg/sla_lens.js').MappedCsv, 'tickets' | 'errors'> & { count: number }) | null} */
   #csv = null;
+  /** @type {Row[]} */
   #rows = [];
+  /** @type {Problem[]} */
   #bad = [];
+  /** @type {Row[]} */
   #view = [];
+  /** @type {import('./board-model.js').Item[]} */
   #items = [];
+  /** @type {{ key: string, dir: 'asc' | 'desc' }} */
   #sort = { key: 'sla', dir: 'asc' };
+  /** @type {Record<string, string>} */
   #filters = {};
   #query = '';
   #groupBy = '';
@@ -172,16 +235,18 @@ export class SlaBoardElement extends HTMLElement {
   #loadSeq = 0;
   /** The rows in the table now: row object → its <tr> (kept while the row stays on screen). */
   #rowEls = new Map();
+  /** @type {HTMLTableRowElement[] | null} */
   #spacers = null;
   #connected = false;
   #priorityRank = new Map();
+  /** @type {{ load: number, parse: number, evaluate: number, paint: number, total: number, rows: number } | null} */
   timings = null;
 
   connectedCallback() {
     this.#connected = true;
     if (!this.#ui) this.#render();
     if (this.hasAttribute('now')) {
-      const start = Date.parse(this.getAttribute('now'));
+      const start = Date.parse(this.getAttribute('now') ?? '');
       if (!Number.isNaN(start)) {
         const t0 = performance.now();
         setClock(this.hasAttribute('frozen') ? () => start : () => start + Math.floor(performance.now() - t0));
@@ -201,6 +266,11 @@ export class SlaBoardElement extends HTMLElement {
     this.#print?.removeEventListener('change', this.#onPrint);
   }
 
+  /**
+   * @param {string} name
+   * @param {string | null} old
+   * @param {string | null} value
+   */
   attributeChangedCallback(name, old, value) {
     if (!this.#connected || old === value) return;
     if (name === 'heading') this.#renderHead();
@@ -219,6 +289,7 @@ export class SlaBoardElement extends HTMLElement {
     this.#srcTickets = v;
     if (this.#connected) this.#reload();
   }
+  /** @type {import('../pkg/sla_lens.js').TicketInput[] | null} */
   #srcTickets = null;
 
   /** The policy text in use; set it to re-evaluate under another policy. */
@@ -229,6 +300,7 @@ export class SlaBoardElement extends HTMLElement {
     this.#policyOverride = v;
     if (this.#connected) this.#reload();
   }
+  /** @type {string | null} */
   #policyOverride = null;
 
   /** The board (row-board.js: a Board whose engine is the worker), for pages that want more. */
@@ -254,23 +326,33 @@ export class SlaBoardElement extends HTMLElement {
     return { sort: { ...this.#sort }, filters: { ...this.#filters }, query: this.#query, groupBy: this.#groupBy };
   }
 
+  /**
+   * @param {string} key  a column's
+   * @param {'asc' | 'desc'} [dir]  default: ascending, or the other way when already sorted by `key`
+   */
   sortBy(key, dir) {
     const same = this.#sort.key === key;
     this.#sort = { key, dir: dir ?? (same && this.#sort.dir === 'asc' ? 'desc' : 'asc') };
     this.#refresh();
   }
+  /**
+   * @param {string} key  a facet's
+   * @param {unknown} value  empty or null: any
+   */
   setFilter(key, value) {
     if (value === '' || value == null) delete this.#filters[key];
     else this.#filters[key] = String(value);
     this.#syncControls();
     this.#refresh();
   }
+  /** @param {string | null | undefined} key  a facet's; empty: no grouping */
   setGroupBy(key) {
     this.#groupBy = key ?? '';
     this.#collapsed.clear();
     this.#syncControls();
     this.#refresh();
   }
+  /** @param {string | null | undefined} q */
   setQuery(q) {
     this.#query = q ?? '';
     this.#syncControls();
@@ -285,6 +367,7 @@ export class SlaBoardElement extends HTMLElement {
     const seq = ++this.#loadSeq;
     const t0 = performance.now();
     const ui = this.#ui;
+    if (!ui) return;
     ui.error.hidden = true;
     ui.status.textContent = 'Loading…';
     // One worker per load: the previous one stops, and what it still had to answer with it.
@@ -340,10 +423,12 @@ export class SlaBoardElement extends HTMLElement {
   }
 
   /** An error (loading, or the engine's) in the board's error box. */
+  /** @param {unknown} e */
   #showError(e) {
     const ui = this.#ui;
+    if (!ui) return;
     ui.error.hidden = false;
-    ui.error.textContent = e?.message ?? String(e);
+    ui.error.textContent = /** @type {{ message?: string } | null | undefined} */ (e)?.message ?? String(e);
     ui.status.textContent = '';
     this.dataset.ready = 'error';
     this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
@@ -375,13 +460,14 @@ export class SlaBoardElement extends HTMLElement {
 
   /** A CSV export's column mapping: the `mapping` attribute, with the `time-zone` attribute's zone. */
   #mapping() {
+    /** @type {Record<string, unknown>} */
     let mapping = {};
     const attr = this.getAttribute('mapping');
     if (attr) {
       try {
         mapping = JSON.parse(attr);
       } catch (e) {
-        throw new Error(`The mapping attribute is not JSON: ${e.message}`);
+        throw new Error(`The mapping attribute is not JSON: ${/** @type {SyntaxError} */ (e).message}`);
       }
     }
     const zone = this.getAttribute('time-zone');
@@ -393,6 +479,7 @@ export class SlaBoardElement extends HTMLElement {
   #rebuild() {
     const board = this.#board;
     if (!board) return;
+    /** @type {Problem[]} */
     const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping', row: e.row, line: e.line, column: e.column }));
     for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
     const rank = this.#priorityRank;
@@ -426,16 +513,17 @@ export class SlaBoardElement extends HTMLElement {
     const search = h('input', { type: 'search', placeholder: 'Search id, title, assignee…', 'aria-describedby': 'status', autocomplete: 'off' });
     const tools = h('div', { class: 'tools no-print', role: 'group', 'aria-label': 'Filter, group and search' },
       h('label', { class: 'field search' }, 'Search', search));
+    /** @type {Record<string, HTMLSelectElement>} */
     const selects = {};
     for (const k of FACETS) {
       const sel = h('select', { 'data-facet': k });
       selects[k] = sel;
-      tools.append(h('label', { class: 'field' }, COLUMNS.find((c) => c.key === k).label, sel));
+      tools.append(h('label', { class: 'field' }, columnLabel(k), sel));
       sel.addEventListener('change', () => this.setFilter(k, sel.value));
     }
     const group = h('select', { 'data-group': '' });
     group.append(h('option', { value: '', text: 'No grouping' }));
-    for (const k of FACETS) group.append(h('option', { value: k, text: COLUMNS.find((c) => c.key === k).label }));
+    for (const k of FACETS) group.append(h('option', { value: k, text: columnLabel(k) }));
     group.addEventListener('change', () => this.setGroupBy(group.value));
     tools.append(h('label', { class: 'field' }, 'Group by', group));
     const reset = h('button', { type: 'button', class: 'btn', text: 'Clear' });
@@ -466,6 +554,7 @@ export class SlaBoardElement extends HTMLElement {
 
     const colgroup = h('colgroup');
     const headRow = h('tr');
+    /** @type {Record<string, HTMLTableCellElement>} */
     const ths = {};
     for (const c of COLUMNS) {
       colgroup.append(h('col', { class: `c-${c.key}` }));
@@ -494,8 +583,9 @@ export class SlaBoardElement extends HTMLElement {
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.#schedule()).observe(scroller);
   }
 
+  /** @type {MediaQueryList | null} */
   #print = null;
-  #onPrint = (e) => {
+  #onPrint = (/** @type {{ matches: boolean }} */ e) => {
     if (this.#printing === e.matches) return;
     this.#printing = e.matches;
     this.#renderWindow(true);
@@ -508,9 +598,11 @@ export class SlaBoardElement extends HTMLElement {
 
   #renderFacets() {
     // Counted in the worker with the rows (the same function), else here.
+    const ui = this.#ui;
+    if (!ui) return;
     const f = this.#board?.rows === this.#rows && this.#board.facets ? this.#board.facets : facets(this.#rows);
     for (const k of FACETS) {
-      const sel = this.#ui.selects[k];
+      const sel = ui.selects[k];
       const opts = [h('option', { value: '', text: `All (${this.#rows.length})` })];
       for (const v of f[k]) opts.push(h('option', { value: v.value, text: `${v.label} (${v.count})` }));
       sel.replaceChildren(...opts);
@@ -527,6 +619,7 @@ export class SlaBoardElement extends HTMLElement {
   }
 
   #renderProblems() {
+    if (!this.#ui) return;
     const { problems } = this.#ui;
     const bad = this.#bad;
     problems.hidden = bad.length === 0;
@@ -557,6 +650,7 @@ export class SlaBoardElement extends HTMLElement {
 
   /** How a CSV export was read, and what an export cannot tell (shown above the table). */
   #renderSource() {
+    if (!this.#ui) return;
     const { source } = this.#ui;
     const c = this.#csv;
     source.hidden = !c && this.#unknown.length === 0;
@@ -587,7 +681,7 @@ export class SlaBoardElement extends HTMLElement {
     this.#items = flatten(this.#view, this.#groupBy, this.#collapsed);
     for (const c of COLUMNS) {
       const th = this.#ui.ths[c.key];
-      const arrow = th.querySelector('.arrow');
+      const arrow = /** @type {HTMLSpanElement} */ (th.querySelector('.arrow')); // #render made it
       if (this.#sort.key === c.key) {
         th.setAttribute('aria-sort', this.#sort.dir === 'asc' ? 'ascending' : 'descending');
         arrow.textContent = this.#sort.dir === 'asc' ? '▲' : '▼';
@@ -603,7 +697,7 @@ export class SlaBoardElement extends HTMLElement {
     const parts = [`Showing ${this.#view.length} of ${this.#rows.length} issues`];
     if (this.#sort.key === 'sla' && this.#sort.dir === 'asc') parts.push('most urgent first');
     else parts.push(`sorted by ${sortLabel} ${this.#sort.dir === 'asc' ? 'ascending' : 'descending'}`);
-    if (this.#groupBy) parts.push(`grouped by ${COLUMNS.find((c) => c.key === this.#groupBy).label.toLowerCase()}`);
+    if (this.#groupBy) parts.push(`grouped by ${columnLabel(this.#groupBy).toLowerCase()}`);
     this.#ui.status.textContent = `${parts.join(', ')}.`;
     this.#ui.table.setAttribute('aria-rowcount', String(this.#items.length + 1));
     this.#ui.scroller.scrollTop = Math.min(this.#ui.scroller.scrollTop, Math.max(0, this.#items.length * ROW_HEIGHT));
@@ -618,6 +712,7 @@ export class SlaBoardElement extends HTMLElement {
     });
   }
 
+  /** @param {boolean} force  even when the window has not moved */
   #renderWindow(force) {
     const ui = this.#ui;
     if (!ui || !this.#board) return;
@@ -634,9 +729,10 @@ export class SlaBoardElement extends HTMLElement {
       this.#spacers = [spacer(), spacer()];
     }
     const [above, below] = this.#spacers;
+    /** @type {HTMLTableRowElement[]} */
     const want = [];
     if (first > 0) {
-      above.firstChild.style.height = `${first * ROW_HEIGHT}px`;
+      /** @type {HTMLTableCellElement} */ (above.firstChild).style.height = `${first * ROW_HEIGHT}px`;
       want.push(above);
     }
     // Rows still on screen keep their <tr> (and their badge); only the rows scrolling in are
@@ -669,7 +765,7 @@ export class SlaBoardElement extends HTMLElement {
       want.push(tr);
     }
     if (last < n) {
-      below.firstChild.style.height = `${(n - last) * ROW_HEIGHT}px`;
+      /** @type {HTMLTableCellElement} */ (below.firstChild).style.height = `${(n - last) * ROW_HEIGHT}px`;
       want.push(below);
     }
     if (n === 0) want.push(h('tr', {}, h('td', { colspan: span, class: 'empty', text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.' })));
@@ -681,6 +777,7 @@ export class SlaBoardElement extends HTMLElement {
     this.#rowEls = kept;
     // Remove what left, insert what came, in order; kept rows are not moved, so they are not
     // re-laid out or re-connected. (Keyboard focus in thead is untouched.)
+    /** @type {Set<Element>} */
     const keep = new Set(want);
     for (const c of [...ui.tbody.children]) if (!keep.has(c)) c.remove();
     let ref = ui.tbody.firstChild;
@@ -690,18 +787,22 @@ export class SlaBoardElement extends HTMLElement {
     }
   }
 
+  /**
+   * @param {import('./board-model.js').Item} item
+   * @param {number} i  its position in the list
+   */
   #item(item, i) {
     if (item.type === 'group') {
       const g = item.group;
       const btn = h('button', { type: 'button', 'aria-expanded': String(!item.collapsed) },
         h('span', { class: 'tw', 'aria-hidden': 'true', text: '▼' }),
-        h('span', { text: `${COLUMNS.find((c) => c.key === this.#groupBy).label}: ${g.label}` }),
+        h('span', { text: `${columnLabel(this.#groupBy)}: ${g.label}` }),
         h('span', { class: 'count', text: `${g.rows.length} issue${g.rows.length === 1 ? '' : 's'}${g.states.breached ? ` · ${g.states.breached} breached` : ''}${g.states.atRisk ? ` · ${g.states.atRisk} at risk` : ''}` }));
       btn.addEventListener('click', () => {
         if (this.#collapsed.has(g.key)) this.#collapsed.delete(g.key);
         else this.#collapsed.add(g.key);
         this.#refresh();
-        this.#ui.tbody.querySelector(`tr.g[data-key="${CSS.escape(g.key)}"] button`)?.focus();
+        /** @type {HTMLButtonElement | null | undefined} */ (this.#ui?.tbody.querySelector(`tr.g[data-key="${CSS.escape(g.key)}"] button`))?.focus();
       });
       return h('tr', { class: 'g', 'data-key': g.key, 'aria-rowindex': i + 2 }, h('th', { colspan: COLUMNS.length, scope: 'rowgroup' }, btn));
     }
@@ -709,8 +810,9 @@ export class SlaBoardElement extends HTMLElement {
     let badge;
     if (r.state === 'unknown') {
       // The engine's figure would rest on data the export does not have: say so instead.
-      const label = r.unknown.what === 'response' ? 'Response unknown' : r.unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
-      badge = h('span', { class: 'unknown', title: `${r.unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
+      const unknown = /** @type {NonNullable<Row['unknown']>} */ (r.unknown); // markUnknown's, on every unknown row
+      const label = unknown.what === 'response' ? 'Response unknown' : unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
+      badge = h('span', { class: 'unknown', title: `${unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
     } else {
       badge = document.createElement('sla-badge');
       badge.setAttribute('ticket-id', r.id);
@@ -744,7 +846,12 @@ export class SlaBoardElement extends HTMLElement {
   }
 }
 
-/** Offers `text` as a file download. */
+/**
+ * Offers `text` as a file download.
+ * @param {string} name
+ * @param {string} text
+ * @param {string} type  its media type
+ */
 export function download(name, text, type) {
   const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
   const a = document.createElement('a');

@@ -1,3 +1,4 @@
+// @ts-check
 // Colours shared by <sla-board> and <sla-review>: light by default, dark with
 // prefers-color-scheme or theme="dark" (theme="light" forces light), and print (black on white).
 
@@ -62,6 +63,7 @@ sla-badge[tone="met-late"]::part(badge) { background: #2e1a0c; color: #f7b27a; b
 sla-badge[tone="out-of-scope"]::part(badge) { background: #1d2433; color: #b3bccd; border-color: #36425a; }
 `;
 
+/** @param {string} css */
 export function darkBadges(css) {
   return `
 @media (prefers-color-scheme: dark) { :host(:not([theme="light"])) { --_x: 0; } }
@@ -70,6 +72,10 @@ export function darkBadges(css) {
 `;
 }
 
+/**
+ * @param {string} prefix
+ * @param {string} css
+ */
 function scope(prefix, css) {
   return css
     .trim()

@@ -1,3 +1,4 @@
+// @ts-check
 // GitHub in its own pages: issue rows of a repository's issue list (the React list view and the
 // older `.js-issue-row` list) and the issue page's title. GitHub's REST API lives on another
 // origin (api.github.com, or `/api/v3` on GitHub Enterprise Server) and does not take the
@@ -24,10 +25,13 @@ export const SELECTORS = Object.freeze({
   title: 'bdi[data-testid="issue-title"], h1.gh-header-title .js-issue-title',
 });
 
-/** `owner/repo` of a link to `/owner/repo/issues/N`. */
+/**
+ * `owner/repo` of a link to `/owner/repo/issues/N`.
+ * @param {HTMLAnchorElement} a
+ */
 const repoOf = (a) => new URL(a.href).pathname.split('/').slice(1, 3).join('/');
 
-/** @type {import('./annotate.js').TrackerAdapter} */
+/** @type {import('./annotate.js').TrackerAdapter & { apiBase: (io: import('./annotate.js').LoadContext) => string }} */
 export const github = {
   tracker: 'github',
   label: 'GitHub',
@@ -36,8 +40,9 @@ export const github = {
   idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
-    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const repo = ctx.page?.project ?? null;
     links.forEach((a, i) => {
@@ -51,6 +56,7 @@ export const github = {
     return out;
   },
 
+  /** @returns {Promise<Record<string, string>>} */
   async auth(io) {
     return io.token ? { Authorization: `Bearer ${io.token}`, 'X-GitHub-Api-Version': '2022-11-28' } : {};
   },

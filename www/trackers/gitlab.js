@@ -1,3 +1,4 @@
+// @ts-check
 // GitLab in its own pages: rows of a project's or group's issue list and the issue page's
 // title. GitLab's REST API is on the same origin and takes the signed-in session for GET
 // requests, so no token is needed (a `PRIVATE-TOKEN` from the site settings is sent if given).
@@ -15,7 +16,10 @@ export const SELECTORS = Object.freeze({
   title: 'h1[data-testid="issue-title"], [data-testid="work-item-title"]',
 });
 
-/** `group/sub/project` and `7` of a link to `/group/sub/project/-/issues/7`. */
+/**
+ * `group/sub/project` of a link to `/group/sub/project/-/issues/7`.
+ * @param {string} href
+ */
 function projectOf(href) {
   const path = new URL(href, 'https://x.invalid').pathname;
   const i = path.indexOf('/-/');
@@ -31,8 +35,9 @@ export const gitlab = {
   idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
-    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const project = ctx.page?.project ?? null;
     links.forEach((a, i) => {
@@ -48,6 +53,7 @@ export const gitlab = {
     return out;
   },
 
+  /** @returns {Promise<Record<string, string>>} */
   async auth(io) {
     return io.token ? { 'PRIVATE-TOKEN': io.token } : {};
   },
@@ -95,6 +101,7 @@ export const gitlab = {
       }
     });
     await pool([...changed.keys()], io.concurrency, async (id) => {
+      /** @type {Record<string, string>} */
       const parts3 = {};
       for (const what of ['resource_state_events', 'resource_label_events', 'notes']) {
         const r = await io.client.get(`${api}/${encodeURIComponent(id)}/${what}?per_page=100`);

@@ -1,3 +1,4 @@
+// @ts-check
 // Jira in its own pages: rows of the issue navigator (Server/Data Center `tr.issuerow`, Cloud
 // list and table views linking `/browse/KEY-1`) and the issue page's summary heading. Jira's
 // REST API is on the same origin and takes the signed-in session; a token from the site
@@ -29,13 +30,14 @@ export const jira = {
   idShape: /^[A-Z][A-Z0-9_]{0,254}-\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const cell = tr.querySelector(SELECTORS.rowCell);
       const key = tr.getAttribute('data-issuekey');
       if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key)) out.push({ id: key, anchor: cell, where: 'prepend', fixed: true });
     }
-    const links = [...root.querySelectorAll(SELECTORS.rowLink)].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const seen = new Set();
     links.forEach((a, i) => {
@@ -53,6 +55,7 @@ export const jira = {
     return out;
   },
 
+  /** @returns {Promise<Record<string, string>>} */
   async auth(io) {
     return io.token ? { Authorization: `Bearer ${io.token}` } : {};
   },
@@ -73,7 +76,7 @@ export const jira = {
         return;
       }
       const doc = tryJson(r.text);
-      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((it) => it?.key) : chunk);
+      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((/** @type {{ key?: string } | null} */ it) => it?.key) : chunk);
       io.deliver(r.text, chunk.filter((id) => found.has(id)));
       for (const id of chunk) {
         if (!found.has(id)) io.fail(id, new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'));

@@ -1,3 +1,4 @@
+// @ts-check
 // Fetching a tracker's REST API from inside its pages: bounded retries with backoff for 429 and
 // 5xx (honouring Retry-After), a timeout per attempt (AbortController), teardown through an
 // AbortSignal, and every failure turned into a `Fault` — a short reason a tooltip can show.
@@ -13,7 +14,7 @@ export class Fault {
    * @param {'unauthorized'|'forbidden'|'not-found'|'rate-limited'|'server'|'timeout'|'network'|
    *   'malformed'|'shape'|'missing'|'unreadable'|'http'|'redirect'|'too-large'} kind
    * @param {string} reason
-   * @param {{ status?: number, tries?: number, transient?: boolean }} [extra]
+   * @param {{ status?: number | null, tries?: number, transient?: boolean }} [extra]
    */
   constructor(kind, reason, extra = {}) {
     this.kind = kind;
@@ -80,15 +81,22 @@ async function readCapped(res, max) {
   return text + decoder.decode();
 }
 
+/** @type {Record<number, string>} */
 const STATUS_TEXT = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
   422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
+/** @param {number} n */
 const tries = (n) => (n > 1 ? ` (${n} tries)` : '');
 
-/** The fault for an HTTP status that is not a success. */
+/**
+ * The fault for an HTTP status that is not a success.
+ * @param {number} status
+ * @param {string} [tracker]
+ * @param {number} [n]  tries
+ */
 export function statusFault(status, tracker = 'The tracker', n = 1) {
   const line = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
   if (status === 401) {
@@ -109,7 +117,11 @@ export function statusFault(status, tracker = 'The tracker', n = 1) {
   return new Fault('http', `${tracker} answered ${line}`, { status, tries: n });
 }
 
-/** Seconds or an HTTP date in `Retry-After` → milliseconds to wait, or null. */
+/**
+ * Seconds or an HTTP date in `Retry-After` → milliseconds to wait, or null.
+ * @param {string | null | undefined} value
+ * @param {number} [nowMs]
+ */
 export function retryAfterMs(value, nowMs = Date.now()) {
   if (value == null || value === '') return null;
   const s = Number(value);
@@ -120,6 +132,8 @@ export function retryAfterMs(value, nowMs = Date.now()) {
 
 /**
  * Waits `ms`, or rejects with the signal's reason once it aborts.
+ * @param {number} ms
+ * @param {AbortSignal | null} signal
  * @returns {Promise<void>}
  */
 function sleep(ms, signal) {
@@ -132,7 +146,7 @@ function sleep(ms, signal) {
     }
     function abort() {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(signal?.reason);
     }
     signal?.addEventListener('abort', abort, { once: true });
   });
@@ -142,6 +156,8 @@ function sleep(ms, signal) {
  * A client for one tracker origin: `get(url)` resolves `{ ok: true, text, status }` or
  * `{ ok: false, fault }`. It records the server's clock (`Date` header) against the local one,
  * and counts requests.
+ *
+ * @typedef {{ ok: true, text: string, status: number } | { ok: false, fault: Fault }} Answer
  */
 export class Client {
   /**
@@ -170,7 +186,10 @@ export class Client {
     this.skewMs = null;
   }
 
-  /** Adds headers (an API key found later) to every later request. */
+  /**
+   * Adds headers (an API key found later) to every later request.
+   * @param {Record<string, string>} headers
+   */
   setHeaders(headers) {
     Object.assign(this.headers, headers);
   }
@@ -184,14 +203,16 @@ export class Client {
    * `too-large` fault, its body not read further.
    * @param {string} url
    * @param {{ accept?: string, headers?: Record<string, string>, retries?: number }} [opt]
+   * @returns {Promise<Answer>}
    */
   async get(url, opt = {}) {
     const retries = opt.retries ?? this.retries;
+    /** @type {Fault | null} */
     let lastFault = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (this.signal?.aborted) throw this.signal.reason;
       const ctl = new AbortController();
-      const onAbort = () => ctl.abort(this.signal.reason);
+      const onAbort = () => ctl.abort(this.signal?.reason);
       this.signal?.addEventListener('abort', onAbort, { once: true });
       let timedOut = false;
       const timer = setTimeout(() => {
@@ -227,7 +248,7 @@ export class Client {
         }
         lastFault = timedOut
           ? new Fault('timeout', `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`, { tries: attempt + 1, transient: true })
-          : new Fault('network', `${this.tracker} could not be reached (${String(e?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
+          : new Fault('network', `${this.tracker} could not be reached (${String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
         // A timeout or a dropped connection: one more try at most.
         if (attempt < Math.min(retries, 1)) {
           await sleep(this.#backoff(attempt), this.signal);
@@ -245,9 +266,11 @@ export class Client {
       const wait = retryAfterMs(res.headers.get('retry-after'), this.localNow());
       await sleep(Math.min(wait ?? this.#backoff(attempt), this.maxBackoffMs), this.signal);
     }
-    return { ok: false, fault: lastFault };
+    // Reached only when no attempt was made (`retries` below 0): a fault, not null.
+    return { ok: false, fault: lastFault ?? new Fault('network', `${this.tracker} was not asked (retries ${retries})`) };
   }
 
+  /** @param {number} attempt */
   #backoff(attempt) {
     // Exponential with ±20 % jitter, so that many pages do not retry in step.
     const base = this.backoffMs * 2 ** attempt;
@@ -259,6 +282,8 @@ export class Client {
    * between our request and its answer, truncated to the second: so its clock then read
    * `t + 0.5 s` give or take half a second, and ours the midpoint of the round trip. The estimate
    * is good to half the round trip plus half a second.
+   * @param {Response} res
+   * @param {number} sent  the local clock when the request went out
    */
   #clock(res, sent) {
     const d = res.headers?.get?.('date');
@@ -273,6 +298,11 @@ export class Client {
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results in order. A rejection
  * (only an abort, by this module's contract) stops the rest and rejects.
+ * @template T, R
+ * @param {T[]} items
+ * @param {number} limit
+ * @param {(item: T, i: number) => Promise<R>} fn
+ * @returns {Promise<R[]>}
  */
 export async function pool(items, limit, fn) {
   const out = new Array(items.length);
@@ -293,7 +323,13 @@ export async function pool(items, limit, fn) {
   return out;
 }
 
-/** Splits `items` into arrays of at most `size`. */
+/**
+ * Splits `items` into arrays of at most `size`.
+ * @template T
+ * @param {T[]} items
+ * @param {number} size
+ * @returns {T[][]}
+ */
 export function chunks(items, size) {
   const out = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -324,6 +360,7 @@ export function wellFormed(ids, shape, io, tracker) {
  * API path the adapter meant). `segments`: how many there must be (GitHub: 2), or at least 1.
  * @param {unknown} path
  * @param {number} [segments]
+ * @returns {path is string}
  */
 export function isProjectPath(path, segments = 0) {
   if (typeof path !== 'string' || path.length > 1024) return false;
@@ -332,7 +369,10 @@ export function isProjectPath(path, segments = 0) {
   return parts.every((p) => /^[A-Za-z0-9_.-]{1,255}$/.test(p) && p !== '.' && p !== '..');
 }
 
-/** Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error). */
+/**
+ * Parses JSON text, or returns null (the Wasm mapper reports the precise syntax error).
+ * @param {string} text
+ */
 export function tryJson(text) {
   try {
     return JSON.parse(text);

@@ -1,3 +1,4 @@
+// @ts-check
 // Redmine in its own pages: where the issues are (the issue list, "My page" blocks, subtasks
 // and related issues, the issue page's heading) and how to fetch their data from Redmine's REST
 // API. Every Redmine selector is in `SELECTORS`; the URL rules are the Rust detectors (through
@@ -30,7 +31,10 @@ export const SELECTORS = Object.freeze({
 
 const ROW_ID = /^issue-(\d+)$/;
 
-/** Status names from a list's issues, when `/issue_statuses.json` cannot be had. */
+/**
+ * Status names from a list's issues, when `/issue_statuses.json` cannot be had.
+ * @param {Iterable<{ status?: { id?: number, name?: string, is_closed?: boolean } }>} issues  as the list has them
+ */
 function statusesOf(issues) {
   const byId = new Map();
   for (const it of issues) if (it.status?.id != null) byId.set(it.status.id, { id: it.status.id, name: it.status.name, is_closed: !!it.status.is_closed });
@@ -47,7 +51,9 @@ export const redmine = {
   idShape: /^\d{1,12}$/,
 
   targets(root, ctx) {
+    /** @type {import('./annotate.js').Target[]} */
     const out = [];
+    /** @type {{ href: string, anchor: Element, where: 'prepend' | 'append', fixed: true }[]} */
     const pending = [];
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const subject = tr.querySelector(SELECTORS.rowCell);
@@ -57,7 +63,7 @@ export const redmine = {
       const m = ROW_ID.exec(tr.id);
       if (m) out.push({ id: m[1], anchor: cell, where, fixed: true });
       else {
-        const a = tr.querySelector(SELECTORS.rowLink);
+        const a = /** @type {HTMLAnchorElement | null} */ (tr.querySelector(SELECTORS.rowLink));
         if (a && ctx.sameOrigin(a)) pending.push({ href: ctx.path(a), anchor: cell, where, fixed: true });
       }
     }
@@ -78,7 +84,10 @@ export const redmine = {
     return out;
   },
 
-  /** Request headers: the site's token, else the signed-in user's key from `/my/api_key`. */
+  /**
+   * Request headers: the site's token, else the signed-in user's key from `/my/api_key`.
+   * @returns {Promise<Record<string, string>>}
+   */
   async auth(io) {
     if (io.token) return { 'X-Redmine-API-Key': io.token };
     if (!io.document?.querySelector?.(SELECTORS.signedIn)) return {};
@@ -107,6 +116,7 @@ export const redmine = {
       io.client.get(`${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
     );
     const listed = new Map();
+    /** @type {{ text: string, ids: string[] }[]} */
     const pages = [];
     lists.forEach((r, i) => {
       const chunk = parts[i];
@@ -139,7 +149,7 @@ export const redmine = {
     let want = new Set(journals);
     const m = io.map?.(pages.map((p) => p.text)) ?? null;
     if (m) {
-      const covered = io.applies?.(journals.map((id) => m.tickets.get(id)).filter(Boolean)) ?? null;
+      const covered = io.applies?.(journals.map((id) => m.tickets.get(id)).filter((t) => t != null)) ?? null;
       if (covered) want = new Set(journals.filter((id) => covered.has(id) || !m.tickets.has(id)));
       pages.forEach((p, i) => {
         for (const id of p.ids) {

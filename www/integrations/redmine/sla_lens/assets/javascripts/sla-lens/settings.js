@@ -1,3 +1,4 @@
+// @ts-check
 // The sla-lens plugin's settings page: the policy and the site mapping are checked by the sla-lens
 // Wasm engine (validatePolicy, validateSite) as the administrator types or loads a file; every
 // diagnostic is listed with its JSON path, code and message (as text), and Apply stays disabled
@@ -5,19 +6,27 @@
 
 import { load } from './sla-lens.js';
 
-const $ = (id) => document.getElementById(id);
-const policy = $('sla_lens_policy');
-const site = $('sla_lens_site');
-const status = $('sla-lens-status');
+const $ = (/** @type {string} */ id) => document.getElementById(id);
+// The settings template (app/views/settings/_sla_lens_settings.html.erb) renders these together;
+// without them there is no `form` and nothing below runs.
+const policy = /** @type {HTMLTextAreaElement} */ ($('sla_lens_policy'));
+const site = /** @type {HTMLTextAreaElement} */ ($('sla_lens_site'));
+const status = /** @type {HTMLElement} */ ($('sla-lens-status'));
 const form = policy?.form;
-const buttons = form ? [...form.querySelectorAll('input[type="submit"], button[type="submit"]')] : [];
+const buttons = form ? [.../** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (form.querySelectorAll('input[type="submit"], button[type="submit"]'))] : [];
 let blocked = true;
 
+/** @param {boolean} yes */
 function block(yes) {
   blocked = yes;
   for (const b of buttons) b.disabled = yes;
 }
 
+/**
+ * Lists `result`'s diagnostics in `ul`; returns how many are errors.
+ * @param {HTMLElement} ul
+ * @param {{ diagnostics: import('./pkg/sla_lens.js').Diagnostic[] }} result
+ */
 function list(ul, result) {
   const items = result.diagnostics.map((d) => {
     const li = document.createElement('li');
@@ -40,12 +49,13 @@ function list(ul, result) {
   return result.diagnostics.filter((d) => d.severity !== 'warning').length;
 }
 
+/** @param {Awaited<ReturnType<typeof load>>} api */
 async function check(api) {
   const p = policy.value.trim();
   const s = site.value.trim();
   const pr = p ? api.validatePolicy(p) : { ok: true, diagnostics: [] };
   const sr = s ? api.validateSite(s) : { ok: true, diagnostics: [] };
-  const errors = list($('sla_lens_policy_diagnostics'), pr) + list($('sla_lens_site_diagnostics'), sr);
+  const errors = list(/** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')), pr) + list(/** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')), sr);
   const warnings = pr.diagnostics.length + sr.diagnostics.length - errors;
   block(errors > 0);
   status.className = errors ? 'bad' : 'ok';
@@ -78,7 +88,8 @@ if (form) {
   });
   load()
     .then((api) => {
-      let timer = null;
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
       const soon = () => {
         clearTimeout(timer);
         block(true);
@@ -87,7 +98,9 @@ if (form) {
       };
       policy.addEventListener('input', soon);
       site.addEventListener('input', soon);
-      for (const [input, area] of [[$('sla_lens_policy_file'), policy], [$('sla_lens_site_file'), site]]) {
+      /** @type {[HTMLInputElement | null, HTMLTextAreaElement][]} */
+      const files = [[/** @type {HTMLInputElement | null} */ ($('sla_lens_policy_file')), policy], [/** @type {HTMLInputElement | null} */ ($('sla_lens_site_file')), site]];
+      for (const [input, area] of files) {
         input?.addEventListener('change', async () => {
           const f = input.files?.[0];
           if (!f) return;
