@@ -33,7 +33,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-redmine-plugin test-release
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-redmine-plugin test-release
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -220,7 +220,7 @@ bench-report-chromium: wasm
 # --- Request Tracker 5 (scripts/rt/, tests/rt.rs, tests/fixtures/rt/) -----------------------
 # test-rt: install (apt, once), seed a real RT on 127.0.0.1:3099, read it over REST 2 and hold the
 # CLI's evaluation and RT's own SLA Due timeline to tests/fixtures/rt (about 1 min once
-# installed); RT is stopped at the end. Not in `make test` yet. rt-record: record the fixtures again.
+# installed); RT is stopped at the end. In `make test`. rt-record: record the fixtures again.
 RT_LOCK ?= flock -o /tmp/sla-lens-rt.lock
 .PHONY: test-rt rt-record
 test-rt:
