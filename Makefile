@@ -115,6 +115,7 @@ test-wasm-browser:
 test-js: wasm
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
+	node_modules/.bin/tsc -p tests/js/tsconfig.extension.json
 	node --test tests/js/
 
 test-golden: wasm cli

@@ -1,3 +1,4 @@
+// @ts-check
 // The content script (isolated world): finds the page's issues through the tracker adapter layer,
 // fetches their REST data with the page's own session (or asks the worker to, with the site's
 // token, which never enters the page's process), asks the worker to evaluate, and hands the
@@ -43,6 +44,7 @@ function send(msg) {
 }
 
 /** The badge script in the page's world is ready (it may load before or after us). */
+/** @type {Promise<void>} */
 const mainReady = new Promise((resolve) => {
   if (document.documentElement.hasAttribute('data-sla-lens-main')) resolve();
   else document.addEventListener(EV_MAIN_READY, () => resolve(), { once: true });
@@ -301,7 +303,7 @@ function schedule() {
 let queued = false;
 const observer = new MutationObserver((records) => {
   if (queued) return;
-  const relevant = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && n.localName !== 'sla-badge'));
+  const relevant = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && /** @type {Element} */ (n).localName !== 'sla-badge'));
   if (!relevant) return;
   queued = true;
   requestAnimationFrame(() => {
@@ -317,7 +319,7 @@ function observe() {
 document.addEventListener(EV_WANT_LINES, async (e) => {
   let id;
   try {
-    id = String(JSON.parse(e.detail).id);
+    id = String(JSON.parse(/** @type {CustomEvent} */ (e).detail).id);
   } catch {
     return;
   }
