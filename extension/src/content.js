@@ -1,7 +1,8 @@
 // @ts-check
 // The content script (isolated world): finds the page's issues through the tracker adapter layer,
 // fetches their REST data with the page's own session (or asks the worker to, with the site's
-// token, which never enters the page's process), asks the worker to evaluate, and hands the
+// token, which never enters the page's process), asks the worker to evaluate (every message to
+// the worker goes through its engine port, lib/worker-port.js), and hands the
 // results to the badge script in the page's world, which renders <sla-badge> elements. No Wasm
 // here: the page's CSP may forbid it. The canonical tickets stay in the worker.
 //
@@ -14,6 +15,7 @@
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
 import { place, existing, reserve } from '../../www/trackers/placement.js';
+import { workerPort } from './lib/worker-port.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';
@@ -39,9 +41,8 @@ const state = {
   perf: [],
 };
 
-function send(msg) {
-  return ext.runtime.sendMessage(msg);
-}
+/** The engine: the worker, by messages (www/trackers/port.js `WorkerPort`). */
+const port = workerPort({ send: (msg) => ext.runtime.sendMessage(msg), href: () => location.href });
 
 /** The badge script in the page's world is ready (it may load before or after us). */
 /** @type {Promise<void>} */
@@ -96,15 +97,15 @@ async function load(ids, reset) {
   if (site.token || site.fetchInWorker) {
     // The token stays in the worker, and an API on another origin (GitHub's) is the worker's to
     // reach with its own host permission: it fetches itself.
-    return { out: await send({ type: 'fetchEvaluate', url: location.href, ids, reset }) };
+    return { out: await port.fetchEvaluate(ids, reset) };
   }
   const f = await loadIssues(site.tracker, ids, { base: location.origin + (site.basePath ?? ''), page: state.page, document, memo: state.memo });
   const failures = Object.values(f.failed);
   if (!f.docs.length && failures.length === ids.length && failures.every((r) => /could not be reached/.test(r))) {
     // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
-    return { out: await send({ type: 'fetchEvaluate', url: location.href, ids, reset }) };
+    return { out: await port.fetchEvaluate(ids, reset) };
   }
-  return { out: await send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }), docIds: f.docIds };
+  return { out: await port.evaluateDocs({ docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }), docIds: f.docIds };
 }
 
 /** The adapter's targets on the page (a new URL is a new page view: its page kind is asked). */
@@ -112,13 +113,12 @@ async function targets() {
   if (state.url !== location.href) {
     state.url = location.href;
     state.memo = new Map();
-    const d = await send({ type: 'detectPage', url: location.href }).catch(() => null);
-    state.page = d?.page ?? null;
+    state.page = await port.detectPage(location.href);
   }
   return findTargets(state.site.tracker, document, {
     origin: location.origin,
     page: state.page,
-    resolveLinks: (hrefs) => send({ type: 'issueLinks', url: location.href, hrefs }).then((r) => r?.ids ?? null),
+    resolveLinks: (hrefs) => Promise.resolve(port.issueLinks(hrefs)),
   });
 }
 
@@ -267,7 +267,7 @@ async function refresh() {
   if (!state.results.size) return;
   let out;
   try {
-    out = await send({ type: 'refresh', url: location.href, unavailable: state.unavailable.size, skewMs: state.skewMs });
+    out = await port.refresh({ unavailable: state.unavailable.size, skewMs: state.skewMs });
   } catch {
     return; // the next tick tries again
   }
@@ -324,8 +324,7 @@ document.addEventListener(EV_WANT_LINES, async (e) => {
     return;
   }
   if (!state.results.has(id)) return;
-  const out = await send({ type: 'explain', url: location.href, id, nowMs: Date.now() + state.offsetMs }).catch(() => null);
-  post(EV_LINES, { id, lines: out?.lines ?? [] });
+  post(EV_LINES, { id, lines: await port.explain(id, Date.now() + state.offsetMs) });
 });
 
 document.addEventListener('visibilitychange', () => {
@@ -354,7 +353,7 @@ window.addEventListener('pageshow', (e) => {
 ext.runtime.onMessage.addListener((msg) => {
   if (msg?.type !== 'configChanged') return false;
   (async () => {
-    const hello = await send({ type: 'hello', url: location.href }).catch(() => null);
+    const hello = await port.hello();
     if (!hello?.site) {
       post(EV_RESULTS, { clear: true });
       state.placed.clear();
@@ -375,7 +374,7 @@ ext.runtime.onMessage.addListener((msg) => {
 async function start() {
   if (globalThis.__slaLensStarted) return;
   globalThis.__slaLensStarted = true;
-  const hello = await send({ type: 'hello', url: location.href }).catch(() => null);
+  const hello = await port.hello();
   if (!hello?.site) return;
   state.site = hello.site;
   observe();

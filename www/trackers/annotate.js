@@ -95,7 +95,7 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @property {string} [policy]                 policy JSON text; default: the seed policy
  * @property {import('../pkg/sla_lens.js').SlaEngine} [engine]  instead of `policy`
  * @property {any} [wasm]                      what `load()` instantiates (URL, bytes)
- * @property {import('./port.js').EnginePort} [port]  the engine port instead of the Wasm module
+ * @property {import('./port.js').WasmPort} [port]  the engine port instead of the Wasm module
  *   (`engine`, `wasm` unused; `policy` only for the calendars' zones): tests, other hosts
  * @property {string} [token]                  API token where the tracker needs one
  * @property {string} [apiBase]                GitHub API origin (default api.github.com)
@@ -171,7 +171,7 @@ export class PageSession {
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
     this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
     this.zones = calendarZones(policyText);
-    /** @type {import('./port.js').EnginePort} */
+    /** @type {import('./port.js').WasmPort} */
     this.port = wasmPort({
       api: this.api, engine: this.engine, tracker: this.adapter.tracker, label: this.adapter.label, site: this.site,
       now: pageNow, onError: (where, e) => this.#problem(where, e),
