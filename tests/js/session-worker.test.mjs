@@ -129,15 +129,30 @@ const shownResults = (page) => page.evaluate(() => [...document.querySelectorAll
 
 const allBadged = (page, n) => page.waitForFunction((k) => document.documentElement.getAttribute('data-sla-lens-badges') === String(k), n, { timeout: 20_000 });
 
-it('badges every issue of the list with the worker\'s results; an issue whose request failed reads why', async () => {
+/**
+ * The list page under `fault` (server.fault for its run), all its issues badged: `check` gets
+ * what the badges show and the worker; no page error.
+ */
+async function onList(fault, check) {
   const worker = fakeWorker(server.url);
-  // Issue 10 has journals: its own request fails (404), so it is "SLA unavailable" with why.
-  server.fault = (u) => (u.pathname === '/issues/10.json' ? { status: 404, type: 'application/json', body: '{}' } : null);
+  server.fault = fault;
   try {
     const { page, errors } = await open(LIST.url, worker);
     await allBadged(page, LIST.ids.length);
     const shown = await shownResults(page);
-    assert.deepEqual([...new Set(shown.map((b) => b.id))].sort(), [...LIST.ids].sort(), 'one badge per issue');
+    assert.deepEqual(shown.map((b) => b.id).sort(), [...LIST.ids].sort(), 'one badge per issue');
+    check(shown, worker);
+    assert.deepEqual(errors, []);
+    await page.close();
+  } finally {
+    server.fault = null;
+    worker.free();
+  }
+}
+
+it('badges every issue of the list with the worker\'s results; an issue whose request failed reads why', async () => {
+  // Issue 10 has journals: its own request fails (404), so it is "SLA unavailable" with why.
+  await onList((u) => (u.pathname === '/issues/10.json' ? { status: 404, type: 'application/json', body: '{}' } : null), (shown, worker) => {
     const expected = worker.expected();
     for (const b of shown.filter((x) => x.id !== '10')) {
       assert.equal(b.why, null, `issue ${b.id} is available`);
@@ -147,35 +162,19 @@ it('badges every issue of the list with the worker\'s results; an issue whose re
     assert.equal(ten.state, null);
     assert.match(ten.why, /Redmine/, `issue 10 says why: ${ten.why}`);
     assert.match(ten.text, /unavailable/i, 'its badge reads "SLA unavailable"');
-    assert.deepEqual(errors, []);
-    await page.close();
-  } finally {
-    server.fault = null;
-    worker.free();
-  }
+  });
 });
 
 it('an answer the mapping sets aside: each issue it held reads the worker\'s reason (rejected)', async () => {
-  const worker = fakeWorker(server.url);
   // The list answer is JSON of another shape: the adapter delivers it for its issues, the worker's
   // mapping sets it aside, and the content script tells each issue of that answer why.
-  server.fault = (u) => (u.pathname === '/issues.json' ? { status: 200, type: 'application/json', body: '{"issues": 5}' } : null);
-  try {
-    const { page, errors } = await open(LIST.url, worker);
-    await allBadged(page, LIST.ids.length);
-    const shown = await shownResults(page);
-    assert.equal(shown.length, LIST.ids.length);
+  await onList((u) => (u.pathname === '/issues.json' ? { status: 200, type: 'application/json', body: '{"issues": 5}' } : null), (shown) => {
     for (const b of shown) {
       assert.equal(b.state, null, `issue ${b.id} has no result`);
       assert.match(b.why, /^Redmine's answer could not be read: this is not a redmine response sla-lens reads/, `issue ${b.id}: ${b.why}`);
       assert.match(b.text, /unavailable/i);
     }
-    assert.deepEqual(errors, []);
-    await page.close();
-  } finally {
-    server.fault = null;
-    worker.free();
-  }
+  });
 });
 
 it('after a back/forward-cache pageshow, the page\'s changes are watched again and the badges catch up with the clock', async () => {
