@@ -14,7 +14,8 @@
 /* global __SLA_TEST__ */
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
-import { place, existing, reserve } from '../../www/trackers/placement.js';
+import { place } from '../../www/trackers/placement.js';
+import { LazyMount } from '../../www/trackers/lazy.js';
 import { workerPort } from './lib/worker-port.js';
 
 const MINUTE = 60_000;
@@ -122,28 +123,17 @@ async function targets() {
   });
 }
 
-// Badges off screen wait until their rows scroll near. Rows are watched in chunks of
-// consecutive targets (their first and last anchors), so a 1,000-row list costs ~80
-// observations, not 1,000.
-const CHUNK = 25;
-const pending = new Map(); // watched anchor → chunk (targets)
-const waiting = new Set(); // anchors whose badge waits
-const near = new IntersectionObserver((entries) => {
-  const now = [];
-  for (const e of entries) {
-    if (!e.isIntersecting) continue;
-    const chunk = pending.get(e.target);
-    if (!chunk || chunk.done) continue;
-    chunk.done = true;
-    for (const t of chunk.targets) waiting.delete(t.anchor);
-    for (const a of chunk.watch) {
-      pending.delete(a);
-      near.unobserve(a);
-    }
-    now.push(...chunk.targets.filter((t) => t.anchor.isConnected));
-  }
-  if (now.length) show(now);
-}, { rootMargin: '100% 0px' });
+// Badges for the rows on screen now, the others when they scroll near (www/trackers/lazy.js, the
+// one viewport-lazy mounting); `show` places and publishes, out of the observer's sight.
+const lazy = new LazyMount({
+  document,
+  show,
+  writing: (fn) => {
+    observer.disconnect();
+    fn();
+    observe();
+  },
+});
 
 function show(found) {
   observer.disconnect();
@@ -157,58 +147,10 @@ function show(found) {
   observe();
 }
 
-/**
- * Badges for the issues on screen (and a screen around it) now, the rest when they come near.
- * Rows are in page order, so the on-screen range is found by binary search: a few position
- * reads (one layout, no writes in between), then the writes.
- */
+/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. */
 function render(found) {
-  const r0 = performance.now();
-  const vh = window.innerHeight || document.documentElement.clientHeight;
-  const any = !!document.querySelector('sla-badge.sla-lens');
-  const now = [];
-  const rows = [];
-  for (const f of found) {
-    if (f.heading || (any && existing(f))) now.push(f);
-    else if (!waiting.has(f.anchor)) rows.push(f);
-  }
-  const rect = (i) => rows[i].anchor.getBoundingClientRect();
-  // First row whose bottom is below -vh, last row whose top is above 2·vh.
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rect(mid).bottom < -vh) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = lo;
-  hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rect(mid).top <= 2 * vh) lo = mid + 1;
-    else hi = mid;
-  }
-  const last = lo; // exclusive
-  const r1 = performance.now();
-  // Writes: every row's slot (one relayout of the tracker's table, now), the on-screen badges.
-  observer.disconnect();
-  reserve(document, rows);
-  observe();
-  now.push(...rows.slice(first, last));
-  for (const part of [rows.slice(0, first), rows.slice(last)]) {
-    for (let i = 0; i < part.length; i += CHUNK) {
-      const targets = part.slice(i, i + CHUNK);
-      const watch = [...new Set([targets[0].anchor, targets[targets.length - 1].anchor])];
-      const chunk = { targets, watch, done: false };
-      for (const t of targets) waiting.add(t.anchor);
-      for (const a of watch) {
-        pending.set(a, chunk);
-        near.observe(a);
-      }
-    }
-  }
-  show(now);
-  state.split = { readMs: r1 - r0, writeMs: performance.now() - r1 };
+  lazy.mount(found);
+  state.split = lazy.split;
 }
 
 /** Finds the page's issues, loads the new ones, and renders their badges. */
@@ -337,7 +279,7 @@ document.addEventListener('visibilitychange', () => {
 // rows still waiting for their badges are watched again, and the badges catch up with the clock.
 window.addEventListener('pagehide', () => {
   observer.disconnect();
-  near.disconnect();
+  lazy.pause();
   clearTimeout(state.timer);
   state.timer = null;
 });
@@ -345,7 +287,7 @@ window.addEventListener('pagehide', () => {
 window.addEventListener('pageshow', (e) => {
   if (!e.persisted || !state.site) return;
   observe();
-  for (const a of pending.keys()) near.observe(a);
+  lazy.resume();
   annotate().then(() => refresh()).then(schedule).catch(() => {});
 });
 
