@@ -14,7 +14,7 @@
 /* global __SLA_TEST__ */
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
-import { place } from '../../www/trackers/placement.js';
+import { place, changesPage } from '../../www/trackers/placement.js';
 import { LazyMount } from '../../www/trackers/lazy.js';
 import { workerPort } from './lib/worker-port.js';
 
@@ -245,8 +245,8 @@ function schedule() {
 let queued = false;
 const observer = new MutationObserver((records) => {
   if (queued) return;
-  const relevant = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && /** @type {Element} */ (n).localName !== 'sla-badge'));
-  if (!relevant) return;
+  // Our own badges and slots going in are not a change of the page (placement.js, as annotate.js).
+  if (!records.some(changesPage)) return;
   queued = true;
   requestAnimationFrame(() => {
     queued = false;

@@ -27,7 +27,7 @@ import { Client, Fault } from './net.js';
 import { wasmPort } from './port.js';
 import { ADAPTERS, adapterOf, targetContext } from './adapters.js';
 import { unavailableResult } from '../badge-view.js';
-import { place, unplace, isOurs } from './placement.js';
+import { place, unplace, changesPage } from './placement.js';
 import { LazyMount } from './lazy.js';
 
 export { Fault } from './net.js';
@@ -507,7 +507,7 @@ export class PageSession {
   #watch() {
     const signal = this.signal;
     if (this.options.lazy) {
-      // Our own writes (slots, badges) are not changes of the page (`relevant`): no hiding needed.
+      // Our own writes (slots, badges) are not changes of the page (`changesPage`): no hiding needed.
       this.lazy = new LazyMount({ document: this.document, show: (targets) => this.#placeNear(targets), writing: (fn) => fn() });
       signal.addEventListener('abort', () => this.lazy.pause(), { once: true });
     }
@@ -519,7 +519,7 @@ export class PageSession {
     if (MO) {
       const mo = new MO((records) => {
         // Our own badges going in are not a change of the page.
-        if (records.some(relevant) || this.document.location.href !== this.view?.href) schedule();
+        if (records.some(changesPage) || this.document.location.href !== this.view?.href) schedule();
       });
       mo.observe(this.document.body ?? this.document.documentElement, { childList: true, subtree: true });
       signal.addEventListener('abort', () => mo.disconnect(), { once: true });
@@ -691,11 +691,6 @@ class PageBoard extends Board {
 export function findContext({ api, tracker, site, origin, page, onError }) {
   const port = wasmPort({ api, engine: null, tracker, label: tracker, site, now: pageNow, onError: (_, e) => onError?.(e) });
   return targetContext({ page, origin, issueLinks: (hrefs) => port.issueLinks(hrefs) });
-}
-
-function relevant(record) {
-  for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
-  return false;
 }
 
 /** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). */
