@@ -118,6 +118,7 @@ test-js: wasm
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.strict.json
+	node_modules/.bin/tsc -p tests/js/tsconfig.extension.json
 	node --test tests/js/
 
 test-golden: wasm cli

@@ -1,3 +1,4 @@
+// @ts-check
 // The service worker (Chromium) / event page (Firefox): owns the Wasm engine, the policy and the
 // site configuration. Content scripts send it their tracker's REST responses; it maps them with
 // the Rust adapters, evaluates, and answers with results they render. It also registers the
@@ -730,6 +731,7 @@ function contentPattern(origin) {
   return hostPatterns({ origin, tracker: 'redmine' }, { ports: matchPorts })[0];
 }
 
+/** @type {Promise<unknown>} */
 let syncing = Promise.resolve();
 /** Registers the content scripts for the granted, enabled sites; one sync at a time. */
 export function syncContentScripts() {

@@ -1,3 +1,4 @@
+// @ts-check
 // The badge script, in the page's own world (custom elements are not available in a content
 // script's isolated world): defines <sla-badge> from www/sla-lens.js and binds every badge the
 // content script placed to a board that shows the worker's results. No engine here: the Wasm glue
@@ -55,8 +56,8 @@ class RemoteBoard {
 const board = new RemoteBoard();
 
 function bindAll() {
-  for (const el of document.querySelectorAll('sla-badge[data-sla-lens]')) {
-    if (!(el instanceof HTMLElement) || typeof el.update !== 'function') customElements.upgrade(el);
+  for (const el of /** @type {NodeListOf<any>} */ (document.querySelectorAll('sla-badge[data-sla-lens]'))) {
+    if (!(el instanceof HTMLElement) || typeof /** @type {any} */ (el).update !== 'function') customElements.upgrade(el);
     if (el.board !== board) el.board = board;
   }
   // Badges removed from the page stop being updated.
@@ -66,7 +67,7 @@ function bindAll() {
 document.addEventListener(EV_RESULTS, (e) => {
   let d;
   try {
-    d = JSON.parse(e.detail);
+    d = JSON.parse(/** @type {CustomEvent} */ (e).detail);
   } catch {
     return;
   }
@@ -97,7 +98,7 @@ document.addEventListener(EV_RESULTS, (e) => {
 document.addEventListener(EV_LINES, (e) => {
   let d;
   try {
-    d = JSON.parse(e.detail);
+    d = JSON.parse(/** @type {CustomEvent} */ (e).detail);
   } catch {
     return;
   }

@@ -1,6 +1,8 @@
+// @ts-check
 // The content script (isolated world): finds the page's issues through the tracker adapter layer,
 // fetches their REST data with the page's own session (or asks the worker to, with the site's
-// token, which never enters the page's process), asks the worker to evaluate, and hands the
+// token, which never enters the page's process), asks the worker to evaluate (every message to
+// the worker goes through its engine port, lib/worker-port.js), and hands the
 // results to the badge script in the page's world, which renders <sla-badge> elements. No Wasm
 // here: the page's CSP may forbid it. The canonical tickets stay in the worker.
 //
@@ -12,7 +14,9 @@
 /* global __SLA_TEST__ */
 import { ext } from './lib/chrome.js';
 import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
-import { place, existing, reserve } from '../../www/trackers/placement.js';
+import { place, changesPage } from '../../www/trackers/placement.js';
+import { LazyMount } from '../../www/trackers/lazy.js';
+import { workerPort } from './lib/worker-port.js';
 
 const MINUTE = 60_000;
 const EV_RESULTS = 'sla-lens:results';
@@ -38,11 +42,11 @@ const state = {
   perf: [],
 };
 
-function send(msg) {
-  return ext.runtime.sendMessage(msg);
-}
+/** The engine: the worker, by messages (www/trackers/port.js `WorkerPort`). */
+const port = workerPort({ send: (msg) => ext.runtime.sendMessage(msg), href: () => location.href });
 
 /** The badge script in the page's world is ready (it may load before or after us). */
+/** @type {Promise<void>} */
 const mainReady = new Promise((resolve) => {
   if (document.documentElement.hasAttribute('data-sla-lens-main')) resolve();
   else document.addEventListener(EV_MAIN_READY, () => resolve(), { once: true });
@@ -94,15 +98,15 @@ async function load(ids, reset) {
   if (site.token || site.fetchInWorker) {
     // The token stays in the worker, and an API on another origin (GitHub's) is the worker's to
     // reach with its own host permission: it fetches itself.
-    return { out: await send({ type: 'fetchEvaluate', url: location.href, ids, reset }) };
+    return { out: await port.fetchEvaluate(ids, reset) };
   }
   const f = await loadIssues(site.tracker, ids, { base: location.origin + (site.basePath ?? ''), page: state.page, document, memo: state.memo });
   const failures = Object.values(f.failed);
   if (!f.docs.length && failures.length === ids.length && failures.every((r) => /could not be reached/.test(r))) {
     // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
-    return { out: await send({ type: 'fetchEvaluate', url: location.href, ids, reset }) };
+    return { out: await port.fetchEvaluate(ids, reset) };
   }
-  return { out: await send({ type: 'evaluate', url: location.href, docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }), docIds: f.docIds };
+  return { out: await port.evaluateDocs({ docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }), docIds: f.docIds };
 }
 
 /** The adapter's targets on the page (a new URL is a new page view: its page kind is asked). */
@@ -110,38 +114,26 @@ async function targets() {
   if (state.url !== location.href) {
     state.url = location.href;
     state.memo = new Map();
-    const d = await send({ type: 'detectPage', url: location.href }).catch(() => null);
-    state.page = d?.page ?? null;
+    state.page = await port.detectPage(location.href);
   }
   return findTargets(state.site.tracker, document, {
     origin: location.origin,
     page: state.page,
-    resolveLinks: (hrefs) => send({ type: 'issueLinks', url: location.href, hrefs }).then((r) => r?.ids ?? null),
+    resolveLinks: (hrefs) => Promise.resolve(port.issueLinks(hrefs)),
   });
 }
 
-// Badges off screen wait until their rows scroll near. Rows are watched in chunks of
-// consecutive targets (their first and last anchors), so a 1,000-row list costs ~80
-// observations, not 1,000.
-const CHUNK = 25;
-const pending = new Map(); // watched anchor → chunk (targets)
-const waiting = new Set(); // anchors whose badge waits
-const near = new IntersectionObserver((entries) => {
-  const now = [];
-  for (const e of entries) {
-    if (!e.isIntersecting) continue;
-    const chunk = pending.get(e.target);
-    if (!chunk || chunk.done) continue;
-    chunk.done = true;
-    for (const t of chunk.targets) waiting.delete(t.anchor);
-    for (const a of chunk.watch) {
-      pending.delete(a);
-      near.unobserve(a);
-    }
-    now.push(...chunk.targets.filter((t) => t.anchor.isConnected));
-  }
-  if (now.length) show(now);
-}, { rootMargin: '100% 0px' });
+// Badges for the rows on screen now, the others when they scroll near (www/trackers/lazy.js, the
+// one viewport-lazy mounting); `show` places and publishes, out of the observer's sight.
+const lazy = new LazyMount({
+  document,
+  show,
+  writing: (fn) => {
+    observer.disconnect();
+    fn();
+    observe();
+  },
+});
 
 function show(found) {
   observer.disconnect();
@@ -155,58 +147,10 @@ function show(found) {
   observe();
 }
 
-/**
- * Badges for the issues on screen (and a screen around it) now, the rest when they come near.
- * Rows are in page order, so the on-screen range is found by binary search: a few position
- * reads (one layout, no writes in between), then the writes.
- */
+/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. */
 function render(found) {
-  const r0 = performance.now();
-  const vh = window.innerHeight || document.documentElement.clientHeight;
-  const any = !!document.querySelector('sla-badge.sla-lens');
-  const now = [];
-  const rows = [];
-  for (const f of found) {
-    if (f.heading || (any && existing(f))) now.push(f);
-    else if (!waiting.has(f.anchor)) rows.push(f);
-  }
-  const rect = (i) => rows[i].anchor.getBoundingClientRect();
-  // First row whose bottom is below -vh, last row whose top is above 2·vh.
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rect(mid).bottom < -vh) lo = mid + 1;
-    else hi = mid;
-  }
-  const first = lo;
-  hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rect(mid).top <= 2 * vh) lo = mid + 1;
-    else hi = mid;
-  }
-  const last = lo; // exclusive
-  const r1 = performance.now();
-  // Writes: every row's slot (one relayout of the tracker's table, now), the on-screen badges.
-  observer.disconnect();
-  reserve(document, rows);
-  observe();
-  now.push(...rows.slice(first, last));
-  for (const part of [rows.slice(0, first), rows.slice(last)]) {
-    for (let i = 0; i < part.length; i += CHUNK) {
-      const targets = part.slice(i, i + CHUNK);
-      const watch = [...new Set([targets[0].anchor, targets[targets.length - 1].anchor])];
-      const chunk = { targets, watch, done: false };
-      for (const t of targets) waiting.add(t.anchor);
-      for (const a of watch) {
-        pending.set(a, chunk);
-        near.observe(a);
-      }
-    }
-  }
-  show(now);
-  state.split = { readMs: r1 - r0, writeMs: performance.now() - r1 };
+  lazy.mount(found);
+  state.split = lazy.split;
 }
 
 /** Finds the page's issues, loads the new ones, and renders their badges. */
@@ -265,7 +209,7 @@ async function refresh() {
   if (!state.results.size) return;
   let out;
   try {
-    out = await send({ type: 'refresh', url: location.href, unavailable: state.unavailable.size, skewMs: state.skewMs });
+    out = await port.refresh({ unavailable: state.unavailable.size, skewMs: state.skewMs });
   } catch {
     return; // the next tick tries again
   }
@@ -301,8 +245,8 @@ function schedule() {
 let queued = false;
 const observer = new MutationObserver((records) => {
   if (queued) return;
-  const relevant = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1 && n.localName !== 'sla-badge'));
-  if (!relevant) return;
+  // Our own badges and slots going in are not a change of the page (placement.js, as annotate.js).
+  if (!records.some(changesPage)) return;
   queued = true;
   requestAnimationFrame(() => {
     queued = false;
@@ -317,13 +261,12 @@ function observe() {
 document.addEventListener(EV_WANT_LINES, async (e) => {
   let id;
   try {
-    id = String(JSON.parse(e.detail).id);
+    id = String(JSON.parse(/** @type {CustomEvent} */ (e).detail).id);
   } catch {
     return;
   }
   if (!state.results.has(id)) return;
-  const out = await send({ type: 'explain', url: location.href, id, nowMs: Date.now() + state.offsetMs }).catch(() => null);
-  post(EV_LINES, { id, lines: out?.lines ?? [] });
+  post(EV_LINES, { id, lines: await port.explain(id, Date.now() + state.offsetMs) });
 });
 
 document.addEventListener('visibilitychange', () => {
@@ -336,7 +279,7 @@ document.addEventListener('visibilitychange', () => {
 // rows still waiting for their badges are watched again, and the badges catch up with the clock.
 window.addEventListener('pagehide', () => {
   observer.disconnect();
-  near.disconnect();
+  lazy.pause();
   clearTimeout(state.timer);
   state.timer = null;
 });
@@ -344,7 +287,7 @@ window.addEventListener('pagehide', () => {
 window.addEventListener('pageshow', (e) => {
   if (!e.persisted || !state.site) return;
   observe();
-  for (const a of pending.keys()) near.observe(a);
+  lazy.resume();
   annotate().then(() => refresh()).then(schedule).catch(() => {});
 });
 
@@ -352,7 +295,7 @@ window.addEventListener('pageshow', (e) => {
 ext.runtime.onMessage.addListener((msg) => {
   if (msg?.type !== 'configChanged') return false;
   (async () => {
-    const hello = await send({ type: 'hello', url: location.href }).catch(() => null);
+    const hello = await port.hello();
     if (!hello?.site) {
       post(EV_RESULTS, { clear: true });
       state.placed.clear();
@@ -373,7 +316,7 @@ ext.runtime.onMessage.addListener((msg) => {
 async function start() {
   if (globalThis.__slaLensStarted) return;
   globalThis.__slaLensStarted = true;
-  const hello = await send({ type: 'hello', url: location.href }).catch(() => null);
+  const hello = await port.hello();
   if (!hello?.site) return;
   state.site = hello.site;
   observe();

@@ -1,3 +1,4 @@
+// @ts-check
 // The toolbar popup: for the current tab, the issues found, the counts by state, the nearest
 // deadline, the policy's name, and the policy's review cadence ("SLA review due on …").
 import { ext, ask } from './lib/chrome.js';
@@ -10,7 +11,7 @@ const word = (k) => (k === 'error' ? 'error' : stateWord(k));
 async function main() {
   const params = new URLSearchParams(location.search);
   let tabId = Number(params.get('tab'));
-  if (!tabId) [{ id: tabId } = {}] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (!tabId) [{ id: tabId } = /** @type {{ id?: number }} */ ({})] = await ext.tabs.query({ active: true, currentWindow: true });
   const r = await ask({ type: 'tabSummary', tabId });
   $('policy').textContent = r.policy.name;
   $('policy').title = r.policy.name;

@@ -182,4 +182,27 @@ describe('tracker adapters on their pages (contract)', { skip: !existsSync(CHROM
       });
     });
   }
+
+  it('lazy: true — badges for the rows on screen first, the others as they scroll near, in the engine\'s states', async () => {
+    const fx = PAGE_FIXTURES.redmine[0];
+    const want = await expectedStates('redmine', fx.url, fx.ids);
+    const page = await open(fx.url);
+    // A page taller than the viewport: rows two screens down wait until they come near.
+    await page.evaluate(() => document.body.prepend(Object.assign(document.createElement('div'), { style: 'height: 3000px' })));
+    const r = await annotateIn(page, 'redmine', { lazy: true });
+    assert.deepEqual(r.problems, []);
+    assert.equal((await badgeStates(page)).length, 0, 'no row near the screen yet');
+    assert.equal(await page.evaluate(() => document.querySelectorAll('span.sla-lens-slot').length), fx.ids.length, 'every row has its slot already');
+    await page.evaluate(() => document.querySelector('table.list.issues').scrollIntoView());
+    await page.waitForFunction((n) => document.querySelectorAll('sla-badge').length === n, fx.ids.length);
+    await page.waitForFunction(() => [...document.querySelectorAll('sla-badge')].every((b) => b.getAttribute('state') && b.getAttribute('state') !== 'loading'));
+    const got = await badgeStates(page);
+    assert.deepEqual(got.map((b) => b.id), fx.ids);
+    for (const b of got) assert.equal(b.state, want.get(b.id), `redmine ${b.id}`);
+    await page.evaluate(() => {
+      for (const s of window.sessions) s.stop();
+    });
+    assert.equal((await badgeStates(page)).length, 0);
+    await page.close();
+  });
 });

@@ -27,7 +27,8 @@ import { Client, Fault } from './net.js';
 import { wasmPort } from './port.js';
 import { ADAPTERS, adapterOf, targetContext } from './adapters.js';
 import { unavailableResult } from '../badge-view.js';
-import { place, unplace, isOurs } from './placement.js';
+import { place, unplace, changesPage } from './placement.js';
+import { LazyMount } from './lazy.js';
 
 export { Fault } from './net.js';
 export { ADAPTERS } from './adapters.js';
@@ -95,7 +96,7 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @property {string} [policy]                 policy JSON text; default: the seed policy
  * @property {import('../pkg/sla_lens.js').SlaEngine} [engine]  instead of `policy`
  * @property {any} [wasm]                      what `load()` instantiates (URL, bytes)
- * @property {import('./port.js').EnginePort} [port]  the engine port instead of the Wasm module
+ * @property {import('./port.js').WasmPort} [port]  the engine port instead of the Wasm module
  *   (`engine`, `wasm` unused; `policy` only for the calendars' zones): tests, other hosts
  * @property {string} [token]                  API token where the tracker needs one
  * @property {string} [apiBase]                GitHub API origin (default api.github.com)
@@ -107,6 +108,8 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @property {number} [concurrency]            per-issue calls in flight (6)
  * @property {number} [batchSize]              ids per list call (100)
  * @property {number} [debounceMs]             after DOM changes (150)
+ * @property {boolean} [lazy]                 badges for the rows on screen (and a screen around
+ *   it) at once, the others when they scroll near (lazy.js; the extension's way for long lists)
  * @property {'auto'|'local'} [clock]          `auto`: follow the tracker's clock when ours is off
  * @property {string} [viewerZone]             default: the browser's zone
  * @property {Document} [document]
@@ -149,6 +152,8 @@ export class PageSession {
     this.running = null;
     this.again = false;
     this.debounce = null;
+    /** Viewport-lazy mounting (`lazy: true`), else null: every badge at once. */
+    this.lazy = null;
   }
 
   start() {
@@ -171,7 +176,7 @@ export class PageSession {
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
     this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
     this.zones = calendarZones(policyText);
-    /** @type {import('./port.js').EnginePort} */
+    /** @type {import('./port.js').WasmPort} */
     this.port = wasmPort({
       api: this.api, engine: this.engine, tracker: this.adapter.tracker, label: this.adapter.label, site: this.site,
       now: pageNow, onError: (where, e) => this.#problem(where, e),
@@ -306,10 +311,30 @@ export class PageSession {
    */
   #mount(targets) {
     this.badgesById.clear();
+    if (this.lazy) this.lazy.mount(targets); // places the ones on screen now, through #place
+    else this.#place(targets);
+  }
+
+  /** @returns {string[]} the ids of `targets` */
+  #place(targets) {
+    const ids = new Set();
     for (const { target, badge, created } of place(this.document, targets, this.adapter.tracker)) {
       if (!this.badgesById.has(target.id)) this.badgesById.set(target.id, []);
-      this.badgesById.get(target.id).push(badge);
+      const list = this.badgesById.get(target.id);
+      if (!list.includes(badge)) list.push(badge);
       if (created) this.stats.badges += 1;
+      ids.add(target.id);
+    }
+    return [...ids];
+  }
+
+  /** Lazy mounting: badges for rows that came near (during a pass, or on scrolling afterwards). */
+  #placeNear(targets) {
+    const ids = this.#place(targets);
+    if (this.view) {
+      // Bound to what is known now (results, faults); what is still on its way binds them later.
+      this.#show(ids, this.view);
+      for (const board of new Set(ids.map((id) => this.boardOf.get(id)).filter(Boolean))) this.#decorate(board);
     }
   }
 
@@ -481,6 +506,11 @@ export class PageSession {
 
   #watch() {
     const signal = this.signal;
+    if (this.options.lazy) {
+      // Our own writes (slots, badges) are not changes of the page (`changesPage`): no hiding needed.
+      this.lazy = new LazyMount({ document: this.document, show: (targets) => this.#placeNear(targets), writing: (fn) => fn() });
+      signal.addEventListener('abort', () => this.lazy.pause(), { once: true });
+    }
     const schedule = () => {
       clearTimeout(this.debounce);
       this.debounce = setTimeout(() => this.refresh(), this.options.debounceMs ?? 150);
@@ -489,7 +519,7 @@ export class PageSession {
     if (MO) {
       const mo = new MO((records) => {
         // Our own badges going in are not a change of the page.
-        if (records.some(relevant) || this.document.location.href !== this.view?.href) schedule();
+        if (records.some(changesPage) || this.document.location.href !== this.view?.href) schedule();
       });
       mo.observe(this.document.body ?? this.document.documentElement, { childList: true, subtree: true });
       signal.addEventListener('abort', () => mo.disconnect(), { once: true });
@@ -661,11 +691,6 @@ class PageBoard extends Board {
 export function findContext({ api, tracker, site, origin, page, onError }) {
   const port = wasmPort({ api, engine: null, tracker, label: tracker, site, now: pageNow, onError: (_, e) => onError?.(e) });
   return targetContext({ page, origin, issueLinks: (hrefs) => port.issueLinks(hrefs) });
-}
-
-function relevant(record) {
-  for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
-  return false;
 }
 
 /** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). */

@@ -95,6 +95,12 @@ export function unplace(doc) {
   for (const el of doc.querySelectorAll(`${BADGE}, ${SLOT}`)) el.remove();
 }
 
+/** Whether a MutationObserver record adds a node of the tracker's page (not one of ours). */
+export function changesPage(record) {
+  for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
+  return false;
+}
+
 /** A node the placement itself adds (a badge, a slot): not a change of the tracker's page. */
 export function isOurs(n) {
   return n.nodeType === 1 && ((n.localName === 'sla-badge' && n.classList.contains('sla-lens')) || (n.localName === 'span' && n.classList.contains('sla-lens-slot')));

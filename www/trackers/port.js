@@ -1,9 +1,13 @@
 // The engine port of a page session (issue #15, item 1): what a JS host's session asks of the
 // Rust engine — which page a URL is, which links are issues, mapping REST answers to tickets,
-// and evaluating. `wasmPort` is its implementation over the Wasm module in the page (annotate.js);
-// the extension's worker, reached by messages, is to be the second. A session holds no other
-// handle on the engine than its port (and the port's `engine`, which the page's Boards evaluate
-// with).
+// and evaluating. Two implementations: `wasmPort` below, over the Wasm module in the page
+// (annotate.js), and the extension's `workerPort` (extension/src/lib/worker-port.js), over
+// messages to its worker, which holds the engine, the site's token and the tickets. Both answer
+// `detectPage` and `issueLinks` (the page at once, the worker by message: `Awaitable`); the rest
+// is each side's own (the page maps and evaluates here, the worker maps and evaluates there).
+// A session holds no other handle on the engine than its port (and the Wasm port's `engine`,
+// which the page's Boards evaluate with). tsc holds both implementations to these typedefs
+// (tests/js/tsconfig.www.json, tests/js/tsconfig.extension.json).
 
 import { Fault, rejectedFault } from './net.js';
 
@@ -15,21 +19,62 @@ import { Fault, rejectedFault } from './net.js';
  */
 
 /**
+ * @template T
+ * @typedef {T | Promise<T>} Awaitable
+ */
+
+/**
+ * What every host's session asks of the engine, on either side (never rejects).
  * @typedef {object} EnginePort
- * @property {(href: string) => import('../pkg/sla_lens.js').TrackerPage | null} detectPage
+ * @property {(href: string) => Awaitable<import('../pkg/sla_lens.js').TrackerPage | null>} detectPage
  *   the page `href` is (null when not a tracker page, or when detection failed)
- * @property {(hrefs: string[]) => (string | null)[]} issueLinks  the issue each link points to
+ * @property {(hrefs: string[]) => Awaitable<(string | null)[] | null>} issueLinks  the issue each
+ *   link points to (null: not answered)
+ */
+
+/**
+ * The port over the Wasm module in the page: answers at once; maps and evaluates here.
+ * @typedef {object} WasmPortOwn
+ * @property {(href: string) => import('../pkg/sla_lens.js').TrackerPage | null} detectPage
+ * @property {(hrefs: string[]) => (string | null)[]} issueLinks
  * @property {(texts: string[]) => Mapping} map  maps REST answers (never throws)
  * @property {(tickets: object[]) => Set<string> | null} applies  ids the policy applies to
  *   (null when evaluation failed)
  * @property {import('../pkg/sla_lens.js').SlaEngine} engine  what the page's Boards evaluate with
+ * @typedef {EnginePort & WasmPortOwn} WasmPort
+ */
+
+/**
+ * A worker's answer with results (the extension's `evaluate`, `fetchEvaluate`, `refresh`
+ * messages): `ok: false` with `error` when it could not; `gone` when the worker no longer holds
+ * the tab's tickets. Only `results` and `unavailable` reach the badges, as text.
+ * @typedef {{ ok?: boolean, error?: string, gone?: boolean, nowMs?: number, skewMs?: number,
+ *   nextChange?: number | null, policy?: { name?: string }, results?: { id: any }[],
+ *   unavailable?: Record<string, string>, rejected?: { input: number, reason: string }[],
+ *   fatal?: string | null }} WorkerAnswer
+ */
+
+/**
+ * The port over the extension's worker (extension/src/lib/worker-port.js): every answer comes by
+ * message; the worker maps, evaluates and keeps the tab's tickets, and fetches itself where the
+ * site has a token (which never enters the page's process) or an API on another origin.
+ * @typedef {object} WorkerPortOwn
+ * @property {() => Promise<{ site?: any } | null>} hello  this page's site (null: none)
+ * @property {(d: { docs: string[], failed: Record<string, string>, skewMs: number | null,
+ *   reset: boolean }) => Promise<WorkerAnswer>} evaluateDocs  REST answers fetched here → results
+ * @property {(ids: string[], reset: boolean) => Promise<WorkerAnswer>} fetchEvaluate  the worker
+ *   fetches `ids` itself and evaluates them
+ * @property {(d: { unavailable: number, skewMs: number }) => Promise<WorkerAnswer>} refresh
+ *   the tab's tickets at the worker's clock
+ * @property {(id: string, nowMs: number) => Promise<string[]>} explain  a tooltip's sentences
+ * @typedef {EnginePort & WorkerPortOwn} WorkerPort
  */
 
 /**
  * The engine port over the Wasm module in the page.
  * @param {{ api: any, engine: any, tracker: string, label: string, site: any, now: () => number,
  *   onError?: (where: string, e: unknown) => void }} o
- * @returns {EnginePort}
+ * @returns {WasmPort}
  */
 export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
   const problem = (where, e) => onError?.(where, e);

@@ -1,3 +1,4 @@
+// @ts-check
 // The tracker REST responses → canonical tickets, through the Rust adapters compiled into the
 // Wasm module (src/adapters, the same mapping as `sla-lens eval --tracker`). The worker calls
 // this after the engine is loaded.
@@ -22,10 +23,10 @@ export function adapterInfo() {
 }
 
 /**
- * @param {string} kind  redmine | github | gitlab | jira
+ * @param {import('../../../www/pkg/sla_lens.js').TrackerName} kind  redmine | github | gitlab | jira
  * @param {any[]} docs   the tracker's responses, as fetched
- * @param {object} site  the site file (docs/trackers.md)
- * @returns {{ tickets: object[], errors: Record<string,string>, rejected: { input: number, reason: string }[], fatal?: string }}
+ * @param {Record<string, any>} site  the site file (docs/trackers.md)
+ * @returns {{ tickets: Record<string, any>[], errors: Record<string,string>, rejected: { input: number, reason: string }[], fatal?: string }}
  *   `rejected`: the answers the mapping set aside (by position in `docs`), each with why, in the
  *   page integration's words.
  */

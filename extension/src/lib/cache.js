@@ -1,3 +1,4 @@
+// @ts-check
 // A value read once and kept until it is invalidated: the worker's configuration, read from
 // storage on first use after each change.
 

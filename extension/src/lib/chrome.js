@@ -1,3 +1,4 @@
+// @ts-check
 // The WebExtension API object: `browser` (Firefox, promise-based) or `chrome` (Chromium, whose
 // MV3 APIs also return promises). Every call site uses promise forms only.
 export const ext = globalThis.browser?.runtime?.id ? globalThis.browser : globalThis.chrome;

@@ -1,3 +1,4 @@
+// @ts-check
 // The extension's configuration: one versioned document in chrome.storage.local, the managed
 // (browser policy) values that win over it, and the import/export format. Pure functions only:
 // no chrome.* here, so node:test covers every migration and merge rule.
@@ -55,7 +56,7 @@ const MIGRATIONS = {
  * Brings a stored document (any version, or nothing) to the current version, filling every
  * missing key with its default. Unknown future versions are refused (returned as `error`),
  * never silently downgraded.
- * @returns {{ config: object, migrated: boolean, from: number | null, error?: string }}
+ * @returns {{ config: Record<string, any>, migrated: boolean, from: number | null, error?: string }}
  */
 export function migrate(stored) {
   if (stored == null || typeof stored !== 'object') return { config: defaultConfig(), migrated: false, from: null };

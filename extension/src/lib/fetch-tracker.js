@@ -1,3 +1,4 @@
+// @ts-check
 // The worker's own requests to a tracker: a fetch that keeps a site's token to the tracker's API
 // origin, and the scheduled check's list of open issues for each tracker kind (the issues' data
 // is then fetched by the tracker's adapter, www/trackers/*.js, as for a page). Lists are paged
@@ -45,7 +46,7 @@ const JIRA_OPEN = 'statusCategory != Done';
  * ids }], errors: string[], requests }`. `project` is what the adapter's `load` needs for trackers
  * whose numbers are per project (GitHub `owner/repo`, GitLab `group/project`), else null.
  * `opt.client` is a net.js Client already carrying the site's auth headers.
- * @param {object} site   a normalised site entry (config.js)
+ * @param {Record<string, any>} site   a normalised site entry (config.js)
  * @param {{ client: Client, max?: number, pageSize?: number }} opt
  */
 export async function listOpen(site, opt) {
@@ -166,7 +167,11 @@ export function siteFetch(site, fetchImpl) {
   return guardedFetch(tokenOrigins(site), fetchImpl);
 }
 
-/** A Client for a site's worker requests, through the token guard. */
+/**
+ * A Client for a site's worker requests, through the token guard.
+ * @param {Record<string, any>} site
+ * @param {{ fetchImpl?: typeof fetch }} [opt]
+ */
 export function siteClient(site, { fetchImpl } = {}) {
   return new Client({ tracker: trackerLabel(site.tracker), credentials: credentialsFor(site), fetch: siteFetch(site, fetchImpl) });
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Escalation notifications: which issues deserve a desktop notification now. Pure: the worker
 // passes the evaluation results, what it notified before and the clock; this returns what to show
 // and the new memory. Each issue notifies once per transition (entering "at risk", breaching,
@@ -59,9 +60,9 @@ export function transitions(ev, me, prefs) {
  * @param {Record<string, string[]>} args.memory   issue key (`siteKey#id`) → transition keys already notified
  * @param {Record<string, boolean>} args.baselined  siteKey → whether a first check happened
  * @param {number} args.now
- * @param {object} args.prefs   the `notifications` part of the configuration
+ * @param {Record<string, any>} args.prefs   the `notifications` part of the configuration
  * @param {{ handles: string[], emails: string[] }} args.me
- * @returns {{ show: object[], memory: object, baselined: object, quiet: boolean }}
+ * @returns {{ show: Record<string, any>[], memory: Record<string, string[]>, baselined: Record<string, boolean>, quiet: boolean }}
  */
 export function decide({ batches, memory, baselined, now, prefs, me }) {
   const mem = { ...memory };

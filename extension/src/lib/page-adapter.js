@@ -1,3 +1,4 @@
+// @ts-check
 // The extension's adapter layer over the page integration's tracker adapters (www/trackers/*.js:
 // where a tracker page's issues are, and how to fetch their REST data). The page integration
 // runs them next to a local Wasm engine; a content script has none (the page's CSP may forbid
@@ -48,6 +49,10 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  * (id → reason), skewMs, requests }`. In a content script: the page's session; in the worker: the
  * site's token and the browser's cookies for the site, through `fetch` (the worker's guarded
  * fetch, lib/fetch-tracker.js, which sends the token only to the site's own origins).
+ * @param {string} tracker
+ * @param {string[]} ids
+ * @param {{ base: string, page: any, token?: string | null, apiBase?: string | null, document?: Document | null,
+ *   credentials?: RequestCredentials, concurrency?: number, memo?: Map<string, any>, fetch?: typeof globalThis.fetch }} opt
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
   const adapter = adapterOf(tracker);

@@ -1,3 +1,4 @@
+// @ts-check
 // Who sent the worker a runtime message, as far as the worker trusts it. A message crosses a
 // trust boundary: a content script runs in the tracker page's renderer process, which a hostile
 // page (or a compromised renderer) controls, so nothing in its message decides what it may see or
