@@ -22,7 +22,7 @@ export TZ=UTC LC_ALL=C
 umask 022
 CARGO_HOME_DIR=${CARGO_HOME:-$HOME/.cargo}
 # The release builds' own target directory (the path flags would otherwise rebuild the dev one).
-export CARGO_TARGET_DIR="$ROOT/target/release-build"
+export CARGO_TARGET_DIR="${RELEASE_TARGET_DIR:-$ROOT/target/release-build}"
 export RUSTFLAGS="--remap-path-prefix=$ROOT=/sla-lens --remap-path-prefix=$CARGO_HOME_DIR=/cargo --remap-path-prefix=$CARGO_TARGET_DIR=/target"
 
 rm -rf "$OUT"
