@@ -7,8 +7,7 @@ use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::policy::review::ReviewSpec;
 use crate::time::duration;
 use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
-use crate::util::located::Chain;
-use crate::util::located::Segment;
+use crate::util::located::{Chain, Kind, Segment};
 use crate::util::read::{self, read_struct, Read};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -767,7 +766,7 @@ fn full_path(base: &str, inner: &str) -> String {
     }
 }
 
-/// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
+/// Parses one JSON value into `T`, turning a reader's error into a located diagnostic.
 fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
     read::from_value::<T>(v).map_err(|e| {
         let full = full_path(path, &e.path.to_string());
@@ -781,10 +780,9 @@ fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
                 Segment::Variant(_) => None,
             })
             .collect();
-        let msg = e.inner.to_string();
         PartError {
-            unknown_field: msg.starts_with("unknown field "),
-            diag: serde_diagnostic(&msg, full),
+            unknown_field: matches!(e.kind, Kind::UnknownField { .. }),
+            diag: read_diagnostic(&e.kind, &e.inner, full),
             segments,
         }
     })
@@ -832,42 +830,63 @@ fn repair<T: Read>(v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) -> Op
     None
 }
 
-/// Maps serde's message to a stable code and a message that names the fix.
-fn serde_diagnostic(msg: &str, path: String) -> Diagnostic {
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let hint = if expected.is_empty() {
-            "remove it".to_string()
-        } else {
-            format!("expected {expected}; check the spelling or remove it")
-        };
-        return Diagnostic::error(
-            "unknown-field",
-            path,
-            format!("unknown field {field}: {hint}"),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        return Diagnostic::error(
+/// A reader's error as a diagnostic: the code from its [`Kind`], a message that names the fix.
+fn read_diagnostic(kind: &Kind, inner: &serde_json::Error, path: String) -> Diagnostic {
+    match kind {
+        Kind::UnknownField { field, expected } => unknown_field(field, expected, path),
+        Kind::MissingField(field) => Diagnostic::error(
             "missing-field",
             path,
-            format!("missing field {rest}: add it (see `sla-lens schema` for its form)"),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        return Diagnostic::error("invalid-value", path, format!("unknown value {rest}"));
-    }
-    if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-        return Diagnostic::error(
+            format!("missing field `{field}`: add it (see `sla-lens schema` for its form)"),
+        ),
+        Kind::UnknownVariant { variant, expected } => Diagnostic::error(
+            "invalid-value",
+            path,
+            match expected {
+                [] => format!("unknown value `{variant}`, there are no variants"),
+                _ => format!("unknown value `{variant}`, expected {}", one_of(expected)),
+            },
+        ),
+        Kind::InvalidType | Kind::InvalidValue => Diagnostic::error(
             "invalid-type",
             path,
             format!(
                 "{}: change the value to the expected type",
-                plain_types(msg)
+                plain_types(&inner.to_string())
             ),
-        );
+        ),
+        Kind::InvalidLength | Kind::Custom => {
+            Diagnostic::error("invalid-value", path, inner.to_string())
+        }
     }
-    Diagnostic::error("invalid-value", path, msg.to_string())
+}
+
+/// `unknown-field`: `field` is not one of `expected`.
+fn unknown_field(field: &str, expected: &[&str], path: String) -> Diagnostic {
+    let hint = match expected {
+        [] => "remove it".to_string(),
+        _ => format!(
+            "expected {}; check the spelling or remove it",
+            one_of(expected)
+        ),
+    };
+    Diagnostic::error(
+        "unknown-field",
+        path,
+        format!("unknown field `{field}`: {hint}"),
+    )
+}
+
+/// The names, as serde lists them: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``.
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [a] => format!("`{a}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        _ => {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("one of {}", quoted.join(", "))
+        }
+    }
 }
 
 /// serde names Rust types; policy authors write JSON.
@@ -967,18 +986,7 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         .cloned()
         .collect();
     for key in unknown {
-        diags.push(Diagnostic::error(
-            "unknown-field",
-            key.clone(),
-            format!(
-                "unknown field `{key}`: expected one of {}; check the spelling or remove it",
-                TOP_LEVEL
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+        diags.push(unknown_field(&key, &TOP_LEVEL, key.clone()));
         obj.remove(&key);
     }
     // Elements are checked one by one, so each bad element gets its own diagnostic; an element
