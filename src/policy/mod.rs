@@ -1046,7 +1046,47 @@ fn strip_position(msg: &str) -> &str {
 // Checking: every semantic rule, every problem pushed
 // ---------------------------------------------------------------------------------------------
 
+/// Every semantic rule, section by section, in the document's order (the diagnostics keep it);
+/// the checked policy when nothing is an error.
 fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
+    check_header(&spec, diags);
+    check_conditions(&spec.scope.include, "scope.include", diags);
+    check_conditions(&spec.scope.exclude, "scope.exclude", diags);
+    check_tiers(&spec.categories, "categories", false, diags);
+    check_tiers(&spec.priorities, "priorities", true, diags);
+    let (calendars, calendars_ok) = check_calendars(&spec, diags);
+    check_statuses(&spec, diags);
+    let targets = check_targets(&spec, &calendars, diags);
+    let levels = check_escalation(&spec, &targets, diags);
+    if !(1..=99).contains(&spec.at_risk_percent) {
+        diags.push(Diagnostic::error(
+            "at-risk-out-of-range",
+            "atRiskPercent",
+            format!(
+                "{} is not a usable threshold: give a percent of the target between 1 and 99 \
+                 (default 75)",
+                spec.at_risk_percent
+            ),
+        ));
+    }
+    if let Some(r) = &spec.review {
+        r.check("review", diags);
+    }
+
+    if !calendars_ok || diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Policy {
+        spec,
+        calendars,
+        targets,
+        levels,
+        warnings: Vec::new(),
+    })
+}
+
+/// `version`, the policy's `id` and `name`, its parties' names.
+fn check_header(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) {
     if spec.version != POLICY_VERSION {
         diags.push(Diagnostic::error(
             "unsupported-version",
@@ -1079,12 +1119,10 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             ));
         }
     }
-    check_conditions(&spec.scope.include, "scope.include", diags);
-    check_conditions(&spec.scope.exclude, "scope.exclude", diags);
-    check_tiers(&spec.categories, "categories", false, diags);
-    check_tiers(&spec.priorities, "priorities", true, diags);
+}
 
-    // Calendars.
+/// `calendars`: the built-in `24x7`, then each one that compiles; and whether all of them did.
+fn check_calendars(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) -> (Vec<Calendar>, bool) {
     let mut calendars = vec![Calendar::always()];
     let mut calendars_ok = true;
     for (name, cal) in &spec.calendars {
@@ -1103,8 +1141,11 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             None => calendars_ok = false,
         }
     }
+    (calendars, calendars_ok)
+}
 
-    // Statuses.
+/// `statuses` and the metrics' `pausedBy`.
+fn check_statuses(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) {
     for (metric, m) in [
         ("response", &spec.metrics.response),
         ("resolution", &spec.metrics.resolution),
@@ -1135,8 +1176,14 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
              closing statuses, e.g. `[\"Resolved\", \"Closed\"]`",
         ));
     }
+}
 
-    // Targets.
+/// `targets` against the tiers and `calendars`; the usable ones, compiled.
+fn check_targets(
+    spec: &PolicySpec,
+    calendars: &[Calendar],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Target> {
     let mut targets = Vec::new();
     let mut seen: Vec<(usize, Option<usize>, usize)> = Vec::new();
     for (i, t) in spec.targets.iter().enumerate() {
@@ -1242,8 +1289,15 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             ));
         }
     }
+    targets
+}
 
-    // Escalation.
+/// `escalation`: the at-risk notice, the levels and their order against `targets`.
+fn check_escalation(
+    spec: &PolicySpec,
+    targets: &[Target],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Level> {
     if let Some(r) = &spec.escalation.at_risk {
         let path = "escalation.atRisk";
         for (j, c) in r.contacts.iter().enumerate() {
@@ -1370,32 +1424,7 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
              that metric to `targets` or trigger on the other metric",
         ));
     }
-
-    if !(1..=99).contains(&spec.at_risk_percent) {
-        diags.push(Diagnostic::error(
-            "at-risk-out-of-range",
-            "atRiskPercent",
-            format!(
-                "{} is not a usable threshold: give a percent of the target between 1 and 99 \
-                 (default 75)",
-                spec.at_risk_percent
-            ),
-        ));
-    }
-    if let Some(r) = &spec.review {
-        r.check("review", diags);
-    }
-
-    if !calendars_ok || diags.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    Some(Policy {
-        spec,
-        calendars,
-        targets,
-        levels,
-        warnings: Vec::new(),
-    })
+    levels
 }
 
 fn before_previous(prev: After, next: After) -> bool {
