@@ -8,7 +8,7 @@
 use super::{github, gitlab, jira, redmine};
 use crate::calendar::CalendarSpec;
 use crate::policy::{LevelSpec, PolicySpec, TargetSpec, TierSpec};
-use crate::util::located::{from_value, Segment};
+use crate::util::located::{from_value, Kind, Segment};
 use crate::util::read::Read;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -104,12 +104,52 @@ fn same<T: DeserializeOwned + Debug>(v: &Value) -> usize {
     all.len() + 1
 }
 
-/// The hand-written reader of `T` (src/util/read.rs) against its derived `Deserialize`.
+/// The hand-written reader of `T` (src/util/read.rs) against its derived `Deserialize`; the
+/// error's [`Kind`] must be what serde's message says it is.
 fn hand<T: Read + Debug>(v: &Value) -> String {
-    outcome(
-        crate::util::read::from_value::<T>(v)
-            .map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())),
-    )
+    outcome(crate::util::read::from_value::<T>(v).map_err(|e| {
+        let msg = e.inner.to_string();
+        assert_eq!(kind_in(&msg), kind_tag(&e.kind), "{msg}");
+        if let Kind::UnknownField { field, expected } = &e.kind {
+            let m: serde_json::Error = serde::de::Error::unknown_field(field, expected);
+            assert_eq!(msg, m.to_string());
+        }
+        if let Kind::UnknownVariant { variant, expected } = &e.kind {
+            let m: serde_json::Error = serde::de::Error::unknown_variant(variant, expected);
+            assert_eq!(msg, m.to_string());
+        }
+        if let Kind::MissingField(field) = &e.kind {
+            assert_eq!(msg, format!("missing field `{field}`"));
+        }
+        (e.path.to_string(), e.path.0, msg)
+    }))
+}
+
+/// The kind a serde message names (the test's reading of the text; the library never reads it).
+fn kind_in(msg: &str) -> &'static str {
+    [
+        ("unknown field ", "unknown-field"),
+        ("missing field ", "missing-field"),
+        ("unknown variant ", "unknown-variant"),
+        ("invalid type", "invalid-type"),
+        ("invalid value", "invalid-value"),
+        ("invalid length", "invalid-length"),
+    ]
+    .iter()
+    .find(|(prefix, _)| msg.starts_with(prefix))
+    .map_or("custom", |(_, k)| k)
+}
+
+fn kind_tag(k: &Kind) -> &'static str {
+    match k {
+        Kind::UnknownField { .. } => "unknown-field",
+        Kind::MissingField(_) => "missing-field",
+        Kind::UnknownVariant { .. } => "unknown-variant",
+        Kind::InvalidType => "invalid-type",
+        Kind::InvalidValue => "invalid-value",
+        Kind::InvalidLength => "invalid-length",
+        Kind::Custom => "custom",
+    }
 }
 
 /// [`same`], and the hand-written reader gives the same on every input too.

@@ -7,8 +7,7 @@ use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::policy::review::ReviewSpec;
 use crate::time::duration;
 use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
-use crate::util::located::Chain;
-use crate::util::located::Segment;
+use crate::util::located::{Chain, Kind, Segment};
 use crate::util::read::{self, read_struct, Read};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -767,7 +766,7 @@ fn full_path(base: &str, inner: &str) -> String {
     }
 }
 
-/// Parses one JSON value into `T`, turning a serde error into a located diagnostic.
+/// Parses one JSON value into `T`, turning a reader's error into a located diagnostic.
 fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
     read::from_value::<T>(v).map_err(|e| {
         let full = full_path(path, &e.path.to_string());
@@ -781,10 +780,9 @@ fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
                 Segment::Variant(_) => None,
             })
             .collect();
-        let msg = e.inner.to_string();
         PartError {
-            unknown_field: msg.starts_with("unknown field "),
-            diag: serde_diagnostic(&msg, full),
+            unknown_field: matches!(e.kind, Kind::UnknownField { .. }),
+            diag: read_diagnostic(&e.kind, &e.inner, full),
             segments,
         }
     })
@@ -832,42 +830,63 @@ fn repair<T: Read>(v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) -> Op
     None
 }
 
-/// Maps serde's message to a stable code and a message that names the fix.
-fn serde_diagnostic(msg: &str, path: String) -> Diagnostic {
-    if let Some(rest) = msg.strip_prefix("unknown field ") {
-        let (field, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let hint = if expected.is_empty() {
-            "remove it".to_string()
-        } else {
-            format!("expected {expected}; check the spelling or remove it")
-        };
-        return Diagnostic::error(
-            "unknown-field",
-            path,
-            format!("unknown field {field}: {hint}"),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("missing field ") {
-        return Diagnostic::error(
+/// A reader's error as a diagnostic: the code from its [`Kind`], a message that names the fix.
+fn read_diagnostic(kind: &Kind, inner: &serde_json::Error, path: String) -> Diagnostic {
+    match kind {
+        Kind::UnknownField { field, expected } => unknown_field(field, expected, path),
+        Kind::MissingField(field) => Diagnostic::error(
             "missing-field",
             path,
-            format!("missing field {rest}: add it (see `sla-lens schema` for its form)"),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        return Diagnostic::error("invalid-value", path, format!("unknown value {rest}"));
-    }
-    if msg.starts_with("invalid type") || msg.starts_with("invalid value") {
-        return Diagnostic::error(
+            format!("missing field `{field}`: add it (see `sla-lens schema` for its form)"),
+        ),
+        Kind::UnknownVariant { variant, expected } => Diagnostic::error(
+            "invalid-value",
+            path,
+            match expected {
+                [] => format!("unknown value `{variant}`, there are no variants"),
+                _ => format!("unknown value `{variant}`, expected {}", one_of(expected)),
+            },
+        ),
+        Kind::InvalidType | Kind::InvalidValue => Diagnostic::error(
             "invalid-type",
             path,
             format!(
                 "{}: change the value to the expected type",
-                plain_types(msg)
+                plain_types(&inner.to_string())
             ),
-        );
+        ),
+        Kind::InvalidLength | Kind::Custom => {
+            Diagnostic::error("invalid-value", path, inner.to_string())
+        }
     }
-    Diagnostic::error("invalid-value", path, msg.to_string())
+}
+
+/// `unknown-field`: `field` is not one of `expected`.
+fn unknown_field(field: &str, expected: &[&str], path: String) -> Diagnostic {
+    let hint = match expected {
+        [] => "remove it".to_string(),
+        _ => format!(
+            "expected {}; check the spelling or remove it",
+            one_of(expected)
+        ),
+    };
+    Diagnostic::error(
+        "unknown-field",
+        path,
+        format!("unknown field `{field}`: {hint}"),
+    )
+}
+
+/// The names, as serde lists them: `` `a` ``, `` `a` or `b` ``, `` one of `a`, `b`, `c` ``.
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [a] => format!("`{a}`"),
+        [a, b] => format!("`{a}` or `{b}`"),
+        _ => {
+            let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!("one of {}", quoted.join(", "))
+        }
+    }
 }
 
 /// serde names Rust types; policy authors write JSON.
@@ -967,18 +986,7 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
         .cloned()
         .collect();
     for key in unknown {
-        diags.push(Diagnostic::error(
-            "unknown-field",
-            key.clone(),
-            format!(
-                "unknown field `{key}`: expected one of {}; check the spelling or remove it",
-                TOP_LEVEL
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
+        diags.push(unknown_field(&key, &TOP_LEVEL, key.clone()));
         obj.remove(&key);
     }
     // Elements are checked one by one, so each bad element gets its own diagnostic; an element
@@ -1038,7 +1046,47 @@ fn strip_position(msg: &str) -> &str {
 // Checking: every semantic rule, every problem pushed
 // ---------------------------------------------------------------------------------------------
 
+/// Every semantic rule, section by section, in the document's order (the diagnostics keep it);
+/// the checked policy when nothing is an error.
 fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
+    check_header(&spec, diags);
+    check_conditions(&spec.scope.include, "scope.include", diags);
+    check_conditions(&spec.scope.exclude, "scope.exclude", diags);
+    check_tiers(&spec.categories, "categories", false, diags);
+    check_tiers(&spec.priorities, "priorities", true, diags);
+    let (calendars, calendars_ok) = check_calendars(&spec, diags);
+    check_statuses(&spec, diags);
+    let targets = check_targets(&spec, &calendars, diags);
+    let levels = check_escalation(&spec, &targets, diags);
+    if !(1..=99).contains(&spec.at_risk_percent) {
+        diags.push(Diagnostic::error(
+            "at-risk-out-of-range",
+            "atRiskPercent",
+            format!(
+                "{} is not a usable threshold: give a percent of the target between 1 and 99 \
+                 (default 75)",
+                spec.at_risk_percent
+            ),
+        ));
+    }
+    if let Some(r) = &spec.review {
+        r.check("review", diags);
+    }
+
+    if !calendars_ok || diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    Some(Policy {
+        spec,
+        calendars,
+        targets,
+        levels,
+        warnings: Vec::new(),
+    })
+}
+
+/// `version`, the policy's `id` and `name`, its parties' names.
+fn check_header(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) {
     if spec.version != POLICY_VERSION {
         diags.push(Diagnostic::error(
             "unsupported-version",
@@ -1071,12 +1119,10 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             ));
         }
     }
-    check_conditions(&spec.scope.include, "scope.include", diags);
-    check_conditions(&spec.scope.exclude, "scope.exclude", diags);
-    check_tiers(&spec.categories, "categories", false, diags);
-    check_tiers(&spec.priorities, "priorities", true, diags);
+}
 
-    // Calendars.
+/// `calendars`: the built-in `24x7`, then each one that compiles; and whether all of them did.
+fn check_calendars(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) -> (Vec<Calendar>, bool) {
     let mut calendars = vec![Calendar::always()];
     let mut calendars_ok = true;
     for (name, cal) in &spec.calendars {
@@ -1095,8 +1141,11 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             None => calendars_ok = false,
         }
     }
+    (calendars, calendars_ok)
+}
 
-    // Statuses.
+/// `statuses` and the metrics' `pausedBy`.
+fn check_statuses(spec: &PolicySpec, diags: &mut Vec<Diagnostic>) {
     for (metric, m) in [
         ("response", &spec.metrics.response),
         ("resolution", &spec.metrics.resolution),
@@ -1127,8 +1176,14 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
              closing statuses, e.g. `[\"Resolved\", \"Closed\"]`",
         ));
     }
+}
 
-    // Targets.
+/// `targets` against the tiers and `calendars`; the usable ones, compiled.
+fn check_targets(
+    spec: &PolicySpec,
+    calendars: &[Calendar],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Target> {
     let mut targets = Vec::new();
     let mut seen: Vec<(usize, Option<usize>, usize)> = Vec::new();
     for (i, t) in spec.targets.iter().enumerate() {
@@ -1234,8 +1289,15 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
             ));
         }
     }
+    targets
+}
 
-    // Escalation.
+/// `escalation`: the at-risk notice, the levels and their order against `targets`.
+fn check_escalation(
+    spec: &PolicySpec,
+    targets: &[Target],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Level> {
     if let Some(r) = &spec.escalation.at_risk {
         let path = "escalation.atRisk";
         for (j, c) in r.contacts.iter().enumerate() {
@@ -1362,32 +1424,7 @@ fn check(spec: PolicySpec, diags: &mut Vec<Diagnostic>) -> Option<Policy> {
              that metric to `targets` or trigger on the other metric",
         ));
     }
-
-    if !(1..=99).contains(&spec.at_risk_percent) {
-        diags.push(Diagnostic::error(
-            "at-risk-out-of-range",
-            "atRiskPercent",
-            format!(
-                "{} is not a usable threshold: give a percent of the target between 1 and 99 \
-                 (default 75)",
-                spec.at_risk_percent
-            ),
-        ));
-    }
-    if let Some(r) = &spec.review {
-        r.check("review", diags);
-    }
-
-    if !calendars_ok || diags.iter().any(Diagnostic::is_error) {
-        return None;
-    }
-    Some(Policy {
-        spec,
-        calendars,
-        targets,
-        levels,
-        warnings: Vec::new(),
-    })
+    levels
 }
 
 fn before_previous(prev: After, next: After) -> bool {

@@ -12,7 +12,7 @@
 //! locates them. The types keep their derived `Deserialize` (the public API, the JSON schema) and
 //! that derive is the oracle: `located`'s differential test holds every reader here to it.
 
-use crate::util::located::{unexpected, Chain};
+use crate::util::located::{unexpected, Chain, Kind};
 use serde::de::{self, Unexpected};
 use serde_json::{Number, Value};
 use std::collections::BTreeMap;
@@ -33,9 +33,10 @@ pub(crate) fn from_value<T: Read>(v: &Value) -> R<T> {
 
 /// An error at `at`.
 #[cold]
-pub(crate) fn fail(at: &Chain<'_>, inner: serde_json::Error) -> Error {
+pub(crate) fn fail(at: &Chain<'_>, kind: Kind, inner: serde_json::Error) -> Error {
     Box::new(crate::util::located::Error {
         path: at.path(),
+        kind,
         inner,
     })
 }
@@ -43,13 +44,17 @@ pub(crate) fn fail(at: &Chain<'_>, inner: serde_json::Error) -> Error {
 /// `invalid type: <what v is>, expected <exp>` at `at`.
 #[cold]
 pub(crate) fn invalid_type(v: &Value, at: &Chain<'_>, exp: &str) -> Error {
-    fail(at, de::Error::invalid_type(unexpected(v), &exp))
+    fail(
+        at,
+        Kind::InvalidType,
+        de::Error::invalid_type(unexpected(v), &exp),
+    )
 }
 
 /// A message of serde's own (`data did not match any variant ...`) at `at`.
 #[cold]
 pub(crate) fn custom(at: &Chain<'_>, msg: &str) -> Error {
-    fail(at, de::Error::custom(msg))
+    fail(at, Kind::Custom, de::Error::custom(msg))
 }
 
 /// A required field that was not there.
@@ -62,7 +67,7 @@ pub(crate) fn req<T>(x: Option<T>, at: &Chain<'_>, name: &'static str) -> R<T> {
 
 #[cold]
 fn missing(at: &Chain<'_>, name: &'static str) -> Error {
-    fail(at, de::Error::missing_field(name))
+    fail(at, Kind::MissingField(name), de::Error::missing_field(name))
 }
 
 /// An `Option` field: missing and `null` are both `None`.
@@ -129,19 +134,14 @@ pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut Field
                         field(i, k, val, &key)?
                     }
                     None if shape.flatten => field(usize::MAX, k, val, &key)?,
-                    None if shape.deny_unknown => {
-                        return Err(fail(&key, de::Error::unknown_field(k, shape.fields)))
-                    }
+                    None if shape.deny_unknown => return Err(unknown_field(&key, k, shape.fields)),
                     None => {}
                 }
             }
             // After the walk, in declaration order, as the derive checks them.
             match shape.required & !seen {
                 0 => Ok(()),
-                missing => Err(fail(
-                    at,
-                    de::Error::missing_field(shape.fields[missing.trailing_zeros() as usize]),
-                )),
+                absent => Err(missing(at, shape.fields[absent.trailing_zeros() as usize])),
             }
         }
         Value::Array(a) if shape.seq => {
@@ -156,6 +156,7 @@ pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut Field
             if a.len() > n {
                 return Err(fail(
                     at,
+                    Kind::InvalidLength,
                     de::Error::invalid_length(a.len(), &"fewer elements in array"),
                 ));
             }
@@ -175,7 +176,25 @@ fn too_short(at: &Chain<'_>, shape: &Shape, i: usize) -> Error {
     } else {
         format!("{} with {n} elements", shape.name)
     };
-    fail(at, de::Error::invalid_length(i, &exp.as_str()))
+    fail(
+        at,
+        Kind::InvalidLength,
+        de::Error::invalid_length(i, &exp.as_str()),
+    )
+}
+
+#[cold]
+fn unknown_field(at: &Chain<'_>, field: &str, expected: &'static [&'static str]) -> Error {
+    let inner = de::Error::unknown_field(field, expected);
+    let field = field.to_string();
+    fail(at, Kind::UnknownField { field, expected }, inner)
+}
+
+#[cold]
+fn unknown_variant(at: &Chain<'_>, variant: &str, expected: &'static [&'static str]) -> Error {
+    let inner = de::Error::unknown_variant(variant, expected);
+    let variant = variant.to_string();
+    fail(at, Kind::UnknownVariant { variant, expected }, inner)
 }
 
 /// A unit-variant enum (`"response"`), read as serde reads an externally tagged enum from a
@@ -192,6 +211,7 @@ pub(crate) fn unit_variant(
             _ => {
                 return Err(fail(
                     at,
+                    Kind::InvalidValue,
                     de::Error::invalid_value(Unexpected::Map, &"map with a single key"),
                 ))
             }
@@ -199,7 +219,7 @@ pub(crate) fn unit_variant(
         _ => return Err(invalid_type(v, at, "string or map")),
     };
     let Some(i) = variants.iter().position(|x| *x == name) else {
-        return Err(fail(at, de::Error::unknown_variant(name, variants)));
+        return Err(unknown_variant(at, name, variants));
     };
     match value {
         None | Some(Value::Null) => Ok(i),
@@ -217,10 +237,11 @@ fn bad_number(n: &Number, at: &Chain<'_>, exp: &str) -> Error {
     } else {
         return fail(
             at,
+            Kind::InvalidType,
             de::Error::invalid_type(Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)), &exp),
         );
     };
-    fail(at, de::Error::invalid_value(u, &exp))
+    fail(at, Kind::InvalidValue, de::Error::invalid_value(u, &exp))
 }
 
 impl Read for String {
