@@ -15,8 +15,10 @@
 //!
 //! ```text
 //!  wasm.rs, bin/          the bindings and the CLI: may use anything
-//!     api/                what both present, no JS types: the result envelope, period ends,
-//!        |                `<input k>` paths, tolerant mapping of tracker answers
+//!     api/                what both present, and the binding's logic, no JS types: the result
+//!        |                envelope, period ends, `<input k>` paths, tolerant mapping of tracker
+//!        |                answers, the board rows, the report's streaming-or-batch choice, the
+//!        |                mapped-export projections, example policies
 //!     report/             the review report: aggregation, Markdown and CSV
 //!     eval/               evaluate, explain, snapshots, the escalation planner (`escalate`)
 //!     adapters/           tracker responses and CSV exports -> tickets (beside eval: it uses
