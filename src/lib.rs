@@ -31,9 +31,11 @@
 //! ```
 //!
 //! That is `time ← calendar ← policy ← ticket ← eval ← report`, `adapters → ticket, policy`,
-//! all over `util`; `api` sits on `report` and `adapters`. `tests/layers.rs` checks every `crate::` path against this rule, so an upward
-//! import fails CI. The root re-exports below (`sla_lens::Policy`, `Ticket`, `evaluate`…) are
-//! for the crate's users; the crate's own code uses the layered paths.
+//! all over `util`; `api` sits on `report` and `adapters` (plain Rust; on wasm32 alone, a few of
+//! its types also derive `tsify::Tsify`, which writes their TypeScript declarations).
+//! `tests/layers.rs` checks every `crate::` path against this rule, so an upward import fails
+//! CI. The root re-exports below (`sla_lens::Policy`, `Ticket`, `evaluate`…) are for the
+//! crate's users; the crate's own code uses the layered paths.
 //!
 //! [`Instant`] is an alias of `i64` (Unix seconds), not a newtype: see [`time::Instant`].
 

@@ -13,8 +13,10 @@
 //! - errors are thrown as `Error` objects: a policy error carries `diagnostics` (every problem
 //!   found), a ticket error carries `code`, `path` and `ticketId`. Nothing here panics on input.
 //!
-//! The TypeScript declarations of the whole API are hand-written below
-//! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-js` (`tests/js/types-usage.ts`).
+//! The TypeScript declarations are hand-written below ([`TYPESCRIPT`] and the sections beside
+//! their bindings), except those generated from the Rust types by `derive(tsify::Tsify)`
+//! (`BoardRows`, `BoardRowField` in `crate::api`); all are checked with `tsc --noEmit` by
+//! `make test-js` (`tests/js/types-usage.ts`).
 
 use crate::calendar::Calendar;
 use crate::ticket::{parse_instant, Stamp};
@@ -1103,30 +1105,8 @@ export interface MappedIssues {
 // `crate::api::board_rows`)
 // =============================================================================================
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT_ROWS: &'static str = r#"
-/** The fields of one row of `BoardRows.numbers`, in order. `…Ms` are epoch ms; a `string`
- *  field holds an index into `BoardRows.strings` (-1: none); a missing number is `NaN`. */
-export type BoardRowField =
-  | "index" | "id" | "state" | "headline" | "applicability" | "calendar"
-  | "deadlineMs" | "untilDeadline" | "remaining" | "percentUsed" | "level" | "levelRole"
-  | "priorityId" | "priorityName" | "categoryId" | "categoryName"
-  | "status" | "assignee" | "title" | "url" | "createdMs" | "nextChangeMs" | "missing";
-export interface BoardRows {
-  /** Field names of each row, in order (`fields.length` numbers per row). */
-  fields: BoardRowField[];
-  /** Which fields are indices into `strings`. */
-  stringFields: BoardRowField[];
-  /** One row per readable ticket, in batch order (`index`: position in the batch). */
-  numbers: Float64Array;
-  /** Every text the rows refer to, each once. */
-  strings: string[];
-  /** One per ticket that could not be read or evaluated, with its position. */
-  errors: (TicketErrorInfo & { index: number })[];
-  /** The earliest `nextChangeMs` (at least now); null when nothing changes without an event. */
-  nextChange: number | null;
-}
-"#;
+// `BoardRows` and `BoardRowField`: declared from the Rust types (`derive(tsify::Tsify)` in
+// `src/api/rows.rs`).
 
 /// A batch of tickets read once and kept in Wasm memory: evaluate it again and again (every
 /// minute, under any policy) with `engine.evaluateSetRows(set, nowMs)` without reading the

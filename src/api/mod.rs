@@ -25,7 +25,8 @@ pub use export::{
 };
 pub use report::{map_default, report, ReportFailure, ReportInput};
 pub use rows::{
-    applicability_kind, board_rows, kept_texts, BoardRows, IndexedError, Texts, BOARD_ROW_FIELDS,
+    applicability_kind, board_rows, kept_texts, BoardRowField, BoardRows, IndexedError, Texts,
+    BOARD_ROW_FIELDS,
 };
 pub use tolerant::{map_tolerant, Mapped, Rejected};
 

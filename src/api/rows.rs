@@ -12,32 +12,66 @@ use crate::ticket::{Ticket, TicketError};
 use crate::time::Instant;
 use serde::Serialize;
 
-/// The row layout of [`BoardRows::numbers`]; `true`: an index into the string table.
-pub const BOARD_ROW_FIELDS: [(&str, bool); 23] = [
-    ("index", false),
-    ("id", true),
-    ("state", true),
-    ("headline", true),
-    ("applicability", true),
-    ("calendar", true),
-    ("deadlineMs", false),
-    ("untilDeadline", false),
-    ("remaining", false),
-    ("percentUsed", false),
-    ("level", false),
-    ("levelRole", true),
-    ("priorityId", true),
-    ("priorityName", true),
-    ("categoryId", true),
-    ("categoryName", true),
-    ("status", true),
-    ("assignee", true),
-    ("title", true),
-    ("url", true),
-    ("createdMs", false),
-    ("nextChangeMs", false),
-    ("missing", true),
-];
+/// A field of one row of `BoardRows.numbers`. `…Ms` are epoch ms; a field in `stringFields`
+/// holds an index into `BoardRows.strings` (-1: none); a missing number is `NaN`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub enum BoardRowField {
+    Index,
+    Id,
+    State,
+    Headline,
+    Applicability,
+    Calendar,
+    DeadlineMs,
+    UntilDeadline,
+    Remaining,
+    PercentUsed,
+    Level,
+    LevelRole,
+    PriorityId,
+    PriorityName,
+    CategoryId,
+    CategoryName,
+    Status,
+    Assignee,
+    Title,
+    Url,
+    CreatedMs,
+    NextChangeMs,
+    Missing,
+}
+
+/// The row layout of [`BoardRows::numbers`], in order; `true`: an index into the string table.
+pub const BOARD_ROW_FIELDS: [(BoardRowField, bool); 23] = {
+    use BoardRowField as F;
+    [
+        (F::Index, false),
+        (F::Id, true),
+        (F::State, true),
+        (F::Headline, true),
+        (F::Applicability, true),
+        (F::Calendar, true),
+        (F::DeadlineMs, false),
+        (F::UntilDeadline, false),
+        (F::Remaining, false),
+        (F::PercentUsed, false),
+        (F::Level, false),
+        (F::LevelRole, true),
+        (F::PriorityId, true),
+        (F::PriorityName, true),
+        (F::CategoryId, true),
+        (F::CategoryName, true),
+        (F::Status, true),
+        (F::Assignee, true),
+        (F::Title, true),
+        (F::Url, true),
+        (F::CreatedMs, false),
+        (F::NextChangeMs, false),
+        (F::Missing, true),
+    ]
+};
 
 /// Where a row's per-ticket texts (id, title, URL) are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,22 +101,28 @@ pub struct IndexedError {
     pub error: TicketError,
 }
 
-/// A batch's rows: what `evaluateRows` returns, `numbers` as plain numbers.
+/// A batch's rows: what `evaluateRows` returns (the binding hands `numbers` over as a
+/// Float64Array, the TypeScript type says so).
 #[derive(Serialize, Debug)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BoardRows<'a> {
-    /// Field names of each row, in order.
-    pub fields: Vec<&'static str>,
+    /// Field names of each row, in order (`fields.length` numbers per row).
+    pub fields: Vec<BoardRowField>,
     /// Which fields are indices into `strings`.
-    pub string_fields: Vec<&'static str>,
-    /// One row per evaluated ticket, in batch order; a missing number is NaN, a missing text -1.
-    #[serde(skip)]
+    pub string_fields: Vec<BoardRowField>,
+    /// One row per readable ticket, in batch order (`index`: position in the batch).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Float64Array"))]
     pub numbers: Vec<f64>,
-    /// The texts the rows refer to, each once (after the kept ones with [`Texts::Kept`]).
+    /// Every text the rows refer to, each once.
     pub strings: Vec<&'a str>,
+    /// One per ticket that could not be read or evaluated, with its position.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(type = "(TicketErrorInfo & { index: number })[]")
+    )]
     pub errors: Vec<IndexedError>,
-    /// The earliest `nextChangeMs`, at least now (epoch ms); `None` when nothing changes
-    /// without an event.
+    /// The earliest `nextChangeMs` (at least now); null when nothing changes without an event.
     pub next_change: Option<i64>,
 }
 
@@ -231,12 +271,19 @@ mod tests {
         .unwrap()
     }
 
-    fn field(rows: &BoardRows<'_>, row: usize, name: &str) -> f64 {
+    use BoardRowField as F;
+
+    fn field(rows: &BoardRows<'_>, row: usize, name: BoardRowField) -> f64 {
         let k = rows.fields.iter().position(|f| *f == name).unwrap();
         rows.numbers[row * rows.fields.len() + k]
     }
 
-    fn text<'a>(rows: &BoardRows<'a>, row: usize, name: &str, base: usize) -> Option<&'a str> {
+    fn text<'a>(
+        rows: &BoardRows<'a>,
+        row: usize,
+        name: BoardRowField,
+        base: usize,
+    ) -> Option<&'a str> {
         let i = field(rows, row, name);
         (i >= 0.0).then(|| rows.strings[i as usize - base])
     }
@@ -248,25 +295,28 @@ mod tests {
         let rows = board_rows(&p, &b, NOW, Texts::Pushed);
         assert_eq!(rows.fields.len(), BOARD_ROW_FIELDS.len());
         assert_eq!(rows.numbers.len(), 2 * rows.fields.len());
-        assert!(rows.string_fields.contains(&"title"));
-        assert!(!rows.string_fields.contains(&"deadlineMs"));
+        assert!(rows.string_fields.contains(&F::Title));
+        assert!(!rows.string_fields.contains(&F::DeadlineMs));
+        let names = serde_json::to_value(&rows.fields).unwrap();
+        assert_eq!(names[6], "deadlineMs");
+        assert_eq!(names[21], "nextChangeMs");
         // The unreadable ticket is an error with its position, not a row.
         assert_eq!(rows.errors.len(), 1);
         assert_eq!(rows.errors[0].index, 1);
-        assert_eq!(field(&rows, 0, "index"), 0.0);
-        assert_eq!(field(&rows, 1, "index"), 2.0);
-        assert_eq!(text(&rows, 0, "id", 0), Some("a"));
-        assert_eq!(text(&rows, 0, "title", 0), Some("First"));
-        assert_eq!(text(&rows, 0, "url", 0), None);
-        assert_eq!(text(&rows, 1, "url", 0), Some("https://x/c"));
-        assert_eq!(text(&rows, 1, "assignee", 0), Some("sam"));
-        assert_eq!(field(&rows, 0, "createdMs"), 1_772_352_000_000.0);
-        assert!(field(&rows, 0, "deadlineMs") > 1_772_352_000_000.0);
+        assert_eq!(field(&rows, 0, F::Index), 0.0);
+        assert_eq!(field(&rows, 1, F::Index), 2.0);
+        assert_eq!(text(&rows, 0, F::Id, 0), Some("a"));
+        assert_eq!(text(&rows, 0, F::Title, 0), Some("First"));
+        assert_eq!(text(&rows, 0, F::Url, 0), None);
+        assert_eq!(text(&rows, 1, F::Url, 0), Some("https://x/c"));
+        assert_eq!(text(&rows, 1, F::Assignee, 0), Some("sam"));
+        assert_eq!(field(&rows, 0, F::CreatedMs), 1_772_352_000_000.0);
+        assert!(field(&rows, 0, F::DeadlineMs) > 1_772_352_000_000.0);
         // Each evaluation's state and headline, each text once.
         let ev = crate::eval::evaluate(&p, b[0].as_ref().unwrap(), NOW).unwrap();
-        assert_eq!(text(&rows, 0, "state", 0), Some(ev.state.as_str()));
+        assert_eq!(text(&rows, 0, F::State, 0), Some(ev.state.as_str()));
         let kind = applicability_kind(&ev.applicability);
-        assert_eq!(text(&rows, 0, "applicability", 0), Some(kind));
+        assert_eq!(text(&rows, 0, F::Applicability, 0), Some(kind));
         let mut unique = rows.strings.clone();
         unique.sort_unstable();
         let states = unique
@@ -276,7 +326,7 @@ mod tests {
         assert_eq!(states, 1);
         // The batch's next change: the earliest row's, in ms, never before now.
         let earliest = (0..2)
-            .map(|r| field(&rows, r, "nextChangeMs"))
+            .map(|r| field(&rows, r, F::NextChangeMs))
             .filter(|x| !x.is_nan())
             .reduce(f64::min);
         assert!(earliest.is_some());
@@ -290,14 +340,14 @@ mod tests {
         let b = batch();
         let rows = board_rows(&p, &b, NOW, Texts::Kept);
         // Ticket 2 (the third) keeps its id at 6, its URL at 8; no title: -1.
-        assert_eq!(field(&rows, 1, "id"), 6.0);
-        assert_eq!(field(&rows, 1, "title"), -1.0);
-        assert_eq!(field(&rows, 1, "url"), 8.0);
+        assert_eq!(field(&rows, 1, F::Id), 6.0);
+        assert_eq!(field(&rows, 1, F::Title), -1.0);
+        assert_eq!(field(&rows, 1, F::Url), 8.0);
         assert_eq!(kept_texts(b[2].as_ref().unwrap()), ["c", "", "https://x/c"]);
         // The call's own strings start after the kept ones, and hold no per-ticket text.
         let ev = crate::eval::evaluate(&p, b[0].as_ref().unwrap(), NOW).unwrap();
         let kind = applicability_kind(&ev.applicability);
-        assert_eq!(text(&rows, 0, "applicability", 9), Some(kind));
+        assert_eq!(text(&rows, 0, F::Applicability, 9), Some(kind));
         assert!(!rows.strings.contains(&"First"));
         let pushed = board_rows(&p, &b, NOW, Texts::Pushed);
         assert_eq!(rows.next_change, pushed.next_change);
