@@ -76,8 +76,10 @@
 //!
 //! ```text
 //!  wasm.rs, bin/          the bindings and the CLI: may use anything
-//!     api/                what both present, no JS types: the result envelope, period ends,
-//!        |                `<input k>` paths, tolerant mapping of tracker answers
+//!     api/                what both present, and the binding's logic, no JS types: the result
+//!        |                envelope, period ends, `<input k>` paths, tolerant mapping of tracker
+//!        |                answers, the board rows, the report's streaming-or-batch choice, the
+//!        |                mapped-export projections, example policies
 //!     report/             the review report: aggregation, Markdown and CSV
 //!     eval/               evaluate, explain, snapshots, the escalation planner (`escalate`)
 //!     adapters/           tracker responses and CSV exports -> tickets (beside eval: it uses
@@ -90,9 +92,11 @@
 //! ```
 //!
 //! That is `time ← calendar ← policy ← ticket ← eval ← report`, `adapters → ticket, policy`,
-//! all over `util`; `api` sits on `report` and `adapters`. `tests/layers.rs` checks every `crate::` path against this rule, so an upward
-//! import fails CI. The root re-exports below (`sla_lens::Policy`, `Ticket`, `evaluate`…) are
-//! for the crate's users; the crate's own code uses the layered paths.
+//! all over `util`; `api` sits on `report` and `adapters` (plain Rust; on wasm32 alone, a few of
+//! its types also derive `tsify::Tsify`, which writes their TypeScript declarations).
+//! `tests/layers.rs` checks every `crate::` path against this rule, so an upward import fails
+//! CI. The root re-exports below (`sla_lens::Policy`, `Ticket`, `evaluate`…) are for the
+//! crate's users; the crate's own code uses the layered paths.
 //!
 //! [`Instant`] is an alias of `i64` (Unix seconds), not a newtype: see [`time::Instant`].
 

@@ -1,7 +1,9 @@
 //! The JavaScript binding (wasm32 only): a facade over the core, and the only code that touches
 //! wasm-bindgen, js-sys and serde-wasm-bindgen.
 //!
-//! Every method is *JS value in → core → JS value out*. Conventions on the JS side:
+//! Every method is *JS value in → core → JS value out*: what is logic rather than conversion
+//! (board rows, the report's input choice, mapped-export projections) is in `crate::api`, where
+//! it is plain Rust with unit tests. Conventions on the JS side:
 //! - property names are camelCase, maps are plain objects, `None` is `null`: values cross as JSON
 //!   text (one `JSON.stringify`/`JSON.parse` per call, see `to_js` and `from_js`);
 //! - instants **going in** are epoch milliseconds (`nowMs`, typed arrays) or, inside tickets,
@@ -11,16 +13,15 @@
 //! - errors are thrown as `Error` objects: a policy error carries `diagnostics` (every problem
 //!   found), a ticket error carries `code`, `path` and `ticketId`. Nothing here panics on input.
 //!
-//! The TypeScript declarations of the whole API are hand-written below
-//! ([`TYPESCRIPT`]) and checked with `tsc --noEmit` by `make test-wasm-types`.
+//! The TypeScript declarations are hand-written below ([`TYPESCRIPT`] and the sections beside
+//! their bindings), except those generated from the Rust types by `derive(tsify::Tsify)`
+//! (`BoardRows`, `BoardRowField` in `crate::api`); all are checked with `tsc --noEmit` by
+//! `make test-js` (`tests/js/types-usage.ts`).
 
 use crate::calendar::Calendar;
 use crate::ticket::{parse_instant, Stamp};
 use crate::util::diagnostic::Diagnostic;
-use crate::{
-    evaluate as core_evaluate, explain as core_explain, Policy, Ticket, TicketError,
-    BUSINESS_HOURS_POLICY_JSON, DEFAULT_POLICY_JSON,
-};
+use crate::{explain as core_explain, Policy, Ticket, TicketError, DEFAULT_POLICY_JSON};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -353,13 +354,13 @@ pub fn validate_policy(text: &str) -> Result<JsValue, JsValue> {
 pub fn example_policy(
     #[wasm_bindgen(unchecked_param_type = "ExamplePolicy")] name: &str,
 ) -> Result<String, JsError> {
-    match name {
-        "default" => Ok(DEFAULT_POLICY_JSON.to_string()),
-        "business-hours" => Ok(BUSINESS_HOURS_POLICY_JSON.to_string()),
-        other => Err(JsError::new(&format!(
-            "no example policy is named `{other}`: use `default` or `business-hours`"
-        ))),
-    }
+    crate::api::example_policy(name)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            JsError::new(&format!(
+                "no example policy is named `{name}`: use `default` or `business-hours`"
+            ))
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -755,15 +756,6 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             .map_err(|e| JsError::new(&e).into())
     }
 
-    fn mapped(
-        kind: crate::adapters::TrackerKind,
-        texts: &[String],
-    ) -> Result<Vec<Result<crate::ticket::TicketInput, TicketError>>, JsValue> {
-        let site = crate::adapters::SiteConfig::default_for(kind);
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
-        crate::adapters::map_texts(kind, &refs, &site).map_err(|e| ticket_error(&e))
-    }
-
     /// Maps a tracker's own REST responses (Redmine, GitHub, GitLab, Jira; one JSON text or an array
     /// of them) to canonical tickets with the default site mapping. Issues that cannot be mapped are
     /// listed in `errors` with the reason; the rest are in `tickets`. Throws only for input that
@@ -773,50 +765,9 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
         #[wasm_bindgen(unchecked_param_type = "TrackerName")] tracker: &str,
         #[wasm_bindgen(unchecked_param_type = "string | string[] | object")] export: JsValue,
     ) -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        struct IndexedError<'a> {
-            index: usize,
-            #[serde(flatten)]
-            error: &'a TicketError,
-        }
-        #[derive(Serialize)]
-        struct Unknown {
-            what: &'static str,
-            reason: String,
-        }
-        #[derive(Serialize)]
-        struct Out<'a> {
-            tickets: Vec<&'a crate::ticket::TicketInput>,
-            errors: Vec<IndexedError<'a>>,
-            unknown: Vec<Unknown>,
-        }
-        let all = mapped(tracker_kind(tracker)?, &export_texts(&export)?)?;
-        let mut out = Out {
-            tickets: Vec::new(),
-            errors: Vec::new(),
-            unknown: Vec::new(),
-        };
-        for (index, r) in all.iter().enumerate() {
-            match r {
-                Ok(t) => out.tickets.push(t),
-                Err(error) => out.errors.push(IndexedError { index, error }),
-            }
-        }
-        let lacks = out
-            .tickets
-            .iter()
-            .map(|t| crate::ticket::Unknowns::from_names(&t.unknown));
-        out.unknown = crate::eval::snapshot::notes_for(lacks)
-            .into_iter()
-            .map(|n| Unknown {
-                what: match n.what {
-                    crate::ticket::Missing::Replies => "response",
-                    _ => "pauses",
-                },
-                reason: n.message,
-            })
-            .collect();
-        to_js(&out)
+        let all = crate::api::map_default(tracker_kind(tracker)?, &export_texts(&export)?)
+            .map_err(|e| ticket_error(&e))?;
+        to_js(&crate::api::MappedExport::new(&all))
     }
 
     /// A period end from JS: a date (`to` inclusive), RFC 3339 text or epoch ms.
@@ -958,48 +909,26 @@ export interface ReportErrorThrown extends Error { name: "ReportError"; code: st
             let from = report_end(&self.policy, &get(options, "from"), "from")?;
             let to = report_end(&self.policy, &get(options, "to"), "to")?;
             let tracker = get(options, "tracker").as_string();
-            let report_error = |e: crate::report::ReportError| {
-                js_error(
+            let text = text_of(&tickets)?;
+            use crate::api::{ReportFailure, ReportInput};
+            let input = match (tracker.as_deref(), &text) {
+                (None | Some(""), Some(text)) => ReportInput::Text(text),
+                (None | Some(""), None) => ReportInput::Read(read_batch(tickets)?),
+                (Some(name), Some(text)) => {
+                    ReportInput::Tracker(tracker_kind(name)?, vec![text.clone()])
+                }
+                (Some(name), None) => {
+                    ReportInput::Tracker(tracker_kind(name)?, export_texts(&tickets)?)
+                }
+            };
+            crate::api::report(&self.policy, input, from, to, now).map_err(|e| match e {
+                ReportFailure::Tickets(e) => ticket_error(&e),
+                ReportFailure::Report(e) => js_error(
                     "ReportError",
                     &e.message,
                     &[("code", JsValue::from_str(e.code))],
-                )
-            };
-            let builder = || crate::report::ReportBuilder::new(&self.policy, from, to, now);
-            let text = text_of(&tickets)?;
-            if let (None | Some(""), Some(text)) = (tracker.as_deref(), &text) {
-                // A canonical export's text (the dashboards' case): read, evaluated and counted one
-                // ticket at a time, never holding the whole list (`Ticket::fold_batch`).
-                if builder().is_err() {
-                    // A bad list's error comes first, as for the other inputs.
-                    Ticket::parse_batch(text).map_err(|e| ticket_error(&e))?;
-                }
-                // The allocator grows Wasm memory 64 KB at a time as it runs out, and each growth
-                // is a runtime call; a big export's report needs about as much again as its text
-                // (cells, breaches, the JSON), so ask for that in one growth up front.
-                // (`black_box`: an allocation nothing uses may otherwise be optimised away.)
-                drop(std::hint::black_box(Vec::<u8>::with_capacity(text.len())));
-                let built = Ticket::fold_batch(text, builder, |b, t| {
-                    if let Ok(b) = b {
-                        b.add(&t);
-                    }
-                })
-                .map_err(|e| ticket_error(&e))?;
-                return built
-                    .map(crate::report::ReportBuilder::finish)
-                    .map_err(report_error);
-            }
-            let batch = match tracker.as_deref() {
-                None | Some("") => read_batch(tickets)?,
-                Some(name) => match text {
-                    Some(text) => mapped(tracker_kind(name)?, &[text])?,
-                    None => mapped(tracker_kind(name)?, &export_texts(&tickets)?)?,
-                }
-                .into_iter()
-                .map(|r| r.and_then(Ticket::from_input))
-                .collect(),
-            };
-            crate::report::report(&self.policy, &batch, from, to, now).map_err(report_error)
+                ),
+            })
         }
     }
 
@@ -1062,13 +991,7 @@ export interface MappedIssues {
             None => json_text(site, "the site")?,
         };
         // An object without `tracker` takes the one the call names.
-        let text = match serde_json::from_str::<Value>(&text) {
-            Ok(Value::Object(mut o)) if !o.contains_key("tracker") => {
-                o.insert("tracker".into(), Value::String(kind.as_str().into()));
-                Value::Object(o).to_string()
-            }
-            _ => text,
-        };
+        let text = crate::api::site_text_for(kind, text);
         let cfg = SiteConfig::from_json(&text).map_err(|d| site_error(&d.0))?;
         if cfg.tracker != kind {
             return Err(JsError::new(&format!(
@@ -1172,137 +1095,18 @@ export interface MappedIssues {
         let kind = tracker_kind(tracker)?;
         let site = site_config(kind, &site)?;
         let texts = export_texts(&responses)?;
-        let (results, rejected) = map_tolerant(kind, &texts, &site);
-        #[derive(Serialize)]
-        struct Out<'a> {
-            tickets: Vec<&'a crate::ticket::TicketInput>,
-            errors: Vec<&'a TicketError>,
-            rejected: &'a [Rejected],
-        }
-        let mut out = Out {
-            tickets: Vec::with_capacity(results.len()),
-            errors: Vec::new(),
-            rejected: &rejected,
-        };
-        for r in &results {
-            match r {
-                Ok(t) => out.tickets.push(t),
-                Err(e) => out.errors.push(e),
-            }
-        }
-        to_js(&out)
+        let (results, rejected) = crate::api::map_tolerant(kind, &texts, &site);
+        to_js(&crate::api::MappedIssues::new(&results, &rejected))
     }
-
-    use crate::api::{map_tolerant, Rejected};
 }
 
 // =============================================================================================
-// Board rows: the compact batch path of `<sla-board>` (`www/board/`)
+// Board rows: the compact batch path of `<sla-board>` (`www/board/`; the projection is
+// `crate::api::board_rows`)
 // =============================================================================================
 
-// `evaluate` returns every ticket's full evaluation (~1.2 KB of JSON each, read back with
-// `JSON.parse`); a 10,000-row table needs ~20 values per row. `evaluateRows` evaluates the same
-// batch and returns only those: numbers in one Float64Array (row-major, `BOARD_ROW_FIELDS` per
-// row) and every text once in a string table. Badges on screen ask for their full result lazily.
-
-#[wasm_bindgen(typescript_custom_section)]
-const TYPESCRIPT_ROWS: &'static str = r#"
-/** The fields of one row of `BoardRows.numbers`, in order. `…Ms` are epoch ms; a `string`
- *  field holds an index into `BoardRows.strings` (-1: none); a missing number is `NaN`. */
-export type BoardRowField =
-  | "index" | "id" | "state" | "headline" | "applicability" | "calendar"
-  | "deadlineMs" | "untilDeadline" | "remaining" | "percentUsed" | "level" | "levelRole"
-  | "priorityId" | "priorityName" | "categoryId" | "categoryName"
-  | "status" | "assignee" | "title" | "url" | "createdMs" | "nextChangeMs" | "missing";
-export interface BoardRows {
-  /** Field names of each row, in order (`fields.length` numbers per row). */
-  fields: BoardRowField[];
-  /** Which fields are indices into `strings`. */
-  stringFields: BoardRowField[];
-  /** One row per readable ticket, in batch order (`index`: position in the batch). */
-  numbers: Float64Array;
-  /** Every text the rows refer to, each once. */
-  strings: string[];
-  /** One per ticket that could not be read or evaluated, with its position. */
-  errors: (TicketErrorInfo & { index: number })[];
-  /** The earliest `nextChangeMs` (at least now); null when nothing changes without an event. */
-  nextChange: number | null;
-}
-"#;
-
-/// The row layout of `evaluateRows`; `true`: an index into the string table.
-const BOARD_ROW_FIELDS: [(&str, bool); 23] = [
-    ("index", false),
-    ("id", true),
-    ("state", true),
-    ("headline", true),
-    ("applicability", true),
-    ("calendar", true),
-    ("deadlineMs", false),
-    ("untilDeadline", false),
-    ("remaining", false),
-    ("percentUsed", false),
-    ("level", false),
-    ("levelRole", true),
-    ("priorityId", true),
-    ("priorityName", true),
-    ("categoryId", true),
-    ("categoryName", true),
-    ("status", true),
-    ("assignee", true),
-    ("title", true),
-    ("url", true),
-    ("createdMs", false),
-    ("nextChangeMs", false),
-    ("missing", true),
-];
-
-/// Strings by first use (low-cardinality ones once each); `None` → -1. Indices start at `base`
-/// (the per-ticket texts a `TicketSet` keeps come first).
-#[derive(Default)]
-struct StringTable<'a> {
-    index: std::collections::HashMap<&'a str, u32, foldhash::fast::FixedState>,
-    list: Vec<&'a str>,
-    base: u32,
-}
-
-impl<'a> StringTable<'a> {
-    fn id(&mut self, s: Option<&'a str>) -> f64 {
-        let Some(s) = s else { return -1.0 };
-        let next = self.base + self.list.len() as u32;
-        let i = *self.index.entry(s).or_insert(next);
-        if i == next {
-            self.list.push(s);
-        }
-        f64::from(i)
-    }
-
-    /// A text that is (nearly) unique per row (id, title, URL): added without a lookup.
-    fn push(&mut self, s: Option<&'a str>) -> f64 {
-        let Some(s) = s else { return -1.0 };
-        self.list.push(s);
-        f64::from(self.base) + (self.list.len() - 1) as f64
-    }
-}
-
-/// Where a row's per-ticket texts (id, title, URL) are: pushed to the call's string table, or
-/// kept by a `TicketSet` at `3 * index + k` of its own array (made once, reused every call).
-#[derive(Clone, Copy)]
-enum Texts<'s> {
-    Pushed,
-    Kept(&'s js_sys::Array),
-}
-
-fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
-    use crate::eval::Applicability as A;
-    match a {
-        A::Applies => "applies",
-        A::NotIncluded => "notIncluded",
-        A::Excluded { .. } => "excluded",
-        A::NoPriority => "noPriority",
-        A::NoTarget => "noTarget",
-    }
-}
+// `BoardRows` and `BoardRowField`: declared from the Rust types (`derive(tsify::Tsify)` in
+// `src/api/rows.rs`).
 
 /// A batch of tickets read once and kept in Wasm memory: evaluate it again and again (every
 /// minute, under any policy) with `engine.evaluateSetRows(set, nowMs)` without reading the
@@ -1312,9 +1116,9 @@ fn applicability_kind(a: &crate::eval::Applicability<'_>) -> &'static str {
 #[wasm_bindgen]
 pub struct TicketSet {
     tickets: Vec<Result<Ticket, TicketError>>,
-    /// Each ticket's id, title and URL as JS strings (3 per ticket, `""` where none), made with
-    /// the set (they belong to the tickets, not to an evaluation): evaluations send only the
-    /// texts that change.
+    /// Each ticket's id, title and URL as JS strings (`api::kept_texts`, 3 per ticket), made
+    /// with the set (they belong to the tickets, not to an evaluation): evaluations send only
+    /// the texts that change.
     texts: js_sys::Array,
 }
 
@@ -1329,9 +1133,8 @@ impl TicketSet {
         let texts = js_sys::Array::new_with_length(3 * tickets.len() as u32);
         for (i, t) in tickets.iter().enumerate() {
             if let Ok(t) = t {
-                let all = [Some(t.id.as_str()), t.title.as_deref(), t.url.as_deref()];
-                for (k, s) in all.into_iter().enumerate() {
-                    texts.set(3 * i as u32 + k as u32, JsValue::from_str(s.unwrap_or("")));
+                for (k, s) in crate::api::kept_texts(t).into_iter().enumerate() {
+                    texts.set(3 * i as u32 + k as u32, JsValue::from_str(s));
                 }
             }
         }
@@ -1364,7 +1167,11 @@ impl SlaEngine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let now = now_seconds(now_ms)?;
-        self.rows(&read_batch(tickets)?, now, Texts::Pushed)
+        let batch = read_batch(tickets)?;
+        rows_to_js(
+            &crate::api::board_rows(&self.policy, &batch, now, crate::api::Texts::Pushed),
+            None,
+        )
     }
 
     /// `evaluateRows` over a `TicketSet`: the tickets were read once, when the set was made,
@@ -1376,123 +1183,36 @@ impl SlaEngine {
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<JsValue, JsValue> {
         let now = now_seconds(now_ms)?;
-        self.rows(&set.tickets, now, Texts::Kept(&set.texts))
+        let rows = crate::api::board_rows(&self.policy, &set.tickets, now, crate::api::Texts::Kept);
+        rows_to_js(&rows, Some(&set.texts))
     }
 }
 
-impl SlaEngine {
-    fn rows(
-        &self,
-        batch: &[Result<Ticket, TicketError>],
-        now: i64,
-        texts: Texts<'_>,
-    ) -> Result<JsValue, JsValue> {
-        #[derive(Serialize)]
-        struct IndexedError {
-            index: usize,
-            #[serde(flatten)]
-            error: TicketError,
-        }
-        let mut evals = Vec::with_capacity(batch.len());
-        let mut failed = Vec::new();
-        for (index, t) in batch.iter().enumerate() {
-            match t {
-                Ok(t) => match core_evaluate(&self.policy, t, now) {
-                    Ok(ev) => evals.push((index, t, ev)),
-                    Err(error) => failed.push(IndexedError { index, error }),
-                },
-                Err(e) => failed.push(IndexedError {
-                    index,
-                    error: e.clone(),
-                }),
-            }
-        }
-        let num = |x: Option<i64>| x.map_or(f64::NAN, |v| v as f64);
-        let mut strings = StringTable {
-            base: match texts {
-                Texts::Pushed => 0,
-                Texts::Kept(a) => a.length(),
-            },
-            ..StringTable::default()
-        };
-        // Per-ticket texts: the kept array's slots, or pushed to this call's table.
-        let kept = |index: usize, k: usize, s: Option<&str>| match s {
-            None => -1.0,
-            Some(_) => (3 * index + k) as f64,
-        };
-        let mut numbers = Vec::with_capacity(evals.len() * BOARD_ROW_FIELDS.len());
-        let mut next: Option<i64> = None;
-        for (index, t, ev) in &evals {
-            let m = ev.metric(ev.headline);
-            let cur = ev.escalation.current.as_ref();
-            let nc = ev.next_change.map(|a| a.0);
-            if let Some(n) = nc {
-                next = Some(next.map_or(n, |x| x.min(n)));
-            }
-            numbers.extend_from_slice(&[
-                *index as f64,
-                match texts {
-                    Texts::Pushed => strings.push(Some(t.id.as_str())),
-                    Texts::Kept(_) => kept(*index, 0, Some(t.id.as_str())),
-                },
-                strings.id(Some(ev.state.as_str())),
-                strings.id(Some(ev.headline.as_str())),
-                strings.id(Some(applicability_kind(&ev.applicability))),
-                strings.id(ev.calendar),
-                num(m.deadline.map(|d| d.0 * 1000)),
-                num(m.until_deadline),
-                num(m.remaining),
-                m.percent_used.unwrap_or(f64::NAN),
-                // -1: the level is unknown (a snapshot's unknown badge).
-                if ev.escalation.unknown {
-                    -1.0
-                } else {
-                    f64::from(cur.map_or(0, |c| c.level))
-                },
-                strings.id(cur.map(|c| c.role)),
-                strings.id(ev.priority.map(|p| p.tier.id.as_str())),
-                strings.id(ev.priority.map(|p| p.tier.name.as_str())),
-                strings.id(ev.category.map(|c| c.tier.id.as_str())),
-                strings.id(ev.category.map(|c| c.tier.name.as_str())),
-                strings.id(ev.status),
-                strings.id(t.assignee.as_deref()),
-                match texts {
-                    Texts::Pushed => strings.push(t.title.as_deref()),
-                    Texts::Kept(_) => kept(*index, 1, t.title.as_deref()),
-                },
-                match texts {
-                    Texts::Pushed => strings.push(t.url.as_deref()),
-                    Texts::Kept(_) => kept(*index, 2, t.url.as_deref()),
-                },
-                (t.created * 1000) as f64,
-                num(nc.map(|n| n * 1000)),
-                strings.id(m.missing.map(|x| x.as_str())),
-            ]);
-        }
-        let out = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
-        let names: Vec<&str> = BOARD_ROW_FIELDS.iter().map(|f| f.0).collect();
-        let string_fields: Vec<&str> = BOARD_ROW_FIELDS
-            .iter()
-            .filter(|f| f.1)
-            .map(|f| f.0)
-            .collect();
-        set("fields", &to_js(&names)?)?;
-        set("stringFields", &to_js(&string_fields)?)?;
-        set("numbers", &js_sys::Float64Array::from(&numbers[..]).into())?;
-        let list = to_js(&strings.list)?;
-        let list = match texts {
-            Texts::Pushed => list,
-            Texts::Kept(a) => a.concat(list.unchecked_ref::<js_sys::Array>()).into(),
-        };
-        set("strings", &list)?;
-        set("errors", &to_js(&failed)?)?;
-        let next = next.map_or(JsValue::NULL, |t| {
-            JsValue::from_f64((t.max(now) * 1000) as f64)
-        });
-        set("nextChange", &next)?;
-        Ok(out.into())
-    }
+/// `BoardRows` as JS: `numbers` a Float64Array, `strings` after the `kept` texts if any.
+fn rows_to_js(
+    rows: &crate::api::BoardRows<'_>,
+    kept: Option<&js_sys::Array>,
+) -> Result<JsValue, JsValue> {
+    let out = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &JsValue::from_str(k), v);
+    set("fields", &to_js(&rows.fields)?)?;
+    set("stringFields", &to_js(&rows.string_fields)?)?;
+    set(
+        "numbers",
+        &js_sys::Float64Array::from(&rows.numbers[..]).into(),
+    )?;
+    let list = to_js(&rows.strings)?;
+    let list = match kept {
+        None => list,
+        Some(a) => a.concat(list.unchecked_ref::<js_sys::Array>()).into(),
+    };
+    set("strings", &list)?;
+    set("errors", &to_js(&rows.errors)?)?;
+    let next = rows
+        .next_change
+        .map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64));
+    set("nextChange", &next)?;
+    Ok(out.into())
 }
 
 #[cfg(feature = "full")]
@@ -1541,7 +1261,7 @@ export interface MappingError extends Error { name: "MappingError"; diagnostics:
         #[wasm_bindgen(unchecked_param_type = "CsvMappingInput | null | undefined")]
         mapping: JsValue,
     ) -> Result<JsValue, JsValue> {
-        use crate::adapters::csv::{self, CsvFormat, CsvMapping, RowError};
+        use crate::adapters::csv::{self, CsvFormat, CsvMapping};
         let format: CsvFormat = format.parse().map_err(|e: String| JsError::new(&e))?;
         let text = if mapping.is_null() || mapping.is_undefined() {
             String::new()
@@ -1570,41 +1290,6 @@ export interface MappingError extends Error { name: "MappingError"; diagnostics:
             );
         }
         .map_err(|e| ticket_error(&e))?;
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct IndexedRow<'a> {
-            index: usize,
-            #[serde(flatten)]
-            error: &'a RowError,
-        }
-        #[derive(Serialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Out<'a> {
-            format: &'static str,
-            tickets: Vec<&'a crate::ticket::TicketInput>,
-            errors: Vec<IndexedRow<'a>>,
-            unknown: &'a [csv::Unknown],
-            columns: &'a std::collections::BTreeMap<String, Vec<String>>,
-            delimiter: String,
-            encoding: &'static str,
-            time_zone: &'a str,
-        }
-        let mut out = Out {
-            format: export.format.as_str(),
-            tickets: Vec::new(),
-            errors: Vec::new(),
-            unknown: &export.unknown,
-            columns: &export.columns,
-            delimiter: export.delimiter.to_string(),
-            encoding: export.encoding,
-            time_zone: &export.time_zone,
-        };
-        for (index, r) in export.rows.iter().enumerate() {
-            match r {
-                Ok(t) => out.tickets.push(t),
-                Err(error) => out.errors.push(IndexedRow { index, error }),
-            }
-        }
-        to_js(&out)
+        to_js(&crate::api::MappedCsv::new(&export))
     }
 }

@@ -413,16 +413,6 @@ struct Expect {
     cycles: u32,
 }
 
-fn applies_kind(a: &Applicability) -> &'static str {
-    match a {
-        Applicability::Applies => "applies",
-        Applicability::NotIncluded => "notIncluded",
-        Applicability::Excluded { .. } => "excluded",
-        Applicability::NoPriority => "noPriority",
-        Applicability::NoTarget => "noTarget",
-    }
-}
-
 #[test]
 fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
     let policy = Policy::default_policy();
@@ -544,7 +534,7 @@ fn recorded_redmine_issues_cover_every_state_of_the_default_policy() {
         let tag = x.tag;
         assert_eq!(ev.state, x.state, "{tag} state");
         assert_eq!(
-            applies_kind(&ev.applicability),
+            sla_lens::api::applicability_kind(&ev.applicability),
             x.applies,
             "{tag} applicability"
         );
@@ -1114,7 +1104,7 @@ fn every_fixture_issue_evaluates_under_the_default_policy() {
             states.push(format!(
                 "{kind} {id} {} {}",
                 e.state.as_str(),
-                applies_kind(&e.applicability)
+                sla_lens::api::applicability_kind(&e.applicability)
             ));
         }
     }

@@ -1,7 +1,10 @@
 //! What the CLI (`src/bin/`) and the JavaScript binding (`src/wasm.rs`) both present, once, as
 //! plain Rust over Rust types: the per-ticket result envelope, period ends, the `<input k>` path
-//! of a multi-document error. No wasm-bindgen or js-sys here; the callers convert from and to
-//! their side (arguments and JSON text, or JS values).
+//! of a multi-document error, example policies; and the binding's own logic, so that `wasm.rs`
+//! only converts: the board rows (`rows.rs`), the review report over a text, a batch or tracker
+//! responses (`report.rs`), the mapped-export projections (`export.rs`), tolerant mapping
+//! (`tolerant.rs`). No wasm-bindgen or js-sys here; the callers convert from and to their side
+//! (arguments and JSON text, or JS values).
 //!
 //! Layer: above `report` and `adapters`, below `wasm.rs` and `bin/` (`src/lib.rs`).
 
@@ -13,7 +16,18 @@ use crate::ticket::{parse_instant, Stamp, Ticket, TicketError};
 use crate::time::Instant;
 use serde::Serialize;
 
+mod export;
+mod report;
+mod rows;
 mod tolerant;
+pub use export::{
+    example_policy, site_text_for, ExportUnknown, Indexed, MappedCsv, MappedExport, MappedIssues,
+};
+pub use report::{map_default, report, ReportFailure, ReportInput};
+pub use rows::{
+    applicability_kind, board_rows, kept_texts, BoardRowField, BoardRows, IndexedError, Texts,
+    BOARD_ROW_FIELDS,
+};
 pub use tolerant::{map_tolerant, Mapped, Rejected};
 
 // ---------------------------------------------------------------------------------------------

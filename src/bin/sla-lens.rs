@@ -885,12 +885,9 @@ fn run(cli: Cli) -> Fallible<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::DefaultPolicy { example } => {
-            let text = match example.as_deref() {
-                None | Some("default") => sla_lens::DEFAULT_POLICY_JSON,
-                Some("business-hours") => sla_lens::BUSINESS_HOURS_POLICY_JSON,
-                Some(other) => {
-                    return Err(format!("no example named `{other}`: use `business-hours`"))
-                }
+            let name = example.as_deref().unwrap_or("default");
+            let Some(text) = api::example_policy(name) else {
+                return Err(format!("no example named `{name}`: use `business-hours`"));
             };
             print!("{text}");
             Ok(ExitCode::SUCCESS)

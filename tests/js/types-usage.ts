@@ -1,5 +1,6 @@
-// Type-checked (tsc --noEmit, `make test-js`), never run: exercises the hand-written declarations
-// of the Wasm API in www/pkg/sla_lens.d.ts the way a page would use them.
+// Type-checked (tsc --noEmit, `make test-js`), never run: exercises the declarations of the Wasm
+// API in www/pkg/sla_lens.d.ts the way a page would use them (hand-written in src/wasm.rs, or
+// generated from the Rust types: `BoardRows`, `BoardRowField`).
 import init, {
   SlaEngine, validatePolicy, examplePolicy,
   type Diagnostic, type Evaluation, type Explanation, type PolicyError, type Segment, type State,
@@ -71,6 +72,14 @@ export async function usage(bytes: ArrayBuffer): Promise<number | null> {
   const rows: import('../../www/pkg/sla_lens.js').BoardRows = engine.evaluateRows(JSON.stringify(tickets), now);
   const field: import('../../www/pkg/sla_lens.js').BoardRowField = rows.fields[0];
   void [rows.numbers[rows.fields.indexOf('remaining')], rows.strings[0], rows.stringFields.includes(field), rows.errors[0]?.index, rows.nextChange];
+  // The row fields are the Rust enum's names, not any string; the numbers a typed array.
+  const deadline: import('../../www/pkg/sla_lens.js').BoardRowField = 'deadlineMs';
+  // @ts-expect-error: `deadline` is no row field (`deadlineMs` is)
+  const notAField: import('../../www/pkg/sla_lens.js').BoardRowField = 'deadline';
+  const firstError: { index: number; code: string; id: string | null } | undefined = rows.errors[0];
+  const numbers: Float64Array = rows.numbers;
+  const nextMs: number | null = rows.nextChange;
+  void [deadline, notAField, firstError, numbers.subarray(0, rows.fields.length), nextMs];
   const set = new trackers.TicketSet(JSON.stringify(tickets));
   const again: import('../../www/pkg/sla_lens.js').BoardRows = engine.evaluateSetRows(set, now + 60_000);
   const counts: number[] = [set.length, set.unreadable];
