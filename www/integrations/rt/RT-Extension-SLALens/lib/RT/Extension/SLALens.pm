@@ -28,25 +28,27 @@ In F</etc/request-tracker5/RT_SiteConfig.d/60-sla-lens.pm> (then restart RT):
 
 The files are read when a page is rendered (a change needs no restart). The engine validates
 them in the browser; a file with errors gives every ticket a grey "SLA unavailable" badge that
-says why, and the page is never broken.
+says why, and the page is never broken. A file that cannot be read gives no badges (RT's log and
+the browser console say why), never badges under another SLA.
 
 =cut
 
 use JSON ();
 
-# The text of a configured file, or undef (unset or unreadable: logged once a page).
+# The text of a configured file: (text) or (undef) when unset, (undef, why) when unreadable.
 sub _read {
     my ($option) = @_;
     my $path = RT->Config->Get($option);
-    return undef unless defined $path && length $path;
-    open my $fh, '<:raw', $path or do {
-        RT->Logger->warning("sla-lens: cannot read $option $path: $!");
-        return "";
+    return (undef) unless defined $path && length $path;
+    open my $fh, '<:encoding(UTF-8)', $path or do {
+        my $why = "\$$option $path cannot be read: $!";
+        RT->Logger->error("sla-lens: $why");
+        return (undef, $why);
     };
     local $/;
     my $text = <$fh>;
     close $fh;
-    return $text;
+    return ($text);
 }
 
 # The policy as badges need it: every escalation contact reduced to its name (a badge names a
@@ -78,20 +80,30 @@ sub Wanted {
     return RT->Config->Get('SLALensUnprivileged') ? 1 : 0;
 }
 
-# The <head> elements: the config as JSON (no `<`, `>` or `&` survive, so no text in it can
-# close the element) and the module tag.
-sub HeadHTML {
-    my ($class, $user) = @_;
-    return '' unless $class->Wanted($user);
-    my $policy = _read('SLALensPolicyFile');
-    my $site = _read('SLALensSiteFile');
-    my %config = (tracker => 'rt');
-    $config{policy} = $class->BadgePolicy($policy) if defined $policy;
-    $config{site} = $site if defined $site && length $site;
-    my $json = JSON->new->utf8(0)->canonical->encode(\%config);
+# The config as JSON text for a <script type="application/json"> element: no `<`, `>` or `&`
+# survive (as \u escapes, the same JSON), so no text in it can end the element.
+sub ConfigJSON {
+    my ($class, $config) = @_;
+    my $json = JSON->new->utf8(0)->canonical->encode($config);
     $json =~ s/</\\u003c/g;
     $json =~ s/>/\\u003e/g;
     $json =~ s/&/\\u0026/g;
+    return $json;
+}
+
+# The <head> elements: the config (`ConfigJSON`) and the module tag.
+sub HeadHTML {
+    my ($class, $user) = @_;
+    return '' unless $class->Wanted($user);
+    my ($policy, $no_policy) = _read('SLALensPolicyFile');
+    my ($site, $no_site) = _read('SLALensSiteFile');
+    my %config = (tracker => 'rt');
+    $config{policy} = $class->BadgePolicy($policy) if defined $policy;
+    $config{site} = $site if defined $site && length $site;
+    # A file that cannot be read: no badges rather than badges under the wrong SLA (the drop-in
+    # says why on the console; RT's log has it too).
+    $config{error} = $no_policy // $no_site if $no_policy || $no_site;
+    my $json = $class->ConfigJSON(\%config);
     my $web = RT->Config->Get('WebPath') // '';
     my $src = "$web/static/sla-lens/$VERSION/sla-lens-dropin.js";
     $src =~ s/([&<>"'])/sprintf('&#%d;', ord $1)/ge;
