@@ -4,7 +4,7 @@
 // badge (state, text, escalation, deadline) is the one `sla-lens eval --tracker rt` computes from
 // the same REST 2 answers under the same policy; REST answers that fail (500, a hang, malformed
 // JSON) give their tickets grey "SLA unavailable" badges and leave the page intact. Screenshots
-// go to target/screenshots/rt-*.png.
+// go to target/screenshots/rt-*.png. Also: the home page's ticket lists, and nothing on the login page.
 //
 //   make test-rt-page   (scripts/rt/page-test.sh: installs the extension, seeds, starts and stops RT)
 //
@@ -53,9 +53,11 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { skip: !(RT &
       timezoneId: 'UTC',
       locale: 'en-US',
     });
-    // Sign in through RT's own form, as a person would.
+    // Sign in through RT's own form, as a person would. Before that, the login page has no
+    // sla-lens (no config, no engine).
     const page = await context.newPage();
     await page.goto(`${proxy.url}/`);
+    assert.equal(await page.locator('#sla-lens-config, script[src*="sla-lens"]').count(), 0, 'nothing for anonymous visitors');
     await page.fill('input[name="user"]', 'alice');
     await page.fill('input[name="pass"]', 'alice-pw-1');
     await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/NoAuth')), page.press('input[name="pass"]', 'Enter')]);
@@ -145,6 +147,15 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { skip: !(RT &
     const states = new Set(list.map((b) => b.state));
     assert.ok(states.has('notApplicable') && states.size >= 3, `states: ${[...states]}`);
     await page.screenshot({ path: join(SHOTS, 'rt-search.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('the home page\'s ticket lists: the CLI\'s badges in their rows', async () => {
+    const page = await open('/');
+    const { now, list } = await badges(page);
+    assert.ok(list.length >= 1, 'alice\'s home page lists tickets');
+    for (const b of list) assert.equal(b.row, b.id, `${TAG.get(b.id)} in its row`);
+    assertLikeCli(list, now);
     await page.close();
   });
 
