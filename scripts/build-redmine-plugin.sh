@@ -14,11 +14,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE" dist
 cp -r "$SRC" "$STAGE/sla_lens"
 JS="$STAGE/sla_lens/assets/javascripts/sla-lens"
-mkdir -p "$JS/pkg" "$JS/trackers"
-cp www/sla-lens.js www/badge-view.js www/sla-lens-dropin.js "$JS/"
-cp www/pkg/sla_lens.js www/pkg/sla_lens_bg.wasm "$JS/pkg/"
-cp www/trackers/*.js "$JS/trackers/"
-node scripts/staged-imports.mjs "$JS"
+node scripts/stage-dropin.mjs "$JS"
 cp LICENSE* "$STAGE/sla_lens/" 2>/dev/null || true
 node scripts/version.mjs >"$STAGE/sla_lens/VERSION"
 git rev-parse --short HEAD >"$STAGE/sla_lens/BUILD" 2>/dev/null || echo unknown >"$STAGE/sla_lens/BUILD"

@@ -21,11 +21,7 @@ mkdir -p "$STAGE" dist
 cp -r "$SRC" "$STAGE/$NAME"
 sed -i "s/^our \$VERSION = .*/our \$VERSION = '$VERSION';/" "$STAGE/$NAME/lib/RT/Extension/SLALens.pm"
 JS="$STAGE/$NAME/static/sla-lens/$VERSION"
-mkdir -p "$JS/pkg" "$JS/trackers"
-cp www/sla-lens.js www/badge-view.js www/sla-lens-dropin.js "$JS/"
-cp www/pkg/sla_lens.js www/pkg/sla_lens_bg.wasm "$JS/pkg/"
-cp www/trackers/*.js "$JS/trackers/"
-node scripts/staged-imports.mjs "$JS"
+node scripts/stage-dropin.mjs "$JS"
 cp LICENSE* "$STAGE/$NAME/" 2>/dev/null || true
 git rev-parse --short HEAD >"$STAGE/$NAME/BUILD" 2>/dev/null || echo unknown >"$STAGE/$NAME/BUILD"
 

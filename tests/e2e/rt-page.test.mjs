@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
+import { CHROMIUM_ARGS } from '../js/trackers-harness.mjs';
 import { badgeView } from '../../www/badge-view.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -44,15 +45,9 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { skip: !(RT &
     proxy = await startProxy({ upstream: RT, port: PUBLIC_PORT });
     profile = mkdtempSync(join(tmpdir(), 'sla-rt-'));
     mkdirSync(SHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1360, height: 900 },
-      timezoneId: 'UTC',
-      locale: 'en-US',
-    });
+    const chrome = process.env.CHROME_BIN ?? '/usr/bin/chromium';
+    const view = { viewport: { width: 1360, height: 900 }, timezoneId: 'UTC', locale: 'en-US' };
+    context = await chromium.launchPersistentContext(profile, { executablePath: chrome, headless: true, args: CHROMIUM_ARGS, ...view });
     // Sign in through RT's own form, as a person would. Before that, the login page has no
     // sla-lens (no config, no engine).
     const page = await context.newPage();
