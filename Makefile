@@ -33,7 +33,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-redmine-plugin test-release
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-rt-page test-redmine-plugin test-release
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -230,6 +230,22 @@ test-rt:
 
 rt-record:
 	$(RT_LOCK) sh -c 'scripts/rt/rt.sh all && scripts/rt/start.sh stop'
+
+# The RT extension (www/integrations/rt/RT-Extension-SLALens): dist/RT-Extension-SLALens.tar.gz
+# with the built Wasm engine, shim and adapters.
+.PHONY: rt-extension test-rt-page
+BROWSER_LOCK ?= flock -o /tmp/sla-lens-browser.lock
+rt-extension: wasm
+	scripts/build-rt-extension.sh
+
+# Installs that archive into the real RT of test-rt (seeded; behind a fault-injecting proxy on
+# 127.0.0.1:3099), signs in as staff in headless Chromium, and holds the badges of a ticket page
+# and a search page to the CLI's evaluation of the same REST 2 answers; faults give grey badges.
+# The extension is removed and RT stopped at the end (about 2 min once RT is installed).
+test-rt-page: rt-extension
+	$(CARGO) build --bin sla-lens --features cli
+	scripts/setup.sh browser
+	$(RT_LOCK) $(BROWSER_LOCK) scripts/rt/page-test.sh
 
 # --- Redmine plugin and drop-in tag (www/integrations/redmine/sla_lens/, www/sla-lens-dropin.js)
 .PHONY: redmine-plugin test-redmine-plugin bench-redmine-plugin

@@ -14,24 +14,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE" dist
 cp -r "$SRC" "$STAGE/sla_lens"
 JS="$STAGE/sla_lens/assets/javascripts/sla-lens"
-mkdir -p "$JS/pkg" "$JS/trackers"
-cp www/sla-lens.js www/badge-view.js www/sla-lens-dropin.js "$JS/"
-cp www/pkg/sla_lens.js www/pkg/sla_lens_bg.wasm "$JS/pkg/"
-cp www/trackers/*.js "$JS/trackers/"
-# Every relative import of the staged modules is staged too (a module added to the shim or the
-# adapters later would otherwise be missing from the archive only).
-node --input-type=module - "$JS" <<'NODE'
-import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
-const missing = [];
-for (const f of walk(process.argv[2]).filter((f) => f.endsWith('.js'))) {
-  for (const m of readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
-    if (!existsSync(join(dirname(f), m[1]))) missing.push(`${f}: ${m[1]}`);
-  }
-}
-if (missing.length) { console.error(`not in the archive:\n${missing.join('\n')}`); process.exit(1); }
-NODE
+node scripts/stage-dropin.mjs "$JS"
 cp LICENSE* "$STAGE/sla_lens/" 2>/dev/null || true
 node scripts/version.mjs >"$STAGE/sla_lens/VERSION"
 git rev-parse --short HEAD >"$STAGE/sla_lens/BUILD" 2>/dev/null || echo unknown >"$STAGE/sla_lens/BUILD"

@@ -13,7 +13,7 @@
 //
 // Config (JSON keys; the attributes `data-tracker`, `data-policy` (a URL), `data-site` (a URL)
 // and `data-config` (the id of the JSON element, default `sla-lens-config`) override them):
-//   tracker    redmine | jira | gitlab | github                       (required)
+//   tracker    redmine | jira | gitlab | github | rt                  (required)
 //   policy     the policy, as JSON text or an object; empty: the seed policy
 //   policyUrl  where to fetch it instead (same origin or CORS)
 //   site       the site file (docs/trackers.md), text or object;  siteUrl: fetched

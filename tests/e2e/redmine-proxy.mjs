@@ -15,12 +15,12 @@ const TYPES = {
 };
 
 /**
- * @param {{ upstream: string, www?: string }} o
+ * @param {{ upstream: string, www?: string, port?: number }} o  `port`: where to listen (default: any free one)
  * @returns {Promise<{ url: string, log: {method: string, path: string, status: number}[],
  *   fault: ((req: import('node:http').IncomingMessage) => any) | null, upstream: string,
  *   close: () => Promise<void> }>}
  */
-export async function startProxy({ upstream, www = WWW }) {
+export async function startProxy({ upstream, www = WWW, port: listenPort = 0 }) {
   const state = { log: [], fault: null, upstream, inFlight: 0, maxInFlight: 0 };
   const sockets = new Set();
   const server = createServer(async (req, res) => {
@@ -89,7 +89,7 @@ export async function startProxy({ upstream, www = WWW }) {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => server.listen(listenPort, '127.0.0.1', ok));
   const { port } = server.address();
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,

@@ -6,7 +6,7 @@
 // tests/js/trackers-pages.test.mjs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath, MAX_RESPONSE_BYTES } from '../../www/trackers/net.js';
 import { createServer } from 'node:http';
@@ -14,6 +14,7 @@ import { redmine, viaPlugin } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
 import { gitlab } from '../../www/trackers/gitlab.js';
 import { jira } from '../../www/trackers/jira.js';
+import { rt } from '../../www/trackers/rt.js';
 import { unavailable, collector } from '../../www/trackers/annotate.js';
 import { skewNote } from '../../www/badge-view.js';
 import { badgeView, dueText, zonePlace } from '../../www/badge-view.js';
@@ -697,5 +698,88 @@ describe('badge texts for tracker pages', () => {
       assert.equal(dueText(Date.parse(d), { nowMs: NOW, viewerZone, calendarZone, past }), want);
     }
     assert.deepEqual(['Europe/Berlin', 'America/New_York', 'UTC'].map(zonePlace), ['Berlin', 'New York', 'UTC']);
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// Request Tracker (www/trackers/rt.js): REST 2 over the recorded real-RT fixtures
+// -------------------------------------------------------------------------------------------
+
+const RTF = 'tests/fixtures/rt/';
+const RT_SEED = json(`${RTF}seed.json`);
+const RT_IDS = Object.values(RT_SEED.tickets).map(String);
+
+/** RT's REST 2 over tests/fixtures/rt/ (what scripts/rt/rt.sh recorded from the real RT). */
+function fakeRt({ fail = {}, history = null } = {}) {
+  return fakeFetch((url) => {
+    const u = new URL(url, 'https://tracker.example');
+    const p = u.pathname.replace(/^\/REST\/2\.0/, '');
+    if (fail[p]) return typeof fail[p] === 'number' ? { status: fail[p] } : { body: fail[p] };
+    let m = /^\/ticket\/(\d+)$/.exec(p);
+    if (m) return { body: text(`${RTF}ticket/${m[1]}.json`) };
+    m = /^\/ticket\/(\d+)\/history$/.exec(p);
+    if (m) {
+      assert.equal(u.searchParams.get('fields'), 'Type,Creator,Created,Field,OldValue,NewValue,ObjectType,ObjectId');
+      return { body: history ? history(m[1], Number(u.searchParams.get('page'))) : text(`${RTF}history/${m[1]}.json`) };
+    }
+    m = /^\/transaction\/(\d+)\/attachments$/.exec(p);
+    if (m) return { body: text(`${RTF}attachments/${m[1]}.json`) };
+    m = /^\/queue\/(\d+)$/.exec(p);
+    if (m) return { body: text(`${RTF}queue/${m[1]}.json`) };
+    return { status: 404 };
+  }, { delayMs: 2 });
+}
+
+describe('Request Tracker fetch plan', () => {
+  const states = (tickets) => {
+    const engine = wasm.SlaEngine.defaultPolicy();
+    const out = new Map(engine.evaluate(tickets, Date.parse(RT_SEED.now)).map((r) => [r.id, [r.evaluation.state, r.evaluation.response?.deadline ?? null]]));
+    engine.free();
+    return out;
+  };
+
+  it('per ticket: the ticket, its history, its messages\' attachments; queues once; equal to the CLI\'s mapping', async () => {
+    const f = fakeRt();
+    const res = await plan(rt, RT_IDS, f);
+    assert.equal(res.faults.size, 0);
+    const ps = paths(f);
+    assert.equal(ps.filter((p) => /^\/REST\/2\.0\/ticket\/\d+$/.test(p)).length, RT_IDS.length);
+    assert.equal(ps.filter((p) => /\/history$/.test(p)).length, RT_IDS.length, 'one history page each (all short)');
+    assert.equal(ps.filter((p) => /\/attachments$/.test(p)).length, readdirSync(new URL(`${RTF}attachments/`, root)).length);
+    assert.deepEqual(ps.filter((p) => /\/queue\//.test(p)).sort(), ['/REST/2.0/queue/3', '/REST/2.0/queue/4']);
+    assert.equal(res.shared.length, 2);
+    const dir = (d) => readdirSync(new URL(`${RTF}${d}/`, root)).map((n) => text(`${RTF}${d}/${n}`));
+    const cli = wasm.mapResponses('rt', ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap(dir)).tickets;
+    assert.equal(cli.length, RT_IDS.length);
+    assert.deepEqual(states(ticketsOf('rt', res)), states(cli));
+  });
+
+  it('pages the history until a short page', async () => {
+    const full = json(`${RTF}history/1.json`);
+    const pad = Array.from({ length: 100 }, (_, i) => ({ ...full.items[0], id: String(90000 + i), Type: 'AddLink' }));
+    const f = fakeRt({ history: (_id, page) => JSON.stringify({ ...full, items: page === 1 ? pad : full.items }) });
+    await plan(rt, ['1'], f);
+    assert.deepEqual(f.calls.filter((c) => c.includes('/history')).map((c) => new URL(c).searchParams.get('page')), ['1', '2']);
+  });
+
+  it('a failing, malformed or missing answer faults only its ticket', async () => {
+    const f = fakeRt({ fail: { '/ticket/1': 500, '/ticket/2/history': '{"items": [', '/ticket/3': 404, [`/transaction/${readdirSync(new URL(`${RTF}attachments/`, root))[0].replace('.json', '')}/attachments`]: 'not json' } });
+    const res = await plan(rt, RT_IDS, f);
+    const tx = readdirSync(new URL(`${RTF}attachments/`, root))[0].replace('.json', '');
+    const owner = RT_IDS.find((id) => json(`${RTF}history/${id}.json`).items.some((it) => it.id === tx));
+    assert.deepEqual([...res.faults.keys()].sort(), ['1', '2', '3', owner].sort());
+    assert.match(res.faults.get('1').reason, /500/);
+    assert.equal(res.faults.get('2').kind, 'malformed');
+    assert.equal(res.faults.get('3').kind, 'not-found');
+    assert.equal(res.faults.get(owner).kind, 'malformed');
+    assert.equal(res.texts.length, RT_IDS.length - 4);
+  });
+
+  it('no key: the session cookie on RT\'s origin; ids that are not numbers never reach a URL', async () => {
+    assert.deepEqual(await rt.auth(io(fakeRt())), {});
+    const f = fakeRt();
+    const res = await plan(rt, ['1/../2', 'x'], f);
+    assert.equal(f.calls.length, 0);
+    assert.equal(res.faults.size, 2);
   });
 });

@@ -6,8 +6,9 @@ import { redmine } from './redmine.js';
 import { github } from './github.js';
 import { gitlab } from './gitlab.js';
 import { jira } from './jira.js';
+import { rt } from './rt.js';
 
-export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira });
+export const ADAPTERS = Object.freeze({ redmine, github, gitlab, jira, rt });
 
 /**
  * The one context an adapter's `targets` reads (annotate.js `FindContext`), for every host: the
