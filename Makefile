@@ -115,6 +115,7 @@ test-wasm-browser:
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/e2e/webdriver.json $(WASM_TEST)
 
 test-js: wasm
+	scripts/setup.sh browser
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.strict.json

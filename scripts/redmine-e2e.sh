@@ -2,7 +2,7 @@
 # The real-Redmine end-to-end test of the page integration (www/trackers/) and its page fixtures.
 #   scripts/redmine-e2e.sh run     install Redmine if needed (apt, idempotent), start it unless it
 #                                  already runs, seed it unless the seed is in place, run
-#                                  tests/e2e/redmine*.test.mjs, and stop Redmine again if this
+#                                  tests/e2e/redmine.live.mjs, and stop Redmine again if this
 #                                  script started it (also on failure or Ctrl-C)
 #   scripts/redmine-e2e.sh pages   save the issue list and issue pages, as the normal user `sam`
 #                                  sees them, into tests/fixtures/pages/redmine/ (Redmine running)
@@ -67,7 +67,7 @@ up() {
 
 run() {
   up
-  REDMINE_URL="$BASE" REDMINE_SETUP="$STATE/setup.json" node --test --test-concurrency=1 tests/e2e/redmine*.test.mjs
+  REDMINE_URL="$BASE" REDMINE_SETUP="$STATE/setup.json" node --test --test-concurrency=1 tests/e2e/redmine.live.mjs
 }
 
 pages() {

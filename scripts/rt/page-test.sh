@@ -1,7 +1,7 @@
 #!/bin/bash
 # make test-rt-page: the RT extension (www/integrations/rt/, built by scripts/build-rt-extension.sh)
 # installed into the real Request Tracker 5 of make test-rt, seeded (scripts/rt/seed.pl), its REST
-# 2 answers recorded for the CLI, then tests/e2e/rt-page.test.mjs in headless Chromium: badges on
+# 2 answers recorded for the CLI, then tests/e2e/rt-page.live.mjs in headless Chromium: badges on
 # a ticket page and a search page equal `sla-lens eval --tracker rt`; faults give grey badges.
 # RT listens on 127.0.0.1:$RT_INNER_PORT (3097) behind the test's proxy on 3099 (RT's
 # $WebBaseURL), which makes answers fail on demand. The extension, its config and RT are removed
@@ -46,5 +46,5 @@ log "extension installed"
 scripts/rt/rt.sh seed >&2
 scripts/rt/rt.sh record "$live"
 log "seeded, started on 127.0.0.1:$RT_PORT, recorded"
-RT_URL="http://127.0.0.1:$RT_PORT" RT_LIVE="$live" node --test --test-concurrency=1 tests/e2e/rt-page.test.mjs
+RT_URL="http://127.0.0.1:$RT_PORT" RT_LIVE="$live" node --test --test-concurrency=1 tests/e2e/rt-page.live.mjs
 log "passed"

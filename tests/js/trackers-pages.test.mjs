@@ -90,7 +90,10 @@ const badgeStates = (page) => page.evaluate(() => [...document.querySelectorAll(
   id: b.getAttribute('ticket-id'), state: b.getAttribute('state'), text: b.shadowRoot?.querySelector('.text')?.textContent,
 })));
 
-describe('tracker adapters on their pages (contract)', { skip: !existsSync(CHROME) && `no Chromium at ${CHROME}: scripts/setup.sh browser` }, () => {
+// A missing browser fails the suite (make test-js installs it first: scripts/setup.sh browser).
+if (!existsSync(CHROME)) throw new Error(`no Chromium at ${CHROME}: scripts/setup.sh browser`);
+
+describe('tracker adapters on their pages (contract)', () => {
   before(async () => {
     server = await serveTrackers();
     profile = mkdtempSync(join(tmpdir(), 'sla-pages-'));
