@@ -6,6 +6,7 @@
 #                                          here, see README "Releases"), README, CHANGELOG, licences
 #   sla-lens-<v>-chrome.zip, -firefox.zip  the extension, as the stores take it
 #   sla_lens-redmine-plugin-<v>.tar.gz     the Redmine plugin
+#   RT-Extension-SLALens-<v>.tar.gz        the Request Tracker extension
 #   sla-lens-demo-<v>.tar.gz               the demo site and dashboards (www/ with the built Wasm)
 #   sla-lens-<v>.crate                     the Rust crate, as `cargo package` makes it
 # The version is Cargo.toml's (scripts/version.mjs). Timestamps in archives are the commit's
@@ -57,6 +58,10 @@ done
 echo "== the Redmine plugin"
 scripts/build-redmine-plugin.sh >/dev/null
 cp dist/sla_lens-redmine-plugin.tar.gz "$OUT/sla_lens-redmine-plugin-$VERSION.tar.gz"
+
+echo "== the Request Tracker extension"
+scripts/build-rt-extension.sh >/dev/null
+cp dist/RT-Extension-SLALens.tar.gz "$OUT/RT-Extension-SLALens-$VERSION.tar.gz"
 
 echo "== the demo site"
 mkdir -p "$STAGE/demo/sla-lens-demo-$VERSION"

@@ -35,7 +35,7 @@ echo "   $(( $(date +%s) - start )) s"
 
 echo "== the same bytes"
 want=(sla-lens-$VERSION-x86_64-linux-gnu.tar.gz sla-lens-$VERSION-chrome.zip sla-lens-$VERSION-firefox.zip
-  sla_lens-redmine-plugin-$VERSION.tar.gz sla-lens-demo-$VERSION.tar.gz sla-lens-$VERSION.crate SHA256SUMS)
+  sla_lens-redmine-plugin-$VERSION.tar.gz RT-Extension-SLALens-$VERSION.tar.gz sla-lens-demo-$VERSION.tar.gz sla-lens-$VERSION.crate SHA256SUMS)
 got=$(cd "$WORK/one" && ls | sort)
 [ "$got" = "$(printf '%s\n' "${want[@]}" | sort)" ] || fail "artifacts: $got"
 for f in "${want[@]}"; do
@@ -63,6 +63,9 @@ done
 [ "$(tar -xzOf "$WORK/one/sla_lens-redmine-plugin-$VERSION.tar.gz" sla_lens/VERSION)" = "$VERSION" ] \
   || fail "the Redmine plugin's VERSION"
 # (The listing first: `grep -q` leaving a pipe early would fail it under pipefail.)
+tar -tzf "$WORK/one/RT-Extension-SLALens-$VERSION.tar.gz" >"$T/rt.txt"
+grep -q "^RT-Extension-SLALens/static/sla-lens/$VERSION/pkg/sla_lens_bg.wasm$" "$T/rt.txt" \
+  || fail "the RT extension has no Wasm module under its version"
 tar -tzf "$WORK/one/sla-lens-demo-$VERSION.tar.gz" >"$T/demo.txt"
 for f in index.html pkg/sla_lens_bg.wasm pkg-engine/sla_lens_bg.wasm; do
   grep -qx "sla-lens-demo-$VERSION/$f" "$T/demo.txt" || fail "the demo site has no $f"
