@@ -222,6 +222,42 @@ fn the_staff_rules_agree_on_the_seeded_staff() {
         .iter()
         .all(|e| e.code == "unknown-user" && e.id.is_some()));
     assert!(r.iter().any(Result::is_ok), "the others are still mapped");
+    // Nor can `groups` without the group's members or the people's memberships (what a page
+    // reading RT's REST as a user gets): never "nobody is staff", which would be a wrong state.
+    let s =
+        SiteConfig::from_json(r#"{"tracker": "rt", "rt": {"staff": {"groups": ["IT Staff"]}}}"#)
+            .unwrap();
+    let bare = docs(&["ticket", "history", "attachments", "queue"]);
+    let r = adapters::map_responses(TrackerKind::Rt, &bare, &s).unwrap();
+    let errors: Vec<_> = r.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(!errors.is_empty());
+    assert!(errors
+        .iter()
+        .all(|e| e.code == "unknown-group" && e.id.is_some()));
+    assert!(r.iter().any(Result::is_ok), "the others are still mapped");
+    // Either source is enough: the group answers alone, or, for a group listed by id (39 is
+    // IT Staff), the users' answers with their memberships alone.
+    let by_id =
+        SiteConfig::from_json(r#"{"tracker": "rt", "rt": {"staff": {"groups": ["39"]}}}"#).unwrap();
+    for (extra, site) in [("group", &s), ("user", &by_id)] {
+        let mut d = bare.clone();
+        d.extend(docs(&[extra]));
+        let t = map(&d, site);
+        for (a, b) in base.iter().zip(&t) {
+            assert_eq!(
+                a.first_response_at, b.first_response_at,
+                "{extra} #{}",
+                a.id
+            );
+        }
+    }
+    // The users' answers cannot name a group listed by name.
+    let mut d = bare.clone();
+    d.extend(docs(&["user"]));
+    let r = adapters::map_responses(TrackerKind::Rt, &d, &s).unwrap();
+    assert!(r
+        .iter()
+        .any(|r| r.as_ref().is_err_and(|e| e.code == "unknown-group")));
 }
 
 #[test]

@@ -179,8 +179,9 @@ struct User {
     email_address: Option<String>,
     #[serde(default)]
     privileged: Option<Value>,
+    /// `None`: the answer has no `Memberships` (then only `/group/N` answers can say).
     #[serde(default)]
-    memberships: Vec<Ref>,
+    memberships: Option<Vec<Ref>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -366,7 +367,10 @@ impl<'d> Input<'d> {
                 out.insert(g.name.clone());
             }
         }
-        for m in user.map(|u| u.memberships.as_slice()).unwrap_or_default() {
+        for m in user
+            .and_then(|u| u.memberships.as_deref())
+            .unwrap_or_default()
+        {
             out.insert(m.id.clone());
             if let Some(g) = self.groups.iter().find(|g| g.id == m.id) {
                 out.insert(g.name.clone());
@@ -613,6 +617,29 @@ fn map_ticket(
                 SiteConfig::listed_staff(list, &keys())
             }
             (_, StaffRule::Groups(list)) | (RtStaff::Groups(list), _) => {
+                // Known from each listed group's `/group/N` answer (its members), or from the
+                // person's `/user/NAME` memberships for a group listed by id; without them,
+                // "not staff" would be a guess (a reply would not count).
+                let listed = |g: &String| {
+                    input
+                        .groups
+                        .iter()
+                        .any(|x| x.id.eq_ignore_ascii_case(g) || x.name.eq_ignore_ascii_case(g))
+                };
+                // A user's memberships name groups by id only.
+                let by_id = |g: &String| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+                let memberships = input.user(who).is_some_and(|u| u.memberships.is_some());
+                if !list.iter().all(|g| listed(g) || (memberships && by_id(g))) {
+                    return Err(cx.err(
+                        "unknown-group",
+                        "",
+                        format!(
+                            "the site's staff rule lists groups, but the input lacks a listed \
+                             group's `/REST/2.0/group/N` answer (or, for a group listed by id, \
+                             `/REST/2.0/user/{who}` with its memberships): add them to the input"
+                        ),
+                    ));
+                }
                 let mine = input.groups_of(who);
                 list.iter()
                     .any(|g| mine.iter().any(|m| m.eq_ignore_ascii_case(g)))
