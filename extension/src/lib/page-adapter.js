@@ -81,8 +81,9 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
     fail: (id, fault) => faults.set(String(id), fault),
   };
   client.setHeaders(await adapter.auth(io).catch(() => ({})));
-  const res = await adapter.load(ids, io);
-  // Adapters that return their answers instead of delivering them.
+  // Adapters that return their answers instead of delivering them (none of www/trackers/ does:
+  // TrackerAdapter's `load` resolves nothing).
+  const res = /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, unknown]> } | undefined} */ (/** @type {unknown} */ (await adapter.load(ids, io)));
   for (const t of res?.texts ?? []) texts.push(t);
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
   const failed = {};
