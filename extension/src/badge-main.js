@@ -36,6 +36,7 @@ class RemoteBoard {
     const why = this.unavailable.get(key);
     // The page integration's "SLA unavailable" view (badge-view.js), not one of our own.
     if (why !== undefined) return badgeView(unavailableResult(key, why), t, { policyName: this.policyName });
+    /** @type {string[] | null} */
     let lines = null;
     if (withLines) {
       lines = this.linesById.get(key) ?? null;

@@ -4,12 +4,14 @@
 import { ext, ask } from './lib/chrome.js';
 import { escalationItems, escalationLi, shortDuration, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 
-const $ = (id) => document.getElementById(id);
+/** An element of popup.html, which has every id asked for here. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ORDER = [...STATE_ORDER, 'error'];
-const word = (k) => (k === 'error' ? 'error' : stateWord(k));
+const word = (/** @type {string} */ k) => (k === 'error' ? 'error' : stateWord(k));
 
 async function main() {
   const params = new URLSearchParams(location.search);
+  /** @type {number | undefined} */
   let tabId = Number(params.get('tab'));
   if (!tabId) [{ id: tabId } = /** @type {{ id?: number }} */ ({})] = await ext.tabs.query({ active: true, currentWindow: true });
   const r = await ask({ type: 'tabSummary', tabId });

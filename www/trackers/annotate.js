@@ -64,7 +64,7 @@ export { ADAPTERS } from './adapters.js';
  * @property {import('../pkg/sla_lens.js').TrackerPage | null} page
  * @property {string | null} token
  * @property {string | null} apiBase
- * @property {Document} document
+ * @property {Document | null} document  the page's (null in the extension's worker)
  * @property {number} batchSize
  * @property {number} concurrency
  * @property {(key: string, fn: () => Promise<any>) => Promise<any>} once  memo per page view

@@ -38,7 +38,7 @@ export function mapDocs(kind, docs, site) {
     out = b.fn(kind, docs, site);
   } catch (e) {
     // The whole input unreadable (no response of the tracker's shapes): every issue unavailable.
-    return { tickets: [], errors: {}, rejected: [], fatal: e.message };
+    return { tickets: [], errors: {}, rejected: [], fatal: /** @type {Error} */ (e).message }; // the mapping throws Errors (MappingError)
   }
   const label = trackerLabel(kind);
   const rejected = (Array.isArray(out?.rejected) ? out.rejected : []).map((r) => ({ input: Number(r.input), reason: rejectedFault(label, r).reason }));

@@ -55,7 +55,8 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  *   credentials?: RequestCredentials, concurrency?: number, memo?: Map<string, any>, fetch?: typeof globalThis.fetch }} opt
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
-  const adapter = adapterOf(tracker);
+  // The site's tracker (lib/config.js checks it); an unknown one throws below, as it always did.
+  const adapter = /** @type {import('../../../www/trackers/annotate.js').TrackerAdapter} */ (adapterOf(tracker));
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
@@ -108,6 +109,7 @@ export function whyMissing(out, asked, docIds = null) {
   const why = new Map();
   const has = new Set((out?.results ?? []).filter((r) => r?.id != null).map((r) => String(r.id)));
   for (const [id, reason] of Object.entries(out?.unavailable ?? {})) why.set(String(id), String(reason));
+  /** @type {string | null} */
   let aside = null;
   for (const r of out?.rejected ?? []) {
     const ids = docIds?.[r.input];
