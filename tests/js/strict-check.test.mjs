@@ -46,3 +46,16 @@ test('every library file under www/ is in the strict program', () => {
 test('no library file opts out of the check or silences it', () => {
   for (const f of libraryJs()) assert.doesNotMatch(readFileSync(join(root, f), 'utf8'), /@ts-nocheck|@ts-ignore/, f);
 });
+
+// tests/js/tsconfig.extension.json has `checkJs` off: a script is checked when it opts in.
+test('every extension script is checked, strictly (noImplicitAny aside)', () => {
+  const text = readFileSync(join(here, 'tsconfig.extension.json'), 'utf8');
+  assert.match(text, /"strict": true/);
+  const scripts = libraryJs(join(root, 'extension/src'));
+  assert.ok(scripts.length > 10);
+  for (const f of scripts) {
+    const src = readFileSync(join(root, f), 'utf8');
+    assert.equal(src.split('\n', 1)[0], '// @ts-check', f);
+    assert.doesNotMatch(src, /@ts-nocheck|@ts-ignore/, f);
+  }
+});

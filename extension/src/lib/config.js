@@ -320,7 +320,7 @@ export function exportConfig(config, { withTokens = false } = {}) {
  * Reads an export file (or a bare configuration document of any version). Tokens already stored
  * for the same origins are kept when the file has none — unless the file moves that site's API to
  * another origin (GitHub's `api`): then the stored token is dropped (`keepsToken`).
- * @returns {{ config?: object, error?: string }}
+ * @returns {{ config: Record<string, any>, error?: undefined } | { error: string, config?: undefined }}
  */
 export function importConfig(text, current) {
   let doc;

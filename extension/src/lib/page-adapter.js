@@ -14,6 +14,10 @@ export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/track
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
  * `detectPage` for the URL; `resolveLinks(hrefs)` asks the worker's `issueLinks` for links the
  * adapter could not place by markup alone (only then is there a second, async pass).
+ * @param {string} tracker
+ * @param {ParentNode} root
+ * @param {{ origin: string, page: import('../../../www/pkg/sla_lens.js').TrackerPage | null,
+ *   resolveLinks?: (hrefs: string[]) => Promise<(string | null)[] | null> }} o
  */
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
   const adapter = adapterOf(tracker);
