@@ -27,10 +27,12 @@ class RemoteBoard {
     this.tracker = 'the tracker';
   }
 
+  /** @param {string} id */
   result(id) {
     return this.byId.get(String(id));
   }
 
+  /** @param {string} id @param {number} t */
   view(id, t, withLines = true) {
     const key = String(id);
     const why = this.unavailable.get(key);

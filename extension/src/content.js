@@ -67,6 +67,7 @@ const mainReady = new Promise((resolve) => {
   setTimeout(resolve, 5000);
 });
 
+/** @param {string} type @param {unknown} detail */
 function post(type, detail) {
   document.dispatchEvent(new CustomEvent(type, { detail: JSON.stringify(detail) }));
 }
@@ -111,7 +112,7 @@ function absorb(out, asked, docIds = null) {
   }
 }
 
-/** Fetches and evaluates `ids` (new to this page view). */
+/** Fetches and evaluates `ids` (new to this page view). @param {string[]} ids @param {boolean} reset */
 async function load(ids, reset) {
   const site = /** @type {Site} */ (state.site); // set before the first `annotate` (start), never unset
   if (site.token || site.fetchInWorker) {
@@ -154,6 +155,7 @@ const lazy = new LazyMount({
   },
 });
 
+/** @param {import('../../www/trackers/annotate.js').Target[]} found */
 function show(found) {
   observer.disconnect();
   const w0 = performance.now();
@@ -166,7 +168,7 @@ function show(found) {
   observe();
 }
 
-/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. */
+/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. @param {import('../../www/trackers/annotate.js').Target[]} found */
 function render(found) {
   lazy.mount(found);
   state.split = lazy.split;
@@ -240,10 +242,11 @@ async function refresh() {
     return;
   }
   if (!out?.ok) return;
-  state.offsetMs = out.nowMs - Date.now();
+  // An ok answer has the worker's clock and the results.
+  state.offsetMs = /** @type {number} */ (out.nowMs) - Date.now();
   state.nextChange = out.nextChange ?? null;
   state.policyName = out.policy?.name ?? state.policyName;
-  for (const r of out.results) if (r.id != null) state.results.set(String(r.id), r);
+  for (const r of /** @type {{ id: unknown }[]} */ (out.results)) if (r.id != null) state.results.set(String(r.id), r);
   publish();
 }
 
@@ -312,7 +315,7 @@ window.addEventListener('pageshow', (e) => {
 });
 
 // The policy or the sites changed in the options page: re-evaluate in place, no reload.
-ext.runtime.onMessage.addListener((msg) => {
+ext.runtime.onMessage.addListener((/** @type {{ type?: unknown } | null | undefined} */ msg) => {
   if (msg?.type !== 'configChanged') return false;
   (async () => {
     const hello = await port.hello();

@@ -44,7 +44,7 @@ async function main() {
     } else $('nearest').textContent = 'No running deadline on this page.';
     // Escalations done (their notes record them): `#12: Escalated to Ingrid Vogt 10:05 (note #3)`,
     // the note a link when it has an http(s) URL. Text only.
-    const esc = (s.escalated ?? []).flatMap(({ id, done }) =>
+    const esc = (s.escalated ?? []).flatMap((/** @type {{ id: string, done: unknown }} */ { id, done }) =>
       escalationItems(done, r.nowMs).map((e) => escalationLi(e, { prefix: `#${id}: ` })),
     );
     $('escalated').replaceChildren(...esc);

@@ -59,3 +59,17 @@ test('every extension script is checked, strictly (noImplicitAny aside)', () => 
     assert.doesNotMatch(src, /@ts-nocheck|@ts-ignore/, f);
   }
 });
+
+/** Extension scripts not yet typed for noImplicitAny (tsconfig.extension-noany.json's comment). */
+const PENDING_NOANY = ['extension/src/background.js', 'extension/src/options.js', 'extension/src/lib/adapter.js', 'extension/src/lib/config.js', 'extension/src/lib/fetch-tracker.js', 'extension/src/lib/notify.js'];
+
+test('every extension script is checked with noImplicitAny or pending', () => {
+  const tsc = join(root, 'node_modules/.bin/tsc');
+  const listed = execFileSync(tsc, ['-p', join(here, 'tsconfig.extension-noany.json'), '--listFilesOnly'], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .map((f) => relative(root, f))
+    .filter((f) => f.startsWith('extension/src/'));
+  const scripts = libraryJs(join(root, 'extension/src'));
+  assert.deepEqual(scripts.filter((f) => !listed.includes(f) && !PENDING_NOANY.includes(f)), []);
+  assert.deepEqual(PENDING_NOANY.filter((f) => listed.includes(f)), [], 'typed now: no longer pending');
+});

@@ -22,7 +22,9 @@ export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/track
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
   const adapter = adapterOf(tracker);
   if (!adapter) return [];
+  /** @type {Map<string, string | null>} */
   const known = new Map();
+  /** @type {string[]} */
   const asked = [];
   // The page integration's context (www/trackers/adapters.js); only the URL rules differ: the
   // worker's answers, asked for once for the links the first pass could not place.
@@ -30,7 +32,7 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
     page,
     origin,
     issueLinks: (hrefs) => hrefs.map((h) => {
-      if (known.has(h)) return known.get(h);
+      if (known.has(h)) return known.get(h) ?? null; // (has: never undefined)
       asked.push(h);
       return null;
     }),
@@ -64,9 +66,13 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
+  /** @type {string[]} */
   const shared = [];
+  /** @type {{ text: string, ids: string[] }[]} */
   const texts = [];
+  /** @type {Map<string, import('../../../www/trackers/net.js').Fault>} */
   const faults = new Map();
+  /** @type {import('../../../www/trackers/annotate.js').LoadContext} */
   const io = {
     client,
     base,
@@ -88,9 +94,10 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   client.setHeaders(await adapter.auth(io).catch(() => ({})));
   // Adapters that return their answers instead of delivering them (none of www/trackers/ does:
   // TrackerAdapter's `load` resolves nothing).
-  const res = /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, unknown]> } | undefined} */ (/** @type {unknown} */ (await adapter.load(ids, io)));
+  const res = /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, import('../../../www/trackers/net.js').Fault]> } | undefined} */ (/** @type {unknown} */ (await adapter.load(ids, io)));
   for (const t of res?.texts ?? []) texts.push(t);
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
+  /** @type {Record<string, string>} */
   const failed = {};
   for (const [id, fault] of faults) failed[id] = fault?.reason ?? String(fault);
   // `docIds[i]`: the issues `docs[i]` holds (null for a text every mapping shares), so that an
