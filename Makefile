@@ -120,6 +120,7 @@ test-js: wasm
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.strict.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.extension.json
+	node_modules/.bin/tsc -p tests/js/tsconfig.extension-noany.json
 	node --test tests/js/
 
 test-golden: wasm cli

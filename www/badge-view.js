@@ -1,3 +1,4 @@
+// @ts-check
 // What a badge shows, as plain data: tone, short text, escalation chip, accessible label and
 // tooltip lines. Pure functions (no DOM, no clock, no Wasm), so node:test covers them directly.
 //
@@ -66,17 +67,21 @@ export const STATE_ORDER = Object.freeze(['breached', 'atRisk', 'running', 'paus
  * @param {string} state
  */
 export function stateWord(state) {
-  return TONE_WORDS[TONES[state]] ?? state;
+  return WORD_OF[TONE_OF[state] ?? ''] ?? state;
 }
 
-/** Instant text (RFC 3339) or null → epoch ms or null. */
+/** TONES and TONE_WORDS looked up by any text (a state or tone they lack reads as undefined). */
+const TONE_OF = /** @type {Readonly<Record<string, string | undefined>>} */ (TONES);
+const WORD_OF = /** @type {Readonly<Record<string, string | undefined>>} */ (TONE_WORDS);
+
+/** Instant text (RFC 3339) or null → epoch ms or null. @param {string | null | undefined} iso */
 export function ms(iso) {
   if (iso == null) return null;
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : t;
 }
 
-/** Compact duration, two units at most, minute resolution: `2d 3h`, `4h 12m`, `12m`, `<1m`. */
+/** Compact duration, two units at most, minute resolution: `2d 3h`, `4h 12m`, `12m`, `<1m`. @param {number} seconds */
 export function shortDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return '<1m';
@@ -93,6 +98,8 @@ export function shortDuration(seconds) {
  * The tooltip line for a computer whose clock is off from the tracker's (`skewMs`: the tracker's
  * clock less ours). The skew is known to about a second (trackers/net.js), so it is said to the
  * nearest minute: 2h 59m 59.6s behind reads "3h behind", not "2h 59m".
+ * @param {number} skewMs
+ * @param {string} label
  */
 export function skewNote(skewMs, label) {
   const ahead = skewMs < 0;
@@ -100,7 +107,7 @@ export function skewNote(skewMs, label) {
   return `Your computer's clock is ${shortDuration(minutes * 60)} ${ahead ? 'ahead of' : 'behind'} ${label}'s; times here follow ${label}'s clock`;
 }
 
-/** One unit, floored, for "… ago": `2h`, `3d`, `5m`. */
+/** One unit, floored, for "… ago": `2h`, `3d`, `5m`. @param {number} seconds */
 export function coarseDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return '<1m';
@@ -109,7 +116,7 @@ export function coarseDuration(seconds) {
   return `${Math.floor(s / 86400)}d`;
 }
 
-/** Spoken duration for labels: `4 hours 12 minutes`. */
+/** Spoken duration for labels: `4 hours 12 minutes`. @param {number} seconds */
 export function spokenDuration(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return 'less than a minute';
@@ -118,7 +125,7 @@ export function spokenDuration(seconds) {
   const d = Math.floor(m / 1440);
   const h = Math.floor((m % 1440) / 60);
   const mm = m % 60;
-  const unit = (n, w) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const unit = (/** @type {number} */ n, /** @type {string} */ w) => `${n} ${w}${n === 1 ? '' : 's'}`;
   if (d) parts.push(unit(d, 'day'));
   if (h) parts.push(unit(h, 'hour'));
   if (mm && !d) parts.push(unit(mm, 'minute'));
@@ -183,7 +190,8 @@ export function badgeView(result, nowMs, extra = {}) {
       footer: extra.policyName ?? '',
     };
   }
-  const ev = result.evaluation;
+  // Neither unavailable nor an error: an evaluated result (TicketResult's first member).
+  const ev = /** @type {import('./pkg/sla_lens.js').Evaluation} */ (result.evaluation);
   const tone = TONES[ev.state] ?? 'out-of-scope';
   const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
   const metric = METRIC[ev.headline] ?? 'SLA';
@@ -305,7 +313,7 @@ export function escalationItems(done, nowMs, o = {}) {
   for (const d of done) {
     if (!d || typeof d !== 'object') continue;
     const names = (Array.isArray(d.contacts) ? d.contacts : [])
-      .map((c) => (c && typeof c.name === 'string' ? c.name.trim() : ''))
+      .map((/** @type {{ name?: unknown } | null | undefined} */ c) => (c && typeof c.name === 'string' ? c.name.trim() : ''))
       .filter(Boolean);
     const role = typeof d.role === 'string' && d.role.trim() ? d.role.trim() : `level ${Number(d.level) || '?'}`;
     const who = names.length ? names.join(', ') : role;
@@ -324,11 +332,15 @@ export function escalationItems(done, nowMs, o = {}) {
   return out;
 }
 
-/** Counts of results per tone, for summaries. */
+/**
+ * Counts of results per tone, for summaries.
+ * @param {Iterable<{ unavailable?: unknown, error?: unknown, evaluation?: { state: string } | null } | null | undefined>} results
+ */
 export function toneCounts(results) {
+  /** @type {Record<string, number>} */
   const counts = {};
   for (const r of results) {
-    const t = r?.unavailable ? 'unavailable' : r?.error ? 'error' : TONES[r?.evaluation?.state] ?? 'out-of-scope';
+    const t = r?.unavailable ? 'unavailable' : r?.error ? 'error' : TONE_OF[r?.evaluation?.state ?? ''] ?? 'out-of-scope';
     counts[t] = (counts[t] ?? 0) + 1;
   }
   return counts;
@@ -340,7 +352,13 @@ export { TONE_WORDS };
 // Deadlines in two zones
 // ---------------------------------------------------------------------------------------------
 
+/** @type {Map<string, Intl.DateTimeFormat>} */
 const formats = new Map();
+/**
+ * @param {number} ms
+ * @param {string} zone
+ * @returns {Partial<Record<Intl.DateTimeFormatPartTypes, string>>}
+ */
 function parts(ms, zone) {
   let f = formats.get(zone);
   if (!f) {
@@ -350,18 +368,24 @@ function parts(ms, zone) {
     });
     formats.set(zone, f);
   }
+  /** @type {Partial<Record<Intl.DateTimeFormatPartTypes, string>>} */
   const out = {};
   for (const p of f.formatToParts(ms)) out[p.type] = p.value;
   return out;
 }
 
-/** `Europe/Berlin` → `Berlin`, `America/New_York` → `New York`, `UTC` → `UTC`. */
+/** `Europe/Berlin` → `Berlin`, `America/New_York` → `New York`, `UTC` → `UTC`. @param {string} zone */
 export function zonePlace(zone) {
   const last = String(zone).split('/').pop() ?? String(zone);
   return last.replace(/_/g, ' ');
 }
 
-/** `{ day, time }` in that zone; `day` (`Mon 30 Nov`) is empty when it is today there. */
+/**
+ * `{ day, time }` in that zone; `day` (`Mon 30 Nov`) is empty when it is today there.
+ * @param {number} ms
+ * @param {string} zone
+ * @param {number} nowMs
+ */
 function clockIn(ms, zone, nowMs) {
   const d = parts(ms, zone);
   const n = parts(nowMs, zone);

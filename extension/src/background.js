@@ -28,7 +28,12 @@ import { batchColumn } from '../../www/board/board-model.js';
 // The engine
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * @type {{ fetchMs: number | null, compileMs: number | null, instantiateMs: number | null,
+ *   evaluations: { tickets: number, mapMs: number, evaluateMs: number, full: boolean }[] }}
+ */
 export const stats = { fetchMs: null, compileMs: null, instantiateMs: null, evaluations: [] };
+/** @type {Promise<void> | null} */
 let ready = null;
 
 function loadEngine() {
@@ -111,7 +116,8 @@ function policyEngine(cfg, pauses = []) {
   try {
     return { engine: engineFor(cfg.config.policy.text, pauses), error: null };
   } catch (e) {
-    return { engine: engineFor(null, pauses), error: e.message, diagnostics: e.diagnostics ?? [] };
+    const x = /** @type {import('../../www/pkg/sla_lens.js').PolicyError} */ (e); // what the engine throws for a policy
+    return { engine: engineFor(null, pauses), error: x.message, diagnostics: x.diagnostics ?? [] };
   }
 }
 
@@ -124,7 +130,8 @@ function siteFor(cfg, origin) {
 // can set it.
 // ---------------------------------------------------------------------------------------------
 
-let testClock = null; // { base, setAt, frozen }
+/** @type {{ base: number, setAt: number, frozen: boolean } | null} */
+let testClock = null;
 async function loadTestClock() {
   if (!__SLA_TEST__) return;
   const { testNow } = await ext.storage.local.get('testNow');
@@ -151,6 +158,7 @@ const tabs = new Map(); // tabId → summary for the popup and the toolbar badge
 
 function summarize(results, nowMs) {
   const counts = {};
+  /** @type {{ at: number, id: unknown } | null} */
   let nearest = null;
   // Issues escalated in their current cycle, as their notes record it (at most 10 listed).
   const escalated = [];
@@ -365,6 +373,7 @@ function pageOf(site, url) {
  * The worker's own fetch of a site's issues, through the tracker's adapter: the site's token
  * (only ever sent to the site's own origins: its pages' and its API's, lib/fetch-tracker.js) and
  * the browser's cookies for the tracker (none for GitHub's API). `page` defaults to the URL's.
+ * @param {{ kind: string, project: string } | null} [page]
  */
 function workerLoad(site, ids, url, page = null) {
   const base = `${site.origin}${site.site?.basePath ?? ''}`.replace(/\/$/, '');
@@ -554,7 +563,7 @@ const handlers = {
     try {
       return { ok: true, lines: engine.explain(ticket, Number.isFinite(msg.nowMs) ? msg.nowMs : now()).lines };
     } catch (e) {
-      return { ok: true, lines: [e.message] };
+      return { ok: true, lines: [/** @type {Error} */ (e).message] }; // the engine throws Errors
     }
   },
 
@@ -562,6 +571,7 @@ const handlers = {
   async validate(msg) {
     await loadEngine();
     const v = validatePolicy(msg.text);
+    /** @type {{ id: string, name: string, contacts: ReturnType<typeof contactsOf> } | null} */
     let info = null;
     if (v.ok) {
       try {
@@ -569,7 +579,8 @@ const handlers = {
         info = { id: e.id, name: e.name, contacts: contactsOf(msg.text) };
         e.free?.();
       } catch (e) {
-        return { ok: true, valid: false, diagnostics: e.diagnostics ?? [{ severity: 'error', code: 'invalid', path: '', message: e.message }] };
+        const x = /** @type {import('../../www/pkg/sla_lens.js').PolicyError} */ (e); // what the engine throws for a policy
+        return { ok: true, valid: false, diagnostics: x.diagnostics ?? [{ severity: 'error', code: 'invalid', path: '', message: x.message }] };
       }
     }
     return { ok: true, valid: v.ok, diagnostics: v.diagnostics, info };

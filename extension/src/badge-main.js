@@ -27,15 +27,18 @@ class RemoteBoard {
     this.tracker = 'the tracker';
   }
 
+  /** @param {string} id */
   result(id) {
     return this.byId.get(String(id));
   }
 
+  /** @param {string} id @param {number} t */
   view(id, t, withLines = true) {
     const key = String(id);
     const why = this.unavailable.get(key);
     // The page integration's "SLA unavailable" view (badge-view.js), not one of our own.
     if (why !== undefined) return badgeView(unavailableResult(key, why), t, { policyName: this.policyName });
+    /** @type {string[] | null} */
     let lines = null;
     if (withLines) {
       lines = this.linesById.get(key) ?? null;

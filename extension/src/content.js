@@ -24,6 +24,18 @@ const EV_LINES = 'sla-lens:lines';
 const EV_WANT_LINES = 'sla-lens:want-lines';
 const EV_MAIN_READY = 'sla-lens:main-ready';
 
+/**
+ * This page's site, as the worker's `hello` gives it (lib/config.js).
+ * @typedef {{ tracker: string, token?: string | null, fetchInWorker?: boolean, basePath?: string }} Site
+ */
+
+/**
+ * @type {{ site: Site | null, results: Map<string, { id: unknown }>, unavailable: Map<string, string>,
+ *   known: Set<string>, placed: Set<string>, page: import('../../www/pkg/sla_lens.js').TrackerPage | null,
+ *   url: string | null, memo: Map<string, unknown>, policyName: string, skewMs: number, offsetMs: number,
+ *   nextChange: number | null, timer: ReturnType<typeof setTimeout> | null, busy: Promise<void> | null,
+ *   perf: object[], split: { readMs: number, writeMs: number }, split2: { placeMs: number, publishMs: number } }}
+ */
 const state = {
   site: null,
   results: new Map(), // id → result (compact: what the badge shows)
@@ -40,6 +52,8 @@ const state = {
   timer: null,
   busy: null,
   perf: [],
+  split: { readMs: 0, writeMs: 0 }, // lazy mounting's last reads and writes (the benchmark's)
+  split2: { placeMs: 0, publishMs: 0 },
 };
 
 /** The engine: the worker, by messages (www/trackers/port.js `WorkerPort`). */
@@ -53,6 +67,7 @@ const mainReady = new Promise((resolve) => {
   setTimeout(resolve, 5000);
 });
 
+/** @param {string} type @param {unknown} detail */
 function post(type, detail) {
   document.dispatchEvent(new CustomEvent(type, { detail: JSON.stringify(detail) }));
 }
@@ -69,7 +84,12 @@ function publish(ids = [...state.placed]) {
   });
 }
 
-/** `docIds`: the issues each doc held, where this script fetched the docs (null: the worker did). */
+/**
+ * `docIds`: the issues each doc held, where this script fetched the docs (null: the worker did).
+ * @param {import('../../www/trackers/port.js').WorkerAnswer | undefined} out
+ * @param {string[]} asked
+ * @param {(string[] | null)[] | null} [docIds]
+ */
 function absorb(out, asked, docIds = null) {
   if (!out?.ok) {
     for (const id of asked) state.unavailable.set(id, out?.error ?? 'sla-lens could not evaluate this issue');
@@ -77,7 +97,7 @@ function absorb(out, asked, docIds = null) {
   }
   state.policyName = out.policy?.name ?? state.policyName;
   state.skewMs = out.skewMs ?? 0;
-  state.offsetMs = out.nowMs - Date.now();
+  state.offsetMs = /** @type {number} */ (out.nowMs) - Date.now(); // an ok answer has the worker's clock
   state.nextChange = out.nextChange ?? null;
   for (const r of out.results ?? []) {
     if (r.id == null) continue;
@@ -92,9 +112,9 @@ function absorb(out, asked, docIds = null) {
   }
 }
 
-/** Fetches and evaluates `ids` (new to this page view). */
+/** Fetches and evaluates `ids` (new to this page view). @param {string[]} ids @param {boolean} reset */
 async function load(ids, reset) {
-  const site = state.site;
+  const site = /** @type {Site} */ (state.site); // set before the first `annotate` (start), never unset
   if (site.token || site.fetchInWorker) {
     // The token stays in the worker, and an API on another origin (GitHub's) is the worker's to
     // reach with its own host permission: it fetches itself.
@@ -116,7 +136,7 @@ async function targets() {
     state.memo = new Map();
     state.page = await port.detectPage(location.href);
   }
-  return findTargets(state.site.tracker, document, {
+  return findTargets(/** @type {Site} */ (state.site).tracker, document, { // set before the first `annotate`
     origin: location.origin,
     page: state.page,
     resolveLinks: (hrefs) => Promise.resolve(port.issueLinks(hrefs)),
@@ -135,10 +155,11 @@ const lazy = new LazyMount({
   },
 });
 
+/** @param {import('../../www/trackers/annotate.js').Target[]} found */
 function show(found) {
   observer.disconnect();
   const w0 = performance.now();
-  place(document, found, state.site.tracker);
+  place(document, found, /** @type {Site} */ (state.site).tracker); // set before the first `annotate`
   const w1 = performance.now();
   const ids = [...new Set(found.map((f) => f.id))];
   for (const id of ids) state.placed.add(id);
@@ -147,7 +168,7 @@ function show(found) {
   observe();
 }
 
-/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. */
+/** Badges for the issues on screen (and a screen around it) now, the rest when they come near. @param {import('../../www/trackers/annotate.js').Target[]} found */
 function render(found) {
   lazy.mount(found);
   state.split = lazy.split;
@@ -168,11 +189,12 @@ async function annotate(reset = false) {
       render(found);
       const prep = { prepMs: performance.now() - p0, prepReadMs: state.split.readMs, prepPlaceMs: state.split2.placeMs, prepPlaced: state.placed.size };
       let out;
+      /** @type {(string[] | null)[] | null} */
       let docIds = null;
       try {
         ({ out, docIds = null } = await load(fresh, reset));
       } catch (e) {
-        out = { ok: false, error: `sla-lens: ${e.message}` };
+        out = { ok: false, error: `sla-lens: ${/** @type {{ message?: unknown }} */ (e).message}` };
       }
       // Data ready: from here to painted badges is the content script's main-thread cost.
       const t0 = performance.now();
@@ -220,15 +242,16 @@ async function refresh() {
     return;
   }
   if (!out?.ok) return;
-  state.offsetMs = out.nowMs - Date.now();
+  // An ok answer has the worker's clock and the results.
+  state.offsetMs = /** @type {number} */ (out.nowMs) - Date.now();
   state.nextChange = out.nextChange ?? null;
   state.policyName = out.policy?.name ?? state.policyName;
-  for (const r of out.results) if (r.id != null) state.results.set(String(r.id), r);
+  for (const r of /** @type {{ id: unknown }[]} */ (out.results)) if (r.id != null) state.results.set(String(r.id), r);
   publish();
 }
 
 function schedule() {
-  clearTimeout(state.timer);
+  clearTimeout(state.timer ?? undefined);
   state.timer = null;
   if (document.visibilityState === 'hidden' || !state.results.size) return;
   const t = Date.now() + state.offsetMs;
@@ -280,7 +303,7 @@ document.addEventListener('visibilitychange', () => {
 window.addEventListener('pagehide', () => {
   observer.disconnect();
   lazy.pause();
-  clearTimeout(state.timer);
+  clearTimeout(state.timer ?? undefined);
   state.timer = null;
 });
 
@@ -292,7 +315,7 @@ window.addEventListener('pageshow', (e) => {
 });
 
 // The policy or the sites changed in the options page: re-evaluate in place, no reload.
-ext.runtime.onMessage.addListener((msg) => {
+ext.runtime.onMessage.addListener((/** @type {{ type?: unknown } | null | undefined} */ msg) => {
   if (msg?.type !== 'configChanged') return false;
   (async () => {
     const hello = await port.hello();

@@ -1,3 +1,4 @@
+// @ts-check
 // The options page: the policy editor with live validation (the draft is kept, whatever its
 // errors), the tracker sites with a "test on this URL" preview, the escalation contacts, the
 // notification settings, and import/export. Managed values show read-only. Text only: nothing
@@ -8,21 +9,45 @@ import { findTargets } from './lib/page-adapter.js';
 import { stateWord, STATE_ORDER } from '../../www/badge-view.js';
 import { h } from '../../www/dom.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * options.html's form fields, by id (its other elements are HTMLElements to `$`).
+ * @typedef {{ 'policy-text': HTMLTextAreaElement, 'site-tracker': HTMLSelectElement, 'site-staff-kind': HTMLSelectElement,
+ *   'n-interval': HTMLSelectElement, 'policy-apply': HTMLButtonElement, 'n-check': HTMLButtonElement }
+ *   & Record<'policy-file' | 'import-file' | 'site-origin' | 'site-basepath' | 'site-token' | 'site-api' | 'site-watch'
+ *   | 'site-priority' | 'site-category' | 'site-group' | 'site-staff-list' | 'site-pauses' | 'site-test-url' | 'me-handles'
+ *   | 'me-emails' | 'n-enabled' | 'n-atrisk' | 'n-breached' | 'n-escalations' | 'n-quiet' | 'n-quiet-start' | 'n-quiet-end'
+ *   | 'export-tokens', HTMLInputElement>} Fields
+ */
+/**
+ * An element of options.html, which has every id asked for here (the cast: by id, its element type).
+ * @template {string} K
+ * @param {K} id
+ * @returns {K extends keyof Fields ? Fields[K] : HTMLElement}
+ */
+const $ = (id) => /** @type {K extends keyof Fields ? Fields[K] : HTMLElement} */ (/** @type {unknown} */ (document.getElementById(id)));
 
 const COUNT_ORDER = [...STATE_ORDER, 'error'];
 const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
 
-let st = null; // the worker's state: effective config, user config, locks, policy
+/**
+ * The worker's `state` answer (background.js): the configurations as lib/config.js keeps them.
+ * @typedef {{ config: Record<string, any>, user: Record<string, any>, locked: Record<string, any>, managed: unknown,
+ *   allowUserSites: boolean, storageError: string | null, testBuild?: boolean, policy: Record<string, any> }} WorkerState
+ */
+/** @type {WorkerState} */
+let st; // the worker's state: effective config, user config, locks, policy (from the first `refresh`)
+/** @type {number | null} */
 let editing = null; // index in user sites, or -1 for a new one
 const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let toastTimer;
 function toast(text) {
   const t = $('toast');
   t.textContent = text;
   t.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => {
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
     t.hidden = true;
   }, 2500);
 }
@@ -95,7 +120,9 @@ function render() {
 // Policy
 // ---------------------------------------------------------------------------------------------
 
+/** @type {ReturnType<typeof setTimeout> | null} */
 let validateTimer = null;
+/** @type {string | null} */
 let lastValid = null;
 
 async function renderPolicy() {
@@ -152,7 +179,7 @@ async function validate() {
 
 $('policy-text').addEventListener('input', () => {
   ext.storage.local.set({ policyDraft: $('policy-text').value });
-  clearTimeout(validateTimer);
+  clearTimeout(validateTimer ?? undefined);
   validateTimer = setTimeout(validate, 120);
 });
 
@@ -179,11 +206,12 @@ async function loadExample(name) {
 $('policy-default').addEventListener('click', () => loadExample('default'));
 $('policy-business').addEventListener('click', () => loadExample('business-hours'));
 $('policy-file').addEventListener('change', async (e) => {
-  const f = e.target.files?.[0];
+  const input = /** @type {HTMLInputElement} */ (e.target); // the file input itself
+  const f = input.files?.[0];
   if (!f) return;
   $('policy-text').value = await f.text();
   await ext.storage.local.set({ policyDraft: $('policy-text').value });
-  e.target.value = '';
+  input.value = '';
   validate();
 });
 
@@ -205,7 +233,7 @@ function mappingSummary(s) {
 }
 
 async function renderSites() {
-  const tbody = $('sites-table').querySelector('tbody');
+  const tbody = /** @type {HTMLElement} */ ($('sites-table').querySelector('tbody')); // options.html's table has it
   const rows = [];
   for (const s of st.config.sites) {
     const granted = await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false);
@@ -278,7 +306,7 @@ function formSite() {
   const basePath = $('site-basepath').value.trim();
   if (basePath) site.basePath = basePath.replace(/\/$/, '');
   const fields = {};
-  for (const [k, id] of [['priority', 'site-priority'], ['category', 'site-category'], ['requesterGroup', 'site-group']]) {
+  for (const [k, id] of /** @type {const} */ ([['priority', 'site-priority'], ['category', 'site-category'], ['requesterGroup', 'site-group']])) {
     const v = list($(id).value);
     if (v.length) fields[k] = v;
   }
@@ -347,7 +375,7 @@ $('site-form').addEventListener('submit', (e) => {
   const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     const granted = await asked.catch(() => false);
-    const at = editing;
+    const at = /** @type {number} */ (editing); // the form is open: openForm set it
     $('site-form').hidden = true;
     editing = null;
     await save((user) => {
@@ -404,7 +432,7 @@ $('site-test').addEventListener('click', () => {
       out.dataset.found = String(ids.length);
       out.dataset.mapped = String(r.results.length);
     } catch (err) {
-      out.textContent = `Could not test: ${err.message}`;
+      out.textContent = `Could not test: ${/** @type {{ message?: unknown }} */ (err).message}`;
     }
   })();
 });
@@ -415,7 +443,7 @@ $('site-test').addEventListener('click', () => {
 
 function renderContacts() {
   const me = st.config.me;
-  const tbody = $('contacts-table').querySelector('tbody');
+  const tbody = /** @type {HTMLElement} */ ($('contacts-table').querySelector('tbody')); // options.html's table has it
   const rows = [];
   for (const lvl of st.policy.contacts) {
     for (const c of lvl.contacts) {
@@ -479,7 +507,7 @@ function renderNotifications() {
   $('n-quiet').checked = n.quietHours.enabled;
   showValue($('n-quiet-start'), n.quietHours.start);
   showValue($('n-quiet-end'), n.quietHours.end);
-  for (const id of ['n-quiet', 'n-quiet-start', 'n-quiet-end']) $(id).disabled = lock('quietHours');
+  for (const id of /** @type {const} */ (['n-quiet', 'n-quiet-start', 'n-quiet-end'])) $(id).disabled = lock('quietHours');
   $('n-details').classList.toggle('off', !n.enabled);
   renderLastCheck();
 }
@@ -506,7 +534,7 @@ $('n-check').addEventListener('click', async () => {
     if (r.skipped) $('n-last').textContent = `Not checked: ${r.skipped}.`;
     else await renderLastCheck();
   } catch (e) {
-    $('n-last').textContent = `Could not check: ${e.message}`;
+    $('n-last').textContent = `Could not check: ${/** @type {{ message?: unknown }} */ (e).message}`;
   } finally {
     $('n-check').disabled = false;
   }
@@ -574,11 +602,12 @@ $('export').addEventListener('click', () => {
 });
 
 $('import-file').addEventListener('change', async (e) => {
-  const f = e.target.files?.[0];
-  e.target.value = '';
+  const input = /** @type {HTMLInputElement} */ (e.target); // the file input itself
+  const f = input.files?.[0];
+  input.value = '';
   if (!f) return;
   const r = importConfig(await f.text(), st.user);
-  if (r.error) {
+  if (!r.config) { // importConfig gives a configuration or an error
     $('io-out').textContent = `Not imported: ${r.error}`;
     return;
   }

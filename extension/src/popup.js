@@ -4,12 +4,14 @@
 import { ext, ask } from './lib/chrome.js';
 import { escalationItems, escalationLi, shortDuration, stateWord, STATE_ORDER } from '../../www/badge-view.js';
 
-const $ = (id) => document.getElementById(id);
+/** An element of popup.html, which has every id asked for here. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const ORDER = [...STATE_ORDER, 'error'];
-const word = (k) => (k === 'error' ? 'error' : stateWord(k));
+const word = (/** @type {string} */ k) => (k === 'error' ? 'error' : stateWord(k));
 
 async function main() {
   const params = new URLSearchParams(location.search);
+  /** @type {number | undefined} */
   let tabId = Number(params.get('tab'));
   if (!tabId) [{ id: tabId } = /** @type {{ id?: number }} */ ({})] = await ext.tabs.query({ active: true, currentWindow: true });
   const r = await ask({ type: 'tabSummary', tabId });
@@ -42,7 +44,7 @@ async function main() {
     } else $('nearest').textContent = 'No running deadline on this page.';
     // Escalations done (their notes record them): `#12: Escalated to Ingrid Vogt 10:05 (note #3)`,
     // the note a link when it has an http(s) URL. Text only.
-    const esc = (s.escalated ?? []).flatMap(({ id, done }) =>
+    const esc = (s.escalated ?? []).flatMap((/** @type {{ id: string, done: unknown }} */ { id, done }) =>
       escalationItems(done, r.nowMs).map((e) => escalationLi(e, { prefix: `#${id}: ` })),
     );
     $('escalated').replaceChildren(...esc);

@@ -3,3 +3,5 @@
 declare const __SLA_TEST__: boolean;
 declare var chrome: any;
 declare var browser: any;
+/** The content script's once-per-page mark (content.js `start`). */
+declare var __slaLensStarted: boolean | undefined;

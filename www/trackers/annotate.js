@@ -1,3 +1,4 @@
+// @ts-check
 // sla-lens inside a tracker's own pages: one call puts an SLA badge on every issue row and on the
 // issue page's heading, and keeps them right while the page changes.
 //
@@ -63,7 +64,7 @@ export { ADAPTERS } from './adapters.js';
  * @property {import('../pkg/sla_lens.js').TrackerPage | null} page
  * @property {string | null} token
  * @property {string | null} apiBase
- * @property {Document} document
+ * @property {Document | null} document  the page's (null in the extension's worker)
  * @property {number} batchSize
  * @property {number} concurrency
  * @property {(key: string, fn: () => Promise<any>) => Promise<any>} once  memo per page view
@@ -78,6 +79,21 @@ export { ADAPTERS } from './adapters.js';
  * @property {Map<string, object>} tickets    by issue id
  * @property {Map<string, Fault>} errors      issues that cannot be read
  * @property {Map<number, Fault>} rejected    answers set aside, by position
+ *
+ * @typedef {{ ticket?: object, fault?: Fault, at: number }} Known  what a page view knows of an issue
+ *
+ * @typedef {object} View  one page view (a URL): its requests, what it knows of its issues
+ * @property {string} href
+ * @property {AbortController} controller
+ * @property {Map<string, Known>} cache
+ * @property {Map<string, ReturnType<LoadContext['once']>>} memo  `once`'s
+ * @property {import('../pkg/sla_lens.js').TrackerPage | null} page
+ * @property {Promise<Record<string, string>> | null} auth
+ * @property {Set<string>} onPage
+ * @property {Client} client
+ *
+ * @typedef {HTMLElement & { board: import('../sla-lens.js').BadgeBoard | null,
+ *   result: import('../badge-view.js').UnavailableResult | undefined }} BadgeElement  an `<sla-badge>` (sla-lens.js)
  */
 
 const SKEW_MS = 60_000;
@@ -137,22 +153,36 @@ export class PageSession {
     this.base = this.origin + (typeof this.site === 'object' && this.site.basePath ? String(this.site.basePath).replace(/\/$/, '') : '');
     this.viewerZone = options.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     /** Server clock minus local clock (ms) when they differ by more than a minute, else null. */
+    /** @type {number | null} */
     this.skewMs = null;
     this.ownClock = false;
+    /** @type {View | null} */
     this.view = null;
-    /** One board per chunk of issues evaluated together; `boardOf`: issue → its board. */
+    /** One board per chunk of issues evaluated together; `boardOf`: issue → its board. @type {Set<PageBoard>} */
     this.boards = new Set();
+    /** @type {Map<string, PageBoard>} */
     this.boardOf = new Map();
+    /** @type {Map<string, BadgeElement[]>} */
     this.badgesById = new Map();
+    /** @type {typeof import('../pkg/sla_lens.js') | null} */
     this.api = null;
+    /** @type {Map<string, string>} */
     this.zones = new Map();
+    /** @type {{ where: string, message: string }[]} */
     this.problems = [];
+    /**
+     * @type {{ passes: number, requests: number, badges: number, evaluated: number, unavailable: number,
+     *   boards?: number, lastPass: { targets: number, ids: number, fetched: number } | null }}
+     */
     this.stats = { passes: 0, requests: 0, badges: 0, evaluated: 0, unavailable: 0, lastPass: null };
+    /** @type {Promise<void> | null} */
     this.ready = null;
+    /** @type {Promise<void> | null} */
     this.running = null;
     this.again = false;
+    /** @type {ReturnType<typeof setTimeout> | null} */
     this.debounce = null;
-    /** Viewport-lazy mounting (`lazy: true`), else null: every badge at once. */
+    /** Viewport-lazy mounting (`lazy: true`), else null: every badge at once. @type {LazyMount | null} */
     this.lazy = null;
   }
 
@@ -174,7 +204,8 @@ export class PageSession {
     this.api = await load(this.options.wasm);
     if (this.signal.aborted) return;
     const policyText = this.options.policy ?? (this.options.engine ? null : this.api.examplePolicy('default'));
-    this.engine = this.options.engine ?? new this.api.SlaEngine(policyText);
+    // `policyText` is null only when `options.engine` is given.
+    this.engine = this.options.engine ?? new this.api.SlaEngine(/** @type {string} */ (policyText));
     this.zones = calendarZones(policyText);
     /** @type {import('./port.js').WasmPort} */
     this.port = wasmPort({
@@ -209,7 +240,7 @@ export class PageSession {
   /** Stops observing and fetching, and removes the badges this page got. */
   stop() {
     if (this.signal.aborted) return;
-    clearTimeout(this.debounce);
+    clearTimeout(this.debounce ?? undefined);
     this.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
     this.view?.controller.abort(new DOMException('sla-lens stopped', 'AbortError'));
     for (const b of this.boards) b.dispose();
@@ -225,7 +256,7 @@ export class PageSession {
   async #pass() {
     const href = this.document.location.href;
     if (!this.view || this.view.href !== href) this.#newView(href);
-    const view = this.view;
+    const view = /** @type {View} */ (this.view); // #newView has just set it, if it was not this URL's
     this.stats.passes += 1;
     const page = this.#detect(href);
     view.page = page;
@@ -262,6 +293,7 @@ export class PageSession {
     this.document.dispatchEvent(new CustomEvent('sla-lens:annotated', { detail: { ...this.stats, ...this.stats.lastPass } }));
   }
 
+  /** @param {string} href */
   #newView(href) {
     this.view?.controller.abort(new DOMException('navigated away', 'AbortError'));
     for (const b of this.boards) b.dispose();
@@ -290,14 +322,17 @@ export class PageSession {
     };
   }
 
+  /** @param {string} href */
   #detect(href) {
     return this.port.detectPage(href);
   }
 
+  /** @param {import('../pkg/sla_lens.js').TrackerPage | null} page */
   #findContext(page) {
     return targetContext({ page, origin: this.origin, issueLinks: (hrefs) => this.port.issueLinks(hrefs) });
   }
 
+  /** @param {View} view @param {string} id */
   #stale(view, id) {
     const e = view.cache.get(id);
     if (!e) return true;
@@ -315,12 +350,19 @@ export class PageSession {
     else this.#place(targets);
   }
 
-  /** @returns {string[]} the ids of `targets` */
+  /**
+   * @param {Target[]} targets
+   * @returns {string[]} the ids of `targets`
+   */
   #place(targets) {
     const ids = new Set();
-    for (const { target, badge, created } of place(this.document, targets, this.adapter.tracker)) {
-      if (!this.badgesById.has(target.id)) this.badgesById.set(target.id, []);
-      const list = this.badgesById.get(target.id);
+    for (const { target, badge: el, created } of place(this.document, targets, this.adapter.tracker)) {
+      const badge = /** @type {BadgeElement} */ (el); // placement's badges are `<sla-badge>`s
+      let list = this.badgesById.get(target.id);
+      if (!list) {
+        list = [];
+        this.badgesById.set(target.id, list);
+      }
       if (!list.includes(badge)) list.push(badge);
       if (created) this.stats.badges += 1;
       ids.add(target.id);
@@ -328,7 +370,7 @@ export class PageSession {
     return [...ids];
   }
 
-  /** Lazy mounting: badges for rows that came near (during a pass, or on scrolling afterwards). */
+  /** Lazy mounting: badges for rows that came near (during a pass, or on scrolling afterwards). @param {Target[]} targets */
   #placeNear(targets) {
     const ids = this.#place(targets);
     if (this.view) {
@@ -343,6 +385,8 @@ export class PageSession {
    * rest are still on their way (a chunk: up to FLUSH_AT answers, or what came within
    * FLUSH_MS), so badges fill in as data arrives and what is left once the last answer is in
    * is one small chunk.
+   * @param {string[]} need
+   * @param {View} view
    * @returns {Promise<boolean>} false when the view went away meanwhile
    */
   async #fetch(need, view) {
@@ -361,7 +405,7 @@ export class PageSession {
         return false;
       }
       this.#problem('load', e);
-      sink.failRest(new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${e?.message ?? e}`));
+      sink.failRest(new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`));
     } finally {
       this.stats.requests = view.client.requests;
     }
@@ -370,7 +414,11 @@ export class PageSession {
     return view === this.view;
   }
 
-  /** @returns {LoadContext} */
+  /**
+   * @param {View} view
+   * @param {Sink} sink
+   * @returns {LoadContext}
+   */
   #io(view, sink) {
     const o = this.options;
     return {
@@ -384,7 +432,7 @@ export class PageSession {
       concurrency: Math.max(1, o.concurrency ?? 6),
       once: (key, fn) => {
         if (!view.memo.has(key)) view.memo.set(key, fn());
-        return view.memo.get(key);
+        return /** @type {ReturnType<LoadContext['once']>} */ (view.memo.get(key)); // set just above if it was not
       },
       share: (text) => sink.share(text),
       deliver: (text, ids) => sink.deliver(text, ids),
@@ -408,12 +456,15 @@ export class PageSession {
    * Shows `ids`: the ones with a ticket not yet on a board are evaluated together on a new
    * board (one Wasm call); the ones with a fault get a grey badge; each badge is bound to the
    * board that holds its issue.
+   * @param {string[]} ids
+   * @param {View} view
    */
   showChunk(ids, view) {
     if (view !== this.view) return;
     this.#show(ids, view);
   }
 
+  /** @param {string[]} ids @param {View} view */
   #show(ids, view) {
     const fresh = [];
     for (const id of ids) {
@@ -421,10 +472,13 @@ export class PageSession {
       if (e?.ticket && !this.boardOf.has(id)) fresh.push(e.ticket);
     }
     if (fresh.length) {
-      const board = new PageBoard(this.engine, this);
-      for (const t of fresh) this.boardOf.set(String(t.id), board);
+      // A pass runs only with an engine (`refresh`); the tickets are the Rust mapping's (or an
+      // adapter's `final` ones, mapped elsewhere).
+      const board = new PageBoard(/** @type {import('../pkg/sla_lens.js').SlaEngine} */ (this.engine), this);
+      const tickets = /** @type {import('../pkg/sla_lens.js').TicketInput[]} */ (fresh);
+      for (const t of tickets) this.boardOf.set(String(t.id), board);
       this.boards.add(board);
-      board.setTickets(fresh);
+      board.setTickets(tickets);
     }
     for (const id of ids) {
       const e = view.cache.get(id);
@@ -445,24 +499,25 @@ export class PageSession {
   #retire() {
     for (const board of this.boards) {
       if ([...board.badges].some((b) => b.isConnected)) continue;
-      if ([...this.boardOf.entries()].some(([id, b]) => b === board && this.view.onPage.has(id))) continue;
+      if ([...this.boardOf.entries()].some(([id, b]) => b === board && this.view?.onPage.has(id))) continue;
       board.dispose();
       this.boards.delete(board);
       for (const [id, b] of this.boardOf) if (b === board) this.boardOf.delete(id);
     }
   }
 
-  /** After each evaluation: each badge's deadline as a data attribute (for tests and styles). */
+  /** After each evaluation: each badge's deadline as a data attribute (for tests and styles). @param {PageBoard | undefined} board */
   #decorate(board) {
     if (!board) return;
     for (const b of board.badges) {
-      const ev = board.result(b.getAttribute('ticket-id'))?.evaluation;
+      const ev = board.result(/** @type {string} */ (b.getAttribute('ticket-id')))?.evaluation; // placement sets it on every badge
       const m = ev ? (ev.headline === 'resolution' ? ev.resolution : ev.response) : null;
       const d = m?.deadline ?? '';
       if (b.getAttribute('data-deadline') !== d) b.setAttribute('data-deadline', d);
     }
   }
 
+  /** @param {PageBoard} board */
   onEvaluate(board) {
     this.#decorate(board);
   }
@@ -471,6 +526,7 @@ export class PageSession {
   // Clock, notes, observers
   // -------------------------------------------------------------------------------------------
 
+  /** @param {number | null} skew  the tracker's clock less ours (ms), if known */
   #clock(skew) {
     if (skew == null || this.options.clock === 'local') return;
     if (Math.abs(skew) <= SKEW_MS) {
@@ -488,7 +544,11 @@ export class PageSession {
     }
   }
 
-  /** The tooltip lines sla-lens adds to the engine's: the deadline in both zones, clock skew. */
+  /**
+   * The tooltip lines sla-lens adds to the engine's: the deadline in both zones, clock skew.
+   * @param {import('../pkg/sla_lens.js').TicketResult | undefined} result
+   * @param {number} t
+   */
   notes(result, t) {
     const out = [];
     const ev = result?.evaluation;
@@ -509,10 +569,10 @@ export class PageSession {
     if (this.options.lazy) {
       // Our own writes (slots, badges) are not changes of the page (`changesPage`): no hiding needed.
       this.lazy = new LazyMount({ document: this.document, show: (targets) => this.#placeNear(targets), writing: (fn) => fn() });
-      signal.addEventListener('abort', () => this.lazy.pause(), { once: true });
+      signal.addEventListener('abort', () => this.lazy?.pause(), { once: true });
     }
     const schedule = () => {
-      clearTimeout(this.debounce);
+      clearTimeout(this.debounce ?? undefined);
       this.debounce = setTimeout(() => this.refresh(), this.options.debounceMs ?? 150);
     };
     const MO = this.window.MutationObserver ?? globalThis.MutationObserver;
@@ -529,8 +589,9 @@ export class PageSession {
     for (const type of ['turbo:load', 'turbo:render', 'pjax:end']) this.document.addEventListener(type, schedule, { signal });
   }
 
+  /** @param {string} where @param {unknown} e */
   #problem(where, e) {
-    this.problems.push({ where, message: String(e?.message ?? e) });
+    this.problems.push({ where, message: String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e) });
     if (this.problems.length > 50) this.problems.shift();
     globalThis.console?.debug?.(`sla-lens (${where}):`, e);
   }
@@ -545,23 +606,29 @@ const SHOW_AT = 128;
  * mapped, faults; each batch is mapped in one Wasm call and shown as soon as it is ready.
  */
 class Sink {
+  /** @param {PageSession} session @param {View} view @param {string[]} need */
   constructor(session, view, need) {
     this.session = session;
     this.view = view;
     this.need = need;
+    /** @type {string[]} */
     this.shared = [];
+    /** @type {{ text: string, ids: string[] }[]} */
     this.pending = [];
+    /** @type {string[]} */
     this.ready = [];
+    /** @type {ReturnType<typeof setTimeout> | null} */
     this.timer = null;
     this.done = false;
     this.finishing = false;
   }
 
-  /** A text every mapping call includes (Redmine's status names). */
+  /** A text every mapping call includes (Redmine's status names). @param {string} text */
   share(text) {
     this.shared.push(text);
   }
 
+  /** @param {string} text @param {string[]} ids */
   deliver(text, ids) {
     if (this.done) return;
     this.pending.push({ text, ids: ids.map(String) });
@@ -569,6 +636,7 @@ class Sink {
     else this.#soon();
   }
 
+  /** @param {string} id @param {object} ticket */
   final(id, ticket) {
     if (this.done) return;
     this.view.cache.set(String(id), { ticket, at: Date.now() });
@@ -576,6 +644,7 @@ class Sink {
     this.#soon();
   }
 
+  /** @param {string} id @param {Fault} fault */
   fail(id, fault) {
     if (this.done) return;
     this.view.cache.set(String(id), { fault, at: Date.now() });
@@ -583,7 +652,7 @@ class Sink {
     this.#soon();
   }
 
-  /** Every issue asked for that got nothing yet fails with `fault`. */
+  /** Every issue asked for that got nothing yet fails with `fault`. @param {Fault} fault */
   failRest(fault) {
     for (const id of this.need) if (!this.view.cache.has(id)) this.fail(id, fault);
   }
@@ -593,7 +662,7 @@ class Sink {
   }
 
   flush() {
-    clearTimeout(this.timer);
+    clearTimeout(this.timer ?? undefined);
     this.timer = null;
     if (this.view !== this.session.view || this.session.signal.aborted) return;
     const batch = this.pending;
@@ -639,7 +708,7 @@ class Sink {
   }
 
   cancel() {
-    clearTimeout(this.timer);
+    clearTimeout(this.timer ?? undefined);
     this.done = true;
   }
 }
@@ -649,11 +718,16 @@ class Sink {
  * for tests): `io` to give an adapter's `load`, `result()` afterwards.
  */
 export function collector() {
+  /** @type {{ text: string, ids: string[] }[]} */
   const texts = [];
+  /** @type {string[]} */
   const shared = [];
+  /** @type {Map<string, object>} */
   const finals = new Map();
+  /** @type {Map<string, Fault>} */
   const faults = new Map();
   return {
+    /** @type {Pick<LoadContext, 'share' | 'deliver' | 'final' | 'fail'>} */
     io: {
       share: (text) => shared.push(text),
       deliver: (text, ids) => texts.push({ text, ids: ids.map(String) }),
@@ -667,11 +741,13 @@ export function collector() {
 
 /** A Board whose tooltips also give the deadline in both zones and any clock correction. */
 class PageBoard extends Board {
+  /** @param {import('../pkg/sla_lens.js').SlaEngine} engine @param {PageSession} session */
   constructor(engine, session) {
     super(engine, { onEvaluate: () => session.onEvaluate(this) });
     this.session = session;
   }
 
+  /** @param {string | number} id @param {number} [t] */
   view(id, t, withLines = true) {
     const v = super.view(id, t, withLines);
     if (withLines) {
@@ -684,7 +760,8 @@ class PageBoard extends Board {
 
 /**
  * What an adapter's `targets` needs: the page the URL is, and the Rust URL rules for links.
- * @param {{ api: any, tracker: string, site: any, origin: string,
+ * @param {{ api: typeof import('../pkg/sla_lens.js'), tracker: import('../pkg/sla_lens.js').TrackerName,
+ *   site: import('../pkg/sla_lens.js').SiteInput | null, origin: string,
  *   page: import('../pkg/sla_lens.js').TrackerPage | null, onError?: (e: unknown) => void }} o
  * @returns {FindContext}
  */
@@ -693,13 +770,19 @@ export function findContext({ api, tracker, site, origin, page, onError }) {
   return targetContext({ page, origin, issueLinks: (hrefs) => port.issueLinks(hrefs) });
 }
 
-/** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). */
+/** The result an "SLA unavailable" badge shows (badge-view.js `unavailableResult`, for a Fault). @param {string} id @param {Fault} fault */
 export function unavailable(id, fault) {
   return unavailableResult(id, fault.reason, { kind: fault.kind, transient: fault.transient });
 }
 
 
-/** The site file for the Wasm calls: the one given, else this origin with the defaults. */
+/**
+ * The site file for the Wasm calls: the one given, else this origin with the defaults.
+ * @param {string | object | undefined} site
+ * @param {import('../pkg/sla_lens.js').TrackerName} tracker
+ * @param {string} origin
+ * @returns {import('../pkg/sla_lens.js').SiteInput}
+ */
 function siteInput(site, tracker, origin) {
   if (site == null) return { tracker, origin };
   if (typeof site === 'string') {
@@ -712,8 +795,9 @@ function siteInput(site, tracker, origin) {
   return { origin, ...site };
 }
 
-/** Calendar name → IANA zone, from the policy's text. */
+/** Calendar name → IANA zone, from the policy's text. @param {string | null} policyText */
 function calendarZones(policyText) {
+  /** @type {Map<string, string>} */
   const zones = new Map();
   try {
     const cals = JSON.parse(policyText ?? 'null')?.calendars ?? {};
@@ -724,6 +808,7 @@ function calendarZones(policyText) {
   return zones;
 }
 
+/** @param {string} name */
 function mark(name) {
   try {
     globalThis.performance?.mark?.(name);
@@ -732,6 +817,7 @@ function mark(name) {
   }
 }
 
+/** @param {string} name @param {string} from @param {string} to */
 function measure(name, from, to) {
   try {
     globalThis.performance?.measure?.(name, from, to);
@@ -740,7 +826,7 @@ function measure(name, from, to) {
   }
 }
 
-/** Calls `fn` once the next frame has been painted. */
+/** Calls `fn` once the next frame has been painted. @param {Pick<Window, 'requestAnimationFrame'>} win @param {() => void} fn */
 function afterPaint(win, fn) {
   if (typeof win.requestAnimationFrame !== 'function') return void setTimeout(fn, 0);
   win.requestAnimationFrame(() => setTimeout(fn, 0));

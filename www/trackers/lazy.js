@@ -63,12 +63,13 @@ export class LazyMount {
     const vh = win.innerHeight || doc.documentElement.clientHeight;
     const any = !!doc.querySelector('sla-badge.sla-lens');
     const now = [];
+    /** @type {Target[]} */
     const rows = [];
     for (const f of found) {
       if (f.heading || (any && existing(f))) now.push(f);
       else if (!this.waiting.has(f.anchor)) rows.push(f);
     }
-    const rect = (i) => rows[i].anchor.getBoundingClientRect();
+    const rect = (/** @type {number} */ i) => rows[i].anchor.getBoundingClientRect();
     // First row whose bottom is below -vh, last row whose top is above 2·vh.
     let lo = 0;
     let hi = rows.length;

@@ -1,3 +1,4 @@
+// @ts-check
 // The one badge placement of every JS host (the page integration's annotate.js, the extension's
 // content script): badges for the adapter's targets (www/trackers/*.js `targets`: `{ id, anchor,
 // where, fixed, heading }`), idempotently and in one batch of writes after all reads. A `fixed` target (a table cell) gets a slot first: a line of its own of fixed
@@ -10,12 +11,14 @@ export const SLOT = 'span.sla-lens-slot';
 export const BADGE_ATTR = 'data-sla-lens';
 const SLOT_STYLE = 'display:block;contain:size layout style;block-size:23px;margin:1px 0 3px;line-height:23px;white-space:nowrap';
 
-/** The slot of a fixed target, if reserved. */
+/** @typedef {import('./annotate.js').Target} Target */
+
+/** The slot of a fixed target, if reserved. @param {Target} t */
 export function slotOf(t) {
   return t.anchor.querySelector(`:scope > ${SLOT}`);
 }
 
-/** The badge already placed for a target, if any. */
+/** The badge already placed for a target, if any. @param {Target} t */
 export function existing(t) {
   if (t.where === 'after') {
     const n = t.anchor.nextElementSibling;
@@ -25,7 +28,7 @@ export function existing(t) {
   return t.anchor.querySelector(`:scope > ${BADGE}`);
 }
 
-/** Reserves the slots of `targets` that have none (one batch of writes). */
+/** Reserves the slots of `targets` that have none (one batch of writes). @param {Document} doc @param {Target[]} targets */
 export function reserve(doc, targets) {
   const writes = [];
   for (const t of targets) {
@@ -42,6 +45,7 @@ export function reserve(doc, targets) {
   return writes.length;
 }
 
+/** @param {Document} doc @param {Target} t @param {string} tracker */
 function badge(doc, t, tracker) {
   const el = doc.createElement('sla-badge');
   el.className = 'sla-lens';
@@ -55,6 +59,9 @@ function badge(doc, t, tracker) {
  * Inserts a `<sla-badge class="sla-lens" ticket-id>` for each target that has none yet (a badge
  * already there is kept, re-pointed if the DOM now shows another issue there). Returns each
  * target's badge: `{ target, badge, created }`.
+ * @param {Document} doc
+ * @param {Target[]} targets
+ * @param {string} [tracker]
  */
 export function place(doc, targets, tracker = '') {
   const writes = [];
@@ -75,7 +82,7 @@ export function place(doc, targets, tracker = '') {
           reserve(doc, [t]);
           s = slotOf(t);
         }
-        s.append(el);
+        /** @type {Element} */ (s).append(el); // `reserve` has just put it there
       } else if (t.where === 'prepend') {
         el.style.marginInlineEnd = '6px';
         t.anchor.prepend(el);
@@ -90,18 +97,19 @@ export function place(doc, targets, tracker = '') {
   return out;
 }
 
-/** Removes every badge and slot placed in `doc`. */
+/** Removes every badge and slot placed in `doc`. @param {Document} doc */
 export function unplace(doc) {
   for (const el of doc.querySelectorAll(`${BADGE}, ${SLOT}`)) el.remove();
 }
 
-/** Whether a MutationObserver record adds a node of the tracker's page (not one of ours). */
+/** Whether a MutationObserver record adds a node of the tracker's page (not one of ours). @param {MutationRecord} record */
 export function changesPage(record) {
   for (const n of record.addedNodes) if (n.nodeType === 1 && !isOurs(n)) return true;
   return false;
 }
 
-/** A node the placement itself adds (a badge, a slot): not a change of the tracker's page. */
+/** A node the placement itself adds (a badge, a slot): not a change of the tracker's page. @param {Node} n */
 export function isOurs(n) {
-  return n.nodeType === 1 && ((n.localName === 'sla-badge' && n.classList.contains('sla-lens')) || (n.localName === 'span' && n.classList.contains('sla-lens-slot')));
+  const el = /** @type {Element} */ (n); // read only once `nodeType` says it is an element
+  return n.nodeType === 1 && ((el.localName === 'sla-badge' && el.classList.contains('sla-lens')) || (el.localName === 'span' && el.classList.contains('sla-lens-slot')));
 }

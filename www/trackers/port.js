@@ -1,3 +1,4 @@
+// @ts-check
 // The engine port of a page session (issue #15, item 1): what a JS host's session asks of the
 // Rust engine — which page a URL is, which links are issues, mapping REST answers to tickets,
 // and evaluating. Two implementations: `wasmPort` below, over the Wasm module in the page
@@ -40,8 +41,9 @@ import { Fault, rejectedFault } from './net.js';
  * @property {(texts: string[]) => Mapping} map  maps REST answers (never throws)
  * @property {(tickets: object[]) => Set<string> | null} applies  ids the policy applies to
  *   (null when evaluation failed)
- * @property {import('../pkg/sla_lens.js').SlaEngine} engine  what the page's Boards evaluate with
- * @typedef {EnginePort & WasmPortOwn} WasmPort
+ * @property {import('../pkg/sla_lens.js').SlaEngine | null} engine  what the page's Boards evaluate with
+ *   (null: a port for the URL rules only, annotate.js `findContext`)
+ * @typedef {WasmPortOwn & EnginePort} WasmPort  (its own signatures first: what a call resolves to)
  */
 
 /**
@@ -72,11 +74,13 @@ import { Fault, rejectedFault } from './net.js';
 
 /**
  * The engine port over the Wasm module in the page.
- * @param {{ api: any, engine: any, tracker: string, label: string, site: any, now: () => number,
- *   onError?: (where: string, e: unknown) => void }} o
+ * @param {{ api: typeof import('../pkg/sla_lens.js'), engine: import('../pkg/sla_lens.js').SlaEngine | null,
+ *   tracker: import('../pkg/sla_lens.js').TrackerName, label: string, site: import('../pkg/sla_lens.js').SiteInput | null,
+ *   now: () => number, onError?: (where: string, e: unknown) => void }} o
  * @returns {WasmPort}
  */
 export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
+  /** @param {string} where @param {unknown} e */
   const problem = (where, e) => onError?.(where, e);
   return {
     engine,
@@ -108,7 +112,7 @@ export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
         m = api.mapResponses(tracker, texts, site);
       } catch (e) {
         problem('map', e);
-        const f = new Fault('unreadable', `sla-lens could not map ${label}'s answers: ${e?.message ?? e}`);
+        const f = new Fault('unreadable', `sla-lens could not map ${label}'s answers: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`);
         texts.forEach((_, i) => {
           rejected.set(i, f);
         });
@@ -124,8 +128,10 @@ export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
       return { tickets, errors, rejected };
     },
     applies(tickets) {
+      if (!engine) return null; // a port for the URL rules only (what evaluating null did: threw, caught below)
       try {
-        const results = engine.evaluate(tickets, now());
+        // `tickets` are `map`'s (mapResponses's) TicketInputs.
+        const results = engine.evaluate(/** @type {import('../pkg/sla_lens.js').TicketInput[]} */ (tickets), now());
         return new Set(results.filter((r) => r.evaluation?.applicability.kind === 'applies').map((r) => String(r.id)));
       } catch {
         return null;

@@ -9,6 +9,8 @@ import { trackerLabel } from './page-adapter.js';
 /**
  * The binding the Wasm module offers: a site-aware mapping `(kind, docs, site)` when present,
  * else `mapExport(kind, docs)`, which maps with the tracker's default site configuration.
+ * @returns {{ fn: (kind: import('../../../www/pkg/sla_lens.js').TrackerName, docs: (string | object)[], site: import('../../../www/pkg/sla_lens.js').SiteInput) =>
+ *   import('../../../www/pkg/sla_lens.js').MappedIssues | import('../../../www/pkg/sla_lens.js').MappedExport, site: boolean } | null}
  */
 function binding() {
   const siteAware = wasm.mapResponses;
@@ -38,16 +40,26 @@ export function mapDocs(kind, docs, site) {
     out = b.fn(kind, docs, site);
   } catch (e) {
     // The whole input unreadable (no response of the tracker's shapes): every issue unavailable.
-    return { tickets: [], errors: {}, rejected: [], fatal: e.message };
+    return { tickets: [], errors: {}, rejected: [], fatal: /** @type {Error} */ (e).message }; // the mapping throws Errors (MappingError)
   }
   const label = trackerLabel(kind);
-  const rejected = (Array.isArray(out?.rejected) ? out.rejected : []).map((r) => ({ input: Number(r.input), reason: rejectedFault(label, r).reason }));
+  // mapExport's answer (a build without mapResponses) has no `rejected`.
+  const aside = /** @type {{ rejected?: import('../../../www/pkg/sla_lens.js').RejectedResponse[] }} */ (out).rejected;
+  const rejected = (Array.isArray(aside) ? aside : []).map((r) => ({ input: Number(r.input), reason: rejectedFault(label, r).reason }));
   return { ...normalizeBatch(out), rejected };
 }
 
-/** Accepts `{tickets, errors}` or an array of `{ticket}|{error}` (per-issue results). */
+/**
+ * @typedef {{ ticket?: object, error?: { id?: unknown, message?: string }, id?: unknown, created?: unknown }} BatchItem
+ */
+/**
+ * Accepts `{tickets, errors}` or an array of `{ticket}|{error}` (per-issue results).
+ * @param {{ tickets?: object[], errors?: { id?: unknown, message?: string }[], items?: BatchItem[], results?: BatchItem[] } | BatchItem[] | null | undefined} out
+ */
 function normalizeBatch(out) {
+  /** @type {object[]} */
   const tickets = [];
+  /** @type {Record<string, string>} */
   const errors = {};
   const list = Array.isArray(out) ? out : out?.items ?? out?.results ?? null;
   if (list) {
@@ -58,7 +70,8 @@ function normalizeBatch(out) {
     }
     return { tickets, errors };
   }
-  for (const t of out?.tickets ?? []) tickets.push(t);
-  for (const e of out?.errors ?? []) errors[String(e.id ?? '?')] = e.message ?? String(e);
+  const batch = /** @type {Exclude<typeof out, BatchItem[]>} */ (out); // not an array: that returned above
+  for (const t of batch?.tickets ?? []) tickets.push(t);
+  for (const e of batch?.errors ?? []) errors[String(e.id ?? '?')] = e.message ?? String(e);
   return { tickets, errors };
 }

@@ -8,8 +8,12 @@
  * that asked for it, but never kept: the next `get()` reads again. `isCurrent()` tells `load`
  * whether it is still the read that will be kept (so it writes nothing back when it is not).
  * A failed read is not kept either.
+ * @template T
+ * @param {(isCurrent: () => boolean) => Promise<T>} load
+ * @returns {{ get(): Promise<T>, invalidate(): void }}
  */
 export function cached(load) {
+  /** @type {Promise<T> | null} */
   let value = null; // the promise of the current read
   let generation = 0;
   return {

@@ -4,6 +4,7 @@
 export const ext = globalThis.browser?.runtime?.id ? globalThis.browser : globalThis.chrome;
 
 /** Sends a message to the service worker; resolves with its answer or rejects with its error. */
+/** @param {Record<string, unknown>} msg */
 export async function ask(msg) {
   const r = await ext.runtime.sendMessage(msg);
   if (r?.error && r.ok === false) throw Object.assign(new Error(r.error), r);

@@ -259,7 +259,7 @@ export function siteProblems(s, others = []) {
 export function effective(user, managed) {
   const m = managed && typeof managed === 'object' ? managed : {};
   const cfg = structuredClone(user);
-  const locked = { policy: false, sites: false, notifications: [], me: false };
+  const locked = { policy: false, sites: false, notifications: /** @type {string[]} */ ([]), me: false };
   if (typeof m.policy === 'string' && m.policy.trim()) {
     cfg.policy = { text: m.policy, source: 'managed', updatedAt: null };
     locked.policy = true;
@@ -320,14 +320,14 @@ export function exportConfig(config, { withTokens = false } = {}) {
  * Reads an export file (or a bare configuration document of any version). Tokens already stored
  * for the same origins are kept when the file has none — unless the file moves that site's API to
  * another origin (GitHub's `api`): then the stored token is dropped (`keepsToken`).
- * @returns {{ config?: object, error?: string }}
+ * @returns {{ config: Record<string, any>, error?: undefined } | { error: string, config?: undefined }}
  */
 export function importConfig(text, current) {
   let doc;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { error: `Not JSON: ${e.message}` };
+    return { error: `Not JSON: ${/** @type {{ message?: unknown }} */ (e).message}` };
   }
   if (!doc || typeof doc !== 'object') return { error: 'Not a configuration file' };
   const body = doc.kind === EXPORT_KIND ? doc.config : doc;

@@ -28,6 +28,7 @@ function originOf(url) {
  * @param {typeof fetch} [fetchImpl]
  */
 export function guardedFetch(allowed, fetchImpl = (...a) => globalThis.fetch(...a)) {
+  /** @type {Set<string | null>} */
   const ok = new Set(allowed);
   return (url, init = {}) => {
     const headers = new Headers(init.headers ?? {});

@@ -4,18 +4,28 @@
 // and the new memory. Each issue notifies once per transition (entering "at risk", breaching,
 // reaching an escalation level aimed at the current user), per SLA cycle, and never in quiet hours.
 
-/** Minutes since local midnight of `ms` (the browser's time zone). */
+/**
+ * A transition an evaluation has reached (`transitions`).
+ * @typedef {{ key: string, kind: 'atRisk' | 'breached' | 'escalation', metric?: string, level?: number, role?: string }} Transition
+ */
+
+/** Minutes since local midnight of `ms` (the browser's time zone). @param {number} ms */
 function minuteOfDay(ms) {
   const d = new Date(ms);
   return d.getHours() * 60 + d.getMinutes();
 }
 
+/** @param {string} s  `HH:MM` */
 function hhmm(s) {
   const [h, m] = s.split(':').map(Number);
   return h * 60 + m;
 }
 
-/** Whether `ms` falls in the quiet hours (which may wrap midnight, e.g. 20:00–08:00). */
+/**
+ * Whether `ms` falls in the quiet hours (which may wrap midnight, e.g. 20:00–08:00).
+ * @param {number} ms
+ * @param {{ enabled?: boolean, start: string, end: string } | null | undefined} quiet
+ */
 export function inQuietHours(ms, quiet) {
   if (!quiet?.enabled) return false;
   const t = minuteOfDay(ms);
@@ -25,7 +35,11 @@ export function inQuietHours(ms, quiet) {
   return a < b ? t >= a && t < b : t >= a || t < b;
 }
 
-/** Whether a policy contact is the current user (by tracker handle or email, case-insensitive). */
+/**
+ * Whether a policy contact is the current user (by tracker handle or email, case-insensitive).
+ * @param {{ handle?: string | null, email?: string | null }} contact
+ * @param {{ handles: string[], emails: string[] }} me
+ */
 export function isMe(contact, me) {
   const h = (contact.handle ?? '').toLowerCase();
   const e = (contact.email ?? '').toLowerCase();
@@ -36,8 +50,12 @@ export function isMe(contact, me) {
  * The transitions an evaluation has reached: `atRisk`, `breached`, and `L<n>` for each escalation
  * level reached whose contacts include the user. Keys carry the cycle so a reopened issue can
  * notify again.
+ * @param {import('../../../www/pkg/sla_lens.js').Evaluation} ev
+ * @param {{ handles: string[], emails: string[] }} me
+ * @param {{ atRisk?: boolean, breached?: boolean, escalations?: boolean }} prefs
  */
 export function transitions(ev, me, prefs) {
+  /** @type {Transition[]} */
   const out = [];
   const metric = ev.headline === 'resolution' ? ev.resolution : ev.response;
   const cycle = Math.max(ev.response?.cycles ?? 1, ev.resolution?.cycles ?? 1);
@@ -95,7 +113,12 @@ export function decide({ batches, memory, baselined, now, prefs, me }) {
   return { show, memory: mem, baselined: base, quiet };
 }
 
-/** The notification's text: plain strings (the browser renders them as text). */
+/**
+ * The notification's text: plain strings (the browser renders them as text).
+ * @param {{ id: string, label?: string | null, title?: string, url?: string, siteKey?: string }} issue
+ * @param {import('../../../www/pkg/sla_lens.js').Evaluation} ev
+ * @param {Transition[]} fresh
+ */
 export function notification(issue, ev, fresh) {
   const esc = fresh.find((t) => t.kind === 'escalation');
   const breached = fresh.some((t) => t.kind === 'breached');
@@ -127,8 +150,13 @@ export function notification(issue, ev, fresh) {
  * `fn` made to run one call at a time: a call made while another runs starts when it ends
  * (whether it succeeded or threw), so a check always reads the notification memory the one
  * before it wrote. Each call gets its own result or error.
+ * @template {unknown[]} A
+ * @template R
+ * @param {(...args: A) => Promise<R>} fn
+ * @returns {(...args: A) => Promise<R>}
  */
 export function oneAtATime(fn) {
+  /** @type {Promise<unknown>} */
   let last = Promise.resolve();
   return (...args) => {
     const run = last.then(() => fn(...args), () => fn(...args));

@@ -14,11 +14,17 @@ export { ADAPTERS, adapterOf, trackerLabel, idShapeOf } from '../../../www/track
  * The adapter's targets on `root`: `{ id, anchor, where, heading }`. `page` is the worker's
  * `detectPage` for the URL; `resolveLinks(hrefs)` asks the worker's `issueLinks` for links the
  * adapter could not place by markup alone (only then is there a second, async pass).
+ * @param {string} tracker
+ * @param {ParentNode} root
+ * @param {{ origin: string, page: import('../../../www/pkg/sla_lens.js').TrackerPage | null,
+ *   resolveLinks?: (hrefs: string[]) => Promise<(string | null)[] | null> }} o
  */
 export async function findTargets(tracker, root, { origin, page, resolveLinks }) {
   const adapter = adapterOf(tracker);
   if (!adapter) return [];
+  /** @type {Map<string, string | null>} */
   const known = new Map();
+  /** @type {string[]} */
   const asked = [];
   // The page integration's context (www/trackers/adapters.js); only the URL rules differ: the
   // worker's answers, asked for once for the links the first pass could not place.
@@ -26,7 +32,7 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
     page,
     origin,
     issueLinks: (hrefs) => hrefs.map((h) => {
-      if (known.has(h)) return known.get(h);
+      if (known.has(h)) return known.get(h) ?? null; // (has: never undefined)
       asked.push(h);
       return null;
     }),
@@ -55,13 +61,18 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  *   credentials?: RequestCredentials, concurrency?: number, memo?: Map<string, any>, fetch?: typeof globalThis.fetch }} opt
  */
 export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
-  const adapter = adapterOf(tracker);
+  // The site's tracker (lib/config.js checks it); an unknown one throws below, as it always did.
+  const adapter = /** @type {import('../../../www/trackers/annotate.js').TrackerAdapter} */ (adapterOf(tracker));
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
   // A collecting sink (the page integration's `collector`): no `map` here, so every answer is
   // delivered as fetched and the worker maps them all together.
+  /** @type {string[]} */
   const shared = [];
+  /** @type {{ text: string, ids: string[] }[]} */
   const texts = [];
+  /** @type {Map<string, import('../../../www/trackers/net.js').Fault>} */
   const faults = new Map();
+  /** @type {import('../../../www/trackers/annotate.js').LoadContext} */
   const io = {
     client,
     base,
@@ -81,10 +92,12 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
     fail: (id, fault) => faults.set(String(id), fault),
   };
   client.setHeaders(await adapter.auth(io).catch(() => ({})));
-  const res = await adapter.load(ids, io);
-  // Adapters that return their answers instead of delivering them.
+  // Adapters that return their answers instead of delivering them (none of www/trackers/ does:
+  // TrackerAdapter's `load` resolves nothing).
+  const res = /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, import('../../../www/trackers/net.js').Fault]> } | undefined} */ (/** @type {unknown} */ (await adapter.load(ids, io)));
   for (const t of res?.texts ?? []) texts.push(t);
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
+  /** @type {Record<string, string>} */
   const failed = {};
   for (const [id, fault] of faults) failed[id] = fault?.reason ?? String(fault);
   // `docIds[i]`: the issues `docs[i]` holds (null for a text every mapping shares), so that an
@@ -107,6 +120,7 @@ export function whyMissing(out, asked, docIds = null) {
   const why = new Map();
   const has = new Set((out?.results ?? []).filter((r) => r?.id != null).map((r) => String(r.id)));
   for (const [id, reason] of Object.entries(out?.unavailable ?? {})) why.set(String(id), String(reason));
+  /** @type {string | null} */
   let aside = null;
   for (const r of out?.rejected ?? []) {
     const ids = docIds?.[r.input];

@@ -65,7 +65,7 @@ export const MAX_IDS = 2000;
  * `MAX_IDS`, each of the adapter's shape; numbers are taken as their decimal text. Null when any
  * is not: the message is refused whole.
  * @param {unknown} ids
- * @param {RegExp} shape
+ * @param {RegExp | null} shape  (null, an unknown tracker's: refused)
  * @returns {string[] | null}
  */
 export function checkIds(ids, shape) {
