@@ -37,7 +37,7 @@ export { ADAPTERS } from './adapters.js';
 /**
  * One adapter per tracker: data plus small functions.
  * @typedef {object} TrackerAdapter
- * @property {'redmine'|'github'|'gitlab'|'jira'} tracker  the Rust adapter's name
+ * @property {import('../pkg/sla_lens.js').TrackerName} tracker  the Rust adapter's name
  * @property {string} label                                 for tooltips: `Redmine`
  * @property {Readonly<Record<string, string>>} selectors   every selector it uses, in one place
  * @property {RegExp} idShape   an issue id's shape; `load` fails any other id (net.js `wellFormed`)
@@ -106,7 +106,7 @@ const RETRY_TRANSIENT_MS = 30_000;
  * @returns {PageSession}
  *
  * @typedef {object} AnnotateOptions
- * @property {'redmine'|'github'|'gitlab'|'jira'} [tracker]
+ * @property {import('../pkg/sla_lens.js').TrackerName} [tracker]
  * @property {TrackerAdapter} [adapter]        instead of `tracker`
  * @property {string | object} [site]          the site file (docs/trackers.md); default: this origin
  * @property {string} [policy]                 policy JSON text; default: the seed policy

@@ -104,16 +104,9 @@ async function fetchTicket(id, io) {
   return { texts };
 }
 
-/**
- * The adapter's tracker name: `rt` (annotate.js's `TrackerAdapter['tracker']` names the trackers
- * it had before Request Tracker).
- * @type {any}
- */
-const RT = 'rt';
-
 /** @type {import('./annotate.js').TrackerAdapter} */
 export const rt = {
-  tracker: RT,
+  tracker: 'rt',
   label: 'Request Tracker',
   selectors: SELECTORS,
   /** A ticket id: its number (the Rust detector's `is_number`). */
