@@ -51,16 +51,17 @@ test-differential: cli
 	.tools/venv/bin/python tests/differential/pandas_cbh.py --cases 10000 --bin ./target/release/sla-lens
 
 # Rust: rustfmt, clippy, and cargo-deny on the dependency tree (deny.toml: licences, bans,
-# sources; not advisories, which need the RustSec database from the network). JS: Biome's
-# recommended rules on the library JS, its tests, benches and scripts (biome.jsonc; its formatter
-# is off for now).
+# sources; not advisories, which need the RustSec database from the network), rustdoc without
+# warnings. JS: Biome's recommended rules and its formatter on the library JS, its tests, benches
+# and scripts (biome.jsonc; `biome ci` fails on a lint finding or an unformatted file;
+# `node_modules/.bin/biome format --write` formats).
 lint:
 	scripts/setup.sh lint
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
 	$(CARGO) deny check --hide-inclusion-graph licenses bans sources
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --all-features
-	node_modules/.bin/biome lint
+	node_modules/.bin/biome ci
 
 # Native benchmarks (criterion): the engine, then the review report. The browser and Node ones:
 # bench-wasm, bench-page, bench-board, bench-extension.

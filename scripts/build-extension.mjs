@@ -85,7 +85,12 @@ async function bundle(target, out) {
     },
     outdir: out,
   });
-  await build({ ...common, entryPoints: { 'badge-main': join(SRC, 'src/badge-main.js') }, outdir: out, plugins: [noEngine] });
+  await build({
+    ...common,
+    entryPoints: { 'badge-main': join(SRC, 'src/badge-main.js') },
+    outdir: out,
+    plugins: [noEngine],
+  });
 }
 
 function copy(from, to) {
@@ -104,7 +109,10 @@ function icons(out) {
 /** The store zip of an unpacked build, by web-ext (Mozilla's tool, also fine for Chrome's store). */
 async function zip(dir, dest) {
   rmSync(dest, { force: true });
-  await webExt.cmd.build({ sourceDir: dir, artifactsDir: dirname(dest), filename: basename(dest), overwriteDest: true }, { shouldExitProgram: false });
+  await webExt.cmd.build(
+    { sourceDir: dir, artifactsDir: dirname(dest), filename: basename(dest), overwriteDest: true },
+    { shouldExitProgram: false },
+  );
 }
 
 const wasm = join(ROOT, 'www/pkg/sla_lens_bg.wasm');

@@ -14,18 +14,27 @@ if (!dir) {
   process.exit(2);
 }
 const files = [
-  'sla-lens.js', 'badge-view.js', 'sla-lens-dropin.js', 'pkg/sla_lens.js', 'pkg/sla_lens_bg.wasm',
-  ...readdirSync('www/trackers').filter((f) => f.endsWith('.js')).map((f) => `trackers/${f}`),
+  'sla-lens.js',
+  'badge-view.js',
+  'sla-lens-dropin.js',
+  'pkg/sla_lens.js',
+  'pkg/sla_lens_bg.wasm',
+  ...readdirSync('www/trackers')
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `trackers/${f}`),
 ];
 for (const f of files) {
   mkdirSync(dirname(join(dir, f)), { recursive: true });
   copyFileSync(join('www', f), join(dir, f));
 }
 
-const walk = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+const walk = (d) =>
+  readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
 const missing = [];
 for (const f of walk(dir).filter((f) => f.endsWith('.js'))) {
-  for (const m of readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+  for (const m of readFileSync(f, 'utf8').matchAll(
+    /^\s*(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm,
+  )) {
     if (!existsSync(join(dirname(f), m[1]))) missing.push(`${f}: ${m[1]}`);
   }
 }

@@ -22,9 +22,23 @@ if (!input) {
   const raw = `${process.env.CARGO_TARGET_DIR ?? 'target'}/wasm32-unknown-unknown/release/sla_lens.wasm`;
   const dir = 'target/wasm-fns';
   mkdirSync(dir, { recursive: true });
-  execFileSync('wasm-bindgen', [raw, '--target', 'web', '--out-dir', dir, '--remove-producers-section'], { stdio: 'inherit' });
+  execFileSync('wasm-bindgen', [raw, '--target', 'web', '--out-dir', dir, '--remove-producers-section'], {
+    stdio: 'inherit',
+  });
   input = `${dir}/sla_lens_bg.named.wasm`;
-  execFileSync('node_modules/.bin/wasm-opt', ['-O', '-g', '--skip-pass=memory-packing', '--skip-pass=inlining-optimizing', `${dir}/sla_lens_bg.wasm`, '-o', input], { stdio: 'inherit' });
+  execFileSync(
+    'node_modules/.bin/wasm-opt',
+    [
+      '-O',
+      '-g',
+      '--skip-pass=memory-packing',
+      '--skip-pass=inlining-optimizing',
+      `${dir}/sla_lens_bg.wasm`,
+      '-o',
+      input,
+    ],
+    { stdio: 'inherit' },
+  );
 }
 
 const gz = (b) => gzipSync(b, { level: 9 }).length;
@@ -73,7 +87,9 @@ for (const f of fns) {
   byGroup.get(g).push(f);
 }
 console.log(`${input}: ${fns.length} functions, code ${kb(codeAll.length)} raw, ${kb(whole)} gzip`);
-console.log(`${'group'.padEnd(46)} ${'fns'.padStart(5)} ${'raw'.padStart(10)} ${'gzip alone'.padStart(11)} ${'saved if gone'.padStart(14)}`);
+console.log(
+  `${'group'.padEnd(46)} ${'fns'.padStart(5)} ${'raw'.padStart(10)} ${'gzip alone'.padStart(11)} ${'saved if gone'.padStart(14)}`,
+);
 const rows = [...byGroup].map(([g, list]) => {
   const raw = list.reduce((a, f) => a + f.size, 0);
   const alone = gz(Buffer.concat(list.map((f) => f.body)));
@@ -81,7 +97,9 @@ const rows = [...byGroup].map(([g, list]) => {
   return { g, n: list.length, raw, alone, saved: whole - without };
 });
 for (const r of rows.sort((x, y) => y.saved - x.saved)) {
-  console.log(`${r.g.padEnd(46)} ${String(r.n).padStart(5)} ${kb(r.raw).padStart(10)} ${kb(r.alone).padStart(11)} ${kb(r.saved).padStart(14)}`);
+  console.log(
+    `${r.g.padEnd(46)} ${String(r.n).padStart(5)} ${kb(r.raw).padStart(10)} ${kb(r.alone).padStart(11)} ${kb(r.saved).padStart(14)}`,
+  );
 }
 console.log(`\ntop ${top} functions (raw bytes):`);
 for (const f of [...fns].sort((x, y) => y.size - x.size).slice(0, top)) {

@@ -32,7 +32,12 @@ export function sections(b) {
 }
 
 /** The payloads of every section with this id, concatenated. */
-export const part = (b, id) => Buffer.concat(sections(b).filter((s) => s.id === id).map((s) => b.subarray(s.start, s.end)));
+export const part = (b, id) =>
+  Buffer.concat(
+    sections(b)
+      .filter((s) => s.id === id)
+      .map((s) => b.subarray(s.start, s.end)),
+  );
 
 const ESC = { SP: '@', BP: '*', RF: '&', LT: '<', GT: '>', LP: '(', RP: ')', C: ',' };
 
@@ -77,10 +82,20 @@ export function functions(b) {
       i += l;
       const kind = b[i++];
       if (kind === 0) [, i] = leb(b, i);
-      else if (kind === 1) { i += 1; const f = b[i++]; [, i] = leb(b, i); if (f & 1) [, i] = leb(b, i); }
-      else if (kind === 2) { const f = b[i++]; [, i] = leb(b, i); if (f & 1) [, i] = leb(b, i); }
-      else if (kind === 3) i += 2;
-      else if (kind === 4) { i += 1; [, i] = leb(b, i); }
+      else if (kind === 1) {
+        i += 1;
+        const f = b[i++];
+        [, i] = leb(b, i);
+        if (f & 1) [, i] = leb(b, i);
+      } else if (kind === 2) {
+        const f = b[i++];
+        [, i] = leb(b, i);
+        if (f & 1) [, i] = leb(b, i);
+      } else if (kind === 3) i += 2;
+      else if (kind === 4) {
+        i += 1;
+        [, i] = leb(b, i);
+      }
       if (kind === 0) imported++;
     }
   }

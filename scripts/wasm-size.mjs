@@ -31,17 +31,27 @@ function crateOf(name) {
   const mangled = /^_ZN(\d+)/.exec(name);
   if (mangled) {
     const len = Number(mangled[1]);
-    first = name.substr(mangled[0].length, len).replace(/^_?\$LT\$/, '').replace(/^_/, '');
+    first = name
+      .substr(mangled[0].length, len)
+      .replace(/^_?\$LT\$/, '')
+      .replace(/^_/, '');
     first = first.split('..')[0].split('$')[0];
   } else {
     first = name.replace(/^<+/, '').split('::')[0].split('[')[0];
   }
-  const c = /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(first) && first !== name ? first : name.startsWith('__') || name.startsWith('dlmalloc') ? 'runtime' : 'other';
+  const c =
+    /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(first) && first !== name
+      ? first
+      : name.startsWith('__') || name.startsWith('dlmalloc')
+        ? 'runtime'
+        : 'other';
   if (['core', 'alloc', 'std', 'dlmalloc', 'compiler_builtins', 'hashbrown'].includes(c)) return 'core/alloc/std';
-  if (c.startsWith('serde') || c === 'zmij' || c === 'itoa' || c === 'ryu') return 'serde, serde_json, serde-wasm-bindgen';
+  if (c.startsWith('serde') || c === 'zmij' || c === 'itoa' || c === 'ryu')
+    return 'serde, serde_json, serde-wasm-bindgen';
   if (c === 'wasm_bindgen' || c === 'js_sys') return 'wasm-bindgen, js-sys';
   if (c === 'sla_lens') {
-    if (/serde(_core)?(::|\.\.)(de|ser)|Deserialize|Serialize|Visitor/.test(name)) return 'serde, serde_json, serde-wasm-bindgen';
+    if (/serde(_core)?(::|\.\.)(de|ser)|Deserialize|Serialize|Visitor/.test(name))
+      return 'serde, serde_json, serde-wasm-bindgen';
     return 'sla_lens (engine + binding)';
   }
   if (c === 'chrono_tz' || c === 'tz' || c === 'tzdb_data') return 'tz-rs, tzdb_data (code)';
@@ -66,9 +76,15 @@ function download(dir, title, budget, file = 'sla_lens_bg.wasm') {
   const t = gz(w) + gz(g);
   const verdict = budget ? `   budget ${kb(budget)} gzip: ${t <= budget ? 'within' : `OVER by ${kb(t - budget)}`}` : '';
   console.log(`${title} (${dir}, --target web)`);
-  console.log(`  ${file.padEnd(18)} ${kb(w.length).padStart(10)} raw  ${kb(gz(w)).padStart(9)} gzip  ${kb(br(w)).padStart(9)} brotli`);
-  console.log(`  sla_lens.js glue   ${kb(g.length).padStart(10)} raw  ${kb(gz(g)).padStart(9)} gzip  ${kb(br(g)).padStart(9)} brotli`);
-  console.log(`  total              ${''.padStart(10)}      ${kb(t).padStart(9)} gzip  ${kb(br(w) + br(g)).padStart(9)} brotli${verdict}`);
+  console.log(
+    `  ${file.padEnd(18)} ${kb(w.length).padStart(10)} raw  ${kb(gz(w)).padStart(9)} gzip  ${kb(br(w)).padStart(9)} brotli`,
+  );
+  console.log(
+    `  sla_lens.js glue   ${kb(g.length).padStart(10)} raw  ${kb(gz(g)).padStart(9)} gzip  ${kb(br(g)).padStart(9)} brotli`,
+  );
+  console.log(
+    `  total              ${''.padStart(10)}      ${kb(t).padStart(9)} gzip  ${kb(br(w) + br(g)).padStart(9)} brotli${verdict}`,
+  );
   const c = part(w, 10);
   const d = part(w, 11);
   console.log(`  code ${kb(c.length)} raw / ${kb(gz(c))} gzip, data ${kb(d.length)} raw / ${kb(gz(d))} gzip`);
@@ -83,23 +99,49 @@ const secs = sections(wasm);
 const code = part(wasm, 10);
 const data = part(wasm, 11);
 const row = (label, raw, gzip, note = '') =>
-  console.log(`  ${label.padEnd(40)} ${kb(raw).padStart(10)} raw  ${gzip === null ? ''.padStart(9) : kb(gzip).padStart(9)} gzip${note ? `   ${note}` : ''}`);
+  console.log(
+    `  ${label.padEnd(40)} ${kb(raw).padStart(10)} raw  ${gzip === null ? ''.padStart(9) : kb(gzip).padStart(9)} gzip${note ? `   ${note}` : ''}`,
+  );
 console.log('by section (full module)');
 row('code', code.length, gz(code));
 row('data', data.length, gz(data), '(zone tables + strings)');
-console.log(`  custom sections    ${secs.filter((s) => s.id === 0).map((s) => s.name).join(', ') || '(none)'}`);
+console.log(
+  `  custom sections    ${
+    secs
+      .filter((s) => s.id === 0)
+      .map((s) => s.name)
+      .join(', ') || '(none)'
+  }`,
+);
 
 // The zone part alone: examples/tz_probe.rs, same profile and wasm-opt flags as the build.
 let tz = null;
 if (!process.env.SIZE_NO_PROBE) {
   const targetDir = process.env.CARGO_TARGET_DIR ?? 'target';
-  execFileSync('cargo', ['build', '--release', '--target', 'wasm32-unknown-unknown', '--example', 'tz_probe', '--no-default-features', '--quiet'], {
-    stdio: 'inherit',
-    env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: process.env.WASM_OPT_LEVEL ?? 'z' },
-  });
+  execFileSync(
+    'cargo',
+    [
+      'build',
+      '--release',
+      '--target',
+      'wasm32-unknown-unknown',
+      '--example',
+      'tz_probe',
+      '--no-default-features',
+      '--quiet',
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, CARGO_PROFILE_RELEASE_OPT_LEVEL: process.env.WASM_OPT_LEVEL ?? 'z' },
+    },
+  );
   const probe = `${targetDir}/wasm32-unknown-unknown/release/examples/tz_probe.wasm`;
   const opt = `${targetDir}/tz_probe.opt.wasm`;
-  execFileSync('node_modules/.bin/wasm-opt', ['-O', '--skip-pass=memory-packing', '--skip-pass=inlining-optimizing', probe, '-o', opt], { stdio: 'inherit' });
+  execFileSync(
+    'node_modules/.bin/wasm-opt',
+    ['-O', '--skip-pass=memory-packing', '--skip-pass=inlining-optimizing', probe, '-o', opt],
+    { stdio: 'inherit' },
+  );
   const b = readFileSync(opt);
   tz = { code: part(b, 10), data: part(b, 11) };
 }
@@ -108,18 +150,29 @@ console.log('by part (full module; gzip of a part alone, so the parts add up to 
 if (tz) {
   row('tz data: zone tables, all zones (probe)', tz.data.length, gz(tz.data));
   row('tz code: tz-rs + lookups (probe)', tz.code.length, gz(tz.code), '(includes the std code it needs)');
-  row('other data (strings, policy texts, tables)', data.length - tz.data.length, Math.max(0, gz(data) - gz(tz.data)), '(data minus the probe\'s)');
+  row(
+    'other data (strings, policy texts, tables)',
+    data.length - tz.data.length,
+    Math.max(0, gz(data) - gz(tz.data)),
+    "(data minus the probe's)",
+  );
 }
 const raw = 'target/wasm32-unknown-unknown/release/sla_lens.wasm';
 if (existsSync(raw)) {
   const per = codeByCrate(readFileSync(raw));
   const sum = [...per.values()].reduce((a, b) => a + b, 0);
   const codeGz = gz(code);
-  console.log(`  code by crate (shares of the unoptimised cargo output's ${kb(sum)} of code, scaled to the shipped code):`);
+  console.log(
+    `  code by crate (shares of the unoptimised cargo output's ${kb(sum)} of code, scaled to the shipped code):`,
+  );
   for (const [c, n] of [...per].sort((a, b) => b[1] - a[1]).slice(0, 9)) {
-    row(`  ${c} ${(100 * n / sum).toFixed(1)} %`, code.length * n / sum, codeGz * n / sum, '(estimate)');
+    row(`  ${c} ${((100 * n) / sum).toFixed(1)} %`, (code.length * n) / sum, (codeGz * n) / sum, '(estimate)');
   }
 }
 const over = total - BUDGET_GZ;
-console.log(over > 0 ? `engine module OVER the ${kb(BUDGET_GZ)} gzip budget by ${kb(over)}` : `engine module within the ${kb(BUDGET_GZ)} gzip budget (${kb(-over)} to spare)`);
+console.log(
+  over > 0
+    ? `engine module OVER the ${kb(BUDGET_GZ)} gzip budget by ${kb(over)}`
+    : `engine module within the ${kb(BUDGET_GZ)} gzip budget (${kb(-over)} to spare)`,
+);
 process.exitCode = over > 0 ? 1 : 0;

@@ -60,7 +60,16 @@ const TONE_WORDS = Object.freeze({
 });
 
 /** The engine's states, most urgent first: the order summaries (popup, options) list them in. */
-export const STATE_ORDER = Object.freeze(['breached', 'atRisk', 'running', 'paused', 'unknown', 'metLate', 'met', 'notApplicable']);
+export const STATE_ORDER = Object.freeze([
+  'breached',
+  'atRisk',
+  'running',
+  'paused',
+  'unknown',
+  'metLate',
+  'met',
+  'notApplicable',
+]);
 
 /**
  * A state's word, as the badges say it ("on track", "met late", "unknown", …).
@@ -144,7 +153,10 @@ const METRIC = { response: 'Response', resolution: 'Resolution' };
  * @returns {UnavailableResult}
  */
 export function unavailableResult(id, reason, { kind = 'unavailable', transient = false } = {}) {
-  return { id, unavailable: { kind, reason: String(reason), lines: transient ? ['The page itself is unaffected.'] : [] } };
+  return {
+    id,
+    unavailable: { kind, reason: String(reason), lines: transient ? ['The page itself is unaffected.'] : [] },
+  };
 }
 
 /**
@@ -158,8 +170,14 @@ export function unavailableResult(id, reason, { kind = 'unavailable', transient 
 export function badgeView(result, nowMs, extra = {}) {
   if (!result) {
     return {
-      tone: 'out-of-scope', state: 'unknown', text: '…', escalation: null,
-      label: 'SLA: not evaluated yet', heading: 'Not evaluated yet', lines: [], footer: '',
+      tone: 'out-of-scope',
+      state: 'unknown',
+      text: '…',
+      escalation: null,
+      label: 'SLA: not evaluated yet',
+      heading: 'Not evaluated yet',
+      lines: [],
+      footer: '',
     };
   }
   if ('unavailable' in result && result.unavailable) {
@@ -313,7 +331,9 @@ export function escalationItems(done, nowMs, o = {}) {
   for (const d of done) {
     if (!d || typeof d !== 'object') continue;
     const names = (Array.isArray(d.contacts) ? d.contacts : [])
-      .map((/** @type {{ name?: unknown } | null | undefined} */ c) => (c && typeof c.name === 'string' ? c.name.trim() : ''))
+      .map((/** @type {{ name?: unknown } | null | undefined} */ c) =>
+        c && typeof c.name === 'string' ? c.name.trim() : '',
+      )
       .filter(Boolean);
     const role = typeof d.role === 'string' && d.role.trim() ? d.role.trim() : `level ${Number(d.level) || '?'}`;
     const who = names.length ? names.join(', ') : role;
@@ -340,7 +360,11 @@ export function toneCounts(results) {
   /** @type {Record<string, number>} */
   const counts = {};
   for (const r of results) {
-    const t = r?.unavailable ? 'unavailable' : r?.error ? 'error' : TONE_OF[r?.evaluation?.state ?? ''] ?? 'out-of-scope';
+    const t = r?.unavailable
+      ? 'unavailable'
+      : r?.error
+        ? 'error'
+        : (TONE_OF[r?.evaluation?.state ?? ''] ?? 'out-of-scope');
     counts[t] = (counts[t] ?? 0) + 1;
   }
   return counts;
@@ -363,8 +387,14 @@ function parts(ms, zone) {
   let f = formats.get(zone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone, year: 'numeric', month: 'short', day: 'numeric', weekday: 'short',
-      hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone: zone,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
     });
     formats.set(zone, f);
   }
@@ -411,7 +441,8 @@ export function dueText(deadlineMs, o) {
   const cal = o.calendarZone;
   if (!cal) return `${word} ${mine.day}${mine.time} your time`;
   const theirs = clockIn(deadlineMs, cal, o.nowMs);
-  if (theirs.day === mine.day && theirs.time === mine.time) return `${word} ${theirs.day}${theirs.time} ${zonePlace(cal)} time`;
+  if (theirs.day === mine.day && theirs.time === mine.time)
+    return `${word} ${theirs.day}${theirs.time} ${zonePlace(cal)} time`;
   // The viewer's day only when it differs from the calendar's.
   const myDay = mine.day === theirs.day ? '' : mine.day || 'today ';
   return `${word} ${theirs.day}${theirs.time} ${zonePlace(cal)} · ${myDay}${mine.time} your time`;

@@ -17,8 +17,14 @@ const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.qu
 
 /** @type {Record<string, string>} */
 const TONE_LABEL = {
-  'on-track': 'on track', 'at-risk': 'at risk', breached: 'breached', paused: 'paused',
-  met: 'met', 'met-late': 'met late', 'out-of-scope': 'out of scope', error: 'error',
+  'on-track': 'on track',
+  'at-risk': 'at risk',
+  breached: 'breached',
+  paused: 'paused',
+  met: 'met',
+  'met-late': 'met late',
+  'out-of-scope': 'out of scope',
+  error: 'error',
 };
 const AVATAR_COLORS = ['#7a5af8', '#2e90fa', '#ee46bc', '#15b79e', '#ef6820', '#6172f3'];
 
@@ -34,7 +40,12 @@ function statusClass(s) {
 
 /** @param {string} name */
 function initials(name) {
-  return name.split(/\s+/).map((p) => p[0] ?? '').join('').slice(0, 2).toUpperCase();
+  return name
+    .split(/\s+/)
+    .map((p) => p[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
 }
 
 /** @param {string} name */
@@ -45,7 +56,12 @@ function colorFor(name) {
 }
 
 const dateFmt = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Berlin',
 });
 
 /** @param {string} stamp */
@@ -60,13 +76,26 @@ function row(t) {
   const title = h('td', { class: 'title' }, h('a', { href: `#${t.id}`, text: t.title }));
   const meta = h('div', { class: 'meta' });
   meta.append(h('span', { text: `by ${t.requester ?? 'unknown'}` }));
-  for (const l of t.labels ?? []) meta.append(h('span', { class: l === 'general-it' ? 'label warn' : 'label', text: l }));
+  for (const l of t.labels ?? [])
+    meta.append(h('span', { class: l === 'general-it' ? 'label warn' : 'label', text: l }));
   title.append(meta);
   const assignee = t.assignee
-    ? h('span', { class: 'assignee' }, h('span', { class: 'avatar', style: `--av:${colorFor(t.assignee)}`, 'aria-hidden': 'true', text: initials(t.assignee) }), t.assignee)
+    ? h(
+        'span',
+        { class: 'assignee' },
+        h('span', {
+          class: 'avatar',
+          style: `--av:${colorFor(t.assignee)}`,
+          'aria-hidden': 'true',
+          text: initials(t.assignee),
+        }),
+        t.assignee,
+      )
     : h('span', { class: 'unassigned', text: 'Unassigned' });
   const badge = h('sla-badge', { 'ticket-id': t.id });
-  return h('tr', { 'data-id': t.id },
+  return h(
+    'tr',
+    { 'data-id': t.id },
     h('td', { class: 'id', text: t.id }),
     title,
     h('td', {}, h('span', { class: critical ? 'prio critical' : 'prio', text: t.fields?.priority ?? '—' })),
@@ -74,7 +103,8 @@ function row(t) {
     h('td', {}, h('span', { class: `status ${statusClass(t.status)}`, text: t.status ?? '—' })),
     h('td', {}, assignee),
     h('td', { class: 'created', text: createdText(t.created) }),
-    h('td', { class: 'sla' }, badge));
+    h('td', { class: 'sla' }, badge),
+  );
 }
 
 /** @param {string} spec */
@@ -87,13 +117,22 @@ function termsOf(policyText) {
   try {
     const p = JSON.parse(policyText);
     const tiers = new Map((p.priorities ?? []).map((/** @type {{ id: string, name: string }} */ x) => [x.id, x.name]));
-    const parts = (p.targets ?? []).filter((/** @type {{ category?: string }} */ t) => !t.category).map((/** @type {{ priority: string, response?: string, resolution?: string }} */ t) => {
-      const m = [t.response && `response ${durationText(t.response)}`, t.resolution && `resolution ${durationText(t.resolution)}`].filter(Boolean).join(', ');
-      return `${tiers.get(t.priority) ?? t.priority}: ${m}`;
-    });
+    const parts = (p.targets ?? [])
+      .filter((/** @type {{ category?: string }} */ t) => !t.category)
+      .map((/** @type {{ priority: string, response?: string, resolution?: string }} */ t) => {
+        const m = [
+          t.response && `response ${durationText(t.response)}`,
+          t.resolution && `resolution ${durationText(t.resolution)}`,
+        ]
+          .filter(Boolean)
+          .join(', ');
+        return `${tiers.get(t.priority) ?? t.priority}: ${m}`;
+      });
     const cal = (p.targets ?? [])[0]?.calendar ?? '24x7';
     const calText = cal === '24x7' ? 'round the clock (24×7)' : `${cal} (${p.calendars?.[cal]?.timeZone ?? ''})`;
-    const esc = (p.escalation?.levels ?? []).map((/** @type {{ level: number, role: string }} */ l) => `L${l.level} ${l.role}`).join(' → ');
+    const esc = (p.escalation?.levels ?? [])
+      .map((/** @type {{ level: number, role: string }} */ l) => `L${l.level} ${l.role}`)
+      .join(' → ');
     return [parts.join(' · '), calText, esc && `escalation ${esc}`].filter(Boolean).join(' · ');
   } catch {
     return '';
@@ -130,8 +169,9 @@ function renderSummary() {
   const counts = /** @type {Record<string, number>} */ (toneCounts(board.results));
   /** @type {string[]} */
   const order = [...Object.values(TONES), 'error'];
-  const items = [...new Set(order)].filter((t) => counts[t]).map((t) =>
-    h('li', { class: `t-${t}` }, h('b', { text: String(counts[t]) }), ` ${TONE_LABEL[t]}`));
+  const items = [...new Set(order)]
+    .filter((t) => counts[t])
+    .map((t) => h('li', { class: `t-${t}` }, h('b', { text: String(counts[t]) }), ` ${TONE_LABEL[t]}`));
   $('#summary').replaceChildren(...items);
 }
 
@@ -158,12 +198,25 @@ function renderDiagnostics(text) {
   const res = api.validatePolicy(text);
   const list = $('#diagnostics');
   if (res.diagnostics.length === 0) {
-    list.replaceChildren(h('li', { class: 'ok' }, h('div', { class: 'd-head', text: 'No problems found' }), 'The policy is valid.'));
+    list.replaceChildren(
+      h('li', { class: 'ok' }, h('div', { class: 'd-head', text: 'No problems found' }), 'The policy is valid.'),
+    );
   } else {
-    list.replaceChildren(...res.diagnostics.map((d) =>
-      h('li', { class: d.severity },
-        h('div', { class: 'd-head' }, `${d.severity} · ${d.code}`, h('span', { class: 'd-path', text: d.path || '(document)' })),
-        d.message)));
+    list.replaceChildren(
+      ...res.diagnostics.map((d) =>
+        h(
+          'li',
+          { class: d.severity },
+          h(
+            'div',
+            { class: 'd-head' },
+            `${d.severity} · ${d.code}`,
+            h('span', { class: 'd-path', text: d.path || '(document)' }),
+          ),
+          d.message,
+        ),
+      ),
+    );
   }
   /** @type {HTMLButtonElement} */ ($('#apply')).disabled = !res.ok;
   return res;
@@ -173,9 +226,19 @@ function tickClock() {
   const el = $('#clock');
   const t = frozen ? DEMO_NOW : DEMO_NOW + Math.floor(performance.now() - started);
   const when = new Intl.DateTimeFormat('en-GB', {
-    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin', timeZoneName: 'short',
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Berlin',
+    timeZoneName: 'short',
   }).format(t);
-  el.replaceChildren(h('span', { text: `Demo time ${when}` }), h('span', { class: frozen ? 'live frozen' : 'live', text: frozen ? 'frozen' : 'live' }));
+  el.replaceChildren(
+    h('span', { text: `Demo time ${when}` }),
+    h('span', { class: frozen ? 'live frozen' : 'live', text: frozen ? 'frozen' : 'live' }),
+  );
 }
 
 async function main() {

@@ -52,7 +52,8 @@ const SELF = import.meta.url;
 
 /** The `<script type="module">` element that loaded this file, if any. */
 export function ownTag(doc = document) {
-  for (const s of /** @type {NodeListOf<HTMLScriptElement>} */ (doc.querySelectorAll('script[type="module"][src]'))) if (s.src === SELF) return s;
+  for (const s of /** @type {NodeListOf<HTMLScriptElement>} */ (doc.querySelectorAll('script[type="module"][src]')))
+    if (s.src === SELF) return s;
   return null;
 }
 
@@ -117,7 +118,8 @@ function sharing(adapter, shared) {
   };
 }
 
-const text = (/** @type {unknown} */ v) => (v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const text = (/** @type {unknown} */ v) =>
+  v == null || v === '' ? null : typeof v === 'string' ? v : JSON.stringify(v);
 
 /**
  * @param {string} url
@@ -169,7 +171,9 @@ export async function start(config, more = {}) {
     else globalThis.console?.warn?.(`sla-lens: the endpoint must be on this page's origin (got ${url.origin})`);
   }
   if (!base) {
-    globalThis.console?.warn?.(`sla-lens: data-tracker must be one of ${Object.keys(ADAPTERS).join(', ')} (got \`${config.tracker}\`)`);
+    globalThis.console?.warn?.(
+      `sla-lens: data-tracker must be one of ${Object.keys(ADAPTERS).join(', ')} (got \`${config.tracker}\`)`,
+    );
     return null;
   }
   const api = await load(more.wasm);
@@ -195,13 +199,22 @@ export async function start(config, more = {}) {
   if (!problem && config.restApi === false) {
     problem = `${base.label}'s REST API is disabled, and sla-lens reads issues through it: an administrator can enable it (Administration → Settings → API)`;
   }
-  let adapter = sharing(base, (config.shared ?? []).map(text).filter((s) => s !== null));
+  let adapter = sharing(
+    base,
+    (config.shared ?? []).map(text).filter((s) => s !== null),
+  );
   if (problem) {
     adapter = explaining(base, new Fault('http', problem));
     policy = null;
     site = null;
   }
-  const session = annotate({ ...more.options, adapter, policy: policy ?? undefined, site: site ?? undefined, document: doc });
+  const session = annotate({
+    ...more.options,
+    adapter,
+    policy: policy ?? undefined,
+    site: site ?? undefined,
+    document: doc,
+  });
   return Object.assign(session, { problem });
 }
 

@@ -18,7 +18,16 @@
 import init, * as wasm from './pkg/sla_lens.js';
 import { badgeView, escalationLi, ms } from './badge-view.js';
 
-export { badgeView, escalationItems, shortDuration, coarseDuration, spokenDuration, skewNote, TONES, toneCounts } from './badge-view.js';
+export {
+  badgeView,
+  escalationItems,
+  shortDuration,
+  coarseDuration,
+  spokenDuration,
+  skewNote,
+  TONES,
+  toneCounts,
+} from './badge-view.js';
 
 /** @type {Promise<typeof import('./pkg/sla_lens.js')> | null} */
 let loading = null;
@@ -142,7 +151,8 @@ const scheduler = {
 
 if (hasDocument) {
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') scheduler.schedule(); // clears the timer
+    if (document.visibilityState === 'hidden')
+      scheduler.schedule(); // clears the timer
     else scheduler.kick();
   });
 }
@@ -345,7 +355,10 @@ export class Board {
    * @param {ParentNode} root
    */
   mount(root) {
-    for (const el of /** @type {NodeListOf<HTMLElement & { board: BadgeBoard | null }>} */ (root.querySelectorAll('sla-badge[ticket-id]'))) el.board = this;
+    for (const el of /** @type {NodeListOf<HTMLElement & { board: BadgeBoard | null }>} */ (
+      root.querySelectorAll('sla-badge[ticket-id]')
+    ))
+      el.board = this;
     return this;
   }
 
@@ -546,9 +559,10 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       const hide = () => this.#hide();
       // The tooltip may hold a link (an escalation's note): it stays open while the pointer
       // moves from the badge onto it.
-      const later = () => setTimeout(() => {
-        if (!badge.matches(':hover') && !tip.matches(':hover')) hide();
-      }, 250);
+      const later = () =>
+        setTimeout(() => {
+          if (!badge.matches(':hover') && !tip.matches(':hover')) hide();
+        }, 250);
       tip.addEventListener('mouseleave', later);
       badge.addEventListener('mouseenter', show);
       badge.addEventListener('mouseleave', later);
@@ -576,7 +590,9 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       ui.headText.textContent = v.heading;
       ui.list.replaceChildren(
         // Escalations done, first: text, and the note as a link when its URL is http(s).
-        ...(v.escalated ?? []).map((/** @type {Parameters<typeof escalationLi>[0]} */ e) => escalationLi(e, { className: 'tip-esc' })),
+        ...(v.escalated ?? []).map((/** @type {Parameters<typeof escalationLi>[0]} */ e) =>
+          escalationLi(e, { className: 'tip-esc' }),
+        ),
         ...v.lines.map((line) => {
           const li = document.createElement('li');
           li.textContent = line;

@@ -27,7 +27,8 @@ mkdirSync(OUT, { recursive: true });
 
 function exportOf(n) {
   const file = join(OUT, `export-${n}.json`);
-  if (!existsSync(file)) execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', String(n), '--out', file]);
+  if (!existsSync(file))
+    execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', String(n), '--out', file]);
   return file;
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -38,9 +39,18 @@ const text10k = readFileSync(exportOf(10000), 'utf8');
 const server = await serveWww();
 const profile = mkdtempSync(join(tmpdir(), 'sla-board-bench-'));
 const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width: 1440, height: 1000 },
 });
 const runs = [];
@@ -78,29 +88,32 @@ try {
   }
   // Before/after in the same page and run: the old batch path (engine.evaluate: full results,
   // then toRow) against the board's (engine.evaluateRows, then rowsFromBatch), alternated.
-  paths = await page.evaluate(async ({ runs, now }) => {
-    const { load } = await import('./sla-lens.js');
-    const { toRow, rowsFromBatch } = await import('./board/board-model.js');
-    const wasm = await load();
-    const engine = wasm.SlaEngine.defaultPolicy();
-    const text = await fetch('bench/export-10000.json').then((r) => r.text());
-    const t = Date.parse(now);
-    const full = [];
-    const compact = [];
-    for (let i = 0; i < runs; i++) {
-      let t0 = performance.now();
-      const tickets = JSON.parse(text);
-      const res = engine.evaluate(tickets, t);
-      res.map((r, j) => toRow(tickets[j], r, j));
-      full.push(performance.now() - t0);
-      t0 = performance.now();
-      const tickets2 = JSON.parse(text);
-      rowsFromBatch(engine.evaluateRows(text, t), tickets2);
-      compact.push(performance.now() - t0);
-    }
-    engine.free();
-    return { full, compact };
-  }, { runs: RUNS, now: NOW });
+  paths = await page.evaluate(
+    async ({ runs, now }) => {
+      const { load } = await import('./sla-lens.js');
+      const { toRow, rowsFromBatch } = await import('./board/board-model.js');
+      const wasm = await load();
+      const engine = wasm.SlaEngine.defaultPolicy();
+      const text = await fetch('bench/export-10000.json').then((r) => r.text());
+      const t = Date.parse(now);
+      const full = [];
+      const compact = [];
+      for (let i = 0; i < runs; i++) {
+        let t0 = performance.now();
+        const tickets = JSON.parse(text);
+        const res = engine.evaluate(tickets, t);
+        res.map((r, j) => toRow(tickets[j], r, j));
+        full.push(performance.now() - t0);
+        t0 = performance.now();
+        const tickets2 = JSON.parse(text);
+        rowsFromBatch(engine.evaluateRows(text, t), tickets2);
+        compact.push(performance.now() - t0);
+      }
+      engine.free();
+      return { full, compact };
+    },
+    { runs: RUNS, now: NOW },
+  );
   // Scrolling: 100 frames, each scrolls 600 px, timed with requestAnimationFrame.
   scroll = await page.evaluate(async () => {
     const el = document.querySelector('sla-board');
@@ -115,7 +128,13 @@ try {
       last = now;
     }
     frames.sort((a, b) => a - b);
-    return { rows: el.rows.length, rendered: el.shadowRoot.querySelectorAll('tr.r').length, median: frames[50], p95: frames[95], max: frames[99] };
+    return {
+      rows: el.rows.length,
+      rendered: el.shadowRoot.querySelectorAll('tr.r').length,
+      median: frames[50],
+      p95: frames[95],
+      max: frames[99],
+    };
   });
 } finally {
   await ctx.close();
@@ -123,10 +142,18 @@ try {
   rmSync(profile, { recursive: true, force: true });
 }
 const firstPaint = runs.map((r) => r.parse + r.evaluate + r.paint);
-console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): from the element's append to the ready event ${f(median(runs.map((r) => r.total)))} ms (min ${f(Math.min(...runs.map((r) => r.total)))}); the page's 10 ms timer's longest gap ${f(median(runs.map((r) => r.longest)))} ms (max ${f(Math.max(...runs.map((r) => r.longest)))})`);
-console.log(`10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): parse ${f(median(runs.map((r) => r.parse)))} ms + evaluate/rows/window ${f(median(runs.map((r) => r.evaluate)))} ms + paint ${f(median(runs.map((r) => r.paint)))} ms = ${f(median(firstPaint))} ms (min ${f(Math.min(...firstPaint))}, max ${f(Math.max(...firstPaint))}; budget 300 ms)`);
-console.log(`10,000 issues, JSON.parse + batch + rows (same page, alternated, ${RUNS} runs): engine.evaluate + toRow median ${f(median(paths.full))} ms (min ${f(Math.min(...paths.full))}); engine.evaluateRows + rowsFromBatch median ${f(median(paths.compact))} ms (min ${f(Math.min(...paths.compact))})`);
-console.log(`scrolling 10,000 rows: ${scroll.rendered} rows in the DOM; frame time median ${scroll.median.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms`);
+console.log(
+  `10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): from the element's append to the ready event ${f(median(runs.map((r) => r.total)))} ms (min ${f(Math.min(...runs.map((r) => r.total)))}); the page's 10 ms timer's longest gap ${f(median(runs.map((r) => r.longest)))} ms (max ${f(Math.max(...runs.map((r) => r.longest)))})`,
+);
+console.log(
+  `10,000 issues in <sla-board> (Chromium, ${RUNS} runs, median): parse ${f(median(runs.map((r) => r.parse)))} ms + evaluate/rows/window ${f(median(runs.map((r) => r.evaluate)))} ms + paint ${f(median(runs.map((r) => r.paint)))} ms = ${f(median(firstPaint))} ms (min ${f(Math.min(...firstPaint))}, max ${f(Math.max(...firstPaint))}; budget 300 ms)`,
+);
+console.log(
+  `10,000 issues, JSON.parse + batch + rows (same page, alternated, ${RUNS} runs): engine.evaluate + toRow median ${f(median(paths.full))} ms (min ${f(Math.min(...paths.full))}); engine.evaluateRows + rowsFromBatch median ${f(median(paths.compact))} ms (min ${f(Math.min(...paths.compact))})`,
+);
+console.log(
+  `scrolling 10,000 rows: ${scroll.rendered} rows in the DOM; frame time median ${scroll.median.toFixed(1)} ms, p95 ${scroll.p95.toFixed(1)} ms, max ${scroll.max.toFixed(1)} ms`,
+);
 
 // 3: the report for 100,000 issues in Wasm (Node), both builds alternated
 const require = createRequire(import.meta.url);
@@ -135,7 +162,10 @@ const fast = await import(join(ROOT, 'www/pkg/sla_lens.js'));
 fast.initSync({ module: readFileSync(join(ROOT, 'www/pkg/sla_lens_fast_bg.wasm')) });
 const buf100k = readFileSync(exportOf(100000));
 const bytes100k = new Uint8Array(buf100k.buffer, buf100k.byteOffset, buf100k.length);
-const builds = [['fast module (what the dashboards load)', fast], ['size-built module', small]].map(([name, m]) => ({ name, engine: m.SlaEngine.defaultPolicy(), times: [] }));
+const builds = [
+  ['fast module (what the dashboards load)', fast],
+  ['size-built module', small],
+].map(([name, m]) => ({ name, engine: m.SlaEngine.defaultPolicy(), times: [] }));
 let report;
 for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
   for (const b of builds) {
@@ -145,5 +175,7 @@ for (let i = 0; i < Math.max(3, Math.min(RUNS, 5)); i++) {
   }
 }
 for (const b of builds) {
-  console.log(`review report, 100,000 issues (Wasm in Node, ${b.name}, ${b.times.length} runs alternated): median ${f(median(b.times))} ms (min ${f(Math.min(...b.times))}); ${report.tickets.inPeriod} in the period, ${report.cells.length} cells, ${report.breaches.length} breaches; budget 1000 ms`);
+  console.log(
+    `review report, 100,000 issues (Wasm in Node, ${b.name}, ${b.times.length} runs alternated): median ${f(median(b.times))} ms (min ${f(Math.min(...b.times))}); ${report.tickets.inPeriod} in the period, ${report.cells.length} cells, ${report.breaches.length} breaches; budget 1000 ms`,
+  );
 }

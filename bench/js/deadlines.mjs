@@ -15,11 +15,23 @@ const wasm = require('../../www/pkg-node/sla_lens.js');
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--n') + 1]) || 100_000;
 const BUDGET = 4 * 3600;
-const HOLIDAYS = ['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-01', '2026-05-14',
-  '2026-05-25', '2026-10-03', '2026-12-24', '2026-12-25', '2026-12-31'];
+const HOLIDAYS = [
+  '2026-01-01',
+  '2026-04-03',
+  '2026-04-06',
+  '2026-05-01',
+  '2026-05-14',
+  '2026-05-25',
+  '2026-10-03',
+  '2026-12-24',
+  '2026-12-25',
+  '2026-12-31',
+];
 
 export const POLICY = JSON.stringify({
-  version: 1, id: 'bench', name: 'Benchmark',
+  version: 1,
+  id: 'bench',
+  name: 'Benchmark',
   parties: { provider: { name: 'IT' }, customer: { name: 'Marketing' } },
   priorities: [{ id: 'normal', name: 'Normal' }],
   calendars: {
@@ -117,29 +129,43 @@ async function main() {
     wasmOut = engine.deadlines('berlin', starts, BUDGET);
   });
   const jsOut = new Float64Array(N);
-  const jsMs = once(() => {
-    for (let i = 0; i < N; i++) jsOut[i] = deadlineLuxon(starts[i], BUDGET);
-  }, () => {
-    for (let i = 0; i < 2000; i++) deadlineLuxon(starts[i], BUDGET);
-  });
+  const jsMs = once(
+    () => {
+      for (let i = 0; i < N; i++) jsOut[i] = deadlineLuxon(starts[i], BUDGET);
+    },
+    () => {
+      for (let i = 0; i < 2000; i++) deadlineLuxon(starts[i], BUDGET);
+    },
+  );
   const tOut = new Float64Array(N);
-  const tMs = once(() => {
-    for (let i = 0; i < N; i++) tOut[i] = deadlineTemporal(starts[i], BUDGET);
-  }, () => {
-    for (let i = 0; i < 2000; i++) deadlineTemporal(starts[i], BUDGET);
-  });
+  const tMs = once(
+    () => {
+      for (let i = 0; i < N; i++) tOut[i] = deadlineTemporal(starts[i], BUDGET);
+    },
+    () => {
+      for (let i = 0; i < 2000; i++) deadlineTemporal(starts[i], BUDGET);
+    },
+  );
   let diff = 0;
   for (let i = 0; i < N; i++) if (wasmOut[i] !== jsOut[i] || wasmOut[i] !== tOut[i]) diff++;
   const tOps = (N / tMs) * 1000;
 
   const wasmOps = (N / wasmMs) * 1000;
   const jsOps = (N / jsMs) * 1000;
-  console.log(`deadlines: ${N.toLocaleString('en-US')} × 4 business hours, Mon–Fri 09–17 Europe/Berlin, ${HOLIDAYS.length} holidays, starts in 2026`);
-  console.log(`  wasm batch (engine.deadlines)      ${wasmMs.toFixed(1).padStart(8)} ms  ${fmt(wasmOps).padStart(12)} ops/s`);
-  console.log(`  luxon + business-hours loop        ${jsMs.toFixed(1).padStart(8)} ms  ${fmt(jsOps).padStart(12)} ops/s`);
+  console.log(
+    `deadlines: ${N.toLocaleString('en-US')} × 4 business hours, Mon–Fri 09–17 Europe/Berlin, ${HOLIDAYS.length} holidays, starts in 2026`,
+  );
+  console.log(
+    `  wasm batch (engine.deadlines)      ${wasmMs.toFixed(1).padStart(8)} ms  ${fmt(wasmOps).padStart(12)} ops/s`,
+  );
+  console.log(
+    `  luxon + business-hours loop        ${jsMs.toFixed(1).padStart(8)} ms  ${fmt(jsOps).padStart(12)} ops/s`,
+  );
   console.log(`  temporal-polyfill + same loop      ${tMs.toFixed(1).padStart(8)} ms  ${fmt(tOps).padStart(12)} ops/s`);
   const best = Math.max(jsOps, tOps);
-  console.log(`  ratio wasm / fastest JS            ${(wasmOps / best).toFixed(1)}×  (target ≥ 50×; vs ${best === jsOps ? 'luxon' : 'temporal-polyfill'})`);
+  console.log(
+    `  ratio wasm / fastest JS            ${(wasmOps / best).toFixed(1)}×  (target ≥ 50×; vs ${best === jsOps ? 'luxon' : 'temporal-polyfill'})`,
+  );
   console.log(`  results identical                  ${diff === 0 ? 'yes' : `NO: ${diff} differ`}`);
 
   // Boundary cost: the same deadlines, one call per item.
@@ -173,22 +199,34 @@ async function main() {
   const explainMs = time(() => seed.evaluate(tickets, now, { explain: true }));
   console.log(`  evaluate, ${T} tickets in one call   ${((batchMs / T) * 1e3).toFixed(1).padStart(8)} µs/ticket`);
   console.log(`  evaluate, one call per ticket      ${((eachMs / T) * 1e3).toFixed(1).padStart(8)} µs/ticket`);
-  console.log(`  evaluate, batch as JSON text       ${((textMs / T) * 1e3).toFixed(1).padStart(8)} µs/ticket (incl. JSON.stringify)`);
+  console.log(
+    `  evaluate, batch as JSON text       ${((textMs / T) * 1e3).toFixed(1).padStart(8)} µs/ticket (incl. JSON.stringify)`,
+  );
   console.log(`  evaluate + explain, one call       ${((explainMs / T) * 1e3).toFixed(1).padStart(8)} µs/ticket`);
 
   if (!args.includes('--no-native')) {
     mkdirSync('target/bench', { recursive: true });
     writeFileSync('target/bench/starts.f64', Buffer.from(starts.buffer));
-    const out = execFileSync('cargo', ['run', '--release', '--quiet', '--no-default-features', '--example', 'native_deadlines'], {
-      encoding: 'utf8', env: { ...process.env, SLA_BENCH_POLICY: POLICY }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const out = execFileSync(
+      'cargo',
+      ['run', '--release', '--quiet', '--no-default-features', '--example', 'native_deadlines'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SLA_BENCH_POLICY: POLICY },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const ns = Number(/native_ns_per_op=([\d.]+)/.exec(out)?.[1]);
     const native = new Float64Array(readFileSync('target/bench/native.f64').buffer.slice(0));
     let nd = 0;
     for (let i = 0; i < N; i++) if (native[i] !== wasmOut[i]) nd++;
     console.log('wasm vs native (same starts, Calendar::add)');
-    console.log(`  native Rust                        ${ns.toFixed(0).padStart(8)} ns/op  ${fmt(1e9 / ns).padStart(12)} ops/s`);
-    console.log(`  wasm batch                         ${((wasmMs / N) * 1e6).toFixed(0).padStart(8)} ns/op  (${((wasmMs / N) * 1e6 / ns).toFixed(2)}× native)`);
+    console.log(
+      `  native Rust                        ${ns.toFixed(0).padStart(8)} ns/op  ${fmt(1e9 / ns).padStart(12)} ops/s`,
+    );
+    console.log(
+      `  wasm batch                         ${((wasmMs / N) * 1e6).toFixed(0).padStart(8)} ns/op  (${(((wasmMs / N) * 1e6) / ns).toFixed(2)}× native)`,
+    );
     console.log(`  results identical                  ${nd === 0 ? 'yes' : `NO: ${nd} differ`}`);
   }
   if (diff !== 0) process.exitCode = 1;

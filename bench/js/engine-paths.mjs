@@ -30,7 +30,8 @@ const OUT = join(ROOT, 'target/bench');
 mkdirSync(OUT, { recursive: true });
 function exportOf(n) {
   const file = join(OUT, `export-${n}.json`);
-  if (!existsSync(file)) execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', String(n), '--out', file]);
+  if (!existsSync(file))
+    execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', String(n), '--out', file]);
   return readFileSync(file, 'utf8');
 }
 const text100k = exportOf(100000);
@@ -40,7 +41,13 @@ const NOW = Date.parse('2026-11-27T12:00:00Z');
 const require = createRequire(import.meta.url);
 const builds = dirs.map((d) => {
   const wasm = require(join(d, 'sla_lens.js'));
-  return { dir: d, wasm, engine: wasm.SlaEngine.defaultPolicy(), t: { report: [], rows: [], refresh: [], unkept: [], set: [] }, out: {} };
+  return {
+    dir: d,
+    wasm,
+    engine: wasm.SlaEngine.defaultPolicy(),
+    t: { report: [], rows: [], refresh: [], unkept: [], set: [] },
+    out: {},
+  };
 });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -53,7 +60,9 @@ const time = (fn) => {
 const rowsKey = (r) => {
   const F = r.fields.length;
   const text = r.fields.map((f) => r.stringFields.includes(f));
-  const cells = [...r.numbers].map((x, i) => (Number.isNaN(x) ? null : text[i % F] ? (x < 0 ? null : r.strings[x]) : x));
+  const cells = [...r.numbers].map((x, i) =>
+    Number.isNaN(x) ? null : text[i % F] ? (x < 0 ? null : r.strings[x]) : x,
+  );
   return JSON.stringify({ cells, e: r.errors, c: r.nextChange });
 };
 
@@ -79,8 +88,11 @@ for (let run = 0; run < RUNS; run++) {
 }
 load.push(loadavg()[0]);
 
-const f = (xs) => (xs.length ? `${median(xs).toFixed(1)} ms [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]` : '—');
-console.log(`Wasm in Node ${process.version}, ${RUNS} runs alternated, median [min–max]; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`);
+const f = (xs) =>
+  xs.length ? `${median(xs).toFixed(1)} ms [${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}]` : '—';
+console.log(
+  `Wasm in Node ${process.version}, ${RUNS} runs alternated, median [min–max]; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+);
 for (const b of builds) {
   const same = b.out.report === builds[0].out.report && b.out.rows === builds[0].out.rows;
   console.log(`${b.dir}${same ? '' : '  OUTPUT DIFFERS from the first build'}`);

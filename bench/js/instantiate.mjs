@@ -13,37 +13,57 @@ const profile = mkdtempSync(join(tmpdir(), 'sla-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 const rows = [];
 try {
   for (let i = 0; i < RUNS; i++) {
     const page = await context.newPage();
     await page.goto(`${server.url}blank`);
-    rows.push(await page.evaluate(async () => {
-      const t0 = performance.now();
-      const shim = await import('/sla-lens.js');
-      const t1 = performance.now();
-      await shim.load(); // fetch + WebAssembly.instantiateStreaming + wasm-bindgen start
-      const t2 = performance.now();
-      const engine = (await shim.load()).SlaEngine.defaultPolicy();
-      const t3 = performance.now();
-      // The parts: fetch, compile, instantiate (a second instance, from the same bytes).
-      const bytes = await (await fetch('/pkg/sla_lens_bg.wasm', { cache: 'no-store' })).arrayBuffer();
-      const t4 = performance.now();
-      const mod = await WebAssembly.compile(bytes);
-      const t5 = performance.now();
-      const glue = await import('/pkg/sla_lens.js?second');
-      const t6 = performance.now();
-      glue.initSync({ module: mod });
-      const t7 = performance.now();
-      const t8 = performance.now();
-      await WebAssembly.instantiate(bytes, { './sla_lens_bg.js': new Proxy({}, { get: () => () => {} }) }).catch(() => null);
-      const t9 = performance.now();
-      engine.free();
-      return { importJs: t1 - t0, load: t2 - t1, firstEngine: t3 - t2, fetch: t4 - t3, compile: t5 - t4, instantiate: t7 - t6, bytesToInstance: t9 - t8 };
-    }));
+    rows.push(
+      await page.evaluate(async () => {
+        const t0 = performance.now();
+        const shim = await import('/sla-lens.js');
+        const t1 = performance.now();
+        await shim.load(); // fetch + WebAssembly.instantiateStreaming + wasm-bindgen start
+        const t2 = performance.now();
+        const engine = (await shim.load()).SlaEngine.defaultPolicy();
+        const t3 = performance.now();
+        // The parts: fetch, compile, instantiate (a second instance, from the same bytes).
+        const bytes = await (await fetch('/pkg/sla_lens_bg.wasm', { cache: 'no-store' })).arrayBuffer();
+        const t4 = performance.now();
+        const mod = await WebAssembly.compile(bytes);
+        const t5 = performance.now();
+        const glue = await import('/pkg/sla_lens.js?second');
+        const t6 = performance.now();
+        glue.initSync({ module: mod });
+        const t7 = performance.now();
+        const t8 = performance.now();
+        await WebAssembly.instantiate(bytes, { './sla_lens_bg.js': new Proxy({}, { get: () => () => {} }) }).catch(
+          () => null,
+        );
+        const t9 = performance.now();
+        engine.free();
+        return {
+          importJs: t1 - t0,
+          load: t2 - t1,
+          firstEngine: t3 - t2,
+          fetch: t4 - t3,
+          compile: t5 - t4,
+          instantiate: t7 - t6,
+          bytesToInstance: t9 - t8,
+        };
+      }),
+    );
     await page.close();
   }
 } finally {
@@ -59,6 +79,8 @@ const version = context.browser()?.version?.() ?? '';
 console.log(`Wasm instantiate in headless Chromium ${version} (median of ${RUNS} fresh pages, ms)`);
 console.log(`  load(): fetch + compile + instantiate (streaming)  ${median('load').toFixed(1).padStart(6)}`);
 console.log(`  first SlaEngine.defaultPolicy()                    ${median('firstEngine').toFixed(1).padStart(6)}`);
-console.log(`  from bytes: WebAssembly.compile ${median('compile').toFixed(1)} + instantiate ${median('instantiate').toFixed(1)} = ${(median('compile') + median('instantiate')).toFixed(1)}   target ≤ 20`);
+console.log(
+  `  from bytes: WebAssembly.compile ${median('compile').toFixed(1)} + instantiate ${median('instantiate').toFixed(1)} = ${(median('compile') + median('instantiate')).toFixed(1)}   target ≤ 20`,
+);
 console.log(`  WebAssembly.instantiate(bytes) in one step         ${median('bytesToInstance').toFixed(1)}`);
 console.log(`  fetch of the .wasm from the 127.0.0.1 test server   ${median('fetch').toFixed(1)}`);

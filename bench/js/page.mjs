@@ -59,15 +59,19 @@ function bigPage() {
   const rows = html.slice(start, end);
   const first = rows.slice(rows.indexOf('<tr id="issue-'), rows.indexOf('</tr>') + 5);
   const seedFirst = seedIds[0];
-  const out = ids.map((id, k) => first
-    .replaceAll(`issue-${seedFirst}"`, `issue-${id}"`)
-    .replaceAll(`/issues/${seedFirst}"`, `/issues/${id}"`)
-    .replaceAll(`value="${seedFirst}"`, `value="${id}"`)
-    .replace(`>${seedFirst}</a>`, `>${id}</a>`)
-    .replace(/>\[S01 on-track\][^<]*</, `>${listIssue(id).subject.replace(/&/g, '&amp;').replace(/</g, '&lt;')}<`)
-    .replace(/\b(odd|even)\b/, k % 2 ? 'even' : 'odd'));
-  return (`${html.slice(0, start)}\n${out.join('\n')}\n${html.slice(end)}`)
-    .replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const out = ids.map((id, k) =>
+    first
+      .replaceAll(`issue-${seedFirst}"`, `issue-${id}"`)
+      .replaceAll(`/issues/${seedFirst}"`, `/issues/${id}"`)
+      .replaceAll(`value="${seedFirst}"`, `value="${id}"`)
+      .replace(`>${seedFirst}</a>`, `>${id}</a>`)
+      .replace(/>\[S01 on-track\][^<]*</, `>${listIssue(id).subject.replace(/&/g, '&amp;').replace(/</g, '&lt;')}<`)
+      .replace(/\b(odd|even)\b/, k % 2 ? 'even' : 'odd'),
+  );
+  return `${html.slice(0, start)}\n${out.join('\n')}\n${html.slice(end)}`.replace(
+    /<script\b[^>]*>[\s\S]*?<\/script>/gi,
+    '',
+  );
 }
 
 const PAGE = bigPage();
@@ -78,14 +82,23 @@ async function publicFile(pathname) {
   const file = normalize(join(REDMINE_PUBLIC, decodeURIComponent(pathname)));
   if (!file.startsWith(REDMINE_PUBLIC)) return null;
   try {
-    return { body: await readFile(file), type: { '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' }[extname(file)] ?? 'application/octet-stream' };
+    return {
+      body: await readFile(file),
+      type:
+        { '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml' }[extname(file)] ??
+        'application/octet-stream',
+    };
   } catch {
     return null;
   }
 }
 
 const publicCache = new Map();
-for (const p of ['/stylesheets/application.css', '/stylesheets/responsive.css', '/stylesheets/jquery/jquery-ui-1.13.2.css']) {
+for (const p of [
+  '/stylesheets/application.css',
+  '/stylesheets/responsive.css',
+  '/stylesheets/jquery/jquery-ui-1.13.2.css',
+]) {
   const f = await publicFile(p);
   if (f) publicCache.set(p, f);
 }
@@ -99,7 +112,9 @@ function answer(u) {
   if (u.pathname === PAGE_PATH) return { type: 'text/html; charset=utf-8', body: PAGE };
   if (publicCache.has(u.pathname)) return publicCache.get(u.pathname);
   if (u.pathname === '/issues.json') {
-    const want = (u.searchParams.get('issue_id') ?? '').split(',').filter((id) => Number(id) > 1000 && Number(id) <= 1000 + ROWS);
+    const want = (u.searchParams.get('issue_id') ?? '')
+      .split(',')
+      .filter((id) => Number(id) > 1000 && Number(id) <= 1000 + ROWS);
     const issues = want.map(listIssue);
     return { body: JSON.stringify({ issues, total_count: issues.length, offset: 0, limit: 100 }) };
   }
@@ -135,7 +150,8 @@ function analyse(trace) {
   const events = JSON.parse(trace.toString()).traceEvents;
   const marks = new Map();
   for (const e of events) {
-    if (e.cat?.includes('blink.user_timing') && e.name?.startsWith('sla-lens:')) marks.set(e.name, { ts: e.ts, pid: e.pid, tid: e.tid });
+    if (e.cat?.includes('blink.user_timing') && e.name?.startsWith('sla-lens:'))
+      marks.set(e.name, { ts: e.ts, pid: e.pid, tid: e.tid });
   }
   const a = marks.get('sla-lens:data-ready');
   const b = marks.get('sla-lens:painted');
@@ -159,21 +175,43 @@ function analyse(trace) {
   const breakdown = {};
   if (process.argv.includes('--breakdown')) {
     const top = busy;
-    const depthOne = events.filter((e) => main(e) && e.ph === 'X' && typeof e.dur === 'number' && !['ThreadControllerImpl::RunTask', 'RunTask'].includes(e.name));
+    const depthOne = events.filter(
+      (e) =>
+        main(e) &&
+        e.ph === 'X' &&
+        typeof e.dur === 'number' &&
+        !['ThreadControllerImpl::RunTask', 'RunTask'].includes(e.name),
+    );
     for (const e of depthOne) {
       if (e.ts < (s0?.ts ?? a.ts) || e.ts > b.ts) continue;
       breakdown[e.name] = (breakdown[e.name] ?? 0) + e.dur / 1000;
     }
     void top;
-    const longTasks = events.filter((e) => main(e) && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.dur > 40_000 && e.ts >= (s0?.ts ?? a.ts) && e.ts <= b.ts);
+    const longTasks = events.filter(
+      (e) =>
+        main(e) &&
+        e.ph === 'X' &&
+        e.name === 'ThreadControllerImpl::RunTask' &&
+        e.dur > 40_000 &&
+        e.ts >= (s0?.ts ?? a.ts) &&
+        e.ts <= b.ts,
+    );
     const win = {};
-    for (const e of depthOne) if (e.ts >= a.ts && e.ts <= b.ts && e.dur > 500) win[e.name] = (win[e.name] ?? 0) + e.dur / 1000;
+    for (const e of depthOne)
+      if (e.ts >= a.ts && e.ts <= b.ts && e.dur > 500) win[e.name] = (win[e.name] ?? 0) + e.dur / 1000;
     breakdown.__window = win;
     breakdown.__long = longTasks.map((t) => ({
       at: ((t.ts - (s0?.ts ?? a.ts)) / 1000).toFixed(0),
       ms: (t.dur / 1000).toFixed(1),
-      inside: events.filter((e) => main(e) && e.ph === 'X' && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur > 8_000 && e !== t)
-        .map((e) => `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${(e.dur / 1000).toFixed(1)}`).slice(0, 8),
+      inside: events
+        .filter(
+          (e) => main(e) && e.ph === 'X' && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur > 8_000 && e !== t,
+        )
+        .map(
+          (e) =>
+            `${e.name}${e.args?.data?.functionName ? `(${e.args.data.functionName})` : ''} ${(e.dur / 1000).toFixed(1)}`,
+        )
+        .slice(0, 8),
     }));
   }
   const from = s0?.ts ?? a.ts;
@@ -233,12 +271,18 @@ async function run(browser, server) {
       paintMs: m('sla-lens:paint'),
       startToPaintedMs: at('sla-lens:painted') - at('sla-lens:start'),
       badges: badges.length,
-      evaluated: badges.filter((b) => b.getAttribute('state') && b.getAttribute('state') !== 'unknown' && b.getAttribute('state') !== 'unavailable').length,
+      evaluated: badges.filter(
+        (b) =>
+          b.getAttribute('state') && b.getAttribute('state') !== 'unknown' && b.getAttribute('state') !== 'unavailable',
+      ).length,
       unavailable: badges.filter((b) => b.getAttribute('state') === 'unavailable').length,
       stats: window.slaSession.stats,
     };
   });
-  const calls = server.log.slice(mark).filter((l) => l.api).map((l) => new URL(l.path, 'http://x').pathname);
+  const calls = server.log
+    .slice(mark)
+    .filter((l) => l.api)
+    .map((l) => new URL(l.path, 'http://x').pathname);
   await context.close();
   return {
     ...analyse(trace),
@@ -310,24 +354,45 @@ const summary = {
 };
 
 if (process.argv.includes('--breakdown')) {
-  console.log(`  data-ready → painted, by event: ${Object.entries(runs[0].breakdown.__window ?? {}).sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
-  for (const t of runs[0].breakdown.__long ?? []) console.log(`  long task at +${t.at} ms: ${t.ms} ms: ${t.inside.join(' | ')}`);
-  const top = Object.entries(runs[0].breakdown).filter(([k]) => !k.startsWith('__')).sort((x, y) => y[1] - x[1]).slice(0, 25);
+  console.log(
+    `  data-ready → painted, by event: ${Object.entries(runs[0].breakdown.__window ?? {})
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ')}`,
+  );
+  for (const t of runs[0].breakdown.__long ?? [])
+    console.log(`  long task at +${t.at} ms: ${t.ms} ms: ${t.inside.join(' | ')}`);
+  const top = Object.entries(runs[0].breakdown)
+    .filter(([k]) => !k.startsWith('__'))
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 25);
   for (const [name, ms] of top) console.log(`  ${ms.toFixed(1).padStart(9)} ms  ${name}`);
 }
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ summary, runs }, null, 2));
 } else {
   const d = summary.dataReadyToPainted;
-  console.log(`sla-lens on a ${ROWS}-row Redmine list (headless Chromium, ${RUNS} runs, median; REST latency ${LATENCY} ms; Redmine CSS: ${summary.redmineCss ? 'yes' : 'no'})`);
+  console.log(
+    `sla-lens on a ${ROWS}-row Redmine list (headless Chromium, ${RUNS} runs, median; REST latency ${LATENCY} ms; Redmine CSS: ${summary.redmineCss ? 'yes' : 'no'})`,
+  );
   console.log(`  badges ${summary.badges} (evaluated ${summary.evaluated}, unavailable ${summary.unavailable})`);
-  console.log(`  data-ready → painted: main thread busy ${d.mainThreadBusyMs.toFixed(1)} ms (worst ${d.worstBusyMs.toFixed(1)}; budget 50), wall ${d.wallMs.toFixed(1)} ms, sla-lens's synchronous block ${d.syncScriptMs.toFixed(1)} ms`);
+  console.log(
+    `  data-ready → painted: main thread busy ${d.mainThreadBusyMs.toFixed(1)} ms (worst ${d.worstBusyMs.toFixed(1)}; budget 50), wall ${d.wallMs.toFixed(1)} ms, sla-lens's synchronous block ${d.syncScriptMs.toFixed(1)} ms`,
+  );
   console.log(`  layouts in that window ${d.layouts}, forced inside sla-lens's scripts ${d.forcedLayouts}`);
-  console.log(`  whole annotation (start → painted): main thread busy ${d.totalBusyMs.toFixed(0)} ms, longest task ${d.longestTaskMs.toFixed(0)} ms`);
+  console.log(
+    `  whole annotation (start → painted): main thread busy ${d.totalBusyMs.toFixed(0)} ms, longest task ${d.longestTaskMs.toFixed(0)} ms`,
+  );
   console.log(`  start → painted (Wasm load, fetches, everything) ${summary.startToPaintedMs.toFixed(0)} ms`);
   const q = summary.requests;
-  console.log(`  requests: ${q.list} list (budget ${q.listBudget}), ${q.perIssue} per-issue (issues with journals: ${q.perIssueWithJournals}; the rest need none or are out of scope), ${q.other} other (statuses, API key), at most ${q.maxInFlight} in flight`);
+  console.log(
+    `  requests: ${q.list} list (budget ${q.listBudget}), ${q.perIssue} per-issue (issues with journals: ${q.perIssueWithJournals}; the rest need none or are out of scope), ${q.other} other (statuses, API key), at most ${q.maxInFlight} in flight`,
+  );
   if (summary.errors.length) console.log(`  page errors: ${summary.errors.join('; ')}`);
 }
-const ok = summary.dataReadyToPainted.mainThreadBusyMs <= 50 && summary.requests.list <= summary.requests.listBudget && summary.badges === ROWS && summary.errors.length === 0;
+const ok =
+  summary.dataReadyToPainted.mainThreadBusyMs <= 50 &&
+  summary.requests.list <= summary.requests.listBudget &&
+  summary.badges === ROWS &&
+  summary.errors.length === 0;
 if (!ok) process.exitCode = 1;

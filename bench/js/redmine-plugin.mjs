@@ -23,13 +23,22 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const fmt = (xs, unit = 'ms') => `${median(xs).toFixed(0)} ${unit} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
+const fmt = (xs, unit = 'ms') =>
+  `${median(xs).toFixed(0)} ${unit} (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})`;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 async function measure(page) {
@@ -79,13 +88,27 @@ const load1 = loadavg()[0];
 
 const archive = join(ROOT, 'dist/sla_lens-redmine-plugin.tar.gz');
 const wasm = join(ROOT, 'www/pkg/sla_lens_bg.wasm');
-console.log(`Redmine plugin, ${RUNS} runs, issue list with ${cold[0].badges} badges; load average ${load0.toFixed(2)} → ${load1.toFixed(2)} (2 cores)`);
-console.log(`archive ${archive.slice(ROOT.length)}: ${statSync(archive).size} bytes; Wasm ${statSync(wasm).size} bytes uncompressed`);
-for (const [name, runs] of [['cold cache', cold], ['warm cache', warm]]) {
-  console.log(`${name}: DOMContentLoaded ${fmt(runs.map((r) => r.dcl))}, load ${fmt(runs.map((r) => r.load))}, ` +
-    `badges ready ${fmt(runs.map((r) => r.ready))} after navigation start, ${fmt(runs.map((r) => r.ready - r.start))} after the module started; ` +
-    `plugin assets ${fmt(runs.map((r) => r.bytes / 1024), 'KiB')} received in ${runs[0].files} files`);
-  console.log(`  of which: module start → engine ready (Wasm fetched, compiled, instantiated) ${fmt(runs.map((r) => r.engine - r.start))}; ` +
-    `→ data ready (${runs[0].calls} Redmine calls: API key, statuses, list, journals) ${fmt(runs.map((r) => r.data - r.engine))}; ` +
-    `data ready → painted ${fmt(runs.map((r) => r.painted - r.data))}`);
+console.log(
+  `Redmine plugin, ${RUNS} runs, issue list with ${cold[0].badges} badges; load average ${load0.toFixed(2)} → ${load1.toFixed(2)} (2 cores)`,
+);
+console.log(
+  `archive ${archive.slice(ROOT.length)}: ${statSync(archive).size} bytes; Wasm ${statSync(wasm).size} bytes uncompressed`,
+);
+for (const [name, runs] of [
+  ['cold cache', cold],
+  ['warm cache', warm],
+]) {
+  console.log(
+    `${name}: DOMContentLoaded ${fmt(runs.map((r) => r.dcl))}, load ${fmt(runs.map((r) => r.load))}, ` +
+      `badges ready ${fmt(runs.map((r) => r.ready))} after navigation start, ${fmt(runs.map((r) => r.ready - r.start))} after the module started; ` +
+      `plugin assets ${fmt(
+        runs.map((r) => r.bytes / 1024),
+        'KiB',
+      )} received in ${runs[0].files} files`,
+  );
+  console.log(
+    `  of which: module start → engine ready (Wasm fetched, compiled, instantiated) ${fmt(runs.map((r) => r.engine - r.start))}; ` +
+      `→ data ready (${runs[0].calls} Redmine calls: API key, statuses, list, journals) ${fmt(runs.map((r) => r.data - r.engine))}; ` +
+      `data ready → painted ${fmt(runs.map((r) => r.painted - r.data))}`,
+  );
 }

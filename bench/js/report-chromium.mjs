@@ -47,18 +47,27 @@ if (!dirs.length) dirs.push('www/pkg/sla_lens_bg.wasm', 'www/pkg/sla_lens_fast_b
 const asText = dirs.map((d) => d.endsWith(':text'));
 for (const [i, d] of dirs.entries()) dirs[i] = resolve(asText[i] ? d.slice(0, -':text'.length) : d);
 // Each build's glue and module.
-const files = dirs.map((d) => (d.endsWith('.wasm')
-  ? { glue: join(dirname(d), 'sla_lens.js'), wasm: d }
-  : { glue: join(d, 'sla_lens.js'), wasm: join(d, 'sla_lens_bg.wasm') }));
+const files = dirs.map((d) =>
+  d.endsWith('.wasm')
+    ? { glue: join(dirname(d), 'sla_lens.js'), wasm: d }
+    : { glue: join(d, 'sla_lens.js'), wasm: join(d, 'sla_lens_bg.wasm') },
+);
 
 const OUT = join(ROOT, 'target/bench');
 mkdirSync(OUT, { recursive: true });
 const exportFile = join(OUT, 'export-100000.json');
-if (!existsSync(exportFile)) execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', '100000', '--out', exportFile]);
+if (!existsSync(exportFile))
+  execFileSync('python3', [join(ROOT, 'scripts/gen-export.py'), '--count', '100000', '--out', exportFile]);
 const exportBody = readFileSync(exportFile);
 
 // /b<i>/… serves build i, /www/… the repository's www/, /export.json the export.
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
 const server = createServer(async (req, res) => {
   try {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
@@ -67,7 +76,8 @@ const server = createServer(async (req, res) => {
     const m = /^\/b(\d+)\/([\w.-]+)$/.exec(path);
     if (path === '/export.json') body = exportBody;
     else if (path === '/blank') [body, type] = ['<!doctype html><title>report bench</title>', TYPES['.html']];
-    else if (m && files[Number(m[1])]) body = await readFile(files[Number(m[1])][m[2] === 'sla_lens.js' ? 'glue' : 'wasm']);
+    else if (m && files[Number(m[1])])
+      body = await readFile(files[Number(m[1])][m[2] === 'sla_lens.js' ? 'glue' : 'wasm']);
     else if (path.startsWith('/www/') && !path.includes('..')) body = await readFile(join(ROOT, path));
     else throw new Error('not found');
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
@@ -81,9 +91,18 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 const profileDir = mkdtempSync(join(tmpdir(), 'sla-report-bench-'));
 const ctx = await chromium.launchPersistentContext(profileDir, {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium', headless: true,
-  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -94,13 +113,16 @@ async function runOnce(i, profileTo) {
   const page = await ctx.newPage();
   try {
     await page.goto(`${base}/blank`);
-    await page.evaluate(async ({ i, text }) => {
-      const glue = await import(`/b${i}/sla_lens.js`);
-      await glue.default({ module_or_path: `/b${i}/sla_lens_bg.wasm` });
-      window.__engine = glue.SlaEngine.defaultPolicy();
-      const res = await fetch('/export.json');
-      window.__text = text ? await res.text() : new Uint8Array(await res.arrayBuffer());
-    }, { i, text: asText[i] });
+    await page.evaluate(
+      async ({ i, text }) => {
+        const glue = await import(`/b${i}/sla_lens.js`);
+        await glue.default({ module_or_path: `/b${i}/sla_lens_bg.wasm` });
+        window.__engine = glue.SlaEngine.defaultPolicy();
+        const res = await fetch('/export.json');
+        window.__text = text ? await res.text() : new Uint8Array(await res.arrayBuffer());
+      },
+      { i, text: asText[i] },
+    );
     let cdp = null;
     if (profileTo) {
       cdp = await ctx.newCDPSession(page);
@@ -108,15 +130,18 @@ async function runOnce(i, profileTo) {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
       await cdp.send('Profiler.start');
     }
-    const r = await page.evaluate(({ opts }) => {
-      const t0 = performance.now();
-      const first = window.__engine.report(window.__text, opts);
-      const t1 = performance.now();
-      const second = window.__engine.report(window.__text, opts);
-      const t2 = performance.now();
-      const json = JSON.stringify(first);
-      return { first: t1 - t0, second: t2 - t1, same: json === JSON.stringify(second), json };
-    }, { opts: OPTS });
+    const r = await page.evaluate(
+      ({ opts }) => {
+        const t0 = performance.now();
+        const first = window.__engine.report(window.__text, opts);
+        const t1 = performance.now();
+        const second = window.__engine.report(window.__text, opts);
+        const t2 = performance.now();
+        const json = JSON.stringify(first);
+        return { first: t1 - t0, second: t2 - t1, same: json === JSON.stringify(second), json };
+      },
+      { opts: OPTS },
+    );
     if (cdp) {
       const { profile } = await cdp.send('Profiler.stop');
       writeFileSync(profileTo, JSON.stringify(profile));
@@ -130,7 +155,8 @@ async function runOnce(i, profileTo) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.9) - 1];
-const fmt = (xs) => `${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
+const fmt = (xs) =>
+  `${median(xs).toFixed(0)} ms, p90 ${p90(xs).toFixed(0)} [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
 const builds = dirs.map((d, i) => ({ dir: asText[i] ? `${d} (text)` : d, first: [], second: [], json: null }));
 const load = [loadavg()[0]];
 let review = null;
@@ -159,20 +185,23 @@ try {
     for (let run = 0; run < RUNS; run++) {
       const page = await ctx.newPage();
       await page.goto(`${base}/blank`);
-      const t = await page.evaluate(async ({ now }) => {
-        await import('/www/board/report-view.js');
-        const el = document.createElement('sla-review');
-        el.setAttribute('src', '/export.json');
-        el.setAttribute('now', now);
-        el.setAttribute('from', '2025-11-27');
-        el.setAttribute('to', '2026-11-26');
-        const done = new Promise((ok, no) => {
-          el.addEventListener('sla-review-ready', (e) => ok(e.detail), { once: true });
-          setTimeout(() => no(new Error(`timed out: ${el.dataset.ready}`)), 300_000);
-        });
-        document.body.append(el);
-        return done;
-      }, { now: new Date(NOW).toISOString() });
+      const t = await page.evaluate(
+        async ({ now }) => {
+          await import('/www/board/report-view.js');
+          const el = document.createElement('sla-review');
+          el.setAttribute('src', '/export.json');
+          el.setAttribute('now', now);
+          el.setAttribute('from', '2025-11-27');
+          el.setAttribute('to', '2026-11-26');
+          const done = new Promise((ok, no) => {
+            el.addEventListener('sla-review-ready', (e) => ok(e.detail), { once: true });
+            setTimeout(() => no(new Error(`timed out: ${el.dataset.ready}`)), 300_000);
+          });
+          document.body.append(el);
+          return done;
+        },
+        { now: new Date(NOW).toISOString() },
+      );
       times.push(t);
       await page.close();
     }
@@ -185,11 +214,15 @@ try {
 }
 
 const reportMb = (builds[0].json.length / 1e6).toFixed(1);
-console.log(`review report, 100,000 issues (64 MB export), headless Chromium, ${RUNS} fresh pages per build, alternated; load average ${load.map((x) => x.toFixed(2)).join(' → ')}; median, p90 [min–max]:`);
+console.log(
+  `review report, 100,000 issues (64 MB export), headless Chromium, ${RUNS} fresh pages per build, alternated; load average ${load.map((x) => x.toFixed(2)).join(' → ')}; median, p90 [min–max]:`,
+);
 for (const b of builds) {
   console.log(`  ${b.dir}: first call ${fmt(b.first)}; second call ${fmt(b.second)}`);
 }
 console.log(`  every build gave the same report (${reportMb} MB of JSON); budget 1000 ms`);
 if (review) {
-  console.log(`<sla-review> (FAST_MODULE, ${RUNS} pages): report ${fmt(review.map((t) => t.report))}; render (tables, charts, distribution) ${fmt(review.map((t) => t.render))}; load (module, policy, fetch) ${fmt(review.map((t) => t.load))}`);
+  console.log(
+    `<sla-review> (FAST_MODULE, ${RUNS} pages): report ${fmt(review.map((t) => t.report))}; render (tables, charts, distribution) ${fmt(review.map((t) => t.render))}; load (module, policy, fetch) ${fmt(review.map((t) => t.load))}`,
+  );
 }

@@ -8,9 +8,26 @@
 // Imported statically (service workers have no dynamic import()); the esbuild bundle is one
 // classic script, the same file for Chromium's `service_worker` and Firefox's `scripts`.
 
-import { initSync, SlaEngine, TicketSet, validatePolicy, examplePolicy, detectPage, issueLinks } from '../../www/pkg/sla_lens.js';
+import {
+  initSync,
+  SlaEngine,
+  TicketSet,
+  validatePolicy,
+  examplePolicy,
+  detectPage,
+  issueLinks,
+} from '../../www/pkg/sla_lens.js';
 import { ext, matchPorts } from './lib/chrome.js';
-import { migrate, effective, siteFile, policyWithPauses, normalize, normalizeSite, apiBaseOf, hostPatterns } from './lib/config.js';
+import {
+  migrate,
+  effective,
+  siteFile,
+  policyWithPauses,
+  normalize,
+  normalizeSite,
+  apiBaseOf,
+  hostPatterns,
+} from './lib/config.js';
 import { decide, oneAtATime } from './lib/notify.js';
 import { cached } from './lib/cache.js';
 import { mapDocs, adapterInfo } from './lib/adapter.js';
@@ -64,7 +81,10 @@ function engineFor(text, pauses = []) {
   let e = engines.get(key);
   if (!e) {
     const base = text ?? null;
-    e = base === null && !pauses.length ? SlaEngine.defaultPolicy() : new SlaEngine(policyWithPauses(base ?? defaultPolicyText(), pauses));
+    e =
+      base === null && !pauses.length
+        ? SlaEngine.defaultPolicy()
+        : new SlaEngine(policyWithPauses(base ?? defaultPolicyText(), pauses));
     if (engines.size > 8) {
       for (const old of engines.values()) old.free?.();
       engines.clear();
@@ -139,7 +159,8 @@ async function loadTestClock() {
 }
 
 export function now() {
-  if (__SLA_TEST__ && testClock) return testClock.frozen ? testClock.base : testClock.base + (Date.now() - testClock.setAt);
+  if (__SLA_TEST__ && testClock)
+    return testClock.frozen ? testClock.base : testClock.base + (Date.now() - testClock.setAt);
   return Date.now();
 }
 
@@ -183,7 +204,12 @@ async function setTabBadge(tabId, summary) {
   try {
     await ext.action.setBadgeBackgroundColor({ tabId, color: '#d92d20' });
     await ext.action.setBadgeText({ tabId, text: breached ? String(breached) : '' });
-    await ext.action.setTitle({ tabId, title: summary ? `sla-lens: ${summary.total} issue${summary.total === 1 ? '' : 's'}${breached ? `, ${breached} breached` : ''}` : 'sla-lens' });
+    await ext.action.setTitle({
+      tabId,
+      title: summary
+        ? `sla-lens: ${summary.total} issue${summary.total === 1 ? '' : 's'}${breached ? `, ${breached} breached` : ''}`
+        : 'sla-lens',
+    });
   } catch {
     // the tab closed meanwhile
   }
@@ -206,12 +232,33 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
   const n = rows.numbers;
   // One reader per field (www/board/board-model.js `batchColumn`, the board's own), made once
   // per call, not per row: a field this build's rows lack, a "no string" and a NaN read as null.
-  const col = Object.fromEntries(['id', 'state', 'headline', 'calendar', 'status', 'applicability', 'priorityId', 'priorityName', 'categoryId', 'categoryName', 'level', 'levelRole', 'deadlineMs', 'remaining', 'nextChangeMs'].map((f) => [f, batchColumn(rows, f)]));
+  const col = Object.fromEntries(
+    [
+      'id',
+      'state',
+      'headline',
+      'calendar',
+      'status',
+      'applicability',
+      'priorityId',
+      'priorityName',
+      'categoryId',
+      'categoryName',
+      'level',
+      'levelRole',
+      'deadlineMs',
+      'remaining',
+      'nextChangeMs',
+    ].map((f) => [f, batchColumn(rows, f)]),
+  );
   const results = [];
   for (let base = 0; base < n.length; base += F) {
     const get = (read) => read(base);
     const deadlineMs = get(col.deadlineMs);
-    const metric = { deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'), remaining: get(col.remaining) };
+    const metric = {
+      deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'),
+      remaining: get(col.remaining),
+    };
     const headline = get(col.headline) ?? 'response';
     const level = get(col.level);
     const priorityName = get(col.priorityName);
@@ -233,7 +280,11 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
       },
     });
   }
-  for (const e of rows.errors) results.push({ id: e.id ?? String(tickets[e.index]?.id ?? e.index), error: { id: e.id, code: e.code, path: e.path, message: e.message } });
+  for (const e of rows.errors)
+    results.push({
+      id: e.id ?? String(tickets[e.index]?.id ?? e.index),
+      error: { id: e.id, code: e.code, path: e.path, message: e.message },
+    });
   attachDone(engine, tickets, nowMs, results);
   return { results, nextChange: rows.nextChange };
 }
@@ -252,7 +303,8 @@ function attachDone(engine, tickets, nowMs, results) {
     return;
   }
   const done = new Map();
-  for (const r of full) if (r.evaluation?.escalation?.done?.length) done.set(String(r.id), r.evaluation.escalation.done);
+  for (const r of full)
+    if (r.evaluation?.escalation?.done?.length) done.set(String(r.id), r.evaluation.escalation.done);
   for (const r of results) {
     const d = done.get(String(r.id));
     if (d && r.evaluation) r.evaluation.escalation = { ...r.evaluation.escalation, done: d };
@@ -458,7 +510,18 @@ const handlers = {
     // page's process), or from an API on another origin (GitHub's), which needs its own host
     // permission and does not take the page's session.
     const fetchInWorker = !!site.token || apiOrigin(site) !== site.origin;
-    return { ok: true, site: { origin: site.origin, tracker: site.tracker, basePath: site.site?.basePath ?? '', token: !!site.token, fetchInWorker, mapping: digest(JSON.stringify(site.site ?? {})) }, adapter: adapterInfo() };
+    return {
+      ok: true,
+      site: {
+        origin: site.origin,
+        tracker: site.tracker,
+        basePath: site.site?.basePath ?? '',
+        token: !!site.token,
+        fetchInWorker,
+        mapping: digest(JSON.stringify(site.site ?? {})),
+      },
+      adapter: adapterInfo(),
+    };
   },
 
   /** The content script's fetched REST documents (JSON texts or objects) → results. */
@@ -468,10 +531,13 @@ const handlers = {
     const origin = who.origin;
     const site = siteFor(cfg, origin);
     if (!site) return { ok: false, error: `no site configured for ${origin}` };
-    if (!Array.isArray(msg.docs)) return { ok: false, error: 'docs must be a list of the tracker\'s answers' };
+    if (!Array.isArray(msg.docs)) return { ok: false, error: "docs must be a list of the tracker's answers" };
     const failed = {};
-    if (msg.failed && typeof msg.failed === 'object') for (const [id, why] of Object.entries(msg.failed)) failed[id] = String(why);
-    const out = evaluateDocs(cfg, site, msg.docs, failed, Number.isFinite(msg.skewMs) ? msg.skewMs : null, { full: !!msg.full });
+    if (msg.failed && typeof msg.failed === 'object')
+      for (const [id, why] of Object.entries(msg.failed)) failed[id] = String(why);
+    const out = evaluateDocs(cfg, site, msg.docs, failed, Number.isFinite(msg.skewMs) ? msg.skewMs : null, {
+      full: !!msg.full,
+    });
     const tabId = who.tabId;
     keepTickets(tabId, origin, out.tickets, msg.reset);
     // The tab's summary covers every issue it shows, not only this batch.
@@ -482,7 +548,15 @@ const handlers = {
       const { list, set } = ticketSetOf(kept);
       ({ results } = evaluateLite(engine, list, out.nowMs, set));
     }
-    noteTab(tabId, results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, origin, urlOfMessage(msg, who));
+    noteTab(
+      tabId,
+      results,
+      out.nowMs,
+      Object.keys(out.unavailable).length,
+      out.policy.name,
+      origin,
+      urlOfMessage(msg, who),
+    );
     return forPage(out);
   },
 
@@ -498,13 +572,22 @@ const handlers = {
     const site = siteOfMessage(cfg, msg, who);
     if (!site) return { ok: false, error: 'no site configured for this URL' };
     const ids = checkIds(msg.ids, idShapeOf(site.tracker));
-    if (!ids) return { ok: false, error: `refused: the ids are not ${ADAPTERS[site.tracker]?.label ?? 'tracker'} issue ids` };
+    if (!ids)
+      return { ok: false, error: `refused: the ids are not ${ADAPTERS[site.tracker]?.label ?? 'tracker'} issue ids` };
     const url = urlOfMessage(msg, who);
     const f = await workerLoad(site, ids, url);
     const out = evaluateDocs(cfg, site, f.docs, f.failed, f.skewMs, { full: !!msg.full, docIds: f.docIds });
     if (who.kind === CONTENT) {
       keepTickets(who.tabId, site.origin, out.tickets, msg.reset);
-      noteTab(who.tabId, out.results, out.nowMs, Object.keys(out.unavailable).length, out.policy.name, site.origin, url);
+      noteTab(
+        who.tabId,
+        out.results,
+        out.nowMs,
+        Object.keys(out.unavailable).length,
+        out.policy.name,
+        site.origin,
+        url,
+      );
     }
     return { ...forPage(out), requests: f.requests };
   },
@@ -521,8 +604,18 @@ const handlers = {
     const { engine } = policyEngine(cfg, site.pauseStatuses);
     const t = clockFor(msg.skewMs).nowMs;
     const { list: tickets, set } = ticketSetOf(kept);
-    const { results, nextChange } = tickets.length ? evaluateLite(engine, tickets, t, set) : { results: [], nextChange: null };
-    noteTab(tabId, results, t, Number.isInteger(msg.unavailable) ? msg.unavailable : 0, engine.name, origin, urlOfMessage(msg, who));
+    const { results, nextChange } = tickets.length
+      ? evaluateLite(engine, tickets, t, set)
+      : { results: [], nextChange: null };
+    noteTab(
+      tabId,
+      results,
+      t,
+      Number.isInteger(msg.unavailable) ? msg.unavailable : 0,
+      engine.name,
+      origin,
+      urlOfMessage(msg, who),
+    );
     return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
   },
 
@@ -580,7 +673,11 @@ const handlers = {
         e.free?.();
       } catch (e) {
         const x = /** @type {import('../../www/pkg/sla_lens.js').PolicyError} */ (e); // what the engine throws for a policy
-        return { ok: true, valid: false, diagnostics: x.diagnostics ?? [{ severity: 'error', code: 'invalid', path: '', message: x.message }] };
+        return {
+          ok: true,
+          valid: false,
+          diagnostics: x.diagnostics ?? [{ severity: 'error', code: 'invalid', path: '', message: x.message }],
+        };
       }
     }
     return { ok: true, valid: v.ok, diagnostics: v.diagnostics, info };
@@ -606,7 +703,15 @@ const handlers = {
       managed: cfg.managed,
       allowUserSites: cfg.managedRaw?.allowUserSites !== false,
       storageError: cfg.storageError,
-      policy: { id: engine.id, name: engine.name, error, diagnostics: diagnostics ?? [], text: policyText, contacts: contactsOf(policyText), review: reviewOf(engine) },
+      policy: {
+        id: engine.id,
+        name: engine.name,
+        error,
+        diagnostics: diagnostics ?? [],
+        text: policyText,
+        contacts: contactsOf(policyText),
+        review: reviewOf(engine),
+      },
       adapter: adapterInfo(),
       stats,
       testBuild: __SLA_TEST__,
@@ -621,7 +726,13 @@ const handlers = {
     const { engine } = policyEngine(cfg);
     let s = tabs.get(msg.tabId);
     if (!s && ext.storage.session) s = (await ext.storage.session.get(`tab:${msg.tabId}`))[`tab:${msg.tabId}`];
-    return { ok: true, summary: s ?? null, policy: { name: engine.name, review: reviewOf(engine) }, nowMs: now(), sites: cfg.config.sites.length };
+    return {
+      ok: true,
+      summary: s ?? null,
+      policy: { name: engine.name, review: reviewOf(engine) },
+      nowMs: now(),
+      sites: cfg.config.sites.length,
+    };
   },
 
   /** Saves the user's configuration (the options page); managed parts are not written. */
@@ -704,10 +815,14 @@ async function broadcast(msg) {
     const all = await ext.storage.session.get(null);
     for (const k of Object.keys(all)) if (k.startsWith('tab:')) ids.add(Number(k.slice(4)));
   }
-  await Promise.all([...ids].map((id) => ext.tabs.sendMessage(id, msg).catch(() => {
-    tabs.delete(id);
-    ext.storage.session?.remove(`tab:${id}`).catch(() => {});
-  })));
+  await Promise.all(
+    [...ids].map((id) =>
+      ext.tabs.sendMessage(id, msg).catch(() => {
+        tabs.delete(id);
+        ext.storage.session?.remove(`tab:${id}`).catch(() => {});
+      }),
+    ),
+  );
 }
 
 ext.storage.onChanged.addListener((changes, area) => {
@@ -757,24 +872,40 @@ async function syncOnce() {
   for (const s of cfg.config.sites) {
     if (!s.enabled) continue;
     // The pages and, for GitHub, the API origin the worker fetches from.
-    const granted = await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false);
-    if (granted) want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [contentPattern(s.origin)] });
+    const granted = await ext.permissions
+      .contains({ origins: hostPatterns(s, { ports: matchPorts }) })
+      .catch(() => false);
+    if (granted)
+      want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [contentPattern(s.origin)] });
   }
   const have = await ext.scripting.getRegisteredContentScripts().catch(() => []);
   const mine = have.filter((c) => c.id.startsWith(CS_PREFIX) && !c.id.endsWith('-main'));
-  const stale = mine.filter((c) => !want.some((w) => w.id === c.id && w.matches[0] === c.matches?.[0])).map((c) => c.id);
+  const stale = mine
+    .filter((c) => !want.some((w) => w.id === c.id && w.matches[0] === c.matches?.[0]))
+    .map((c) => c.id);
   if (stale.length) {
     const ids = new Set(have.map((c) => c.id));
-    await ext.scripting.unregisterContentScripts({ ids: stale.flatMap((id) => [id, `${id}-main`]).filter((id) => ids.has(id)) });
+    await ext.scripting.unregisterContentScripts({
+      ids: stale.flatMap((id) => [id, `${id}-main`]).filter((id) => ids.has(id)),
+    });
   }
   const add = want.filter((w) => !mine.some((c) => c.id === w.id && !stale.includes(c.id)));
   if (add.length) {
     // Two scripts per origin: the badge element in the page's world (custom elements do not
     // exist in isolated worlds), and the content script that talks to this worker.
-    await ext.scripting.registerContentScripts(add.flatMap((w) => [
-      { id: `${w.id}-main`, matches: w.matches, js: ['badge-main.js'], runAt: 'document_idle', world: 'MAIN', persistAcrossSessions: true },
-      { id: w.id, matches: w.matches, js: ['content.js'], runAt: 'document_idle', persistAcrossSessions: true },
-    ]));
+    await ext.scripting.registerContentScripts(
+      add.flatMap((w) => [
+        {
+          id: `${w.id}-main`,
+          matches: w.matches,
+          js: ['badge-main.js'],
+          runAt: 'document_idle',
+          world: 'MAIN',
+          persistAcrossSessions: true,
+        },
+        { id: w.id, matches: w.matches, js: ['content.js'], runAt: 'document_idle', persistAcrossSessions: true },
+      ]),
+    );
   }
   return { registered: want.map((w) => w.matches[0]) };
 }
@@ -809,7 +940,8 @@ async function syncAlarm() {
   const allowed = await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false);
   if (n.enabled && allowed) {
     const cur = await ext.alarms.get(ALARM);
-    if (!cur || cur.periodInMinutes !== n.intervalMinutes) await ext.alarms.create(ALARM, { periodInMinutes: n.intervalMinutes, delayInMinutes: 1 });
+    if (!cur || cur.periodInMinutes !== n.intervalMinutes)
+      await ext.alarms.create(ALARM, { periodInMinutes: n.intervalMinutes, delayInMinutes: 1 });
   } else {
     await ext.alarms.clear(ALARM);
   }
@@ -839,14 +971,16 @@ async function checkOnce() {
   const cfg = await readConfig();
   const prefs = cfg.config.notifications;
   if (!prefs.enabled) return { skipped: 'notifications are off', shown: [] };
-  if (!(await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false))) return { skipped: 'no notifications permission', shown: [] };
+  if (!(await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false)))
+    return { skipped: 'no notifications permission', shown: [] };
   const batches = [];
   const errors = {};
   const requests = {};
   for (const site of cfg.config.sites) {
     if (!site.enabled) continue;
     if (!(await ext.permissions.contains({ origins: hostPatterns(site, { ports: matchPorts }) }).catch(() => false))) {
-      errors[site.origin] = `no access to ${hostPatterns(site, { ports: matchPorts }).join(' and ')}: grant it in the options`;
+      errors[site.origin] =
+        `no access to ${hostPatterns(site, { ports: matchPorts }).join(' and ')}: grant it in the options`;
       continue;
     }
     const client = siteClient(site);
@@ -862,7 +996,14 @@ async function checkOnce() {
       const siteKey = project ? `${site.origin} ${project}` : site.origin;
       batches.push({
         siteKey,
-        issues: out.results.map((r, i) => ({ id: String(r.id ?? out.tickets[i].id), label: project ? `${project}#${r.id ?? out.tickets[i].id}` : null, title: out.tickets[i].title, url: out.tickets[i].url, siteKey, result: r })),
+        issues: out.results.map((r, i) => ({
+          id: String(r.id ?? out.tickets[i].id),
+          label: project ? `${project}#${r.id ?? out.tickets[i].id}` : null,
+          title: out.tickets[i].title,
+          url: out.tickets[i].url,
+          siteKey,
+          result: r,
+        })),
       });
     }
     requests[site.origin] = sent;
@@ -873,13 +1014,24 @@ async function checkOnce() {
   const { notifyLog = [] } = await ext.storage.local.get('notifyLog');
   for (const n of d.show) {
     const id = `sla:${n.id}`.slice(0, 200);
-    await ext.notifications.create(id, { type: 'basic', iconUrl: ext.runtime.getURL('icons/icon-128.png'), title: n.title, message: n.message, priority: 1 }).catch(() => {});
+    await ext.notifications
+      .create(id, {
+        type: 'basic',
+        iconUrl: ext.runtime.getURL('icons/icon-128.png'),
+        title: n.title,
+        message: n.message,
+        priority: 1,
+      })
+      .catch(() => {});
     notifyLog.push({ ...n, at: now() });
     if (n.url) await ext.storage.session?.set({ [`notif:${id}`]: n.url }).catch(() => {});
   }
   const checked = batches.reduce((a, b) => a + b.issues.length, 0);
   // What the options page shows as the last check: when, how much, and each site's problem.
-  await ext.storage.local.set({ notifyLog: notifyLog.slice(-50), notifyLast: { at: now(), checked, shown: d.show.length, quiet: d.quiet, errors } });
+  await ext.storage.local.set({
+    notifyLog: notifyLog.slice(-50),
+    notifyLast: { at: now(), checked, shown: d.show.length, quiet: d.quiet, errors },
+  });
   return { shown: d.show, quiet: d.quiet, errors, requests, checked };
 }
 
@@ -897,78 +1049,90 @@ ext.notifications?.onClicked?.addListener(async (id) => {
 // bench-check.mjs load too); the store builds compile them out (tests/extension/lint.test.mjs).
 // ---------------------------------------------------------------------------------------------
 
-if (__SLA_TEST__) globalThis.slaLens = {
-  stats,
-  loadEngine,
-  check,
-  syncContentScripts,
-  readConfig: async () => {
-    invalidate();
-    return readConfig();
-  },
-  /**
-   * Maps a tracker's documents and evaluates them `rounds` times: the worker benchmark. Each
-   * round: a refresh of a tab's kept tickets (`ticketSetOf` + `evaluateLite` with the set, as
-   * the `refresh` handler does), the same from the ticket objects (read each time), and full
-   * results; `setMs` is reading the tickets into a set once (when a tab's tickets change).
-   */
-  async benchDocs(kind, docs, nowMs, rounds = 7) {
-    await loadEngine();
-    const cfg = await readConfig();
-    const { engine } = policyEngine(cfg);
-    const t0 = performance.now();
-    const { tickets } = mapDocs(kind, docs, { tracker: kind });
-    const mapMs = performance.now() - t0;
-    const times = [];
-    const first = [];
-    const tiering = [];
-    const unkept = [];
-    const full = [];
-    const setMs = [];
-    let results = [];
-    let same = true;
-    for (let i = 0; i < rounds; i++) {
-      const kept = { origin: 'bench', byId: new Map(tickets.map((x) => [String(x.id), x])) };
-      let t = performance.now();
-      ticketSetOf(kept);
-      setMs.push(performance.now() - t);
-      t = performance.now();
-      const { list, set } = ticketSetOf(kept);
-      results = evaluateLite(engine, list, nowMs, set).results;
-      first.push(performance.now() - t);
-      // Refreshes: the same kept set evaluated again a minute later each time (its texts
-      // crossed to JS when the set was made). The first three are V8 tiering the engine's
-      // code up (Liftoff → TurboFan) and are reported on their own; the rest are warm.
-      for (let j = 1; j <= 20; j++) {
-        t = performance.now();
-        const again = evaluateLite(engine, list, nowMs + j * 60_000, set).results;
-        (j <= 3 ? tiering : times).push(performance.now() - t);
-        same &&= again.length === results.length;
-      }
-      dropSet(kept);
-      t = performance.now();
-      const fromObjects = evaluateLite(engine, tickets, nowMs).results;
-      unkept.push(performance.now() - t);
-      same &&= JSON.stringify(fromObjects) === JSON.stringify(results);
-      t = performance.now();
-      engine.evaluate(tickets, nowMs, {});
-      full.push(performance.now() - t);
-    }
-    return { tickets: tickets.length, mapMs, setMs, evaluateMs: times, firstEvaluateMs: first, tieringEvaluateMs: tiering, unkeptEvaluateMs: unkept, fullEvaluateMs: full, same, states: results.map((r) => r.evaluation?.state ?? 'error') };
-  },
-  /** Evaluates `tickets` under the configured policy: the worker benchmark. */
-  async bench(tickets, nowMs, rounds = 5) {
-    await loadEngine();
-    const { engine } = policyEngine(await readConfig());
-    const times = [];
-    for (let i = 0; i < rounds; i++) {
+if (__SLA_TEST__)
+  globalThis.slaLens = {
+    stats,
+    loadEngine,
+    check,
+    syncContentScripts,
+    readConfig: async () => {
+      invalidate();
+      return readConfig();
+    },
+    /**
+     * Maps a tracker's documents and evaluates them `rounds` times: the worker benchmark. Each
+     * round: a refresh of a tab's kept tickets (`ticketSetOf` + `evaluateLite` with the set, as
+     * the `refresh` handler does), the same from the ticket objects (read each time), and full
+     * results; `setMs` is reading the tickets into a set once (when a tab's tickets change).
+     */
+    async benchDocs(kind, docs, nowMs, rounds = 7) {
+      await loadEngine();
+      const cfg = await readConfig();
+      const { engine } = policyEngine(cfg);
       const t0 = performance.now();
-      engine.evaluate(tickets, nowMs, {});
-      times.push(performance.now() - t0);
-    }
-    return times;
-  },
-};
+      const { tickets } = mapDocs(kind, docs, { tracker: kind });
+      const mapMs = performance.now() - t0;
+      const times = [];
+      const first = [];
+      const tiering = [];
+      const unkept = [];
+      const full = [];
+      const setMs = [];
+      let results = [];
+      let same = true;
+      for (let i = 0; i < rounds; i++) {
+        const kept = { origin: 'bench', byId: new Map(tickets.map((x) => [String(x.id), x])) };
+        let t = performance.now();
+        ticketSetOf(kept);
+        setMs.push(performance.now() - t);
+        t = performance.now();
+        const { list, set } = ticketSetOf(kept);
+        results = evaluateLite(engine, list, nowMs, set).results;
+        first.push(performance.now() - t);
+        // Refreshes: the same kept set evaluated again a minute later each time (its texts
+        // crossed to JS when the set was made). The first three are V8 tiering the engine's
+        // code up (Liftoff → TurboFan) and are reported on their own; the rest are warm.
+        for (let j = 1; j <= 20; j++) {
+          t = performance.now();
+          const again = evaluateLite(engine, list, nowMs + j * 60_000, set).results;
+          (j <= 3 ? tiering : times).push(performance.now() - t);
+          same &&= again.length === results.length;
+        }
+        dropSet(kept);
+        t = performance.now();
+        const fromObjects = evaluateLite(engine, tickets, nowMs).results;
+        unkept.push(performance.now() - t);
+        same &&= JSON.stringify(fromObjects) === JSON.stringify(results);
+        t = performance.now();
+        engine.evaluate(tickets, nowMs, {});
+        full.push(performance.now() - t);
+      }
+      return {
+        tickets: tickets.length,
+        mapMs,
+        setMs,
+        evaluateMs: times,
+        firstEvaluateMs: first,
+        tieringEvaluateMs: tiering,
+        unkeptEvaluateMs: unkept,
+        fullEvaluateMs: full,
+        same,
+        states: results.map((r) => r.evaluation?.state ?? 'error'),
+      };
+    },
+    /** Evaluates `tickets` under the configured policy: the worker benchmark. */
+    async bench(tickets, nowMs, rounds = 5) {
+      await loadEngine();
+      const { engine } = policyEngine(await readConfig());
+      const times = [];
+      for (let i = 0; i < rounds; i++) {
+        const t0 = performance.now();
+        engine.evaluate(tickets, nowMs, {});
+        times.push(performance.now() - t0);
+      }
+      return times;
+    },
+  };
 if (__SLA_TEST__) {
   globalThis.slaLens.setNow = async (ms, frozen = true) => {
     const v = ms == null ? null : { base: ms, setAt: Date.now(), frozen };

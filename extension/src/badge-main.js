@@ -60,7 +60,8 @@ const board = new RemoteBoard();
 
 function bindAll() {
   for (const el of /** @type {NodeListOf<any>} */ (document.querySelectorAll('sla-badge[data-sla-lens]'))) {
-    if (!(el instanceof HTMLElement) || typeof /** @type {any} */ (el).update !== 'function') customElements.upgrade(el);
+    if (!(el instanceof HTMLElement) || typeof (/** @type {any} */ (el).update) !== 'function')
+      customElements.upgrade(el);
     if (el.board !== board) el.board = board;
   }
   // Badges removed from the page stop being updated.

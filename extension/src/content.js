@@ -120,13 +120,21 @@ async function load(ids, reset) {
     // reach with its own host permission: it fetches itself.
     return { out: await port.fetchEvaluate(ids, reset) };
   }
-  const f = await loadIssues(site.tracker, ids, { base: location.origin + (site.basePath ?? ''), page: state.page, document, memo: state.memo });
+  const f = await loadIssues(site.tracker, ids, {
+    base: location.origin + (site.basePath ?? ''),
+    page: state.page,
+    document,
+    memo: state.memo,
+  });
   const failures = Object.values(f.failed);
   if (!f.docs.length && failures.length === ids.length && failures.every((r) => /could not be reached/.test(r))) {
     // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
     return { out: await port.fetchEvaluate(ids, reset) };
   }
-  return { out: await port.evaluateDocs({ docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }), docIds: f.docIds };
+  return {
+    out: await port.evaluateDocs({ docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }),
+    docIds: f.docIds,
+  };
 }
 
 /** The adapter's targets on the page (a new URL is a new page view: its page kind is asked). */
@@ -136,7 +144,8 @@ async function targets() {
     state.memo = new Map();
     state.page = await port.detectPage(location.href);
   }
-  return findTargets(/** @type {Site} */ (state.site).tracker, document, { // set before the first `annotate`
+  return findTargets(/** @type {Site} */ (state.site).tracker, document, {
+    // set before the first `annotate`
     origin: location.origin,
     page: state.page,
     resolveLinks: (hrefs) => Promise.resolve(port.issueLinks(hrefs)),
@@ -187,7 +196,12 @@ async function annotate(reset = false) {
       await mainReady;
       const p0 = performance.now();
       render(found);
-      const prep = { prepMs: performance.now() - p0, prepReadMs: state.split.readMs, prepPlaceMs: state.split2.placeMs, prepPlaced: state.placed.size };
+      const prep = {
+        prepMs: performance.now() - p0,
+        prepReadMs: state.split.readMs,
+        prepPlaceMs: state.split2.placeMs,
+        prepPlaced: state.placed.size,
+      };
       let out;
       /** @type {(string[] | null)[] | null} */
       let docIds = null;
@@ -211,9 +225,20 @@ async function annotate(reset = false) {
         const t2 = performance.now();
         setTimeout(() => {
           const t3 = performance.now();
-          document.documentElement.setAttribute('data-sla-lens-badges', String(state.results.size + state.unavailable.size));
+          document.documentElement.setAttribute(
+            'data-sla-lens-badges',
+            String(state.results.size + state.unavailable.size),
+          );
           if (__SLA_TEST__) {
-            state.perf.push({ issues: fresh.length, badges: state.placed.size, dataReadyAt: t0, scriptMs: t1 - t0, frameMs: t2 - t0, paintedMs: t3 - t0, ...prep });
+            state.perf.push({
+              issues: fresh.length,
+              badges: state.placed.size,
+              dataReadyAt: t0,
+              scriptMs: t1 - t0,
+              frameMs: t2 - t0,
+              paintedMs: t3 - t0,
+              ...prep,
+            });
             document.documentElement.setAttribute('data-sla-lens-perf', JSON.stringify(state.perf.at(-1)));
           }
         }, 0);
@@ -257,10 +282,13 @@ function schedule() {
   const t = Date.now() + state.offsetMs;
   let due = t - (t % MINUTE) + MINUTE;
   if (state.nextChange != null && state.nextChange > t && state.nextChange < due) due = state.nextChange;
-  state.timer = setTimeout(async () => {
-    await refresh();
-    schedule();
-  }, Math.max(50, due - t));
+  state.timer = setTimeout(
+    async () => {
+      await refresh();
+      schedule();
+    },
+    Math.max(50, due - t),
+  );
 }
 
 // Pages that change without a full load (filters, XHR pagination, Turbo): re-annotate, never
@@ -311,7 +339,10 @@ window.addEventListener('pageshow', (e) => {
   if (!e.persisted || !state.site) return;
   observe();
   lazy.resume();
-  annotate().then(() => refresh()).then(schedule).catch(() => {});
+  annotate()
+    .then(() => refresh())
+    .then(schedule)
+    .catch(() => {});
 });
 
 // The policy or the sites changed in the options page: re-evaluate in place, no reload.

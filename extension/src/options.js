@@ -4,7 +4,16 @@
 // notification settings, and import/export. Managed values show read-only. Text only: nothing
 // from a policy, a tracker or a file reaches innerHTML.
 import { ext, ask, matchPorts } from './lib/chrome.js';
-import { exportConfig, importConfig, normalizeOrigin, normalizeSite, siteProblems, apiBaseOf, hostPatterns, TRACKERS } from './lib/config.js';
+import {
+  exportConfig,
+  importConfig,
+  normalizeOrigin,
+  normalizeSite,
+  siteProblems,
+  apiBaseOf,
+  hostPatterns,
+  TRACKERS,
+} from './lib/config.js';
 import { findTargets } from './lib/page-adapter.js';
 import { stateWord, STATE_ORDER } from '../../www/badge-view.js';
 import { h } from '../../www/dom.js';
@@ -24,7 +33,10 @@ import { h } from '../../www/dom.js';
  * @param {K} id
  * @returns {K extends keyof Fields ? Fields[K] : HTMLElement}
  */
-const $ = (id) => /** @type {K extends keyof Fields ? Fields[K] : HTMLElement} */ (/** @type {unknown} */ (document.getElementById(id)));
+const $ = (id) =>
+  /** @type {K extends keyof Fields ? Fields[K] : HTMLElement} */ (
+    /** @type {unknown} */ (document.getElementById(id))
+  );
 
 const COUNT_ORDER = [...STATE_ORDER, 'error'];
 const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
@@ -38,7 +50,11 @@ const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
 let st; // the worker's state: effective config, user config, locks, policy (from the first `refresh`)
 /** @type {number | null} */
 let editing = null; // index in user sites, or -1 for a new one
-const list = (v) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
@@ -132,7 +148,8 @@ async function renderPolicy() {
   const status = $('policy-status');
   status.className = `pill ${managed ? 'lock' : p.error ? 'err' : 'ok'}`;
   status.textContent = managed ? 'Managed · read-only' : p.error ? 'Stored policy has errors' : 'In effect';
-  $('policy-current').textContent = `In effect: ${p.name}${st.config.policy.source === 'default' ? ' (the built-in default)' : ''}${p.review ? ` · SLA review ${p.review.overdue ? 'overdue since' : 'due on'} ${p.review.nextReview}` : ''}`;
+  $('policy-current').textContent =
+    `In effect: ${p.name}${st.config.policy.source === 'default' ? ' (the built-in default)' : ''}${p.review ? ` · SLA review ${p.review.overdue ? 'overdue since' : 'due on'} ${p.review.nextReview}` : ''}`;
   $('policy-tools').hidden = managed;
   ta.readOnly = managed;
   if (managed) {
@@ -152,10 +169,13 @@ async function renderPolicy() {
 }
 
 function diagRow(d) {
-  return h('div', { class: `diag ${d.severity}`, role: d.severity === 'error' ? 'alert' : null },
+  return h(
+    'div',
+    { class: `diag ${d.severity}`, role: d.severity === 'error' ? 'alert' : null },
     h('span', { class: 'path', text: d.path || '(whole policy)' }),
     h('span', { class: 'code', text: d.code }),
-    h('span', { class: 'msg', text: d.message }));
+    h('span', { class: 'msg', text: d.message }),
+  );
 }
 
 async function validate() {
@@ -167,9 +187,22 @@ async function validate() {
   lastValid = r.valid ? text : null;
   const rows = r.diagnostics.map(diagRow);
   if (r.valid) {
-    rows.unshift(h('div', { class: 'diag ok', text: `Valid: ${r.info?.name ?? 'policy'}${r.diagnostics.length ? `, ${r.diagnostics.length} warning${r.diagnostics.length === 1 ? '' : 's'}` : ''}.` }));
+    rows.unshift(
+      h('div', {
+        class: 'diag ok',
+        text: `Valid: ${r.info?.name ?? 'policy'}${r.diagnostics.length ? `, ${r.diagnostics.length} warning${r.diagnostics.length === 1 ? '' : 's'}` : ''}.`,
+      }),
+    );
   } else {
-    rows.unshift(h('div', { class: 'diag', role: 'alert' }, h('span', { class: 'path', text: `${errors.length} error${errors.length === 1 ? '' : 's'}` }), h('span'), h('span', { text: 'Your draft is kept; fix the problems below to apply it.' })));
+    rows.unshift(
+      h(
+        'div',
+        { class: 'diag', role: 'alert' },
+        h('span', { class: 'path', text: `${errors.length} error${errors.length === 1 ? '' : 's'}` }),
+        h('span'),
+        h('span', { text: 'Your draft is kept; fix the problems below to apply it.' }),
+      ),
+    );
   }
   box.replaceChildren(...rows);
   box.dataset.valid = String(r.valid);
@@ -188,7 +221,9 @@ $('policy-apply').addEventListener('click', async () => {
   if (lastValid !== text) return;
   const policy = { text, source: 'pasted', updatedAt: new Date().toISOString() };
   await ext.storage.local.remove('policyDraft');
-  await save((user) => { user.policy = policy; }, 'Policy applied to open tracker tabs');
+  await save((user) => {
+    user.policy = policy;
+  }, 'Policy applied to open tracker tabs');
 });
 
 $('policy-revert').addEventListener('click', async () => {
@@ -236,20 +271,40 @@ async function renderSites() {
   const tbody = /** @type {HTMLElement} */ ($('sites-table').querySelector('tbody')); // options.html's table has it
   const rows = [];
   for (const s of st.config.sites) {
-    const granted = await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false);
+    const granted = await ext.permissions
+      .contains({ origins: hostPatterns(s, { ports: matchPorts }) })
+      .catch(() => false);
     const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
     const actions = h('td', { class: 'actions' });
-    if (!granted) actions.append(h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s) }));
+    if (!granted)
+      actions.append(
+        h('button', { type: 'button', class: 'secondary', text: 'Grant access', onclick: () => grant(s) }),
+      );
     if (!s.managed && userIndex >= 0) {
-      actions.append(h('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => openForm(userIndex) }));
-      actions.append(h('button', { type: 'button', class: 'danger', text: 'Remove', onclick: () => removeSite(userIndex) }));
+      actions.append(
+        h('button', { type: 'button', class: 'secondary', text: 'Edit', onclick: () => openForm(userIndex) }),
+      );
+      actions.append(
+        h('button', { type: 'button', class: 'danger', text: 'Remove', onclick: () => removeSite(userIndex) }),
+      );
     }
-    rows.push(h('tr', { 'data-origin': s.origin },
-      h('td', {}, h('span', { class: 'mono', text: s.origin }), s.managed ? h('span', { class: 'tag', text: 'managed' }) : null, s.token ? h('span', { class: 'tag', text: 'token' }) : null),
-      h('td', { text: s.tracker }),
-      h('td', { text: mappingSummary(s) }),
-      h('td', {}, h('span', { class: `access ${granted ? 'ok' : 'no'}`, text: granted ? 'granted' : 'not granted' })),
-      actions));
+    rows.push(
+      h(
+        'tr',
+        { 'data-origin': s.origin },
+        h(
+          'td',
+          {},
+          h('span', { class: 'mono', text: s.origin }),
+          s.managed ? h('span', { class: 'tag', text: 'managed' }) : null,
+          s.token ? h('span', { class: 'tag', text: 'token' }) : null,
+        ),
+        h('td', { text: s.tracker }),
+        h('td', { text: mappingSummary(s) }),
+        h('td', {}, h('span', { class: `access ${granted ? 'ok' : 'no'}`, text: granted ? 'granted' : 'not granted' })),
+        actions,
+      ),
+    );
   }
   tbody.replaceChildren(...rows);
   $('sites-empty').hidden = rows.length > 0;
@@ -260,14 +315,22 @@ async function renderSites() {
 
 async function grant(site) {
   const ok = await ext.permissions.request({ origins: hostPatterns(site, { ports: matchPorts }) });
-  toast(ok ? `Access to ${hostPatterns(site, { ports: matchPorts }).map((p) => p.slice(0, -2)).join(' and ')} granted` : 'Access not granted');
+  toast(
+    ok
+      ? `Access to ${hostPatterns(site, { ports: matchPorts })
+          .map((p) => p.slice(0, -2))
+          .join(' and ')} granted`
+      : 'Access not granted',
+  );
   // Saved again (unchanged) so the worker re-registers content scripts for the granted origins.
   await save(() => {});
 }
 
 async function removeSite(i) {
   const gone = st.user.sites[i];
-  await save((user) => { user.sites = user.sites.filter((x) => x.origin !== gone.origin); }, `Removed ${gone.origin}`);
+  await save((user) => {
+    user.sites = user.sites.filter((x) => x.origin !== gone.origin);
+  }, `Removed ${gone.origin}`);
   // Its host permissions, unless another site still needs them (two sites on one API).
   const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
   const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
@@ -306,7 +369,11 @@ function formSite() {
   const basePath = $('site-basepath').value.trim();
   if (basePath) site.basePath = basePath.replace(/\/$/, '');
   const fields = {};
-  for (const [k, id] of /** @type {const} */ ([['priority', 'site-priority'], ['category', 'site-category'], ['requesterGroup', 'site-group']])) {
+  for (const [k, id] of /** @type {const} */ ([
+    ['priority', 'site-priority'],
+    ['category', 'site-category'],
+    ['requesterGroup', 'site-group'],
+  ])) {
     const v = list($(id).value);
     if (v.length) fields[k] = v;
   }
@@ -339,7 +406,12 @@ function trackerHints() {
   $('site-watch').placeholder = ph;
   $('site-watch').title = title;
   $('site-watch').disabled = t === 'redmine';
-  const draft = normalizeSite({ origin: $('site-origin').value, tracker: t, api: $('site-api').value, site: { basePath: $('site-basepath').value.trim() || undefined } });
+  const draft = normalizeSite({
+    origin: $('site-origin').value,
+    tracker: t,
+    api: $('site-api').value,
+    site: { basePath: $('site-basepath').value.trim() || undefined },
+  });
   $('site-api').placeholder = draft.origin ? apiBaseOf(draft) : 'https://api.github.com';
 }
 for (const id of ['site-tracker', 'site-origin', 'site-basepath']) $(id).addEventListener('input', trackerHints);
@@ -349,7 +421,8 @@ function testUrl(s) {
   const base = `${s.origin}${s.site?.basePath ?? ''}`;
   if (s.tracker === 'github' && s.watch[0]) return `${base}/${s.watch[0]}/issues`;
   if (s.tracker === 'gitlab' && s.watch[0]) return `${base}/${s.watch[0]}/-/issues`;
-  if (s.tracker === 'jira') return `${base}/issues/?jql=${encodeURIComponent(s.watch[0] ? `project = ${s.watch[0]}` : 'order by updated DESC')}`;
+  if (s.tracker === 'jira')
+    return `${base}/issues/?jql=${encodeURIComponent(s.watch[0] ? `project = ${s.watch[0]}` : 'order by updated DESC')}`;
   return `${base}/issues`;
 }
 
@@ -367,8 +440,13 @@ $('site-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const s = formSite();
   const others = st.user.sites.filter((_, i) => i !== editing);
-  const problems = siteProblems({ ...s, origin: $('site-origin').value, api: $('site-api').value, watch: $('site-watch').value }, others);
-  $('site-problems').replaceChildren(...problems.map((p) => diagRow({ severity: 'error', code: p.path, path: p.path, message: p.message })));
+  const problems = siteProblems(
+    { ...s, origin: $('site-origin').value, api: $('site-api').value, watch: $('site-watch').value },
+    others,
+  );
+  $('site-problems').replaceChildren(
+    ...problems.map((p) => diagRow({ severity: 'error', code: p.path, path: p.path, message: p.message })),
+  );
   if (problems.length) return;
   // Ask for the host permissions inside the click (a user gesture), before anything awaits: the
   // site's pages and, for GitHub, its API's origin (api.github.com).
@@ -378,10 +456,13 @@ $('site-form').addEventListener('submit', (e) => {
     const at = /** @type {number} */ (editing); // the form is open: openForm set it
     $('site-form').hidden = true;
     editing = null;
-    await save((user) => {
-      if (at >= 0) user.sites[at] = s;
-      else user.sites.push(s);
-    }, granted ? `Saved ${s.origin}; badges appear on its pages` : `Saved ${s.origin}; grant access to see badges`);
+    await save(
+      (user) => {
+        if (at >= 0) user.sites[at] = s;
+        else user.sites.push(s);
+      },
+      granted ? `Saved ${s.origin}; badges appear on its pages` : `Saved ${s.origin}; grant access to see badges`,
+    );
   })();
 });
 
@@ -396,7 +477,7 @@ $('site-test').addEventListener('click', () => {
     return;
   }
   if (!s.origin || url.origin !== s.origin) {
-    out.textContent = `The URL must be on ${s.origin ?? 'the site\'s address'}.`;
+    out.textContent = `The URL must be on ${s.origin ?? "the site's address"}.`;
     return;
   }
   const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
@@ -427,7 +508,9 @@ $('site-test').addEventListener('click', () => {
         counts[k] = (counts[k] ?? 0) + 1;
       }
       const un = Object.keys(r.unavailable).length;
-      const by = COUNT_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${countWord(k)}`).join(', ');
+      const by = COUNT_ORDER.filter((k) => counts[k])
+        .map((k) => `${counts[k]} ${countWord(k)}`)
+        .join(', ');
       out.textContent = `Found ${ids.length} issue${ids.length === 1 ? '' : 's'}; ${r.results.length} mapped and evaluated${by ? ` (${by})` : ''}${un ? `; ${un} unavailable: ${Object.values(r.unavailable)[0]}` : ''}.`;
       out.dataset.found = String(ids.length);
       out.dataset.mapped = String(r.results.length);
@@ -452,16 +535,22 @@ function renderContacts() {
       box.checked = !!mine;
       box.disabled = st.locked.me;
       box.addEventListener('change', () => toggleMe(c, box.checked));
-      rows.push(h('tr', {},
-        h('td', { text: `L${lvl.level}` }),
-        h('td', { text: lvl.role ?? '' }),
-        h('td', { text: c.name ?? '' }),
-        h('td', { class: 'mono', text: c.email ?? '' }),
-        h('td', { class: 'mono', text: c.handle ?? '' }),
-        h('td', {}, box)));
+      rows.push(
+        h(
+          'tr',
+          {},
+          h('td', { text: `L${lvl.level}` }),
+          h('td', { text: lvl.role ?? '' }),
+          h('td', { text: c.name ?? '' }),
+          h('td', { class: 'mono', text: c.email ?? '' }),
+          h('td', { class: 'mono', text: c.handle ?? '' }),
+          h('td', {}, box),
+        ),
+      );
     }
   }
-  if (!rows.length) rows.push(h('tr', {}, h('td', { colspan: '6', class: 'muted', text: 'The policy names no escalation contacts.' })));
+  if (!rows.length)
+    rows.push(h('tr', {}, h('td', { colspan: '6', class: 'muted', text: 'The policy names no escalation contacts.' })));
   tbody.replaceChildren(...rows);
   showValue($('me-handles'), me.handles.join(', '));
   showValue($('me-emails'), me.emails.join(', '));
@@ -474,16 +563,21 @@ async function toggleMe(c, on) {
     const rest = arr.filter((x) => x.toLowerCase() !== v.toLowerCase());
     return on ? [...rest, v] : rest;
   };
-  await save((user) => {
-    user.me.handles = edit(user.me.handles, c.handle);
-    user.me.emails = edit(user.me.emails, c.email);
-  }, on ? `Escalations to ${c.name} will notify you` : `${c.name} is not you`);
+  await save(
+    (user) => {
+      user.me.handles = edit(user.me.handles, c.handle);
+      user.me.emails = edit(user.me.emails, c.email);
+    },
+    on ? `Escalations to ${c.name} will notify you` : `${c.name} is not you`,
+  );
 }
 
 for (const id of ['me-handles', 'me-emails']) {
   $(id).addEventListener('change', async () => {
     const me = { handles: list($('me-handles').value), emails: list($('me-emails').value) };
-    await save((user) => { user.me = me; }, 'Saved');
+    await save((user) => {
+      user.me = me;
+    }, 'Saved');
   });
 }
 
@@ -507,7 +601,8 @@ function renderNotifications() {
   $('n-quiet').checked = n.quietHours.enabled;
   showValue($('n-quiet-start'), n.quietHours.start);
   showValue($('n-quiet-end'), n.quietHours.end);
-  for (const id of /** @type {const} */ (['n-quiet', 'n-quiet-start', 'n-quiet-end'])) $(id).disabled = lock('quietHours');
+  for (const id of /** @type {const} */ (['n-quiet', 'n-quiet-start', 'n-quiet-end']))
+    $(id).disabled = lock('quietHours');
   $('n-details').classList.toggle('off', !n.enabled);
   renderLastCheck();
 }
@@ -523,7 +618,11 @@ async function renderLastCheck() {
   }
   const when = new Date(l.at).toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' });
   out.textContent = `Last check ${when}: ${l.checked} open issue${l.checked === 1 ? '' : 's'} read, ${l.shown} notification${l.shown === 1 ? '' : 's'}${l.quiet ? ' (quiet hours)' : ''}.`;
-  $('n-problems').replaceChildren(...Object.entries(l.errors ?? {}).map(([origin, why]) => diagRow({ severity: 'error', code: 'check', path: origin, message: why })));
+  $('n-problems').replaceChildren(
+    ...Object.entries(l.errors ?? {}).map(([origin, why]) =>
+      diagRow({ severity: 'error', code: 'check', path: origin, message: why }),
+    ),
+  );
 }
 
 $('n-check').addEventListener('click', async () => {
@@ -547,7 +646,11 @@ function notificationsFromForm() {
     breached: $('n-breached').checked,
     escalations: $('n-escalations').checked,
     intervalMinutes: Number($('n-interval').value),
-    quietHours: { enabled: $('n-quiet').checked, start: $('n-quiet-start').value || '20:00', end: $('n-quiet-end').value || '08:00' },
+    quietHours: {
+      enabled: $('n-quiet').checked,
+      start: $('n-quiet-start').value || '20:00',
+      end: $('n-quiet-end').value || '08:00',
+    },
   };
 }
 
@@ -567,7 +670,10 @@ $('n-enabled').addEventListener('change', () => {
   const asked = on ? ext.permissions.request({ permissions: ['notifications'] }) : Promise.resolve(true);
   (async () => {
     const ok = await asked.catch(() => false);
-    await saveNotifications((n) => ({ ...n, enabled: on && ok }), on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off');
+    await saveNotifications(
+      (n) => ({ ...n, enabled: on && ok }),
+      on ? (ok ? 'Notifications on' : 'Notifications need your permission') : 'Notifications off',
+    );
   })();
 });
 /** Each field's value as the user left it, and where it goes in the settings. */
@@ -594,11 +700,15 @@ for (const [id, put] of Object.entries(NOTIFICATION_FIELDS)) {
 
 $('export').addEventListener('click', () => {
   const text = exportConfig(st.user, { withTokens: $('export-tokens').checked });
-  const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/json' })), download: 'sla-lens-config.json' });
+  const a = h('a', {
+    href: URL.createObjectURL(new Blob([text], { type: 'application/json' })),
+    download: 'sla-lens-config.json',
+  });
   document.body.append(a);
   a.click();
   a.remove();
-  $('io-out').textContent = `Exported ${st.user.sites.length} site${st.user.sites.length === 1 ? '' : 's'} and the ${st.user.policy.text ? 'custom' : 'default'} policy${$('export-tokens').checked ? ', with tokens' : ' (tokens left out)'}.`;
+  $('io-out').textContent =
+    `Exported ${st.user.sites.length} site${st.user.sites.length === 1 ? '' : 's'} and the ${st.user.policy.text ? 'custom' : 'default'} policy${$('export-tokens').checked ? ', with tokens' : ' (tokens left out)'}.`;
 });
 
 $('import-file').addEventListener('change', async (e) => {
@@ -607,14 +717,18 @@ $('import-file').addEventListener('change', async (e) => {
   input.value = '';
   if (!f) return;
   const r = importConfig(await f.text(), st.user);
-  if (!r.config) { // importConfig gives a configuration or an error
+  if (!r.config) {
+    // importConfig gives a configuration or an error
     $('io-out').textContent = `Not imported: ${r.error}`;
     return;
   }
   await save(r.config, 'Configuration imported');
   const missing = [];
-  for (const s of r.config.sites) if (!(await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false))) missing.push(s.origin);
-  $('io-out').textContent = `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
+  for (const s of r.config.sites)
+    if (!(await ext.permissions.contains({ origins: hostPatterns(s, { ports: matchPorts }) }).catch(() => false)))
+      missing.push(s.origin);
+  $('io-out').textContent =
+    `Imported ${r.config.sites.length} site${r.config.sites.length === 1 ? '' : 's'}${missing.length ? `; grant access to ${missing.join(', ')} in the site list` : ''}.`;
 });
 
 // Managed values can arrive or change while the page is open (browser policy refresh).

@@ -13,7 +13,8 @@ async function main() {
   const params = new URLSearchParams(location.search);
   /** @type {number | undefined} */
   let tabId = Number(params.get('tab'));
-  if (!tabId) [{ id: tabId } = /** @type {{ id?: number }} */ ({})] = await ext.tabs.query({ active: true, currentWindow: true });
+  if (!tabId)
+    [{ id: tabId } = /** @type {{ id?: number }} */ ({})] = await ext.tabs.query({ active: true, currentWindow: true });
   const r = await ask({ type: 'tabSummary', tabId });
   $('policy').textContent = r.policy.name;
   $('policy').title = r.policy.name;
@@ -40,7 +41,8 @@ async function main() {
     if (s.nearest) {
       const left = (s.nearest.at - r.nowMs) / 1000;
       const when = new Date(s.nearest.at).toLocaleString([], { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-      $('nearest').textContent = `Nearest deadline: #${s.nearest.id}, ${left > 0 ? `in ${shortDuration(left)}` : 'now'} (${when})`;
+      $('nearest').textContent =
+        `Nearest deadline: #${s.nearest.id}, ${left > 0 ? `in ${shortDuration(left)}` : 'now'} (${when})`;
     } else $('nearest').textContent = 'No running deadline on this page.';
     // Escalations done (their notes record them): `#12: Escalated to Ingrid Vogt 10:05 (note #3)`,
     // the note a link when it has an http(s) URL. Text only.
@@ -54,7 +56,9 @@ async function main() {
   const review = $('review');
   if (rv) {
     review.className = `review${rv.overdue ? ' overdue' : ''}`;
-    review.textContent = rv.overdue ? `SLA review overdue since ${rv.nextReview}` : `SLA review due on ${rv.nextReview}`;
+    review.textContent = rv.overdue
+      ? `SLA review overdue since ${rv.nextReview}`
+      : `SLA review due on ${rv.nextReview}`;
   } else review.hidden = true;
   document.body.dataset.ready = 'true';
 }

@@ -36,7 +36,11 @@ async function open(path, { dark = false } = {}) {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   if (dark) await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${server.url}${path}`);
-  await page.waitForFunction(() => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'), null, { timeout: 20000 });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'),
+    null,
+    { timeout: 20000 },
+  );
   return page;
 }
 
@@ -49,8 +53,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1440, height: 1000 },
   });
 });
@@ -76,10 +88,15 @@ describe('<sla-board> on the demo dashboard', () => {
     // --esc-bg, a pale red) must not reach into the badge, where white text on it was unreadable.
     const esc = badge.locator('.esc');
     assert.equal(await esc.textContent(), 'L1');
-    assert.deepEqual(await esc.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]), ['rgb(127, 29, 29)', 'rgb(255, 255, 255)']);
+    assert.deepEqual(await esc.evaluate((e) => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]), [
+      'rgb(127, 29, 29)',
+      'rgb(255, 255, 255)',
+    ]);
     assert.equal(await page.locator('sla-board th[data-key="sla"]').getAttribute('aria-sort'), 'ascending');
     // Scrolling to the end renders the last rows.
-    await page.locator('sla-board .scroller').evaluate((s) => { s.scrollTop = s.scrollHeight; });
+    await page.locator('sla-board .scroller').evaluate((s) => {
+      s.scrollTop = s.scrollHeight;
+    });
     // The scroll handler renders on the next frame; wait for it (a loaded machine is slow).
     let last = await ids(page);
     for (let i = 0; i < 100 && last[0] === first[0]; i++) {
@@ -113,7 +130,10 @@ describe('<sla-board> on the demo dashboard', () => {
     assert.equal(r.entered, 10, 'ten rows scrolled in');
     // In table order, with consecutive row indexes.
     assert.deepEqual(r.ids, r.want.slice(r.index[0] - 2, r.index[0] - 2 + r.ids.length));
-    assert.deepEqual(r.index, r.index.map((_, i) => r.index[0] + i));
+    assert.deepEqual(
+      r.index,
+      r.index.map((_, i) => r.index[0] + i),
+    );
     await page.close();
   });
 
@@ -129,8 +149,13 @@ describe('<sla-board> on the demo dashboard', () => {
     assert.equal((await ids(page))[0], '3000');
     const created = page.locator('sla-board th[data-key="created"] button');
     await created.click();
-    const rows = await page.locator('sla-board sla-board-x, sla-board').evaluate((b) => b.visibleRows.slice(0, 50).map((r) => r.created));
-    assert.deepEqual(rows, [...rows].sort((a, b) => a - b));
+    const rows = await page
+      .locator('sla-board sla-board-x, sla-board')
+      .evaluate((b) => b.visibleRows.slice(0, 50).map((r) => r.created));
+    assert.deepEqual(
+      rows,
+      [...rows].sort((a, b) => a - b),
+    );
     await page.close();
   });
 
@@ -151,7 +176,10 @@ describe('<sla-board> on the demo dashboard', () => {
     await page.locator('sla-board input[type="search"]').fill('photoshop export');
     await page.waitForFunction(() => document.querySelector('sla-board').visibleRows.length < 2000);
     const found = await page.locator('sla-board').evaluate((b) => b.visibleRows.map((r) => r.title));
-    assert.ok(found.length > 0 && found.every((t) => /photoshop/i.test(t) && /export/i.test(t)), `${found.length}: ${found.slice(0, 5).join('; ')}`);
+    assert.ok(
+      found.length > 0 && found.every((t) => /photoshop/i.test(t) && /export/i.test(t)),
+      `${found.length}: ${found.slice(0, 5).join('; ')}`,
+    );
     await page.locator('sla-board button', { hasText: 'Clear' }).click();
     await page.locator('sla-board select[data-group]').selectOption('category');
     const groups = page.locator('sla-board tr.g');
@@ -164,7 +192,10 @@ describe('<sla-board> on the demo dashboard', () => {
     assert.equal(await page.locator('sla-board').evaluate((b) => b.visibleRows.length), before);
     assert.ok((await groups.count()) >= 2, 'the next group header follows the collapsed one');
     const labels = await groups.evaluateAll((gs) => gs.map((g) => g.textContent));
-    assert.ok(labels.every((l) => /^▼Category: .+\d+ issues?/.test(l)), labels.join('; '));
+    assert.ok(
+      labels.every((l) => /^▼Category: .+\d+ issues?/.test(l)),
+      labels.join('; '),
+    );
     assert.match(await status(page), /grouped by category/);
     await page.close();
   });
@@ -176,7 +207,13 @@ describe('<sla-board> on the demo dashboard', () => {
       el.id = 'x';
       el.setAttribute('heading', xss);
       el.tickets = [
-        { id: 'x1', title: xss, created: '2026-11-27T10:00:00Z', assignee: xss, fields: { priority: 'Urgent', category: xss } },
+        {
+          id: 'x1',
+          title: xss,
+          created: '2026-11-27T10:00:00Z',
+          assignee: xss,
+          fields: { priority: 'Urgent', category: xss },
+        },
         { id: 'x2', title: 'no creation date' },
         { id: 'x3', title: 'fine', created: '2026-11-27T11:00:00Z' },
       ];
@@ -204,11 +241,20 @@ describe('<sla-board> on the demo dashboard', () => {
       const s = document.createElement('script');
       s.type = 'application/json';
       s.dataset.tickets = '';
-      s.textContent = JSON.stringify({ issues: [
-        { id: 42, subject: 'Printer on fire', project: { id: 1, name: 'Marketing IT support' }, status: { id: 1, name: 'New' },
-          priority: { id: 4, name: 'Urgent' }, author: { id: 7, name: 'Mia' }, created_on: '2026-11-27T10:00:00Z' },
-        { id: 43, subject: 'broken', created_on: 'yesterday' },
-      ] });
+      s.textContent = JSON.stringify({
+        issues: [
+          {
+            id: 42,
+            subject: 'Printer on fire',
+            project: { id: 1, name: 'Marketing IT support' },
+            status: { id: 1, name: 'New' },
+            priority: { id: 4, name: 'Urgent' },
+            author: { id: 7, name: 'Mia' },
+            created_on: '2026-11-27T10:00:00Z',
+          },
+          { id: 43, subject: 'broken', created_on: 'yesterday' },
+        ],
+      });
       el.append(s);
       document.querySelector('main').append(el);
     });
@@ -218,15 +264,23 @@ describe('<sla-board> on the demo dashboard', () => {
     assert.equal(await rm.evaluate((b) => b.problems.length), 1);
     // A list without journals: the engine cannot back an open issue's response state, and the
     // note above the table says what the export lacks.
-    assert.deepEqual(await rm.evaluate((b) => b.rows.map((r) => [r.state, r.missing, r.level])), [['unknown', 'replies', -1]]);
-    assert.match(await rm.locator('[data-unknown="response"]').textContent(), /^Replies: unknown\. 1 of 1 issues come without their replies/);
+    assert.deepEqual(await rm.evaluate((b) => b.rows.map((r) => [r.state, r.missing, r.level])), [
+      ['unknown', 'replies', -1],
+    ]);
+    assert.match(
+      await rm.locator('[data-unknown="response"]').textContent(),
+      /^Replies: unknown\. 1 of 1 issues come without their replies/,
+    );
     assert.equal(await rm.locator('tr.r .unknown').textContent(), 'Response unknown');
     await page.close();
   });
 
   it('takes the light, dark and print screenshots', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    for (const [name, dark] of [['light', false], ['dark', true]]) {
+    for (const [name, dark] of [
+      ['light', false],
+      ['dark', true],
+    ]) {
       const page = await open('dashboard.html?frozen', { dark });
       await page.screenshot({ path: join(SHOTS, `board-dashboard-${name}.png`) });
       await page.close();
@@ -254,18 +308,32 @@ describe('<sla-board> on the demo dashboard', () => {
 
 describe('<sla-board> with CSV exports (csv.html)', () => {
   const FIXTURES = join(ROOT, 'tests/fixtures');
-  const states = (board) => board.locator('tr.r').evaluateAll((trs) => Object.fromEntries(trs.map((t) => [t.dataset.id, t.dataset.state])));
+  const states = (board) =>
+    board.locator('tr.r').evaluateAll((trs) => Object.fromEntries(trs.map((t) => [t.dataset.id, t.dataset.state])));
 
   it('serves the recorded exports as they are', () => {
-    assert.ok(readFileSync(join(ROOT, 'www/demo-data/redmine-issues-de.csv')).equals(readFileSync(join(FIXTURES, 'redmine-csv/issues-de-all.csv'))));
-    assert.ok(readFileSync(join(ROOT, 'www/demo-data/jira-issues.csv')).equals(readFileSync(join(FIXTURES, 'jira-csv/issues.csv'))));
+    assert.ok(
+      readFileSync(join(ROOT, 'www/demo-data/redmine-issues-de.csv')).equals(
+        readFileSync(join(FIXTURES, 'redmine-csv/issues-de-all.csv')),
+      ),
+    );
+    assert.ok(
+      readFileSync(join(ROOT, 'www/demo-data/jira-issues.csv')).equals(
+        readFileSync(join(FIXTURES, 'jira-csv/issues.csv')),
+      ),
+    );
   });
 
   it('renders a real Redmine CSV export (German, `;`, BOM) with the response shown as unknown', async () => {
     const page = await open('csv.html?frozen');
     const rm = page.locator('sla-board#redmine');
     const st = await states(rm);
-    assert.deepEqual(Object.keys(st).map(Number).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(
+      Object.keys(st)
+        .map(Number)
+        .sort((a, b) => a - b),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+    );
     // Closed 10 h after it was opened: whenever the response came, it was inside 24 h.
     assert.equal(st['5'], 'met');
     assert.equal(await rm.locator('tr.r[data-id="5"] sla-badge').count(), 1);
@@ -299,10 +367,15 @@ describe('<sla-board> with CSV exports (csv.html)', () => {
     const st = await states(jira);
     // MKT-1: a staff comment 70 minutes after creation (critical, 4 h); MKT-2: 16.5 h (24 h).
     assert.deepEqual(st, { 'MKT-1': 'met', 'MKT-2': 'met', 'MKT-4': 'notApplicable' });
-    const items = await jira.locator('details.bad li').evaluateAll((lis) => lis.map((li) => [li.dataset.row, li.textContent]));
+    const items = await jira
+      .locator('details.bad li')
+      .evaluateAll((lis) => lis.map((li) => [li.dataset.row, li.textContent]));
     assert.equal(items.length, 2);
     assert.equal(items[0][0], '4');
-    assert.match(items[0][1], /^Row 4 \(line 5\), issue MKT-3, column Created — not mapped \(csv-invalid-date\): `2026-13-45 10:00` is not a date/);
+    assert.match(
+      items[0][1],
+      /^Row 4 \(line 5\), issue MKT-3, column Created — not mapped \(csv-invalid-date\): `2026-13-45 10:00` is not a date/,
+    );
     assert.equal(items[1][0], '6');
     assert.match(items[1][1], /^Row 6 \(line 7\), column Issue key — not mapped \(csv-missing-id\)/);
     assert.match(await jira.locator('details.bad summary').textContent(), /^2 rows of the CSV could not be shown/);
@@ -314,12 +387,17 @@ describe('<sla-board> with CSV exports (csv.html)', () => {
 
   it('renders CSV cells as text, and a bad mapping or time zone as every problem', async () => {
     const page = await open('csv.html?frozen');
-    await page.route('**/hostile.csv', (route) => route.fulfill({
-      contentType: 'text/csv',
-      body: `#,Subject,Created,Status\r\n1,"${XSS.replace(/"/g, '""')}",11/27/2026 10:00 AM,${XSS}\r\n2,x,${XSS},New\r\n`,
-    }));
+    await page.route('**/hostile.csv', (route) =>
+      route.fulfill({
+        contentType: 'text/csv',
+        body: `#,Subject,Created,Status\r\n1,"${XSS.replace(/"/g, '""')}",11/27/2026 10:00 AM,${XSS}\r\n2,x,${XSS},New\r\n`,
+      }),
+    );
     await page.evaluate(() => {
-      for (const [id, zone] of [['h', 'UTC'], ['nozone', null]]) {
+      for (const [id, zone] of [
+        ['h', 'UTC'],
+        ['nozone', null],
+      ]) {
         const el = document.createElement('sla-board');
         el.id = id;
         el.setAttribute('tracker', 'redmine-csv');
@@ -348,9 +426,14 @@ describe('<sla-board> with CSV exports (csv.html)', () => {
 
   it('takes the CSV dashboard screenshots (light, dark), with the unmapped rows open', async () => {
     mkdirSync(SHOTS, { recursive: true });
-    for (const [name, dark] of [['light', false], ['dark', true]]) {
+    for (const [name, dark] of [
+      ['light', false],
+      ['dark', true],
+    ]) {
       const page = await open('csv.html?frozen', { dark });
-      await page.locator('sla-board#jira').evaluate((b) => { b.shadowRoot.querySelector('details.bad').open = true; });
+      await page.locator('sla-board#jira').evaluate((b) => {
+        b.shadowRoot.querySelector('details.bad').open = true;
+      });
       await page.screenshot({ path: join(SHOTS, `board-csv-${name}.png`), fullPage: true });
       await page.close();
     }
@@ -361,19 +444,34 @@ describe('<sla-board> with CSV exports (csv.html)', () => {
 describe('<sla-review>: CLI and dashboard agree', () => {
   it('shows exactly the figures of `sla-lens report --format json` on the same export, policy and now', async (t) => {
     assert.ok(existsSync(CLI), `${CLI} is missing: run make cli`);
-    const cli = JSON.parse(execFileSync(CLI, ['report', '--format', 'json', '--now', NOW, EXPORT], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const cli = JSON.parse(
+      execFileSync(CLI, ['report', '--format', 'json', '--now', NOW, EXPORT], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+    );
     const page = await open('review.html?frozen');
     const review = page.locator('sla-review');
     const report = await review.evaluate((r) => r.report);
     assert.deepEqual(report, cli, 'the report object is the CLI JSON');
     // The figures on the page, cell by cell.
-    const shown = await review.locator('tr[data-cell]').evaluateAll((trs) => trs.map((tr) => [tr.dataset.cell, [...tr.children].map((c) => c.textContent)]));
+    const shown = await review
+      .locator('tr[data-cell]')
+      .evaluateAll((trs) => trs.map((tr) => [tr.dataset.cell, [...tr.children].map((c) => c.textContent)]));
     assert.ok(shown.length > 20, `${shown.length} cells shown`);
     for (const [key, texts] of shown) {
       const [metric, month, priority, category] = key.split('|').map((x) => (x === '*' ? null : x));
-      const c = cli.cells.find((x) => x.metric === metric && x.month === month && x.priority === priority && x.category === category);
+      const c = cli.cells.find(
+        (x) => x.metric === metric && x.month === month && x.priority === priority && x.category === category,
+      );
       assert.ok(c, key);
-      const want = [c.inScope, c.met, c.metLate, c.breached, c.open, formatPercent(c.metPercent), formatSeconds(c.business.median), formatSeconds(c.business.p90)].map(String);
+      const want = [
+        c.inScope,
+        c.met,
+        c.metLate,
+        c.breached,
+        c.open,
+        formatPercent(c.metPercent),
+        formatSeconds(c.business.median),
+        formatSeconds(c.business.p90),
+      ].map(String);
       assert.deepEqual(texts.slice(2, 10), want, key);
     }
     // The breaches, 100 a page: paged through with the pager's buttons, in the CLI's order.
@@ -391,19 +489,37 @@ describe('<sla-review>: CLI and dashboard agree', () => {
       breachIds.push(...ids);
       if (p < pages - 1) await pager.getByRole('button', { name: 'Next page of breaches' }).click();
     }
-    assert.deepEqual(breachIds, cli.breaches.map((b) => b.id));
+    assert.deepEqual(
+      breachIds,
+      cli.breaches.map((b) => b.id),
+    );
     // On the last page Next is off and the focus is on Previous; First goes back to the start.
     assert.equal(await pager.getByRole('button', { name: 'Next page of breaches' }).isDisabled(), true);
-    assert.equal(await review.evaluate((r) => r.shadowRoot.activeElement?.getAttribute('aria-label')), 'Previous page of breaches');
+    assert.equal(
+      await review.evaluate((r) => r.shadowRoot.activeElement?.getAttribute('aria-label')),
+      'Previous page of breaches',
+    );
     await pager.getByRole('button', { name: 'First page of breaches' }).click();
     assert.equal(await review.locator('tr[data-breach]').first().getAttribute('data-breach'), cli.breaches[0].id);
-    assert.match(await review.locator('[data-part="breaches"] p.note').textContent(), new RegExp(`Breaches 1–100 of ${cli.breaches.length} are shown .*Breaches CSV export has all of them`));
+    assert.match(
+      await review.locator('[data-part="breaches"] p.note').textContent(),
+      new RegExp(`Breaches 1–100 of ${cli.breaches.length} are shown .*Breaches CSV export has all of them`),
+    );
     const banner = await review.locator('.banner').textContent();
     assert.match(banner, new RegExp(`Next review 1 Dec 2026 · in ${cli.review.daysUntil} days`));
     // Another period: the CLI and the page agree again.
-    await review.evaluate((r) => { r.setAttribute('from', '2026-01-01'); r.setAttribute('to', '2026-03-31'); });
+    await review.evaluate((r) => {
+      r.setAttribute('from', '2026-01-01');
+      r.setAttribute('to', '2026-03-31');
+    });
     await page.waitForFunction(() => document.querySelector('sla-review').report.period.firstDay === '2026-01-01');
-    const q1 = JSON.parse(execFileSync(CLI, ['report', '--format', 'json', '--now', NOW, '--from', '2026-01-01', '--to', '2026-03-31', EXPORT], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const q1 = JSON.parse(
+      execFileSync(
+        CLI,
+        ['report', '--format', 'json', '--now', NOW, '--from', '2026-01-01', '--to', '2026-03-31', EXPORT],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      ),
+    );
     assert.deepEqual(await review.evaluate((r) => r.report), q1);
     t.diagnostic(`${shown.length} cells and ${breachIds.length} breaches compared`);
     await page.close();
@@ -433,7 +549,9 @@ async function counted(path, tag) {
       let phase = 'main';
       let ticks = 0;
       const longest = {};
-      const note = (t) => { longest[phase] = Math.max(longest[phase] ?? 0, t - last); };
+      const note = (t) => {
+        longest[phase] = Math.max(longest[phase] ?? 0, t - last);
+      };
       const id = setInterval(() => {
         const t = performance.now();
         note(t);
@@ -441,18 +559,27 @@ async function counted(path, tag) {
         ticks += 1;
       }, 10);
       return {
-        phase(name) { note(performance.now()); phase = name; },
-        stop() { clearInterval(id); note(performance.now()); return { longest, ticks }; },
+        phase(name) {
+          note(performance.now());
+          phase = name;
+        },
+        stop() {
+          clearInterval(id);
+          note(performance.now());
+          return { longest, ticks };
+        },
       };
     };
   });
   await page.goto(`${server.url}${path}`);
-  await page.waitForFunction((t) => [...document.querySelectorAll(t)].every((e) => e.dataset.ready === 'true'), tag, { timeout: 20000 });
+  await page.waitForFunction((t) => [...document.querySelectorAll(t)].every((e) => e.dataset.ready === 'true'), tag, {
+    timeout: 20000,
+  });
   return page;
 }
 
 describe('<sla-review>: the report runs in a Worker', () => {
-  it('computes a large report off the main thread: the page\'s timer keeps firing, the page never instantiates the module', async (t) => {
+  it("computes a large report off the main thread: the page's timer keeps firing, the page never instantiates the module", async (t) => {
     const page = await counted('review.html?frozen', 'sla-review');
     const workers = page.workers().map((w) => new URL(w.url()).pathname);
     assert.ok(workers.includes('/board/engine-worker.js'), `workers: ${workers.join(', ')}`);
@@ -480,29 +607,42 @@ describe('<sla-review>: the report runs in a Worker', () => {
       const end = performance.now();
       const { longest, ticks } = gaps.stop();
       const total = end - t0;
-      return { timings, total, longest: longest.main, ticks, read: el.report.tickets.read, inst: window.__instantiations };
+      return {
+        timings,
+        total,
+        longest: longest.main,
+        ticks,
+        read: el.report.tickets.read,
+        inst: window.__instantiations,
+      };
     });
-    t.diagnostic(`report ${Math.round(r.timings.report)} ms in the worker (${Math.round(r.total)} ms to ready); main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest)} ms`);
+    t.diagnostic(
+      `report ${Math.round(r.timings.report)} ms in the worker (${Math.round(r.total)} ms to ready); main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest)} ms`,
+    );
     assert.equal(r.read, 50000);
     assert.equal(r.inst, 0, 'the page itself never instantiates the Wasm module');
     // The page's timer never waits for the report: its longest gap stays well under the report's
     // time (three quarters of it, or 150 ms should the report be quicker; slack for a loaded
     // machine); on the main thread the report was one task, a gap at least as long as the report.
-    assert.ok(r.longest < Math.max(150, 0.75 * r.timings.report), `the longest main-thread stall (${r.longest} ms) vs the report (${r.timings.report} ms)`);
+    assert.ok(
+      r.longest < Math.max(150, 0.75 * r.timings.report),
+      `the longest main-thread stall (${r.longest} ms) vs the report (${r.timings.report} ms)`,
+    );
     assert.deepEqual(pageErrors, []);
     await page.close();
   });
 });
 
 describe('<sla-board>: the engine runs in a Worker', () => {
-  const engineWorkers = (page) => page.workers().filter((w) => new URL(w.url()).pathname === '/board/engine-worker.js').length;
+  const engineWorkers = (page) =>
+    page.workers().filter((w) => new URL(w.url()).pathname === '/board/engine-worker.js').length;
   /** The engine workers alive once their count is `n` (or after 5 s): a stopped worker's close event comes a little later. */
   async function workersBecome(page, n) {
     for (let i = 0; i < 100 && engineWorkers(page) !== n; i++) await page.waitForTimeout(50);
     return engineWorkers(page);
   }
 
-  it('loads and re-evaluates 50,000 issues off the main thread: the page\'s timer keeps firing, the page never instantiates the module', async (t) => {
+  it("loads and re-evaluates 50,000 issues off the main thread: the page's timer keeps firing, the page never instantiates the module", async (t) => {
     const page = await counted('dashboard.html?frozen', 'sla-board');
     assert.equal(engineWorkers(page), 1, 'the demo board has its worker');
     // A big export (the demo's 2,000 tickets 25 times over, ids made distinct) in a new board,
@@ -514,7 +654,10 @@ describe('<sla-board>: the engine runs in a Worker', () => {
       // Made as text (one ticket a line in the demo export), not as 50,000 objects whose
       // garbage collection on this thread would count against the board.
       const text = await (await fetch('demo-data/export-2000.json')).text();
-      const lines = text.split('\n').filter((l) => l.startsWith('{"id":"')).map((l) => l.replace(/,$/, ''));
+      const lines = text
+        .split('\n')
+        .filter((l) => l.startsWith('{"id":"'))
+        .map((l) => l.replace(/,$/, ''));
       const parts = [];
       for (let k = 0; k < 25; k++) for (const l of lines) parts.push(l.replace(/^\{"id":"([^"]*)"/, `{"id":"$1-${k}"`));
       const el = /** @type {any} */ (document.createElement('sla-board'));
@@ -546,18 +689,32 @@ describe('<sla-board>: the engine runs in a Worker', () => {
       const { longest: gap, ticks } = gaps.stop();
       const longest = { load: gap.main, reevaluate: gap.reevaluate };
       return {
-        timings, longest, ticks, loadMs: loaded - t0, reevaluateMs: end - loaded, before,
+        timings,
+        longest,
+        ticks,
+        loadMs: loaded - t0,
+        reevaluateMs: end - loaded,
+        before,
         after: { evaluations: el.board.evaluations, breached: breached(), badges: badges() },
-        rows: el.rows.length, status: el.shadowRoot.querySelector('.status').textContent,
+        rows: el.rows.length,
+        status: el.shadowRoot.querySelector('.status').textContent,
         inst: window.__instantiations,
       };
     });
-    t.diagnostic(`50,000 issues: ready in ${Math.round(r.loadMs)} ms (worker: read ${Math.round(r.timings.parse)} ms, rows ${Math.round(r.timings.evaluate)} ms), re-evaluated in ${Math.round(r.reevaluateMs)} ms; main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest.load)} ms loading, ${Math.round(r.longest.reevaluate)} ms re-evaluating`);
+    t.diagnostic(
+      `50,000 issues: ready in ${Math.round(r.loadMs)} ms (worker: read ${Math.round(r.timings.parse)} ms, rows ${Math.round(r.timings.evaluate)} ms), re-evaluated in ${Math.round(r.reevaluateMs)} ms; main-thread timer: ${r.ticks} ticks, longest gap ${Math.round(r.longest.load)} ms loading, ${Math.round(r.longest.reevaluate)} ms re-evaluating`,
+    );
     assert.equal(r.rows, 50000);
     assert.match(r.status, /^Showing 50000 of 50000 issues, most urgent first\./);
-    assert.ok(r.before.badges > 10 && r.after.badges > 10, `${r.before.badges} and ${r.after.badges} badges show a result`);
+    assert.ok(
+      r.before.badges > 10 && r.after.badges > 10,
+      `${r.before.badges} and ${r.after.badges} badges show a result`,
+    );
     assert.equal(r.after.evaluations, r.before.evaluations + 1, 'the batch was re-evaluated once');
-    assert.ok(r.after.breached > r.before.breached, `a day later more are breached (${r.before.breached} → ${r.after.breached})`);
+    assert.ok(
+      r.after.breached > r.before.breached,
+      `a day later more are breached (${r.before.breached} → ${r.after.breached})`,
+    );
     assert.equal(r.inst, 0, 'the page itself never instantiates the Wasm module');
     assert.ok(engineWorkers(page) >= 1);
     // The page's timer never waits for the engine: its longest gap stays under half the time
@@ -566,21 +723,36 @@ describe('<sla-board>: the engine runs in a Worker', () => {
     // (measured: 0 ticks, one 763 ms stall for 725 ms of work). The same for the re-evaluation:
     // the page only gets the new rows.
     const work = r.timings.parse + r.timings.evaluate;
-    assert.ok(r.longest.load < Math.max(200, work / 2), `the longest main-thread stall loading (${r.longest.load} ms) vs reading and evaluating (${work} ms)`);
-    assert.ok(r.longest.reevaluate < Math.max(200, r.reevaluateMs / 2), `the longest main-thread stall re-evaluating (${r.longest.reevaluate} ms) vs the re-evaluation (${r.reevaluateMs} ms)`);
+    assert.ok(
+      r.longest.load < Math.max(200, work / 2),
+      `the longest main-thread stall loading (${r.longest.load} ms) vs reading and evaluating (${work} ms)`,
+    );
+    assert.ok(
+      r.longest.reevaluate < Math.max(200, r.reevaluateMs / 2),
+      `the longest main-thread stall re-evaluating (${r.longest.reevaluate} ms) vs the re-evaluation (${r.reevaluateMs} ms)`,
+    );
     assert.deepEqual(pageErrors, []);
     await page.close();
   });
 
-  it('fills a badge\'s tooltip and moves its countdown with answers from the worker', async () => {
+  it("fills a badge's tooltip and moves its countdown with answers from the worker", async () => {
     const page = await counted('dashboard.html?frozen', 'sla-board');
     const badge = page.locator('sla-board tr.r[data-id="2998"] sla-badge');
     assert.equal(await badge.locator('.text').textContent(), '6h 36m left');
     // The sentences are the worker's `explain`: asked for when the tooltip opens.
     await badge.locator('.badge').hover();
-    await page.waitForFunction(() => document.querySelector('sla-board').shadowRoot.querySelector('tr.r[data-id="2998"] sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    await page.waitForFunction(
+      () =>
+        document
+          .querySelector('sla-board')
+          .shadowRoot.querySelector('tr.r[data-id="2998"] sla-badge')
+          .shadowRoot.querySelectorAll('.tip li').length > 0,
+    );
     const lines = await badge.locator('.tip li').allTextContents();
-    assert.ok(lines.some((l) => /response/i.test(l)), lines.join(' | '));
+    assert.ok(
+      lines.some((l) => /response/i.test(l)),
+      lines.join(' | '),
+    );
     await badge.locator('.badge').blur();
     await page.mouse.move(0, 0);
     // Half an hour on (24×7: business time is wall time): the shared timer asks the worker.
@@ -597,7 +769,7 @@ describe('<sla-board>: the engine runs in a Worker', () => {
     await page.close();
   });
 
-  it('drops the answers for a load that was replaced, stops its worker with the element, and shows the engine\'s errors', async () => {
+  it("drops the answers for a load that was replaced, stops its worker with the element, and shows the engine's errors", async () => {
     const page = await counted('dashboard.html?frozen', 'sla-board');
     const r = await page.evaluate(async () => {
       const el = /** @type {any} */ (document.createElement('sla-board'));
@@ -613,14 +785,17 @@ describe('<sla-board>: the engine runs in a Worker', () => {
       el.tickets = [ticket('c1'), ticket('c2'), ticket('c3')];
       await ready;
       await new Promise((ok) => setTimeout(ok, 300)); // an older load's answer would land by now
-      return { ids: el.rows.map((row) => row.id), shown: [...el.shadowRoot.querySelectorAll('tr.r')].map((tr) => tr.dataset.id).sort() };
+      return {
+        ids: el.rows.map((row) => row.id),
+        shown: [...el.shadowRoot.querySelectorAll('tr.r')].map((tr) => tr.dataset.id).sort(),
+      };
     });
     assert.deepEqual(r.ids, ['c1', 'c2', 'c3']);
     assert.deepEqual(r.shown, ['c1', 'c2', 'c3']);
-    assert.equal(await workersBecome(page, 2), 2, 'one worker per board: the replaced loads\' workers stopped');
+    assert.equal(await workersBecome(page, 2), 2, "one worker per board: the replaced loads' workers stopped");
     // Removing the element stops its worker.
     await page.locator('#race').evaluate((el) => el.remove());
-    assert.equal(await workersBecome(page, 1), 1, 'the removed board\'s worker stopped');
+    assert.equal(await workersBecome(page, 1), 1, "the removed board's worker stopped");
     // An engine error (a policy the engine rejects) is the board's error display.
     await page.evaluate(() => {
       const el = document.createElement('sla-board');
@@ -646,7 +821,11 @@ describe('the module the dashboards load', () => {
         if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
       });
       await page.goto(`${server.url}${path}`);
-      await page.waitForFunction(() => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'), null, { timeout: 20000 });
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'),
+        null,
+        { timeout: 20000 },
+      );
       // The page's preload and the glue's fetch are one request.
       assert.deepEqual(wasm, ['/pkg/sla_lens_fast_bg.wasm'], path);
       await page.close();

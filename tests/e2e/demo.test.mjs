@@ -48,8 +48,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1360, height: 900 },
   });
 });
@@ -62,7 +70,10 @@ after(async () => {
   assert.deepEqual(pageErrors, []);
 });
 
-for (const [view, hash, list] of [['seed', '', SEED_TICKETS], ['business', '#business', BUSINESS_TICKETS]]) {
+for (const [view, hash, list] of [
+  ['seed', '', SEED_TICKETS],
+  ['business', '#business', BUSINESS_TICKETS],
+]) {
   describe(`demo page, ${view} view`, () => {
     it('shows every issue with the expected badge', async () => {
       const page = await open('?frozen', hash);
@@ -93,9 +104,21 @@ describe('the engine module', () => {
     const api = await page.evaluate(async () => {
       const glue = await import('./pkg/sla_lens.js');
       const e = glue.SlaEngine.defaultPolicy();
-      return { report: typeof e.report, evaluateRows: typeof e.evaluateRows, mapExport: typeof glue.mapExport, detectPage: typeof glue.detectPage, validatePolicy: typeof glue.validatePolicy };
+      return {
+        report: typeof e.report,
+        evaluateRows: typeof e.evaluateRows,
+        mapExport: typeof glue.mapExport,
+        detectPage: typeof glue.detectPage,
+        validatePolicy: typeof glue.validatePolicy,
+      };
     });
-    assert.deepEqual(api, { report: 'undefined', evaluateRows: 'function', mapExport: 'undefined', detectPage: 'undefined', validatePolicy: 'function' });
+    assert.deepEqual(api, {
+      report: 'undefined',
+      evaluateRows: 'function',
+      mapExport: 'undefined',
+      detectPage: 'undefined',
+      validatePolicy: 'function',
+    });
     await page.close();
   });
 });
@@ -181,7 +204,10 @@ describe('text-only rendering', () => {
     await page.locator('#policy-text').fill(JSON.stringify(policy, null, 2));
     await page.waitForFunction(() => document.querySelectorAll('#diagnostics li.error').length === 3);
     const items = await page.locator('#diagnostics li').allTextContents();
-    assert.ok(items.some((t) => t.includes('unknown-field') && t.includes(XSS)), items.join('\n'));
+    assert.ok(
+      items.some((t) => t.includes('unknown-field') && t.includes(XSS)),
+      items.join('\n'),
+    );
     assert.ok(items.some((t) => t.includes('targets[0].response')));
     assert.equal(await page.locator('#apply').isDisabled(), true);
     await page.close();

@@ -24,10 +24,15 @@ const SEED = JSON.parse(readFileSync(join(FIX, 'seed.json'), 'utf8'));
 const NOW = Date.parse(SEED.now);
 const ID = new Map(SEED.issues.map((i) => [i.tag.split(' ')[0], String(i.id)]));
 const CLI = join(ROOT, 'target/release/sla-lens');
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
+const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 const TYPES = { '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json' };
 
-const DATA = [join(FIX, 'issue_statuses.json'), join(FIX, 'issues.json'), ...readdirSync(join(FIX, 'issues')).map((f) => join(FIX, 'issues', f))];
+const DATA = [
+  join(FIX, 'issue_statuses.json'),
+  join(FIX, 'issues.json'),
+  ...readdirSync(join(FIX, 'issues')).map((f) => join(FIX, 'issues', f)),
+];
 
 function cli(policy) {
   const args = ['eval', '--tracker', 'redmine', '--now', SEED.now];
@@ -49,7 +54,11 @@ let browser;
 /** What each test puts in the pages' head, and the CSP they are served with. */
 let head = '';
 let csp = CSP;
-const BAD_POLICY = { ...JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8')), atRiskPercent: 'eighty', colour: 'red' };
+const BAD_POLICY = {
+  ...JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8')),
+  atRiskPercent: 'eighty',
+  colour: 'red',
+};
 
 async function answer(req, res) {
   const url = new URL(req.url, 'http://x');
@@ -66,15 +75,25 @@ async function answer(req, res) {
     if (!file.startsWith(WWW)) return send(404, 'text/plain', 'not found');
     return send(200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
   }
-  if (p.startsWith('/policies/')) return send(200, 'application/json', await readFile(join(ROOT, 'policies', p.slice('/policies/'.length).replace(/[^\w.-]/g, ''))));
+  if (p.startsWith('/policies/'))
+    return send(
+      200,
+      'application/json',
+      await readFile(join(ROOT, 'policies', p.slice('/policies/'.length).replace(/[^\w.-]/g, ''))),
+    );
   if (p === '/bad-policy.json') return send(200, 'application/json', JSON.stringify(BAD_POLICY));
-  if (p === '/issue_statuses.json') return send(200, 'application/json', await readFile(join(FIX, 'issue_statuses.json')));
+  if (p === '/issue_statuses.json')
+    return send(200, 'application/json', await readFile(join(FIX, 'issue_statuses.json')));
   if (p === '/issues.json') {
     // The recorded list, cut to the ids asked for (as Redmine answers `issue_id=1,2,…`).
     const ids = new Set((url.searchParams.get('issue_id') ?? '').split(','));
     const all = JSON.parse(await readFile(join(FIX, 'issues.json'), 'utf8'));
     const issues = all.issues.filter((i) => ids.has(String(i.id)));
-    return send(200, 'application/json', JSON.stringify({ ...all, issues, total_count: issues.length, limit: issues.length }));
+    return send(
+      200,
+      'application/json',
+      JSON.stringify({ ...all, issues, total_count: issues.length, limit: issues.length }),
+    );
   }
   let m = /^\/issues\/(\d+)\.json$/.exec(p);
   if (m) return send(200, 'application/json', await readFile(join(FIX, 'issues', `${m[1]}.json`)));
@@ -91,7 +110,11 @@ async function answer(req, res) {
 }
 
 async function open(path) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, timezoneId: 'America/New_York', locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 900 },
+    timezoneId: 'America/New_York',
+    locale: 'en-US',
+  });
   const page = await context.newPage();
   const log = [];
   page.on('console', (msg) => log.push(msg.text()));
@@ -100,29 +123,42 @@ async function open(path) {
   return { page, log, close: () => context.close() };
 }
 
-const badges = (page) => page.evaluate(() => [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-  id: b.getAttribute('ticket-id'),
-  state: b.getAttribute('state'),
-  text: b.shadowRoot.querySelector('.text').textContent,
-  escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-  deadline: b.getAttribute('data-deadline') ?? '',
-})));
+const badges = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
+      id: b.getAttribute('ticket-id'),
+      state: b.getAttribute('state'),
+      text: b.shadowRoot.querySelector('.text').textContent,
+      escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
+      deadline: b.getAttribute('data-deadline') ?? '',
+    })),
+  );
 
 const strip = ({ state, text, escalation, deadline }) => ({ state, text, escalation, deadline });
 
 describe('the drop-in tag on static Redmine pages', () => {
   before(async () => {
     mkdirSync(join(ROOT, 'target/screenshots'), { recursive: true });
-    server = createServer((req, res) => answer(req, res).catch((e) => {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(String(e));
-    }));
+    server = createServer((req, res) =>
+      answer(req, res).catch((e) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(String(e));
+      }),
+    );
     await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({
       executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -133,21 +169,26 @@ describe('the drop-in tag on static Redmine pages', () => {
 
   it('configured by attributes: the list gets the badges the CLI computes (business hours, under the documented CSP)', async () => {
     csp = CSP;
-    head = '<script type="module" src="/__sla-lens/sla-lens-dropin.js" data-tracker="redmine" data-policy="/policies/business-hours.json"></script>';
+    head =
+      '<script type="module" src="/__sla-lens/sla-lens-dropin.js" data-tracker="redmine" data-policy="/policies/business-hours.json"></script>';
     const expected = cli('business-hours');
     const { page, close } = await open('/issues');
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length, 'one badge per row');
     for (const b of got) assert.deepEqual(strip(b), want(expected.get(b.id)), b.id);
-    assert.ok(got.some((b) => b.state === 'paused'), 'S11 waits on the customer');
+    assert.ok(
+      got.some((b) => b.state === 'paused'),
+      'S11 waits on the customer',
+    );
     await page.screenshot({ path: join(ROOT, 'target/screenshots/dropin-redmine-list.png') });
     await close();
   });
 
   it('configured by an inline JSON element: the issue page gets its badge (seed policy)', async () => {
     csp = CSP;
-    head = '<script type="application/json" id="sla-lens-config">{"tracker": "redmine"}</script>\n<script type="module" src="/__sla-lens/sla-lens-dropin.js"></script>';
+    head =
+      '<script type="application/json" id="sla-lens-config">{"tracker": "redmine"}</script>\n<script type="module" src="/__sla-lens/sla-lens-dropin.js"></script>';
     const expected = cli(null);
     for (const tag of ['S03', 'S05']) {
       const { page, close } = await open(`/issues/${ID.get(tag)}`);
@@ -162,27 +203,40 @@ describe('the drop-in tag on static Redmine pages', () => {
 
   it('a policy with errors gives every issue a grey badge that says which path is wrong', async () => {
     csp = CSP;
-    head = '<script type="module" src="/__sla-lens/sla-lens-dropin.js" data-tracker="redmine" data-policy="/bad-policy.json"></script>';
+    head =
+      '<script type="module" src="/__sla-lens/sla-lens-dropin.js" data-tracker="redmine" data-policy="/bad-policy.json"></script>';
     const { page, close } = await open('/issues');
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length);
-    assert.ok(got.every((b) => b.state === 'unavailable'), JSON.stringify(got));
+    assert.ok(
+      got.every((b) => b.state === 'unavailable'),
+      JSON.stringify(got),
+    );
     await page.locator(`tr#issue-${got[0].id} sla-badge .badge`).hover();
     const tip = page.locator(`tr#issue-${got[0].id} sla-badge .tip`);
     await tip.waitFor({ state: 'visible' });
-    assert.match(await tip.textContent(), /sla-lens's policy has 2 error\(s\) \(first: (colour unknown-field|atRiskPercent invalid-type): .*\); an administrator has to fix it/);
+    assert.match(
+      await tip.textContent(),
+      /sla-lens's policy has 2 error\(s\) \(first: (colour unknown-field|atRiskPercent invalid-type): .*\); an administrator has to fix it/,
+    );
     await close();
   });
 
-  it('without \'wasm-unsafe-eval\' in the CSP the engine cannot start, and the page is left as it was', async () => {
+  it("without 'wasm-unsafe-eval' in the CSP the engine cannot start, and the page is left as it was", async () => {
     csp = "default-src 'self'; script-src 'self'";
     head = '<script type="module" src="/__sla-lens/sla-lens-dropin.js" data-tracker="redmine"></script>';
     const { page, log, close } = await open('/issues');
-    await page.waitForFunction((n) => document.querySelectorAll('table.list.issues tr.issue').length === n, SEED.issues.length);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('table.list.issues tr.issue').length === n,
+      SEED.issues.length,
+    );
     await page.waitForSelector('html[data-sla-lens="failed"]', { timeout: 30_000 });
     assert.equal(await page.locator('sla-badge').count(), 0);
-    assert.ok(log.some((l) => /sla-lens:.*(WebAssembly|wasm|Content Security Policy)/i.test(l)), log.join('\n'));
+    assert.ok(
+      log.some((l) => /sla-lens:.*(WebAssembly|wasm|Content Security Policy)/i.test(l)),
+      log.join('\n'),
+    );
     await close();
   });
 });

@@ -18,27 +18,63 @@ mkdirSync(SHOTS, { recursive: true });
 
 const NOW = '2026-12-07T12:00:00Z';
 const POLICY = {
-  version: 1, id: 'esc', name: 'Escalation demo',
+  version: 1,
+  id: 'esc',
+  name: 'Escalation demo',
   parties: { provider: { name: 'IT' }, customer: { name: 'Marketing' } },
   priorities: [{ id: 'critical', name: 'Critical' }],
   targets: [{ priority: 'critical', response: '4h' }],
   escalation: {
     levels: [
-      { level: 1, role: 'IT manager', contacts: [{ name: 'Ingrid Vogt', email: 'ingrid@example.com' }], trigger: { metric: 'response', after: '0h' } },
-      { level: 2, role: 'Head of Marketing', contacts: [{ name: 'Mo <b>Head</b>' }], trigger: { metric: 'response', after: '100%' } },
+      {
+        level: 1,
+        role: 'IT manager',
+        contacts: [{ name: 'Ingrid Vogt', email: 'ingrid@example.com' }],
+        trigger: { metric: 'response', after: '0h' },
+      },
+      {
+        level: 2,
+        role: 'Head of Marketing',
+        contacts: [{ name: 'Mo <b>Head</b>' }],
+        trigger: { metric: 'response', after: '100%' },
+      },
     ],
   },
 };
 const TICKETS = [
   {
-    id: '12', title: 'VPN down', created: '2026-12-07T05:00:00Z', url: 'https://redmine.example/issues/12',
+    id: '12',
+    title: 'VPN down',
+    created: '2026-12-07T05:00:00Z',
+    url: 'https://redmine.example/issues/12',
     fields: { priority: 'Critical' },
-    escalations: [{ cycle: 1, stage: '1', action: 'note#0', at: '2026-12-07T09:05:00Z', noteId: '31', noteNumber: 3, url: 'https://redmine.example/issues/12#note-3' }],
+    escalations: [
+      {
+        cycle: 1,
+        stage: '1',
+        action: 'note#0',
+        at: '2026-12-07T09:05:00Z',
+        noteId: '31',
+        noteNumber: 3,
+        url: 'https://redmine.example/issues/12#note-3',
+      },
+    ],
   },
   {
-    id: '13', title: 'Hostile', created: '2026-12-07T02:00:00Z',
+    id: '13',
+    title: 'Hostile',
+    created: '2026-12-07T02:00:00Z',
     fields: { priority: 'Critical' },
-    escalations: [{ cycle: 1, stage: '2', action: 'note#0', at: '2026-12-07T10:30:00Z', noteId: '<img src=x onerror=alert(1)>', url: 'javascript:alert(1)' }],
+    escalations: [
+      {
+        cycle: 1,
+        stage: '2',
+        action: 'note#0',
+        at: '2026-12-07T10:30:00Z',
+        noteId: '<img src=x onerror=alert(1)>',
+        url: 'javascript:alert(1)',
+      },
+    ],
   },
 ];
 
@@ -50,7 +86,15 @@ before(async () => {
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sla-chromium-')), {
     executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 760, height: 420 },
     deviceScaleFactor: 1,
     timezoneId: 'Europe/Berlin',
@@ -60,22 +104,27 @@ before(async () => {
     throw new Error(`a dialog opened: ${d.message()}`);
   });
   // A page of our own on www/'s origin: the shim and the engine from www/.
-  await page.route(`${server.url}escalated-test.html`, (route) => route.fulfill({
-    contentType: 'text/html; charset=utf-8',
-    body: `<!doctype html><html><body style="font: 14px system-ui; padding: 24px">
+  await page.route(`${server.url}escalated-test.html`, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!doctype html><html><body style="font: 14px system-ui; padding: 24px">
       <table style="border-spacing: 0 40px"><tr><td>#12 VPN down</td><td><sla-badge ticket-id="12"></sla-badge></td></tr>
       <tr><td>#13 Hostile</td><td><sla-badge ticket-id="13"></sla-badge></td></tr></table></body></html>`,
-  }));
+    }),
+  );
   await page.goto(`${server.url}escalated-test.html`);
-  await page.evaluate(async ({ policy, tickets, now }) => {
-    const m = await import('/sla-lens.js');
-    m.setClock(() => Date.parse(now));
-    const { SlaEngine } = await m.load();
-    const board = new m.Board(new SlaEngine(JSON.stringify(policy)));
-    board.setTickets(tickets);
-    board.mount(document);
-    window.board = board;
-  }, { policy: POLICY, tickets: TICKETS, now: NOW });
+  await page.evaluate(
+    async ({ policy, tickets, now }) => {
+      const m = await import('/sla-lens.js');
+      m.setClock(() => Date.parse(now));
+      const { SlaEngine } = await m.load();
+      const board = new m.Board(new SlaEngine(JSON.stringify(policy)));
+      board.setTickets(tickets);
+      board.mount(document);
+      window.board = board;
+    },
+    { policy: POLICY, tickets: TICKETS, now: NOW },
+  );
 });
 after(async () => {
   await browser?.close();
@@ -98,8 +147,14 @@ describe('escalations done in the badge tooltip', () => {
     // The engine's own sentence for it is not repeated; the other sentences stay.
     const lines = await badge.locator('.tip li:not(.tip-esc)').allInnerTexts();
     assert.ok(!lines.some((l) => l.startsWith('Escalated to')), lines.join(' | '));
-    assert.ok(lines.some((l) => /escalated to level 1 — IT manager/.test(l)), lines.join(' | '));
-    assert.match(await badge.locator('.badge').getAttribute('aria-label'), /Escalated to Ingrid Vogt 10:05 \(note #3\)$/);
+    assert.ok(
+      lines.some((l) => /escalated to level 1 — IT manager/.test(l)),
+      lines.join(' | '),
+    );
+    assert.match(
+      await badge.locator('.badge').getAttribute('aria-label'),
+      /Escalated to Ingrid Vogt 10:05 \(note #3\)$/,
+    );
     // The pointer can move onto the tooltip (straight down, then to the link) without it closing.
     const bb = await badge.locator('.badge').boundingBox();
     const tb = await tip.boundingBox();

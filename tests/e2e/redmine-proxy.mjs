@@ -10,8 +10,12 @@ import { fileURLToPath } from 'node:url';
 
 const WWW = resolve(fileURLToPath(new URL('../../www/', import.meta.url)));
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
 };
 
 /**
@@ -45,7 +49,11 @@ export async function startProxy({ upstream, www = WWW, port: listenPort = 0 }) 
         const file = normalize(join(www, rel));
         if (!file.startsWith(www)) throw Object.assign(new Error('outside'), { code: 'ENOENT' });
         const body = await readFile(file);
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', date: new Date().toUTCString() });
+        res.writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+          date: new Date().toUTCString(),
+        });
         res.end(body);
         return done(200);
       }
@@ -58,7 +66,11 @@ export async function startProxy({ upstream, www = WWW, port: listenPort = 0 }) 
         }
         if (f.delayMs) await new Promise((r) => setTimeout(r, f.delayMs));
         if (f.status) {
-          res.writeHead(f.status, { 'content-type': f.type ?? 'text/html; charset=utf-8', date: new Date().toUTCString(), ...(f.headers ?? {}) });
+          res.writeHead(f.status, {
+            'content-type': f.type ?? 'text/html; charset=utf-8',
+            date: new Date().toUTCString(),
+            ...(f.headers ?? {}),
+          });
           res.end(f.body ?? `<html><body><h1>${f.status}</h1></body></html>`);
           return done(f.status);
         }
@@ -93,9 +105,10 @@ export async function startProxy({ upstream, www = WWW, port: listenPort = 0 }) 
   const { port } = server.address();
   return Object.assign(state, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise((ok) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
   });
 }

@@ -34,8 +34,18 @@ const FAST = { retries: 2, backoffMs: 50, timeoutMs: 1500, debounceMs: 50 };
 
 /** What tests/fixtures/redmine/README.md says each seeded issue is at `now`. */
 const SEEDED_DEFAULT = {
-  S01: 'running', S02: 'atRisk', S03: 'breached', S04: 'breached', S05: 'met', S06: 'metLate',
-  S07: 'notApplicable', S08: 'notApplicable', S09: 'running', S10: 'running', S11: 'met', S12: 'running',
+  S01: 'running',
+  S02: 'atRisk',
+  S03: 'breached',
+  S04: 'breached',
+  S05: 'met',
+  S06: 'metLate',
+  S07: 'notApplicable',
+  S08: 'notApplicable',
+  S09: 'running',
+  S10: 'running',
+  S11: 'met',
+  S12: 'running',
 };
 
 let proxy;
@@ -58,8 +68,16 @@ describe('sla-lens in a real Redmine', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1360, height: 900 },
       timezoneId: VIEWER_ZONE,
       locale: 'en-US',
@@ -125,11 +143,12 @@ describe('sla-lens in a real Redmine', () => {
     const page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await prepare?.(page);
-    await page.addInitScript(({ options, now, freeze }) => {
-      document.addEventListener('DOMContentLoaded', () => {
-        const s = document.createElement('script');
-        s.type = 'module';
-        s.textContent = `
+    await page.addInitScript(
+      ({ options, now, freeze }) => {
+        document.addEventListener('DOMContentLoaded', () => {
+          const s = document.createElement('script');
+          s.type = 'module';
+          s.textContent = `
           import * as shim from '/__sla-lens/sla-lens.js';
           import { annotate } from '/__sla-lens/trackers/annotate.js';
           const options = ${JSON.stringify(options)};
@@ -142,27 +161,34 @@ describe('sla-lens in a real Redmine', () => {
           });
           window.slaLens.session.ready.then(() => { document.body.dataset.slaLens = 'ready'; });
         `;
-        document.head.append(s);
-      });
-    }, { options: { ...FAST, ...options }, now: NOW, freeze });
+          document.head.append(s);
+        });
+      },
+      { options: { ...FAST, ...options }, now: NOW, freeze },
+    );
     await page.goto(`${proxy.url}${path}`);
     await page.waitForSelector('body[data-sla-lens="ready"]', { timeout: 30_000 });
     return page;
   }
 
-  const badges = (page) => page.evaluate(() => [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-    id: b.getAttribute('ticket-id'),
-    state: b.getAttribute('state'),
-    text: b.shadowRoot.querySelector('.text').textContent,
-    escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-    deadline: b.getAttribute('data-deadline') ?? '',
-    row: b.closest('tr')?.id ?? null,
-  })));
+  const badges = (page) =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
+        id: b.getAttribute('ticket-id'),
+        state: b.getAttribute('state'),
+        text: b.shadowRoot.querySelector('.text').textContent,
+        escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
+        deadline: b.getAttribute('data-deadline') ?? '',
+        row: b.closest('tr')?.id ?? null,
+      })),
+    );
 
   async function tooltip(page, selector) {
     // Close any open tooltip first: it may lie over the next badge.
     await page.mouse.move(1, 1);
-    await page.waitForFunction(() => ![...document.querySelectorAll('sla-badge')].some((b) => b.shadowRoot?.querySelector('.tip:popover-open')));
+    await page.waitForFunction(
+      () => ![...document.querySelectorAll('sla-badge')].some((b) => b.shadowRoot?.querySelector('.tip:popover-open')),
+    );
     const b = page.locator(selector);
     await b.locator('.badge').hover();
     const tip = b.locator('.tip');
@@ -192,8 +218,13 @@ describe('sla-lens in a real Redmine', () => {
     const calls = apiCalls(mark).map((l) => new URL(l.path, 'http://x').pathname);
     assert.equal(calls.filter((p) => p === '/issues.json').length, 1);
     const list = JSON.parse(readFileSync(join(work, 'issues.json'), 'utf8')).issues;
-    const needJournals = list.filter((i) => i.updated_on !== i.created_on && cliResults.get(String(i.id)).evaluation.applicability.kind === 'applies');
-    assert.deepEqual(calls.filter((p) => /^\/issues\/\d+\.json$/.test(p)).sort(), needJournals.map((i) => `/issues/${i.id}.json`).sort());
+    const needJournals = list.filter(
+      (i) => i.updated_on !== i.created_on && cliResults.get(String(i.id)).evaluation.applicability.kind === 'applies',
+    );
+    assert.deepEqual(
+      calls.filter((p) => /^\/issues\/\d+\.json$/.test(p)).sort(),
+      needJournals.map((i) => `/issues/${i.id}.json`).sort(),
+    );
     assert.ok(proxy.maxInFlight <= 6 + 2, `bounded concurrency (${proxy.maxInFlight})`);
     // The tooltip: the deadline in the viewer's zone (the 24x7 calendar has none of its own).
     const s03 = cliResults.get(ID.get('S03')).evaluation.response.deadline;
@@ -204,7 +235,7 @@ describe('sla-lens in a real Redmine', () => {
     await page.close();
   });
 
-  it('shows the issue page\'s own badge next to its heading, business hours in both zones', async () => {
+  it("shows the issue page's own badge next to its heading, business hours in both zones", async () => {
     const cliResults = await cli('business-hours');
     for (const tag of ['S02', 'S11']) {
       const page = await open(`/issues/${ID.get(tag)}`, { policyName: 'business-hours' });
@@ -214,9 +245,13 @@ describe('sla-lens in a real Redmine', () => {
         const b = document.querySelector('sla-badge.sla-lens');
         return { after: b.previousElementSibling?.className, inContent: !!b.closest('#content') };
       });
-      assert.deepEqual(heading, { after: 'badge badge-status-open', inContent: true }, 'after Redmine\'s status badge');
+      assert.deepEqual(heading, { after: 'badge badge-status-open', inContent: true }, "after Redmine's status badge");
       const r = cliResults.get(ID.get(tag));
-      assert.deepEqual({ state: got[0].state, text: got[0].text, escalation: got[0].escalation, deadline: got[0].deadline }, want(r), tag);
+      assert.deepEqual(
+        { state: got[0].state, text: got[0].text, escalation: got[0].escalation, deadline: got[0].deadline },
+        want(r),
+        tag,
+      );
       if (tag === 'S11') assert.equal(got[0].state, 'paused', 'waiting on customer pauses on business hours');
       if (tag === 'S02') {
         const d = Date.parse(r.evaluation.response.deadline);
@@ -247,30 +282,54 @@ describe('sla-lens in a real Redmine', () => {
     const marketing = (await rest('GET', '/projects/marketing-it.json')).project;
     const priorities = (await rest('GET', '/enumerations/issue_priorities.json')).issue_priorities;
     const urgent = priorities.find((p) => p.name === 'Urgent');
-    const { issue } = await rest('POST', '/issues.json', { issue: {
-      project_id: marketing.id, priority_id: urgent.id, subject: '[E01 escalated-noted] Mail server rejects campaign sends',
-      description: 'Made by tests/e2e/redmine.live.mjs (issue #14) and deleted again.',
-    } }, 'mia');
+    const { issue } = await rest(
+      'POST',
+      '/issues.json',
+      {
+        issue: {
+          project_id: marketing.id,
+          priority_id: urgent.id,
+          subject: '[E01 escalated-noted] Mail server rejects campaign sends',
+          description: 'Made by tests/e2e/redmine.live.mjs (issue #14) and deleted again.',
+        },
+      },
+      'mia',
+    );
     const id = String(issue.id);
     // A second later, as sla-lens would come: Redmine's times are whole seconds, and a list entry
     // saved in its creation second has no journals to read.
     await new Promise((r) => setTimeout(r, 1100));
     try {
       const at = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
-      await rest('PUT', `/issues/${id}.json`, { issue: { notes: `sla-lens:claim ticket=${id} cycle=1 level=1 action=note#0 at=${at} run=e2e` } });
-      await rest('PUT', `/issues/${id}.json`, { issue: { notes: `SLA escalation, level 1: IT manager.\nNow responsible: IT manager.\nsla-lens:escalated ticket=${id} cycle=1 level=1 action=note#0 at=${at}` } });
+      await rest('PUT', `/issues/${id}.json`, {
+        issue: { notes: `sla-lens:claim ticket=${id} cycle=1 level=1 action=note#0 at=${at} run=e2e` },
+      });
+      await rest('PUT', `/issues/${id}.json`, {
+        issue: {
+          notes: `SLA escalation, level 1: IT manager.\nNow responsible: IT manager.\nsla-lens:escalated ticket=${id} cycle=1 level=1 action=note#0 at=${at}`,
+        },
+      });
       // The CLI over the same REST data: the marker note (#2) is recorded, the claim (#1) is not,
       // and neither is a response.
       const file = join(work, `escalated-${id}.json`);
-      writeFileSync(file, JSON.stringify((await rest('GET', `/issues/${id}.json?include=journals`))));
+      writeFileSync(file, JSON.stringify(await rest('GET', `/issues/${id}.json?include=journals`)));
       const statuses = join(work, 'issue_statuses.json');
       writeFileSync(statuses, JSON.stringify(await rest('GET', '/issue_statuses.json')));
       const site = join(work, 'site-escalated.json');
       writeFileSync(site, JSON.stringify({ tracker: 'redmine', origin: proxy.url }));
-      const out = JSON.parse(execFileSync(CLI, ['eval', '--tracker', 'redmine', '--site', site, '--now', new Date().toISOString(), statuses, file], { encoding: 'utf8' }));
+      const out = JSON.parse(
+        execFileSync(
+          CLI,
+          ['eval', '--tracker', 'redmine', '--site', site, '--now', new Date().toISOString(), statuses, file],
+          { encoding: 'utf8' },
+        ),
+      );
       const ev = out.results[0].evaluation;
       assert.equal(ev.response.state, 'running', 'the marker and claim notes are no response');
-      assert.deepEqual(ev.escalation.done.map((d) => [d.level, d.at, d.note, d.url]), [[1, at, '#2', `${proxy.url}/issues/${id}#note-2`]]);
+      assert.deepEqual(
+        ev.escalation.done.map((d) => [d.level, d.at, d.note, d.url]),
+        [[1, at, '#2', `${proxy.url}/issues/${id}#note-2`]],
+      );
       // The badge on the issue page, as sam sees it (now: the real clock).
       const page = await open(`/issues/${id}`, {}, { freeze: false });
       const got = await badges(page);
@@ -306,7 +365,10 @@ describe('sla-lens in a real Redmine', () => {
       return { count, perRow };
     });
     assert.equal(n.count, SEED.issues.length);
-    assert.ok(n.perRow.every((c) => c === 1), JSON.stringify(n.perRow));
+    assert.ok(
+      n.perRow.every((c) => c === 1),
+      JSON.stringify(n.perRow),
+    );
     await page.close();
   });
 
@@ -315,14 +377,25 @@ describe('sla-lens in a real Redmine', () => {
     const page = await open(ALL);
     // Filter: status "open", through Redmine's own filter form.
     await page.selectOption('#operators_status_id', 'o');
-    await Promise.all([page.waitForURL(/op%5Bstatus_id%5D=o/), page.locator('#query_form a.icon-checked', { hasText: 'Apply' }).click()]);
+    await Promise.all([
+      page.waitForURL(/op%5Bstatus_id%5D=o/),
+      page.locator('#query_form a.icon-checked', { hasText: 'Apply' }).click(),
+    ]);
     await page.waitForSelector('body[data-sla-lens="ready"]');
     const rows = await page.locator('table.list.issues tr.issue').count();
     const closed = [...cliResults.values()].filter((r) => r.evaluation.status === 'Closed').length;
-    assert.ok(closed > 0 && rows === SEED.issues.length - closed, `the filter dropped the closed issues (${rows} rows)`);
+    assert.ok(
+      closed > 0 && rows === SEED.issues.length - closed,
+      `the filter dropped the closed issues (${rows} rows)`,
+    );
     const got = await badges(page);
     assert.equal(got.length, rows);
-    for (const b of got) assert.deepEqual({ state: b.state, text: b.text }, { state: want(cliResults.get(b.id)).state, text: want(cliResults.get(b.id)).text }, TAG.get(b.id));
+    for (const b of got)
+      assert.deepEqual(
+        { state: b.state, text: b.text },
+        { state: want(cliResults.get(b.id)).state, text: want(cliResults.get(b.id)).text },
+        TAG.get(b.id),
+      );
     await page.close();
 
     // XHR: on My page, add the "Updated issues" block; Redmine inserts it with jQuery (no
@@ -333,36 +406,61 @@ describe('sla-lens in a real Redmine', () => {
     const already = await my.locator('sla-badge.sla-lens').count();
     await my.selectOption('#block-select', 'issuesupdatedbyme');
     try {
-      await my.waitForFunction(() => {
-        const rows = [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')];
-        return rows.length > 0 && rows.every((tr) => ['unknown', null].indexOf(tr.querySelector('sla-badge')?.getAttribute('state') ?? null) < 0);
-      }, null, { timeout: 10_000 });
-      const block = await my.evaluate(() => [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')].map((tr) => ({
-        row: tr.id, badges: tr.querySelectorAll('sla-badge').length, id: tr.querySelector('sla-badge')?.getAttribute('ticket-id'), state: tr.querySelector('sla-badge')?.getAttribute('state'),
-      })));
+      await my.waitForFunction(
+        () => {
+          const rows = [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')];
+          return (
+            rows.length > 0 &&
+            rows.every(
+              (tr) => ['unknown', null].indexOf(tr.querySelector('sla-badge')?.getAttribute('state') ?? null) < 0,
+            )
+          );
+        },
+        null,
+        { timeout: 10_000 },
+      );
+      const block = await my.evaluate(() =>
+        [...document.querySelectorAll('#block-issuesupdatedbyme tr.issue')].map((tr) => ({
+          row: tr.id,
+          badges: tr.querySelectorAll('sla-badge').length,
+          id: tr.querySelector('sla-badge')?.getAttribute('ticket-id'),
+          state: tr.querySelector('sla-badge')?.getAttribute('state'),
+        })),
+      );
       assert.ok(block.length > 0, 'sam updated some issues');
       for (const r of block) {
         assert.equal(r.badges, 1, r.row);
         assert.equal(r.row, `issue-${r.id}`);
         assert.equal(r.state, want(cliResults.get(r.id)).state, TAG.get(r.id));
       }
-      assert.ok(Number(await my.evaluate(() => document.body.dataset.slaPasses)) > before, 'a pass ran for the DOM change');
+      assert.ok(
+        Number(await my.evaluate(() => document.body.dataset.slaPasses)) > before,
+        'a pass ran for the DOM change',
+      );
       assert.equal(await my.locator('sla-badge.sla-lens').count(), already + block.length, 'no badge twice');
     } finally {
-      await my.locator('#block-issuesupdatedbyme a.icon-close').click().catch(() => {});
+      await my
+        .locator('#block-issuesupdatedbyme a.icon-close')
+        .click()
+        .catch(() => {});
       await my.waitForSelector('#block-issuesupdatedbyme', { state: 'detached', timeout: 10_000 }).catch(() => {});
     }
     await my.close();
   });
 
   it('gives grey "SLA unavailable" badges when the API fails, and leaves the page intact', async (t) => {
-    t.after(() => { proxy.fault = null; });
+    t.after(() => {
+      proxy.fault = null;
+    });
     proxy.fault = (req) => (req.url.includes('.json') ? { status: 500 } : null);
     const mark = proxy.log.length;
     const page = await open(ALL);
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length);
-    assert.ok(got.every((b) => b.state === 'unavailable' && b.text === 'SLA unavailable'), JSON.stringify(got));
+    assert.ok(
+      got.every((b) => b.state === 'unavailable' && b.text === 'SLA unavailable'),
+      JSON.stringify(got),
+    );
     const tip = await tooltip(page, `tr#issue-${ID.get('S01')} sla-badge`);
     assert.match(tip, /Redmine answered 500 Internal Server Error \(3 tries\)/);
     // Bounded: the list call three times (two retries), no per-issue calls without a list.
@@ -375,7 +473,10 @@ describe('sla-lens in a real Redmine', () => {
       title: document.querySelector('#content h2').textContent,
     }));
     assert.equal(intact.rows, SEED.issues.length);
-    assert.ok(intact.subjects.every((s) => /^\[S\d\d /.test(s)), intact.subjects.join());
+    assert.ok(
+      intact.subjects.every((s) => /^\[S\d\d /.test(s)),
+      intact.subjects.join(),
+    );
     assert.equal(intact.title, 'Issues');
     await page.screenshot({ path: join(SHOTS, 'redmine-unavailable.png') });
     await page.close();
@@ -383,14 +484,18 @@ describe('sla-lens in a real Redmine', () => {
   });
 
   it('contains each fault to its issues: 429 is retried, a malformed answer and a hang fail alone', async (t) => {
-    t.after(() => { proxy.fault = null; });
+    t.after(() => {
+      proxy.fault = null;
+    });
     const s02 = ID.get('S02');
     const s03 = ID.get('S03');
     let limited = 0;
     proxy.fault = (req) => {
       const p = new URL(req.url, 'http://x').pathname;
-      if (p === '/issues.json' && limited++ === 0) return { status: 429, headers: { 'retry-after': '1' }, type: 'application/json', body: '{}' };
-      if (p === `/issues/${s02}.json`) return { status: 200, type: 'application/json', body: '{"issue": {"id": 2, "subject": "cut' };
+      if (p === '/issues.json' && limited++ === 0)
+        return { status: 429, headers: { 'retry-after': '1' }, type: 'application/json', body: '{}' };
+      if (p === `/issues/${s02}.json`)
+        return { status: 200, type: 'application/json', body: '{"issue": {"id": 2, "subject": "cut' };
       if (p === `/issues/${s03}.json`) return { hang: true };
       return null;
     };
@@ -399,7 +504,10 @@ describe('sla-lens in a real Redmine', () => {
     const cliResults = await cli('default');
     assert.equal(limited, 2, 'the list call was retried once after its 429');
     assert.equal(got.get(s02).state, 'unavailable');
-    assert.match(await tooltip(page, `tr#issue-${s02} sla-badge`), /answer could not be read: the redmine response is not valid JSON/);
+    assert.match(
+      await tooltip(page, `tr#issue-${s02} sla-badge`),
+      /answer could not be read: the redmine response is not valid JSON/,
+    );
     assert.equal(got.get(s03).state, 'unavailable');
     assert.match(await tooltip(page, `tr#issue-${s03} sla-badge`), /did not answer within 2 s \(2 tries\)/);
     for (const [id, b] of got) {
@@ -434,14 +542,18 @@ describe('sla-lens in a real Redmine', () => {
     await page.close();
   });
 
-  it('follows Redmine\'s clock when the local one is hours off, and says so', async () => {
+  it("follows Redmine's clock when the local one is hours off, and says so", async () => {
     const real = Date.now();
     const local = real - 3 * 3600_000;
     const p = await open(ALL, {}, { freeze: false, prepare: (page) => page.clock.setFixedTime(new Date(local)) });
-    const s = await p.evaluate(() => ({ skew: window.slaLens.session.skewMs, pageNow: window.slaLens.shim.now(), local: Date.now() }));
-    assert.ok(Math.abs(s.local - local) < 5_000, 'the page\'s own clock is 3 hours behind');
+    const s = await p.evaluate(() => ({
+      skew: window.slaLens.session.skewMs,
+      pageNow: window.slaLens.shim.now(),
+      local: Date.now(),
+    }));
+    assert.ok(Math.abs(s.local - local) < 5_000, "the page's own clock is 3 hours behind");
     assert.ok(Math.abs(s.skew - 3 * 3600_000) < 120_000, `skew ${s.skew}`);
-    assert.ok(Math.abs(s.pageNow - real) < 120_000, 'sla-lens\'s clock follows Redmine\'s');
+    assert.ok(Math.abs(s.pageNow - real) < 120_000, "sla-lens's clock follows Redmine's");
     const tip = await tooltip(p, `tr#issue-${ID.get('S01')} sla-badge`);
     assert.match(tip, /Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock/);
     await p.close();

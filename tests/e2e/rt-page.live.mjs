@@ -50,15 +50,27 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
     mkdirSync(SHOTS, { recursive: true });
     const chrome = process.env.CHROME_BIN ?? '/usr/bin/chromium';
     const view = { viewport: { width: 1360, height: 900 }, timezoneId: 'UTC', locale: 'en-US' };
-    context = await chromium.launchPersistentContext(profile, { executablePath: chrome, headless: true, args: CHROMIUM_ARGS, ...view });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: chrome,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      ...view,
+    });
     // Sign in through RT's own form, as a person would. Before that, the login page has no
     // sla-lens (no config, no engine).
     const page = await context.newPage();
     await page.goto(`${proxy.url}/`);
-    assert.equal(await page.locator('#sla-lens-config, script[src*="sla-lens"]').count(), 0, 'nothing for anonymous visitors');
+    assert.equal(
+      await page.locator('#sla-lens-config, script[src*="sla-lens"]').count(),
+      0,
+      'nothing for anonymous visitors',
+    );
     await page.fill('input[name="user"]', 'alice');
     await page.fill('input[name="pass"]', 'alice-pw-1');
-    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/NoAuth')), page.press('input[name="pass"]', 'Enter')]);
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.startsWith('/NoAuth')),
+      page.press('input[name="pass"]', 'Enter'),
+    ]);
     await page.close();
   });
 
@@ -71,9 +83,17 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
 
   /** The native CLI over the REST answers scripts/rt/rt.sh recorded, at `nowMs`, by ticket id. */
   function cli(nowMs) {
-    const files = ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap((d) => readdirSync(join(LIVE, d)).map((f) => join(d, f)));
+    const files = ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap((d) =>
+      readdirSync(join(LIVE, d)).map((f) => join(d, f)),
+    );
     const now = new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z');
-    const out = JSON.parse(execFileSync(CLI, ['eval', '--tracker', 'rt', '--policy', POLICY, '--now', now, ...files], { cwd: LIVE, encoding: 'utf8', maxBuffer: 1 << 26 }));
+    const out = JSON.parse(
+      execFileSync(CLI, ['eval', '--tracker', 'rt', '--policy', POLICY, '--now', now, ...files], {
+        cwd: LIVE,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      }),
+    );
     return new Map(out.results.map((r) => [String(r.id), r]));
   }
 
@@ -95,18 +115,21 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
   }
 
   /** The badges, and the page's clock when they were read (the drop-in runs at the real time). */
-  const badges = (page) => page.evaluate(() => ({
-    now: Date.now(),
-    list: [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-      id: b.getAttribute('ticket-id'),
-      state: b.getAttribute('state'),
-      text: b.shadowRoot?.querySelector('.text')?.textContent ?? '',
-      escalation: b.shadowRoot?.querySelector('.esc')?.hidden ? null : (b.shadowRoot?.querySelector('.esc')?.textContent ?? null),
-      deadline: b.getAttribute('data-deadline') ?? '',
-      row: b.closest('tbody.list-item')?.getAttribute('data-record-id') ?? null,
-      heading: !!b.closest('#header h1'),
-    })),
-  }));
+  const badges = (page) =>
+    page.evaluate(() => ({
+      now: Date.now(),
+      list: [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
+        id: b.getAttribute('ticket-id'),
+        state: b.getAttribute('state'),
+        text: b.shadowRoot?.querySelector('.text')?.textContent ?? '',
+        escalation: b.shadowRoot?.querySelector('.esc')?.hidden
+          ? null
+          : (b.shadowRoot?.querySelector('.esc')?.textContent ?? null),
+        deadline: b.getAttribute('data-deadline') ?? '',
+        row: b.closest('tbody.list-item')?.getAttribute('data-record-id') ?? null,
+        heading: !!b.closest('#header h1'),
+      })),
+    }));
 
   /** Each badge equals the CLI's evaluation at the page's clock. */
   function assertLikeCli(list, now) {
@@ -114,11 +137,15 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
     for (const b of list) {
       const r = results.get(b.id);
       assert.ok(r?.evaluation, `the CLI evaluated ${TAG.get(b.id)}: ${JSON.stringify(r)}`);
-      assert.deepEqual({ state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline }, want(r, now), TAG.get(b.id));
+      assert.deepEqual(
+        { state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline },
+        want(r, now),
+        TAG.get(b.id),
+      );
     }
   }
 
-  it('the ticket display page: one badge in its heading (and in the requestor\'s ticket list), the CLI\'s', async () => {
+  it("the ticket display page: one badge in its heading (and in the requestor's ticket list), the CLI's", async () => {
     const seen = new Set();
     for (const tag of ['R02', 'R03', 'R05', 'R13']) {
       const page = await open(`/Ticket/Display.html?id=${ID[tag]}`);
@@ -136,7 +163,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
     assert.ok(seen.size >= 2, `more than one state: ${[...seen]}`);
   });
 
-  it('the search results page: one badge in every row\'s subject cell, the CLI\'s', async () => {
+  it("the search results page: one badge in every row's subject cell, the CLI's", async () => {
     const page = await open(SEARCH);
     const { now, list } = await badges(page);
     assert.equal(list.length, Object.keys(ID).length, 'one badge per ticket');
@@ -148,23 +175,26 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
     await page.close();
   });
 
-  it('the home page\'s ticket lists: the CLI\'s badges in their rows', async () => {
+  it("the home page's ticket lists: the CLI's badges in their rows", async () => {
     const page = await open('/');
     const { now, list } = await badges(page);
-    assert.ok(list.length >= 1, 'alice\'s home page lists tickets');
+    assert.ok(list.length >= 1, "alice's home page lists tickets");
     for (const b of list) assert.equal(b.row, b.id, `${TAG.get(b.id)} in its row`);
     assertLikeCli(list, now);
     await page.close();
   });
 
   it('a 500, a hang and malformed JSON give their tickets grey badges; the page stays intact', async (t) => {
-    t.after(() => { proxy.fault = null; });
+    t.after(() => {
+      proxy.fault = null;
+    });
     const [r01, r02, r03] = [ID.R01, ID.R02, ID.R03];
     proxy.fault = (req) => {
       const p = new URL(req.url, 'http://x').pathname;
       if (p === `/REST/2.0/ticket/${r01}`) return { status: 500 };
       if (p === `/REST/2.0/ticket/${r02}/history`) return { hang: true };
-      if (p === `/REST/2.0/ticket/${r03}`) return { status: 200, type: 'application/json', body: '{"id": "3", "Subject": ' };
+      if (p === `/REST/2.0/ticket/${r03}`)
+        return { status: 200, type: 'application/json', body: '{"id": "3", "Subject": ' };
       return null;
     };
     const page = await open(SEARCH);
@@ -175,10 +205,15 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
       assert.equal(b?.state, 'unavailable', `${TAG.get(String(id))}: ${JSON.stringify(b)}`);
       assert.equal(b.text, 'SLA unavailable');
     }
-    assertLikeCli(list.filter((b) => ![r01, r02, r03].map(String).includes(b.id)), now);
+    assertLikeCli(
+      list.filter((b) => ![r01, r02, r03].map(String).includes(b.id)),
+      now,
+    );
     const intact = await page.evaluate(() => ({
       rows: document.querySelectorAll('tbody.list-item[data-record-id]').length,
-      subjects: [...document.querySelectorAll('tbody.list-item a[href*="Display.html?id="]')].map((a) => a.textContent.trim()).filter((s) => /^R\d\d /.test(s)),
+      subjects: [...document.querySelectorAll('tbody.list-item a[href*="Display.html?id="]')]
+        .map((a) => a.textContent.trim())
+        .filter((s) => /^R\d\d /.test(s)),
       title: document.querySelector('#header h1')?.textContent ?? '',
     }));
     assert.equal(intact.rows, Object.keys(ID).length);

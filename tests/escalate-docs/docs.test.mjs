@@ -29,7 +29,11 @@ function parseUnit(text) {
   text.split('\n').forEach((line, i) => {
     if (/^\s*([#;].*)?$/.test(line)) return;
     const sec = /^\[([A-Za-z]+)\]$/.exec(line);
-    if (sec) { section = sec[1]; out[section] ??= []; return; }
+    if (sec) {
+      section = sec[1];
+      out[section] ??= [];
+      return;
+    }
     const kv = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line);
     if (!kv || !section) throw new Error(`line ${i + 1} is not a unit file line: ${line}`);
     out[section].push([kv[1], kv[2]]);
@@ -56,9 +60,12 @@ function checkCommand(cmd, where) {
   // While the help says only Redmine is performed, nothing may promise another tracker.
   if (/only `redmine`/.test(help)) assert.equal(tracker[1], 'redmine', `${where}: escalate reads Redmine only`);
   // Every tracker but Redmine reads one project.
-  if (tracker[1] !== 'redmine') assert.ok(/--project |--jql /.test(cmd), `${where}: --tracker ${tracker[1]} without --project`);
-  assert.ok(!/SLA_LENS_[A-Z_]*=\S/.test(cmd.replace(/^.*sla-lens escalate/, '')),
-    `${where}: a secret on the command line`);
+  if (tracker[1] !== 'redmine')
+    assert.ok(/--project |--jql /.test(cmd), `${where}: --tracker ${tracker[1]} without --project`);
+  assert.ok(
+    !/SLA_LENS_[A-Z_]*=\S/.test(cmd.replace(/^.*sla-lens escalate/, '')),
+    `${where}: a secret on the command line`,
+  );
 }
 
 /** Every SLA_LENS_* name in a text is one the binary knows. */
@@ -66,8 +73,9 @@ function checkVariables(text, where) {
   const names = new Set([...text.matchAll(/SLA_LENS_[A-Z][A-Z_]*[A-Z]/g)].map((m) => m[0]));
   for (const n of names) {
     // A secret's file form is its name with _FILE (the help says so), built at run time.
-    const known = binary.includes(Buffer.from(n))
-      || (n.endsWith('_FILE') && /the name with _FILE/.test(help) && binary.includes(Buffer.from(n.slice(0, -5))));
+    const known =
+      binary.includes(Buffer.from(n)) ||
+      (n.endsWith('_FILE') && /the name with _FILE/.test(help) && binary.includes(Buffer.from(n.slice(0, -5))));
     assert.ok(known, `${where}: ${n} is not a variable sla-lens reads`);
   }
   return names;
@@ -83,16 +91,26 @@ describe('docs/escalate: the systemd units', () => {
     // The key reaches the service as a credential file, never as a literal.
     assert.ok(get(s.Service, 'LoadCredential').some((v) => v.startsWith('redmine.key:/')));
     assert.ok(get(s.Service, 'Environment').includes('SLA_LENS_REDMINE_KEY_FILE=%d/redmine.key'));
-    assert.ok(!get(s.Service, 'Environment').some((v) => /^SLA_LENS_(REDMINE_KEY|SMTP_PASSWORD)=/.test(v)),
-      'no secret as a literal');
+    assert.ok(
+      !get(s.Service, 'Environment').some((v) => /^SLA_LENS_(REDMINE_KEY|SMTP_PASSWORD)=/.test(v)),
+      'no secret as a literal',
+    );
     // Every credential loaded is one a *_FILE variable names.
     for (const c of get(s.Service, 'LoadCredential')) {
       const name = c.split(':')[0];
-      assert.ok(get(s.Service, 'Environment').some((v) => /^SLA_LENS_[A-Z_]+_FILE=%d\//.test(v) && v.endsWith(`/${name}`)),
-        `credential ${name} is not handed to sla-lens`);
+      assert.ok(
+        get(s.Service, 'Environment').some((v) => /^SLA_LENS_[A-Z_]+_FILE=%d\//.test(v) && v.endsWith(`/${name}`)),
+        `credential ${name} is not handed to sla-lens`,
+      );
     }
-    for (const k of ['ProtectSystem', 'ProtectHome', 'NoNewPrivileges', 'RestrictAddressFamilies',
-      'SystemCallFilter', 'CapabilityBoundingSet']) {
+    for (const k of [
+      'ProtectSystem',
+      'ProtectHome',
+      'NoNewPrivileges',
+      'RestrictAddressFamilies',
+      'SystemCallFilter',
+      'CapabilityBoundingSet',
+    ]) {
       assert.ok(get(s.Service, k).length > 0, `the service sets ${k}`);
     }
     const t = parseUnit(timer);
@@ -113,14 +131,19 @@ describe('docs/escalate: the systemd units', () => {
       .replaceAll('/etc/sla-lens/smtp.password', join(dir, 'smtp.password'));
     writeFileSync(join(dir, 'sla-lens-escalate.service'), svc);
     writeFileSync(join(dir, 'sla-lens-escalate.timer'), timer);
-    const r = spawnSync('systemd-analyze', ['verify', '--man=no',
-      join(dir, 'sla-lens-escalate.service'), join(dir, 'sla-lens-escalate.timer')], { encoding: 'utf8' });
+    const r = spawnSync(
+      'systemd-analyze',
+      ['verify', '--man=no', join(dir, 'sla-lens-escalate.service'), join(dir, 'sla-lens-escalate.timer')],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal((r.stdout + r.stderr).trim(), '', 'systemd-analyze verify has something to say');
   });
 
   it('run a command whose flags and variables sla-lens has', () => {
-    const exec = parseUnit(service).Service.filter(([k]) => k === 'ExecStart').map(([, v]) => v);
+    const exec = parseUnit(service)
+      .Service.filter(([k]) => k === 'ExecStart')
+      .map(([, v]) => v);
     assert.equal(exec.length, 1);
     assert.match(exec[0], /^\/usr\/local\/bin\/sla-lens escalate /);
     assert.ok(!exec[0].includes('--dry-run'), 'the service performs');
@@ -136,7 +159,10 @@ describe('docs/escalate/github-actions.yml', () => {
     assert.equal(typeof wf.name, 'string');
     const cron = wf.on.schedule[0].cron.split(/\s+/);
     assert.equal(cron.length, 5, 'five cron fields');
-    assert.ok(cron.every((f) => /^[\d*/,-]+$/.test(f)), `cron ${cron}`);
+    assert.ok(
+      cron.every((f) => /^[\d*/,-]+$/.test(f)),
+      `cron ${cron}`,
+    );
     assert.equal(wf.permissions.contents, 'read');
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
     assert.ok(steps.length > 0);
@@ -144,23 +170,29 @@ describe('docs/escalate/github-actions.yml', () => {
   });
 
   it('runs commands whose flags and variables sla-lens has; secrets only as environment', () => {
-    const steps = Object.values(wf.jobs).flatMap((j) => j.steps).filter((s) => /sla-lens escalate/.test(s.run ?? ''));
+    const steps = Object.values(wf.jobs)
+      .flatMap((j) => j.steps)
+      .filter((s) => /sla-lens escalate/.test(s.run ?? ''));
     assert.ok(steps.length > 0);
-    assert.ok(steps.some((s) => !/--dry-run/.test(s.run)), 'one step performs');
+    assert.ok(
+      steps.some((s) => !/--dry-run/.test(s.run)),
+      'one step performs',
+    );
     for (const s of steps) {
       for (const cmd of escalateCommands(s.run)) checkCommand(cmd, `step "${s.name}"`);
       assert.ok(!/secrets\./.test(s.run), `step "${s.name}": a secret in the command`);
       checkVariables(Object.keys(s.env ?? {}).join(' '), `step "${s.name}"`);
       // Secrets reach the step as environment only, each from secrets.* or vars.*.
       for (const [k, v] of Object.entries(s.env ?? {})) {
-        if (/KEY|PASSWORD|TOKEN/.test(k)) assert.match(String(v), /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, `${k} from a secret`);
+        if (/KEY|PASSWORD|TOKEN/.test(k))
+          assert.match(String(v), /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, `${k} from a secret`);
       }
     }
   });
 });
 
 describe('README: the escalation commands an admin copies', () => {
-  it('every `sla-lens escalate` line of the admins\' section uses flags and variables sla-lens has', () => {
+  it("every `sla-lens escalate` line of the admins' section uses flags and variables sla-lens has", () => {
     const start = readme.indexOf('## Running escalations (admins)');
     assert.ok(start >= 0, 'README has the section');
     const end = readme.indexOf('\n## ', start + 3);

@@ -15,22 +15,34 @@ const NOW = Date.parse('2026-11-28T12:00:00Z');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const sites = [
-  ['redmine', async () => {
-    const f = await fakeRedmine({ count: 400 });
-    return { f, site: { origin: f.origin, tracker: 'redmine' } };
-  }],
-  ['github', async () => {
-    const f = await fakeGitHub({ extra: 150, token: 't' });
-    return { f, site: { origin: f.origin, tracker: 'github', api: f.api, token: 't', watch: [f.repo] } };
-  }],
-  ['gitlab', async () => {
-    const f = await fakeGitLab({ extra: 400 });
-    return { f, site: { origin: f.origin, tracker: 'gitlab' } };
-  }],
-  ['jira', async () => {
-    const f = await fakeJira({ extra: 400 });
-    return { f, site: { origin: f.origin, tracker: 'jira' } };
-  }],
+  [
+    'redmine',
+    async () => {
+      const f = await fakeRedmine({ count: 400 });
+      return { f, site: { origin: f.origin, tracker: 'redmine' } };
+    },
+  ],
+  [
+    'github',
+    async () => {
+      const f = await fakeGitHub({ extra: 150, token: 't' });
+      return { f, site: { origin: f.origin, tracker: 'github', api: f.api, token: 't', watch: [f.repo] } };
+    },
+  ],
+  [
+    'gitlab',
+    async () => {
+      const f = await fakeGitLab({ extra: 400 });
+      return { f, site: { origin: f.origin, tracker: 'gitlab' } };
+    },
+  ],
+  [
+    'jira',
+    async () => {
+      const f = await fakeJira({ extra: 400 });
+      return { f, site: { origin: f.origin, tracker: 'jira' } };
+    },
+  ],
 ];
 
 const load0 = loadavg();
@@ -43,17 +55,30 @@ try {
     try {
       await b.worker(async (s) => {
         await chrome.storage.local.set({
-          config: { version: 3, policy: { text: null }, sites: [s], me: { handles: ['it-manager'], emails: [] }, notifications: { enabled: true, quietHours: { enabled: false } } },
+          config: {
+            version: 3,
+            policy: { text: null },
+            sites: [s],
+            me: { handles: ['it-manager'], emails: [] },
+            notifications: { enabled: true, quietHours: { enabled: false } },
+          },
           notifyMemory: {},
           notifyBaselined: {},
         });
         await self.slaLens.readConfig();
       }, site);
-      const timed = () => b.worker(async () => {
-        const t0 = performance.now();
-        const r = await self.slaLens.check();
-        return { ms: performance.now() - t0, checked: r.checked, requests: Object.values(r.requests).reduce((a, x) => a + x, 0), errors: r.errors, shown: r.shown.length };
-      });
+      const timed = () =>
+        b.worker(async () => {
+          const t0 = performance.now();
+          const r = await self.slaLens.check();
+          return {
+            ms: performance.now() - t0,
+            checked: r.checked,
+            requests: Object.values(r.requests).reduce((a, x) => a + x, 0),
+            errors: r.errors,
+            shown: r.shown.length,
+          };
+        });
       const first = await timed();
       if (Object.keys(first.errors).length) throw new Error(`${kind}: ${JSON.stringify(first.errors)}`);
       const times = [];
@@ -62,7 +87,15 @@ try {
         last = await timed();
         times.push(last.ms);
       }
-      rows.push({ kind, checked: last.checked, requests: last.requests, first: first.ms, median: median(times), min: Math.min(...times), max: Math.max(...times) });
+      rows.push({
+        kind,
+        checked: last.checked,
+        requests: last.requests,
+        first: first.ms,
+        median: median(times),
+        min: Math.min(...times),
+        max: Math.max(...times),
+      });
     } finally {
       await f.close();
     }
@@ -71,7 +104,14 @@ try {
   await b.close();
 }
 const load1 = loadavg();
-console.log(`notification check, ${RUNS} checks per kind after the first; ${cpus().length} cores, load average ${load0[0].toFixed(2)} → ${load1[0].toFixed(2)} (1 min)`);
-console.log('| tracker | open issues read | requests per check | first check (ms) | later checks: median (ms) | range (ms) |');
+console.log(
+  `notification check, ${RUNS} checks per kind after the first; ${cpus().length} cores, load average ${load0[0].toFixed(2)} → ${load1[0].toFixed(2)} (1 min)`,
+);
+console.log(
+  '| tracker | open issues read | requests per check | first check (ms) | later checks: median (ms) | range (ms) |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | --- |');
-for (const r of rows) console.log(`| ${r.kind} | ${r.checked} | ${r.requests} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.kind} | ${r.checked} | ${r.requests} | ${r.first.toFixed(0)} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} |`,
+  );

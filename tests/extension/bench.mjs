@@ -32,7 +32,9 @@ try {
       instantiate.push(s.compileMs + s.instantiateMs);
       await b.worker((t) => self.slaLens.setNow(t), NOW);
       await b.worker(async (origin) => {
-        await chrome.storage.local.set({ config: { version: 3, policy: { text: null }, sites: [{ origin, tracker: 'redmine' }] } });
+        await chrome.storage.local.set({
+          config: { version: 3, policy: { text: null }, sites: [{ origin, tracker: 'redmine' }] },
+        });
         await self.slaLens.readConfig();
         await self.slaLens.syncContentScripts();
       }, fake.origin);
@@ -40,7 +42,9 @@ try {
       await p.addInitScript(() => {
         window.__loaf = [];
         try {
-          new PerformanceObserver((l) => window.__loaf.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration })))).observe({ type: 'long-animation-frame', buffered: true });
+          new PerformanceObserver((l) =>
+            window.__loaf.push(...l.getEntries().map((e) => ({ start: e.startTime, duration: e.duration }))),
+          ).observe({ type: 'long-animation-frame', buffered: true });
         } catch {
           // no LoAF support
         }
@@ -50,9 +54,13 @@ try {
       await p.waitForSelector('html[data-sla-lens-perf]', { timeout: 120_000 });
       const perf = JSON.parse(await p.getAttribute('html', 'data-sla-lens-perf'));
       const count = await p.evaluate(() => document.querySelectorAll('sla-badge[state]').length);
-      if (count !== perf.prepPlaced || count < 20) throw new Error(`expected the on-screen rows' ${perf.prepPlaced} badges, found ${count}`);
+      if (count !== perf.prepPlaced || count < 20)
+        throw new Error(`expected the on-screen rows' ${perf.prepPlaced} badges, found ${count}`);
       placedFirst.push(count);
-      const frames = await p.evaluate((t0) => window.__loaf.filter((e) => e.start + e.duration >= t0), perf.dataReadyAt);
+      const frames = await p.evaluate(
+        (t0) => window.__loaf.filter((e) => e.start + e.duration >= t0),
+        perf.dataReadyAt,
+      );
       loaf.push(frames.length ? Math.max(...frames.map((f) => f.duration)) : 0);
       const own = await p.evaluate((t0) => window.__loaf.filter((e) => e.start + e.duration < t0), perf.dataReadyAt);
       pageLoaf.push(own.length ? Math.max(...own.map((f) => f.duration)) : 0);
@@ -68,16 +76,26 @@ try {
         if (done) break;
         await p.waitForTimeout(120);
       }
-      await p.waitForFunction((n) => document.querySelectorAll('sla-badge[state]').length === n, N, { timeout: 20_000 });
+      await p.waitForFunction((n) => document.querySelectorAll('sla-badge[state]').length === n, N, {
+        timeout: 20_000,
+      });
       const scrolled = await p.evaluate((t0) => window.__loaf.filter((e) => e.start >= t0), beforeScroll);
       scrollLoaf.push(scrolled.length ? Math.max(...scrolled.map((f) => f.duration)) : 0);
       page.push(perf);
-      requests = { list: fake.requests.list - before.list, single: fake.requests.single - before.single, other: fake.requests.other - before.other };
+      requests = {
+        list: fake.requests.list - before.list,
+        single: fake.requests.single - before.single,
+        other: fake.requests.other - before.other,
+      };
       if (run === 0) {
         const docs = [];
         const ids = Array.from({ length: N }, (_, i) => i + 1);
-        for (let i = 0; i < N; i += 100) docs.push(await (await fetch(`${fake.origin}/issues.json?issue_id=${ids.slice(i, i + 100).join(',')}`)).json());
-        for (const id of ids) docs.push(await (await fetch(`${fake.origin}/issues/${id}.json?include=journals`)).json());
+        for (let i = 0; i < N; i += 100)
+          docs.push(
+            await (await fetch(`${fake.origin}/issues.json?issue_id=${ids.slice(i, i + 100).join(',')}`)).json(),
+          );
+        for (const id of ids)
+          docs.push(await (await fetch(`${fake.origin}/issues/${id}.json?include=journals`)).json());
         docs.push(await (await fetch(`${fake.origin}/issue_statuses.json`)).json());
         worker = await b.worker(([d, t]) => self.slaLens.benchDocs('redmine', d, t, 9), [docs, NOW]);
       }
@@ -90,15 +108,36 @@ try {
 }
 
 console.log(`sla-lens extension, ${N}-issue Redmine list, headless Chromium, ${RUNS} runs (median [min–max])`);
-const row = (name, xs, budget) => console.log(`${name.padEnd(58)} ${fmt(median(xs)).padStart(7)} ms  [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]${budget ? `  budget ${budget} ms` : ''}`);
-console.log(`badges placed at data-ready (the rows on screen and a screen around them): ${placedFirst.join(', ')}; all ${N} after scrolling`);
-row('content script: data-ready → badges in the DOM (script)', page.map((p) => p.scriptMs), 50);
-row('content script: data-ready → next frame', page.map((p) => p.frameMs));
-row('content script: data-ready → after that frame painted', page.map((p) => p.paintedMs));
-row('before the data: slots for every row + on-screen badges ("…")', page.map((p) => p.prepMs));
-row('  of which placing the on-screen badges (custom elements)', page.map((p) => p.prepPlaceMs));
+const row = (name, xs, budget) =>
+  console.log(
+    `${name.padEnd(58)} ${fmt(median(xs)).padStart(7)} ms  [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]${budget ? `  budget ${budget} ms` : ''}`,
+  );
+console.log(
+  `badges placed at data-ready (the rows on screen and a screen around them): ${placedFirst.join(', ')}; all ${N} after scrolling`,
+);
+row(
+  'content script: data-ready → badges in the DOM (script)',
+  page.map((p) => p.scriptMs),
+  50,
+);
+row(
+  'content script: data-ready → next frame',
+  page.map((p) => p.frameMs),
+);
+row(
+  'content script: data-ready → after that frame painted',
+  page.map((p) => p.paintedMs),
+);
+row(
+  'before the data: slots for every row + on-screen badges ("…")',
+  page.map((p) => p.prepMs),
+);
+row(
+  '  of which placing the on-screen badges (custom elements)',
+  page.map((p) => p.prepPlaceMs),
+);
 row('longest animation frame from data-ready to painted (0: < 50 ms)', loaf);
-row('the page\'s own longest frame before (its first layout)', pageLoaf);
+row("the page's own longest frame before (its first layout)", pageLoaf);
 row('longest frame while scrolling through all 1,000 (badges placed)', scrollLoaf);
 if (!worker.same) throw new Error('the kept TicketSet and the ticket objects gave different results');
 row(`worker: evaluate ${worker.tickets} tickets (kept TicketSet, compact rows: a refresh, warm)`, worker.evaluateMs, 5);
@@ -109,4 +148,6 @@ row(`worker: read ${worker.tickets} tickets into a TicketSet, ids/titles/URLs to
 row(`worker: evaluate ${worker.tickets} tickets (full results, JSON)`, worker.fullEvaluateMs);
 console.log(`${'worker: map the REST responses to tickets (once)'.padEnd(58)} ${fmt(worker.mapMs).padStart(7)} ms`);
 row('worker: Wasm compile + instantiate (fresh start)', instantiate, 30);
-console.log(`requests per page view: ${requests.list} list calls (≤ ⌈N/100⌉ = ${Math.ceil(N / 100)}), ${requests.single} issue calls (journals), ${requests.other} other`);
+console.log(
+  `requests per page view: ${requests.list} list calls (≤ ⌈N/100⌉ = ${Math.ceil(N / 100)}), ${requests.single} issue calls (journals), ${requests.other} other`,
+);

@@ -61,7 +61,11 @@ describe('the back/forward cache', () => {
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     });
     const again = await reinsertRow(tab);
-    assert.equal(await eventually(() => hasBadge(tab, again), Boolean), true, 'after the round trip, a changed row gets its badge again');
+    assert.equal(
+      await eventually(() => hasBadge(tab, again), Boolean),
+      true,
+      'after the round trip, a changed row gets its badge again',
+    );
     await tab.close();
   });
 });

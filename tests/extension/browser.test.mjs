@@ -56,14 +56,16 @@ async function removeSite(origin) {
 
 async function badges(page) {
   await page.waitForSelector('html[data-sla-lens-badges]', { timeout: 20_000 });
-  return page.evaluate(() => [...document.querySelectorAll('sla-badge')].map((el) => ({
-    id: el.getAttribute('ticket-id'),
-    state: el.getAttribute('state'),
-    text: el.shadowRoot?.querySelector('.text')?.textContent ?? null,
-    esc: el.shadowRoot?.querySelector('.esc:not([hidden])')?.textContent ?? null,
-    label: el.shadowRoot?.querySelector('.badge')?.getAttribute('aria-label') ?? null,
-    row: el.closest('tr')?.id ?? null,
-  })));
+  return page.evaluate(() =>
+    [...document.querySelectorAll('sla-badge')].map((el) => ({
+      id: el.getAttribute('ticket-id'),
+      state: el.getAttribute('state'),
+      text: el.shadowRoot?.querySelector('.text')?.textContent ?? null,
+      esc: el.shadowRoot?.querySelector('.esc:not([hidden])')?.textContent ?? null,
+      label: el.shadowRoot?.querySelector('.badge')?.getAttribute('aria-label') ?? null,
+      row: el.closest('tr')?.id ?? null,
+    })),
+  );
 }
 
 function expectLikeCli(list, what) {
@@ -106,9 +108,18 @@ after(async () => {
 describe('real Redmine', () => {
   it('the seeded issues have the states the fixtures document (sanity check of the CLI side)', () => {
     const want = {
-      'S01 on-track': 'running', 'S02 at-risk': 'atRisk', 'S03 breached': 'breached', 'S04 escalated-2': 'breached',
-      'S05 met': 'met', 'S06 met-late': 'metLate', 'S07 out-of-scope': 'notApplicable', 'S08 excluded': 'notApplicable',
-      'S09 critical-running': 'running', 'S10 reopened': 'running', 'S11 paused': 'met', 'S12 requester-group': 'running',
+      'S01 on-track': 'running',
+      'S02 at-risk': 'atRisk',
+      'S03 breached': 'breached',
+      'S04 escalated-2': 'breached',
+      'S05 met': 'met',
+      'S06 met-late': 'metLate',
+      'S07 out-of-scope': 'notApplicable',
+      'S08 excluded': 'notApplicable',
+      'S09 critical-running': 'running',
+      'S10 reopened': 'running',
+      'S11 paused': 'met',
+      'S12 requester-group': 'running',
     };
     for (const [tag, state] of Object.entries(want)) assert.equal(cli[tags[tag]].evaluation.state, state, tag);
   });
@@ -126,14 +137,20 @@ describe('real Redmine', () => {
     const rows = await p.locator('table.issues tr.issue').count();
     assert.equal(rows, 12);
     assert.equal(list.length, 12, 'exactly one badge per row');
-    assert.deepEqual(list.map((x) => x.row), list.map((x) => `issue-${x.id}`));
+    assert.deepEqual(
+      list.map((x) => x.row),
+      list.map((x) => `issue-${x.id}`),
+    );
     expectLikeCli(list, 'list');
     assert.equal(list.find((x) => x.id === tags['S04 escalated-2']).esc, 'L2');
     // The tooltip's sentences come from the worker when it opens.
     await p.mouse.move(5, 5);
     const s03 = p.locator(`tr#issue-${tags['S03 breached']} sla-badge`);
     await s03.locator('.badge').hover();
-    await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0, tags['S03 breached']);
+    await p.waitForFunction(
+      (id) => document.querySelector(`tr#issue-${id} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0,
+      tags['S03 breached'],
+    );
     const tip = await s03.locator('.tip').innerText();
     assert.match(tip, /response breached: 24h target used up/);
     assert.match(tip, /Policy: IT ↔ Marketing internal SLA/);
@@ -154,8 +171,13 @@ describe('real Redmine', () => {
     assert.equal(found, '12 issues on this page');
     assert.match(await pop.locator('#counts').innerText(), /2 breached/);
     const running = Object.values(cli).filter((r) => ['running', 'atRisk'].includes(r.evaluation.state));
-    const nearest = running.sort((x, y) => Date.parse(x.evaluation.response.deadline) - Date.parse(y.evaluation.response.deadline))[0];
-    assert.match(await pop.locator('#nearest').innerText(), new RegExp(`^Nearest deadline: #${nearest.id}, in ${badgeView(nearest, NOW_MS).text.replace(' left', '')} `));
+    const nearest = running.sort(
+      (x, y) => Date.parse(x.evaluation.response.deadline) - Date.parse(y.evaluation.response.deadline),
+    )[0];
+    assert.match(
+      await pop.locator('#nearest').innerText(),
+      new RegExp(`^Nearest deadline: #${nearest.id}, in ${badgeView(nearest, NOW_MS).text.replace(' left', '')} `),
+    );
     assert.equal(await pop.locator('#review').innerText(), 'SLA review due on 2026-12-01');
     assert.equal(await pop.locator('#policy').innerText(), 'IT ↔ Marketing internal SLA');
     await pop.locator('body').screenshot({ path: join(SHOTS, 'extension-popup.png') });
@@ -167,10 +189,15 @@ describe('real Redmine', () => {
     const id = tags['S04 escalated-2'];
     const p = await openTracker(`${redmine.BASE}/issues/${id}`);
     let list = await badges(p);
-    assert.deepEqual(list.map((x) => x.id), [id]);
+    assert.deepEqual(
+      list.map((x) => x.id),
+      [id],
+    );
     expectLikeCli(list, 'issue page');
     await p.locator('sla-badge .badge').focus();
-    await p.waitForFunction(() => document.querySelector('sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    await p.waitForFunction(
+      () => document.querySelector('sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0,
+    );
     await p.screenshot({ path: join(SHOTS, 'extension-redmine-issue.png') });
 
     // The list, then a filter change through Redmine's own form: open issues only.
@@ -187,12 +214,19 @@ describe('real Redmine', () => {
     // A row added without a page load (as an XHR update would): re-annotated, one badge.
     const met = tags['S05 met'];
     assert.ok(!rows.includes(met), 'the closed issue is not in the open filter');
-    await p.evaluate(({ from, to }) => {
-      const tr = document.getElementById(`issue-${from}`).cloneNode(true);
-      tr.id = `issue-${to}`;
-      document.querySelector('table.issues tbody').append(tr);
-    }, { from: rows[0], to: met });
-    await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'met', met, { timeout: 15_000 });
+    await p.evaluate(
+      ({ from, to }) => {
+        const tr = document.getElementById(`issue-${from}`).cloneNode(true);
+        tr.id = `issue-${to}`;
+        document.querySelector('table.issues tbody').append(tr);
+      },
+      { from: rows[0], to: met },
+    );
+    await p.waitForFunction(
+      (id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'met',
+      met,
+      { timeout: 15_000 },
+    );
     assert.equal(await p.locator(`tr#issue-${met} sla-badge`).count(), 1);
     assert.equal(await p.locator(`tr#issue-${rows[0]} sla-badge`).count(), 1);
 
@@ -200,7 +234,10 @@ describe('real Redmine', () => {
     const first = rows[0];
     await Promise.all([p.waitForNavigation(), p.locator(`tr#issue-${first} td.subject a`).click()]);
     list = await badges(p);
-    assert.deepEqual(list.map((x) => x.id), [first]);
+    assert.deepEqual(
+      list.map((x) => x.id),
+      [first],
+    );
     await p.goBack();
     list = await badges(p);
     assert.equal(list.length, rows.length);
@@ -218,7 +255,12 @@ describe('real Redmine', () => {
     const res = await p.request.get(`${proxy.origin}/issues`);
     assert.doesNotMatch(res.headers()['content-security-policy'], /wasm-unsafe-eval/);
     // The page itself may not compile Wasm...
-    const pageWasm = await p.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 'compiled', (e) => e.name));
+    const pageWasm = await p.evaluate(() =>
+      WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(
+        () => 'compiled',
+        (e) => e.name,
+      ),
+    );
     assert.equal(pageWasm, 'CompileError');
     // ...and the badges are there anyway: the worker evaluated.
     const list = await badges(p);
@@ -229,7 +271,7 @@ describe('real Redmine', () => {
     await removeSite(proxy.origin);
   });
 
-  it('follows the tracker\'s clock when this computer\'s is hours behind, and the tooltip says so', async () => {
+  it("follows the tracker's clock when this computer's is hours behind, and the tooltip says so", async () => {
     // Redmine's answers come through a proxy whose Date header is 3 hours ahead of this
     // computer's clock; the worker's test clock is off, so the real clocks are compared.
     const ahead = await redmine.cspProxy(undefined, { dateOffsetMs: 3 * 3600_000 });
@@ -241,7 +283,10 @@ describe('real Redmine', () => {
       const id = tags['S03 breached'];
       await p.mouse.move(5, 5);
       await p.locator(`tr#issue-${id} sla-badge .badge`).hover();
-      await p.waitForFunction((i) => document.querySelector(`tr#issue-${i} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0, id);
+      await p.waitForFunction(
+        (i) => document.querySelector(`tr#issue-${i} sla-badge`).shadowRoot.querySelectorAll('.tip li').length > 0,
+        id,
+      );
       const tip = await p.locator(`tr#issue-${id} sla-badge .tip`).innerText();
       assert.match(tip, /Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock/);
       await p.screenshot({ path: join(SHOTS, 'extension-redmine-skew.png') });
@@ -262,10 +307,17 @@ describe('live updates and tokens', () => {
       const p = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
       await badges(p);
       assert.equal(await p.locator(`tr#issue-${s09} sla-badge`).getAttribute('state'), 'atRisk');
-      await p.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached', s09, { timeout: 30_000 });
+      await p.waitForFunction(
+        (id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached',
+        s09,
+        { timeout: 30_000 },
+      );
       assert.match(await p.locator(`tr#issue-${s09} sla-badge .text`).innerText(), /^breached (just now|<1m ago)$/);
       const tabId = await b.worker((url) => chrome.tabs.query({ url }).then((t) => t[0].id), `${redmine.BASE}/issues*`);
-      const count = await eventually(() => b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId), (t) => t === '3');
+      const count = await eventually(
+        () => b.worker((id) => chrome.action.getBadgeText({ tabId: id }), tabId),
+        (t) => t === '3',
+      );
       assert.equal(count, '3', 'the toolbar count follows');
       await p.close();
     } finally {
@@ -295,7 +347,10 @@ describe('live updates and tokens', () => {
     assert.ok(!(await p.content()).includes(key));
     await p.close();
     // The export leaves the token out unless asked.
-    const [download] = await Promise.all([o.waitForEvent('download'), o.getByRole('button', { name: 'Export configuration' }).click()]);
+    const [download] = await Promise.all([
+      o.waitForEvent('download'),
+      o.getByRole('button', { name: 'Export configuration' }).click(),
+    ]);
     const exported = readFileSync(await download.path(), 'utf8');
     assert.ok(!exported.includes(key));
     assert.equal(JSON.parse(exported).config.sites[0].origin, redmine.BASE);
@@ -303,15 +358,28 @@ describe('live updates and tokens', () => {
     await o.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
     await o.locator('#site-token').fill('');
     await o.getByRole('button', { name: 'Save and grant access' }).click();
-    await o.waitForFunction((origin) => !document.querySelector(`tr[data-origin="${origin}"]`)?.textContent.includes('token'), redmine.BASE);
+    await o.waitForFunction(
+      (origin) => !document.querySelector(`tr[data-origin="${origin}"]`)?.textContent.includes('token'),
+      redmine.BASE,
+    );
     // Import: a file with one more site; the existing one is kept.
     const file = join(SHOTS, '..', 'sla-lens-import-test.json');
     const cfg = JSON.parse(exported);
-    cfg.config.sites.push({ origin: 'https://gitlab.example.com', tracker: 'gitlab', site: {}, pauseStatuses: [], token: '', enabled: true });
+    cfg.config.sites.push({
+      origin: 'https://gitlab.example.com',
+      tracker: 'gitlab',
+      site: {},
+      pauseStatuses: [],
+      token: '',
+      enabled: true,
+    });
     writeFileSync(file, JSON.stringify(cfg));
     await o.locator('#import-file').setInputFiles(file);
     await o.locator('tr[data-origin="https://gitlab.example.com"]').waitFor();
-    assert.match(await o.locator('#io-out').innerText(), /Imported 2 sites; grant access to https:\/\/gitlab.example.com/);
+    assert.match(
+      await o.locator('#io-out').innerText(),
+      /Imported 2 sites; grant access to https:\/\/gitlab.example.com/,
+    );
     await o.locator('tr[data-origin="https://gitlab.example.com"]').getByRole('button', { name: 'Remove' }).click();
     await o.locator('tr[data-origin="https://gitlab.example.com"]').waitFor({ state: 'detached' });
     rmSync(file, { force: true });
@@ -357,7 +425,10 @@ describe('options page', () => {
       document.getElementById('n-atrisk').click();
       document.getElementById('n-breached').click();
     });
-    assert.deepEqual(await eventually(stored, (n) => n.atRisk === before.atRisk && n.breached === before.breached), before);
+    assert.deepEqual(
+      await eventually(stored, (n) => n.atRisk === before.atRisk && n.breached === before.breached),
+      before,
+    );
     await p.close();
   });
 
@@ -387,7 +458,10 @@ describe('options page', () => {
     await p.locator('#n-quiet-end').fill(before.quietHours.end);
     await p.locator('#n-quiet-end').dispatchEvent('change');
     await p.evaluate(() => document.getElementById('n-atrisk').click());
-    const back = await eventually(stored, (n) => n.quietHours.end === before.quietHours.end && n.atRisk === before.atRisk);
+    const back = await eventually(
+      stored,
+      (n) => n.quietHours.end === before.quietHours.end && n.atRisk === before.atRisk,
+    );
     assert.deepEqual(back, before);
     await p.close();
   });
@@ -404,11 +478,17 @@ describe('options page', () => {
     const p = await options();
     const ta = p.locator('#policy-text');
     const text = await ta.inputValue();
-    const bad = text.replace('"response": "24h"', '"response": "a day or so"').replace('"priority": "critical", "response": "4h"', '"priority": "urgent", "response": "4h"');
+    const bad = text
+      .replace('"response": "24h"', '"response": "a day or so"')
+      .replace('"priority": "critical", "response": "4h"', '"priority": "urgent", "response": "4h"');
     await ta.fill(bad);
     await p.waitForSelector('#policy-diags[data-valid="false"]');
     const rows = await p.locator('#policy-diags .diag .path').allInnerTexts();
-    assert.deepEqual(rows.slice(1).sort(), ['priorities[0]', 'targets[0].priority', 'targets[1].response'], rows.join(' | '));
+    assert.deepEqual(
+      rows.slice(1).sort(),
+      ['priorities[0]', 'targets[0].priority', 'targets[1].response'],
+      rows.join(' | '),
+    );
     assert.match(await p.locator('#policy-diags').innerText(), /`a day or so` is not a duration/);
     assert.ok(await p.getByRole('button', { name: 'Apply policy' }).isDisabled());
     await p.screenshot({ path: join(SHOTS, 'extension-options-diagnostics.png'), fullPage: false });
@@ -418,22 +498,36 @@ describe('options page', () => {
     assert.equal(await p.locator('#policy-text').inputValue(), bad);
 
     // A good policy: 48h for normal issues. The open tab re-evaluates in place.
-    await p.locator('#policy-text').fill(text.replace('"response": "24h"', '"response": "48h"').replace('"name": "IT ↔ Marketing internal SLA"', '"name": "IT ↔ Marketing SLA (48h)"'));
+    await p
+      .locator('#policy-text')
+      .fill(
+        text
+          .replace('"response": "24h"', '"response": "48h"')
+          .replace('"name": "IT ↔ Marketing internal SLA"', '"name": "IT ↔ Marketing SLA (48h)"'),
+      );
     await p.waitForSelector('#policy-diags[data-valid="true"]');
     await p.getByRole('button', { name: 'Apply policy' }).click();
     await p.waitForSelector('#policy-status.ok');
-    await tab.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'running', s03, { timeout: 10_000 });
+    await tab.waitForFunction(
+      (id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'running',
+      s03,
+      { timeout: 10_000 },
+    );
     assert.equal(await tab.evaluate(() => window.__notReloaded), true, 'the tab was not reloaded');
     // Back to the default for the other tests.
     await p.getByRole('button', { name: 'Start from the default' }).click();
     await p.waitForSelector('#policy-diags[data-valid="true"]');
     await p.getByRole('button', { name: 'Apply policy' }).click();
-    await tab.waitForFunction((id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached', s03, { timeout: 10_000 });
+    await tab.waitForFunction(
+      (id) => document.querySelector(`tr#issue-${id} sla-badge`)?.getAttribute('state') === 'breached',
+      s03,
+      { timeout: 10_000 },
+    );
     await p.close();
     await tab.close();
   });
 
-  it('the policy\'s escalation contacts and a tracker\'s strings render as text', async () => {
+  it("the policy's escalation contacts and a tracker's strings render as text", async () => {
     fake = await fakeRedmine({ count: 12, payload: XSS });
     await addSite(fake.origin);
     const p = await options();
@@ -446,7 +540,9 @@ describe('options page', () => {
     await p.waitForSelector('#policy-diags[data-valid="true"]');
     await p.getByRole('button', { name: 'Apply policy' }).click();
     await p.waitForSelector('#policy-status.ok');
-    await p.waitForFunction(() => document.querySelector('#contacts-table tbody').textContent.includes('<script>alert(2)</script>'));
+    await p.waitForFunction(() =>
+      document.querySelector('#contacts-table tbody').textContent.includes('<script>alert(2)</script>'),
+    );
     assert.equal(await p.locator('#contacts-table img, #contacts-table script, #contacts-table b').count(), 0);
 
     const tab = await openTracker(`${fake.origin}/issues`);
@@ -454,11 +550,18 @@ describe('options page', () => {
     assert.equal(list.length, 12);
     const s03 = tab.locator('tr#issue-3 sla-badge');
     await s03.locator('.badge').hover();
-    await tab.waitForFunction(() => document.querySelector('tr#issue-3 sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0);
+    await tab.waitForFunction(
+      () => document.querySelector('tr#issue-3 sla-badge').shadowRoot.querySelectorAll('.tip li').length > 0,
+    );
     const tip = await s03.locator('.tip').innerText();
     assert.ok(tip.includes(`category = ${XSS}Backup`), tip);
     assert.ok(tip.includes(`<b>boss</b>${XSS}`), tip);
-    const injected = await tab.evaluate(() => [...document.querySelectorAll('sla-badge')].reduce((n, el) => n + el.shadowRoot.querySelectorAll('img, script, b').length, 0));
+    const injected = await tab.evaluate(() =>
+      [...document.querySelectorAll('sla-badge')].reduce(
+        (n, el) => n + el.shadowRoot.querySelectorAll('img, script, b').length,
+        0,
+      ),
+    );
     assert.equal(injected, 0);
     await tab.screenshot({ path: join(SHOTS, 'extension-hostile-strings.png') });
     await tab.close();
@@ -478,7 +581,10 @@ describe('options page', () => {
     await p.locator('#site-test-url').fill(`${redmine.BASE}/issues?set_filter=1&status_id=*`);
     await p.getByRole('button', { name: 'Test', exact: true }).click();
     await p.waitForSelector('#site-test-out[data-found]');
-    assert.equal(await p.locator('#site-test-out').innerText(), 'Found 12 issues; 12 mapped and evaluated (2 breached, 1 at risk, 4 on track, 1 met late, 2 met, 2 out of scope).');
+    assert.equal(
+      await p.locator('#site-test-out').innerText(),
+      'Found 12 issues; 12 mapped and evaluated (2 breached, 1 at risk, 4 on track, 1 met late, 2 met, 2 out of scope).',
+    );
     await p.screenshot({ path: join(SHOTS, 'extension-options.png'), fullPage: true });
     await p.getByRole('button', { name: 'Cancel' }).click();
     await p.close();
@@ -489,7 +595,7 @@ describe('escalation notifications', () => {
   it('a seeded issue crossing its response deadline notifies the level-1 contact once, not twice, and never in quiet hours', async () => {
     const p = await options();
     // Opt in, and say who I am: the policy's level-1 contact.
-    await p.getByText('Desktop notifications for the configured trackers\' open issues').click();
+    await p.getByText("Desktop notifications for the configured trackers' open issues").click();
     await p.waitForFunction(() => document.getElementById('n-enabled').checked);
     await p.getByRole('checkbox', { name: 'IT manager is me' }).check();
     await p.waitForFunction(() => document.getElementById('me-handles').value === 'it-manager');
@@ -503,8 +609,11 @@ describe('escalation notifications', () => {
     // saves during the checks.
     const stored = await eventually(
       () => b.worker(() => self.slaLens.readConfig().then((c) => c.config)),
-      (c) => c.notifications.enabled && c.me.handles.includes('it-manager')
-        && c.notifications.quietHours?.start === '14:00' && c.notifications.quietHours?.end === '16:00',
+      (c) =>
+        c.notifications.enabled &&
+        c.me.handles.includes('it-manager') &&
+        c.notifications.quietHours?.start === '14:00' &&
+        c.notifications.quietHours?.end === '16:00',
     );
     const cfg = stored.notifications;
     assert.deepEqual(cfg.quietHours, { enabled: true, start: '14:00', end: '16:00' });
@@ -515,8 +624,10 @@ describe('escalation notifications', () => {
     // What the user was shown, from the worker's notification log. The scheduled check (the
     // alarm) may run between the test's own checks at the same test clock; either one's
     // notification counts, so the assertions are on the log, not on one call's result.
-    const logOf = (id) => b.worker(() => chrome.storage.local.get('notifyLog').then((x) => x.notifyLog ?? []))
-      .then((log) => log.filter((n) => n.issueId === id));
+    const logOf = (id) =>
+      b
+        .worker(() => chrome.storage.local.get('notifyLog').then((x) => x.notifyLog ?? []))
+        .then((log) => log.filter((n) => n.issueId === id));
     const check = async (iso) => {
       await b.worker((t) => self.slaLens.setNow(t), Date.parse(iso));
       return b.worker(() => self.slaLens.check());
@@ -536,10 +647,17 @@ describe('escalation notifications', () => {
       // What the worker knew. (This failed intermittently in CI when an options-page re-render reset
       // the focused "Quiet until" field before the test's own change event; fixed, and pinned by
       // the options page tests above.)
-      const state = await b.worker(() => Promise.all([self.slaLens.readConfig(), chrome.storage.local.get(['notifyMemory', 'notifyBaselined', 'notifyLog', 'testNow', 'config'])]));
+      const state = await b.worker(() =>
+        Promise.all([
+          self.slaLens.readConfig(),
+          chrome.storage.local.get(['notifyMemory', 'notifyBaselined', 'notifyLog', 'testNow', 'config']),
+        ]),
+      );
       const [c, st] = state;
       const memory = Object.fromEntries(Object.entries(st.notifyMemory ?? {}).filter(([k]) => k.endsWith(`#${s09}`)));
-      assert.fail(`notified once quiet hours ended: ${s09n.length} notifications for S09 (this check: ${r.checked} issues, quiet ${r.quiet}, shown ${JSON.stringify(r.shown.map((n) => n.issueId))}, errors ${JSON.stringify(r.errors)}; notifications ${JSON.stringify(c.config.notifications)}, me ${JSON.stringify(c.config.me)}, memory ${JSON.stringify(memory)}, baselined ${JSON.stringify(st.notifyBaselined)}, log ${st.notifyLog?.length ?? 0}, clock ${JSON.stringify(st.testNow)}; stored notifications ${JSON.stringify(st.config?.notifications)})`);
+      assert.fail(
+        `notified once quiet hours ended: ${s09n.length} notifications for S09 (this check: ${r.checked} issues, quiet ${r.quiet}, shown ${JSON.stringify(r.shown.map((n) => n.issueId))}, errors ${JSON.stringify(r.errors)}; notifications ${JSON.stringify(c.config.notifications)}, me ${JSON.stringify(c.config.me)}, memory ${JSON.stringify(memory)}, baselined ${JSON.stringify(st.notifyBaselined)}, log ${st.notifyLog?.length ?? 0}, clock ${JSON.stringify(st.testNow)}; stored notifications ${JSON.stringify(st.config?.notifications)})`,
+      );
     }
     assert.equal(s09n[0].at, Date.parse('2026-11-27T16:01:00Z'));
     assert.equal(s09n[0].title, 'Escalated to you (level 1, IT manager)');
@@ -547,14 +665,22 @@ describe('escalation notifications', () => {
     await b.worker((t) => self.slaLens.setNow(t), Date.parse('2026-11-28T10:01:00Z'));
     const both = await b.worker(() => Promise.all([self.slaLens.check(), self.slaLens.check()]));
     r = both[0];
-    assert.equal(both.flatMap((x) => x.shown).filter((n) => n.issueId === s01).length, 1, 'one of the two checks notifies');
+    assert.equal(
+      both.flatMap((x) => x.shown).filter((n) => n.issueId === s01).length,
+      1,
+      'one of the two checks notifies',
+    );
     const s01n = await logOf(s01);
     assert.equal(s01n.length, 1, `this check: ${r.checked} issues, errors ${JSON.stringify(r.errors)}`);
     assert.equal(s01n[0].title, 'Escalated to you (level 1, IT manager)');
     assert.match(s01n[0].message, /Response SLA breached/);
     assert.equal(s01n[0].url, `${redmine.BASE}/issues/${s01}`);
     r = await check('2026-11-28T10:06:00Z');
-    assert.deepEqual(r.shown.filter((n) => n.issueId === s01), [], 'not twice');
+    assert.deepEqual(
+      r.shown.filter((n) => n.issueId === s01),
+      [],
+      'not twice',
+    );
     assert.equal((await logOf(s01)).length, 1, 'not twice');
     assert.equal((await logOf(s09)).length, 1);
     await b.worker((t) => self.slaLens.setNow(t), NOW_MS);
@@ -584,10 +710,14 @@ describe('managed storage', () => {
   const managedValues = (name) => {
     const policy = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'));
     policy.name = name;
-    return { policy: JSON.stringify(policy), sites: [{ origin: redmine.BASE, tracker: 'redmine' }], notifications: { quietHours: { enabled: true, start: '19:00', end: '07:00' } } };
+    return {
+      policy: JSON.stringify(policy),
+      sites: [{ origin: redmine.BASE, tracker: 'redmine' }],
+      notifications: { quietHours: { enabled: true, start: '19:00', end: '07:00' } },
+    };
   };
 
-  it('managed policy and sites win and show read-only (the test build\'s managed-storage stub, and a Chromium policy file where one can be written)', async () => {
+  it("managed policy and sites win and show read-only (the test build's managed-storage stub, and a Chromium policy file where one can be written)", async () => {
     const dir = '/etc/chromium/policies/managed';
     let created = false;
     let writable = true;
@@ -606,11 +736,25 @@ describe('managed storage', () => {
       // An organisation that allows no sites of the user's own: no "Add a site".
       const p = await options();
       assert.equal(await p.locator('#site-add').isVisible(), true);
-      await b.worker((v) => chrome.storage.local.set({ testManaged: { ...v, sites: [{ origin: 'https://redmine.example.com', tracker: 'redmine' }], allowUserSites: false } }), managedValues('Org-wide IT SLA (stub)'));
+      await b.worker(
+        (v) =>
+          chrome.storage.local.set({
+            testManaged: {
+              ...v,
+              sites: [{ origin: 'https://redmine.example.com', tracker: 'redmine' }],
+              allowUserSites: false,
+            },
+          }),
+        managedValues('Org-wide IT SLA (stub)'),
+      );
       await p.reload(); // (the stub is in local storage: no managed-storage change event)
       await p.waitForSelector('body[data-ready="true"]');
       await p.waitForFunction(() => document.getElementById('site-add').hidden);
-      assert.deepEqual(await p.locator('#sites-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.origin)), ['https://redmine.example.com'], 'only the managed site');
+      assert.deepEqual(
+        await p.locator('#sites-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.origin)),
+        ['https://redmine.example.com'],
+        'only the managed site',
+      );
       await p.close();
     } finally {
       await b.worker(() => chrome.storage.local.remove('testManaged'));
@@ -621,7 +765,10 @@ describe('managed storage', () => {
       return;
     }
     const file = join(dir, `sla-lens-test-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ '3rdparty': { extensions: { [extensionId()]: managedValues('Org-wide IT SLA (managed)') } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ '3rdparty': { extensions: { [extensionId()]: managedValues('Org-wide IT SLA (managed)') } } }),
+    );
     // Policies are read at start: a second browser with the same extension.
     const b2 = await launch();
     try {

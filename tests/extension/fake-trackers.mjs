@@ -38,10 +38,11 @@ async function serve(handler, { host = '127.0.0.1', token = null, auth = () => t
   return {
     origin: `http://${name}:${server.address().port}`,
     requests,
-    close: () => new Promise((ok) => {
-      server.closeAllConnections?.();
-      server.close(ok);
-    }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(ok);
+      }),
   };
 }
 
@@ -56,7 +57,12 @@ function paged(list, u) {
 // GitHub: the REST API (its own origin, as api.github.com is) and, optionally, the pages
 // ---------------------------------------------------------------------------------------------
 
-export async function fakeGitHub({ extra = 0, createdAt = '2026-11-27T09:00:00Z', token = null, apiHost = 'localhost' } = {}) {
+export async function fakeGitHub({
+  extra = 0,
+  createdAt = '2026-11-27T09:00:00Z',
+  token = null,
+  apiHost = 'localhost',
+} = {}) {
   const REPO = 'acme/marketing-it';
   const list = read('github/issues.json');
   const bundles = read('github/bundles.json');
@@ -67,30 +73,52 @@ export async function fakeGitHub({ extra = 0, createdAt = '2026-11-27T09:00:00Z'
   const template = byNumber.get(101).issue;
   for (let i = 0; i < extra; i++) {
     const n = 1001 + i;
-    const issue = { ...structuredClone(template), number: n, id: template.id + n, comments: 0, created_at: createdAt, updated_at: createdAt, title: `New request ${n}` };
-    for (const k of ['url', 'html_url', 'comments_url', 'events_url', 'labels_url']) if (issue[k]) issue[k] = issue[k].replace(/\/101\b/, `/${n}`);
+    const issue = {
+      ...structuredClone(template),
+      number: n,
+      id: template.id + n,
+      comments: 0,
+      created_at: createdAt,
+      updated_at: createdAt,
+      title: `New request ${n}`,
+    };
+    for (const k of ['url', 'html_url', 'comments_url', 'events_url', 'labels_url'])
+      if (issue[k]) issue[k] = issue[k].replace(/\/101\b/, `/${n}`);
     byNumber.set(n, { issue, timeline: [] });
   }
-  const open = () => [...byNumber.values()].map((b) => b.issue).filter((it) => it.state === 'open').sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
-  const api = await serve((u) => {
-    const base = `/repos/${REPO}/issues`;
-    if (u.pathname === base) return [200, paged(u.searchParams.get('state') === 'open' ? open() : [...byNumber.values()].map((b) => b.issue), u)];
-    let m;
-    m = new RegExp(`^${base}/(\\d+)$`).exec(u.pathname);
-    if (m) {
-      const b = byNumber.get(Number(m[1]));
-      return b ? [200, b.issue] : null;
-    }
-    m = new RegExp(`^${base}/(\\d+)/timeline$`).exec(u.pathname);
-    if (m) {
-      const b = byNumber.get(Number(m[1]));
-      return b ? [200, paged(b.timeline, u)] : null;
-    }
-    return null;
-  }, { host: apiHost, token, auth: (h, t) => h.authorization === `Bearer ${t}` });
+  const open = () =>
+    [...byNumber.values()]
+      .map((b) => b.issue)
+      .filter((it) => it.state === 'open')
+      .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
+  const api = await serve(
+    (u) => {
+      const base = `/repos/${REPO}/issues`;
+      if (u.pathname === base)
+        return [
+          200,
+          paged(u.searchParams.get('state') === 'open' ? open() : [...byNumber.values()].map((b) => b.issue), u),
+        ];
+      let m;
+      m = new RegExp(`^${base}/(\\d+)$`).exec(u.pathname);
+      if (m) {
+        const b = byNumber.get(Number(m[1]));
+        return b ? [200, b.issue] : null;
+      }
+      m = new RegExp(`^${base}/(\\d+)/timeline$`).exec(u.pathname);
+      if (m) {
+        const b = byNumber.get(Number(m[1]));
+        return b ? [200, paged(b.timeline, u)] : null;
+      }
+      return null;
+    },
+    { host: apiHost, token, auth: (h, t) => h.authorization === `Bearer ${t}` },
+  );
   // The pages, on another origin: the recorded issue list page.
   const pagesHtml = readFileSync(join(FIX, 'pages/github/issues.html'), 'utf8');
-  const pages = await serve((u) => (u.pathname === `/${REPO}/issues` ? [200, pagesHtml, 'text/html; charset=utf-8'] : null));
+  const pages = await serve((u) =>
+    u.pathname === `/${REPO}/issues` ? [200, pagesHtml, 'text/html; charset=utf-8'] : null,
+  );
   return {
     origin: pages.origin,
     api: api.origin,
@@ -98,7 +126,11 @@ export async function fakeGitHub({ extra = 0, createdAt = '2026-11-27T09:00:00Z'
     apiRequests: api.requests,
     pageRequests: pages.requests,
     /** Every open issue (`all`: every issue) as the adapter bundles it: `{"issue", "timeline"}`. */
-    docs: (all = false) => (all ? [...byNumber.values()].map((x) => x.issue).filter((it) => !it.pull_request) : open()).map((it) => ({ issue: it, timeline: byNumber.get(it.number).timeline })),
+    docs: (all = false) =>
+      (all ? [...byNumber.values()].map((x) => x.issue).filter((it) => !it.pull_request) : open()).map((it) => ({
+        issue: it,
+        timeline: byNumber.get(it.number).timeline,
+      })),
     extraIds: Array.from({ length: extra }, (_, i) => String(1001 + i)),
     close: () => Promise.all([api.close(), pages.close()]),
   };
@@ -113,17 +145,28 @@ export async function fakeGitLab({ extra = 0, createdAt = '2026-11-27T09:00:00Z'
   const list = read('gitlab/issues.json');
   const bundles = read('gitlab/bundles.json');
   const byIid = new Map();
-  for (const it of list) byIid.set(it.iid, { issue: it, resource_state_events: [], resource_label_events: [], notes: [] });
-  for (const b of bundles) byIid.set(b.issue.iid, { resource_state_events: [], resource_label_events: [], notes: [], ...b });
+  for (const it of list)
+    byIid.set(it.iid, { issue: it, resource_state_events: [], resource_label_events: [], notes: [] });
+  for (const b of bundles)
+    byIid.set(b.issue.iid, { resource_state_events: [], resource_label_events: [], notes: [], ...b });
   const template = byIid.get(7).issue;
   for (let i = 0; i < extra; i++) {
     const iid = 1001 + i;
-    const issue = { ...structuredClone(template), iid, id: 500000 + iid, created_at: createdAt, updated_at: createdAt, user_notes_count: 0, title: `New request ${iid}` };
+    const issue = {
+      ...structuredClone(template),
+      iid,
+      id: 500000 + iid,
+      created_at: createdAt,
+      updated_at: createdAt,
+      user_notes_count: 0,
+      title: `New request ${iid}`,
+    };
     issue.web_url = template.web_url.replace(/\/7$/, `/${iid}`);
     if (issue.references) issue.references = { short: `#${iid}`, relative: `#${iid}`, full: `${PROJECT}#${iid}` };
     byIid.set(iid, { issue, resource_state_events: [], resource_label_events: [], notes: [] });
   }
-  const all = () => [...byIid.values()].map((b) => b.issue).sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
+  const all = () =>
+    [...byIid.values()].map((b) => b.issue).sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at));
   const filter = (u) => {
     let out = all();
     const state = u.searchParams.get('state');
@@ -133,21 +176,34 @@ export async function fakeGitLab({ extra = 0, createdAt = '2026-11-27T09:00:00Z'
     return out;
   };
   const enc = encodeURIComponent(PROJECT);
-  const server = await serve((u) => {
-    const p = u.pathname;
-    if (p === '/api/v4/issues' || p === `/api/v4/projects/${enc}/issues` || p === `/api/v4/projects/${PROJECT}/issues`) return [200, paged(filter(u), u)];
-    const m = new RegExp(`^/api/v4/projects/(?:${enc}|${PROJECT.replace(/\//g, '\\/')})/issues/(\\d+)/(resource_state_events|resource_label_events|notes)$`).exec(p);
-    if (m) {
-      const b = byIid.get(Number(m[1]));
-      return b ? [200, paged(b[m[2]], u)] : null;
-    }
-    return null;
-  }, { token, auth: (h, t) => h['private-token'] === t });
+  const server = await serve(
+    (u) => {
+      const p = u.pathname;
+      if (
+        p === '/api/v4/issues' ||
+        p === `/api/v4/projects/${enc}/issues` ||
+        p === `/api/v4/projects/${PROJECT}/issues`
+      )
+        return [200, paged(filter(u), u)];
+      const m = new RegExp(
+        `^/api/v4/projects/(?:${enc}|${PROJECT.replace(/\//g, '\\/')})/issues/(\\d+)/(resource_state_events|resource_label_events|notes)$`,
+      ).exec(p);
+      if (m) {
+        const b = byIid.get(Number(m[1]));
+        return b ? [200, paged(b[m[2]], u)] : null;
+      }
+      return null;
+    },
+    { token, auth: (h, t) => h['private-token'] === t },
+  );
   return {
     origin: server.origin,
     project: PROJECT,
     requests: server.requests,
-    docs: () => all().filter((it) => it.state === 'opened').map((it) => byIid.get(it.iid)),
+    docs: () =>
+      all()
+        .filter((it) => it.state === 'opened')
+        .map((it) => byIid.get(it.iid)),
     extraIds: Array.from({ length: extra }, (_, i) => String(1001 + i)),
     close: server.close,
   };
@@ -177,26 +233,44 @@ export async function fakeJira({ extra = 0, createdAt = '2026-11-27T09:00:00.000
     byKey.set(key, it);
   }
   const isOpen = (it) => (it.fields.status?.statusCategory?.key ?? 'new') !== 'done';
-  const all = () => [...byKey.values()].sort((a, b) => Date.parse(b.fields.updated ?? b.fields.created) - Date.parse(a.fields.updated ?? a.fields.created));
-  const server = await serve((u) => {
-    if (u.pathname !== '/rest/api/2/search') return null;
-    const jql = u.searchParams.get('jql') ?? '';
-    const max = Math.min(100, Number(u.searchParams.get('maxResults') ?? 50));
-    const startAt = Number(u.searchParams.get('startAt') ?? 0);
-    let list;
-    const keys = /key in \(([^)]*)\)/.exec(jql);
-    if (keys) list = keys[1].split(',').map((k) => byKey.get(k.trim())).filter(Boolean);
-    else if (/statusCategory != Done/.test(jql)) list = all().filter(isOpen);
-    else list = all();
-    const pj = /project in \(([^)]*)\)/.exec(jql);
-    if (pj) {
-      const ps = pj[1].split(',').map((s) => s.trim());
-      list = list.filter((it) => ps.includes(it.key.split('-')[0]));
-    }
-    const page = list.slice(startAt, startAt + max);
-    const fieldsKeyOnly = u.searchParams.get('fields') === 'key';
-    return [200, { startAt, maxResults: max, total: list.length, issues: page.map((it) => (fieldsKeyOnly ? { id: it.id, key: it.key, self: it.self } : it)) }];
-  }, { token, auth: (h, t) => h.authorization === `Bearer ${t}` });
+  const all = () =>
+    [...byKey.values()].sort(
+      (a, b) => Date.parse(b.fields.updated ?? b.fields.created) - Date.parse(a.fields.updated ?? a.fields.created),
+    );
+  const server = await serve(
+    (u) => {
+      if (u.pathname !== '/rest/api/2/search') return null;
+      const jql = u.searchParams.get('jql') ?? '';
+      const max = Math.min(100, Number(u.searchParams.get('maxResults') ?? 50));
+      const startAt = Number(u.searchParams.get('startAt') ?? 0);
+      let list;
+      const keys = /key in \(([^)]*)\)/.exec(jql);
+      if (keys)
+        list = keys[1]
+          .split(',')
+          .map((k) => byKey.get(k.trim()))
+          .filter(Boolean);
+      else if (/statusCategory != Done/.test(jql)) list = all().filter(isOpen);
+      else list = all();
+      const pj = /project in \(([^)]*)\)/.exec(jql);
+      if (pj) {
+        const ps = pj[1].split(',').map((s) => s.trim());
+        list = list.filter((it) => ps.includes(it.key.split('-')[0]));
+      }
+      const page = list.slice(startAt, startAt + max);
+      const fieldsKeyOnly = u.searchParams.get('fields') === 'key';
+      return [
+        200,
+        {
+          startAt,
+          maxResults: max,
+          total: list.length,
+          issues: page.map((it) => (fieldsKeyOnly ? { id: it.id, key: it.key, self: it.self } : it)),
+        },
+      ];
+    },
+    { token, auth: (h, t) => h.authorization === `Bearer ${t}` },
+  );
   return {
     origin: server.origin,
     requests: server.requests,

@@ -23,26 +23,45 @@ const UUID = '5a1a1e25-0b0e-4c1e-9d1a-51a1e25a1e25';
 const SHOTS = join(ROOT, 'target/screenshots');
 
 const profile = mkdtempSync(join(tmpdir(), 'sla-ff-'));
-writeFileSync(join(profile, 'user.js'), [
-  ['extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: UUID })],
-  ['browser.shell.checkDefaultBrowser', false],
-  ['browser.startup.homepage_override.mstone', 'ignore'],
-  ['datareporting.policy.dataSubmissionEnabled', false],
-  ['toolkit.telemetry.reportingpolicy.firstRun', false],
-  ['app.update.disabledForTesting', true],
-  ['browser.aboutwelcome.enabled', false],
-  ['network.connectivity-service.enabled', false],
-  ['extensions.getAddons.cache.enabled', false],
-  ['intl.locale.requested', 'en-US'],
-  // Grants what permissions.request asks for without the prompt a headless test cannot click
-  // (the host permission of the site added below); the build itself is the store build.
-  ['extensions.webextOptionalPermissionPrompts', false],
-].map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n'));
+writeFileSync(
+  join(profile, 'user.js'),
+  [
+    ['extensions.webextensions.uuids', JSON.stringify({ [GECKO_ID]: UUID })],
+    ['browser.shell.checkDefaultBrowser', false],
+    ['browser.startup.homepage_override.mstone', 'ignore'],
+    ['datareporting.policy.dataSubmissionEnabled', false],
+    ['toolkit.telemetry.reportingpolicy.firstRun', false],
+    ['app.update.disabledForTesting', true],
+    ['browser.aboutwelcome.enabled', false],
+    ['network.connectivity-service.enabled', false],
+    ['extensions.getAddons.cache.enabled', false],
+    ['intl.locale.requested', 'en-US'],
+    // Grants what permissions.request asks for without the prompt a headless test cannot click
+    // (the host permission of the site added below); the build itself is the store build.
+    ['extensions.webextOptionalPermissionPrompts', false],
+  ]
+    .map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`)
+    .join('\n'),
+);
 
-const ff = spawn(FIREFOX, ['--headless', '--no-remote', '--profile', profile, '--remote-debugging-port', '0', '--window-size', '1280,900', 'about:blank'], {
-  env: { ...process.env, TZ: 'UTC', MOZ_CRASHREPORTER_DISABLE: '1' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const ff = spawn(
+  FIREFOX,
+  [
+    '--headless',
+    '--no-remote',
+    '--profile',
+    profile,
+    '--remote-debugging-port',
+    '0',
+    '--window-size',
+    '1280,900',
+    'about:blank',
+  ],
+  {
+    env: { ...process.env, TZ: 'UTC', MOZ_CRASHREPORTER_DISABLE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 let log = '';
 const port = await new Promise((ok, fail) => {
   const timer = setTimeout(() => fail(new Error(`Firefox did not start its WebDriver BiDi server:\n${log}`)), 60_000);
@@ -75,30 +94,40 @@ ws.onmessage = (e) => {
     else ok(m.result);
   }
 };
-const send = (method, params = {}) => new Promise((ok, fail) => {
-  const id = next++;
-  const timer = setTimeout(() => {
-    waiting.delete(id);
-    fail(new Error(`${method}: no answer in 60 s`));
-  }, 60_000);
-  waiting.set(id, {
-    ok: (v) => {
-      clearTimeout(timer);
-      ok(v);
-    },
-    fail: (e) => {
-      clearTimeout(timer);
-      fail(e);
-    },
+const send = (method, params = {}) =>
+  new Promise((ok, fail) => {
+    const id = next++;
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      fail(new Error(`${method}: no answer in 60 s`));
+    }, 60_000);
+    waiting.set(id, {
+      ok: (v) => {
+        clearTimeout(timer);
+        ok(v);
+      },
+      fail: (e) => {
+        clearTimeout(timer);
+        fail(e);
+      },
+    });
+    if (process.env.SLA_FF_DEBUG) console.error(`→ ${method}`);
+    ws.send(JSON.stringify({ id, method, params }));
   });
-  if (process.env.SLA_FF_DEBUG) console.error(`→ ${method}`);
-  ws.send(JSON.stringify({ id, method, params }));
-});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Optional: a Redmine-shaped site to add through the options page and open (its origin).
 const SITE = process.env.SLA_FF_SITE ?? null;
-const out = { firefox: null, installed: null, options: null, diagnostics: null, popup: null, origins: null, registered: null, badges: null };
+const out = {
+  firefox: null,
+  installed: null,
+  options: null,
+  diagnostics: null,
+  popup: null,
+  origins: null,
+  registered: null,
+  badges: null,
+};
 try {
   const session = await send('session.new', { capabilities: {} });
   out.firefox = `${session.capabilities.browserName} ${session.capabilities.browserVersion}`;
@@ -112,7 +141,12 @@ try {
   }
   if (!context) throw new Error('the options page did not open on install');
   const evaluate = async (expression) => {
-    const r = await send('script.evaluate', { expression, target: { context }, awaitPromise: true, resultOwnership: 'none' });
+    const r = await send('script.evaluate', {
+      expression,
+      target: { context },
+      awaitPromise: true,
+      resultOwnership: 'none',
+    });
     if (r.type === 'exception') throw new Error(r.exceptionDetails.text);
     return r.result.value;
   };
@@ -131,13 +165,15 @@ try {
     writeFileSync(join(SHOTS, name), Buffer.from(data, 'base64'));
   };
 
-  await until('document.body.dataset.ready === "true"', 'the options page (the event page\'s answer)');
+  await until('document.body.dataset.ready === "true"', "the options page (the event page's answer)");
   await until('document.getElementById("policy-diags").dataset.valid === "true"', 'the default policy validated');
-  out.options = JSON.parse(await evaluate(`JSON.stringify({
+  out.options = JSON.parse(
+    await evaluate(`JSON.stringify({
     policy: document.getElementById('policy-current').textContent,
     version: document.getElementById('version').textContent,
     contacts: document.querySelectorAll('#contacts-table tbody tr').length,
-  })`));
+  })`),
+  );
   await shot('extension-firefox-options.png');
   // A bad policy: every diagnostic with its path, the draft kept.
   await evaluate(`(() => {
@@ -147,23 +183,30 @@ try {
     return true;
   })()`);
   await until('document.getElementById("policy-diags").dataset.valid === "false"', 'the diagnostics');
-  out.diagnostics = JSON.parse(await evaluate(`JSON.stringify({
+  out.diagnostics = JSON.parse(
+    await evaluate(`JSON.stringify({
     paths: [...document.querySelectorAll('#policy-diags .diag .path')].slice(1).map((e) => e.textContent),
     text: document.getElementById('policy-diags').textContent,
     applyDisabled: document.getElementById('policy-apply').disabled,
-  })`));
+  })`),
+  );
   await evaluate('location.href = "popup.html"; true');
   await until('location.pathname === "/popup.html" && document.body.dataset.ready === "true"', 'the popup');
-  out.popup = JSON.parse(await evaluate(`JSON.stringify({
+  out.popup = JSON.parse(
+    await evaluate(`JSON.stringify({
     found: document.getElementById('found').textContent,
     policy: document.getElementById('policy').textContent,
     review: document.getElementById('review').textContent,
-  })`));
+  })`),
+  );
   if (SITE) {
     // Add the site as a user would; the click on "Save and grant access" is a real one (input
     // events), as permissions.request needs a user action.
     await evaluate('location.href = "options.html"; true');
-    await until('location.pathname === "/options.html" && document.body.dataset.ready === "true"', 'the options page again');
+    await until(
+      'location.pathname === "/options.html" && document.body.dataset.ready === "true"',
+      'the options page again',
+    );
     await evaluate(`(() => {
       document.getElementById('site-add').click();
       const o = document.getElementById('site-origin');
@@ -173,32 +216,72 @@ try {
       document.getElementById('site-save').scrollIntoView({ block: 'center' });
       return true;
     })()`);
-    const ref = await send('script.evaluate', { expression: 'document.getElementById("site-save")', target: { context }, awaitPromise: false, resultOwnership: 'root' });
+    const ref = await send('script.evaluate', {
+      expression: 'document.getElementById("site-save")',
+      target: { context },
+      awaitPromise: false,
+      resultOwnership: 'root',
+    });
     await send('input.performActions', {
       context,
-      actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [
-        { type: 'pointerMove', x: 0, y: 0, origin: { type: 'element', element: { sharedId: ref.result.sharedId } } },
-        { type: 'pointerDown', button: 0 },
-        { type: 'pointerUp', button: 0 },
-      ] }],
+      actions: [
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            {
+              type: 'pointerMove',
+              x: 0,
+              y: 0,
+              origin: { type: 'element', element: { sharedId: ref.result.sharedId } },
+            },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
+      ],
     });
-    await until(`document.querySelector('tr[data-origin=${JSON.stringify(SITE)}] .access.ok')`, 'the site saved with access granted');
+    await until(
+      `document.querySelector('tr[data-origin=${JSON.stringify(SITE)}] .access.ok')`,
+      'the site saved with access granted',
+    );
     out.origins = JSON.parse(await evaluate('browser.permissions.getAll().then((p) => JSON.stringify(p.origins))'));
-    out.registered = JSON.parse(await until('browser.scripting.getRegisteredContentScripts().then((r) => r.length && JSON.stringify(r.map((c) => ({ matches: c.matches, world: c.world ?? null }))))', 'the content scripts registered', 10_000));
+    out.registered = JSON.parse(
+      await until(
+        'browser.scripting.getRegisteredContentScripts().then((r) => r.length && JSON.stringify(r.map((c) => ({ matches: c.matches, world: c.world ?? null }))))',
+        'the content scripts registered',
+        10_000,
+      ),
+    );
     const tab = (await send('browsingContext.create', { type: 'tab' })).context;
     await send('browsingContext.navigate', { context: tab, url: `${SITE}/issues`, wait: 'complete' });
     const inTab = async (expression) => {
-      const r = await send('script.evaluate', { expression, target: { context: tab }, awaitPromise: true, resultOwnership: 'none' });
+      const r = await send('script.evaluate', {
+        expression,
+        target: { context: tab },
+        awaitPromise: true,
+        resultOwnership: 'none',
+      });
       return r.type === 'exception' ? null : r.result.value;
     };
-    for (const end = Date.now() + 30_000; !(await inTab('document.documentElement.hasAttribute("data-sla-lens-badges")')); await sleep(200)) {
-      if (Date.now() > end) throw new Error(`no badges on the tracker page in Firefox (${await inTab('location.href + " " + document.readyState + ", " + document.querySelectorAll("sla-badge").length + " badges, page-world script: " + document.documentElement.hasAttribute("data-sla-lens-main")')}; registered: ${JSON.stringify(out.registered)})`);
+    for (
+      const end = Date.now() + 30_000;
+      !(await inTab('document.documentElement.hasAttribute("data-sla-lens-badges")'));
+      await sleep(200)
+    ) {
+      if (Date.now() > end)
+        throw new Error(
+          `no badges on the tracker page in Firefox (${await inTab('location.href + " " + document.readyState + ", " + document.querySelectorAll("sla-badge").length + " badges, page-world script: " + document.documentElement.hasAttribute("data-sla-lens-main")')}; registered: ${JSON.stringify(out.registered)})`,
+        );
     }
-    out.badges = JSON.parse(await inTab(`JSON.stringify({
+    out.badges = JSON.parse(
+      await inTab(`JSON.stringify({
       at: Date.now(),
       rows: document.querySelectorAll('table.issues tr.issue').length,
       list: [...document.querySelectorAll('sla-badge')].map((el) => ({ id: el.getAttribute('ticket-id'), state: el.getAttribute('state'), row: el.closest('tr')?.id ?? null, text: el.shadowRoot?.querySelector('.text')?.textContent ?? null })),
-    })`));
+    })`),
+    );
     const { data } = await send('browsingContext.captureScreenshot', { context: tab });
     writeFileSync(join(SHOTS, 'extension-firefox-redmine-list.png'), Buffer.from(data, 'base64'));
   }

@@ -37,7 +37,7 @@ async function options() {
 }
 
 describe('the hostile corpus in the extension', () => {
-  it('the options page: the policy\'s hostile names in the contacts table and the status, as text', async () => {
+  it("the options page: the policy's hostile names in the contacts table and the status, as text", async () => {
     const { p, dialogs } = await options();
     await p.getByRole('button', { name: 'Add a site' }).click();
     await p.locator('#site-origin').fill(fake.origin);
@@ -48,7 +48,10 @@ describe('the hostile corpus in the extension', () => {
     await p.getByRole('button', { name: 'Apply policy' }).click();
     await p.waitForSelector('#policy-status.ok');
     const contact = POLICY.escalation.levels[0].contacts[0].name;
-    await p.waitForFunction((name) => document.querySelector('#contacts-table tbody').textContent.includes(name), contact);
+    await p.waitForFunction(
+      (name) => document.querySelector('#contacts-table tbody').textContent.includes(name),
+      contact,
+    );
     await p.screenshot({ path: join(SHOTS, 'extension-hostile-options.png'), fullPage: true });
     await assertSafe(p, dialogs, 'the options page');
     const text = await deepText(p);
@@ -59,7 +62,7 @@ describe('the hostile corpus in the extension', () => {
     await p.close();
   });
 
-  it('badges and tooltips on the tracker\'s list, and the popup', async () => {
+  it("badges and tooltips on the tracker's list, and the popup", async () => {
     // The recorded issues' own clock: one on track, one breached at level 1, one at level 2, ….
     const seedNow = Date.parse(JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/redmine/seed.json'), 'utf8')).now);
     await b.worker((t) => self.slaLens.setNow(t), seedNow);
@@ -73,19 +76,29 @@ describe('the hostile corpus in the extension', () => {
     for (let i = 0; i < n; i++) {
       const badge = tab.locator('sla-badge').nth(i);
       await badge.locator('.badge').hover();
-      await tab.waitForFunction((k) => document.querySelectorAll('sla-badge')[k].shadowRoot.querySelectorAll('.tip li').length > 0, i, { timeout: 10_000 });
+      await tab.waitForFunction(
+        (k) => document.querySelectorAll('sla-badge')[k].shadowRoot.querySelectorAll('.tip li').length > 0,
+        i,
+        { timeout: 10_000 },
+      );
       tips.push(await badge.evaluate((el) => el.shadowRoot.textContent));
     }
     await tab.screenshot({ path: join(SHOTS, 'extension-hostile-badges.png') });
-    await assertSafe(tab, dialogs, 'the extension\'s badges', { within: 'sla-badge' });
+    await assertSafe(tab, dialogs, "the extension's badges", { within: 'sla-badge' });
     const all = tips.join('\n');
     assert.ok(all.includes(POLICY.name), 'the policy name as written');
     for (const level of POLICY.escalation.levels) {
       assert.ok(all.includes(level.role), `the level-${level.level} role as written: ${JSON.stringify(level.role)}`);
-      assert.ok(all.includes(level.contacts[0].name), `the level-${level.level} contact as written: ${JSON.stringify(level.contacts[0].name)}`);
+      assert.ok(
+        all.includes(level.contacts[0].name),
+        `the level-${level.level} contact as written: ${JSON.stringify(level.contacts[0].name)}`,
+      );
     }
     // A hostile category name from the tracker, in the tooltip that names it.
-    assert.ok(SHOWN.some((v) => all.includes(v)), 'the tracker\'s strings as written');
+    assert.ok(
+      SHOWN.some((v) => all.includes(v)),
+      "the tracker's strings as written",
+    );
     // The escalations the marker notes record (the S03 issues): the hostile contact as written.
     // "Escalated to <the level-1 contacts>", as www/badge-view.js says it (names trimmed).
     const who = escalationItems([POLICY.escalation.levels[0]], 0)[0].text;
@@ -102,8 +115,9 @@ describe('the hostile corpus in the extension', () => {
     assert.equal(await pop.locator('#policy').textContent(), POLICY.name);
     // The popup lists the escalations done: text as written, the note linked on the tracker.
     const escalated = pop.locator('#escalated li');
-    assert.ok(await escalated.count() > 0, 'escalations listed');
-    for (const t of await escalated.allTextContents()) assert.ok(t.includes(`: ${who} `) && /\(note #\d+\)$/.test(t), t);
+    assert.ok((await escalated.count()) > 0, 'escalations listed');
+    for (const t of await escalated.allTextContents())
+      assert.ok(t.includes(`: ${who} `) && /\(note #\d+\)$/.test(t), t);
     for (const href of await pop.locator('#escalated a').evaluateAll((as) => as.map((a) => a.href))) {
       assert.ok(href.startsWith(`${fake.origin}/issues/`) && /#note-\d+$/.test(href), href);
     }

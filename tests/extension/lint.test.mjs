@@ -10,13 +10,20 @@ import { ROOT } from './harness.mjs';
 it('web-ext lint reports 0 errors for the Firefox build', () => {
   let out;
   try {
-    out = execFileSync(join(ROOT, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', join(ROOT, 'dist/extension/firefox'), '--output', 'json', '--no-input'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(
+      join(ROOT, 'node_modules/.bin/web-ext'),
+      ['lint', '--source-dir', join(ROOT, 'dist/extension/firefox'), '--output', 'json', '--no-input'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
   } catch (e) {
     out = e.stdout; // web-ext exits non-zero on errors; the JSON says which
   }
   const report = JSON.parse(out.slice(out.indexOf('{')));
   for (const w of report.warnings) console.log(`warning ${w.code}: ${w.file ?? ''} ${w.message}`);
-  assert.deepEqual(report.errors.map((e) => `${e.code}: ${e.file ?? ''} ${e.message}`), []);
+  assert.deepEqual(
+    report.errors.map((e) => `${e.code}: ${e.file ?? ''} ${e.message}`),
+    [],
+  );
   assert.equal(report.summary.errors, 0);
 });
 
@@ -40,7 +47,10 @@ for (const target of ['chrome', 'firefox']) {
     // Issue #15 (d): the test and benchmark hooks are the test build's only.
     assert.ok(!/globalThis\.slaLens\b/.test(bg), 'no globalThis.slaLens hooks');
     for (const hook of ['benchDocs', 'syncContentScripts:', 'setNow']) assert.ok(!bg.includes(hook), `no ${hook} hook`);
-    assert.ok(!readFileSync(join(dir, 'content.js'), 'utf8').includes('data-sla-lens-perf'), 'no benchmark marks on the page');
+    assert.ok(
+      !readFileSync(join(dir, 'content.js'), 'utf8').includes('data-sla-lens-perf'),
+      'no benchmark marks on the page',
+    );
     // No remote code: no script URL outside the extension, no eval.
     for (const f of ['background.js', 'content.js', 'badge-main.js', 'options.js', 'popup.js']) {
       const src = readFileSync(join(dir, f), 'utf8');
@@ -54,7 +64,8 @@ for (const target of ['chrome', 'firefox']) {
 
 /** A zip's entries: name → { size, head (first 8 bytes, hex), text (for .json/.md) }, read by Python's zipfile. */
 function zipEntries(file) {
-  const py = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: {"size": i.file_size, "head": z.read(i)[:8].hex(), "text": z.read(i).decode() if i.filename.endswith((".json", ".md")) else None} for i in z.infolist() if not i.is_dir()}))';
+  const py =
+    'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nprint(json.dumps({i.filename: {"size": i.file_size, "head": z.read(i)[:8].hex(), "text": z.read(i).decode() if i.filename.endswith((".json", ".md")) else None} for i in z.infolist() if not i.is_dir()}))';
   return JSON.parse(execFileSync('python3', ['-c', py, file], { encoding: 'utf8' }));
 }
 
@@ -63,14 +74,26 @@ for (const target of ['chrome', 'firefox']) {
     const z = zipEntries(join(ROOT, `dist/sla-lens-${target}.zip`));
     const dir = join(ROOT, 'dist/extension', target);
     const m = JSON.parse(z['manifest.json'].text);
-    assert.deepEqual(m, JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), 'the zip holds the unpacked build\'s manifest');
+    assert.deepEqual(
+      m,
+      JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
+      "the zip holds the unpacked build's manifest",
+    );
     assert.ok(m.description.length > 40 && m.description.length <= 132, 'a store description (at most 132 characters)');
     for (const [size, path] of Object.entries(m.icons)) {
       assert.ok(z[path], `icon ${path}`);
       assert.equal(z[path].head, '89504e470d0a1a0a', `${path} is a PNG`);
       assert.ok(Number(size) > 0);
     }
-    for (const f of [m.action.default_popup, m.options_ui.page, ...(m.background.scripts ?? [m.background.service_worker]), 'content.js', 'badge-main.js', 'sla_lens_bg.wasm']) assert.ok(z[f]?.size > 0, f);
+    for (const f of [
+      m.action.default_popup,
+      m.options_ui.page,
+      ...(m.background.scripts ?? [m.background.service_worker]),
+      'content.js',
+      'badge-main.js',
+      'sla_lens_bg.wasm',
+    ])
+      assert.ok(z[f]?.size > 0, f);
     assert.equal(z['sla_lens_bg.wasm'].head.slice(0, 8), '0061736d', 'the Wasm module');
     assert.match(z['PRIVACY.md'].text, /nothing leaves your browser except requests to your own tracker/);
     assert.match(z['PRIVACY.md'].text, /api\.github\.com/);

@@ -55,13 +55,22 @@ async function addSite(origin, tracker, { token = '', api = '', watch = '' } = {
   await p.locator('#site-origin').click();
   await p.keyboard.type(origin);
   await p.locator('#site-tracker').selectOption(tracker);
-  assert.equal(await p.locator('#site-api-row').isVisible(), tracker === 'github', 'the API address is asked for GitHub only');
-  for (const [id, v] of [['#site-token', token], ['#site-api', api], ['#site-watch', watch]]) {
+  assert.equal(
+    await p.locator('#site-api-row').isVisible(),
+    tracker === 'github',
+    'the API address is asked for GitHub only',
+  );
+  for (const [id, v] of [
+    ['#site-token', token],
+    ['#site-api', api],
+    ['#site-watch', watch],
+  ]) {
     if (!v) continue;
     await p.locator(id).click();
     await p.keyboard.type(v);
   }
-  if (tracker === 'github') await p.locator('#site-form').screenshot({ path: join(SHOTS, 'extension-options-github-site.png') });
+  if (tracker === 'github')
+    await p.locator('#site-form').screenshot({ path: join(SHOTS, 'extension-options-github-site.png') });
   await p.getByRole('button', { name: 'Save and grant access' }).click();
   await p.locator(`tr[data-origin="${origin}"] .access.ok`).waitFor();
   return p;
@@ -84,7 +93,7 @@ before(async () => {
   await b.worker((t) => self.slaLens.setNow(t), Date.parse(CREATED));
   // Opt in, say who I am (the policy's level-1 contact), and no quiet hours.
   const p = await options();
-  await p.getByText('Desktop notifications for the configured trackers\' open issues').click();
+  await p.getByText("Desktop notifications for the configured trackers' open issues").click();
   await p.waitForFunction(() => document.getElementById('n-enabled').checked);
   await p.getByRole('checkbox', { name: 'IT manager is me' }).check();
   await p.waitForFunction(() => document.getElementById('me-handles').value === 'it-manager');
@@ -127,9 +136,13 @@ async function crossing({ tracker, origin, fake, label = (id) => id, site = null
     assert.equal(at0[id].evaluation.escalation?.current ?? null, null);
     assert.equal(at1[id].evaluation.state, 'breached', `${tracker} ${id} after D`);
     assert.equal(at1[id].evaluation.escalation.current.level, 1);
-    assert.deepEqual(at1[id].evaluation.escalation.current.contacts.map((c) => c.handle), ['it-manager']);
+    assert.deepEqual(
+      at1[id].evaluation.escalation.current.contacts.map((c) => c.handle),
+      ['it-manager'],
+    );
   }
-  const mine = (r) => (r.errors[origin] ? assert.fail(`${tracker}: ${r.errors[origin]}`) : r.shown.filter((n) => n.id.startsWith(origin)));
+  const mine = (r) =>
+    r.errors[origin] ? assert.fail(`${tracker}: ${r.errors[origin]}`) : r.shown.filter((n) => n.id.startsWith(origin));
 
   let r = await check(t0);
   assert.deepEqual(mine(r), [], `${tracker}: the first check records, it does not notify`);
@@ -149,12 +162,20 @@ async function crossing({ tracker, origin, fake, label = (id) => id, site = null
   for (const n of shown) {
     const a = at0[n.issueId]?.evaluation;
     const z = at1[n.issueId]?.evaluation;
-    assert.ok(a && z && (a.state !== z.state || a.escalation?.current?.level !== z.escalation?.current?.level), `${tracker} ${n.issueId}: notified without a change`);
+    assert.ok(
+      a && z && (a.state !== z.state || a.escalation?.current?.level !== z.escalation?.current?.level),
+      `${tracker} ${n.issueId}: notified without a change`,
+    );
   }
   r = await check(t2);
-  assert.deepEqual(mine(r).filter((n) => fake.extraIds.includes(n.issueId)), [], `${tracker}: not twice`);
+  assert.deepEqual(
+    mine(r).filter((n) => fake.extraIds.includes(n.issueId)),
+    [],
+    `${tracker}: not twice`,
+  );
   const log = await b.worker(() => chrome.storage.local.get('notifyLog').then((x) => x.notifyLog));
-  for (const id of fake.extraIds) assert.equal(log.filter((n) => n.id.startsWith(origin) && n.issueId === id).length, 1);
+  for (const id of fake.extraIds)
+    assert.equal(log.filter((n) => n.id.startsWith(origin) && n.issueId === id).length, 1);
   return r;
 }
 
@@ -163,12 +184,24 @@ describe('escalation notifications for every tracker kind (fake trackers, test c
     const gh = await fakeGitHub({ extra: 3, createdAt: CREATED, token: 'ghp_sla_lens_test' });
     fakes.push(gh);
     const p = await addSite(gh.origin, 'github', { token: 'ghp_sla_lens_test', api: gh.api, watch: gh.repo });
-    assert.match(await p.locator(`tr[data-origin="${gh.origin}"]`).innerText(), new RegExp(`API: ${gh.api.replace(/[.:/]/g, '\\$&')}`));
+    assert.match(
+      await p.locator(`tr[data-origin="${gh.origin}"]`).innerText(),
+      new RegExp(`API: ${gh.api.replace(/[.:/]/g, '\\$&')}`),
+    );
     await p.locator('#sites-card').screenshot({ path: join(SHOTS, 'extension-options-sites.png') });
     await p.close();
-    await crossing({ tracker: 'github', origin: `${gh.origin} ${gh.repo}`, fake: gh, label: (id) => `${gh.repo}#${id}` });
+    await crossing({
+      tracker: 'github',
+      origin: `${gh.origin} ${gh.repo}`,
+      fake: gh,
+      label: (id) => `${gh.repo}#${id}`,
+    });
     assert.ok(gh.apiRequests.length > 0);
-    assert.deepEqual(gh.apiRequests.filter((r) => r.headers.authorization !== 'Bearer ghp_sla_lens_test').map((r) => r.url), [], 'every API request carries the token');
+    assert.deepEqual(
+      gh.apiRequests.filter((r) => r.headers.authorization !== 'Bearer ghp_sla_lens_test').map((r) => r.url),
+      [],
+      'every API request carries the token',
+    );
     await removeSite(gh.origin);
   });
 
@@ -176,7 +209,12 @@ describe('escalation notifications for every tracker kind (fake trackers, test c
     const gl = await fakeGitLab({ extra: 3, createdAt: CREATED, token: 'glpat-sla-lens' });
     fakes.push(gl);
     await (await addSite(gl.origin, 'gitlab', { token: 'glpat-sla-lens' })).close();
-    await crossing({ tracker: 'gitlab', origin: `${gl.origin} ${gl.project}`, fake: gl, label: (id) => `${gl.project}#${id}` });
+    await crossing({
+      tracker: 'gitlab',
+      origin: `${gl.origin} ${gl.project}`,
+      fake: gl,
+      label: (id) => `${gl.project}#${id}`,
+    });
     assert.ok(gl.requests.every((r) => r.headers['private-token'] === 'glpat-sla-lens'));
     await removeSite(gl.origin);
   });
@@ -197,12 +235,19 @@ describe('escalation notifications for every tracker kind (fake trackers, test c
     // says are running at 09:01 with the earliest response deadline.
     const docs = rm.docs();
     const at = cli('redmine', docs, Date.parse(CREATED) + MIN);
-    const running = Object.values(at).filter((r) => ['running', 'atRisk'].includes(r.evaluation?.state) && !r.evaluation.escalation?.current);
+    const running = Object.values(at).filter(
+      (r) => ['running', 'atRisk'].includes(r.evaluation?.state) && !r.evaluation.escalation?.current,
+    );
     const first = Math.min(...running.map((r) => Date.parse(r.evaluation.response.deadline)));
     const ids = running.filter((r) => Date.parse(r.evaluation.response.deadline) === first).map((r) => String(r.id));
     assert.ok(ids.length > 0);
     await (await addSite(rm.origin, 'redmine')).close();
-    await crossing({ tracker: 'redmine', origin: rm.origin, fake: { docs: () => docs, extraIds: ids }, label: (id) => `#${id}` });
+    await crossing({
+      tracker: 'redmine',
+      origin: rm.origin,
+      fake: { docs: () => docs, extraIds: ids },
+      label: (id) => `#${id}`,
+    });
     await removeSite(rm.origin);
   });
 });
@@ -217,7 +262,9 @@ describe('the options page shows what the check could not read', () => {
     const p = await options();
     await p.getByRole('button', { name: 'Check now' }).click();
     await p.waitForFunction(() => /^Last check /.test(document.getElementById('n-last').textContent));
-    const rows = await p.locator('#n-problems .diag').evaluateAll((ds) => ds.map((d) => [d.querySelector('.path').textContent, d.querySelector('.msg').textContent]));
+    const rows = await p
+      .locator('#n-problems .diag')
+      .evaluateAll((ds) => ds.map((d) => [d.querySelector('.path').textContent, d.querySelector('.msg').textContent]));
     assert.deepEqual(rows.map((r) => r[0]).sort(), [gh.origin, gl.origin].sort());
     assert.match(rows.find((r) => r[0] === gh.origin)[1], /list the repositories to watch/);
     assert.match(rows.find((r) => r[0] === gl.origin)[1], /401/);
@@ -236,7 +283,10 @@ describe('GitHub pages with the API on another origin', () => {
     fakes.push(gh);
     await (await addSite(gh.origin, 'github', { token: 'ghp_page_test', api: gh.api })).close();
     const regs = await b.worker(() => chrome.scripting.getRegisteredContentScripts());
-    assert.ok(regs.some((r) => r.matches[0] === `${gh.origin}/*`), 'content scripts for the pages\' origin');
+    assert.ok(
+      regs.some((r) => r.matches[0] === `${gh.origin}/*`),
+      "content scripts for the pages' origin",
+    );
     const now = Date.parse('2026-11-27T12:00:00Z');
     await b.worker((t) => self.slaLens.setNow(t), now);
     const page = await b.context.newPage();
@@ -246,9 +296,19 @@ describe('GitHub pages with the API on another origin', () => {
     });
     await page.goto(`${gh.origin}/${gh.repo}/issues`);
     await page.waitForSelector('html[data-sla-lens-badges]', { timeout: 20_000 });
-    const list = await page.evaluate(() => [...document.querySelectorAll('sla-badge')].map((el) => ({ id: el.getAttribute('ticket-id'), state: el.getAttribute('state'), text: el.shadowRoot?.querySelector('.text')?.textContent ?? null })));
+    const list = await page.evaluate(() =>
+      [...document.querySelectorAll('sla-badge')].map((el) => ({
+        id: el.getAttribute('ticket-id'),
+        state: el.getAttribute('state'),
+        text: el.shadowRoot?.querySelector('.text')?.textContent ?? null,
+      })),
+    );
     const want = cli('github', gh.docs(true), now);
-    assert.deepEqual(list.map((x) => x.id).sort(), ['101', '102', '103'], 'the repository\'s issues, not the pull request or the other repository\'s');
+    assert.deepEqual(
+      list.map((x) => x.id).sort(),
+      ['101', '102', '103'],
+      "the repository's issues, not the pull request or the other repository's",
+    );
     for (const x of list) {
       assert.equal(x.state, want[x.id].evaluation.state, `#${x.id}`);
       assert.equal(x.text, badgeView(want[x.id], now, {}).text, `#${x.id}`);
@@ -256,7 +316,10 @@ describe('GitHub pages with the API on another origin', () => {
     assert.deepEqual(carried, [], 'no request from the page carries the token');
     assert.ok(gh.apiRequests.length >= 6, 'the issue and its timeline, for each of three issues');
     assert.ok(gh.apiRequests.every((r) => r.headers.authorization === 'Bearer ghp_page_test'));
-    assert.ok(gh.pageRequests.every((r) => !r.headers.authorization), 'the pages\' origin never gets the token');
+    assert.ok(
+      gh.pageRequests.every((r) => !r.headers.authorization),
+      "the pages' origin never gets the token",
+    );
     await page.screenshot({ path: join(SHOTS, 'extension-github-list.png') });
     await page.close();
     await removeSite(gh.origin);

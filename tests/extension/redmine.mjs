@@ -22,7 +22,11 @@ let started = false;
  */
 function sh(...args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, 'scripts/redmine.sh'), args, { env, cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(join(ROOT, 'scripts/redmine.sh'), args, {
+      env,
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     const timer = setTimeout(() => child.kill('SIGTERM'), 600_000);
     child.on('error', reject);
     child.on('exit', (code) => {
@@ -95,7 +99,11 @@ export async function cliResults(ids, now = NOW) {
     await save('list.json', `/issues.json?issue_id=${ids.join(',')}&status_id=*&sort=id&limit=100`);
     for (const id of ids) await save(`issue-${id}.json`, `/issues/${id}.json?include=journals`);
     await save('statuses.json', '/issue_statuses.json');
-    const out = execFileSync(join(ROOT, 'target/release/sla-lens'), ['eval', '--tracker', 'redmine', '--now', now, ...files], { encoding: 'utf8' });
+    const out = execFileSync(
+      join(ROOT, 'target/release/sla-lens'),
+      ['eval', '--tracker', 'redmine', '--now', now, ...files],
+      { encoding: 'utf8' },
+    );
     const byId = {};
     for (const r of JSON.parse(out).results) byId[String(r.id)] = r;
     return byId;
@@ -109,17 +117,30 @@ export async function cliResults(ids, now = NOW) {
  * a Date header `dateOffsetMs` off the real clock (as a proxy in front of a Redmine whose host's
  * clock is right, seen from a computer whose clock is not).
  */
-export async function cspProxy(csp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'", { dateOffsetMs = 0 } = {}) {
+export async function cspProxy(
+  csp = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'",
+  { dateOffsetMs = 0 } = {},
+) {
   const server = createServer((req, res) => {
-    const up = request({ host: '127.0.0.1', port: PORT, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${PORT}` } }, (r) => {
-      const headers = { ...r.headers };
-      if (String(headers['content-type'] ?? '').includes('text/html')) headers['content-security-policy'] = csp;
-      if (dateOffsetMs) headers.date = new Date(Date.now() + dateOffsetMs).toUTCString();
-      // Redmine's redirects name its own port; keep the browser on the proxy.
-      if (headers.location) headers.location = headers.location.replace(BASE, `http://127.0.0.1:${server.address().port}`);
-      res.writeHead(r.statusCode, headers);
-      r.pipe(res);
-    });
+    const up = request(
+      {
+        host: '127.0.0.1',
+        port: PORT,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, host: `127.0.0.1:${PORT}` },
+      },
+      (r) => {
+        const headers = { ...r.headers };
+        if (String(headers['content-type'] ?? '').includes('text/html')) headers['content-security-policy'] = csp;
+        if (dateOffsetMs) headers.date = new Date(Date.now() + dateOffsetMs).toUTCString();
+        // Redmine's redirects name its own port; keep the browser on the proxy.
+        if (headers.location)
+          headers.location = headers.location.replace(BASE, `http://127.0.0.1:${server.address().port}`);
+        res.writeHead(r.statusCode, headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => {
       res.writeHead(502);
       res.end();
@@ -129,9 +150,10 @@ export async function cspProxy(csp = "default-src 'self'; script-src 'self' 'uns
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((ok) => {
-      server.closeAllConnections?.();
-      server.close(ok);
-    }),
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(ok);
+      }),
   };
 }

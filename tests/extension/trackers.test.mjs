@@ -27,7 +27,7 @@ async function client(site) {
   return c;
 }
 
-describe('a site\'s API origin and host permissions', () => {
+describe("a site's API origin and host permissions", () => {
   it('github.com: the API is api.github.com, and both origins are asked for', () => {
     const s = normalizeSite({ origin: 'https://github.com', tracker: 'github' });
     assert.equal(apiBaseOf(s), 'https://api.github.com');
@@ -39,23 +39,43 @@ describe('a site\'s API origin and host permissions', () => {
     const ghes = normalizeSite({ origin: 'https://ghe.example.com', tracker: 'github' });
     assert.equal(apiBaseOf(ghes), 'https://ghe.example.com/api/v3');
     assert.deepEqual(hostPatterns(ghes), ['https://ghe.example.com/*']);
-    const own = normalizeSite({ origin: 'https://ghe.example.com', tracker: 'github', api: 'https://api.ghe.example.com/' });
+    const own = normalizeSite({
+      origin: 'https://ghe.example.com',
+      tracker: 'github',
+      api: 'https://api.ghe.example.com/',
+    });
     assert.equal(apiBaseOf(own), 'https://api.ghe.example.com');
     assert.deepEqual(hostPatterns(own), ['https://ghe.example.com/*', 'https://api.ghe.example.com/*']);
   });
 
-  it('the other trackers answer on their own origin (and base path); `api` is GitHub\'s only', () => {
-    const r = normalizeSite({ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm' }, api: 'https://elsewhere.example' });
+  it("the other trackers answer on their own origin (and base path); `api` is GitHub's only", () => {
+    const r = normalizeSite({
+      origin: 'https://r.example',
+      tracker: 'redmine',
+      site: { basePath: '/rm' },
+      api: 'https://elsewhere.example',
+    });
     assert.equal(r.api, '');
     assert.equal(apiBaseOf(r), 'https://r.example/rm');
     assert.deepEqual(hostPatterns(r), ['https://r.example/*']);
   });
 
   it('the site form reports a bad API address and bad watch entries with their field', () => {
-    const p = siteProblems({ origin: 'https://github.com', tracker: 'github', api: 'ftp://x', watch: 'acme/site, not a repo' });
-    assert.deepEqual(p.map((x) => x.path), ['api', 'watch']);
+    const p = siteProblems({
+      origin: 'https://github.com',
+      tracker: 'github',
+      api: 'ftp://x',
+      watch: 'acme/site, not a repo',
+    });
+    assert.deepEqual(
+      p.map((x) => x.path),
+      ['api', 'watch'],
+    );
     assert.match(p[1].message, /not a repo/);
-    assert.deepEqual(siteProblems({ origin: 'https://j.example', tracker: 'jira', watch: 'MKT, it' }).map((x) => x.path), ['watch']);
+    assert.deepEqual(
+      siteProblems({ origin: 'https://j.example', tracker: 'jira', watch: 'MKT, it' }).map((x) => x.path),
+      ['watch'],
+    );
   });
 });
 
@@ -86,7 +106,7 @@ describe('the token guard', () => {
     return s;
   }
 
-  it('sends a token to the site\'s origins only; another origin gets the request without it', async () => {
+  it("sends a token to the site's origins only; another origin gets the request without it", async () => {
     const mine = await recorder();
     const other = await recorder('localhost');
     const f = guardedFetch([mine.origin]);
@@ -94,7 +114,10 @@ describe('the token guard', () => {
       await f(`${mine.origin}/a`, { headers: h });
       await f(`${other.origin}/b`, { headers: { ...h, Accept: 'application/json' } });
     }
-    assert.deepEqual(mine.seen.map((r) => r.headers['x-redmine-api-key'] ?? r.headers['private-token'] ?? r.headers.authorization), ['k1', 'k2', 'Bearer k3']);
+    assert.deepEqual(
+      mine.seen.map((r) => r.headers['x-redmine-api-key'] ?? r.headers['private-token'] ?? r.headers.authorization),
+      ['k1', 'k2', 'Bearer k3'],
+    );
     assert.equal(other.seen.length, 3, 'the other origin still gets its requests');
     for (const r of other.seen) {
       assert.equal(r.headers['x-redmine-api-key'] ?? r.headers['private-token'] ?? r.headers.authorization, undefined);
@@ -112,17 +135,33 @@ describe('the token guard', () => {
     // Without a token, a redirect is followed as usual.
     const r = await f(`${mine.origin}/hop`, { headers: {} });
     assert.equal(r.status, 200);
-    assert.deepEqual(other.seen.map((x) => x.url), ['/stolen']);
+    assert.deepEqual(
+      other.seen.map((x) => x.url),
+      ['/stolen'],
+    );
   });
 
-  it('GitHub: the token goes to the API origin, never to the pages\' origin or elsewhere', async () => {
+  it("GitHub: the token goes to the API origin, never to the pages' origin or elsewhere", async () => {
     const gh = await up(fakeGitHub({ extra: 2, token: 'ghp_test' }));
-    const site = normalizeSite({ origin: gh.origin, tracker: 'github', api: gh.api, token: 'ghp_test', watch: [gh.repo] });
+    const site = normalizeSite({
+      origin: gh.origin,
+      tracker: 'github',
+      api: gh.api,
+      token: 'ghp_test',
+      watch: [gh.repo],
+    });
     assert.notEqual(new URL(gh.api).origin, gh.origin, 'the API is on another origin');
     const c = await client(site);
     const open = await listOpen(site, { client: c });
     assert.deepEqual(open.errors, []);
-    const f = await loadIssues('github', open.groups[0].ids, { base: gh.origin, apiBase: apiBaseOf(site), page: { kind: 'issueList', project: gh.repo }, token: site.token, credentials: 'omit', fetch: siteClient(site).fetch });
+    const f = await loadIssues('github', open.groups[0].ids, {
+      base: gh.origin,
+      apiBase: apiBaseOf(site),
+      page: { kind: 'issueList', project: gh.repo },
+      token: site.token,
+      credentials: 'omit',
+      fetch: siteClient(site).fetch,
+    });
     assert.deepEqual(f.failed, {});
     assert.ok(gh.apiRequests.length > 4);
     assert.ok(gh.apiRequests.every((r) => r.headers.authorization === 'Bearer ghp_test'));
@@ -137,10 +176,23 @@ describe('the token guard', () => {
 describe('open issues of every tracker kind: paged and bounded', () => {
   it('GitHub: every page of each watched repository, pull requests skipped, at most `max`', async () => {
     const gh = await up(fakeGitHub({ extra: 150, token: 'ghp_test' }));
-    const site = normalizeSite({ origin: gh.origin, tracker: 'github', api: gh.api, token: 'ghp_test', watch: [gh.repo] });
+    const site = normalizeSite({
+      origin: gh.origin,
+      tracker: 'github',
+      api: gh.api,
+      token: 'ghp_test',
+      watch: [gh.repo],
+    });
     const all = await listOpen(site, { client: await client(site), max: 1000 });
-    const want = gh.docs().map((d) => d.issue).filter((it) => !it.pull_request).map((it) => String(it.number));
-    assert.deepEqual(all.groups.map((g) => g.project), [gh.repo]);
+    const want = gh
+      .docs()
+      .map((d) => d.issue)
+      .filter((it) => !it.pull_request)
+      .map((it) => String(it.number));
+    assert.deepEqual(
+      all.groups.map((g) => g.project),
+      [gh.repo],
+    );
     assert.deepEqual(all.groups[0].ids.sort(), want.sort());
     assert.equal(all.groups[0].ids.length, 152, '150 new + #101 and #102 (#103 is closed, #104 a pull request)');
     const listCalls = gh.apiRequests.filter((r) => /\/issues\?/.test(r.url));
@@ -157,15 +209,24 @@ describe('open issues of every tracker kind: paged and bounded', () => {
     assert.match(refused.errors[0], /401/);
   });
 
-  it('GitLab: a watched project\'s pages, or every open issue grouped by project', async () => {
+  it("GitLab: a watched project's pages, or every open issue grouped by project", async () => {
     const gl = await up(fakeGitLab({ extra: 130, token: 'glpat' }));
     const site = normalizeSite({ origin: gl.origin, tracker: 'gitlab', token: 'glpat', watch: [gl.project] });
-    const want = gl.docs().map((d) => String(d.issue.iid)).sort();
+    const want = gl
+      .docs()
+      .map((d) => String(d.issue.iid))
+      .sort();
     const r = await listOpen(site, { client: await client(site), max: 1000 });
     assert.deepEqual(r.errors, []);
-    assert.deepEqual(r.groups.map((g) => [g.project, g.ids.slice().sort()]), [[gl.project, want]]);
+    assert.deepEqual(
+      r.groups.map((g) => [g.project, g.ids.slice().sort()]),
+      [[gl.project, want]],
+    );
     const all = await listOpen({ ...site, watch: [] }, { client: await client(site), max: 1000 });
-    assert.deepEqual(all.groups.map((g) => [g.project, g.ids.slice().sort()]), [[gl.project, want]]);
+    assert.deepEqual(
+      all.groups.map((g) => [g.project, g.ids.slice().sort()]),
+      [[gl.project, want]],
+    );
     const bounded = await listOpen(site, { client: await client(site), max: 101 });
     assert.equal(bounded.groups[0].ids.length, 101);
     assert.ok(gl.requests.every((q) => q.headers['private-token'] === 'glpat'));
@@ -174,7 +235,10 @@ describe('open issues of every tracker kind: paged and bounded', () => {
   it('Jira: open issues by JQL, paged by startAt, watched projects in the JQL', async () => {
     const j = await up(fakeJira({ extra: 205, token: 'jt' }));
     const site = normalizeSite({ origin: j.origin, tracker: 'jira', token: 'jt' });
-    const want = j.docs()[0].issues.map((it) => it.key).sort();
+    const want = j
+      .docs()[0]
+      .issues.map((it) => it.key)
+      .sort();
     const r = await listOpen(site, { client: await client(site), max: 1000 });
     assert.deepEqual(r.errors, []);
     assert.deepEqual(r.groups[0].ids.slice().sort(), want);
@@ -191,7 +255,10 @@ describe('open issues of every tracker kind: paged and bounded', () => {
     const rm = await up(fakeRedmine({ count: 230 }));
     const site = normalizeSite({ origin: rm.origin, tracker: 'redmine' });
     const r = await listOpen(site, { client: await client(site), max: 1000 });
-    const open = rm.docs().filter((d) => d.issue).map((d) => String(d.issue.id));
+    const open = rm
+      .docs()
+      .filter((d) => d.issue)
+      .map((d) => String(d.issue.id));
     assert.ok(rm.docs(true).length > rm.docs().length, 'some are closed');
     assert.deepEqual(r.groups[0].ids.slice().sort(), open.sort());
     assert.ok(open.length < 230 && open.length > 100);

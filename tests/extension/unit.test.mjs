@@ -4,8 +4,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CONFIG_VERSION, migrate, normalizeOrigin, effective, exportConfig, importConfig,
-  policyWithPauses, siteProblems, siteFile,
+  CONFIG_VERSION,
+  migrate,
+  normalizeOrigin,
+  effective,
+  exportConfig,
+  importConfig,
+  policyWithPauses,
+  siteProblems,
+  siteFile,
 } from '../../extension/src/lib/config.js';
 import { decide, inQuietHours, isMe, oneAtATime, transitions } from '../../extension/src/lib/notify.js';
 import { cached } from '../../extension/src/lib/cache.js';
@@ -23,7 +30,11 @@ describe('configuration storage', () => {
   });
 
   it('migrates version 1 (flat policy text, sites with `kind`) through every version', () => {
-    const v1 = { policyText: '{"x":1}', notify: true, sites: [{ origin: 'https://Redmine.Example.com:443/', kind: 'redmine', token: ' k ' }] };
+    const v1 = {
+      policyText: '{"x":1}',
+      notify: true,
+      sites: [{ origin: 'https://Redmine.Example.com:443/', kind: 'redmine', token: ' k ' }],
+    };
     const m = migrate(v1);
     assert.equal(m.migrated, true);
     assert.equal(m.from, 1);
@@ -31,12 +42,20 @@ describe('configuration storage', () => {
     assert.equal(m.config.policy.text, '{"x":1}');
     assert.equal(m.config.policy.source, 'pasted');
     assert.equal(m.config.notifications.enabled, true);
-    assert.deepEqual(m.config.sites.map((s) => [s.origin, s.tracker, s.token]), [['https://redmine.example.com', 'redmine', 'k']]);
+    assert.deepEqual(
+      m.config.sites.map((s) => [s.origin, s.tracker, s.token]),
+      [['https://redmine.example.com', 'redmine', 'k']],
+    );
     assert.deepEqual(m.config.me, { handles: [], emails: [] });
   });
 
   it('migrates version 2 (a handle on notifications) to `me`', () => {
-    const m = migrate({ version: 2, policy: { text: null }, sites: [], notifications: { enabled: true, handle: 'it-manager' } });
+    const m = migrate({
+      version: 2,
+      policy: { text: null },
+      sites: [],
+      notifications: { enabled: true, handle: 'it-manager' },
+    });
     assert.deepEqual(m.config.me.handles, ['it-manager']);
     assert.equal(m.config.notifications.quietHours.start, '20:00');
   });
@@ -52,12 +71,23 @@ describe('configuration storage', () => {
     assert.equal(normalizeOrigin('ftp://x'), null);
     assert.equal(normalizeOrigin('not a url'), null);
     const probs = siteProblems({ origin: 'nope', tracker: 'trac' });
-    assert.deepEqual(probs.map((p) => p.path), ['origin', 'tracker']);
-    assert.deepEqual(siteProblems({ origin: 'https://a.example', tracker: 'jira' }, [{ origin: 'https://a.example' }]).map((p) => p.path), ['origin']);
+    assert.deepEqual(
+      probs.map((p) => p.path),
+      ['origin', 'tracker'],
+    );
+    assert.deepEqual(
+      siteProblems({ origin: 'https://a.example', tracker: 'jira' }, [{ origin: 'https://a.example' }]).map(
+        (p) => p.path,
+      ),
+      ['origin'],
+    );
   });
 
-  it('builds the adapter\'s site file from a site entry', () => {
-    const { config } = migrate({ version: 3, sites: [{ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm', tracker: 'jira' } }] });
+  it("builds the adapter's site file from a site entry", () => {
+    const { config } = migrate({
+      version: 3,
+      sites: [{ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm', tracker: 'jira' } }],
+    });
     assert.deepEqual(siteFile(config.sites[0]), { basePath: '/rm', tracker: 'redmine', origin: 'https://r.example' });
   });
 });
@@ -66,11 +96,14 @@ describe('managed storage wins', () => {
   const user = migrate({
     version: 3,
     policy: { text: '{"mine":true}' },
-    sites: [{ origin: 'https://a.example', tracker: 'redmine', token: 'tok' }, { origin: 'https://b.example', tracker: 'gitlab' }],
+    sites: [
+      { origin: 'https://a.example', tracker: 'redmine', token: 'tok' },
+      { origin: 'https://b.example', tracker: 'gitlab' },
+    ],
     notifications: { enabled: false },
   }).config;
 
-  it('a managed policy and managed sites replace the user\'s and are locked', () => {
+  it("a managed policy and managed sites replace the user's and are locked", () => {
     const e = effective(user, {
       policy: '{"managed":true}',
       sites: [{ origin: 'https://a.example', tracker: 'redmine', siteJson: '{"staff":{"groups":["IT"]}}' }],
@@ -80,20 +113,29 @@ describe('managed storage wins', () => {
     assert.equal(e.config.policy.text, '{"managed":true}');
     assert.equal(e.config.policy.source, 'managed');
     assert.deepEqual(e.locked.policy, true);
-    assert.deepEqual(e.config.sites.map((s) => [s.origin, s.managed]), [['https://a.example', true], ['https://b.example', false]]);
+    assert.deepEqual(
+      e.config.sites.map((s) => [s.origin, s.managed]),
+      [
+        ['https://a.example', true],
+        ['https://b.example', false],
+      ],
+    );
     assert.deepEqual(e.config.sites[0].site, { staff: { groups: ['IT'] } });
-    assert.equal(e.config.sites[0].token, 'tok', 'the user\'s own token is kept for a managed site');
+    assert.equal(e.config.sites[0].token, 'tok', "the user's own token is kept for a managed site");
     assert.equal(e.config.notifications.enabled, true);
     assert.equal(e.config.notifications.quietHours.start, '19:00');
     assert.deepEqual(e.locked.notifications, ['enabled', 'quietHours']);
   });
 
-  it('allowUserSites: false hides the user\'s own sites', () => {
+  it("allowUserSites: false hides the user's own sites", () => {
     const e = effective(user, { sites: [{ origin: 'https://c.example', tracker: 'jira' }], allowUserSites: false });
-    assert.deepEqual(e.config.sites.map((s) => s.origin), ['https://c.example']);
+    assert.deepEqual(
+      e.config.sites.map((s) => s.origin),
+      ['https://c.example'],
+    );
   });
 
-  it('nothing managed: the user\'s configuration as is', () => {
+  it("nothing managed: the user's configuration as is", () => {
     const e = effective(user, {});
     assert.equal(e.managed, false);
     assert.equal(e.config.policy.text, '{"mine":true}');
@@ -102,7 +144,10 @@ describe('managed storage wins', () => {
 });
 
 describe('import and export', () => {
-  const cfg = migrate({ version: 3, sites: [{ origin: 'https://a.example', tracker: 'redmine', token: 'secret' }] }).config;
+  const cfg = migrate({
+    version: 3,
+    sites: [{ origin: 'https://a.example', tracker: 'redmine', token: 'secret' }],
+  }).config;
 
   it('leaves tokens out unless asked, and round-trips', () => {
     const text = exportConfig(cfg);
@@ -113,20 +158,40 @@ describe('import and export', () => {
     assert.deepEqual({ ...back.config, sites: [] }, { ...cfg, sites: [] });
   });
 
-  it('a file that moves a site\'s API to another origin does not take the stored token there', () => {
-    const gh = migrate({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', token: 'ghp_secret' }] }).config;
-    const moved = JSON.stringify({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }] });
+  it("a file that moves a site's API to another origin does not take the stored token there", () => {
+    const gh = migrate({
+      version: 3,
+      sites: [{ origin: 'https://github.com', tracker: 'github', token: 'ghp_secret' }],
+    }).config;
+    const moved = JSON.stringify({
+      version: 3,
+      sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }],
+    });
     const r = importConfig(moved, gh);
     assert.equal(r.config.sites[0].api, 'https://collector.example/api');
     assert.equal(r.config.sites[0].token, '', 'the token is dropped, not sent to the new API origin');
     // The same API (explicitly or by default), or only a base path changed: the token is kept.
-    const same = importConfig(JSON.stringify({ version: 3, sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://api.github.com' }] }), gh);
+    const same = importConfig(
+      JSON.stringify({
+        version: 3,
+        sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://api.github.com' }],
+      }),
+      gh,
+    );
     assert.equal(same.config.sites[0].token, 'ghp_secret');
     const rm = migrate({ version: 3, sites: [{ origin: 'https://r.example', tracker: 'redmine', token: 'k' }] }).config;
-    const based = importConfig(JSON.stringify({ version: 3, sites: [{ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm' } }] }), rm);
+    const based = importConfig(
+      JSON.stringify({
+        version: 3,
+        sites: [{ origin: 'https://r.example', tracker: 'redmine', site: { basePath: '/rm' } }],
+      }),
+      rm,
+    );
     assert.equal(based.config.sites[0].token, 'k');
     // A managed site that points the API elsewhere does not get the user's token either.
-    const e = effective(gh, { sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }] });
+    const e = effective(gh, {
+      sites: [{ origin: 'https://github.com', tracker: 'github', api: 'https://collector.example/api' }],
+    });
     assert.equal(e.config.sites[0].token, '');
   });
 
@@ -138,10 +203,16 @@ describe('import and export', () => {
 });
 
 describe('site pause statuses', () => {
-  it('extend every target\'s pausedBy, once', () => {
+  it("extend every target's pausedBy, once", () => {
     const p = JSON.stringify({ targets: [{ response: '4h' }, { response: '1h', pausedBy: ['Feedback'] }] });
     const out = JSON.parse(policyWithPauses(p, ['Waiting on customer', 'Feedback']));
-    assert.deepEqual(out.targets.map((t) => t.pausedBy), [['Waiting on customer', 'Feedback'], ['Feedback', 'Waiting on customer']]);
+    assert.deepEqual(
+      out.targets.map((t) => t.pausedBy),
+      [
+        ['Waiting on customer', 'Feedback'],
+        ['Feedback', 'Waiting on customer'],
+      ],
+    );
     assert.equal(policyWithPauses(p, []), p);
   });
 });
@@ -158,7 +229,17 @@ function result(id, state, level = null, cycles = 1) {
       resolution: { cycles: 1 },
       escalation: {
         current: level
-          ? { level, role: level === 1 ? 'IT manager' : 'Marketing department head', contacts: [{ name: 'x', handle: level === 1 ? 'it-manager' : 'marketing-head', email: level === 1 ? 'it-manager@example.com' : 'head@example.com' }] }
+          ? {
+              level,
+              role: level === 1 ? 'IT manager' : 'Marketing department head',
+              contacts: [
+                {
+                  name: 'x',
+                  handle: level === 1 ? 'it-manager' : 'marketing-head',
+                  email: level === 1 ? 'it-manager@example.com' : 'head@example.com',
+                },
+              ],
+            }
           : null,
       },
     },
@@ -166,9 +247,24 @@ function result(id, state, level = null, cycles = 1) {
 }
 
 describe('notifications', () => {
-  const prefs = { atRisk: true, breached: true, escalations: true, quietHours: { enabled: true, start: '20:00', end: '08:00' } };
+  const prefs = {
+    atRisk: true,
+    breached: true,
+    escalations: true,
+    quietHours: { enabled: true, start: '20:00', end: '08:00' },
+  };
   const me = { handles: ['IT-Manager'], emails: [] };
-  const batch = (issues) => [{ siteKey: 'https://r.example', issues: issues.map((r) => ({ id: r.id, title: `Issue ${r.id}`, url: `https://r.example/issues/${r.id}`, result: r })) }];
+  const batch = (issues) => [
+    {
+      siteKey: 'https://r.example',
+      issues: issues.map((r) => ({
+        id: r.id,
+        title: `Issue ${r.id}`,
+        url: `https://r.example/issues/${r.id}`,
+        result: r,
+      })),
+    },
+  ];
   const noon = Date.parse('2026-11-27T12:00:00Z');
 
   it('matches the user by handle or email, case-insensitively', () => {
@@ -205,24 +301,71 @@ describe('notifications', () => {
     assert.match(d.show[0].message, /Response SLA breached/);
     assert.equal(d.show[0].url, 'https://r.example/issues/1');
     ({ memory: mem, baselined: base } = d);
-    d = decide({ batches: batch([result('1', 'breached', 1)]), memory: mem, baselined: base, now: later + 300_000, prefs, me });
+    d = decide({
+      batches: batch([result('1', 'breached', 1)]),
+      memory: mem,
+      baselined: base,
+      now: later + 300_000,
+      prefs,
+      me,
+    });
     assert.deepEqual(d.show, [], 'not twice');
   });
 
   it('names an issue as its tracker does, and keeps same numbers of two projects apart', () => {
     const later = Date.parse('2026-11-28T10:01:00Z');
-    const two = ['acme/web', 'acme/infra'].map((p) => ({ siteKey: `https://github.com ${p}`, issues: [{ id: '7', label: `${p}#7`, title: 'Down', siteKey: `https://github.com ${p}`, result: result('7', 'breached', 1) }] }));
-    const first = decide({ batches: two.map((b) => ({ ...b, issues: [{ ...b.issues[0], result: result('7', 'running') }] })), memory: {}, baselined: {}, now: noon, prefs, me });
+    const two = ['acme/web', 'acme/infra'].map((p) => ({
+      siteKey: `https://github.com ${p}`,
+      issues: [
+        {
+          id: '7',
+          label: `${p}#7`,
+          title: 'Down',
+          siteKey: `https://github.com ${p}`,
+          result: result('7', 'breached', 1),
+        },
+      ],
+    }));
+    const first = decide({
+      batches: two.map((b) => ({ ...b, issues: [{ ...b.issues[0], result: result('7', 'running') }] })),
+      memory: {},
+      baselined: {},
+      now: noon,
+      prefs,
+      me,
+    });
     const d = decide({ batches: two, memory: first.memory, baselined: first.baselined, now: later, prefs, me });
-    assert.deepEqual(d.show.map((n) => n.message.split('\n')[0]), ['acme/web#7 Down', 'acme/infra#7 Down']);
-    const jira = decide({ batches: [{ siteKey: 'https://j.example', issues: [{ id: 'MKT-7', title: 'Down', result: result('MKT-7', 'breached', 1) }] }], memory: {}, baselined: { 'https://j.example': true }, now: later, prefs, me });
+    assert.deepEqual(
+      d.show.map((n) => n.message.split('\n')[0]),
+      ['acme/web#7 Down', 'acme/infra#7 Down'],
+    );
+    const jira = decide({
+      batches: [
+        {
+          siteKey: 'https://j.example',
+          issues: [{ id: 'MKT-7', title: 'Down', result: result('MKT-7', 'breached', 1) }],
+        },
+      ],
+      memory: {},
+      baselined: { 'https://j.example': true },
+      now: later,
+      prefs,
+      me,
+    });
     assert.equal(jira.show[0].message.split('\n')[0], 'MKT-7 Down');
   });
 
   it('level 2 (someone else) does not notify this user; a reopened cycle notifies again', () => {
     const mem = { 'https://r.example#4': ['breached@1', 'L1@1'] };
     const base = { 'https://r.example': true };
-    let d = decide({ batches: batch([result('4', 'breached', 2)]), memory: mem, baselined: base, now: noon, prefs, me });
+    let d = decide({
+      batches: batch([result('4', 'breached', 2)]),
+      memory: mem,
+      baselined: base,
+      now: noon,
+      prefs,
+      me,
+    });
     assert.deepEqual(d.show, []);
     d = decide({ batches: batch([result('4', 'breached', 1, 2)]), memory: mem, baselined: base, now: noon, prefs, me });
     assert.equal(d.show.length, 1);
@@ -235,7 +378,14 @@ describe('notifications', () => {
     assert.deepEqual(d.show, []);
     assert.equal(d.quiet, true);
     assert.deepEqual(d.memory, {});
-    d = decide({ batches: batch([result('2', 'atRisk')]), memory: d.memory, baselined: d.baselined, now: Date.parse('2026-11-28T08:05:00Z'), prefs, me });
+    d = decide({
+      batches: batch([result('2', 'atRisk')]),
+      memory: d.memory,
+      baselined: d.baselined,
+      now: Date.parse('2026-11-28T08:05:00Z'),
+      prefs,
+      me,
+    });
     assert.equal(d.show.length, 1);
     assert.equal(d.show[0].title, 'Response SLA at risk');
   });
@@ -243,7 +393,10 @@ describe('notifications', () => {
   it('respects the per-kind switches', () => {
     const ev = result('9', 'breached', 1).evaluation;
     assert.deepEqual(transitions(ev, me, { ...prefs, breached: false, escalations: false }), []);
-    assert.deepEqual(transitions(ev, me, prefs).map((t) => t.key), ['breached@1', 'L1@1']);
+    assert.deepEqual(
+      transitions(ev, me, prefs).map((t) => t.key),
+      ['breached@1', 'L1@1'],
+    );
   });
 });
 
@@ -262,24 +415,34 @@ describe('checks one at a time', () => {
     });
     const results = await Promise.allSettled([slow('alarm', 30, true), slow('check now', 5), slow('third', 1)]);
     assert.deepEqual(events, [
-      'start alarm (1 running)', 'end alarm',
-      'start check now (1 running)', 'end check now',
-      'start third (1 running)', 'end third',
+      'start alarm (1 running)',
+      'end alarm',
+      'start check now (1 running)',
+      'end check now',
+      'start third (1 running)',
+      'end third',
     ]);
     assert.equal(results[0].status, 'rejected');
     assert.equal(results[0].reason.message, 'alarm failed');
-    assert.deepEqual(results.slice(1).map((r) => r.value), ['check now', 'third']);
+    assert.deepEqual(
+      results.slice(1).map((r) => r.value),
+      ['check now', 'third'],
+    );
   });
 });
 
-describe('the worker\'s configuration cache', () => {
+describe("the worker's configuration cache", () => {
   /** A store whose reads the test finishes by hand, in any order. */
   function store(initial) {
     const s = { value: initial, reads: [], writes: 0 };
-    s.load = (isCurrent) => new Promise((resolve, reject) => {
-      const seen = s.value; // what storage held when the read started
-      s.reads.push({ finish: () => resolve({ seen, current: isCurrent() }), fail: () => reject(new Error('storage failed')) });
-    });
+    s.load = (isCurrent) =>
+      new Promise((resolve, reject) => {
+        const seen = s.value; // what storage held when the read started
+        s.reads.push({
+          finish: () => resolve({ seen, current: isCurrent() }),
+          fail: () => reject(new Error('storage failed')),
+        });
+      });
     return s;
   }
 
@@ -289,7 +452,10 @@ describe('the worker\'s configuration cache', () => {
     const both = Promise.all([c.get(), c.get()]);
     assert.equal(s.reads.length, 1);
     s.reads[0].finish();
-    assert.deepEqual((await both).map((x) => x.seen), ['v1', 'v1']);
+    assert.deepEqual(
+      (await both).map((x) => x.seen),
+      ['v1', 'v1'],
+    );
     assert.equal((await c.get()).seen, 'v1');
     assert.equal(s.reads.length, 1, 'kept');
   });
@@ -305,7 +471,11 @@ describe('the worker\'s configuration cache', () => {
     s.reads[1].finish();
     assert.deepEqual(await fresh, { seen: { end: '16:00' }, current: true });
     s.reads[0].finish(); // the old read ends last
-    assert.deepEqual(await stale, { seen: { end: '08:00' }, current: false }, 'its own caller gets it, and it knows it is not current');
+    assert.deepEqual(
+      await stale,
+      { seen: { end: '08:00' }, current: false },
+      'its own caller gets it, and it knows it is not current',
+    );
     assert.deepEqual((await c.get()).seen, { end: '16:00' }, 'the save stays in effect');
     assert.equal(s.reads.length, 2);
   });
@@ -325,7 +495,12 @@ describe('the worker\'s configuration cache', () => {
 
 describe('whyMissing: each issue with no result reads why (issue #15 b)', () => {
   it('an answer set aside: the issues it held read its reason; the others the general one', () => {
-    const out = { ok: true, results: [{ id: '3' }], unavailable: { 4: 'HTTP 403' }, rejected: [{ input: 1, reason: "Redmine's answer could not be read: not JSON" }] };
+    const out = {
+      ok: true,
+      results: [{ id: '3' }],
+      unavailable: { 4: 'HTTP 403' },
+      rejected: [{ input: 1, reason: "Redmine's answer could not be read: not JSON" }],
+    };
     const why = whyMissing(out, ['1', '2', '3', '4', '5'], [null, ['1', '2'], ['3', '5']]);
     assert.equal(why.get('1'), "Redmine's answer could not be read: not JSON");
     assert.equal(why.get('2'), "Redmine's answer could not be read: not JSON");
@@ -334,9 +509,12 @@ describe('whyMissing: each issue with no result reads why (issue #15 b)', () => 
     assert.equal(why.get('5'), 'the tracker did not return this issue');
   });
 
-  it('without the docs\' ids (the worker fetched): a rejection is the reason of every issue with no result', () => {
+  it("without the docs' ids (the worker fetched): a rejection is the reason of every issue with no result", () => {
     const why = whyMissing({ ok: true, results: [], rejected: [{ input: 0, reason: 'R' }] }, ['1']);
     assert.equal(why.get('1'), 'R');
-    assert.equal(whyMissing({ ok: true, results: [], fatal: 'boom' }, ['1']).get('1'), "the tracker's answer could not be read (boom)");
+    assert.equal(
+      whyMissing({ ok: true, results: [], fatal: 'boom' }, ['1']).get('1'),
+      "the tracker's answer could not be read (boom)",
+    );
   });
 });

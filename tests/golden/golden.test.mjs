@@ -15,8 +15,7 @@ const BIN = process.env.SLA_LENS_BIN ?? join(ROOT, 'target/release/sla-lens');
 const wasm = require('../../www/pkg-node/sla_lens.js');
 const cases = JSON.parse(readFileSync(join(ROOT, 'tests/golden/cases.json'), 'utf8'));
 const text = (p) => readFileSync(join(ROOT, p), 'utf8');
-const cli = (args, input) =>
-  execFileSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 64 << 20 });
+const cli = (args, input) => execFileSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', maxBuffer: 64 << 20 });
 /** JSON data as both sides print it (drops undefined, normalises -0 and numbers). */
 const plain = (v) => JSON.parse(JSON.stringify(v));
 
@@ -73,14 +72,32 @@ describe('native CLI and Wasm API agree on calendar arithmetic', () => {
       }
       const rows = [...samples(c.cases)];
       const lines = (objs) => `${objs.map((o) => JSON.stringify(o)).join('\n')}\n`;
-      const nativeDue = cli(['deadline', '--calendar', calArg], lines(rows.map((r) => ({ start: iso(r.start), duration: r.duration }))))
-        .trim().split('\n').map((l) => JSON.parse(l).deadline);
-      const nativeUsed = cli(['elapsed', '--calendar', calArg], lines(rows.map((r) => ({ start: iso(r.start), end: iso(r.end) }))))
-        .trim().split('\n').map((l) => JSON.parse(l).seconds);
+      const nativeDue = cli(
+        ['deadline', '--calendar', calArg],
+        lines(rows.map((r) => ({ start: iso(r.start), duration: r.duration }))),
+      )
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).deadline);
+      const nativeUsed = cli(
+        ['elapsed', '--calendar', calArg],
+        lines(rows.map((r) => ({ start: iso(r.start), end: iso(r.end) }))),
+      )
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).seconds);
       const engine = new wasm.SlaEngine(policyText);
       const starts = Float64Array.from(rows, (r) => r.start);
-      const due = engine.deadlines(c.calendar, starts, Float64Array.from(rows, (r) => r.duration));
-      const used = engine.elapsed(c.calendar, starts, Float64Array.from(rows, (r) => r.end));
+      const due = engine.deadlines(
+        c.calendar,
+        starts,
+        Float64Array.from(rows, (r) => r.duration),
+      );
+      const used = engine.elapsed(
+        c.calendar,
+        starts,
+        Float64Array.from(rows, (r) => r.end),
+      );
       assert.deepEqual([...due].map(iso), nativeDue);
       assert.deepEqual([...used], nativeUsed);
       engine.free();

@@ -17,7 +17,9 @@ import { readFileSync } from 'node:fs';
 const raw = JSON.parse(readFileSync(new URL('./corpus.json', import.meta.url), 'utf8'));
 
 /** Every corpus string, `repeat` entries expanded: `{ kind, value }`. */
-export const CORPUS = Object.freeze(raw.strings.map((s) => Object.freeze({ kind: s.kind, value: s.value ?? s.repeat.repeat(s.times) })));
+export const CORPUS = Object.freeze(
+  raw.strings.map((s) => Object.freeze({ kind: s.kind, value: s.value ?? s.repeat.repeat(s.times) })),
+);
 /** The strings alone. */
 export const HOSTILE = Object.freeze(CORPUS.map((c) => c.value));
 /** Issue URLs that must never become links. */
@@ -64,7 +66,10 @@ export function hostilePolicy(p) {
   for (const c of q.categories ?? []) c.name = next();
   for (const l of q.escalation?.levels ?? []) {
     l.role = next();
-    l.contacts = [{ name: next(), email: 'x@example.com', handle: next() }, ...(l.contacts ?? []).map((c) => ({ ...c, name: next() }))];
+    l.contacts = [
+      { name: next(), email: 'x@example.com', handle: next() },
+      ...(l.contacts ?? []).map((c) => ({ ...c, name: next() })),
+    ];
   }
   return q;
 }
@@ -108,22 +113,29 @@ function inspect(within) {
   const handlers = [];
   const links = [];
   for (const el of all) {
-    for (const a of el.getAttributeNames()) if (/^on/i.test(a) || a.toLowerCase() === 'srcdoc') handlers.push(`<${el.localName} ${a}>`);
+    for (const a of el.getAttributeNames())
+      if (/^on/i.test(a) || a.toLowerCase() === 'srcdoc') handlers.push(`<${el.localName} ${a}>`);
     if ((el.localName === 'a' || el.localName === 'area') && el.hasAttribute('href')) links.push(el.href);
   }
   const s = document.scrollingElement ?? document.documentElement;
   // What sticks out: the page sideways, or (with `within`) an element past its parent's box.
   const wide = [];
-  const name = (el) => `<${el.localName}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
+  const name = (el) =>
+    `<${el.localName}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
   if (within) {
     for (const el of document.querySelectorAll(within)) {
       const box = el.getBoundingClientRect();
       const outer = el.parentElement?.getBoundingClientRect();
-      if (outer && box.right > outer.right + 1) wide.push(`${name(el)} ${Math.round(box.right - outer.right)} px past its parent`);
+      if (outer && box.right > outer.right + 1)
+        wide.push(`${name(el)} ${Math.round(box.right - outer.right)} px past its parent`);
     }
   } else if (s.scrollWidth > s.clientWidth + 1) {
     const edge = s.clientWidth;
-    const past = all.filter((el) => el.getBoundingClientRect().right > edge + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > edge + 1));
+    const past = all.filter(
+      (el) =>
+        el.getBoundingClientRect().right > edge + 1 &&
+        ![...el.children].some((c) => c.getBoundingClientRect().right > edge + 1),
+    );
     wide.push(`the page is ${s.scrollWidth} px wide in ${edge}: ${past.slice(0, 5).map(name).join(', ')}`);
   }
   return { handlers, links, wide, protocol: location.protocol };
@@ -213,7 +225,10 @@ export function parseCsv(text) {
 export function assertCsvSafe(text, label) {
   for (const row of parseCsv(text)) {
     for (const f of row) {
-      assert.ok(!/^[=+\-@\t\r]/.test(f) || /^-?\d+(\.\d+)?$/.test(f), `${label}: a field starts a formula: ${JSON.stringify(f.slice(0, 60))}`);
+      assert.ok(
+        !/^[=+\-@\t\r]/.test(f) || /^-?\d+(\.\d+)?$/.test(f),
+        `${label}: a field starts a formula: ${JSON.stringify(f.slice(0, 60))}`,
+      );
     }
   }
 }

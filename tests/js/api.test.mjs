@@ -47,16 +47,19 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       bad.targets[0].response = 'soon';
       bad.atRiskPercent = 0;
       bad.colour = 'blue';
-      assert.throws(() => new w.SlaEngine(JSON.stringify(bad)), (err) => {
-        assert.ok(err instanceof Error);
-        assert.equal(err.name, 'PolicyError');
-        const codes = err.diagnostics.map((d) => d.code);
-        assert.ok(codes.includes('unknown-field'), codes.join());
-        assert.ok(codes.includes('invalid-duration'), codes.join());
-        assert.ok(codes.includes('at-risk-out-of-range'), codes.join());
-        assert.ok(err.diagnostics.every((d) => d.severity && d.message && typeof d.path === 'string'));
-        return true;
-      });
+      assert.throws(
+        () => new w.SlaEngine(JSON.stringify(bad)),
+        (err) => {
+          assert.ok(err instanceof Error);
+          assert.equal(err.name, 'PolicyError');
+          const codes = err.diagnostics.map((d) => d.code);
+          assert.ok(codes.includes('unknown-field'), codes.join());
+          assert.ok(codes.includes('invalid-duration'), codes.join());
+          assert.ok(codes.includes('at-risk-out-of-range'), codes.join());
+          assert.ok(err.diagnostics.every((d) => d.severity && d.message && typeof d.path === 'string'));
+          return true;
+        },
+      );
       const v = w.validatePolicy(JSON.stringify(bad));
       assert.equal(v.ok, false);
       assert.equal(v.diagnostics.length, 3);
@@ -69,7 +72,10 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       assert.equal(x.timeZone, 'Europe/Berlin');
       assert.ok(x.segments.length > 0);
       assert.ok(x.lines.length > 0);
-      assert.throws(() => e.explain(TICKETS[3], NOW), (err) => err.name === 'TicketError' && err.code === 'invalid-timestamp' && err.ticketId === 'D');
+      assert.throws(
+        () => e.explain(TICKETS[3], NOW),
+        (err) => err.name === 'TicketError' && err.code === 'invalid-timestamp' && err.ticketId === 'D',
+      );
     });
 
     it('nextChange says when to re-evaluate, in epoch ms', () => {
@@ -89,7 +95,10 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       assert.ok(due instanceof Float64Array);
       // Fri 16:00 + 4h: 1h Friday, 3h Monday. Thu 24 Dec (half day 09-12) + 4h: 3h, then the
       // 25th and 26th are holidays and the 27th a Sunday: Mon 28 Dec 10:00.
-      assert.deepEqual([...due].map((t) => new Date(t).toISOString()), ['2026-11-30T11:00:00.000Z', '2026-12-28T09:00:00.000Z']);
+      assert.deepEqual(
+        [...due].map((t) => new Date(t).toISOString()),
+        ['2026-11-30T11:00:00.000Z', '2026-12-28T09:00:00.000Z'],
+      );
       const used = e.elapsed('berlin-office', starts, due);
       assert.deepEqual([...used], [4 * 3600, 4 * 3600]);
       assert.throws(() => e.deadlines('nope', starts, 1), /no calendar named `nope`/);
@@ -110,11 +119,19 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       assert.ok(streamed.tickets.inScope > 500 && streamed.breaches.length > 10, JSON.stringify(streamed.tickets));
       // A list the one-pass reader gives up on part way (a fractional id, which serde reads)
       // is read again from the start: every ticket counted once.
-      const odd = [...list.slice(0, 300), { id: 'x' }, { id: 1.5, created: '2026-03-01T09:00:00Z' }, ...list.slice(300, 400)];
+      const odd = [
+        ...list.slice(0, 300),
+        { id: 'x' },
+        { id: 1.5, created: '2026-03-01T09:00:00Z' },
+        ...list.slice(300, 400),
+      ];
       const r = e.report(JSON.stringify(odd), opts);
       assert.deepEqual(r, e.report(odd, opts));
       assert.equal(r.tickets.read, 402);
-      assert.deepEqual(r.unreadable.map((u) => [u.id, u.code]), [['x', 'missing-created']]);
+      assert.deepEqual(
+        r.unreadable.map((u) => [u.id, u.code]),
+        [['x', 'missing-created']],
+      );
       // The bytes fetched (`Uint8Array`) give the text's report, whichever character the copy's
       // 64 KB pieces cut (titles of 3- and 4-byte characters across the first cut, shifted by
       // 0–3 bytes of leading space); bytes that are not UTF-8 are refused.
@@ -132,8 +149,14 @@ for (const [name, loadBackend] of Object.entries(BACKENDS)) {
       bad[20] = 0xff;
       assert.throws(() => e.report(bad, opts), /not UTF-8 text/);
       // A bad list is reported before a bad period, as for objects.
-      assert.throws(() => e.report('[{"id": 1,', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }), /not valid JSON/);
-      assert.throws(() => e.report('[]', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }), (err) => err.code === 'empty-period');
+      assert.throws(
+        () => e.report('[{"id": 1,', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }),
+        /not valid JSON/,
+      );
+      assert.throws(
+        () => e.report('[]', { nowMs: NOW, from: '2026-02-01', to: '2026-01-01' }),
+        (err) => err.code === 'empty-period',
+      );
       e.free();
     });
   });

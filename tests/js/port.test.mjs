@@ -21,7 +21,10 @@ function fakeApi(over = {}) {
       calls.push(['mapResponses', tracker, texts]);
       return {
         tickets: [{ id: 1 }, { id: 2 }],
-        errors: [{ id: 3, message: 'bad status', path: 'issues[2].status' }, { id: null, message: 'ignored' }],
+        errors: [
+          { id: 3, message: 'bad status', path: 'issues[2].status' },
+          { id: null, message: 'ignored' },
+        ],
         rejected: [{ input: 1, kind: 'notJson', message: 'not JSON' }],
       };
     },
@@ -30,9 +33,19 @@ function fakeApi(over = {}) {
 }
 
 const engine = {
-  evaluate: (tickets, t) => tickets.map((x) => ({ id: x.id, evaluation: { applicability: { kind: x.id === 1 ? 'applies' : 'excluded' } }, t })),
+  evaluate: (tickets, t) =>
+    tickets.map((x) => ({ id: x.id, evaluation: { applicability: { kind: x.id === 1 ? 'applies' : 'excluded' } }, t })),
 };
-const port = (api, errors = []) => wasmPort({ api, engine, tracker: 'redmine', label: 'Redmine', site: 'https://r.test', now: () => 1000, onError: (w, e) => errors.push([w, String(e?.message ?? e)]) });
+const port = (api, errors = []) =>
+  wasmPort({
+    api,
+    engine,
+    tracker: 'redmine',
+    label: 'Redmine',
+    site: 'https://r.test',
+    now: () => 1000,
+    onError: (w, e) => errors.push([w, String(e?.message ?? e)]),
+  });
 
 describe('wasmPort', () => {
   it('detects the page from the path and query of the href, with the site', () => {
@@ -43,7 +56,11 @@ describe('wasmPort', () => {
 
   it('says null for a page it cannot detect, and reports the error', () => {
     const errors = [];
-    const api = fakeApi({ detectPage: () => { throw new Error('boom'); } });
+    const api = fakeApi({
+      detectPage: () => {
+        throw new Error('boom');
+      },
+    });
     assert.equal(port(api, errors).detectPage('https://r.test/x'), null);
     assert.deepEqual(errors, [['detect', 'boom']]);
   });
@@ -55,7 +72,14 @@ describe('wasmPort', () => {
     assert.equal(api.calls.length, 0);
     assert.deepEqual(p.issueLinks(['https://r.test/issues/7', 'https://r.test/news']), ['7', null]);
     const errors = [];
-    const bad = port(fakeApi({ issueLinks: () => { throw new Error('nope'); } }), errors);
+    const bad = port(
+      fakeApi({
+        issueLinks: () => {
+          throw new Error('nope');
+        },
+      }),
+      errors,
+    );
     assert.deepEqual(bad.issueLinks(['a', 'b']), [null, null]);
     assert.deepEqual(errors, [['links', 'nope']]);
   });
@@ -65,7 +89,10 @@ describe('wasmPort', () => {
     assert.deepEqual([...m.tickets.keys()], ['1', '2']);
     assert.deepEqual([...m.errors.keys()], ['3']);
     assert.ok(m.errors.get('3') instanceof Fault);
-    assert.match(m.errors.get('3').reason, /Redmine's data for this issue cannot be read: bad status \(at issues\[2\]\.status\)/);
+    assert.match(
+      m.errors.get('3').reason,
+      /Redmine's data for this issue cannot be read: bad status \(at issues\[2\]\.status\)/,
+    );
     assert.deepEqual([...m.rejected.keys()], [1]);
     assert.ok(m.rejected.get(1) instanceof Fault);
   });
@@ -76,7 +103,14 @@ describe('wasmPort', () => {
     assert.equal(api.calls.length, 0);
     assert.equal(empty.tickets.size + empty.errors.size + empty.rejected.size, 0);
     const errors = [];
-    const m = port(fakeApi({ mapResponses: () => { throw new Error('wasm trap'); } }), errors).map(['a', 'b']);
+    const m = port(
+      fakeApi({
+        mapResponses: () => {
+          throw new Error('wasm trap');
+        },
+      }),
+      errors,
+    ).map(['a', 'b']);
     assert.deepEqual([...m.rejected.keys()], [0, 1]);
     assert.equal(m.rejected.get(0).kind, 'unreadable');
     assert.match(m.rejected.get(1).reason, /could not map Redmine's answers: wasm trap/);
@@ -87,7 +121,18 @@ describe('wasmPort', () => {
     const p = port(fakeApi());
     assert.deepEqual(p.applies([{ id: 1 }, { id: 2 }]), new Set(['1']));
     assert.equal(p.engine, engine);
-    const broken = wasmPort({ api: fakeApi(), engine: { evaluate: () => { throw new Error('x'); } }, tracker: 'redmine', label: 'Redmine', site: null, now: () => 0 });
+    const broken = wasmPort({
+      api: fakeApi(),
+      engine: {
+        evaluate: () => {
+          throw new Error('x');
+        },
+      },
+      tracker: 'redmine',
+      label: 'Redmine',
+      site: null,
+      now: () => 0,
+    });
     assert.equal(broken.applies([{ id: 1 }]), null);
   });
 });

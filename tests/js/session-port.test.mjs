@@ -55,7 +55,10 @@ it('runs a pass over a fake port: detectPage and issueLinks come from the port',
   await session.start();
   session.stop();
   assert.deepEqual(session.problems, []);
-  assert.deepEqual(calls, [['detectPage', 'https://r.test/issues?sort=id'], ['issueLinks', ['https://r.test/issues/7']]]);
+  assert.deepEqual(calls, [
+    ['detectPage', 'https://r.test/issues?sort=id'],
+    ['issueLinks', ['https://r.test/issues/7']],
+  ]);
   assert.deepEqual(seen, { page: { kind: 'issueList' }, links: ['7'] });
   assert.equal(session.api, null, 'the Wasm module was not loaded');
   assert.equal(annotated?.passes, 1);

@@ -29,8 +29,14 @@ let scripts;
 /** The content script and the badge script as the test build has them (esbuild, __SLA_TEST__). */
 async function bundle(entry, plugins = []) {
   const out = await build({
-    entryPoints: [src(entry)], bundle: true, format: 'iife', write: false, target: ['chrome116'],
-    define: { __SLA_TEST__: 'true' }, logLevel: 'silent', plugins,
+    entryPoints: [src(entry)],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    target: ['chrome116'],
+    define: { __SLA_TEST__: 'true' },
+    logLevel: 'silent',
+    plugins,
   });
   return out.outputFiles[0].text;
 }
@@ -39,7 +45,10 @@ const noEngine = {
   name: 'no-engine',
   setup(b) {
     b.onResolve({ filter: /pkg\/sla_lens\.js$/ }, () => ({ path: 'stub', namespace: 'stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export default function init() { throw new Error("no engine"); }', loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+      contents: 'export default function init() { throw new Error("no engine"); }',
+      loader: 'js',
+    }));
   },
 };
 
@@ -55,7 +64,10 @@ function fakeWorker(origin) {
   const log = [];
   let nowMs = NOW;
   const handlers = {
-    hello: () => ({ ok: true, site: { origin, tracker: 'redmine', basePath: '', token: false, fetchInWorker: false, mapping: '' } }),
+    hello: () => ({
+      ok: true,
+      site: { origin, tracker: 'redmine', basePath: '', token: false, fetchInWorker: false, mapping: '' },
+    }),
     detectPage: (m) => {
       const u = new URL(m.url);
       return { ok: true, page: wasm.detectPage('redmine', u.pathname + u.search, site) };
@@ -69,10 +81,29 @@ function fakeWorker(origin) {
       for (const e of mapped.errors) if (e.id != null) unavailable[e.id] = e.message;
       const rejected = mapped.rejected.map((r) => ({ input: r.input, reason: rejectedFault('Redmine', r).reason }));
       const results = mapped.tickets.length ? engine.evaluate(mapped.tickets, nowMs) : [];
-      return { ok: true, nowMs, skewMs: 0, policy: { name: engine.name }, results, unavailable, rejected, nextChange: null, fatal: null };
+      return {
+        ok: true,
+        nowMs,
+        skewMs: 0,
+        policy: { name: engine.name },
+        results,
+        unavailable,
+        rejected,
+        nextChange: null,
+        fatal: null,
+      };
     },
-    refresh: () => ({ ok: true, nowMs, results: engine.evaluate([...kept.values()], nowMs), nextChange: null, policy: { name: engine.name } }),
-    explain: (m) => ({ ok: true, lines: kept.has(String(m.id)) ? engine.explain(kept.get(String(m.id)), m.nowMs).lines : [] }),
+    refresh: () => ({
+      ok: true,
+      nowMs,
+      results: engine.evaluate([...kept.values()], nowMs),
+      nextChange: null,
+      policy: { name: engine.name },
+    }),
+    explain: (m) => ({
+      ok: true,
+      lines: kept.has(String(m.id)) ? engine.explain(kept.get(String(m.id)), m.nowMs).lines : [],
+    }),
   };
   return {
     log,
@@ -86,7 +117,8 @@ function fakeWorker(origin) {
       return JSON.stringify(h ? h(m) : { ok: false, error: `no handler for ${m.type}` });
     },
     /** The engine's state for each ticket the worker holds, at its clock. */
-    expected: () => new Map(engine.evaluate([...kept.values()], nowMs).map((r) => [String(r.id), r.evaluation?.state ?? null])),
+    expected: () =>
+      new Map(engine.evaluate([...kept.values()], nowMs).map((r) => [String(r.id), r.evaluation?.state ?? null])),
     free: () => engine.free(),
   };
 }
@@ -121,13 +153,24 @@ after(async () => {
 });
 
 /** The badges' issue ids, results' states and unavailable reasons, as the badge script holds them. */
-const shownResults = (page) => page.evaluate(() => [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => {
-  const id = b.getAttribute('ticket-id');
-  const board = /** @type {any} */ (b).board;
-  return { id, state: board?.result(id)?.evaluation?.state ?? null, why: board?.unavailable.get(id) ?? null, text: b.shadowRoot?.textContent ?? '' };
-}));
+const shownResults = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => {
+      const id = b.getAttribute('ticket-id');
+      const board = /** @type {any} */ (b).board;
+      return {
+        id,
+        state: board?.result(id)?.evaluation?.state ?? null,
+        why: board?.unavailable.get(id) ?? null,
+        text: b.shadowRoot?.textContent ?? '',
+      };
+    }),
+  );
 
-const allBadged = (page, n) => page.waitForFunction((k) => document.documentElement.getAttribute('data-sla-lens-badges') === String(k), n, { timeout: 20_000 });
+const allBadged = (page, n) =>
+  page.waitForFunction((k) => document.documentElement.getAttribute('data-sla-lens-badges') === String(k), n, {
+    timeout: 20_000,
+  });
 
 /**
  * The list page under `fault` (server.fault for its run), all its issues badged: `check` gets
@@ -150,34 +193,44 @@ async function onList(fault, check) {
   }
 }
 
-it('badges every issue of the list with the worker\'s results; an issue whose request failed reads why', async () => {
+it("badges every issue of the list with the worker's results; an issue whose request failed reads why", async () => {
   // Issue 10 has journals: its own request fails (404), so it is "SLA unavailable" with why.
-  await onList((u) => (u.pathname === '/issues/10.json' ? { status: 404, type: 'application/json', body: '{}' } : null), (shown, worker) => {
-    const expected = worker.expected();
-    for (const b of shown.filter((x) => x.id !== '10')) {
-      assert.equal(b.why, null, `issue ${b.id} is available`);
-      assert.equal(b.state, expected.get(b.id), `issue ${b.id}: the engine's state`);
-    }
-    const ten = shown.find((b) => b.id === '10');
-    assert.equal(ten.state, null);
-    assert.match(ten.why, /Redmine/, `issue 10 says why: ${ten.why}`);
-    assert.match(ten.text, /unavailable/i, 'its badge reads "SLA unavailable"');
-  });
+  await onList(
+    (u) => (u.pathname === '/issues/10.json' ? { status: 404, type: 'application/json', body: '{}' } : null),
+    (shown, worker) => {
+      const expected = worker.expected();
+      for (const b of shown.filter((x) => x.id !== '10')) {
+        assert.equal(b.why, null, `issue ${b.id} is available`);
+        assert.equal(b.state, expected.get(b.id), `issue ${b.id}: the engine's state`);
+      }
+      const ten = shown.find((b) => b.id === '10');
+      assert.equal(ten.state, null);
+      assert.match(ten.why, /Redmine/, `issue 10 says why: ${ten.why}`);
+      assert.match(ten.text, /unavailable/i, 'its badge reads "SLA unavailable"');
+    },
+  );
 });
 
-it('an answer the mapping sets aside: each issue it held reads the worker\'s reason (rejected)', async () => {
+it("an answer the mapping sets aside: each issue it held reads the worker's reason (rejected)", async () => {
   // The list answer is JSON of another shape: the adapter delivers it for its issues, the worker's
   // mapping sets it aside, and the content script tells each issue of that answer why.
-  await onList((u) => (u.pathname === '/issues.json' ? { status: 200, type: 'application/json', body: '{"issues": 5}' } : null), (shown) => {
-    for (const b of shown) {
-      assert.equal(b.state, null, `issue ${b.id} has no result`);
-      assert.match(b.why, /^Redmine's answer could not be read: this is not a redmine response sla-lens reads/, `issue ${b.id}: ${b.why}`);
-      assert.match(b.text, /unavailable/i);
-    }
-  });
+  await onList(
+    (u) => (u.pathname === '/issues.json' ? { status: 200, type: 'application/json', body: '{"issues": 5}' } : null),
+    (shown) => {
+      for (const b of shown) {
+        assert.equal(b.state, null, `issue ${b.id} has no result`);
+        assert.match(
+          b.why,
+          /^Redmine's answer could not be read: this is not a redmine response sla-lens reads/,
+          `issue ${b.id}: ${b.why}`,
+        );
+        assert.match(b.text, /unavailable/i);
+      }
+    },
+  );
 });
 
-it('after a back/forward-cache pageshow, the page\'s changes are watched again and the badges catch up with the clock', async () => {
+it("after a back/forward-cache pageshow, the page's changes are watched again and the badges catch up with the clock", async () => {
   const worker = fakeWorker(server.url);
   try {
     const { page, errors } = await open(LIST.url, worker);
@@ -185,27 +238,43 @@ it('after a back/forward-cache pageshow, the page\'s changes are watched again a
     // Leaving: no observer runs; a row added meanwhile gets no badge.
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true })));
     const first = LIST.ids[0];
-    const addRow = (tag) => page.evaluate(([id, tag]) => {
-      const row = document.querySelector(`tr#issue-${id}`);
-      const copy = /** @type {Element} */ (row.cloneNode(true));
-      copy.id = `issue-${id}-${tag}`;
-      for (const b of copy.querySelectorAll('sla-badge, span.sla-lens-slot')) b.remove();
-      row.after(copy);
-    }, [first, tag]);
+    const addRow = (tag) =>
+      page.evaluate(
+        ([id, tag]) => {
+          const row = document.querySelector(`tr#issue-${id}`);
+          const copy = /** @type {Element} */ (row.cloneNode(true));
+          copy.id = `issue-${id}-${tag}`;
+          for (const b of copy.querySelectorAll('sla-badge, span.sla-lens-slot')) b.remove();
+          row.after(copy);
+        },
+        [first, tag],
+      );
     await addRow('a');
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(await page.$$eval(`tr#issue-${first}-a sla-badge`, (els) => els.length), 0, 'no observer while in the cache');
+    assert.equal(
+      await page.$$eval(`tr#issue-${first}-a sla-badge`, (els) => els.length),
+      0,
+      'no observer while in the cache',
+    );
     const refreshes = worker.log.filter((t) => t === 'refresh').length;
     // Coming back: a pass (the row added meanwhile gets its badge), a refresh at the worker's
     // clock, and the observer again: a row added afterwards gets its badge too.
     worker.setNow(NOW + 60_000);
     await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })));
-    await page.waitForFunction((id) => document.querySelectorAll(`tr#issue-${id}-a sla-badge`).length === 1, first, { timeout: 10_000 });
+    await page.waitForFunction((id) => document.querySelectorAll(`tr#issue-${id}-a sla-badge`).length === 1, first, {
+      timeout: 10_000,
+    });
     const deadline = Date.now() + 10_000;
-    while (worker.log.filter((t) => t === 'refresh').length === refreshes && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.ok(worker.log.filter((t) => t === 'refresh').length > refreshes, 'the badges caught up with the clock (a refresh)');
+    while (worker.log.filter((t) => t === 'refresh').length === refreshes && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(
+      worker.log.filter((t) => t === 'refresh').length > refreshes,
+      'the badges caught up with the clock (a refresh)',
+    );
     await addRow('b');
-    await page.waitForFunction((id) => document.querySelectorAll(`tr#issue-${id}-b sla-badge`).length === 1, first, { timeout: 10_000 });
+    await page.waitForFunction((id) => document.querySelectorAll(`tr#issue-${id}-b sla-badge`).length === 1, first, {
+      timeout: 10_000,
+    });
     assert.deepEqual(errors, []);
     await page.close();
   } finally {
@@ -213,7 +282,18 @@ it('after a back/forward-cache pageshow, the page\'s changes are watched again a
   }
 });
 
-it('tells each issue with no result why, from the worker\'s answer (whyMissing)', () => {
-  const why = whyMissing({ results: [{ id: '1' }], unavailable: { 2: 'gone' }, rejected: [{ input: 1, reason: 'set aside' }] }, ['1', '2', '3', '4'], [null, ['3'], ['4']]);
-  assert.deepEqual([...why], [['2', 'gone'], ['3', 'set aside'], ['4', 'the tracker did not return this issue']]);
+it("tells each issue with no result why, from the worker's answer (whyMissing)", () => {
+  const why = whyMissing(
+    { results: [{ id: '1' }], unavailable: { 2: 'gone' }, rejected: [{ input: 1, reason: 'set aside' }] },
+    ['1', '2', '3', '4'],
+    [null, ['3'], ['4']],
+  );
+  assert.deepEqual(
+    [...why],
+    [
+      ['2', 'gone'],
+      ['3', 'set aside'],
+      ['4', 'the tracker did not return this issue'],
+    ],
+  );
 });

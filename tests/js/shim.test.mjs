@@ -88,7 +88,10 @@ describe('Board and the shared timer', () => {
     board.setTickets(tickets);
     assert.equal(board.results[0].explanation, undefined);
     const lines = board.lines('T1');
-    assert.ok(lines.some((l) => l.startsWith('response due')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('response due')),
+      lines.join('\n'),
+    );
     assert.equal(board.lines('T1'), lines);
     assert.deepEqual(board.view('T1').lines, lines);
     assert.deepEqual(board.view('T1', now, false).lines, []);
@@ -104,7 +107,9 @@ describe('Board and the shared timer', () => {
     const bh = new api.SlaEngine(api.examplePolicy('business-hours'));
     now = Date.parse('2026-11-27T15:30:00Z'); // Fri 16:30 in Berlin
     const board = new Board(bh);
-    board.setTickets([{ id: 'B', created: '2026-11-27T14:00:00Z', fields: { priority: 'Urgent', requesterGroup: 'Marketing' } }]);
+    board.setTickets([
+      { id: 'B', created: '2026-11-27T14:00:00Z', fields: { priority: 'Urgent', requesterGroup: 'Marketing' } },
+    ]);
     assert.equal(board.view('B').text, '2h 30m left');
     now = Date.parse('2026-11-27T16:30:00Z'); // 17:30, closed since 17:00
     board.tick(now);

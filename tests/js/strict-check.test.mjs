@@ -33,14 +33,23 @@ test('tsconfig.strict.json checks JS strictly, noImplicitAny included', () => {
 
 test('every library file under www/ is in the strict program', () => {
   const tsc = join(root, 'node_modules/.bin/tsc');
-  const listed = execFileSync(tsc, ['-p', join(here, 'tsconfig.strict.json'), '--listFilesOnly'], { cwd: root, encoding: 'utf8' })
+  const listed = execFileSync(tsc, ['-p', join(here, 'tsconfig.strict.json'), '--listFilesOnly'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter((f) => f.endsWith('.js') && !f.includes('/node_modules/'))
     .map((f) => relative(root, f));
   const library = libraryJs();
   assert.ok(library.length > 20);
-  assert.deepEqual(library.filter((f) => !listed.includes(f)), []);
-  assert.deepEqual(listed.filter((f) => f.includes('/pkg')), []);
+  assert.deepEqual(
+    library.filter((f) => !listed.includes(f)),
+    [],
+  );
+  assert.deepEqual(
+    listed.filter((f) => f.includes('/pkg')),
+    [],
+  );
 });
 
 test('no library file opts out of the check or silences it', () => {
@@ -61,15 +70,30 @@ test('every extension script is checked, strictly (noImplicitAny aside)', () => 
 });
 
 /** Extension scripts not yet typed for noImplicitAny (tsconfig.extension-noany.json's comment). */
-const PENDING_NOANY = ['extension/src/background.js', 'extension/src/options.js', 'extension/src/lib/config.js', 'extension/src/lib/fetch-tracker.js'];
+const PENDING_NOANY = [
+  'extension/src/background.js',
+  'extension/src/options.js',
+  'extension/src/lib/config.js',
+  'extension/src/lib/fetch-tracker.js',
+];
 
 test('every extension script is checked with noImplicitAny or pending', () => {
   const tsc = join(root, 'node_modules/.bin/tsc');
-  const listed = execFileSync(tsc, ['-p', join(here, 'tsconfig.extension-noany.json'), '--listFilesOnly'], { cwd: root, encoding: 'utf8' })
+  const listed = execFileSync(tsc, ['-p', join(here, 'tsconfig.extension-noany.json'), '--listFilesOnly'], {
+    cwd: root,
+    encoding: 'utf8',
+  })
     .split('\n')
     .map((f) => relative(root, f))
     .filter((f) => f.startsWith('extension/src/'));
   const scripts = libraryJs(join(root, 'extension/src'));
-  assert.deepEqual(scripts.filter((f) => !listed.includes(f) && !PENDING_NOANY.includes(f)), []);
-  assert.deepEqual(PENDING_NOANY.filter((f) => listed.includes(f)), [], 'typed now: no longer pending');
+  assert.deepEqual(
+    scripts.filter((f) => !listed.includes(f) && !PENDING_NOANY.includes(f)),
+    [],
+  );
+  assert.deepEqual(
+    PENDING_NOANY.filter((f) => listed.includes(f)),
+    [],
+    'typed now: no longer pending',
+  );
 });

@@ -13,8 +13,11 @@ const WWW = resolve(ROOT, 'www');
 const PAGES = join(ROOT, 'tests/fixtures/pages');
 const FIX = join(ROOT, 'tests/fixtures');
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
 };
 const text = (rel) => readFileSync(join(FIX, rel), 'utf8');
 const json = (rel) => JSON.parse(text(rel));
@@ -26,10 +29,20 @@ const byTag = (tag) => SEED.issues.find((i) => i.tag.startsWith(tag)).id;
 /** Each tracker's fixture pages: where they are served, what the URL is, which issues they show. */
 export const PAGE_FIXTURES = {
   redmine: [
-    { file: 'redmine/issues.html', url: '/issues?set_filter=1&f%5B%5D=status_id&op%5Bstatus_id%5D=%2A&sort=id', kind: 'issueList', ids: REDMINE_IDS },
+    {
+      file: 'redmine/issues.html',
+      url: '/issues?set_filter=1&f%5B%5D=status_id&op%5Bstatus_id%5D=%2A&sort=id',
+      kind: 'issueList',
+      ids: REDMINE_IDS,
+    },
     { file: 'redmine/issue-S03.html', url: `/issues/${byTag('S03')}`, kind: 'issue', ids: [String(byTag('S03'))] },
     { file: 'redmine/issue-S05.html', url: `/issues/${byTag('S05')}`, kind: 'issue', ids: [String(byTag('S05'))] },
-    { file: 'redmine/issues-empty.html', url: '/projects/marketing-it/issues?set_filter=1&f%5B%5D=subject&op%5Bsubject%5D=%7E&v%5Bsubject%5D%5B%5D=no-such-issue-anywhere', kind: 'issueList', ids: [] },
+    {
+      file: 'redmine/issues-empty.html',
+      url: '/projects/marketing-it/issues?set_filter=1&f%5B%5D=subject&op%5Bsubject%5D=%7E&v%5Bsubject%5D%5B%5D=no-such-issue-anywhere',
+      kind: 'issueList',
+      ids: [],
+    },
   ],
   github: [
     { file: 'github/issues.html', url: '/acme/marketing-it/issues', kind: 'issueList', ids: ['101', '102', '103'] },
@@ -40,13 +53,19 @@ export const PAGE_FIXTURES = {
     { file: 'gitlab/issue.html', url: '/acme/it/marketing-it/-/issues/7', kind: 'issue', ids: ['7'] },
   ],
   jira: [
-    { file: 'jira/issues.html', url: '/issues/?jql=project%20%3D%20MKT', kind: 'issueList', ids: ['MKT-1', 'MKT-2', 'MKT-3'] },
+    {
+      file: 'jira/issues.html',
+      url: '/issues/?jql=project%20%3D%20MKT',
+      kind: 'issueList',
+      ids: ['MKT-1', 'MKT-2', 'MKT-3'],
+    },
     { file: 'jira/issue.html', url: '/browse/MKT-2', kind: 'issue', ids: ['MKT-2'] },
   ],
 };
 
 /** An empty page (no issue anywhere) at any tracker path: `?sla-empty=1`. */
-const EMPTY = '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Empty</title></head><body><main id="content"><h2>Issues</h2><p class="nodata">No data to display</p></main></body></html>';
+const EMPTY =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Empty</title></head><body><main id="content"><h2>Issues</h2><p class="nodata">No data to display</p></main></body></html>';
 
 function stripScripts(html) {
   return html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '').replace(/<script\b[^>]*\/>/gi, '');
@@ -66,7 +85,10 @@ function fakeApis() {
     // Redmine
     if (p === '/issue_statuses.json') return text('redmine/issue_statuses.json');
     if (p === '/issues.json') {
-      const issues = (u.searchParams.get('issue_id') ?? '').split(',').filter((id) => rm.has(id)).map((id) => rm.get(id));
+      const issues = (u.searchParams.get('issue_id') ?? '')
+        .split(',')
+        .filter((id) => rm.has(id))
+        .map((id) => rm.get(id));
       return JSON.stringify({ issues, total_count: issues.length, offset: 0, limit: 100 });
     }
     let m = /^\/issues\/(\d+)\.json$/.exec(p);
@@ -75,14 +97,17 @@ function fakeApis() {
     m = /^\/gh-api\/repos\/acme\/marketing-it\/issues\/(\d+)(\/timeline)?$/.exec(p);
     if (m && ghBundles.has(m[1])) {
       const b = ghBundles.get(m[1]);
-      return JSON.stringify(m[2] ? b.timeline ?? b.events : b.issue);
+      return JSON.stringify(m[2] ? (b.timeline ?? b.events) : b.issue);
     }
     // GitLab
     if (p === '/api/v4/projects/acme%2Fit%2Fmarketing-it/issues') {
       const iids = u.searchParams.getAll('iids[]');
       return JSON.stringify(glIssues.filter((i) => iids.includes(String(i.iid))));
     }
-    m = /^\/api\/v4\/projects\/acme%2Fit%2Fmarketing-it\/issues\/(\d+)\/(resource_state_events|resource_label_events|notes)$/.exec(p);
+    m =
+      /^\/api\/v4\/projects\/acme%2Fit%2Fmarketing-it\/issues\/(\d+)\/(resource_state_events|resource_label_events|notes)$/.exec(
+        p,
+      );
     if (m) return JSON.stringify(glBundles.get(m[1])?.[m[2]] ?? []);
     // Jira
     if (p === '/rest/api/2/search' || p === '/rest/api/3/search/jql') {
@@ -106,7 +131,11 @@ export async function serveTrackers(o = {}) {
   const state = { log: [], fault: null, inFlight: 0, maxInFlight: 0 };
   const server = createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
-    const isApi = u.pathname.endsWith('.json') || u.pathname.startsWith('/gh-api/') || u.pathname.startsWith('/api/') || u.pathname.startsWith('/rest/');
+    const isApi =
+      u.pathname.endsWith('.json') ||
+      u.pathname.startsWith('/gh-api/') ||
+      u.pathname.startsWith('/api/') ||
+      u.pathname.startsWith('/rest/');
     state.log.push({ path: req.url, api: isApi, at: Date.now() });
     const send = (status, type, body) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', date: new Date().toUTCString() });
@@ -115,7 +144,9 @@ export async function serveTrackers(o = {}) {
     if (isApi) {
       state.inFlight += 1;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
-      res.on('close', () => { state.inFlight -= 1; });
+      res.on('close', () => {
+        state.inFlight -= 1;
+      });
     }
     try {
       if (u.pathname.startsWith('/__sla-lens/')) {
@@ -135,7 +166,9 @@ export async function serveTrackers(o = {}) {
       if (page) return send(200, 'text/html; charset=utf-8', page);
       if (isApi) {
         const body = api(u);
-        return body === null ? send(404, 'application/json', '{"message": "Not Found"}') : send(200, 'application/json', body);
+        return body === null
+          ? send(404, 'application/json', '{"message": "Not Found"}')
+          : send(200, 'application/json', body);
       }
       return send(404, 'text/plain', 'not found');
     } catch (e) {
@@ -150,12 +183,21 @@ export async function serveTrackers(o = {}) {
   });
   return Object.assign(state, {
     url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((ok) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise((ok) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => ok());
+      }),
   });
 }
 
-export const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];

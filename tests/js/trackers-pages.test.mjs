@@ -32,8 +32,14 @@ async function expectedStates(tracker, pageUrl, ids) {
   const memo = new Map();
   const io = {
     client: new Client({ fetch: (u, init) => fetch(new URL(u, server.url), init), tracker }),
-    base: server.url, page, token: null, apiBase: `${server.url}/gh-api`,
-    document: { querySelector: () => null }, batchSize: 100, concurrency: 6, applies: null,
+    base: server.url,
+    page,
+    token: null,
+    apiBase: `${server.url}/gh-api`,
+    document: { querySelector: () => null },
+    batchSize: 100,
+    concurrency: 6,
+    applies: null,
     once: (k, fn) => (memo.has(k) ? memo.get(k) : memo.set(k, fn()).get(k)),
   };
   const c = collector();
@@ -66,29 +72,50 @@ async function open(url) {
 }
 
 /** In the page: each adapter's targets, as ids (and where they go). */
-const targetsByAdapter = (page) => page.evaluate(() => {
-  const out = {};
-  for (const [name, adapter] of Object.entries(window.sla.ADAPTERS)) {
-    const u = new URL(location.href);
-    const site = { tracker: name, origin: location.origin };
-    const detected = window.sla.api.detectPage(name, u.pathname + u.search, site);
-    const ctx = window.sla.findContext({ api: window.sla.api, tracker: name, site, origin: location.origin, page: detected });
-    out[name] = { page: detected, targets: adapter.targets(document, ctx).map((t) => ({ id: t.id, where: t.where, heading: !!t.heading, anchor: t.anchor.tagName.toLowerCase() })) };
-  }
-  return out;
-});
+const targetsByAdapter = (page) =>
+  page.evaluate(() => {
+    const out = {};
+    for (const [name, adapter] of Object.entries(window.sla.ADAPTERS)) {
+      const u = new URL(location.href);
+      const site = { tracker: name, origin: location.origin };
+      const detected = window.sla.api.detectPage(name, u.pathname + u.search, site);
+      const ctx = window.sla.findContext({
+        api: window.sla.api,
+        tracker: name,
+        site,
+        origin: location.origin,
+        page: detected,
+      });
+      out[name] = {
+        page: detected,
+        targets: adapter
+          .targets(document, ctx)
+          .map((t) => ({ id: t.id, where: t.where, heading: !!t.heading, anchor: t.anchor.tagName.toLowerCase() })),
+      };
+    }
+    return out;
+  });
 
-const annotateIn = (page, tracker, extra = {}) => page.evaluate(async ({ tracker, extra }) => {
-  const s = window.sla.annotate({ tracker, apiBase: `${location.origin}/gh-api`, debounceMs: 20, ...extra });
-  window.sessions ??= [];
-  window.sessions.push(s);
-  await s.ready;
-  return { stats: s.stats, problems: s.problems };
-}, { tracker, extra });
+const annotateIn = (page, tracker, extra = {}) =>
+  page.evaluate(
+    async ({ tracker, extra }) => {
+      const s = window.sla.annotate({ tracker, apiBase: `${location.origin}/gh-api`, debounceMs: 20, ...extra });
+      window.sessions ??= [];
+      window.sessions.push(s);
+      await s.ready;
+      return { stats: s.stats, problems: s.problems };
+    },
+    { tracker, extra },
+  );
 
-const badgeStates = (page) => page.evaluate(() => [...document.querySelectorAll('sla-badge')].map((b) => ({
-  id: b.getAttribute('ticket-id'), state: b.getAttribute('state'), text: b.shadowRoot?.querySelector('.text')?.textContent,
-})));
+const badgeStates = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('sla-badge')].map((b) => ({
+      id: b.getAttribute('ticket-id'),
+      state: b.getAttribute('state'),
+      text: b.shadowRoot?.querySelector('.text')?.textContent,
+    })),
+  );
 
 // A missing browser fails the suite (make test-js installs it first: scripts/setup.sh browser).
 if (!existsSync(CHROME)) throw new Error(`no Chromium at ${CHROME}: scripts/setup.sh browser`);
@@ -98,7 +125,11 @@ describe('tracker adapters on their pages (contract)', () => {
     server = await serveTrackers();
     profile = mkdtempSync(join(tmpdir(), 'sla-pages-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROME, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 }, timezoneId: 'Europe/Berlin',
+      executablePath: CHROME,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1280, height: 800 },
+      timezoneId: 'Europe/Berlin',
     });
   });
 
@@ -117,7 +148,11 @@ describe('tracker adapters on their pages (contract)', () => {
           const all = await targetsByAdapter(page);
           assert.equal(all[tracker].page?.kind, fx.kind, 'its detector knows the page');
           assert.deepEqual([...new Set(all[tracker].targets.map((t) => t.id))], fx.ids);
-          if (fx.kind === 'issue') assert.ok(all[tracker].targets.some((t) => t.heading && t.id === fx.ids[0]), 'a badge for the heading');
+          if (fx.kind === 'issue')
+            assert.ok(
+              all[tracker].targets.some((t) => t.heading && t.id === fx.ids[0]),
+              'a badge for the heading',
+            );
           for (const other of TRACKERS.filter((t) => t !== tracker)) {
             assert.equal(all[other].page, null, `${other} does not take ${tracker}'s page`);
             assert.deepEqual(all[other].targets, [], `${other} finds nothing on ${tracker}'s page`);
@@ -133,12 +168,19 @@ describe('tracker adapters on their pages (contract)', () => {
         const first = await annotateIn(page, tracker);
         assert.deepEqual(first.problems, []);
         const got = await badgeStates(page);
-        assert.deepEqual(got.map((b) => b.id), fx.ids, 'one badge per issue, in page order');
+        assert.deepEqual(
+          got.map((b) => b.id),
+          fx.ids,
+          'one badge per issue, in page order',
+        );
         for (const b of got) assert.equal(b.state, want.get(b.id), `${tracker} ${b.id}`);
         // A second session and more passes: still one badge each.
         await annotateIn(page, tracker);
         await page.evaluate(() => Promise.all(window.sessions.map((s) => s.refresh())));
-        assert.deepEqual((await badgeStates(page)).map((b) => b.id), fx.ids);
+        assert.deepEqual(
+          (await badgeStates(page)).map((b) => b.id),
+          fx.ids,
+        );
         // A DOM change that re-renders a row without its badge gets one back, and only one.
         await page.evaluate(() => {
           const b = document.querySelector('sla-badge');
@@ -170,7 +212,10 @@ describe('tracker adapters on their pages (contract)', () => {
         const fx = PAGE_FIXTURES[tracker][0];
         const page = await open(fx.url);
         const before = await page.evaluate(() => document.body.innerText.length);
-        server.fault = (u) => (u.pathname.startsWith('/__sla-lens/') || !/\.json$|^\/(gh-api|api|rest)\//.test(u.pathname) ? null : { status: 503 });
+        server.fault = (u) =>
+          u.pathname.startsWith('/__sla-lens/') || !/\.json$|^\/(gh-api|api|rest)\//.test(u.pathname)
+            ? null
+            : { status: 503 };
         try {
           await annotateIn(page, tracker, { retries: 1, backoffMs: 10 });
         } finally {
@@ -178,7 +223,10 @@ describe('tracker adapters on their pages (contract)', () => {
         }
         const got = await badgeStates(page);
         assert.equal(got.length, fx.ids.length);
-        assert.ok(got.every((b) => b.state === 'unavailable' && b.text === 'SLA unavailable'), JSON.stringify(got));
+        assert.ok(
+          got.every((b) => b.state === 'unavailable' && b.text === 'SLA unavailable'),
+          JSON.stringify(got),
+        );
         const after = await page.evaluate(() => document.body.innerText.length);
         assert.ok(after >= before, 'nothing of the page was removed');
         await page.close();
@@ -186,21 +234,34 @@ describe('tracker adapters on their pages (contract)', () => {
     });
   }
 
-  it('lazy: true — badges for the rows on screen first, the others as they scroll near, in the engine\'s states', async () => {
+  it("lazy: true — badges for the rows on screen first, the others as they scroll near, in the engine's states", async () => {
     const fx = PAGE_FIXTURES.redmine[0];
     const want = await expectedStates('redmine', fx.url, fx.ids);
     const page = await open(fx.url);
     // A page taller than the viewport: rows two screens down wait until they come near.
-    await page.evaluate(() => document.body.prepend(Object.assign(document.createElement('div'), { style: 'height: 3000px' })));
+    await page.evaluate(() =>
+      document.body.prepend(Object.assign(document.createElement('div'), { style: 'height: 3000px' })),
+    );
     const r = await annotateIn(page, 'redmine', { lazy: true });
     assert.deepEqual(r.problems, []);
     assert.equal((await badgeStates(page)).length, 0, 'no row near the screen yet');
-    assert.equal(await page.evaluate(() => document.querySelectorAll('span.sla-lens-slot').length), fx.ids.length, 'every row has its slot already');
+    assert.equal(
+      await page.evaluate(() => document.querySelectorAll('span.sla-lens-slot').length),
+      fx.ids.length,
+      'every row has its slot already',
+    );
     await page.evaluate(() => document.querySelector('table.list.issues').scrollIntoView());
     await page.waitForFunction((n) => document.querySelectorAll('sla-badge').length === n, fx.ids.length);
-    await page.waitForFunction(() => [...document.querySelectorAll('sla-badge')].every((b) => b.getAttribute('state') && b.getAttribute('state') !== 'loading'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('sla-badge')].every(
+        (b) => b.getAttribute('state') && b.getAttribute('state') !== 'loading',
+      ),
+    );
     const got = await badgeStates(page);
-    assert.deepEqual(got.map((b) => b.id), fx.ids);
+    assert.deepEqual(
+      got.map((b) => b.id),
+      fx.ids,
+    );
     for (const b of got) assert.equal(b.state, want.get(b.id), `redmine ${b.id}`);
     await page.evaluate(() => {
       for (const s of window.sessions) s.stop();

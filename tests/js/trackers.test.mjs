@@ -8,7 +8,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Client, Fault, pool, chunks, retryAfterMs, statusFault, isProjectPath, MAX_RESPONSE_BYTES } from '../../www/trackers/net.js';
+import {
+  Client,
+  Fault,
+  pool,
+  chunks,
+  retryAfterMs,
+  statusFault,
+  isProjectPath,
+  MAX_RESPONSE_BYTES,
+} from '../../www/trackers/net.js';
 import { createServer } from 'node:http';
 import { redmine, viaPlugin } from '../../www/trackers/redmine.js';
 import { github } from '../../www/trackers/github.js';
@@ -35,7 +44,8 @@ function rustUrlTable() {
   const src = text('tests/adapters.rs');
   const start = src.indexOf('fn url_table()');
   const body = src.slice(start, src.indexOf('#[test]', start));
-  const re = /\(\s*(Redmine|Github|Gitlab|Jira),\s*"([^"]*)",\s*(IssueList|Issue|Board),\s*(None|Some\("([^"]*)"\)),\s*(None|Some\("([^"]*)"\)),?\s*\)/g;
+  const re =
+    /\(\s*(Redmine|Github|Gitlab|Jira),\s*"([^"]*)",\s*(IssueList|Issue|Board),\s*(None|Some\("([^"]*)"\)),\s*(None|Some\("([^"]*)"\)),?\s*\)/g;
   const rows = [...body.matchAll(re)].map((m) => ({
     tracker: m[1].toLowerCase(),
     url: m[2],
@@ -53,7 +63,11 @@ describe('URL detectors (the table of tests/adapters.rs)', () => {
 
   it('reads the whole table', () => {
     assert.ok(rows.length >= 27, `${rows.length} rows`);
-    for (const t of TRACKERS) assert.ok(rows.some((r) => r.tracker === t), t);
+    for (const t of TRACKERS)
+      assert.ok(
+        rows.some((r) => r.tracker === t),
+        t,
+      );
     assert.ok(foreign.length >= 18);
   });
 
@@ -76,11 +90,14 @@ describe('URL detectors (the table of tests/adapters.rs)', () => {
     for (const url of foreign) for (const t of TRACKERS) assert.equal(wasm.detectPage(t, url), null, `${t}: ${url}`);
   });
 
-  it('removes a site\'s base path first, and refuses URLs outside it', () => {
+  it("removes a site's base path first, and refuses URLs outside it", () => {
     const site = { basePath: '/redmine' };
     assert.equal(wasm.detectPage('redmine', '/redmine/issues/3', site).issue, '3');
     assert.equal(wasm.detectPage('redmine', '/issues/3', site), null);
-    assert.deepEqual(wasm.issueLinks('redmine', ['/redmine/issues/3?tab=history', '/redmine/issues/new', '/issues/3'], site), ['3', null, null]);
+    assert.deepEqual(
+      wasm.issueLinks('redmine', ['/redmine/issues/3?tab=history', '/redmine/issues/new', '/issues/3'], site),
+      ['3', null, null],
+    );
   });
 
   it('takes a whole page of hrefs in one call, and is total', () => {
@@ -88,7 +105,13 @@ describe('URL detectors (the table of tests/adapters.rs)', () => {
     const ids = wasm.issueLinks('redmine', hrefs);
     assert.equal(ids.length, 1000);
     assert.equal(ids[999], '1000');
-    assert.deepEqual(wasm.issueLinks('jira', ['', '/browse/', 'javascript:alert(1)', 42, null]), [null, null, null, null, null]);
+    assert.deepEqual(wasm.issueLinks('jira', ['', '/browse/', 'javascript:alert(1)', 42, null]), [
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });
 
@@ -101,14 +124,18 @@ const ISSUE_IDS = json(`${RM}seed.json`).issues.map((i) => String(i.id));
 
 describe('mapResponses', () => {
   it('maps the recorded Redmine responses as the CLI reads them', () => {
-    const texts = [text(`${RM}issue_statuses.json`), text(`${RM}issues.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))];
+    const texts = [
+      text(`${RM}issue_statuses.json`),
+      text(`${RM}issues.json`),
+      ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`)),
+    ];
     const m = wasm.mapResponses('redmine', texts, { origin: 'http://127.0.0.1:3088' });
     assert.deepEqual(m.tickets.map((t) => t.id).sort(), [...ISSUE_IDS].sort());
     assert.deepEqual([m.errors, m.rejected], [[], []]);
     assert.equal(m.tickets.find((t) => t.id === ISSUE_IDS[0]).url, `http://127.0.0.1:3088/issues/${ISSUE_IDS[0]}`);
   });
 
-  it('sets aside answers that are not JSON or not the tracker\'s, and maps the rest together', () => {
+  it("sets aside answers that are not JSON or not the tracker's, and maps the rest together", () => {
     const texts = [
       text(`${RM}issue_statuses.json`),
       '<!DOCTYPE html><html><body>Internal error</body></html>',
@@ -118,16 +145,33 @@ describe('mapResponses', () => {
       '{"issue": {"id": 5',
     ];
     const m = wasm.mapResponses('redmine', texts);
-    assert.deepEqual(m.tickets.map((t) => t.id), ['3', '5']);
-    assert.deepEqual(m.rejected.map((r) => [r.input, r.code]), [[1, 'json-syntax'], [3, 'unexpected-shape'], [5, 'json-syntax']]);
+    assert.deepEqual(
+      m.tickets.map((t) => t.id),
+      ['3', '5'],
+    );
+    assert.deepEqual(
+      m.rejected.map((r) => [r.input, r.code]),
+      [
+        [1, 'json-syntax'],
+        [3, 'unexpected-shape'],
+        [5, 'json-syntax'],
+      ],
+    );
     assert.match(m.rejected[0].message, /not valid JSON/);
   });
 
   it('stays linear with many bad answers', () => {
-    const texts = [...Array.from({ length: 300 }, () => '{"message": "Not Found"}'), text(`${RM}issue_statuses.json`), text(`${RM}issues/3.json`)];
+    const texts = [
+      ...Array.from({ length: 300 }, () => '{"message": "Not Found"}'),
+      text(`${RM}issue_statuses.json`),
+      text(`${RM}issues/3.json`),
+    ];
     const m = wasm.mapResponses('redmine', texts);
     assert.equal(m.rejected.length, 300);
-    assert.deepEqual(m.tickets.map((t) => t.id), ['3']);
+    assert.deepEqual(
+      m.tickets.map((t) => t.id),
+      ['3'],
+    );
   });
 
   it('keeps an unreadable issue to itself', () => {
@@ -140,16 +184,24 @@ describe('mapResponses', () => {
   });
 
   it('takes parsed objects as well as texts, and a site object without `tracker`', () => {
-    const m = wasm.mapResponses('redmine', [json(`${RM}issue_statuses.json`), json(`${RM}issues/3.json`)], { fields: { category: ['tracker'] } });
+    const m = wasm.mapResponses('redmine', [json(`${RM}issue_statuses.json`), json(`${RM}issues/3.json`)], {
+      fields: { category: ['tracker'] },
+    });
     assert.equal(m.tickets[0].fields.category, 'Support');
   });
 
   it('reports every problem of a bad site file, and a tracker mismatch', () => {
-    assert.throws(() => wasm.mapResponses('redmine', [], { fields: { priority: ['colour'], category: ['labelPrefix:x'] } }), (e) => {
-      assert.equal(e.name, 'SiteError');
-      assert.deepEqual(e.diagnostics.map((d) => d.code), ['site-unknown-source', 'site-unsupported-source']);
-      return true;
-    });
+    assert.throws(
+      () => wasm.mapResponses('redmine', [], { fields: { priority: ['colour'], category: ['labelPrefix:x'] } }),
+      (e) => {
+        assert.equal(e.name, 'SiteError');
+        assert.deepEqual(
+          e.diagnostics.map((d) => d.code),
+          ['site-unknown-source', 'site-unsupported-source'],
+        );
+        return true;
+      },
+    );
     assert.throws(() => wasm.mapResponses('redmine', [], { tracker: 'jira' }), /site file is for jira/);
     assert.throws(() => wasm.mapResponses('bugzilla', []), /unknown tracker/);
     assert.equal(wasm.validateSite({ tracker: 'gitlab', staff: { groups: ['IT'] } }).ok, false);
@@ -161,7 +213,11 @@ describe('mapResponses', () => {
     const statuses = text(`${RM}issue_statuses.json`);
     const list = text(`${RM}issues.json`);
     const listOnly = new Map(wasm.mapResponses('redmine', [statuses, list]).tickets.map((t) => [t.id, t]));
-    const detailed = new Map(wasm.mapResponses('redmine', [statuses, list, ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets.map((t) => [t.id, t]));
+    const detailed = new Map(
+      wasm
+        .mapResponses('redmine', [statuses, list, ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))])
+        .tickets.map((t) => [t.id, t]),
+    );
     let same = 0;
     for (const it of JSON.parse(list).issues) {
       if (it.updated_on === it.created_on) {
@@ -249,7 +305,11 @@ describe('Client', () => {
   });
 
   it('does not retry 401, 403 and 404, and names each', async () => {
-    for (const [status, kind, words] of [[401, 'unauthorized', /asked for a login/], [403, 'forbidden', /REST API may be disabled/], [404, 'not-found', /deleted or you cannot see it/]]) {
+    for (const [status, kind, words] of [
+      [401, 'unauthorized', /asked for a login/],
+      [403, 'forbidden', /REST API may be disabled/],
+      [404, 'not-found', /deleted or you cannot see it/],
+    ]) {
       const f = fakeFetch(() => ({ status }));
       const r = await new Client({ fetch: f, ...fast }).get('/x');
       assert.deepEqual([r.fault.kind, r.fault.transient, f.calls.length], [kind, false, 1]);
@@ -274,7 +334,7 @@ describe('Client', () => {
     assert.match(r.fault.reason, /could not be reached \(Failed to fetch\)/);
   });
 
-  it('stops quietly on abort: rejects with the signal\'s reason and sends nothing more', async () => {
+  it("stops quietly on abort: rejects with the signal's reason and sends nothing more", async () => {
     const ctl = new AbortController();
     const f = fakeFetch(() => ({ status: 500 }), { delayMs: 20 });
     const c = new Client({ fetch: f, ...fast, backoffMs: 50, signal: ctl.signal });
@@ -286,7 +346,7 @@ describe('Client', () => {
     assert.equal(f.calls.length, sent);
   });
 
-  it('reads the server\'s clock from the Date header, at the middle of its second and of the round trip', async () => {
+  it("reads the server's clock from the Date header, at the middle of its second and of the round trip", async () => {
     // Our clock reads NOW when the request goes and NOW + 400 ms when the answer comes. The
     // server's clock is 3 h ahead and read NOW + 3 h − 300 ms when it wrote its Date header,
     // which is truncated to the second. The estimate takes the header + 500 ms against our
@@ -310,8 +370,11 @@ describe('Client', () => {
       [3 * 3600_000 - 600, "Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock"],
       [3 * 3600_000 + 29_000, "Your computer's clock is 3h behind Redmine's; times here follow Redmine's clock"],
       [3 * 3600_000 + 31_000, "Your computer's clock is 3h 1m behind Redmine's; times here follow Redmine's clock"],
-      [-(90_000), "Your computer's clock is 2m ahead of Redmine's; times here follow Redmine's clock"],
-      [-(26 * 3600_000 + 20_000), "Your computer's clock is 1d 2h ahead of Redmine's; times here follow Redmine's clock"],
+      [-90_000, "Your computer's clock is 2m ahead of Redmine's; times here follow Redmine's clock"],
+      [
+        -(26 * 3600_000 + 20_000),
+        "Your computer's clock is 1d 2h ahead of Redmine's; times here follow Redmine's clock",
+      ],
     ];
     for (const [skew, text] of cases) assert.equal(skewNote(skew, 'Redmine'), text, `skew ${skew}`);
   });
@@ -328,7 +391,10 @@ describe('Client', () => {
     });
     assert.deepEqual(out, [50, 10, 40, 20, 30, 60, 70, 80]);
     assert.equal(max, 3);
-    assert.deepEqual(chunks([...Array(250).keys()], 100).map((c) => c.length), [100, 100, 50]);
+    assert.deepEqual(
+      chunks([...Array(250).keys()], 100).map((c) => c.length),
+      [100, 100, 50],
+    );
   });
 });
 
@@ -383,23 +449,29 @@ function fakeRedmine({ extra = 0, drop = [], fail = {} } = {}) {
   const list = json(`${RM}issues.json`).issues;
   const synthetic = Array.from({ length: extra }, (_, i) => ({ ...list[3], id: 1000 + i }));
   const all = new Map([...list, ...synthetic].map((i) => [String(i.id), i]));
-  return fakeFetch((url) => {
-    const u = new URL(url, 'https://tracker.example');
-    if (fail[u.pathname]) return { status: fail[u.pathname] };
-    if (u.pathname === '/issue_statuses.json') return { body: text(`${RM}issue_statuses.json`) };
-    if (u.pathname === '/issues.json') {
-      const ids = (u.searchParams.get('issue_id') ?? '').split(',');
-      assert.ok(ids.length <= 100, 'at most 100 ids per list call');
-      assert.equal(u.searchParams.get('status_id'), '*', 'closed issues too');
-      const issues = ids.filter((id) => all.has(id) && !drop.includes(id)).map((id) => all.get(id));
-      return { body: JSON.stringify({ issues, total_count: issues.length, offset: 0, limit: 100 }) };
-    }
-    const m = /^\/issues\/(\d+)\.json$/.exec(u.pathname);
-    if (m && ISSUE_IDS.includes(m[1])) return { body: text(`${RM}issues/${m[1]}.json`) };
-    if (m) return { body: JSON.stringify({ issue: { ...all.get(m[1]), journals: [] } }) };
-    if (u.pathname === '/my/api_key') return { body: '<h2>API access key</h2>\n<div class="box">\n  <pre>f77ba4c1650fca9415ec3feab39f1854d04381d0</pre>\n</div>' };
-    return { status: 404 };
-  }, { delayMs: 5 });
+  return fakeFetch(
+    (url) => {
+      const u = new URL(url, 'https://tracker.example');
+      if (fail[u.pathname]) return { status: fail[u.pathname] };
+      if (u.pathname === '/issue_statuses.json') return { body: text(`${RM}issue_statuses.json`) };
+      if (u.pathname === '/issues.json') {
+        const ids = (u.searchParams.get('issue_id') ?? '').split(',');
+        assert.ok(ids.length <= 100, 'at most 100 ids per list call');
+        assert.equal(u.searchParams.get('status_id'), '*', 'closed issues too');
+        const issues = ids.filter((id) => all.has(id) && !drop.includes(id)).map((id) => all.get(id));
+        return { body: JSON.stringify({ issues, total_count: issues.length, offset: 0, limit: 100 }) };
+      }
+      const m = /^\/issues\/(\d+)\.json$/.exec(u.pathname);
+      if (m && ISSUE_IDS.includes(m[1])) return { body: text(`${RM}issues/${m[1]}.json`) };
+      if (m) return { body: JSON.stringify({ issue: { ...all.get(m[1]), journals: [] } }) };
+      if (u.pathname === '/my/api_key')
+        return {
+          body: '<h2>API access key</h2>\n<div class="box">\n  <pre>f77ba4c1650fca9415ec3feab39f1854d04381d0</pre>\n</div>',
+        };
+      return { status: 404 };
+    },
+    { delayMs: 5 },
+  );
 }
 
 const paths = (f) => f.calls.map((c) => new URL(c, 'https://tracker.example').pathname);
@@ -412,25 +484,51 @@ describe('Redmine fetch plan', () => {
     const withJournals = list.filter((i) => i.updated_on !== i.created_on).map((i) => `/issues/${i.id}.json`);
     assert.ok(withJournals.length < list.length);
     assert.deepEqual(paths(f).filter((p) => p === '/issues.json').length, 1);
-    assert.deepEqual(paths(f).filter((p) => /^\/issues\/\d+/.test(p)).sort(), withJournals.sort());
+    assert.deepEqual(
+      paths(f)
+        .filter((p) => /^\/issues\/\d+/.test(p))
+        .sort(),
+      withJournals.sort(),
+    );
     assert.equal(paths(f).filter((p) => p === '/issue_statuses.json').length, 1);
     assert.equal(res.faults.size, 0);
     assert.equal(res.shared.length, 1, 'the status names go with every mapping');
-    assert.deepEqual(ticketsOf('redmine', res).map((t) => t.id).sort(), [...ISSUE_IDS].sort());
+    assert.deepEqual(
+      ticketsOf('redmine', res)
+        .map((t) => t.id)
+        .sort(),
+      [...ISSUE_IDS].sort(),
+    );
   });
 
   it('with the mapper at hand: issues without journals are final from the list, and out-of-scope ones skip theirs', async () => {
     const f = fakeRedmine();
     const engine = wasm.SlaEngine.defaultPolicy();
-    const applies = (tickets) => new Set(engine.evaluate(tickets, NOW).filter((r) => r.evaluation.applicability.kind === 'applies').map((r) => r.id));
+    const applies = (tickets) =>
+      new Set(
+        engine
+          .evaluate(tickets, NOW)
+          .filter((r) => r.evaluation.applicability.kind === 'applies')
+          .map((r) => r.id),
+      );
     const res = await plan(redmine, ISSUE_IDS, f, { map: wasmMap('redmine'), applies });
-    const details = paths(f).filter((p) => /^\/issues\/\d+/.test(p)).map((p) => p.match(/\d+/)[0]);
+    const details = paths(f)
+      .filter((p) => /^\/issues\/\d+/.test(p))
+      .map((p) => p.match(/\d+/)[0]);
     const listOnly = wasm.mapResponses('redmine', [text(`${RM}issues.json`)]).tickets;
     const covered = applies(listOnly);
     assert.ok(details.length > 0 && details.every((id) => covered.has(id)));
-    assert.deepEqual([...res.finals.keys(), ...res.texts.flatMap((t) => t.ids)].sort(), [...ISSUE_IDS].sort(), 'every issue exactly once');
+    assert.deepEqual(
+      [...res.finals.keys(), ...res.texts.flatMap((t) => t.ids)].sort(),
+      [...ISSUE_IDS].sort(),
+      'every issue exactly once',
+    );
     // The page's result equals the CLI's mapping of everything.
-    const all = wasm.mapResponses('redmine', [text(`${RM}issue_statuses.json`), text(`${RM}issues.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets;
+    const all = wasm.mapResponses('redmine', [
+      text(`${RM}issue_statuses.json`),
+      text(`${RM}issues.json`),
+      ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`)),
+    ]).tickets;
     const states = (ts) => new Map(engine.evaluate(ts, NOW).map((r) => [r.id, r.evaluation.state]));
     assert.deepEqual(states(ticketsOf('redmine', res)), states(all));
     engine.free();
@@ -462,23 +560,28 @@ describe('Redmine fetch plan', () => {
     assert.match(res2.shared[0], /^\{"issue_statuses":\[/);
   });
 
-  it('authenticates with the site\'s token, else the signed-in user\'s key, else not at all', async () => {
+  it("authenticates with the site's token, else the signed-in user's key, else not at all", async () => {
     const f = fakeRedmine();
     assert.deepEqual(await redmine.auth(io(f, { token: 't0k' })), { 'X-Redmine-API-Key': 't0k' });
     assert.deepEqual(await redmine.auth(io(f)), {}, 'nobody signed in: anonymous');
     const signedIn = { querySelector: (s) => (s === '#loggedas' ? {} : null) };
-    assert.deepEqual(await redmine.auth(io(f, { document: signedIn })), { 'X-Redmine-API-Key': 'f77ba4c1650fca9415ec3feab39f1854d04381d0' });
+    assert.deepEqual(await redmine.auth(io(f, { document: signedIn })), {
+      'X-Redmine-API-Key': 'f77ba4c1650fca9415ec3feab39f1854d04381d0',
+    });
   });
 });
 
 describe('Redmine through the sla-lens plugin', () => {
-  it('one session request per 100 ids to the plugin\'s endpoint: no API key read, none sent', async () => {
+  it("one session request per 100 ids to the plugin's endpoint: no API key read, none sent", async () => {
     const list = json(`${RM}issues.json`).issues;
     const f = fakeFetch((url) => {
       const u = new URL(url, 'https://tracker.example');
       if (u.pathname === '/sla_lens/issues') {
         const ids = u.searchParams.get('ids').split(',');
-        const docs = [json(`${RM}issue_statuses.json`), ...ISSUE_IDS.filter((id) => ids.includes(id)).map((id) => json(`${RM}issues/${id}.json`))];
+        const docs = [
+          json(`${RM}issue_statuses.json`),
+          ...ISSUE_IDS.filter((id) => ids.includes(id)).map((id) => json(`${RM}issues/${id}.json`)),
+        ];
         return { body: JSON.stringify(docs) };
       }
       return { status: 404 };
@@ -491,8 +594,14 @@ describe('Redmine through the sla-lens plugin', () => {
     assert.deepEqual([...res.faults.keys()], ['999']);
     assert.equal(res.faults.get('999').kind, 'missing');
     // The same tickets as the REST API's answers give.
-    const all = wasm.mapResponses('redmine', [text(`${RM}issue_statuses.json`), ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`))]).tickets;
-    assert.deepEqual(ticketsOf('redmine', res), all.filter((t) => ISSUE_IDS.includes(String(t.id))));
+    const all = wasm.mapResponses('redmine', [
+      text(`${RM}issue_statuses.json`),
+      ...ISSUE_IDS.map((id) => text(`${RM}issues/${id}.json`)),
+    ]).tickets;
+    assert.deepEqual(
+      ticketsOf('redmine', res),
+      all.filter((t) => ISSUE_IDS.includes(String(t.id))),
+    );
     assert.ok(list.length >= ISSUE_IDS.length);
   });
 });
@@ -505,15 +614,26 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       const b = m && bundles.get(m[1]);
       if (!b) return { status: 404 };
       // The fixtures record 103's history from the events endpoint; its items are timeline items.
-      return { body: JSON.stringify(m[2] ? b.timeline ?? b.events : b.issue) };
+      return { body: JSON.stringify(m[2] ? (b.timeline ?? b.events) : b.issue) };
     });
-    const x = io(f, { base: 'https://github.com', page: { tracker: 'github', kind: 'issueList', project: 'acme/marketing-it', issue: null } });
+    const x = io(f, {
+      base: 'https://github.com',
+      page: { tracker: 'github', kind: 'issueList', project: 'acme/marketing-it', issue: null },
+    });
     const c = collector();
     await github.load(['101', '102', '103'], { ...x, ...c.io });
     assert.equal(f.calls.length, 6);
     assert.ok(f.calls.every((u) => u.startsWith('https://api.github.com/repos/acme/marketing-it/issues/')));
-    assert.deepEqual(ticketsOf('github', c.result()).map((t) => t.id).sort(), ['101', '102', '103']);
-    assert.deepEqual(await github.auth(io(f, { token: 'ghp' })), { Authorization: 'Bearer ghp', 'X-GitHub-Api-Version': '2022-11-28' });
+    assert.deepEqual(
+      ticketsOf('github', c.result())
+        .map((t) => t.id)
+        .sort(),
+      ['101', '102', '103'],
+    );
+    assert.deepEqual(await github.auth(io(f, { token: 'ghp' })), {
+      Authorization: 'Bearer ghp',
+      'X-GitHub-Api-Version': '2022-11-28',
+    });
     assert.equal(github.apiBase({ base: 'https://git.example.com', apiBase: null }), 'https://git.example.com/api/v3');
   });
 
@@ -530,13 +650,21 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       if (m) return { body: JSON.stringify(bundles.get(m[1])?.[m[2]] ?? []) };
       return { status: 404 };
     });
-    const x = io(f, { base: 'https://gitlab.example.com', page: { tracker: 'gitlab', kind: 'issueList', project: 'acme/it/marketing-it', issue: null } });
+    const x = io(f, {
+      base: 'https://gitlab.example.com',
+      page: { tracker: 'gitlab', kind: 'issueList', project: 'acme/it/marketing-it', issue: null },
+    });
     const c = collector();
     await gitlab.load(['7', '8', '9'], { ...x, ...c.io });
     const lists = f.calls.filter((u) => /\/issues\?/.test(u));
     assert.equal(lists.length, 1);
     assert.equal(f.calls.length, 1 + 3 * issues.filter((i) => i.updated_at !== i.created_at).length);
-    assert.deepEqual(ticketsOf('gitlab', c.result()).map((t) => t.id).sort(), ['7', '8', '9']);
+    assert.deepEqual(
+      ticketsOf('gitlab', c.result())
+        .map((t) => t.id)
+        .sort(),
+      ['7', '8', '9'],
+    );
     assert.equal(c.result().faults.size, 0);
   });
 
@@ -550,9 +678,15 @@ describe('GitHub, GitLab and Jira fetch plans', () => {
       return { body: JSON.stringify({ ...search, issues: all.filter((i) => keys.includes(i.key)) }) };
     });
     const res = await plan(jira, ['MKT-1', 'MKT-2', 'MKT-3', 'MKT-9'], f, { base: 'https://acme.atlassian.net' });
-    assert.deepEqual(f.calls.map((u) => new URL(u).pathname), ['/rest/api/3/search/jql']);
+    assert.deepEqual(
+      f.calls.map((u) => new URL(u).pathname),
+      ['/rest/api/3/search/jql'],
+    );
     assert.deepEqual([...res.faults.keys()], ['MKT-9']);
-    assert.deepEqual(ticketsOf('jira', res).map((t) => t.id), ['MKT-1', 'MKT-2', 'MKT-3']);
+    assert.deepEqual(
+      ticketsOf('jira', res).map((t) => t.id),
+      ['MKT-1', 'MKT-2', 'MKT-3'],
+    );
     const server = fakeFetch(() => ({ body: '{"issues": []}' }));
     await plan(jira, ['MKT-1'], server, { base: 'https://jira.example.com' });
     assert.equal(new URL(server.calls[0]).pathname, '/rest/api/2/search');
@@ -593,7 +727,17 @@ describe('Client against a local server: redirects and response sizes', () => {
     });
     await new Promise((ok) => srv.listen(0, '127.0.0.1', ok));
     const origin = `http://127.0.0.1:${srv.address().port}`;
-    return { origin, seen, redirectTo: (u) => (to = u), streamed: () => streamed, close: () => new Promise((ok) => { srv.closeAllConnections(); srv.close(ok); }) };
+    return {
+      origin,
+      seen,
+      redirectTo: (u) => (to = u),
+      streamed: () => streamed,
+      close: () =>
+        new Promise((ok) => {
+          srv.closeAllConnections();
+          srv.close(ok);
+        }),
+    };
   }
 
   it('a request carrying a key does not follow a redirect: a `redirect` fault, nothing sent on', async () => {
@@ -652,8 +796,15 @@ describe('ids and projects in request paths', () => {
       const f = fakeFetch(() => ({ body: '[]' }));
       const res = await plan(adapter, evil, f, { page: pages[name] });
       assert.deepEqual([...res.faults.keys()].sort(), [...evil].sort(), name);
-      assert.ok([...res.faults.values()].every((x) => x.kind === 'malformed'), name);
-      assert.deepEqual(f.calls.filter((u) => u.includes('issue')), [], `${name}: ${f.calls.join(' ')}`);
+      assert.ok(
+        [...res.faults.values()].every((x) => x.kind === 'malformed'),
+        name,
+      );
+      assert.deepEqual(
+        f.calls.filter((u) => u.includes('issue')),
+        [],
+        `${name}: ${f.calls.join(' ')}`,
+      );
       assert.ok(adapter.idShape.test(name === 'jira' ? 'MKT-12' : '12'));
     }
   });
@@ -679,17 +830,38 @@ describe('ids and projects in request paths', () => {
 describe('badge texts for tracker pages', () => {
   it('an unavailable issue: grey, "SLA unavailable", the reason in the tooltip', () => {
     const v = badgeView(unavailable('7', statusFault(500, 'Redmine', 3)), NOW);
-    assert.deepEqual([v.tone, v.state, v.text, v.heading], ['unavailable', 'unavailable', 'SLA unavailable', 'SLA unavailable']);
+    assert.deepEqual(
+      [v.tone, v.state, v.text, v.heading],
+      ['unavailable', 'unavailable', 'SLA unavailable', 'SLA unavailable'],
+    );
     assert.match(v.lines[0], /Redmine answered 500 Internal Server Error \(3 tries\)/);
     assert.match(v.label, /^SLA unavailable: Redmine answered 500/);
   });
 
-  it('deadlines in the calendar\'s zone and the viewer\'s', () => {
+  it("deadlines in the calendar's zone and the viewer's", () => {
     const cases = [
       ['2026-11-27T16:00:00Z', 'America/New_York', 'Europe/Berlin', false, 'due 17:00 Berlin · 11:00 your time'],
-      ['2026-11-30T08:00:00Z', 'America/New_York', 'Europe/Berlin', false, 'due Mon 30 Nov 09:00 Berlin · 03:00 your time'],
-      ['2026-11-30T02:00:00Z', 'America/New_York', 'Europe/Berlin', false, 'due Mon 30 Nov 03:00 Berlin · Sun 29 Nov 21:00 your time'],
-      ['2026-11-27T23:30:00Z', 'America/New_York', 'Europe/Berlin', false, 'due Sat 28 Nov 00:30 Berlin · today 18:30 your time'],
+      [
+        '2026-11-30T08:00:00Z',
+        'America/New_York',
+        'Europe/Berlin',
+        false,
+        'due Mon 30 Nov 09:00 Berlin · 03:00 your time',
+      ],
+      [
+        '2026-11-30T02:00:00Z',
+        'America/New_York',
+        'Europe/Berlin',
+        false,
+        'due Mon 30 Nov 03:00 Berlin · Sun 29 Nov 21:00 your time',
+      ],
+      [
+        '2026-11-27T23:30:00Z',
+        'America/New_York',
+        'Europe/Berlin',
+        false,
+        'due Sat 28 Nov 00:30 Berlin · today 18:30 your time',
+      ],
       ['2026-11-27T16:00:00Z', 'Europe/Paris', 'Europe/Berlin', false, 'due 17:00 Berlin time'],
       ['2026-11-27T10:00:00Z', 'UTC', null, true, 'was due 10:00 your time'],
       ['2027-01-04T10:00:00Z', 'Asia/Kolkata', null, false, 'due Mon 4 Jan 2027 15:30 your time'],
@@ -711,45 +883,60 @@ const RT_IDS = Object.values(RT_SEED.tickets).map(String);
 
 /** RT's REST 2 over tests/fixtures/rt/ (what scripts/rt/rt.sh recorded from the real RT). */
 function fakeRt({ fail = {}, history = null } = {}) {
-  return fakeFetch((url) => {
-    const u = new URL(url, 'https://tracker.example');
-    const p = u.pathname.replace(/^\/REST\/2\.0/, '');
-    if (fail[p]) return typeof fail[p] === 'number' ? { status: fail[p] } : { body: fail[p] };
-    let m = /^\/ticket\/(\d+)$/.exec(p);
-    if (m) return { body: text(`${RTF}ticket/${m[1]}.json`) };
-    m = /^\/ticket\/(\d+)\/history$/.exec(p);
-    if (m) {
-      assert.equal(u.searchParams.get('fields'), 'Type,Creator,Created,Field,OldValue,NewValue,ObjectType,ObjectId');
-      return { body: history ? history(m[1], Number(u.searchParams.get('page'))) : text(`${RTF}history/${m[1]}.json`) };
-    }
-    m = /^\/transaction\/(\d+)\/attachments$/.exec(p);
-    if (m) return { body: text(`${RTF}attachments/${m[1]}.json`) };
-    m = /^\/queue\/(\d+)$/.exec(p);
-    if (m) return { body: text(`${RTF}queue/${m[1]}.json`) };
-    return { status: 404 };
-  }, { delayMs: 2 });
+  return fakeFetch(
+    (url) => {
+      const u = new URL(url, 'https://tracker.example');
+      const p = u.pathname.replace(/^\/REST\/2\.0/, '');
+      if (fail[p]) return typeof fail[p] === 'number' ? { status: fail[p] } : { body: fail[p] };
+      let m = /^\/ticket\/(\d+)$/.exec(p);
+      if (m) return { body: text(`${RTF}ticket/${m[1]}.json`) };
+      m = /^\/ticket\/(\d+)\/history$/.exec(p);
+      if (m) {
+        assert.equal(u.searchParams.get('fields'), 'Type,Creator,Created,Field,OldValue,NewValue,ObjectType,ObjectId');
+        return {
+          body: history ? history(m[1], Number(u.searchParams.get('page'))) : text(`${RTF}history/${m[1]}.json`),
+        };
+      }
+      m = /^\/transaction\/(\d+)\/attachments$/.exec(p);
+      if (m) return { body: text(`${RTF}attachments/${m[1]}.json`) };
+      m = /^\/queue\/(\d+)$/.exec(p);
+      if (m) return { body: text(`${RTF}queue/${m[1]}.json`) };
+      return { status: 404 };
+    },
+    { delayMs: 2 },
+  );
 }
 
 describe('Request Tracker fetch plan', () => {
   const states = (tickets) => {
     const engine = wasm.SlaEngine.defaultPolicy();
-    const out = new Map(engine.evaluate(tickets, Date.parse(RT_SEED.now)).map((r) => [r.id, [r.evaluation.state, r.evaluation.response?.deadline ?? null]]));
+    const out = new Map(
+      engine
+        .evaluate(tickets, Date.parse(RT_SEED.now))
+        .map((r) => [r.id, [r.evaluation.state, r.evaluation.response?.deadline ?? null]]),
+    );
     engine.free();
     return out;
   };
 
-  it('per ticket: the ticket, its history, its messages\' attachments; queues once; equal to the CLI\'s mapping', async () => {
+  it("per ticket: the ticket, its history, its messages' attachments; queues once; equal to the CLI's mapping", async () => {
     const f = fakeRt();
     const res = await plan(rt, RT_IDS, f);
     assert.equal(res.faults.size, 0);
     const ps = paths(f);
     assert.equal(ps.filter((p) => /^\/REST\/2\.0\/ticket\/\d+$/.test(p)).length, RT_IDS.length);
     assert.equal(ps.filter((p) => /\/history$/.test(p)).length, RT_IDS.length, 'one history page each (all short)');
-    assert.equal(ps.filter((p) => /\/attachments$/.test(p)).length, readdirSync(new URL(`${RTF}attachments/`, root)).length);
+    assert.equal(
+      ps.filter((p) => /\/attachments$/.test(p)).length,
+      readdirSync(new URL(`${RTF}attachments/`, root)).length,
+    );
     assert.deepEqual(ps.filter((p) => /\/queue\//.test(p)).sort(), ['/REST/2.0/queue/3', '/REST/2.0/queue/4']);
     assert.equal(res.shared.length, 2);
     const dir = (d) => readdirSync(new URL(`${RTF}${d}/`, root)).map((n) => text(`${RTF}${d}/${n}`));
-    const cli = wasm.mapResponses('rt', ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap(dir)).tickets;
+    const cli = wasm.mapResponses(
+      'rt',
+      ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap(dir),
+    ).tickets;
     assert.equal(cli.length, RT_IDS.length);
     assert.deepEqual(states(ticketsOf('rt', res)), states(cli));
   });
@@ -759,11 +946,22 @@ describe('Request Tracker fetch plan', () => {
     const pad = Array.from({ length: 100 }, (_, i) => ({ ...full.items[0], id: String(90000 + i), Type: 'AddLink' }));
     const f = fakeRt({ history: (_id, page) => JSON.stringify({ ...full, items: page === 1 ? pad : full.items }) });
     await plan(rt, ['1'], f);
-    assert.deepEqual(f.calls.filter((c) => c.includes('/history')).map((c) => new URL(c).searchParams.get('page')), ['1', '2']);
+    assert.deepEqual(
+      f.calls.filter((c) => c.includes('/history')).map((c) => new URL(c).searchParams.get('page')),
+      ['1', '2'],
+    );
   });
 
   it('a failing, malformed or missing answer faults only its ticket', async () => {
-    const f = fakeRt({ fail: { '/ticket/1': 500, '/ticket/2/history': '{"items": [', '/ticket/3': 404, [`/transaction/${readdirSync(new URL(`${RTF}attachments/`, root))[0].replace('.json', '')}/attachments`]: 'not json' } });
+    const f = fakeRt({
+      fail: {
+        '/ticket/1': 500,
+        '/ticket/2/history': '{"items": [',
+        '/ticket/3': 404,
+        [`/transaction/${readdirSync(new URL(`${RTF}attachments/`, root))[0].replace('.json', '')}/attachments`]:
+          'not json',
+      },
+    });
     const res = await plan(rt, RT_IDS, f);
     const tx = readdirSync(new URL(`${RTF}attachments/`, root))[0].replace('.json', '');
     const owner = RT_IDS.find((id) => json(`${RTF}history/${id}.json`).items.some((it) => it.id === tx));
@@ -775,7 +973,7 @@ describe('Request Tracker fetch plan', () => {
     assert.equal(res.texts.length, RT_IDS.length - 4);
   });
 
-  it('no key: the session cookie on RT\'s origin; ids that are not numbers never reach a URL', async () => {
+  it("no key: the session cookie on RT's origin; ids that are not numbers never reach a URL", async () => {
     assert.deepEqual(await rt.auth(io(fakeRt())), {});
     const f = fakeRt();
     const res = await plan(rt, ['1/../2', 'x'], f);

@@ -40,7 +40,11 @@ const SETTINGS = '/settings/plugin/sla_lens';
 const POLICY = JSON.parse(readFileSync(join(ROOT, 'policies/business-hours.json'), 'utf8'));
 POLICY.name = 'Office hours </script><script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">';
 const POLICY_TEXT = JSON.stringify(POLICY, null, 2);
-const SITE_TEXT = JSON.stringify({ tracker: 'redmine', staff: { groups: ['IT'] }, statuses: { [String(SETUP.status_waiting)]: 'Waiting on customer' } });
+const SITE_TEXT = JSON.stringify({
+  tracker: 'redmine',
+  staff: { groups: ['IT'] },
+  statuses: { [String(SETUP.status_waiting)]: 'Waiting on customer' },
+});
 // A bad policy: an unknown key and a percentage that is a word.
 const BAD = JSON.parse(JSON.stringify(POLICY));
 BAD.colour = 'red';
@@ -51,7 +55,11 @@ let work;
 const pageErrors = [];
 
 async function userContext(login, password) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, timezoneId: VIEWER_ZONE, locale: 'en-US' });
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 900 },
+    timezoneId: VIEWER_ZONE,
+    locale: 'en-US',
+  });
   if (login) {
     const page = await context.newPage();
     await page.goto(`${REDMINE}/login`);
@@ -80,21 +88,37 @@ async function settingsPage(admin) {
 
 /** Waits for a check after `before` checks, and for no edit to be waiting for its check. */
 async function checked(page, before) {
-  await page.waitForFunction((n) => Number(document.body.dataset.slaLensChecked ?? 0) > n && !document.body.dataset.slaLensPending, before);
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset.slaLensChecked ?? 0) > n && !document.body.dataset.slaLensPending,
+    before,
+  );
 }
 const checks = (page) => page.evaluate(() => Number(document.body.dataset.slaLensChecked ?? 0));
 
-const diagnostics = (page, list) => page.locator(`#${list} li`).evaluateAll((lis) => lis.map((li) => ({
-  severity: li.className, path: li.querySelector('.path').textContent, code: li.querySelector('.code').textContent, message: li.querySelector('.message').textContent,
-})));
+const diagnostics = (page, list) =>
+  page.locator(`#${list} li`).evaluateAll((lis) =>
+    lis.map((li) => ({
+      severity: li.className,
+      path: li.querySelector('.path').textContent,
+      code: li.querySelector('.code').textContent,
+      message: li.querySelector('.message').textContent,
+    })),
+  );
 
 const sql = (query) => {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default', query], { encoding: 'utf8' });
+  const r = spawnSync(
+    'sqlite3',
+    ['-cmd', '.timeout 5000', '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default', query],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };
 /** The API keys Redmine holds for `login` (reading /my/api_key creates one). */
-const apiKeys = (login) => sql(`SELECT COUNT(*) FROM tokens JOIN users ON users.id = tokens.user_id WHERE users.login = '${login}' AND tokens.action = 'api'`);
+const apiKeys = (login) =>
+  sql(
+    `SELECT COUNT(*) FROM tokens JOIN users ON users.id = tokens.user_id WHERE users.login = '${login}' AND tokens.action = 'api'`,
+  );
 /** The policy as the page should get it: every contact reduced to its name. */
 const forBadges = (p) => {
   const q = structuredClone(p);
@@ -103,20 +127,31 @@ const forBadges = (p) => {
 };
 
 const storedSetting = () => {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default',
-    "SELECT value FROM settings WHERE name = 'plugin_sla_lens'"], { encoding: 'utf8' });
+  const r = spawnSync(
+    'sqlite3',
+    [
+      '-cmd',
+      '.timeout 5000',
+      '/var/lib/dbconfig-common/sqlite3/redmine/instances/default/redmine_default',
+      "SELECT value FROM settings WHERE name = 'plugin_sla_lens'",
+    ],
+    { encoding: 'utf8' },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 };
 
-const badges = (page) => page.evaluate(() => [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-  id: b.getAttribute('ticket-id'),
-  state: b.getAttribute('state'),
-  text: b.shadowRoot.querySelector('.text').textContent,
-  escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-  deadline: b.getAttribute('data-deadline') ?? '',
-  row: b.closest('tr')?.id ?? null,
-})));
+const badges = (page) =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
+      id: b.getAttribute('ticket-id'),
+      state: b.getAttribute('state'),
+      text: b.shadowRoot.querySelector('.text').textContent,
+      escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
+      deadline: b.getAttribute('data-deadline') ?? '',
+      row: b.closest('tr')?.id ?? null,
+    })),
+  );
 
 function want(r) {
   const v = badgeView(r, NOW);
@@ -147,7 +182,12 @@ async function expected() {
   assert.equal(groups.length, 1, 'the seed has the group IT');
   save('group-it.json', await get(`/groups/${groups[0].id}.json?include=users`));
   const [policy, site, ...data] = files;
-  const out = JSON.parse(execFileSync(CLI, ['eval', '--site', site, '--policy', policy, '--now', SEED.now, ...data], { encoding: 'utf8', maxBuffer: 1 << 26 }));
+  const out = JSON.parse(
+    execFileSync(CLI, ['eval', '--site', site, '--policy', policy, '--now', SEED.now, ...data], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }),
+  );
   return new Map(out.results.map((r) => [String(r.id), r]));
 }
 
@@ -160,8 +200,16 @@ describe('the sla-lens Redmine plugin', () => {
     browser = await chromium.launch({
       executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     admin = await userContext('admin', 'admin');
     sam = await userContext('sam', 'sla-lens-seed-1');
@@ -198,8 +246,20 @@ describe('the sla-lens Redmine plugin', () => {
     assert.equal(r.status, 1, 'the CLI refuses it too');
     const cliDiags = JSON.parse(r.stdout);
     assert.ok(cliDiags.length >= 2, JSON.stringify(cliDiags));
-    assert.deepEqual(got, cliDiags.map((d) => ({ severity: d.severity, path: d.path || '(the whole document)', code: d.code, message: d.message })));
-    for (const path of ['colour', 'atRiskPercent']) assert.ok(got.some((d) => d.path === path), `a diagnostic at ${path}`);
+    assert.deepEqual(
+      got,
+      cliDiags.map((d) => ({
+        severity: d.severity,
+        path: d.path || '(the whole document)',
+        code: d.code,
+        message: d.message,
+      })),
+    );
+    for (const path of ['colour', 'atRiskPercent'])
+      assert.ok(
+        got.some((d) => d.path === path),
+        `a diagnostic at ${path}`,
+      );
     assert.equal(await apply.isEnabled(), false, 'Apply is disabled');
     assert.match(await page.locator('#sla-lens-status').textContent(), /error\(s\): fix them to save/);
     // A broken site mapping is listed too, with its paths.
@@ -236,7 +296,10 @@ describe('the sla-lens Redmine plugin', () => {
     assert.deepEqual(await diagnostics(page, 'sla_lens_policy_diagnostics'), []);
     assert.deepEqual(await diagnostics(page, 'sla_lens_site_diagnostics'), []);
     // The name, markup and all, is shown as text.
-    assert.equal(await page.locator('#sla-lens-status').textContent(), `Valid: policy “${POLICY.name}” with the site mapping.`);
+    assert.equal(
+      await page.locator('#sla-lens-status').textContent(),
+      `Valid: policy “${POLICY.name}” with the site mapping.`,
+    );
     assert.equal(await page.locator('#sla-lens-rest-warning').count(), 0, 'no REST warning while it is on');
     const apply = page.locator('#settings input[type="submit"]');
     assert.equal(await apply.isEnabled(), true);
@@ -255,15 +318,25 @@ describe('the sla-lens Redmine plugin', () => {
     const keysBefore = apiKeys('sam');
     const page = await sam.newPage();
     page.on('pageerror', (e) => pageErrors.push(`list: ${e.message}`));
-    page.on('response', (r) => { if (r.url().endsWith('.wasm')) wasm.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] }); });
+    page.on('response', (r) => {
+      if (r.url().endsWith('.wasm')) wasm.push({ url: new URL(r.url()).pathname, type: r.headers()['content-type'] });
+    });
     const asked = [];
-    page.on('request', (r) => asked.push({ path: new URL(r.url()).pathname, key: r.headers()['x-redmine-api-key'] ?? null }));
+    page.on('request', (r) =>
+      asked.push({ path: new URL(r.url()).pathname, key: r.headers()['x-redmine-api-key'] ?? null }),
+    );
     await page.clock.setFixedTime(new Date(NOW));
     await page.goto(`${REDMINE}${ALL}`);
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
-    assert.deepEqual(wasm, [{ url: '/plugin_assets/sla_lens/javascripts/sla-lens/pkg/sla_lens_bg.wasm', type: 'application/wasm' }]);
+    assert.deepEqual(wasm, [
+      { url: '/plugin_assets/sla_lens/javascripts/sla-lens/pkg/sla_lens_bg.wasm', type: 'application/wasm' },
+    ]);
     // The settings reached the page as data, markup included, and ran nothing.
-    const handed = await page.evaluate(() => ({ config: JSON.parse(document.getElementById('sla-lens-config').textContent), pwned: window.pwned ?? null, imgs: document.querySelectorAll('head img, body > img[src="x"]').length }));
+    const handed = await page.evaluate(() => ({
+      config: JSON.parse(document.getElementById('sla-lens-config').textContent),
+      pwned: window.pwned ?? null,
+      imgs: document.querySelectorAll('head img, body > img[src="x"]').length,
+    }));
     // The policy as badges need it: no contact's e-mail or handle; no group's member list.
     assert.deepEqual(JSON.parse(handed.config.policy), forBadges(POLICY));
     const html = await page.content();
@@ -279,7 +352,11 @@ describe('the sla-lens Redmine plugin', () => {
     for (const b of got) {
       const tag = TAG.get(b.id);
       assert.ok(cli.get(b.id)?.evaluation, `the CLI evaluated ${tag}`);
-      assert.deepEqual({ state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline }, want(cli.get(b.id)), tag);
+      assert.deepEqual(
+        { state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline },
+        want(cli.get(b.id)),
+        tag,
+      );
       assert.equal(b.row, `issue-${b.id}`);
     }
     const states = new Set(got.map((b) => b.state));
@@ -287,28 +364,52 @@ describe('the sla-lens Redmine plugin', () => {
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-list.png') });
     await page.close();
     // The data came from the plugin under the session: no key read, sent or created.
-    assert.ok(asked.some((r) => r.path === '/sla_lens/issues'), 'the issues came from the plugin');
-    assert.deepEqual(asked.filter((r) => r.path === '/my/api_key' || r.key || r.path.endsWith('.json')), [], 'no API key read or sent, no REST call');
+    assert.ok(
+      asked.some((r) => r.path === '/sla_lens/issues'),
+      'the issues came from the plugin',
+    );
+    assert.deepEqual(
+      asked.filter((r) => r.path === '/my/api_key' || r.key || r.path.endsWith('.json')),
+      [],
+      'no API key read or sent, no REST call',
+    );
     assert.equal(apiKeys('sam'), keysBefore, 'no API key was created for sam');
   });
 
-  it('answers only a signed-in user, only for the issues asked that exist, with no more of the staff groups than those issues\' people', async () => {
+  it("answers only a signed-in user, only for the issues asked that exist, with no more of the staff groups than those issues' people", async () => {
     const ids = [...TAG.keys()].join(',');
     const anon = await userContext(null);
     const a = await anon.request.get(`${REDMINE}/sla_lens/issues?ids=${ids}`, { maxRedirects: 0 });
     // 401; or, where Redmine requires a login for everything, its redirect to the login page.
-    assert.ok(a.status() === 401 || (a.status() === 302 && /\/login/.test(a.headers().location)), `anonymous: ${a.status()}`);
+    assert.ok(
+      a.status() === 401 || (a.status() === 302 && /\/login/.test(a.headers().location)),
+      `anonymous: ${a.status()}`,
+    );
     await anon.close();
     const r = await sam.request.get(`${REDMINE}/sla_lens/issues?ids=${ids},999999,1/../2,abc`);
     assert.equal(r.status(), 200);
     const docs = await r.json();
     const issues = docs.filter((d) => d.issue).map((d) => String(d.issue.id));
-    assert.deepEqual(issues.sort(), [...TAG.keys()].sort(), 'the seeded issues sam sees, nothing for unknown or malformed ids');
+    assert.deepEqual(
+      issues.sort(),
+      [...TAG.keys()].sort(),
+      'the seeded issues sam sees, nothing for unknown or malformed ids',
+    );
     const groups = docs.filter((d) => d.group);
-    assert.deepEqual(groups.map((g) => g.group.name), ['IT']);
+    assert.deepEqual(
+      groups.map((g) => g.group.name),
+      ['IT'],
+    );
     // Only members who wrote one of these issues or a note on them.
-    const people = new Set(docs.filter((d) => d.issue).flatMap((d) => [d.issue.author?.id, ...(d.issue.journals ?? []).map((j) => j.user?.id)]));
-    assert.ok(groups[0].group.users.every((u) => people.has(u.id)), JSON.stringify(groups[0].group.users));
+    const people = new Set(
+      docs
+        .filter((d) => d.issue)
+        .flatMap((d) => [d.issue.author?.id, ...(d.issue.journals ?? []).map((j) => j.user?.id)]),
+    );
+    assert.ok(
+      groups[0].group.users.every((u) => people.has(u.id)),
+      JSON.stringify(groups[0].group.users),
+    );
     assert.ok(groups[0].group.users.length > 0, 'the staff who answered are there');
   });
 
@@ -320,8 +421,15 @@ describe('the sla-lens Redmine plugin', () => {
       const got = await badges(page);
       assert.equal(got.length, 1, `${tag}: one badge`);
       assert.equal(got[0].id, id);
-      assert.deepEqual({ state: got[0].state, text: got[0].text, escalation: got[0].escalation, deadline: got[0].deadline }, want(cli.get(id)), tag);
-      assert.ok(await page.evaluate(() => !!document.querySelector('#content sla-badge.sla-lens')), `${tag}: in the content`);
+      assert.deepEqual(
+        { state: got[0].state, text: got[0].text, escalation: got[0].escalation, deadline: got[0].deadline },
+        want(cli.get(id)),
+        tag,
+      );
+      assert.ok(
+        await page.evaluate(() => !!document.querySelector('#content sla-badge.sla-lens')),
+        `${tag}: in the content`,
+      );
       if (tag === 'S02') await page.screenshot({ path: join(SHOTS, 'redmine-plugin-issue.png') });
       await page.close();
     }
@@ -356,16 +464,28 @@ describe('the sla-lens Redmine plugin', () => {
     await page.waitForSelector('html[data-sla-lens="ready"]', { timeout: 30_000 });
     const got = await badges(page);
     assert.equal(got.length, SEED.issues.length);
-    for (const b of got) assert.deepEqual({ state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline }, want(cli.get(b.id)), TAG.get(b.id));
+    for (const b of got)
+      assert.deepEqual(
+        { state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline },
+        want(cli.get(b.id)),
+        TAG.get(b.id),
+      );
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-rest-off.png') });
     await page.close();
     const settings = await settingsPage(admin);
-    assert.equal(await settings.locator('#sla-lens-rest-warning').count(), 0, 'no warning: the plugin does not need it');
-    assert.match(await settings.locator('#sla-lens-privacy').textContent(), /reads no user's API key and\s+creates none/);
+    assert.equal(
+      await settings.locator('#sla-lens-rest-warning').count(),
+      0,
+      'no warning: the plugin does not need it',
+    );
+    assert.match(
+      await settings.locator('#sla-lens-privacy').textContent(),
+      /reads no user's API key and\s+creates none/,
+    );
     await settings.close();
   });
 
-  it('the settings page keeps the hostile corpus as text: a valid policy full of it, and a bad one\'s diagnostics', async () => {
+  it("the settings page keeps the hostile corpus as text: a valid policy full of it, and a bad one's diagnostics", async () => {
     const page = await open(admin, SETTINGS, { clock: false });
     const dialogs = watch(page);
     await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) > 0);
@@ -373,7 +493,10 @@ describe('the sla-lens Redmine plugin', () => {
     let n = await checks(page);
     await page.locator('#sla_lens_policy').fill(JSON.stringify(hostile, null, 2));
     await checked(page, n);
-    assert.equal(await page.locator('#sla-lens-status').textContent(), `Valid: policy “${hostile.name}” with the site mapping.`);
+    assert.equal(
+      await page.locator('#sla-lens-status').textContent(),
+      `Valid: policy “${hostile.name}” with the site mapping.`,
+    );
     // Unknown keys named by the corpus: each listed with its path, as text.
     const bad = structuredClone(hostile);
     for (const v of SHOWN.slice(0, 8)) bad[v] = v;
@@ -381,10 +504,14 @@ describe('the sla-lens Redmine plugin', () => {
     await page.locator('#sla_lens_policy').fill(JSON.stringify(bad, null, 2));
     await checked(page, n);
     const diags = await diagnostics(page, 'sla_lens_policy_diagnostics');
-    for (const v of SHOWN.slice(0, 8)) assert.ok(diags.some((d) => d.path === v || d.message.includes(v)), `a diagnostic names ${JSON.stringify(v.slice(0, 40))}`);
+    for (const v of SHOWN.slice(0, 8))
+      assert.ok(
+        diags.some((d) => d.path === v || d.message.includes(v)),
+        `a diagnostic names ${JSON.stringify(v.slice(0, 40))}`,
+      );
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-settings-hostile.png'), fullPage: true });
     // Redmine's own markup has inline handlers: the checks look inside the plugin's part.
-    await assertSafe(page, dialogs, 'the plugin\'s settings page', { within: '#sla-lens-settings' });
+    await assertSafe(page, dialogs, "the plugin's settings page", { within: '#sla-lens-settings' });
     const text = await deepText(page);
     assert.ok(text.includes(hostile.name));
     await page.close();

@@ -24,7 +24,14 @@ import { TONES, shortDuration } from '../badge-view.js';
  * @type {Readonly<Record<string, number>>}
  */
 export const STATE_RANK = Object.freeze({
-  breached: 0, atRisk: 1, running: 2, paused: 3, unknown: 3.5, metLate: 4, met: 5, notApplicable: 6,
+  breached: 0,
+  atRisk: 1,
+  running: 2,
+  paused: 3,
+  unknown: 3.5,
+  metLate: 4,
+  met: 5,
+  notApplicable: 6,
 });
 
 /**
@@ -32,8 +39,14 @@ export const STATE_RANK = Object.freeze({
  * @type {Readonly<Record<string, string>>}
  */
 export const STATE_LABEL = Object.freeze({
-  breached: 'Breached', atRisk: 'At risk', running: 'On track', paused: 'Paused',
-  metLate: 'Met late', met: 'Met', notApplicable: 'Out of scope', unknown: 'Unknown',
+  breached: 'Breached',
+  atRisk: 'At risk',
+  running: 'On track',
+  paused: 'Paused',
+  metLate: 'Met late',
+  met: 'Met',
+  notApplicable: 'Out of scope',
+  unknown: 'Unknown',
 });
 
 /** The table's columns: key, header, and whether the column can filter and group. */
@@ -119,7 +132,7 @@ export function batchColumn(batch, field) {
     return (base) => {
       const v = numbers[base + c];
       // NaN >= 0 is false: both "no string" markers are null.
-      return v >= 0 ? strings[v] ?? null : null;
+      return v >= 0 ? (strings[v] ?? null) : null;
     };
   }
   return (base) => {
@@ -171,7 +184,7 @@ export function rowsFromBatch(batch, tickets = []) {
     const category = categoryName(b);
     const st = status(b);
     // The input's own fields only where the evaluation leaves one open.
-    const t = priority === null || category === null || st === null ? tickets[index] ?? {} : null;
+    const t = priority === null || category === null || st === null ? (tickets[index] ?? {}) : null;
     rows[r] = {
       index,
       id: id(b) || `#${index + 1}`,
@@ -196,7 +209,13 @@ export function rowsFromBatch(batch, tickets = []) {
       missing: missing(b) ?? null,
     };
   }
-  const errors = batch.errors.map((e) => ({ id: e.id ?? null, index: e.index, code: e.code, path: e.path, message: e.message }));
+  const errors = batch.errors.map((e) => ({
+    id: e.id ?? null,
+    index: e.index,
+    code: e.code,
+    path: e.path,
+    message: e.message,
+  }));
   return { rows, errors };
 }
 
@@ -296,7 +315,10 @@ export function sortRows(rows, { key = 'sla', dir = 'asc' } = { key: 'sla' }) {
  * @param {unknown} s
  */
 export function fold(s) {
-  return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return String(s)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /**
@@ -311,7 +333,9 @@ export function filterRows(rows, filters = {}, query = '') {
   return rows.filter((r) => {
     for (const [k, v] of active) if (String(r[k]) !== String(v)) return false;
     if (words.length === 0) return true;
-    const hay = fold(`${r.id} ${r.title} ${r.assignee} ${r.status} ${r.priority} ${r.category} ${STATE_LABEL[r.state] ?? ''}`);
+    const hay = fold(
+      `${r.id} ${r.title} ${r.assignee} ${r.status} ${r.priority} ${r.category} ${STATE_LABEL[r.state] ?? ''}`,
+    );
     return words.every((w) => hay.includes(w));
   });
 }
@@ -411,8 +435,9 @@ export function windowFor(scrollTop, viewport, rowHeight, count, overscan = 8) {
 export function toneTotals(rows) {
   /** @type {Record<string, number>} */
   const out = {};
+  const tones = /** @type {Readonly<Record<string, string>>} */ (TONES);
   for (const r of rows) {
-    const tone = r.state === 'unknown' ? 'unknown' : /** @type {Readonly<Record<string, string>>} */ (TONES)[r.state] ?? 'error';
+    const tone = r.state === 'unknown' ? 'unknown' : (tones[r.state] ?? 'error');
     out[tone] = (out[tone] ?? 0) + 1;
   }
   return out;
@@ -432,7 +457,14 @@ export function formatDateTime(msValue, timeZone = 'UTC') {
   if (msValue == null || Number.isNaN(msValue)) return NONE;
   let f = dateFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone });
+    f = new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+    });
     dateFormats.set(timeZone, f);
   }
   return f.format(msValue);

@@ -56,7 +56,14 @@ export function scale(d0, d1, r0, r1) {
  */
 function frame(width, height, title, desc) {
   const id = `c${Math.random().toString(36).slice(2, 9)}`;
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-labelledby': `${id}t ${id}d`, class: 'chart', preserveAspectRatio: 'xMidYMid meet' });
+  const svg = s('svg', {
+    viewBox: `0 0 ${width} ${height}`,
+    width: '100%',
+    role: 'img',
+    'aria-labelledby': `${id}t ${id}d`,
+    class: 'chart',
+    preserveAspectRatio: 'xMidYMid meet',
+  });
   svg.append(s('title', { id: `${id}t` }, title), s('desc', { id: `${id}d` }, desc));
   return svg;
 }
@@ -68,7 +75,17 @@ function frame(width, height, title, desc) {
  *   series: { name: string, color: string, values: (number | null)[], bold?: boolean, dash?: string }[],
  *   width?: number, height?: number, unit?: string, yMax?: number, yMin?: number }} options
  */
-export function lineChart({ title, desc, labels, series, width = 640, height = 280, unit = '%', yMax = 100, yMin = 0 }) {
+export function lineChart({
+  title,
+  desc,
+  labels,
+  series,
+  width = 640,
+  height = 280,
+  unit = '%',
+  yMax = 100,
+  yMin = 0,
+}) {
   const svg = frame(width, height, title, desc);
   const m = { l: 44, r: 12, t: 14, b: 48 };
   const x = scale(0, Math.max(1, labels.length - 1), m.l + 10, width - m.r - 10);
@@ -92,7 +109,16 @@ export function lineChart({ title, desc, labels, series, width = 640, height = 2
       const prev = i > 0 ? se.values[i - 1] : null;
       d += `${prev == null ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
     });
-    g.append(s('path', { d, fill: 'none', stroke: se.color, 'stroke-width': se.bold ? 3 : 2, 'stroke-dasharray': se.dash ?? null, 'stroke-linejoin': 'round' }));
+    g.append(
+      s('path', {
+        d,
+        fill: 'none',
+        stroke: se.color,
+        'stroke-width': se.bold ? 3 : 2,
+        'stroke-dasharray': se.dash ?? null,
+        'stroke-linejoin': 'round',
+      }),
+    );
     se.values.forEach((v, i) => {
       if (v == null) return;
       const c = s('circle', { cx: x(i), cy: y(v), r: 3.5, fill: se.color });
@@ -138,7 +164,14 @@ export function barChart({ title, desc, rows, parts, width = 640, rowHeight = 30
     let acc = 0;
     r.parts.forEach((v, k) => {
       if (!v) return;
-      const rect = s('rect', { x: x(acc), y: yy + 5, width: Math.max(1, x(acc + v) - x(acc)), height: rowHeight - 10, fill: parts[k].color, rx: 3 });
+      const rect = s('rect', {
+        x: x(acc),
+        y: yy + 5,
+        width: Math.max(1, x(acc + v) - x(acc)),
+        height: rowHeight - 10,
+        fill: parts[k].color,
+        rx: 3,
+      });
       rect.append(s('title', {}, `${r.label}: ${v} ${parts[k].name}`));
       svg.append(rect);
       acc += v;
@@ -175,7 +208,9 @@ export function columnChart({ title, desc, labels, series, width = 640, height =
     grid.append(s('text', { x: m.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(v)));
   }
   labels.forEach((l, i) => {
-    grid.append(s('text', { x: m.l + bw * (i + 0.5), y: height - m.b + 16, 'text-anchor': 'middle', class: 'tick' }, l));
+    grid.append(
+      s('text', { x: m.l + bw * (i + 0.5), y: height - m.b + 16, 'text-anchor': 'middle', class: 'tick' }, l),
+    );
   });
   svg.append(grid);
   labels.forEach((l, i) => {
@@ -183,12 +218,25 @@ export function columnChart({ title, desc, labels, series, width = 640, height =
     for (const se of series) {
       const v = se.values[i] ?? 0;
       if (!v) continue;
-      const rect = s('rect', { x: m.l + bw * i + bw * 0.14, y: y(acc + v), width: bw * 0.72, height: Math.max(0.5, y(acc) - y(acc + v)), fill: se.color });
+      const rect = s('rect', {
+        x: m.l + bw * i + bw * 0.14,
+        y: y(acc + v),
+        width: bw * 0.72,
+        height: Math.max(0.5, y(acc) - y(acc + v)),
+        fill: se.color,
+      });
       rect.append(s('title', {}, `${se.name}, ${l}: ${v}`));
       svg.append(rect);
       acc += v;
     }
-    if (totals[i]) svg.append(s('text', { x: m.l + bw * (i + 0.5), y: y(totals[i]) - 4, 'text-anchor': 'middle', class: 'value' }, String(totals[i])));
+    if (totals[i])
+      svg.append(
+        s(
+          'text',
+          { x: m.l + bw * (i + 0.5), y: y(totals[i]) - 4, 'text-anchor': 'middle', class: 'value' },
+          String(totals[i]),
+        ),
+      );
   });
   if (marker != null) {
     const mx = m.l + bw * marker.index;
@@ -208,9 +256,15 @@ export function columnChart({ title, desc, labels, series, width = 640, height =
 
 /** Response-time buckets (business seconds), upper bounds exclusive; the last is open. */
 export const TIME_BUCKETS = Object.freeze([
-  { label: '< 15m', max: 900 }, { label: '15–30m', max: 1800 }, { label: '30m–1h', max: 3600 },
-  { label: '1–2h', max: 7200 }, { label: '2–4h', max: 14400 }, { label: '4–8h', max: 28800 },
-  { label: '8–24h', max: 86400 }, { label: '1–2d', max: 172800 }, { label: '≥ 2d', max: Infinity },
+  { label: '< 15m', max: 900 },
+  { label: '15–30m', max: 1800 },
+  { label: '30m–1h', max: 3600 },
+  { label: '1–2h', max: 7200 },
+  { label: '2–4h', max: 14400 },
+  { label: '4–8h', max: 28800 },
+  { label: '8–24h', max: 86400 },
+  { label: '1–2d', max: 172800 },
+  { label: '≥ 2d', max: Infinity },
 ]);
 
 /**

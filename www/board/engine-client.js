@@ -13,10 +13,14 @@ let compiled = null;
 export function compiledFastModule() {
   if (!compiled) {
     compiled = (async () => {
-      if (!FAST_MODULE) throw new Error('the engine module: no URL for it where the shim is bundled into a classic script');
+      if (!FAST_MODULE)
+        throw new Error('the engine module: no URL for it where the shim is bundled into a classic script');
       const res = await fetch(FAST_MODULE);
       if (!res.ok) throw new Error(`the engine module: ${FAST_MODULE} answered ${res.status} ${res.statusText}`);
-      if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/.test(res.headers.get('content-type') ?? '')) {
+      if (
+        typeof WebAssembly.compileStreaming === 'function' &&
+        /^application\/wasm\b/.test(res.headers.get('content-type') ?? '')
+      ) {
         return WebAssembly.compileStreaming(res);
       }
       return WebAssembly.compile(await res.arrayBuffer());

@@ -81,9 +81,17 @@ function readBoard(msg) {
     let mapped;
     try {
       // The engine refuses a format it does not know.
-      mapped = wasm.mapCsv(/** @type {wasm.CsvFormatName} */ ((tracker ?? '').toLowerCase()), source, msg.mapping ?? {});
+      mapped = wasm.mapCsv(
+        /** @type {wasm.CsvFormatName} */ ((tracker ?? '').toLowerCase()),
+        source,
+        msg.mapping ?? {},
+      );
     } catch (e) {
-      const zoneHint = /** @type {Partial<wasm.MappingError> | null | undefined} */ (e)?.diagnostics?.some((d) => d.code === 'mapping-time-zone-missing') ? '\n(Give the time-zone attribute.)' : '';
+      const zoneHint = /** @type {Partial<wasm.MappingError> | null | undefined} */ (e)?.diagnostics?.some(
+        (d) => d.code === 'mapping-time-zone-missing',
+      )
+        ? '\n(Give the time-zone attribute.)'
+        : '';
       throw new Error(`The CSV export could not be read: ${withDiagnostics(e, '(mapping)')}${zoneHint}`);
     }
     const { tickets: list, errors, unknown, ...how } = mapped;
@@ -98,10 +106,15 @@ function readBoard(msg) {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`The issues are not JSON: ${/** @type {SyntaxError} */ (e).message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`);
+    throw new Error(
+      `The issues are not JSON: ${/** @type {SyntaxError} */ (e).message}. For a tracker's own export, add tracker="redmine|github|gitlab|jira".`,
+    );
   }
   const list = Array.isArray(doc) ? doc : Array.isArray(doc?.tickets) ? doc.tickets : null;
-  if (!list) throw new Error('The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".');
+  if (!list)
+    throw new Error(
+      'The issues must be a JSON array of tickets or {"tickets": [...]}; for a tracker\'s own export add tracker="redmine|github|gitlab|jira".',
+    );
   return { tickets: list, text, mapErrors: [], unknown: [], csv: null };
 }
 
@@ -111,7 +124,13 @@ function readBoard(msg) {
  * @param {A} a
  */
 function own(a) {
-  if (a && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength && !(typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer)) transfer.push(a.buffer);
+  if (
+    a &&
+    a.byteOffset === 0 &&
+    a.byteLength === a.buffer.byteLength &&
+    !(typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer)
+  )
+    transfer.push(a.buffer);
   return a;
 }
 
@@ -137,7 +156,8 @@ function rawFields(batch, tickets) {
   /** @type {Record<number, { fields: { priority: string, category: string }, status: string }>} */
   const raw = {};
   for (let b = 0; b < numbers.length; b += k) {
-    if (numbers[b + col.priorityName] >= 0 && numbers[b + col.categoryName] >= 0 && numbers[b + col.status] >= 0) continue;
+    if (numbers[b + col.priorityName] >= 0 && numbers[b + col.categoryName] >= 0 && numbers[b + col.status] >= 0)
+      continue;
     const index = numbers[b + col.index];
     const t = tickets[index] ?? {};
     const f = t.fields ?? {};
@@ -218,8 +238,13 @@ const OPS = {
     engine = next;
     board = { tickets: read.tickets, text: read.text, unknown: read.unknown, ranks: priorityRanks(policyText) };
     return {
-      name: next.name, policyText, priorityRanks: [...board.ranks], count: read.tickets.length,
-      mapErrors: read.mapErrors, unknown: read.unknown, csv: read.csv,
+      name: next.name,
+      policyText,
+      priorityRanks: [...board.ranks],
+      count: read.tickets.length,
+      mapErrors: read.mapErrors,
+      unknown: read.unknown,
+      csv: read.csv,
     };
   },
   /** @param {Request} msg */
@@ -233,13 +258,23 @@ const OPS = {
     const order = rows.map((_, i) => i);
     order.sort((x, y) => compareUrgency(rows[x], rows[y]) || rows[x].index - rows[y].index);
     const raw = rawFields(batch, board.tickets);
-    const out = { fields: batch.fields, stringFields: batch.stringFields, numbers: own(batch.numbers), strings: batch.strings, errors: batch.errors, nextChange: batch.nextChange };
+    const out = {
+      fields: batch.fields,
+      stringFields: batch.stringFields,
+      numbers: own(batch.numbers),
+      strings: batch.strings,
+      errors: batch.errors,
+      nextChange: batch.nextChange,
+    };
     return { batch: out, raw, order: own(Int32Array.from(order)), facets: facets(rows) };
   },
   /** @param {Request} msg */
   full(msg) {
     const { engine, board } = needBoard();
-    return engine.evaluate(msg.indices.map((i) => board.tickets[i]), msg.nowMs);
+    return engine.evaluate(
+      msg.indices.map((i) => board.tickets[i]),
+      msg.nowMs,
+    );
   },
   /** @param {Request} msg */
   explain(msg) {
@@ -283,7 +318,8 @@ self.addEventListener('message', async (/** @type {MessageEvent<Request>} */ { d
     // Own keys only: "toString" names no operation.
     const op = Object.hasOwn(OPS, msg.op) ? OPS[/** @type {keyof typeof OPS} */ (msg.op)] : undefined;
     if (!op) throw new Error(`engine-worker: no operation "${msg.op}"`);
-    if (msg.op !== 'load' && msg.op !== 'loadBoard' && msg.op !== 'init' && !engine) throw new Error('engine-worker: load a policy and an export first');
+    if (msg.op !== 'load' && msg.op !== 'loadBoard' && msg.op !== 'init' && !engine)
+      throw new Error('engine-worker: load a policy and an export first');
     transfer = [];
     const result = op(msg);
     // @ts-expect-error the DOM lib types `self` as a Window (postMessage's second argument the

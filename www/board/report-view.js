@@ -97,16 +97,32 @@ export const BREACH_PAGE = 100;
 function table(caption, header, rows) {
   const t = h('table');
   if (caption) t.append(h('caption', { class: 'sr-only', text: caption }));
-  t.append(h('thead', {}, h('tr', {}, ...header.map((x, i) => {
-    const head = typeof x === 'string' ? { text: x, class: undefined } : x;
-    return h('th', { scope: 'col', class: i === 0 ? 'l' : head.class ?? null, text: head.text });
-  }))));
+  t.append(
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...header.map((x, i) => {
+          const head = typeof x === 'string' ? { text: x, class: undefined } : x;
+          return h('th', { scope: 'col', class: i === 0 ? 'l' : (head.class ?? null), text: head.text });
+        }),
+      ),
+    ),
+  );
   const tb = h('tbody');
   for (const r of rows) {
     const tr = h('tr', r.attrs ?? {});
     r.cells.forEach((c, i) => {
       const cell = typeof c === 'object' && c !== null ? c : { text: c };
-      tr.append(h(i === 0 ? 'th' : 'td', { scope: i === 0 ? 'row' : null, class: [cell.class, i === 0 ? 'l' : null].filter(Boolean).join(' ') || null, text: cell.text == null ? '—' : String(cell.text) }));
+      tr.append(
+        h(i === 0 ? 'th' : 'td', {
+          scope: i === 0 ? 'row' : null,
+          class: [cell.class, i === 0 ? 'l' : null].filter(Boolean).join(' ') || null,
+          text: cell.text == null ? '—' : String(cell.text),
+        }),
+      );
     });
     tb.append(tr);
   }
@@ -123,17 +139,41 @@ function table(caption, header, rows) {
  */
 export function cellFigures(c, levels, unknown = false) {
   return [
-    c.inScope, c.met, c.metLate, c.breached, c.open, ...(unknown ? [c.unknown ?? 0] : []), formatPercent(c.metPercent),
-    formatSeconds(c.business.median), formatSeconds(c.business.p90), formatSeconds(c.wall.median), formatSeconds(c.wall.p90),
+    c.inScope,
+    c.met,
+    c.metLate,
+    c.breached,
+    c.open,
+    ...(unknown ? [c.unknown ?? 0] : []),
+    formatPercent(c.metPercent),
+    formatSeconds(c.business.median),
+    formatSeconds(c.business.p90),
+    formatSeconds(c.wall.median),
+    formatSeconds(c.wall.p90),
     ...levels.map((l) => c.escalations.find((e) => e.level === l.level)?.reached ?? 0),
-    c.paused.tickets, formatSeconds(c.paused.totalSeconds),
+    c.paused.tickets,
+    formatSeconds(c.paused.totalSeconds),
   ];
 }
 
 /** @param {wasm.Report['levels']} levels */
 export function cellHeader(levels, unknown = false) {
-  return ['In scope', 'Met', 'Met late', 'Breached', 'Open', ...(unknown ? ['Unknown'] : []), 'Met %', 'Median (business)', 'P90 (business)', 'Median (wall)', 'P90 (wall)',
-    ...levels.map((l) => `L${l.level} ${l.role}`), 'Paused tickets', 'Paused total'];
+  return [
+    'In scope',
+    'Met',
+    'Met late',
+    'Breached',
+    'Open',
+    ...(unknown ? ['Unknown'] : []),
+    'Met %',
+    'Median (business)',
+    'P90 (business)',
+    'Median (wall)',
+    'P90 (wall)',
+    ...levels.map((l) => `L${l.level} ${l.role}`),
+    'Paused tickets',
+    'Paused total',
+  ];
 }
 
 /**
@@ -142,10 +182,15 @@ export function cellHeader(levels, unknown = false) {
  * @param {wasm.MetricKind} metric
  */
 export function metByMonth(report, metric) {
-  const find = (/** @type {string} */ m, /** @type {string | null} */ p) => report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
+  const find = (/** @type {string} */ m, /** @type {string | null} */ p) =>
+    report.cells.find((c) => c.metric === metric && c.month === m && c.priority === p && c.category === null);
   /** @type {{ name: string, id: string | null }[]} */
   const series = [{ name: 'All priorities', id: null }, ...report.priorities.map((p) => ({ name: p.name, id: p.id }))];
-  return series.map((se) => ({ name: se.name, id: se.id, values: report.months.map((m) => find(m, se.id)?.metPercent ?? null) }));
+  return series.map((se) => ({
+    name: se.name,
+    id: se.id,
+    values: report.months.map((m) => find(m, se.id)?.metPercent ?? null),
+  }));
 }
 
 /**
@@ -157,8 +202,16 @@ export function breachesByCategory(report, metric) {
   const cats = [...report.categories, { id: '', name: 'No category' }];
   return cats
     .map((c) => {
-      const cell = report.cells.find((x) => x.metric === metric && x.month === null && x.priority === null && x.category === c.id);
-      return { label: c.name, id: c.id, breached: cell?.breached ?? 0, metLate: cell?.metLate ?? 0, inScope: cell?.inScope ?? 0 };
+      const cell = report.cells.find(
+        (x) => x.metric === metric && x.month === null && x.priority === null && x.category === c.id,
+      );
+      return {
+        label: c.name,
+        id: c.id,
+        breached: cell?.breached ?? 0,
+        metLate: cell?.metLate ?? 0,
+        inScope: cell?.inScope ?? 0,
+      };
     })
     .filter((r) => r.inScope > 0 || r.breached + r.metLate > 0);
 }
@@ -267,7 +320,9 @@ export class SlaReviewElement extends HTMLElement {
       if (seq !== this.#seq) return;
       ui.error.hidden = false;
       const err = /** @type {Partial<import('../pkg/sla_lens.js').PolicyError> | null | undefined} */ (e);
-      ui.error.textContent = err?.diagnostics ? `${err.message}\n${err.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}` : (err?.message ?? String(e));
+      ui.error.textContent = err?.diagnostics
+        ? `${err.message}\n${err.diagnostics.map((d) => `${d.path || '(document)'}: ${d.message}`).join('\n')}`
+        : (err?.message ?? String(e));
       this.dataset.ready = 'error';
     }
   }
@@ -328,10 +383,16 @@ export class SlaReviewElement extends HTMLElement {
       this.removeAttribute('to');
     });
     const exports = h('div', { class: 'exports', role: 'group', 'aria-label': 'Export' });
-    const controls = h('div', { class: 'controls no-print' },
+    const controls = h(
+      'div',
+      { class: 'controls no-print' },
       h('label', { class: 'field' }, 'From', from),
       h('label', { class: 'field' }, 'To (inclusive)', to),
-      apply, reset, h('span', { class: 'spacer' }), exports);
+      apply,
+      reset,
+      h('span', { class: 'spacer' }),
+      exports,
+    );
     const error = h('div', { class: 'error-box', role: 'alert' });
     error.hidden = true;
     error.style.whiteSpace = 'pre-wrap';
@@ -352,13 +413,14 @@ export class SlaReviewElement extends HTMLElement {
     const name = () => `sla-review-${this.report?.period.firstDay ?? ''}-${this.report?.period.lastDay ?? ''}`;
     btn('JSON', () => download(`${name()}.json`, `${JSON.stringify(this.report, null, 2)}\n`, 'application/json'));
     /** An export computed in the worker, downloaded; an error is shown where reports' are. */
-    const fromWorker = (/** @type {string} */ op, /** @type {string} */ file, /** @type {string} */ type) => this.#call(op, { options: this.#options() }).then(
-      (text) => download(file, text, type),
-      (e) => {
-        error.hidden = false;
-        error.textContent = e?.message ?? String(e);
-      },
-    );
+    const fromWorker = (/** @type {string} */ op, /** @type {string} */ file, /** @type {string} */ type) =>
+      this.#call(op, { options: this.#options() }).then(
+        (text) => download(file, text, type),
+        (e) => {
+          error.hidden = false;
+          error.textContent = e?.message ?? String(e);
+        },
+      );
     btn('Cells CSV', () => fromWorker('reportCsv', `${name()}-cells.csv`, 'text/csv'));
     btn('Breaches CSV', () => download(`${name()}-breaches.csv`, this.breachesCsv(), 'text/csv'));
     btn('Charts CSV', () => download(`${name()}-charts.csv`, this.chartsCsv(), 'text/csv'));
@@ -370,9 +432,40 @@ export class SlaReviewElement extends HTMLElement {
   breachesCsv() {
     const r = this.report;
     if (!r) throw new Error('sla-review: no report yet');
-    return toCsv(['id', 'title', 'created', 'month', 'priority', 'category', 'metric', 'state', 'targetSeconds', 'deadline', 'stoppedAt', 'elapsedSeconds', 'cycles', 'escalations'],
-      r.breaches.map((b) => [b.id, b.title ?? '', b.created, b.month, b.priority, b.category ?? '', b.metric, b.state, b.target, b.deadline ?? '', b.stoppedAt ?? '', b.elapsed, b.cycles,
-        b.escalations.map((e) => `L${e.level} ${e.role} ${e.at} (cycle ${e.cycle})`).join('; ')]));
+    return toCsv(
+      [
+        'id',
+        'title',
+        'created',
+        'month',
+        'priority',
+        'category',
+        'metric',
+        'state',
+        'targetSeconds',
+        'deadline',
+        'stoppedAt',
+        'elapsedSeconds',
+        'cycles',
+        'escalations',
+      ],
+      r.breaches.map((b) => [
+        b.id,
+        b.title ?? '',
+        b.created,
+        b.month,
+        b.priority,
+        b.category ?? '',
+        b.metric,
+        b.state,
+        b.target,
+        b.deadline ?? '',
+        b.stoppedAt ?? '',
+        b.elapsed,
+        b.cycles,
+        b.escalations.map((e) => `L${e.level} ${e.role} ${e.at} (cycle ${e.cycle})`).join('; '),
+      ]),
+    );
   }
 
   /** The charts' numbers, as CSV: chart, series, x, value. */
@@ -382,7 +475,8 @@ export class SlaReviewElement extends HTMLElement {
     if (!r || !d) throw new Error('sla-review: no report yet');
     const rows = [];
     for (const m of r.metrics.filter((x) => x.targeted)) {
-      for (const se of metByMonth(r, m.metric)) se.values.forEach((v, i) => {
+      for (const se of metByMonth(r, m.metric))
+        se.values.forEach((v, i) => {
           rows.push([`met % by month (${m.metric})`, se.name, r.months[i], v ?? '']);
         });
       for (const c of breachesByCategory(r, m.metric)) {
@@ -407,18 +501,59 @@ export class SlaReviewElement extends HTMLElement {
    */
   #breaches(r) {
     const n = r.breaches.length;
-    const section = h('section', { 'data-part': 'breaches' }, h('h3', { text: `Breaches (${n}) with their escalation history` }));
+    const section = h(
+      'section',
+      { 'data-part': 'breaches' },
+      h('h3', { text: `Breaches (${n}) with their escalation history` }),
+    );
     if (n === 0) {
       section.append(h('p', { class: 'note', text: 'No target was missed in the period.' }));
       return section;
     }
     const pname = new Map(r.priorities.map((p) => [p.id, p.name]));
     const cname = new Map(r.categories.map((c) => [c.id, c.name]));
-    const header = ['Ticket', { text: 'Title', class: 'l' }, 'Created', 'Priority', 'Category', 'Metric', 'Outcome', 'Target', 'Deadline', 'Stopped', { text: 'Escalations', class: 'l' }];
-    const row = (/** @type {wasm.ReportBreach} */ b) => ({ attrs: { 'data-breach': b.id }, cells: [{ text: b.id, class: 'id' }, { text: b.title ?? '', class: 'l wrap' }, formatDateTime(Date.parse(b.created)), pname.get(b.priority) ?? b.priority, b.category == null ? '—' : cname.get(b.category) ?? b.category,
-      METRIC[b.metric], { text: b.state === 'breached' ? 'open past deadline' : 'met late', class: b.state === 'breached' ? 'bad' : null }, formatSeconds(b.target),
-      b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—', b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
-      { text: b.escalations.length ? b.escalations.map((e) => `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`).join(' → ') : 'none', class: 'l wrap' }] });
+    const header = [
+      'Ticket',
+      { text: 'Title', class: 'l' },
+      'Created',
+      'Priority',
+      'Category',
+      'Metric',
+      'Outcome',
+      'Target',
+      'Deadline',
+      'Stopped',
+      { text: 'Escalations', class: 'l' },
+    ];
+    const row = (/** @type {wasm.ReportBreach} */ b) => ({
+      attrs: { 'data-breach': b.id },
+      cells: [
+        { text: b.id, class: 'id' },
+        { text: b.title ?? '', class: 'l wrap' },
+        formatDateTime(Date.parse(b.created)),
+        pname.get(b.priority) ?? b.priority,
+        b.category == null ? '—' : (cname.get(b.category) ?? b.category),
+        METRIC[b.metric],
+        {
+          text: b.state === 'breached' ? 'open past deadline' : 'met late',
+          class: b.state === 'breached' ? 'bad' : null,
+        },
+        formatSeconds(b.target),
+        b.deadline ? formatDateTime(Date.parse(b.deadline)) : '—',
+        b.stoppedAt ? formatDateTime(Date.parse(b.stoppedAt)) : '—',
+        {
+          text: b.escalations.length
+            ? b.escalations
+                .map(
+                  (e) =>
+                    `L${e.level} ${e.role}, ${formatDateTime(Date.parse(e.at))}${b.cycles > 1 ? ` (cycle ${e.cycle})` : ''}`,
+                )
+                .join(' → ')
+            : 'none',
+          class: 'l wrap',
+        },
+      ],
+    });
     const pages = Math.ceil(n / BREACH_PAGE);
     if (pages === 1) {
       section.append(table('Breaches', header, r.breaches.map(row)));
@@ -435,7 +570,10 @@ export class SlaReviewElement extends HTMLElement {
     const prev = go('‹ Previous', 'Previous page of breaches', () => this.#breachPage - 1);
     const next = go('Next ›', 'Next page of breaches', () => this.#breachPage + 1);
     const last = go('Last »', 'Last page of breaches', () => pages - 1);
-    section.append(note, h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last));
+    section.append(
+      note,
+      h('nav', { class: 'pager no-print', 'aria-label': 'Pages of breaches' }, first, prev, status, next, last),
+    );
     /** @type {HTMLElement | null} */
     let shown = null;
     /** @type {(page: number, from?: HTMLButtonElement) => void} */
@@ -472,10 +610,24 @@ export class SlaReviewElement extends HTMLElement {
     const period = `${formatDay(r.period.firstDay)} – ${formatDay(r.period.lastDay)}`;
     const banner = [h('strong', { text: r.policy.name })];
     if (rv) {
-      banner.push(h('span', { text: `Reviewed every ${rv.intervalMonths} months · last review ${formatDay(rv.lastReview)}` }));
-      banner.push(h('span', { class: 'tag', text: rv.overdue ? `Review overdue by ${-rv.daysUntil} day${rv.daysUntil === -1 ? '' : 's'} (due ${formatDay(rv.nextReview)})` : `Next review ${formatDay(rv.nextReview)} · in ${rv.daysUntil} day${rv.daysUntil === 1 ? '' : 's'}` }));
+      banner.push(
+        h('span', { text: `Reviewed every ${rv.intervalMonths} months · last review ${formatDay(rv.lastReview)}` }),
+      );
+      banner.push(
+        h('span', {
+          class: 'tag',
+          text: rv.overdue
+            ? `Review overdue by ${-rv.daysUntil} day${rv.daysUntil === -1 ? '' : 's'} (due ${formatDay(rv.nextReview)})`
+            : `Next review ${formatDay(rv.nextReview)} · in ${rv.daysUntil} day${rv.daysUntil === 1 ? '' : 's'}`,
+        }),
+      );
     } else banner.push(h('span', { text: 'The policy sets no review cadence.' }));
-    banner.push(h('span', { class: 'muted', text: `Period ${period} (${r.period.zone}) · evaluated at ${formatDateTime(Date.parse(r.period.evaluatedAt), 'UTC')} UTC` }));
+    banner.push(
+      h('span', {
+        class: 'muted',
+        text: `Period ${period} (${r.period.zone}) · evaluated at ${formatDateTime(Date.parse(r.period.evaluatedAt), 'UTC')} UTC`,
+      }),
+    );
     ui.banner.replaceChildren(...banner);
     ui.from.value = r.period.firstDay;
     ui.to.value = r.period.lastDay;
@@ -483,41 +635,139 @@ export class SlaReviewElement extends HTMLElement {
     const levels = r.levels;
     const metrics = r.metrics.filter((m) => m.targeted).map((m) => m.metric);
     const main = metrics[0] ?? 'response';
-    const all = r.cells.find((c) => c.metric === main && c.month === null && c.priority === null && c.category === null);
+    const all = r.cells.find(
+      (c) => c.metric === main && c.month === null && c.priority === null && c.category === null,
+    );
     const sections = [];
 
     // KPIs
     /** @type {(k: string, v: string, sub?: string) => HTMLDivElement} */
-    const kpi = (k, v, sub) => h('div', { class: 'kpi' }, h('div', { class: 'k', text: k }), h('div', { class: 'v', text: v }), h('div', { class: 's', text: sub ?? '' }));
-    sections.push(h('div', { class: 'kpis', 'data-part': 'kpis' },
-      kpi('Tickets in period', String(r.tickets.inPeriod), `${r.tickets.inScope} in scope · ${r.tickets.outOfScope} out of scope`),
-      kpi(`${METRIC[main]} met`, formatPercent(all?.metPercent), `${all?.met ?? 0} met · ${all?.metLate ?? 0} late · ${all?.breached ?? 0} open past deadline`),
-      kpi(`Median ${main}`, formatSeconds(all?.business.median), `p90 ${formatSeconds(all?.business.p90)} (business time)`),
-      kpi('Breaches', String(r.breaches.length), `${levels.map((l) => `L${l.level}: ${all?.escalations.find((e) => e.level === l.level)?.reached ?? 0}`).join(' · ')}`),
-      kpi('Paused (customer)', formatSeconds(all?.paused.totalSeconds), `${all?.paused.tickets ?? 0} tickets paused`),
-      kpi('Unreadable', String(r.tickets.unreadable), `${r.tickets.read} read`)));
+    const kpi = (k, v, sub) =>
+      h(
+        'div',
+        { class: 'kpi' },
+        h('div', { class: 'k', text: k }),
+        h('div', { class: 'v', text: v }),
+        h('div', { class: 's', text: sub ?? '' }),
+      );
+    sections.push(
+      h(
+        'div',
+        { class: 'kpis', 'data-part': 'kpis' },
+        kpi(
+          'Tickets in period',
+          String(r.tickets.inPeriod),
+          `${r.tickets.inScope} in scope · ${r.tickets.outOfScope} out of scope`,
+        ),
+        kpi(
+          `${METRIC[main]} met`,
+          formatPercent(all?.metPercent),
+          `${all?.met ?? 0} met · ${all?.metLate ?? 0} late · ${all?.breached ?? 0} open past deadline`,
+        ),
+        kpi(
+          `Median ${main}`,
+          formatSeconds(all?.business.median),
+          `p90 ${formatSeconds(all?.business.p90)} (business time)`,
+        ),
+        kpi(
+          'Breaches',
+          String(r.breaches.length),
+          `${levels.map((l) => `L${l.level}: ${all?.escalations.find((e) => e.level === l.level)?.reached ?? 0}`).join(' · ')}`,
+        ),
+        kpi('Paused (customer)', formatSeconds(all?.paused.totalSeconds), `${all?.paused.tickets ?? 0} tickets paused`),
+        kpi('Unreadable', String(r.tickets.unreadable), `${r.tickets.read} read`),
+      ),
+    );
 
     // Charts
     const charts = h('div', { class: 'charts' });
     for (const metric of metrics) {
-      const series = metByMonth(r, metric).map((se, i) => ({ ...se, color: PALETTE[i % PALETTE.length], bold: i === 0 }));
+      const series = metByMonth(r, metric).map((se, i) => ({
+        ...se,
+        color: PALETTE[i % PALETTE.length],
+        bold: i === 0,
+      }));
       const lows = series.flatMap((se) => se.values).filter((v) => v != null);
       const yMin = lows.length ? Math.max(0, Math.min(80, Math.floor((Math.min(...lows) - 5) / 10) * 10)) : 0;
       const labels = r.months.map((m) => formatMonth(m).replace(/ \d{4}$/, (y) => ` '${y.trim().slice(2)}`));
-      const desc = series.map((se) => `${se.name}: ${se.values.map((v, i) => `${formatMonth(r.months[i])} ${v == null ? 'none' : formatPercent(v)}`).join(', ')}`).join('. ');
-      charts.append(figure(`${METRIC[metric]} met % by month, per priority`, 'Met on time ÷ (met + met late + breached), by month of creation',
-        lineChart({ title: `${METRIC[metric]} met % by month per priority`, desc, labels, series, yMin }),
-        table(`${METRIC[metric]} met % by month per priority`, ['Series', ...r.months.map(formatMonth)], series.map((se) => ({ cells: [se.name, ...se.values.map(formatPercent)] }))), 'met-by-month'));
+      const desc = series
+        .map(
+          (se) =>
+            `${se.name}: ${se.values.map((v, i) => `${formatMonth(r.months[i])} ${v == null ? 'none' : formatPercent(v)}`).join(', ')}`,
+        )
+        .join('. ');
+      charts.append(
+        figure(
+          `${METRIC[metric]} met % by month, per priority`,
+          'Met on time ÷ (met + met late + breached), by month of creation',
+          lineChart({ title: `${METRIC[metric]} met % by month per priority`, desc, labels, series, yMin }),
+          table(
+            `${METRIC[metric]} met % by month per priority`,
+            ['Series', ...r.months.map(formatMonth)],
+            series.map((se) => ({ cells: [se.name, ...se.values.map(formatPercent)] })),
+          ),
+          'met-by-month',
+        ),
+      );
       const cats = breachesByCategory(r, metric);
-      const parts = [{ name: 'open past deadline', color: 'var(--bad)' }, { name: 'met late', color: 'var(--late)' }];
-      charts.append(figure(`${METRIC[metric]} targets missed by category`, 'Tickets created in the period whose target was missed',
-        barChart({ title: `${METRIC[metric]} targets missed by category`, desc: cats.map((c) => `${c.label}: ${c.breached} open past deadline, ${c.metLate} met late of ${c.inScope}`).join('. '), rows: cats.map((c) => ({ label: c.label, parts: [c.breached, c.metLate] })), parts }),
-        table('Missed by category', ['Category', 'In scope', 'Open past deadline', 'Met late', 'Missed %'], cats.map((c) => ({ cells: [c.label, c.inScope, c.breached, c.metLate, formatPercent(c.inScope ? (100 * (c.breached + c.metLate)) / c.inScope : null)] }))), 'by-category'));
+      const parts = [
+        { name: 'open past deadline', color: 'var(--bad)' },
+        { name: 'met late', color: 'var(--late)' },
+      ];
+      charts.append(
+        figure(
+          `${METRIC[metric]} targets missed by category`,
+          'Tickets created in the period whose target was missed',
+          barChart({
+            title: `${METRIC[metric]} targets missed by category`,
+            desc: cats
+              .map((c) => `${c.label}: ${c.breached} open past deadline, ${c.metLate} met late of ${c.inScope}`)
+              .join('. '),
+            rows: cats.map((c) => ({ label: c.label, parts: [c.breached, c.metLate] })),
+            parts,
+          }),
+          table(
+            'Missed by category',
+            ['Category', 'In scope', 'Open past deadline', 'Met late', 'Missed %'],
+            cats.map((c) => ({
+              cells: [
+                c.label,
+                c.inScope,
+                c.breached,
+                c.metLate,
+                formatPercent(c.inScope ? (100 * (c.breached + c.metLate)) / c.inScope : null),
+              ],
+            })),
+          ),
+          'by-category',
+        ),
+      );
     }
-    const dseries = d.priorities.map((p, k) => ({ name: p, color: PALETTE[(k + 1) % PALETTE.length], values: d.counts[k] }));
-    charts.append(figure('Time to first response', `Business time, ${d.total} tickets answered in the period, by priority`,
-      columnChart({ title: 'Distribution of the time to first response (business time) per priority', desc: dseries.map((se) => `${se.name}: ${TIME_BUCKETS.map((b, i) => `${b.label} ${se.values[i]}`).join(', ')}`).join('. '), labels: TIME_BUCKETS.map((b) => b.label), series: dseries }),
-      table('Response-time distribution', ['Priority', ...TIME_BUCKETS.map((b) => b.label), 'Total'], dseries.map((se) => ({ cells: [se.name, ...se.values, se.values.reduce((a, b) => a + b, 0)] }))), 'distribution'));
+    const dseries = d.priorities.map((p, k) => ({
+      name: p,
+      color: PALETTE[(k + 1) % PALETTE.length],
+      values: d.counts[k],
+    }));
+    charts.append(
+      figure(
+        'Time to first response',
+        `Business time, ${d.total} tickets answered in the period, by priority`,
+        columnChart({
+          title: 'Distribution of the time to first response (business time) per priority',
+          desc: dseries
+            .map((se) => `${se.name}: ${TIME_BUCKETS.map((b, i) => `${b.label} ${se.values[i]}`).join(', ')}`)
+            .join('. '),
+          labels: TIME_BUCKETS.map((b) => b.label),
+          series: dseries,
+        }),
+        table(
+          'Response-time distribution',
+          ['Priority', ...TIME_BUCKETS.map((b) => b.label), 'Total'],
+          dseries.map((se) => ({ cells: [se.name, ...se.values, se.values.reduce((a, b) => a + b, 0)] })),
+        ),
+        'distribution',
+      ),
+    );
     sections.push(charts);
 
     // Per metric × priority × category (the period)
@@ -529,16 +779,38 @@ export class SlaReviewElement extends HTMLElement {
       const rows = [];
       for (const p of prios) {
         for (const c of cats) {
-          const cell = r.cells.find((x) => x.metric === metric && x.month === null && x.priority === p.id && x.category === c.id);
+          const cell = r.cells.find(
+            (x) => x.metric === metric && x.month === null && x.priority === p.id && x.category === c.id,
+          );
           if (!cell || (cell.inScope === 0 && cell.untargeted === 0 && (p.id !== null || c.id !== null))) continue;
-          rows.push({ attrs: { 'data-cell': key(metric, null, p.id, c.id), class: p.id === null && c.id === null ? 'all' : null }, cells: [p.name, c.name, ...cellFigures(cell, levels, unknownOf(metric))] });
+          rows.push({
+            attrs: { 'data-cell': key(metric, null, p.id, c.id), class: p.id === null && c.id === null ? 'all' : null },
+            cells: [p.name, c.name, ...cellFigures(cell, levels, unknownOf(metric))],
+          });
         }
       }
       const targeted = r.metrics.find((m) => m.metric === metric)?.targeted;
-      sections.push(h('section', { 'data-part': `cube-${metric}` }, h('h3', { text: `${METRIC[metric]} by priority and category — ${period}` }),
-        targeted ? null : h('p', { class: 'note', text: 'No target sets this metric: times are measured, nothing is judged.' }),
-        unknownOf(metric) ? h('p', { class: 'note', text: 'Unknown: the export lacks the replies or the status history that would decide the outcome; counted apart, never as met or breached, and without a time.' }) : null,
-        table(`${METRIC[metric]} by priority and category`, ['Priority', 'Category', ...cellHeader(levels, unknownOf(metric))], rows)));
+      sections.push(
+        h(
+          'section',
+          { 'data-part': `cube-${metric}` },
+          h('h3', { text: `${METRIC[metric]} by priority and category — ${period}` }),
+          targeted
+            ? null
+            : h('p', { class: 'note', text: 'No target sets this metric: times are measured, nothing is judged.' }),
+          unknownOf(metric)
+            ? h('p', {
+                class: 'note',
+                text: 'Unknown: the export lacks the replies or the status history that would decide the outcome; counted apart, never as met or breached, and without a time.',
+              })
+            : null,
+          table(
+            `${METRIC[metric]} by priority and category`,
+            ['Priority', 'Category', ...cellHeader(levels, unknownOf(metric))],
+            rows,
+          ),
+        ),
+      );
     }
 
     // Per month
@@ -546,27 +818,74 @@ export class SlaReviewElement extends HTMLElement {
       const rows = [];
       for (const m of r.months) {
         for (const p of prios) {
-          const cell = r.cells.find((x) => x.metric === metric && x.month === m && x.priority === p.id && x.category === null);
+          const cell = r.cells.find(
+            (x) => x.metric === metric && x.month === m && x.priority === p.id && x.category === null,
+          );
           if (!cell) continue;
-          rows.push({ attrs: { 'data-cell': key(metric, m, p.id, null), class: p.id === null ? 'all' : null }, cells: [formatMonth(m), p.name, ...cellFigures(cell, levels, unknownOf(metric))] });
+          rows.push({
+            attrs: { 'data-cell': key(metric, m, p.id, null), class: p.id === null ? 'all' : null },
+            cells: [formatMonth(m), p.name, ...cellFigures(cell, levels, unknownOf(metric))],
+          });
         }
       }
-      sections.push(h('section', { 'data-part': `months-${metric}` }, h('h3', { text: `${METRIC[metric]} by month` }),
-        table(`${METRIC[metric]} by month`, ['Month', 'Priority', ...cellHeader(levels, unknownOf(metric))], rows)));
+      sections.push(
+        h(
+          'section',
+          { 'data-part': `months-${metric}` },
+          h('h3', { text: `${METRIC[metric]} by month` }),
+          table(`${METRIC[metric]} by month`, ['Month', 'Priority', ...cellHeader(levels, unknownOf(metric))], rows),
+        ),
+      );
     }
 
     // Scope
-    sections.push(h('section', { 'data-part': 'scope' }, h('h3', { text: 'Tickets in the period and the SLA scope' }),
-      h('p', { class: 'note', text: `${r.tickets.read} tickets read: ${r.tickets.beforePeriod} created before the period, ${r.tickets.afterPeriod} after it, ${r.tickets.unreadable} unreadable.${r.excludedBy.length ? ` Excluded by rule: ${r.excludedBy.map((x) => `${x.rule} ${x.count}`).join(', ')}.` : ''}` }),
-      table('Scope by month', ['Month', 'Created', 'In scope', 'Out of scope', 'Not included', 'Excluded', 'No priority', 'No target'],
-        r.scope.map((s) => ({ attrs: { class: s.month === null ? 'all' : null }, cells: [s.month === null ? 'Whole period' : formatMonth(s.month), s.created, s.inScope, s.outOfScope, s.notIncluded, s.excluded, s.noPriority, s.noTarget] })))));
+    sections.push(
+      h(
+        'section',
+        { 'data-part': 'scope' },
+        h('h3', { text: 'Tickets in the period and the SLA scope' }),
+        h('p', {
+          class: 'note',
+          text: `${r.tickets.read} tickets read: ${r.tickets.beforePeriod} created before the period, ${r.tickets.afterPeriod} after it, ${r.tickets.unreadable} unreadable.${r.excludedBy.length ? ` Excluded by rule: ${r.excludedBy.map((x) => `${x.rule} ${x.count}`).join(', ')}.` : ''}`,
+        }),
+        table(
+          'Scope by month',
+          ['Month', 'Created', 'In scope', 'Out of scope', 'Not included', 'Excluded', 'No priority', 'No target'],
+          r.scope.map((s) => ({
+            attrs: { class: s.month === null ? 'all' : null },
+            cells: [
+              s.month === null ? 'Whole period' : formatMonth(s.month),
+              s.created,
+              s.inScope,
+              s.outOfScope,
+              s.notIncluded,
+              s.excluded,
+              s.noPriority,
+              s.noTarget,
+            ],
+          })),
+        ),
+      ),
+    );
 
     // Breaches, a page at a time
     sections.push(this.#breaches(r));
 
     if (r.unreadable.length) {
-      sections.push(h('section', { 'data-part': 'unreadable' }, h('h3', { text: `Unreadable tickets (${r.unreadable.length})` }),
-        table('Unreadable', ['Ticket', { text: 'Where', class: 'l' }, { text: 'Why', class: 'l' }], r.unreadable.map((u) => ({ cells: [u.id ?? '—', { text: u.path, class: 'l' }, { text: u.message, class: 'l wrap' }] })))));
+      sections.push(
+        h(
+          'section',
+          { 'data-part': 'unreadable' },
+          h('h3', { text: `Unreadable tickets (${r.unreadable.length})` }),
+          table(
+            'Unreadable',
+            ['Ticket', { text: 'Where', class: 'l' }, { text: 'Why', class: 'l' }],
+            r.unreadable.map((u) => ({
+              cells: [u.id ?? '—', { text: u.path, class: 'l' }, { text: u.message, class: 'l wrap' }],
+            })),
+          ),
+        ),
+      );
     }
     ui.body.replaceChildren(...sections);
   }
@@ -590,8 +909,13 @@ function key(metric, month, priority, category) {
  * @param {string} part
  */
 function figure(caption, sub, chart, data, part) {
-  return h('figure', { 'data-part': part }, h('figcaption', {}, caption, h('span', { class: 'sub', text: sub })), chart,
-    h('details', { class: 'data' }, h('summary', { text: 'The numbers' }), data));
+  return h(
+    'figure',
+    { 'data-part': part },
+    h('figcaption', {}, caption, h('span', { class: 'sub', text: sub })),
+    chart,
+    h('details', { class: 'data' }, h('summary', { text: 'The numbers' }), data),
+  );
 }
 
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });

@@ -31,7 +31,9 @@ export class RowBoard extends Board {
   constructor(client, policyName, options = {}) {
     // The engine is in the worker: the Board's methods that call one (evaluate, measure, lines)
     // are all overridden here; the Board reads only its name.
-    const engine = /** @type {import('../pkg/sla_lens.js').SlaEngine} */ (/** @type {unknown} */ ({ name: policyName }));
+    const engine = /** @type {import('../pkg/sla_lens.js').SlaEngine} */ (
+      /** @type {unknown} */ ({ name: policyName })
+    );
     super(engine, { ...options, explain: 'lazy' });
     this.client = client;
     this.onError = options.onError ?? null;
@@ -86,7 +88,9 @@ export class RowBoard extends Board {
       // The badges on screen get their new results with the rows (never "…" in between); the
       // page gets a turn between reading the rows and showing them either way.
       const shown = [...new Set([...this.badges].map((b) => b.ticketId))].filter((id) => rowById.has(id));
-      const fresh = shown.length ? await this.client.call('full', { indices: shown.map((id) => rowById.get(id).index), nowMs: t }) : await nextTask().then(() => []);
+      const fresh = shown.length
+        ? await this.client.call('full', { indices: shown.map((id) => rowById.get(id).index), nowMs: t })
+        : await nextTask().then(() => []);
       if (gen !== this.generation || this.disposed) return this.rows;
       this.rows = rows;
       this.byUrgency = byUrgency;
@@ -128,7 +132,11 @@ export class RowBoard extends Board {
   tick(t) {
     if (this.disposed || this.evaluating) return;
     if (this.nextChangeMs !== null && t >= this.nextChangeMs) this.evaluate(t).catch((e) => this.#error(e));
-    else this.measure(t).then(() => this.render(t), (e) => this.#error(e));
+    else
+      this.measure(t).then(
+        () => this.render(t),
+        (e) => this.#error(e),
+      );
   }
 
   /** @param {unknown} e */
@@ -158,9 +166,17 @@ export class RowBoard extends Board {
     }
     const groups = [...byCal];
     const items = groups.map(([calendar, rows]) => ({
-      calendar, starts: new Float64Array(rows.length).fill(at), ends: new Float64Array(rows.length).fill(t),
+      calendar,
+      starts: new Float64Array(rows.length).fill(at),
+      ends: new Float64Array(rows.length).fill(t),
     }));
-    const used = items.length ? await this.client.call('elapsed', { items }, items.flatMap((i) => [i.starts.buffer, i.ends.buffer])) : [];
+    const used = items.length
+      ? await this.client.call(
+          'elapsed',
+          { items },
+          items.flatMap((i) => [i.starts.buffer, i.ends.buffer]),
+        )
+      : [];
     if (gen !== this.generation || this.disposed) return;
     this.remaining.clear();
     groups.forEach(([, rows], g) => {
@@ -200,17 +216,20 @@ export class RowBoard extends Board {
     for (const key of want) this.pendingFull.add(key);
     const gen = this.generation;
     const indices = want.map((key) => this.rowById.get(key).index);
-    const p = this.client.call('full', { indices, nowMs: this.evaluatedAt }).then((results) => {
-      if (gen !== this.generation || this.disposed) return;
-      want.forEach((key, i) => {
-        this.full.set(key, results[i]);
-        this.pendingFull.delete(key);
-      });
-      this.#update(new Set(want));
-    }, (e) => {
-      if (gen === this.generation) for (const key of want) this.pendingFull.delete(key);
-      this.#error(e);
-    });
+    const p = this.client.call('full', { indices, nowMs: this.evaluatedAt }).then(
+      (results) => {
+        if (gen !== this.generation || this.disposed) return;
+        want.forEach((key, i) => {
+          this.full.set(key, results[i]);
+          this.pendingFull.delete(key);
+        });
+        this.#update(new Set(want));
+      },
+      (e) => {
+        if (gen === this.generation) for (const key of want) this.pendingFull.delete(key);
+        this.#error(e);
+      },
+    );
     this.requests.add(p);
     p.finally(() => this.requests.delete(p));
     return p;
@@ -256,15 +275,18 @@ export class RowBoard extends Board {
     if (row && !this.pendingLines.has(ask)) {
       this.pendingLines.add(ask);
       const gen = this.generation;
-      this.client.call('explain', { index: row.index, nowMs: t }).then((lines) => {
-        if (gen !== this.generation || this.disposed) return;
-        this.pendingLines.delete(ask);
-        this.linesCache.set(key, { minute, lines });
-        this.#update(new Set([key]));
-      }, (e) => {
-        if (gen === this.generation) this.pendingLines.delete(ask);
-        this.#error(e);
-      });
+      this.client.call('explain', { index: row.index, nowMs: t }).then(
+        (lines) => {
+          if (gen !== this.generation || this.disposed) return;
+          this.pendingLines.delete(ask);
+          this.linesCache.set(key, { minute, lines });
+          this.#update(new Set([key]));
+        },
+        (e) => {
+          if (gen === this.generation) this.pendingLines.delete(ask);
+          this.#error(e);
+        },
+      );
     }
     return hit?.lines ?? [];
   }

@@ -40,8 +40,19 @@ import { now as clockNow, setClock } from '../sla-lens.js';
 import { RowBoard, nextTask } from './row-board.js';
 import { EngineClient } from './engine-client.js';
 import {
-  COLUMNS, FACETS, STATE_LABEL, sortRows, filterRows, facets, flatten, windowFor, toneTotals,
-  formatDateTime, facetLabel, toCsv, markUnknown,
+  COLUMNS,
+  FACETS,
+  STATE_LABEL,
+  sortRows,
+  filterRows,
+  facets,
+  flatten,
+  windowFor,
+  toneTotals,
+  formatDateTime,
+  facetLabel,
+  toCsv,
+  markUnknown,
 } from './board-model.js';
 import { THEME_CSS, BADGE_DARK_CSS, darkBadges } from './theme.js';
 import { httpUrl } from '../badge-view.js';
@@ -134,11 +145,28 @@ function adopt(root) {
   }
 }
 
-
 /** @type {Record<string, string>} */
-const TONE_DOT = { 'on-track': 'var(--ok)', 'at-risk': 'var(--warn)', breached: 'var(--bad)', paused: 'var(--pause)', unknown: 'var(--fg-faint)', met: 'var(--ok)', 'met-late': 'var(--late)', 'out-of-scope': 'var(--muted)' };
+const TONE_DOT = {
+  'on-track': 'var(--ok)',
+  'at-risk': 'var(--warn)',
+  breached: 'var(--bad)',
+  paused: 'var(--pause)',
+  unknown: 'var(--fg-faint)',
+  met: 'var(--ok)',
+  'met-late': 'var(--late)',
+  'out-of-scope': 'var(--muted)',
+};
 /** @type {Record<string, string>} */
-const TONE_WORD = { breached: 'breached', 'at-risk': 'at risk', 'on-track': 'on track', paused: 'paused', unknown: 'unknown (not in the export)', 'met-late': 'met late', met: 'met', 'out-of-scope': 'out of scope' };
+const TONE_WORD = {
+  breached: 'breached',
+  'at-risk': 'at risk',
+  'on-track': 'on track',
+  paused: 'paused',
+  unknown: 'unknown (not in the export)',
+  'met-late': 'met late',
+  met: 'met',
+  'out-of-scope': 'out of scope',
+};
 
 /**
  * A column's label (board-model.js `COLUMNS`), by its key.
@@ -379,13 +407,20 @@ export class SlaBoardElement extends HTMLElement {
       const csv = /-csv$/i.test(tracker ?? '');
       const mapping = csv ? this.#mapping() : undefined;
       // The worker gets the module while the policy and the export download.
-      const [, policyText, source] = await Promise.all([client.call('init'), this.#readPolicy(), this.#readTickets(csv)]);
+      const [, policyText, source] = await Promise.all([
+        client.call('init'),
+        this.#readPolicy(),
+        this.#readTickets(csv),
+      ]);
       if (seq !== this.#loadSeq) return;
       const t1 = performance.now();
       // The export goes to the worker (a CSV's bytes moved, not copied) and stays there: it is
       // parsed or mapped there, and the page gets the rows.
-      const info = await client.call('loadBoard', { policy: policyText, tickets: source, tracker, mapping },
-        source instanceof Uint8Array ? [source.buffer] : []);
+      const info = await client.call(
+        'loadBoard',
+        { policy: policyText, tickets: source, tracker, mapping },
+        source instanceof Uint8Array ? [source.buffer] : [],
+      );
       if (seq !== this.#loadSeq) return;
       this.#policyText = info.policyText;
       this.#priorityRank = new Map(info.priorityRanks);
@@ -412,7 +447,14 @@ export class SlaBoardElement extends HTMLElement {
       this.#renderHead();
       requestAnimationFrame(() => {
         const t4 = performance.now();
-        this.timings = { load: t1 - t0, parse: t2 - t1, evaluate: t3 - t2, paint: t4 - t3, total: t4 - t0, rows: info.count };
+        this.timings = {
+          load: t1 - t0,
+          parse: t2 - t1,
+          evaluate: t3 - t2,
+          paint: t4 - t3,
+          total: t4 - t0,
+          rows: info.count,
+        };
         this.dataset.ready = 'true';
         this.dispatchEvent(new CustomEvent('sla-board-ready', { detail: this.timings, bubbles: true, composed: true }));
       });
@@ -431,7 +473,9 @@ export class SlaBoardElement extends HTMLElement {
     ui.error.textContent = /** @type {{ message?: string } | null | undefined} */ (e)?.message ?? String(e);
     ui.status.textContent = '';
     this.dataset.ready = 'error';
-    this.dispatchEvent(new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent('sla-board-error', { detail: { message: ui.error.textContent }, bubbles: true, composed: true }),
+    );
   }
 
   async #readPolicy() {
@@ -471,7 +515,8 @@ export class SlaBoardElement extends HTMLElement {
       }
     }
     const zone = this.getAttribute('time-zone');
-    if (zone && mapping && typeof mapping === 'object' && mapping.timeZone == null) mapping = { ...mapping, timeZone: zone };
+    if (zone && mapping && typeof mapping === 'object' && mapping.timeZone == null)
+      mapping = { ...mapping, timeZone: zone };
     return mapping;
   }
 
@@ -480,7 +525,17 @@ export class SlaBoardElement extends HTMLElement {
     const board = this.#board;
     if (!board) return;
     /** @type {Problem[]} */
-    const bad = this.#mapErrors.map((e) => ({ id: e.id, index: e.index, code: e.code, path: e.path, message: e.message, stage: 'mapping', row: e.row, line: e.line, column: e.column }));
+    const bad = this.#mapErrors.map((e) => ({
+      id: e.id,
+      index: e.index,
+      code: e.code,
+      path: e.path,
+      message: e.message,
+      stage: 'mapping',
+      row: e.row,
+      line: e.line,
+      column: e.column,
+    }));
     for (const e of board.errors) bad.push({ ...e, stage: 'reading' });
     const rank = this.#priorityRank;
     for (const row of board.rows) row.priorityRank = rank.get(row.priority) ?? 99;
@@ -510,9 +565,17 @@ export class SlaBoardElement extends HTMLElement {
     const totals = h('ul', { class: 'totals', 'aria-label': 'SLA states' });
     const head = h('div', { class: 'head' }, caption, totals);
 
-    const search = h('input', { type: 'search', placeholder: 'Search id, title, assignee…', 'aria-describedby': 'status', autocomplete: 'off' });
-    const tools = h('div', { class: 'tools no-print', role: 'group', 'aria-label': 'Filter, group and search' },
-      h('label', { class: 'field search' }, 'Search', search));
+    const search = h('input', {
+      type: 'search',
+      placeholder: 'Search id, title, assignee…',
+      'aria-describedby': 'status',
+      autocomplete: 'off',
+    });
+    const tools = h(
+      'div',
+      { class: 'tools no-print', role: 'group', 'aria-label': 'Filter, group and search' },
+      h('label', { class: 'field search' }, 'Search', search),
+    );
     /** @type {Record<string, HTMLSelectElement>} */
     const selects = {};
     for (const k of FACETS) {
@@ -558,14 +621,25 @@ export class SlaBoardElement extends HTMLElement {
     const ths = {};
     for (const c of COLUMNS) {
       colgroup.append(h('col', { class: `c-${c.key}` }));
-      const btn = h('button', { type: 'button' }, h('span', { text: c.label }), h('span', { class: 'arrow', 'aria-hidden': 'true', text: '↕' }));
+      const btn = h(
+        'button',
+        { type: 'button' },
+        h('span', { text: c.label }),
+        h('span', { class: 'arrow', 'aria-hidden': 'true', text: '↕' }),
+      );
       btn.addEventListener('click', () => this.sortBy(c.key));
       const th = h('th', { scope: 'col', 'data-key': c.key }, btn);
       ths[c.key] = th;
       headRow.append(th);
     }
     const tbody = h('tbody');
-    const table = h('table', { 'aria-labelledby': 'caption', 'aria-describedby': 'status' }, colgroup, h('thead', {}, headRow), tbody);
+    const table = h(
+      'table',
+      { 'aria-labelledby': 'caption', 'aria-describedby': 'status' },
+      colgroup,
+      h('thead', {}, headRow),
+      tbody,
+    );
     const scroller = h('div', { class: 'scroller', part: 'scroller' }, table);
     scroller.addEventListener('scroll', () => this.#schedule(), { passive: true });
     const problems = h('details', { class: 'bad' });
@@ -574,7 +648,21 @@ export class SlaBoardElement extends HTMLElement {
     source.hidden = true;
 
     root.append(h('div', { class: 'wrap', part: 'board' }, head, tools, error, source, status, scroller, problems));
-    this.#ui = { caption, totals, search, selects, group, status, error, tbody, table, scroller, ths, problems, source };
+    this.#ui = {
+      caption,
+      totals,
+      search,
+      selects,
+      group,
+      status,
+      error,
+      tbody,
+      table,
+      scroller,
+      ths,
+      problems,
+      source,
+    };
 
     this.#print = typeof matchMedia === 'function' ? matchMedia('print') : null;
     this.#print?.addEventListener('change', this.#onPrint);
@@ -593,7 +681,7 @@ export class SlaBoardElement extends HTMLElement {
 
   #renderHead() {
     if (!this.#ui) return;
-    this.#ui.caption.textContent = this.getAttribute('heading') ?? (this.#name ?? 'SLA board');
+    this.#ui.caption.textContent = this.getAttribute('heading') ?? this.#name ?? 'SLA board';
   }
 
   #renderFacets() {
@@ -628,23 +716,35 @@ export class SlaBoardElement extends HTMLElement {
     for (const b of bad.slice(0, 500)) {
       if (b.row != null) {
         // A CSV row: its spreadsheet row, file line and column.
-        list.append(h('li', { 'data-row': b.row },
-          h('strong', { text: `Row ${b.row}` }),
-          b.line !== b.row ? ` (line ${b.line})` : '',
-          b.id != null ? `, issue ${b.id}` : '',
-          b.column ? ', column ' : '',
-          b.column ? h('code', { text: b.column }) : '',
-          ` — not mapped (${b.code}): ${b.message}`));
+        list.append(
+          h(
+            'li',
+            { 'data-row': b.row },
+            h('strong', { text: `Row ${b.row}` }),
+            b.line !== b.row ? ` (line ${b.line})` : '',
+            b.id != null ? `, issue ${b.id}` : '',
+            b.column ? ', column ' : '',
+            b.column ? h('code', { text: b.column }) : '',
+            ` — not mapped (${b.code}): ${b.message}`,
+          ),
+        );
         continue;
       }
-      list.append(h('li', {},
-        h('strong', { text: b.id != null ? `Issue ${b.id}` : `Item ${b.index + 1}` }),
-        ` (${b.stage === 'mapping' ? 'not mapped' : 'not read'}) `,
-        h('code', { text: b.path || b.code }),
-        `: ${b.message}`));
+      list.append(
+        h(
+          'li',
+          {},
+          h('strong', { text: b.id != null ? `Issue ${b.id}` : `Item ${b.index + 1}` }),
+          ` (${b.stage === 'mapping' ? 'not mapped' : 'not read'}) `,
+          h('code', { text: b.path || b.code }),
+          `: ${b.message}`,
+        ),
+      );
     }
     if (bad.length > 500) list.append(h('li', { text: `… and ${bad.length - 500} more` }));
-    const what = bad.some((b) => b.row != null) ? `row${bad.length === 1 ? '' : 's'} of the CSV` : `issue${bad.length === 1 ? '' : 's'}`;
+    const what = bad.some((b) => b.row != null)
+      ? `row${bad.length === 1 ? '' : 's'} of the CSV`
+      : `issue${bad.length === 1 ? '' : 's'}`;
     problems.replaceChildren(h('summary', { text: `${bad.length} ${what} could not be shown — the reasons` }), list);
   }
 
@@ -656,18 +756,40 @@ export class SlaBoardElement extends HTMLElement {
     source.hidden = !c && this.#unknown.length === 0;
     if (!c) {
       // A tracker's list export without journals, timelines or comments (the engine's note).
-      const items = this.#unknown.map((u) => h('li', { 'data-unknown': u.what },
-        h('strong', { text: u.what === 'response' ? 'Replies: unknown. ' : 'Status history: unknown. ' }), u.reason));
+      const items = this.#unknown.map((u) =>
+        h(
+          'li',
+          { 'data-unknown': u.what },
+          h('strong', { text: u.what === 'response' ? 'Replies: unknown. ' : 'Status history: unknown. ' }),
+          u.reason,
+        ),
+      );
       return source.replaceChildren(...(items.length ? [h('ul', {}, ...items)] : []));
     }
     const name = c.format === 'jira-csv' ? 'Jira' : 'Redmine';
     const sep = c.delimiter === '\t' ? 'tab' : `“${c.delimiter}”`;
-    const head = h('p', {}, h('strong', { text: `${name} CSV export` }),
-      ` — ${c.count} issue${c.count === 1 ? '' : 's'} read, ${sep}-separated, ${c.encoding.toUpperCase()}, times read as ${c.timeZone}.`);
-    const items = c.unknown.map((u) => h('li', { 'data-unknown': u.what },
-      h('strong', { text: u.what === 'response' ? 'First response: unknown. ' : u.what === 'resolution' ? 'Resolution time: unknown. ' : 'Pauses: unknown. ' }),
-      u.reason,
-      u.what === 'response' ? ' Response states are shown as “Unknown” unless the issue was closed in time.' : ''));
+    const head = h(
+      'p',
+      {},
+      h('strong', { text: `${name} CSV export` }),
+      ` — ${c.count} issue${c.count === 1 ? '' : 's'} read, ${sep}-separated, ${c.encoding.toUpperCase()}, times read as ${c.timeZone}.`,
+    );
+    const items = c.unknown.map((u) =>
+      h(
+        'li',
+        { 'data-unknown': u.what },
+        h('strong', {
+          text:
+            u.what === 'response'
+              ? 'First response: unknown. '
+              : u.what === 'resolution'
+                ? 'Resolution time: unknown. '
+                : 'Pauses: unknown. ',
+        }),
+        u.reason,
+        u.what === 'response' ? ' Response states are shown as “Unknown” unless the issue was closed in time.' : '',
+      ),
+    );
     source.replaceChildren(head, items.length ? h('ul', {}, ...items) : '');
   }
 
@@ -675,7 +797,10 @@ export class SlaBoardElement extends HTMLElement {
   #refresh() {
     if (!this.#ui || !this.#board) return;
     // Most urgent first (the default): the worker's order, filtered (a filter keeps the order).
-    const byUrgency = this.#sort.key === 'sla' && this.#sort.dir === 'asc' && this.#board.rows === this.#rows ? this.#board.byUrgency : null;
+    const byUrgency =
+      this.#sort.key === 'sla' && this.#sort.dir === 'asc' && this.#board.rows === this.#rows
+        ? this.#board.byUrgency
+        : null;
     const filtered = filterRows(byUrgency ?? this.#rows, this.#filters, this.#query);
     this.#view = byUrgency ? filtered : sortRows(filtered, this.#sort);
     this.#items = flatten(this.#view, this.#groupBy, this.#collapsed);
@@ -691,8 +816,19 @@ export class SlaBoardElement extends HTMLElement {
       }
     }
     const totals = toneTotals(this.#view);
-    this.#ui.totals.replaceChildren(...Object.keys(TONE_WORD).filter((t) => totals[t]).map((t) =>
-      h('li', {}, h('span', { class: 'dot', style: `background:${TONE_DOT[t]}`, 'aria-hidden': 'true' }), h('b', { text: String(totals[t]) }), ` ${TONE_WORD[t]}`)));
+    this.#ui.totals.replaceChildren(
+      ...Object.keys(TONE_WORD)
+        .filter((t) => totals[t])
+        .map((t) =>
+          h(
+            'li',
+            {},
+            h('span', { class: 'dot', style: `background:${TONE_DOT[t]}`, 'aria-hidden': 'true' }),
+            h('b', { text: String(totals[t]) }),
+            ` ${TONE_WORD[t]}`,
+          ),
+        ),
+    );
     const sortLabel = COLUMNS.find((c) => c.key === this.#sort.key)?.label ?? this.#sort.key;
     const parts = [`Showing ${this.#view.length} of ${this.#rows.length} issues`];
     if (this.#sort.key === 'sla' && this.#sort.dir === 'asc') parts.push('most urgent first');
@@ -768,7 +904,18 @@ export class SlaBoardElement extends HTMLElement {
       /** @type {HTMLTableCellElement} */ (below.firstChild).style.height = `${(n - last) * ROW_HEIGHT}px`;
       want.push(below);
     }
-    if (n === 0) want.push(h('tr', {}, h('td', { colspan: span, class: 'empty', text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.' })));
+    if (n === 0)
+      want.push(
+        h(
+          'tr',
+          {},
+          h('td', {
+            colspan: span,
+            class: 'empty',
+            text: this.#rows.length ? 'No issue matches the filters.' : 'No issues.',
+          }),
+        ),
+      );
     for (const [row, tr] of this.#rowEls) {
       if (kept.has(row)) continue;
       const badge = tr.querySelector('sla-badge');
@@ -794,34 +941,59 @@ export class SlaBoardElement extends HTMLElement {
   #item(item, i) {
     if (item.type === 'group') {
       const g = item.group;
-      const btn = h('button', { type: 'button', 'aria-expanded': String(!item.collapsed) },
+      const btn = h(
+        'button',
+        { type: 'button', 'aria-expanded': String(!item.collapsed) },
         h('span', { class: 'tw', 'aria-hidden': 'true', text: '▼' }),
         h('span', { text: `${columnLabel(this.#groupBy)}: ${g.label}` }),
-        h('span', { class: 'count', text: `${g.rows.length} issue${g.rows.length === 1 ? '' : 's'}${g.states.breached ? ` · ${g.states.breached} breached` : ''}${g.states.atRisk ? ` · ${g.states.atRisk} at risk` : ''}` }));
+        h('span', {
+          class: 'count',
+          text: `${g.rows.length} issue${g.rows.length === 1 ? '' : 's'}${g.states.breached ? ` · ${g.states.breached} breached` : ''}${g.states.atRisk ? ` · ${g.states.atRisk} at risk` : ''}`,
+        }),
+      );
       btn.addEventListener('click', () => {
         if (this.#collapsed.has(g.key)) this.#collapsed.delete(g.key);
         else this.#collapsed.add(g.key);
         this.#refresh();
-        /** @type {HTMLButtonElement | null | undefined} */ (this.#ui?.tbody.querySelector(`tr.g[data-key="${CSS.escape(g.key)}"] button`))?.focus();
+        /** @type {HTMLButtonElement | null | undefined} */ (
+          this.#ui?.tbody.querySelector(`tr.g[data-key="${CSS.escape(g.key)}"] button`)
+        )?.focus();
       });
-      return h('tr', { class: 'g', 'data-key': g.key, 'aria-rowindex': i + 2 }, h('th', { colspan: COLUMNS.length, scope: 'rowgroup' }, btn));
+      return h(
+        'tr',
+        { class: 'g', 'data-key': g.key, 'aria-rowindex': i + 2 },
+        h('th', { colspan: COLUMNS.length, scope: 'rowgroup' }, btn),
+      );
     }
     const r = item.row;
     let badge;
     if (r.state === 'unknown') {
       // The engine's figure would rest on data the export does not have: say so instead.
       const unknown = /** @type {NonNullable<Row['unknown']>} */ (r.unknown); // markUnknown's, on every unknown row
-      const label = unknown.what === 'response' ? 'Response unknown' : unknown.what === 'resolution' ? 'Resolution unknown' : 'Pause unknown';
-      badge = h('span', { class: 'unknown', title: `${unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`, text: label });
+      const label =
+        unknown.what === 'response'
+          ? 'Response unknown'
+          : unknown.what === 'resolution'
+            ? 'Resolution unknown'
+            : 'Pause unknown';
+      badge = h('span', {
+        class: 'unknown',
+        title: `${unknown.reason}${r.deadline ? ` If nothing has happened, the deadline is ${formatDateTime(r.deadline)} UTC.` : ''}`,
+        text: label,
+      });
     } else {
       badge = document.createElement('sla-badge');
       badge.setAttribute('ticket-id', r.id);
       /** @type {any} */ (badge).board = this.#board;
     }
     const href = httpUrl(r.url);
-    const title = href ? h('a', { href, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener noreferrer' }) : h('span', { text: r.title || '(no title)', title: r.title });
+    const title = href
+      ? h('a', { href, text: r.title || '(no title)', title: r.title, target: '_blank', rel: 'noopener noreferrer' })
+      : h('span', { text: r.title || '(no title)', title: r.title });
     const crit = r.priorityRank === 0;
-    return h('tr', { class: 'r', 'data-id': r.id, 'data-state': r.state, 'aria-rowindex': i + 2 },
+    return h(
+      'tr',
+      { class: 'r', 'data-id': r.id, 'data-state': r.state, 'aria-rowindex': i + 2 },
       h('td', { class: 'sla' }, badge),
       h('td', { class: 'id', text: r.id }),
       h('td', { class: 'title' }, title),
@@ -830,13 +1002,49 @@ export class SlaBoardElement extends HTMLElement {
       h('td', { text: STATE_LABEL[r.state] ?? r.state }),
       h('td', { text: r.status, title: r.status }),
       h('td', { text: r.assignee, title: r.assignee }),
-      h('td', {}, r.level > 0 ? h('span', { class: 'lvl', text: `L${r.level}`, title: r.levelRole || facetLabel('level', r.level) }) : h('span', { class: 'faint', text: r.level < 0 ? '?' : '—', title: r.level < 0 ? 'Unknown: the escalation follows the response, which the export does not show' : null })),
-      h('td', { class: 'created', text: formatDateTime(r.created) }));
+      h(
+        'td',
+        {},
+        r.level > 0
+          ? h('span', { class: 'lvl', text: `L${r.level}`, title: r.levelRole || facetLabel('level', r.level) })
+          : h('span', {
+              class: 'faint',
+              text: r.level < 0 ? '?' : '—',
+              title:
+                r.level < 0 ? 'Unknown: the escalation follows the response, which the export does not show' : null,
+            }),
+      ),
+      h('td', { class: 'created', text: formatDateTime(r.created) }),
+    );
   }
 
   #exportCsv() {
-    const header = ['id', 'title', 'url', 'priority', 'category', 'state', 'status', 'assignee', 'escalationLevel', 'created', 'secondsToDeadline'];
-    const rows = this.#view.map((r) => [r.id, r.title, httpUrl(r.url) ?? '', r.priority, r.category, r.state, r.status, r.assignee, r.level < 0 ? '' : r.level, r.created == null ? '' : new Date(r.created).toISOString(), r.remaining ?? '']);
+    const header = [
+      'id',
+      'title',
+      'url',
+      'priority',
+      'category',
+      'state',
+      'status',
+      'assignee',
+      'escalationLevel',
+      'created',
+      'secondsToDeadline',
+    ];
+    const rows = this.#view.map((r) => [
+      r.id,
+      r.title,
+      httpUrl(r.url) ?? '',
+      r.priority,
+      r.category,
+      r.state,
+      r.status,
+      r.assignee,
+      r.level < 0 ? '' : r.level,
+      r.created == null ? '' : new Date(r.created).toISOString(),
+      r.remaining ?? '',
+    ]);
     download('sla-board.csv', toCsv(header, rows), 'text/csv');
   }
 

@@ -35,7 +35,9 @@ export function targetContext({ page, origin, issueLinks }) {
  */
 export function adapterOf(tracker) {
   // The key cast: `Object.hasOwn` has just said it is one of ADAPTERS' own keys.
-  return typeof tracker === 'string' && Object.hasOwn(ADAPTERS, tracker) ? ADAPTERS[/** @type {keyof typeof ADAPTERS} */ (tracker)] : null;
+  return typeof tracker === 'string' && Object.hasOwn(ADAPTERS, tracker)
+    ? ADAPTERS[/** @type {keyof typeof ADAPTERS} */ (tracker)]
+    : null;
 }
 
 /** The tracker's name as its users write it: `Redmine`, `GitHub`, … @param {unknown} tracker */

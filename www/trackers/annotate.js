@@ -140,7 +140,10 @@ export class PageSession {
   /** @param {AnnotateOptions} options */
   constructor(options = {}) {
     const adapter = options.adapter ?? adapterOf(options.tracker);
-    if (!adapter) throw new TypeError(`sla-lens: no adapter for tracker \`${options.tracker}\`: use one of ${Object.keys(ADAPTERS).join(', ')}`);
+    if (!adapter)
+      throw new TypeError(
+        `sla-lens: no adapter for tracker \`${options.tracker}\`: use one of ${Object.keys(ADAPTERS).join(', ')}`,
+      );
     this.options = options;
     this.adapter = adapter;
     this.document = options.document ?? globalThis.document;
@@ -150,7 +153,9 @@ export class PageSession {
     options.signal?.addEventListener('abort', () => this.stop(), { once: true, signal: this.signal });
     this.origin = new URL(this.document.location.href).origin;
     this.site = siteInput(options.site, adapter.tracker, this.origin);
-    this.base = this.origin + (typeof this.site === 'object' && this.site.basePath ? String(this.site.basePath).replace(/\/$/, '') : '');
+    this.base =
+      this.origin +
+      (typeof this.site === 'object' && this.site.basePath ? String(this.site.basePath).replace(/\/$/, '') : '');
     this.viewerZone = options.viewerZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     /** Server clock minus local clock (ms) when they differ by more than a minute, else null. */
     /** @type {number | null} */
@@ -209,8 +214,13 @@ export class PageSession {
     this.zones = calendarZones(policyText);
     /** @type {import('./port.js').WasmPort} */
     this.port = wasmPort({
-      api: this.api, engine: this.engine, tracker: this.adapter.tracker, label: this.adapter.label, site: this.site,
-      now: pageNow, onError: (where, e) => this.#problem(where, e),
+      api: this.api,
+      engine: this.engine,
+      tracker: this.adapter.tracker,
+      label: this.adapter.label,
+      site: this.site,
+      now: pageNow,
+      onError: (where, e) => this.#problem(where, e),
     });
     this.#watch();
   }
@@ -267,7 +277,10 @@ export class PageSession {
     const need = ids.filter((id) => this.#stale(view, id));
     const asked = new Set(need);
     // What is known already (an earlier pass, a re-rendered row) shows at once.
-    this.#show(ids.filter((id) => !asked.has(id)), view);
+    this.#show(
+      ids.filter((id) => !asked.has(id)),
+      view,
+    );
     if (need.length) {
       const done = await this.#fetch(need, view);
       if (!done || view !== this.view || this.signal.aborted) return;
@@ -290,7 +303,9 @@ export class PageSession {
     this.stats.unavailable = faulted;
     this.stats.boards = this.boards.size;
     this.stats.lastPass = { targets: targets.length, ids: ids.length, fetched: need.length };
-    this.document.dispatchEvent(new CustomEvent('sla-lens:annotated', { detail: { ...this.stats, ...this.stats.lastPass } }));
+    this.document.dispatchEvent(
+      new CustomEvent('sla-lens:annotated', { detail: { ...this.stats, ...this.stats.lastPass } }),
+    );
   }
 
   /** @param {string} href */
@@ -300,7 +315,10 @@ export class PageSession {
     this.boards.clear();
     this.boardOf.clear();
     const controller = new AbortController();
-    this.signal.addEventListener('abort', () => controller.abort(this.signal.reason), { once: true, signal: controller.signal });
+    this.signal.addEventListener('abort', () => controller.abort(this.signal.reason), {
+      once: true,
+      signal: controller.signal,
+    });
     const o = this.options;
     this.view = {
       href,
@@ -346,7 +364,8 @@ export class PageSession {
    */
   #mount(targets) {
     this.badgesById.clear();
-    if (this.lazy) this.lazy.mount(targets); // places the ones on screen now, through #place
+    if (this.lazy)
+      this.lazy.mount(targets); // places the ones on screen now, through #place
     else this.#place(targets);
   }
 
@@ -405,7 +424,12 @@ export class PageSession {
         return false;
       }
       this.#problem('load', e);
-      sink.failRest(new Fault('unreadable', `sla-lens could not read ${this.adapter.label}: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`));
+      sink.failRest(
+        new Fault(
+          'unreadable',
+          `sla-lens could not read ${this.adapter.label}: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`,
+        ),
+      );
     } finally {
       this.stats.requests = view.client.requests;
     }
@@ -556,7 +580,7 @@ export class PageSession {
       const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
       const d = ms(m?.deadline);
       if (d !== null) {
-        const calendarZone = ev.calendar && ev.calendar !== '24x7' ? this.zones.get(ev.calendar) ?? null : null;
+        const calendarZone = ev.calendar && ev.calendar !== '24x7' ? (this.zones.get(ev.calendar) ?? null) : null;
         out.push(dueText(d, { nowMs: t, viewerZone: this.viewerZone, calendarZone, past: d <= t }));
       }
     }
@@ -568,7 +592,11 @@ export class PageSession {
     const signal = this.signal;
     if (this.options.lazy) {
       // Our own writes (slots, badges) are not changes of the page (`changesPage`): no hiding needed.
-      this.lazy = new LazyMount({ document: this.document, show: (targets) => this.#placeNear(targets), writing: (fn) => fn() });
+      this.lazy = new LazyMount({
+        document: this.document,
+        show: (targets) => this.#placeNear(targets),
+        writing: (fn) => fn(),
+      });
       signal.addEventListener('abort', () => this.lazy?.pause(), { once: true });
     }
     const schedule = () => {
@@ -586,12 +614,16 @@ export class PageSession {
     }
     this.window.addEventListener?.('popstate', schedule, { signal });
     this.window.navigation?.addEventListener?.('navigatesuccess', schedule, { signal });
-    for (const type of ['turbo:load', 'turbo:render', 'pjax:end']) this.document.addEventListener(type, schedule, { signal });
+    for (const type of ['turbo:load', 'turbo:render', 'pjax:end'])
+      this.document.addEventListener(type, schedule, { signal });
   }
 
   /** @param {string} where @param {unknown} e */
   #problem(where, e) {
-    this.problems.push({ where, message: String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e) });
+    this.problems.push({
+      where,
+      message: String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e),
+    });
     if (this.problems.length > 50) this.problems.shift();
     globalThis.console?.debug?.(`sla-lens (${where}):`, e);
   }
@@ -673,10 +705,13 @@ class Sink {
       batch.forEach((b, i) => {
         const whole = m.rejected.get(this.shared.length + i);
         for (const id of b.ids) {
-          const entry = whole ? { fault: whole, at }
-            : m.errors.has(id) ? { fault: m.errors.get(id), at }
-            : m.tickets.has(id) ? { ticket: m.tickets.get(id), at }
-            : null;
+          const entry = whole
+            ? { fault: whole, at }
+            : m.errors.has(id)
+              ? { fault: m.errors.get(id), at }
+              : m.tickets.has(id)
+                ? { ticket: m.tickets.get(id), at }
+                : null;
           if (entry) {
             this.view.cache.set(id, entry);
             this.ready.push(id);
@@ -699,7 +734,11 @@ class Sink {
     this.flush();
     const label = this.session.adapter.label;
     for (const id of this.need) {
-      if (!this.view.cache.has(id)) this.view.cache.set(id, { fault: new Fault('missing', `${label} sent nothing for this issue`), at: Date.now() });
+      if (!this.view.cache.has(id))
+        this.view.cache.set(id, {
+          fault: new Fault('missing', `${label} sent nothing for this issue`),
+          at: Date.now(),
+        });
       else continue;
       this.ready.push(id);
     }
@@ -766,7 +805,15 @@ class PageBoard extends Board {
  * @returns {FindContext}
  */
 export function findContext({ api, tracker, site, origin, page, onError }) {
-  const port = wasmPort({ api, engine: null, tracker, label: tracker, site, now: pageNow, onError: (_, e) => onError?.(e) });
+  const port = wasmPort({
+    api,
+    engine: null,
+    tracker,
+    label: tracker,
+    site,
+    now: pageNow,
+    onError: (_, e) => onError?.(e),
+  });
   return targetContext({ page, origin, issueLinks: (hrefs) => port.issueLinks(hrefs) });
 }
 
@@ -774,7 +821,6 @@ export function findContext({ api, tracker, site, origin, page, onError }) {
 export function unavailable(id, fault) {
   return unavailableResult(id, fault.reason, { kind: fault.kind, transient: fault.transient });
 }
-
 
 /**
  * The site file for the Wasm calls: the one given, else this origin with the defaults.

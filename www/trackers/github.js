@@ -42,7 +42,9 @@ export const github = {
   targets(root, ctx) {
     /** @type {import('./annotate.js').Target[]} */
     const out = [];
-    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter(
+      (a) => ctx.sameOrigin(a),
+    );
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const repo = ctx.page?.project ?? null;
     links.forEach((a, i) => {

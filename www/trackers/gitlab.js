@@ -37,7 +37,9 @@ export const gitlab = {
   targets(root, ctx) {
     /** @type {import('./annotate.js').Target[]} */
     const out = [];
-    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter(
+      (a) => ctx.sameOrigin(a),
+    );
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const project = ctx.page?.project ?? null;
     links.forEach((a, i) => {
@@ -71,7 +73,9 @@ export const gitlab = {
     const api = `${io.base}/api/v4/projects/${encodeURIComponent(project)}/issues`;
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
-      io.client.get(`${api}?${chunk.map((id) => `iids[]=${encodeURIComponent(id)}`).join('&')}&scope=all&state=all&per_page=${chunk.length}`),
+      io.client.get(
+        `${api}?${chunk.map((id) => `iids[]=${encodeURIComponent(id)}`).join('&')}&scope=all&state=all&per_page=${chunk.length}`,
+      ),
     );
     const changed = new Map();
     lists.forEach((r, i) => {
@@ -95,9 +99,17 @@ export const gitlab = {
         if (it.updated_at !== it.created_at) changed.set(id, it);
         else plain.push(it);
       }
-      if (plain.length) io.deliver(JSON.stringify(plain), plain.map((it) => String(it.iid)));
+      if (plain.length)
+        io.deliver(
+          JSON.stringify(plain),
+          plain.map((it) => String(it.iid)),
+        );
       for (const id of chunk) {
-        if (!seen.has(id)) io.fail(id, new Fault('missing', 'GitLab did not list this issue: it was deleted, moved, or you cannot see it'));
+        if (!seen.has(id))
+          io.fail(
+            id,
+            new Fault('missing', 'GitLab did not list this issue: it was deleted, moved, or you cannot see it'),
+          );
       }
     });
     await pool([...changed.keys()], io.concurrency, async (id) => {
@@ -109,7 +121,10 @@ export const gitlab = {
         parts3[what] = r.text;
       }
       const issue = JSON.stringify(changed.get(id));
-      io.deliver(`{"issue":${issue},"resource_state_events":${parts3.resource_state_events},"resource_label_events":${parts3.resource_label_events},"notes":${parts3.notes}}`, [id]);
+      io.deliver(
+        `{"issue":${issue},"resource_state_events":${parts3.resource_state_events},"resource_label_events":${parts3.resource_label_events},"notes":${parts3.notes}}`,
+        [id],
+      );
     });
   },
 };

@@ -17,7 +17,8 @@ export const SELECTORS = Object.freeze({
   row: 'tr.issuerow[data-issuekey]',
   rowCell: ':scope > td.summary',
   /** Cloud list and table views: issue links in rows. */
-  rowLink: '[data-testid="native-issue-table.ui.issue-row"] a[href*="/browse/"], [data-testid="issue-navigator.ui.issue-results.detail-view.card-list.card"] a[href*="/browse/"]',
+  rowLink:
+    '[data-testid="native-issue-table.ui.issue-row"] a[href*="/browse/"], [data-testid="issue-navigator.ui.issue-results.detail-view.card-list.card"] a[href*="/browse/"]',
   title: 'h1[data-testid="issue.views.issue-base.foundation.summary.heading"], h1#summary-val',
 });
 
@@ -35,9 +36,12 @@ export const jira = {
     for (const tr of root.querySelectorAll(SELECTORS.row)) {
       const cell = tr.querySelector(SELECTORS.rowCell);
       const key = tr.getAttribute('data-issuekey');
-      if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key)) out.push({ id: key, anchor: cell, where: 'prepend', fixed: true });
+      if (cell && key && /^[A-Z][A-Z0-9_]*-\d+$/.test(key))
+        out.push({ id: key, anchor: cell, where: 'prepend', fixed: true });
     }
-    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter((a) => ctx.sameOrigin(a));
+    const links = [.../** @type {NodeListOf<HTMLAnchorElement>} */ (root.querySelectorAll(SELECTORS.rowLink))].filter(
+      (a) => ctx.sameOrigin(a),
+    );
     const ids = ctx.issueLinks(links.map((a) => ctx.path(a)));
     const seen = new Set();
     links.forEach((a, i) => {
@@ -70,16 +74,27 @@ export const jira = {
     const path = cloud ? '/rest/api/3/search/jql' : '/rest/api/2/search';
     await pool(chunks(ids, io.batchSize), 2, async (chunk) => {
       const jql = encodeURIComponent(`key in (${chunk.join(',')})`);
-      const r = await io.client.get(`${io.base}${path}?jql=${jql}&expand=changelog&fields=*all&maxResults=${chunk.length}`);
+      const r = await io.client.get(
+        `${io.base}${path}?jql=${jql}&expand=changelog&fields=*all&maxResults=${chunk.length}`,
+      );
       if (!r.ok) {
         for (const id of chunk) io.fail(id, r.fault);
         return;
       }
       const doc = tryJson(r.text);
-      const found = new Set(Array.isArray(doc?.issues) ? doc.issues.map((/** @type {{ key?: string } | null} */ it) => it?.key) : chunk);
-      io.deliver(r.text, chunk.filter((id) => found.has(id)));
+      const found = new Set(
+        Array.isArray(doc?.issues) ? doc.issues.map((/** @type {{ key?: string } | null} */ it) => it?.key) : chunk,
+      );
+      io.deliver(
+        r.text,
+        chunk.filter((id) => found.has(id)),
+      );
       for (const id of chunk) {
-        if (!found.has(id)) io.fail(id, new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'));
+        if (!found.has(id))
+          io.fail(
+            id,
+            new Fault('missing', 'Jira did not return this issue: it was deleted, moved, or you cannot see it'),
+          );
       }
     });
   },

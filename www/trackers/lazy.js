@@ -29,7 +29,9 @@ export class LazyMount {
     this.waiting = new Set();
     /** The last `mount`'s reads and writes (ms), for the benchmark. */
     this.split = { readMs: 0, writeMs: 0 };
-    const IO = /** @type {typeof IntersectionObserver} */ (/** @type {any} */ (document.defaultView)?.IntersectionObserver ?? globalThis.IntersectionObserver);
+    const IO = /** @type {typeof IntersectionObserver} */ (
+      /** @type {any} */ (document.defaultView)?.IntersectionObserver ?? globalThis.IntersectionObserver
+    );
     this.near = new IO((entries) => this.#near(entries), { rootMargin: '100% 0px' });
   }
 

@@ -33,7 +33,10 @@ export class Fault {
  * @param {{ code?: string, message?: string }} r
  */
 export function rejectedFault(label, r) {
-  return new Fault(r?.code === 'json-syntax' ? 'malformed' : 'shape', `${label}'s answer could not be read: ${r?.message ?? 'unknown shape'}`);
+  return new Fault(
+    r?.code === 'json-syntax' ? 'malformed' : 'shape',
+    `${label}'s answer could not be read: ${r?.message ?? 'unknown shape'}`,
+  );
 }
 
 /** The request headers that carry a tracker key (Redmine, GitLab, GitHub and Jira tokens). */
@@ -83,9 +86,17 @@ async function readCapped(res, max) {
 
 /** @type {Record<number, string>} */
 const STATUS_TEXT = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
-  503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** @param {number} n */
@@ -100,19 +111,39 @@ const tries = (n) => (n > 1 ? ` (${n} tries)` : '');
 export function statusFault(status, tracker = 'The tracker', n = 1) {
   const line = `${status} ${STATUS_TEXT[status] ?? ''}`.trim();
   if (status === 401) {
-    return new Fault('unauthorized', `${tracker} asked for a login (${line}): sign in, or give sla-lens an API token in the site settings`, { status, tries: n });
+    return new Fault(
+      'unauthorized',
+      `${tracker} asked for a login (${line}): sign in, or give sla-lens an API token in the site settings`,
+      { status, tries: n },
+    );
   }
   if (status === 403) {
-    return new Fault('forbidden', `${tracker} refused access (${line}): its REST API may be disabled, or you may not see this issue`, { status, tries: n });
+    return new Fault(
+      'forbidden',
+      `${tracker} refused access (${line}): its REST API may be disabled, or you may not see this issue`,
+      { status, tries: n },
+    );
   }
   if (status === 404) {
-    return new Fault('not-found', `${tracker} does not know this issue (${line}): it was deleted or you cannot see it`, { status, tries: n });
+    return new Fault(
+      'not-found',
+      `${tracker} does not know this issue (${line}): it was deleted or you cannot see it`,
+      { status, tries: n },
+    );
   }
   if (status === 429) {
-    return new Fault('rate-limited', `${tracker} is rate limiting requests (${line})${tries(n)}; sla-lens tries again when the page changes`, { status, tries: n, transient: true });
+    return new Fault(
+      'rate-limited',
+      `${tracker} is rate limiting requests (${line})${tries(n)}; sla-lens tries again when the page changes`,
+      { status, tries: n, transient: true },
+    );
   }
   if (status >= 500) {
-    return new Fault('server', `${tracker} answered ${line}${tries(n)}; sla-lens tries again when the page changes`, { status, tries: n, transient: true });
+    return new Fault('server', `${tracker} answered ${line}${tries(n)}; sla-lens tries again when the page changes`, {
+      status,
+      tries: n,
+      transient: true,
+    });
   }
   return new Fault('http', `${tracker} answered ${line}`, { status, tries: n });
 }
@@ -240,17 +271,39 @@ export class Client {
         this.#clock(res, sent);
         if (keyed && (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400))) {
           await res.body?.cancel?.().catch(() => {});
-          return { ok: false, fault: new Fault('redirect', `${this.tracker} answered with a redirect, which sla-lens does not follow with your key: check the tracker's address (https, base path)`, { status: res.status || null }) };
+          return {
+            ok: false,
+            fault: new Fault(
+              'redirect',
+              `${this.tracker} answered with a redirect, which sla-lens does not follow with your key: check the tracker's address (https, base path)`,
+              { status: res.status || null },
+            ),
+          };
         }
         text = await readCapped(res, this.maxBytes);
       } catch (e) {
         if (this.signal?.aborted) throw this.signal.reason;
         if (e instanceof TooLarge) {
-          return { ok: false, fault: new Fault('too-large', `${this.tracker}'s answer is larger than ${Math.round(this.maxBytes / 1048576)} MB; sla-lens does not read it`, { status: res?.status ?? null }) };
+          return {
+            ok: false,
+            fault: new Fault(
+              'too-large',
+              `${this.tracker}'s answer is larger than ${Math.round(this.maxBytes / 1048576)} MB; sla-lens does not read it`,
+              { status: res?.status ?? null },
+            ),
+          };
         }
         lastFault = timedOut
-          ? new Fault('timeout', `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`, { tries: attempt + 1, transient: true })
-          : new Fault('network', `${this.tracker} could not be reached (${String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e)})${tries(attempt + 1)}`, { tries: attempt + 1, transient: true });
+          ? new Fault(
+              'timeout',
+              `${this.tracker} did not answer within ${Math.round(this.timeoutMs / 1000)} s${tries(attempt + 1)}`,
+              { tries: attempt + 1, transient: true },
+            )
+          : new Fault(
+              'network',
+              `${this.tracker} could not be reached (${String(/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e)})${tries(attempt + 1)}`,
+              { tries: attempt + 1, transient: true },
+            );
         // A timeout or a dropped connection: one more try at most.
         if (attempt < Math.min(retries, 1)) {
           await sleep(this.#backoff(attempt), this.signal);
@@ -269,7 +322,10 @@ export class Client {
       await sleep(Math.min(wait ?? this.#backoff(attempt), this.maxBackoffMs), this.signal);
     }
     // Reached only when no attempt was made (`retries` below 0): a fault, not null.
-    return { ok: false, fault: lastFault ?? new Fault('network', `${this.tracker} was not asked (retries ${retries})`) };
+    return {
+      ok: false,
+      fault: lastFault ?? new Fault('network', `${this.tracker} was not asked (retries ${retries})`),
+    };
   }
 
   /** @param {number} attempt */
@@ -351,7 +407,10 @@ export function chunks(items, size) {
 export function wellFormed(ids, shape, io, tracker) {
   return ids.filter((id) => {
     if (typeof id === 'string' && shape.test(id)) return true;
-    io.fail(String(id), new Fault('malformed', `${JSON.stringify(String(id)).slice(0, 40)} is not a ${tracker} issue id`));
+    io.fail(
+      String(id),
+      new Fault('malformed', `${JSON.stringify(String(id)).slice(0, 40)} is not a ${tracker} issue id`),
+    );
     return false;
   });
 }

@@ -9,7 +9,8 @@
 export const BADGE = 'sla-badge.sla-lens';
 export const SLOT = 'span.sla-lens-slot';
 export const BADGE_ATTR = 'data-sla-lens';
-const SLOT_STYLE = 'display:block;contain:size layout style;block-size:23px;margin:1px 0 3px;line-height:23px;white-space:nowrap';
+const SLOT_STYLE =
+  'display:block;contain:size layout style;block-size:23px;margin:1px 0 3px;line-height:23px;white-space:nowrap';
 
 /** @typedef {import('./annotate.js').Target} Target */
 
@@ -111,5 +112,9 @@ export function changesPage(record) {
 /** A node the placement itself adds (a badge, a slot): not a change of the tracker's page. @param {Node} n */
 export function isOurs(n) {
   const el = /** @type {Element} */ (n); // read only once `nodeType` says it is an element
-  return n.nodeType === 1 && ((el.localName === 'sla-badge' && el.classList.contains('sla-lens')) || (el.localName === 'span' && el.classList.contains('sla-lens-slot')));
+  return (
+    n.nodeType === 1 &&
+    ((el.localName === 'sla-badge' && el.classList.contains('sla-lens')) ||
+      (el.localName === 'span' && el.classList.contains('sla-lens-slot')))
+  );
 }

@@ -112,7 +112,10 @@ export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
         m = api.mapResponses(tracker, texts, site);
       } catch (e) {
         problem('map', e);
-        const f = new Fault('unreadable', `sla-lens could not map ${label}'s answers: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`);
+        const f = new Fault(
+          'unreadable',
+          `sla-lens could not map ${label}'s answers: ${/** @type {{ message?: unknown } | null | undefined} */ (e)?.message ?? e}`,
+        );
         texts.forEach((_, i) => {
           rejected.set(i, f);
         });
@@ -120,7 +123,14 @@ export function wasmPort({ api, engine, tracker, label, site, now, onError }) {
       }
       for (const t of m.tickets) tickets.set(String(t.id), t);
       for (const e of m.errors) {
-        if (e.id != null) errors.set(String(e.id), new Fault('unreadable', `${label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`));
+        if (e.id != null)
+          errors.set(
+            String(e.id),
+            new Fault(
+              'unreadable',
+              `${label}'s data for this issue cannot be read: ${e.message}${e.path ? ` (at ${e.path})` : ''}`,
+            ),
+          );
       }
       for (const r of m.rejected) {
         rejected.set(r.input, rejectedFault(label, r));

@@ -37,7 +37,9 @@ const ROW_ID = /^issue-(\d+)$/;
  */
 function statusesOf(issues) {
   const byId = new Map();
-  for (const it of issues) if (it.status?.id != null) byId.set(it.status.id, { id: it.status.id, name: it.status.name, is_closed: !!it.status.is_closed });
+  for (const it of issues)
+    if (it.status?.id != null)
+      byId.set(it.status.id, { id: it.status.id, name: it.status.name, is_closed: !!it.status.is_closed });
   return [...byId.values()];
 }
 const API_KEY = /<pre[^>]*>\s*([0-9a-f]{40})\s*<\/pre>/i;
@@ -113,7 +115,9 @@ export const redmine = {
     const statuses = io.once('redmine:statuses', () => io.client.get(`${io.base}/issue_statuses.json`));
     const parts = chunks(ids, io.batchSize);
     const lists = await pool(parts, 2, (chunk) =>
-      io.client.get(`${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`),
+      io.client.get(
+        `${io.base}/issues.json?issue_id=${chunk.map(encodeURIComponent).join(',')}&status_id=*&sort=id&limit=${chunk.length}`,
+      ),
     );
     const listed = new Map();
     /** @type {{ text: string, ids: string[] }[]} */
@@ -138,7 +142,8 @@ export const redmine = {
       }
       pages.push({ text: r.text, ids: here });
       for (const id of chunk) {
-        if (!listed.has(id)) io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
+        if (!listed.has(id))
+          io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
       }
     });
     const st = await statuses;
@@ -156,11 +161,21 @@ export const redmine = {
           if (want.has(id)) continue;
           const t = m.tickets.get(id);
           if (t) io.final(id, t);
-          else io.fail(id, m.errors.get(id) ?? m.rejected.get(i) ?? new Fault('missing', 'Redmine\'s list did not describe this issue'));
+          else
+            io.fail(
+              id,
+              m.errors.get(id) ??
+                m.rejected.get(i) ??
+                new Fault('missing', "Redmine's list did not describe this issue"),
+            );
         }
       });
     } else {
-      for (const p of pages) io.deliver(p.text, p.ids.filter((id) => !want.has(id)));
+      for (const p of pages)
+        io.deliver(
+          p.text,
+          p.ids.filter((id) => !want.has(id)),
+        );
     }
     await pool([...want], io.concurrency, async (id) => {
       const r = await io.client.get(`${io.base}/issues/${encodeURIComponent(id)}.json?include=journals`);
@@ -195,10 +210,16 @@ export function viaPlugin(endpoint) {
           return;
         }
         const doc = tryJson(r.text);
-        const found = new Set(Array.isArray(doc) ? doc.filter((d) => d?.issue?.id != null).map((d) => String(d.issue.id)) : chunk);
-        io.deliver(r.text, chunk.filter((id) => found.has(id)));
+        const found = new Set(
+          Array.isArray(doc) ? doc.filter((d) => d?.issue?.id != null).map((d) => String(d.issue.id)) : chunk,
+        );
+        io.deliver(
+          r.text,
+          chunk.filter((id) => found.has(id)),
+        );
         for (const id of chunk) {
-          if (!found.has(id)) io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
+          if (!found.has(id))
+            io.fail(id, new Fault('missing', 'Redmine did not list this issue: it was deleted, or you cannot see it'));
         }
       });
     },

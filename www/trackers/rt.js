@@ -85,16 +85,21 @@ async function fetchTicket(id, io) {
   /** @type {string[]} */
   const messages = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const r = await io.client.get(`${api}/ticket/${n}/history?fields=${HISTORY_FIELDS}&per_page=${PER_PAGE}&page=${page}`);
+    const r = await io.client.get(
+      `${api}/ticket/${n}/history?fields=${HISTORY_FIELDS}&per_page=${PER_PAGE}&page=${page}`,
+    );
     if (!r.ok) return { fault: r.fault };
     const h = parsed(r.text, 'ticket history');
     if ('fault' in h) return h;
     const items = Array.isArray(h.doc.items) ? h.doc.items : [];
     texts.push(r.text);
-    for (const it of items) if (MESSAGES.has(it?.Type) && /^\d{1,12}$/.test(String(it?.id))) messages.push(String(it.id));
+    for (const it of items)
+      if (MESSAGES.has(it?.Type) && /^\d{1,12}$/.test(String(it?.id))) messages.push(String(it.id));
     if (items.length < PER_PAGE) break;
   }
-  const answers = await pool(messages, ATTACHMENTS_IN_FLIGHT, (tx) => io.client.get(`${api}/transaction/${tx}/attachments?fields=TransactionId,ContentType,Content&per_page=${PER_PAGE}`));
+  const answers = await pool(messages, ATTACHMENTS_IN_FLIGHT, (tx) =>
+    io.client.get(`${api}/transaction/${tx}/attachments?fields=TransactionId,ContentType,Content&per_page=${PER_PAGE}`),
+  );
   for (const a of answers) {
     if (!a.ok) return { fault: a.fault };
     const p = parsed(a.text, 'message');
@@ -119,7 +124,9 @@ export const rt = {
       const id = tbody.getAttribute('data-record-id') ?? '';
       if (!/^\d{1,12}$/.test(id)) continue;
       const cells = [...tbody.querySelectorAll(SELECTORS.rowCell)];
-      const cell = cells.find((td) => td.querySelector(SELECTORS.rowLink) && !/^\s*\d+\s*$/.test(td.textContent ?? '')) ?? cells[0];
+      const cell =
+        cells.find((td) => td.querySelector(SELECTORS.rowLink) && !/^\s*\d+\s*$/.test(td.textContent ?? '')) ??
+        cells[0];
       if (cell) out.push({ id, anchor: cell, where: 'prepend', fixed: true });
     }
     if (ctx.page?.kind === 'issue' && ctx.page.issue) {

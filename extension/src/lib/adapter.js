@@ -45,7 +45,10 @@ export function mapDocs(kind, docs, site) {
   const label = trackerLabel(kind);
   // mapExport's answer (a build without mapResponses) has no `rejected`.
   const aside = /** @type {{ rejected?: import('../../../www/pkg/sla_lens.js').RejectedResponse[] }} */ (out).rejected;
-  const rejected = (Array.isArray(aside) ? aside : []).map((r) => ({ input: Number(r.input), reason: rejectedFault(label, r).reason }));
+  const rejected = (Array.isArray(aside) ? aside : []).map((r) => ({
+    input: Number(r.input),
+    reason: rejectedFault(label, r).reason,
+  }));
   return { ...normalizeBatch(out), rejected };
 }
 
@@ -61,7 +64,7 @@ function normalizeBatch(out) {
   const tickets = [];
   /** @type {Record<string, string>} */
   const errors = {};
-  const list = Array.isArray(out) ? out : out?.items ?? out?.results ?? null;
+  const list = Array.isArray(out) ? out : (out?.items ?? out?.results ?? null);
   if (list) {
     for (const r of list) {
       if (r?.ticket) tickets.push(r.ticket);

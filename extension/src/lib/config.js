@@ -63,7 +63,12 @@ export function migrate(stored) {
   let c = stored;
   const from = Number.isInteger(c.version) ? c.version : 1;
   if (from > CONFIG_VERSION) {
-    return { config: defaultConfig(), migrated: false, from, error: `stored configuration is version ${from}, newer than this extension (${CONFIG_VERSION})` };
+    return {
+      config: defaultConfig(),
+      migrated: false,
+      from,
+      error: `stored configuration is version ${from}, newer than this extension (${CONFIG_VERSION})`,
+    };
   }
   let v = from;
   if (!Number.isInteger(c.version)) c = { ...c, version: 1 };
@@ -76,7 +81,11 @@ export function migrate(stored) {
 
 function strings(v) {
   if (Array.isArray(v)) return v.map((s) => String(s).trim()).filter(Boolean);
-  if (typeof v === 'string') return v.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .split(/[\n,]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
   return [];
 }
 
@@ -229,12 +238,16 @@ export function siteFile(s) {
 /** Problems with a site entry, each with the form field it belongs to. */
 export function siteProblems(s, others = []) {
   const out = [];
-  if (!normalizeOrigin(s.origin ?? '')) out.push({ path: 'origin', message: 'Enter the tracker\'s address, e.g. https://redmine.example.com' });
+  if (!normalizeOrigin(s.origin ?? ''))
+    out.push({ path: 'origin', message: "Enter the tracker's address, e.g. https://redmine.example.com" });
   if (!TRACKERS.includes(s.tracker)) out.push({ path: 'tracker', message: `Choose one of ${TRACKERS.join(', ')}` });
   const o = normalizeOrigin(s.origin ?? '');
   if (o && others.some((x) => x.origin === o)) out.push({ path: 'origin', message: `${o} is already configured` });
   if (s.tracker === 'github' && typeof s.api === 'string' && s.api.trim() && !normalizeApi(s.api)) {
-    out.push({ path: 'api', message: 'Enter the API\'s address, e.g. https://github.example.com/api/v3, or leave it empty' });
+    out.push({
+      path: 'api',
+      message: "Enter the API's address, e.g. https://github.example.com/api/v3, or leave it empty",
+    });
   }
   if (s.tracker === 'github') {
     const bad = strings(s.watch).filter((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));
@@ -242,7 +255,8 @@ export function siteProblems(s, others = []) {
   }
   if (s.tracker === 'jira') {
     const bad = strings(s.watch).filter((k) => !/^[A-Z][A-Z0-9_]*$/.test(k));
-    if (bad.length) out.push({ path: 'watch', message: `Jira project keys are upper case, e.g. MKT: ${bad.join(', ')}` });
+    if (bad.length)
+      out.push({ path: 'watch', message: `Jira project keys are upper case, e.g. MKT: ${bad.join(', ')}` });
   }
   return out;
 }

@@ -91,7 +91,9 @@ export async function listOpen(site, opt) {
     if (!site.watch.length) errors.push('GitHub: list the repositories to watch (owner/name) in the site settings');
     for (const repo of site.watch) {
       for (let page = 1; page <= pages && total < max; page++) {
-        const doc = await get(`${base}/repos/${repo}/issues?state=open&sort=updated&direction=desc&per_page=${size}&page=${page}`);
+        const doc = await get(
+          `${base}/repos/${repo}/issues?state=open&sort=updated&direction=desc&per_page=${size}&page=${page}`,
+        );
         if (!Array.isArray(doc)) break;
         // The issues endpoint lists pull requests too; they have no SLA here.
         for (const it of doc) if (it?.number != null && !it.pull_request && !add(repo, it.number)) break;
@@ -101,7 +103,10 @@ export async function listOpen(site, opt) {
   } else if (site.tracker === 'gitlab') {
     // Listed projects, or every open issue the user can see, grouped by project.
     const lists = site.watch.length
-      ? site.watch.map((p) => ({ url: `${base}/api/v4/projects/${encodeURIComponent(p)}/issues?state=opened&scope=all&order_by=updated_at&sort=desc`, project: p }))
+      ? site.watch.map((p) => ({
+          url: `${base}/api/v4/projects/${encodeURIComponent(p)}/issues?state=opened&scope=all&order_by=updated_at&sort=desc`,
+          project: p,
+        }))
       : [{ url: `${base}/api/v4/issues?state=opened&scope=all&order_by=updated_at&sort=desc`, project: null }];
     for (const { url, project } of lists) {
       for (let page = 1; page <= pages && total < max; page++) {
@@ -116,7 +121,9 @@ export async function listOpen(site, opt) {
     }
   } else if (site.tracker === 'jira') {
     const keys = site.watch.filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k));
-    const jql = encodeURIComponent(`${keys.length ? `project in (${keys.join(',')}) AND ` : ''}${JIRA_OPEN} ORDER BY updated DESC`);
+    const jql = encodeURIComponent(
+      `${keys.length ? `project in (${keys.join(',')}) AND ` : ''}${JIRA_OPEN} ORDER BY updated DESC`,
+    );
     const cloud = /\.atlassian\.net$/.test(new URL(base).hostname);
     let token = null;
     for (let page = 0, startAt = 0; page < pages && total < max; page++) {
@@ -174,5 +181,9 @@ export function siteFetch(site, fetchImpl) {
  * @param {{ fetchImpl?: typeof fetch }} [opt]
  */
 export function siteClient(site, { fetchImpl } = {}) {
-  return new Client({ tracker: trackerLabel(site.tracker), credentials: credentialsFor(site), fetch: siteFetch(site, fetchImpl) });
+  return new Client({
+    tracker: trackerLabel(site.tracker),
+    credentials: credentialsFor(site),
+    fetch: siteFetch(site, fetchImpl),
+  });
 }

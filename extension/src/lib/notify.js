@@ -43,7 +43,9 @@ export function inQuietHours(ms, quiet) {
 export function isMe(contact, me) {
   const h = (contact.handle ?? '').toLowerCase();
   const e = (contact.email ?? '').toLowerCase();
-  return (!!h && me.handles.some((x) => x.toLowerCase() === h)) || (!!e && me.emails.some((x) => x.toLowerCase() === e));
+  return (
+    (!!h && me.handles.some((x) => x.toLowerCase() === h)) || (!!e && me.emails.some((x) => x.toLowerCase() === e))
+  );
 }
 
 /**
@@ -60,7 +62,8 @@ export function transitions(ev, me, prefs) {
   const metric = ev.headline === 'resolution' ? ev.resolution : ev.response;
   const cycle = Math.max(ev.response?.cycles ?? 1, ev.resolution?.cycles ?? 1);
   if (prefs.atRisk && ev.state === 'atRisk') out.push({ key: `atRisk@${cycle}`, kind: 'atRisk' });
-  if (prefs.breached && ev.state === 'breached') out.push({ key: `breached@${cycle}`, kind: 'breached', metric: ev.headline });
+  if (prefs.breached && ev.state === 'breached')
+    out.push({ key: `breached@${cycle}`, kind: 'breached', metric: ev.headline });
   const cur = ev.escalation?.current;
   if (prefs.escalations && cur) {
     // Every level up to the current one; a user met at a lower level already got that one.
@@ -132,7 +135,10 @@ export function notification(issue, ev, fresh) {
   const parts = [];
   if (esc && breached) parts.push(`${metric} SLA breached`);
   const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
-  if (m?.deadline) parts.push(`${breached || ev.state === 'breached' ? 'was due' : 'due'} ${m.deadline.replace('T', ' ').replace(/:00Z$/, ' UTC')}`);
+  if (m?.deadline)
+    parts.push(
+      `${breached || ev.state === 'breached' ? 'was due' : 'due'} ${m.deadline.replace('T', ' ').replace(/:00Z$/, ' UTC')}`,
+    );
   // `owner/repo#7` (GitHub, GitLab), `#7` (Redmine), `MKT-7` (Jira).
   const ref = issue.label ?? (/^\d+$/.test(issue.id) ? `#${issue.id}` : issue.id);
   const subject = issue.title ? `${ref} ${issue.title}` : ref;
@@ -159,7 +165,10 @@ export function oneAtATime(fn) {
   /** @type {Promise<unknown>} */
   let last = Promise.resolve();
   return (...args) => {
-    const run = last.then(() => fn(...args), () => fn(...args));
+    const run = last.then(
+      () => fn(...args),
+      () => fn(...args),
+    );
     last = run.catch(() => {});
     return run;
   };

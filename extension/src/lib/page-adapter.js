@@ -31,11 +31,12 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
   const ctx = targetContext({
     page,
     origin,
-    issueLinks: (hrefs) => hrefs.map((h) => {
-      if (known.has(h)) return known.get(h) ?? null; // (has: never undefined)
-      asked.push(h);
-      return null;
-    }),
+    issueLinks: (hrefs) =>
+      hrefs.map((h) => {
+        if (known.has(h)) return known.get(h) ?? null; // (has: never undefined)
+        asked.push(h);
+        return null;
+      }),
   });
   let out = adapter.targets(root, ctx);
   if (asked.length && resolveLinks) {
@@ -60,7 +61,21 @@ export async function findTargets(tracker, root, { origin, page, resolveLinks })
  * @param {{ base: string, page: any, token?: string | null, apiBase?: string | null, document?: Document | null,
  *   credentials?: RequestCredentials, concurrency?: number, memo?: Map<string, any>, fetch?: typeof globalThis.fetch }} opt
  */
-export async function loadIssues(tracker, ids, { base, page, token = null, apiBase = null, document = null, credentials = 'same-origin', concurrency = 4, memo = new Map(), fetch = undefined }) {
+export async function loadIssues(
+  tracker,
+  ids,
+  {
+    base,
+    page,
+    token = null,
+    apiBase = null,
+    document = null,
+    credentials = 'same-origin',
+    concurrency = 4,
+    memo = new Map(),
+    fetch = undefined,
+  },
+) {
   // The site's tracker (lib/config.js checks it); an unknown one throws below, as it always did.
   const adapter = /** @type {import('../../../www/trackers/annotate.js').TrackerAdapter} */ (adapterOf(tracker));
   const client = new Client({ tracker: trackerLabel(tracker), credentials, fetch });
@@ -94,7 +109,10 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   client.setHeaders(await adapter.auth(io).catch(() => ({})));
   // Adapters that return their answers instead of delivering them (none of www/trackers/ does:
   // TrackerAdapter's `load` resolves nothing).
-  const res = /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, import('../../../www/trackers/net.js').Fault]> } | undefined} */ (/** @type {unknown} */ (await adapter.load(ids, io)));
+  const res =
+    /** @type {{ texts?: { text: string, ids: string[] }[], faults?: Iterable<[string, import('../../../www/trackers/net.js').Fault]> } | undefined} */ (
+      /** @type {unknown} */ (await adapter.load(ids, io))
+    );
   for (const t of res?.texts ?? []) texts.push(t);
   for (const [id, f] of res?.faults ?? []) faults.set(String(id), f);
   /** @type {Record<string, string>} */
@@ -103,7 +121,13 @@ export async function loadIssues(tracker, ids, { base, page, token = null, apiBa
   // `docIds[i]`: the issues `docs[i]` holds (null for a text every mapping shares), so that an
   // answer the mapping sets aside is told to the issues it held.
   const docIds = [...shared.map(() => null), ...texts.map((t) => t.ids)];
-  return { docs: [...shared, ...texts.map((t) => t.text)], docIds, failed, skewMs: client.skewMs, requests: client.requests };
+  return {
+    docs: [...shared, ...texts.map((t) => t.text)],
+    docIds,
+    failed,
+    skewMs: client.skewMs,
+    requests: client.requests,
+  };
 }
 
 /**
@@ -128,7 +152,9 @@ export function whyMissing(out, asked, docIds = null) {
       for (const id of ids) if (!has.has(id) && !why.has(id)) why.set(id, String(r.reason));
     } else aside ??= String(r.reason);
   }
-  const rest = out?.fatal ? `the tracker's answer could not be read (${out.fatal})` : aside ?? 'the tracker did not return this issue';
+  const rest = out?.fatal
+    ? `the tracker's answer could not be read (${out.fatal})`
+    : (aside ?? 'the tracker did not return this issue');
   for (const id of asked) if (!has.has(id) && !why.has(id)) why.set(id, rest);
   return why;
 }

@@ -14,11 +14,24 @@
 export function workerPort({ send, href }) {
   return {
     hello: () => send({ type: 'hello', url: href() }).catch(() => null),
-    detectPage: (url) => send({ type: 'detectPage', url }).then((d) => d?.page ?? null, () => null),
-    issueLinks: (hrefs) => send({ type: 'issueLinks', url: href(), hrefs }).then((r) => r?.ids ?? null, () => null),
-    evaluateDocs: ({ docs, failed, skewMs, reset }) => send({ type: 'evaluate', url: href(), docs, failed, skewMs, reset }),
+    detectPage: (url) =>
+      send({ type: 'detectPage', url }).then(
+        (d) => d?.page ?? null,
+        () => null,
+      ),
+    issueLinks: (hrefs) =>
+      send({ type: 'issueLinks', url: href(), hrefs }).then(
+        (r) => r?.ids ?? null,
+        () => null,
+      ),
+    evaluateDocs: ({ docs, failed, skewMs, reset }) =>
+      send({ type: 'evaluate', url: href(), docs, failed, skewMs, reset }),
     fetchEvaluate: (ids, reset) => send({ type: 'fetchEvaluate', url: href(), ids, reset }),
     refresh: ({ unavailable, skewMs }) => send({ type: 'refresh', url: href(), unavailable, skewMs }),
-    explain: (id, nowMs) => send({ type: 'explain', url: href(), id, nowMs }).then((out) => (Array.isArray(out?.lines) ? out.lines.map(String) : []), () => []),
+    explain: (id, nowMs) =>
+      send({ type: 'explain', url: href(), id, nowMs }).then(
+        (out) => (Array.isArray(out?.lines) ? out.lines.map(String) : []),
+        () => [],
+      ),
   };
 }

@@ -13,7 +13,13 @@ const policy = /** @type {HTMLTextAreaElement} */ ($('sla_lens_policy'));
 const site = /** @type {HTMLTextAreaElement} */ ($('sla_lens_site'));
 const status = /** @type {HTMLElement} */ ($('sla-lens-status'));
 const form = policy?.form;
-const buttons = form ? [.../** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (form.querySelectorAll('input[type="submit"], button[type="submit"]'))] : [];
+const buttons = form
+  ? [
+      .../** @type {NodeListOf<HTMLInputElement | HTMLButtonElement>} */ (
+        form.querySelectorAll('input[type="submit"], button[type="submit"]')
+      ),
+    ]
+  : [];
 let blocked = true;
 
 /** @param {boolean} yes */
@@ -55,7 +61,9 @@ async function check(api) {
   const s = site.value.trim();
   const pr = p ? api.validatePolicy(p) : { ok: true, diagnostics: [] };
   const sr = s ? api.validateSite(s) : { ok: true, diagnostics: [] };
-  const errors = list(/** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')), pr) + list(/** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')), sr);
+  const errors =
+    list(/** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')), pr) +
+    list(/** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')), sr);
   const warnings = pr.diagnostics.length + sr.diagnostics.length - errors;
   block(errors > 0);
   status.className = errors ? 'bad' : 'ok';
@@ -99,7 +107,10 @@ if (form) {
       policy.addEventListener('input', soon);
       site.addEventListener('input', soon);
       /** @type {[HTMLInputElement | null, HTMLTextAreaElement][]} */
-      const files = [[/** @type {HTMLInputElement | null} */ ($('sla_lens_policy_file')), policy], [/** @type {HTMLInputElement | null} */ ($('sla_lens_site_file')), site]];
+      const files = [
+        [/** @type {HTMLInputElement | null} */ ($('sla_lens_policy_file')), policy],
+        [/** @type {HTMLInputElement | null} */ ($('sla_lens_site_file')), site],
+      ];
       for (const [input, area] of files) {
         input?.addEventListener('change', async () => {
           const f = input.files?.[0];
