@@ -5,23 +5,15 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveWww } from '../tests/e2e/server.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../tests/support/chromium.mjs';
 
 const out = process.argv[2] ?? 'target/screenshots';
 mkdirSync(out, { recursive: true });
 const server = await serveWww();
 const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sla-chromium-')), {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  executablePath: CHROME,
   headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
   viewport: { width: 1360, height: 860 },
   deviceScaleFactor: 1,
 });

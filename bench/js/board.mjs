@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveWww } from '../../tests/e2e/server.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../../tests/support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = join(ROOT, 'target/bench');
@@ -39,18 +40,9 @@ const text10k = readFileSync(exportOf(10000), 'utf8');
 const server = await serveWww();
 const profile = mkdtempSync(join(tmpdir(), 'sla-board-bench-'));
 const ctx = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  executablePath: CHROME,
   headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
   viewport: { width: 1440, height: 1000 },
 });
 const runs = [];

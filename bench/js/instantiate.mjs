@@ -6,23 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveWww } from '../../tests/e2e/server.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../../tests/support/chromium.mjs';
 
 const RUNS = Number(process.argv[2]) || 15;
 const server = await serveWww();
 const profile = mkdtempSync(join(tmpdir(), 'sla-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  executablePath: CHROME,
   headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 const rows = [];
 try {

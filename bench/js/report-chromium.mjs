@@ -28,6 +28,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROME, CHROMIUM_ARGS } from '../../tests/support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -91,18 +92,9 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 const profileDir = mkdtempSync(join(tmpdir(), 'sla-report-bench-'));
 const ctx = await chromium.launchPersistentContext(profileDir, {
-  executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+  executablePath: CHROME,
   headless: true,
-  args: [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
+  args: CHROMIUM_ARGS,
 });
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveWww } from './server.mjs';
 import { formatPercent, formatSeconds } from '../../www/board/board-model.js';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'target/release/sla-lens');
@@ -51,18 +52,9 @@ before(async () => {
   server = await serveWww();
   profile = mkdtempSync(join(tmpdir(), 'sla-board-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    executablePath: CHROME,
     headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 1000 },
   });
 });

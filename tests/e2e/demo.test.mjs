@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveWww } from './server.mjs';
 import { SEED_TICKETS, BUSINESS_TICKETS } from '../../www/demo-data.js';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
 let server;
@@ -46,18 +47,9 @@ before(async () => {
   server = await serveWww();
   profile = mkdtempSync(join(tmpdir(), 'sla-e2e-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    executablePath: CHROME,
     headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1360, height: 900 },
   });
 });

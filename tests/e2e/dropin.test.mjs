@@ -15,6 +15,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { badgeView } from '../../www/badge-view.js';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WWW = resolve(ROOT, 'www');
@@ -148,17 +149,9 @@ describe('the drop-in tag on static Redmine pages', () => {
     await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${server.address().port}`;
     browser = await chromium.launch({
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+      executablePath: CHROME,
       headless: true,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
 

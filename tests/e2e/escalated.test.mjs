@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serveWww } from './server.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = join(ROOT, 'target/screenshots');
@@ -84,17 +85,9 @@ let page;
 before(async () => {
   server = await serveWww();
   browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'sla-chromium-')), {
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    executablePath: CHROME,
     headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 760, height: 420 },
     deviceScaleFactor: 1,
     timezoneId: 'Europe/Berlin',

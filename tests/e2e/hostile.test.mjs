@@ -28,6 +28,7 @@ import {
   assertCsvSafe,
   parseCsv,
 } from '../hostile/hostile.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WWW = resolve(ROOT, 'www');
@@ -46,18 +47,9 @@ before(async () => {
   www = await serveWww();
   profile = mkdtempSync(join(tmpdir(), 'sla-hostile-'));
   context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    executablePath: CHROME,
     headless: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 1000 },
     acceptDownloads: true,
   });

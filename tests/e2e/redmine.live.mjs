@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
 import { badgeView, dueText, escalationItems } from '../../www/badge-view.js';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -66,18 +67,9 @@ describe('sla-lens in a real Redmine', () => {
     work = mkdtempSync(join(tmpdir(), 'sla-redmine-data-'));
     mkdirSync(SHOTS, { recursive: true });
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+      executablePath: CHROME,
       headless: true,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1360, height: 900 },
       timezoneId: VIEWER_ZONE,
       locale: 'en-US',

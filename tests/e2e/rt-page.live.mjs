@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
-import { CHROMIUM_ARGS } from '../js/trackers-harness.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 import { badgeView } from '../../www/badge-view.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,10 +48,9 @@ describe('sla-lens in a real Request Tracker (the RT extension)', () => {
     proxy = await startProxy({ upstream: RT, port: PUBLIC_PORT });
     profile = mkdtempSync(join(tmpdir(), 'sla-rt-'));
     mkdirSync(SHOTS, { recursive: true });
-    const chrome = process.env.CHROME_BIN ?? '/usr/bin/chromium';
     const view = { viewport: { width: 1360, height: 900 }, timezoneId: 'UTC', locale: 'en-US' };
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: chrome,
+      executablePath: CHROME,
       headless: true,
       args: CHROMIUM_ARGS,
       ...view,

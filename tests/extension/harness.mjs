@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXT_DIR = join(ROOT, 'dist/extension/test');
@@ -20,22 +21,10 @@ export function extensionId() {
 export async function launch({ viewport = { width: 1280, height: 860 } } = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'sla-ext-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+    executablePath: CHROME,
     headless: true,
     env: { ...process.env, TZ: 'UTC' },
-    args: [
-      '--headless=new',
-      `--disable-extensions-except=${EXT_DIR}`,
-      `--load-extension=${EXT_DIR}`,
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--lang=en-US',
-    ],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXT_DIR}`, `--load-extension=${EXT_DIR}`, '--lang=en-US'],
     viewport,
     locale: 'en-US',
     timezoneId: 'UTC',

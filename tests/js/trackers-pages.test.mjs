@@ -11,13 +11,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serveTrackers, PAGE_FIXTURES, CHROMIUM_ARGS } from './trackers-harness.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { serveTrackers, PAGE_FIXTURES } from './trackers-harness.mjs';
 import { ADAPTERS, collector } from '../../www/trackers/annotate.js';
 import { Client } from '../../www/trackers/net.js';
 
 const require = createRequire(import.meta.url);
 const wasm = require('../../www/pkg-node/sla_lens.js');
-const CHROME = process.env.CHROME_BIN ?? '/usr/bin/chromium';
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const TRACKERS = Object.keys(PAGE_FIXTURES);
 

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { badgeView } from '../../www/badge-view.js';
 import { hostilePolicy, watch, assertSafe, deepText, SHOWN } from '../hostile/hostile.mjs';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -198,18 +199,9 @@ describe('the sla-lens Redmine plugin', () => {
     work = mkdtempSync(join(tmpdir(), 'sla-plugin-'));
     mkdirSync(SHOTS, { recursive: true });
     browser = await chromium.launch({
-      executablePath: process.env.CHROME_BIN ?? '/usr/bin/chromium',
+      executablePath: CHROME,
       headless: true,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     admin = await userContext('admin', 'admin');
     sam = await userContext('sam', 'sla-lens-seed-1');
