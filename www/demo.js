@@ -5,6 +5,7 @@
 import { load, Board, setClock, toneCounts, TONES } from './sla-lens.js';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from './demo-data.js';
 import { h } from './dom.js';
+import { TONE_WORDS } from './badge-view.js';
 
 const params = new URLSearchParams(location.search);
 const frozen = params.has('frozen');
@@ -15,17 +16,6 @@ setClock(frozen ? () => DEMO_NOW : () => DEMO_NOW + Math.floor(performance.now()
 /** The demo page's own elements (index.html has every one this file asks for). */
 const $ = (/** @type {string} */ sel) => /** @type {HTMLElement} */ (document.querySelector(sel));
 
-/** @type {Record<string, string>} */
-const TONE_LABEL = {
-  'on-track': 'on track',
-  'at-risk': 'at risk',
-  breached: 'breached',
-  paused: 'paused',
-  met: 'met',
-  'met-late': 'met late',
-  'out-of-scope': 'out of scope',
-  error: 'error',
-};
 const AVATAR_COLORS = ['#7a5af8', '#2e90fa', '#ee46bc', '#15b79e', '#ef6820', '#6172f3'];
 
 /** @param {string | null | undefined} s */
@@ -171,7 +161,14 @@ function renderSummary() {
   const order = [...Object.values(TONES), 'error'];
   const items = [...new Set(order)]
     .filter((t) => counts[t])
-    .map((t) => h('li', { class: `t-${t}` }, h('b', { text: String(counts[t]) }), ` ${TONE_LABEL[t]}`));
+    .map((t) =>
+      h(
+        'li',
+        { class: `t-${t}` },
+        h('b', { text: String(counts[t]) }),
+        ` ${TONE_WORDS[/** @type {keyof typeof TONE_WORDS} */ (t)]}`,
+      ),
+    );
   $('#summary').replaceChildren(...items);
 }
 

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { badgeView } from '../../www/badge-view.js';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { readBadges } from '../support/badges.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WWW = resolve(ROOT, 'www');
@@ -124,16 +125,7 @@ async function open(path) {
   return { page, log, close: () => context.close() };
 }
 
-const badges = (page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-      id: b.getAttribute('ticket-id'),
-      state: b.getAttribute('state'),
-      text: b.shadowRoot.querySelector('.text').textContent,
-      escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-      deadline: b.getAttribute('data-deadline') ?? '',
-    })),
-  );
+const badges = (page) => readBadges(page);
 
 const strip = ({ state, text, escalation, deadline }) => ({ state, text, escalation, deadline });
 

@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
 import { badgeView, dueText, escalationItems } from '../../www/badge-view.js';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { readBadges } from '../support/badges.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -163,17 +164,7 @@ describe('sla-lens in a real Redmine', () => {
     return page;
   }
 
-  const badges = (page) =>
-    page.evaluate(() =>
-      [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-        id: b.getAttribute('ticket-id'),
-        state: b.getAttribute('state'),
-        text: b.shadowRoot.querySelector('.text').textContent,
-        escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-        deadline: b.getAttribute('data-deadline') ?? '',
-        row: b.closest('tr')?.id ?? null,
-      })),
-    );
+  const badges = (page) => readBadges(page, { row: true });
 
   async function tooltip(page, selector) {
     // Close any open tooltip first: it may lie over the next badge.

@@ -22,6 +22,7 @@ import { chromium } from 'playwright-core';
 import { badgeView } from '../../www/badge-view.js';
 import { hostilePolicy, watch, assertSafe, deepText, SHOWN } from '../hostile/hostile.mjs';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { readBadges } from '../support/badges.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -142,17 +143,7 @@ const storedSetting = () => {
   return r.stdout;
 };
 
-const badges = (page) =>
-  page.evaluate(() =>
-    [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => ({
-      id: b.getAttribute('ticket-id'),
-      state: b.getAttribute('state'),
-      text: b.shadowRoot.querySelector('.text').textContent,
-      escalation: b.shadowRoot.querySelector('.esc').hidden ? null : b.shadowRoot.querySelector('.esc').textContent,
-      deadline: b.getAttribute('data-deadline') ?? '',
-      row: b.closest('tr')?.id ?? null,
-    })),
-  );
+const badges = (page) => readBadges(page, { row: true });
 
 function want(r) {
   const v = badgeView(r, NOW);
