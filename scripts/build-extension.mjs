@@ -7,11 +7,11 @@
 // (tests/extension/test-key.txt holds a public key only), and compiles in the test clock and the
 // managed-storage stub. The store builds have none of these.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import webExt from 'web-ext';
 import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
 import { version as cargoVersion } from './version.mjs';
 
@@ -106,13 +106,12 @@ function icons(out) {
   }
 }
 
-/** The store zip of an unpacked build, by web-ext (Mozilla's tool, also fine for Chrome's store). */
-async function zip(dir, dest) {
-  rmSync(dest, { force: true });
-  await webExt.cmd.build(
-    { sourceDir: dir, artifactsDir: dirname(dest), filename: basename(dest), overwriteDest: true },
-    { shouldExitProgram: false },
-  );
+/**
+ * The store zip of an unpacked build: scripts/zip-reproducible.py (sorted, dated
+ * SOURCE_DATE_EPOCH, fixed modes), so the same sources give the same bytes (`make release`).
+ */
+function zip(dir, dest) {
+  execFileSync('python3', [join(ROOT, 'scripts/zip-reproducible.py'), dir, dest], { stdio: 'inherit' });
 }
 
 const wasm = join(ROOT, 'www/pkg/sla_lens_bg.wasm');
@@ -136,7 +135,7 @@ for (const target of targets) {
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (target !== 'test') {
     const dest = join(DIST, `sla-lens-${target}.zip`);
-    await zip(out, dest);
+    zip(out, dest);
     const sha = createHash('sha256').update(readFileSync(dest)).digest('hex').slice(0, 16);
     console.log(`${relative(ROOT, dest)}  ${(statSync(dest).size / 1024).toFixed(0)} KiB  sha256 ${sha}…`);
   } else {

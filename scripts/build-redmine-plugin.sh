@@ -19,7 +19,5 @@ cp LICENSE* "$STAGE/sla_lens/" 2>/dev/null || true
 node scripts/version.mjs >"$STAGE/sla_lens/VERSION"
 git rev-parse --short HEAD >"$STAGE/sla_lens/BUILD" 2>/dev/null || echo unknown >"$STAGE/sla_lens/BUILD"
 
-# Reproducible: sorted names, fixed owner, modes and mtime (the commit's time).
-mtime=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
-tar --sort=name --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' --mtime="$mtime" -C "$STAGE" -cf - sla_lens | gzip -n -9 >"$OUT"
+scripts/tgz.sh "$OUT" "$STAGE" sla_lens
 echo "$OUT: $(stat -c %s "$OUT") bytes, $(tar -tzf "$OUT" | grep -vc '/$') files"

@@ -25,7 +25,5 @@ node scripts/stage-dropin.mjs "$JS"
 cp LICENSE* "$STAGE/$NAME/" 2>/dev/null || true
 git rev-parse --short HEAD >"$STAGE/$NAME/BUILD" 2>/dev/null || echo unknown >"$STAGE/$NAME/BUILD"
 
-# Reproducible: sorted names, fixed owner, modes and mtime (the commit's time).
-mtime=$(git log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
-tar --sort=name --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' --mtime="$mtime" -C "$STAGE" -cf - "$NAME" | gzip -n -9 >"$OUT"
+scripts/tgz.sh "$OUT" "$STAGE" "$NAME"
 echo "$OUT: $(stat -c %s "$OUT") bytes, $(tar -tzf "$OUT" | grep -vc '/$') files"

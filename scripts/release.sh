@@ -31,13 +31,6 @@ mkdir -p "$OUT"
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 
-# A deterministic tar.gz of DIR's entry NAME (sorted, root-owned, the commit's mtime, no gzip name
-# or time).
-tgz() { # out dir name
-  tar --sort=name --owner=0 --group=0 --numeric-owner --mode='u+rwX,go+rX,go-w' \
-    --mtime="@$SOURCE_DATE_EPOCH" -C "$2" -cf - "$3" | gzip -n -9 >"$1"
-}
-
 echo "== the Wasm modules (www/pkg, www/pkg-engine, www/pkg-node)"
 WASM_FORCE=1 scripts/wasm-build.sh >/dev/null
 
@@ -47,13 +40,11 @@ mkdir -p "$STAGE/cli/sla-lens-$VERSION"
 cp "$CARGO_TARGET_DIR/release/sla-lens" README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE \
   "$STAGE/cli/sla-lens-$VERSION/"
 strip --strip-unneeded "$STAGE/cli/sla-lens-$VERSION/sla-lens" 2>/dev/null || true
-tgz "$OUT/sla-lens-$VERSION-x86_64-linux-gnu.tar.gz" "$STAGE/cli" "sla-lens-$VERSION"
+scripts/tgz.sh "$OUT/sla-lens-$VERSION-x86_64-linux-gnu.tar.gz" "$STAGE/cli" "sla-lens-$VERSION"
 
 echo "== the extension"
 node scripts/build-extension.mjs chrome firefox >/dev/null
-for t in chrome firefox; do
-  python3 scripts/zip-reproducible.py "dist/extension/$t" "$OUT/sla-lens-$VERSION-$t.zip"
-done
+for t in chrome firefox; do cp "dist/sla-lens-$t.zip" "$OUT/sla-lens-$VERSION-$t.zip"; done
 
 echo "== the Redmine plugin"
 scripts/build-redmine-plugin.sh >/dev/null
@@ -73,7 +64,7 @@ cp -r www/pkg www/pkg-engine "$STAGE/demo/www/"
 rm -f "$STAGE/demo/www/pkg/.gitignore" "$STAGE/demo/www/pkg-engine/.gitignore"
 cp README.md LICENSE-MIT LICENSE-APACHE "$STAGE/demo/www/"
 mv "$STAGE/demo/www"/* "$STAGE/demo/sla-lens-demo-$VERSION/"
-tgz "$OUT/sla-lens-demo-$VERSION.tar.gz" "$STAGE/demo" "sla-lens-demo-$VERSION"
+scripts/tgz.sh "$OUT/sla-lens-demo-$VERSION.tar.gz" "$STAGE/demo" "sla-lens-demo-$VERSION"
 
 echo "== the crate"
 # Verified by `make test-release` (cargo package builds it); here only packed. Allowed dirty only

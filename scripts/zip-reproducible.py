@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """A zip of a directory's files that is the same bytes every time: sorted names, every entry
-dated SOURCE_DATE_EPOCH (the commit's time; zip's DOS dates start in 1980), mode 0644 (0755 for
-executables), deflate at level 9, no extra fields. For the extension's store zips (web-ext's zip
-carries the files' build times).
+dated SOURCE_DATE_EPOCH (default: the commit's time; zip's DOS dates start in 1980), mode 0644
+(0755 for executables), deflate at level 9, no extra fields. The extension's store zips
+(scripts/build-extension.mjs); web-ext's own zip carried the files' build times.
 
     scripts/zip-reproducible.py DIR OUT.zip
 """
 import os
+import subprocess
 import sys
 import time
 import zipfile
 
 
 def main(src: str, out: str) -> None:
-    epoch = max(int(os.environ.get("SOURCE_DATE_EPOCH", "315532800")), 315532800)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        git = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True, text=True)
+        epoch = git.stdout.strip() if git.returncode == 0 else "0"
+    epoch = max(int(epoch), 315532800)
     stamp = time.gmtime(epoch)[:6]
     paths = []
     for root, dirs, files in os.walk(src):
