@@ -50,9 +50,10 @@ svg .marker { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg .marker-text { fill: var(--bad); font-size: 11px; font-weight: 650; }
 details.data { margin-top: 6px; font-size: 12.5px; }
 details.data summary { cursor: pointer; color: var(--fg-faint); }
-section > h3 { font-size: 16px; margin: 8px 0 8px; }
+section > h2 { font-size: 16px; margin: 8px 0 8px; }
 section > p.note { margin: -4px 0 8px; color: var(--fg-faint); font-size: 12.5px; }
 .tablewrap { overflow: auto; border: 1px solid var(--line); border-radius: 12px; max-height: 560px; }
+.tablewrap:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
 table { border-collapse: separate; border-spacing: 0; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; vertical-align: top; }
 th:first-child, td:first-child, th.l, td.l { text-align: left; }
@@ -72,7 +73,7 @@ th.id { white-space: normal; overflow-wrap: anywhere; min-width: 6ch; max-width:
   .tablewrap { max-height: none; overflow: visible; border: 0; }
   thead th { position: static; }
   section { break-inside: auto; }
-  h3 { break-after: avoid; }
+  h2 { break-after: avoid; }
   table { font-size: 8.5pt; }
   th, td { padding: 2px 5px; white-space: normal; }
   td.wrap { min-width: 0; }
@@ -127,7 +128,8 @@ function table(caption, header, rows) {
     tb.append(tr);
   }
   t.append(tb);
-  return h('div', { class: 'tablewrap' }, t);
+  // A scrollable region: focusable, so keyboard users can scroll it, and named by its caption.
+  return h('div', { class: 'tablewrap', tabindex: '0', role: 'region', 'aria-label': caption || null }, t);
 }
 
 /**
@@ -504,7 +506,7 @@ export class SlaReviewElement extends HTMLElement {
     const section = h(
       'section',
       { 'data-part': 'breaches' },
-      h('h3', { text: `Breaches (${n}) with their escalation history` }),
+      h('h2', { text: `Breaches (${n}) with their escalation history` }),
     );
     if (n === 0) {
       section.append(h('p', { class: 'note', text: 'No target was missed in the period.' }));
@@ -794,7 +796,7 @@ export class SlaReviewElement extends HTMLElement {
         h(
           'section',
           { 'data-part': `cube-${metric}` },
-          h('h3', { text: `${METRIC[metric]} by priority and category — ${period}` }),
+          h('h2', { text: `${METRIC[metric]} by priority and category — ${period}` }),
           targeted
             ? null
             : h('p', { class: 'note', text: 'No target sets this metric: times are measured, nothing is judged.' }),
@@ -832,7 +834,7 @@ export class SlaReviewElement extends HTMLElement {
         h(
           'section',
           { 'data-part': `months-${metric}` },
-          h('h3', { text: `${METRIC[metric]} by month` }),
+          h('h2', { text: `${METRIC[metric]} by month` }),
           table(`${METRIC[metric]} by month`, ['Month', 'Priority', ...cellHeader(levels, unknownOf(metric))], rows),
         ),
       );
@@ -843,7 +845,7 @@ export class SlaReviewElement extends HTMLElement {
       h(
         'section',
         { 'data-part': 'scope' },
-        h('h3', { text: 'Tickets in the period and the SLA scope' }),
+        h('h2', { text: 'Tickets in the period and the SLA scope' }),
         h('p', {
           class: 'note',
           text: `${r.tickets.read} tickets read: ${r.tickets.beforePeriod} created before the period, ${r.tickets.afterPeriod} after it, ${r.tickets.unreadable} unreadable.${r.excludedBy.length ? ` Excluded by rule: ${r.excludedBy.map((x) => `${x.rule} ${x.count}`).join(', ')}.` : ''}`,
@@ -876,7 +878,7 @@ export class SlaReviewElement extends HTMLElement {
         h(
           'section',
           { 'data-part': 'unreadable' },
-          h('h3', { text: `Unreadable tickets (${r.unreadable.length})` }),
+          h('h2', { text: `Unreadable tickets (${r.unreadable.length})` }),
           table(
             'Unreadable',
             ['Ticket', { text: 'Where', class: 'l' }, { text: 'Why', class: 'l' }],
