@@ -5,16 +5,13 @@
 //   make test-e2e   (serves www/ on a free 127.0.0.1 port and stops it afterwards)
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serveWww } from './server.mjs';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const BLOCKING = new Set(['serious', 'critical']);
+import { assertAccessible, audit } from '../support/axe.mjs';
 
 let server;
 let context;
@@ -40,9 +37,8 @@ after(async () => {
 /**
  * Loads `path` in `scheme`, waits for `ready`, runs `prepare`, then axe over the whole document
  * (open shadow roots included: the badges and boards render into them).
- * @returns {Promise<{ id: string, impact: string, help: string, targets: string[] }[]>}
  */
-async function audit(path, scheme, ready, prepare = async () => {}) {
+async function auditPage(path, scheme, ready, prepare = async () => {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -50,16 +46,7 @@ async function audit(path, scheme, ready, prepare = async () => {}) {
   await page.goto(`${server.url}${path}`);
   await page.waitForFunction(ready, null, { timeout: 30000 });
   await prepare(page);
-  await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await /** @type {any} */ (window).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
-    }));
-  });
+  const violations = await audit(page);
   await page.close();
   assert.deepEqual(errors, [], `${path}: no page errors`);
   return violations;
@@ -103,16 +90,7 @@ describe('axe-core: no serious or critical violations', () => {
   for (const { name, path, ready, prepare } of PAGES) {
     for (const scheme of /** @type {const} */ (['light', 'dark'])) {
       it(`${name}, ${scheme}`, async (t) => {
-        const violations = await audit(path, scheme, ready, prepare);
-        for (const v of violations) {
-          t.diagnostic(`${v.impact} ${v.id}: ${v.help} — ${v.targets.join(' ')}`);
-        }
-        const blocking = violations.filter((v) => BLOCKING.has(v.impact));
-        assert.deepEqual(
-          blocking.map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.targets.join(' ')}`),
-          [],
-          `${path} (${scheme})`,
-        );
+        assertAccessible(t, await auditPage(path, scheme, ready, prepare), `${path} (${scheme})`);
       });
     }
   }
@@ -121,13 +99,12 @@ describe('axe-core: no serious or critical violations', () => {
     // An image without alt text and unlabeled button on a blank page: axe must report them.
     const page = await context.newPage();
     await page.setContent('<main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></main>');
-    await page.addScriptTag({ content: AXE });
-    const ids = await page.evaluate(async () => {
-      const r = await /** @type {any} */ (window).axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious').map((v) => v.id);
-    });
+    const violations = await audit(page);
     await page.close();
+    const ids = violations.map((v) => v.id);
     assert.ok(ids.includes('image-alt'), `image-alt reported: ${ids}`);
     assert.ok(ids.includes('button-name'), `button-name reported: ${ids}`);
+    const quiet = /** @type {import('node:test').TestContext} */ (/** @type {unknown} */ ({ diagnostic() {} }));
+    assert.throws(() => assertAccessible(quiet, violations, 'bad page'), /image-alt/);
   });
 });

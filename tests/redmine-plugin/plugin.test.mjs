@@ -23,6 +23,7 @@ import { badgeView } from '../../www/badge-view.js';
 import { hostilePolicy, watch, assertSafe, deepText, SHOWN } from '../hostile/hostile.mjs';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 import { readBadges } from '../support/badges.mjs';
+import { assertAccessible, audit } from '../support/axe.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REDMINE = process.env.REDMINE_URL;
@@ -212,7 +213,7 @@ describe('the sla-lens Redmine plugin', () => {
     await page.close();
   });
 
-  it('lists every diagnostic of a bad policy with its path, and does not save it', async () => {
+  it('lists every diagnostic of a bad policy with its path, and does not save it', async (t) => {
     const before = storedSetting();
     const page = await settingsPage(admin);
     const apply = page.locator('#settings input[type="submit"]');
@@ -253,6 +254,9 @@ describe('the sla-lens Redmine plugin', () => {
     const site = await diagnostics(page, 'sla_lens_site_diagnostics');
     assert.ok(site.length > 0 && site.every((d) => d.path.startsWith('staff')), JSON.stringify(site));
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-settings-errors.png'), fullPage: true });
+    // The settings, diagnostics listed, for keyboard and screen-reader users (Redmine's own page
+    // around them is not ours to judge).
+    assertAccessible(t, await audit(page, { include: ['#sla-lens-settings'] }), 'settings with diagnostics');
     // Enter in a field, or a script submitting the form, does not save it either.
     await page.evaluate(() => document.querySelector('#sla_lens_policy').form.requestSubmit());
     await page.waitForTimeout(500);
@@ -295,7 +299,7 @@ describe('the sla-lens Redmine plugin', () => {
     await page.close();
   });
 
-  it('badges every seeded issue on the list for an ordinary user as the CLI computes it', async () => {
+  it('badges every seeded issue on the list for an ordinary user as the CLI computes it', async (t) => {
     const cli = await expected();
     const wasm = [];
     const keysBefore = apiKeys('sam');
@@ -345,6 +349,10 @@ describe('the sla-lens Redmine plugin', () => {
     const states = new Set(got.map((b) => b.state));
     assert.ok(states.has('paused') && states.has('notApplicable') && states.size >= 4, [...states].join());
     await page.screenshot({ path: join(SHOTS, 'redmine-plugin-list.png') });
+    // The badges in Redmine's list, one's tooltip open by keyboard focus.
+    await page.locator('sla-badge').first().locator('.badge').focus();
+    await page.locator('sla-badge').first().locator('[role="tooltip"]').waitFor({ state: 'visible' });
+    assertAccessible(t, await audit(page, { include: ['sla-badge'] }), 'badges on the issue list');
     await page.close();
     // The data came from the plugin under the session: no key read, sent or created.
     assert.ok(
