@@ -95,6 +95,19 @@ describe('axe-core: no serious or critical violations', () => {
     }
   }
 
+  it("respects prefers-reduced-motion: the board's group toggles do not animate", async () => {
+    const page = await context.newPage();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${server.url}dashboard.html?frozen`);
+    await page.waitForFunction(boardsReady, null, { timeout: 30000 });
+    await page.locator('sla-board select[data-group]').selectOption({ index: 1 });
+    const tw = page.locator('sla-board tr.g .tw').first();
+    assert.equal(await tw.evaluate((e) => getComputedStyle(e).transitionDuration), '0s');
+    await page.emulateMedia({ reducedMotion: 'no-preference' });
+    assert.notEqual(await tw.evaluate((e) => getComputedStyle(e).transitionDuration), '0s', 'animated otherwise');
+    await page.close();
+  });
+
   it('fails on a page with a serious violation (the check is live)', async () => {
     // An image without alt text and unlabeled button on a blank page: axe must report them.
     const page = await context.newPage();

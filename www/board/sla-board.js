@@ -106,6 +106,7 @@ tr.g button:focus-visible { outline: 2px solid var(--focus); }
 tr.g .count { color: var(--fg-faint); font-weight: 500; font-size: 12.5px; }
 tr.g .tw { display: inline-block; transition: transform .1s; font-size: 10px; }
 tr.g button[aria-expanded="false"] .tw { transform: rotate(-90deg); }
+@media (prefers-reduced-motion: reduce) { tr.g .tw { transition: none; } }
 tr.spacer td { padding: 0; border: 0; height: auto; }
 .empty { padding: 28px; text-align: center; color: var(--fg-faint); }
 .source { font-size: 12.5px; color: var(--fg-soft); border: 1px dashed var(--line-strong); border-radius: 12px; padding: 6px 14px; }
