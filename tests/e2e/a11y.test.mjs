@@ -3,47 +3,23 @@
 // light and the dark colour scheme. Serious or critical violations fail the test; the others are
 // listed in the test output (node:test diagnostics).
 //   make test-e2e   (serves www/ on a free 127.0.0.1 port and stops it afterwards)
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serveWww } from './server.mjs';
-import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { chromiumOnWww } from './server.mjs';
 import { assertAccessible, audit } from '../support/axe.mjs';
 
-let server;
-let context;
-let profile;
-
-before(async () => {
-  server = await serveWww();
-  profile = mkdtempSync(join(tmpdir(), 'sla-a11y-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 900 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+const env = chromiumOnWww('sla-a11y-', { viewport: { width: 1360, height: 900 } });
 
 /**
  * Loads `path` in `scheme`, waits for `ready`, runs `prepare`, then axe over the whole document
  * (open shadow roots included: the badges and boards render into them).
  */
 async function auditPage(path, scheme, ready, prepare = async () => {}) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.waitForFunction(ready, null, { timeout: 30000 });
   await prepare(page);
   const violations = await audit(page);
@@ -96,9 +72,9 @@ describe('axe-core: no serious or critical violations', () => {
   }
 
   it("respects prefers-reduced-motion: the board's group toggles do not animate", async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     await page.emulateMedia({ reducedMotion: 'reduce' });
-    await page.goto(`${server.url}dashboard.html?frozen`);
+    await page.goto(`${env.server.url}dashboard.html?frozen`);
     await page.waitForFunction(boardsReady, null, { timeout: 30000 });
     await page.locator('sla-board select[data-group]').selectOption({ index: 1 });
     const tw = page.locator('sla-board tr.g .tw').first();
@@ -110,7 +86,7 @@ describe('axe-core: no serious or critical violations', () => {
 
   it('fails on a page with a serious violation (the check is live)', async () => {
     // An image without alt text and unlabeled button on a blank page: axe must report them.
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     await page.setContent('<main><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button></main>');
     const violations = await audit(page);
     await page.close();

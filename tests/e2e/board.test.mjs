@@ -3,17 +3,14 @@
 // as text, and the review page's figures are the CLI's (`sla-lens report --format json`).
 // Screenshots (light, dark, print) go to target/screenshots/board-*.png.
 //   make test-board   (or make test-e2e; needs target/release/sla-lens: make cli)
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serveWww } from './server.mjs';
+import { chromiumOnWww } from './server.mjs';
 import { formatPercent, formatSeconds } from '../../www/board/board-model.js';
-import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'target/release/sla-lens');
@@ -22,21 +19,18 @@ const NOW = '2026-11-27T12:00:00Z';
 const XSS = '<img src=x onerror=alert(1)>';
 const SHOTS = join(ROOT, 'target/screenshots');
 
-let server;
-let context;
-let profile;
 const dialogs = [];
 const pageErrors = [];
 
 async function open(path, { dark = false } = {}) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     d.dismiss().catch(() => {});
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   if (dark) await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.waitForFunction(
     () => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'),
     null,
@@ -48,22 +42,7 @@ async function open(path, { dark = false } = {}) {
 const ids = (page) => page.locator('sla-board tr.r').evaluateAll((trs) => trs.map((t) => t.dataset.id));
 const status = (page) => page.locator('sla-board .status').textContent();
 
-before(async () => {
-  server = await serveWww();
-  profile = mkdtempSync(join(tmpdir(), 'sla-board-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 1000 },
-  });
-});
-
-after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
+const env = chromiumOnWww('sla-board-e2e-', { viewport: { width: 1440, height: 1000 } });
 
 describe('<sla-board> on the demo dashboard', () => {
   it('renders 2,000 issues, most urgent first, virtualised, with badges', async () => {
@@ -523,7 +502,7 @@ describe('<sla-review>: CLI and dashboard agree', () => {
  * a Worker has its own WebAssembly), once every `tag` element on it is ready.
  */
 async function counted(path, tag) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.addInitScript(() => {
     window.__instantiations = 0;
@@ -563,7 +542,7 @@ async function counted(path, tag) {
       };
     };
   });
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.waitForFunction((t) => [...document.querySelectorAll(t)].every((e) => e.dataset.ready === 'true'), tag, {
     timeout: 20000,
   });
@@ -807,12 +786,12 @@ describe('<sla-board>: the engine runs in a Worker', () => {
 describe('the module the dashboards load', () => {
   it('is the fast build (www/pkg/sla_lens_fast_bg.wasm), fetched once, never the small one', async () => {
     for (const path of ['dashboard.html?frozen', 'review.html?frozen', 'csv.html?frozen']) {
-      const page = await context.newPage();
+      const page = await env.context.newPage();
       const wasm = [];
       page.on('request', (r) => {
         if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname);
       });
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${env.server.url}${path}`);
       await page.waitForFunction(
         () => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready === 'true'),
         null,

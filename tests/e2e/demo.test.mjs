@@ -1,31 +1,23 @@
 // The demo page in headless Chromium (playwright-core, Debian's /usr/bin/chromium): badge states
 // and texts, tooltips, text-only rendering of policy data, and the shared timer.
 //   make test-e2e   (serves www/ on a free 127.0.0.1 port and stops it afterwards)
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serveWww } from './server.mjs';
+import { chromiumOnWww } from './server.mjs';
 import { SEED_TICKETS, BUSINESS_TICKETS } from '../../www/demo-data.js';
-import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const XSS = '<img src=x onerror=alert(1)>';
-let server;
-let context;
-let profile;
 const dialogs = [];
 const pageErrors = [];
 
 async function open(query = '?frozen', hash = '') {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     d.dismiss().catch(() => {});
   });
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${server.url}${query}${hash}`);
+  await page.goto(`${env.server.url}${query}${hash}`);
   await page.waitForSelector('body[data-ready="true"]');
   return page;
 }
@@ -43,21 +35,9 @@ async function badgeInfo(page, id) {
   };
 }
 
-before(async () => {
-  server = await serveWww();
-  profile = mkdtempSync(join(tmpdir(), 'sla-e2e-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 900 },
-  });
-});
+const env = chromiumOnWww('sla-e2e-', { viewport: { width: 1360, height: 900 } });
 
-after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+after(() => {
   assert.deepEqual(dialogs, [], 'no script from data ever ran');
   assert.deepEqual(pageErrors, []);
 });
@@ -84,12 +64,12 @@ for (const [view, hash, list] of [
 
 describe('the engine module', () => {
   it('the demo page loads www/pkg-engine (its import map), not the full module', async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const wasm = [];
     page.on('request', (r) => {
       if (r.url().endsWith('.wasm') || /sla_lens\.js$/.test(r.url())) wasm.push(new URL(r.url()).pathname);
     });
-    await page.goto(`${server.url}?frozen`);
+    await page.goto(`${env.server.url}?frozen`);
     await page.waitForSelector('body[data-ready="true"]');
     assert.deepEqual([...new Set(wasm)].sort(), ['/pkg-engine/sla_lens.js', '/pkg-engine/sla_lens_bg.wasm']);
     // The engine module has the badge API and none of the tracker, export or report bindings.
@@ -208,10 +188,10 @@ describe('text-only rendering', () => {
 
 describe('the shared timer', () => {
   it('counts down each minute without re-evaluating, and re-evaluates on a state change', async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.clock.install();
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body[data-ready="true"]');
     const evaluations = () => page.evaluate(() => window.slaDemo.board().evaluations);
     assert.equal(await evaluations(), 1);

@@ -8,13 +8,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serveWww } from './server.mjs';
+import { chromiumOnWww } from './server.mjs';
 import {
   HOSTILE,
   SHOWN,
@@ -28,7 +26,6 @@ import {
   assertCsvSafe,
   parseCsv,
 } from '../hostile/hostile.mjs';
-import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WWW = resolve(ROOT, 'www');
@@ -38,36 +35,19 @@ const SEED = JSON.parse(readFileSync(join(ROOT, 'policies/default.json'), 'utf8'
 const POLICY = hostilePolicy(SEED);
 const TICKETS = hostileTickets({ now: NOW });
 
-let www;
-let context;
-let profile;
+const env = chromiumOnWww('sla-hostile-', { viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
 
-before(async () => {
+before(() => {
   mkdirSync(SHOTS, { recursive: true });
-  www = await serveWww();
-  profile = mkdtempSync(join(tmpdir(), 'sla-hostile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 1000 },
-    acceptDownloads: true,
-  });
-});
-
-after(async () => {
-  await context?.close();
-  await www?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 /** A page of www/ with one element built in it by `build` (run in the page with `arg`). */
 async function openWith(path, build, arg) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   const dialogs = watch(page);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${www.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.evaluate(build, arg);
   await page.waitForFunction(
     () => [...document.querySelectorAll('sla-board, sla-review')].every((e) => e.dataset.ready),
@@ -219,9 +199,9 @@ describe('the hostile corpus in the dashboards', () => {
 
 describe('the hostile corpus on the demo page', () => {
   it("the policy editor: a policy full of it applied (badges, tooltips, the name) and a bad one's diagnostics, as text", async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const dialogs = watch(page);
-    await page.goto(`${www.url}?frozen#policy`);
+    await page.goto(`${env.server.url}?frozen#policy`);
     await page.waitForSelector('body[data-ready="true"]');
     const seed = JSON.parse(await page.locator('#policy-text').inputValue());
     const hostile = hostilePolicy(seed);
@@ -252,7 +232,7 @@ describe('the hostile corpus on the demo page', () => {
     // Unknown keys named by the corpus: each diagnostic shows its key as text.
     const bad = structuredClone(hostile);
     for (const v of SHOWN.slice(0, 8)) bad[v] = true;
-    await page.goto(`${www.url}?frozen#policy`);
+    await page.goto(`${env.server.url}?frozen#policy`);
     await page.waitForSelector('body[data-ready="true"]');
     await page.locator('#policy-text').fill(JSON.stringify(bad, null, 2));
     await page.waitForFunction(() => document.querySelectorAll('#diagnostics li.error').length >= 8);
@@ -350,7 +330,7 @@ describe('the hostile corpus in badges on a tracker page', () => {
   after(() => new Promise((ok) => server.close(ok)));
 
   it("badges and their tooltips show the policy's and the tracker's strings as text", async () => {
-    const page = await context.newPage();
+    const page = await env.context.newPage();
     const dialogs = watch(page);
     await page.clock.setFixedTime(new Date(JSON.parse(readFileSync(join(FIX, 'seed.json'), 'utf8')).now));
     await page.goto(`${base}/issues`);

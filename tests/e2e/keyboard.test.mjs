@@ -3,43 +3,23 @@
 // closes on Escape; the board's search, filters, grouping and sort work; the review page's
 // breach pager turns pages and its tables scroll from the keyboard.
 //   make test-e2e   (serves www/ on a free 127.0.0.1 port and stops it afterwards)
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serveWww } from './server.mjs';
-import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { chromiumOnWww } from './server.mjs';
 
-let server;
-let context;
-let profile;
 const pageErrors = [];
 
-before(async () => {
-  server = await serveWww();
-  profile = mkdtempSync(join(tmpdir(), 'sla-keys-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROME,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1360, height: 900 },
-  });
-});
+const env = chromiumOnWww('sla-keys-', { viewport: { width: 1360, height: 900 } });
 
-after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
+after(() => {
   assert.deepEqual(pageErrors, []);
 });
 
 /** @param {string} path @param {() => boolean} ready */
 async function open(path, ready) {
-  const page = await context.newPage();
+  const page = await env.context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(`${server.url}${path}`);
+  await page.goto(`${env.server.url}${path}`);
   await page.waitForFunction(ready, null, { timeout: 30000 });
   return page;
 }

@@ -1,5 +1,10 @@
 // A static server for www/ on 127.0.0.1 (a free port), for the browser tests and screenshots.
+import { after, before } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +44,36 @@ export async function serveWww(root = ROOT) {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise((ok) => server.close(ok)),
   };
+}
+
+/**
+ * For a test file that drives www/ in headless Chromium: registers node:test `before`/`after`
+ * hooks that serve www/ and open a persistent context on a fresh profile (`prefix` names its
+ * temporary directory), and close both afterwards. `server` and `context` of the returned object
+ * are set once `before` has run.
+ * @param {string} prefix
+ * @param {Record<string, unknown>} [options]  more launchPersistentContext options (viewport, …)
+ * @returns {{ server: Awaited<ReturnType<typeof serveWww>>, context: import('playwright-core').BrowserContext }}
+ */
+export function chromiumOnWww(prefix, options = {}) {
+  const env = /** @type {any} */ ({ server: null, context: null });
+  /** @type {string | undefined} */
+  let profile;
+  before(async () => {
+    env.server = await serveWww();
+    profile = mkdtempSync(join(tmpdir(), prefix));
+    env.context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROME,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1360, height: 900 },
+      ...options,
+    });
+  });
+  after(async () => {
+    await env.context?.close();
+    await env.server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+  return env;
 }
