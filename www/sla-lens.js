@@ -395,7 +395,7 @@ function safe(fn, fallback) {
 const CSS = `
 :host { display: inline-block; position: relative; font: 500 12px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; vertical-align: middle; }
 :host([hidden]) { display: none; }
-.badge { display: inline-flex; align-items: center; gap: 6px; padding: 3px 9px 3px 7px; border-radius: 999px;
+.badge { display: inline-flex; align-items: center; gap: 6px; padding-block: 3px; padding-inline: 7px 9px; border-radius: 999px;
   border: 1px solid var(--bd); background: var(--bg); color: var(--fg); white-space: nowrap; cursor: default;
   outline: none; font-variant-numeric: tabular-nums; letter-spacing: .01em; }
 .badge:focus-visible { box-shadow: 0 0 0 2px #fff, 0 0 0 4px #2563eb; }
@@ -424,11 +424,11 @@ const CSS = `
 .tip { position: fixed; inset: auto; margin: 0; z-index: 2147483000; box-sizing: border-box; width: max-content; max-width: min(420px, calc(100vw - 16px));
   padding: 10px 12px; border: 1px solid #d0d5dd; border-radius: 10px; background: #fff; color: #101828;
   box-shadow: 0 12px 24px -6px rgba(16,24,40,.18), 0 4px 8px -4px rgba(16,24,40,.08);
-  font: 400 12.5px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; white-space: normal; text-align: left; }
+  font: 400 12.5px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; white-space: normal; text-align: start; }
 .tip:not(:popover-open).fallback-hidden, .tip.fallback-hidden { display: none; }
 .tip-head { font-weight: 650; font-size: 13px; margin-bottom: 6px; display: flex; align-items: center; gap: 6px; }
 .tip-head .dot { width: 8px; height: 8px; }
-.tip ul { margin: 0; padding: 0 0 0 16px; }
+.tip ul { margin: 0; padding: 0; padding-inline-start: 16px; }
 .tip li { margin: 2px 0; }
 .tip li::marker { color: #98a2b3; }
 .tip li.tip-esc { font-weight: 600; color: #b42318; }
@@ -634,7 +634,11 @@ if (typeof customElements !== 'undefined' && typeof HTMLElement !== 'undefined')
       const h = tip.offsetHeight;
       const vw = document.documentElement.clientWidth;
       const vh = document.documentElement.clientHeight;
-      const left = Math.min(Math.max(8, r.left), Math.max(8, vw - w - 8));
+      // Under the badge, aligned with its start edge: its left in a left-to-right page, its right
+      // in a right-to-left one (dir="rtl"); kept inside the viewport.
+      const rtl = getComputedStyle(this).direction === 'rtl';
+      const start = rtl ? r.right - w : r.left;
+      const left = Math.min(Math.max(8, start), Math.max(8, vw - w - 8));
       let top = r.bottom + 6;
       if (top + h > vh - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
       tip.style.left = `${Math.round(left)}px`;

@@ -55,8 +55,8 @@ section > p.note { margin: -4px 0 8px; color: var(--fg-faint); font-size: 12.5px
 .tablewrap { overflow: auto; border: 1px solid var(--line); border-radius: 12px; max-height: 560px; }
 .tablewrap:focus-visible { outline: 2px solid var(--focus); outline-offset: 2px; }
 table { border-collapse: separate; border-spacing: 0; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
-th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; vertical-align: top; }
-th:first-child, td:first-child, th.l, td.l { text-align: left; }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: end; white-space: nowrap; vertical-align: top; }
+th:first-child, td:first-child, th.l, td.l { text-align: start; }
 thead th { position: sticky; top: 0; background: var(--bg-head); color: var(--fg-soft); font-size: 12px; font-weight: 650; z-index: 1; }
 tbody tr.all td { font-weight: 650; background: var(--bg-soft); }
 td.bad { color: var(--esc-fg); font-weight: 650; }

@@ -76,14 +76,14 @@ ${darkBadges(BADGE_DARK_CSS)}
 .tools .search { flex: 1 1 220px; }
 .tools .search input { width: 100%; }
 .tools .field select { max-width: 170px; }
-.tools .actions { display: flex; gap: 6px; margin-left: auto; }
+.tools .actions { display: flex; gap: 6px; margin-inline-start: auto; }
 .status { font-size: 12.5px; color: var(--fg-faint); min-height: 1.2em; }
 .scroller { position: relative; height: var(--sla-board-height, min(70vh, 720px)); overflow: auto; border: 1px solid var(--line); border-radius: 12px; background: var(--bg); contain: strict; }
 table { width: 100%; border-collapse: separate; border-spacing: 0; table-layout: fixed; font-size: 13.5px; }
 col.c-sla { width: 200px; } col.c-id { width: 70px; } col.c-title { width: auto; } col.c-priority { width: 92px; }
 col.c-category { width: 150px; } col.c-state { width: 92px; } col.c-status { width: 120px; } col.c-assignee { width: 120px; }
 col.c-level { width: 96px; } col.c-created { width: 168px; }
-thead th { position: sticky; top: 0; z-index: 2; background: var(--bg-head); color: var(--fg-soft); text-align: left; font-size: 12px; font-weight: 650;
+thead th { position: sticky; top: 0; z-index: 2; background: var(--bg-head); color: var(--fg-soft); text-align: start; font-size: 12px; font-weight: 650;
   border-bottom: 1px solid var(--line-strong); padding: 0; height: 36px; }
 thead th button { all: unset; box-sizing: border-box; display: flex; width: 100%; height: 100%; align-items: center; gap: 4px; padding: 0 10px; cursor: pointer; }
 thead th button:focus-visible { outline: 2px solid var(--focus); outline-offset: -3px; border-radius: 6px; }
@@ -91,6 +91,10 @@ thead th button:hover { color: var(--fg); }
 thead th .arrow { font-size: 10px; opacity: .35; }
 thead th[aria-sort] .arrow { opacity: 1; color: var(--accent); }
 tbody td { height: ${ROW_HEIGHT}px; padding: 0 10px; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; vertical-align: middle; }
+/* Each cell's text takes its direction from its own content (a Latin title or date in a right-to-left
+   page keeps its order), while the cell stays aligned with the table's start edge. */
+tbody td { unicode-bidi: plaintext; text-align: left; }
+:host(:dir(rtl)) tbody td { text-align: right; }
 tbody tr.r:hover td { background: var(--row-hover); }
 td.id { color: var(--fg-faint); font-variant-numeric: tabular-nums; }
 td.title a { color: var(--fg); text-decoration: none; font-weight: 550; }
@@ -100,7 +104,7 @@ td.num, td.created { font-variant-numeric: tabular-nums; color: var(--fg-soft); 
 .chip.crit { background: var(--esc-bg); color: var(--esc-fg); }
 .lvl { display: inline-block; padding: 1px 7px; border-radius: 6px; background: var(--esc-bg); color: var(--esc-fg); font-size: 11.5px; font-weight: 700; }
 .faint { color: var(--fg-faint); }
-tr.g th { position: sticky; top: 36px; z-index: 1; height: ${ROW_HEIGHT}px; padding: 0 6px; text-align: left; background: var(--bg-soft); border-bottom: 1px solid var(--line-strong); font-weight: 650; }
+tr.g th { position: sticky; top: 36px; z-index: 1; height: ${ROW_HEIGHT}px; padding: 0 6px; text-align: start; background: var(--bg-soft); border-bottom: 1px solid var(--line-strong); font-weight: 650; }
 tr.g button { all: unset; cursor: pointer; display: inline-flex; align-items: center; gap: 8px; padding: 4px 6px; border-radius: 6px; }
 tr.g button:focus-visible { outline: 2px solid var(--focus); }
 tr.g .count { color: var(--fg-faint); font-weight: 500; font-size: 12.5px; }
@@ -111,11 +115,11 @@ tr.spacer td { padding: 0; border: 0; height: auto; }
 .empty { padding: 28px; text-align: center; color: var(--fg-faint); }
 .source { font-size: 12.5px; color: var(--fg-soft); border: 1px dashed var(--line-strong); border-radius: 12px; padding: 6px 14px; }
 .source p { margin: 4px 0; }
-.source ul { margin: 4px 0; padding-left: 18px; }
+.source ul { margin: 4px 0; padding-inline-start: 18px; }
 .unknown { display: inline-block; padding: 2px 9px; border-radius: 999px; border: 1px dashed var(--line-strong); color: var(--fg-soft); font-size: 12px; font-weight: 600; }
 details.bad { border: 1px solid var(--line); border-radius: 12px; padding: 8px 14px; background: var(--bg-soft); }
 details.bad summary { cursor: pointer; font-weight: 600; color: var(--esc-fg); }
-details.bad ul { margin: 8px 0 4px; padding-left: 18px; max-height: 240px; overflow: auto; font-size: 13px; }
+details.bad ul { margin: 8px 0 4px; padding-inline-start: 18px; max-height: 240px; overflow: auto; font-size: 13px; }
 details.bad code { font-size: 12px; background: var(--chip-bg); padding: 0 4px; border-radius: 4px; }
 @media print {
   .tools, .status .hint { display: none; }
