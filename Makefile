@@ -29,7 +29,7 @@ cli:
 demo:
 	scripts/prereqs.sh demo
 	scripts/setup.sh rust node
-	$(MAKE) wasm
+	$(MAKE) wasm holidays
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
@@ -97,6 +97,14 @@ wasm:
 	scripts/setup.sh rust node
 	scripts/wasm-build.sh
 
+# www/holidays/: public holidays per country and region, 2025–2035, generated from the pinned
+# Python `holidays` package (scripts/public-holidays.py; www/holidays.js reads them).
+.PHONY: holidays
+holidays: www/holidays/index.json
+www/holidays/index.json: scripts/public-holidays.py scripts/holidays-requirements.txt
+	scripts/setup.sh python
+	.tools/venv/bin/python scripts/public-holidays.py www/holidays
+
 wasm-size: wasm
 	node scripts/wasm-size.mjs
 
@@ -115,7 +123,7 @@ test-wasm-browser:
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=/usr/bin/chromedriver \
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(CURDIR)/tests/e2e/webdriver.json $(WASM_TEST)
 
-test-js: wasm
+test-js: wasm holidays
 	scripts/setup.sh browser
 	node_modules/.bin/tsc --noEmit -p tsconfig.json
 	node_modules/.bin/tsc -p tests/js/tsconfig.www.json

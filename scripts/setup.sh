@@ -4,7 +4,8 @@
 #   scripts/setup.sh node      npm packages (npm ci)
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
-#   scripts/setup.sh python    a venv with pandas for the differential test
+#   scripts/setup.sh python    a venv with pandas for the differential test and `holidays` for
+#                              the public-holiday data (make holidays)
 #   scripts/setup.sh fuzz      the nightly toolchain (FUZZ_TOOLCHAIN) and the pinned cargo-fuzz
 #   scripts/setup.sh mail      a venv with the pinned aiosmtpd (scripts/mail-requirements.txt) for
 #                              the test sinks (scripts/sinks.sh), outside the checkout
@@ -73,10 +74,14 @@ setup_firefox() {
 }
 
 setup_python() {
-  if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null; then
+  local want
+  want=$(sed -n 's/^holidays==//p' scripts/holidays-requirements.txt)
+  if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null ||
+    [ "$(.tools/venv/bin/python -c 'from importlib.metadata import version; print(version("holidays"))' 2>/dev/null)" != "$want" ]; then
     apt_install python3-venv >/dev/null 2>&1 || true
     python3 -m venv .tools/venv
-    .tools/venv/bin/pip install -q -r tests/differential/requirements.txt
+    .tools/venv/bin/pip install -q --disable-pip-version-check -r tests/differential/requirements.txt \
+      -r scripts/holidays-requirements.txt
   fi
 }
 
