@@ -6,6 +6,7 @@ import { load, Board, setClock, toneCounts, TONES } from './sla-lens.js';
 import { DEMO_NOW, SEED_TICKETS, BUSINESS_TICKETS, engineTickets } from './demo-data.js';
 import { h } from './dom.js';
 import { TONE_WORDS } from './badge-view.js';
+import { holidayPicker } from './holiday-picker.js';
 
 const params = new URLSearchParams(location.search);
 const frozen = params.has('frozen');
@@ -269,6 +270,39 @@ async function main() {
     renderDiagnostics(editor.value);
     $('#apply-status').textContent = 'Reset to the seed policy.';
   });
+  // Public holidays for the policy's calendars, from the generated data (holidays.js).
+  const calendarsOf = () => {
+    try {
+      const c = JSON.parse(editor.value)?.calendars;
+      return c && typeof c === 'object' && !Array.isArray(c) ? Object.keys(c) : [];
+    } catch {
+      return [];
+    }
+  };
+  const picker = await holidayPicker({
+    calendars: calendarsOf,
+    fill: (calendar, holidays) => {
+      const p = JSON.parse(editor.value);
+      p.calendars[calendar].holidays = holidays;
+      editor.value = JSON.stringify(p, null, 2);
+      renderDiagnostics(editor.value);
+    },
+    year: 2026,
+  }).catch((e) => {
+    $('#holidays').textContent = `Public holidays are not available here: ${e.message}`;
+    return null;
+  });
+  if (picker) {
+    $('#holidays').replaceChildren(picker.element);
+    editor.addEventListener('change', picker.refresh);
+    $('#reset').addEventListener('click', picker.refresh);
+    $('#load-business').addEventListener('click', () => {
+      editor.value = api.examplePolicy('business-hours');
+      renderDiagnostics(editor.value);
+      picker.refresh();
+      $('#apply-status').textContent = 'The business-hours example is in the editor.';
+    });
+  }
   for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tabs button[data-view]'))) {
     b.addEventListener('click', () => selectTab(/** @type {string} */ (b.dataset.view))); // [data-view]
   }
