@@ -21,9 +21,10 @@ import { h } from '../../www/dom.js';
 /**
  * options.html's form fields, by id (its other elements are HTMLElements to `$`).
  * @typedef {{ 'policy-text': HTMLTextAreaElement, 'site-tracker': HTMLSelectElement, 'site-staff-kind': HTMLSelectElement,
+ *   'site-rt-staff': HTMLSelectElement,
  *   'n-interval': HTMLSelectElement, 'policy-apply': HTMLButtonElement, 'n-check': HTMLButtonElement }
  *   & Record<'policy-file' | 'import-file' | 'site-origin' | 'site-basepath' | 'site-token' | 'site-api' | 'site-watch'
- *   | 'site-priority' | 'site-category' | 'site-group' | 'site-staff-list' | 'site-pauses' | 'site-test-url' | 'me-handles'
+ *   | 'site-priority' | 'site-rt-priority' | 'site-category' | 'site-group' | 'site-staff-list' | 'site-pauses' | 'site-test-url' | 'me-handles'
  *   | 'me-emails' | 'n-enabled' | 'n-atrisk' | 'n-breached' | 'n-escalations' | 'n-quiet' | 'n-quiet-start' | 'n-quiet-end'
  *   | 'export-tokens', HTMLInputElement>} Fields
  */
@@ -260,6 +261,9 @@ function mappingSummary(s) {
   if (f.priority) parts.push(`priority ← ${f.priority.join(', ')}`);
   if (f.category) parts.push(`category ← ${f.category.join(', ')}`);
   if (f.requesterGroup) parts.push(`group ← ${f.requesterGroup.join(', ')}`);
+  const rt = s.site?.rt ?? {};
+  if (rt.priority) parts.push(`priority ← ${rt.priority.join(', ')}`);
+  if (rt.staff) parts.push(`staff: ${typeof rt.staff === 'string' ? rt.staff : JSON.stringify(rt.staff)}`);
   if (s.pauseStatuses.length) parts.push(`pauses: ${s.pauseStatuses.join(', ')}`);
   const api = apiBaseOf(s);
   if (!api.startsWith(`${s.origin}/`) && api !== s.origin) parts.push(`API: ${api}`);
@@ -355,6 +359,12 @@ function openForm(i) {
   const kind = !staff || staff === 'anyoneButAuthor' ? 'anyoneButAuthor' : Object.keys(staff)[0];
   $('site-staff-kind').value = kind;
   $('site-staff-list').value = kind === 'anyoneButAuthor' ? '' : (staff[kind] ?? []).join(', ');
+  const rt = s.site?.rt ?? {};
+  const rtKind = typeof rt.staff === 'string' ? rt.staff : rt.staff ? Object.keys(rt.staff)[0] : 'notRequestor';
+  $('site-rt-staff').value = rtKind;
+  if (s.tracker === 'rt') $('site-staff-list').value = rt.staff?.[rtKind]?.join?.(', ') ?? '';
+  $('site-rt-priority').value = (rt.priority ?? []).join(', ');
+  trackerHints();
   $('site-pauses').value = s.pauseStatuses.join(', ');
   $('site-test-url').value = s.origin ? testUrl(s) : '';
   $('site-test-out').textContent = '';
@@ -377,12 +387,29 @@ function formSite() {
     const v = list($(id).value);
     if (v.length) fields[k] = v;
   }
-  if (Object.keys(fields).length) site.fields = fields;
-  const kind = $('site-staff-kind').value;
-  if (kind !== 'anyoneButAuthor') site.staff = { [kind]: list($('site-staff-list').value) };
+  const tracker = $('site-tracker').value;
+  if (tracker === 'rt') {
+    // RT's facts and staff rule are its own `rt` object (docs/trackers.md, src/adapters/rt.rs
+    // RtSite); the generic field sources do not apply to it.
+    /** @type {Record<string, any>} */
+    const rt = {};
+    const staff = $('site-rt-staff').value;
+    if (staff === 'users' || staff === 'groups') rt.staff = { [staff]: list($('site-staff-list').value) };
+    else if (staff !== 'notRequestor') rt.staff = staff;
+    const priority = list($('site-rt-priority').value);
+    if (priority.length) rt.priority = priority;
+    const kept = editing != null && editing >= 0 ? st.user.sites[editing]?.site?.rt : null;
+    if (kept?.priorityNames) rt.priorityNames = kept.priorityNames; // set by an import or a managed site
+    if (kept?.queues) rt.queues = kept.queues;
+    if (Object.keys(rt).length) site.rt = rt;
+  } else {
+    if (Object.keys(fields).length) site.fields = fields;
+    const kind = $('site-staff-kind').value;
+    if (kind !== 'anyoneButAuthor') site.staff = { [kind]: list($('site-staff-list').value) };
+  }
   return normalizeSite({
     origin: $('site-origin').value,
-    tracker: $('site-tracker').value,
+    tracker,
     site,
     pauseStatuses: list($('site-pauses').value),
     token: $('site-token').value,
@@ -396,12 +423,25 @@ const WATCH_HINT = {
   github: ['acme/website, acme/infra', 'repositories (owner/name); needed for GitHub notifications'],
   gitlab: ['acme/it/helpdesk (empty: all you can see)', 'project paths; empty: every open issue you can see'],
   jira: ['MKT, IT (empty: all you can see)', 'project keys; empty: every open issue you can see'],
+  rt: ['Support, Marketing IT support (empty: all you can see)', 'queue names; empty: every active ticket you can see'],
 };
 
 /** Fields and hints that depend on the tracker kind: GitHub's API address, what to watch. */
 function trackerHints() {
   const t = $('site-tracker').value;
   $('site-api-row').hidden = t !== 'github';
+  // Request Tracker: no token (its session), its own staff rule and priority sources.
+  const rt = t === 'rt';
+  for (const id of [
+    'site-token-row',
+    'site-priority-row',
+    'site-category-row',
+    'site-group-row',
+    'site-staff-kind-row',
+  ])
+    $(id).hidden = rt;
+  for (const id of ['site-rt-staff-row', 'site-rt-priority-row']) $(id).hidden = !rt;
+  $('site-staff-list').disabled = rt && !['users', 'groups'].includes($('site-rt-staff').value);
   const [ph, title] = WATCH_HINT[t] ?? WATCH_HINT.redmine;
   $('site-watch').placeholder = ph;
   $('site-watch').title = title;
@@ -414,7 +454,8 @@ function trackerHints() {
   });
   $('site-api').placeholder = draft.origin ? apiBaseOf(draft) : 'https://api.github.com';
 }
-for (const id of ['site-tracker', 'site-origin', 'site-basepath']) $(id).addEventListener('input', trackerHints);
+for (const id of ['site-tracker', 'site-origin', 'site-basepath', 'site-rt-staff'])
+  $(id).addEventListener('input', trackerHints);
 
 /** A page to test a site on: its issue list (GitHub, GitLab: the first watched project's). */
 function testUrl(s) {
@@ -423,6 +464,7 @@ function testUrl(s) {
   if (s.tracker === 'gitlab' && s.watch[0]) return `${base}/${s.watch[0]}/-/issues`;
   if (s.tracker === 'jira')
     return `${base}/issues/?jql=${encodeURIComponent(s.watch[0] ? `project = ${s.watch[0]}` : 'order by updated DESC')}`;
+  if (s.tracker === 'rt') return `${base}/Search/Results.html`;
   return `${base}/issues`;
 }
 
@@ -453,6 +495,19 @@ $('site-form').addEventListener('submit', (e) => {
   const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     const granted = await asked.catch(() => false);
+    // The engine reads the site file the mapping will read (the worker's `validateSite`): a site
+    // it refuses is not saved, and the access just granted for it goes again.
+    const v = await ask({ type: 'validateSite', site: s });
+    if (!v?.ok || !v.valid) {
+      const diags = v?.ok
+        ? v.diagnostics
+        : [{ severity: 'error', code: 'site', path: '', message: v?.error ?? 'the site could not be checked' }];
+      $('site-problems').replaceChildren(...diags.map((d) => diagRow({ ...d, path: d.path || '(whole site)' })));
+      const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
+      const drop = hostPatterns(s, { ports: matchPorts }).filter((p) => !still.has(p));
+      if (granted && drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
+      return;
+    }
     const at = /** @type {number} */ (editing); // the form is open: openForm set it
     $('site-form').hidden = true;
     editing = null;

@@ -4,7 +4,7 @@
 // no chrome.* here, so node:test covers every migration and merge rule.
 
 export const CONFIG_VERSION = 3;
-export const TRACKERS = ['redmine', 'github', 'gitlab', 'jira'];
+export const TRACKERS = ['redmine', 'github', 'gitlab', 'jira', 'rt'];
 export const EXPORT_KIND = 'sla-lens-extension-config';
 
 /** The configuration of a fresh install: the built-in seed policy, no sites, no notifications. */
@@ -157,11 +157,13 @@ export function normalizeSite(s) {
     enabled: s?.enabled !== false,
     site,
     pauseStatuses: strings(s?.pauseStatuses),
-    token: typeof s?.token === 'string' ? s.token.trim() : '',
+    // Request Tracker is read with the signed-in user's session cookie on its own origin: no
+    // token is stored for it (none is asked for, and one imported or managed is dropped).
+    token: tracker !== 'rt' && typeof s?.token === 'string' ? s.token.trim() : '',
     // GitHub only: the REST API's base URL when it is not the default (see apiBaseOf).
     api: tracker === 'github' ? normalizeApi(s?.api) : '',
     // What the notification check lists: GitHub `owner/repo`s, GitLab project paths, Jira
-    // project keys (Redmine: every open issue the user can see).
+    // project keys, RT queue names (Redmine: every open issue the user can see).
     watch: strings(s?.watch),
     managed: !!s?.managed,
   };
@@ -253,6 +255,11 @@ export function siteProblems(s, others = []) {
     const bad = strings(s.watch).filter((r) => !/^[\w.-]+\/[\w.-]+$/.test(r));
     if (bad.length) out.push({ path: 'watch', message: `Repositories are owner/name: ${bad.join(', ')}` });
   }
+  if (s.tracker === 'rt' && typeof s.token === 'string' && s.token.trim())
+    out.push({
+      path: 'token',
+      message: 'Request Tracker is read with your signed-in session: leave the token empty (none is stored)',
+    });
   if (s.tracker === 'jira') {
     const bad = strings(s.watch).filter((k) => !/^[A-Z][A-Z0-9_]*$/.test(k));
     if (bad.length)

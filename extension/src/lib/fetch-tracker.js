@@ -143,6 +143,22 @@ export async function listOpen(site, opt) {
         if (!list.length || startAt >= (doc.total ?? 0)) break;
       }
     }
+  } else if (site.tracker === 'rt') {
+    // REST 2's ticket search (TicketSQL): the active tickets (RT's `__Active__`: every status of
+    // the queue's lifecycle that is not inactive), of the watched queues if any. RT gives no
+    // reliable total: pages until a short one.
+    const quote = (q) => `'${String(q).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const queues = site.watch.map((q) => `Queue = ${quote(q)}`).join(' OR ');
+    const query = encodeURIComponent(`Status = '__Active__'${queues ? ` AND (${queues})` : ''}`);
+    for (let page = 1; page <= pages && total < max; page++) {
+      const doc = await get(
+        `${base}/REST/2.0/tickets?query=${query}&orderby=LastUpdated&order=DESC&per_page=${size}&page=${page}`,
+      );
+      const list = Array.isArray(doc?.items) ? doc.items : null;
+      if (!list) break;
+      for (const it of list) if (/^\d{1,12}$/.test(String(it?.id ?? '')) && !add(null, String(it.id))) break;
+      if (list.length < size) break;
+    }
   } else {
     errors.push(`no open-issue list for tracker ${site.tracker}`);
   }
