@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { normalizeSite, siteProblems, siteFile, hostPatterns, TRACKERS } from '../../extension/src/lib/config.js';
 import { listOpen, siteClient } from '../../extension/src/lib/fetch-tracker.js';
 import { loadIssues, whyMissing } from '../../extension/src/lib/page-adapter.js';
+import { workerPort } from '../../extension/src/lib/worker-port.js';
 import { ROOT } from './harness.mjs';
 
 const require = createRequire(import.meta.url);
@@ -249,5 +250,66 @@ describe("the notification check's list: RT's active tickets", () => {
     assert.deepEqual(r.groups[0].ids, [...IDS].reverse());
     assert.equal(rt.log.length, 2);
     assert.equal(new URL(rt.log[0], 'http://x').searchParams.get('query'), "Status = '__Active__'");
+  });
+});
+
+describe("the content script's engine port: where an issue's data is fetched (`load`, the fetch choice)", () => {
+  /** A port whose worker records the messages and answers `ok`; `fetch`: the page-origin fetch. */
+  function port(fetch) {
+    const sent = [];
+    const p = workerPort({
+      send: async (msg) => {
+        sent.push(msg);
+        return { ok: true, nowMs: NOW, results: [] };
+      },
+      href: () => `${rt.origin}/Search/Results.html`,
+      fetch,
+    });
+    return { p, sent };
+  }
+  const view = (site) => ({ site, origin: rt.origin, page: null, document: null, memo: new Map(), reset: true });
+
+  it("an RT site: the page's session fetches REST 2 here; the worker gets the answers to evaluate", async () => {
+    const { p, sent } = port(undefined);
+    rt.log.length = 0;
+    const r = await p.load(['2', '5'], view({ tracker: 'rt', token: false, fetchInWorker: false, basePath: '' }));
+    assert.deepEqual(
+      sent.map((m) => m.type),
+      ['evaluate'],
+    );
+    assert.equal(sent[0].reset, true);
+    assert.ok(rt.log.some((x) => x === '/REST/2.0/ticket/2'));
+    // One document a ticket and the shared queue answer; docIds says which issues each held.
+    assert.deepEqual(r.docIds.filter(Array.isArray).map(String).sort(), ['2', '5']);
+    assert.ok(r.docIds.includes(null), 'the queue answer, shared');
+    assert.equal(sent[0].docs.length, r.docIds.length);
+    const mapped = wasm.mapResponses('rt', sent[0].docs, { tracker: 'rt', origin: rt.origin });
+    assert.deepEqual(mapped.tickets.map((t) => String(t.id)).sort(), ['2', '5']);
+  });
+
+  it('a site the worker fetches for (a token, an API elsewhere): nothing is fetched here', async () => {
+    let fetched = 0;
+    const { p, sent } = port(async () => {
+      fetched += 1;
+      throw new Error('must not fetch');
+    });
+    const r = await p.load(['7'], view({ tracker: 'redmine', token: true, fetchInWorker: true }));
+    assert.equal(fetched, 0);
+    assert.deepEqual(sent, [
+      { type: 'fetchEvaluate', url: `${rt.origin}/Search/Results.html`, ids: ['7'], reset: true },
+    ]);
+    assert.equal(r.docIds, null);
+  });
+
+  it('a page that forbids our requests (every one unreachable): the worker fetches after all', async () => {
+    const { p, sent } = port(async () => {
+      throw new TypeError('Failed to fetch'); // what a connect-src CSP refusal looks like
+    });
+    const r = await p.load(['2', '3'], view({ tracker: 'rt', fetchInWorker: false }));
+    assert.deepEqual(
+      sent.map((m) => [m.type, m.ids]),
+      [['fetchEvaluate', ['2', '3']]],
+    );
+    assert.equal(r.docIds, null);
   });
 });
