@@ -40,7 +40,7 @@ const $ = (id) =>
   );
 
 const COUNT_ORDER = [...STATE_ORDER, 'error'];
-const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
+const countWord = (/** @type {string} */ k) => (k === 'error' ? 'unreadable' : stateWord(k));
 
 /**
  * The worker's `state` answer (background.js): the configurations as lib/config.js keeps them.
@@ -51,6 +51,7 @@ const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
 let st; // the worker's state: effective config, user config, locks, policy (from the first `refresh`)
 /** @type {number | null} */
 let editing = null; // index in user sites, or -1 for a new one
+/** The comma-separated entries of a field. @param {string} v @returns {string[]} */
 const list = (v) =>
   v
     .split(',')
@@ -59,6 +60,7 @@ const list = (v) =>
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/** @param {string} text */
 function toast(text) {
   const t = $('toast');
   t.textContent = text;
@@ -86,6 +88,8 @@ let queued = 0;
  * quiet hours) both land; the form is re-rendered only once no save is waiting, so a re-render
  * never overwrites a field the user changed meanwhile. `edit` may instead be a whole configuration
  * (import).
+ * @param {((user: Record<string, any>) => void) | Record<string, any>} edit
+ * @param {string} [message]  the toast once saved
  */
 function save(edit, message) {
   queued++;
@@ -110,9 +114,11 @@ function save(edit, message) {
 /**
  * Shows a stored setting in its field, unless the user is in that field: a re-render (after
  * another field's save) must not replace what they are typing, which their own change saves.
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} el
+ * @param {string} value
  */
 function showValue(el, value) {
-  if (el === document.activeElement && !el.disabled && !el.readOnly) return;
+  if (el === document.activeElement && !el.disabled && !('readOnly' in el && el.readOnly)) return;
   el.value = value;
 }
 
@@ -169,6 +175,10 @@ async function renderPolicy() {
   validate();
 }
 
+/**
+ * A diagnostic (the engine's, for the policy or a site; or a form check's) as a row, as text.
+ * @param {{ severity: string, code: string, path: string, message: string }} d
+ */
 function diagRow(d) {
   return h(
     'div',
@@ -184,7 +194,7 @@ async function validate() {
   const r = await ask({ type: 'validate', text });
   if ($('policy-text').value !== text) return; // a newer keystroke wins
   const box = $('policy-diags');
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const errors = r.diagnostics.filter((/** @type {{ severity: string }} */ d) => d.severity === 'error');
   lastValid = r.valid ? text : null;
   const rows = r.diagnostics.map(diagRow);
   if (r.valid) {
@@ -233,6 +243,7 @@ $('policy-revert').addEventListener('click', async () => {
   validate();
 });
 
+/** @param {string} name */
 async function loadExample(name) {
   const r = await ask({ type: 'examplePolicy', name });
   $('policy-text').value = r.text;
@@ -255,6 +266,7 @@ $('policy-file').addEventListener('change', async (e) => {
 // Sites
 // ---------------------------------------------------------------------------------------------
 
+/** @param {Record<string, any>} s  a site entry */
 function mappingSummary(s) {
   const f = s.site?.fields ?? {};
   const parts = [];
@@ -278,7 +290,7 @@ async function renderSites() {
     const granted = await ext.permissions
       .contains({ origins: hostPatterns(s, { ports: matchPorts }) })
       .catch(() => false);
-    const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
+    const userIndex = st.user.sites.findIndex((/** @type {{ origin: string }} */ u) => u.origin === s.origin);
     const actions = h('td', { class: 'actions' });
     if (!granted)
       actions.append(
@@ -317,6 +329,7 @@ async function renderSites() {
   $('site-add').hidden = st.allowUserSites === false;
 }
 
+/** @param {Record<string, any>} site */
 async function grant(site) {
   const ok = await ext.permissions.request({ origins: hostPatterns(site, { ports: matchPorts }) });
   toast(
@@ -330,17 +343,21 @@ async function grant(site) {
   await save(() => {});
 }
 
+/** @param {number} i  its index in the user's sites */
 async function removeSite(i) {
   const gone = st.user.sites[i];
   await save((user) => {
-    user.sites = user.sites.filter((x) => x.origin !== gone.origin);
+    user.sites = user.sites.filter((/** @type {{ origin: string }} */ x) => x.origin !== gone.origin);
   }, `Removed ${gone.origin}`);
   // Its host permissions, unless another site still needs them (two sites on one API).
-  const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
+  const still = new Set(
+    st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
+  );
   const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
   if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
 }
 
+/** @param {number} i  the site's index in the user's sites, or -1 for a new one */
 function openForm(i) {
   editing = i;
   const s = i >= 0 ? st.user.sites[i] : normalizeSite({ origin: '', tracker: 'redmine' });
@@ -378,6 +395,7 @@ function formSite() {
   const site = {};
   const basePath = $('site-basepath').value.trim();
   if (basePath) site.basePath = basePath.replace(/\/$/, '');
+  /** @type {Record<string, string[]>} */
   const fields = {};
   for (const [k, id] of /** @type {const} */ ([
     ['priority', 'site-priority'],
@@ -442,7 +460,7 @@ function trackerHints() {
     $(id).hidden = rt;
   for (const id of ['site-rt-staff-row', 'site-rt-priority-row']) $(id).hidden = !rt;
   $('site-staff-list').disabled = rt && !['users', 'groups'].includes($('site-rt-staff').value);
-  const [ph, title] = WATCH_HINT[t] ?? WATCH_HINT.redmine;
+  const [ph, title] = WATCH_HINT[/** @type {keyof typeof WATCH_HINT} */ (t)] ?? WATCH_HINT.redmine;
   $('site-watch').placeholder = ph;
   $('site-watch').title = title;
   $('site-watch').disabled = t === 'redmine';
@@ -458,6 +476,7 @@ for (const id of ['site-tracker', 'site-origin', 'site-basepath', 'site-rt-staff
   $(id).addEventListener('input', trackerHints);
 
 /** A page to test a site on: its issue list (GitHub, GitLab: the first watched project's). */
+/** @param {Record<string, any>} s */
 function testUrl(s) {
   const base = `${s.origin}${s.site?.basePath ?? ''}`;
   if (s.tracker === 'github' && s.watch[0]) return `${base}/${s.watch[0]}/issues`;
@@ -481,7 +500,7 @@ $('site-origin').addEventListener('change', () => {
 $('site-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const s = formSite();
-  const others = st.user.sites.filter((_, i) => i !== editing);
+  const others = st.user.sites.filter((/** @type {unknown} */ _, /** @type {number} */ i) => i !== editing);
   const problems = siteProblems(
     { ...s, origin: $('site-origin').value, api: $('site-api').value, watch: $('site-watch').value },
     others,
@@ -502,8 +521,14 @@ $('site-form').addEventListener('submit', (e) => {
       const diags = v?.ok
         ? v.diagnostics
         : [{ severity: 'error', code: 'site', path: '', message: v?.error ?? 'the site could not be checked' }];
-      $('site-problems').replaceChildren(...diags.map((d) => diagRow({ ...d, path: d.path || '(whole site)' })));
-      const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
+      $('site-problems').replaceChildren(
+        ...diags.map((/** @type {Parameters<typeof diagRow>[0]} */ d) =>
+          diagRow({ ...d, path: d.path || '(whole site)' }),
+        ),
+      );
+      const still = new Set(
+        st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
+      );
       const drop = hostPatterns(s, { ports: matchPorts }).filter((p) => !still.has(p));
       if (granted && drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
       return;
@@ -557,6 +582,7 @@ $('site-test').addEventListener('click', () => {
         out.textContent = `Found ${ids.length} issues; ${r.error}`;
         return;
       }
+      /** @type {Record<string, number>} */
       const counts = {};
       for (const x of r.results) {
         const k = x.error ? 'error' : x.evaluation.state;
@@ -612,7 +638,12 @@ function renderContacts() {
   $('me-handles').readOnly = $('me-emails').readOnly = st.locked.me;
 }
 
+/**
+ * @param {{ name?: string, handle?: string, email?: string }} c  a contact of the policy
+ * @param {boolean} on  whether it is me
+ */
 async function toggleMe(c, on) {
+  /** @param {string[]} arr @param {string | undefined} v */
   const edit = (arr, v) => {
     if (!v) return arr;
     const rest = arr.filter((x) => x.toLowerCase() !== v.toLowerCase());
@@ -642,7 +673,7 @@ for (const id of ['me-handles', 'me-emails']) {
 
 function renderNotifications() {
   const n = st.config.notifications;
-  const lock = (k) => st.locked.notifications.includes(k);
+  const lock = (/** @type {string} */ k) => st.locked.notifications.includes(k);
   $('n-enabled').checked = n.enabled;
   $('n-enabled').disabled = lock('enabled');
   $('n-atrisk').checked = n.atRisk;
@@ -714,6 +745,10 @@ function notificationsFromForm() {
  * the settings the save before stored. (Writing the whole form instead let a late save — switching
  * on waits for the permission prompt — put back values the user had changed meanwhile.)
  */
+/**
+ * @param {(n: Record<string, any>) => Record<string, any>} change  the notification settings' new value
+ * @param {string} message
+ */
 function saveNotifications(change, message) {
   return save((user) => {
     user.notifications = change(structuredClone(user.notifications ?? notificationsFromForm()));
@@ -731,7 +766,10 @@ $('n-enabled').addEventListener('change', () => {
     );
   })();
 });
-/** Each field's value as the user left it, and where it goes in the settings. */
+/**
+ * Each field's value as the user left it, and where it goes in the settings.
+ * @type {Record<string, (n: Record<string, any>, f: Record<string, any>) => Record<string, any>>}
+ */
 const NOTIFICATION_FIELDS = {
   'n-atrisk': (n, f) => ({ ...n, atRisk: f.atRisk }),
   'n-breached': (n, f) => ({ ...n, breached: f.breached }),
@@ -787,7 +825,7 @@ $('import-file').addEventListener('change', async (e) => {
 });
 
 // Managed values can arrive or change while the page is open (browser policy refresh).
-ext.storage.onChanged.addListener((_changes, area) => {
+ext.storage.onChanged.addListener((/** @type {unknown} */ _changes, /** @type {string} */ area) => {
   if (area === 'managed') setTimeout(refresh, 50);
 });
 
