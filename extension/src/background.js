@@ -13,6 +13,7 @@ import {
   SlaEngine,
   TicketSet,
   validatePolicy,
+  validateSite,
   examplePolicy,
   detectPage,
   issueLinks,
@@ -461,6 +462,7 @@ const ACCESS = {
   issueLinks: [CONTENT],
   explain: [CONTENT],
   validate: [PAGE],
+  validateSite: [PAGE],
   examplePolicy: [PAGE],
   state: [PAGE],
   tabSummary: [PAGE],
@@ -681,6 +683,20 @@ const handlers = {
       }
     }
     return { ok: true, valid: v.ok, diagnostics: v.diagnostics, info };
+  },
+
+  /**
+   * The options page's check of a site before it is saved: the site file it makes (lib/config.js
+   * `siteFile`: the tracker, origin and mapping; for Request Tracker its `rt` object) read by the
+   * engine's own site reader (the one the mapping uses), every problem with its path.
+   */
+  async validateSite(msg) {
+    await loadEngine();
+    if (!msg.site || typeof msg.site !== 'object') return { ok: false, error: 'no site to check' };
+    const s = normalizeSite(msg.site);
+    if (!s.origin) return { ok: false, error: 'the site has no address' };
+    const v = validateSite(siteFile(s));
+    return { ok: true, valid: v.ok, diagnostics: v.diagnostics };
   },
 
   /** The built-in policies, for "start from the default". */
@@ -932,7 +948,7 @@ const ALARM = 'sla-lens-check';
  * requests (the issue and its timeline), so 100 issues every 5 minutes stay within its
  * 5,000-an-hour limit for a token; the others list 100 issues a call.
  */
-const CHECK_MAX = { redmine: 300, gitlab: 300, jira: 300, github: 100 };
+const CHECK_MAX = { redmine: 300, gitlab: 300, jira: 300, rt: 300, github: 100 };
 
 async function syncAlarm() {
   const cfg = await readConfig();

@@ -1,8 +1,8 @@
 // @ts-check
 // The content script (isolated world): finds the page's issues through the tracker adapter layer,
-// fetches their REST data with the page's own session (or asks the worker to, with the site's
-// token, which never enters the page's process), asks the worker to evaluate (every message to
-// the worker goes through its engine port, lib/worker-port.js), and hands the
+// has them fetched and evaluated through its engine port (lib/worker-port.js `load`: the page's
+// own session, or the worker with the site's token, which never enters the page's process; every
+// message to the worker goes through the port), and hands the
 // results to the badge script in the page's world, which renders <sla-badge> elements. No Wasm
 // here: the page's CSP may forbid it. The canonical tickets stay in the worker.
 //
@@ -13,7 +13,7 @@
 
 /* global __SLA_TEST__ */
 import { ext } from './lib/chrome.js';
-import { findTargets, loadIssues, trackerLabel, whyMissing } from './lib/page-adapter.js';
+import { findTargets, trackerLabel, whyMissing } from './lib/page-adapter.js';
 import { place, changesPage } from '../../www/trackers/placement.js';
 import { LazyMount } from '../../www/trackers/lazy.js';
 import { workerPort } from './lib/worker-port.js';
@@ -112,31 +112,6 @@ function absorb(out, asked, docIds = null) {
   }
 }
 
-/** Fetches and evaluates `ids` (new to this page view). @param {string[]} ids @param {boolean} reset */
-async function load(ids, reset) {
-  const site = /** @type {Site} */ (state.site); // set before the first `annotate` (start), never unset
-  if (site.token || site.fetchInWorker) {
-    // The token stays in the worker, and an API on another origin (GitHub's) is the worker's to
-    // reach with its own host permission: it fetches itself.
-    return { out: await port.fetchEvaluate(ids, reset) };
-  }
-  const f = await loadIssues(site.tracker, ids, {
-    base: location.origin + (site.basePath ?? ''),
-    page: state.page,
-    document,
-    memo: state.memo,
-  });
-  const failures = Object.values(f.failed);
-  if (!f.docs.length && failures.length === ids.length && failures.every((r) => /could not be reached/.test(r))) {
-    // The page forbids our requests (e.g. a connect-src CSP): let the worker fetch.
-    return { out: await port.fetchEvaluate(ids, reset) };
-  }
-  return {
-    out: await port.evaluateDocs({ docs: f.docs, failed: f.failed, skewMs: f.skewMs, reset }),
-    docIds: f.docIds,
-  };
-}
-
 /** The adapter's targets on the page (a new URL is a new page view: its page kind is asked). */
 async function targets() {
   if (state.url !== location.href) {
@@ -206,7 +181,14 @@ async function annotate(reset = false) {
       /** @type {(string[] | null)[] | null} */
       let docIds = null;
       try {
-        ({ out, docIds = null } = await load(fresh, reset));
+        ({ out, docIds } = await port.load(fresh, {
+          site: /** @type {Site} */ (state.site), // set before the first `annotate` (start), never unset
+          origin: location.origin,
+          page: state.page,
+          document,
+          memo: state.memo,
+          reset,
+        }));
       } catch (e) {
         out = { ok: false, error: `sla-lens: ${/** @type {{ message?: unknown }} */ (e).message}` };
       }

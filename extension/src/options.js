@@ -21,9 +21,10 @@ import { h } from '../../www/dom.js';
 /**
  * options.html's form fields, by id (its other elements are HTMLElements to `$`).
  * @typedef {{ 'policy-text': HTMLTextAreaElement, 'site-tracker': HTMLSelectElement, 'site-staff-kind': HTMLSelectElement,
+ *   'site-rt-staff': HTMLSelectElement,
  *   'n-interval': HTMLSelectElement, 'policy-apply': HTMLButtonElement, 'n-check': HTMLButtonElement }
  *   & Record<'policy-file' | 'import-file' | 'site-origin' | 'site-basepath' | 'site-token' | 'site-api' | 'site-watch'
- *   | 'site-priority' | 'site-category' | 'site-group' | 'site-staff-list' | 'site-pauses' | 'site-test-url' | 'me-handles'
+ *   | 'site-priority' | 'site-rt-priority' | 'site-category' | 'site-group' | 'site-staff-list' | 'site-pauses' | 'site-test-url' | 'me-handles'
  *   | 'me-emails' | 'n-enabled' | 'n-atrisk' | 'n-breached' | 'n-escalations' | 'n-quiet' | 'n-quiet-start' | 'n-quiet-end'
  *   | 'export-tokens', HTMLInputElement>} Fields
  */
@@ -39,7 +40,7 @@ const $ = (id) =>
   );
 
 const COUNT_ORDER = [...STATE_ORDER, 'error'];
-const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
+const countWord = (/** @type {string} */ k) => (k === 'error' ? 'unreadable' : stateWord(k));
 
 /**
  * The worker's `state` answer (background.js): the configurations as lib/config.js keeps them.
@@ -50,6 +51,7 @@ const countWord = (k) => (k === 'error' ? 'unreadable' : stateWord(k));
 let st; // the worker's state: effective config, user config, locks, policy (from the first `refresh`)
 /** @type {number | null} */
 let editing = null; // index in user sites, or -1 for a new one
+/** The comma-separated entries of a field. @param {string} v @returns {string[]} */
 const list = (v) =>
   v
     .split(',')
@@ -58,6 +60,7 @@ const list = (v) =>
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let toastTimer;
+/** @param {string} text */
 function toast(text) {
   const t = $('toast');
   t.textContent = text;
@@ -85,6 +88,8 @@ let queued = 0;
  * quiet hours) both land; the form is re-rendered only once no save is waiting, so a re-render
  * never overwrites a field the user changed meanwhile. `edit` may instead be a whole configuration
  * (import).
+ * @param {((user: Record<string, any>) => void) | Record<string, any>} edit
+ * @param {string} [message]  the toast once saved
  */
 function save(edit, message) {
   queued++;
@@ -109,9 +114,11 @@ function save(edit, message) {
 /**
  * Shows a stored setting in its field, unless the user is in that field: a re-render (after
  * another field's save) must not replace what they are typing, which their own change saves.
+ * @param {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement} el
+ * @param {string} value
  */
 function showValue(el, value) {
-  if (el === document.activeElement && !el.disabled && !el.readOnly) return;
+  if (el === document.activeElement && !el.disabled && !('readOnly' in el && el.readOnly)) return;
   el.value = value;
 }
 
@@ -168,6 +175,10 @@ async function renderPolicy() {
   validate();
 }
 
+/**
+ * A diagnostic (the engine's, for the policy or a site; or a form check's) as a row, as text.
+ * @param {{ severity: string, code: string, path: string, message: string }} d
+ */
 function diagRow(d) {
   return h(
     'div',
@@ -183,7 +194,7 @@ async function validate() {
   const r = await ask({ type: 'validate', text });
   if ($('policy-text').value !== text) return; // a newer keystroke wins
   const box = $('policy-diags');
-  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  const errors = r.diagnostics.filter((/** @type {{ severity: string }} */ d) => d.severity === 'error');
   lastValid = r.valid ? text : null;
   const rows = r.diagnostics.map(diagRow);
   if (r.valid) {
@@ -232,6 +243,7 @@ $('policy-revert').addEventListener('click', async () => {
   validate();
 });
 
+/** @param {string} name */
 async function loadExample(name) {
   const r = await ask({ type: 'examplePolicy', name });
   $('policy-text').value = r.text;
@@ -254,12 +266,16 @@ $('policy-file').addEventListener('change', async (e) => {
 // Sites
 // ---------------------------------------------------------------------------------------------
 
+/** @param {Record<string, any>} s  a site entry */
 function mappingSummary(s) {
   const f = s.site?.fields ?? {};
   const parts = [];
   if (f.priority) parts.push(`priority ← ${f.priority.join(', ')}`);
   if (f.category) parts.push(`category ← ${f.category.join(', ')}`);
   if (f.requesterGroup) parts.push(`group ← ${f.requesterGroup.join(', ')}`);
+  const rt = s.site?.rt ?? {};
+  if (rt.priority) parts.push(`priority ← ${rt.priority.join(', ')}`);
+  if (rt.staff) parts.push(`staff: ${typeof rt.staff === 'string' ? rt.staff : JSON.stringify(rt.staff)}`);
   if (s.pauseStatuses.length) parts.push(`pauses: ${s.pauseStatuses.join(', ')}`);
   const api = apiBaseOf(s);
   if (!api.startsWith(`${s.origin}/`) && api !== s.origin) parts.push(`API: ${api}`);
@@ -274,7 +290,7 @@ async function renderSites() {
     const granted = await ext.permissions
       .contains({ origins: hostPatterns(s, { ports: matchPorts }) })
       .catch(() => false);
-    const userIndex = st.user.sites.findIndex((u) => u.origin === s.origin);
+    const userIndex = st.user.sites.findIndex((/** @type {{ origin: string }} */ u) => u.origin === s.origin);
     const actions = h('td', { class: 'actions' });
     if (!granted)
       actions.append(
@@ -313,6 +329,7 @@ async function renderSites() {
   $('site-add').hidden = st.allowUserSites === false;
 }
 
+/** @param {Record<string, any>} site */
 async function grant(site) {
   const ok = await ext.permissions.request({ origins: hostPatterns(site, { ports: matchPorts }) });
   toast(
@@ -326,17 +343,21 @@ async function grant(site) {
   await save(() => {});
 }
 
+/** @param {number} i  its index in the user's sites */
 async function removeSite(i) {
   const gone = st.user.sites[i];
   await save((user) => {
-    user.sites = user.sites.filter((x) => x.origin !== gone.origin);
+    user.sites = user.sites.filter((/** @type {{ origin: string }} */ x) => x.origin !== gone.origin);
   }, `Removed ${gone.origin}`);
   // Its host permissions, unless another site still needs them (two sites on one API).
-  const still = new Set(st.config.sites.flatMap((x) => hostPatterns(x, { ports: matchPorts })));
+  const still = new Set(
+    st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
+  );
   const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
   if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
 }
 
+/** @param {number} i  the site's index in the user's sites, or -1 for a new one */
 function openForm(i) {
   editing = i;
   const s = i >= 0 ? st.user.sites[i] : normalizeSite({ origin: '', tracker: 'redmine' });
@@ -355,6 +376,12 @@ function openForm(i) {
   const kind = !staff || staff === 'anyoneButAuthor' ? 'anyoneButAuthor' : Object.keys(staff)[0];
   $('site-staff-kind').value = kind;
   $('site-staff-list').value = kind === 'anyoneButAuthor' ? '' : (staff[kind] ?? []).join(', ');
+  const rt = s.site?.rt ?? {};
+  const rtKind = typeof rt.staff === 'string' ? rt.staff : rt.staff ? Object.keys(rt.staff)[0] : 'notRequestor';
+  $('site-rt-staff').value = rtKind;
+  if (s.tracker === 'rt') $('site-staff-list').value = rt.staff?.[rtKind]?.join?.(', ') ?? '';
+  $('site-rt-priority').value = (rt.priority ?? []).join(', ');
+  trackerHints();
   $('site-pauses').value = s.pauseStatuses.join(', ');
   $('site-test-url').value = s.origin ? testUrl(s) : '';
   $('site-test-out').textContent = '';
@@ -368,6 +395,7 @@ function formSite() {
   const site = {};
   const basePath = $('site-basepath').value.trim();
   if (basePath) site.basePath = basePath.replace(/\/$/, '');
+  /** @type {Record<string, string[]>} */
   const fields = {};
   for (const [k, id] of /** @type {const} */ ([
     ['priority', 'site-priority'],
@@ -377,12 +405,29 @@ function formSite() {
     const v = list($(id).value);
     if (v.length) fields[k] = v;
   }
-  if (Object.keys(fields).length) site.fields = fields;
-  const kind = $('site-staff-kind').value;
-  if (kind !== 'anyoneButAuthor') site.staff = { [kind]: list($('site-staff-list').value) };
+  const tracker = $('site-tracker').value;
+  if (tracker === 'rt') {
+    // RT's facts and staff rule are its own `rt` object (docs/trackers.md, src/adapters/rt.rs
+    // RtSite); the generic field sources do not apply to it.
+    /** @type {Record<string, any>} */
+    const rt = {};
+    const staff = $('site-rt-staff').value;
+    if (staff === 'users' || staff === 'groups') rt.staff = { [staff]: list($('site-staff-list').value) };
+    else if (staff !== 'notRequestor') rt.staff = staff;
+    const priority = list($('site-rt-priority').value);
+    if (priority.length) rt.priority = priority;
+    const kept = editing != null && editing >= 0 ? st.user.sites[editing]?.site?.rt : null;
+    if (kept?.priorityNames) rt.priorityNames = kept.priorityNames; // set by an import or a managed site
+    if (kept?.queues) rt.queues = kept.queues;
+    if (Object.keys(rt).length) site.rt = rt;
+  } else {
+    if (Object.keys(fields).length) site.fields = fields;
+    const kind = $('site-staff-kind').value;
+    if (kind !== 'anyoneButAuthor') site.staff = { [kind]: list($('site-staff-list').value) };
+  }
   return normalizeSite({
     origin: $('site-origin').value,
-    tracker: $('site-tracker').value,
+    tracker,
     site,
     pauseStatuses: list($('site-pauses').value),
     token: $('site-token').value,
@@ -396,13 +441,26 @@ const WATCH_HINT = {
   github: ['acme/website, acme/infra', 'repositories (owner/name); needed for GitHub notifications'],
   gitlab: ['acme/it/helpdesk (empty: all you can see)', 'project paths; empty: every open issue you can see'],
   jira: ['MKT, IT (empty: all you can see)', 'project keys; empty: every open issue you can see'],
+  rt: ['Support, Marketing IT support (empty: all you can see)', 'queue names; empty: every active ticket you can see'],
 };
 
 /** Fields and hints that depend on the tracker kind: GitHub's API address, what to watch. */
 function trackerHints() {
   const t = $('site-tracker').value;
   $('site-api-row').hidden = t !== 'github';
-  const [ph, title] = WATCH_HINT[t] ?? WATCH_HINT.redmine;
+  // Request Tracker: no token (its session), its own staff rule and priority sources.
+  const rt = t === 'rt';
+  for (const id of [
+    'site-token-row',
+    'site-priority-row',
+    'site-category-row',
+    'site-group-row',
+    'site-staff-kind-row',
+  ])
+    $(id).hidden = rt;
+  for (const id of ['site-rt-staff-row', 'site-rt-priority-row']) $(id).hidden = !rt;
+  $('site-staff-list').disabled = rt && !['users', 'groups'].includes($('site-rt-staff').value);
+  const [ph, title] = WATCH_HINT[/** @type {keyof typeof WATCH_HINT} */ (t)] ?? WATCH_HINT.redmine;
   $('site-watch').placeholder = ph;
   $('site-watch').title = title;
   $('site-watch').disabled = t === 'redmine';
@@ -414,15 +472,18 @@ function trackerHints() {
   });
   $('site-api').placeholder = draft.origin ? apiBaseOf(draft) : 'https://api.github.com';
 }
-for (const id of ['site-tracker', 'site-origin', 'site-basepath']) $(id).addEventListener('input', trackerHints);
+for (const id of ['site-tracker', 'site-origin', 'site-basepath', 'site-rt-staff'])
+  $(id).addEventListener('input', trackerHints);
 
 /** A page to test a site on: its issue list (GitHub, GitLab: the first watched project's). */
+/** @param {Record<string, any>} s */
 function testUrl(s) {
   const base = `${s.origin}${s.site?.basePath ?? ''}`;
   if (s.tracker === 'github' && s.watch[0]) return `${base}/${s.watch[0]}/issues`;
   if (s.tracker === 'gitlab' && s.watch[0]) return `${base}/${s.watch[0]}/-/issues`;
   if (s.tracker === 'jira')
     return `${base}/issues/?jql=${encodeURIComponent(s.watch[0] ? `project = ${s.watch[0]}` : 'order by updated DESC')}`;
+  if (s.tracker === 'rt') return `${base}/Search/Results.html`;
   return `${base}/issues`;
 }
 
@@ -439,7 +500,7 @@ $('site-origin').addEventListener('change', () => {
 $('site-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const s = formSite();
-  const others = st.user.sites.filter((_, i) => i !== editing);
+  const others = st.user.sites.filter((/** @type {unknown} */ _, /** @type {number} */ i) => i !== editing);
   const problems = siteProblems(
     { ...s, origin: $('site-origin').value, api: $('site-api').value, watch: $('site-watch').value },
     others,
@@ -453,6 +514,25 @@ $('site-form').addEventListener('submit', (e) => {
   const asked = ext.permissions.request({ origins: hostPatterns(s, { ports: matchPorts }) });
   (async () => {
     const granted = await asked.catch(() => false);
+    // The engine reads the site file the mapping will read (the worker's `validateSite`): a site
+    // it refuses is not saved, and the access just granted for it goes again.
+    const v = await ask({ type: 'validateSite', site: s });
+    if (!v?.ok || !v.valid) {
+      const diags = v?.ok
+        ? v.diagnostics
+        : [{ severity: 'error', code: 'site', path: '', message: v?.error ?? 'the site could not be checked' }];
+      $('site-problems').replaceChildren(
+        ...diags.map((/** @type {Parameters<typeof diagRow>[0]} */ d) =>
+          diagRow({ ...d, path: d.path || '(whole site)' }),
+        ),
+      );
+      const still = new Set(
+        st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
+      );
+      const drop = hostPatterns(s, { ports: matchPorts }).filter((p) => !still.has(p));
+      if (granted && drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
+      return;
+    }
     const at = /** @type {number} */ (editing); // the form is open: openForm set it
     $('site-form').hidden = true;
     editing = null;
@@ -502,6 +582,7 @@ $('site-test').addEventListener('click', () => {
         out.textContent = `Found ${ids.length} issues; ${r.error}`;
         return;
       }
+      /** @type {Record<string, number>} */
       const counts = {};
       for (const x of r.results) {
         const k = x.error ? 'error' : x.evaluation.state;
@@ -557,7 +638,12 @@ function renderContacts() {
   $('me-handles').readOnly = $('me-emails').readOnly = st.locked.me;
 }
 
+/**
+ * @param {{ name?: string, handle?: string, email?: string }} c  a contact of the policy
+ * @param {boolean} on  whether it is me
+ */
 async function toggleMe(c, on) {
+  /** @param {string[]} arr @param {string | undefined} v */
   const edit = (arr, v) => {
     if (!v) return arr;
     const rest = arr.filter((x) => x.toLowerCase() !== v.toLowerCase());
@@ -587,7 +673,7 @@ for (const id of ['me-handles', 'me-emails']) {
 
 function renderNotifications() {
   const n = st.config.notifications;
-  const lock = (k) => st.locked.notifications.includes(k);
+  const lock = (/** @type {string} */ k) => st.locked.notifications.includes(k);
   $('n-enabled').checked = n.enabled;
   $('n-enabled').disabled = lock('enabled');
   $('n-atrisk').checked = n.atRisk;
@@ -659,6 +745,10 @@ function notificationsFromForm() {
  * the settings the save before stored. (Writing the whole form instead let a late save — switching
  * on waits for the permission prompt — put back values the user had changed meanwhile.)
  */
+/**
+ * @param {(n: Record<string, any>) => Record<string, any>} change  the notification settings' new value
+ * @param {string} message
+ */
 function saveNotifications(change, message) {
   return save((user) => {
     user.notifications = change(structuredClone(user.notifications ?? notificationsFromForm()));
@@ -676,7 +766,10 @@ $('n-enabled').addEventListener('change', () => {
     );
   })();
 });
-/** Each field's value as the user left it, and where it goes in the settings. */
+/**
+ * Each field's value as the user left it, and where it goes in the settings.
+ * @type {Record<string, (n: Record<string, any>, f: Record<string, any>) => Record<string, any>>}
+ */
 const NOTIFICATION_FIELDS = {
   'n-atrisk': (n, f) => ({ ...n, atRisk: f.atRisk }),
   'n-breached': (n, f) => ({ ...n, breached: f.breached }),
@@ -732,7 +825,7 @@ $('import-file').addEventListener('change', async (e) => {
 });
 
 // Managed values can arrive or change while the page is open (browser policy refresh).
-ext.storage.onChanged.addListener((_changes, area) => {
+ext.storage.onChanged.addListener((/** @type {unknown} */ _changes, /** @type {string} */ area) => {
   if (area === 'managed') setTimeout(refresh, 50);
 });
 

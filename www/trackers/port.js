@@ -69,7 +69,27 @@ import { Fault, rejectedFault } from './net.js';
  * @property {(d: { unavailable: number, skewMs: number }) => Promise<WorkerAnswer>} refresh
  *   the tab's tickets at the worker's clock
  * @property {(id: string, nowMs: number) => Promise<string[]>} explain  a tooltip's sentences
+ * @property {(ids: string[], view: WorkerView) => Promise<WorkerLoad>} load  issues new to this
+ *   page view, fetched where the site's requests are made (the fetch choice, in one place) and
+ *   evaluated by the worker
  * @typedef {EnginePort & WorkerPortOwn} WorkerPort
+ */
+
+/**
+ * What `WorkerPort.load` needs of the page view: the site as the worker's `hello` gave it
+ * (`fetchInWorker`: the worker fetches for it — a token, which never enters the page's process,
+ * or an API on another origin), the page kind, the adapter's once-only requests, whether the
+ * worker should drop the tab's kept tickets first.
+ * @typedef {{ site: { tracker: string, fetchInWorker?: boolean, token?: unknown, basePath?: string },
+ *   origin: string, page: import('../pkg/sla_lens.js').TrackerPage | null, document: Document | null,
+ *   memo: Map<string, any>, reset: boolean }} WorkerView
+ */
+
+/**
+ * The worker's answer, and where the page fetched: `docIds[i]`, the issues the i-th document
+ * sent held (null: a document every mapping shares), so an answer the mapping sets aside is told
+ * to its issues (`whyMissing`); null when the worker fetched.
+ * @typedef {{ out: WorkerAnswer, docIds: (string[] | null)[] | null }} WorkerLoad
  */
 
 /**

@@ -10,6 +10,7 @@ import { trackerLabel } from './page-adapter.js';
 /** The request headers that carry a site's token (Redmine, GitLab, GitHub and Jira): net.js's. */
 export { TOKEN_HEADERS };
 
+/** @param {string} url */
 function originOf(url) {
   try {
     return new URL(url).origin;
@@ -30,13 +31,15 @@ function originOf(url) {
 export function guardedFetch(allowed, fetchImpl = (...a) => globalThis.fetch(...a)) {
   /** @type {Set<string | null>} */
   const ok = new Set(allowed);
-  return (url, init = {}) => {
+  /** @type {typeof fetch} */
+  const guarded = (url, init = {}) => {
     const headers = new Headers(init.headers ?? {});
     if (!TOKEN_HEADERS.some((h) => headers.has(h))) return fetchImpl(url, init);
     if (ok.has(originOf(String(url)))) return fetchImpl(url, { ...init, headers, redirect: 'error' });
     for (const h of TOKEN_HEADERS) headers.delete(h);
     return fetchImpl(url, { ...init, headers, credentials: 'omit' });
   };
+  return guarded;
 }
 
 /** Statuses Jira counts as finished: its status category `done`. */
@@ -57,6 +60,7 @@ export async function listOpen(site, opt) {
   const groups = new Map(); // project → ids
   const errors = [];
   let total = 0;
+  /** @param {string | null} project @param {string | number} id */
   const add = (project, id) => {
     if (total >= max) return false;
     if (!groups.has(project)) groups.set(project, []);
@@ -65,6 +69,7 @@ export async function listOpen(site, opt) {
     return true;
   };
   /** GETs `url` as JSON: the document, or null with the reason in `errors`. */
+  /** @param {string} url */
   const get = async (url) => {
     const r = await client.get(url);
     if (!r.ok) {
@@ -103,7 +108,7 @@ export async function listOpen(site, opt) {
   } else if (site.tracker === 'gitlab') {
     // Listed projects, or every open issue the user can see, grouped by project.
     const lists = site.watch.length
-      ? site.watch.map((p) => ({
+      ? site.watch.map((/** @type {string} */ p) => ({
           url: `${base}/api/v4/projects/${encodeURIComponent(p)}/issues?state=opened&scope=all&order_by=updated_at&sort=desc`,
           project: p,
         }))
@@ -120,7 +125,7 @@ export async function listOpen(site, opt) {
       }
     }
   } else if (site.tracker === 'jira') {
-    const keys = site.watch.filter((k) => /^[A-Z][A-Z0-9_]*$/.test(k));
+    const keys = site.watch.filter((/** @type {string} */ k) => /^[A-Z][A-Z0-9_]*$/.test(k));
     const jql = encodeURIComponent(
       `${keys.length ? `project in (${keys.join(',')}) AND ` : ''}${JIRA_OPEN} ORDER BY updated DESC`,
     );
@@ -143,13 +148,29 @@ export async function listOpen(site, opt) {
         if (!list.length || startAt >= (doc.total ?? 0)) break;
       }
     }
+  } else if (site.tracker === 'rt') {
+    // REST 2's ticket search (TicketSQL): the active tickets (RT's `__Active__`: every status of
+    // the queue's lifecycle that is not inactive), of the watched queues if any. RT gives no
+    // reliable total: pages until a short one.
+    const quote = (/** @type {string} */ q) => `'${String(q).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+    const queues = site.watch.map((/** @type {string} */ q) => `Queue = ${quote(q)}`).join(' OR ');
+    const query = encodeURIComponent(`Status = '__Active__'${queues ? ` AND (${queues})` : ''}`);
+    for (let page = 1; page <= pages && total < max; page++) {
+      const doc = await get(
+        `${base}/REST/2.0/tickets?query=${query}&orderby=LastUpdated&order=DESC&per_page=${size}&page=${page}`,
+      );
+      const list = Array.isArray(doc?.items) ? doc.items : null;
+      if (!list) break;
+      for (const it of list) if (/^\d{1,12}$/.test(String(it?.id ?? '')) && !add(null, String(it.id))) break;
+      if (list.length < size) break;
+    }
   } else {
     errors.push(`no open-issue list for tracker ${site.tracker}`);
   }
   return { groups: [...groups].map(([project, ids]) => ({ project, ids })), errors, requests: client.requests };
 }
 
-/** A GitLab issue's project path, from `references.full` (`group/project#7`) or `web_url`. */
+/** A GitLab issue's project path, from `references.full` (`group/project#7`) or `web_url`. @param {any} it  a REST answer's issue */
 function gitlabProject(it) {
   const full = it?.references?.full;
   if (typeof full === 'string' && full.includes('#')) return full.slice(0, full.lastIndexOf('#'));
@@ -166,11 +187,16 @@ function gitlabProject(it) {
  * The credentials mode of a site's worker requests: the browser's cookies for the tracker's own
  * origin, none for GitHub's API (it does not take the github.com session).
  */
+/** @param {Record<string, any>} site @returns {RequestCredentials} */
 export function credentialsFor(site) {
   return site.tracker === 'github' ? 'omit' : 'include';
 }
 
-/** The guarded fetch for a site: its token goes only to `tokenOrigins(site)` (its API's origin). */
+/**
+ * The guarded fetch for a site: its token goes only to `tokenOrigins(site)` (its API's origin).
+ * @param {Record<string, any>} site
+ * @param {typeof fetch} [fetchImpl]
+ */
 export function siteFetch(site, fetchImpl) {
   return guardedFetch(tokenOrigins(site), fetchImpl);
 }
