@@ -11,6 +11,7 @@ import { launch, extensionId, eventually, ROOT } from './harness.mjs';
 import * as redmine from './redmine.mjs';
 import { fakeRedmine } from './fake-redmine.mjs';
 import { badgeView } from '../../www/badge-view.js';
+import { assertAccessible, audit } from '../support/axe.mjs';
 
 const NOW_MS = Date.parse(redmine.NOW);
 const SHOTS = join(ROOT, 'target/screenshots');
@@ -131,7 +132,7 @@ describe('real Redmine', () => {
     assert.deepEqual(regs.map((r) => r.world).sort(), ['ISOLATED', 'MAIN']);
   });
 
-  it('the issue list: one badge per issue, each as the native CLI says', async () => {
+  it('the issue list: one badge per issue, each as the native CLI says', async (t) => {
     const p = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id&per_page=25`);
     const list = await badges(p);
     const rows = await p.locator('table.issues tr.issue').count();
@@ -181,6 +182,7 @@ describe('real Redmine', () => {
     assert.equal(await pop.locator('#review').innerText(), 'SLA review due on 2026-12-01');
     assert.equal(await pop.locator('#policy').innerText(), 'IT ↔ Marketing internal SLA');
     await pop.locator('body').screenshot({ path: join(SHOTS, 'extension-popup.png') });
+    assertAccessible(t, await audit(pop), 'the popup');
     await pop.close();
     await p.close();
   });
@@ -466,7 +468,7 @@ describe('options page', () => {
     await p.close();
   });
 
-  it('a bad policy shows every diagnostic with its path and keeps the draft; a good one applies to the open tab without reload', async () => {
+  it('a bad policy shows every diagnostic with its path and keeps the draft; a good one applies to the open tab without reload', async (t) => {
     const tab = await openTracker(`${redmine.BASE}/issues?set_filter=1&status_id=*&sort=id`);
     await badges(tab);
     await tab.evaluate(() => {
@@ -492,6 +494,7 @@ describe('options page', () => {
     assert.match(await p.locator('#policy-diags').innerText(), /`a day or so` is not a duration/);
     assert.ok(await p.getByRole('button', { name: 'Apply policy' }).isDisabled());
     await p.screenshot({ path: join(SHOTS, 'extension-options-diagnostics.png'), fullPage: false });
+    assertAccessible(t, await audit(p), 'the options page with diagnostics');
     // The draft survives closing the page.
     await p.reload();
     await p.waitForSelector('#policy-diags[data-valid="false"]');
@@ -575,7 +578,7 @@ describe('options page', () => {
     await p.close();
   });
 
-  it('"test on this URL" reports issues found and mapped', async () => {
+  it('"test on this URL" reports issues found and mapped', async (t) => {
     const p = await options();
     await p.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
     await p.locator('#site-test-url').fill(`${redmine.BASE}/issues?set_filter=1&status_id=*`);
@@ -586,6 +589,7 @@ describe('options page', () => {
       'Found 12 issues; 12 mapped and evaluated (2 breached, 1 at risk, 4 on track, 1 met late, 2 met, 2 out of scope).',
     );
     await p.screenshot({ path: join(SHOTS, 'extension-options.png'), fullPage: true });
+    assertAccessible(t, await audit(p), 'the options page, a site open');
     await p.getByRole('button', { name: 'Cancel' }).click();
     await p.close();
   });
