@@ -42,6 +42,22 @@ import { batchColumn } from '../../www/board/board-model.js';
 // branch below is compiled out of the store builds.
 /* global __SLA_TEST__ */
 
+/** @typedef {import('../../www/pkg/sla_lens.js').TicketInput} TicketInput */
+/** @typedef {import('../../www/pkg/sla_lens.js').TicketResult} TicketResult */
+/** @typedef {Awaited<ReturnType<typeof readConfig>>} Config  the effective configuration */
+/**
+ * A configured site (lib/config.js `normalizeSite`'s entry); configured sites have an origin
+ * (lib/config.js `normalize` keeps no other).
+ * @typedef {Config['config']['sites'][number] & { origin: string }} Site
+ */
+/** @typedef {NonNullable<ReturnType<typeof senderOf>>} Who  a message's sender (lib/senders.js) */
+/** @typedef {Extract<Who, { kind: 'content' }>} ContentWho */
+/**
+ * A runtime message: untyped (another process's JSON, any shape); each handler checks what it
+ * reads.
+ * @typedef {Record<string, any>} Message
+ */
+
 // ---------------------------------------------------------------------------------------------
 // The engine
 // ---------------------------------------------------------------------------------------------
@@ -75,8 +91,13 @@ function loadEngine() {
   return ready;
 }
 
+/** @type {Map<string, SlaEngine>} */
 const engines = new Map();
-/** The engine for a policy text (null: the built-in seed policy) and a site's extra pauses. */
+/**
+ * The engine for a policy text (null: the built-in seed policy) and a site's extra pauses.
+ * @param {string | null | undefined} text
+ * @param {string[]} [pauses]
+ */
 function engineFor(text, pauses = []) {
   const key = `${pauses.join('\u0001')}\u0000${text ?? ''}`;
   let e = engines.get(key);
@@ -110,7 +131,8 @@ const configCache = cached(async (isCurrent) => {
   const { config: stored } = await ext.storage.local.get('config');
   const m = migrate(stored);
   if ((m.migrated || (!stored && !m.error)) && isCurrent()) await ext.storage.local.set({ config: m.config });
-  let managed = {};
+  /** @type {Record<string, any>} */
+  let managed = {}; // what managed storage held: untyped (the organisation's, any shape)
   try {
     managed = (await ext.storage.managed?.get(null)) ?? {};
   } catch {
@@ -132,7 +154,11 @@ function invalidate() {
   configCache.invalidate();
 }
 
-/** The policy's engine, or the default one with the error when the stored policy fails. */
+/**
+ * The policy's engine, or the default one with the error when the stored policy fails.
+ * @param {Config} cfg
+ * @param {string[]} [pauses]
+ */
 function policyEngine(cfg, pauses = []) {
   try {
     return { engine: engineFor(cfg.config.policy.text, pauses), error: null };
@@ -142,8 +168,13 @@ function policyEngine(cfg, pauses = []) {
   }
 }
 
+/**
+ * @param {Config} cfg
+ * @param {string | null} origin
+ * @returns {Site | null}
+ */
 function siteFor(cfg, origin) {
-  return cfg.config.sites.find((s) => s.origin === origin && s.enabled) ?? null;
+  return /** @type {Site | undefined} */ (cfg.config.sites.find((s) => s.origin === origin && s.enabled)) ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +196,10 @@ export function now() {
   return Date.now();
 }
 
-/** Now, from the tracker's clock when this computer's differs by more than a minute. */
+/**
+ * Now, from the tracker's clock when this computer's differs by more than a minute.
+ * @param {number | null | undefined} skewMs
+ */
 function clockFor(skewMs) {
   const t = now();
   if (skewMs == null || !Number.isFinite(skewMs) || (__SLA_TEST__ && testClock)) return { nowMs: t, skewMs: 0 };
@@ -176,9 +210,34 @@ function clockFor(skewMs) {
 // Evaluation for content scripts
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A tab's summary for the popup and the toolbar badge (noteTab).
+ * @typedef {ReturnType<typeof summarize> & { unavailable: number, policyName: string, origin: string,
+ *   url: string | null }} TabSummary
+ */
+/** @type {Map<number, TabSummary>} */
 const tabs = new Map(); // tabId → summary for the popup and the toolbar badge
 
+/**
+ * What evaluateLite makes of a compact row: what www/badge-view.js reads of an `Evaluation`
+ * (`nextChange` in epoch ms here); `escalation.done` from attachDone.
+ * @typedef {{ deadline?: string | null, remaining?: number | null }} LiteMetric
+ * @typedef {{ state: import('../../www/pkg/sla_lens.js').State, headline: import('../../www/pkg/sla_lens.js').MetricKind,
+ *   calendar: string | null, status: string | null, applicability: { kind: string },
+ *   priority: { id: string | null, name: string } | null, category: { id: string | null, name: string } | null,
+ *   escalation: { current: { level: number, role: string, contacts: import('../../www/pkg/sla_lens.js').Contact[] } | null,
+ *     done?: import('../../www/pkg/sla_lens.js').EscalationDone[] },
+ *   response: LiteMetric, resolution: LiteMetric, nextChange: number | null }} LiteEvaluation
+ * @typedef {{ id: string, evaluation: LiteEvaluation, error?: undefined, explanation?: undefined }} LiteResult
+ * @typedef {TicketResult | LiteResult} Result  a batch result: the engine's full one, or evaluateLite's
+ */
+
+/**
+ * @param {Result[]} results
+ * @param {number} nowMs
+ */
 function summarize(results, nowMs) {
+  /** @type {Record<string, number>} */
   const counts = {};
   /** @type {{ at: number, id: unknown } | null} */
   let nearest = null;
@@ -192,13 +251,17 @@ function summarize(results, nowMs) {
     const ev = r.evaluation;
     if (ev && (ev.state === 'running' || ev.state === 'atRisk')) {
       const m = ev.headline === 'resolution' ? ev.resolution : ev.response;
-      const d = Date.parse(m.deadline);
+      const d = Date.parse(/** @type {string} */ (m.deadline)); // none (null) parses as NaN
       if (Number.isFinite(d) && (!nearest || d < nearest.at)) nearest = { at: d, id: r.id };
     }
   }
   return { total: results.length, counts, nearest, escalated, at: nowMs };
 }
 
+/**
+ * @param {number | null | undefined} tabId
+ * @param {TabSummary} summary
+ */
 async function setTabBadge(tabId, summary) {
   if (tabId == null || !ext.action) return;
   const breached = summary?.counts?.breached ?? 0;
@@ -222,6 +285,11 @@ async function setTabBadge(tabId, summary) {
  * www/badge-view.js reads. With `set` (a `TicketSet` of the same `tickets`, in the same order)
  * the tickets are not read again: minute refreshes only evaluate. Builds without `evaluateRows`
  * fall back to full results.
+ * @param {SlaEngine} engine
+ * @param {TicketInput[]} tickets
+ * @param {number} nowMs
+ * @param {TicketSet | null} [set]
+ * @returns {{ results: Result[], nextChange: number | null }}
  */
 function evaluateLite(engine, tickets, nowMs, set = null) {
   if (typeof engine.evaluateRows !== 'function') {
@@ -252,9 +320,10 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
       'nextChangeMs',
     ].map((f) => [f, batchColumn(rows, f)]),
   );
+  /** @type {Result[]} */
   const results = [];
   for (let base = 0; base < n.length; base += F) {
-    const get = (read) => read(base);
+    const get = (/** @type {ReturnType<typeof batchColumn>} */ read) => read(base);
     const deadlineMs = get(col.deadlineMs);
     const metric = {
       deadline: deadlineMs == null ? null : new Date(deadlineMs).toISOString().replace('.000Z', 'Z'),
@@ -293,6 +362,10 @@ function evaluateLite(engine, tickets, nowMs, set = null) {
 /**
  * The escalations done (`escalation.done`, which compact rows lack) for the few tickets whose
  * notes record escalations (`escalations`, from the adapters): those alone evaluated in full.
+ * @param {SlaEngine} engine
+ * @param {TicketInput[]} tickets
+ * @param {number} nowMs
+ * @param {Result[]} results
  */
 function attachDone(engine, tickets, nowMs, results) {
   const some = tickets.filter((t) => Array.isArray(t?.escalations) && t.escalations.length);
@@ -303,6 +376,7 @@ function attachDone(engine, tickets, nowMs, results) {
   } catch {
     return;
   }
+  /** @type {Map<string, import('../../www/pkg/sla_lens.js').EscalationDone[]>} */
   const done = new Map();
   for (const r of full)
     if (r.evaluation?.escalation?.done?.length) done.set(String(r.id), r.evaluation.escalation.done);
@@ -315,6 +389,12 @@ function attachDone(engine, tickets, nowMs, results) {
 /**
  * Maps a site's REST documents and evaluates them: compact results for badges, or the engine's
  * full results (`opts.full`, for the notification check, which reads cycles and contacts).
+ * @param {Config} cfg
+ * @param {Site} site
+ * @param {unknown[]} docs  the tracker's answers (JSON texts or objects)
+ * @param {Record<string, string> | null | undefined} failed  issues whose requests failed: why
+ * @param {number | null | undefined} skewMs
+ * @param {{ full?: boolean, docIds?: (string[] | null)[] }} [opts]  `docIds[i]`: the issues `docs[i]` held
  */
 function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   const { engine, error } = policyEngine(cfg, site.pauseStatuses);
@@ -322,12 +402,15 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   const t0 = performance.now();
   const mapped = mapDocs(site.tracker, docs, siteFile(site));
   const t1 = performance.now();
-  const tickets = mapped.tickets;
+  const tickets = /** @type {TicketInput[]} */ (mapped.tickets); // the mapping's (MappedIssues.tickets)
+  /** @type {Result[]} */
   let results = [];
+  /** @type {number | null} */
   let nextChange = null;
   if (tickets.length && opts.full) {
-    results = engine.evaluate(tickets, clock.nowMs, {});
-    nextChange = engine.nextChange(results, clock.nowMs);
+    const full = engine.evaluate(tickets, clock.nowMs, {});
+    results = full;
+    nextChange = engine.nextChange(full, clock.nowMs);
   } else if (tickets.length) ({ results, nextChange } = evaluateLite(engine, tickets, clock.nowMs));
   const t2 = performance.now();
   // Issues the adapter could not read, and issues whose requests failed, are unavailable.
@@ -336,6 +419,7 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
   // Answers the mapping set aside: where the worker knows which issues each held (its own
   // fetch), those issues read why; the rest go to the content script, which knows its docs.
   const held = new Set(tickets.map((t) => String(t.id)));
+  /** @type {{ input: number, reason: string }[]} */
   const rejected = [];
   for (const r of mapped.rejected ?? []) {
     const ids = opts.docIds?.[r.input];
@@ -363,35 +447,54 @@ function evaluateDocs(cfg, site, docs, failed, skewMs, opts = {}) {
 // The canonical tickets of each annotated tab stay here (and in session storage, for when the
 // worker was stopped), so content scripts never hold or re-send them. `set` is the same tickets
 // read once into Wasm memory (a TicketSet, made when first evaluated, freed when they change).
+/**
+ * @typedef {{ origin: string, byId: Map<string, TicketInput>, list?: TicketInput[], set?: TicketSet | null }} Kept
+ */
+/** @type {Map<number, Kept>} */
 const tabTickets = new Map(); // tabId → { origin, byId: Map<id, ticket>, list, set }
 
-/** The tab's tickets as a list and as a TicketSet in the same order (made once per change). */
+/**
+ * The tab's tickets as a list and as a TicketSet in the same order (made once per change).
+ * @param {Kept} t
+ */
 function ticketSetOf(t) {
   if (!t.set) {
     t.list = [...t.byId.values()];
     t.set = typeof TicketSet === 'function' && t.list.length ? new TicketSet(t.list) : null;
   }
-  return { list: t.list, set: t.set };
+  // A set is made with its list: with no set, the list was made just above.
+  return { list: /** @type {TicketInput[]} */ (t.list), set: t.set };
 }
 
+/** @param {Kept | null | undefined} t */
 function dropSet(t) {
   t?.set?.free();
   if (t) t.set = null;
 }
 
+/** @param {number} tabId */
 async function ticketsOf(tabId) {
   let t = tabTickets.get(tabId);
   if (!t && ext.storage.session) {
     const key = `tickets:${tabId}`;
     const saved = (await ext.storage.session.get(key).catch(() => ({})))[key];
     if (saved) {
-      t = { origin: saved.origin, byId: new Map(saved.tickets.map((x) => [String(x.id), x])) };
+      t = {
+        origin: saved.origin,
+        byId: new Map(saved.tickets.map((/** @type {TicketInput} */ x) => [String(x.id), x])), // keepTickets' own
+      };
       tabTickets.set(tabId, t);
     }
   }
   return t ?? null;
 }
 
+/**
+ * @param {number | null | undefined} tabId
+ * @param {string} origin
+ * @param {TicketInput[]} tickets
+ * @param {unknown} reset  truthy: the tab's kept tickets are dropped first
+ */
 function keepTickets(tabId, origin, tickets, reset) {
   if (tabId == null) return;
   let t = tabTickets.get(tabId);
@@ -405,6 +508,15 @@ function keepTickets(tabId, origin, tickets, reset) {
   ext.storage.session?.set({ [`tickets:${tabId}`]: { origin, tickets: [...t.byId.values()] } }).catch(() => {});
 }
 
+/**
+ * @param {number | null | undefined} tabId
+ * @param {Result[]} results
+ * @param {number} nowMs
+ * @param {number} unavailable  how many issues are
+ * @param {string} policyName
+ * @param {string} origin
+ * @param {string | null} url
+ */
 function noteTab(tabId, results, nowMs, unavailable, policyName, origin, url) {
   if (tabId == null) return;
   const summary = { ...summarize(results, nowMs), unavailable, policyName, origin, url };
@@ -413,6 +525,10 @@ function noteTab(tabId, results, nowMs, unavailable, policyName, origin, url) {
   setTabBadge(tabId, summary);
 }
 
+/**
+ * @param {Site} site
+ * @param {string} url
+ */
 function pageOf(site, url) {
   try {
     const u = new URL(url);
@@ -426,6 +542,9 @@ function pageOf(site, url) {
  * The worker's own fetch of a site's issues, through the tracker's adapter: the site's token
  * (only ever sent to the site's own origins: its pages' and its API's, lib/fetch-tracker.js) and
  * the browser's cookies for the tracker (none for GitHub's API). `page` defaults to the URL's.
+ * @param {Site} site
+ * @param {string[]} ids
+ * @param {string | null} url
  * @param {{ kind: string, project: string } | null} [page]
  */
 function workerLoad(site, ids, url, page = null) {
@@ -440,7 +559,10 @@ function workerLoad(site, ids, url, page = null) {
   });
 }
 
-/** What a content script gets: the results and names, never the tickets. */
+/**
+ * What a content script gets: the results and names, never the tickets.
+ * @param {ReturnType<typeof evaluateDocs>} out
+ */
 function forPage(out) {
   const { tickets, ...rest } = out;
   void tickets;
@@ -453,6 +575,7 @@ function forPage(out) {
 // send which message; the listener refuses the rest before any handler runs.
 const CONTENT = 'content';
 const PAGE = 'page';
+/** @type {Record<keyof typeof handlers, Who['kind'][]>} */
 const ACCESS = {
   hello: [CONTENT],
   evaluate: [CONTENT],
@@ -470,7 +593,10 @@ const ACCESS = {
   checkNow: [PAGE],
 };
 
-/** A short digest of `text` (53-bit FNV-1a-style mix): tells a change, says nothing of the text. */
+/**
+ * A short digest of `text` (53-bit FNV-1a-style mix): tells a change, says nothing of the text.
+ * @param {string} text
+ */
 function digest(text) {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
@@ -484,24 +610,39 @@ function digest(text) {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
-/** The site a message is about: a content script's own origin's; an extension page's draft or URL. */
+/**
+ * The site a message is about: a content script's own origin's; an extension page's draft or URL.
+ * @param {Config} cfg
+ * @param {Message} msg
+ * @param {Who} who
+ * @returns {Site | null}
+ */
 function siteOfMessage(cfg, msg, who) {
   if (who.kind === CONTENT) return siteFor(cfg, who.origin);
   if (msg.siteDraft && typeof msg.siteDraft === 'object') {
     const s = normalizeSite(msg.siteDraft);
-    return s.origin ? s : null;
+    return s.origin ? /** @type {Site} */ (s) : null;
   }
   return siteFor(cfg, originOf(msg.url));
 }
 
-/** The page URL a message is about: for a content script, on its own origin only. */
+/**
+ * The page URL a message is about: for a content script, on its own origin only.
+ * @param {Message} msg
+ * @param {Who} who
+ * @returns {string | null}
+ */
 function urlOfMessage(msg, who) {
   if (who.kind === CONTENT) return pageUrlOf(who, msg.url);
   return typeof msg.url === 'string' ? msg.url : null;
 }
 
 const handlers = {
-  /** A content script starting: its site (or null) and the policy's name. */
+  /**
+   * A content script starting: its site (or null) and the policy's name.
+   * @param {Message} _msg
+   * @param {ContentWho} who
+   */
   async hello(_msg, who) {
     const cfg = await readConfig();
     const site = siteFor(cfg, who.origin);
@@ -526,7 +667,11 @@ const handlers = {
     };
   },
 
-  /** The content script's fetched REST documents (JSON texts or objects) → results. */
+  /**
+   * The content script's fetched REST documents (JSON texts or objects) → results.
+   * @param {Message} msg
+   * @param {ContentWho} who
+   */
   async evaluate(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
@@ -534,6 +679,7 @@ const handlers = {
     const site = siteFor(cfg, origin);
     if (!site) return { ok: false, error: `no site configured for ${origin}` };
     if (!Array.isArray(msg.docs)) return { ok: false, error: "docs must be a list of the tracker's answers" };
+    /** @type {Record<string, string>} */
     const failed = {};
     if (msg.failed && typeof msg.failed === 'object')
       for (const [id, why] of Object.entries(msg.failed)) failed[id] = String(why);
@@ -543,7 +689,7 @@ const handlers = {
     const tabId = who.tabId;
     keepTickets(tabId, origin, out.tickets, msg.reset);
     // The tab's summary covers every issue it shows, not only this batch.
-    const kept = tabTickets.get(tabId);
+    const kept = /** @type {Kept} */ (tabTickets.get(tabId)); // keepTickets' (a content script's tab has an id)
     const { engine } = policyEngine(cfg, site.pauseStatuses);
     let results = out.results;
     if (kept.byId.size !== out.tickets.length) {
@@ -567,6 +713,8 @@ const handlers = {
    * page's process), for pages that forbid the content script's requests, and for the options
    * page's "test on this URL" (a site draft: extension pages only). The ids are checked against
    * the adapter's id shape: a message naming anything else is refused whole.
+   * @param {Message} msg
+   * @param {Who} who
    */
   async fetchEvaluate(msg, who) {
     await loadEngine();
@@ -594,7 +742,11 @@ const handlers = {
     return { ...forPage(out), requests: f.requests };
   },
 
-  /** Re-evaluates the tab's tickets now (timer ticks, a changed policy). */
+  /**
+   * Re-evaluates the tab's tickets now (timer ticks, a changed policy).
+   * @param {Message} msg
+   * @param {ContentWho} who
+   */
   async refresh(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
@@ -621,7 +773,11 @@ const handlers = {
     return { ok: true, nowMs: t, results, nextChange, policy: { name: engine.name } };
   },
 
-  /** What kind of tracker page a URL is (the Rust detectors). */
+  /**
+   * What kind of tracker page a URL is (the Rust detectors).
+   * @param {Message} msg
+   * @param {Who} who
+   */
   async detectPage(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
@@ -631,7 +787,11 @@ const handlers = {
     return { ok: true, page: pageOf(site, url) };
   },
 
-  /** Issue ids of links (the Rust URL rules), for links the adapter cannot place by markup. */
+  /**
+   * Issue ids of links (the Rust URL rules), for links the adapter cannot place by markup.
+   * @param {Message} msg
+   * @param {ContentWho} who
+   */
   async issueLinks(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
@@ -645,7 +805,11 @@ const handlers = {
     }
   },
 
-  /** One ticket's tooltip sentences: only for a ticket this tab was given. */
+  /**
+   * One ticket's tooltip sentences: only for a ticket this tab was given.
+   * @param {Message} msg
+   * @param {ContentWho} who
+   */
   async explain(msg, who) {
     await loadEngine();
     const cfg = await readConfig();
@@ -662,7 +826,10 @@ const handlers = {
     }
   },
 
-  /** The options page's live validation. */
+  /**
+   * The options page's live validation.
+   * @param {Message} msg
+   */
   async validate(msg) {
     await loadEngine();
     const v = validatePolicy(msg.text);
@@ -689,6 +856,7 @@ const handlers = {
    * The options page's check of a site before it is saved: the site file it makes (lib/config.js
    * `siteFile`: the tracker, origin and mapping; for Request Tracker its `rt` object) read by the
    * engine's own site reader (the one the mapping uses), every problem with its path.
+   * @param {Message} msg
    */
   async validateSite(msg) {
     await loadEngine();
@@ -699,7 +867,10 @@ const handlers = {
     return { ok: true, valid: v.ok, diagnostics: v.diagnostics };
   },
 
-  /** The built-in policies, for "start from the default". */
+  /**
+   * The built-in policies, for "start from the default".
+   * @param {Message} msg
+   */
   async examplePolicy(msg) {
     await loadEngine();
     return { ok: true, text: examplePolicy(msg.name ?? 'default') };
@@ -735,7 +906,10 @@ const handlers = {
     };
   },
 
-  /** The popup: the current tab's summary. */
+  /**
+   * The popup: the current tab's summary.
+   * @param {Message} msg
+   */
   async tabSummary(msg) {
     const cfg = await readConfig();
     await loadEngine();
@@ -751,7 +925,10 @@ const handlers = {
     };
   },
 
-  /** Saves the user's configuration (the options page); managed parts are not written. */
+  /**
+   * Saves the user's configuration (the options page); managed parts are not written.
+   * @param {Message} msg
+   */
   async saveConfig(msg) {
     const m = migrate(msg.config);
     if (m.error) return { ok: false, error: m.error };
@@ -771,20 +948,30 @@ const handlers = {
   },
 };
 
+/** @param {import('../../www/pkg/sla_lens.js').ExamplePolicy} name */
 function examplePolicyText(name) {
   return examplePolicy(name);
 }
 
+/** @param {string} text */
 function contactsOf(text) {
   try {
     const p = JSON.parse(text);
-    return (p.escalation?.levels ?? []).map((l) => ({ level: l.level, role: l.role, contacts: l.contacts ?? [] }));
+    // `l`: a level of the policy's JSON, untyped (any shape: the stored text may be invalid).
+    return (p.escalation?.levels ?? []).map((/** @type {any} */ l) => ({
+      level: l.level,
+      role: l.role,
+      contacts: l.contacts ?? [],
+    }));
   } catch {
     return [];
   }
 }
 
-/** The policy's review status today ("SLA review due on …"), via an explanation's trace. */
+/**
+ * The policy's review status today ("SLA review due on …"), via an explanation's trace.
+ * @param {SlaEngine} engine
+ */
 function reviewOf(engine) {
   try {
     const t = now();
@@ -794,10 +981,12 @@ function reviewOf(engine) {
   }
 }
 
+/** @param {Site} site */
 function apiOrigin(site) {
   return originOf(apiBaseOf(site));
 }
 
+/** @param {string} url */
 function originOf(url) {
   try {
     return new URL(url).origin;
@@ -806,14 +995,33 @@ function originOf(url) {
   }
 }
 
-ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  const h = msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : null;
+/** @typedef {(msg: Message, who: Who) => Promise<unknown>} Handler */
+/** @typedef {keyof typeof handlers} MessageType */
+
+/**
+ * The runtime's MessageSender, as far as it is read here and in lib/senders.js.
+ * @typedef {{ id?: string, url?: string, origin?: string, tab?: { id?: number } }} Sender
+ */
+
+/**
+ * A runtime message: answered by its handler when ACCESS lets its sender send it.
+ * @param {any} msg  untyped: another process's message (any value, null included; checked below)
+ * @param {Sender} sender
+ * @param {(answer: unknown) => void} sendResponse
+ */
+function onMessage(msg, sender, sendResponse) {
+  // `h`: one of the handlers' own (hasOwn); a handler for content scripts only gets their senders
+  // (ACCESS, below).
+  const h =
+    msg && typeof msg.type === 'string' && Object.hasOwn(handlers, msg.type)
+      ? /** @type {Handler} */ (handlers[/** @type {MessageType} */ (msg.type)])
+      : null;
   if (!h) return false;
   // Only our own pages and our content scripts talk to us (runtime messages never come from
   // web pages without externally_connectable), but a content script speaks for its page's
   // renderer: each message type is answered only for the senders ACCESS lists.
   const who = sender?.id === ext.runtime.id ? senderOf(sender, ext.runtime.getURL('')) : null;
-  if (!who || !ACCESS[msg.type]?.includes(who.kind)) {
+  if (!who || !ACCESS[/** @type {MessageType} */ (msg.type)]?.includes(who.kind)) {
     sendResponse({ ok: false, refused: true, error: `sla-lens: ${msg.type} is not answered for this sender` });
     return false;
   }
@@ -822,9 +1030,13 @@ ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     .then(() => h(msg, who))
     .then(sendResponse, (e) => sendResponse({ ok: false, error: String(e?.message ?? e) }));
   return true;
-});
+}
+ext.runtime.onMessage.addListener(onMessage);
 
-/** Tells every annotated tab that the policy or the sites changed, so badges update in place. */
+/**
+ * Tells every annotated tab that the policy or the sites changed, so badges update in place.
+ * @param {{ type: string }} msg
+ */
 async function broadcast(msg) {
   const ids = new Set(tabs.keys());
   if (ext.storage.session) {
@@ -841,7 +1053,11 @@ async function broadcast(msg) {
   );
 }
 
-ext.storage.onChanged.addListener((changes, area) => {
+/**
+ * @param {Record<string, { oldValue?: unknown, newValue?: unknown }>} changes
+ * @param {string} area
+ */
+function onStorageChanged(changes, area) {
   if (area === 'managed' || (area === 'local' && (changes.config || (__SLA_TEST__ && changes.testManaged)))) {
     invalidate();
     syncContentScripts().catch(() => {});
@@ -849,12 +1065,13 @@ ext.storage.onChanged.addListener((changes, area) => {
     broadcast({ type: 'configChanged' }).catch(() => {});
   }
   if (__SLA_TEST__ && area === 'local' && changes.testNow) {
-    testClock = changes.testNow.newValue ?? null;
+    testClock = /** @type {typeof testClock} */ (changes.testNow.newValue ?? null); // setNow's
     broadcast({ type: 'configChanged' }).catch(() => {});
   }
-});
+}
+ext.storage.onChanged.addListener(onStorageChanged);
 
-ext.tabs.onRemoved.addListener((id) => {
+ext.tabs.onRemoved.addListener((/** @type {number} */ id) => {
   tabs.delete(id);
   dropSet(tabTickets.get(id));
   tabTickets.delete(id);
@@ -869,6 +1086,7 @@ const CS_PREFIX = 'sla-lens-site-';
 // Content scripts match the site's pages: with its port in Chromium, by host in Firefox (whose
 // match patterns have no port); the content script then asks `hello`, which answers for the
 // configured origin, port included, only.
+/** @param {string} origin */
 function contentPattern(origin) {
   return hostPatterns({ origin, tracker: 'redmine' }, { ports: matchPorts })[0];
 }
@@ -884,8 +1102,9 @@ export function syncContentScripts() {
 
 async function syncOnce() {
   const cfg = await readConfig();
+  /** @type {{ id: string, matches: string[] }[]} */
   const want = [];
-  for (const s of cfg.config.sites) {
+  for (const s of /** @type {Site[]} */ (cfg.config.sites)) {
     if (!s.enabled) continue;
     // The pages and, for GitHub, the API origin the worker fetches from.
     const granted = await ext.permissions
@@ -894,6 +1113,7 @@ async function syncOnce() {
     if (granted)
       want.push({ id: CS_PREFIX + s.origin.replace(/[^a-z0-9]/gi, '_'), matches: [contentPattern(s.origin)] });
   }
+  /** @type {{ id: string, matches?: string[] }[]} */
   const have = await ext.scripting.getRegisteredContentScripts().catch(() => []);
   const mine = have.filter((c) => c.id.startsWith(CS_PREFIX) && !c.id.endsWith('-main'));
   const stale = mine
@@ -928,7 +1148,7 @@ async function syncOnce() {
 
 ext.permissions.onAdded?.addListener(() => syncContentScripts().catch(() => {}));
 ext.permissions.onRemoved?.addListener(() => syncContentScripts().catch(() => {}));
-ext.runtime.onInstalled.addListener(async (details) => {
+ext.runtime.onInstalled.addListener(async (/** @type {{ reason: string }} */ details) => {
   await syncContentScripts().catch(() => {});
   await syncAlarm().catch(() => {});
   if (details.reason === 'install' && !__SLA_TEST__) ext.runtime.openOptionsPage?.();
@@ -963,7 +1183,7 @@ async function syncAlarm() {
   }
 }
 
-ext.alarms.onAlarm.addListener(async (a) => {
+ext.alarms.onAlarm.addListener(async (/** @type {{ name: string }} */ a) => {
   if (a.name !== ALARM) return;
   // Test builds: a test that froze the clock drives the checks itself, at the instants it
   // chooses; a scheduled check in between would take their transitions.
@@ -989,10 +1209,13 @@ async function checkOnce() {
   if (!prefs.enabled) return { skipped: 'notifications are off', shown: [] };
   if (!(await ext.permissions.contains({ permissions: ['notifications'] }).catch(() => false)))
     return { skipped: 'no notifications permission', shown: [] };
+  /** @type {Parameters<typeof decide>[0]['batches']} */
   const batches = [];
+  /** @type {Record<string, string>} */
   const errors = {};
+  /** @type {Record<string, number>} */
   const requests = {};
-  for (const site of cfg.config.sites) {
+  for (const site of /** @type {Site[]} */ (cfg.config.sites)) {
     if (!site.enabled) continue;
     if (!(await ext.permissions.contains({ origins: hostPatterns(site, { ports: matchPorts }) }).catch(() => false))) {
       errors[site.origin] =
@@ -1000,7 +1223,13 @@ async function checkOnce() {
       continue;
     }
     const client = siteClient(site);
-    client.setHeaders(await ADAPTERS[site.tracker].auth({ token: site.token || null, client }).catch(() => ({})));
+    // The adapters' auth reads the token and the client (Redmine's, without one, the page's
+    // document: none here), nothing else of a page view's LoadContext.
+    const io = /** @type {import('../../www/trackers/annotate.js').LoadContext} */ ({
+      token: site.token || null,
+      client,
+    });
+    client.setHeaders(await ADAPTERS[site.tracker].auth(io).catch(() => ({})));
     const open = await listOpen(site, { client, max: CHECK_MAX[site.tracker] });
     if (open.errors.length) errors[site.origin] = open.errors.join('; ');
     let sent = client.requests;
@@ -1051,7 +1280,7 @@ async function checkOnce() {
   return { shown: d.show, quiet: d.quiet, errors, requests, checked };
 }
 
-ext.notifications?.onClicked?.addListener(async (id) => {
+ext.notifications?.onClicked?.addListener(async (/** @type {string} */ id) => {
   const key = `notif:${id}`;
   const url = (await ext.storage.session?.get(key))?.[key];
   const href = httpUrl(url);
@@ -1065,8 +1294,10 @@ ext.notifications?.onClicked?.addListener(async (id) => {
 // bench-check.mjs load too); the store builds compile them out (tests/extension/lint.test.mjs).
 // ---------------------------------------------------------------------------------------------
 
+/** @typedef {typeof globalThis & { slaLens: Record<string, unknown> }} TestGlobal  the test build's hooks */
+
 if (__SLA_TEST__)
-  globalThis.slaLens = {
+  /** @type {TestGlobal} */ (globalThis).slaLens = {
     stats,
     loadEngine,
     check,
@@ -1080,20 +1311,26 @@ if (__SLA_TEST__)
      * round: a refresh of a tab's kept tickets (`ticketSetOf` + `evaluateLite` with the set, as
      * the `refresh` handler does), the same from the ticket objects (read each time), and full
      * results; `setMs` is reading the tickets into a set once (when a tab's tickets change).
+     * @param {import('../../www/pkg/sla_lens.js').TrackerName} kind
+     * @param {unknown[]} docs
+     * @param {number} nowMs
      */
     async benchDocs(kind, docs, nowMs, rounds = 7) {
       await loadEngine();
       const cfg = await readConfig();
       const { engine } = policyEngine(cfg);
       const t0 = performance.now();
-      const { tickets } = mapDocs(kind, docs, { tracker: kind });
+      const tickets = /** @type {TicketInput[]} */ (mapDocs(kind, docs, { tracker: kind }).tickets); // the mapping's
       const mapMs = performance.now() - t0;
+      /** @type {number[]} */
       const times = [];
       const first = [];
+      /** @type {number[]} */
       const tiering = [];
       const unkept = [];
       const full = [];
       const setMs = [];
+      /** @type {Result[]} */
       let results = [];
       let same = true;
       for (let i = 0; i < rounds; i++) {
@@ -1136,7 +1373,11 @@ if (__SLA_TEST__)
         states: results.map((r) => r.evaluation?.state ?? 'error'),
       };
     },
-    /** Evaluates `tickets` under the configured policy: the worker benchmark. */
+    /**
+     * Evaluates `tickets` under the configured policy: the worker benchmark.
+     * @param {TicketInput[]} tickets
+     * @param {number} nowMs
+     */
     async bench(tickets, nowMs, rounds = 5) {
       await loadEngine();
       const { engine } = policyEngine(await readConfig());
@@ -1150,7 +1391,7 @@ if (__SLA_TEST__)
     },
   };
 if (__SLA_TEST__) {
-  globalThis.slaLens.setNow = async (ms, frozen = true) => {
+  /** @type {TestGlobal} */ (globalThis).slaLens.setNow = async (/** @type {number | null} */ ms, frozen = true) => {
     const v = ms == null ? null : { base: ms, setAt: Date.now(), frozen };
     testClock = v;
     if (v) await ext.storage.local.set({ testNow: v });

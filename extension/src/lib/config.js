@@ -148,7 +148,9 @@ export function normalizeOrigin(text) {
  */
 export function normalizeSite(s) {
   const origin = normalizeOrigin(s?.origin ?? '');
-  const tracker = TRACKERS.includes(s?.tracker) ? s.tracker : 'redmine';
+  const tracker = /** @type {import('../../../www/pkg/sla_lens.js').TrackerName} */ (
+    TRACKERS.includes(s?.tracker) ? s.tracker : 'redmine'
+  ); // TRACKERS lists the TrackerNames
   let site = s?.site && typeof s.site === 'object' ? { ...s.site } : {};
   // Managed storage carries the site file as JSON text (its schema has no free-form objects).
   if (typeof s?.siteJson === 'string' && s.siteJson.trim()) {

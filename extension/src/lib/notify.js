@@ -77,7 +77,7 @@ export function transitions(ev, me, prefs) {
 /**
  * Decides the notifications for one check.
  * @param {object} args
- * @param {{ siteKey: string, issues: { id: string, label?: string, title?: string, url?: string, result: any }[] }[]} args.batches
+ * @param {{ siteKey: string, issues: { id: string, label?: string | null, title?: string, url?: string, result: any }[] }[]} args.batches
  * @param {Record<string, string[]>} args.memory   issue key (`siteKey#id`) → transition keys already notified
  * @param {Record<string, boolean>} args.baselined  siteKey → whether a first check happened
  * @param {number} args.now
