@@ -357,8 +357,22 @@ async function removeSite(i) {
   if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
 }
 
+/** What had the focus when the site form opened (its Add or Edit button): it gets it back. */
+/** @type {HTMLElement | null} */
+let opener = null;
+
+/** Closes the site form and gives the focus back to what opened it (keyboard users stay put). */
+function closeForm() {
+  $('site-form').hidden = true;
+  editing = null;
+  const back = opener?.isConnected ? opener : $('site-add');
+  opener = null;
+  back.focus();
+}
+
 /** @param {number} i  the site's index in the user's sites, or -1 for a new one */
 function openForm(i) {
+  if ($('site-form').hidden) opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   editing = i;
   const s = i >= 0 ? st.user.sites[i] : normalizeSite({ origin: '', tracker: 'redmine' });
   $('site-form-title').textContent = i >= 0 ? `Edit ${s.origin}` : 'Add a site';
@@ -488,9 +502,12 @@ function testUrl(s) {
 }
 
 $('site-add').addEventListener('click', () => openForm(-1));
-$('site-cancel').addEventListener('click', () => {
-  $('site-form').hidden = true;
-  editing = null;
+$('site-cancel').addEventListener('click', closeForm);
+$('site-form').addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    closeForm();
+  }
 });
 $('site-origin').addEventListener('change', () => {
   const o = normalizeOrigin($('site-origin').value);
@@ -534,8 +551,7 @@ $('site-form').addEventListener('submit', (e) => {
       return;
     }
     const at = /** @type {number} */ (editing); // the form is open: openForm set it
-    $('site-form').hidden = true;
-    editing = null;
+    closeForm();
     await save(
       (user) => {
         if (at >= 0) user.sites[at] = s;

@@ -578,6 +578,46 @@ describe('options page', () => {
     await p.close();
   });
 
+  it('keyboard only: the site form opens, takes typing, closes on Escape and gives the focus back; a setting toggles with Space', async () => {
+    const sites = () => b.worker(() => self.slaLens.readConfig().then((c) => c.user.sites.length));
+    const n = await sites();
+    const stored = () => b.worker(() => self.slaLens.readConfig().then((c) => c.user.notifications.atRisk));
+    const atRisk = await stored();
+    const p = await options();
+    const focused = () => p.evaluate(() => document.activeElement?.id ?? '');
+    const tabTo = async (/** @type {string} */ id) => {
+      for (let i = 0; i < 80; i++) {
+        if ((await focused()) === id) return;
+        await p.keyboard.press('Tab');
+      }
+      assert.fail(`#${id} is not reached with Tab`);
+    };
+    await tabTo('site-add');
+    await p.keyboard.press('Enter');
+    assert.equal(await p.locator('#site-form').isVisible(), true, 'Enter opens the form');
+    assert.equal(await focused(), 'site-origin', 'the focus moves into it');
+    await p.keyboard.type('https://tracker.example');
+    await p.keyboard.press('Tab');
+    assert.equal(await focused(), 'site-tracker');
+    await p.keyboard.press('Escape');
+    assert.equal(await p.locator('#site-form').isVisible(), false, 'Escape closes it');
+    assert.equal(await focused(), 'site-add', 'the focus is back on the button that opened it');
+    assert.equal(await sites(), n, 'nothing was added');
+    // Cancel, reached with Tab and pressed with Enter, does the same.
+    await p.keyboard.press('Enter');
+    await tabTo('site-cancel');
+    await p.keyboard.press('Enter');
+    assert.equal(await p.locator('#site-form').isVisible(), false);
+    assert.equal(await focused(), 'site-add');
+    // A notification setting: Space toggles and saves it, Space again restores it.
+    await tabTo('n-atrisk');
+    await p.keyboard.press('Space');
+    await eventually(stored, (v) => v === !atRisk);
+    await p.keyboard.press('Space');
+    assert.equal(await eventually(stored, (v) => v === atRisk), atRisk);
+    await p.close();
+  });
+
   it('"test on this URL" reports issues found and mapped', async (t) => {
     const p = await options();
     await p.locator(`tr[data-origin="${redmine.BASE}"]`).getByRole('button', { name: 'Edit' }).click();
