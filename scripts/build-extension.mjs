@@ -9,7 +9,16 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
@@ -39,7 +48,7 @@ function manifestFor(target) {
     m.minimum_chrome_version = '116';
   }
   if (target === 'test') {
-    m.name = `${m.name} (test build)`;
+    m.name = 'sla-lens (test build)'; // the store builds' name is `__MSG_name__` (extension/_locales)
     m.key = readFileSync(join(ROOT, 'tests/extension/test-key.txt'), 'utf8').trim();
     // 127.0.0.1 for the trackers' pages, localhost for a fake GitHub API on another origin.
     m.host_permissions = ['http://127.0.0.1/*', 'http://localhost/*'];
@@ -128,6 +137,9 @@ for (const target of targets) {
   for (const f of ['options.html', 'options.css', 'popup.html', 'popup.css']) copy(join(SRC, 'src', f), join(out, f));
   copy(join(SRC, 'managed_schema.json'), join(out, 'managed_schema.json'));
   copy(join(SRC, 'PRIVACY.md'), join(out, 'PRIVACY.md'));
+  // The store name and description in each language (manifest `__MSG_name__`, `default_locale`).
+  for (const lang of readdirSync(join(SRC, '_locales')))
+    copy(join(SRC, '_locales', lang, 'messages.json'), join(out, '_locales', lang, 'messages.json'));
   copy(wasm, join(out, 'sla_lens_bg.wasm'));
   icons(out);
   const manifest = manifestFor(target);

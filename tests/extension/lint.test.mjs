@@ -3,7 +3,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
 
@@ -79,7 +79,27 @@ for (const target of ['chrome', 'firefox']) {
       JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')),
       "the zip holds the unpacked build's manifest",
     );
-    assert.ok(m.description.length > 40 && m.description.length <= 132, 'a store description (at most 132 characters)');
+    // The name and description come from _locales (issue #18): every language's, in the zip, within
+    // the store's limits (name 75, description 132 characters), with the same message ids as en.
+    assert.equal(m.name, '__MSG_name__');
+    assert.equal(m.description, '__MSG_description__');
+    assert.equal(m.default_locale, 'en');
+    const langs = readdirSync(join(ROOT, 'extension/_locales')).sort();
+    assert.deepEqual(langs, ['de', 'en', 'es', 'fr', 'ja', 'pt_BR']);
+    const en = JSON.parse(z['_locales/en/messages.json'].text);
+    for (const lang of langs) {
+      const doc = JSON.parse(z[`_locales/${lang}/messages.json`]?.text ?? 'null');
+      assert.ok(doc, `_locales/${lang}/messages.json is in the zip`);
+      assert.deepEqual(Object.keys(doc).sort(), Object.keys(en).sort(), `${lang}: the same messages as en`);
+      assert.ok(doc.name.message.length <= 75 && doc.name.message.startsWith('sla-lens'), `${lang} name`);
+      const d = doc.description.message;
+      assert.ok(
+        d.length > 40 && d.length <= 132,
+        `${lang}: a store description of at most 132 characters (${d.length})`,
+      );
+      assert.match(d, /Redmine.*Request Tracker.*GitHub.*GitLab.*Jira/, `${lang} names the trackers`);
+      if (lang !== 'en') assert.notEqual(d, en.description.message, `${lang} is translated`);
+    }
     for (const [size, path] of Object.entries(m.icons)) {
       assert.ok(z[path], `icon ${path}`);
       assert.equal(z[path].head, '89504e470d0a1a0a', `${path} is a PNG`);
