@@ -263,7 +263,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
           before,
         );
       };
-      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded' });
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) >= 1, null, {
         timeout: 60_000,
       });
@@ -292,7 +292,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
       await page.evaluate(() =>
         /** @type {HTMLFormElement} */ (document.getElementById('sla-lens-settings')).requestSubmit(),
       );
-      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded' });
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) >= 1, null, {
         timeout: 60_000,
       });
@@ -324,7 +324,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
         return { status: r.status, text: await r.text() };
       }, `${proxy.url}${SETTINGS}`);
       assert.match(forged.text, /cross-site request forgery/i, 'RT intercepts the forged POST');
-      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded' });
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
       assert.equal(JSON.parse(await page.inputValue('#sla-lens-policy')).name, fast.name, 'still saved');
       await admin.close();
 
