@@ -33,7 +33,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-rt-page test-extension-rt test-redmine-plugin test-release
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-escalate-rt test-rt-page test-extension-rt test-redmine-plugin test-release
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -250,6 +250,16 @@ test-rt:
 
 rt-record:
 	$(RT_LOCK) sh -c 'scripts/rt/rt.sh all && scripts/rt/start.sh stop'
+
+# test-escalate-rt: `sla-lens escalate --tracker rt` performing on that RT, freshly seeded, as the
+# agent user with its own auth token (tests/fixtures/rt/escalate-policy.json): runs at the seed's
+# now and a day later, each twice, every ticket's RT history checked after each run
+# (scripts/rt/escalate_check.py: each action once, the repeats write nothing), then a claim of a
+# stopped run held for its lease and taken over once. RT stopped at the end. In `make test`.
+.PHONY: test-escalate-rt
+test-escalate-rt:
+	$(CARGO) build --bin sla-lens --features cli
+	$(RT_LOCK) scripts/rt/escalate-test.sh
 
 # The RT extension (www/integrations/rt/RT-Extension-SLALens): dist/RT-Extension-SLALens.tar.gz
 # with the built Wasm engine, shim and adapters.

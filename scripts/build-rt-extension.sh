@@ -21,6 +21,10 @@ mkdir -p "$STAGE" dist
 cp -r "$SRC" "$STAGE/$NAME"
 sed -i "s/^our \$VERSION = .*/our \$VERSION = '$VERSION';/" "$STAGE/$NAME/lib/RT/Extension/SLALens.pm"
 JS="$STAGE/$NAME/static/sla-lens/$VERSION"
+# The settings page's module and style (html/Admin/Tools/SLALens.html), beside the modules it
+# imports (stage-dropin.mjs then checks those imports too).
+mkdir -p "$JS"
+cp www/integrations/rt/settings.js www/integrations/rt/settings.css "$JS/"
 node scripts/stage-dropin.mjs "$JS"
 cp LICENSE* "$STAGE/$NAME/" 2>/dev/null || true
 git rev-parse --short HEAD >"$STAGE/$NAME/BUILD" 2>/dev/null || echo unknown >"$STAGE/$NAME/BUILD"

@@ -17,6 +17,7 @@ const files = [
   'sla-lens.js',
   'badge-view.js',
   'sla-lens-dropin.js',
+  'settings-check.js',
   'pkg/sla_lens.js',
   'pkg/sla_lens_bg.wasm',
   ...readdirSync('www/trackers')

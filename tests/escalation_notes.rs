@@ -1,6 +1,6 @@
 //! Notes that record sla-lens's own escalation work (`sla-lens:escalated` markers and
 //! `sla-lens:claim` lines, src/ticket/marker.rs) in every adapter that reads notes: such a note is never
-//! a reply, whoever wrote it (DESIGN.md "Evaluating a ticket", rule 6; the vectors R1–R5 are
+//! a reply, whoever wrote it (DESIGN.md "Evaluating a ticket", rule 6; the vectors R1–R6 are
 //! read from its table "Notes that record sla-lens's work: vectors", every row of it).
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -159,8 +159,37 @@ fn jira_csv(notes: &str) -> Result<TicketInput, String> {
     e.rows.remove(0).map_err(|e| format!("{e:?}"))
 }
 
+/// RT ticket 2 of the recorded seed (Max's, created 2026-11-27 08:00) with its history: Max's
+/// Create, then a correspondence by the agent `sla` (`body`) at 09:00 and Alice's at 10:00, the
+/// words of each message in its `/transaction/T/attachments` answer.
+fn rt_ticket(body: &str) -> Value {
+    let ticket: Value = serde_json::from_str(&fixture("rt/ticket/2.json")).unwrap();
+    let user = |u: &str| json!({"type": "user", "id": u});
+    let txn = |id: u64, kind: &str, who: &str, at: &str| {
+        json!({"type": "transaction", "id": id.to_string(), "Type": kind, "Creator": user(who),
+               "Created": at, "ObjectType": "RT::Ticket", "ObjectId": "2",
+               "Field": "", "OldValue": "", "NewValue": ""})
+    };
+    let words = |id: u64, text: &str| {
+        json!({"items": [{"type": "attachment", "id": (id + 100).to_string(),
+                          "TransactionId": id.to_string(), "ContentType": "text/plain",
+                          "Content": text}]})
+    };
+    json!([
+        ticket,
+        {"items": [
+            txn(74, "Create", "max", "2026-11-27T08:00:00Z"),
+            txn(9001, "Correspond", "sla", "2026-11-27T09:00:00Z"),
+            txn(9002, "Correspond", "alice", "2026-11-27T10:00:00Z")
+        ]},
+        words(74, "Please help (R02)."),
+        words(9001, body),
+        words(9002, "Looking into it.")
+    ])
+}
+
 // ---------------------------------------------------------------------------------------------
-// The vectors R1–R5 (DESIGN.md "Notes that record sla-lens's work: vectors")
+// The vectors R1–R6 (DESIGN.md "Notes that record sla-lens's work: vectors")
 // ---------------------------------------------------------------------------------------------
 
 const R_HEADER: &[&str] = &[
@@ -191,6 +220,7 @@ fn r_issue(
         "github comments" | "github timeline" => TrackerKind::Github,
         "gitlab" => TrackerKind::Gitlab,
         "jira text" | "jira document" => TrackerKind::Jira,
+        "rt" => TrackerKind::Rt,
         "jira csv" => {
             let [one] = notes else {
                 return Err("jira csv: one note".into());
@@ -225,6 +255,10 @@ fn r_issue(
         "gitlab" => {
             let doc = gitlab_bundle(&note_text(single(tracker)?, "7")?);
             (doc, "2026-11-27T08:10:00Z", "2026-11-27T09:15:00Z")
+        }
+        "rt" => {
+            let doc = rt_ticket(&note_text(single(tracker)?, "2")?);
+            (doc, "2026-11-27T09:00:00Z", "2026-11-27T10:00:00Z")
         }
         _ => {
             let text = note_text(single(tracker)?, "MKT-3")?;
@@ -289,9 +323,9 @@ fn notes_that_record_sla_lens_work_are_never_replies() {
     }
     let want = [
         "R1.1", "R1.2", "R2.1", "R2.2", "R3.1", "R3.2", "R3.3", "R3.4", "R4.1", "R4.2", "R5.1",
-        "R5.2", "R5.3", "R5.4", "R5.5",
+        "R5.2", "R5.3", "R5.4", "R5.5", "R6.1", "R6.2", "R6.3",
     ];
-    assert_eq!(ids, want, "DESIGN.md:{}: the rows R1–R5", table.line);
+    assert_eq!(ids, want, "DESIGN.md:{}: the rows R1–R6", table.line);
 }
 
 // ---------------------------------------------------------------------------------------------

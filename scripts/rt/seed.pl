@@ -6,7 +6,8 @@
 # stamps tickets and transactions, and computes its SLA `Due`, at the instants below — all
 # before the fixed `now` the tests evaluate at (2026-11-27T12:00:00Z, a Friday).
 #
-# Output (JSON on stdout): now, the REST token of `root`, and each ticket's id by tag.
+# Output (JSON on stdout): now, the REST tokens of `root` and of the agent `sla` (the account
+# `sla-lens escalate` runs as), and each ticket's id by tag.
 use strict;
 use warnings;
 our $CLOCK;
@@ -42,7 +43,7 @@ my %user;
 for my $u (
     [ alice => 'Alice Admin',  1 ],    # IT staff (group "IT Staff")
     [ bob   => 'Bob Builder',  1 ],    # IT staff
-    [ sla   => 'SLA Lens',     1 ],    # the account `sla-lens escalate` would run as
+    [ sla   => 'SLA Lens',     1 ],    # the account `sla-lens escalate` runs as (no admin)
     [ mia   => 'Mia Marketing', 0 ],   # Marketing requester (unprivileged)
     [ max   => 'Max Marketing', 0 ],   # Marketing requester (unprivileged)
     [ gus   => 'Gus General',  0 ],    # outsider
@@ -65,6 +66,9 @@ my $staff = $group{'IT Staff'}->PrincipalObj;
 ok("right $_", $staff->GrantRight(Right => $_, Object => $RT::System)) for qw(
     SeeQueue ShowTicket ShowTicketComments CreateTicket ReplyToTicket CommentOnTicket OwnTicket
     ModifyTicket SeeGroup ShowOutgoingEmail Watch WatchAsAdminCc);
+# The agent changes the owner of tickets others own (an escalation's `assign`): RT asks for
+# ReassignTicket beyond ModifyTicket (README "Request Tracker": the agent's rights).
+ok("sla ReassignTicket", $user{sla}->PrincipalObj->GrantRight(Right => 'ReassignTicket', Object => $RT::System));
 my $everyone = RT::Group->new($sys);
 $everyone->LoadSystemInternalGroup('Everyone');
 ok("everyone $_", $everyone->PrincipalObj->GrantRight(Right => $_, Object => $RT::System))
@@ -170,9 +174,13 @@ $root->Load('root');
 my $tok = RT::AuthToken->new($sys);
 my ($tid, $tmsg, $token) = $tok->Create(Owner => $root->id, Description => 'sla-lens tests');
 die "token: $tmsg\n" unless $tid;
+# The agent's own token (scripts/rt/escalate-test.sh): IT Staff's rights only, no SuperUser.
+my $agent_tok = RT::AuthToken->new($sys);
+my ($aid, $amsg, $agent_token) = $agent_tok->Create(Owner => $user{sla}->id, Description => 'sla-lens escalate');
+die "agent token: $amsg\n" unless $aid;
 
 my %groups = map { ($_ => $group{$_}->id) } keys %group;
-print '{"now": "', $NOW, '", "token": "', $token, '", "users": [',
+print '{"now": "', $NOW, '", "token": "', $token, '", "agent_token": "', $agent_token, '", "users": [',
     join(', ', map { "\"$_\"" } sort keys %user), '], "groups": {',
     join(', ', map { "\"$_\": $groups{$_}" } sort keys %groups), '}, "tickets": {',
     join(', ', map { "\"$_\": $tickets{$_}" } sort keys %tickets), "}}\n";

@@ -150,19 +150,21 @@ enum Command {
     /// configuration, 3 the tracker could not be read at all.
     Escalate {
         /// The tracker.
-        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira"])]
+        #[arg(long, value_parser = ["redmine", "github", "gitlab", "jira", "rt"])]
         tracker: String,
         /// The tracker's API address: `https://redmine.example.com` (or with the path it is
         /// served under), `https://api.github.com`, `https://gitlab.example.com/api/v4`,
-        /// `https://example.atlassian.net`. Requests go to it only; redirects are not followed.
+        /// `https://example.atlassian.net`, `https://rt.example.com` (Request Tracker: the address
+        /// its web interface is served at; REST 2 is under it). Requests go to it only; redirects
+        /// are not followed.
         #[arg(long)]
         url: String,
         /// The site file (field mapping, staff rule); the tracker's defaults when omitted.
         #[arg(long)]
         site: Option<String>,
         /// Which issues: GitHub `owner/name`, GitLab project id or path (`group/project`), Jira
-        /// project key (its issues not Done). Not for Redmine, which reads every open issue the
-        /// key can see.
+        /// project key (its issues not Done), RT queue name (its active tickets; without it, every
+        /// queue's). Not for Redmine, which reads every open issue the key can see.
         #[arg(long)]
         project: Option<String>,
         /// Jira: the JQL selecting the issues to read, instead of --project.

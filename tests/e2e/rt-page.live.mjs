@@ -5,6 +5,9 @@
 // the same REST 2 answers under the same policy; REST answers that fail (500, a hang, malformed
 // JSON) give their tickets grey "SLA unavailable" badges and leave the page intact. Screenshots
 // go to target/screenshots/rt-*.png. Also: the home page's ticket lists, and nothing on the login page.
+// Last, the settings page (Admin → Tools → sla-lens) as root: an invalid policy shows the engine's
+// diagnostics and cannot be saved, a POST without RT's referrer is refused, and a valid policy
+// saved there is what alice's badges follow.
 //
 //   make test-rt-page   (scripts/rt/page-test.sh: installs the extension, seeds, starts and stops RT)
 //
@@ -14,7 +17,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,13 +87,13 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
   });
 
   /** The native CLI over the REST answers scripts/rt/rt.sh recorded, at `nowMs`, by ticket id. */
-  function cli(nowMs) {
+  function cli(nowMs, policy = POLICY) {
     const files = ['ticket', 'history', 'attachments', 'queue', 'user', 'group'].flatMap((d) =>
       readdirSync(join(LIVE, d)).map((f) => join(d, f)),
     );
     const now = new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z');
     const out = JSON.parse(
-      execFileSync(CLI, ['eval', '--tracker', 'rt', '--policy', POLICY, '--now', now, ...files], {
+      execFileSync(CLI, ['eval', '--tracker', 'rt', '--policy', policy, '--now', now, ...files], {
         cwd: LIVE,
         encoding: 'utf8',
         maxBuffer: 1 << 26,
@@ -134,8 +137,8 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
     }));
 
   /** Each badge equals the CLI's evaluation at the page's clock. */
-  function assertLikeCli(list, now) {
-    const results = cli(now);
+  function assertLikeCli(list, now, policy = POLICY) {
+    const results = cli(now, policy);
     for (const b of list) {
       const r = results.get(b.id);
       assert.ok(r?.evaluation, `the CLI evaluated ${TAG.get(b.id)}: ${JSON.stringify(r)}`);
@@ -223,5 +226,124 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
     assert.match(intact.title, /Found \d+ tickets?/);
     await page.screenshot({ path: join(SHOTS, 'rt-search-faults.png'), fullPage: true });
     await page.close();
+  });
+  it("the settings page: root edits the policy, the engine validates it, alice's badges follow", async () => {
+    const SETTINGS = '/Admin/Tools/SLALens.html';
+    // Not for staff: alice (no SuperUser) gets 403, no form (RT's Abort; the body is empty, so
+    // asked for over HTTP with her session rather than rendered).
+    const denied = await context.request.get(`${proxy.url}${SETTINGS}`, { maxRedirects: 0 });
+    assert.equal(denied.status(), 403, 'the settings page is for SuperUsers only');
+    assert.doesNotMatch(await denied.text(), /sla-lens-policy/);
+
+    // root signs in through RT's form in a context of its own.
+    const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: CHROMIUM_ARGS });
+    try {
+      const admin = await browser.newContext({
+        viewport: { width: 1360, height: 1000 },
+        timezoneId: 'UTC',
+        locale: 'en-US',
+      });
+      const page = await admin.newPage();
+      page.on('pageerror', (e) => pageErrors.push(e.message));
+      await page.goto(`${proxy.url}/`);
+      await page.fill('input[name="user"]', 'root');
+      await page.fill('input[name="pass"]', process.env.RT_ROOT_PW ?? 'rt-root-pw');
+      // The login form is served at `/` itself: signed in once RT's menu is there.
+      await Promise.all([page.waitForNavigation(), page.press('input[name="pass"]', 'Enter')]);
+      await page.waitForSelector('#li-admin-tools', { state: 'attached' });
+      // Admin → Tools → sla-lens is in RT's menu.
+      assert.equal(await page.locator(`#li-admin-tools-sla-lens a[href$="${SETTINGS}"]`).count(), 1, 'the menu entry');
+      const checks = async () => Number((await page.evaluate(() => document.body.dataset.slaLensChecked)) ?? 0);
+      /** Types `text` into the policy and waits for the engine's check of it. */
+      const typePolicy = async (text) => {
+        const before = await checks();
+        await page.fill('#sla-lens-policy', text);
+        await page.waitForFunction(
+          (n) => Number(document.body.dataset.slaLensChecked ?? 0) > n && !document.body.dataset.slaLensPending,
+          before,
+        );
+      };
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) >= 1, null, {
+        timeout: 60_000,
+      });
+      assert.equal(await page.inputValue('#sla-lens-policy'), '', 'nothing saved yet');
+      assert.equal(await page.locator('#sla-lens-save').isEnabled(), true, 'empty (the seed policy) is valid');
+
+      // An invalid policy: every diagnostic with its path, code and message; Save disabled, and
+      // submitting anyway saves nothing.
+      const policy = JSON.parse(readFileSync(POLICY, 'utf8'));
+      const bad = structuredClone(policy);
+      bad.targets[0].response = 'soon';
+      await typePolicy(JSON.stringify(bad, null, 2));
+      const diags = await page.$$eval('#sla-lens-policy-diagnostics li.error', (lis) =>
+        lis.map((li) => ({
+          path: li.querySelector('.path')?.textContent ?? '',
+          code: li.querySelector('.code')?.textContent ?? '',
+          message: li.querySelector('.message')?.textContent ?? '',
+        })),
+      );
+      assert.ok(diags.length >= 1, 'diagnostics listed');
+      const d = diags.find((x) => /targets/.test(x.path) && /response/.test(x.path));
+      assert.ok(d?.code && d.message, `a diagnostic at targets[0].response: ${JSON.stringify(diags)}`);
+      assert.equal(await page.locator('#sla-lens-save').isEnabled(), false, 'Save is disabled');
+      assert.match((await page.textContent('#sla-lens-status')) ?? '', /error/);
+      await page.screenshot({ path: join(SHOTS, 'rt-settings-invalid.png'), fullPage: true });
+      await page.evaluate(() =>
+        /** @type {HTMLFormElement} */ (document.getElementById('sla-lens-settings')).requestSubmit(),
+      );
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) >= 1, null, {
+        timeout: 60_000,
+      });
+      assert.equal(await page.inputValue('#sla-lens-policy'), '', 'the invalid policy was not saved');
+
+      // A valid policy that changes the badges: every response target 1h.
+      const fast = structuredClone(policy);
+      fast.name = 'Witness policy, every response within 1h';
+      for (const t of fast.targets) t.response = '1h';
+      const fastText = JSON.stringify(fast, null, 2);
+      const fastFile = join(profile, 'fast-policy.json');
+      writeFileSync(fastFile, fastText);
+      await typePolicy(fastText);
+      assert.equal(await page.locator('#sla-lens-policy-diagnostics li.error').count(), 0);
+      assert.equal(await page.locator('#sla-lens-save').isEnabled(), true);
+      await Promise.all([page.waitForNavigation(), page.click('#sla-lens-save')]);
+      // RT shows its action results in the page (ListActions).
+      assert.match(await page.content(), /Saved: every page gets these settings now/);
+      await page.waitForFunction(() => Number(document.body.dataset.slaLensChecked ?? 0) >= 1, null, {
+        timeout: 60_000,
+      });
+      assert.equal(JSON.parse(await page.inputValue('#sla-lens-policy')).name, fast.name, 'saved as typed');
+      await page.screenshot({ path: join(SHOTS, 'rt-settings-saved.png'), fullPage: true });
+
+      // RT's CSRF check: a POST without RT's referrer (as from another site) changes nothing.
+      const forged = await page.evaluate(async (url) => {
+        const body = new URLSearchParams({ Save: '1', Policy: '', Site: '' });
+        const r = await fetch(url, { method: 'POST', body, referrerPolicy: 'no-referrer', credentials: 'include' });
+        return { status: r.status, text: await r.text() };
+      }, `${proxy.url}${SETTINGS}`);
+      assert.match(forged.text, /cross-site request forgery/i, 'RT intercepts the forged POST');
+      await page.goto(`${proxy.url}${SETTINGS}`, { waitUntil: 'domcontentloaded', timeout: 90_000 });
+      assert.equal(JSON.parse(await page.inputValue('#sla-lens-policy')).name, fast.name, 'still saved');
+      await admin.close();
+
+      // alice's badges follow the saved policy (not the configured file's any more).
+      const search = await open(SEARCH);
+      const { now, list } = await badges(search);
+      assert.equal(list.length, Object.keys(ID).length);
+      assertLikeCli(list, now, fastFile);
+      const before = cli(now);
+      const changed = list.filter(
+        (b) =>
+          JSON.stringify(want(before.get(b.id), now)) !==
+          JSON.stringify({ state: b.state, text: b.text, escalation: b.escalation, deadline: b.deadline }),
+      );
+      assert.ok(changed.length >= 1, "some badge differs from the configured policy's");
+      await search.screenshot({ path: join(SHOTS, 'rt-search-saved-policy.png'), fullPage: true });
+      await search.close();
+    } finally {
+      await browser.close();
+    }
   });
 });

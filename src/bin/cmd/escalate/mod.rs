@@ -4,7 +4,7 @@
 //!
 //! The network lives here, in the CLI: the core (`sla_lens::eval::escalate::plan`) stays pure. The API
 //! key or token comes from the environment (`SLA_LENS_REDMINE_KEY`, `SLA_LENS_GITHUB_TOKEN`,
-//! `SLA_LENS_GITLAB_TOKEN`, `SLA_LENS_JIRA_TOKEN` with `SLA_LENS_JIRA_EMAIL`) or a file (the same
+//! `SLA_LENS_GITLAB_TOKEN`, `SLA_LENS_JIRA_TOKEN` with `SLA_LENS_JIRA_EMAIL`, `SLA_LENS_RT_TOKEN`) or a file (the same
 //! name with `_FILE`), is sent only to the given origin (no redirects, no proxy) and is never
 //! printed, also not in errors.
 
@@ -14,6 +14,7 @@ mod http;
 mod jira;
 mod notify;
 mod redmine;
+mod rt;
 mod tracker;
 
 use http::Client;
@@ -292,10 +293,23 @@ fn tracker_for(
     };
     Ok(match kind {
         TrackerKind::Rt => {
-            return Err(usage(
-                "sla-lens escalate does not drive Request Tracker yet: use `sla-lens eval --tracker rt` \
-                 on its REST 2 answers (README)",
-            ))
+            // RT's auth token: `Authorization: token …` (RT 5's own auth tokens).
+            let token = api_key("SLA_LENS_RT_TOKEN")?;
+            if rt::token_user(&token).is_none() {
+                return Err(usage(
+                    "SLA_LENS_RT_TOKEN: not an RT auth token (`1-<user id>-<32 hex digits>`, as RT \
+                     shows it once when it is created)",
+                ));
+            }
+            let client = Client::with_headers(
+                base,
+                vec![
+                    ("Authorization", format!("token {token}")),
+                    ("Accept", "application/json".into()),
+                ],
+                token,
+            );
+            Box::new(rt::Rt::new(client, a.project.as_deref(), site).map_err(usage)?)
         }
         TrackerKind::Redmine => {
             if a.project.is_some() {

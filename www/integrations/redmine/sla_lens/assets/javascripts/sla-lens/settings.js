@@ -1,10 +1,12 @@
 // @ts-check
 // The sla-lens plugin's settings page: the policy and the site mapping are checked by the sla-lens
-// Wasm engine (validatePolicy, validateSite) as the administrator types or loads a file; every
-// diagnostic is listed with its JSON path, code and message (as text), and Apply stays disabled
+// Wasm engine (validatePolicy, validateSite; ./settings-check.js, shared with the RT extension) as
+// the administrator types or loads a file; every diagnostic is listed with its JSON path, code
+// and message (as text), and Apply stays disabled
 // — and the form refuses to submit — while either has an error or the check has not run.
 
 import { load } from './sla-lens.js';
+import { checkSettings } from './settings-check.js';
 
 const $ = (/** @type {string} */ id) => document.getElementById(id);
 // The settings template (app/views/settings/_sla_lens_settings.html.erb) renders these together;
@@ -28,58 +30,21 @@ function block(yes) {
   for (const b of buttons) b.disabled = yes;
 }
 
-/**
- * Lists `result`'s diagnostics in `ul`; returns how many are errors.
- * @param {HTMLElement} ul
- * @param {{ diagnostics: import('./pkg/sla_lens.js').Diagnostic[] }} result
- */
-function list(ul, result) {
-  const items = result.diagnostics.map((d) => {
-    const li = document.createElement('li');
-    li.className = d.severity === 'warning' ? 'warning' : 'error';
-    li.dataset.path = d.path;
-    li.dataset.code = d.code;
-    const path = document.createElement('code');
-    path.className = 'path';
-    path.textContent = d.path || '(the whole document)';
-    const code = document.createElement('code');
-    code.className = 'code';
-    code.textContent = d.code;
-    const msg = document.createElement('span');
-    msg.className = 'message';
-    msg.textContent = d.message;
-    li.append(path, code, msg);
-    return li;
-  });
-  ul.replaceChildren(...items);
-  return result.diagnostics.filter((d) => d.severity !== 'warning').length;
-}
-
 /** @param {Awaited<ReturnType<typeof load>>} api */
 async function check(api) {
-  const p = policy.value.trim();
   const s = site.value.trim();
-  const pr = p ? api.validatePolicy(p) : { ok: true, diagnostics: [] };
-  const sr = s ? api.validateSite(s) : { ok: true, diagnostics: [] };
-  const errors =
-    list(/** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')), pr) +
-    list(/** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')), sr);
-  const warnings = pr.diagnostics.length + sr.diagnostics.length - errors;
+  const { errors, warnings, name } = checkSettings(api, {
+    policy: policy.value,
+    site: s,
+    policyList: /** @type {HTMLElement} */ ($('sla_lens_policy_diagnostics')),
+    siteList: /** @type {HTMLElement} */ ($('sla_lens_site_diagnostics')),
+  });
   block(errors > 0);
   status.className = errors ? 'bad' : 'ok';
   if (errors) status.textContent = `${errors} error(s): fix them to save (Apply is disabled).`;
   else {
-    let name = 'the seed SLA (empty policy)';
-    if (p) {
-      try {
-        const engine = new api.SlaEngine(p);
-        name = `policy “${engine.name}”`;
-        engine.free();
-      } catch {
-        name = 'the policy';
-      }
-    }
-    status.textContent = `Valid: ${name}${s ? ' with the site mapping' : ', default Redmine mapping'}${warnings ? `, ${warnings} warning(s)` : ''}.`;
+    const what = name === null ? 'the seed SLA (empty policy)' : `policy “${name}”`;
+    status.textContent = `Valid: ${what}${s ? ' with the site mapping' : ', default Redmine mapping'}${warnings ? `, ${warnings} warning(s)` : ''}.`;
   }
   // For tests and tools: how many checks ran; `pending` while an edit waits for its check.
   delete document.body.dataset.slaLensPending;

@@ -26,6 +26,13 @@ In F</etc/request-tracker5/RT_SiteConfig.d/60-sla-lens.pm> (then restart RT):
     Set($SLALensSiteFile,   '/etc/request-tracker5/sla-lens/site.json');     # optional
     Set($SLALensUnprivileged, 0);   # 1: badges in SelfService for requestors too
 
+Or, as a SuperUser, on the settings page I<Admin → Tools → sla-lens>
+(F</Admin/Tools/SLALens.html>): the policy and the site file are edited there, validated by the
+sla-lens engine in the browser (every diagnostic with its path, code and message; saving is
+refused while one is an error) and stored as the attribute C<SLALensSettings> of C<$RT::System>.
+Once saved, they are what every page gets, in place of the configured files; saving both empty
+goes back to the files (or the seed policy).
+
 The files are read when a page is rendered (a change needs no restart). The engine validates
 them in the browser; a file with errors gives every ticket a grey "SLA unavailable" badge that
 says why, and the page is never broken. A file that cannot be read gives no badges (RT's log and
@@ -91,12 +98,60 @@ sub ConfigJSON {
     return $json;
 }
 
-# The <head> elements: the config (`ConfigJSON`) and the module tag.
+# The settings saved on the settings page: { policy => text, site => text } (either may be
+# empty), or undef when none are saved.
+sub Settings {
+    my ($class) = @_;
+    my $attr = RT->System->FirstAttribute('SLALensSettings');
+    return undef unless $attr;
+    my $content = $attr->Content;
+    return ref $content eq 'HASH' ? $content : undef;
+}
+
+# Stores the settings page's texts (as typed; the page's engine validated them). Each must be
+# empty or a JSON object (a site file for `rt`): anything else is refused with the reason, and
+# nothing is stored. Both empty: the saved settings are removed (the files apply again).
+# Returns (ok, message).
+sub SaveSettings {
+    my ($class, %args) = @_;
+    my %text;
+    for my $k (qw(policy site)) {
+        my $t = $args{$k} // '';
+        $t =~ s/\A\s+|\s+\z//g;
+        if (length $t) {
+            my $v = eval { JSON->new->utf8(0)->decode($t) };
+            return (0, "The $k is not JSON: nothing was saved.") unless defined $v;
+            return (0, "The $k is not a JSON object: nothing was saved.") unless ref $v eq 'HASH';
+            return (0, "The site file is for " . ($v->{tracker} // 'no tracker') . ", not rt: nothing was saved.")
+                if $k eq 'site' && ($v->{tracker} // '') ne 'rt';
+        }
+        $text{$k} = $t;
+    }
+    if (!length $text{policy} && !length $text{site}) {
+        my ($ok, $msg) = RT->System->DeleteAttribute('SLALensSettings');
+        return (1, 'Saved: no settings here; the configured files (or the seed policy) apply.');
+    }
+    my ($ok, $msg) = RT->System->SetAttribute(
+        Name        => 'SLALensSettings',
+        Description => 'sla-lens policy and site file (Admin → Tools → sla-lens)',
+        Content     => \%text,
+    );
+    return $ok ? (1, 'Saved: every page gets these settings now.') : (0, "Not saved: $msg");
+}
+
+# The <head> elements: the config (`ConfigJSON`) and the module tag. The settings saved on the
+# settings page come first, then the configured files, then the seed policy (no `policy`).
 sub HeadHTML {
     my ($class, $user) = @_;
     return '' unless $class->Wanted($user);
-    my ($policy, $no_policy) = _read('SLALensPolicyFile');
-    my ($site, $no_site) = _read('SLALensSiteFile');
+    my ($policy, $no_policy, $site, $no_site);
+    if (my $saved = $class->Settings) {
+        $policy = length($saved->{policy} // '') ? $saved->{policy} : undef;
+        $site = $saved->{site};
+    } else {
+        ($policy, $no_policy) = _read('SLALensPolicyFile');
+        ($site, $no_site) = _read('SLALensSiteFile');
+    }
     my %config = (tracker => 'rt');
     $config{policy} = $class->BadgePolicy($policy) if defined $policy;
     $config{site} = $site if defined $site && length $site;
