@@ -59,3 +59,86 @@ export function checkSettings(api, at) {
   }
   return { errors, warnings, name };
 }
+
+/**
+ * @typedef {object} SettingsPage  one settings page's parts
+ * @property {HTMLTextAreaElement} policy
+ * @property {HTMLTextAreaElement} site
+ * @property {HTMLElement} status  `role="status"`: what the check found
+ * @property {HTMLElement} policyList  the policy's diagnostics
+ * @property {HTMLElement} siteList  the site file's
+ * @property {(HTMLButtonElement | HTMLInputElement)[]} buttons  the form's submit buttons
+ * @property {string} verb  what they say ("Apply", "Save")
+ * @property {(hasSite: boolean) => string} siteNote  what a valid status says of the site file
+ * @property {[HTMLInputElement | null, HTMLTextAreaElement][]} [files]  file inputs loading into a text area
+ */
+
+/**
+ * Runs a settings page (the Redmine plugin's, the RT extension's): loads the engine, checks the
+ * policy and the site file now and 120 ms after each edit or loaded file, and keeps the submit
+ * buttons disabled — and the form from submitting — while either has an error or a check is due.
+ * `body[data-sla-lens-pending]` is set while an edit waits for its check and
+ * `body[data-sla-lens-checked]` counts the checks (tests and tools wait on them).
+ * @param {() => Promise<Api>} load  the shim's `load`
+ * @param {SettingsPage} o
+ */
+export function runSettingsPage(load, o) {
+  const form = o.policy.form;
+  if (!form) return;
+  let blocked = true;
+  const block = (/** @type {boolean} */ yes) => {
+    blocked = yes;
+    for (const b of o.buttons) b.disabled = yes;
+  };
+  block(true);
+  form.addEventListener('submit', (e) => {
+    if (blocked) {
+      e.preventDefault();
+      o.status.scrollIntoView({ block: 'center' });
+    }
+  });
+  const check = (/** @type {Api} */ api) => {
+    const hasSite = o.site.value.trim() !== '';
+    const { errors, warnings, name } = checkSettings(api, {
+      policy: o.policy.value,
+      site: o.site.value,
+      policyList: o.policyList,
+      siteList: o.siteList,
+    });
+    block(errors > 0);
+    o.status.className = errors ? 'bad' : 'ok';
+    if (errors) o.status.textContent = `${errors} error(s): fix them to save (${o.verb} is disabled).`;
+    else {
+      const what = name === null ? 'the seed SLA (empty policy)' : `policy “${name}”`;
+      o.status.textContent = `Valid: ${what}${o.siteNote(hasSite)}${warnings ? `, ${warnings} warning(s)` : ''}.`;
+    }
+    delete document.body.dataset.slaLensPending;
+    document.body.dataset.slaLensChecked = String(Number(document.body.dataset.slaLensChecked ?? 0) + 1);
+  };
+  load()
+    .then((api) => {
+      /** @type {ReturnType<typeof setTimeout> | undefined} */
+      let timer;
+      const soon = () => {
+        clearTimeout(timer);
+        block(true);
+        document.body.dataset.slaLensPending = '1';
+        timer = setTimeout(() => check(api), 120);
+      };
+      o.policy.addEventListener('input', soon);
+      o.site.addEventListener('input', soon);
+      for (const [input, area] of o.files ?? []) {
+        input?.addEventListener('change', async () => {
+          const f = input.files?.[0];
+          if (!f) return;
+          area.value = await f.text();
+          soon();
+        });
+      }
+      check(api);
+    })
+    .catch((/** @type {Error} */ e) => {
+      o.status.className = 'bad';
+      o.status.textContent = `The sla-lens engine could not be loaded here (${e.message}), so nothing can be checked or saved.`;
+    });
+}

@@ -25,6 +25,8 @@ import { chromium } from 'playwright-core';
 import { startProxy } from './redmine-proxy.mjs';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 import { badgeView } from '../../www/badge-view.js';
+import { assertAccessible, audit } from '../support/axe.mjs';
+import { signInToRt } from '../support/rt.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RT = process.env.RT_URL;
@@ -70,12 +72,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
       0,
       'nothing for anonymous visitors',
     );
-    await page.fill('input[name="user"]', 'alice');
-    await page.fill('input[name="pass"]', 'alice-pw-1');
-    await Promise.all([
-      page.waitForURL((u) => !u.pathname.startsWith('/NoAuth')),
-      page.press('input[name="pass"]', 'Enter'),
-    ]);
+    await signInToRt(page, proxy.url, 'alice', 'alice-pw-1');
     await page.close();
   });
 
@@ -227,7 +224,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
     await page.screenshot({ path: join(SHOTS, 'rt-search-faults.png'), fullPage: true });
     await page.close();
   });
-  it("the settings page: root edits the policy, the engine validates it, alice's badges follow", async () => {
+  it("the settings page: root edits the policy, the engine validates it, alice's badges follow", async (t) => {
     const SETTINGS = '/Admin/Tools/SLALens.html';
     // Not for staff: alice (no SuperUser) gets 403, no form (RT's Abort; the body is empty, so
     // asked for over HTTP with her session rather than rendered).
@@ -246,10 +243,7 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
       const page = await admin.newPage();
       page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(`${proxy.url}/`);
-      await page.fill('input[name="user"]', 'root');
-      await page.fill('input[name="pass"]', process.env.RT_ROOT_PW ?? 'rt-root-pw');
-      // The login form is served at `/` itself: signed in once RT's menu is there.
-      await Promise.all([page.waitForNavigation(), page.press('input[name="pass"]', 'Enter')]);
+      await signInToRt(page, proxy.url, 'root', process.env.RT_ROOT_PW ?? 'rt-root-pw');
       await page.waitForSelector('#li-admin-tools', { state: 'attached' });
       // Admin → Tools → sla-lens is in RT's menu.
       assert.equal(await page.locator(`#li-admin-tools-sla-lens a[href$="${SETTINGS}"]`).count(), 1, 'the menu entry');
@@ -289,6 +283,9 @@ describe('sla-lens in a real Request Tracker (the RT extension)', { timeout: 300
       assert.equal(await page.locator('#sla-lens-save').isEnabled(), false, 'Save is disabled');
       assert.match((await page.textContent('#sla-lens-status')) ?? '', /error/);
       await page.screenshot({ path: join(SHOTS, 'rt-settings-invalid.png'), fullPage: true });
+      // The settings form, diagnostics listed, for keyboard and screen-reader users (RT's own
+      // page around it is not ours to judge).
+      assertAccessible(t, await audit(page, { include: ['#sla-lens-settings'] }), 'RT settings with diagnostics');
       await page.evaluate(() =>
         /** @type {HTMLFormElement} */ (document.getElementById('sla-lens-settings')).requestSubmit(),
       );

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { launch, eventually, ROOT } from './harness.mjs';
 import { startProxy } from '../e2e/redmine-proxy.mjs';
 import { badgeView } from '../../www/badge-view.js';
+import { signInToRt } from '../support/rt.mjs';
 
 const RT = process.env.RT_URL;
 const LIVE = process.env.RT_LIVE;
@@ -170,12 +171,7 @@ describe('the browser extension on a real Request Tracker', { timeout: 300_000 }
     // The content script runs here too (RT's origin) and finds no ticket: nothing is placed.
     await page.waitForSelector('html[data-sla-lens-main]', { timeout: 10_000 });
     assert.equal(await page.locator('sla-badge').count(), 0);
-    await page.fill('input[name="user"]', 'alice');
-    await page.fill('input[name="pass"]', 'alice-pw-1');
-    await Promise.all([
-      page.waitForURL((u) => !u.pathname.startsWith('/NoAuth')),
-      page.press('input[name="pass"]', 'Enter'),
-    ]);
+    await signInToRt(page, proxy.url, 'alice', 'alice-pw-1');
     await page.close();
   });
 
