@@ -102,8 +102,8 @@ wasm:
 .PHONY: holidays
 holidays: www/holidays/index.json
 www/holidays/index.json: scripts/public-holidays.py scripts/holidays-requirements.txt
-	scripts/setup.sh python
-	.tools/venv/bin/python scripts/public-holidays.py www/holidays
+	scripts/setup.sh holidays
+	.tools/holidays-venv/bin/python scripts/public-holidays.py www/holidays
 
 wasm-size: wasm
 	node scripts/wasm-size.mjs

@@ -9,7 +9,7 @@ country's list. www/holidays.js reads them; an admin picks a country, a region a
 gets the dates, then edits them. Nothing here is typed by hand, and the output is the same bytes
 for the same package version (sorted, no timestamps).
 
-    scripts/public-holidays.py [OUT_DIR]    (default: www/holidays; make holidays runs it in a venv)
+    scripts/public-holidays.py [OUT_DIR]    (default: www/holidays; make holidays runs it in .tools/holidays-venv)
 """
 
 import json

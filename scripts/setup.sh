@@ -4,8 +4,8 @@
 #   scripts/setup.sh node      npm packages (npm ci)
 #   scripts/setup.sh browser   Debian chromium + chromium-driver
 #   scripts/setup.sh firefox   Debian firefox-esr (the extension's Firefox test)
-#   scripts/setup.sh python    a venv with pandas for the differential test and `holidays` for
-#                              the public-holiday data (make holidays)
+#   scripts/setup.sh python    a venv with pandas for the differential test
+#   scripts/setup.sh holidays  a venv with the pinned `holidays` package (make holidays)
 #   scripts/setup.sh fuzz      the nightly toolchain (FUZZ_TOOLCHAIN) and the pinned cargo-fuzz
 #   scripts/setup.sh mail      a venv with the pinned aiosmtpd (scripts/mail-requirements.txt) for
 #                              the test sinks (scripts/sinks.sh), outside the checkout
@@ -74,14 +74,22 @@ setup_firefox() {
 }
 
 setup_python() {
-  local want
-  want=$(sed -n 's/^holidays==//p' scripts/holidays-requirements.txt)
-  if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null ||
-    [ "$(.tools/venv/bin/python -c 'from importlib.metadata import version; print(version("holidays"))' 2>/dev/null)" != "$want" ]; then
+  if [ ! -x .tools/venv/bin/python ] || ! .tools/venv/bin/python -c 'import pandas' 2>/dev/null; then
     apt_install python3-venv >/dev/null 2>&1 || true
     python3 -m venv .tools/venv
-    .tools/venv/bin/pip install -q --disable-pip-version-check -r tests/differential/requirements.txt \
-      -r scripts/holidays-requirements.txt
+    .tools/venv/bin/pip install -q -r tests/differential/requirements.txt
+  fi
+}
+
+# The public-holiday data (make holidays, scripts/public-holidays.py): the pinned `holidays`
+# package alone, in a venv of its own (the demo needs it; it need not install pandas).
+setup_holidays() {
+  local want
+  want=$(sed -n 's/^holidays==//p' scripts/holidays-requirements.txt)
+  if [ "$(.tools/holidays-venv/bin/python -c 'from importlib.metadata import version; print(version("holidays"))' 2>/dev/null)" != "$want" ]; then
+    apt_install python3-venv >/dev/null 2>&1 || true
+    python3 -m venv .tools/holidays-venv
+    .tools/holidays-venv/bin/pip install -q --disable-pip-version-check -r scripts/holidays-requirements.txt
   fi
 }
 
@@ -136,10 +144,11 @@ for what in "${@:-all}"; do
     browser) setup_browser ;;
     firefox) setup_firefox ;;
     python) setup_python ;;
+    holidays) setup_holidays ;;
     fuzz) setup_fuzz ;;
     mail) setup_mail ;;
     lint) setup_lint ;;
-    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_lint; setup_browser; setup_firefox; setup_python; setup_fuzz; setup_mail ;;
+    all) scripts/prereqs.sh test; setup_rust; setup_node; setup_lint; setup_browser; setup_firefox; setup_python; setup_holidays; setup_fuzz; setup_mail ;;
     *) echo "unknown part: $what" >&2; exit 2 ;;
   esac
 done

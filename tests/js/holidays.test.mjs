@@ -78,7 +78,7 @@ describe('public holidays from the generated data', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const out = mkdtempSync(join(tmpdir(), 'sla-holidays-'));
     try {
-      execFileSync(join(root, '.tools/venv/bin/python'), [join(root, 'scripts/public-holidays.py'), out], {
+      execFileSync(join(root, '.tools/holidays-venv/bin/python'), [join(root, 'scripts/public-holidays.py'), out], {
         stdio: 'pipe',
       });
       const built = readdirSync(out).sort();
