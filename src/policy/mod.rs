@@ -7,8 +7,9 @@ use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::policy::review::ReviewSpec;
 use crate::time::duration;
 use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
-use crate::util::located::{Chain, Kind, Segment};
-use crate::util::read::{self, read_struct, Read};
+use crate::util::located::{Kind, Segment};
+use crate::util::read;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -459,163 +460,6 @@ fn zero_after() -> String {
     "0h".into()
 }
 
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
-    schema: "$schema" => default,
-    version: "version" => req,
-    id: "id" => req,
-    name: "name" => req,
-    description: "description" => default,
-    parties: "parties" => must,
-    scope: "scope" => default,
-    categories: "categories" => default,
-    priorities: "priorities" => req,
-    calendars: "calendars" => default,
-    statuses: "statuses" => default,
-    metrics: "metrics" => default,
-    targets: "targets" => req,
-    at_risk_percent: "atRiskPercent" => with(default_at_risk),
-    escalation: "escalation" => default,
-    review: "review" => default,
-});
-
-read_struct!(Parties, "struct Parties", deny = true, {
-    provider: "provider" => must,
-    customer: "customer" => must,
-});
-
-read_struct!(Party, "struct Party", deny = true, {
-    name: "name" => req,
-    description: "description" => default,
-});
-
-read_struct!(ScopeSpec, "struct ScopeSpec", deny = true, {
-    description: "description" => default,
-    include: "include" => default,
-    exclude: "exclude" => default,
-});
-
-read_struct!(Condition, "struct Condition", deny = true, {
-    field: "field" => default,
-    one_of: "in" => default,
-    labels: "labels" => default,
-});
-
-read_struct!(TierSpec, "struct TierSpec", deny = true, {
-    id: "id" => req,
-    name: "name" => req,
-    description: "description" => default,
-    when: "when" => default,
-});
-
-read_struct!(StatusesSpec, "struct StatusesSpec", deny = true, {
-    resolved: "resolved" => req,
-});
-
-read_struct!(MetricsSpec, "struct MetricsSpec", deny = true, {
-    response: "response" => default,
-    resolution: "resolution" => default,
-});
-
-read_struct!(MetricSpec, "struct MetricSpec", deny = true, {
-    paused_by: "pausedBy" => default,
-    restart_on_reopen: "restartOnReopen" => with(default_true),
-    description: "description" => default,
-});
-
-read_struct!(TargetSpec, "struct TargetSpec", deny = true, {
-    priority: "priority" => req,
-    category: "category" => default,
-    response: "response" => default,
-    resolution: "resolution" => default,
-    calendar: "calendar" => with(default_calendar),
-});
-
-read_struct!(EscalationSpec, "struct EscalationSpec", deny = true, {
-    levels: "levels" => default,
-    at_risk: "atRisk" => default,
-});
-
-read_struct!(AtRiskSpec, "struct AtRiskSpec", deny = true, {
-    contacts: "contacts" => default,
-    actions: "actions" => default,
-});
-
-read_struct!(ActionSpec, "struct ActionSpec", deny = true, {
-    kind: "kind" => must,
-    private: "private" => default,
-    text: "text" => default,
-    contact: "contact" => default,
-    label: "label" => default,
-    field: "field" => default,
-    value: "value" => default,
-    priority: "priority" => default,
-    subject: "subject" => default,
-    url: "url" => default,
-    preset: "preset" => default,
-});
-
-impl Read for ActionKind {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        let i = read::unit_variant(v, at, &ActionKind::ALL)?;
-        Ok(ActionKind::from_name(ActionKind::ALL[i]).unwrap_or(ActionKind::Note))
-    }
-}
-
-impl Read for WebhookPreset {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["generic", "slack", "teams", "mattermost"])? {
-            0 => Ok(WebhookPreset::Generic),
-            1 => Ok(WebhookPreset::Slack),
-            2 => Ok(WebhookPreset::Teams),
-            _ => Ok(WebhookPreset::Mattermost),
-        }
-    }
-}
-
-read_struct!(LevelSpec, "struct LevelSpec", deny = true, {
-    level: "level" => req,
-    role: "role" => req,
-    contacts: "contacts" => default,
-    trigger: "trigger" => must,
-    actions: "actions" => default,
-});
-
-read_struct!(Contact, "struct Contact", deny = true, {
-    name: "name" => req,
-    email: "email" => default,
-    handle: "handle" => default,
-    redmine: "redmine" => default,
-    github: "github" => default,
-    gitlab: "gitlab" => default,
-    jira: "jira" => default,
-});
-
-impl Read for MetricKind {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["response", "resolution"])? {
-            0 => Ok(MetricKind::Response),
-            _ => Ok(MetricKind::Resolution),
-        }
-    }
-}
-
-impl Read for TimeBasis {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["business", "calendar"])? {
-            0 => Ok(TimeBasis::Business),
-            _ => Ok(TimeBasis::Calendar),
-        }
-    }
-}
-
-read_struct!(TriggerSpec, "struct TriggerSpec", deny = true, {
-    metric: "metric" => must,
-    after: "after" => with(zero_after),
-    time: "time" => default,
-});
-
 // ---------------------------------------------------------------------------------------------
 // Checked form
 // ---------------------------------------------------------------------------------------------
@@ -767,7 +611,7 @@ fn full_path(base: &str, inner: &str) -> String {
 }
 
 /// Parses one JSON value into `T`, turning a reader's error into a located diagnostic.
-fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
+fn try_part<T: DeserializeOwned>(v: &Value, path: &str) -> Result<T, PartError> {
     read::from_value::<T>(v).map_err(|e| {
         let full = full_path(path, &e.path.to_string());
         let segments = e
@@ -815,7 +659,11 @@ fn remove_at(v: &mut Value, segments: &[PathSeg]) -> bool {
 
 /// Parses `v` into `T`, reporting each structural error; unknown fields are reported and
 /// removed so the rest of the value is still checked. `None` when another error remains.
-fn repair<T: Read>(v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
+fn repair<T: DeserializeOwned>(
+    v: &mut Value,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
     for _ in 0..64 {
         match try_part::<T>(v, path) {
             Ok(t) => return Some(t),
