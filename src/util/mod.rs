@@ -8,3 +8,4 @@ pub mod diagnostic;
 pub(crate) mod located;
 pub(crate) mod order;
 pub(crate) mod read;
+pub(crate) mod validate;
