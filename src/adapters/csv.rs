@@ -262,7 +262,11 @@ pub struct CsvMapping {
 /// The mapping as written, read by its serde derive through [`validate`] (every refused value
 /// at its path, all at once); [`Document::check`] turns it into a [`CsvMapping`].
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, expecting = "a JSON object")]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a JSON object"
+)]
 struct MappingSpec {
     #[serde(default)]
     format: Option<String>,

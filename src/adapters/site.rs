@@ -263,8 +263,12 @@ impl Document for SiteSpec {
         )
     }
 
-    /// Every rule that ties the site's settings to its tracker.
+    /// Every rule that ties the site's settings to its tracker, once every value read: with a
+    /// refused element left out of a list, the paths of the rest would be off by one.
     fn check(self, r: &mut Reader) -> Option<SiteConfig> {
+        if r.dropped {
+            return None;
+        }
         let spec = self;
         let diags = &mut r.diags;
         let mut site = SiteConfig::default_for(spec.tracker);

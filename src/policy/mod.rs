@@ -762,7 +762,9 @@ impl Document for PolicySpec {
         {
             let mut keep = Vec::new();
             for (i, mut l) in std::mem::take(levels).into_iter().enumerate() {
-                if r.element::<LevelSpec>(&mut l, &index("escalation.levels", i)).is_some() {
+                if r.element::<LevelSpec>(&mut l, &index("escalation.levels", i))
+                    .is_some()
+                {
                     keep.push(l);
                 }
             }
