@@ -95,9 +95,36 @@ fn mutations(v: &Value) -> Vec<Value> {
 fn same<T: DeserializeOwned + Debug>(v: &Value) -> usize {
     let all = mutations(v);
     for m in std::iter::once(v).chain(&all) {
-        assert_eq!(ours::<T>(m), p2e::<T>(m), "input: {m}");
+        let (ours, oracle) = (ours::<T>(m), p2e::<T>(m));
+        if ours != oracle && struct_from_array::<T>(m) {
+            continue;
+        }
+        assert_eq!(ours, oracle, "input: {m}");
     }
     all.len() + 1
+}
+
+/// The one deliberate difference: a struct is read from a JSON object only, where serde_json
+/// also reads one from an array, field by field (no sla-lens document writes a struct so, and
+/// not compiling each struct's `visit_seq` keeps the engine module within its budget). Such an
+/// input is refused with `invalid type: sequence, expected struct ...` at the array.
+fn struct_from_array<T: DeserializeOwned + Debug>(m: &Value) -> bool {
+    let Err(e) = crate::util::read::from_value::<T>(m) else {
+        return false;
+    };
+    let mut at = m;
+    for s in &e.path.0 {
+        at = match (s, at) {
+            (Segment::Key(k) | Segment::Variant(k), Value::Object(o)) => &o[k],
+            (Segment::Index(i), Value::Array(a)) => &a[*i],
+            _ => return false,
+        };
+    }
+    let msg = e.inner.to_string();
+    e.kind == Kind::InvalidType
+        && at.is_array()
+        && (msg.starts_with("invalid type: sequence, expected struct ")
+            || msg.starts_with("invalid type: sequence, expected a JSON object"))
 }
 
 /// The kind a serde message names (the test's reading of the text; the library never reads it).
