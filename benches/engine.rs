@@ -110,6 +110,17 @@ fn bench(c: &mut Criterion) {
     g.bench_function("10k tickets from JSON text", |b| {
         b.iter(|| black_box(Ticket::parse_batch(black_box(&text)).map(|v| v.len())))
     });
+    // The same list through serde's derive (`TicketInput`), as if there were no fast ticket
+    // reader: what that reader earns (BENCHMARKS.md).
+    let through_serde = serde_json::from_str::<Vec<sla_lens::ticket::TicketInput>>(&text);
+    assert_eq!(through_serde.map(|v| v.len()).ok(), Some(10_000));
+    g.bench_function("10k tickets from JSON text, serde derive", |b| {
+        b.iter(|| {
+            let inputs: Vec<sla_lens::ticket::TicketInput> =
+                serde_json::from_str(black_box(&text)).unwrap_or_default();
+            black_box(inputs.into_iter().map(Ticket::from_input).count())
+        })
+    });
     g.finish();
 
     let cal = business.calendar_by_name("berlin-office").unwrap();

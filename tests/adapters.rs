@@ -1802,6 +1802,64 @@ fn site_files_report_every_problem_at_once() {
 }
 
 #[test]
+fn site_files_report_every_refused_value_at_once() {
+    // Each value the site file's types refuse is its own diagnostic at its exact path (a list's
+    // element, a map's entry, a variant's list), in the document's order, and the rest is read.
+    let d = SiteConfig::from_json(
+        r#"{"tracker": "github", "origin": 5, "fields": {"priority": ["priority", 7, "x", 8]},
+            "staff": {"users": [1]}, "stafff": 1, "openStatus": [], "statuses": {"1": "New", "2": 2}}"#,
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = d.0.iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("site-invalid", "fields.priority[1]"),
+            ("site-invalid", "fields.priority[3]"),
+            ("site-invalid", "openStatus"),
+            ("site-invalid", "origin"),
+            ("site-invalid", "staff.users[0]"),
+            ("site-invalid", "stafff"),
+            ("site-invalid", "statuses.2"),
+        ]
+    );
+    assert_eq!(
+        d.0[3].message,
+        "invalid type: integer `5`, expected a string: see the site file format in docs/trackers.md"
+    );
+    assert!(d.0[5]
+        .message
+        .starts_with("unknown field `stafff`, expected one of "));
+    // A required field refused is reported once (not again as missing), and the rest is read.
+    let d =
+        SiteConfig::from_json(r#"{"tracker": "youtrack", "origin": 5, "agent": {}}"#).unwrap_err();
+    let got: Vec<(&str, &str)> = d.0.iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("site-invalid", "agent"),
+            ("site-invalid", "origin"),
+            ("site-invalid", "tracker"),
+        ]
+    );
+    assert!(d.0[2]
+        .message
+        .starts_with("unknown variant `youtrack`, expected one of "));
+    // Semantic problems come once the file reads, all of them too.
+    let d = SiteConfig::from_json(r#"{"origin": "x"}"#).unwrap_err();
+    assert_eq!(
+        d.0.iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect::<Vec<_>>(),
+        [("site-invalid", "")]
+    );
+    assert_eq!(
+        d.0[0].message,
+        "missing field `tracker`: see the site file format in docs/trackers.md"
+    );
+}
+
+#[test]
 fn default_sites_round_trip_through_their_json() {
     for kind in TrackerKind::ALL {
         let site = SiteConfig::default_for(kind);

@@ -653,10 +653,43 @@ fn mapping_problems_are_all_reported_with_paths() {
         [
             ("mapping-invalid", "columns.id"),
             ("mapping-invalid", "fields.Team"),
-            ("mapping-invalid", "requesterGroups.M"),
+            // The exact element since the mapping is read by its serde derive (was the list).
+            ("mapping-invalid", "requesterGroups.M[0]"),
             ("mapping-invalid", "staff"),
             ("mapping-invalid", "timeZone"),
         ]
+    );
+    // Structural errors of every kind, each at its path with serde's words and the fix, all at
+    // once: an unknown key, a wrong type, a bad element of a list, a bad entry of a map.
+    let d = CsvMapping::from_json(
+        None,
+        r#"{"colums": {}, "dateFormat": ["%Y"], "staff": ["a", 2, "b", 3],
+            "columns": {"id": "ID", "title": [1]}, "fields": {"Team": "T", "Site": false}}"#,
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = d.0.iter().map(|x| (x.code, x.path.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            ("mapping-invalid", "columns.title"),
+            ("mapping-invalid", "colums"),
+            ("mapping-invalid", "dateFormat"),
+            ("mapping-invalid", "fields.Site"),
+            ("mapping-invalid", "staff[1]"),
+            ("mapping-invalid", "staff[3]"),
+        ]
+    );
+    assert!(d.0[1]
+        .message
+        .starts_with("unknown field `colums`: expected one of format, "));
+    assert_eq!(
+        d.0[0].message,
+        "a header name or a list of header names (`[]` switches it off): see the CSV mapping \
+         in docs/trackers.md"
+    );
+    assert_eq!(
+        d.0[5].message,
+        "invalid type: integer `3`, expected a string: see the CSV mapping in docs/trackers.md"
     );
     assert_eq!(
         CsvMapping::from_json(Some(CsvFormat::Jira), "[1]")

@@ -165,6 +165,19 @@ fn old_parse_batch(text: &str) -> Result<Batch, TicketError> {
         .iter()
         .enumerate()
         .map(|(i, raw)| {
+            // The one deliberate difference from serde_json: sla-lens reads a struct from a JSON
+            // object only (serde_json also reads one from an array, field by field), so a ticket
+            // given as an array is refused as the wrong type (DESIGN.md, "Reading a policy").
+            if raw.get().starts_with('[') {
+                return Err(TicketError {
+                    id: None,
+                    code: "invalid-ticket",
+                    path: format!("[{i}]"),
+                    message: "invalid type: sequence, expected struct TicketInput: see the \
+                              ticket format in the README"
+                        .into(),
+                });
+            }
             match serde_json::from_str::<TicketInput>(raw.get()) {
                 Ok(input) => old_from_input(input),
                 Err(_) => {

@@ -28,8 +28,10 @@ use crate::ticket::{
 use crate::time::format_instant;
 use crate::time::zone::Tz;
 use crate::util::diagnostic::{Diagnostic, Diagnostics};
+use crate::util::located::{self, Kind};
+use crate::util::validate::{validate, Document, Reader};
 use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -257,136 +259,76 @@ pub struct CsvMapping {
     pub requester_groups: BTreeMap<String, Vec<String>>,
 }
 
-/// The mapping as written. Read from a `serde_json::Value` by hand rather than by serde derive
-/// (through serde_path_to_error): the same diagnostics, and 2× less code in the Wasm module.
-#[derive(Default)]
+/// The mapping as written, read by its serde derive through [`validate`] (every refused value
+/// at its path, all at once); [`Document::check`] turns it into a [`CsvMapping`].
+#[derive(Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a JSON object"
+)]
 struct MappingSpec {
+    #[serde(default)]
     format: Option<String>,
+    #[serde(default)]
     time_zone: Option<String>,
+    #[serde(default)]
     date_format: Option<String>,
+    #[serde(default)]
     delimiter: Option<String>,
+    #[serde(default)]
     encoding: Option<String>,
-    /// Target → a header or a list of headers.
-    columns: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    columns: BTreeMap<String, Headers>,
+    #[serde(default)]
     fields: BTreeMap<String, String>,
+    #[serde(default)]
     url_template: Option<String>,
+    #[serde(default)]
     staff: Vec<String>,
+    #[serde(default)]
     requester_groups: BTreeMap<String, Vec<String>>,
 }
 
-const MAPPING_KEYS: [&str; 10] = [
-    "format",
-    "timeZone",
-    "dateFormat",
-    "delimiter",
-    "encoding",
-    "columns",
-    "fields",
-    "urlTemplate",
-    "staff",
-    "requesterGroups",
-];
-
-fn invalid(path: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error("mapping-invalid", path, message)
+/// A target's headers: one, or a list in order of preference (`[]` switches the target off).
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a header name or a list of header names (`[]` switches it off)"
+)]
+enum Headers {
+    One(String),
+    Many(Vec<String>),
 }
 
-fn text_of(v: &serde_json::Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Null => None,
-        _ => {
-            diags.push(invalid(path, "give text (a JSON string)"));
-            None
-        }
-    }
-}
+const SEE: &str = "see the CSV mapping in docs/trackers.md";
 
-fn texts_of(v: &serde_json::Value, path: &str, diags: &mut Vec<Diagnostic>) -> Vec<String> {
-    match v.as_array() {
-        Some(a) if a.iter().all(serde_json::Value::is_string) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
-        _ => {
-            diags.push(invalid(path, "give a list of texts"));
-            Vec::new()
-        }
-    }
-}
+impl Document for MappingSpec {
+    /// The mapping's rules need the export's format, the caller's or the mapping's own:
+    /// [`CsvMapping::from_json`] checks them, into the same list of diagnostics.
+    type Valid = MappingSpec;
 
-fn read_spec(text: &str) -> Result<MappingSpec, Diagnostics> {
-    use serde_json::Value;
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        Diagnostics(vec![invalid(
+    fn not_json(e: &serde_json::Error) -> Diagnostic {
+        Diagnostic::error(
+            "mapping-invalid",
             "",
-            crate::util::diagnostic::json_refused("the mapping", &e),
-        )])
-    })?;
-    let Value::Object(o) = v else {
-        return Err(Diagnostics(vec![invalid(
-            "",
-            "the mapping must be a JSON object: see the CSV mapping in docs/trackers.md",
-        )]));
-    };
-    let mut d = Vec::new();
-    let mut spec = MappingSpec::default();
-    for (k, v) in &o {
-        match k.as_str() {
-            "format" => spec.format = text_of(v, k, &mut d),
-            "timeZone" => spec.time_zone = text_of(v, k, &mut d),
-            "dateFormat" => spec.date_format = text_of(v, k, &mut d),
-            "delimiter" => spec.delimiter = text_of(v, k, &mut d),
-            "encoding" => spec.encoding = text_of(v, k, &mut d),
-            "urlTemplate" => spec.url_template = text_of(v, k, &mut d),
-            "staff" => spec.staff = texts_of(v, k, &mut d),
-            "columns" | "fields" | "requesterGroups" => {
-                let Some(m) = v.as_object() else {
-                    d.push(invalid(k.as_str(), "give an object"));
-                    continue;
-                };
-                for (name, x) in m {
-                    let path = format!("{k}.{name}");
-                    match k.as_str() {
-                        "columns" => {
-                            let ok = x.is_string()
-                                || x.as_array().is_some_and(|a| a.iter().all(Value::is_string));
-                            if ok {
-                                spec.columns.insert(name.clone(), x.clone());
-                            } else {
-                                d.push(invalid(
-                                    path,
-                                    "give a header name or a list of header names (`[]` \
-                                     switches it off)",
-                                ));
-                            }
-                        }
-                        "fields" => {
-                            if let Some(h) = text_of(x, &path, &mut d) {
-                                spec.fields.insert(name.clone(), h);
-                            }
-                        }
-                        _ => {
-                            let who = texts_of(x, &path, &mut d);
-                            spec.requester_groups.insert(name.clone(), who);
-                        }
-                    }
-                }
-            }
-            _ => d.push(invalid(
-                k.as_str(),
-                format!(
-                    "unknown field `{k}`: expected one of {}; see the CSV mapping in \
-                     docs/trackers.md",
-                    MAPPING_KEYS.join(", ")
-                ),
-            )),
-        }
+            crate::util::diagnostic::json_refused("the mapping", e),
+        )
     }
-    if d.is_empty() {
-        Ok(spec)
-    } else {
-        Err(Diagnostics(d))
+
+    fn refused(e: &located::Error, path: String) -> Diagnostic {
+        let message = match &e.kind {
+            Kind::UnknownField { field, expected } => format!(
+                "unknown field `{field}`: expected one of {}; {SEE}",
+                expected.join(", ")
+            ),
+            _ => format!("{}: {SEE}", e.inner),
+        };
+        Diagnostic::error("mapping-invalid", path, message)
+    }
+
+    fn check(self, _: &mut Reader) -> Option<MappingSpec> {
+        Some(self)
     }
 }
 
@@ -423,8 +365,10 @@ impl CsvMapping {
     /// `delimiter` or `encoding`, or a format that disagrees with `format`.
     pub fn from_json(format: Option<CsvFormat>, text: &str) -> Result<CsvMapping, Diagnostics> {
         let text = if text.trim().is_empty() { "{}" } else { text };
-        let spec = read_spec(text)?;
-        let mut diags = Vec::new();
+        let (spec, mut diags) = validate::<MappingSpec>(text);
+        let Some(spec) = spec else {
+            return Err(Diagnostics(diags));
+        };
         let own = match spec.format.as_deref().map(CsvFormat::from_str) {
             None => None,
             Some(Ok(f)) => Some(f),
@@ -527,21 +471,9 @@ impl CsvMapping {
                 ));
                 continue;
             }
-            use serde_json::Value;
             let list = match headers {
-                Value::String(h) => vec![h],
-                Value::Array(v) if v.iter().all(Value::is_string) => v
-                    .into_iter()
-                    .filter_map(|h| h.as_str().map(str::to_string))
-                    .collect(),
-                _ => {
-                    diags.push(Diagnostic::error(
-                        "mapping-invalid",
-                        format!("columns.{target}"),
-                        "give a header name or a list of header names (`[]` switches it off)",
-                    ));
-                    continue;
-                }
+                Headers::One(h) => vec![h],
+                Headers::Many(v) => v,
             };
             // An empty list switches the target off (e.g. a column that means something else).
             m.columns.insert(target, list);

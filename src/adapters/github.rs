@@ -12,14 +12,11 @@
 
 use super::timeline::{self, Event};
 use super::{
-    is_number, join, label_values, parse_item, put, raw_id, read_label_ref, split_url, unexpected,
-    Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
-    TrackerKind,
+    is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use crate::time::format_instant;
-use crate::util::located::Chain;
-use crate::util::read::{self, read_struct, Read};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -133,77 +130,6 @@ pub struct Bundle {
     #[serde(default)]
     pub comments: Option<Vec<Value>>,
 }
-
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(User, "struct User", deny = false, {
-    login: "login" => req,
-    id: "id" => req,
-});
-
-impl Read for LabelRef {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        // `name: Option<String>`: a label object may leave it out.
-        Ok(match read_label_ref::<Option<String>>(v, at, false)? {
-            LabelForm::Name(n) => LabelRef::Name(n),
-            LabelForm::Object(name) => LabelRef::Object {
-                name: read::opt(name),
-            },
-        })
-    }
-}
-
-read_struct!(Milestone, "struct Milestone", deny = false, {
-    title: "title" => req,
-});
-
-read_struct!(Issue, "struct Issue", deny = false, {
-    id: "id" => req,
-    number: "number" => req,
-    title: "title" => req,
-    state: "state" => req,
-    html_url: "html_url" => default,
-    repository_url: "repository_url" => default,
-    user: "user" => default,
-    labels: "labels" => default,
-    assignee: "assignee" => default,
-    milestone: "milestone" => default,
-    created_at: "created_at" => req,
-    updated_at: "updated_at" => default,
-    closed_at: "closed_at" => default,
-    comments: "comments" => default,
-    pull_request: "pull_request" => default,
-});
-
-read_struct!(Label, "struct Label", deny = false, {
-    name: "name" => req,
-});
-
-read_struct!(TimelineEvent, "struct TimelineEvent", deny = false, {
-    event: "event" => req,
-    id: "id" => default,
-    created_at: "created_at" => default,
-    actor: "actor" => default,
-    label: "label" => default,
-    user: "user" => default,
-    author_association: "author_association" => default,
-    body: "body" => default,
-});
-
-read_struct!(Comment, "struct Comment", deny = false, {
-    id: "id" => req,
-    user: "user" => default,
-    created_at: "created_at" => req,
-    author_association: "author_association" => default,
-    body: "body" => default,
-});
-
-read_struct!(Bundle, "struct Bundle", deny = true, {
-    issue: "issue" => req,
-    timeline: "timeline" => default,
-    events: "events" => default,
-    comments: "comments" => default,
-});
 
 /// Paths that are GitHub's own pages, not `owner/repo`.
 const RESERVED: &[&str] = &[

@@ -10,14 +10,11 @@
 
 use super::timeline::{self, Event};
 use super::{
-    is_number, join, label_values, parse_item, put, raw_id, read_label_ref, split_url, unexpected,
-    Batch, Collector, IssueCtx, LabelForm, Page, PageKind, SiteConfig, Source, StaffRule, Tracker,
-    TrackerKind,
+    is_number, join, label_values, parse_item, put, raw_id, split_url, unexpected, Batch,
+    Collector, IssueCtx, Page, PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{CommentInput, FieldValue, Stamp, TicketError, TicketInput};
 use crate::time::format_instant;
-use crate::util::located::Chain;
-use crate::util::read::{self, read_struct, Read};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -139,92 +136,6 @@ pub struct Bundle {
     #[serde(default)]
     pub notes: Vec<Value>,
 }
-
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(User, "struct User", deny = false, {
-    id: "id" => req,
-    username: "username" => req,
-    name: "name" => default,
-});
-
-impl Read for LabelRef {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        // `name: String`: required (the helper refuses an object without it).
-        Ok(match read_label_ref::<String>(v, at, true)? {
-            LabelForm::Name(n) => LabelRef::Name(n),
-            LabelForm::Object(name) => LabelRef::Object {
-                name: read::req(name, at, "name")?,
-            },
-        })
-    }
-}
-
-read_struct!(Milestone, "struct Milestone", deny = false, {
-    title: "title" => req,
-});
-
-read_struct!(References, "struct References", deny = false, {
-    full: "full" => req,
-});
-
-read_struct!(Issue, "struct Issue", deny = false, {
-    id: "id" => req,
-    iid: "iid" => req,
-    project_id: "project_id" => default,
-    title: "title" => req,
-    state: "state" => req,
-    created_at: "created_at" => req,
-    updated_at: "updated_at" => default,
-    closed_at: "closed_at" => default,
-    user_notes_count: "user_notes_count" => default,
-    labels: "labels" => default,
-    author: "author" => default,
-    assignee: "assignee" => default,
-    milestone: "milestone" => default,
-    web_url: "web_url" => default,
-    references: "references" => default,
-});
-
-read_struct!(StateEvent, "struct StateEvent", deny = false, {
-    id: "id" => req,
-    user: "user" => default,
-    created_at: "created_at" => req,
-    resource_type: "resource_type" => default,
-    resource_id: "resource_id" => default,
-    state: "state" => req,
-});
-
-read_struct!(EventLabel, "struct EventLabel", deny = false, {
-    name: "name" => req,
-});
-
-read_struct!(LabelEvent, "struct LabelEvent", deny = false, {
-    id: "id" => req,
-    user: "user" => default,
-    created_at: "created_at" => req,
-    resource_type: "resource_type" => default,
-    resource_id: "resource_id" => default,
-    label: "label" => default,
-    action: "action" => req,
-});
-
-read_struct!(Note, "struct Note", deny = false, {
-    id: "id" => req,
-    body: "body" => default,
-    author: "author" => must,
-    created_at: "created_at" => req,
-    system: "system" => req,
-    internal: "internal" => default,
-    confidential: "confidential" => default,
-});
-
-read_struct!(Bundle, "struct Bundle", deny = true, {
-    issue: "issue" => req,
-    resource_state_events: "resource_state_events" => default,
-    resource_label_events: "resource_label_events" => default,
-    notes: "notes" => default,
-});
 
 fn is_path_segment(s: &str) -> bool {
     !s.is_empty()

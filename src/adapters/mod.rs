@@ -411,7 +411,7 @@ impl IssueCtx<'_> {
 }
 
 /// Deserialises one issue (or bundle) with a located error.
-pub(crate) fn parse_item<T: crate::util::read::Read>(
+pub(crate) fn parse_item<T: serde::de::DeserializeOwned>(
     v: &Value,
     path: &str,
     id: Option<String>,
@@ -524,50 +524,6 @@ pub(crate) fn join(base: &str, key: &str) -> String {
     } else {
         format!("{base}.{key}")
     }
-}
-
-/// A label as GitHub's and GitLab's untagged `LabelRef` derives read it: its name as a string,
-/// or an object with a `name` field of type `N` (`None` when absent). `name_required` as the
-/// derived variant has it; anything else is serde's untagged-enum error at `at`.
-pub(crate) enum LabelForm<N> {
-    Name(String),
-    Object(Option<N>),
-}
-
-pub(crate) fn read_label_ref<N: crate::util::read::Read>(
-    v: &Value,
-    at: &crate::util::located::Chain<'_>,
-    name_required: bool,
-) -> crate::util::read::R<LabelForm<N>> {
-    use crate::util::read;
-    if let Value::String(s) = v {
-        return Ok(LabelForm::Name(s.clone()));
-    }
-    let shape = read::Shape {
-        name: "struct variant LabelRef::Object",
-        fields: &["name"],
-        defaults: 0,
-        required: u64::from(name_required),
-        counted: true,
-        deny_unknown: false,
-        seq: false,
-        flatten: false,
-    };
-    let mut name = None;
-    read::object(v, at, &shape, &mut |_, _, v, at| {
-        name = Some(read::Read::read(v, at)?);
-        Ok(())
-    })
-    .and_then(|()| match name {
-        None if name_required => read::req(None, at, "name"),
-        name => Ok(LabelForm::Object(name)),
-    })
-    .map_err(|_| {
-        read::custom(
-            at,
-            "data did not match any variant of untagged enum LabelRef",
-        )
-    })
 }
 
 /// Puts a fact into the ticket's fields unless it is empty.

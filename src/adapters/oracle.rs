@@ -1,15 +1,15 @@
-//! The JSON readers against their oracles (tests only): the differential test against
-//! `serde_path_to_error`, which `util::located` replaces, and each hand-written reader
-//! (`util::read`) against its derived `Deserialize`. Every value of the fixtures, replaced by
-//! values of every JSON type, keys removed and unknown keys added, must give the same result,
-//! path, segments and message through all of them. It lives here, the highest layer whose
-//! readers it tests (policy, ticket and tracker types), since `util` names none of them.
+//! The JSON reader against its oracle (tests only): `util::read::from_value` (the derived
+//! `Deserialize` over `util::read::ValueDe`, whose errors keep serde's callback as a typed
+//! `Kind`) against `serde_path_to_error` over serde_json's own `&Value` deserializer. Every value
+//! of the fixtures, replaced by values of every JSON type, keys removed and unknown keys added,
+//! must give the same result, path, segments and message through both, and the error's `Kind`
+//! must be what serde's message says. It lives here, the highest layer whose types it reads
+//! (policy, ticket and tracker types), since `util` names none of them.
 
 use super::{github, gitlab, jira, redmine};
 use crate::calendar::CalendarSpec;
 use crate::policy::{LevelSpec, PolicySpec, TargetSpec, TierSpec};
-use crate::util::located::{from_value, Kind, Segment};
-use crate::util::read::Read;
+use crate::util::located::{Kind, Segment};
 use serde::de::DeserializeOwned;
 use serde_json::json;
 use serde_json::Value;
@@ -39,10 +39,6 @@ fn p2e<T: DeserializeOwned + Debug>(v: &Value) -> String {
             .collect();
         (e.path().to_string(), segs, e.inner().to_string())
     }))
-}
-
-fn ours<T: DeserializeOwned + Debug>(v: &Value) -> String {
-    outcome(from_value::<T>(v).map_err(|e| (e.path.to_string(), e.path.0, e.inner.to_string())))
 }
 
 /// Every variant of `v` with one node changed.
@@ -99,30 +95,36 @@ fn mutations(v: &Value) -> Vec<Value> {
 fn same<T: DeserializeOwned + Debug>(v: &Value) -> usize {
     let all = mutations(v);
     for m in std::iter::once(v).chain(&all) {
-        assert_eq!(ours::<T>(m), p2e::<T>(m), "input: {m}");
+        let (ours, oracle) = (ours::<T>(m), p2e::<T>(m));
+        if ours != oracle && struct_from_array::<T>(m) {
+            continue;
+        }
+        assert_eq!(ours, oracle, "input: {m}");
     }
     all.len() + 1
 }
 
-/// The hand-written reader of `T` (src/util/read.rs) against its derived `Deserialize`; the
-/// error's [`Kind`] must be what serde's message says it is.
-fn hand<T: Read + Debug>(v: &Value) -> String {
-    outcome(crate::util::read::from_value::<T>(v).map_err(|e| {
-        let msg = e.inner.to_string();
-        assert_eq!(kind_in(&msg), kind_tag(&e.kind), "{msg}");
-        if let Kind::UnknownField { field, expected } = &e.kind {
-            let m: serde_json::Error = serde::de::Error::unknown_field(field, expected);
-            assert_eq!(msg, m.to_string());
-        }
-        if let Kind::UnknownVariant { variant, expected } = &e.kind {
-            let m: serde_json::Error = serde::de::Error::unknown_variant(variant, expected);
-            assert_eq!(msg, m.to_string());
-        }
-        if let Kind::MissingField(field) = &e.kind {
-            assert_eq!(msg, format!("missing field `{field}`"));
-        }
-        (e.path.to_string(), e.path.0, msg)
-    }))
+/// The one deliberate difference: a struct is read from a JSON object only, where serde_json
+/// also reads one from an array, field by field (no sla-lens document writes a struct so, and
+/// not compiling each struct's `visit_seq` keeps the engine module within its budget). Such an
+/// input is refused with `invalid type: sequence, expected struct ...` at the array.
+fn struct_from_array<T: DeserializeOwned + Debug>(m: &Value) -> bool {
+    let Err(e) = crate::util::read::from_value::<T>(m) else {
+        return false;
+    };
+    let mut at = m;
+    for s in &e.path.0 {
+        at = match (s, at) {
+            (Segment::Key(k) | Segment::Variant(k), Value::Object(o)) => &o[k],
+            (Segment::Index(i), Value::Array(a)) => &a[*i],
+            _ => return false,
+        };
+    }
+    let msg = e.inner.to_string();
+    e.kind == Kind::InvalidType
+        && at.is_array()
+        && (msg.starts_with("invalid type: sequence, expected struct ")
+            || msg.starts_with("invalid type: sequence, expected a JSON object"))
 }
 
 /// The kind a serde message names (the test's reading of the text; the library never reads it).
@@ -152,15 +154,25 @@ fn kind_tag(k: &Kind) -> &'static str {
     }
 }
 
-/// [`same`], and the hand-written reader gives the same on every input too.
-fn both<T: Read + DeserializeOwned + Debug>(v: &Value) -> usize {
-    let all = mutations(v);
-    for m in std::iter::once(v).chain(&all) {
-        let oracle = p2e::<T>(m);
-        assert_eq!(ours::<T>(m), oracle, "input: {m}");
-        assert_eq!(hand::<T>(m), oracle, "hand-written reader, input: {m}");
-    }
-    all.len() + 1
+/// `T` read by the library's reader (src/util/read.rs); the error's [`Kind`] must be what
+/// serde's message says it is.
+fn ours<T: DeserializeOwned + Debug>(v: &Value) -> String {
+    outcome(crate::util::read::from_value::<T>(v).map_err(|e| {
+        let msg = e.inner.to_string();
+        assert_eq!(kind_in(&msg), kind_tag(&e.kind), "{msg}");
+        if let Kind::UnknownField { field, expected } = &e.kind {
+            let m: serde_json::Error = serde::de::Error::unknown_field(field, expected);
+            assert_eq!(msg, m.to_string());
+        }
+        if let Kind::UnknownVariant { variant, expected } = &e.kind {
+            let m: serde_json::Error = serde::de::Error::unknown_variant(variant, expected);
+            assert_eq!(msg, m.to_string());
+        }
+        if let Kind::MissingField(field) = &e.kind {
+            assert_eq!(msg, format!("missing field `{field}`"));
+        }
+        (e.path.to_string(), e.path.0, msg)
+    }))
 }
 
 #[test]
@@ -168,22 +180,22 @@ fn policies_read_as_through_serde_path_to_error() {
     let mut n = 0;
     for p in ["policies/default.json", "policies/business-hours.json"] {
         let v = fixture(p);
-        n += both::<PolicySpec>(&v);
+        n += same::<PolicySpec>(&v);
         for t in v["targets"].as_array().into_iter().flatten() {
-            n += both::<TargetSpec>(t);
+            n += same::<TargetSpec>(t);
         }
         for t in v["priorities"].as_array().into_iter().flatten() {
-            n += both::<TierSpec>(t);
+            n += same::<TierSpec>(t);
         }
         for l in v["escalation"]["levels"].as_array().into_iter().flatten() {
-            n += both::<LevelSpec>(l);
+            n += same::<LevelSpec>(l);
         }
         for c in v["calendars"]
             .as_object()
             .into_iter()
             .flat_map(|m| m.values())
         {
-            n += both::<CalendarSpec>(c);
+            n += same::<CalendarSpec>(c);
         }
     }
     // Every action option and contact identity, and the at-risk actions.
@@ -202,10 +214,10 @@ fn policies_read_as_through_serde_path_to_error() {
         },
         "levels": [v_level()]
     });
-    n += both::<crate::policy::EscalationSpec>(&esc);
-    n += both::<crate::policy::AtRiskSpec>(&esc["atRisk"]);
+    n += same::<crate::policy::EscalationSpec>(&esc);
+    n += same::<crate::policy::AtRiskSpec>(&esc["atRisk"]);
     for a in esc["atRisk"]["actions"].as_array().into_iter().flatten() {
-        n += both::<crate::policy::ActionSpec>(a);
+        n += same::<crate::policy::ActionSpec>(a);
     }
     assert!(n > 5_000, "{n} cases");
 }
@@ -217,18 +229,18 @@ fn v_level() -> Value {
 #[test]
 fn tracker_responses_read_as_through_serde_path_to_error() {
     let gh = fixture("tests/fixtures/github/bundles.json");
-    both::<github::Bundle>(&gh[0]);
-    both::<github::Issue>(&gh[0]["issue"]);
+    same::<github::Bundle>(&gh[0]);
+    same::<github::Issue>(&gh[0]["issue"]);
     for e in gh[0]["timeline"].as_array().into_iter().flatten().take(4) {
-        both::<github::TimelineEvent>(e);
+        same::<github::TimelineEvent>(e);
     }
     for c in gh[0]["comments"].as_array().into_iter().flatten().take(2) {
-        both::<github::Comment>(c);
+        same::<github::Comment>(c);
     }
-    both::<github::Issue>(&fixture("tests/fixtures/github/issues.json")[0]);
+    same::<github::Issue>(&fixture("tests/fixtures/github/issues.json")[0]);
     let gl = fixture("tests/fixtures/gitlab/bundles.json");
-    both::<gitlab::Bundle>(&gl[0]);
-    both::<gitlab::Issue>(&gl[0]["issue"]);
+    same::<gitlab::Bundle>(&gl[0]);
+    same::<gitlab::Issue>(&gl[0]["issue"]);
     for (k, name) in [
         ("resource_state_events", 0),
         ("resource_label_events", 1),
@@ -236,21 +248,21 @@ fn tracker_responses_read_as_through_serde_path_to_error() {
     ] {
         for e in gl[0][k].as_array().into_iter().flatten().take(2) {
             match name {
-                0 => both::<gitlab::StateEvent>(e),
-                1 => both::<gitlab::LabelEvent>(e),
-                _ => both::<gitlab::Note>(e),
+                0 => same::<gitlab::StateEvent>(e),
+                1 => same::<gitlab::LabelEvent>(e),
+                _ => same::<gitlab::Note>(e),
             };
         }
     }
-    both::<jira::Issue>(&fixture("tests/fixtures/jira/issue.json"));
-    both::<jira::Issue>(&fixture("tests/fixtures/jira/search.json")["issues"][0]);
+    same::<jira::Issue>(&fixture("tests/fixtures/jira/issue.json"));
+    same::<jira::Issue>(&fixture("tests/fixtures/jira/search.json")["issues"][0]);
     for i in 1..=12 {
-        both::<redmine::Issue>(
+        same::<redmine::Issue>(
             &fixture(&format!("tests/fixtures/redmine/issues/{i}.json"))["issue"],
         );
     }
-    both::<redmine::Group>(&fixture("tests/fixtures/redmine/groups/9.json")["group"]);
-    both::<Vec<redmine::IssueStatus>>(
+    same::<redmine::Group>(&fixture("tests/fixtures/redmine/groups/9.json")["group"]);
+    same::<Vec<redmine::IssueStatus>>(
         &fixture("tests/fixtures/redmine/issue_statuses.json")["issue_statuses"],
     );
 }
@@ -263,7 +275,7 @@ fn tickets_read_as_through_serde_path_to_error() {
     for list in [&seed, &edge] {
         let list = list.get("tickets").unwrap_or(list);
         for t in list.as_array().into_iter().flatten().take(6) {
-            n += both::<crate::ticket::ReadTicket>(t);
+            n += same::<crate::ticket::ReadTicket>(t);
         }
     }
     assert!(n > 200, "{n} cases");
@@ -298,11 +310,11 @@ fn enums_and_maps_read_as_through_serde_path_to_error() {
         json!(7),
         json!(null),
     ] {
-        both::<crate::policy::MetricKind>(&v);
-        both::<crate::policy::TimeBasis>(&v);
-        both::<crate::policy::TriggerSpec>(&json!({"metric": v.clone(), "time": v}));
+        same::<crate::policy::MetricKind>(&v);
+        same::<crate::policy::TimeBasis>(&v);
+        same::<crate::policy::TriggerSpec>(&json!({"metric": v.clone(), "time": v}));
     }
-    both::<BTreeMap<String, Vec<String>>>(&json!({"a": ["x"], "b": [1]}));
+    same::<BTreeMap<String, Vec<String>>>(&json!({"a": ["x"], "b": [1]}));
     same::<(String, u32)>(&json!(["a", 1, 2]));
     same::<Option<Vec<Option<u32>>>>(&json!([1, null, -2]));
 }

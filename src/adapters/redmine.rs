@@ -18,7 +18,6 @@ use super::{
     PageKind, SiteConfig, Source, StaffRule, Tracker, TrackerKind,
 };
 use crate::ticket::{CommentInput, FieldValue, StatusChangeInput, TicketError, TicketInput};
-use crate::util::read::read_struct;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -148,70 +147,6 @@ pub struct Issue {
     #[serde(default)]
     pub journals: Option<Vec<Journal>>,
 }
-
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(Ref, "struct Ref", deny = false, {
-    id: "id" => req,
-    name: "name" => default,
-});
-
-read_struct!(IssueStatus, "struct IssueStatus", deny = false, {
-    id: "id" => req,
-    name: "name" => req,
-    is_closed: "is_closed" => default,
-});
-
-read_struct!(CustomField, "struct CustomField", deny = false, {
-    id: "id" => req,
-    name: "name" => req,
-    multiple: "multiple" => default,
-    value: "value" => default,
-});
-
-read_struct!(JournalDetail, "struct JournalDetail", deny = false, {
-    property: "property" => req,
-    name: "name" => req,
-    old_value: "old_value" => default,
-    new_value: "new_value" => default,
-});
-
-read_struct!(Journal, "struct Journal", deny = false, {
-    id: "id" => req,
-    user: "user" => default,
-    notes: "notes" => default,
-    created_on: "created_on" => req,
-    private_notes: "private_notes" => default,
-    details: "details" => default,
-});
-
-read_struct!(ProjectRecord, "struct ProjectRecord", deny = false, {
-    id: "id" => req,
-    identifier: "identifier" => default,
-});
-
-read_struct!(Group, "struct Group", deny = false, {
-    id: "id" => req,
-    name: "name" => req,
-    users: "users" => default,
-});
-
-read_struct!(Issue, "struct Issue", deny = false, {
-    id: "id" => req,
-    project: "project" => must,
-    tracker: "tracker" => default,
-    status: "status" => must,
-    priority: "priority" => default,
-    author: "author" => default,
-    assigned_to: "assigned_to" => default,
-    category: "category" => default,
-    subject: "subject" => default,
-    created_on: "created_on" => req,
-    updated_on: "updated_on" => default,
-    closed_on: "closed_on" => default,
-    custom_fields: "custom_fields" => default,
-    journals: "journals" => default,
-});
 
 impl Tracker for Redmine {
     const KIND: TrackerKind = TrackerKind::Redmine;

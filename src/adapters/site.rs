@@ -3,6 +3,8 @@
 
 use super::TrackerKind;
 use crate::util::diagnostic::{Diagnostic, Diagnostics};
+use crate::util::located;
+use crate::util::validate::{validate, Document, Reader};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -239,113 +241,36 @@ struct FieldSpec {
     requester_group: Option<Vec<String>>,
 }
 
-fn strings(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
-}
+impl Document for SiteSpec {
+    type Valid = SiteConfig;
 
-impl SiteConfig {
-    /// The defaults for a stock install of `kind`, which work with the seed policy.
-    pub fn default_for(kind: TrackerKind) -> SiteConfig {
-        use TrackerKind::*;
-        let (priority, category, requester_group) = match kind {
-            Redmine => (
-                vec![Source::Priority],
-                vec![Source::Category, Source::Tracker],
-                vec![
-                    Source::CustomField("Requester group".into()),
-                    Source::CustomField("Department".into()),
-                ],
+    fn not_json(e: &serde_json::Error) -> Diagnostic {
+        Diagnostic::error(
+            "site-invalid",
+            "",
+            format!(
+                "{}: see the site file format in docs/trackers.md",
+                crate::util::diagnostic::json_error(e)
             ),
-            Github => (
-                vec![Source::LabelPrefix("priority:".into())],
-                vec![Source::LabelPrefix("category:".into())],
-                vec![Source::LabelPrefix("dept:".into())],
-            ),
-            Gitlab => (
-                vec![
-                    Source::LabelPrefix("priority::".into()),
-                    Source::LabelPrefix("priority:".into()),
-                ],
-                vec![
-                    Source::LabelPrefix("category::".into()),
-                    Source::LabelPrefix("category:".into()),
-                ],
-                vec![
-                    Source::LabelPrefix("dept::".into()),
-                    Source::LabelPrefix("dept:".into()),
-                ],
-            ),
-            Jira => (
-                vec![Source::Priority],
-                vec![Source::Components, Source::IssueType],
-                vec![],
-            ),
-            // RT's facts are chosen by its own `rt` object (rt::RtSite).
-            Rt => (vec![], vec![], vec![]),
-        };
-        let staff = match kind {
-            Github => StaffRule::AuthorAssociation(strings(&["OWNER", "MEMBER", "COLLABORATOR"])),
-            _ => StaffRule::AnyoneButAuthor,
-        };
-        let status_labels = match kind {
-            Github | Gitlab => [
-                ("waiting on customer", "Waiting on customer"),
-                ("waiting-on-customer", "Waiting on customer"),
-                ("status::waiting on customer", "Waiting on customer"),
-            ]
-            .into_iter()
-            .fold(BTreeMap::new(), |mut m, (k, v)| {
-                m.insert(k.to_string(), v.to_string());
-                m
-            }),
-            _ => BTreeMap::new(),
-        };
-        SiteConfig {
-            tracker: kind,
-            origin: None,
-            base_path: None,
-            fields: FieldMap {
-                priority,
-                category,
-                requester_group,
-            },
-            staff,
-            requester_groups: BTreeMap::new(),
-            // RT's `stalled` is the shipped policies' pause.
-            statuses: if kind == Rt {
-                BTreeMap::from([("stalled".to_string(), "Waiting on customer".to_string())])
-            } else {
-                BTreeMap::new()
-            },
-            status_labels,
-            open_status: "Open".into(),
-            closed_status: "Closed".into(),
-            private_comments_respond: false,
-            private_visibility: None,
-            agent: Vec::new(),
-            rt: None,
-        }
+        )
     }
 
-    /// Reads a site file (JSON). Unknown keys are errors (they are usually typos); every
-    /// problem is reported at once.
-    ///
-    /// # Errors
-    /// Text that is not a site configuration, or sources the tracker does not have.
-    pub fn from_json(text: &str) -> Result<SiteConfig, Diagnostics> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let spec: SiteSpec = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            Diagnostics(vec![Diagnostic::error(
-                "site-invalid",
-                if path == "." { String::new() } else { path },
-                format!(
-                    "{}: see the site file format in docs/trackers.md",
-                    crate::util::diagnostic::json_error(e.inner())
-                ),
-            )])
-        })?;
-        let mut diags = Vec::new();
+    fn refused(e: &located::Error, path: String) -> Diagnostic {
+        Diagnostic::error(
+            "site-invalid",
+            path,
+            format!("{}: see the site file format in docs/trackers.md", e.inner),
+        )
+    }
+
+    /// Every rule that ties the site's settings to its tracker, once every value read: with a
+    /// refused element left out of a list, the paths of the rest would be off by one.
+    fn check(self, r: &mut Reader) -> Option<SiteConfig> {
+        if r.dropped {
+            return None;
+        }
+        let spec = self;
+        let diags = &mut r.diags;
         let mut site = SiteConfig::default_for(spec.tracker);
         let kind = spec.tracker;
         let mut sources = |name: &str, given: Option<Vec<String>>, into: &mut Vec<Source>| {
@@ -462,10 +387,107 @@ impl SiteConfig {
             }
             site.rt = Some(rt);
         }
-        if diags.is_empty() {
-            Ok(site)
-        } else {
-            Err(Diagnostics(diags))
+        Some(site)
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+impl SiteConfig {
+    /// The defaults for a stock install of `kind`, which work with the seed policy.
+    pub fn default_for(kind: TrackerKind) -> SiteConfig {
+        use TrackerKind::*;
+        let (priority, category, requester_group) = match kind {
+            Redmine => (
+                vec![Source::Priority],
+                vec![Source::Category, Source::Tracker],
+                vec![
+                    Source::CustomField("Requester group".into()),
+                    Source::CustomField("Department".into()),
+                ],
+            ),
+            Github => (
+                vec![Source::LabelPrefix("priority:".into())],
+                vec![Source::LabelPrefix("category:".into())],
+                vec![Source::LabelPrefix("dept:".into())],
+            ),
+            Gitlab => (
+                vec![
+                    Source::LabelPrefix("priority::".into()),
+                    Source::LabelPrefix("priority:".into()),
+                ],
+                vec![
+                    Source::LabelPrefix("category::".into()),
+                    Source::LabelPrefix("category:".into()),
+                ],
+                vec![
+                    Source::LabelPrefix("dept::".into()),
+                    Source::LabelPrefix("dept:".into()),
+                ],
+            ),
+            Jira => (
+                vec![Source::Priority],
+                vec![Source::Components, Source::IssueType],
+                vec![],
+            ),
+            // RT's facts are chosen by its own `rt` object (rt::RtSite).
+            Rt => (vec![], vec![], vec![]),
+        };
+        let staff = match kind {
+            Github => StaffRule::AuthorAssociation(strings(&["OWNER", "MEMBER", "COLLABORATOR"])),
+            _ => StaffRule::AnyoneButAuthor,
+        };
+        let status_labels = match kind {
+            Github | Gitlab => [
+                ("waiting on customer", "Waiting on customer"),
+                ("waiting-on-customer", "Waiting on customer"),
+                ("status::waiting on customer", "Waiting on customer"),
+            ]
+            .into_iter()
+            .fold(BTreeMap::new(), |mut m, (k, v)| {
+                m.insert(k.to_string(), v.to_string());
+                m
+            }),
+            _ => BTreeMap::new(),
+        };
+        SiteConfig {
+            tracker: kind,
+            origin: None,
+            base_path: None,
+            fields: FieldMap {
+                priority,
+                category,
+                requester_group,
+            },
+            staff,
+            requester_groups: BTreeMap::new(),
+            // RT's `stalled` is the shipped policies' pause.
+            statuses: if kind == Rt {
+                BTreeMap::from([("stalled".to_string(), "Waiting on customer".to_string())])
+            } else {
+                BTreeMap::new()
+            },
+            status_labels,
+            open_status: "Open".into(),
+            closed_status: "Closed".into(),
+            private_comments_respond: false,
+            private_visibility: None,
+            agent: Vec::new(),
+            rt: None,
+        }
+    }
+
+    /// Reads a site file (JSON). Unknown keys are errors (they are usually typos); every
+    /// problem is reported at once.
+    ///
+    /// # Errors
+    /// Text that is not a site configuration, or sources the tracker does not have.
+    pub fn from_json(text: &str) -> Result<SiteConfig, Diagnostics> {
+        match validate::<SiteSpec>(text) {
+            (Some(site), _) => Ok(site),
+            (None, diags) => Err(Diagnostics(diags)),
         }
     }
 

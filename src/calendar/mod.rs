@@ -13,7 +13,6 @@
 use crate::time::zone::{resolve_local, Tz};
 use crate::time::Instant;
 use crate::util::diagnostic::{index, join, Diagnostic};
-use crate::util::read::read_struct;
 use chrono::{Datelike, NaiveDate, Offset, TimeZone, Weekday};
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
@@ -112,37 +111,6 @@ pub struct ExceptionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(CalendarSpec, "struct CalendarSpec", deny = true, {
-    description: "description" => default,
-    time_zone: "timeZone" => req,
-    week: "week" => req,
-    holidays: "holidays" => default,
-    exceptions: "exceptions" => default,
-});
-
-read_struct!(WeekSpec, "struct WeekSpec", deny = true, {
-    mon: "mon" => default,
-    tue: "tue" => default,
-    wed: "wed" => default,
-    thu: "thu" => default,
-    fri: "fri" => default,
-    sat: "sat" => default,
-    sun: "sun" => default,
-});
-
-read_struct!(HolidaySpec, "struct HolidaySpec", deny = true, {
-    date: "date" => req,
-    name: "name" => default,
-});
-
-read_struct!(ExceptionSpec, "struct ExceptionSpec", deny = true, {
-    date: "date" => req,
-    windows: "windows" => req,
-    name: "name" => default,
-});
 
 // ---------------------------------------------------------------------------------------------
 // The compiled form

@@ -7,8 +7,8 @@ use crate::calendar::{Calendar, CalendarSpec, ALWAYS};
 use crate::policy::review::ReviewSpec;
 use crate::time::duration;
 use crate::util::diagnostic::{index, join, Diagnostic, Diagnostics};
-use crate::util::located::{Chain, Kind, Segment};
-use crate::util::read::{self, read_struct, Read};
+use crate::util::located::{self, Kind};
+use crate::util::validate::{validate, Document, Reader};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -459,163 +459,6 @@ fn zero_after() -> String {
     "0h".into()
 }
 
-// Readers (util::read): what the derived `Deserialize` reads, held to it by adapters/oracle.rs.
-
-read_struct!(PolicySpec, "struct PolicySpec", deny = true, {
-    schema: "$schema" => default,
-    version: "version" => req,
-    id: "id" => req,
-    name: "name" => req,
-    description: "description" => default,
-    parties: "parties" => must,
-    scope: "scope" => default,
-    categories: "categories" => default,
-    priorities: "priorities" => req,
-    calendars: "calendars" => default,
-    statuses: "statuses" => default,
-    metrics: "metrics" => default,
-    targets: "targets" => req,
-    at_risk_percent: "atRiskPercent" => with(default_at_risk),
-    escalation: "escalation" => default,
-    review: "review" => default,
-});
-
-read_struct!(Parties, "struct Parties", deny = true, {
-    provider: "provider" => must,
-    customer: "customer" => must,
-});
-
-read_struct!(Party, "struct Party", deny = true, {
-    name: "name" => req,
-    description: "description" => default,
-});
-
-read_struct!(ScopeSpec, "struct ScopeSpec", deny = true, {
-    description: "description" => default,
-    include: "include" => default,
-    exclude: "exclude" => default,
-});
-
-read_struct!(Condition, "struct Condition", deny = true, {
-    field: "field" => default,
-    one_of: "in" => default,
-    labels: "labels" => default,
-});
-
-read_struct!(TierSpec, "struct TierSpec", deny = true, {
-    id: "id" => req,
-    name: "name" => req,
-    description: "description" => default,
-    when: "when" => default,
-});
-
-read_struct!(StatusesSpec, "struct StatusesSpec", deny = true, {
-    resolved: "resolved" => req,
-});
-
-read_struct!(MetricsSpec, "struct MetricsSpec", deny = true, {
-    response: "response" => default,
-    resolution: "resolution" => default,
-});
-
-read_struct!(MetricSpec, "struct MetricSpec", deny = true, {
-    paused_by: "pausedBy" => default,
-    restart_on_reopen: "restartOnReopen" => with(default_true),
-    description: "description" => default,
-});
-
-read_struct!(TargetSpec, "struct TargetSpec", deny = true, {
-    priority: "priority" => req,
-    category: "category" => default,
-    response: "response" => default,
-    resolution: "resolution" => default,
-    calendar: "calendar" => with(default_calendar),
-});
-
-read_struct!(EscalationSpec, "struct EscalationSpec", deny = true, {
-    levels: "levels" => default,
-    at_risk: "atRisk" => default,
-});
-
-read_struct!(AtRiskSpec, "struct AtRiskSpec", deny = true, {
-    contacts: "contacts" => default,
-    actions: "actions" => default,
-});
-
-read_struct!(ActionSpec, "struct ActionSpec", deny = true, {
-    kind: "kind" => must,
-    private: "private" => default,
-    text: "text" => default,
-    contact: "contact" => default,
-    label: "label" => default,
-    field: "field" => default,
-    value: "value" => default,
-    priority: "priority" => default,
-    subject: "subject" => default,
-    url: "url" => default,
-    preset: "preset" => default,
-});
-
-impl Read for ActionKind {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        let i = read::unit_variant(v, at, &ActionKind::ALL)?;
-        Ok(ActionKind::from_name(ActionKind::ALL[i]).unwrap_or(ActionKind::Note))
-    }
-}
-
-impl Read for WebhookPreset {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["generic", "slack", "teams", "mattermost"])? {
-            0 => Ok(WebhookPreset::Generic),
-            1 => Ok(WebhookPreset::Slack),
-            2 => Ok(WebhookPreset::Teams),
-            _ => Ok(WebhookPreset::Mattermost),
-        }
-    }
-}
-
-read_struct!(LevelSpec, "struct LevelSpec", deny = true, {
-    level: "level" => req,
-    role: "role" => req,
-    contacts: "contacts" => default,
-    trigger: "trigger" => must,
-    actions: "actions" => default,
-});
-
-read_struct!(Contact, "struct Contact", deny = true, {
-    name: "name" => req,
-    email: "email" => default,
-    handle: "handle" => default,
-    redmine: "redmine" => default,
-    github: "github" => default,
-    gitlab: "gitlab" => default,
-    jira: "jira" => default,
-});
-
-impl Read for MetricKind {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["response", "resolution"])? {
-            0 => Ok(MetricKind::Response),
-            _ => Ok(MetricKind::Resolution),
-        }
-    }
-}
-
-impl Read for TimeBasis {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match read::unit_variant(v, at, &["business", "calendar"])? {
-            0 => Ok(TimeBasis::Business),
-            _ => Ok(TimeBasis::Calendar),
-        }
-    }
-}
-
-read_struct!(TriggerSpec, "struct TriggerSpec", deny = true, {
-    metric: "metric" => must,
-    after: "after" => with(zero_after),
-    time: "time" => default,
-});
-
 // ---------------------------------------------------------------------------------------------
 // Checked form
 // ---------------------------------------------------------------------------------------------
@@ -667,26 +510,12 @@ impl Policy {
     /// # Ok::<(), sla_lens::Diagnostics>(())
     /// ```
     pub fn from_json(text: &str) -> Result<Policy, Diagnostics> {
-        let mut diags = Vec::new();
-        let parsed = parse_spec(text, &mut diags);
-        let policy = parsed.and_then(|p| {
-            let structural = diags.len();
-            let policy = check(p.spec, &mut diags);
-            if p.dropped {
-                let mut i = 0;
-                diags.retain(|d| {
-                    i += 1;
-                    i <= structural || !CONSEQUENTIAL.contains(&d.code)
-                });
-            }
-            policy
-        });
-        match policy {
-            Some(mut p) if !diags.iter().any(Diagnostic::is_error) => {
+        match validate::<PolicySpec>(text) {
+            (Some(mut p), diags) => {
                 p.warnings = diags;
                 Ok(p)
             }
-            _ => {
+            (None, mut diags) => {
                 sort_diagnostics(&mut diags);
                 Err(Diagnostics(diags))
             }
@@ -741,98 +570,10 @@ fn sort_diagnostics(diags: &mut [Diagnostic]) {
 // Parsing: section by section, element by element, so one typo does not hide the next
 // ---------------------------------------------------------------------------------------------
 
-/// A structural error found while parsing one value.
-struct PartError {
-    diag: Diagnostic,
-    /// Path segments of the offending value inside the parsed value.
-    segments: Vec<PathSeg>,
-    unknown_field: bool,
-}
-
-enum PathSeg {
-    Key(String),
-    Index(usize),
-}
-
-fn full_path(base: &str, inner: &str) -> String {
-    if inner == "." {
-        base.to_string()
-    } else if base.is_empty() {
-        inner.to_string()
-    } else if inner.starts_with('[') {
-        format!("{base}{inner}")
-    } else {
-        format!("{base}.{inner}")
-    }
-}
-
-/// Parses one JSON value into `T`, turning a reader's error into a located diagnostic.
-fn try_part<T: Read>(v: &Value, path: &str) -> Result<T, PartError> {
-    read::from_value::<T>(v).map_err(|e| {
-        let full = full_path(path, &e.path.to_string());
-        let segments = e
-            .path
-            .0
-            .into_iter()
-            .filter_map(|s| match s {
-                Segment::Index(index) => Some(PathSeg::Index(index)),
-                Segment::Key(key) => Some(PathSeg::Key(key)),
-                Segment::Variant(_) => None,
-            })
-            .collect();
-        PartError {
-            unknown_field: matches!(e.kind, Kind::UnknownField { .. }),
-            diag: read_diagnostic(&e.kind, &e.inner, full),
-            segments,
-        }
-    })
-}
-
-/// Removes the value at `segments` (an unknown key) from `v`.
-fn remove_at(v: &mut Value, segments: &[PathSeg]) -> bool {
-    let Some((last, parents)) = segments.split_last() else {
-        return false;
-    };
-    let mut cur = v;
-    for s in parents {
-        cur = match (s, cur) {
-            (PathSeg::Key(k), Value::Object(o)) => match o.get_mut(k) {
-                Some(x) => x,
-                None => return false,
-            },
-            (PathSeg::Index(i), Value::Array(a)) => match a.get_mut(*i) {
-                Some(x) => x,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match (last, cur) {
-        (PathSeg::Key(k), Value::Object(o)) => o.remove(k).is_some(),
-        _ => false,
-    }
-}
-
-/// Parses `v` into `T`, reporting each structural error; unknown fields are reported and
-/// removed so the rest of the value is still checked. `None` when another error remains.
-fn repair<T: Read>(v: &mut Value, path: &str, diags: &mut Vec<Diagnostic>) -> Option<T> {
-    for _ in 0..64 {
-        match try_part::<T>(v, path) {
-            Ok(t) => return Some(t),
-            Err(e) => {
-                diags.push(e.diag);
-                if !(e.unknown_field && remove_at(v, &e.segments)) {
-                    return None;
-                }
-            }
-        }
-    }
-    None
-}
-
 /// A reader's error as a diagnostic: the code from its [`Kind`], a message that names the fix.
-fn read_diagnostic(kind: &Kind, inner: &serde_json::Error, path: String) -> Diagnostic {
-    match kind {
+fn read_diagnostic(e: &located::Error, path: String) -> Diagnostic {
+    let inner = &e.inner;
+    match &e.kind {
         Kind::UnknownField { field, expected } => unknown_field(field, expected, path),
         Kind::MissingField(field) => Diagnostic::error(
             "missing-field",
@@ -933,17 +674,12 @@ const CONSEQUENTIAL: [&str; 7] = [
     "no-fallback-tier",
 ];
 
-/// The parsed document, and whether elements were dropped for structural errors.
-struct Parsed {
-    spec: PolicySpec,
-    dropped: bool,
-}
+impl Document for PolicySpec {
+    type Valid = Policy;
 
-fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
-    let mut root: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) if crate::util::diagnostic::json_too_deep(&e) => {
-            diags.push(Diagnostic::error(
+    fn not_json(e: &serde_json::Error) -> Diagnostic {
+        if crate::util::diagnostic::json_too_deep(e) {
+            return Diagnostic::error(
                 "json-too-deep",
                 "",
                 format!(
@@ -954,88 +690,103 @@ fn parse_spec(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Parsed> {
                     e.line(),
                     e.column()
                 ),
-            ));
-            return None;
+            );
         }
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                "json-syntax",
-                "",
-                format!(
-                    "the policy is not valid JSON: {} at line {}, column {}; fix the syntax (a \
-                     trailing comma or a missing quote is the usual cause)",
-                    strip_position(&e.to_string()),
-                    e.line(),
-                    e.column()
-                ),
-            ));
-            return None;
-        }
-    };
-    let Value::Object(obj) = &mut root else {
-        diags.push(Diagnostic::error(
-            "invalid-type",
+        Diagnostic::error(
+            "json-syntax",
             "",
-            "the policy must be a JSON object `{ ... }`: start from `sla-lens default-policy`",
-        ));
-        return None;
-    };
-    let unknown: Vec<String> = obj
-        .keys()
-        .filter(|k| !TOP_LEVEL.contains(&k.as_str()))
-        .cloned()
-        .collect();
-    for key in unknown {
-        diags.push(unknown_field(&key, &TOP_LEVEL, key.clone()));
-        obj.remove(&key);
+            format!(
+                "the policy is not valid JSON: {} at line {}, column {}; fix the syntax (a \
+                 trailing comma or a missing quote is the usual cause)",
+                strip_position(&e.to_string()),
+                e.line(),
+                e.column()
+            ),
+        )
     }
-    // Elements are checked one by one, so each bad element gets its own diagnostic; an element
-    // that cannot be repaired is dropped and the rest is still checked.
-    let mut dropped = false;
-    for k in ["categories", "priorities", "targets"] {
-        if let Some(Value::Array(items)) = obj.get_mut(k) {
-            let mut keep = Vec::with_capacity(items.len());
-            for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
-                let path = index(k, i);
-                let ok = match k {
-                    "targets" => repair::<TargetSpec>(&mut item, &path, diags).is_some(),
-                    _ => repair::<TierSpec>(&mut item, &path, diags).is_some(),
-                };
-                if ok {
-                    keep.push(item);
-                } else {
-                    dropped = true;
+
+    fn refused(e: &located::Error, path: String) -> Diagnostic {
+        read_diagnostic(e, path)
+    }
+
+    /// Section by section, element by element ([`Reader::element`]): each bad target, tier,
+    /// calendar or level gets its own diagnostic and is left out, and the rest is still read.
+    fn read(mut root: Value, r: &mut Reader) -> Option<PolicySpec> {
+        let Value::Object(obj) = &mut root else {
+            r.diags.push(Diagnostic::error(
+                "invalid-type",
+                "",
+                "the policy must be a JSON object `{ ... }`: start from `sla-lens default-policy`",
+            ));
+            return None;
+        };
+        let unknown: Vec<String> = obj
+            .keys()
+            .filter(|k| !TOP_LEVEL.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        for key in unknown {
+            r.diags.push(unknown_field(&key, &TOP_LEVEL, key.clone()));
+            obj.remove(&key);
+        }
+        for k in ["categories", "priorities", "targets"] {
+            if let Some(Value::Array(items)) = obj.get_mut(k) {
+                let mut keep = Vec::with_capacity(items.len());
+                for (i, mut item) in std::mem::take(items).into_iter().enumerate() {
+                    let path = index(k, i);
+                    let ok = match k {
+                        "targets" => r.element::<TargetSpec>(&mut item, &path).is_some(),
+                        _ => r.element::<TierSpec>(&mut item, &path).is_some(),
+                    };
+                    if ok {
+                        keep.push(item);
+                    }
+                }
+                *items = keep;
+            }
+        }
+        if let Some(Value::Object(cals)) = obj.get_mut("calendars") {
+            let names: Vec<String> = cals.keys().cloned().collect();
+            for name in names {
+                let path = join("calendars", &name);
+                let ok = cals
+                    .get_mut(&name)
+                    .is_some_and(|c| r.element::<CalendarSpec>(c, &path).is_some());
+                if !ok {
+                    cals.remove(&name);
                 }
             }
-            *items = keep;
         }
-    }
-    if let Some(Value::Object(cals)) = obj.get_mut("calendars") {
-        let names: Vec<String> = cals.keys().cloned().collect();
-        for name in names {
-            let path = join("calendars", &name);
-            let ok = cals
-                .get_mut(&name)
-                .is_some_and(|c| repair::<CalendarSpec>(c, &path, diags).is_some());
-            if !ok {
-                cals.remove(&name);
-                dropped = true;
+        if let Some(Value::Array(levels)) =
+            obj.get_mut("escalation").and_then(|e| e.get_mut("levels"))
+        {
+            let mut keep = Vec::new();
+            for (i, mut l) in std::mem::take(levels).into_iter().enumerate() {
+                if r.element::<LevelSpec>(&mut l, &index("escalation.levels", i))
+                    .is_some()
+                {
+                    keep.push(l);
+                }
             }
+            *levels = keep;
         }
+        r.element::<PolicySpec>(&mut root, "")
     }
-    if let Some(Value::Array(levels)) = obj.get_mut("escalation").and_then(|e| e.get_mut("levels"))
-    {
-        let mut keep = Vec::new();
-        for (i, mut l) in std::mem::take(levels).into_iter().enumerate() {
-            if repair::<LevelSpec>(&mut l, &index("escalation.levels", i), diags).is_some() {
-                keep.push(l);
-            } else {
-                dropped = true;
-            }
+
+    /// [`check`]; when elements were left out for structural errors, the diagnostics that only
+    /// follow from their absence ([`CONSEQUENTIAL`]) are not reported.
+    fn check(self, r: &mut Reader) -> Option<Policy> {
+        let structural = r.diags.len();
+        let policy = check(self, &mut r.diags);
+        if r.dropped {
+            let mut i = 0;
+            r.diags.retain(|d| {
+                i += 1;
+                i <= structural || !CONSEQUENTIAL.contains(&d.code)
+            });
         }
-        *levels = keep;
+        policy
     }
-    repair::<PolicySpec>(&mut root, "", diags).map(|spec| Parsed { spec, dropped })
 }
 
 fn strip_position(msg: &str) -> &str {

@@ -1,7 +1,6 @@
 //! The SLA's own review cadence ("reviewed every six months").
 
 use crate::util::diagnostic::{join, Diagnostic};
-use crate::util::read::read_struct;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -17,12 +16,6 @@ pub struct ReviewSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_review: Option<String>,
 }
-
-read_struct!(ReviewSpec, "struct ReviewSpec", deny = true, {
-    effective: "effective" => req,
-    interval_months: "intervalMonths" => req,
-    last_review: "lastReview" => default,
-});
 
 /// Where the review cadence stands on a given day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,8 +8,7 @@ pub mod marker;
 
 use crate::time::rfc3339::{parse_millis_instant, parse_text_instant};
 use crate::time::Instant;
-use crate::util::located::Chain;
-use crate::util::read::{self, read_struct, Read};
+use crate::util::read;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -655,96 +654,6 @@ impl From<TicketInput> for ReadTicket {
         }
     }
 }
-
-// Readers (util::read): what the derived and hand-written `Deserialize`s above read, held to
-// them by the oracle tests (src/adapters/oracle.rs).
-
-/// `expected an RFC 3339 timestamp or epoch milliseconds`, as the visitors above say it.
-const STAMP: &str = "an RFC 3339 timestamp or epoch milliseconds";
-
-impl Read for ReadStamp {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match v {
-            Value::String(s) => Ok(ReadStamp(parse_text_instant(s))),
-            Value::Number(n) => Ok(ReadStamp(parse_millis_instant(
-                n.as_f64().unwrap_or(f64::NAN),
-            ))),
-            _ => Err(read::invalid_type(v, at, STAMP)),
-        }
-    }
-}
-
-impl Read for SkipStr {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        match v {
-            Value::String(_) => Ok(SkipStr),
-            _ => Err(read::invalid_type(v, at, "a string")),
-        }
-    }
-}
-
-impl Read for FieldValue {
-    fn read(v: &Value, at: &Chain<'_>) -> read::R<Self> {
-        Ok(match v {
-            Value::String(s) => FieldValue::One(s.as_str().into()),
-            Value::Number(n) => FieldValue::Number(n.as_f64().unwrap_or(f64::NAN)),
-            Value::Bool(b) => FieldValue::Bool(*b),
-            Value::Null => FieldValue::Null,
-            Value::Array(_) => FieldValue::Many(Read::read(v, at)?),
-            Value::Object(_) => {
-                return Err(read::invalid_type(
-                    v,
-                    at,
-                    "a string, a list of strings, a number, a boolean or null",
-                ))
-            }
-        })
-    }
-}
-
-/// [`id_string`]'s reader.
-fn read_id(v: &Value, at: &Chain<'_>) -> read::R<String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(n) => Ok(match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => u.to_string(),
-            (None, Some(i)) => i.to_string(),
-            _ => Value::from(n.as_f64().unwrap_or(f64::NAN)).to_string(),
-        }),
-        Value::Null => Ok(String::new()),
-        _ => Err(read::invalid_type(v, at, "a string or a number")),
-    }
-}
-
-read_struct!(ReadChange, expecting "struct StatusChangeInput", deny = false, {
-    at: "at" => must,
-    from: "from" => default,
-    to: "to" => req,
-});
-
-read_struct!(ReadComment, expecting "struct CommentInput", deny = false, {
-    at: "at" => must,
-    author: "author" => default,
-    staff: "staff" => default,
-});
-
-read_struct!(ReadTicket, expecting "struct TicketInput", deny = false, {
-    id: "id" => default via read_id,
-    title: "title" => default,
-    url: "url" => default,
-    created: "created" => default,
-    fields: "fields" => default,
-    labels: "labels" => default,
-    requester: "requester" => default,
-    assignee: "assignee" => default,
-    status: "status" => default,
-    status_history: "statusHistory" => default,
-    comments: "comments" => default,
-    first_response_at: "firstResponseAt" => default,
-    unknown: "unknown" => default,
-    updated: "updated" => default,
-    escalations: "escalations" => default,
-});
 
 /// A ticket list as a whole: an array, or `{"tickets": [...]}` (other keys ignored).
 #[derive(Deserialize)]

@@ -1,445 +1,654 @@
-//! Hand-written readers over a [`serde_json::Value`]: what `#[derive(Deserialize)]` read through
-//! [`crate::util::located`] gave, with the same results, error messages and error paths, in a fraction
-//! of the Wasm module's code.
+//! Reading a part of a document with its derived `Deserialize`: the one reading path of every
+//! document type (the policy and its calendars, the site file, the CSV mapping, tracker
+//! responses, tickets that the fast scanner leaves).
 //!
-//! The derived code is a `visit_map` per type, compiled again for every deserializer it meets;
-//! most of it was inlined into `located`'s map access, one copy per type (docs/benchmarks-log.md,
-//! "Code size"). Here one non-generic walker, [`object`], reads every struct: it goes through the
-//! map in its order (serde_json's `Map` is sorted), hands each known field to the type's small
-//! reader, rejects unknown fields where serde would, and reads an array positionally as serde's
-//! `visit_seq` does. The messages are serde's own (`missing field`, `unknown field`, `invalid
-//! type`, `invalid length`, built with [`serde::de::Error`]), located as `serde_path_to_error`
-//! locates them. The types keep their derived `Deserialize` (the public API, the JSON schema) and
-//! that derive is the oracle: `located`'s differential test holds every reader here to it.
+//! The value is read by `ValueDe`, a `Deserializer` over a [`serde_json::Value`] whose error type
+//! is [`Refusal`]: serde's visitors say what they refuse through the `de::Error` callbacks
+//! (`unknown_field`, `missing_field`, `unknown_variant`, `invalid_type`, ...), and [`Refusal`]
+//! keeps which one as a typed [`Kind`], so a caller picks a diagnostic code from data, never
+//! from the message. The message is serde_json's own wording (built by `serde_json::Error`'s
+//! callbacks), and the path is located by `serde_path_to_error`'s rules (`targets[0].respons`;
+//! an error on a map key at that key), tracked here rather than by wrapping the deserializer in
+//! `serde_path_to_error`, whose wrappers cost the engine module 6.6 KB gzipped; the oracle test
+//! (src/adapters/oracle.rs) holds both to the same results.
 
-use crate::util::located::{unexpected, Chain, Kind};
-use serde::de::{self, Unexpected};
+use crate::util::located::{Error, Kind, Path, Segment};
+use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Expected, Unexpected, Visitor};
 use serde_json::{Number, Value};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::fmt;
 
-/// A located error, boxed: every `?` in the readers moves one pointer, not the error.
-pub(crate) type Error = Box<crate::util::located::Error>;
-pub(crate) type R<T> = Result<T, Error>;
-
-/// A type read from a JSON value at a path.
-pub(crate) trait Read: Sized {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self>;
+/// What a reader refused, as the `de::Error` callback that said it: a [`Kind`] and serde_json's
+/// message for it.
+#[derive(Debug)]
+pub(crate) struct Refusal {
+    pub kind: Kind,
+    pub inner: serde_json::Error,
 }
 
-/// Reads `T` from `v`, locating the first error.
-pub(crate) fn from_value<T: Read>(v: &Value) -> R<T> {
-    T::read(v, &Chain::Root)
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
 }
 
-/// An error at `at`.
-#[cold]
-pub(crate) fn fail(at: &Chain<'_>, kind: Kind, inner: serde_json::Error) -> Error {
-    Box::new(crate::util::located::Error {
-        path: at.path(),
-        kind,
-        inner,
+impl std::error::Error for Refusal {}
+
+impl de::Error for Refusal {
+    #[cold]
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Refusal {
+            kind: Kind::Custom,
+            inner: de::Error::custom(msg),
+        }
+    }
+
+    #[cold]
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        Refusal {
+            kind: Kind::InvalidType,
+            inner: de::Error::invalid_type(unexp, exp),
+        }
+    }
+
+    #[cold]
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        Refusal {
+            kind: Kind::InvalidValue,
+            inner: de::Error::invalid_value(unexp, exp),
+        }
+    }
+
+    #[cold]
+    fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
+        Refusal {
+            kind: Kind::InvalidLength,
+            inner: de::Error::invalid_length(len, exp),
+        }
+    }
+
+    #[cold]
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Refusal {
+            kind: Kind::UnknownVariant {
+                variant: variant.to_string(),
+                expected,
+            },
+            inner: de::Error::unknown_variant(variant, expected),
+        }
+    }
+
+    #[cold]
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Refusal {
+            kind: Kind::UnknownField {
+                field: field.to_string(),
+                expected,
+            },
+            inner: de::Error::unknown_field(field, expected),
+        }
+    }
+
+    #[cold]
+    fn missing_field(field: &'static str) -> Self {
+        Refusal {
+            kind: Kind::MissingField(field),
+            inner: de::Error::missing_field(field),
+        }
+    }
+}
+
+/// Reads `T` from `v` with its derived `Deserialize`; the first error with its path and kind.
+pub(crate) fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, Box<Error>> {
+    let track = Track(RefCell::new(None));
+    T::deserialize(ValueDe {
+        v,
+        chain: Chain::Root,
+        track: &track,
+    })
+    .map_err(|Refusal { kind, inner }| {
+        Box::new(Error {
+            path: track.0.into_inner().unwrap_or_default(),
+            kind,
+            inner,
+        })
     })
 }
 
-/// `invalid type: <what v is>, expected <exp>` at `at`.
-#[cold]
-pub(crate) fn invalid_type(v: &Value, at: &Chain<'_>, exp: &str) -> Error {
-    fail(
-        at,
-        Kind::InvalidType,
-        de::Error::invalid_type(unexpected(v), &exp),
-    )
+/// The path to the value being read, as a list on the stack.
+#[derive(Clone, Copy)]
+enum Chain<'a> {
+    Root,
+    Index(&'a Chain<'a>, usize),
+    Key(&'a Chain<'a>, &'a str),
+    Variant(&'a Chain<'a>, &'a str),
 }
 
-/// A message of serde's own (`data did not match any variant ...`) at `at`.
-#[cold]
-pub(crate) fn custom(at: &Chain<'_>, msg: &str) -> Error {
-    fail(at, Kind::Custom, de::Error::custom(msg))
-}
-
-/// A required field that was not there.
-pub(crate) fn req<T>(x: Option<T>, at: &Chain<'_>, name: &'static str) -> R<T> {
-    match x {
-        Some(x) => Ok(x),
-        None => Err(missing(at, name)),
-    }
-}
-
-#[cold]
-fn missing(at: &Chain<'_>, name: &'static str) -> Error {
-    fail(at, Kind::MissingField(name), de::Error::missing_field(name))
-}
-
-/// An `Option` field: missing and `null` are both `None`.
-pub(crate) fn opt<T>(x: Option<Option<T>>) -> Option<T> {
-    x.flatten()
-}
-
-/// A `#[serde(default)]` field.
-pub(crate) fn dflt<T: Default>(x: Option<T>) -> T {
-    x.unwrap_or_default()
-}
-
-/// What a struct's derived `Deserialize` knows about it.
-pub(crate) struct Shape {
-    /// What its visitor expects: `struct User` (or the `expecting` attribute).
-    pub name: &'static str,
-    /// Its field names as JSON spells them, in declaration order (serde's `FIELDS`).
-    pub fields: &'static [&'static str],
-    /// Bit `i`: field `i` has a default, so an array may stop before it.
-    pub defaults: u64,
-    /// Bit `i`: field `i` must be in an object (`missing field`); neither a default nor an
-    /// `Option`.
-    pub required: u64,
-    /// An array too short says how many fields there are (`struct X with 3 elements`), unless
-    /// the struct names its own `expecting`.
-    pub counted: bool,
-    /// `#[serde(deny_unknown_fields)]`.
-    pub deny_unknown: bool,
-    /// An array reads too, field by field (`visit_seq`): not for an untagged enum's struct
-    /// variant nor for a struct with a flattened field.
-    pub seq: bool,
-    /// `#[serde(flatten)]` on a map field: each unknown key goes to the reader as field
-    /// `usize::MAX`.
-    pub flatten: bool,
-}
-
-/// The bits of [`Shape::defaults`].
-pub(crate) const fn mask(defaults: &[bool]) -> u64 {
-    let mut m = 0;
-    let mut i = 0;
-    while i < defaults.len() {
-        if defaults[i] {
-            m |= 1 << i;
-        }
-        i += 1;
-    }
-    m
-}
-
-/// One field's reader: its index in [`Shape::fields`], its key, its value and where it is.
-pub(crate) type FieldFn<'f> = dyn FnMut(usize, &str, &Value, &Chain<'_>) -> R<()> + 'f;
-
-/// Walks a struct's value as its derived `visit_map` (an object) or `visit_seq` (an array)
-/// does, handing each field to `field`, and reports the first missing required field.
-pub(crate) fn object(v: &Value, at: &Chain<'_>, shape: &Shape, field: &mut FieldFn<'_>) -> R<()> {
-    match v {
-        Value::Object(m) => {
-            let mut seen = 0u64;
-            for (k, val) in m {
-                let key = Chain::Key(at, k);
-                match shape.fields.iter().position(|f| f == k) {
-                    Some(i) => {
-                        seen |= 1 << i;
-                        field(i, k, val, &key)?
-                    }
-                    None if shape.flatten => field(usize::MAX, k, val, &key)?,
-                    None if shape.deny_unknown => return Err(unknown_field(&key, k, shape.fields)),
-                    None => {}
+impl Chain<'_> {
+    fn path(&self) -> Path {
+        let mut segs = Vec::new();
+        let mut c = self;
+        loop {
+            c = match c {
+                Chain::Root => break,
+                Chain::Index(p, i) => {
+                    segs.push(Segment::Index(*i));
+                    p
                 }
-            }
-            // After the walk, in declaration order, as the derive checks them.
-            match shape.required & !seen {
-                0 => Ok(()),
-                absent => Err(missing(at, shape.fields[absent.trailing_zeros() as usize])),
-            }
-        }
-        Value::Array(a) if shape.seq => {
-            let n = shape.fields.len();
-            for (i, name) in shape.fields.iter().enumerate() {
-                match a.get(i) {
-                    Some(val) => field(i, name, val, &Chain::Index(at, i))?,
-                    None if shape.defaults & (1 << i) != 0 => {}
-                    None => return Err(too_short(at, shape, i)),
+                Chain::Key(p, k) => {
+                    segs.push(Segment::Key(k.to_string()));
+                    p
                 }
-            }
-            if a.len() > n {
-                return Err(fail(
-                    at,
-                    Kind::InvalidLength,
-                    de::Error::invalid_length(a.len(), &"fewer elements in array"),
-                ));
-            }
-            Ok(())
+                Chain::Variant(p, k) => {
+                    segs.push(Segment::Variant(k.to_string()));
+                    p
+                }
+            };
         }
-        _ => Err(invalid_type(v, at, shape.name)),
+        segs.reverse();
+        Path(segs)
     }
 }
 
-#[cold]
-fn too_short(at: &Chain<'_>, shape: &Shape, i: usize) -> Error {
-    let n = shape.fields.len();
-    let exp = if !shape.counted {
-        shape.name.to_string()
-    } else if n == 1 {
-        format!("{} with 1 element", shape.name)
-    } else {
-        format!("{} with {n} elements", shape.name)
-    };
-    fail(
-        at,
-        Kind::InvalidLength,
-        de::Error::invalid_length(i, &exp.as_str()),
-    )
-}
+/// The path of the first error, set by the innermost frame that sees it (as
+/// `serde_path_to_error` locates it: an error on a map key at that key).
+struct Track(RefCell<Option<Path>>);
 
-#[cold]
-fn unknown_field(at: &Chain<'_>, field: &str, expected: &'static [&'static str]) -> Error {
-    let inner = de::Error::unknown_field(field, expected);
-    let field = field.to_string();
-    fail(at, Kind::UnknownField { field, expected }, inner)
-}
+impl Track {
+    #[cold]
+    fn trigger(&self, chain: &Chain<'_>) {
+        let mut p = self.0.borrow_mut();
+        if p.is_none() {
+            *p = Some(chain.path());
+        }
+    }
 
-#[cold]
-fn unknown_variant(at: &Chain<'_>, variant: &str, expected: &'static [&'static str]) -> Error {
-    let inner = de::Error::unknown_variant(variant, expected);
-    let variant = variant.to_string();
-    fail(at, Kind::UnknownVariant { variant, expected }, inner)
-}
-
-/// A unit-variant enum (`"response"`), read as serde reads an externally tagged enum from a
-/// value: a string, or an object with one key whose value is `null`. The variant's index.
-pub(crate) fn unit_variant(
-    v: &Value,
-    at: &Chain<'_>,
-    variants: &'static [&'static str],
-) -> R<usize> {
-    let (name, value) = match v {
-        Value::String(s) => (s.as_str(), None),
-        Value::Object(m) => match (m.len(), m.iter().next()) {
-            (1, Some((k, v))) => (k.as_str(), Some(v)),
-            _ => {
-                return Err(fail(
-                    at,
-                    Kind::InvalidValue,
-                    de::Error::invalid_value(Unexpected::Map, &"map with a single key"),
-                ))
-            }
-        },
-        _ => return Err(invalid_type(v, at, "string or map")),
-    };
-    let Some(i) = variants.iter().position(|x| *x == name) else {
-        return Err(unknown_variant(at, name, variants));
-    };
-    match value {
-        None | Some(Value::Null) => Ok(i),
-        Some(other) => Err(invalid_type(other, &Chain::Variant(at, name), "unit")),
+    fn mark<T>(&self, chain: &Chain<'_>, r: Result<T, Refusal>) -> Result<T, Refusal> {
+        if r.is_err() {
+            self.trigger(chain);
+        }
+        r
     }
 }
 
-/// A number out of an integer type's range, or a float: serde's primitive visitors' messages.
-#[cold]
-fn bad_number(n: &Number, at: &Chain<'_>, exp: &str) -> Error {
-    let u = if let Some(u) = n.as_u64() {
-        Unexpected::Unsigned(u)
+/// A `Deserializer` over a borrowed [`Value`] whose errors are [`Refusal`]s, located as
+/// `serde_path_to_error` locates them; it reads as serde_json's `&Value` deserializer does (an
+/// enum from a string or an object with one key, the same messages), but a struct from an
+/// object only: serde_json also reads one from an array, field by field, which no sla-lens
+/// document does, and not compiling every struct's `visit_seq` keeps the engine module within
+/// its size budget (BENCHMARKS.md).
+#[derive(Clone, Copy)]
+struct ValueDe<'a, 'de> {
+    v: &'de Value,
+    chain: Chain<'a>,
+    track: &'a Track,
+}
+
+fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Refusal> {
+    if let Some(u) = n.as_u64() {
+        visitor.visit_u64(u)
     } else if let Some(i) = n.as_i64() {
-        Unexpected::Signed(i)
+        visitor.visit_i64(i)
     } else {
-        return fail(
-            at,
-            Kind::InvalidType,
-            de::Error::invalid_type(Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)), &exp),
-        );
-    };
-    fail(at, Kind::InvalidValue, de::Error::invalid_value(u, &exp))
+        visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN))
+    }
 }
 
-impl Read for String {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::String(s) => Ok(s.clone()),
-            _ => Err(invalid_type(v, at, "a string")),
+impl<'a, 'de: 'a> ValueDe<'a, 'de> {
+    fn array<V: Visitor<'de>>(&self, a: &'de [Value], visitor: V) -> Result<V::Value, Refusal> {
+        let mut access = SeqAccess {
+            iter: a.iter(),
+            index: 0,
+            chain: &self.chain,
+            track: self.track,
+        };
+        let out = visitor.visit_seq(&mut access)?;
+        if access.iter.len() == 0 {
+            Ok(out)
+        } else {
+            Err(de::Error::invalid_length(
+                a.len(),
+                &"fewer elements in array",
+            ))
         }
     }
-}
 
-impl Read for compact_str::CompactString {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::String(s) => Ok(s.as_str().into()),
-            _ => Err(invalid_type(v, at, "a string")),
+    fn object<V: Visitor<'de>>(
+        &self,
+        m: &'de serde_json::Map<String, Value>,
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        let mut access = MapAccess {
+            iter: m.iter(),
+            value: None,
+            chain: &self.chain,
+            track: self.track,
+        };
+        let out = visitor.visit_map(&mut access)?;
+        if access.iter.len() == 0 {
+            Ok(out)
+        } else {
+            Err(de::Error::invalid_length(m.len(), &"fewer elements in map"))
         }
     }
-}
 
-impl Read for bool {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::Bool(b) => Ok(*b),
-            _ => Err(invalid_type(v, at, "a boolean")),
+    fn any<V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, Refusal> {
+        match self.v {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => visit_number(n, visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(a) => self.array(a, visitor),
+            Value::Object(m) => self.object(m, visitor),
         }
     }
-}
 
-impl Read for i64 {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::Number(n) => n.as_i64().ok_or_else(|| bad_number(n, at, "i64")),
-            _ => Err(invalid_type(v, at, "i64")),
-        }
-    }
-}
-
-impl Read for u32 {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::Number(n) => n
-                .as_u64()
-                .and_then(|u| u32::try_from(u).ok())
-                .ok_or_else(|| bad_number(n, at, "u32")),
-            _ => Err(invalid_type(v, at, "u32")),
-        }
-    }
-}
-
-impl Read for Value {
-    fn read(v: &Value, _: &Chain<'_>) -> R<Self> {
-        Ok(v.clone())
-    }
-}
-
-impl<T: Read> Read for Option<T> {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        match v {
-            Value::Null => Ok(None),
-            _ => T::read(v, at).map(Some),
-        }
-    }
-}
-
-/// The elements of an array, each read by `item`; anything else is `expected a sequence`.
-pub(crate) fn items(
-    v: &Value,
-    at: &Chain<'_>,
-    item: &mut dyn FnMut(&Value, &Chain<'_>) -> R<()>,
-) -> R<usize> {
-    match v {
-        Value::Array(a) => {
-            for (i, x) in a.iter().enumerate() {
-                item(x, &Chain::Index(at, i))?;
-            }
-            Ok(a.len())
-        }
-        _ => Err(invalid_type(v, at, "a sequence")),
-    }
-}
-
-impl<T: Read> Read for Vec<T> {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        let mut out = Vec::new();
-        items(v, at, &mut |x, at| {
-            out.push(T::read(x, at)?);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-}
-
-/// The entries of an object, each read by `entry`; anything else is `expected a map`.
-pub(crate) fn entries(
-    v: &Value,
-    at: &Chain<'_>,
-    entry: &mut dyn FnMut(&str, &Value, &Chain<'_>) -> R<()>,
-) -> R<()> {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                entry(k, x, &Chain::Key(at, k))?;
-            }
-            Ok(())
-        }
-        _ => Err(invalid_type(v, at, "a map")),
-    }
-}
-
-impl<K: Ord + for<'k> From<&'k str>, T: Read> Read for BTreeMap<K, T> {
-    fn read(v: &Value, at: &Chain<'_>) -> R<Self> {
-        let mut out = BTreeMap::new();
-        entries(v, at, &mut |k, x, at| {
-            out.insert(K::from(k), T::read(x, at)?);
-            Ok(())
-        })?;
-        Ok(out)
-    }
-}
-
-/// A struct's [`Read`], from its fields as the derive sees them (the syntax, not a doctest: the
-/// macro is crate-internal; every use is in the adapters, the policy and the ticket types):
-///
-/// ```text
-/// read_struct!(User, "struct User", deny = false, {   // or `expecting "..."` for serde's attribute
-///     login: "login" => req,               // required (a type with a `Default`, never used)
-///     ref_: "ref" => must,                 // required, a type without a `Default`
-///     name: "name" => opt,                 // an Option without `default`
-///     labels: "labels" => default,         // #[serde(default)]
-///     calendar: "calendar" => with(default_calendar), // #[serde(default = "...")]
-///     id: "id" => default via id_string,   // deserialize_with
-/// });
-/// ```
-///
-/// Each field is a local holding its default (or `None`) that the walk overwrites; [`object`]
-/// reports a missing required field, so the struct is built without a check per field.
-macro_rules! read_struct {
-    ($ty:ident, expecting $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
-        $crate::util::read::read_struct!(@impl $ty, $name, false, $deny, { $($fields)* });
-    };
-    ($ty:ident, $name:literal, deny = $deny:literal, { $($fields:tt)* }) => {
-        $crate::util::read::read_struct!(@impl $ty, $name, true, $deny, { $($fields)* });
-    };
-    (@impl $ty:ident, $name:literal, $counted:literal, $deny:literal, {
-        $($field:ident : $key:literal => $how:ident $(($f:path))? $(via $r:path)?),* $(,)?
-    }) => {
-        impl $crate::util::read::Read for $ty {
-            fn read(
-                v: &serde_json::Value,
-                at: &$crate::util::located::Chain<'_>,
-            ) -> $crate::util::read::R<Self> {
-                #[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
-                mod idx {
-                    pub(super) enum F { $($field),* }
-                    $(pub(super) const $field: usize = F::$field as usize;)*
-                }
-                const SHAPE: $crate::util::read::Shape = $crate::util::read::Shape {
-                    name: $name,
-                    fields: &[$($key),*],
-                    defaults: $crate::util::read::mask(&[$($crate::util::read::read_struct!(@def $how)),*]),
-                    required: $crate::util::read::mask(&[$($crate::util::read::read_struct!(@req $how)),*]),
-                    counted: $counted,
-                    deny_unknown: $deny,
-                    seq: true,
-                    flatten: false,
-                };
-                $(let mut $field = $crate::util::read::read_struct!(@init $how $(, $f)?);)*
-                $crate::util::read::object(v, at, &SHAPE, &mut |i, _, v, at| {
-                    match i {
-                        $(idx::$field => {
-                            $field = $crate::util::read::read_struct!(@read $how, v, at $(, $r)?)
-                        })*
-                        _ => {}
+    fn enumeration<V: Visitor<'de>>(&self, visitor: V) -> Result<V::Value, Refusal> {
+        let (variant, value) = match self.v {
+            Value::String(s) => (s.as_str(), None),
+            Value::Object(m) => {
+                let mut it = m.iter();
+                match (it.next(), it.next()) {
+                    (Some((k, v)), None) => (k.as_str(), Some(v)),
+                    _ => {
+                        return Err(de::Error::invalid_value(
+                            Unexpected::Map,
+                            &"map with a single key",
+                        ))
                     }
-                    Ok(())
-                })?;
-                Ok($ty {
-                    $($field: $crate::util::read::read_struct!(@finish $how, $field, $key, at),)*
-                })
+                }
             }
-        }
-    };
-    (@def default) => { true };
-    (@def with) => { true };
-    (@def $how:ident) => { false };
-    (@req req) => { true };
-    (@req must) => { true };
-    (@req $how:ident) => { false };
-    (@init with, $f:path) => { $f() };
-    (@init must) => { None };
-    (@init $how:ident) => { Default::default() };
-    (@read must, $v:ident, $at:ident) => { Some($crate::util::read::Read::read($v, $at)?) };
-    (@read $how:ident, $v:ident, $at:ident) => { $crate::util::read::Read::read($v, $at)? };
-    (@read $how:ident, $v:ident, $at:ident, $r:path) => { $r($v, $at)? };
-    (@finish must, $field:ident, $key:literal, $at:ident) => {
-        $crate::util::read::req($field, $at, $key)?
-    };
-    (@finish $how:ident, $field:ident, $key:literal, $at:ident) => { $field };
+            other => return Err(de::Error::invalid_type(unexpected(other), &"string or map")),
+        };
+        visitor.visit_enum(EnumAccess {
+            variant,
+            value,
+            chain: &self.chain,
+            track: self.track,
+        })
+    }
 }
-pub(crate) use read_struct;
+
+/// One deserializer method: its result, and on an error this value's path if none is set yet.
+macro_rules! located {
+    ($self:ident, $e:expr) => {{
+        let r = $e;
+        $self.track.mark(&$self.chain, r)
+    }};
+}
+
+/// Methods that read one JSON type through one visit.
+macro_rules! one_type {
+    ($($method:ident => $read:ident;)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+            self.$read(visitor)
+        }
+    )*};
+}
+
+impl<'a, 'de: 'a> ValueDe<'a, 'de> {
+    fn number<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Number(n) => visit_number(n, visitor),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn text<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::String(s) => visitor.visit_borrowed_str(s),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn sequence<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Array(a) => self.array(a, visitor),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Null => visitor.visit_unit(),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn everything<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(self, self.any(visitor))
+    }
+}
+
+// Each method calls only the visits its type can take (as serde_json's `&Value` deserializer
+// does): a struct's visitor is never asked to visit a number, so the visits it refuses are not
+// compiled for every type read (most of the derive's code size).
+impl<'a, 'de: 'a> de::Deserializer<'de> for ValueDe<'a, 'de> {
+    type Error = Refusal;
+
+    one_type! {
+        deserialize_any => everything;
+        deserialize_char => everything;
+        deserialize_bytes => everything;
+        deserialize_byte_buf => everything;
+        deserialize_u8 => number; deserialize_u16 => number; deserialize_u32 => number;
+        deserialize_u64 => number; deserialize_u128 => number; deserialize_i8 => number;
+        deserialize_i16 => number; deserialize_i32 => number; deserialize_i64 => number;
+        deserialize_i128 => number; deserialize_f32 => number; deserialize_f64 => number;
+        deserialize_str => text; deserialize_string => text; deserialize_identifier => text;
+        deserialize_seq => sequence;
+        deserialize_unit => unit;
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Bool(b) => visitor.visit_bool(*b),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Null => visitor.visit_none(),
+                _ => visitor.visit_some(self),
+            }
+        )
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        located!(self, visitor.visit_newtype_struct(self))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        self.unit(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        self.sequence(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Object(m) => self.object(m, visitor),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.v {
+                Value::Object(m) => self.object(m, visitor),
+                other => Err(refuse(other, &visitor)),
+            }
+        )
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        located!(self, self.enumeration(visitor))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        visitor.visit_unit()
+    }
+}
+
+struct SeqAccess<'a, 'de> {
+    iter: std::slice::Iter<'de, Value>,
+    index: usize,
+    chain: &'a Chain<'a>,
+    track: &'a Track,
+}
+
+impl<'a, 'de: 'a> de::SeqAccess<'de> for SeqAccess<'a, 'de> {
+    type Error = Refusal;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Refusal> {
+        let Some(v) = self.iter.next() else {
+            return Ok(None);
+        };
+        let chain = Chain::Index(self.chain, self.index);
+        self.index += 1;
+        // A seed's own errors (an untagged enum matching no variant) belong to the element.
+        let r = seed.deserialize(ValueDe {
+            v,
+            chain,
+            track: self.track,
+        });
+        self.track.mark(&chain, r).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct MapAccess<'a, 'de> {
+    iter: serde_json::map::Iter<'de>,
+    value: Option<(&'de str, &'de Value)>,
+    chain: &'a Chain<'a>,
+    track: &'a Track,
+}
+
+impl<'a, 'de: 'a> de::MapAccess<'de> for MapAccess<'a, 'de> {
+    type Error = Refusal;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Refusal> {
+        let Some((k, v)) = self.iter.next() else {
+            return Ok(None);
+        };
+        self.value = Some((k, v));
+        let r = seed.deserialize(BorrowedStrDeserializer::new(k)).map(Some);
+        if r.is_err() {
+            self.track.trigger(&Chain::Key(self.chain, k));
+        }
+        r
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Refusal> {
+        match self.value.take() {
+            Some((k, v)) => {
+                let chain = Chain::Key(self.chain, k);
+                let r = seed.deserialize(ValueDe {
+                    v,
+                    chain,
+                    track: self.track,
+                });
+                self.track.mark(&chain, r)
+            }
+            None => Err(de::Error::custom("value is missing")),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct EnumAccess<'a, 'de> {
+    variant: &'de str,
+    value: Option<&'de Value>,
+    chain: &'a Chain<'a>,
+    track: &'a Track,
+}
+
+impl<'a, 'de: 'a> de::EnumAccess<'de> for EnumAccess<'a, 'de> {
+    type Error = Refusal;
+    type Variant = VariantAccess<'a, 'de>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self::Variant), Refusal> {
+        let v = seed.deserialize(StrDeserializer::new(self.variant))?;
+        Ok((
+            v,
+            VariantAccess {
+                value: self.value,
+                chain: Chain::Variant(self.chain, self.variant),
+                track: self.track,
+            },
+        ))
+    }
+}
+
+struct VariantAccess<'a, 'de> {
+    value: Option<&'de Value>,
+    chain: Chain<'a>,
+    track: &'a Track,
+}
+
+impl<'a, 'de: 'a> VariantAccess<'a, 'de> {
+    fn de(&self, v: &'de Value) -> ValueDe<'_, 'de> {
+        ValueDe {
+            v,
+            chain: self.chain,
+            track: self.track,
+        }
+    }
+}
+
+impl<'a, 'de: 'a> de::VariantAccess<'de> for VariantAccess<'a, 'de> {
+    type Error = Refusal;
+
+    fn unit_variant(self) -> Result<(), Refusal> {
+        located!(
+            self,
+            match self.value {
+                Some(v) => de::Deserialize::deserialize(self.de(v)),
+                None => Ok(()),
+            }
+        )
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Refusal> {
+        located!(
+            self,
+            match self.value {
+                Some(v) => seed.deserialize(self.de(v)),
+                None => Err(de::Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"newtype variant",
+                )),
+            }
+        )
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.value {
+                Some(Value::Array(a)) if a.is_empty() => visitor.visit_unit(),
+                Some(Value::Array(a)) => self
+                    .de(self.value.unwrap_or(&Value::Null))
+                    .array(a, visitor),
+                Some(other) => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
+                None => Err(de::Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"tuple variant",
+                )),
+            }
+        )
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Refusal> {
+        located!(
+            self,
+            match self.value {
+                Some(v @ Value::Object(m)) => self.de(v).object(m, visitor),
+                Some(other) => Err(de::Error::invalid_type(
+                    unexpected(other),
+                    &"struct variant"
+                )),
+                None => Err(de::Error::invalid_type(
+                    Unexpected::UnitVariant,
+                    &"struct variant",
+                )),
+            }
+        )
+    }
+}
+
+/// `invalid type: <what v is>, expected <what the visitor reads>`.
+#[cold]
+fn refuse(v: &Value, exp: &dyn Expected) -> Refusal {
+    de::Error::invalid_type(unexpected(v), exp)
+}
+
+/// serde_json's description of a value in an "invalid type" message.
+fn unexpected(v: &Value) -> Unexpected<'_> {
+    match v {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => Unexpected::Unsigned(u),
+            (None, Some(i)) => Unexpected::Signed(i),
+            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
+}
