@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // make package: the npm package of this version, dist/sla-lens-<version>.tgz (README, "Use it
 // from npm"). The root package.json is the private dev manifest; the published one is made here
-// from npm/package.json (its version set from Cargo.toml, scripts/version.mjs) in
+// from npm/package.template.json (its version set from Cargo.toml, scripts/version.mjs) in
 // target/npm/package/, with the library modules laid out as in www/ (their relative imports and
 // `new URL('…', import.meta.url)` assets hold as they are), the built Wasm modules (`make wasm`),
 // the Node/Deno entries (npm/node/), a .d.ts for every module (tsc --declaration over the checked
@@ -22,6 +22,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { version } from './version.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -89,8 +90,29 @@ writeFileSync(
 );
 execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', tsconfig], { stdio: 'inherit' });
 
+// The single-file embed: the drop-in, the shim and the full module's bytes in one ES module
+// (npm/embed.js), and its types (the shim's API).
+execFileSync(
+  join(ROOT, 'node_modules/.bin/esbuild'),
+  [
+    'npm/embed.js',
+    '--bundle',
+    '--format=esm',
+    '--minify',
+    '--legal-comments=none',
+    '--loader:.wasm=binary',
+    '--log-level=warning',
+    `--outfile=${join(STAGE, 'sla-lens.embed.js')}`,
+  ],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+writeFileSync(join(STAGE, 'sla-lens.embed.d.ts'), "export * from './sla-lens.js';\n");
+const embed = readFileSync(join(STAGE, 'sla-lens.embed.js'));
+const gzipped = gzipSync(embed, { level: 9 }).length;
+console.error(`sla-lens.embed.js: ${embed.length} bytes, ${gzipped} gzipped (gzip -9)`);
+
 // The manifest: the template, with this version.
-const manifest = JSON.parse(readFileSync(join(ROOT, 'npm/package.json'), 'utf8'));
+const manifest = JSON.parse(readFileSync(join(ROOT, 'npm/package.template.json'), 'utf8'));
 manifest.version = VERSION;
 writeFileSync(join(STAGE, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
