@@ -284,7 +284,7 @@ test-package: package
 	node --test tests/package/
 
 # --- Releases (scripts/release.sh, tests/release/) ---------------------------------------------
-# dist/release/: the CLI, the extension zips, the Redmine plugin, the demo site and the crate of
+# dist/release/: the CLI, the extension zips, the Redmine plugin, the demo site, the npm package and the crate of
 # Cargo.toml's version, with SHA256SUMS (README "Releases").
 release:
 	scripts/setup.sh rust node
