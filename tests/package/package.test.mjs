@@ -188,8 +188,10 @@ after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('the npm package in each bundler, in Chromium: badges equal sla-lens eval', { concurrency: false }, () => {
-  it('Vite (no config for the build; the README vite.config.js)', async () => {
+// Each bundler's project, installed and built (two at a time: most of it is npm and the builds);
+// each resolves to the directory to serve. Started together in `before`, awaited by the tests.
+const BUILDS = {
+  async vite() {
     const dir = await project('vite', pinned('vite'));
     write(dir, {
       'index.html': FILES['index.html'],
@@ -198,27 +200,24 @@ describe('the npm package in each bundler, in Chromium: badges equal sla-lens ev
     });
     data(join(dir, 'public'));
     await run(dir, 'vite', ['build']);
-    await checkPage('vite', join(dir, 'dist'));
-  });
-
-  it('webpack 5 (no config)', async () => {
+    return join(dir, 'dist');
+  },
+  async webpack() {
     const dir = await project('webpack', pinned('webpack', 'webpack-cli'));
     write(dir, { 'src/main.js': FILES['src/main.js'] });
     await run(dir, 'webpack', ['--mode', 'production', '--entry', './src/main.js', '--output-path', 'dist']);
     write(join(dir, 'dist'), { 'index.html': pageFor('<script src="main.js"></script>') });
     data(join(dir, 'dist'));
-    await checkPage('webpack', join(dir, 'dist'));
-  });
-
-  it('Parcel (no config)', async () => {
+    return join(dir, 'dist');
+  },
+  async parcel() {
     const dir = await project('parcel', pinned('parcel'));
     write(dir, { 'index.html': FILES['index.html'], 'src/main.js': FILES['src/main.js'] });
     await run(dir, 'parcel', ['build', 'index.html', '--no-cache']);
     data(join(dir, 'dist'));
-    await checkPage('parcel', join(dir, 'dist'));
-  });
-
-  it('esbuild (its file loader for the .wasm, as the README says)', async () => {
+    return join(dir, 'dist');
+  },
+  async esbuild() {
     const dir = await project('esbuild', pinned('esbuild'));
     const main = FILES['src/main.js']
       .replace(
@@ -233,10 +232,9 @@ describe('the npm package in each bundler, in Chromium: badges equal sla-lens ev
     await run(dir, 'esbuild', ['src/main.js', '--bundle', '--format=esm', '--loader:.wasm=file', '--outdir=dist']);
     write(join(dir, 'dist'), { 'index.html': pageFor('<script type="module" src="main.js"></script>') });
     data(join(dir, 'dist'));
-    await checkPage('esbuild', join(dir, 'dist'));
-  });
-
-  it('Rollup (node-resolve and import-meta-assets, the README rollup.config.mjs)', async () => {
+    return join(dir, 'dist');
+  },
+  async rollup() {
     const dir = await project(
       'rollup',
       pinned('rollup', '@rollup/plugin-node-resolve', '@web/rollup-plugin-import-meta-assets'),
@@ -245,7 +243,58 @@ describe('the npm package in each bundler, in Chromium: badges equal sla-lens ev
     await run(dir, 'rollup', ['-c']);
     write(join(dir, 'dist'), { 'index.html': pageFor('<script type="module" src="main.js"></script>') });
     data(join(dir, 'dist'));
-    await checkPage('rollup', join(dir, 'dist'));
+    return join(dir, 'dist');
+  },
+  async api() {
+    const dir = await project('api', pinned('deno'));
+    write(dir, { 'check.mjs': API_CHECK });
+    data(dir);
+    return dir;
+  },
+};
+
+/** @type {Record<string, Promise<string>>} */
+const built = {};
+let running = 0;
+const queue = [];
+const next = () => {
+  while (running < 2 && queue.length) {
+    running += 1;
+    queue.shift()();
+  }
+};
+before(() => {
+  for (const [name, build] of Object.entries(BUILDS)) {
+    built[name] = new Promise((resolve, reject) => {
+      queue.push(() =>
+        build()
+          .then(resolve, reject)
+          .finally(() => {
+            running -= 1;
+            next();
+          }),
+      );
+    });
+    built[name].catch(() => {}); // awaited (and reported) by its test
+  }
+  next();
+});
+
+describe('the npm package in each bundler, in Chromium: badges equal sla-lens eval', { concurrency: false }, () => {
+  it('Vite (no config for the build; the README vite.config.js)', async () => {
+    await checkPage('vite', await built.vite);
+  });
+  it('webpack 5 (no config)', async () => {
+    await checkPage('webpack', await built.webpack);
+  });
+  it('Parcel (no config)', async () => {
+    await checkPage('parcel', await built.parcel);
+  });
+  it('esbuild (its file loader for the .wasm, as the README says)', async () => {
+    await checkPage('esbuild', await built.esbuild);
+  });
+  it('Rollup (node-resolve and import-meta-assets, the README rollup.config.mjs)', async () => {
+    await checkPage('rollup', await built.rollup);
   });
 });
 
@@ -273,9 +322,7 @@ console.log(JSON.stringify({
 describe('the npm package in Node and Deno: the API gives what sla-lens eval prints', { concurrency: false }, () => {
   let dir;
   before(async () => {
-    dir = await project('api', pinned('deno'));
-    write(dir, { 'check.mjs': API_CHECK });
-    data(dir);
+    dir = await built.api;
   });
   const holds = (stdout) => {
     const got = JSON.parse(stdout);
