@@ -5,7 +5,8 @@
 // (read from that section), and the built page loaded in headless Chromium with the clock fixed:
 // every badge shows what `sla-lens eval` says of the same tickets under the same policy. Node
 // (ESM) and Deno (the npm package `deno`) evaluate through the package's three engine entry
-// points and get exactly the CLI's results. The projects live in a temporary directory outside
+// points and get exactly the CLI's results; a TypeScript file using every entry point checks
+// against the package's .d.ts. The projects live in a temporary directory outside
 // the checkout, removed afterwards.
 //   make test-package
 import { after, before, describe, it } from 'node:test';
@@ -247,7 +248,7 @@ const BUILDS = {
   },
   async api() {
     const dir = await project('api', pinned('deno'));
-    write(dir, { 'check.mjs': API_CHECK });
+    write(dir, { 'check.mjs': API_CHECK, 'types.ts': TYPES_CHECK, 'tsconfig.json': TSCONFIG });
     data(dir);
     return dir;
   },
@@ -319,7 +320,54 @@ console.log(JSON.stringify({
 }));
 `;
 
-describe('the npm package in Node and Deno: the API gives what sla-lens eval prints', { concurrency: false }, () => {
+// A TypeScript user of every entry point: the package's .d.ts resolve through its exports map and
+// type the API (the @ts-expect-error lines fail the check should a type be lost to `any`).
+const TYPES_CHECK = `
+import { load, Board, setClock, badgeView } from 'sla-lens';
+import 'sla-lens/badge';
+import init, { SlaEngine, validatePolicy, type TicketResult } from 'sla-lens/engine';
+import initSmall, { SlaEngine as SmallEngine } from 'sla-lens/engine-small';
+import 'sla-lens/board';
+import 'sla-lens/review';
+import { load as loadEmbedded } from 'sla-lens/embed';
+
+export async function use(policy: string): Promise<TicketResult[]> {
+  const api = await load();
+  await loadEmbedded();
+  await init();
+  await initSmall();
+  const engine: SlaEngine = new api.SlaEngine(policy);
+  const small: SmallEngine = new SmallEngine(policy);
+  small.free();
+  const ok: boolean = validatePolicy(policy).ok;
+  const board = new Board(engine);
+  board.mount(document);
+  setClock(() => 0);
+  const results = engine.evaluate('[]', Date.now());
+  const text: string = badgeView(results[0], 0).text;
+  // @ts-expect-error: a policy is text, not a number
+  new api.SlaEngine(42);
+  // @ts-expect-error: Board takes an engine
+  new Board(policy);
+  return ok && text ? results : [];
+}
+`;
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    strict: true,
+    noEmit: true,
+    target: 'es2022',
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    lib: ['esnext', 'dom', 'dom.iterable'],
+    types: [],
+  },
+  files: ['types.ts'],
+});
+
+describe("the npm package's API: its types in TypeScript; in Node and Deno what sla-lens eval prints", {
+  concurrency: false,
+}, () => {
   let dir;
   before(async () => {
     dir = await built.api;
@@ -328,6 +376,10 @@ describe('the npm package in Node and Deno: the API gives what sla-lens eval pri
     const got = JSON.parse(stdout);
     for (const k of ['shim', 'engine', 'small']) assert.deepEqual(JSON.parse(JSON.stringify(got[k])), cliResults, k);
   };
+
+  it("TypeScript: every entry point's .d.ts types its API", async () => {
+    await execFile(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(dir, 'tsconfig.json')], { cwd: dir });
+  });
 
   it('Node (ESM)', async () => {
     const { stdout } = await execFile(process.execPath, ['check.mjs'], { cwd: dir, maxBuffer: 1 << 26 });
