@@ -2,7 +2,8 @@
 // from the tarball into a fresh project per bundler (Vite, webpack 5, esbuild, Rollup, Parcel;
 // pinned versions from the npm registry, cached in $SLA_LENS_NPM_CACHE, default
 // /var/cache/sla-lens/npm), built with the files and options README.md's "Use it from npm" gives
-// (read from that section), and the built page loaded in headless Chromium with the clock fixed:
+// (read from that section; Vite's development server too), and each page loaded in headless
+// Chromium with the clock fixed:
 // every badge shows what `sla-lens eval` says of the same tickets under the same policy. Node
 // (ESM) and Deno (the npm package `deno`) evaluate through the package's three engine entry
 // points and get exactly the CLI's results; a TypeScript file using every entry point checks
@@ -11,7 +12,7 @@
 //   make test-package
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile as execFileCb, execFileSync } from 'node:child_process';
+import { execFile as execFileCb, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import {
   copyFileSync,
@@ -148,11 +149,25 @@ const run = (dir, bin, args) =>
     env: { ...process.env, CI: 'true' },
   });
 
+/** A port free on 127.0.0.1 now. */
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 /** Serves DIST, reads its badges in Chromium (under the browser lock) and holds them to the CLI. */
 async function checkPage(name, dist) {
   const wasm = readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.wasm'));
   assert.ok(wasm.length > 0, `${name}: the build has no .wasm file`);
-  const url = await serve(dist);
+  await checkUrl(name, await serve(dist));
+}
+
+/** Reads the badges of the page at URL in Chromium (under the browser lock); holds them to the CLI. */
+async function checkUrl(name, url) {
   const args = ['-o', LOCK, process.execPath, join(ROOT, 'tests/package/read-badges.mjs'), url, NOW];
   if (SHOTS) args.push(join(SHOTS, `package-${name}.png`));
   const { stdout } = await execFile('flock', args, { maxBuffer: 1 << 24 });
@@ -165,7 +180,7 @@ async function checkPage(name, dist) {
 
 before(() => {
   assert.ok(existsSync(TGZ), `${TGZ} is missing: make package`);
-  for (const f of ['index.html', 'src/main.js', 'vite.config.js', 'rollup.config.mjs'])
+  for (const f of ['index.html', 'src/main.js', 'rollup.config.mjs'])
     assert.ok(FILES[f], `README.md "Use it from npm" has no ${f} block`);
   for (const n of ['vite', 'webpack', 'esbuild', 'rollup', 'parcel']) assert.match(SECTION, new RegExp(`\\b${n}\\b`));
   assert.match(SECTION, new RegExp(`npm install --save-dev vite@${PINS.vite.replaceAll('.', '\\.')}\\n`));
@@ -194,13 +209,10 @@ after(() => {
 const BUILDS = {
   async vite() {
     const dir = await project('vite', pinned('vite'));
-    write(dir, {
-      'index.html': FILES['index.html'],
-      'src/main.js': FILES['src/main.js'],
-      'vite.config.js': FILES['vite.config.js'],
-    });
+    write(dir, { 'index.html': FILES['index.html'], 'src/main.js': FILES['src/main.js'] });
     data(join(dir, 'public'));
     await run(dir, 'vite', ['build']);
+    viteProject = dir;
     return join(dir, 'dist');
   },
   async webpack() {
@@ -256,6 +268,7 @@ const BUILDS = {
 
 /** @type {Record<string, Promise<string>>} */
 const built = {};
+let viteProject;
 let running = 0;
 const queue = [];
 const next = () => {
@@ -282,8 +295,33 @@ before(() => {
 });
 
 describe('the npm package in each bundler, in Chromium: badges equal sla-lens eval', { concurrency: false }, () => {
-  it('Vite (no config for the build; the README vite.config.js)', async () => {
+  it('Vite (no config): vite build', async () => {
     await checkPage('vite', await built.vite);
+  });
+  it('Vite (no config): its development server, `npx vite`', async () => {
+    await built.vite;
+    const port = await freePort();
+    const dev = spawn(
+      join(viteProject, 'node_modules/.bin/vite'),
+      ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+      {
+        cwd: viteProject,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      await new Promise((resolve, reject) => {
+        let out = '';
+        dev.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes(`127.0.0.1:${port}`)) resolve(undefined);
+        });
+        dev.on('exit', (code) => reject(new Error(`vite exited (${code}): ${out}`)));
+      });
+      await checkUrl('vite-dev', `http://127.0.0.1:${port}/`);
+    } finally {
+      dev.kill();
+    }
   });
   it('webpack 5 (no config)', async () => {
     await checkPage('webpack', await built.webpack);
