@@ -33,7 +33,7 @@ demo:
 	@echo "sla-lens demo: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory www
 
-test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-escalate-rt test-rt-page test-extension-rt test-redmine-plugin test-release
+test: prereqs test-prereqs lint test-rust test-fuzz test-differential test-wasm-node test-wasm-browser test-js test-golden test-e2e test-extension test-e2e-redmine test-escalate-redmine test-escalate-docs test-rt test-escalate-rt test-rt-page test-extension-rt test-redmine-plugin test-package test-release
 
 # What must be there before setup.sh can install the rest (README, "Before the two commands"):
 # `make test` stops at once, naming what is missing and how to get it. test-prereqs tests that check.
@@ -295,8 +295,23 @@ bench-redmine-plugin: redmine-plugin
 	scripts/setup.sh browser
 	$(REDMINE_LOCK) scripts/redmine-plugin-test.sh bench
 
+# --- The npm package (scripts/package.mjs, npm/, tests/package/) -------------------------------
+.PHONY: package test-package
+# dist/sla-lens-<version>.tgz: the library modules, the Wasm modules, .d.ts, Node/Deno entries.
+package: wasm
+	scripts/package.mjs
+
+# The tarball installed into a fresh project per bundler (Vite, webpack 5, esbuild, Rollup, Parcel;
+# pinned, from the npm registry, cached in /var/cache/sla-lens/npm), built as README "Use it from
+# npm" says, and each page's badges in headless Chromium held to `sla-lens eval`; Node and Deno
+# evaluate through the package's API, held to the CLI too.
+test-package: package
+	scripts/setup.sh browser
+	$(CARGO) build --bin sla-lens --features cli
+	node --test tests/package/
+
 # --- Releases (scripts/release.sh, tests/release/) ---------------------------------------------
-# dist/release/: the CLI, the extension zips, the Redmine plugin, the demo site and the crate of
+# dist/release/: the CLI, the extension zips, the Redmine plugin, the demo site, the npm package and the crate of
 # Cargo.toml's version, with SHA256SUMS (README "Releases").
 release:
 	scripts/setup.sh rust node

@@ -9,6 +9,7 @@
 #   RT-Extension-SLALens-<v>.tar.gz        the Request Tracker extension
 #   sla-lens-demo-<v>.tar.gz               the demo site and dashboards (www/ with the built Wasm)
 #   sla-lens-<v>.crate                     the Rust crate, as `cargo package` makes it
+#   sla-lens-<v>.tgz                       the npm package, with the single-file embed
 # The version is Cargo.toml's (scripts/version.mjs). Timestamps in archives are the commit's
 # (SOURCE_DATE_EPOCH); names are sorted, owners and modes fixed; the Rust builds map the checkout
 # and Cargo's home out of their paths. Run `make release` (it installs what the builds need).
@@ -71,6 +72,10 @@ echo "== the crate"
 # when asked (a release is made from a clean commit).
 cargo package --locked --no-verify ${RELEASE_ALLOW_DIRTY:+--allow-dirty} >/dev/null
 cp "$CARGO_TARGET_DIR/package/sla-lens-$VERSION.crate" "$OUT/"
+
+echo "== the npm package"
+node scripts/package.mjs >/dev/null
+cp "dist/sla-lens-$VERSION.tgz" "$OUT/"
 
 (cd "$OUT" && sha256sum -- * >SHA256SUMS)
 echo "== $OUT (version $VERSION):"

@@ -11,9 +11,17 @@
 //   <script type="application/json" id="sla-lens-config">{"tracker": "redmine", "policy": "…"}</script>
 //   <script type="module" src="…/sla-lens-dropin.js"></script>
 //
-// Config (JSON keys; the attributes `data-tracker`, `data-policy` (a URL), `data-site` (a URL)
-// and `data-config` (the id of the JSON element, default `sla-lens-config`) override them):
-//   tracker    redmine | jira | gitlab | github | rt                  (required)
+// or, on a page of its own with no tracker (a static status page), the page's
+// `<sla-badge ticket-id="…">` elements for canonical tickets (README, "Tickets") from a file:
+//
+//   <script type="module" src="…/sla-lens.embed.js" data-tickets="tickets.json" data-policy="policy.json"></script>
+//
+// Config (JSON keys; the attributes `data-tracker`, `data-policy` (a URL), `data-site` (a URL),
+// `data-tickets` (a URL) and `data-config` (the id of the JSON element, default
+// `sla-lens-config`) override them):
+//   tracker    redmine | jira | gitlab | github | rt       (required, unless tickets are given)
+//   tickets    canonical tickets, a JSON array (text or array); ticketsUrl: fetched. With no
+//              tracker, the page's <sla-badge ticket-id> elements show these tickets
 //   policy     the policy, as JSON text or an object; empty: the seed policy
 //   policyUrl  where to fetch it instead (same origin or CORS)
 //   site       the site file (docs/trackers.md), text or object;  siteUrl: fetched
@@ -30,7 +38,8 @@
 // `pkg/sla_lens_bg.wasm` (served as `application/wasm`, or compiled from its bytes otherwise); a
 // Content-Security-Policy needs `script-src 'self' 'wasm-unsafe-eval'` (or this file's origin).
 
-import { load } from './sla-lens.js';
+import { load, Board } from './sla-lens.js';
+import { unavailableResult } from './badge-view.js';
 import { annotate, ADAPTERS, Fault } from './trackers/annotate.js';
 import { viaPlugin } from './trackers/redmine.js';
 
@@ -48,6 +57,8 @@ const SELF = import.meta.url;
  * @property {boolean} [restApi]
  * @property {(string | object)[]} [shared]
  * @property {string} [endpoint]
+ * @property {string | object[]} [tickets]
+ * @property {string} [ticketsUrl]
  */
 
 /** The `<script type="module">` element that loaded this file, if any. */
@@ -82,6 +93,7 @@ export function readConfig(tag, doc = document) {
   if (d.tracker) config.tracker = d.tracker;
   if (d.policy) config.policyUrl = new URL(d.policy, doc.baseURI).href;
   if (d.site) config.siteUrl = new URL(d.site, doc.baseURI).href;
+  if (d.tickets) config.ticketsUrl = new URL(d.tickets, doc.baseURI).href;
   return config;
 }
 
@@ -161,6 +173,8 @@ export async function start(config, more = {}) {
     globalThis.console?.warn?.(`sla-lens: ${config.error}`);
     return null;
   }
+  if (!config.tracker && (config.tickets != null || config.ticketsUrl))
+    return startStatic(config, doc, fetchFn, more.wasm);
   // Own keys only: a `tracker` such as "toString" names no adapter.
   const tracker = config.tracker ?? '';
   /** @type {import('./trackers/annotate.js').TrackerAdapter | undefined} */
@@ -216,6 +230,54 @@ export async function start(config, more = {}) {
     document: doc,
   });
   return Object.assign(session, { problem });
+}
+
+/**
+ * A page with no tracker: the canonical tickets of `tickets`/`ticketsUrl` under the policy, on the
+ * page's `<sla-badge ticket-id>` elements (a `Board`). A policy or tickets that cannot be had or
+ * have errors give every badge a grey "SLA unavailable" that says why.
+ * @param {DropinConfig} config
+ * @param {Document} doc
+ * @param {typeof fetch} fetchFn
+ * @param {import('./pkg/sla_lens.js').InitInput} [wasm]
+ */
+async function startStatic(config, doc, fetchFn, wasm) {
+  const api = await load(wasm);
+  globalThis.performance?.mark?.('sla-lens:engine-ready');
+  /** @type {string | null} */
+  let problem = null;
+  let policy = text(config.policy);
+  let tickets = text(config.tickets);
+  try {
+    if (config.policyUrl) policy = await fetchText(config.policyUrl, 'policy', fetchFn);
+    if (config.ticketsUrl) tickets = await fetchText(config.ticketsUrl, 'tickets', fetchFn);
+  } catch (e) {
+    problem = `sla-lens: ${/** @type {Error} */ (e).message}`;
+  }
+  if (!problem && policy != null) {
+    const v = api.validatePolicy(policy);
+    if (!v.ok) problem = firstError('policy', v);
+  }
+  /** @type {Board | null} */
+  let board = null;
+  if (!problem) {
+    try {
+      const engine = policy == null ? api.SlaEngine.defaultPolicy() : new api.SlaEngine(policy);
+      board = new Board(engine);
+      board.setTickets(JSON.parse(tickets ?? '[]'));
+      board.mount(doc);
+    } catch (e) {
+      problem = `sla-lens: the tickets could not be read (${/** @type {Error} */ (e).message})`;
+      board = null;
+    }
+  }
+  if (problem) {
+    for (const el of /** @type {NodeListOf<HTMLElement & { result: unknown }>} */ (
+      doc.querySelectorAll('sla-badge[ticket-id]')
+    ))
+      el.result = unavailableResult(el.getAttribute('ticket-id') ?? '', problem);
+  }
+  return { board, problem, ready: Promise.resolve() };
 }
 
 // Loaded by a tag: start on the current page, once.

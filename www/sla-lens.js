@@ -59,14 +59,11 @@ export function load(source) {
  * (`<sla-board>`, `<sla-review>`) load it; tracker pages, the drop-in tag, the Redmine plugin
  * and the extension keep the smaller one (www/README.md, "Three builds").
  */
-export const FAST_MODULE = fastModule();
-
-/** `FAST_MODULE`'s URL; `null` where the shim is bundled into a classic script (the extension's
- * bundles, whose `import.meta` is empty) — nothing there loads it. Never throws at load. */
-function fastModule() {
-  const base = import.meta.url;
-  return base ? new URL('./pkg/sla_lens_fast_bg.wasm', base) : null;
-}
+// Its URL; `null` where the shim is bundled into a classic script (the extension's bundles, whose
+// `import.meta` is empty) — nothing there loads it. Never throws at load. Written inline as
+// `new URL('…', import.meta.url)` so that bundlers (the npm package) see and copy the asset, and
+// Parcel, which defines that asset's URL just before the statement, defines it before it is read.
+export const FAST_MODULE = import.meta.url ? new URL('./pkg/sla_lens_fast_bg.wasm', import.meta.url) : null;
 
 /** Whether `load` has been called (and not failed). */
 export function isLoading() {

@@ -35,7 +35,7 @@ echo "   $(( $(date +%s) - start )) s"
 
 echo "== the same bytes"
 want=(sla-lens-$VERSION-x86_64-linux-gnu.tar.gz sla-lens-$VERSION-chrome.zip sla-lens-$VERSION-firefox.zip
-  sla_lens-redmine-plugin-$VERSION.tar.gz RT-Extension-SLALens-$VERSION.tar.gz sla-lens-demo-$VERSION.tar.gz sla-lens-$VERSION.crate SHA256SUMS)
+  sla_lens-redmine-plugin-$VERSION.tar.gz RT-Extension-SLALens-$VERSION.tar.gz sla-lens-demo-$VERSION.tar.gz sla-lens-$VERSION.crate sla-lens-$VERSION.tgz SHA256SUMS)
 got=$(cd "$WORK/one" && ls | sort)
 [ "$got" = "$(printf '%s\n' "${want[@]}" | sort)" ] || fail "artifacts: $got"
 for f in "${want[@]}"; do
@@ -69,6 +69,13 @@ grep -q "^RT-Extension-SLALens/static/sla-lens/$VERSION/pkg/sla_lens_bg.wasm$" "
 tar -tzf "$WORK/one/sla-lens-demo-$VERSION.tar.gz" >"$T/demo.txt"
 for f in index.html pkg/sla_lens_bg.wasm pkg-engine/sla_lens_bg.wasm; do
   grep -qx "sla-lens-demo-$VERSION/$f" "$T/demo.txt" || fail "the demo site has no $f"
+done
+
+v=$(tar -xzOf "$WORK/one/sla-lens-$VERSION.tgz" package/package.json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).version')
+[ "$v" = "$VERSION" ] || fail "the npm package's version $v"
+tar -tzf "$WORK/one/sla-lens-$VERSION.tgz" >"$T/npm.txt"
+for f in package.json sla-lens.js sla-lens.d.ts sla-lens.embed.js pkg/sla_lens_bg.wasm LICENSE-MIT; do
+  grep -qx "package/$f" "$T/npm.txt" || fail "the npm package has no $f"
 done
 
 echo "== the crate builds from its packed sources, with no warnings"
