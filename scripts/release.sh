@@ -62,6 +62,9 @@ mkdir -p "$STAGE/demo/sla-lens-demo-$VERSION"
 git ls-files -z www | grep -zv '^www/integrations/' |
   xargs -0 -I{} cp --parents {} "$STAGE/demo/"
 cp -r www/pkg www/pkg-engine "$STAGE/demo/www/"
+# The public-holiday data the policy editor's picker reads (generated from the pinned package).
+scripts/setup.sh holidays
+.tools/holidays-venv/bin/python scripts/public-holidays.py "$STAGE/demo/www/holidays" >/dev/null
 rm -f "$STAGE/demo/www/pkg/.gitignore" "$STAGE/demo/www/pkg-engine/.gitignore"
 cp README.md LICENSE-MIT LICENSE-APACHE "$STAGE/demo/www/"
 mv "$STAGE/demo/www"/* "$STAGE/demo/sla-lens-demo-$VERSION/"

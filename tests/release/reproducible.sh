@@ -67,7 +67,7 @@ tar -tzf "$WORK/one/RT-Extension-SLALens-$VERSION.tar.gz" >"$T/rt.txt"
 grep -q "^RT-Extension-SLALens/static/sla-lens/$VERSION/pkg/sla_lens_bg.wasm$" "$T/rt.txt" \
   || fail "the RT extension has no Wasm module under its version"
 tar -tzf "$WORK/one/sla-lens-demo-$VERSION.tar.gz" >"$T/demo.txt"
-for f in index.html pkg/sla_lens_bg.wasm pkg-engine/sla_lens_bg.wasm; do
+for f in index.html pkg/sla_lens_bg.wasm pkg-engine/sla_lens_bg.wasm holidays/index.json holidays/DE.json; do
   grep -qx "sla-lens-demo-$VERSION/$f" "$T/demo.txt" || fail "the demo site has no $f"
 done
 
