@@ -306,17 +306,27 @@ describe('the npm package in each bundler, in Chromium: badges equal sla-lens ev
       ['--host', '127.0.0.1', '--port', String(port), '--strictPort'],
       {
         cwd: viteProject,
+        // NO_COLOR: with CI set, Vite's colours split the URL it prints ("127.0.0.1:" bold port).
+        env: { ...process.env, NO_COLOR: '1' },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
     );
     try {
       await new Promise((resolve, reject) => {
         let out = '';
+        const late = setTimeout(() => reject(new Error(`vite did not say it serves in 60 s: ${out}`)), 60_000);
         dev.stdout.on('data', (d) => {
-          out += d;
-          if (out.includes(`127.0.0.1:${port}`)) resolve(undefined);
+          // Colour codes removed all the same (a terminal setting must not hang the test).
+          out += String(d).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+          if (out.includes(`127.0.0.1:${port}`)) {
+            clearTimeout(late);
+            resolve(undefined);
+          }
         });
-        dev.on('exit', (code) => reject(new Error(`vite exited (${code}): ${out}`)));
+        dev.on('exit', (code) => {
+          clearTimeout(late);
+          reject(new Error(`vite exited (${code}): ${out}`));
+        });
       });
       await checkUrl('vite-dev', `http://127.0.0.1:${port}/`);
     } finally {
