@@ -1,6 +1,6 @@
 // Loads a page in headless Chromium with the clock fixed at NOW and prints, as JSON, every
-// <sla-badge>'s ticket, state, text and escalation once each has a state (and the requests that
-// failed). Run by tests/package/package.test.mjs under the machine's browser lock:
+// <sla-badge>'s ticket, state, text and escalation once each has been evaluated (and the requests
+// that failed). Run by tests/package/package.test.mjs under the machine's browser lock:
 //   node tests/package/read-badges.mjs URL NOW [SCREENSHOT.png]
 import { chromium } from 'playwright-core';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
@@ -20,8 +20,17 @@ try {
   try {
     await page.waitForFunction(
       () => {
+        // Each evaluated: a badge shows its placeholder ("not evaluated yet", state `unknown`)
+        // from the moment it is on the page until its result comes.
         const all = [...document.querySelectorAll('sla-badge')];
-        return all.length > 0 && all.every((b) => b.hasAttribute('state'));
+        return (
+          all.length > 0 &&
+          all.every(
+            (b) =>
+              b.hasAttribute('state') &&
+              b.shadowRoot?.querySelector('.badge')?.getAttribute('aria-label') !== 'SLA: not evaluated yet',
+          )
+        );
       },
       null,
       { timeout: 20_000 },
