@@ -19,7 +19,7 @@ import {
   writeFileSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drawIcon, encodePng } from '../extension/tools/icons.mjs';
 import { version as cargoVersion } from './version.mjs';

@@ -26,15 +26,10 @@ import { startProxy } from './redmine-proxy.mjs';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
 import { badgeView } from '../../www/badge-view.js';
 import { assertAccessible, audit } from '../support/axe.mjs';
-import { signInToRt } from '../support/rt.mjs';
+import { liveRt, signInToRt } from '../support/rt.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const RT = process.env.RT_URL;
-const LIVE = process.env.RT_LIVE;
-const PUBLIC_PORT = Number(process.env.RT_PUBLIC_PORT ?? 3099);
-const CLI = process.env.SLA_LENS_BIN ?? join(ROOT, 'target/debug/sla-lens');
-const POLICY = join(ROOT, 'tests/fixtures/rt/policy.json');
-const SHOTS = join(ROOT, 'target/screenshots');
+const { RT, LIVE, PUBLIC_PORT, CLI, POLICY, SHOTS } = liveRt('test-rt-page');
 const SEED = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/rt/seed.json'), 'utf8'));
 const ID = SEED.tickets;
 const TAG = new Map(Object.entries(ID).map(([tag, id]) => [String(id), tag]));
@@ -46,7 +41,6 @@ let profile;
 const pageErrors = [];
 
 // Named *.live.mjs so that `node --test tests/e2e/` (make test-e2e) does not pick it up.
-if (!(RT && LIVE)) throw new Error('RT_URL/RT_LIVE are not set: run `make test-rt-page`');
 
 // A bound on the whole suite (about 45 s when well): a hang anywhere fails it, naming the suite,
 // instead of holding CI until its own limit (seen once in a fresh-clone run, not reproduced in
