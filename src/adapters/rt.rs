@@ -241,10 +241,25 @@ fn record_type(o: &serde_json::Map<String, Value>) -> Option<&str> {
         .or_else(|| o.get("type").and_then(Value::as_str))
 }
 
-fn raw_text(v: Option<&Value>) -> Option<String> {
+/// An RT id as text: REST 2 gives ids as strings or numbers.
+pub fn raw_text(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The words an attachment item adds to its transaction's message: its `Content` when it is a
+/// `text/plain` part (where sla-lens's markers and claims are read), else nothing. Both this
+/// adapter and `sla-lens escalate --tracker rt` read messages through it.
+pub fn message_part(item: &Value) -> Option<&str> {
+    let is_text = item
+        .get("ContentType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("text/plain"));
+    match (is_text, item.get("Content")) {
+        (true, Some(Value::String(c))) => Some(c),
         _ => None,
     }
 }
@@ -311,15 +326,9 @@ impl<'d> Input<'d> {
                         self.history.entry(object).or_default().push((item, p));
                     }
                     Some("attachment") => {
-                        let is_text = item
-                            .get("ContentType")
-                            .and_then(Value::as_str)
-                            .is_some_and(|t| t.eq_ignore_ascii_case("text/plain"));
-                        if let (true, Some(tx), Some(Value::String(c))) = (
-                            is_text,
-                            raw_text(item.get("TransactionId")),
-                            item.get("Content"),
-                        ) {
+                        if let (Some(c), Some(tx)) =
+                            (message_part(item), raw_text(item.get("TransactionId")))
+                        {
                             let body = self.bodies.entry(tx).or_default();
                             body.push_str(c);
                             body.push('\n');

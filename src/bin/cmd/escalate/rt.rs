@@ -10,7 +10,7 @@
 use super::http::{percent, Client};
 use super::tracker::{get_json, Failure, Full, Listed, Note, Tracker};
 use serde_json::{json, Value};
-use sla_lens::adapters::rt::{RtPrioritySource, RtStaff};
+use sla_lens::adapters::rt::{message_part, raw_text, RtPrioritySource, RtStaff};
 use sla_lens::adapters::SiteConfig;
 use sla_lens::policy::{ActionKind, ActionSpec, Contact};
 use std::collections::{BTreeMap, BTreeSet};
@@ -248,22 +248,14 @@ impl Tracker for Rt {
         for (text, page) in history {
             for t in page["items"].as_array().into_iter().flatten() {
                 let kind = t.get("Type").and_then(Value::as_str).unwrap_or("");
-                let creator = t.pointer("/Creator/id").and_then(|c| match c {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                });
+                let creator = raw_text(t.pointer("/Creator/id"));
                 if let Some(c) = &creator {
                     people.insert(c.clone());
                 }
                 if !matches!(kind, "Create" | "Correspond" | "Comment") {
                     continue;
                 }
-                let Some(tx) = t.get("id").and_then(|v| match v {
-                    Value::String(s) => s.parse::<u64>().ok(),
-                    Value::Number(n) => n.as_u64(),
-                    _ => None,
-                }) else {
+                let Some(tx) = raw_text(t.get("id")).and_then(|s| s.parse::<u64>().ok()) else {
                     continue;
                 };
                 // The words of the message: where markers and claims are read.
@@ -271,17 +263,14 @@ impl Tracker for Rt {
                 for (a_text, a) in self.pages(&format!(
                     "/transaction/{tx}/attachments?fields=TransactionId,ContentType,Content"
                 ))? {
-                    for item in a["items"].as_array().into_iter().flatten() {
-                        let plain = item
-                            .get("ContentType")
-                            .and_then(Value::as_str)
-                            .is_some_and(|c| c.eq_ignore_ascii_case("text/plain"));
-                        if let (true, Some(c)) =
-                            (plain, item.get("Content").and_then(Value::as_str))
-                        {
-                            body.push_str(c);
-                            body.push('\n');
-                        }
+                    for c in a["items"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(message_part)
+                    {
+                        body.push_str(c);
+                        body.push('\n');
                     }
                     texts.push(a_text);
                 }
