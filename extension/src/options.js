@@ -343,18 +343,26 @@ async function grant(site) {
   await save(() => {});
 }
 
+/**
+ * Gives back the host access `site` had, except what a configured site still needs (two sites
+ * on one API).
+ * @param {Parameters<typeof hostPatterns>[0]} site
+ */
+function releaseAccess(site) {
+  const still = new Set(
+    st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
+  );
+  const drop = hostPatterns(site, { ports: matchPorts }).filter((p) => !still.has(p));
+  if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
+}
+
 /** @param {number} i  its index in the user's sites */
 async function removeSite(i) {
   const gone = st.user.sites[i];
   await save((user) => {
     user.sites = user.sites.filter((/** @type {{ origin: string }} */ x) => x.origin !== gone.origin);
   }, `Removed ${gone.origin}`);
-  // Its host permissions, unless another site still needs them (two sites on one API).
-  const still = new Set(
-    st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
-  );
-  const drop = hostPatterns(gone, { ports: matchPorts }).filter((p) => !still.has(p));
-  if (drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
+  releaseAccess(gone);
 }
 
 /** What had the focus when the site form opened (its Add or Edit button): it gets it back. */
@@ -543,11 +551,7 @@ $('site-form').addEventListener('submit', (e) => {
           diagRow({ ...d, path: d.path || '(whole site)' }),
         ),
       );
-      const still = new Set(
-        st.config.sites.flatMap((/** @type {Record<string, any>} */ x) => hostPatterns(x, { ports: matchPorts })),
-      );
-      const drop = hostPatterns(s, { ports: matchPorts }).filter((p) => !still.has(p));
-      if (granted && drop.length) ext.permissions.remove({ origins: drop }).catch(() => {});
+      if (granted) releaseAccess(s);
       return;
     }
     const at = /** @type {number} */ (editing); // the form is open: openForm set it

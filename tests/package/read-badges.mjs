@@ -4,6 +4,7 @@
 //   node tests/package/read-badges.mjs URL NOW [SCREENSHOT.png]
 import { chromium } from 'playwright-core';
 import { CHROME, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { readBadges } from '../support/badges.mjs';
 
 const [url, now, shot] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: CHROME, args: CHROMIUM_ARGS });
@@ -35,18 +36,13 @@ try {
       null,
       { timeout: 20_000 },
     );
-    badges = await page.evaluate(() =>
-      [...document.querySelectorAll('sla-badge')].map((b) => {
-        const root = /** @type {ShadowRoot} */ (b.shadowRoot);
-        const esc = /** @type {HTMLElement | null} */ (root.querySelector('.esc'));
-        return {
-          id: b.getAttribute('ticket-id'),
-          state: b.getAttribute('state'),
-          text: root.querySelector('.text')?.textContent ?? null,
-          escalation: !esc || esc.hidden ? null : esc.textContent,
-        };
-      }),
-    );
+    // The fields the CLI's results are compared on (a page's own badges have no deadline attribute).
+    badges = (await readBadges(page, { selector: 'sla-badge' })).map(({ id, state, text, escalation }) => ({
+      id,
+      state,
+      text: text ?? null,
+      escalation,
+    }));
   } catch (e) {
     errors.push(`no badges with a state: ${e.message}`);
   }

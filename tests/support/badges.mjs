@@ -4,12 +4,13 @@
 
 /**
  * @param {import('playwright-core').Page} page
- * @param {{ row?: boolean }} [o]
+ * @param {{ row?: boolean, selector?: string }} [o]  `selector`: which badges (default: the ones
+ *   sla-lens placed on a tracker's page; `sla-badge` for a page's own)
  */
-export function readBadges(page, { row = false } = {}) {
+export function readBadges(page, { row = false, selector = 'sla-badge.sla-lens' } = {}) {
   return page.evaluate(
-    (withRow) =>
-      [...document.querySelectorAll('sla-badge.sla-lens')].map((b) => {
+    ([withRow, which]) =>
+      [...document.querySelectorAll(which)].map((b) => {
         const root = /** @type {ShadowRoot} */ (b.shadowRoot);
         const esc = /** @type {HTMLElement} */ (root.querySelector('.esc'));
         return {
@@ -21,6 +22,6 @@ export function readBadges(page, { row = false } = {}) {
           ...(withRow ? { row: b.closest('tr')?.id ?? null } : {}),
         };
       }),
-    row,
+    /** @type {const} */ ([row, selector]),
   );
 }
