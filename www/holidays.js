@@ -34,9 +34,21 @@ async function fetchJson(name) {
  * @param {{ read?: ReadJson }} [options]  how to read the data files (default: fetch next to this module)
  * @returns {Promise<HolidayIndex>}
  */
-export async function holidayIndex({ read = fetchJson } = {}) {
-  return /** @type {HolidayIndex} */ (await read('index.json'));
+export function holidayIndex({ read = fetchJson } = {}) {
+  let index = indexes.get(read);
+  if (!index) {
+    index = /** @type {Promise<HolidayIndex>} */ (read('index.json'));
+    indexes.set(read, index);
+    index.catch(() => indexes.delete(read)); // a failed read is tried again next time
+  }
+  return index;
 }
+
+/**
+ * The index, read once per reader (the picker and each `publicHolidays` call share it).
+ * @type {WeakMap<ReadJson, Promise<HolidayIndex>>}
+ */
+const indexes = new WeakMap();
 
 /**
  * The public holidays of `country` (ISO 3166-1 alpha-2, e.g. "DE") — and of `region` within it
